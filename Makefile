@@ -1,0 +1,62 @@
+# Entra Setup Wizard — the commands of the README.
+#
+#   make run      install what is missing, build the UI and the app, open the app
+#   make test     install what is missing, then lint, the UI tests, every Rust test and the
+#                 end-to-end tests of the real app under Xvfb
+#   make lint     rustfmt, clippy (warnings are errors) and the TypeScript type check
+#   make bundle   a .deb of the app in target/release/bundle/deb/
+#   make bindings regenerate ui/src/bindings.ts from the Rust commands
+
+SHELL := bash
+.SHELLFLAGS := -euo pipefail -c
+CARGO ?= cargo
+export PATH := $(HOME)/.cargo/bin:$(PATH)
+
+.PHONY: run test lint bundle bindings deps-run deps-test ui ui-test rust-test build e2e fmt clean
+
+run: deps-run ui
+	$(CARGO) run -p entra-setup-app
+
+test: deps-test ui lint ui-test build rust-test e2e
+	@echo "make test: all passed"
+
+deps-run:
+	scripts/install-deps.sh run
+
+deps-test:
+	scripts/install-deps.sh test
+
+# The app embeds ui/dist at compile time, so the UI is built before any Rust build.
+ui:
+	npm --prefix ui run build
+
+lint: ui
+	$(CARGO) fmt --all --check
+	$(CARGO) clippy --workspace --all-targets -- -D warnings
+	npm --prefix ui run typecheck
+
+ui-test:
+	npm --prefix ui test
+
+# Every binary, once: the acceptance tests run the real CLI and the end-to-end tests the real app.
+build: ui
+	$(CARGO) build --workspace --bins
+
+rust-test: build
+	$(CARGO) test --workspace
+
+e2e: build
+	$(CARGO) test -p entra-setup-tests --test e2e -- --test-threads=1
+
+bundle: deps-run ui
+	cd src-tauri && ../ui/node_modules/.bin/tauri build --bundles deb
+
+bindings:
+	UPDATE_BINDINGS=1 $(CARGO) test -p entra-setup-app --test bindings
+
+fmt:
+	$(CARGO) fmt --all
+
+clean:
+	$(CARGO) clean
+	rm -rf ui/dist

@@ -1,0 +1,227 @@
+//! Cause ids: why a check failed, warned or could not be verified (contracts/causes.md).
+//!
+//! The ids are a contract shared by the GUI, the CLI's JSON, the bundle report and the tests, so
+//! the serialised names never change. Explanations and fixes for each cause belong to the
+//! diagnosis and verification code, not here.
+
+use serde::{Deserialize, Serialize};
+
+/// Why a check did not pass, or what a diagnosed error means.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::Display,
+    strum::EnumString,
+    strum::IntoStaticStr,
+    strum::EnumIter,
+)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+pub enum Cause {
+    // Tenant and cloud
+    /// From: AADSTS90002; discovery answers 400 'invalid_tenant'
+    TenantNotFound,
+    /// From: AADSTS900023; neither a GUID nor a DNS name
+    TenantIdMalformed,
+    /// From: AADSTS90038, 900381, 900382; the tenant lives in another national cloud (US Gov, China)
+    WrongCloud,
+    /// From: AADSTS50194
+    SingleTenantAppOnCommon,
+    /// From: a value still holds a template placeholder: 'your_client_id', 'Enter_the_Application_Id_here', '{tenant}', '<tenant-id>', 'YOUR_AXERO_URL', 'your-site.com', 'yourdbname.odoo.com', …
+    PlaceholderNotReplaced,
+    // Application and credential
+    /// From: not a GUID
+    ClientIdMalformed,
+    /// From: AADSTS700016
+    ClientIdNotFound,
+    /// From: AADSTS7000112
+    AppDisabled,
+    /// From: AADSTS7000218
+    SecretMissing,
+    /// From: a GUID given where the secret *value* belongs (the seed's "not the Secret ID")
+    SecretIsSecretId,
+    /// From: AADSTS7000215
+    SecretInvalid,
+    /// From: AADSTS7000222; 'passwordCredentials[].endDateTime' in the past
+    SecretExpired,
+    /// From: (warn) the secret in use ends within 30 days
+    SecretExpiringSoon,
+    /// From: Graph 400 'CredentialInvalidLifetimeAsPerAppPolicy'; tenant app-management policy caps or forbids secrets
+    SecretLifetimePolicy,
+    /// From: AADSTS700025
+    PublicClientSentSecret,
+    /// From: AADSTS700027
+    CertificateAssertionInvalid,
+    // Redirect URI and account type
+    /// From: offline rules: not HTTPS (localhost aside), trailing slash, spaces, query string with personal accounts, placeholder host
+    RedirectUriInvalid,
+    /// From: AADSTS50011; the registration lacks the exact URI (path and case)
+    RedirectUriMismatch,
+    /// From: the URI is registered under SPA or public client where the product needs Web
+    RedirectPlatformWrong,
+    /// From: 'signInAudience' does not fit the profile
+    AccountTypeMismatch,
+    /// From: AADSTS50020
+    UserNotInTenant,
+    // Permissions and consent
+    /// From: a required permission is not in 'requiredResourceAccess'; Graph 403 'Authorization_RequestDenied' / 'ErrorAccessDenied' for the app's own token
+    PermissionMissing,
+    /// From: delegated configured where application is needed, or the reverse
+    WrongPermissionType,
+    /// From: configured but not consented: no 'AllPrincipals' grant / no app role assignment / app token without 'roles'; Graph 'NoPermissionsInAccessToken'
+    AdminConsentMissing,
+    /// From: AADSTS65001, AADSTS65004, AADSTS90094
+    ConsentRequired,
+    /// From: (warn) permissions beyond what the profile needs
+    ExcessPermissions,
+    /// From: AADSTS70011, AADSTS1002012 (client credentials need '/.default'), AADSTS700022
+    ScopeInvalid,
+    /// From: AADSTS500011
+    ResourceNotFound,
+    /// From: tenant authorization policy lets users consent to nothing (or only low-impact) and the product needs user consent
+    UserConsentBlocked,
+    /// From: (warn) users cannot request admin approval
+    AdminConsentWorkflowDisabled,
+    /// From: the signed-in admin's token cannot read or change what the check needs (Graph 403 on the admin's token)
+    InsufficientAdminRights,
+    // Sign-in policy
+    /// From: AADSTS53003, AADSTS530035 (security defaults)
+    ConditionalAccessBlocked,
+    /// From: AADSTS50076, AADSTS50079
+    MfaRequired,
+    // Graph, mailbox, calendar
+    /// From: Graph 401 'InvalidAuthenticationToken' with an audience complaint
+    TokenWrongAudience,
+    /// From: Graph 401 'InvalidAuthenticationToken' otherwise (expired, malformed)
+    TokenInvalid,
+    /// From: Graph 404 'MailboxNotEnabledForRESTAPI'; no Exchange Online service plan in 'licenseDetails'
+    MailboxUnavailable,
+    /// From: the sending mailbox is a shared mailbox (the seed requires a licensed user mailbox)
+    MailboxIsShared,
+    /// From: Graph 403 'ErrorAccessDenied' "[RAOP] … AppOnly AccessPolicy"
+    MailboxAccessPolicyDenied,
+    /// From: Graph 404 'Request_ResourceNotFound', 'ErrorInvalidUser', 'ErrorItemNotFound'
+    ObjectNotFound,
+    // SMTP AUTH
+    /// From: '535 5.7.139 … SmtpClientAuthentication is disabled for the Tenant'
+    SmtpAuthDisabledTenant,
+    /// From: '535 5.7.139 … SmtpClientAuthentication is disabled for the Mailbox'
+    SmtpAuthDisabledMailbox,
+    /// From: '535 5.7.139 … basic authentication is disabled'
+    SmtpBasicAuthBlocked,
+    /// From: '535 5.7.3 Authentication unsuccessful' (token for another user, wrong audience, no SMTP.Send)
+    SmtpAuthFailed,
+    /// From: connection, STARTTLS or certificate failure on port 587
+    SmtpUnreachable,
+    // Transient (status `unverified`, never `fail`)
+    /// From: HTTP 429 (honour 'Retry-After')
+    Throttled,
+    /// From: HTTP 5xx; 'temporarily_unavailable'
+    ServiceUnavailable,
+    /// From: DNS, connect, TLS, timeout, malformed or truncated response
+    NetworkError,
+}
+
+impl Cause {
+    /// The id as written in JSON (`secret_expired`, …).
+    pub fn as_str(self) -> &'static str {
+        self.into()
+    }
+
+    /// Whether this cause means "could not be verified" rather than a verdict: such a check is
+    /// `unverified` and offers a retry, never `fail`.
+    pub fn is_transient(self) -> bool {
+        matches!(
+            self,
+            Cause::Throttled | Cause::ServiceUnavailable | Cause::NetworkError
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use strum::IntoEnumIterator;
+
+    /// The contract's table, in its order.
+    const CONTRACT: &[&str] = &[
+        "tenant_not_found",
+        "tenant_id_malformed",
+        "wrong_cloud",
+        "single_tenant_app_on_common",
+        "placeholder_not_replaced",
+        "client_id_malformed",
+        "client_id_not_found",
+        "app_disabled",
+        "secret_missing",
+        "secret_is_secret_id",
+        "secret_invalid",
+        "secret_expired",
+        "secret_expiring_soon",
+        "secret_lifetime_policy",
+        "public_client_sent_secret",
+        "certificate_assertion_invalid",
+        "redirect_uri_invalid",
+        "redirect_uri_mismatch",
+        "redirect_platform_wrong",
+        "account_type_mismatch",
+        "user_not_in_tenant",
+        "permission_missing",
+        "wrong_permission_type",
+        "admin_consent_missing",
+        "consent_required",
+        "excess_permissions",
+        "scope_invalid",
+        "resource_not_found",
+        "user_consent_blocked",
+        "admin_consent_workflow_disabled",
+        "insufficient_admin_rights",
+        "conditional_access_blocked",
+        "mfa_required",
+        "token_wrong_audience",
+        "token_invalid",
+        "mailbox_unavailable",
+        "mailbox_is_shared",
+        "mailbox_access_policy_denied",
+        "object_not_found",
+        "smtp_auth_disabled_tenant",
+        "smtp_auth_disabled_mailbox",
+        "smtp_basic_auth_blocked",
+        "smtp_auth_failed",
+        "smtp_unreachable",
+        "throttled",
+        "service_unavailable",
+        "network_error",
+    ];
+
+    #[test]
+    fn every_contract_id_round_trips() {
+        let ours: Vec<&str> = Cause::iter().map(Cause::as_str).collect();
+        assert_eq!(ours, CONTRACT);
+        for id in CONTRACT {
+            let cause: Cause = id.parse().expect("parse");
+            let json = serde_json::to_string(&cause).expect("serialise");
+            assert_eq!(json, format!("\"{id}\""));
+        }
+    }
+
+    #[test]
+    fn only_the_transient_group_is_transient() {
+        let transient: Vec<Cause> = Cause::iter().filter(|c| c.is_transient()).collect();
+        assert_eq!(
+            transient,
+            [
+                Cause::Throttled,
+                Cause::ServiceUnavailable,
+                Cause::NetworkError
+            ]
+        );
+    }
+}

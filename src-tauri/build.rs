@@ -1,0 +1,13 @@
+//! Build script: Tauri's code generation, with the app's own commands declared so that Tauri
+//! generates an `allow-…` permission for each and the capability can grant exactly those.
+
+fn main() {
+    let manifest = tauri_build::AppManifest::new().commands(entra_setup_commands());
+    tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
+        .expect("tauri build script");
+}
+
+/// Keep in step with `src/commands.rs` (a test in `tests/commands.rs` compares the two lists).
+fn entra_setup_commands() -> &'static [&'static str] {
+    &["list_profiles"]
+}

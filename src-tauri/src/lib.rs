@@ -1,0 +1,55 @@
+//! The desktop shell of Entra Setup Wizard: it builds the Tauri app and adapts
+//! `entra-setup-core` to it. Nothing here decides anything about Entra ID — that is the core's
+//! job; the shell only registers plugins, holds the state and turns core results and errors into
+//! IPC answers.
+//!
+//! - [`commands`] — one `#[tauri::command]` per operation, a few lines each.
+//! - [`state`] — [`state::AppState`], built by one constructor that tests reuse.
+//! - [`ipc_error`] — core errors as `{ code, message }` for the UI.
+
+pub mod commands;
+pub mod ipc_error;
+pub mod state;
+
+use tauri::Manager;
+
+/// The typed IPC surface: every command the UI may call. The TypeScript bindings in
+/// `ui/src/bindings.ts` are generated from it (see `tests/bindings.rs`).
+pub fn ipc_builder() -> tauri_specta::Builder<tauri::Wry> {
+    tauri_specta::Builder::<tauri::Wry>::new()
+        .commands(tauri_specta::collect_commands![commands::list_profiles])
+}
+
+/// How the bindings are written: the header keeps TypeScript from checking generated code.
+pub fn bindings_format() -> specta_typescript::Typescript {
+    specta_typescript::Typescript::default()
+        .header("// @ts-nocheck\n// Generated from src-tauri by tauri-specta (`make bindings`). Do not edit.")
+        .bigint(specta_typescript::BigIntExportBehavior::Number)
+}
+
+/// Build and run the app until its last window closes.
+pub fn run() {
+    let ipc = ipc_builder();
+    let state = match state::AppState::from_env() {
+        Ok(state) => state,
+        Err(e) => {
+            eprintln!("Entra Setup Wizard cannot start: {e}");
+            std::process::exit(1);
+        }
+    };
+    let app = tauri::Builder::default()
+        // A second launch focuses the running window instead of opening another one.
+        .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
+            if let Some(window) = app.get_webview_window("main") {
+                let _ = window.unminimize();
+                let _ = window.set_focus();
+            }
+        }))
+        .plugin(tauri_plugin_window_state::Builder::default().build())
+        .manage(state)
+        .invoke_handler(ipc.invoke_handler());
+    if let Err(e) = app.run(tauri::generate_context!()) {
+        eprintln!("Entra Setup Wizard stopped: {e}");
+        std::process::exit(1);
+    }
+}

@@ -1,0 +1,4 @@
+//! Acceptance tests that need no display: the architecture's rules and the CLI's contract.
+
+mod architecture;
+mod cli_profiles;

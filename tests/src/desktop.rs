@@ -1,0 +1,226 @@
+//! The real desktop app, driven over WebDriver.
+//!
+//! [`Desktop::start`] starts a virtual display (`Xvfb`), a private D-Bus session
+//! (`dbus-run-session`, which the app's single-instance lock and the Secret Service need) running
+//! `tauri-driver`, all with a temporary `HOME`, and opens a WebDriver session that launches the
+//! built app. Dropping it ends the session and stops `tauri-driver` with SIGTERM (SIGKILL would
+//! leave `WebKitWebDriver` holding its port), then the bus and the display.
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail};
+use fantoccini::{Client, ClientBuilder, Locator};
+use nix::sys::signal::{Signal, kill};
+use nix::unistd::Pid;
+
+use crate::paths;
+
+/// A running app with a WebDriver session on it.
+pub struct Desktop {
+    /// The WebDriver session.
+    pub client: Client,
+    /// The temporary home folder the app runs with (`HOME` and `ENTRA_SETUP_HOME`).
+    pub home: tempfile::TempDir,
+    driver: Child,
+    display: Child,
+}
+
+impl Desktop {
+    /// Start the app built at `target/<profile>/entra-setup-app`.
+    pub async fn start() -> Result<Desktop> {
+        let app = paths::program("entra-setup-app");
+        let home = tempfile::Builder::new()
+            .prefix("entra-setup-e2e-")
+            .tempdir()?;
+        let (display, display_number) = start_display()?;
+        let port = free_port()?;
+        let native_port = free_port()?;
+        let driver = Command::new("dbus-run-session")
+            .args(["--", "tauri-driver", "--port", &port.to_string(), "--native-port", &native_port.to_string()])
+            .env("DISPLAY", format!(":{display_number}"))
+            .env("HOME", home.path())
+            .env("XDG_CONFIG_HOME", home.path().join(".config"))
+            .env("XDG_DATA_HOME", home.path().join(".local/share"))
+            .env("XDG_CACHE_HOME", home.path().join(".cache"))
+            .env("ENTRA_SETUP_HOME", home.path().join("entra-setup"))
+            // WebKit's GPU paths need a real GPU; the virtual display has none.
+            .env("WEBKIT_DISABLE_COMPOSITING_MODE", "1")
+            .env("WEBKIT_DISABLE_DMABUF_RENDERER", "1")
+            .env("LIBGL_ALWAYS_SOFTWARE", "1")
+            .stdin(Stdio::null())
+            .spawn()
+            .context("start dbus-run-session with tauri-driver (apt install dbus; cargo install tauri-driver)")?;
+        let mut desktop_parts = Parts {
+            driver: Some(driver),
+            display: Some(display),
+        };
+        wait_for_port(port, Duration::from_secs(30))
+            .await
+            .context("tauri-driver did not start listening")?;
+        let client = connect(port, &app).await?;
+        let (driver, display) = desktop_parts.take();
+        Ok(Desktop {
+            client,
+            home,
+            driver,
+            display,
+        })
+    }
+
+    /// Wait until an element matching the CSS selector exists, and return it.
+    pub async fn wait_for(&self, css: &str) -> Result<fantoccini::elements::Element> {
+        self.client
+            .wait()
+            .at_most(Duration::from_secs(30))
+            .for_element(Locator::Css(css))
+            .await
+            .with_context(|| format!("no element matches {css} within 30 s"))
+    }
+
+    /// Save a screenshot as `target/e2e-screenshots/NAME.png` and return its path.
+    pub async fn screenshot(&self, name: &str) -> Result<PathBuf> {
+        let png = self.client.screenshot().await?;
+        let path = paths::screenshot_dir().join(format!("{name}.png"));
+        std::fs::write(&path, png)?;
+        Ok(path)
+    }
+
+    /// End the WebDriver session (which closes the app), then stop the driver and the display.
+    pub async fn stop(self) -> Result<()> {
+        let Desktop {
+            client,
+            home,
+            driver,
+            display,
+        } = self;
+        let closed = client.close().await;
+        drop(Parts {
+            driver: Some(driver),
+            display: Some(display),
+        });
+        drop(home);
+        closed.context("end the WebDriver session")
+    }
+}
+
+/// The processes behind a [`Desktop`], stopped in order when dropped (also when a test fails
+/// half-way through starting).
+struct Parts {
+    driver: Option<Child>,
+    display: Option<Child>,
+}
+
+impl Parts {
+    fn take(&mut self) -> (Child, Child) {
+        (
+            self.driver.take().expect("driver"),
+            self.display.take().expect("display"),
+        )
+    }
+}
+
+impl Drop for Parts {
+    fn drop(&mut self) {
+        if let Some(mut driver) = self.driver.take() {
+            // tauri-driver runs as dbus-run-session's child: SIGTERM it, and dbus-run-session
+            // then ends the bus and exits by itself.
+            for pid in children(driver.id()) {
+                let _ = kill(Pid::from_raw(pid), Signal::SIGTERM);
+            }
+            if !wait_exit(&mut driver, Duration::from_secs(10)) {
+                let _ = kill(Pid::from_raw(driver.id() as i32), Signal::SIGTERM);
+                wait_exit(&mut driver, Duration::from_secs(5));
+            }
+        }
+        if let Some(mut display) = self.display.take() {
+            let _ = kill(Pid::from_raw(display.id() as i32), Signal::SIGTERM);
+            wait_exit(&mut display, Duration::from_secs(5));
+        }
+    }
+}
+
+fn wait_exit(child: &mut Child, limit: Duration) -> bool {
+    let start = Instant::now();
+    while start.elapsed() < limit {
+        if let Ok(Some(_)) = child.try_wait() {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    false
+}
+
+/// The direct children of a process (Linux `/proc`).
+fn children(pid: u32) -> Vec<i32> {
+    let path = format!("/proc/{pid}/task/{pid}/children");
+    std::fs::read_to_string(path)
+        .unwrap_or_default()
+        .split_whitespace()
+        .filter_map(|p| p.parse().ok())
+        .collect()
+}
+
+/// Start `Xvfb` on a display number it picks itself, and return it with the number.
+fn start_display() -> Result<(Child, u32)> {
+    use std::io::Read;
+    let (mut reader, writer) = std::io::pipe()?;
+    let display = Command::new("Xvfb")
+        .args([
+            "-displayfd",
+            "1",
+            "-screen",
+            "0",
+            "1280x860x24",
+            "-nolisten",
+            "tcp",
+        ])
+        .stdout(writer)
+        .stderr(Stdio::null())
+        .spawn()
+        .context("start Xvfb (apt install xvfb)")?;
+    let mut number = String::new();
+    let mut byte = [0u8; 1];
+    while reader.read(&mut byte)? == 1 && byte[0] != b'\n' {
+        number.push(byte[0] as char);
+    }
+    let number = number
+        .trim()
+        .parse()
+        .with_context(|| format!("Xvfb printed no display number: {number:?}"))?;
+    Ok((display, number))
+}
+
+fn free_port() -> Result<u16> {
+    Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
+}
+
+async fn wait_for_port(port: u16, limit: Duration) -> Result<()> {
+    let start = Instant::now();
+    while start.elapsed() < limit {
+        if tokio::net::TcpStream::connect(("127.0.0.1", port))
+            .await
+            .is_ok()
+        {
+            return Ok(());
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    bail!("nothing listens on port {port} after {limit:?}")
+}
+
+async fn connect(port: u16, app: &Path) -> Result<Client> {
+    let mut capabilities = serde_json::Map::new();
+    capabilities.insert("browserName".into(), "wry".into());
+    capabilities.insert(
+        "tauri:options".into(),
+        serde_json::json!({ "application": app.display().to_string() }),
+    );
+    ClientBuilder::rustls()?
+        .capabilities(capabilities)
+        .connect(&format!("http://127.0.0.1:{port}"))
+        .await
+        .context("open a WebDriver session on the app")
+}

@@ -1,0 +1,9 @@
+//! Support for the workspace's acceptance tests: where the built programs are, and a harness
+//! that runs the real desktop app under Xvfb and drives it over WebDriver.
+//!
+//! - [`paths`] — the workspace, the build folder and the programs in it.
+//! - [`desktop`] — Xvfb + a private D-Bus session + `tauri-driver`, and a WebDriver session on the
+//!   real app.
+
+pub mod desktop;
+pub mod paths;
