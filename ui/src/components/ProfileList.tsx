@@ -1,0 +1,87 @@
+/**
+ * The profiles to choose from, as a radio group of cards: Tab reaches the group once (the
+ * selected card, or the first), the arrow keys, Home and End move between cards and select
+ * them, Space and Enter select the focused card.
+ */
+import { useRef } from "react";
+import type { KeyboardEvent } from "react";
+import { makeStyles, tokens } from "@fluentui/react-components";
+import type { ProfileSummary } from "../ipc";
+import { ProfileCard } from "./ProfileCard";
+
+const useStyles = makeStyles({
+  list: {
+    display: "grid",
+    gridTemplateColumns: "repeat(auto-fill, minmax(340px, 1fr))",
+    gap: tokens.spacingHorizontalL,
+  },
+});
+
+export interface ProfileListProps {
+  profiles: ProfileSummary[];
+  selectedId: string | undefined;
+  onSelect: (profile: ProfileSummary) => void;
+  /** The id of the heading that names the group. */
+  labelledBy: string;
+}
+
+export function ProfileList({ profiles, selectedId, onSelect, labelledBy }: ProfileListProps) {
+  const styles = useStyles();
+  const cards = useRef(new Map<string, HTMLDivElement>());
+  const selectedIndex = profiles.findIndex((profile) => profile.id === selectedId);
+  const tabStop = selectedIndex >= 0 ? selectedIndex : 0;
+
+  const moveTo = (index: number) => {
+    const count = profiles.length;
+    const target = profiles[((index % count) + count) % count];
+    if (!target) {
+      return;
+    }
+    onSelect(target);
+    cards.current.get(target.id)?.focus();
+  };
+
+  const handleKeyDown = (index: number) => (event: KeyboardEvent<HTMLDivElement>) => {
+    switch (event.key) {
+      case "ArrowDown":
+      case "ArrowRight":
+        moveTo(index + 1);
+        break;
+      case "ArrowUp":
+      case "ArrowLeft":
+        moveTo(index - 1);
+        break;
+      case "Home":
+        moveTo(0);
+        break;
+      case "End":
+        moveTo(profiles.length - 1);
+        break;
+      default:
+        return;
+    }
+    event.preventDefault();
+  };
+
+  return (
+    <div role="radiogroup" aria-labelledby={labelledBy} data-testid="profile-list" className={styles.list}>
+      {profiles.map((profile, index) => (
+        <ProfileCard
+          key={profile.id}
+          ref={(element: HTMLDivElement | null) => {
+            if (element) {
+              cards.current.set(profile.id, element);
+            } else {
+              cards.current.delete(profile.id);
+            }
+          }}
+          profile={profile}
+          selected={profile.id === selectedId}
+          tabIndex={index === tabStop ? 0 : -1}
+          onSelect={onSelect}
+          onKeyDown={handleKeyDown(index)}
+        />
+      ))}
+    </div>
+  );
+}

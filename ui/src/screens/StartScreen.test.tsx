@@ -1,0 +1,160 @@
+import { beforeEach, describe, expect, it, vi } from "vitest";
+import { render, screen, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { FluentProvider, webLightTheme } from "@fluentui/react-components";
+import { IpcFailure, listProfiles } from "../ipc";
+import { axeroCalendar, exchangeConnector, sampleProfiles, vendorConsent } from "../test/profiles";
+import { StartScreen } from "./StartScreen";
+
+vi.mock("../ipc", async (importOriginal) => {
+  const actual = await importOriginal<typeof import("../ipc")>();
+  return { ...actual, listProfiles: vi.fn() };
+});
+
+const listProfilesMock = vi.mocked(listProfiles);
+
+function renderStartScreen() {
+  return render(
+    <FluentProvider theme={webLightTheme}>
+      <StartScreen />
+    </FluentProvider>,
+  );
+}
+
+async function renderLoaded() {
+  listProfilesMock.mockResolvedValue(sampleProfiles);
+  renderStartScreen();
+  return screen.findByTestId("profile-list");
+}
+
+beforeEach(() => {
+  listProfilesMock.mockReset();
+});
+
+describe("StartScreen", () => {
+  it("renders one card per profile from the shell", async () => {
+    const list = await renderLoaded();
+
+    expect(screen.getByTestId("start-screen")).toBeInTheDocument();
+    expect(screen.getByRole("heading", { level: 2, name: "Choose the integration to set up" })).toBeInTheDocument();
+    expect(within(list).getAllByRole("radio")).toHaveLength(sampleProfiles.length);
+    for (const profile of sampleProfiles) {
+      expect(screen.getByTestId(`profile-card-${profile.id}`)).toBeInTheDocument();
+    }
+    expect(listProfilesMock).toHaveBeenCalledTimes(1);
+  });
+
+  it("shows what each integration needs, how long it takes and how many checks it runs", async () => {
+    await renderLoaded();
+
+    const card = within(screen.getByTestId("profile-card-axero-outlook-calendar"));
+    expect(card.getByRole("heading", { name: axeroCalendar.title })).toBeInTheDocument();
+    expect(card.getByText(axeroCalendar.product)).toBeInTheDocument();
+    expect(card.getByText(axeroCalendar.summary)).toBeInTheDocument();
+    expect(card.getByText("Cloud Application Administrator")).toBeInTheDocument();
+    expect(card.getByText("Privileged Role Administrator")).toBeInTheDocument();
+    expect(card.getByText("Exchange Online mailbox for each user")).toBeInTheDocument();
+    expect(card.getByText("About 15 minutes")).toBeInTheDocument();
+    expect(card.getByText("10 checks")).toBeInTheDocument();
+
+    const vendor = within(screen.getByTestId("profile-card-vendor-app-consent"));
+    expect(vendor.getByText("1 check")).toBeInTheDocument();
+    expect(vendor.getByText("Your own profile")).toBeInTheDocument();
+  });
+
+  it("names each card by its title", async () => {
+    await renderLoaded();
+
+    expect(screen.getByRole("radiogroup", { name: "Choose the integration to set up" })).toBeInTheDocument();
+    expect(screen.getByRole("radio", { name: exchangeConnector.title })).toHaveAttribute("aria-checked", "false");
+  });
+
+  it("shows a labelled spinner while the profiles load", async () => {
+    listProfilesMock.mockReturnValue(new Promise(() => {}));
+    renderStartScreen();
+
+    expect(screen.getByText("Loading integrations…")).toBeInTheDocument();
+    expect(screen.queryByTestId("profile-list")).not.toBeInTheDocument();
+  });
+
+  it("shows the error and loads again on Retry", async () => {
+    listProfilesMock
+      .mockRejectedValueOnce(new IpcFailure("storage_unavailable", "The profile folder cannot be read."))
+      .mockResolvedValueOnce(sampleProfiles);
+    renderStartScreen();
+
+    const error = await screen.findByTestId("profiles-error");
+    expect(error).toHaveTextContent("Could not load the integrations.");
+    expect(error).toHaveTextContent("The profile folder cannot be read.");
+    expect(error).toHaveTextContent("storage_unavailable");
+
+    await userEvent.click(within(error).getByRole("button", { name: "Retry" }));
+
+    expect(await screen.findByTestId("profile-list")).toBeInTheDocument();
+    expect(screen.queryByTestId("profiles-error")).not.toBeInTheDocument();
+    expect(listProfilesMock).toHaveBeenCalledTimes(2);
+  });
+
+  it("says so when there are no profiles", async () => {
+    listProfilesMock.mockResolvedValue([]);
+    renderStartScreen();
+
+    expect(await screen.findByTestId("profiles-empty")).toHaveTextContent("No integrations are available.");
+    expect(screen.queryByRole("radio")).not.toBeInTheDocument();
+  });
+
+  it("selects a card with the keyboard alone and offers to start", async () => {
+    const user = userEvent.setup();
+    await renderLoaded();
+    expect(screen.queryByTestId("start-button")).not.toBeInTheDocument();
+
+    // Tab reaches the group once, on its first card.
+    await user.tab();
+    const first = screen.getByTestId("profile-card-axero-outlook-calendar");
+    expect(first).toHaveFocus();
+    expect(first).toHaveAttribute("aria-checked", "false");
+
+    await user.keyboard(" ");
+    expect(first).toHaveAttribute("aria-checked", "true");
+
+    // Arrow keys move focus and selection; the group stays a single tab stop.
+    await user.keyboard("{ArrowDown}");
+    const second = screen.getByTestId("profile-card-exchange-calendar-connector");
+    expect(second).toHaveFocus();
+    expect(second).toHaveAttribute("aria-checked", "true");
+    expect(first).toHaveAttribute("aria-checked", "false");
+    expect(second).toHaveAttribute("tabindex", "0");
+    expect(first).toHaveAttribute("tabindex", "-1");
+
+    await user.keyboard("{End}");
+    expect(screen.getByTestId("profile-card-vendor-app-consent")).toHaveFocus();
+    await user.keyboard("{ArrowDown}");
+    expect(first).toHaveFocus();
+    expect(first).toHaveAttribute("aria-checked", "true");
+
+    // Tab leaves the group for the Start button; Enter on it explains the wizard is not here yet.
+    await user.tab();
+    const start = screen.getByTestId("start-button");
+    expect(start).toHaveFocus();
+    expect(screen.getByTestId("start-panel")).toHaveTextContent(axeroCalendar.title);
+    await user.keyboard("{Enter}");
+    expect(screen.getByTestId("wizard-unavailable")).toHaveTextContent(
+      "The step-by-step wizard for this integration is not available in this version yet.",
+    );
+  });
+
+  it("selects a card by click, and a new selection clears the notice", async () => {
+    const user = userEvent.setup();
+    await renderLoaded();
+
+    await user.click(screen.getByText(vendorConsent.summary));
+    expect(screen.getByTestId("profile-card-vendor-app-consent")).toHaveAttribute("aria-checked", "true");
+
+    await user.click(screen.getByRole("button", { name: "Start" }));
+    expect(screen.getByTestId("wizard-unavailable")).toBeInTheDocument();
+
+    await user.click(screen.getByTestId("profile-card-exchange-calendar-connector"));
+    expect(screen.queryByTestId("wizard-unavailable")).not.toBeInTheDocument();
+    expect(screen.getByTestId("start-panel")).toHaveTextContent(exchangeConnector.title);
+  });
+});

@@ -1,0 +1,186 @@
+/**
+ * The first screen: the integrations the app can set up, loaded from the shell's profiles,
+ * one card each. Selecting a card offers to start its wizard.
+ */
+import { useEffect, useId, useState } from "react";
+import {
+  Body1,
+  Button,
+  MessageBar,
+  MessageBarActions,
+  MessageBarBody,
+  MessageBarTitle,
+  Spinner,
+  Text,
+  Title3,
+  makeStyles,
+  tokens,
+} from "@fluentui/react-components";
+import { ArrowClockwiseRegular, ArrowRightRegular } from "@fluentui/react-icons";
+import { IpcFailure, listProfiles } from "../ipc";
+import type { ProfileSummary } from "../ipc";
+import { ProfileList } from "../components/ProfileList";
+
+type Profiles =
+  | { status: "loading" }
+  | { status: "failed"; code: string; message: string }
+  | { status: "loaded"; profiles: ProfileSummary[] };
+
+const useStyles = makeStyles({
+  screen: {
+    display: "flex",
+    flexDirection: "column",
+    gap: tokens.spacingVerticalL,
+  },
+  intro: {
+    display: "flex",
+    flexDirection: "column",
+    gap: tokens.spacingVerticalXS,
+  },
+  heading: {
+    margin: 0,
+  },
+  hint: {
+    margin: 0,
+    color: tokens.colorNeutralForeground2,
+  },
+  loading: {
+    padding: tokens.spacingVerticalXXL,
+  },
+  start: {
+    display: "flex",
+    flexWrap: "wrap",
+    alignItems: "center",
+    gap: tokens.spacingHorizontalL,
+    padding: `${tokens.spacingVerticalM} ${tokens.spacingHorizontalL}`,
+    borderRadius: tokens.borderRadiusMedium,
+    backgroundColor: tokens.colorNeutralBackground1,
+    border: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke2}`,
+  },
+});
+
+export function StartScreen() {
+  const styles = useStyles();
+  const headingId = useId();
+  const nextStepId = useId();
+  const [profiles, setProfiles] = useState<Profiles>({ status: "loading" });
+  const [attempt, setAttempt] = useState(0);
+  const [selectedId, setSelectedId] = useState<string>();
+  const [startRequested, setStartRequested] = useState(false);
+
+  useEffect(() => {
+    let current = true;
+    listProfiles().then(
+      (loaded) => {
+        if (current) setProfiles({ status: "loaded", profiles: loaded });
+      },
+      (error: unknown) => {
+        if (current) setProfiles({ status: "failed", ...describeFailure(error) });
+      },
+    );
+    return () => {
+      current = false;
+    };
+  }, [attempt]);
+
+  const retry = () => {
+    setProfiles({ status: "loading" });
+    setAttempt((n) => n + 1);
+  };
+
+  const select = (profile: ProfileSummary) => {
+    if (profile.id !== selectedId) {
+      setSelectedId(profile.id);
+      setStartRequested(false);
+    }
+  };
+
+  const selected =
+    profiles.status === "loaded" ? profiles.profiles.find((profile) => profile.id === selectedId) : undefined;
+
+  return (
+    <section data-testid="start-screen" aria-labelledby={headingId} className={styles.screen}>
+      <div className={styles.intro}>
+        <Title3 as="h2" id={headingId} className={styles.heading}>
+          Choose the integration to set up
+        </Title3>
+        <Body1 as="p" className={styles.hint}>
+          Each card shows what the integration needs from you: the admin roles to sign in with, the
+          licences, about how long it takes and how many checks the wizard runs against your tenant.
+        </Body1>
+      </div>
+
+      {profiles.status === "loading" && (
+        <Spinner className={styles.loading} label="Loading integrations…" data-testid="profiles-loading" />
+      )}
+
+      {profiles.status === "failed" && (
+        <MessageBar intent="error" layout="multiline" data-testid="profiles-error">
+          <MessageBarBody>
+            <MessageBarTitle>Could not load the integrations.</MessageBarTitle> {profiles.message}{" "}
+            <Text size={200}>(code: {profiles.code})</Text>
+          </MessageBarBody>
+          <MessageBarActions>
+            <Button icon={<ArrowClockwiseRegular />} onClick={retry}>
+              Retry
+            </Button>
+          </MessageBarActions>
+        </MessageBar>
+      )}
+
+      {profiles.status === "loaded" && profiles.profiles.length === 0 && (
+        <MessageBar intent="info" layout="multiline" data-testid="profiles-empty">
+          <MessageBarBody>
+            <MessageBarTitle>No integrations are available.</MessageBarTitle> The app found no
+            integration profiles to offer.
+          </MessageBarBody>
+          <MessageBarActions>
+            <Button icon={<ArrowClockwiseRegular />} onClick={retry}>
+              Retry
+            </Button>
+          </MessageBarActions>
+        </MessageBar>
+      )}
+
+      {profiles.status === "loaded" && profiles.profiles.length > 0 && (
+        <ProfileList
+          profiles={profiles.profiles}
+          selectedId={selectedId}
+          onSelect={select}
+          labelledBy={headingId}
+        />
+      )}
+
+      {selected && (
+        <div className={styles.start} data-testid="start-panel">
+          <Button
+            appearance="primary"
+            icon={<ArrowRightRegular />}
+            iconPosition="after"
+            aria-describedby={nextStepId}
+            data-testid="start-button"
+            onClick={() => setStartRequested(true)}
+          >
+            Start
+          </Button>
+          <Body1 id={nextStepId}>Next comes the step-by-step wizard for {selected.title}.</Body1>
+        </div>
+      )}
+
+      {selected && startRequested && (
+        <MessageBar intent="info" data-testid="wizard-unavailable">
+          <MessageBarBody>
+            The step-by-step wizard for this integration is not available in this version yet.
+          </MessageBarBody>
+        </MessageBar>
+      )}
+    </section>
+  );
+}
+
+function describeFailure(error: unknown): { code: string; message: string } {
+  if (error instanceof IpcFailure) {
+    return { code: error.code, message: error.message };
+  }
+  return { code: "unexpected", message: error instanceof Error ? error.message : String(error) };
+}

@@ -1,0 +1,55 @@
+/**
+ * Vite (dev server and production build) and Vitest configuration for the UI that the Tauri
+ * shell serves. The Tauri CLI starts `npm run dev` on port 1420 for `tauri dev` and loads
+ * `ui/dist` for `tauri build`; it sets the TAURI_ENV_* variables read below.
+ */
+import { defineConfig } from "vitest/config";
+
+// Set by `tauri dev` when the app runs on a device that needs the dev server on the network.
+const devHost = process.env.TAURI_DEV_HOST;
+// Set by the Tauri CLI: "windows" uses WebView2 (Chromium); macOS and Linux use WebKit.
+const platform = process.env.TAURI_ENV_PLATFORM;
+const debugBuild = Boolean(process.env.TAURI_ENV_DEBUG);
+
+export default defineConfig({
+  // JSX is compiled by Vite's own transformer. @vitejs/plugin-react is left out on purpose: its
+  // Fast Refresh preamble is an inline <script> in the dev server's HTML, which the app's CSP
+  // (script-src 'self') blocks. Edits during `tauri dev` reload the page instead.
+  oxc: { jsx: { runtime: "automatic" } },
+  // Relative asset URLs, so the bundle works from Tauri's custom protocol.
+  base: "./",
+  // Keep the Rust compiler's output visible when the Tauri CLI runs Vite.
+  clearScreen: false,
+  server: {
+    port: 1420,
+    strictPort: true,
+    host: devHost || false,
+    hmr: devHost ? { protocol: "ws", host: devHost, port: 1421 } : undefined,
+    watch: { ignored: ["**/src-tauri/**", "**/target/**"] },
+  },
+  envPrefix: ["VITE_", "TAURI_ENV_"],
+  build: {
+    outDir: "dist",
+    emptyOutDir: true,
+    // WebView2 on Windows; WebKitGTK / WKWebView (Safari 15 or newer) elsewhere.
+    target: platform === "windows" ? "chrome105" : "safari15",
+    minify: !debugBuild,
+    sourcemap: debugBuild,
+    // One bundle read from disk by the webview; splitting it would buy nothing.
+    chunkSizeWarningLimit: 1024,
+    rolldownOptions: {
+      onwarn(warning, warn) {
+        // Fluent's modules start with React's "use client" directive, which means nothing in a
+        // client-only bundle.
+        if (warning.code === "MODULE_LEVEL_DIRECTIVE") return;
+        warn(warning);
+      },
+    },
+  },
+  test: {
+    environment: "jsdom",
+    include: ["src/**/*.test.{ts,tsx}"],
+    setupFiles: ["src/test/setup.ts"],
+    restoreMocks: true,
+  },
+});
