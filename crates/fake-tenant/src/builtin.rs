@@ -1,0 +1,93 @@
+//! The example scenarios shipped in `scenarios/`, embedded: the healthy "Contoso" demo tenant and its broken
+//! variants, for the desktop app's demo tenant and for tests.
+
+use crate::scenario::Scenario;
+
+/// Every shipped scenario: `(name, JSON text)`; the name is the file name without `.json`.
+pub const SCENARIOS: &[(&str, &str)] = &[
+    ("contoso", include_str!("../scenarios/contoso.json")),
+    (
+        "axero-outlook-calendar",
+        include_str!("../scenarios/axero-outlook-calendar.json"),
+    ),
+    (
+        "axero-m365-email",
+        include_str!("../scenarios/axero-m365-email.json"),
+    ),
+    (
+        "odoo-outlook-calendar",
+        include_str!("../scenarios/odoo-outlook-calendar.json"),
+    ),
+    (
+        "exchange-calendar-connector",
+        include_str!("../scenarios/exchange-calendar-connector.json"),
+    ),
+    (
+        "vendor-app-consent",
+        include_str!("../scenarios/vendor-app-consent.json"),
+    ),
+    (
+        "wrong-client-id",
+        include_str!("../scenarios/wrong-client-id.json"),
+    ),
+    (
+        "secret-id-pasted",
+        include_str!("../scenarios/secret-id-pasted.json"),
+    ),
+    (
+        "expired-secret",
+        include_str!("../scenarios/expired-secret.json"),
+    ),
+    (
+        "missing-consent",
+        include_str!("../scenarios/missing-consent.json"),
+    ),
+    (
+        "wrong-redirect-uri",
+        include_str!("../scenarios/wrong-redirect-uri.json"),
+    ),
+    (
+        "wrong-account-type",
+        include_str!("../scenarios/wrong-account-type.json"),
+    ),
+    (
+        "smtp-auth-off-tenant",
+        include_str!("../scenarios/smtp-auth-off-tenant.json"),
+    ),
+    (
+        "smtp-auth-off-mailbox",
+        include_str!("../scenarios/smtp-auth-off-mailbox.json"),
+    ),
+    (
+        "shared-mailbox",
+        include_str!("../scenarios/shared-mailbox.json"),
+    ),
+    (
+        "unlicensed-mailbox",
+        include_str!("../scenarios/unlicensed-mailbox.json"),
+    ),
+    (
+        "user-consent-disabled",
+        include_str!("../scenarios/user-consent-disabled.json"),
+    ),
+    ("throttling", include_str!("../scenarios/throttling.json")),
+];
+
+/// The healthy Contoso demo tenant.
+pub fn contoso() -> Scenario {
+    scenario("contoso")
+        .unwrap_or_else(|| panic!("the shipped contoso scenario is valid (checked by the tests)"))
+}
+
+/// A shipped scenario by name, parsed.
+pub fn scenario(name: &str) -> Option<Scenario> {
+    SCENARIOS
+        .iter()
+        .find(|(n, _)| *n == name)
+        .and_then(|(_, text)| Scenario::from_json(text).ok())
+}
+
+/// The names of the shipped scenarios.
+pub fn names() -> Vec<&'static str> {
+    SCENARIOS.iter().map(|(name, _)| *name).collect()
+}

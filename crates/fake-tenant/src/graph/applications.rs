@@ -1,0 +1,458 @@
+//! `/v1.0/applications`: list (`$filter=appId eq '…'`, `$select`, paging), get by object ID or
+//! `(appId='…')`, create, update (PATCH replaces `requiredResourceAccess` whole), delete, `addPassword`
+//! (honouring the tenant's `secret_max_lifetime_days`) and `removePassword`.
+
+use std::time::Instant;
+
+use axum::http::{Method, StatusCode};
+use axum::response::Response;
+use chrono::{DateTime, Duration, Utc};
+use serde_json::{Map, Value, json};
+
+use super::{Call, graph_time, method_not_allowed, split_key};
+use crate::errors::{GraphError, graph_empty};
+use crate::state::{Application, RequiredResourceAccess, Secret, Tenant, new_guid, random_token};
+
+const READ_DELEGATED: &[&str] = &[
+    "Application.Read.All",
+    "Application.ReadWrite.All",
+    "Directory.Read.All",
+    "Directory.ReadWrite.All",
+];
+const READ_APPLICATION: &[&str] = &[
+    "Application.Read.All",
+    "Application.ReadWrite.All",
+    "Application.ReadWrite.OwnedBy",
+    "Directory.Read.All",
+    "Directory.ReadWrite.All",
+];
+const WRITE_DELEGATED: &[&str] = &["Application.ReadWrite.All", "Directory.ReadWrite.All"];
+const WRITE_APPLICATION: &[&str] = &[
+    "Application.ReadWrite.All",
+    "Application.ReadWrite.OwnedBy",
+    "Directory.ReadWrite.All",
+];
+
+/// The Graph JSON of an application.
+pub fn to_json(app: &Application, tenant: &Tenant) -> Value {
+    json!({
+        "id": app.object_id,
+        "deletedDateTime": null,
+        "appId": app.app_id,
+        "applicationTemplateId": null,
+        "disabledByMicrosoftStatus": null,
+        "createdDateTime": graph_time(&app.created),
+        "displayName": app.display_name,
+        "description": null,
+        "groupMembershipClaims": null,
+        "identifierUris": app.identifier_uris,
+        "isDeviceOnlyAuthSupported": null,
+        "isDisabled": !app.enabled,
+        "isFallbackPublicClient": app.is_fallback_public_client,
+        "nativeAuthenticationApisEnabled": null,
+        "notes": null,
+        "publisherDomain": tenant.domains.first(),
+        "serviceManagementReference": null,
+        "signInAudience": app.sign_in_audience,
+        "tags": [],
+        "tokenEncryptionKeyId": null,
+        "uniqueName": null,
+        "samlMetadataUrl": null,
+        "defaultRedirectUri": null,
+        "certification": null,
+        "optionalClaims": null,
+        "servicePrincipalLockConfiguration": null,
+        "requestSignatureVerification": null,
+        "addIns": [],
+        "api": {
+            "acceptMappedClaims": null,
+            "knownClientApplications": [],
+            "requestedAccessTokenVersion": null,
+            "oauth2PermissionScopes": [],
+            "preAuthorizedApplications": []
+        },
+        "appRoles": [],
+        "info": {"logoUrl": null, "marketingUrl": null, "privacyStatementUrl": null, "supportUrl": null, "termsOfServiceUrl": null},
+        "keyCredentials": [],
+        "parentalControlSettings": {"countriesBlockedForMinors": [], "legalAgeGroupRule": "Allow"},
+        "passwordCredentials": app.secrets.iter().map(password_json).collect::<Vec<_>>(),
+        "publicClient": {"redirectUris": app.public_client_redirect_uris},
+        "requiredResourceAccess": app.required_resource_access,
+        "verifiedPublisher": {"displayName": null, "verifiedPublisherId": null, "addedDateTime": null},
+        "web": {
+            "homePageUrl": null,
+            "logoutUrl": null,
+            "redirectUris": app.web_redirect_uris,
+            "implicitGrantSettings": {"enableAccessTokenIssuance": false, "enableIdTokenIssuance": false},
+            "redirectUriSettings": app.web_redirect_uris.iter().map(|uri| json!({"uri": uri, "index": null})).collect::<Vec<_>>()
+        },
+        "spa": {"redirectUris": app.spa_redirect_uris},
+    })
+}
+
+fn password_json(secret: &Secret) -> Value {
+    json!({
+        "customKeyIdentifier": null,
+        "displayName": secret.display_name,
+        "endDateTime": graph_time(&secret.end),
+        "hint": secret.value.chars().take(3).collect::<String>(),
+        "keyId": secret.key_id,
+        "secretText": null,
+        "startDateTime": graph_time(&secret.start),
+    })
+}
+
+/// Routes `/applications…`.
+pub fn route(call: &Call<'_>) -> Result<Response, GraphError> {
+    let (_, key) = split_key(&call.segments[0]);
+    let key = match (key, call.segments.get(1)) {
+        (Some(key), _) => Some(key),
+        (None, Some(id)) => Some((None, id.clone())),
+        (None, None) => None,
+    };
+    let action_index = if split_key(&call.segments[0]).1.is_some() {
+        1
+    } else {
+        2
+    };
+    let action = call.segments.get(action_index).map(String::as_str);
+    match (key, action, &call.method) {
+        (None, _, &Method::GET) => list(call),
+        (None, _, &Method::POST) => create(call),
+        (Some(key), None, &Method::GET) => get(call, &key),
+        (Some(key), None, &Method::PATCH) => update(call, &key),
+        (Some(key), None, &Method::DELETE) => delete(call, &key),
+        (Some(key), Some("addPassword"), &Method::POST) => add_password(call, &key),
+        (Some(key), Some("removePassword"), &Method::POST) => remove_password(call, &key),
+        (Some(_), Some(other), _) if other != "addPassword" && other != "removePassword" => {
+            Err(call.error(
+                StatusCode::BAD_REQUEST,
+                "BadRequest",
+                format!("Resource not found for the segment '{other}'."),
+            ))
+        }
+        _ => Err(method_not_allowed(call)),
+    }
+}
+
+fn find(tenant: &Tenant, key: &(Option<String>, String), now: Instant) -> Option<usize> {
+    tenant.applications.iter().position(|app| {
+        app.visible_at <= now
+            && match key.0.as_deref() {
+                Some("appId") => app.app_id.eq_ignore_ascii_case(&key.1),
+                Some(_) => false,
+                None => app.object_id.eq_ignore_ascii_case(&key.1),
+            }
+    })
+}
+
+fn list(call: &Call<'_>) -> Result<Response, GraphError> {
+    call.require(READ_DELEGATED, READ_APPLICATION)?;
+    let directory = call.shared.directory();
+    let tenant = &directory.tenants[call.caller.tenant];
+    let now = Instant::now();
+    let items = tenant
+        .applications
+        .iter()
+        .filter(|app| app.visible_at <= now)
+        .map(|app| to_json(app, tenant))
+        .collect();
+    call.collection("applications", "application", items)
+}
+
+fn get(call: &Call<'_>, key: &(Option<String>, String)) -> Result<Response, GraphError> {
+    call.require(READ_DELEGATED, READ_APPLICATION)?;
+    let directory = call.shared.directory();
+    let tenant = &directory.tenants[call.caller.tenant];
+    let index = find(tenant, key, Instant::now()).ok_or_else(|| call.not_found(&key.1))?;
+    call.entity(
+        StatusCode::OK,
+        "applications/$entity",
+        "application",
+        to_json(&tenant.applications[index], tenant),
+    )
+}
+
+fn bad_request(call: &Call<'_>, message: impl Into<String>) -> GraphError {
+    call.error(StatusCode::BAD_REQUEST, "Request_BadRequest", message)
+}
+
+fn string_list(call: &Call<'_>, value: &Value, property: &str) -> Result<Vec<String>, GraphError> {
+    value
+        .as_array()
+        .map(|items| {
+            items
+                .iter()
+                .filter_map(Value::as_str)
+                .map(str::to_owned)
+                .collect()
+        })
+        .ok_or_else(|| {
+            bad_request(
+                call,
+                format!(
+                    "Invalid value specified for property '{property}' of resource 'Application'."
+                ),
+            )
+        })
+}
+
+fn redirect_list(
+    call: &Call<'_>,
+    value: &Value,
+    property: &str,
+) -> Result<Vec<String>, GraphError> {
+    let uris = value
+        .get("redirectUris")
+        .map(|uris| string_list(call, uris, property))
+        .transpose()?
+        .unwrap_or_default();
+    for uri in &uris {
+        if url::Url::parse(uri).is_err() {
+            return Err(bad_request(
+                call,
+                format!(
+                    "Invalid value specified for property '{property}' of resource 'Application'."
+                ),
+            ));
+        }
+    }
+    Ok(uris)
+}
+
+/// Applies writable properties of a POST/PATCH body to an application.
+fn apply(
+    call: &Call<'_>,
+    app: &mut Application,
+    body: &Map<String, Value>,
+) -> Result<(), GraphError> {
+    for (property, value) in body {
+        match property.as_str() {
+            "displayName" => {
+                app.display_name = value.as_str().map(str::to_owned).ok_or_else(|| bad_request(call, "Invalid value specified for property 'displayName' of resource 'Application'."))?;
+            }
+            "signInAudience" => {
+                let audience = value.as_str().unwrap_or_default();
+                if ![
+                    "AzureADMyOrg",
+                    "AzureADMultipleOrgs",
+                    "AzureADandPersonalMicrosoftAccount",
+                    "PersonalMicrosoftAccount",
+                ]
+                .contains(&audience)
+                {
+                    return Err(bad_request(
+                        call,
+                        "Invalid value specified for property 'signInAudience' of resource 'Application'.",
+                    ));
+                }
+                app.sign_in_audience = audience.to_owned();
+            }
+            "isFallbackPublicClient" => {
+                app.is_fallback_public_client = value.as_bool().unwrap_or(false)
+            }
+            "identifierUris" => app.identifier_uris = string_list(call, value, "identifierUris")?,
+            "web" => app.web_redirect_uris = redirect_list(call, value, "web.redirectUris")?,
+            "spa" => app.spa_redirect_uris = redirect_list(call, value, "spa.redirectUris")?,
+            "publicClient" => {
+                app.public_client_redirect_uris =
+                    redirect_list(call, value, "publicClient.redirectUris")?
+            }
+            "requiredResourceAccess" => {
+                app.required_resource_access = serde_json::from_value::<Vec<RequiredResourceAccess>>(value.clone())
+                    .map_err(|_| bad_request(call, "Invalid value specified for property 'requiredResourceAccess' of resource 'Application'."))?;
+            }
+            "description" | "notes" | "tags" | "info" | "api" | "appRoles" | "optionalClaims"
+            | "@odata.type" => {}
+            other => {
+                return Err(bad_request(
+                    call,
+                    format!(
+                        "Property '{other}' does not exist as a declared property or extension property."
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn create(call: &Call<'_>) -> Result<Response, GraphError> {
+    let body = call.json_body()?;
+    let mut directory = call.shared.directory();
+    call.require_admin_write(&directory, WRITE_DELEGATED, WRITE_APPLICATION)?;
+    if !body.get("displayName").is_some_and(Value::is_string) {
+        return Err(bad_request(call, "Property 'displayName' is required."));
+    }
+    let visible_at = directory.visible_from_now();
+    let mut app = Application {
+        object_id: new_guid(),
+        app_id: new_guid(),
+        display_name: String::new(),
+        sign_in_audience: "AzureADMyOrg".to_owned(),
+        web_redirect_uris: Vec::new(),
+        spa_redirect_uris: Vec::new(),
+        public_client_redirect_uris: Vec::new(),
+        is_fallback_public_client: false,
+        enabled: true,
+        identifier_uris: Vec::new(),
+        required_resource_access: Vec::new(),
+        secrets: Vec::new(),
+        created: Utc::now(),
+        visible_at,
+    };
+    apply(call, &mut app, &body)?;
+    let tenant = &mut directory.tenants[call.caller.tenant];
+    let json = to_json(&app, tenant);
+    tenant.applications.push(app);
+    call.entity(
+        StatusCode::CREATED,
+        "applications/$entity",
+        "application",
+        json,
+    )
+}
+
+fn update(call: &Call<'_>, key: &(Option<String>, String)) -> Result<Response, GraphError> {
+    let body = call.json_body()?;
+    let mut directory = call.shared.directory();
+    call.require_admin_write(&directory, WRITE_DELEGATED, WRITE_APPLICATION)?;
+    let tenant = &mut directory.tenants[call.caller.tenant];
+    let index = find(tenant, key, Instant::now()).ok_or_else(|| call.not_found(&key.1))?;
+    let mut updated = tenant.applications[index].clone();
+    apply(call, &mut updated, &body)?;
+    tenant.applications[index] = updated;
+    Ok(graph_empty(&call.ids, StatusCode::NO_CONTENT))
+}
+
+fn delete(call: &Call<'_>, key: &(Option<String>, String)) -> Result<Response, GraphError> {
+    let mut directory = call.shared.directory();
+    call.require_admin_write(&directory, WRITE_DELEGATED, WRITE_APPLICATION)?;
+    let tenant = &mut directory.tenants[call.caller.tenant];
+    let index = find(tenant, key, Instant::now()).ok_or_else(|| call.not_found(&key.1))?;
+    tenant.applications.remove(index);
+    Ok(graph_empty(&call.ids, StatusCode::NO_CONTENT))
+}
+
+fn parse_time(
+    call: &Call<'_>,
+    value: Option<&Value>,
+    property: &str,
+) -> Result<Option<DateTime<Utc>>, GraphError> {
+    match value {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(text)) => DateTime::parse_from_rfc3339(text)
+            .map(|t| Some(t.with_timezone(&Utc)))
+            .map_err(|_| bad_request(call, format!("Invalid value specified for property '{property}' of resource 'PasswordCredential'."))),
+        Some(_) => Err(bad_request(call, format!("Invalid value specified for property '{property}' of resource 'PasswordCredential'."))),
+    }
+}
+
+/// A new secret value in the shape Entra generates: three characters, a digit, `Q~`, then 34 more.
+pub fn new_secret_text() -> String {
+    let alphabet: Vec<char> = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.~"
+        .chars()
+        .collect();
+    let mut bytes = [0u8; 37];
+    let _ = aws_lc_rs::rand::fill(&mut bytes);
+    let pick = |b: u8| alphabet[usize::from(b) % alphabet.len()];
+    let head: String = bytes[..3].iter().map(|b| pick(*b)).collect();
+    let digit = char::from(b'0' + bytes[3] % 10);
+    let tail: String = bytes[4..].iter().take(34).map(|b| pick(*b)).collect();
+    format!("{head}{digit}Q~{tail}")
+}
+
+fn add_password(call: &Call<'_>, key: &(Option<String>, String)) -> Result<Response, GraphError> {
+    let body = if call.body.is_empty() {
+        Map::new()
+    } else {
+        call.json_body()?
+    };
+    let mut directory = call.shared.directory();
+    call.require_admin_write(&directory, WRITE_DELEGATED, WRITE_APPLICATION)?;
+    let visible_at = directory.visible_from_now();
+    let tenant = &mut directory.tenants[call.caller.tenant];
+    let index = find(tenant, key, Instant::now()).ok_or_else(|| call.not_found(&key.1))?;
+    let credential = body
+        .get("passwordCredential")
+        .and_then(Value::as_object)
+        .cloned()
+        .unwrap_or_default();
+    let start = parse_time(call, credential.get("startDateTime"), "startDateTime")?
+        .unwrap_or_else(Utc::now);
+    let end = parse_time(call, credential.get("endDateTime"), "endDateTime")?
+        .unwrap_or(start + Duration::days(730));
+    if end <= start {
+        return Err(bad_request(
+            call,
+            "Invalid value specified for property 'endDateTime' of resource 'PasswordCredential'.",
+        ));
+    }
+    if let Some(days) = tenant.secret_max_lifetime_days
+        && end - start > Duration::days(i64::from(days))
+    {
+        let message = format!(
+            "Credential lifetime exceeds the max value allowed as per assigned policy '{}'.",
+            tenant.app_policy_id
+        );
+        return Err(call
+            .error(
+                StatusCode::BAD_REQUEST,
+                "CredentialInvalidLifetimeAsPerAppPolicy",
+                message.clone(),
+            )
+            .with_details(
+                json!([{"code": "InvalidKeyEndDate", "message": message, "target": "EndDate"}]),
+            ));
+    }
+    let secret = Secret {
+        key_id: new_guid(),
+        display_name: credential
+            .get("displayName")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned(),
+        value: new_secret_text(),
+        start,
+        end,
+        visible_at,
+    };
+    let mut json = password_json(&secret);
+    json["secretText"] = json!(secret.value);
+    tenant.applications[index].secrets.push(secret);
+    call.entity(
+        StatusCode::OK,
+        "microsoft.graph.passwordCredential",
+        "passwordCredential",
+        json,
+    )
+}
+
+fn remove_password(
+    call: &Call<'_>,
+    key: &(Option<String>, String),
+) -> Result<Response, GraphError> {
+    let body = call.json_body()?;
+    let mut directory = call.shared.directory();
+    call.require_admin_write(&directory, WRITE_DELEGATED, WRITE_APPLICATION)?;
+    let tenant = &mut directory.tenants[call.caller.tenant];
+    let index = find(tenant, key, Instant::now()).ok_or_else(|| call.not_found(&key.1))?;
+    let key_id = body
+        .get("keyId")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned();
+    let secrets = &mut tenant.applications[index].secrets;
+    let Some(position) = secrets
+        .iter()
+        .position(|s| s.key_id.eq_ignore_ascii_case(&key_id))
+    else {
+        return Err(bad_request(
+            call,
+            format!("No password credential found with keyId '{key_id}'."),
+        ));
+    };
+    secrets.remove(position);
+    let _ = random_token(1);
+    Ok(graph_empty(&call.ids, StatusCode::NO_CONTENT))
+}

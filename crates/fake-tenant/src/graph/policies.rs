@@ -1,0 +1,122 @@
+//! `/v1.0/policies/authorizationPolicy` (the tenant's `user_consent` as `permissionGrantPoliciesAssigned`)
+//! and `/v1.0/policies/adminConsentRequestPolicy` (`admin_consent_workflow` as `isEnabled`).
+
+use axum::http::{Method, StatusCode};
+use axum::response::Response;
+use serde_json::{Value, json};
+
+use super::{Call, method_not_allowed};
+use crate::errors::GraphError;
+use crate::scenario::UserConsent;
+use crate::state::Tenant;
+
+const READ_DELEGATED: &[&str] = &[
+    "Policy.Read.All",
+    "Policy.ReadWrite.Authorization",
+    "Policy.ReadWrite.PermissionGrant",
+    "Directory.Read.All",
+];
+const READ_APPLICATION: &[&str] = &["Policy.Read.All", "Directory.Read.All"];
+
+/// `permissionGrantPoliciesAssigned` for a user-consent setting.
+pub fn permission_grant_policies(consent: UserConsent) -> Vec<&'static str> {
+    let teams = [
+        "ManagePermissionGrantsForOwnedResource.microsoft-dynamically-managed-permissions-for-chat",
+        "ManagePermissionGrantsForOwnedResource.microsoft-dynamically-managed-permissions-for-team",
+    ];
+    match consent {
+        UserConsent::Legacy => vec![
+            "ManagePermissionGrantsForSelf.microsoft-user-default-legacy",
+            teams[0],
+            teams[1],
+        ],
+        UserConsent::Low => vec![
+            "ManagePermissionGrantsForSelf.microsoft-user-default-low",
+            teams[0],
+            teams[1],
+        ],
+        UserConsent::None => Vec::new(),
+    }
+}
+
+/// The Graph JSON of the authorization policy.
+pub fn authorization_policy(tenant: &Tenant) -> Value {
+    json!({
+        "id": "authorizationPolicy",
+        "allowInvitesFrom": "everyone",
+        "allowedToSignUpEmailBasedSubscriptions": true,
+        "allowedToUseSSPR": true,
+        "allowEmailVerifiedUsersToJoinOrganization": false,
+        "allowUserConsentForRiskyApps": null,
+        "blockMsolPowerShell": false,
+        "description": "Used to manage authorization related settings across the company.",
+        "displayName": "Authorization Policy",
+        "guestUserRoleId": "10dae51f-b6af-4016-8d66-8c2a99b929b3",
+        "deletedDateTime": null,
+        "defaultUserRolePermissions": {
+            "allowedToCreateApps": true,
+            "allowedToCreateSecurityGroups": true,
+            "allowedToCreateTenants": true,
+            "allowedToReadBitlockerKeysForOwnedDevice": true,
+            "allowedToReadOtherUsers": true,
+            "permissionGrantPoliciesAssigned": permission_grant_policies(tenant.user_consent),
+        }
+    })
+}
+
+/// The Graph JSON of the admin-consent request policy.
+pub fn admin_consent_request_policy(tenant: &Tenant) -> Value {
+    let reviewers: Vec<Value> = if tenant.admin_consent_workflow {
+        tenant
+            .users
+            .iter()
+            .filter(|u| u.admin)
+            .map(|u| json!({"query": format!("/users/{}", u.id), "queryType": "MicrosoftGraph", "queryRoot": null}))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    json!({
+        "isEnabled": tenant.admin_consent_workflow,
+        "notifyReviewers": tenant.admin_consent_workflow,
+        "remindersEnabled": tenant.admin_consent_workflow,
+        "requestDurationInDays": if tenant.admin_consent_workflow { 30 } else { 0 },
+        "version": 0,
+        "reviewers": reviewers,
+    })
+}
+
+/// Routes `/policies/…`.
+pub fn route(call: &Call<'_>) -> Result<Response, GraphError> {
+    if call.method != Method::GET {
+        return Err(method_not_allowed(call));
+    }
+    let which = call.segments.get(1).map(String::as_str);
+    call.require(READ_DELEGATED, READ_APPLICATION)?;
+    let directory = call.shared.directory();
+    let tenant = &directory.tenants[call.caller.tenant];
+    match which {
+        Some("authorizationPolicy") => call.entity(
+            StatusCode::OK,
+            "policies/authorizationPolicy/$entity",
+            "authorizationPolicy",
+            authorization_policy(tenant),
+        ),
+        Some("adminConsentRequestPolicy") => call.entity(
+            StatusCode::OK,
+            "policies/adminConsentRequestPolicy/$entity",
+            "adminConsentRequestPolicy",
+            admin_consent_request_policy(tenant),
+        ),
+        Some(other) => Err(call.error(
+            StatusCode::BAD_REQUEST,
+            "BadRequest",
+            format!("Resource not found for the segment '{other}'."),
+        )),
+        None => Err(call.error(
+            StatusCode::BAD_REQUEST,
+            "BadRequest",
+            "Resource not found for the segment 'policies'.",
+        )),
+    }
+}

@@ -1,0 +1,385 @@
+//! `/v1.0/servicePrincipals`: list (`$filter`), get by ID or `(appId='…')` — including the Microsoft Graph
+//! service principal with its real `appRoles` / `oauth2PermissionScopes` — create, and the navigation
+//! properties `appRoleAssignedTo` (GET, POST → 201), `appRoleAssignments` and `oauth2PermissionGrants`.
+
+use std::time::Instant;
+
+use axum::http::{Method, StatusCode};
+use axum::response::Response;
+use chrono::Utc;
+use serde_json::{Value, json};
+
+use super::grants::grant_json;
+use super::{Call, graph_time, method_not_allowed, split_key};
+use crate::errors::GraphError;
+use crate::permissions::{self, GRAPH_APPLICATION, GRAPH_DELEGATED};
+use crate::state::{Assignment, ServicePrincipal, SpKind, Tenant};
+
+const READ_DELEGATED: &[&str] = &[
+    "Application.Read.All",
+    "Application.ReadWrite.All",
+    "Directory.Read.All",
+    "Directory.ReadWrite.All",
+];
+const READ_APPLICATION: &[&str] = &[
+    "Application.Read.All",
+    "Application.ReadWrite.All",
+    "Application.ReadWrite.OwnedBy",
+    "Directory.Read.All",
+    "Directory.ReadWrite.All",
+];
+const WRITE_DELEGATED: &[&str] = &["Application.ReadWrite.All", "Directory.ReadWrite.All"];
+const WRITE_APPLICATION: &[&str] = &[
+    "Application.ReadWrite.All",
+    "Application.ReadWrite.OwnedBy",
+    "Directory.ReadWrite.All",
+];
+const ASSIGN_DELEGATED: &[&str] = &["AppRoleAssignment.ReadWrite.All", "Directory.ReadWrite.All"];
+const ASSIGN_APPLICATION: &[&str] = &["AppRoleAssignment.ReadWrite.All"];
+
+/// The Graph JSON of a service principal.
+pub fn to_json(sp: &ServicePrincipal, tenant: &Tenant) -> Value {
+    let (app_roles, scopes): (Vec<Value>, Vec<Value>) = if sp.kind == SpKind::Graph {
+        (
+            GRAPH_APPLICATION
+                .iter()
+                .map(|p| {
+                    json!({"allowedMemberTypes": ["Application"], "description": format!("Allows the app to {} without a signed-in user.", p.display_name.to_lowercase()),
+                           "displayName": p.display_name, "id": p.id, "isEnabled": true, "origin": "Application", "value": p.value})
+                })
+                .collect(),
+            GRAPH_DELEGATED
+                .iter()
+                .map(|p| {
+                    json!({"adminConsentDescription": format!("Allows the app to {} on behalf of the signed-in user.", p.display_name.to_lowercase()),
+                           "adminConsentDisplayName": p.display_name, "id": p.id, "isEnabled": true,
+                           "type": if p.admin_only { "Admin" } else { "User" },
+                           "userConsentDescription": if p.admin_only { Value::Null } else { json!(format!("Allows the app to {} on your behalf.", p.display_name.to_lowercase())) },
+                           "userConsentDisplayName": if p.admin_only { Value::Null } else { json!(p.display_name) },
+                           "value": p.value})
+                })
+                .collect(),
+        )
+    } else {
+        (Vec::new(), Vec::new())
+    };
+    let enabled = sp.account_enabled
+        && tenant
+            .applications
+            .iter()
+            .find(|a| a.app_id == sp.app_id)
+            .is_none_or(|a| a.enabled);
+    json!({
+        "id": sp.id,
+        "deletedDateTime": null,
+        "accountEnabled": enabled,
+        "alternativeNames": [],
+        "appDisplayName": sp.display_name,
+        "appDescription": null,
+        "appId": sp.app_id,
+        "applicationTemplateId": null,
+        "appOwnerOrganizationId": sp.app_owner_organization_id,
+        "appRoleAssignmentRequired": false,
+        "createdByAppId": null,
+        "description": null,
+        "disabledByMicrosoftStatus": null,
+        "displayName": sp.display_name,
+        "homepage": null,
+        "loginUrl": null,
+        "logoutUrl": null,
+        "notes": null,
+        "notificationEmailAddresses": [],
+        "preferredSingleSignOnMode": null,
+        "preferredTokenSigningKeyThumbprint": null,
+        "replyUrls": sp.reply_urls,
+        "servicePrincipalNames": [sp.app_id],
+        "servicePrincipalType": "Application",
+        "signInAudience": sp.sign_in_audience,
+        "tags": [],
+        "tokenEncryptionKeyId": null,
+        "samlSingleSignOnSettings": null,
+        "addIns": [],
+        "appRoles": app_roles,
+        "info": {"logoUrl": null, "marketingUrl": null, "privacyStatementUrl": null, "supportUrl": null, "termsOfServiceUrl": null},
+        "keyCredentials": [],
+        "oauth2PermissionScopes": scopes,
+        "passwordCredentials": [],
+        "resourceSpecificApplicationPermissions": [],
+        "verifiedPublisher": {"displayName": null, "verifiedPublisherId": null, "addedDateTime": null},
+    })
+}
+
+/// The Graph JSON of an app role assignment.
+pub fn assignment_json(assignment: &Assignment) -> Value {
+    json!({
+        "id": assignment.id,
+        "deletedDateTime": null,
+        "appRoleId": assignment.app_role_id,
+        "createdDateTime": graph_time(&assignment.created),
+        "principalDisplayName": assignment.principal_display_name,
+        "principalId": assignment.principal_id,
+        "principalType": "ServicePrincipal",
+        "resourceDisplayName": assignment.resource_display_name,
+        "resourceId": assignment.resource_id,
+    })
+}
+
+/// Routes `/servicePrincipals…`.
+pub fn route(call: &Call<'_>) -> Result<Response, GraphError> {
+    let (_, key) = split_key(&call.segments[0]);
+    let keyed_inline = key.is_some();
+    let key = match (key, call.segments.get(1)) {
+        (Some(key), _) => Some(key),
+        (None, Some(id)) => Some((None, id.clone())),
+        (None, None) => None,
+    };
+    let nav = call
+        .segments
+        .get(if keyed_inline { 1 } else { 2 })
+        .map(String::as_str);
+    match (key, nav, &call.method) {
+        (None, _, &Method::GET) => list(call),
+        (None, _, &Method::POST) => create(call),
+        (Some(key), None, &Method::GET) => get(call, &key),
+        (Some(key), Some("appRoleAssignedTo"), &Method::GET) => assignments(call, &key, true),
+        (Some(key), Some("appRoleAssignedTo"), &Method::POST) => assign(call, &key),
+        (Some(key), Some("appRoleAssignments"), &Method::GET) => assignments(call, &key, false),
+        (Some(key), Some("appRoleAssignments"), &Method::POST) => assign(call, &key),
+        (Some(key), Some("oauth2PermissionGrants"), &Method::GET) => grants(call, &key),
+        (Some(_), Some(other), _)
+            if ![
+                "appRoleAssignedTo",
+                "appRoleAssignments",
+                "oauth2PermissionGrants",
+            ]
+            .contains(&other) =>
+        {
+            Err(call.error(
+                StatusCode::BAD_REQUEST,
+                "BadRequest",
+                format!("Resource not found for the segment '{other}'."),
+            ))
+        }
+        _ => Err(method_not_allowed(call)),
+    }
+}
+
+fn find(tenant: &Tenant, key: &(Option<String>, String), now: Instant) -> Option<usize> {
+    tenant.service_principals.iter().position(|sp| {
+        sp.visible_at <= now
+            && match key.0.as_deref() {
+                Some("appId") => sp.app_id.eq_ignore_ascii_case(&key.1),
+                Some(_) => false,
+                None => sp.id.eq_ignore_ascii_case(&key.1),
+            }
+    })
+}
+
+fn list(call: &Call<'_>) -> Result<Response, GraphError> {
+    call.require(READ_DELEGATED, READ_APPLICATION)?;
+    let directory = call.shared.directory();
+    let tenant = &directory.tenants[call.caller.tenant];
+    let now = Instant::now();
+    let items = tenant
+        .service_principals
+        .iter()
+        .filter(|sp| sp.visible_at <= now)
+        .map(|sp| to_json(sp, tenant))
+        .collect();
+    call.collection("servicePrincipals", "servicePrincipal", items)
+}
+
+fn get(call: &Call<'_>, key: &(Option<String>, String)) -> Result<Response, GraphError> {
+    call.require(READ_DELEGATED, READ_APPLICATION)?;
+    let directory = call.shared.directory();
+    let tenant = &directory.tenants[call.caller.tenant];
+    let index = find(tenant, key, Instant::now()).ok_or_else(|| call.not_found(&key.1))?;
+    call.entity(
+        StatusCode::OK,
+        "servicePrincipals/$entity",
+        "servicePrincipal",
+        to_json(&tenant.service_principals[index], tenant),
+    )
+}
+
+fn create(call: &Call<'_>) -> Result<Response, GraphError> {
+    let body = call.json_body()?;
+    let mut directory = call.shared.directory();
+    call.require_admin_write(&directory, WRITE_DELEGATED, WRITE_APPLICATION)?;
+    let Some(app_id) = body.get("appId").and_then(Value::as_str).map(str::to_owned) else {
+        return Err(call.error(
+            StatusCode::BAD_REQUEST,
+            "Request_BadRequest",
+            "Property 'appId' is required.",
+        ));
+    };
+    let visible_at = directory.visible_from_now();
+    let now = Instant::now();
+    let t = call.caller.tenant;
+    // The app must exist: one of this tenant's, a vendor app, or a multi-tenant app of another tenant.
+    let Some(client) = directory
+        .client_view(t, &app_id)
+        .filter(|c| !c.first_party_public)
+    else {
+        return Err(call.error(
+            StatusCode::BAD_REQUEST,
+            "Request_BadRequest",
+            format!("The appId '{app_id}' of the service principal does not reference a valid application object."),
+        ));
+    };
+    let owner = directory
+        .tenants
+        .iter()
+        .find(|tenant| tenant.application_by_app_id(&app_id, now).is_some())
+        .map(|tenant| tenant.id.clone());
+    let tenant = &mut directory.tenants[t];
+    if tenant.sp_by_app_id(&app_id, now).is_some()
+        || tenant
+            .service_principals
+            .iter()
+            .any(|sp| sp.app_id.eq_ignore_ascii_case(&app_id))
+    {
+        return Err(call.error(
+            StatusCode::CONFLICT,
+            "Request_MultipleObjectsWithSameKeyValue",
+            "The service principal cannot be created, updated, or restored because the service principal name ".to_owned()
+                + &app_id
+                + " is already in use.",
+        ));
+    }
+    let owner = owner
+        .or_else(|| {
+            tenant
+                .vendor_apps
+                .iter()
+                .find(|v| v.app_id.eq_ignore_ascii_case(&app_id))
+                .map(|v| v.publisher_tenant_id.clone())
+        })
+        .unwrap_or_else(|| tenant.id.clone());
+    let id = tenant.add_client_sp(
+        &client.app_id,
+        &client.display_name,
+        &client.sign_in_audience,
+        &owner,
+        visible_at,
+    );
+    let sp = tenant
+        .service_principals
+        .iter()
+        .find(|sp| sp.id == id)
+        .cloned();
+    let json = sp.map(|sp| to_json(&sp, tenant)).unwrap_or(Value::Null);
+    call.entity(
+        StatusCode::CREATED,
+        "servicePrincipals/$entity",
+        "servicePrincipal",
+        json,
+    )
+}
+
+fn assignments(
+    call: &Call<'_>,
+    key: &(Option<String>, String),
+    assigned_to: bool,
+) -> Result<Response, GraphError> {
+    call.require(READ_DELEGATED, READ_APPLICATION)?;
+    let directory = call.shared.directory();
+    let tenant = &directory.tenants[call.caller.tenant];
+    let now = Instant::now();
+    let index = find(tenant, key, now).ok_or_else(|| call.not_found(&key.1))?;
+    let sp_id = &tenant.service_principals[index].id;
+    let items = tenant
+        .assignments
+        .iter()
+        .filter(|a| a.visible_at <= now)
+        .filter(|a| {
+            if assigned_to {
+                &a.resource_id == sp_id
+            } else {
+                &a.principal_id == sp_id
+            }
+        })
+        .map(assignment_json)
+        .collect();
+    let context = format!(
+        "servicePrincipals('{sp_id}')/{}",
+        if assigned_to {
+            "appRoleAssignedTo"
+        } else {
+            "appRoleAssignments"
+        }
+    );
+    call.collection(&context, "appRoleAssignment", items)
+}
+
+fn grants(call: &Call<'_>, key: &(Option<String>, String)) -> Result<Response, GraphError> {
+    call.require(READ_DELEGATED, READ_APPLICATION)?;
+    let directory = call.shared.directory();
+    let tenant = &directory.tenants[call.caller.tenant];
+    let now = Instant::now();
+    let index = find(tenant, key, now).ok_or_else(|| call.not_found(&key.1))?;
+    let sp_id = &tenant.service_principals[index].id;
+    let items = tenant
+        .grants
+        .iter()
+        .filter(|g| g.visible_at <= now && &g.client_id == sp_id)
+        .map(grant_json)
+        .collect();
+    call.collection("oauth2PermissionGrants", "oAuth2PermissionGrant", items)
+}
+
+fn assign(call: &Call<'_>, key: &(Option<String>, String)) -> Result<Response, GraphError> {
+    let body = call.json_body()?;
+    let mut directory = call.shared.directory();
+    call.require_admin_write(&directory, ASSIGN_DELEGATED, ASSIGN_APPLICATION)?;
+    let visible_at = directory.visible_from_now();
+    let now = Instant::now();
+    let tenant = &mut directory.tenants[call.caller.tenant];
+    let index = find(tenant, key, now).ok_or_else(|| call.not_found(&key.1))?;
+    let text = |name: &str| {
+        body.get(name)
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let (principal_id, resource_id, app_role_id) =
+        (text("principalId"), text("resourceId"), text("appRoleId"));
+    if tenant.resource_sp(permissions::Resource::Graph).id != resource_id
+        && tenant.service_principals[index].id != resource_id
+    {
+        return Err(call.not_found(&resource_id));
+    }
+    if !tenant
+        .service_principals
+        .iter()
+        .any(|sp| sp.id == principal_id && sp.visible_at <= now)
+    {
+        return Err(call.not_found(&principal_id));
+    }
+    if !matches!(permissions::by_id(&app_role_id), Some((_, true))) {
+        return Err(call.error(
+            StatusCode::BAD_REQUEST,
+            "Request_BadRequest",
+            "Permission being assigned was not found on application",
+        ));
+    }
+    if tenant
+        .assignments
+        .iter()
+        .any(|a| a.principal_id == principal_id && a.app_role_id.eq_ignore_ascii_case(&app_role_id))
+    {
+        return Err(call.error(
+            StatusCode::BAD_REQUEST,
+            "Request_BadRequest",
+            "Permission being assigned already exists on the object",
+        ));
+    }
+    let assignment = tenant.add_assignment(&principal_id, &app_role_id, Utc::now(), visible_at);
+    let sp_id = tenant.service_principals[index].id.clone();
+    call.entity(
+        StatusCode::CREATED,
+        &format!("servicePrincipals('{sp_id}')/appRoleAssignedTo/$entity"),
+        "appRoleAssignment",
+        assignment_json(&assignment),
+    )
+}

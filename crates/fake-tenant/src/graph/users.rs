@@ -1,0 +1,191 @@
+//! `/v1.0/users/{id|upn}` and `/v1.0/me`: the user, `licenseDetails` (real Exchange Online service plans),
+//! and the mailbox paths handed to [`super::mail`] (`sendMail`, `calendar`, `calendar/events`, `events`).
+
+use axum::http::{Method, StatusCode};
+use axum::response::Response;
+use serde_json::{Value, json};
+
+use super::{Call, method_not_allowed, split_key};
+use crate::errors::GraphError;
+use crate::scenario::MailboxKind;
+use crate::state::User;
+
+/// Office 365 E3 and the service plans it carries (Exchange Online Plan 2 first).
+const E3_SKU_ID: &str = "6fd2c87f-b296-42f0-b197-1e91e994b900";
+const E3_PLANS: &[(&str, &str)] = &[
+    (
+        "efb87545-963c-4e0d-99df-69c6916d9eb0",
+        "EXCHANGE_S_ENTERPRISE",
+    ),
+    (
+        "5dbe027f-2339-4123-9542-606e4d348a72",
+        "SHAREPOINTENTERPRISE",
+    ),
+    ("57ff2da0-773e-42df-b2af-ffb7a2317929", "TEAMS1"),
+];
+
+/// The Graph JSON of a user (default property set).
+pub fn to_json(user: &User) -> Value {
+    let (given, surname) = match user.display_name.split_once(' ') {
+        Some((given, surname)) => (json!(given), json!(surname)),
+        None => (json!(user.display_name), Value::Null),
+    };
+    json!({
+        "businessPhones": [],
+        "displayName": user.display_name,
+        "givenName": given,
+        "jobTitle": null,
+        "mail": if user.mailbox == MailboxKind::None { Value::Null } else { json!(user.upn) },
+        "mobilePhone": null,
+        "officeLocation": null,
+        "preferredLanguage": null,
+        "surname": surname,
+        "userPrincipalName": user.upn,
+        "id": user.id,
+    })
+}
+
+/// The user a `/users/{key}` or `/me` path names, and the index of the segment after it.
+pub fn target(call: &Call<'_>) -> Result<(User, usize), GraphError> {
+    let directory = call.shared.directory();
+    let tenant = &directory.tenants[call.caller.tenant];
+    let (name, inline) = split_key(&call.segments[0]);
+    if name == "me" {
+        let Some(user_id) = call.caller.user_id() else {
+            return Err(call.error(
+                StatusCode::BAD_REQUEST,
+                "BadRequest",
+                "/me request is only valid with delegated authentication flow.",
+            ));
+        };
+        let user = tenant
+            .users
+            .iter()
+            .find(|u| u.id == user_id)
+            .cloned()
+            .ok_or_else(|| call.not_found(user_id))?;
+        return Ok((user, 1));
+    }
+    let (key, next) = match inline {
+        Some((_, key)) => (key, 1),
+        None => match call.segments.get(1) {
+            Some(key) => (key.clone(), 2),
+            None => return Err(method_not_allowed(call)),
+        },
+    };
+    let user = tenant
+        .user_by_key(&key)
+        .cloned()
+        .ok_or_else(|| call.not_found(&key))?;
+    Ok((user, next))
+}
+
+/// Routes `/users/…` and `/me/…`.
+pub fn route(call: &Call<'_>) -> Result<Response, GraphError> {
+    if call.segments[0] == "users" && call.segments.len() == 1 {
+        return list(call);
+    }
+    let (user, next) = target(call)?;
+    let rest: Vec<&str> = call.segments[next..].iter().map(String::as_str).collect();
+    match (rest.as_slice(), &call.method) {
+        ([], &Method::GET) => get(call, &user),
+        (["licenseDetails"], &Method::GET) => license_details(call, &user),
+        (["sendMail"], &Method::POST) => super::mail::send_mail(call, &user),
+        (["calendar"], &Method::GET) => super::mail::calendar(call, &user),
+        (["calendar", "events"], &Method::GET) | (["events"], &Method::GET) => {
+            super::mail::events(call, &user)
+        }
+        ([other, ..], _)
+            if !["licenseDetails", "sendMail", "calendar", "events"].contains(other) =>
+        {
+            Err(call.error(
+                StatusCode::BAD_REQUEST,
+                "BadRequest",
+                format!("Resource not found for the segment '{other}'."),
+            ))
+        }
+        _ => Err(method_not_allowed(call)),
+    }
+}
+
+fn is_self(call: &Call<'_>, user: &User) -> bool {
+    call.caller.user_id() == Some(user.id.as_str())
+}
+
+fn list(call: &Call<'_>) -> Result<Response, GraphError> {
+    call.require(
+        &[
+            "User.Read.All",
+            "User.ReadBasic.All",
+            "Directory.Read.All",
+            "Directory.ReadWrite.All",
+        ],
+        &[
+            "User.Read.All",
+            "User.ReadBasic.All",
+            "Directory.Read.All",
+            "Directory.ReadWrite.All",
+        ],
+    )?;
+    let directory = call.shared.directory();
+    let items = directory.tenants[call.caller.tenant]
+        .users
+        .iter()
+        .map(to_json)
+        .collect();
+    call.collection("users", "user", items)
+}
+
+fn get(call: &Call<'_>, user: &User) -> Result<Response, GraphError> {
+    if !(is_self(call, user) && call.caller.has_any(&["User.Read", "User.ReadWrite"], &[])) {
+        call.require(
+            &[
+                "User.Read.All",
+                "User.ReadBasic.All",
+                "Directory.Read.All",
+                "Directory.ReadWrite.All",
+            ],
+            &[
+                "User.Read.All",
+                "User.ReadBasic.All",
+                "Directory.Read.All",
+                "Directory.ReadWrite.All",
+            ],
+        )?;
+    }
+    call.entity(StatusCode::OK, "users/$entity", "user", to_json(user))
+}
+
+fn license_details(call: &Call<'_>, user: &User) -> Result<Response, GraphError> {
+    if !(is_self(call, user) && call.caller.has_any(&["User.Read", "User.ReadWrite"], &[])) {
+        call.require(
+            &[
+                "User.Read.All",
+                "Directory.Read.All",
+                "Directory.ReadWrite.All",
+            ],
+            &[
+                "User.Read.All",
+                "Directory.Read.All",
+                "Directory.ReadWrite.All",
+            ],
+        )?;
+    }
+    let items = if user.exchange_license {
+        vec![json!({
+            "id": format!("{}_{}", user.id, E3_SKU_ID),
+            "skuId": E3_SKU_ID,
+            "skuPartNumber": "ENTERPRISEPACK",
+            "servicePlans": E3_PLANS.iter().map(|(id, name)| json!({
+                "servicePlanId": id, "servicePlanName": name, "provisioningStatus": "Success", "appliesTo": "User"
+            })).collect::<Vec<_>>(),
+        })]
+    } else {
+        Vec::new()
+    };
+    call.collection(
+        &format!("users('{}')/licenseDetails", user.id),
+        "licenseDetails",
+        items,
+    )
+}

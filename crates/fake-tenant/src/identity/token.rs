@@ -1,0 +1,506 @@
+//! `POST /{tenant}/oauth2/v2.0/token`: client credentials, authorization code (+PKCE), refresh token and the
+//! device-code grant, with the AADSTS errors of reference/microsoft-wire.md §2.4 and ESTS's headers.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use base64::Engine as _;
+use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+use serde_json::{Value, json};
+
+use super::{
+    ACCESS_TOKEN_LIFETIME, DelegatedIssue, TenantRef, app_token, authenticate_client,
+    delegated_tokens, disabled_client, parse_delegated_scope, resolve_tenant, unknown_client,
+};
+use crate::errors::{AadError, ests_json};
+use crate::permissions::Resource;
+use crate::server::Shared;
+use crate::state::{DeviceStatus, Directory};
+
+/// The form of a token request, with HTTP Basic client credentials folded in.
+#[derive(Debug, Default)]
+struct TokenForm {
+    fields: Vec<(String, String)>,
+    basic: Option<(String, String)>,
+}
+
+impl TokenForm {
+    fn parse(headers: &HeaderMap, body: &str) -> TokenForm {
+        let fields = url::form_urlencoded::parse(body.as_bytes())
+            .into_owned()
+            .collect();
+        let basic = headers
+            .get(header::AUTHORIZATION)
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| value.strip_prefix("Basic "))
+            .and_then(|encoded| STANDARD.decode(encoded.trim()).ok())
+            .and_then(|bytes| String::from_utf8(bytes).ok())
+            .and_then(|pair| {
+                let (id, secret) = pair.split_once(':')?;
+                let decode = |s: &str| {
+                    url::form_urlencoded::parse(format!("x={s}").as_bytes())
+                        .next()
+                        .map(|(_, v)| v.into_owned())
+                };
+                Some((decode(id)?, decode(secret)?))
+            });
+        TokenForm { fields, basic }
+    }
+
+    fn get(&self, name: &str) -> Option<&str> {
+        self.fields
+            .iter()
+            .find(|(key, _)| key == name)
+            .map(|(_, value)| value.as_str())
+            .filter(|v| !v.is_empty())
+    }
+
+    fn client_id(&self) -> Option<String> {
+        self.get("client_id")
+            .map(str::to_owned)
+            .or_else(|| self.basic.as_ref().map(|(id, _)| id.clone()))
+    }
+
+    fn client_secret(&self) -> Option<String> {
+        self.get("client_secret")
+            .map(str::to_owned)
+            .or_else(|| self.basic.as_ref().map(|(_, secret)| secret.clone()))
+    }
+
+    fn require(&self, name: &str) -> Result<&str, AadError> {
+        self.get(name).ok_or_else(|| missing_parameter(name))
+    }
+}
+
+fn missing_parameter(name: &str) -> AadError {
+    AadError::bad_request(
+        "invalid_request",
+        900144,
+        format!("The request body must contain the following parameter: '{name}'."),
+    )
+}
+
+fn invalid_grant(code: u32, message: &str) -> AadError {
+    AadError::bad_request("invalid_grant", code, message)
+}
+
+/// `POST /{tenant}/oauth2/v2.0/token`.
+pub async fn token(
+    State(shared): State<Arc<Shared>>,
+    Path(tenant): Path<String>,
+    headers: HeaderMap,
+    body: String,
+) -> Response {
+    let form = TokenForm::parse(&headers, &body);
+    match handle(&shared, &tenant, &form) {
+        Ok(body) => ests_json(StatusCode::OK, &body, false),
+        Err(error) => error.into_response(),
+    }
+}
+
+fn handle(shared: &Shared, tenant: &str, form: &TokenForm) -> Result<Value, AadError> {
+    let mut directory = shared.directory();
+    let tenant_ref = resolve_tenant(&directory, tenant)?;
+    let grant_type = form.require("grant_type")?.to_owned();
+    match grant_type.as_str() {
+        "client_credentials" => client_credentials(shared, &directory, tenant_ref, form),
+        "authorization_code" => authorization_code(shared, &mut directory, tenant_ref, form),
+        "refresh_token" => refresh_token(shared, &mut directory, tenant_ref, form),
+        "urn:ietf:params:oauth:grant-type:device_code" => {
+            device_code(shared, &mut directory, tenant_ref, form)
+        }
+        other => Err(AadError::bad_request(
+            "unsupported_grant_type",
+            70003,
+            format!("The app requested an unsupported grant type '{other}'."),
+        )),
+    }
+}
+
+fn client_credentials(
+    shared: &Shared,
+    directory: &Directory,
+    tenant_ref: TenantRef,
+    form: &TokenForm,
+) -> Result<Value, AadError> {
+    let t = match tenant_ref {
+        TenantRef::Tenant(t) => t,
+        TenantRef::Organizations => {
+            return Err(AadError::bad_request(
+                "invalid_request",
+                50059,
+                "No tenant-identifying information found in either the request or implied by any provided credentials.",
+            ));
+        }
+        _ => {
+            return Err(AadError::bad_request(
+                "invalid_request",
+                9001023,
+                "The grant type isn't supported over the /common or /consumers endpoints. Please use the /organizations or tenant-specific endpoint.",
+            ));
+        }
+    };
+    let client_id = form
+        .client_id()
+        .ok_or_else(|| missing_parameter("client_id"))?;
+    let tenant = &directory.tenants[t];
+    let now = Instant::now();
+    let client = directory
+        .client_view(t, &client_id)
+        .filter(|client| !client.first_party_public)
+        .filter(|client| {
+            tenant.application_by_app_id(&client.app_id, now).is_some()
+                || tenant.sp_by_app_id(&client.app_id, now).is_some()
+        })
+        .ok_or_else(|| unknown_client(&client_id, &tenant.display_name))?;
+    if !client.enabled {
+        return Err(disabled_client(&client));
+    }
+    let scope = form.require("scope")?;
+    let scopes: Vec<&str> = scope.split_whitespace().collect();
+    if let Some(bad) = scopes.iter().find(|s| !s.ends_with("/.default")) {
+        return Err(AadError::bad_request(
+            "invalid_scope",
+            1002012,
+            format!(
+                "The provided value for scope {bad} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI)."
+            ),
+        ));
+    }
+    if scopes.len() != 1 {
+        return Err(AadError::bad_request(
+            "invalid_scope",
+            70011,
+            format!(
+                "The provided request must include a 'scope' input parameter. The provided value for the input parameter 'scope' is not valid. The scope {scope} is not valid."
+            ),
+        ));
+    }
+    let identifier = scopes[0].trim_end_matches("/.default");
+    let Some((resource, audience)) = Resource::from_identifier(identifier) else {
+        return Err(AadError::bad_request(
+            "invalid_resource",
+            500011,
+            format!(
+                "The resource principal named {identifier} was not found in the tenant named {}. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You might have sent your authentication request to the wrong tenant.",
+                tenant.display_name
+            ),
+        ));
+    };
+    authenticate_client(&client, form.client_secret().as_deref())?;
+    let Some(sp) = tenant.sp_by_app_id(&client.app_id, now) else {
+        return Err(AadError::bad_request(
+            "invalid_client",
+            7000229,
+            format!(
+                "The client application {} is missing service principal in the tenant {}. See instructions here: https://go.microsoft.com/fwlink/?linkid=2225119",
+                client.app_id, tenant.id
+            ),
+        ));
+    };
+    let roles = if resource == Resource::Graph {
+        tenant.granted_roles(&client.app_id, now)
+    } else {
+        Vec::new()
+    };
+    let access_token = app_token(shared, &tenant.id, &audience, &client, &sp.id, &roles);
+    Ok(json!({
+        "token_type": "Bearer",
+        "expires_in": ACCESS_TOKEN_LIFETIME,
+        "ext_expires_in": ACCESS_TOKEN_LIFETIME,
+        "access_token": access_token,
+    }))
+}
+
+fn authorization_code(
+    shared: &Shared,
+    directory: &mut Directory,
+    tenant_ref: TenantRef,
+    form: &TokenForm,
+) -> Result<Value, AadError> {
+    let code_value = form.require("code")?.to_owned();
+    let client_id = form
+        .client_id()
+        .ok_or_else(|| missing_parameter("client_id"))?;
+    let redirect_uri = form.require("redirect_uri")?.to_owned();
+    let Some(code) = directory.codes.get(&code_value).cloned() else {
+        return Err(invalid_grant(
+            9002313,
+            "Invalid request. Request is malformed or invalid.",
+        ));
+    };
+    if code.redeemed {
+        return Err(invalid_grant(
+            54005,
+            "OAuth2 Authorization code was already redeemed, please retry with a new valid code or use an existing refresh token.",
+        ));
+    }
+    if code.expires <= Instant::now() {
+        return Err(invalid_grant(
+            70008,
+            "The provided authorization code or refresh token has expired due to inactivity. Send a new interactive authorization request for this user and resource.",
+        ));
+    }
+    let t = directory
+        .tenants
+        .iter()
+        .position(|tenant| tenant.id == code.tenant_id)
+        .ok_or_else(|| {
+            invalid_grant(9002313, "Invalid request. Request is malformed or invalid.")
+        })?;
+    if let TenantRef::Tenant(asked) = tenant_ref
+        && asked != t
+    {
+        return Err(invalid_grant(
+            9002313,
+            "Invalid request. Request is malformed or invalid.",
+        ));
+    }
+    if !code.client_id.eq_ignore_ascii_case(&client_id) {
+        return Err(invalid_grant(
+            70000,
+            "The provided value for the 'code' parameter is not valid. The code was issued to another client.",
+        ));
+    }
+    if code.redirect_uri != redirect_uri {
+        return Err(AadError::bad_request(
+            "invalid_grant",
+            70000,
+            "The provided value for the 'redirect_uri' is not valid. The value must exactly match the redirect URI used to obtain the authorization code.",
+        ));
+    }
+    if let Some(challenge) = &code.code_challenge {
+        let verifier = form
+            .get("code_verifier")
+            .ok_or_else(|| missing_parameter("code_verifier"))?;
+        let computed = match code.code_challenge_method.as_deref() {
+            Some("plain") => verifier.to_owned(),
+            _ => URL_SAFE_NO_PAD.encode(
+                aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, verifier.as_bytes()).as_ref(),
+            ),
+        };
+        if &computed != challenge {
+            return Err(invalid_grant(
+                50148,
+                "The code_verifier does not match the code_challenge supplied in the authorization request for PKCE.",
+            ));
+        }
+    }
+    let client = directory
+        .client_view(t, &client_id)
+        .ok_or_else(|| unknown_client(&client_id, &directory.tenants[t].display_name))?;
+    let with_secret = authenticate_client(&client, form.client_secret().as_deref())?;
+    if let Some(stored) = directory.codes.get_mut(&code_value) {
+        stored.redeemed = true;
+    }
+    let user = directory.tenants[t]
+        .users
+        .iter()
+        .find(|user| user.id == code.user_id)
+        .cloned()
+        .ok_or_else(|| {
+            invalid_grant(9002313, "Invalid request. Request is malformed or invalid.")
+        })?;
+    let scope_text = form
+        .get("scope")
+        .map(str::to_owned)
+        .unwrap_or_else(|| code.scopes.join(" "));
+    let scope = parse_delegated_scope(&scope_text)?;
+    let issue = DelegatedIssue {
+        tenant: t,
+        client: &client,
+        user: &user,
+        scope: &scope,
+        with_secret,
+        nonce: code.nonce.clone(),
+    };
+    delegated_tokens(shared, directory, &issue)
+}
+
+fn refresh_token(
+    shared: &Shared,
+    directory: &mut Directory,
+    tenant_ref: TenantRef,
+    form: &TokenForm,
+) -> Result<Value, AadError> {
+    let refresh = form.require("refresh_token")?.to_owned();
+    let client_id = form
+        .client_id()
+        .ok_or_else(|| missing_parameter("client_id"))?;
+    let Some(grant) = directory.refresh_tokens.get(&refresh).cloned() else {
+        return Err(invalid_grant(
+            9002313,
+            "Invalid request. Request is malformed or invalid.",
+        ));
+    };
+    let t = directory
+        .tenants
+        .iter()
+        .position(|tenant| tenant.id == grant.tenant_id)
+        .ok_or_else(|| {
+            invalid_grant(9002313, "Invalid request. Request is malformed or invalid.")
+        })?;
+    if let TenantRef::Tenant(asked) = tenant_ref
+        && asked != t
+    {
+        return Err(invalid_grant(
+            9002313,
+            "Invalid request. Request is malformed or invalid.",
+        ));
+    }
+    if !grant.client_id.eq_ignore_ascii_case(&client_id) {
+        return Err(invalid_grant(
+            70000,
+            "Provided grant is invalid or malformed. The refresh token was issued to another client.",
+        ));
+    }
+    let client = directory
+        .client_view(t, &client_id)
+        .ok_or_else(|| unknown_client(&client_id, &directory.tenants[t].display_name))?;
+    if !client.enabled {
+        return Err(disabled_client(&client));
+    }
+    let with_secret = authenticate_client(&client, form.client_secret().as_deref())?;
+    let user = directory.tenants[t]
+        .users
+        .iter()
+        .find(|user| user.id == grant.user_id)
+        .cloned()
+        .ok_or_else(|| {
+            invalid_grant(9002313, "Invalid request. Request is malformed or invalid.")
+        })?;
+    if !user.account_enabled {
+        return Err(invalid_grant(50057, "The user account is disabled."));
+    }
+    let scope_text = form.get("scope").map(str::to_owned).unwrap_or_else(|| {
+        grant
+            .scopes
+            .iter()
+            .filter(|s| s.as_str() != ".default")
+            .cloned()
+            .collect::<Vec<_>>()
+            .join(" ")
+    });
+    let mut scope = parse_delegated_scope(&scope_text)?;
+    if !scope.oidc.iter().any(|s| s == "offline_access") {
+        scope.oidc.push("offline_access".to_owned());
+    }
+    let issue = DelegatedIssue {
+        tenant: t,
+        client: &client,
+        user: &user,
+        scope: &scope,
+        with_secret,
+        nonce: None,
+    };
+    delegated_tokens(shared, directory, &issue)
+}
+
+fn device_code(
+    shared: &Shared,
+    directory: &mut Directory,
+    tenant_ref: TenantRef,
+    form: &TokenForm,
+) -> Result<Value, AadError> {
+    let device_code = form
+        .get("device_code")
+        .or_else(|| form.get("code"))
+        .ok_or_else(|| missing_parameter("device_code"))?
+        .to_owned();
+    let client_id = form
+        .client_id()
+        .ok_or_else(|| missing_parameter("client_id"))?;
+    let Some(index) = directory
+        .device_codes
+        .iter()
+        .position(|grant| grant.device_code == device_code)
+    else {
+        return Err(AadError::bad_request(
+            "bad_verification_code",
+            70019,
+            "Verification code expired or is invalid.",
+        ));
+    };
+    let grant = directory.device_codes[index].clone();
+    if !grant.client_id.eq_ignore_ascii_case(&client_id) {
+        return Err(invalid_grant(
+            70000,
+            "The provided device code was issued to another client.",
+        ));
+    }
+    let t = directory
+        .tenants
+        .iter()
+        .position(|tenant| tenant.id == grant.tenant_id)
+        .or(match tenant_ref {
+            TenantRef::Tenant(t) => Some(t),
+            _ => None,
+        });
+    let client = t
+        .and_then(|t| directory.client_view(t, &client_id))
+        .or_else(|| directory.client_view(0, &client_id));
+    let Some(client) = client else {
+        return Err(unknown_client(&client_id, "common"));
+    };
+    if !client.first_party_public && !client.allow_public_client_flows {
+        return Err(AadError::invalid_client(
+            7000218,
+            "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.",
+        ));
+    }
+    if grant.expires <= Instant::now() {
+        return Err(AadError::bad_request(
+            "expired_token",
+            70020,
+            "The provided value for the input parameter 'device_code' is not valid. This device code has expired.",
+        ));
+    }
+    match &grant.status {
+        DeviceStatus::Pending => Err(AadError::bad_request(
+            "authorization_pending",
+            70016,
+            "OAuth 2.0 device flow error. Authorization is pending. Continue polling.",
+        )),
+        DeviceStatus::Declined => Err(AadError::bad_request(
+            "authorization_declined",
+            70019,
+            "The end user denied the authorization request.",
+        )),
+        DeviceStatus::Redeemed => Err(invalid_grant(
+            54005,
+            "OAuth2 Authorization code was already redeemed, please retry with a new valid code or use an existing refresh token.",
+        )),
+        DeviceStatus::Approved(user_id) => {
+            let (t, user) = directory
+                .tenants
+                .iter()
+                .enumerate()
+                .find_map(|(t, tenant)| {
+                    tenant
+                        .users
+                        .iter()
+                        .find(|u| &u.id == user_id)
+                        .map(|u| (t, u.clone()))
+                })
+                .ok_or_else(|| {
+                    invalid_grant(9002313, "Invalid request. Request is malformed or invalid.")
+                })?;
+            let client = directory.client_view(t, &client_id).unwrap_or(client);
+            let with_secret = authenticate_client(&client, form.client_secret().as_deref())?;
+            directory.device_codes[index].status = DeviceStatus::Redeemed;
+            let scope = parse_delegated_scope(&grant.scopes.join(" "))?;
+            let issue = DelegatedIssue {
+                tenant: t,
+                client: &client,
+                user: &user,
+                scope: &scope,
+                with_secret,
+                nonce: None,
+            };
+            delegated_tokens(shared, directory, &issue)
+        }
+    }
+}

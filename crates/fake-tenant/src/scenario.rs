@@ -1,0 +1,770 @@
+//! The scenario file (contracts/scenario.md): its serde model, loading, and the checks that name the bad field.
+//!
+//! Field names are the contract's, exactly. Loading goes through `serde_path_to_error` so that a type error,
+//! a missing field or an unknown field is reported with its path (`tenants[0].users[1].mailbox`); the
+//! semantic checks that follow (GUIDs, permission names, who `sign_in.as` names, fault shapes) report the
+//! same way.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::permissions;
+
+/// A whole scenario: the tenants the stand-in serves and how it behaves.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    /// The tenants served.
+    pub tenants: Vec<TenantSpec>,
+    /// Client IDs allowed to sign an admin in with authorization code + PKCE or device code.
+    #[serde(default = "default_public_clients")]
+    pub public_clients: Vec<String>,
+    /// Who signs in without a page (optional).
+    #[serde(default)]
+    pub sign_in: Option<SignInSpec>,
+    /// Added to every HTTP response and SMTP reply, in milliseconds.
+    #[serde(default)]
+    pub latency_ms: u64,
+    /// Objects created through Graph become visible to other calls only after this delay, in milliseconds.
+    #[serde(default)]
+    pub replication_delay_ms: u64,
+    /// Injected faults.
+    #[serde(default)]
+    pub faults: Vec<FaultSpec>,
+}
+
+/// The Microsoft Graph Command Line Tools client, the default public client.
+pub const GRAPH_CLI_CLIENT_ID: &str = "14d82eec-204b-4c2f-b7e8-296a70dab67e";
+
+fn default_public_clients() -> Vec<String> {
+    vec![GRAPH_CLI_CLIENT_ID.to_owned()]
+}
+
+/// One tenant.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TenantSpec {
+    /// The tenant GUID.
+    pub id: String,
+    /// The organisation's display name.
+    pub display_name: String,
+    /// Verified domains; the first is the initial `*.onmicrosoft.com` one by convention.
+    pub domains: Vec<String>,
+    /// The national cloud the tenant lives in.
+    pub cloud: Cloud,
+    /// Organisation-wide SMTP AUTH (`Set-TransportConfig -SmtpClientAuthenticationDisabled:$false`).
+    pub smtp_auth_enabled: bool,
+    /// The user-consent setting.
+    pub user_consent: UserConsent,
+    /// Whether the admin-consent request workflow is on.
+    pub admin_consent_workflow: bool,
+    /// App-management policy: the longest secret lifetime `addPassword` accepts (optional).
+    #[serde(default)]
+    pub secret_max_lifetime_days: Option<u32>,
+    /// Users.
+    pub users: Vec<UserSpec>,
+    /// The tenant's own app registrations.
+    pub applications: Vec<ApplicationSpec>,
+    /// Multi-tenant apps registered in another tenant that admins here may approve (optional).
+    #[serde(default)]
+    pub vendor_apps: Vec<VendorAppSpec>,
+}
+
+/// A national cloud.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Cloud {
+    /// login.microsoftonline.com / graph.microsoft.com.
+    Global,
+    /// login.microsoftonline.us / graph.microsoft.us.
+    Usgov,
+    /// login.partner.microsoftonline.cn / microsoftgraph.chinacloudapi.cn.
+    China,
+}
+
+/// The tenant's user-consent setting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum UserConsent {
+    /// Users may consent to any app.
+    Legacy,
+    /// Users may consent to low-impact permissions only.
+    Low,
+    /// User consent is off.
+    None,
+}
+
+/// One user.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UserSpec {
+    /// Object ID (GUID).
+    pub id: String,
+    /// User principal name (also the mail address).
+    pub upn: String,
+    /// Display name.
+    pub display_name: String,
+    /// May sign in as an administrator and read/write applications, grants and policies.
+    #[serde(default)]
+    pub admin: bool,
+    /// Whether the account may sign in.
+    pub account_enabled: bool,
+    /// What kind of mailbox the user has.
+    pub mailbox: MailboxKind,
+    /// Has an Exchange Online service plan.
+    pub exchange_license: bool,
+    /// Per-mailbox SMTP AUTH: `null` follows the organisation.
+    #[serde(default)]
+    pub smtp_auth: Option<bool>,
+}
+
+/// Kind of Exchange mailbox.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MailboxKind {
+    /// A licensed user mailbox.
+    User,
+    /// A shared mailbox.
+    Shared,
+    /// No mailbox.
+    None,
+}
+
+/// A Microsoft Graph permission set by name.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PermissionSet {
+    /// Delegated permissions (scopes).
+    pub delegated: Vec<String>,
+    /// Application permissions (app roles).
+    pub application: Vec<String>,
+}
+
+/// A client secret.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SecretSpec {
+    /// The secret ID (GUID).
+    pub key_id: String,
+    /// Its description.
+    pub display_name: String,
+    /// The secret value the token endpoint accepts.
+    pub value: String,
+    /// Start of validity.
+    pub start: DateTime<Utc>,
+    /// End of validity; a past one fails as expired.
+    pub end: DateTime<Utc>,
+}
+
+/// One app registration of the tenant.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ApplicationSpec {
+    /// Application (client) ID.
+    pub app_id: String,
+    /// Object ID of the registration.
+    pub object_id: String,
+    /// Display name.
+    pub display_name: String,
+    /// `AzureADMyOrg` | `AzureADMultipleOrgs` | `AzureADandPersonalMicrosoftAccount` | `PersonalMicrosoftAccount`.
+    pub sign_in_audience: String,
+    /// Web platform redirect URIs.
+    pub web_redirect_uris: Vec<String>,
+    /// SPA platform redirect URIs.
+    pub spa_redirect_uris: Vec<String>,
+    /// Mobile and desktop redirect URIs.
+    pub public_client_redirect_uris: Vec<String>,
+    /// "Allow public client flows" (`isFallbackPublicClient`).
+    pub allow_public_client_flows: bool,
+    /// Whether the app may sign in (false: AADSTS7000112).
+    pub enabled: bool,
+    /// Requested Microsoft Graph permissions (`requiredResourceAccess`).
+    pub permissions: PermissionSet,
+    /// Client secrets.
+    pub secrets: Vec<SecretSpec>,
+    /// Whether the enterprise app (service principal) exists in the tenant.
+    pub service_principal: bool,
+    /// What was consented tenant-wide.
+    pub consented: PermissionSet,
+}
+
+/// A multi-tenant app registered in another tenant.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VendorAppSpec {
+    /// Application (client) ID.
+    pub app_id: String,
+    /// Object ID of the registration in the vendor's tenant.
+    pub object_id: String,
+    /// Display name.
+    pub display_name: String,
+    /// Its sign-in audience (multi-tenant ones can be approved here).
+    pub sign_in_audience: String,
+    /// Web platform redirect URIs.
+    pub web_redirect_uris: Vec<String>,
+    /// SPA platform redirect URIs.
+    pub spa_redirect_uris: Vec<String>,
+    /// Mobile and desktop redirect URIs.
+    pub public_client_redirect_uris: Vec<String>,
+    /// "Allow public client flows".
+    pub allow_public_client_flows: bool,
+    /// Whether the app may sign in.
+    pub enabled: bool,
+    /// Requested Microsoft Graph permissions.
+    pub permissions: PermissionSet,
+    /// Whether its service principal exists in this tenant.
+    pub service_principal: bool,
+    /// What was consented in this tenant.
+    pub consented: PermissionSet,
+    /// The vendor's tenant GUID (optional).
+    #[serde(default)]
+    pub publisher_tenant_id: Option<String>,
+}
+
+/// `sign_in`: who signs in without a page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SignInSpec {
+    /// A UPN or a list of UPNs.
+    #[serde(rename = "as", default)]
+    pub as_users: Option<OneOrMany>,
+}
+
+/// A single string or a list of strings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum OneOrMany {
+    /// One value.
+    One(String),
+    /// Several values.
+    Many(Vec<String>),
+}
+
+impl OneOrMany {
+    /// The values as a list (a single value is a list of one).
+    pub fn to_vec(&self) -> Vec<String> {
+        match self {
+            OneOrMany::One(one) => vec![one.clone()],
+            OneOrMany::Many(many) => many.clone(),
+        }
+    }
+}
+
+/// One injected fault.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FaultSpec {
+    /// `METHOD /path` with `*` wildcards, or `SMTP`.
+    #[serde(rename = "match")]
+    pub matches: String,
+    /// What happens.
+    pub kind: FaultKind,
+    /// For `status`: the status code (for SMTP: the reply code).
+    #[serde(default)]
+    pub status: Option<u16>,
+    /// For `status`: the `Retry-After` header value (a number or a string such as `"1.5"`).
+    #[serde(default)]
+    pub retry_after: Option<RetryAfter>,
+    /// For `hang`: how long no answer comes.
+    #[serde(default)]
+    pub seconds: Option<f64>,
+    /// How many matching requests it affects (default: all).
+    #[serde(default)]
+    pub times: Option<u32>,
+}
+
+/// The kind of a fault.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FaultKind {
+    /// Answer with `status` (and `retry_after`).
+    Status,
+    /// A truncated JSON body.
+    Malformed,
+    /// The connection is closed.
+    Reset,
+    /// No answer for `seconds`.
+    Hang,
+}
+
+/// A `Retry-After` value as written in the scenario.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum RetryAfter {
+    /// Written as a string, sent verbatim.
+    Text(String),
+    /// Written as a number.
+    Number(f64),
+}
+
+impl RetryAfter {
+    /// The header value.
+    pub fn header_value(&self) -> String {
+        match self {
+            RetryAfter::Text(text) => text.clone(),
+            RetryAfter::Number(number) => number.to_string(),
+        }
+    }
+}
+
+/// Why a scenario was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum ScenarioError {
+    /// The file could not be read.
+    #[error("cannot read scenario file {path}: {source}")]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// A field is missing, unknown, of the wrong type or has a bad value.
+    #[error("bad scenario field `{field}`: {message}")]
+    Field {
+        /// The path of the field, e.g. `tenants[0].users[1].mailbox`.
+        field: String,
+        /// What is wrong with it.
+        message: String,
+    },
+}
+
+impl ScenarioError {
+    /// The path of the bad field, when the error is about one.
+    pub fn field(&self) -> Option<&str> {
+        match self {
+            ScenarioError::Field { field, .. } => Some(field),
+            ScenarioError::Read { .. } => None,
+        }
+    }
+
+    fn field_error(field: impl Into<String>, message: impl Into<String>) -> Self {
+        ScenarioError::Field {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+}
+
+impl Scenario {
+    /// Parses and checks a scenario from JSON text.
+    pub fn from_json(text: &str) -> Result<Scenario, ScenarioError> {
+        let mut deserializer = serde_json::Deserializer::from_str(text);
+        let scenario: Scenario =
+            serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
+                let path = error.path().to_string();
+                let inner = error.into_inner();
+                let message = inner.to_string();
+                let field = field_from_serde_message(&path, &message);
+                ScenarioError::field_error(field, message)
+            })?;
+        scenario.validate()?;
+        Ok(scenario)
+    }
+
+    /// Reads, parses and checks a scenario file.
+    pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ScenarioError::Read {
+            path: path.to_owned(),
+            source,
+        })?;
+        Scenario::from_json(&text)
+    }
+
+    /// The UPNs of `sign_in.as`, in order (empty when sign-in needs a page).
+    pub fn sign_in_as(&self) -> Vec<String> {
+        self.sign_in
+            .as_ref()
+            .and_then(|sign_in| sign_in.as_users.as_ref())
+            .map(OneOrMany::to_vec)
+            .unwrap_or_default()
+    }
+
+    /// Checks everything serde cannot: identifiers, permission names, references and fault shapes.
+    pub fn validate(&self) -> Result<(), ScenarioError> {
+        if self.tenants.is_empty() {
+            return Err(ScenarioError::field_error(
+                "tenants",
+                "at least one tenant is needed",
+            ));
+        }
+        let mut tenant_ids = HashSet::new();
+        let mut domains = HashSet::new();
+        let mut upns = HashSet::new();
+        for (t, tenant) in self.tenants.iter().enumerate() {
+            let at = format!("tenants[{t}]");
+            check_guid(&format!("{at}.id"), &tenant.id)?;
+            if !tenant_ids.insert(tenant.id.to_ascii_lowercase()) {
+                return Err(ScenarioError::field_error(
+                    format!("{at}.id"),
+                    "the same tenant id appears twice",
+                ));
+            }
+            if tenant.domains.is_empty() {
+                return Err(ScenarioError::field_error(
+                    format!("{at}.domains"),
+                    "at least one domain is needed",
+                ));
+            }
+            for (d, domain) in tenant.domains.iter().enumerate() {
+                if !is_dns_name(domain) {
+                    return Err(ScenarioError::field_error(
+                        format!("{at}.domains[{d}]"),
+                        format!("'{domain}' is not a DNS name"),
+                    ));
+                }
+                if !domains.insert(domain.to_ascii_lowercase()) {
+                    return Err(ScenarioError::field_error(
+                        format!("{at}.domains[{d}]"),
+                        format!("the domain '{domain}' appears twice"),
+                    ));
+                }
+            }
+            if tenant.secret_max_lifetime_days == Some(0) {
+                return Err(ScenarioError::field_error(
+                    format!("{at}.secret_max_lifetime_days"),
+                    "must be at least 1 day or null",
+                ));
+            }
+            let mut object_ids = HashSet::new();
+            for (u, user) in tenant.users.iter().enumerate() {
+                let at = format!("{at}.users[{u}]");
+                check_guid(&format!("{at}.id"), &user.id)?;
+                if !object_ids.insert(user.id.to_ascii_lowercase()) {
+                    return Err(ScenarioError::field_error(
+                        format!("{at}.id"),
+                        "the same object id appears twice",
+                    ));
+                }
+                let Some((_, domain)) = user.upn.split_once('@') else {
+                    return Err(ScenarioError::field_error(
+                        format!("{at}.upn"),
+                        "a UPN looks like name@domain",
+                    ));
+                };
+                if !tenant
+                    .domains
+                    .iter()
+                    .any(|known| known.eq_ignore_ascii_case(domain))
+                {
+                    return Err(ScenarioError::field_error(
+                        format!("{at}.upn"),
+                        format!("the domain '{domain}' is not one of the tenant's domains"),
+                    ));
+                }
+                if !upns.insert(user.upn.to_ascii_lowercase()) {
+                    return Err(ScenarioError::field_error(
+                        format!("{at}.upn"),
+                        "the same UPN appears twice",
+                    ));
+                }
+            }
+            let mut app_ids = HashSet::new();
+            for (a, app) in tenant.applications.iter().enumerate() {
+                let at = format!("{at}.applications[{a}]");
+                check_app_common(
+                    &at,
+                    &app.app_id,
+                    &app.object_id,
+                    &app.sign_in_audience,
+                    &app.permissions,
+                    &app.consented,
+                )?;
+                check_redirects(
+                    &at,
+                    &app.web_redirect_uris,
+                    &app.spa_redirect_uris,
+                    &app.public_client_redirect_uris,
+                )?;
+                if !app_ids.insert(app.app_id.to_ascii_lowercase()) {
+                    return Err(ScenarioError::field_error(
+                        format!("{at}.app_id"),
+                        "the same app_id appears twice",
+                    ));
+                }
+                if !object_ids.insert(app.object_id.to_ascii_lowercase()) {
+                    return Err(ScenarioError::field_error(
+                        format!("{at}.object_id"),
+                        "the same object id appears twice",
+                    ));
+                }
+                check_consent_needs_sp(&at, app.service_principal, &app.consented)?;
+                for (s, secret) in app.secrets.iter().enumerate() {
+                    let at = format!("{at}.secrets[{s}]");
+                    check_guid(&format!("{at}.key_id"), &secret.key_id)?;
+                    if secret.value.is_empty() {
+                        return Err(ScenarioError::field_error(
+                            format!("{at}.value"),
+                            "must not be empty",
+                        ));
+                    }
+                    if secret.end <= secret.start {
+                        return Err(ScenarioError::field_error(
+                            format!("{at}.end"),
+                            "must be after start",
+                        ));
+                    }
+                }
+            }
+            for (a, app) in tenant.vendor_apps.iter().enumerate() {
+                let at = format!("{at}.vendor_apps[{a}]");
+                check_app_common(
+                    &at,
+                    &app.app_id,
+                    &app.object_id,
+                    &app.sign_in_audience,
+                    &app.permissions,
+                    &app.consented,
+                )?;
+                check_redirects(
+                    &at,
+                    &app.web_redirect_uris,
+                    &app.spa_redirect_uris,
+                    &app.public_client_redirect_uris,
+                )?;
+                check_consent_needs_sp(&at, app.service_principal, &app.consented)?;
+                if let Some(publisher) = &app.publisher_tenant_id {
+                    check_guid(&format!("{at}.publisher_tenant_id"), publisher)?;
+                }
+                if !app_ids.insert(app.app_id.to_ascii_lowercase()) {
+                    return Err(ScenarioError::field_error(
+                        format!("{at}.app_id"),
+                        "the same app_id appears twice",
+                    ));
+                }
+            }
+        }
+        for (c, client) in self.public_clients.iter().enumerate() {
+            check_guid(&format!("public_clients[{c}]"), client)?;
+        }
+        if let Some(OneOrMany::Many(list)) = self.sign_in.as_ref().and_then(|s| s.as_users.as_ref())
+            && list.is_empty()
+        {
+            return Err(ScenarioError::field_error(
+                "sign_in.as",
+                "the list is empty",
+            ));
+        }
+        for (i, upn) in self.sign_in_as().iter().enumerate() {
+            if !upns.contains(&upn.to_ascii_lowercase()) {
+                let field = match self.sign_in.as_ref().and_then(|s| s.as_users.as_ref()) {
+                    Some(OneOrMany::Many(_)) => format!("sign_in.as[{i}]"),
+                    _ => "sign_in.as".to_owned(),
+                };
+                return Err(ScenarioError::field_error(
+                    field,
+                    format!("'{upn}' is not a user of any tenant"),
+                ));
+            }
+        }
+        for (f, fault) in self.faults.iter().enumerate() {
+            check_fault(&format!("faults[{f}]"), fault)?;
+        }
+        Ok(())
+    }
+}
+
+fn field_from_serde_message(path: &str, message: &str) -> String {
+    let named = |prefix: &str| {
+        message
+            .strip_prefix(prefix)
+            .and_then(|rest| rest.split('`').next())
+            .map(str::to_owned)
+    };
+    if let Some(missing) = named("missing field `") {
+        return if path == "." || path.is_empty() {
+            missing
+        } else {
+            format!("{path}.{missing}")
+        };
+    }
+    if path == "." || path.is_empty() {
+        if let Some(unknown) = named("unknown field `") {
+            return unknown;
+        }
+        return "(document)".to_owned();
+    }
+    path.to_owned()
+}
+
+fn check_app_common(
+    at: &str,
+    app_id: &str,
+    object_id: &str,
+    audience: &str,
+    permissions: &PermissionSet,
+    consented: &PermissionSet,
+) -> Result<(), ScenarioError> {
+    check_guid(&format!("{at}.app_id"), app_id)?;
+    check_guid(&format!("{at}.object_id"), object_id)?;
+    const AUDIENCES: [&str; 4] = [
+        "AzureADMyOrg",
+        "AzureADMultipleOrgs",
+        "AzureADandPersonalMicrosoftAccount",
+        "PersonalMicrosoftAccount",
+    ];
+    if !AUDIENCES.contains(&audience) {
+        return Err(ScenarioError::field_error(
+            format!("{at}.sign_in_audience"),
+            format!("'{audience}' is not one of {}", AUDIENCES.join(", ")),
+        ));
+    }
+    for (set_name, set) in [("permissions", permissions), ("consented", consented)] {
+        for (p, name) in set.delegated.iter().enumerate() {
+            if permissions::delegated(name).is_none() {
+                return Err(ScenarioError::field_error(
+                    format!("{at}.{set_name}.delegated[{p}]"),
+                    format!(
+                        "'{name}' is not a Microsoft Graph delegated permission the stand-in knows"
+                    ),
+                ));
+            }
+        }
+        for (p, name) in set.application.iter().enumerate() {
+            if permissions::application(name).is_none() {
+                return Err(ScenarioError::field_error(
+                    format!("{at}.{set_name}.application[{p}]"),
+                    format!(
+                        "'{name}' is not a Microsoft Graph application permission the stand-in knows"
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn check_consent_needs_sp(
+    at: &str,
+    service_principal: bool,
+    consented: &PermissionSet,
+) -> Result<(), ScenarioError> {
+    if !service_principal && (!consented.delegated.is_empty() || !consented.application.is_empty())
+    {
+        return Err(ScenarioError::field_error(
+            format!("{at}.consented"),
+            "consent is recorded on the service principal: set service_principal to true or leave consented empty",
+        ));
+    }
+    Ok(())
+}
+
+fn check_redirects(
+    at: &str,
+    web: &[String],
+    spa: &[String],
+    public: &[String],
+) -> Result<(), ScenarioError> {
+    for (kind, list) in [
+        ("web_redirect_uris", web),
+        ("spa_redirect_uris", spa),
+        ("public_client_redirect_uris", public),
+    ] {
+        for (i, uri) in list.iter().enumerate() {
+            if url::Url::parse(uri).is_err() {
+                return Err(ScenarioError::field_error(
+                    format!("{at}.{kind}[{i}]"),
+                    format!("'{uri}' is not a URI"),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn check_fault(at: &str, fault: &FaultSpec) -> Result<(), ScenarioError> {
+    if fault.matches != "SMTP" {
+        let Some((method, path)) = fault.matches.split_once(' ') else {
+            return Err(ScenarioError::field_error(
+                format!("{at}.match"),
+                "must be `METHOD /path` (with `*` wildcards) or `SMTP`",
+            ));
+        };
+        let method_ok =
+            method == "*" || (!method.is_empty() && method.chars().all(|c| c.is_ascii_uppercase()));
+        if !method_ok || !path.starts_with('/') {
+            return Err(ScenarioError::field_error(
+                format!("{at}.match"),
+                "must be `METHOD /path` (with `*` wildcards) or `SMTP`",
+            ));
+        }
+    }
+    match fault.kind {
+        FaultKind::Status => match fault.status {
+            None => {
+                return Err(ScenarioError::field_error(
+                    format!("{at}.status"),
+                    "a `status` fault needs `status`",
+                ));
+            }
+            Some(status) if !(100..=599).contains(&status) => {
+                return Err(ScenarioError::field_error(
+                    format!("{at}.status"),
+                    "must be between 100 and 599",
+                ));
+            }
+            Some(_) => {}
+        },
+        FaultKind::Hang => match fault.seconds {
+            None => {
+                return Err(ScenarioError::field_error(
+                    format!("{at}.seconds"),
+                    "a `hang` fault needs `seconds`",
+                ));
+            }
+            Some(seconds) if !(0.0..=3600.0).contains(&seconds) => {
+                return Err(ScenarioError::field_error(
+                    format!("{at}.seconds"),
+                    "must be between 0 and 3600",
+                ));
+            }
+            Some(_) => {}
+        },
+        FaultKind::Malformed | FaultKind::Reset => {}
+    }
+    if let Some(RetryAfter::Text(text)) = &fault.retry_after
+        && text.parse::<f64>().is_err()
+    {
+        return Err(ScenarioError::field_error(
+            format!("{at}.retry_after"),
+            "must be a number of seconds",
+        ));
+    }
+    Ok(())
+}
+
+/// Whether `value` is a GUID in its usual 8-4-4-4-12 hexadecimal form.
+pub fn is_guid(value: &str) -> bool {
+    let groups: Vec<&str> = value.split('-').collect();
+    groups.len() == 5
+        && groups
+            .iter()
+            .zip([8, 4, 4, 4, 12])
+            .all(|(group, len)| group.len() == len && group.chars().all(|c| c.is_ascii_hexdigit()))
+}
+
+/// Whether `value` is a syntactically valid DNS name.
+pub fn is_dns_name(value: &str) -> bool {
+    !value.is_empty()
+        && value.len() <= 253
+        && value.split('.').all(|label| {
+            !label.is_empty()
+                && label.len() <= 63
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+                && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        })
+}
+
+fn check_guid(field: &str, value: &str) -> Result<(), ScenarioError> {
+    if is_guid(value) {
+        Ok(())
+    } else {
+        Err(ScenarioError::field_error(
+            field,
+            format!("'{value}' is not a GUID"),
+        ))
+    }
+}

@@ -1,0 +1,984 @@
+//! The in-memory directory the stand-in serves: tenants, users, app registrations, service principals,
+//! delegated grants, app role assignments, pending sign-ins and fault counters.
+//!
+//! It is built from a [`Scenario`] and then changed only through the wire (Graph writes, consent, sign-in).
+//! Every object created through Graph carries `visible_at`; reads by other calls skip it until then, which
+//! is how `replication_delay_ms` behaves like a real directory. The whole directory sits behind one mutex
+//! owned by the server.
+
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::permissions::{self, Resource};
+use crate::scenario::{
+    ApplicationSpec, Cloud, FaultSpec, MailboxKind, PermissionSet, Scenario, UserConsent,
+    VendorAppSpec,
+};
+
+/// A new random GUID as a lowercase string.
+pub fn new_guid() -> String {
+    uuid::Uuid::new_v4().to_string()
+}
+
+/// A random base64url identifier of `bytes` random bytes (grant IDs, codes).
+pub fn random_token(bytes: usize) -> String {
+    let mut buffer = vec![0u8; bytes];
+    // The system RNG does not fail on supported platforms; a zeroed buffer would still be well-formed.
+    let _ = aws_lc_rs::rand::fill(&mut buffer);
+    URL_SAFE_NO_PAD.encode(buffer)
+}
+
+/// The whole served state.
+#[derive(Debug)]
+pub struct Directory {
+    /// Tenants.
+    pub tenants: Vec<Tenant>,
+    /// Client IDs allowed to sign an admin in interactively.
+    pub public_clients: Vec<String>,
+    /// `sign_in.as`, in order.
+    pub sign_in_as: Vec<String>,
+    /// Index of the next entry of `sign_in_as` to use.
+    pub sign_in_next: usize,
+    /// Latency added to every answer.
+    pub latency: Duration,
+    /// Replication delay for objects created through Graph.
+    pub replication_delay: Duration,
+    /// Faults with their remaining counts.
+    pub faults: Vec<ActiveFault>,
+    /// Issued authorization codes.
+    pub codes: HashMap<String, AuthCode>,
+    /// Issued device codes.
+    pub device_codes: Vec<DeviceCodeGrant>,
+    /// Issued refresh tokens.
+    pub refresh_tokens: HashMap<String, RefreshGrant>,
+    /// Mail accepted through Graph sendMail or SMTP, oldest first.
+    pub sent_mail: Vec<SentMail>,
+}
+
+/// A fault with how many more requests it affects.
+#[derive(Debug, Clone)]
+pub struct ActiveFault {
+    /// The fault as written.
+    pub spec: FaultSpec,
+    /// Remaining matches; `None` = unlimited.
+    pub remaining: Option<u32>,
+}
+
+/// A tenant.
+#[derive(Debug, Clone)]
+pub struct Tenant {
+    /// Tenant GUID.
+    pub id: String,
+    /// Organisation name.
+    pub display_name: String,
+    /// Verified domains.
+    pub domains: Vec<String>,
+    /// National cloud.
+    pub cloud: Cloud,
+    /// Organisation-wide SMTP AUTH.
+    pub smtp_auth_enabled: bool,
+    /// User-consent setting.
+    pub user_consent: UserConsent,
+    /// Admin-consent request workflow.
+    pub admin_consent_workflow: bool,
+    /// App-management policy: longest secret lifetime in days.
+    pub secret_max_lifetime_days: Option<u32>,
+    /// Users.
+    pub users: Vec<User>,
+    /// Own app registrations.
+    pub applications: Vec<Application>,
+    /// Foreign multi-tenant apps that may be approved here.
+    pub vendor_apps: Vec<VendorApp>,
+    /// Service principals (enterprise apps), including Microsoft Graph and Exchange Online.
+    pub service_principals: Vec<ServicePrincipal>,
+    /// Delegated permission grants.
+    pub grants: Vec<Grant>,
+    /// App role assignments (application permissions granted).
+    pub assignments: Vec<Assignment>,
+    /// The app-management policy's ID (named in its errors).
+    pub app_policy_id: String,
+}
+
+/// A user.
+#[derive(Debug, Clone)]
+pub struct User {
+    /// Object ID.
+    pub id: String,
+    /// UPN.
+    pub upn: String,
+    /// Display name.
+    pub display_name: String,
+    /// Administrator.
+    pub admin: bool,
+    /// May sign in.
+    pub account_enabled: bool,
+    /// Mailbox kind.
+    pub mailbox: MailboxKind,
+    /// Has an Exchange Online plan.
+    pub exchange_license: bool,
+    /// Per-mailbox SMTP AUTH.
+    pub smtp_auth: Option<bool>,
+}
+
+impl User {
+    /// Whether Exchange serves a mailbox over REST for this user.
+    pub fn has_rest_mailbox(&self) -> bool {
+        match self.mailbox {
+            MailboxKind::User => self.exchange_license,
+            MailboxKind::Shared => true,
+            MailboxKind::None => false,
+        }
+    }
+}
+
+/// `requiredResourceAccess` entry, in Graph's JSON names.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RequiredResourceAccess {
+    /// The resource's app ID.
+    pub resource_app_id: String,
+    /// The permissions.
+    pub resource_access: Vec<ResourceAccess>,
+}
+
+/// One requested permission.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResourceAccess {
+    /// Permission GUID.
+    pub id: String,
+    /// `Scope` (delegated) or `Role` (application).
+    #[serde(rename = "type")]
+    pub kind: String,
+}
+
+/// A client secret.
+#[derive(Debug, Clone)]
+pub struct Secret {
+    /// Secret ID.
+    pub key_id: String,
+    /// Description.
+    pub display_name: String,
+    /// The value.
+    pub value: String,
+    /// Start.
+    pub start: DateTime<Utc>,
+    /// End.
+    pub end: DateTime<Utc>,
+    /// When other calls see it.
+    pub visible_at: Instant,
+}
+
+/// An own app registration.
+#[derive(Debug, Clone)]
+pub struct Application {
+    /// Object ID.
+    pub object_id: String,
+    /// Client ID.
+    pub app_id: String,
+    /// Display name.
+    pub display_name: String,
+    /// Sign-in audience.
+    pub sign_in_audience: String,
+    /// Web redirect URIs.
+    pub web_redirect_uris: Vec<String>,
+    /// SPA redirect URIs.
+    pub spa_redirect_uris: Vec<String>,
+    /// Public-client redirect URIs.
+    pub public_client_redirect_uris: Vec<String>,
+    /// `isFallbackPublicClient`.
+    pub is_fallback_public_client: bool,
+    /// Enabled for sign-in.
+    pub enabled: bool,
+    /// Identifier URIs.
+    pub identifier_uris: Vec<String>,
+    /// Requested permissions.
+    pub required_resource_access: Vec<RequiredResourceAccess>,
+    /// Secrets.
+    pub secrets: Vec<Secret>,
+    /// Created.
+    pub created: DateTime<Utc>,
+    /// When other calls see it.
+    pub visible_at: Instant,
+}
+
+/// A foreign multi-tenant app.
+#[derive(Debug, Clone)]
+pub struct VendorApp {
+    /// Client ID.
+    pub app_id: String,
+    /// Display name.
+    pub display_name: String,
+    /// Sign-in audience.
+    pub sign_in_audience: String,
+    /// All redirect URIs.
+    pub redirect_uris: Vec<String>,
+    /// Public client flows allowed.
+    pub allow_public_client_flows: bool,
+    /// Enabled.
+    pub enabled: bool,
+    /// Requested permissions.
+    pub permissions: PermissionSet,
+    /// Publisher tenant.
+    pub publisher_tenant_id: String,
+}
+
+/// What kind of service principal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SpKind {
+    /// Microsoft Graph.
+    Graph,
+    /// Office 365 Exchange Online.
+    Exchange,
+    /// A client application.
+    Client,
+}
+
+/// A service principal.
+#[derive(Debug, Clone)]
+pub struct ServicePrincipal {
+    /// Object ID.
+    pub id: String,
+    /// Client ID.
+    pub app_id: String,
+    /// Display name.
+    pub display_name: String,
+    /// Owning tenant of the app.
+    pub app_owner_organization_id: String,
+    /// Sign-in audience.
+    pub sign_in_audience: String,
+    /// Enabled.
+    pub account_enabled: bool,
+    /// Kind.
+    pub kind: SpKind,
+    /// Reply URLs.
+    pub reply_urls: Vec<String>,
+    /// When other calls see it.
+    pub visible_at: Instant,
+}
+
+/// A delegated permission grant.
+#[derive(Debug, Clone)]
+pub struct Grant {
+    /// Grant ID.
+    pub id: String,
+    /// Client service principal ID.
+    pub client_id: String,
+    /// `AllPrincipals` | `Principal`.
+    pub consent_type: String,
+    /// The user for `Principal`.
+    pub principal_id: Option<String>,
+    /// Resource service principal ID.
+    pub resource_id: String,
+    /// Space-separated scopes.
+    pub scope: String,
+    /// When other calls see it.
+    pub visible_at: Instant,
+}
+
+/// An app role assignment.
+#[derive(Debug, Clone)]
+pub struct Assignment {
+    /// Assignment ID.
+    pub id: String,
+    /// App role GUID.
+    pub app_role_id: String,
+    /// Client service principal ID.
+    pub principal_id: String,
+    /// Client display name.
+    pub principal_display_name: String,
+    /// Resource service principal ID.
+    pub resource_id: String,
+    /// Resource display name.
+    pub resource_display_name: String,
+    /// Created.
+    pub created: DateTime<Utc>,
+    /// When other calls see it.
+    pub visible_at: Instant,
+}
+
+/// An authorization code waiting to be redeemed.
+#[derive(Debug, Clone)]
+pub struct AuthCode {
+    /// Tenant GUID.
+    pub tenant_id: String,
+    /// Client ID.
+    pub client_id: String,
+    /// Redirect URI as sent on /authorize.
+    pub redirect_uri: String,
+    /// PKCE challenge.
+    pub code_challenge: Option<String>,
+    /// PKCE method (`S256` or `plain`).
+    pub code_challenge_method: Option<String>,
+    /// The signed-in user.
+    pub user_id: String,
+    /// Requested scopes.
+    pub scopes: Vec<String>,
+    /// `nonce` for the ID token.
+    pub nonce: Option<String>,
+    /// Expiry.
+    pub expires: Instant,
+    /// Already redeemed.
+    pub redeemed: bool,
+}
+
+/// Device-code flow status.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DeviceStatus {
+    /// Waiting for the user.
+    Pending,
+    /// Approved by this user ID.
+    Approved(String),
+    /// The user declined.
+    Declined,
+    /// Redeemed.
+    Redeemed,
+}
+
+/// A device code.
+#[derive(Debug, Clone)]
+pub struct DeviceCodeGrant {
+    /// The device code.
+    pub device_code: String,
+    /// The user code.
+    pub user_code: String,
+    /// Tenant GUID.
+    pub tenant_id: String,
+    /// Client ID.
+    pub client_id: String,
+    /// Requested scopes.
+    pub scopes: Vec<String>,
+    /// Expiry.
+    pub expires: Instant,
+    /// Status.
+    pub status: DeviceStatus,
+}
+
+/// A refresh token's grant.
+#[derive(Debug, Clone)]
+pub struct RefreshGrant {
+    /// Tenant GUID.
+    pub tenant_id: String,
+    /// Client ID.
+    pub client_id: String,
+    /// User ID.
+    pub user_id: String,
+    /// Scopes originally requested.
+    pub scopes: Vec<String>,
+}
+
+/// A message accepted for delivery.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SentMail {
+    /// `graph` or `smtp`.
+    pub via: String,
+    /// The sending mailbox.
+    pub from: String,
+    /// Recipients.
+    pub to: Vec<String>,
+    /// Subject (Graph) or the first `Subject:` header (SMTP).
+    pub subject: String,
+}
+
+/// A client as the identity platform sees it, from whichever registration it comes.
+#[derive(Debug, Clone)]
+pub struct ClientView {
+    /// Client ID.
+    pub app_id: String,
+    /// Display name.
+    pub display_name: String,
+    /// Sign-in audience.
+    pub sign_in_audience: String,
+    /// Web redirect URIs.
+    pub web_redirect_uris: Vec<String>,
+    /// SPA and public-client redirect URIs.
+    pub other_redirect_uris: Vec<String>,
+    /// Public client (no secret expected).
+    pub is_public: bool,
+    /// Whether device code is allowed.
+    pub allow_public_client_flows: bool,
+    /// Enabled.
+    pub enabled: bool,
+    /// Secrets (own registrations only).
+    pub secrets: Vec<Secret>,
+    /// One of the scenario's `public_clients` (dynamic consent for admins).
+    pub first_party_public: bool,
+    /// Requested permissions by name.
+    pub permissions: PermissionSet,
+}
+
+impl ClientView {
+    /// All redirect URIs.
+    pub fn redirect_uris(&self) -> impl Iterator<Item = &String> {
+        self.web_redirect_uris
+            .iter()
+            .chain(self.other_redirect_uris.iter())
+    }
+}
+
+impl Directory {
+    /// Builds the directory a scenario describes.
+    pub fn from_scenario(scenario: &Scenario) -> Directory {
+        let now = Instant::now();
+        let tenants = scenario
+            .tenants
+            .iter()
+            .map(|spec| build_tenant(spec, now))
+            .collect();
+        Directory {
+            tenants,
+            public_clients: scenario
+                .public_clients
+                .iter()
+                .map(|c| c.to_ascii_lowercase())
+                .collect(),
+            sign_in_as: scenario.sign_in_as(),
+            sign_in_next: 0,
+            latency: Duration::from_millis(scenario.latency_ms),
+            replication_delay: Duration::from_millis(scenario.replication_delay_ms),
+            faults: scenario
+                .faults
+                .iter()
+                .map(|spec| ActiveFault {
+                    spec: spec.clone(),
+                    remaining: spec.times,
+                })
+                .collect(),
+            codes: HashMap::new(),
+            device_codes: Vec::new(),
+            refresh_tokens: HashMap::new(),
+            sent_mail: Vec::new(),
+        }
+    }
+
+    /// When an object created now becomes visible to other calls.
+    pub fn visible_from_now(&self) -> Instant {
+        Instant::now() + self.replication_delay
+    }
+
+    /// Finds a tenant by GUID or domain (case-insensitive).
+    pub fn tenant_index(&self, key: &str) -> Option<usize> {
+        self.tenants.iter().position(|tenant| {
+            tenant.id.eq_ignore_ascii_case(key)
+                || tenant
+                    .domains
+                    .iter()
+                    .any(|domain| domain.eq_ignore_ascii_case(key))
+        })
+    }
+
+    /// Finds the tenant whose domain matches a UPN's.
+    pub fn tenant_of_upn(&self, upn: &str) -> Option<usize> {
+        self.tenants
+            .iter()
+            .position(|tenant| tenant.user_by_upn(upn).is_some())
+    }
+
+    /// The next user of `sign_in.as` ("next" walks the list once and stays on its last entry).
+    pub fn next_sign_in(&mut self) -> Option<String> {
+        if self.sign_in_as.is_empty() {
+            return None;
+        }
+        let index = self.sign_in_next.min(self.sign_in_as.len() - 1);
+        if self.sign_in_next < self.sign_in_as.len() {
+            self.sign_in_next += 1;
+        }
+        self.sign_in_as.get(index).cloned()
+    }
+
+    /// Whether `client_id` is one of the scenario's public clients.
+    pub fn is_public_client(&self, client_id: &str) -> bool {
+        self.public_clients
+            .iter()
+            .any(|c| c.eq_ignore_ascii_case(client_id))
+    }
+
+    /// The client `client_id` as tenant `t` sees it: an own registration, a vendor app, a multi-tenant app of
+    /// another tenant of the scenario, or one of the public clients.
+    pub fn client_view(&self, t: usize, client_id: &str) -> Option<ClientView> {
+        let now = Instant::now();
+        let tenant = &self.tenants[t];
+        if let Some(app) = tenant.application_by_app_id(client_id, now) {
+            return Some(app.client_view(now, false));
+        }
+        if let Some(vendor) = tenant
+            .vendor_apps
+            .iter()
+            .find(|v| v.app_id.eq_ignore_ascii_case(client_id))
+        {
+            return Some(ClientView {
+                app_id: vendor.app_id.clone(),
+                display_name: vendor.display_name.clone(),
+                sign_in_audience: vendor.sign_in_audience.clone(),
+                web_redirect_uris: vendor.redirect_uris.clone(),
+                other_redirect_uris: Vec::new(),
+                is_public: false,
+                allow_public_client_flows: vendor.allow_public_client_flows,
+                enabled: vendor.enabled,
+                secrets: Vec::new(),
+                first_party_public: false,
+                permissions: vendor.permissions.clone(),
+            });
+        }
+        for (other_index, other) in self.tenants.iter().enumerate() {
+            if other_index == t {
+                continue;
+            }
+            if let Some(app) = other.application_by_app_id(client_id, now)
+                && app.sign_in_audience != "AzureADMyOrg"
+            {
+                let mut view = app.client_view(now, false);
+                view.secrets.clear();
+                return Some(view);
+            }
+        }
+        if self.is_public_client(client_id) {
+            return Some(ClientView {
+                app_id: client_id.to_ascii_lowercase(),
+                display_name: if client_id
+                    .eq_ignore_ascii_case(crate::scenario::GRAPH_CLI_CLIENT_ID)
+                {
+                    "Microsoft Graph Command Line Tools".to_owned()
+                } else {
+                    "Public client".to_owned()
+                },
+                sign_in_audience: "AzureADMultipleOrgs".to_owned(),
+                web_redirect_uris: Vec::new(),
+                other_redirect_uris: vec!["http://localhost".to_owned()],
+                is_public: true,
+                allow_public_client_flows: true,
+                enabled: true,
+                secrets: Vec::new(),
+                first_party_public: true,
+                permissions: PermissionSet::default(),
+            });
+        }
+        None
+    }
+}
+
+fn build_tenant(spec: &crate::scenario::TenantSpec, now: Instant) -> Tenant {
+    let created = Utc::now();
+    let mut tenant = Tenant {
+        id: spec.id.to_ascii_lowercase(),
+        display_name: spec.display_name.clone(),
+        domains: spec.domains.clone(),
+        cloud: spec.cloud,
+        smtp_auth_enabled: spec.smtp_auth_enabled,
+        user_consent: spec.user_consent,
+        admin_consent_workflow: spec.admin_consent_workflow,
+        secret_max_lifetime_days: spec.secret_max_lifetime_days,
+        users: spec
+            .users
+            .iter()
+            .map(|user| User {
+                id: user.id.to_ascii_lowercase(),
+                upn: user.upn.clone(),
+                display_name: user.display_name.clone(),
+                admin: user.admin,
+                account_enabled: user.account_enabled,
+                mailbox: user.mailbox,
+                exchange_license: user.exchange_license,
+                smtp_auth: user.smtp_auth,
+            })
+            .collect(),
+        applications: spec
+            .applications
+            .iter()
+            .map(|app| application_from_spec(app, created, now))
+            .collect(),
+        vendor_apps: spec.vendor_apps.iter().map(vendor_from_spec).collect(),
+        service_principals: Vec::new(),
+        grants: Vec::new(),
+        assignments: Vec::new(),
+        app_policy_id: new_guid(),
+    };
+    for resource in [Resource::Graph, Resource::Exchange] {
+        tenant.service_principals.push(ServicePrincipal {
+            id: new_guid(),
+            app_id: resource.app_id().to_owned(),
+            display_name: resource.display_name().to_owned(),
+            app_owner_organization_id: permissions::MICROSOFT_SERVICES_TENANT.to_owned(),
+            sign_in_audience: "AzureADMultipleOrgs".to_owned(),
+            account_enabled: true,
+            kind: if resource == Resource::Graph {
+                SpKind::Graph
+            } else {
+                SpKind::Exchange
+            },
+            reply_urls: Vec::new(),
+            visible_at: now,
+        });
+    }
+    let own = spec.applications.iter().map(|app| {
+        (
+            app.app_id.clone(),
+            app.display_name.clone(),
+            app.sign_in_audience.clone(),
+            app.service_principal,
+            app.consented.clone(),
+            spec.id.clone(),
+        )
+    });
+    let vendors = spec.vendor_apps.iter().map(|app| {
+        (
+            app.app_id.clone(),
+            app.display_name.clone(),
+            app.sign_in_audience.clone(),
+            app.service_principal,
+            app.consented.clone(),
+            app.publisher_tenant_id
+                .clone()
+                .unwrap_or_else(|| "72f988bf-86f1-41af-91ab-2d7cd011db47".to_owned()),
+        )
+    });
+    for (app_id, display_name, audience, has_sp, consented, owner) in
+        own.chain(vendors).collect::<Vec<_>>()
+    {
+        if !has_sp {
+            continue;
+        }
+        let sp_id = tenant.add_client_sp(&app_id, &display_name, &audience, &owner, now);
+        if !consented.delegated.is_empty() {
+            let resource_id = tenant.resource_sp(Resource::Graph).id.clone();
+            tenant.grants.push(Grant {
+                id: random_token(32),
+                client_id: sp_id.clone(),
+                consent_type: "AllPrincipals".to_owned(),
+                principal_id: None,
+                resource_id,
+                scope: consented.delegated.join(" "),
+                visible_at: now,
+            });
+        }
+        for role in &consented.application {
+            if let Some(permission) = permissions::application(role) {
+                tenant.add_assignment(&sp_id, permission.id, created, now);
+            }
+        }
+    }
+    tenant
+}
+
+fn application_from_spec(
+    app: &ApplicationSpec,
+    created: DateTime<Utc>,
+    now: Instant,
+) -> Application {
+    Application {
+        object_id: app.object_id.to_ascii_lowercase(),
+        app_id: app.app_id.to_ascii_lowercase(),
+        display_name: app.display_name.clone(),
+        sign_in_audience: app.sign_in_audience.clone(),
+        web_redirect_uris: app.web_redirect_uris.clone(),
+        spa_redirect_uris: app.spa_redirect_uris.clone(),
+        public_client_redirect_uris: app.public_client_redirect_uris.clone(),
+        is_fallback_public_client: app.allow_public_client_flows,
+        enabled: app.enabled,
+        identifier_uris: Vec::new(),
+        required_resource_access: required_resource_access(&app.permissions),
+        secrets: app
+            .secrets
+            .iter()
+            .map(|secret| Secret {
+                key_id: secret.key_id.to_ascii_lowercase(),
+                display_name: secret.display_name.clone(),
+                value: secret.value.clone(),
+                start: secret.start,
+                end: secret.end,
+                visible_at: now,
+            })
+            .collect(),
+        created,
+        visible_at: now,
+    }
+}
+
+fn vendor_from_spec(app: &VendorAppSpec) -> VendorApp {
+    VendorApp {
+        app_id: app.app_id.to_ascii_lowercase(),
+        display_name: app.display_name.clone(),
+        sign_in_audience: app.sign_in_audience.clone(),
+        redirect_uris: app
+            .web_redirect_uris
+            .iter()
+            .chain(&app.spa_redirect_uris)
+            .chain(&app.public_client_redirect_uris)
+            .cloned()
+            .collect(),
+        allow_public_client_flows: app.allow_public_client_flows,
+        enabled: app.enabled,
+        permissions: app.permissions.clone(),
+        publisher_tenant_id: app.publisher_tenant_id.clone().unwrap_or_default(),
+    }
+}
+
+/// `requiredResourceAccess` for a set of Graph permission names.
+pub fn required_resource_access(set: &PermissionSet) -> Vec<RequiredResourceAccess> {
+    let mut access: Vec<ResourceAccess> = set
+        .delegated
+        .iter()
+        .filter_map(|name| permissions::delegated(name))
+        .map(|p| ResourceAccess {
+            id: p.id.to_owned(),
+            kind: "Scope".to_owned(),
+        })
+        .collect();
+    access.extend(
+        set.application
+            .iter()
+            .filter_map(|name| permissions::application(name))
+            .map(|p| ResourceAccess {
+                id: p.id.to_owned(),
+                kind: "Role".to_owned(),
+            }),
+    );
+    if access.is_empty() {
+        Vec::new()
+    } else {
+        vec![RequiredResourceAccess {
+            resource_app_id: permissions::GRAPH_APP_ID.to_owned(),
+            resource_access: access,
+        }]
+    }
+}
+
+/// Graph permission names requested by a `requiredResourceAccess`.
+pub fn permissions_of(required: &[RequiredResourceAccess]) -> PermissionSet {
+    let mut set = PermissionSet::default();
+    for entry in required.iter().filter(|e| {
+        e.resource_app_id
+            .eq_ignore_ascii_case(permissions::GRAPH_APP_ID)
+    }) {
+        for access in &entry.resource_access {
+            if let Some((permission, is_app)) = permissions::by_id(&access.id) {
+                match (is_app, access.kind.as_str()) {
+                    (true, "Role") => set.application.push(permission.value.to_owned()),
+                    (false, "Scope") => set.delegated.push(permission.value.to_owned()),
+                    _ => {}
+                }
+            }
+        }
+    }
+    set
+}
+
+impl Application {
+    /// How the identity platform sees this registration.
+    pub fn client_view(&self, now: Instant, first_party_public: bool) -> ClientView {
+        ClientView {
+            app_id: self.app_id.clone(),
+            display_name: self.display_name.clone(),
+            sign_in_audience: self.sign_in_audience.clone(),
+            web_redirect_uris: self.web_redirect_uris.clone(),
+            other_redirect_uris: self
+                .spa_redirect_uris
+                .iter()
+                .chain(&self.public_client_redirect_uris)
+                .cloned()
+                .collect(),
+            is_public: self.is_fallback_public_client && self.secrets.is_empty(),
+            allow_public_client_flows: self.is_fallback_public_client,
+            enabled: self.enabled,
+            secrets: self
+                .secrets
+                .iter()
+                .filter(|s| s.visible_at <= now)
+                .cloned()
+                .collect(),
+            first_party_public,
+            permissions: permissions_of(&self.required_resource_access),
+        }
+    }
+}
+
+impl Tenant {
+    /// A user by UPN (case-insensitive).
+    pub fn user_by_upn(&self, upn: &str) -> Option<&User> {
+        self.users
+            .iter()
+            .find(|user| user.upn.eq_ignore_ascii_case(upn))
+    }
+
+    /// A user by object ID or UPN.
+    pub fn user_by_key(&self, key: &str) -> Option<&User> {
+        self.users
+            .iter()
+            .find(|user| user.id.eq_ignore_ascii_case(key) || user.upn.eq_ignore_ascii_case(key))
+    }
+
+    /// A visible own registration by client ID.
+    pub fn application_by_app_id(&self, app_id: &str, now: Instant) -> Option<&Application> {
+        self.applications
+            .iter()
+            .find(|app| app.app_id.eq_ignore_ascii_case(app_id) && app.visible_at <= now)
+    }
+
+    /// The service principal of a first-party resource.
+    pub fn resource_sp(&self, resource: Resource) -> &ServicePrincipal {
+        let kind = match resource {
+            Resource::Graph => SpKind::Graph,
+            Resource::Exchange => SpKind::Exchange,
+        };
+        // build_tenant always creates both resource service principals.
+        self.service_principals
+            .iter()
+            .find(|sp| sp.kind == kind)
+            .unwrap_or(&self.service_principals[0])
+    }
+
+    /// A visible service principal by client ID.
+    pub fn sp_by_app_id(&self, app_id: &str, now: Instant) -> Option<&ServicePrincipal> {
+        self.service_principals
+            .iter()
+            .find(|sp| sp.app_id.eq_ignore_ascii_case(app_id) && sp.visible_at <= now)
+    }
+
+    /// Adds a client service principal visible from `visible_at`; returns its ID.
+    pub fn add_client_sp(
+        &mut self,
+        app_id: &str,
+        display_name: &str,
+        audience: &str,
+        owner: &str,
+        visible_at: Instant,
+    ) -> String {
+        let reply_urls = self
+            .applications
+            .iter()
+            .find(|app| app.app_id.eq_ignore_ascii_case(app_id))
+            .map(|app| app.web_redirect_uris.clone())
+            .unwrap_or_default();
+        let id = new_guid();
+        self.service_principals.push(ServicePrincipal {
+            id: id.clone(),
+            app_id: app_id.to_ascii_lowercase(),
+            display_name: display_name.to_owned(),
+            app_owner_organization_id: owner.to_ascii_lowercase(),
+            sign_in_audience: audience.to_owned(),
+            account_enabled: true,
+            kind: SpKind::Client,
+            reply_urls,
+            visible_at,
+        });
+        id
+    }
+
+    /// Adds an app role assignment of a Graph app role to a client service principal.
+    pub fn add_assignment(
+        &mut self,
+        principal_id: &str,
+        app_role_id: &str,
+        created: DateTime<Utc>,
+        visible_at: Instant,
+    ) -> Assignment {
+        let principal_display_name = self
+            .service_principals
+            .iter()
+            .find(|sp| sp.id == principal_id)
+            .map(|sp| sp.display_name.clone())
+            .unwrap_or_default();
+        let resource = self.resource_sp(Resource::Graph);
+        let assignment = Assignment {
+            id: random_token(32),
+            app_role_id: app_role_id.to_ascii_lowercase(),
+            principal_id: principal_id.to_owned(),
+            principal_display_name,
+            resource_id: resource.id.clone(),
+            resource_display_name: resource.display_name.clone(),
+            created,
+            visible_at,
+        };
+        self.assignments.push(assignment.clone());
+        assignment
+    }
+
+    /// Delegated scopes granted to a client for a user (AllPrincipals plus the user's own grants), for the
+    /// Graph resource.
+    pub fn granted_scopes(&self, client_app_id: &str, user_id: &str, now: Instant) -> Vec<String> {
+        let Some(sp) = self.sp_by_app_id(client_app_id, now) else {
+            return Vec::new();
+        };
+        let graph = &self.resource_sp(Resource::Graph).id;
+        let mut scopes: Vec<String> = Vec::new();
+        for grant in self
+            .grants
+            .iter()
+            .filter(|g| g.client_id == sp.id && &g.resource_id == graph && g.visible_at <= now)
+        {
+            let applies = grant.consent_type == "AllPrincipals"
+                || grant.principal_id.as_deref() == Some(user_id);
+            if applies {
+                for scope in grant.scope.split_whitespace() {
+                    if !scopes.iter().any(|s| s == scope) {
+                        scopes.push(scope.to_owned());
+                    }
+                }
+            }
+        }
+        scopes
+    }
+
+    /// Application permissions (role values) granted to a client on Microsoft Graph.
+    pub fn granted_roles(&self, client_app_id: &str, now: Instant) -> Vec<String> {
+        let Some(sp) = self.sp_by_app_id(client_app_id, now) else {
+            return Vec::new();
+        };
+        let graph = &self.resource_sp(Resource::Graph).id;
+        self.assignments
+            .iter()
+            .filter(|a| a.principal_id == sp.id && &a.resource_id == graph && a.visible_at <= now)
+            .filter_map(|a| {
+                permissions::by_id(&a.app_role_id)
+                    .filter(|(_, is_app)| *is_app)
+                    .map(|(p, _)| p.value.to_owned())
+            })
+            .collect()
+    }
+
+    /// Records delegated consent: merges scopes into the client's grant of that consent type.
+    pub fn record_delegated_consent(
+        &mut self,
+        client_sp_id: &str,
+        principal_id: Option<&str>,
+        scopes: &[String],
+        now: Instant,
+    ) {
+        let resource_id = self.resource_sp(Resource::Graph).id.clone();
+        let consent_type = if principal_id.is_some() {
+            "Principal"
+        } else {
+            "AllPrincipals"
+        };
+        if let Some(grant) = self.grants.iter_mut().find(|g| {
+            g.client_id == client_sp_id
+                && g.resource_id == resource_id
+                && g.consent_type == consent_type
+                && g.principal_id.as_deref() == principal_id
+        }) {
+            for scope in scopes {
+                if !grant.scope.split_whitespace().any(|s| s == scope) {
+                    if !grant.scope.is_empty() {
+                        grant.scope.push(' ');
+                    }
+                    grant.scope.push_str(scope);
+                }
+            }
+            return;
+        }
+        self.grants.push(Grant {
+            id: random_token(32),
+            client_id: client_sp_id.to_owned(),
+            consent_type: consent_type.to_owned(),
+            principal_id: principal_id.map(str::to_owned),
+            resource_id,
+            scope: scopes.join(" "),
+            visible_at: now,
+        });
+    }
+}

@@ -1,0 +1,479 @@
+//! Graph v1.0: applications, service principals, grants, policies, users, mail and calendar, with the
+//! error shapes, OData options and replication delay.
+
+use reqwest::Method;
+use serde_json::{Value, json};
+
+use crate::common::*;
+
+fn assert_graph_error(body: &Value, code: &str) {
+    assert_eq!(body["error"]["code"], code, "{body}");
+    assert!(body["error"]["message"].is_string());
+    for field in ["date", "request-id", "client-request-id"] {
+        assert!(
+            body["error"]["innerError"][field].is_string(),
+            "{field}: {body}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn applications_list_filter_select_and_paging() {
+    let tenant = start(scenario_with(|v| {
+        let apps = v["tenants"][0]["applications"]
+            .as_array_mut()
+            .expect("apps");
+        for i in 2..=4 {
+            let mut app = apps[0].clone();
+            app["app_id"] = json!(format!("bbbbbbbb-0000-0000-0000-00000000000{i}"));
+            app["object_id"] = json!(format!("cccccccc-0000-0000-0000-00000000000{i}"));
+            app["display_name"] = json!(format!("App {i}"));
+            apps.push(app);
+        }
+    }))
+    .await;
+    let token = admin_token(&tenant).await;
+    let (status, _, body) = graph_get(
+        &tenant,
+        &token,
+        &format!("/applications?$filter=appId eq '{APP}'&$select=id,appId,passwordCredentials"),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let value = body["value"].as_array().expect("value");
+    assert_eq!(value.len(), 1);
+    assert_eq!(value[0]["id"], APP_OBJECT);
+    assert_eq!(value[0].as_object().expect("object").len(), 3);
+    let credential = &value[0]["passwordCredentials"][0];
+    assert_eq!(credential["hint"], "Xy7");
+    assert_eq!(credential["keyId"], SECRET_ID);
+    assert_eq!(credential["secretText"], Value::Null);
+
+    let (_, _, page1) = graph_get(&tenant, &token, "/applications?$top=3").await;
+    assert_eq!(page1["value"].as_array().expect("value").len(), 3);
+    let next = page1["@odata.nextLink"]
+        .as_str()
+        .expect("nextLink")
+        .to_owned();
+    let page2: Value = http()
+        .get(&next)
+        .bearer_auth(&token)
+        .send()
+        .await
+        .expect("next")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(page2["value"].as_array().expect("value").len(), 1);
+    assert!(page2.get("@odata.nextLink").is_none());
+
+    let (status, _, body) =
+        graph_get(&tenant, &token, &format!("/applications(appId='{APP}')")).await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        body["requiredResourceAccess"][0]["resourceAppId"],
+        "00000003-0000-0000-c000-000000000000"
+    );
+    assert!(
+        body["requiredResourceAccess"][0]["resourceAccess"]
+            .as_array()
+            .expect("access")
+            .contains(&json!({"id": "1ec239c2-d7c9-4623-a91a-a9775856bb36", "type": "Scope"}))
+    );
+    let (status, _, _) = graph_get(&tenant, &token, &format!("/applications/{APP_OBJECT}")).await;
+    assert_eq!(status, 200);
+    let (status, headers, body) = graph_get(
+        &tenant,
+        &token,
+        "/applications(appId='eeeeeeee-0000-0000-0000-000000000000')",
+    )
+    .await;
+    assert_eq!(status, 404);
+    assert_graph_error(&body, "Request_ResourceNotFound");
+    assert!(headers.contains_key("request-id") && headers.contains_key("client-request-id"));
+    let (status, _, body) = graph_get(&tenant, &token, "/applications?$select=nonsense").await;
+    assert_eq!(status, 400);
+    assert_graph_error(&body, "BadRequest");
+}
+
+#[tokio::test]
+async fn created_objects_appear_after_the_replication_delay() {
+    let tenant = start(scenario_with(|v| v["replication_delay_ms"] = json!(400))).await;
+    let token = admin_token(&tenant).await;
+    let (status, created) = graph_send(
+        &tenant,
+        &token,
+        Method::POST,
+        "/applications",
+        json!({"displayName": "New app", "signInAudience": "AzureADMyOrg", "web": {"redirectUris": ["https://example.com/cb"]},
+               "requiredResourceAccess": [{"resourceAppId": "00000003-0000-0000-c000-000000000000", "resourceAccess": [{"id": "798ee544-9d2d-430c-a058-570e29e34338", "type": "Role"}]}]}),
+    )
+    .await;
+    assert_eq!(status, 201, "{created}");
+    let app_id = created["appId"].as_str().expect("appId").to_owned();
+    let path = format!("/applications?$filter=appId eq '{app_id}'");
+    let (_, _, before) = graph_get(&tenant, &token, &path).await;
+    assert_eq!(
+        before["value"].as_array().expect("value").len(),
+        0,
+        "not yet replicated"
+    );
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    let (_, _, after) = graph_get(&tenant, &token, &path).await;
+    assert_eq!(after["value"].as_array().expect("value").len(), 1);
+
+    // PATCH, then addPassword: the new secret works at the token endpoint after the delay.
+    let id = created["id"].as_str().expect("id").to_owned();
+    let (status, _) = graph_send(
+        &tenant,
+        &token,
+        Method::PATCH,
+        &format!("/applications/{id}"),
+        json!({"displayName": "Renamed"}),
+    )
+    .await;
+    assert_eq!(status, 204);
+    let (status, secret) = graph_send(&tenant, &token, Method::POST, &format!("/applications(appId='{app_id}')/addPassword"),
+        json!({"passwordCredential": {"displayName": "wizard", "endDateTime": "2099-01-01T00:00:00Z"}})).await;
+    assert_eq!(status, 200, "{secret}");
+    let text = secret["secretText"]
+        .as_str()
+        .expect("secretText")
+        .to_owned();
+    assert_eq!(secret["hint"], text[..3]);
+    let (status, sp) = graph_send(
+        &tenant,
+        &token,
+        Method::POST,
+        "/servicePrincipals",
+        json!({"appId": app_id}),
+    )
+    .await;
+    assert_eq!(status, 201, "{sp}");
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    let (_, _, graph_sp) = graph_get(
+        &tenant,
+        &token,
+        "/servicePrincipals(appId='00000003-0000-0000-c000-000000000000')?$select=id,appRoles",
+    )
+    .await;
+    let (status, assignment) = graph_send(&tenant, &token, Method::POST, &format!("/servicePrincipals/{}/appRoleAssignedTo", graph_sp["id"].as_str().expect("id")),
+        json!({"principalId": sp["id"], "resourceId": graph_sp["id"], "appRoleId": "798ee544-9d2d-430c-a058-570e29e34338"})).await;
+    assert_eq!(status, 201, "{assignment}");
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    let app_token = app_token(&tenant, &app_id, &text).await;
+    assert_eq!(claims(&app_token)["roles"], json!(["Calendars.Read"]));
+    let (_, _, assigned) = graph_get(
+        &tenant,
+        &token,
+        &format!(
+            "/servicePrincipals/{}/appRoleAssignments",
+            sp["id"].as_str().expect("id")
+        ),
+    )
+    .await;
+    assert_eq!(
+        assigned["value"][0]["appRoleId"],
+        "798ee544-9d2d-430c-a058-570e29e34338"
+    );
+
+    let key_id = secret["keyId"].as_str().expect("keyId");
+    let (status, _) = graph_send(
+        &tenant,
+        &token,
+        Method::POST,
+        &format!("/applications/{id}/removePassword"),
+        json!({"keyId": key_id}),
+    )
+    .await;
+    assert_eq!(status, 204);
+}
+
+#[tokio::test]
+async fn add_password_honours_the_secret_lifetime_policy() {
+    let tenant = start(scenario_with(|v| {
+        v["tenants"][0]["secret_max_lifetime_days"] = json!(90)
+    }))
+    .await;
+    let token = admin_token(&tenant).await;
+    let (status, body) = graph_send(
+        &tenant,
+        &token,
+        Method::POST,
+        &format!("/applications/{APP_OBJECT}/addPassword"),
+        json!({}),
+    )
+    .await;
+    assert_eq!(status, 400);
+    assert_graph_error(&body, "CredentialInvalidLifetimeAsPerAppPolicy");
+    assert_eq!(body["error"]["details"][0]["code"], "InvalidKeyEndDate");
+    let end = (chrono::Utc::now() + chrono::Duration::days(60)).to_rfc3339();
+    let (status, _) = graph_send(
+        &tenant,
+        &token,
+        Method::POST,
+        &format!("/applications/{APP_OBJECT}/addPassword"),
+        json!({"passwordCredential": {"displayName": "short", "endDateTime": end}}),
+    )
+    .await;
+    assert_eq!(status, 200);
+}
+
+#[tokio::test]
+async fn bad_tokens_get_401_and_missing_permissions_403() {
+    let tenant = start(scenario_with(|_| {})).await;
+    let (status, headers, body) = graph_get(&tenant, "not-a-token", "/applications").await;
+    assert_eq!(status, 401);
+    assert_graph_error(&body, "InvalidAuthenticationToken");
+    assert!(headers.contains_key("www-authenticate"));
+    let response = http()
+        .get(format!("{}/v1.0/applications", tenant.endpoints().graph))
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(response.status().as_u16(), 401);
+    let outlook = delegated_token(&tenant, None, "https://outlook.office.com/SMTP.Send").await;
+    let (status, _, body) = graph_get(
+        &tenant,
+        outlook["access_token"].as_str().expect("token"),
+        "/applications",
+    )
+    .await;
+    assert_eq!(status, 401);
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .expect("message")
+            .contains("audience")
+    );
+    let app = app_token(&tenant, APP, SECRET).await;
+    let (status, _, body) = graph_get(&tenant, &app, "/applications").await;
+    assert_eq!(status, 403);
+    assert_graph_error(&body, "Authorization_RequestDenied");
+    let (status, _, body) = graph_get(&tenant, &app, "/policies/authorizationPolicy").await;
+    assert_eq!(status, 403);
+    assert_graph_error(&body, "Authorization_RequestDenied");
+}
+
+#[tokio::test]
+async fn service_principals_and_grants() {
+    let tenant = start(scenario_with(|_| {})).await;
+    let token = admin_token(&tenant).await;
+    let (status, _, graph_sp) = graph_get(&tenant, &token, "/servicePrincipals(appId='00000003-0000-0000-c000-000000000000')?$select=id,appRoles,oauth2PermissionScopes").await;
+    assert_eq!(status, 200);
+    let roles = graph_sp["appRoles"].as_array().expect("roles");
+    assert!(roles.iter().any(
+        |r| r["value"] == "Calendars.Read" && r["id"] == "798ee544-9d2d-430c-a058-570e29e34338"
+    ));
+    assert!(roles.iter().any(|r| r["value"] == "Mail.Send" && r["id"] == "b633e1c5-b582-4048-a93e-9f11b44c7e96"));
+    let scopes = graph_sp["oauth2PermissionScopes"]
+        .as_array()
+        .expect("scopes");
+    assert!(scopes.iter().any(
+        |s| s["value"] == "offline_access" && s["id"] == "7427e0e9-2fba-42fe-b0c0-848c9e6a8182"
+    ));
+    assert!(scopes.iter().any(|s| s["value"] == "Mail.Send" && s["id"] == "e383f46e-2787-4529-855e-0e479a3ffac0"));
+
+    let (_, _, client_sp) = graph_get(
+        &tenant,
+        &token,
+        &format!("/servicePrincipals?$filter=appId eq '{APP}'"),
+    )
+    .await;
+    let client_sp_id = client_sp["value"][0]["id"]
+        .as_str()
+        .expect("sp id")
+        .to_owned();
+    let (_, _, grants) = graph_get(&tenant, &token, &format!("/oauth2PermissionGrants?$filter=clientId eq '{client_sp_id}' and consentType eq 'AllPrincipals'")).await;
+    let grant = &grants["value"][0];
+    assert_eq!(
+        grant["scope"],
+        "Calendars.ReadWrite offline_access openid User.Read"
+    );
+    assert_eq!(grant["resourceId"], graph_sp["id"]);
+    assert_eq!(grant["principalId"], Value::Null);
+    let (status, _) = graph_send(
+        &tenant,
+        &token,
+        Method::PATCH,
+        &format!(
+            "/oauth2PermissionGrants/{}",
+            grant["id"].as_str().expect("id")
+        ),
+        json!({"scope": "Calendars.ReadWrite offline_access openid User.Read Mail.Send"}),
+    )
+    .await;
+    assert_eq!(status, 204);
+    let (_, _, nav) = graph_get(
+        &tenant,
+        &token,
+        &format!("/servicePrincipals/{client_sp_id}/oauth2PermissionGrants"),
+    )
+    .await;
+    assert!(
+        nav["value"][0]["scope"]
+            .as_str()
+            .expect("scope")
+            .ends_with("Mail.Send")
+    );
+    let (status, body) = graph_send(&tenant, &token, Method::POST, "/oauth2PermissionGrants",
+        json!({"clientId": client_sp_id, "consentType": "AllPrincipals", "resourceId": graph_sp["id"], "scope": "User.Read"})).await;
+    assert_eq!(status, 409, "{body}");
+    let exchange = graph_get(
+        &tenant,
+        &token,
+        "/servicePrincipals(appId='00000002-0000-0ff1-ce00-000000000000')",
+    )
+    .await;
+    let (status, body) = graph_send(&tenant, &token, Method::POST, "/oauth2PermissionGrants",
+        json!({"clientId": client_sp_id, "consentType": "AllPrincipals", "resourceId": exchange.2["id"], "scope": "SMTP.Send"})).await;
+    assert_eq!(status, 201, "{body}");
+    let (_, _, assigned_to) = graph_get(
+        &tenant,
+        &token,
+        &format!(
+            "/servicePrincipals/{}/appRoleAssignedTo",
+            graph_sp["id"].as_str().expect("id")
+        ),
+    )
+    .await;
+    assert_eq!(assigned_to["value"].as_array().expect("value").len(), 0);
+}
+
+#[tokio::test]
+async fn policies_follow_the_scenario() {
+    for (consent, workflow, expected) in [
+        (
+            "legacy",
+            false,
+            "ManagePermissionGrantsForSelf.microsoft-user-default-legacy",
+        ),
+        (
+            "low",
+            true,
+            "ManagePermissionGrantsForSelf.microsoft-user-default-low",
+        ),
+        ("none", false, ""),
+    ] {
+        let tenant = start(scenario_with(|v| {
+            v["tenants"][0]["user_consent"] = json!(consent);
+            v["tenants"][0]["admin_consent_workflow"] = json!(workflow);
+        }))
+        .await;
+        let token = admin_token(&tenant).await;
+        let (status, _, policy) = graph_get(&tenant, &token, "/policies/authorizationPolicy").await;
+        assert_eq!(status, 200);
+        let assigned = policy["defaultUserRolePermissions"]["permissionGrantPoliciesAssigned"]
+            .as_array()
+            .expect("assigned");
+        if expected.is_empty() {
+            assert!(assigned.is_empty());
+        } else {
+            assert_eq!(assigned[0], expected);
+        }
+        let (_, _, request_policy) =
+            graph_get(&tenant, &token, "/policies/adminConsentRequestPolicy").await;
+        assert_eq!(request_policy["isEnabled"], workflow);
+    }
+}
+
+#[tokio::test]
+async fn users_license_details_and_me() {
+    let tenant = start(scenario_with(|v| {
+        v["tenants"][0]["users"][2]["exchange_license"] = json!(false);
+    }))
+    .await;
+    let token = admin_token(&tenant).await;
+    let (status, _, me) = graph_get(&tenant, &token, "/me").await;
+    assert_eq!(status, 200);
+    assert_eq!(me["userPrincipalName"], "admin@contoso.com");
+    let (status, _, user) = graph_get(&tenant, &token, "/users/intranet@contoso.com").await;
+    assert_eq!(status, 200);
+    assert_eq!(user["id"], "aaaaaaaa-0000-0000-0000-000000000002");
+    let (_, _, licenses) = graph_get(
+        &tenant,
+        &token,
+        "/users/aaaaaaaa-0000-0000-0000-000000000002/licenseDetails",
+    )
+    .await;
+    let plans = licenses["value"][0]["servicePlans"]
+        .as_array()
+        .expect("plans");
+    assert!(plans.iter().any(
+        |p| p["servicePlanId"] == "efb87545-963c-4e0d-99df-69c6916d9eb0"
+            && p["servicePlanName"] == "EXCHANGE_S_ENTERPRISE"
+    ));
+    let (_, _, none) = graph_get(&tenant, &token, "/users/bob@contoso.com/licenseDetails").await;
+    assert_eq!(none["value"].as_array().expect("value").len(), 0);
+    let (status, _, body) = graph_get(&tenant, &token, "/users/ghost@contoso.com").await;
+    assert_eq!(status, 404);
+    assert_graph_error(&body, "Request_ResourceNotFound");
+    let app = app_token(&tenant, APP, SECRET).await;
+    let (status, _, _) = graph_get(&tenant, &app, "/me").await;
+    assert_eq!(status, 400);
+}
+
+#[tokio::test]
+async fn send_mail_and_calendar() {
+    let tenant = start(scenario_with(|v| {
+        v["tenants"][0]["users"][2]["exchange_license"] = json!(false);
+        v["tenants"][0]["applications"][0]["permissions"]["application"] =
+            json!(["Calendars.Read"]);
+        v["tenants"][0]["applications"][0]["consented"]["application"] = json!(["Calendars.Read"]);
+    }))
+    .await;
+    let token = admin_token(&tenant).await;
+    let message = json!({"message": {"subject": "Test", "body": {"contentType": "Text", "content": "Hello"},
+        "toRecipients": [{"emailAddress": {"address": "someone@example.com"}}]}, "saveToSentItems": false});
+    let (status, body) = graph_send(
+        &tenant,
+        &token,
+        Method::POST,
+        "/me/sendMail",
+        message.clone(),
+    )
+    .await;
+    assert_eq!(status, 202, "{body}");
+    assert_eq!(tenant.sent_mail()[0].subject, "Test");
+    let bob = delegated_token(&tenant, Some("bob@contoso.com"), "Mail.Send offline_access").await;
+    let (status, body) = graph_send(
+        &tenant,
+        bob["access_token"].as_str().expect("token"),
+        Method::POST,
+        "/users/bob@contoso.com/sendMail",
+        message.clone(),
+    )
+    .await;
+    assert_eq!(status, 404);
+    assert_graph_error(&body, "MailboxNotEnabledForRESTAPI");
+
+    let app = app_token(&tenant, APP, SECRET).await;
+    let (status, _, events) = graph_get(
+        &tenant,
+        &app,
+        "/users/intranet@contoso.com/calendar/events?$top=1",
+    )
+    .await;
+    assert_eq!(status, 200, "{events}");
+    assert!(events["value"].is_array());
+    let (status, _, body) = graph_get(&tenant, &app, "/users/bob@contoso.com/events").await;
+    assert_eq!(status, 404);
+    assert_graph_error(&body, "MailboxNotEnabledForRESTAPI");
+    let (status, body) = graph_send(
+        &tenant,
+        &app,
+        Method::POST,
+        "/users/intranet@contoso.com/sendMail",
+        message,
+    )
+    .await;
+    assert_eq!(status, 403);
+    assert_graph_error(&body, "ErrorAccessDenied");
+
+    let other = start(scenario_with(|_| {})).await;
+    let app = app_token(&other, APP, SECRET).await;
+    let (status, _, body) =
+        graph_get(&other, &app, "/users/intranet@contoso.com/calendar/events").await;
+    assert_eq!(status, 403);
+    assert_graph_error(&body, "ErrorAccessDenied");
+}

@@ -1,0 +1,12 @@
+//! Integration tests of the stand-in tenant, driving it over real HTTP (reqwest) and SMTP (lettre).
+
+mod binary;
+mod common;
+mod conformance;
+mod examples;
+mod faults;
+mod graph;
+mod identity;
+mod interactive;
+mod scenario_loading;
+mod smtp;
