@@ -71,6 +71,10 @@ pub const SCENARIOS: &[(&str, &str)] = &[
         include_str!("../scenarios/user-consent-disabled.json"),
     ),
     ("throttling", include_str!("../scenarios/throttling.json")),
+    (
+        "access-policy-denied",
+        include_str!("../scenarios/access-policy-denied.json"),
+    ),
 ];
 
 /// The healthy Contoso demo tenant.

@@ -34,6 +34,17 @@ pub struct Scenario {
     /// Injected faults.
     #[serde(default)]
     pub faults: Vec<FaultSpec>,
+    /// Lifetime of a device code in seconds (optional, Microsoft's 900): the `expires_in` of
+    /// `/devicecode`, after which polls answer `expired_token` (AADSTS70020).
+    #[serde(default = "default_device_code_expires_in")]
+    pub device_code_expires_in: u64,
+}
+
+/// Microsoft's device-code lifetime, in seconds.
+pub const DEFAULT_DEVICE_CODE_EXPIRES_IN: u64 = 900;
+
+fn default_device_code_expires_in() -> u64 {
+    DEFAULT_DEVICE_CODE_EXPIRES_IN
 }
 
 /// The Microsoft Graph Command Line Tools client, the default public client.
@@ -71,6 +82,35 @@ pub struct TenantSpec {
     /// Multi-tenant apps registered in another tenant that admins here may approve (optional).
     #[serde(default)]
     pub vendor_apps: Vec<VendorAppSpec>,
+    /// Exchange Online application access policies (`New-ApplicationAccessPolicy`), optional: they limit
+    /// which mailboxes an app-only token may reach through Graph.
+    #[serde(default)]
+    pub application_access_policies: Vec<AccessPolicySpec>,
+}
+
+/// One Exchange application access policy, as `New-ApplicationAccessPolicy -AppId … -PolicyScopeGroupId …
+/// -AccessRight … -Description …` creates it; the scope group is given by its members' UPNs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AccessPolicySpec {
+    /// `-AppId`: the client ID the policy applies to.
+    pub app_id: String,
+    /// `-AccessRight`.
+    pub access_right: AccessRight,
+    /// The members of `-PolicyScopeGroupId` (the mail-enabled security group), as UPNs of the tenant.
+    pub mailboxes: Vec<String>,
+    /// `-Description` (optional).
+    #[serde(default)]
+    pub description: Option<String>,
+}
+
+/// `-AccessRight` of an application access policy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum AccessRight {
+    /// The app may reach only the mailboxes of the scope group.
+    RestrictAccess,
+    /// The app may not reach the mailboxes of the scope group.
+    DenyAccess,
 }
 
 /// A national cloud.
@@ -119,6 +159,21 @@ pub struct UserSpec {
     /// Per-mailbox SMTP AUTH: `null` follows the organisation.
     #[serde(default)]
     pub smtp_auth: Option<bool>,
+    /// Events of the mailbox's default calendar (optional, none).
+    #[serde(default)]
+    pub calendar_events: Vec<CalendarEventSpec>,
+}
+
+/// One event of a user's default calendar.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CalendarEventSpec {
+    /// The subject.
+    pub subject: String,
+    /// Start (RFC 3339, e.g. `2026-05-04T09:00:00Z`); served in UTC.
+    pub start: DateTime<Utc>,
+    /// End; after `start`.
+    pub end: DateTime<Utc>,
 }
 
 /// Kind of Exchange mailbox.
@@ -460,6 +515,30 @@ impl Scenario {
                         "the same UPN appears twice",
                     ));
                 }
+                for (e, event) in user.calendar_events.iter().enumerate() {
+                    if event.end <= event.start {
+                        return Err(ScenarioError::field_error(
+                            format!("{at}.calendar_events[{e}].end"),
+                            "must be after start",
+                        ));
+                    }
+                }
+            }
+            for (p, policy) in tenant.application_access_policies.iter().enumerate() {
+                let at = format!("{at}.application_access_policies[{p}]");
+                check_guid(&format!("{at}.app_id"), &policy.app_id)?;
+                for (m, mailbox) in policy.mailboxes.iter().enumerate() {
+                    if !tenant
+                        .users
+                        .iter()
+                        .any(|user| user.upn.eq_ignore_ascii_case(mailbox))
+                    {
+                        return Err(ScenarioError::field_error(
+                            format!("{at}.mailboxes[{m}]"),
+                            format!("'{mailbox}' is not a user of this tenant"),
+                        ));
+                    }
+                }
             }
             let mut app_ids = HashSet::new();
             for (a, app) in tenant.applications.iter().enumerate() {
@@ -561,6 +640,12 @@ impl Scenario {
         }
         for (f, fault) in self.faults.iter().enumerate() {
             check_fault(&format!("faults[{f}]"), fault)?;
+        }
+        if self.device_code_expires_in == 0 {
+            return Err(ScenarioError::field_error(
+                "device_code_expires_in",
+                "must be at least 1 second",
+            ));
         }
         Ok(())
     }
@@ -703,6 +788,12 @@ fn check_fault(at: &str, fault: &FaultSpec) -> Result<(), ScenarioError> {
                 return Err(ScenarioError::field_error(
                     format!("{at}.status"),
                     "must be between 100 and 599",
+                ));
+            }
+            Some(status) if fault.matches == "SMTP" && !(400..=599).contains(&status) => {
+                return Err(ScenarioError::field_error(
+                    format!("{at}.status"),
+                    "an SMTP `status` fault is a 4xx or 5xx reply code",
                 ));
             }
             Some(_) => {}

@@ -3,6 +3,9 @@
 //! right user, SMTP AUTH on for the organisation and the mailbox), basic auth refused, then MAIL / RCPT /
 //! DATA accepted and recorded. Reply lines follow conformance/smtp.
 //!
+//! `faults[]` with `match: "SMTP"` act per connection: `status` answers that reply line instead of the
+//! banner and closes, `malformed` sends half a banner, `reset` closes at once, `hang` delays the banner.
+//!
 //! Also the STARTTLS certificates: a CA (written as `ca.pem`, reported as `smtp_ca_pem`) and a server
 //! certificate for `localhost` / `127.0.0.1` signed by it.
 
@@ -197,24 +200,51 @@ async fn session(stream: TcpStream, shared: Arc<Shared>, tls: Arc<SmtpTls>) {
                 tokio::time::sleep(Duration::from_secs_f64(fault.seconds.unwrap_or(0.0))).await
             }
             FaultKind::Malformed => {
-                let _ = stream.get_mut().write_all(b"22").await;
+                // The first half of a real banner, without its CRLF, then the connection closes.
+                let banner = banner(&session);
+                let _ = stream
+                    .get_mut()
+                    .write_all(&banner.as_bytes()[..banner.len() / 2])
+                    .await;
+                let _ = stream.get_mut().flush().await;
+                let _ = stream.get_mut().shutdown().await;
                 return;
             }
             FaultKind::Status => {
                 let code = fault.status.unwrap_or(421);
-                let _ = session
-                    .reply(
-                        &mut stream,
-                        &format!(
-                            "{code} 4.3.2 Service not available, closing transmission channel"
-                        ),
-                    )
-                    .await;
+                let reply = fault_reply(code, &session.host);
+                let _ = session.reply(&mut stream, &reply).await;
+                let _ = stream.get_mut().shutdown().await;
                 return;
             }
         }
     }
     let _ = run(&session, stream, tls).await;
+}
+
+/// The reply line of an SMTP `status` fault, sent instead of the banner before the connection closes.
+/// 421 is what Office 365 answers when a front end is busy or draining, as seen in the wild:
+/// `421 4.3.2 Service not active [TYAPR01CA0229.jpnprd01.prod.outlook.com]` (jstedfast/MailKit#1106).
+/// Other codes keep that wording with the enhanced status class of the code (`4.` or `5.`).
+fn fault_reply(code: u16, host: &str) -> String {
+    format!(
+        "{code} {}.3.2 Service not active [{host}.eurprd05.prod.outlook.com]",
+        code / 100
+    )
+}
+
+/// The 220 greeting, with the 2024 form's trailing `[hex]` id (conformance/smtp).
+fn banner(session: &Session) -> String {
+    let greeting_id: String = {
+        let mut id = [0u8; 8];
+        let _ = aws_lc_rs::rand::fill(&mut id);
+        id.iter().map(|b| format!("{b:02X}")).collect()
+    };
+    format!(
+        "220 {}.outlook.office365.com Microsoft ESMTP MAIL Service ready at {} [{greeting_id}]",
+        session.host,
+        Utc::now().format("%a, %d %b %Y %H:%M:%S +0000")
+    )
 }
 
 #[derive(Default)]
@@ -230,20 +260,7 @@ async fn run(
     tls: Arc<SmtpTls>,
 ) -> std::io::Result<()> {
     let host = format!("{}.outlook.office365.com", session.host);
-    let greeting_id: String = {
-        let mut id = [0u8; 8];
-        let _ = aws_lc_rs::rand::fill(&mut id);
-        id.iter().map(|b| format!("{b:02X}")).collect()
-    };
-    session
-        .reply(
-            &mut stream,
-            &format!(
-                "220 {host} Microsoft ESMTP MAIL Service ready at {} [{greeting_id}]",
-                Utc::now().format("%a, %d %b %Y %H:%M:%S +0000")
-            ),
-        )
-        .await?;
+    session.reply(&mut stream, &banner(session)).await?;
     let mut secure = false;
     let mut envelope = Envelope::default();
     while let Some(line) = read_line(&mut stream).await {

@@ -16,8 +16,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::permissions::{self, Resource};
 use crate::scenario::{
-    ApplicationSpec, Cloud, FaultSpec, MailboxKind, PermissionSet, Scenario, UserConsent,
-    VendorAppSpec,
+    AccessPolicySpec, AccessRight, ApplicationSpec, CalendarEventSpec, Cloud, FaultSpec,
+    MailboxKind, PermissionSet, Scenario, UserConsent, VendorAppSpec,
 };
 
 /// A new random GUID as a lowercase string.
@@ -54,6 +54,8 @@ pub struct Directory {
     pub codes: HashMap<String, AuthCode>,
     /// Issued device codes.
     pub device_codes: Vec<DeviceCodeGrant>,
+    /// How long a device code lives (`device_code_expires_in`).
+    pub device_code_lifetime: Duration,
     /// Issued refresh tokens.
     pub refresh_tokens: HashMap<String, RefreshGrant>,
     /// Mail accepted through Graph sendMail or SMTP, oldest first.
@@ -102,6 +104,8 @@ pub struct Tenant {
     pub assignments: Vec<Assignment>,
     /// The app-management policy's ID (named in its errors).
     pub app_policy_id: String,
+    /// Exchange application access policies.
+    pub access_policies: Vec<AccessPolicySpec>,
 }
 
 /// A user.
@@ -123,6 +127,8 @@ pub struct User {
     pub exchange_license: bool,
     /// Per-mailbox SMTP AUTH.
     pub smtp_auth: Option<bool>,
+    /// Events of the default calendar.
+    pub calendar_events: Vec<CalendarEventSpec>,
 }
 
 impl User {
@@ -451,6 +457,7 @@ impl Directory {
                 .collect(),
             codes: HashMap::new(),
             device_codes: Vec::new(),
+            device_code_lifetime: Duration::from_secs(scenario.device_code_expires_in),
             refresh_tokens: HashMap::new(),
             sent_mail: Vec::new(),
         }
@@ -585,6 +592,7 @@ fn build_tenant(spec: &crate::scenario::TenantSpec, now: Instant) -> Tenant {
                 mailbox: user.mailbox,
                 exchange_license: user.exchange_license,
                 smtp_auth: user.smtp_auth,
+                calendar_events: user.calendar_events.clone(),
             })
             .collect(),
         applications: spec
@@ -597,6 +605,7 @@ fn build_tenant(spec: &crate::scenario::TenantSpec, now: Instant) -> Tenant {
         grants: Vec::new(),
         assignments: Vec::new(),
         app_policy_id: new_guid(),
+        access_policies: spec.application_access_policies.clone(),
     };
     for resource in [Resource::Graph, Resource::Exchange] {
         tenant.service_principals.push(ServicePrincipal {
@@ -798,6 +807,33 @@ impl Application {
 }
 
 impl Tenant {
+    /// Whether the tenant's application access policies keep app-only calls of `app_id` out of `mailbox`:
+    /// a `DenyAccess` policy of the app naming it, or `RestrictAccess` policies of the app none of which
+    /// names it. Apps without a policy reach every mailbox, as in Exchange Online.
+    pub fn access_policy_denies(&self, app_id: &str, mailbox: &str) -> bool {
+        let mut restricted = false;
+        let mut allowed = false;
+        for policy in self
+            .access_policies
+            .iter()
+            .filter(|policy| policy.app_id.eq_ignore_ascii_case(app_id))
+        {
+            let member = policy
+                .mailboxes
+                .iter()
+                .any(|upn| upn.eq_ignore_ascii_case(mailbox));
+            match policy.access_right {
+                AccessRight::DenyAccess if member => return true,
+                AccessRight::DenyAccess => {}
+                AccessRight::RestrictAccess => {
+                    restricted = true;
+                    allowed |= member;
+                }
+            }
+        }
+        restricted && !allowed
+    }
+
     /// A user by UPN (case-insensitive).
     pub fn user_by_upn(&self, upn: &str) -> Option<&User> {
         self.users

@@ -1,6 +1,7 @@
 //! Microsoft Graph v1.0 on `/v1.0/...`: routing of the subset the wizard uses, bearer-token validation
 //! (401 InvalidAuthenticationToken), permission checks (403 as Microsoft answers), and the OData helpers —
-//! `$filter` (`eq` joined by `and`), `$select`, `$top` / `$skiptoken` paging with `@odata.nextLink`.
+//! `$filter` (`eq` joined by `and`), `$select`, `$top` / `$skiptoken` paging with `@odata.nextLink` (Outlook
+//! items page with `$top` / `$skip` instead).
 //!
 //! The resources themselves live in [`applications`], [`service_principals`], [`grants`], [`policies`],
 //! [`users`] and [`mail`].
@@ -195,12 +196,23 @@ impl Call<'_> {
         Ok(graph_json(&self.ids, status, &object))
     }
 
-    /// Answers a collection: `$filter`, then paging (`$top`, `$skiptoken`), then `$select`.
+    /// Answers a directory collection: `$filter`, then paging (`$top`, `$skiptoken`), then `$select`.
     pub fn collection(
         &self,
         context: &str,
         type_name: &str,
         items: Vec<Value>,
+    ) -> Result<Response, GraphError> {
+        self.collection_paged(context, type_name, items, Paging::Directory)
+    }
+
+    /// Answers a collection: `$filter`, then paging in the given style, then `$select`.
+    pub fn collection_paged(
+        &self,
+        context: &str,
+        type_name: &str,
+        items: Vec<Value>,
+        paging: Paging,
     ) -> Result<Response, GraphError> {
         let filtered = match self.param("$filter") {
             Some(filter) => {
@@ -237,21 +249,32 @@ impl Call<'_> {
             }
             None => items,
         };
+        let (default_top, max_top) = match paging {
+            Paging::Directory => (100, 999),
+            Paging::Outlook => (10, 1000),
+        };
         let top = match self.param("$top") {
             Some(top) => top
                 .parse::<usize>()
                 .ok()
-                .filter(|n| (1..=999).contains(n))
-                .ok_or_else(|| self.error(StatusCode::BAD_REQUEST, "Request_BadRequest", format!("Invalid page size specified: '{top}'. Must be between 1 and 999 inclusive.")))?,
-            None => 100,
+                .filter(|n| (1..=max_top).contains(n))
+                .ok_or_else(|| self.error(StatusCode::BAD_REQUEST, "Request_BadRequest", format!("Invalid page size specified: '{top}'. Must be between 1 and {max_top} inclusive.")))?,
+            None => default_top,
         };
-        let skip = match self.param("$skiptoken") {
-            Some(token) => token
+        let skip = match (paging, self.param("$skiptoken"), self.param("$skip")) {
+            (Paging::Directory, Some(token), _) => token
                 .strip_prefix("X'")
                 .and_then(|t| t.strip_suffix('\''))
                 .and_then(|t| usize::from_str_radix(t, 16).ok())
                 .ok_or_else(|| self.error(StatusCode::BAD_REQUEST, "Directory_ExpiredPageToken", "The specified page token value has expired and can no longer be included in your request."))?,
-            None => 0,
+            (Paging::Outlook, _, Some(skip)) => skip.parse::<usize>().map_err(|_| {
+                self.error(
+                    StatusCode::BAD_REQUEST,
+                    "BadRequest",
+                    format!("The query parameter '$skip' has an invalid value '{skip}'."),
+                )
+            })?,
+            _ => 0,
         };
         let total = filtered.len();
         let mut page = Vec::new();
@@ -261,15 +284,24 @@ impl Call<'_> {
         let mut body = json!({"@odata.context": self.context(context), "value": page});
         if skip + top < total {
             let mut query = url::form_urlencoded::Serializer::new(String::new());
+            let page_key = match paging {
+                Paging::Directory => "$skiptoken",
+                Paging::Outlook => "$skip",
+            };
             for (key, value) in &self.query {
-                if !key.eq_ignore_ascii_case("$skiptoken") {
+                if !key.eq_ignore_ascii_case(page_key) {
                     query.append_pair(key, value);
                 }
             }
             if self.param("$top").is_none() {
                 query.append_pair("$top", &top.to_string());
             }
-            query.append_pair("$skiptoken", &format!("X'{:X}'", skip + top));
+            match paging {
+                Paging::Directory => {
+                    query.append_pair("$skiptoken", &format!("X'{:X}'", skip + top))
+                }
+                Paging::Outlook => query.append_pair("$skip", &(skip + top).to_string()),
+            };
             body["@odata.nextLink"] = json!(format!(
                 "{}{}?{}",
                 self.shared.endpoints.graph,
@@ -289,6 +321,14 @@ impl Call<'_> {
             return Ok(object);
         };
         let mut selected = Map::new();
+        if OUTLOOK_TYPES.contains(&type_name) {
+            // Outlook items always come with their etag and id, whatever `$select` names.
+            for key in ["@odata.etag", "id"] {
+                if let Some(value) = map.get(key) {
+                    selected.insert(key.to_owned(), value.clone());
+                }
+            }
+        }
         for property in select.split(',').map(str::trim).filter(|p| !p.is_empty()) {
             match map
                 .iter()
@@ -309,6 +349,18 @@ impl Call<'_> {
         Ok(Value::Object(selected))
     }
 }
+
+/// How a collection pages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Paging {
+    /// Directory objects: `$top` 1–999 (default 100), `@odata.nextLink` with `$skiptoken=X'…'`.
+    Directory,
+    /// Outlook items (events): `$top` 1–1000 (default 10), `@odata.nextLink` with `$skip=N`.
+    Outlook,
+}
+
+/// Outlook entity types, whose `$select` always keeps `@odata.etag` and `id`.
+const OUTLOOK_TYPES: &[&str] = &["event", "calendar"];
 
 /// Parses `prop eq 'value' and prop2 eq 'value2'` (also unquoted booleans).
 pub fn parse_filter(filter: &str) -> Option<Vec<(String, String)>> {

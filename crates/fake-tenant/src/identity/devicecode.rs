@@ -1,12 +1,16 @@
 //! The device-code flow: `POST /{tenant}/oauth2/v2.0/devicecode` and the verification page `/devicelogin`
 //! (GET shows a form listing the users; POST with `user_code`, `upn` and `action=approve|decline` settles it).
 //!
+//! A code lives `device_code_expires_in` seconds (Microsoft's 900 by default); polls after that answer
+//! `expired_token` (AADSTS70020). Microsoft documents no `slow_down`, so polling faster than `interval` is
+//! not penalised.
+//!
 //! With `sign_in.as`, the code is approved for the next user as soon as it is issued, so the first poll
 //! succeeds; without it, polls answer `authorization_pending` until the page is used.
 
 use std::collections::HashMap;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use axum::extract::{Form, Path, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -17,9 +21,6 @@ use super::{TenantRef, html_escape, parse_delegated_scope, resolve_tenant, unkno
 use crate::errors::{AadError, ests_json};
 use crate::server::Shared;
 use crate::state::{DeviceCodeGrant, DeviceStatus, random_token};
-
-/// Lifetime of a device code, in seconds.
-pub const DEVICE_CODE_LIFETIME: u64 = 900;
 
 /// `POST /{tenant}/oauth2/v2.0/devicecode`.
 pub async fn devicecode(
@@ -86,13 +87,14 @@ pub async fn devicecode(
         .collect::<String>()
         .to_ascii_uppercase();
     let device_code = format!("DAQABAAEAAA{}", random_token(96));
+    let lifetime = directory.device_code_lifetime;
     directory.device_codes.push(DeviceCodeGrant {
         device_code: device_code.clone(),
         user_code: user_code.clone(),
         tenant_id,
         client_id: client_id.to_ascii_lowercase(),
         scopes: scope.split_whitespace().map(str::to_owned).collect(),
-        expires: Instant::now() + Duration::from_secs(DEVICE_CODE_LIFETIME),
+        expires: Instant::now() + lifetime,
         status: match auto {
             Some((_, user_id)) => DeviceStatus::Approved(user_id),
             None => DeviceStatus::Pending,
@@ -103,7 +105,7 @@ pub async fn devicecode(
         "user_code": user_code,
         "device_code": device_code,
         "verification_uri": verification_uri,
-        "expires_in": DEVICE_CODE_LIFETIME,
+        "expires_in": lifetime.as_secs(),
         "interval": 5,
         "message": format!("To sign in, use a web browser to open the page {verification_uri} and enter the code {user_code} to authenticate."),
     });

@@ -210,6 +210,9 @@ async fn graph_paths_and_properties_exist_in_microsofts_metadata() {
             json!(["Calendars.Read"]);
         v["tenants"][0]["applications"][0]["consented"]["application"] = json!(["Calendars.Read"]);
         v["tenants"][0]["admin_consent_workflow"] = json!(true);
+        v["tenants"][0]["users"][0]["calendar_events"] = json!([
+            {"subject": "Board meeting", "start": "2026-05-04T09:00:00Z", "end": "2026-05-04T10:00:00Z"}
+        ]);
     }))
     .await;
     let token = admin_token(&tenant).await;
@@ -286,6 +289,11 @@ async fn graph_paths_and_properties_exist_in_microsofts_metadata() {
     let app = app_token(&tenant, APP, SECRET).await;
     let (_, _, calendar) = graph_get(&tenant, &app, "/users/admin@contoso.com/calendar").await;
     csdl.check(&calendar, "calendar", "calendar", &mut problems);
+    for path in ["events", "calendar/events"] {
+        let (_, _, events) =
+            graph_get(&tenant, &app, &format!("/users/admin@contoso.com/{path}")).await;
+        check_collection(&events, "event", path, &mut problems);
+    }
     assert!(problems.is_empty(), "{problems:#?}");
 
     // Request bodies the stand-in reads: the properties exist too.

@@ -477,3 +477,245 @@ async fn send_mail_and_calendar() {
     assert_eq!(status, 403);
     assert_graph_error(&body, "ErrorAccessDenied");
 }
+
+const RAOP: &str = "Access to OData is disabled: [RAOP] : Blocked by tenant configured AppOnly AccessPolicy settings.";
+
+fn calendar_app(v: &mut Value) {
+    v["tenants"][0]["applications"][0]["permissions"]["application"] =
+        json!(["Calendars.Read", "Mail.Send"]);
+    v["tenants"][0]["applications"][0]["consented"]["application"] =
+        json!(["Calendars.Read", "Mail.Send"]);
+}
+
+#[tokio::test]
+async fn calendar_events_with_top_skip_and_select() {
+    let tenant = start(scenario_with(|v| {
+        calendar_app(v);
+        v["tenants"][0]["users"][1]["calendar_events"] = json!([
+            {"subject": "Stand-up", "start": "2026-05-04T09:00:00Z", "end": "2026-05-04T09:15:00Z"},
+            {"subject": "Review", "start": "2026-05-05T13:30:00+02:00", "end": "2026-05-05T14:30:00+02:00"},
+            {"subject": "Planning", "start": "2026-05-06T08:00:00Z", "end": "2026-05-06T10:00:00Z"}
+        ]);
+    }))
+    .await;
+    let app = app_token(&tenant, APP, SECRET).await;
+    let (status, headers, body) =
+        graph_get(&tenant, &app, "/users/intranet@contoso.com/calendar/events").await;
+    assert_eq!(status, 200, "{body}");
+    assert!(headers.contains_key("request-id"));
+    assert!(
+        body["@odata.context"]
+            .as_str()
+            .expect("context")
+            .ends_with("/v1.0/$metadata#users('intranet@contoso.com')/calendar/events")
+    );
+    let events = body["value"].as_array().expect("events");
+    assert_eq!(events.len(), 3);
+    assert_eq!(events[0]["subject"], "Stand-up");
+    assert_eq!(
+        events[0]["start"],
+        json!({"dateTime": "2026-05-04T09:00:00.0000000", "timeZone": "UTC"})
+    );
+    assert_eq!(
+        events[1]["end"],
+        json!({"dateTime": "2026-05-05T12:30:00.0000000", "timeZone": "UTC"})
+    );
+    assert_eq!(
+        events[0]["organizer"]["emailAddress"]["address"],
+        "intranet@contoso.com"
+    );
+    assert!(events[0]["id"].as_str().expect("id").starts_with("AAMk"));
+    assert_ne!(events[0]["id"], events[1]["id"]);
+    assert!(body.get("@odata.nextLink").is_none());
+
+    // `/events` is the same calendar; `$top` pages with `$skip` as Outlook does.
+    let (status, _, page) = graph_get(
+        &tenant,
+        &app,
+        "/users/aaaaaaaa-0000-0000-0000-000000000002/events?$top=2",
+    )
+    .await;
+    assert_eq!(status, 200, "{page}");
+    assert_eq!(page["value"].as_array().expect("page").len(), 2);
+    assert_eq!(page["value"][0]["id"], events[0]["id"]);
+    let next = page["@odata.nextLink"].as_str().expect("nextLink");
+    assert!(
+        next.contains("%24skip=2") || next.contains("$skip=2"),
+        "{next}"
+    );
+    let rest: Value = http()
+        .get(next)
+        .bearer_auth(&app)
+        .send()
+        .await
+        .expect("next")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(rest["value"].as_array().expect("rest").len(), 1, "{rest}");
+    assert_eq!(rest["value"][0]["subject"], "Planning");
+    assert!(rest.get("@odata.nextLink").is_none());
+
+    // `$select` keeps the etag and id of Outlook items.
+    let (status, _, selected) = graph_get(
+        &tenant,
+        &app,
+        "/users/intranet@contoso.com/events?$select=subject,start&$top=1",
+    )
+    .await;
+    assert_eq!(status, 200, "{selected}");
+    let keys: Vec<&str> = selected["value"][0]
+        .as_object()
+        .expect("event")
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(keys.len(), 4, "{keys:?}");
+    for key in ["@odata.etag", "id", "subject", "start"] {
+        assert!(keys.contains(&key), "{key}: {keys:?}");
+    }
+    let (status, _, body) = graph_get(
+        &tenant,
+        &app,
+        "/users/intranet@contoso.com/events?$select=nonsense",
+    )
+    .await;
+    assert_eq!(status, 400);
+    assert_graph_error(&body, "BadRequest");
+    let (status, _, body) =
+        graph_get(&tenant, &app, "/users/intranet@contoso.com/events?$top=0").await;
+    assert_eq!(status, 400, "{body}");
+
+    // A user without events: an empty page. Delegated reads of one's own calendar work too.
+    let (status, _, body) = graph_get(&tenant, &app, "/users/admin@contoso.com/events").await;
+    assert_eq!((status, body["value"].clone()), (200, json!([])));
+    let own = delegated_token(
+        &tenant,
+        Some("intranet@contoso.com"),
+        "Calendars.Read offline_access",
+    )
+    .await;
+    let (status, _, body) = graph_get(
+        &tenant,
+        own["access_token"].as_str().expect("token"),
+        "/me/events",
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["value"].as_array().expect("events").len(), 3);
+
+    let mut value = contoso_json();
+    value["tenants"][0]["users"][1]["calendar_events"] =
+        json!([{"subject": "x", "start": "2026-05-04T10:00:00Z", "end": "2026-05-04T09:00:00Z"}]);
+    let error = entra_fake_tenant::Scenario::from_json(&value.to_string()).expect_err("refused");
+    assert_eq!(
+        error.field(),
+        Some("tenants[0].users[1].calendar_events[0].end")
+    );
+}
+
+#[tokio::test]
+async fn application_access_policy_restricts_app_only_mailbox_access() {
+    let tenant =
+        start(entra_fake_tenant::builtin::scenario("access-policy-denied").expect("shipped")).await;
+    let app = app_token(&tenant, APP, SECRET).await;
+    assert_eq!(claims(&app)["roles"], json!(["Calendars.Read"]));
+    for path in ["calendar", "calendar/events", "events?$top=1"] {
+        let (status, headers, body) = graph_get(
+            &tenant,
+            &app,
+            &format!("/users/intranet@contoso.com/{path}"),
+        )
+        .await;
+        assert_eq!(status, 403, "{path}: {body}");
+        assert_graph_error(&body, "ErrorAccessDenied");
+        assert_eq!(body["error"]["message"], RAOP, "{path}");
+        assert!(headers.contains_key("request-id"));
+        // Inside the policy's scope group: 200.
+        let (status, _, body) =
+            graph_get(&tenant, &app, &format!("/users/bob@contoso.com/{path}")).await;
+        assert_eq!(status, 200, "{path}: {body}");
+    }
+    let (_, _, events) = graph_get(&tenant, &app, "/users/bob@contoso.com/events").await;
+    assert_eq!(events["value"][0]["subject"], "Quarterly review");
+    // Delegated access is not subject to application access policies.
+    let admin = delegated_token(
+        &tenant,
+        Some("intranet@contoso.com"),
+        "Calendars.Read offline_access",
+    )
+    .await;
+    let (status, _, body) = graph_get(
+        &tenant,
+        admin["access_token"].as_str().expect("token"),
+        "/users/intranet@contoso.com/events",
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+}
+
+#[tokio::test]
+async fn application_access_policy_deny_and_send_mail() {
+    let other_app = "bbbbbbbb-0000-0000-0000-00000000000f";
+    let tenant = start(scenario_with(|v| {
+        calendar_app(v);
+        v["tenants"][0]["application_access_policies"] = json!([
+            {"app_id": APP, "access_right": "DenyAccess", "mailboxes": ["intranet@contoso.com"],
+             "description": "Keep the connector out of the intranet mailbox"},
+            {"app_id": other_app, "access_right": "RestrictAccess", "mailboxes": ["bob@contoso.com"]}
+        ]);
+    }))
+    .await;
+    let app = app_token(&tenant, APP, SECRET).await;
+    let message = json!({"message": {"subject": "Policy", "toRecipients": [{"emailAddress": {"address": "someone@example.com"}}]}});
+    let (status, body) = graph_send(
+        &tenant,
+        &app,
+        Method::POST,
+        "/users/intranet@contoso.com/sendMail",
+        message.clone(),
+    )
+    .await;
+    assert_eq!(status, 403, "{body}");
+    assert_graph_error(&body, "ErrorAccessDenied");
+    assert_eq!(body["error"]["message"], RAOP);
+    assert!(tenant.sent_mail().is_empty());
+    let (status, _, body) = graph_get(&tenant, &app, "/users/intranet@contoso.com/calendar").await;
+    assert_eq!(
+        (status, body["error"]["message"].as_str()),
+        (403, Some(RAOP))
+    );
+    // DenyAccess leaves the other mailboxes alone; another app's RestrictAccess does not apply here.
+    let (status, body) = graph_send(
+        &tenant,
+        &app,
+        Method::POST,
+        "/users/admin@contoso.com/sendMail",
+        message,
+    )
+    .await;
+    assert_eq!(status, 202, "{body}");
+    let (status, _, body) = graph_get(&tenant, &app, "/users/admin@contoso.com/events").await;
+    assert_eq!(status, 200, "{body}");
+
+    for (policy, field) in [
+        (
+            json!({"app_id": APP, "access_right": "RestrictAccess", "mailboxes": ["nobody@contoso.com"]}),
+            "tenants[0].application_access_policies[0].mailboxes[0]",
+        ),
+        (
+            json!({"app_id": "not-a-guid", "access_right": "RestrictAccess", "mailboxes": []}),
+            "tenants[0].application_access_policies[0].app_id",
+        ),
+        (
+            json!({"app_id": APP, "access_right": "AllowAccess", "mailboxes": []}),
+            "tenants[0].application_access_policies[0].access_right",
+        ),
+    ] {
+        let mut value = contoso_json();
+        value["tenants"][0]["application_access_policies"] = json!([policy]);
+        let error =
+            entra_fake_tenant::Scenario::from_json(&value.to_string()).expect_err("refused");
+        assert_eq!(error.field(), Some(field), "{error}");
+    }
+}

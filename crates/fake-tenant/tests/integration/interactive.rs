@@ -529,3 +529,64 @@ async fn admin_consent_grants_and_redirects() {
     );
     assert!(location_param(&response, "error").is_some());
 }
+
+#[tokio::test]
+async fn device_code_expires_after_device_code_expires_in() {
+    let tenant = start(scenario_with(|v| {
+        v.as_object_mut().expect("object").remove("sign_in");
+        v["device_code_expires_in"] = json!(1);
+    }))
+    .await;
+    let code = device_code(&tenant).await;
+    assert_eq!(code["expires_in"], 1, "{code}");
+    assert_eq!(code["interval"], 5, "{code}");
+    let device = code["device_code"].as_str().expect("code");
+    let (status, body) = poll(&tenant, device).await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (400, Some("authorization_pending"))
+    );
+    // Microsoft documents no `slow_down`: polling again at once is still just pending.
+    let (status, body) = poll(&tenant, device).await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (400, Some("authorization_pending"))
+    );
+
+    tokio::time::sleep(std::time::Duration::from_millis(1200)).await;
+    let (status, body) = poll(&tenant, device).await;
+    assert_eq!(status, 400, "{body}");
+    assert_eq!(body["error"], "expired_token");
+    assert_eq!(body["error_codes"], json!([70020]));
+    let description = body["error_description"].as_str().expect("description");
+    assert!(
+        description.starts_with("AADSTS70020: The provided value for the input parameter 'device_code' is not valid. This device code has expired."),
+        "{description}"
+    );
+    assert!(description.contains("Trace ID: "), "{description}");
+    for field in ["timestamp", "trace_id", "correlation_id", "error_uri"] {
+        assert!(body[field].is_string(), "{field}: {body}");
+    }
+    // The verification page no longer takes the code either.
+    let response = http()
+        .post(format!("{}/devicelogin", tenant.endpoints().login))
+        .form(&[
+            ("user_code", code["user_code"].as_str().expect("user code")),
+            ("upn", "admin@contoso.com"),
+            ("action", "approve"),
+        ])
+        .send()
+        .await
+        .expect("page");
+    assert_eq!(response.status().as_u16(), 400);
+    let (_, body) = poll(&tenant, device).await;
+    assert_eq!(body["error"], "expired_token");
+
+    // Without the field, Microsoft's 900 seconds.
+    let tenant = start(scenario_with(|_| {})).await;
+    assert_eq!(device_code(&tenant).await["expires_in"], 900);
+    let mut value = contoso_json();
+    value["device_code_expires_in"] = json!(0);
+    let error = entra_fake_tenant::Scenario::from_json(&value.to_string()).expect_err("refused");
+    assert_eq!(error.field(), Some("device_code_expires_in"));
+}

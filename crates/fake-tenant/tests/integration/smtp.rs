@@ -188,3 +188,150 @@ async fn smtp_faults_reset_the_connection() {
         .await
         .expect("second connection works");
 }
+
+/// Reads one reply line from a raw connection (None at EOF).
+async fn raw_line(stream: &mut BufReader<tokio::net::TcpStream>) -> Option<String> {
+    let mut line = String::new();
+    match stream.read_line(&mut line).await {
+        Ok(0) | Err(_) => None,
+        Ok(_) => Some(line),
+    }
+}
+
+#[tokio::test]
+async fn smtp_status_fault_answers_the_reply_line_and_closes() {
+    let tenant =
+        start(scenario_with(
+            |v| {
+                v["faults"] =
+                    json!([{"match": "SMTP", "kind": "status", "status": 421, "times": 2}])
+            },
+        ))
+        .await;
+    let stream = tokio::net::TcpStream::connect(&tenant.endpoints().smtp)
+        .await
+        .expect("connect");
+    let mut stream = BufReader::new(stream);
+    let line = raw_line(&mut stream).await.expect("a reply line");
+    // Office 365's busy front end: `421 4.3.2 Service not active [HOST.prod.outlook.com]`.
+    assert!(line.ends_with("]\r\n"), "{line:?}");
+    let line = line.trim_end();
+    assert!(
+        line.starts_with("421 4.3.2 Service not active [") && line.contains(".prod.outlook.com"),
+        "{line}"
+    );
+    assert_eq!(raw_line(&mut stream).await, None, "closed after the 421");
+
+    // A client sees a transient error, and the next connection (times: 2 used up) works.
+    let token = outlook_token(&tenant, "intranet@contoso.com").await;
+    let error = send(&tenant, "intranet@contoso.com", &token)
+        .await
+        .expect_err("421");
+    assert!(error.is_transient(), "{error}");
+    assert!(error.to_string().contains("Service not active"), "{error}");
+    send(&tenant, "intranet@contoso.com", &token)
+        .await
+        .expect("the fault is used up");
+}
+
+#[tokio::test]
+async fn smtp_status_fault_with_a_5xx_code_is_permanent() {
+    let tenant =
+        start(scenario_with(
+            |v| {
+                v["faults"] =
+                    json!([{"match": "SMTP", "kind": "status", "status": 554, "times": 1}])
+            },
+        ))
+        .await;
+    let token = outlook_token(&tenant, "intranet@contoso.com").await;
+    let error = send(&tenant, "intranet@contoso.com", &token)
+        .await
+        .expect_err("554");
+    assert!(error.is_permanent(), "{error}");
+    assert!(error.to_string().contains("5.3.2"), "{error}");
+    // An SMTP status fault is a 4xx/5xx reply code.
+    let mut value = contoso_json();
+    value["faults"] = json!([{"match": "SMTP", "kind": "status", "status": 200}]);
+    let error = entra_fake_tenant::Scenario::from_json(&value.to_string()).expect_err("refused");
+    assert_eq!(error.field(), Some("faults[0].status"));
+}
+
+#[tokio::test]
+async fn smtp_hang_fault_holds_the_banner_back() {
+    let tenant =
+        start(scenario_with(
+            |v| {
+                v["faults"] = json!([{"match": "SMTP", "kind": "hang", "seconds": 1.5, "times": 1}])
+            },
+        ))
+        .await;
+    let began = std::time::Instant::now();
+    let stream = tokio::net::TcpStream::connect(&tenant.endpoints().smtp)
+        .await
+        .expect("connect");
+    let mut stream = BufReader::new(stream);
+    let mut line = String::new();
+    let early = tokio::time::timeout(
+        std::time::Duration::from_millis(500),
+        stream.read_line(&mut line),
+    )
+    .await;
+    assert!(early.is_err(), "nothing within 0.5 s: {line:?}");
+    let line = tokio::time::timeout(std::time::Duration::from_secs(5), raw_line(&mut stream))
+        .await
+        .expect("the banner comes after the hang")
+        .expect("banner");
+    assert!(began.elapsed() >= std::time::Duration::from_millis(1500));
+    assert!(line.starts_with("220 "), "{line}");
+
+    // The session then goes on normally; the next connection is not held back.
+    stream
+        .get_mut()
+        .write_all(b"EHLO client.example\r\n")
+        .await
+        .expect("ehlo");
+    let reply = raw_line(&mut stream).await.expect("ehlo reply");
+    assert!(reply.starts_with("250-"), "{reply}");
+    let began = std::time::Instant::now();
+    let token = outlook_token(&tenant, "intranet@contoso.com").await;
+    send(&tenant, "intranet@contoso.com", &token)
+        .await
+        .expect("second connection works");
+    assert!(began.elapsed() < std::time::Duration::from_millis(1500));
+}
+
+#[tokio::test]
+async fn smtp_malformed_fault_sends_half_a_banner_and_closes() {
+    let tenant = start(scenario_with(|v| {
+        v["faults"] = json!([{"match": "SMTP", "kind": "malformed", "times": 2}])
+    }))
+    .await;
+    let mut stream = tokio::net::TcpStream::connect(&tenant.endpoints().smtp)
+        .await
+        .expect("connect");
+    let mut bytes = Vec::new();
+    tokio::time::timeout(
+        std::time::Duration::from_secs(5),
+        tokio::io::AsyncReadExt::read_to_end(&mut stream, &mut bytes),
+    )
+    .await
+    .expect("closed")
+    .expect("read");
+    let text = String::from_utf8(bytes).expect("utf-8");
+    assert!(text.starts_with("220 "), "{text:?}");
+    assert!(!text.contains('\n'), "no complete line: {text:?}");
+    assert!(
+        !text.contains("Microsoft ESMTP MAIL Service ready at"),
+        "truncated: {text:?}"
+    );
+
+    let token = outlook_token(&tenant, "intranet@contoso.com").await;
+    let error = send(&tenant, "intranet@contoso.com", &token)
+        .await
+        .expect_err("a client cannot parse half a banner");
+    assert!(!error.is_transient() && !error.is_permanent(), "{error}");
+    send(&tenant, "intranet@contoso.com", &token)
+        .await
+        .expect("the fault is used up");
+}
