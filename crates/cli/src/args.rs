@@ -6,6 +6,21 @@ use clap::{Parser, Subcommand};
 #[derive(Debug, Parser)]
 #[command(name = "entra-setup", version, about, long_about = None)]
 pub struct Cli {
+    /// Where Microsoft is, as a JSON file {"login","graph","smtp","smtp_ca_pem"} (what
+    /// entra-fake-tenant prints when ready). Plain http:// only for loopback addresses.
+    #[arg(
+        long,
+        global = true,
+        env = "ENTRA_SETUP_ENDPOINTS",
+        value_name = "FILE"
+    )]
+    pub endpoints: Option<std::path::PathBuf>,
+    /// Microsoft's national cloud, when no endpoints file is given.
+    #[arg(long, global = true, default_value = "global", value_parser = ["global", "usgov", "china"])]
+    pub cloud: String,
+    /// Do not show the progress display on stderr.
+    #[arg(long, global = true)]
+    pub no_progress: bool,
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
@@ -21,4 +36,6 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Verify every checkpoint of an integration live against Microsoft.
+    Verify(crate::commands::verify::VerifyArgs),
 }

@@ -7,6 +7,8 @@ pub enum ExitStatus {
     Ok,
     /// Something failed.
     Failed,
+    /// Nothing failed, but something could not be verified (network, throttling, outage).
+    Unverified,
     /// Usage or input was wrong; the message says which option or value and why.
     Usage,
 }
@@ -17,6 +19,7 @@ impl ExitStatus {
         match self {
             ExitStatus::Ok => 0,
             ExitStatus::Failed => 1,
+            ExitStatus::Unverified => 2,
             ExitStatus::Usage => 64,
         }
     }

@@ -1,13 +1,39 @@
 //! One module per command; each calls the core and prints what it answers.
 
 mod profiles;
+pub mod verify;
+
+use std::path::PathBuf;
 
 use crate::args::{Cli, Command};
 use crate::exit::ExitStatus;
 
+/// The options every command takes.
+#[derive(Debug, Clone)]
+pub struct Globals {
+    /// `--endpoints FILE` / `ENTRA_SETUP_ENDPOINTS`.
+    pub endpoints: Option<PathBuf>,
+    /// `--cloud`.
+    pub cloud: String,
+    /// `--no-progress`.
+    pub no_progress: bool,
+}
+
 /// Run the parsed command line.
 pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
-    match cli.command {
+    let Cli {
+        endpoints,
+        cloud,
+        no_progress,
+        command,
+    } = cli;
+    let globals = Globals {
+        endpoints,
+        cloud,
+        no_progress,
+    };
+    match command {
         Command::Profiles { json } => profiles::run(json),
+        Command::Verify(args) => verify::run(&globals, args),
     }
 }

@@ -1,0 +1,207 @@
+//! `entra-setup verify`: every checkpoint of a profile, live (contracts/cli.md).
+//!
+//! Inputs are validated offline first (exit 64 naming the option); the secret comes from stdin,
+//! an environment variable or the keychain — never from the command line.
+
+use std::io::BufRead;
+
+use clap::Args;
+use entra_setup_core::endpoints::{Cloud, Endpoints};
+use entra_setup_core::http::{Http, RetryPolicy};
+use entra_setup_core::paths::AppPaths;
+use entra_setup_core::profile::Catalog;
+use entra_setup_core::secret::Secret;
+use entra_setup_core::validate::{self, Field, FieldContext};
+use entra_setup_core::verify::{self, Context, Inputs, Report};
+
+use super::Globals;
+use crate::exit::{ExitStatus, UsageError};
+use crate::output::{progress, report};
+
+/// `verify`'s options.
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// The integration profile (see `entra-setup profiles`).
+    #[arg(long)]
+    pub profile: String,
+    /// The tenant: its Directory (tenant) ID or one of its domains.
+    #[arg(long)]
+    pub tenant: String,
+    /// The Application (client) ID of the registration.
+    #[arg(long)]
+    pub client_id: Option<String>,
+    /// Read the client secret from the first line of standard input.
+    #[arg(long, group = "secret")]
+    pub secret_stdin: bool,
+    /// Read the client secret from this environment variable.
+    #[arg(long, group = "secret", value_name = "VAR")]
+    pub secret_env: Option<String>,
+    /// Use the secret that `register` stored in the OS keychain.
+    #[arg(long, group = "secret")]
+    pub secret_from_keyring: bool,
+    /// The product's address; the redirect URI is computed from it.
+    #[arg(long, conflicts_with = "redirect_uri", value_name = "URL")]
+    pub site_url: Option<String>,
+    /// The redirect URI the product sends, exactly.
+    #[arg(long, value_name = "URI")]
+    pub redirect_uri: Option<String>,
+    /// The mailbox the integration sends from or reads (UPN).
+    #[arg(long, value_name = "UPN")]
+    pub mailbox: Option<String>,
+    /// Where the test email goes.
+    #[arg(long, value_name = "ADDR")]
+    pub test_recipient: Option<String>,
+    /// Sign an administrator in to read the registration, consent, policies and licences.
+    #[arg(long, default_value = "none", value_parser = ["none", "device-code", "browser"])]
+    pub sign_in: String,
+    /// Print one JSON document on stdout.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Run the checks and print the report.
+pub fn run(globals: &Globals, args: VerifyArgs) -> anyhow::Result<ExitStatus> {
+    let paths = AppPaths::from_env()?;
+    let catalog = Catalog::with_user_dir(&paths.user_profiles_dir())
+        .map_err(|e| UsageError(e.to_string()))?;
+    let profile = catalog.get(&args.profile).ok_or_else(|| {
+        let known: Vec<String> = catalog.profiles().map(|p| p.id.clone()).collect();
+        UsageError(format!(
+            "--profile: no profile '{}' (known: {})",
+            args.profile,
+            known.join(", ")
+        ))
+    })?;
+    if args.sign_in != "none" {
+        return Err(UsageError(format!(
+            "--sign-in {}: administrator sign-in is not available in this version yet; run without it (the checks that need it are reported as skipped)",
+            args.sign_in
+        ))
+        .into());
+    }
+    if args.secret_from_keyring {
+        return Err(UsageError(
+            "--secret-from-keyring: this version does not store secrets in the keychain yet; use --secret-stdin or --secret-env".into(),
+        )
+        .into());
+    }
+
+    refuse_errors(Field::Tenant, &args.tenant, &FieldContext::default())?;
+    if let Some(client_id) = &args.client_id {
+        refuse_errors(Field::ClientId, client_id, &FieldContext::default())?;
+    }
+    let redirect_uri = match (&args.site_url, &args.redirect_uri) {
+        (Some(site), _) => {
+            refuse_errors(Field::SiteUrl, site, &FieldContext::default())?;
+            profile.redirect_uri_for(site)
+        }
+        (None, Some(uri)) => Some(uri.clone()),
+        (None, None) => None,
+    };
+    let secret = read_secret(&args)?;
+    let endpoints = endpoints(globals)?;
+
+    let inputs = Inputs {
+        tenant: args.tenant.trim().to_string(),
+        client_id: args
+            .client_id
+            .as_deref()
+            .map(|c| c.trim().to_ascii_lowercase()),
+        secret,
+        redirect_uri,
+        mailbox: args.mailbox.clone(),
+        test_recipient: args.test_recipient.clone(),
+    };
+    let context = Context {
+        http: Http::new(RetryPolicy::default())?,
+        endpoints,
+        now: chrono::Utc::now(),
+    };
+    let display = progress::Display::new(profile.checks.len(), globals.no_progress);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    let report: Report = runtime.block_on(verify::verify(profile, &inputs, &context, &|event| {
+        display.on(&event)
+    }));
+    display.finish();
+
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        print!("{}", report::render(&report));
+    }
+    Ok(exit_status(&report))
+}
+
+/// 1 when something failed, 2 when nothing failed but something could not be verified, else 0.
+pub fn exit_status(report: &Report) -> ExitStatus {
+    if report.summary.fail > 0 {
+        ExitStatus::Failed
+    } else if report.summary.unverified > 0 {
+        ExitStatus::Unverified
+    } else {
+        ExitStatus::Ok
+    }
+}
+
+fn refuse_errors(field: Field, value: &str, context: &FieldContext) -> Result<(), UsageError> {
+    match validate::issues(field, value, context)
+        .into_iter()
+        .find(|i| i.is_error())
+    {
+        Some(issue) => Err(UsageError(format!(
+            "{}: {}",
+            field.cli_option(),
+            issue.message
+        ))),
+        None => Ok(()),
+    }
+}
+
+fn read_secret(args: &VerifyArgs) -> Result<Option<Secret>, UsageError> {
+    if args.secret_stdin {
+        let mut line = String::new();
+        std::io::stdin()
+            .lock()
+            .read_line(&mut line)
+            .map_err(|e| UsageError(format!("--secret-stdin: cannot read standard input ({e})")))?;
+        let secret = Secret::new(line.trim_end_matches(['\r', '\n']));
+        if secret.is_blank() {
+            return Err(UsageError(
+                "--secret-stdin: the first line of standard input is empty".into(),
+            ));
+        }
+        return Ok(Some(secret));
+    }
+    if let Some(var) = &args.secret_env {
+        let value = std::env::var(var).map_err(|_| {
+            UsageError(format!(
+                "--secret-env: the environment variable {var} is not set"
+            ))
+        })?;
+        let secret = Secret::new(value.trim());
+        if secret.is_blank() {
+            return Err(UsageError(format!(
+                "--secret-env: the environment variable {var} is empty"
+            )));
+        }
+        return Ok(Some(secret));
+    }
+    Ok(None)
+}
+
+fn endpoints(globals: &Globals) -> Result<Endpoints, UsageError> {
+    match &globals.endpoints {
+        Some(path) => {
+            Endpoints::from_file(path).map_err(|e| UsageError(format!("--endpoints: {e}")))
+        }
+        None => {
+            let cloud: Cloud = globals
+                .cloud
+                .parse()
+                .map_err(|_| UsageError(format!("--cloud: unknown cloud '{}'", globals.cloud)))?;
+            Ok(Endpoints::for_cloud(cloud))
+        }
+    }
+}

@@ -1,0 +1,4 @@
+//! What the CLI shows people: the progress display on stderr and reports on stdout.
+
+pub mod progress;
+pub mod report;

@@ -1,0 +1,235 @@
+//! The one HTTP client every live check uses: rustls, timeouts, no redirects followed (a
+//! redirect from an identity endpoint is never something to follow blindly), and bounded retries
+//! of throttling (429 with `Retry-After`, which may be a decimal), 5xx answers and network faults.
+//!
+//! When retries run out the caller gets [`Unavailable`], whose cause is `throttled`,
+//! `service_unavailable` or `network_error`: a check turns it into `unverified`, never into a
+//! verdict. Every other answer, success or error, is handed back for the caller to interpret.
+
+use std::time::Duration;
+
+use reqwest::StatusCode;
+use reqwest::header::{HeaderMap, RETRY_AFTER};
+
+use crate::cause::Cause;
+
+/// How patient the client is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RetryPolicy {
+    /// Retries after the first attempt.
+    pub max_retries: u32,
+    /// The longest `Retry-After` to wait out; a longer one ends the attempts at once.
+    pub max_wait: Duration,
+    /// The wait before a retry when the answer says nothing (doubled each time).
+    pub backoff: Duration,
+    /// Each request's time limit, connection included.
+    pub timeout: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        RetryPolicy {
+            max_retries: 2,
+            max_wait: Duration::from_secs(10),
+            backoff: Duration::from_millis(500),
+            timeout: Duration::from_secs(20),
+        }
+    }
+}
+
+/// An answer: status, headers and the whole body.
+#[derive(Debug, Clone)]
+pub struct Answer {
+    /// The HTTP status.
+    pub status: StatusCode,
+    /// The headers.
+    pub headers: HeaderMap,
+    /// The body.
+    pub body: Vec<u8>,
+}
+
+impl Answer {
+    /// The body as JSON of type `T`, or [`Unavailable`] with `network_error` when it is not
+    /// (a truncated or malformed answer is a fault of the connection, not a verdict).
+    pub fn json<T: serde::de::DeserializeOwned>(&self, what: &str) -> Result<T, Unavailable> {
+        serde_json::from_slice(&self.body).map_err(|e| Unavailable {
+            cause: Cause::NetworkError,
+            detail: format!("{what}: the answer was not the JSON expected ({e})"),
+            retry_after: None,
+        })
+    }
+}
+
+/// Microsoft could not be asked: throttled, unavailable, or the network failed.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{detail}")]
+pub struct Unavailable {
+    /// `throttled`, `service_unavailable` or `network_error`.
+    pub cause: Cause,
+    /// What happened, for people.
+    pub detail: String,
+    /// How long Microsoft asked to wait, when it said.
+    pub retry_after: Option<Duration>,
+}
+
+/// The HTTP client.
+#[derive(Debug, Clone)]
+pub struct Http {
+    client: reqwest::Client,
+    policy: RetryPolicy,
+}
+
+/// The HTTP client could not be built (the TLS back end failed to start).
+#[derive(Debug, thiserror::Error)]
+#[error("the HTTP client could not start")]
+pub struct HttpSetupError(#[source] reqwest::Error);
+
+impl Http {
+    /// A client with the given patience.
+    pub fn new(policy: RetryPolicy) -> Result<Http, HttpSetupError> {
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .timeout(policy.timeout)
+            .connect_timeout(policy.timeout.min(Duration::from_secs(10)))
+            .user_agent(concat!("entra-setup/", env!("CARGO_PKG_VERSION")))
+            .https_only(false) // plain http is refused earlier, for every non-loopback endpoint
+            .build()
+            .map_err(HttpSetupError)?;
+        Ok(Http { client, policy })
+    }
+
+    /// The underlying client, to build requests with.
+    pub fn client(&self) -> &reqwest::Client {
+        &self.client
+    }
+
+    /// Send the request `build` makes, retrying throttling, 5xx and network faults within the
+    /// policy. `what` names the request in messages ("OpenID discovery").
+    pub async fn send(
+        &self,
+        what: &str,
+        build: impl Fn(&reqwest::Client) -> reqwest::RequestBuilder,
+    ) -> Result<Answer, Unavailable> {
+        let mut attempt = 0;
+        loop {
+            let outcome = self.attempt(what, build(&self.client)).await;
+            let unavailable = match outcome {
+                Ok(answer) => match transient_cause(answer.status) {
+                    None => return Ok(answer),
+                    Some(cause) => Unavailable {
+                        cause,
+                        detail: format!("{what}: Microsoft answered {}", answer.status),
+                        retry_after: retry_after(&answer.headers),
+                    },
+                },
+                Err(unavailable) => unavailable,
+            };
+            let wait = unavailable
+                .retry_after
+                .unwrap_or(self.policy.backoff * 2u32.pow(attempt));
+            if attempt >= self.policy.max_retries || wait > self.policy.max_wait {
+                return Err(unavailable);
+            }
+            tokio::time::sleep(wait).await;
+            attempt += 1;
+        }
+    }
+
+    async fn attempt(
+        &self,
+        what: &str,
+        request: reqwest::RequestBuilder,
+    ) -> Result<Answer, Unavailable> {
+        let network = |e: reqwest::Error| Unavailable {
+            cause: Cause::NetworkError,
+            detail: format!("{what}: {}", describe_network_error(&e)),
+            retry_after: None,
+        };
+        let response = request.send().await.map_err(network)?;
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = response.bytes().await.map_err(network)?.to_vec();
+        Ok(Answer {
+            status,
+            headers,
+            body,
+        })
+    }
+}
+
+/// The transient cause an HTTP status means, if any.
+fn transient_cause(status: StatusCode) -> Option<Cause> {
+    if status == StatusCode::TOO_MANY_REQUESTS {
+        Some(Cause::Throttled)
+    } else if status.is_server_error() {
+        Some(Cause::ServiceUnavailable)
+    } else {
+        None
+    }
+}
+
+/// `Retry-After` in seconds, decimals allowed (Graph sends `2.128` at times), or an HTTP date.
+pub fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+    let value = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
+    if let Ok(seconds) = value.parse::<f64>() {
+        return (seconds.is_finite() && seconds >= 0.0).then(|| Duration::from_secs_f64(seconds));
+    }
+    let date = chrono::DateTime::parse_from_rfc2822(value).ok()?;
+    let wait = date.signed_duration_since(chrono::Utc::now());
+    Some(wait.to_std().unwrap_or(Duration::ZERO))
+}
+
+fn describe_network_error(e: &reqwest::Error) -> String {
+    if e.is_timeout() {
+        "no answer in time (timeout)".into()
+    } else if e.is_connect() {
+        "could not connect".into()
+    } else if e.is_body() || e.is_decode() {
+        "the connection broke while reading the answer".into()
+    } else {
+        let mut text = e.to_string();
+        let mut source = std::error::Error::source(e);
+        while let Some(s) = source {
+            text.push_str(": ");
+            text.push_str(&s.to_string());
+            source = s.source();
+        }
+        text
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use reqwest::header::HeaderValue;
+
+    #[test]
+    fn retry_after_accepts_decimals_and_dates() {
+        let mut headers = HeaderMap::new();
+        headers.insert(RETRY_AFTER, HeaderValue::from_static("2.128"));
+        assert_eq!(retry_after(&headers), Some(Duration::from_millis(2128)));
+        headers.insert(RETRY_AFTER, HeaderValue::from_static("7"));
+        assert_eq!(retry_after(&headers), Some(Duration::from_secs(7)));
+        headers.insert(
+            RETRY_AFTER,
+            HeaderValue::from_static("Wed, 21 Oct 2015 07:28:00 GMT"),
+        );
+        assert_eq!(retry_after(&headers), Some(Duration::ZERO));
+        headers.insert(RETRY_AFTER, HeaderValue::from_static("soon"));
+        assert_eq!(retry_after(&headers), None);
+    }
+
+    #[test]
+    fn only_429_and_5xx_are_transient() {
+        assert_eq!(
+            transient_cause(StatusCode::TOO_MANY_REQUESTS),
+            Some(Cause::Throttled)
+        );
+        assert_eq!(
+            transient_cause(StatusCode::SERVICE_UNAVAILABLE),
+            Some(Cause::ServiceUnavailable)
+        );
+        assert_eq!(transient_cause(StatusCode::UNAUTHORIZED), None);
+        assert_eq!(transient_cause(StatusCode::BAD_REQUEST), None);
+    }
+}

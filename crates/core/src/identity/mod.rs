@@ -1,0 +1,19 @@
+//! The Microsoft identity platform (v2.0): OpenID discovery (a domain becomes the tenant's GUID
+//! and cloud), the token endpoint (client credentials), the error bodies it answers with, and the
+//! claims of the tokens it issues.
+//!
+//! Errors are classified from `error` and `error_codes` only, never from the description text,
+//! which Microsoft changes without notice. Admin sign-in (authorization code with PKCE, device
+//! code) belongs here too but is not built yet.
+
+mod aad_error;
+mod claims;
+mod client_credentials;
+mod codes;
+mod discovery;
+
+pub use aad_error::AadError;
+pub use claims::TokenClaims;
+pub use client_credentials::{AppToken, TokenError, client_credentials};
+pub use codes::{cause_for_code, cause_of};
+pub use discovery::{DiscoveryError, TenantInfo, discover};

@@ -1,0 +1,36 @@
+//! What a verification is given: the admin's inputs, and the context it runs in (HTTP client,
+//! endpoints, the clock).
+
+use chrono::{DateTime, Utc};
+
+use crate::endpoints::Endpoints;
+use crate::http::Http;
+use crate::secret::Secret;
+
+/// What the admin entered.
+#[derive(Debug, Clone, Default)]
+pub struct Inputs {
+    /// The tenant: a GUID or a domain.
+    pub tenant: String,
+    /// The application (client) ID.
+    pub client_id: Option<String>,
+    /// The client secret's value.
+    pub secret: Option<Secret>,
+    /// The redirect URI the product sends (given, or computed from the site URL).
+    pub redirect_uri: Option<String>,
+    /// The mailbox the integration sends from or reads (UPN).
+    pub mailbox: Option<String>,
+    /// Where the test email goes.
+    pub test_recipient: Option<String>,
+}
+
+/// Where and when the checks run.
+#[derive(Debug, Clone)]
+pub struct Context {
+    /// The HTTP client.
+    pub http: Http,
+    /// Microsoft's endpoints (or the stand-in's).
+    pub endpoints: Endpoints,
+    /// "Now", for expiry decisions (injected so tests can fix it).
+    pub now: DateTime<Utc>,
+}

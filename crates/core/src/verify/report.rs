@@ -1,0 +1,139 @@
+//! What verification produces: one result per checkpoint, the report around them (the JSON of
+//! `entra-setup verify --json`, contracts/cli.md) and the progress events the GUI and the CLI's
+//! progress display listen to.
+
+use serde::Serialize;
+
+use crate::cause::Cause;
+use crate::check::CheckId;
+
+/// A checkpoint's verdict.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, strum::Display)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+pub enum Status {
+    /// Verified live: it holds.
+    Pass,
+    /// Verified live: it does not hold.
+    Fail,
+    /// It holds, with something the admin should know.
+    Warn,
+    /// Microsoft could not be asked (network, throttling, outage): neither pass nor fail.
+    Unverified,
+    /// Not checked, for the `reason` given.
+    Skipped,
+}
+
+/// Why a checkpoint was not checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, strum::Display)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+pub enum SkipReason {
+    /// It reads what only a signed-in administrator may read.
+    NeedsSignIn,
+    /// It does not apply to this setup.
+    NotApplicable,
+    /// A checkpoint it builds on failed.
+    DependsOnFailed,
+    /// An input it needs was not given.
+    MissingInput,
+}
+
+/// One checkpoint's result.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct CheckResult {
+    /// The checkpoint.
+    pub id: CheckId,
+    /// The verdict.
+    pub status: Status,
+    /// Why (present for `fail`, `warn` and `unverified`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cause: Option<Cause>,
+    /// Why it was skipped (present for `skipped`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<SkipReason>,
+    /// What was found, in plain words.
+    pub message: String,
+    /// What to do (for anything but `pass`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fix: Option<String>,
+    /// A link to the Entra admin center page where the admin fixes it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub portal_link: Option<String>,
+    /// What the verdict rests on: codes, ids and values Microsoft answered (never a secret).
+    pub evidence: serde_json::Value,
+}
+
+/// How many checkpoints ended in each status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct Summary {
+    /// Passed.
+    pub pass: u32,
+    /// Failed.
+    pub fail: u32,
+    /// Passed with a warning.
+    pub warn: u32,
+    /// Could not be verified.
+    pub unverified: u32,
+    /// Not checked.
+    pub skipped: u32,
+}
+
+/// The whole verification.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct Report {
+    /// The profile id.
+    pub profile: String,
+    /// The tenant GUID, once known.
+    pub tenant_id: Option<String>,
+    /// The application (client) ID checked.
+    pub client_id: Option<String>,
+    /// One result per checkpoint of the profile, in the profile's order.
+    pub checks: Vec<CheckResult>,
+    /// The counts.
+    pub summary: Summary,
+}
+
+impl Report {
+    /// Count the results.
+    pub fn summarise(checks: &[CheckResult]) -> Summary {
+        let mut summary = Summary::default();
+        for check in checks {
+            match check.status {
+                Status::Pass => summary.pass += 1,
+                Status::Fail => summary.fail += 1,
+                Status::Warn => summary.warn += 1,
+                Status::Unverified => summary.unverified += 1,
+                Status::Skipped => summary.skipped += 1,
+            }
+        }
+        summary
+    }
+
+    /// The result of one checkpoint, when the profile has it.
+    pub fn check(&self, id: CheckId) -> Option<&CheckResult> {
+        self.checks.iter().find(|c| c.id == id)
+    }
+}
+
+/// Progress as checks start and end.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case", tag = "event")]
+pub enum Progress {
+    /// A checkpoint's live check started.
+    Started {
+        /// The checkpoint.
+        id: CheckId,
+    },
+    /// A checkpoint has its result.
+    Finished {
+        /// The result.
+        result: CheckResult,
+    },
+}
