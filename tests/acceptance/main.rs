@@ -1,4 +1,6 @@
 //! Acceptance tests that need no display: the architecture's rules and the CLI's contract.
 
 mod architecture;
+mod cli_diagnose;
 mod cli_profiles;
+mod cli_verify;

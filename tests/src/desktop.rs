@@ -38,6 +38,13 @@ impl Desktop {
         let (display, display_number) = start_display()?;
         let port = free_port()?;
         let native_port = free_port()?;
+        // The driver, WebKit and the session bus are chatty: their output goes to a log file
+        // beside the screenshots rather than into the test report.
+        let log_path = paths::screenshot_dir().join("tauri-driver.log");
+        let log = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&log_path)?;
         let driver = Command::new("dbus-run-session")
             .args(["--", "tauri-driver", "--port", &port.to_string(), "--native-port", &native_port.to_string()])
             .env("DISPLAY", format!(":{display_number}"))
@@ -51,6 +58,8 @@ impl Desktop {
             .env("WEBKIT_DISABLE_DMABUF_RENDERER", "1")
             .env("LIBGL_ALWAYS_SOFTWARE", "1")
             .stdin(Stdio::null())
+            .stdout(log.try_clone()?)
+            .stderr(log)
             .spawn()
             .context("start dbus-run-session with tauri-driver (apt install dbus; cargo install tauri-driver)")?;
         let mut desktop_parts = Parts {
@@ -212,6 +221,9 @@ async fn wait_for_port(port: u16, limit: Duration) -> Result<()> {
 }
 
 async fn connect(port: u16, app: &Path) -> Result<Client> {
+    // Two crypto providers are compiled in (fantoccini's and reqwest's); pick one. An error only
+    // means a provider is installed already.
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let mut capabilities = serde_json::Map::new();
     capabilities.insert("browserName".into(), "wry".into());
     capabilities.insert(

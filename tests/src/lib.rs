@@ -2,8 +2,10 @@
 //! that runs the real desktop app under Xvfb and drives it over WebDriver.
 //!
 //! - [`paths`] — the workspace, the build folder and the programs in it.
+//! - [`stand_in`] — the stand-in tenant serving an example scenario, for the CLI to verify against.
 //! - [`desktop`] — Xvfb + a private D-Bus session + `tauri-driver`, and a WebDriver session on the
 //!   real app.
 
 pub mod desktop;
 pub mod paths;
+pub mod stand_in;

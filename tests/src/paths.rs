@@ -34,7 +34,7 @@ pub fn program(name: &str) -> PathBuf {
     path
 }
 
-/// Where end-to-end screenshots go: `target/e2e-screenshots/`.
+/// Where end-to-end screenshots (and the driver's log) go: `target/e2e-screenshots/`.
 pub fn screenshot_dir() -> PathBuf {
     let dir = build_dir()
         .parent()

@@ -18,6 +18,9 @@ pub struct Cli {
     /// Microsoft's national cloud, when no endpoints file is given.
     #[arg(long, global = true, default_value = "global", value_parser = ["global", "usgov", "china"])]
     pub cloud: String,
+    /// The time limit of each request to Microsoft, in seconds.
+    #[arg(long, global = true, default_value_t = 20, value_parser = clap::value_parser!(u64).range(1..=600), value_name = "SECONDS")]
+    pub timeout: u64,
     /// Do not show the progress display on stderr.
     #[arg(long, global = true)]
     pub no_progress: bool,
@@ -37,5 +40,12 @@ pub enum Command {
         json: bool,
     },
     /// Verify every checkpoint of an integration live against Microsoft.
-    Verify(crate::commands::verify::VerifyArgs),
+    Verify(Box<crate::commands::verify::VerifyArgs>),
+    /// Explain an error: reads any error text on stdin (an AADSTS message or JSON body, a Graph
+    /// error, an SMTP reply, a product's error screen) and prints what it means and what to do.
+    Diagnose {
+        /// Print one JSON document on stdout: {"findings": [...]}.
+        #[arg(long)]
+        json: bool,
+    },
 }

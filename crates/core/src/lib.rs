@@ -10,9 +10,27 @@
 //! - [`cause`] — the cause ids of `contracts/causes.md`.
 //! - [`profile`] — integration profiles as data: the shipped ones and the admin's own.
 //! - [`paths`] — where the program keeps its files (`ENTRA_SETUP_HOME` or the platform folders).
+//! - [`validate`] — offline checks of what the admin types (IDs, secret, site and redirect URIs).
+//! - [`diagnose`] — error text in, findings out: AADSTS, Graph, SMTP and the profiles' symptoms.
+//! - [`endpoints`] — Microsoft's hosts per national cloud, or an endpoints file (the stand-in).
+//! - [`http`] — the HTTP client: timeouts, no redirects, bounded retries of transient faults.
+//! - [`secret`] — secret values that redact themselves and are zeroed on drop.
+//! - [`identity`] — OpenID discovery, the token endpoint, identity error bodies, token claims.
+//! - [`graph`] — the Microsoft Graph requests the checks make and Graph's error body.
+//! - [`portal`] — deep links into the Entra admin center.
+//! - [`verify`] — the verification engine: a profile's checkpoints, live, concurrently.
 #![forbid(unsafe_code)]
 
 pub mod cause;
 pub mod check;
+pub mod diagnose;
+pub mod endpoints;
+pub mod graph;
+pub mod http;
+pub mod identity;
 pub mod paths;
+pub mod portal;
 pub mod profile;
+pub mod secret;
+pub mod validate;
+pub mod verify;

@@ -1,5 +1,6 @@
 //! One module per command; each calls the core and prints what it answers.
 
+mod diagnose;
 mod profiles;
 pub mod verify;
 
@@ -15,6 +16,8 @@ pub struct Globals {
     pub endpoints: Option<PathBuf>,
     /// `--cloud`.
     pub cloud: String,
+    /// `--timeout` in seconds.
+    pub timeout: u64,
     /// `--no-progress`.
     pub no_progress: bool,
 }
@@ -24,16 +27,19 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
     let Cli {
         endpoints,
         cloud,
+        timeout,
         no_progress,
         command,
     } = cli;
     let globals = Globals {
         endpoints,
         cloud,
+        timeout,
         no_progress,
     };
     match command {
         Command::Profiles { json } => profiles::run(json),
-        Command::Verify(args) => verify::run(&globals, args),
+        Command::Verify(args) => verify::run(&globals, *args),
+        Command::Diagnose { json } => diagnose::run(json),
     }
 }

@@ -113,7 +113,10 @@ pub fn run(globals: &Globals, args: VerifyArgs) -> anyhow::Result<ExitStatus> {
         test_recipient: args.test_recipient.clone(),
     };
     let context = Context {
-        http: Http::new(RetryPolicy::default())?,
+        http: Http::new(RetryPolicy {
+            timeout: std::time::Duration::from_secs(globals.timeout),
+            ..RetryPolicy::default()
+        })?,
         endpoints,
         now: chrono::Utc::now(),
     };

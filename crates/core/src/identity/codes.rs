@@ -5,29 +5,69 @@ use crate::cause::Cause;
 
 use super::AadError;
 
+/// AADSTS codes and their causes: every code of contracts/causes.md's "from" column, plus a few
+/// close relatives with the same remedy.
+const CODES: &[(u32, Cause)] = &[
+    (90002, Cause::TenantNotFound),
+    (900023, Cause::TenantIdMalformed),
+    (90038, Cause::WrongCloud),
+    (900381, Cause::WrongCloud),
+    (900382, Cause::WrongCloud),
+    (50194, Cause::SingleTenantAppOnCommon),
+    (700016, Cause::ClientIdNotFound),
+    (7000112, Cause::AppDisabled),
+    (7000218, Cause::SecretMissing),
+    (7000215, Cause::SecretInvalid),
+    (7000222, Cause::SecretExpired),
+    (700025, Cause::PublicClientSentSecret),
+    (700027, Cause::CertificateAssertionInvalid),
+    (50011, Cause::RedirectUriMismatch),
+    // No reply address is registered for the application.
+    (500113, Cause::RedirectUriMismatch),
+    // Cross-origin redemption only for the SPA platform / SPA tokens only cross-origin.
+    (9002326, Cause::RedirectPlatformWrong),
+    (9002327, Cause::RedirectPlatformWrong),
+    // The app accepts personal Microsoft accounts only.
+    (9002331, Cause::AccountTypeMismatch),
+    (50020, Cause::UserNotInTenant),
+    (16000, Cause::UserNotInTenant),
+    (50034, Cause::UserNotInTenant),
+    (90072, Cause::UserNotInTenant),
+    (65001, Cause::ConsentRequired),
+    (65004, Cause::ConsentRequired),
+    (90094, Cause::ConsentRequired),
+    // The admin consent workflow asks the user to request approval.
+    (90095, Cause::UserConsentBlocked),
+    // The requested resource is not in the app's required permissions.
+    (65005, Cause::PermissionMissing),
+    (650056, Cause::PermissionMissing),
+    (650057, Cause::PermissionMissing),
+    (70011, Cause::ScopeInvalid),
+    (1002012, Cause::ScopeInvalid),
+    (700022, Cause::ScopeInvalid),
+    (500011, Cause::ResourceNotFound),
+    (53003, Cause::ConditionalAccessBlocked),
+    (530035, Cause::ConditionalAccessBlocked),
+    (53000, Cause::ConditionalAccessBlocked),
+    (53001, Cause::ConditionalAccessBlocked),
+    (50076, Cause::MfaRequired),
+    (50079, Cause::MfaRequired),
+    (50072, Cause::MfaRequired),
+    (50074, Cause::MfaRequired),
+    // Refresh token expired or revoked: the stored sign-in must be renewed.
+    (70008, Cause::TokenInvalid),
+    (700082, Cause::TokenInvalid),
+    (50173, Cause::TokenInvalid),
+    // The directory service is unavailable.
+    (90033, Cause::ServiceUnavailable),
+];
+
 /// The cause an AADSTS code means, when it is one the product knows.
 pub fn cause_for_code(code: u32) -> Option<Cause> {
-    Some(match code {
-        90002 => Cause::TenantNotFound,
-        900023 => Cause::TenantIdMalformed,
-        90038 | 900381 | 900382 => Cause::WrongCloud,
-        50194 => Cause::SingleTenantAppOnCommon,
-        700016 => Cause::ClientIdNotFound,
-        7000112 => Cause::AppDisabled,
-        7000218 => Cause::SecretMissing,
-        7000215 => Cause::SecretInvalid,
-        7000222 => Cause::SecretExpired,
-        700025 => Cause::PublicClientSentSecret,
-        700027 => Cause::CertificateAssertionInvalid,
-        50011 => Cause::RedirectUriMismatch,
-        50020 => Cause::UserNotInTenant,
-        65001 | 65004 | 90094 => Cause::ConsentRequired,
-        70011 | 1002012 | 700022 => Cause::ScopeInvalid,
-        500011 => Cause::ResourceNotFound,
-        53003 | 530035 => Cause::ConditionalAccessBlocked,
-        50076 | 50079 => Cause::MfaRequired,
-        _ => return None,
-    })
+    CODES
+        .iter()
+        .find(|(c, _)| *c == code)
+        .map(|(_, cause)| *cause)
 }
 
 /// The cause of an identity error: its first known code, else its OAuth `error` value.
@@ -46,6 +86,15 @@ pub fn cause_of(error: &AadError) -> Option<Cause> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn no_code_is_listed_twice() {
+        let mut codes: Vec<u32> = CODES.iter().map(|(c, _)| *c).collect();
+        codes.sort_unstable();
+        let count = codes.len();
+        codes.dedup();
+        assert_eq!(codes.len(), count, "a code is listed twice");
+    }
 
     #[test]
     fn codes_map_to_causes() {

@@ -166,6 +166,15 @@ pub async fn verify(
                 "No mailbox was given to read a calendar from (--mailbox).",
             )),
             (None, Some(_)) => board.record(downstream(CheckId::CalendarAccess, &secret_result)),
+            (Some(_), Some(_))
+                if board
+                    .results
+                    .get(&CheckId::AdminConsent)
+                    .is_some_and(|r| !r.holds()) =>
+            {
+                let consent = board.results[&CheckId::AdminConsent].clone();
+                board.record(downstream(CheckId::CalendarAccess, &consent));
+            }
             (Some(token), Some(mailbox)) => {
                 board.start(&[CheckId::CalendarAccess]);
                 let result = checks::calendar_access::run(ctx, token, mailbox.trim()).await;

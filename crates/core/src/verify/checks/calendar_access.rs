@@ -11,6 +11,12 @@ use crate::identity::AppToken;
 use crate::verify::outcome::{fail, pass, unverified};
 use crate::verify::{CheckResult, Context};
 
+/// A page of events (only its length is used).
+#[derive(serde::Deserialize)]
+struct EventsPage {
+    value: Vec<serde_json::Value>,
+}
+
 /// Read the mailbox's calendar as the app.
 pub async fn run(ctx: &Context, token: &AppToken, mailbox: &str) -> CheckResult {
     let path = ["users", mailbox, "calendar", "events"];
@@ -30,10 +36,15 @@ pub async fn run(ctx: &Context, token: &AppToken, mailbox: &str) -> CheckResult 
     };
     let status = answer.status.as_u16();
     if answer.status.is_success() {
+        // A success counts only with a whole answer: a truncated one means the connection broke.
+        let page: EventsPage = match answer.json("calendar read") {
+            Ok(page) => page,
+            Err(fault) => return unverified(CheckId::CalendarAccess, &fault),
+        };
         return pass(
             CheckId::CalendarAccess,
             format!("The app can read the calendar of {mailbox} with its own token."),
-            json!({ "mailbox": mailbox, "status": status }),
+            json!({ "mailbox": mailbox, "status": status, "events_seen": page.value.len() }),
         );
     }
     match GraphError::parse(&answer.body) {

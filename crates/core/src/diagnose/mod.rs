@@ -1,0 +1,147 @@
+//! Error text in, findings out: what an AADSTS error, a Graph error body, an SMTP reply or a
+//! vendor's error screen means, why it happens and what to do.
+//!
+//! The text may be anything an admin pastes: a raw JSON body, a library's wrapped message (MSAL,
+//! Azure.Identity, Python `msal` dicts), pretty-printed, truncated or escaped JSON, a mail client's
+//! log line, or words from the product's screen. Microsoft's own codes are read first (`error_codes`
+//! before the description, Graph's `code`, SMTP's enhanced status code); the profiles'
+//! troubleshooting patterns come after them. Each finding names exactly one cause id, and the
+//! explanation and fix are our own words ([`describe`]) or the profile's.
+//!
+//! This module deliberately does not call Microsoft, does not decide check statuses (the
+//! verification engine does, reusing [`describe`]) and does not print: the front ends do.
+
+mod explanations;
+mod graph;
+mod hit;
+mod identity;
+mod json_scan;
+mod smtp;
+mod symptom;
+mod transport;
+
+pub use explanations::{Description, describe};
+
+use std::ops::Range;
+
+use serde::Serialize;
+
+use crate::cause::Cause;
+use crate::profile::Catalog;
+use hit::Hit;
+
+/// Pasted text beyond this many bytes is not read (a log excerpt is far smaller).
+const MAX_TEXT: usize = 512 * 1024;
+
+/// Where a finding's signal comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, strum::Display)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+pub enum Source {
+    /// The identity platform (sign-in, token endpoint): AADSTS codes and OAuth errors.
+    Identity,
+    /// Microsoft Graph error bodies.
+    Graph,
+    /// Exchange Online's SMTP replies and connection failures.
+    Smtp,
+    /// A symptom from a profile's troubleshooting entries (a product's screen or log).
+    Symptom,
+}
+
+/// One thing the text tells us.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct Finding {
+    /// Where the signal comes from.
+    pub source: Source,
+    /// Microsoft's code (`AADSTS7000215`, `MailboxNotEnabledForRESTAPI`, `535 5.7.139`), when
+    /// there is one.
+    pub code: Option<String>,
+    /// The cause id.
+    pub cause: Cause,
+    /// A short headline.
+    pub title: String,
+    /// Why it happens.
+    pub explanation: String,
+    /// What to do.
+    pub fix: String,
+}
+
+/// The CLI's `diagnose --json` document: `{"findings": […]}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct Diagnosis {
+    /// The findings, most specific first.
+    pub findings: Vec<Finding>,
+}
+
+/// Explain `text`: the findings, most specific first, one per cause; empty when nothing is
+/// recognised.
+pub fn diagnose(text: &str, catalog: &Catalog) -> Vec<Finding> {
+    let haystack = haystack(text);
+    let mut hits: Vec<Hit> = Vec::new();
+    hits.extend(identity::recognise(&haystack));
+    hits.extend(graph::recognise(&haystack));
+    hits.extend(smtp::recognise(&haystack));
+    hits.extend(transport::recognise(&haystack));
+    let coded_spans: Vec<Range<usize>> = hits.iter().map(|h| h.span.clone()).collect();
+    hits.extend(
+        symptom::recognise(&haystack, catalog)
+            .into_iter()
+            .filter(|s| !s.spans.iter().any(|span| overlaps(span, &coded_spans)))
+            .map(|s| s.hit),
+    );
+    hits.sort_by_key(|h| (h.rank, h.span.start));
+    let mut seen: Vec<Cause> = Vec::new();
+    hits.into_iter()
+        .filter(|h| {
+            let first = !seen.contains(&h.cause);
+            if first {
+                seen.push(h.cause);
+            }
+            first
+        })
+        .map(Hit::into_finding)
+        .collect()
+}
+
+/// Whether `span` overlaps any of `others`.
+fn overlaps(span: &Range<usize>, others: &[Range<usize>]) -> bool {
+    others
+        .iter()
+        .any(|o| o.start < span.end && span.start < o.end)
+}
+
+/// The text to search: as given, then each level of backslash-unescaping that changes it, so
+/// JSON escaped inside a log line or another JSON string reads like plain JSON.
+fn haystack(text: &str) -> String {
+    let mut end = text.len().min(MAX_TEXT);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let mut haystack = text[..end].to_string();
+    let mut current = haystack.clone();
+    for _ in 0..2 {
+        let unescaped = unescape(&current);
+        if unescaped == current {
+            break;
+        }
+        haystack.push('\n');
+        haystack.push_str(&unescaped);
+        current = unescaped;
+    }
+    haystack
+}
+
+fn unescape(text: &str) -> String {
+    text.replace("\\r\\n", "\r\n")
+        .replace("\\n", "\n")
+        .replace("\\\"", "\"")
+        .replace("\\'", "'")
+        .replace("\\/", "/")
+        .replace("\\\\", "\\")
+}
+
+#[cfg(test)]
+mod tests;

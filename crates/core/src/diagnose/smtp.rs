@@ -1,0 +1,164 @@
+//! Exchange Online's SMTP replies: `535 5.7.139` (SMTP AUTH off for the tenant or the mailbox,
+//! basic authentication refused), `535 5.7.3` (the XOAUTH2 token refused), STARTTLS demanded, and
+//! transient `4xx` replies; however a mail library wraps the line (`535: …`, `R:535 …`,
+//! `Invalid login: 535 …`, Python's `(535, b'5.7.139 …')`).
+//!
+//! The enhanced status code classifies; the `5.7.139` reply carries its reason only in its text,
+//! so for that code (and only that code) the wording picks the cause. Connection failures on
+//! port 587 are recognised by `transport`.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::Source;
+use super::hit::{Hit, Rank};
+use crate::cause::Cause;
+
+static REPLY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(?:\b([2-5]\d\d)\b[\s:,\-]*(?:b['"])?\s*)?\b([245]\.\d{1,3}\.\d{1,3})\b"#)
+        .expect("smtp reply pattern")
+});
+
+static SERVICE_NOT_AVAILABLE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b421\b[\s\-]+.{0,80}service not available").expect("421 pattern")
+});
+
+/// Every SMTP signal in `text`, one per reply line.
+pub(super) fn recognise(text: &str) -> Vec<Hit> {
+    let mut hits = Vec::new();
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let span = offset..offset + line.len();
+        offset += line.len();
+        if let Some(hit) = reply(line, span.clone()) {
+            hits.push(hit);
+        } else if let Some(found) = SERVICE_NOT_AVAILABLE.find(line) {
+            hits.push(Hit::new(
+                Source::Smtp,
+                Some("421".into()),
+                Cause::ServiceUnavailable,
+                Rank::Transient,
+                found.range(),
+            ));
+        }
+    }
+    hits
+}
+
+fn reply(line: &str, span: std::ops::Range<usize>) -> Option<Hit> {
+    let lower = line.to_ascii_lowercase();
+    REPLY.captures_iter(line).find_map(|found| {
+        let basic = found.get(1).map(|m| m.as_str());
+        let enhanced = found.get(2)?.as_str();
+        let cause = classify(basic, enhanced, &lower)?;
+        let code = match basic {
+            Some(basic) => format!("{basic} {enhanced}"),
+            None => enhanced.to_string(),
+        };
+        Some(Hit::new(
+            Source::Smtp,
+            Some(code),
+            cause,
+            Rank::Coded,
+            span.clone(),
+        ))
+    })
+}
+
+fn classify(basic: Option<&str>, enhanced: &str, lower_line: &str) -> Option<Cause> {
+    let authentication = lower_line.contains("authentication") || lower_line.contains("auth ");
+    let smtp_reply = basic.is_some() || authentication;
+    match enhanced {
+        "5.7.139" => Some(if lower_line.contains("disabled for the tenant") {
+            Cause::SmtpAuthDisabledTenant
+        } else if lower_line.contains("disabled for the mailbox") {
+            Cause::SmtpAuthDisabledMailbox
+        } else if lower_line.contains("basic authentication is disabled") {
+            Cause::SmtpBasicAuthBlocked
+        } else if lower_line.contains("did not meet the criteria") {
+            Cause::ConditionalAccessBlocked
+        } else {
+            Cause::SmtpAuthFailed
+        }),
+        "5.7.3" | "5.7.8" | "5.7.57" | "5.7.60" if smtp_reply => Some(Cause::SmtpAuthFailed),
+        "5.7.0" if lower_line.contains("starttls") => Some(Cause::SmtpUnreachable),
+        _ if enhanced.starts_with("4.") && basic.is_some_and(|b| b.starts_with('4')) => Some(
+            if ["throttl", "too many", "limit", "concurrent"]
+                .iter()
+                .any(|w| lower_line.contains(w))
+            {
+                Cause::Throttled
+            } else {
+                Cause::ServiceUnavailable
+            },
+        ),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn first(text: &str) -> Option<(Cause, String)> {
+        recognise(text)
+            .into_iter()
+            .next()
+            .map(|h| (h.cause, h.code.unwrap_or_default()))
+    }
+
+    #[test]
+    fn the_139_reasons_are_told_apart() {
+        for (line, cause, code) in [
+            (
+                "535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Mailbox. Visit https://aka.ms/smtp_auth_disabled for more information. [DM6PR02CA0071.namprd02.prod.outlook.com 2024-06-11T08:15:02.113Z 08DC89E1A3C5F0B2]",
+                Cause::SmtpAuthDisabledMailbox,
+                "535 5.7.139",
+            ),
+            (
+                "535 5.7.139 Authentication unsuccessful, the request did not meet the criteria to be authenticated successfully. Contact your administrator.",
+                Cause::ConditionalAccessBlocked,
+                "535 5.7.139",
+            ),
+            (
+                "(535, b'5.7.139 Authentication unsuccessful, basic authentication is disabled.')",
+                Cause::SmtpBasicAuthBlocked,
+                "535 5.7.139",
+            ),
+        ] {
+            assert_eq!(first(line), Some((cause, code.to_string())), "{line}");
+        }
+    }
+
+    #[test]
+    fn starttls_and_transient_replies() {
+        assert_eq!(
+            first("530 5.7.0 Must issue a STARTTLS command first").map(|f| f.0),
+            Some(Cause::SmtpUnreachable)
+        );
+        assert_eq!(
+            first("421 4.3.2 Service not available, closing transmission channel").map(|f| f.0),
+            Some(Cause::ServiceUnavailable)
+        );
+        assert_eq!(
+            first("432 4.3.2 STOREDRV.ClientSubmit; sender thread limit exceeded").map(|f| f.0),
+            Some(Cause::Throttled)
+        );
+        assert_eq!(
+            first("421 Service not available, closing transmission channel").map(|f| f.0),
+            Some(Cause::ServiceUnavailable)
+        );
+    }
+
+    #[test]
+    fn version_numbers_and_success_lines_are_not_replies() {
+        assert_eq!(
+            first("azsdk-go-azidentity/v0.12.1 azsdk-go-azcore/v0.21.0"),
+            None
+        );
+        assert_eq!(first("235 2.7.0 Authentication successful"), None);
+        assert_eq!(first("250 2.1.0 Sender OK"), None);
+        assert_eq!(first("upgraded to 5.7.3 yesterday"), None);
+    }
+}

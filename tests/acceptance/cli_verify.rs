@@ -1,0 +1,447 @@
+//! `entra-setup verify --json` (the real binary) against the stand-in tenant: each example
+//! scenario gives each check the status and cause it should, and every fault kind on every
+//! endpoint the checks use ends as `unverified` — never a verdict.
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+use entra_setup_tests::paths::program;
+use entra_setup_tests::stand_in::StandIn;
+use serde_json::{Value, json};
+
+const APP: &str = "bbbbbbbb-0000-0000-0000-000000000001";
+const SECRET: &str = "Xy7Q~abcdefghijklmnopqrstuvwxyz0123456789";
+const SECRET_ID: &str = "dddddddd-0000-0000-0000-000000000001";
+
+/// Run `entra-setup verify --json` with the secret on stdin; returns the exit code and the JSON.
+fn verify(stand_in: &StandIn, args: &[&str], secret: Option<&str>) -> (i32, Value) {
+    let home = tempfile::tempdir().expect("home");
+    let mut command = Command::new(program("entra-setup"));
+    command
+        .env("ENTRA_SETUP_HOME", home.path())
+        .arg("--endpoints")
+        .arg(stand_in.endpoints_file())
+        .args([
+            "--no-progress",
+            "--timeout",
+            "3",
+            "verify",
+            "--json",
+            "--tenant",
+            "contoso.com",
+        ])
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    if secret.is_some() {
+        command.arg("--secret-stdin");
+    }
+    let mut child = command.spawn().expect("run entra-setup");
+    if let Some(secret) = secret {
+        writeln!(child.stdin.take().expect("stdin"), "{secret}").expect("write secret");
+    }
+    drop(child.stdin.take());
+    let output = child.wait_with_output().expect("wait");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let report: Value = serde_json::from_str(&stdout).unwrap_or_else(|e| {
+        panic!(
+            "stdout is one JSON document ({e}): {stdout}\n{}",
+            String::from_utf8_lossy(&output.stderr)
+        )
+    });
+    if let Some(secret) = secret {
+        assert!(!stdout.contains(secret), "the secret appears on stdout");
+        assert!(
+            !String::from_utf8_lossy(&output.stderr).contains(secret),
+            "the secret appears on stderr"
+        );
+    }
+    (output.status.code().expect("exit code"), report)
+}
+
+/// The (status, cause or reason) of one check.
+fn outcome(report: &Value, id: &str) -> (String, String) {
+    let check = report["checks"]
+        .as_array()
+        .expect("checks")
+        .iter()
+        .find(|c| c["id"] == id)
+        .unwrap_or_else(|| panic!("no check {id} in {report}"));
+    let status = check["status"].as_str().expect("status").to_string();
+    let why = check["cause"]
+        .as_str()
+        .or(check["reason"].as_str())
+        .unwrap_or_default()
+        .to_string();
+    (status, why)
+}
+
+fn assert_outcomes(report: &Value, expected: &[(&str, &str, &str)]) {
+    for (id, status, why) in expected {
+        assert_eq!(
+            outcome(report, id),
+            (status.to_string(), why.to_string()),
+            "check {id} in {report:#}"
+        );
+    }
+}
+
+#[test]
+fn every_listed_check_appears_once_with_the_contract_fields() {
+    let stand_in = StandIn::start("axero-outlook-calendar");
+    let (code, report) = verify(
+        &stand_in,
+        &[
+            "--profile",
+            "axero-outlook-calendar",
+            "--client-id",
+            APP,
+            "--site-url",
+            "https://intranet.contoso.com",
+        ],
+        Some(SECRET),
+    );
+    assert_eq!(code, 0, "{report:#}");
+    assert_eq!(report["profile"], "axero-outlook-calendar");
+    assert_eq!(report["tenant_id"], "11111111-2222-3333-4444-555555555555");
+    assert_eq!(report["client_id"], APP);
+    let ids: Vec<&str> = report["checks"]
+        .as_array()
+        .expect("checks")
+        .iter()
+        .map(|c| c["id"].as_str().expect("id"))
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            "tenant",
+            "client_id",
+            "client_secret",
+            "secret_expiry",
+            "redirect_uri",
+            "account_type",
+            "api_permissions",
+            "admin_consent",
+            "mailbox",
+            "smtp_auth"
+        ]
+    );
+    for check in report["checks"].as_array().expect("checks") {
+        assert!(
+            check["message"].as_str().is_some_and(|m| !m.is_empty()),
+            "{check}"
+        );
+        assert!(check.get("evidence").is_some(), "{check}");
+        match check["status"].as_str() {
+            Some("skipped") => assert!(
+                check["reason"].is_string() && check.get("cause").is_none(),
+                "{check}"
+            ),
+            Some("pass") => assert!(check.get("cause").is_none(), "{check}"),
+            _ => assert!(check["cause"].is_string(), "{check}"),
+        }
+    }
+    assert_outcomes(
+        &report,
+        &[
+            ("tenant", "pass", ""),
+            ("client_id", "pass", ""),
+            ("client_secret", "pass", ""),
+            ("redirect_uri", "skipped", "needs_sign_in"),
+            ("smtp_auth", "skipped", "needs_sign_in"),
+        ],
+    );
+    assert_eq!(
+        report["summary"],
+        json!({"pass": 3, "fail": 0, "warn": 0, "unverified": 0, "skipped": 7})
+    );
+}
+
+#[test]
+fn healthy_connector_passes_with_its_app_token() {
+    let stand_in = StandIn::start("exchange-calendar-connector");
+    let (code, report) = verify(
+        &stand_in,
+        &[
+            "--profile",
+            "exchange-calendar-connector",
+            "--client-id",
+            APP,
+            "--mailbox",
+            "intranet@contoso.com",
+        ],
+        Some(SECRET),
+    );
+    assert_eq!(code, 0, "{report:#}");
+    assert_outcomes(
+        &report,
+        &[
+            ("client_secret", "pass", ""),
+            ("api_permissions", "pass", ""),
+            ("admin_consent", "pass", ""),
+            ("calendar_access", "pass", ""),
+        ],
+    );
+}
+
+#[test]
+fn wrong_client_id_fails_client_id_and_blocks_what_builds_on_it() {
+    let stand_in = StandIn::start("wrong-client-id");
+    let (code, report) = verify(
+        &stand_in,
+        &["--profile", "axero-outlook-calendar", "--client-id", APP],
+        Some(SECRET),
+    );
+    assert_eq!(code, 1);
+    assert_outcomes(
+        &report,
+        &[
+            ("client_id", "fail", "client_id_not_found"),
+            ("client_secret", "skipped", "depends_on_failed"),
+        ],
+    );
+}
+
+#[test]
+fn the_secret_id_pasted_for_the_value_is_named_as_such() {
+    let stand_in = StandIn::start("secret-id-pasted");
+    let (code, report) = verify(
+        &stand_in,
+        &["--profile", "axero-outlook-calendar", "--client-id", APP],
+        Some(SECRET_ID),
+    );
+    assert_eq!(code, 1);
+    assert_outcomes(
+        &report,
+        &[
+            ("client_id", "pass", ""),
+            ("client_secret", "fail", "secret_is_secret_id"),
+        ],
+    );
+}
+
+#[test]
+fn an_expired_secret_fails_as_expired() {
+    let stand_in = StandIn::start("expired-secret");
+    let (code, report) = verify(
+        &stand_in,
+        &["--profile", "axero-outlook-calendar", "--client-id", APP],
+        Some(SECRET),
+    );
+    assert_eq!(code, 1);
+    assert_outcomes(&report, &[("client_secret", "fail", "secret_expired")]);
+}
+
+#[test]
+fn a_wrong_secret_fails_as_invalid() {
+    let stand_in = StandIn::start("axero-outlook-calendar");
+    let (code, report) = verify(
+        &stand_in,
+        &["--profile", "axero-outlook-calendar", "--client-id", APP],
+        Some("Ab1Q~wrongwrongwrongwrongwrongwrongwrong"),
+    );
+    assert_eq!(code, 1);
+    assert_outcomes(&report, &[("client_secret", "fail", "secret_invalid")]);
+}
+
+#[test]
+fn without_a_secret_the_app_is_still_found() {
+    let stand_in = StandIn::start("axero-outlook-calendar");
+    let (code, report) = verify(
+        &stand_in,
+        &["--profile", "axero-outlook-calendar", "--client-id", APP],
+        None,
+    );
+    assert_eq!(code, 0);
+    assert_outcomes(
+        &report,
+        &[
+            ("client_id", "pass", ""),
+            ("client_secret", "skipped", "missing_input"),
+        ],
+    );
+}
+
+#[test]
+fn missing_consent_for_application_permissions_is_read_from_the_token() {
+    let stand_in = StandIn::start("missing-consent");
+    let (code, report) = verify(
+        &stand_in,
+        &[
+            "--profile",
+            "exchange-calendar-connector",
+            "--client-id",
+            "bbbbbbbb-0000-0000-0000-000000000002",
+            "--mailbox",
+            "intranet@contoso.com",
+        ],
+        Some(SECRET),
+    );
+    assert_eq!(code, 1, "{report:#}");
+    assert_outcomes(
+        &report,
+        &[
+            ("client_secret", "pass", ""),
+            ("admin_consent", "fail", "admin_consent_missing"),
+            ("api_permissions", "skipped", "needs_sign_in"),
+            ("calendar_access", "skipped", "depends_on_failed"),
+        ],
+    );
+}
+
+#[test]
+fn an_application_access_policy_that_excludes_the_mailbox_is_recognised() {
+    let stand_in = StandIn::start("access-policy-denied");
+    let args = [
+        "--profile",
+        "exchange-calendar-connector",
+        "--client-id",
+        APP,
+        "--mailbox",
+    ];
+    let (code, report) = verify(
+        &stand_in,
+        &[&args[..], &["intranet@contoso.com"]].concat(),
+        Some(SECRET),
+    );
+    assert_eq!(code, 1);
+    assert_outcomes(
+        &report,
+        &[
+            ("admin_consent", "pass", ""),
+            ("calendar_access", "fail", "mailbox_access_policy_denied"),
+        ],
+    );
+    let (code, report) = verify(
+        &stand_in,
+        &[&args[..], &["bob@contoso.com"]].concat(),
+        Some(SECRET),
+    );
+    assert_eq!(code, 0, "{report:#}");
+}
+
+#[test]
+fn a_redirect_uri_with_a_trailing_slash_fails_before_asking_anyone() {
+    let stand_in = StandIn::start("wrong-redirect-uri");
+    let (code, report) = verify(
+        &stand_in,
+        &[
+            "--profile",
+            "axero-outlook-calendar",
+            "--client-id",
+            APP,
+            "--redirect-uri",
+            "https://intranet.contoso.com/oauth2/outlook/callback/",
+        ],
+        Some(SECRET),
+    );
+    assert_eq!(code, 1);
+    assert_outcomes(&report, &[("redirect_uri", "fail", "redirect_uri_invalid")]);
+}
+
+#[test]
+fn an_unknown_tenant_fails_and_everything_else_is_skipped() {
+    let stand_in = StandIn::start("axero-outlook-calendar");
+    let home = tempfile::tempdir().expect("home");
+    let output = Command::new(program("entra-setup"))
+        .env("ENTRA_SETUP_HOME", home.path())
+        .arg("--endpoints")
+        .arg(stand_in.endpoints_file())
+        .args([
+            "verify",
+            "--json",
+            "--no-progress",
+            "--profile",
+            "odoo-outlook-calendar",
+            "--tenant",
+            "fabrikam.com",
+            "--client-id",
+            APP,
+        ])
+        .output()
+        .expect("run");
+    assert_eq!(output.status.code(), Some(1));
+    let report: Value = serde_json::from_slice(&output.stdout).expect("json");
+    assert_outcomes(
+        &report,
+        &[
+            ("tenant", "fail", "tenant_not_found"),
+            ("client_id", "skipped", "depends_on_failed"),
+        ],
+    );
+}
+
+#[test]
+fn throttling_and_outages_are_retried_then_unverified() {
+    // throttling.json: the first token request answers 503 (retried), Graph answers 429 three
+    // times with Retry-After 2.128 — more than the retries allow.
+    let stand_in = StandIn::start("throttling");
+    let (code, report) = verify(
+        &stand_in,
+        &[
+            "--profile",
+            "exchange-calendar-connector",
+            "--client-id",
+            APP,
+            "--mailbox",
+            "intranet@contoso.com",
+        ],
+        Some(SECRET),
+    );
+    assert_eq!(code, 2, "{report:#}");
+    assert_outcomes(
+        &report,
+        &[
+            ("client_secret", "pass", ""),
+            ("calendar_access", "unverified", "throttled"),
+        ],
+    );
+}
+
+/// Each fault kind on each endpoint the checks use makes the checks that need it `unverified`
+/// (exit 2), and never `pass` or `fail`.
+#[test]
+fn fault_matrix_never_gives_a_wrong_verdict() {
+    let endpoints = [
+        ("GET /*/v2.0/.well-known/openid-configuration", "tenant"),
+        ("POST /*/oauth2/v2.0/token", "client_secret"),
+        ("GET /v1.0/users/*", "calendar_access"),
+    ];
+    let faults = [
+        json!({"kind": "status", "status": 503}),
+        json!({"kind": "status", "status": 429, "retry_after": "0.2"}),
+        json!({"kind": "malformed"}),
+        json!({"kind": "reset"}),
+        json!({"kind": "hang", "seconds": 3}),
+    ];
+    for (path, check) in endpoints {
+        for fault in &faults {
+            let mut fault = fault.clone();
+            fault["match"] = json!(path);
+            let stand_in = StandIn::start_with("exchange-calendar-connector", |scenario| {
+                scenario["faults"] = json!([fault.clone()]);
+            });
+            let (code, report) = verify(
+                &stand_in,
+                &[
+                    "--profile",
+                    "exchange-calendar-connector",
+                    "--client-id",
+                    APP,
+                    "--mailbox",
+                    "intranet@contoso.com",
+                ],
+                Some(SECRET),
+            );
+            assert_eq!(code, 2, "{fault} gives exit 2: {report:#}");
+            let (status, cause) = outcome(&report, check);
+            assert_eq!(status, "unverified", "{fault}: {report:#}");
+            assert!(
+                ["throttled", "service_unavailable", "network_error"].contains(&cause.as_str()),
+                "{fault}: {cause}"
+            );
+            assert_eq!(report["summary"]["fail"], 0, "{fault}: {report:#}");
+        }
+    }
+}
