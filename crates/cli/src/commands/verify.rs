@@ -111,6 +111,7 @@ pub fn run(globals: &Globals, args: VerifyArgs) -> anyhow::Result<ExitStatus> {
         redirect_uri,
         mailbox: args.mailbox.clone(),
         test_recipient: args.test_recipient.clone(),
+        sessions: verify::Sessions::default(),
     };
     let context = Context {
         http: Http::new(RetryPolicy {

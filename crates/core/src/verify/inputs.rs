@@ -22,6 +22,21 @@ pub struct Inputs {
     pub mailbox: Option<String>,
     /// Where the test email goes.
     pub test_recipient: Option<String>,
+    /// The delegated tokens of people who signed in for the checks that need them.
+    pub sessions: Sessions,
+}
+
+/// Delegated access tokens from sign-ins (`--sign-in`). Each unlocks the checks that need it;
+/// without it those checks are `skipped` with reason `needs_sign_in`.
+#[derive(Debug, Clone, Default)]
+pub struct Sessions {
+    /// An administrator's Microsoft Graph token (reads the registration, consent, policies,
+    /// users and licences).
+    pub admin_graph: Option<Secret>,
+    /// The mailbox owner's Microsoft Graph token with `Mail.Send` (the test email).
+    pub mailbox_graph: Option<Secret>,
+    /// The mailbox owner's token for the Outlook resource with `SMTP.Send` (the SMTP AUTH probe).
+    pub mailbox_outlook: Option<Secret>,
 }
 
 /// Where and when the checks run.

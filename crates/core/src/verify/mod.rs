@@ -16,7 +16,7 @@ mod inputs;
 pub mod outcome;
 mod report;
 
-pub use inputs::{Context, Inputs};
+pub use inputs::{Context, Inputs, Sessions};
 pub use report::{CheckResult, Progress, Report, SkipReason, Status, Summary};
 
 use std::collections::BTreeMap;
