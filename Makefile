@@ -48,8 +48,10 @@ rust-test: build
 e2e: build
 	$(CARGO) test -p entra-setup-tests --test e2e -- --test-threads=1
 
+# The Tauri CLI from crates.io (its npm package has platform parts the npm registry here lacks).
 bundle: deps-run ui
-	cd src-tauri && ../ui/node_modules/.bin/tauri build --bundles deb
+	command -v cargo-tauri >/dev/null || $(CARGO) install tauri-cli --version "^2" --locked
+	cd src-tauri && $(CARGO) tauri build --bundles deb
 
 bindings:
 	UPDATE_BINDINGS=1 $(CARGO) test -p entra-setup-app --test bindings

@@ -6,12 +6,15 @@
 use std::io::BufRead;
 
 use clap::Args;
+use entra_setup_core::diagnose::describe;
 use entra_setup_core::endpoints::{Cloud, Endpoints};
 use entra_setup_core::http::{Http, RetryPolicy};
+use entra_setup_core::identity::{DEFAULT_SIGN_IN_CLIENT, DevicePrompt};
 use entra_setup_core::paths::AppPaths;
 use entra_setup_core::profile::Catalog;
 use entra_setup_core::secret::Secret;
 use entra_setup_core::validate::{self, Field, FieldContext};
+use entra_setup_core::verify::sign_in::{self, Person, SessionError};
 use entra_setup_core::verify::{self, Context, Inputs, Report};
 
 use super::Globals;
@@ -54,6 +57,9 @@ pub struct VerifyArgs {
     /// Sign an administrator in to read the registration, consent, policies and licences.
     #[arg(long, default_value = "none", value_parser = ["none", "device-code", "browser"])]
     pub sign_in: String,
+    /// The public client that signs people in (default: Microsoft Graph Command Line Tools).
+    #[arg(long, value_name = "GUID")]
+    pub sign_in_client: Option<String>,
     /// Print one JSON document on stdout.
     #[arg(long)]
     pub json: bool,
@@ -72,11 +78,10 @@ pub fn run(globals: &Globals, args: VerifyArgs) -> anyhow::Result<ExitStatus> {
             known.join(", ")
         ))
     })?;
-    if args.sign_in != "none" {
-        return Err(UsageError(format!(
-            "--sign-in {}: administrator sign-in is not available in this version yet; run without it (the checks that need it are reported as skipped)",
-            args.sign_in
-        ))
+    if args.sign_in == "browser" {
+        return Err(UsageError(
+            "--sign-in browser: the browser sign-in is not available in this version yet; use --sign-in device-code".into(),
+        )
         .into());
     }
     if args.secret_from_keyring {
@@ -87,6 +92,14 @@ pub fn run(globals: &Globals, args: VerifyArgs) -> anyhow::Result<ExitStatus> {
     }
 
     refuse_errors(Field::Tenant, &args.tenant, &FieldContext::default())?;
+    let sign_in_client = match &args.sign_in_client {
+        Some(client) => {
+            refuse_errors(Field::ClientId, client, &FieldContext::default())
+                .map_err(|e| UsageError(e.0.replacen("--client-id", "--sign-in-client", 1)))?;
+            client.trim().to_ascii_lowercase()
+        }
+        None => DEFAULT_SIGN_IN_CLIENT.to_string(),
+    };
     if let Some(client_id) = &args.client_id {
         refuse_errors(Field::ClientId, client_id, &FieldContext::default())?;
     }
@@ -101,7 +114,7 @@ pub fn run(globals: &Globals, args: VerifyArgs) -> anyhow::Result<ExitStatus> {
     let secret = read_secret(&args)?;
     let endpoints = endpoints(globals)?;
 
-    let inputs = Inputs {
+    let mut inputs = Inputs {
         tenant: args.tenant.trim().to_string(),
         client_id: args
             .client_id
@@ -121,10 +134,29 @@ pub fn run(globals: &Globals, args: VerifyArgs) -> anyhow::Result<ExitStatus> {
         endpoints,
         now: chrono::Utc::now(),
     };
-    let display = progress::Display::new(profile.checks.len(), globals.no_progress);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
+    if args.sign_in == "device-code" {
+        if args.sign_in_client.is_none() {
+            eprintln!(
+                "Signing in with Microsoft Graph Command Line Tools ({DEFAULT_SIGN_IN_CLIENT}), Microsoft's public client; \
+                 use --sign-in-client GUID to sign in with your own."
+            );
+        }
+        let signed_in = runtime.block_on(sign_in::sign_in_with_device_code(
+            profile,
+            &inputs,
+            &context,
+            &sign_in_client,
+            &show_device_prompt,
+        ));
+        match signed_in {
+            Ok(sessions) => inputs.sessions = sessions,
+            Err(failure) => return Ok(report_sign_in_failure(&failure)),
+        }
+    }
+    let display = progress::Display::new(profile.checks.len(), globals.no_progress);
     let report: Report = runtime.block_on(verify::verify(profile, &inputs, &context, &|event| {
         display.on(&event)
     }));
@@ -136,6 +168,46 @@ pub fn run(globals: &Globals, args: VerifyArgs) -> anyhow::Result<ExitStatus> {
         print!("{}", report::render(&report));
     }
     Ok(exit_status(&report))
+}
+
+/// Tell the person at the screen how to sign in (on stderr: stdout is the report).
+fn show_device_prompt(person: &Person, prompt: &DevicePrompt) {
+    let who = match person {
+        Person::Administrator => "an administrator of the tenant".to_string(),
+        Person::MailboxOwner(upn) => format!("the mailbox owner, {upn}"),
+    };
+    eprintln!(
+        "Sign in as {who}: open {} and enter the code {} (valid for {} minutes).",
+        prompt.verification_uri,
+        prompt.user_code,
+        prompt.expires_in / 60
+    );
+}
+
+/// Explain a failed sign-in; exit 2 when Microsoft could not be asked, 1 otherwise.
+fn report_sign_in_failure(failure: &SessionError) -> ExitStatus {
+    let who = match &failure.person {
+        Person::Administrator => "The administrator's sign-in".to_string(),
+        Person::MailboxOwner(upn) => format!("The sign-in of {upn}"),
+    };
+    match failure.error.cause() {
+        Some(cause) => {
+            let description = describe(cause);
+            eprintln!(
+                "entra-setup: {who} failed: {} ({cause}). {}",
+                description.title, description.fix
+            );
+            if cause.is_transient() {
+                ExitStatus::Unverified
+            } else {
+                ExitStatus::Failed
+            }
+        }
+        None => {
+            eprintln!("entra-setup: {who} did not finish: {}.", failure.error);
+            ExitStatus::Failed
+        }
+    }
 }
 
 /// 1 when something failed, 2 when nothing failed but something could not be verified, else 0.

@@ -3,11 +3,34 @@
 //!
 //! Requests go through [`crate::http::Http`], so throttling, 5xx and network faults are retried
 //! and end as `Unavailable`. Only the calls the product makes exist here; each is checked against
-//! Graph's published metadata by the conformance tests.
+//! Graph's published metadata by the conformance tests ([`request_templates`]).
+//!
+//! Typed reads, one file per resource family: [`applications`], [`service_principals`],
+//! [`grants`], [`policies`], [`users`]; GUID ↔ name of Graph permissions in [`permission_ids`].
+//! Each read answers its typed struct or a [`ReadError`]: transient (`Unavailable`), 404
+//! (`NotFound`) or another refusal carrying Graph's error (`Refused`).
 
+pub mod applications;
 mod error;
+pub mod grants;
+pub mod permission_ids;
+pub mod policies;
+mod read;
+pub mod service_principals;
+mod templates;
+pub mod users;
 
+pub use applications::application_by_app_id;
 pub use error::{GraphError, GraphErrorBody};
+pub use grants::grants_for_client;
+pub use permission_ids::{GRAPH_APP_ID, PermissionCatalog, PermissionKind};
+pub use policies::{admin_consent_request_policy, authorization_policy};
+pub use read::{MAX_PAGES, ReadError, Reader, odata_string};
+pub use service_principals::{
+    app_role_assignments, graph_permissions, service_principal_by_app_id,
+};
+pub use templates::{CALENDAR_EVENTS_SELECT, RequestTemplate, request_templates};
+pub use users::{license_details, user};
 
 use url::Url;
 

@@ -49,11 +49,7 @@ pub async fn client_credentials(
     secret: &Secret,
     scope: &str,
 ) -> Result<AppToken, TokenError> {
-    let mut url = endpoints.login.clone();
-    url.path_segments_mut()
-        .map_err(|()| unavailable("the sign-in endpoint cannot take a path"))?
-        .pop_if_empty()
-        .extend([tenant, "oauth2", "v2.0", "token"]);
+    let url = super::sign_in::token_url(endpoints, tenant)?;
     let answer = http
         .send("token request", |c| {
             c.post(url.clone()).form(&[

@@ -61,11 +61,11 @@ pub async fn discover(
     endpoints: &Endpoints,
     tenant: &str,
 ) -> Result<TenantInfo, DiscoveryError> {
-    let mut url = endpoints.login.clone();
-    url.path_segments_mut()
-        .map_err(|()| network("the sign-in endpoint cannot take a path"))?
-        .pop_if_empty()
-        .extend([tenant, "v2.0", ".well-known", "openid-configuration"]);
+    let url = super::sign_in::tenant_url(
+        endpoints,
+        tenant,
+        &["v2.0", ".well-known", "openid-configuration"],
+    )?;
     let answer = http
         .send("OpenID discovery", |c| c.get(url.clone()))
         .await?;

@@ -15,6 +15,7 @@ pub mod checks;
 mod inputs;
 pub mod outcome;
 mod report;
+pub mod sign_in;
 
 pub use inputs::{Context, Inputs, Sessions};
 pub use report::{CheckResult, Progress, Report, SkipReason, Status, Summary};
@@ -190,10 +191,10 @@ pub async fn verify(
 fn needs_sign_in(id: CheckId) -> &'static str {
     match id {
         CheckId::SmtpAuth | CheckId::TestEmail => {
-            "This check acts as the mailbox owner, who must sign in (--sign-in); sign-in is not available in this version yet."
+            "This check acts as the mailbox owner, who signs in after the administrator: run with --sign-in device-code and --mailbox."
         }
         _ => {
-            "This check reads what only a signed-in administrator may read (--sign-in); sign-in is not available in this version yet."
+            "This check reads what only a signed-in administrator may read: run with --sign-in device-code."
         }
     }
 }

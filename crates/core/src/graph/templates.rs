@@ -1,0 +1,79 @@
+//! Every Graph request the core builds, as a template: method, path (with `{placeholders}` for
+//! ids), the `$select` and `$filter` properties. The conformance test checks each against
+//! Graph's published metadata (`shared/conformance/graph-description`); the reads use the same
+//! constants, so the list cannot drift from what is sent.
+
+use reqwest::Method;
+
+use super::applications::APPLICATION_SELECT;
+use super::grants::{GRANT_FILTER, GRANT_SELECT};
+use super::policies::{ADMIN_CONSENT_REQUEST_POLICY_SELECT, AUTHORIZATION_POLICY_SELECT};
+use super::service_principals::{
+    APP_ROLE_ASSIGNMENT_SELECT, GRAPH_PERMISSIONS_SELECT, SERVICE_PRINCIPAL_SELECT,
+};
+use super::users::{LICENSE_DETAILS_SELECT, USER_SELECT};
+
+/// The properties the calendar check selects on events.
+pub const CALENDAR_EVENTS_SELECT: &[&str] = &["subject", "start", "end"];
+
+/// One kind of request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RequestTemplate {
+    /// The HTTP method.
+    pub method: Method,
+    /// The path under `/v1.0/`, e.g. `servicePrincipals/{id}/appRoleAssignments`.
+    pub path: &'static str,
+    /// The `$select` properties.
+    pub select: &'static [&'static str],
+    /// The properties named in `$filter`.
+    pub filter: &'static [&'static str],
+}
+
+const fn get(
+    path: &'static str,
+    select: &'static [&'static str],
+    filter: &'static [&'static str],
+) -> RequestTemplate {
+    RequestTemplate {
+        method: Method::GET,
+        path,
+        select,
+        filter,
+    }
+}
+
+/// Every Graph request the core builds.
+pub fn request_templates() -> Vec<RequestTemplate> {
+    vec![
+        get("applications(appId='{appId}')", APPLICATION_SELECT, &[]),
+        get(
+            "servicePrincipals(appId='{appId}')",
+            SERVICE_PRINCIPAL_SELECT,
+            &[],
+        ),
+        get(
+            "servicePrincipals(appId='00000003-0000-0000-c000-000000000000')",
+            GRAPH_PERMISSIONS_SELECT,
+            &[],
+        ),
+        get(
+            "servicePrincipals/{id}/appRoleAssignments",
+            APP_ROLE_ASSIGNMENT_SELECT,
+            &[],
+        ),
+        get("oauth2PermissionGrants", GRANT_SELECT, GRANT_FILTER),
+        get(
+            "policies/authorizationPolicy",
+            AUTHORIZATION_POLICY_SELECT,
+            &[],
+        ),
+        get(
+            "policies/adminConsentRequestPolicy",
+            ADMIN_CONSENT_REQUEST_POLICY_SELECT,
+            &[],
+        ),
+        get("users/{id}", USER_SELECT, &[]),
+        get("users/{id}/licenseDetails", LICENSE_DETAILS_SELECT, &[]),
+        get("users/{id}/calendar/events", CALENDAR_EVENTS_SELECT, &[]),
+    ]
+}

@@ -1,0 +1,139 @@
+//! Who must sign in for a verification, with which scopes, and the sign-ins themselves.
+//!
+//! Least privilege: the administrator is asked only for read scopes (the registration, its
+//! consent, the tenant's policies, users and licences). The mailbox owner signs in once for what
+//! the mailbox checks need — Graph `Mail.Send` for the test email, the Outlook resource's
+//! `SMTP.Send` for the SMTP AUTH probe — the second token coming from the refresh token.
+
+use crate::check::CheckId;
+use crate::identity::{self, DevicePrompt, SignInError};
+use crate::profile::Profile;
+
+use super::{Context, Inputs, Sessions};
+
+/// Who is asked to sign in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Person {
+    /// An administrator of the tenant.
+    Administrator,
+    /// The owner of the mailbox the integration uses.
+    MailboxOwner(String),
+}
+
+/// A sign-in that failed, and whose it was.
+#[derive(Debug, thiserror::Error)]
+#[error("sign-in of {person:?} failed: {error}")]
+pub struct SessionError {
+    /// Whose sign-in.
+    pub person: Person,
+    /// Why.
+    #[source]
+    pub error: SignInError,
+}
+
+/// The administrator's scopes: read-only Graph permissions, and a refresh token.
+pub fn admin_scopes(ctx: &Context) -> Vec<String> {
+    let graph = ctx.endpoints.graph_resource();
+    let mut scopes: Vec<String> = ["Application.Read.All", "Policy.Read.All", "User.Read.All"]
+        .iter()
+        .map(|s| format!("{graph}/{s}"))
+        .collect();
+    scopes.push("offline_access".into());
+    scopes
+}
+
+/// What the mailbox owner must grant: Graph scopes for the test email, Outlook scopes for SMTP.
+pub fn mailbox_scopes(
+    profile: &Profile,
+    inputs: &Inputs,
+    ctx: &Context,
+) -> (Vec<String>, Vec<String>) {
+    let mut graph = Vec::new();
+    let mut outlook = Vec::new();
+    if inputs.mailbox.is_none() {
+        return (graph, outlook);
+    }
+    if profile.checks.contains(&CheckId::TestEmail) && inputs.test_recipient.is_some() {
+        graph.push(format!("{}/Mail.Send", ctx.endpoints.graph_resource()));
+    }
+    if profile.checks.contains(&CheckId::SmtpAuth) {
+        outlook.push(format!("{}/SMTP.Send", ctx.endpoints.outlook_resource));
+    }
+    (graph, outlook)
+}
+
+/// Sign the administrator in, then the mailbox owner when the profile's checks need them, with
+/// the device-code flow; `show` tells the person at the screen what to do.
+pub async fn sign_in_with_device_code(
+    profile: &Profile,
+    inputs: &Inputs,
+    ctx: &Context,
+    client_id: &str,
+    show: &(dyn Fn(&Person, &DevicePrompt) + Send + Sync),
+) -> Result<Sessions, SessionError> {
+    let tenant = inputs.tenant.as_str();
+    let mut sessions = Sessions::default();
+    let person = Person::Administrator;
+    let admin = identity::sign_in_with_device_code(
+        &ctx.http,
+        &ctx.endpoints,
+        tenant,
+        client_id,
+        &admin_scopes(ctx),
+        &|p| show(&person, p),
+    )
+    .await
+    .map_err(|error| SessionError {
+        person: Person::Administrator,
+        error,
+    })?;
+    sessions.admin_graph = Some(admin.access_token);
+
+    let (graph, outlook) = mailbox_scopes(profile, inputs, ctx);
+    let Some(mailbox) = inputs
+        .mailbox
+        .clone()
+        .filter(|_| !graph.is_empty() || !outlook.is_empty())
+    else {
+        return Ok(sessions);
+    };
+    let person = Person::MailboxOwner(mailbox.clone());
+    let failed = |error| SessionError {
+        person: Person::MailboxOwner(mailbox.clone()),
+        error,
+    };
+    let first = if graph.is_empty() { &outlook } else { &graph };
+    let mut scopes = first.clone();
+    scopes.push("offline_access".into());
+    let owner = identity::sign_in_with_device_code(
+        &ctx.http,
+        &ctx.endpoints,
+        tenant,
+        client_id,
+        &scopes,
+        &|p| show(&person, p),
+    )
+    .await
+    .map_err(failed)?;
+    if graph.is_empty() {
+        sessions.mailbox_outlook = Some(owner.access_token);
+        return Ok(sessions);
+    }
+    sessions.mailbox_graph = Some(owner.access_token);
+    if !outlook.is_empty() {
+        if let Some(refresh) = &owner.refresh_token {
+            let smtp = identity::token_for_scopes(
+                &ctx.http,
+                &ctx.endpoints,
+                tenant,
+                client_id,
+                refresh,
+                &outlook,
+            )
+            .await
+            .map_err(failed)?;
+            sessions.mailbox_outlook = Some(smtp.access_token);
+        }
+    }
+    Ok(sessions)
+}
