@@ -12,9 +12,29 @@ use serde_json::{Value, json};
 const APP: &str = "bbbbbbbb-0000-0000-0000-000000000001";
 const SECRET: &str = "Xy7Q~abcdefghijklmnopqrstuvwxyz0123456789";
 const SECRET_ID: &str = "dddddddd-0000-0000-0000-000000000001";
+/// The calendar connector's arguments, reading Contoso's integration mailbox.
+const CONNECTOR: &[&str] = &[
+    "--profile",
+    "exchange-calendar-connector",
+    "--client-id",
+    APP,
+    "--mailbox",
+    "intranet@contoso.com",
+];
 
-/// Run `entra-setup verify --json` with the secret on stdin; returns the exit code and the JSON.
+/// Run `entra-setup verify --json` for Contoso with the secret on stdin; returns the exit code
+/// and the JSON.
 fn verify(stand_in: &StandIn, args: &[&str], secret: Option<&str>) -> (i32, Value) {
+    verify_in(stand_in, "contoso.com", args, secret)
+}
+
+/// Run `entra-setup verify --json` for `tenant`.
+fn verify_in(
+    stand_in: &StandIn,
+    tenant: &str,
+    args: &[&str],
+    secret: Option<&str>,
+) -> (i32, Value) {
     let home = tempfile::tempdir().expect("home");
     let mut command = Command::new(program("entra-setup"));
     command
@@ -28,7 +48,7 @@ fn verify(stand_in: &StandIn, args: &[&str], secret: Option<&str>) -> (i32, Valu
             "verify",
             "--json",
             "--tenant",
-            "contoso.com",
+            tenant,
         ])
         .args(args)
         .stdin(Stdio::piped())
@@ -149,7 +169,7 @@ fn every_listed_check_appears_once_with_the_contract_fields() {
             ("client_id", "pass", ""),
             ("client_secret", "pass", ""),
             ("redirect_uri", "skipped", "needs_sign_in"),
-            ("smtp_auth", "skipped", "needs_sign_in"),
+            ("smtp_auth", "skipped", "missing_input"),
         ],
     );
     assert_eq!(
@@ -161,18 +181,7 @@ fn every_listed_check_appears_once_with_the_contract_fields() {
 #[test]
 fn healthy_connector_passes_with_its_app_token() {
     let stand_in = StandIn::start("exchange-calendar-connector");
-    let (code, report) = verify(
-        &stand_in,
-        &[
-            "--profile",
-            "exchange-calendar-connector",
-            "--client-id",
-            APP,
-            "--mailbox",
-            "intranet@contoso.com",
-        ],
-        Some(SECRET),
-    );
+    let (code, report) = verify(&stand_in, CONNECTOR, Some(SECRET));
     assert_eq!(code, 0, "{report:#}");
     assert_outcomes(
         &report,
@@ -343,26 +352,13 @@ fn a_redirect_uri_with_a_trailing_slash_fails_before_asking_anyone() {
 #[test]
 fn an_unknown_tenant_fails_and_everything_else_is_skipped() {
     let stand_in = StandIn::start("axero-outlook-calendar");
-    let home = tempfile::tempdir().expect("home");
-    let output = Command::new(program("entra-setup"))
-        .env("ENTRA_SETUP_HOME", home.path())
-        .arg("--endpoints")
-        .arg(stand_in.endpoints_file())
-        .args([
-            "verify",
-            "--json",
-            "--no-progress",
-            "--profile",
-            "odoo-outlook-calendar",
-            "--tenant",
-            "fabrikam.com",
-            "--client-id",
-            APP,
-        ])
-        .output()
-        .expect("run");
-    assert_eq!(output.status.code(), Some(1));
-    let report: Value = serde_json::from_slice(&output.stdout).expect("json");
+    let (code, report) = verify_in(
+        &stand_in,
+        "fabrikam.com",
+        &["--profile", "odoo-outlook-calendar", "--client-id", APP],
+        None,
+    );
+    assert_eq!(code, 1);
     assert_outcomes(
         &report,
         &[
@@ -377,18 +373,7 @@ fn throttling_and_outages_are_retried_then_unverified() {
     // throttling.json: the first token request answers 503 (retried), Graph answers 429 three
     // times with Retry-After 2.128 — more than the retries allow.
     let stand_in = StandIn::start("throttling");
-    let (code, report) = verify(
-        &stand_in,
-        &[
-            "--profile",
-            "exchange-calendar-connector",
-            "--client-id",
-            APP,
-            "--mailbox",
-            "intranet@contoso.com",
-        ],
-        Some(SECRET),
-    );
+    let (code, report) = verify(&stand_in, CONNECTOR, Some(SECRET));
     assert_eq!(code, 2, "{report:#}");
     assert_outcomes(
         &report,
@@ -422,18 +407,7 @@ fn fault_matrix_never_gives_a_wrong_verdict() {
             let stand_in = StandIn::start_with("exchange-calendar-connector", |scenario| {
                 scenario["faults"] = json!([fault.clone()]);
             });
-            let (code, report) = verify(
-                &stand_in,
-                &[
-                    "--profile",
-                    "exchange-calendar-connector",
-                    "--client-id",
-                    APP,
-                    "--mailbox",
-                    "intranet@contoso.com",
-                ],
-                Some(SECRET),
-            );
+            let (code, report) = verify(&stand_in, CONNECTOR, Some(SECRET));
             assert_eq!(code, 2, "{fault} gives exit 2: {report:#}");
             let (status, cause) = outcome(&report, check);
             assert_eq!(status, "unverified", "{fault}: {report:#}");

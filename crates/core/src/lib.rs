@@ -17,6 +17,7 @@
 //! - [`secret`] — secret values that redact themselves and are zeroed on drop.
 //! - [`identity`] — OpenID discovery, the token endpoint, identity error bodies, token claims.
 //! - [`graph`] — the Microsoft Graph requests the checks make and Graph's error body.
+//! - [`smtp`] — the SMTP AUTH probe: STARTTLS, `AUTH XOAUTH2`, the reply classified; sends no mail.
 //! - [`portal`] — deep links into the Entra admin center.
 //! - [`verify`] — the verification engine: a profile's checkpoints, live, concurrently.
 #![forbid(unsafe_code)]
@@ -32,5 +33,6 @@ pub mod paths;
 pub mod portal;
 pub mod profile;
 pub mod secret;
+pub mod smtp;
 pub mod validate;
 pub mod verify;

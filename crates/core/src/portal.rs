@@ -71,12 +71,33 @@ pub fn admin_consent_requests(cloud: Cloud) -> String {
     )
 }
 
+/// Enterprise applications > Consent and permissions > Admin consent settings (requests on/off).
+pub fn admin_consent_settings(cloud: Cloud) -> String {
+    format!(
+        "{}/#view/Microsoft_AAD_IAM/ConsentPoliciesMenuBlade/~/AdminConsentSettings",
+        base(cloud)
+    )
+}
+
 /// The enterprise application (service principal) of an app: its permissions page.
 pub fn enterprise_app_permissions(cloud: Cloud, sp_object_id: &str, app_id: &str) -> String {
     format!(
         "{}/#view/Microsoft_AAD_IAM/ManagedAppMenuBlade/~/Permissions/objectId/{sp_object_id}/appId/{app_id}",
         base(cloud)
     )
+}
+
+/// The list of users (to find or create one).
+pub fn users(cloud: Cloud) -> String {
+    format!(
+        "{}/#view/Microsoft_AAD_UsersAndTenants/UserManagementMenuBlade/~/AllUsers",
+        base(cloud)
+    )
+}
+
+/// Roles & admins: who holds which directory role (for an administrator who lacks one).
+pub fn admin_roles(cloud: Cloud) -> String {
+    format!("{}/#view/Microsoft_AAD_IAM/AllRolesBlade", base(cloud))
 }
 
 /// A user's licences page.

@@ -3,7 +3,7 @@
 //! Inputs are validated offline first (exit 64 naming the option); the secret comes from stdin,
 //! an environment variable or the keychain — never from the command line.
 
-use std::io::BufRead;
+use std::io::{BufRead, IsTerminal};
 
 use clap::Args;
 use entra_setup_core::diagnose::describe;
@@ -237,11 +237,19 @@ fn refuse_errors(field: Field, value: &str, context: &FieldContext) -> Result<()
 
 fn read_secret(args: &VerifyArgs) -> Result<Option<Secret>, UsageError> {
     if args.secret_stdin {
-        let mut line = String::new();
-        std::io::stdin()
-            .lock()
-            .read_line(&mut line)
-            .map_err(|e| UsageError(format!("--secret-stdin: cannot read standard input ({e})")))?;
+        // At a terminal, ask without echoing; from a pipe, take the first line.
+        let line = zeroize::Zeroizing::new(if std::io::stdin().is_terminal() {
+            rpassword::prompt_password(
+                "Client secret (the Value, not the Secret ID; input hidden): ",
+            )
+            .map_err(|e| UsageError(format!("--secret-stdin: cannot read the secret ({e})")))?
+        } else {
+            let mut line = String::new();
+            std::io::stdin().lock().read_line(&mut line).map_err(|e| {
+                UsageError(format!("--secret-stdin: cannot read standard input ({e})"))
+            })?;
+            line
+        });
         let secret = Secret::new(line.trim_end_matches(['\r', '\n']));
         if secret.is_blank() {
             return Err(UsageError(

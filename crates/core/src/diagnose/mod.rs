@@ -21,6 +21,7 @@ mod symptom;
 mod transport;
 
 pub use explanations::{Description, describe};
+pub use smtp::classify_reply;
 
 use std::ops::Range;
 

@@ -46,6 +46,15 @@ pub(super) fn recognise(text: &str) -> Vec<Hit> {
     hits
 }
 
+/// The cause one SMTP reply means: `code` is the three-digit reply code, `text` what follows it
+/// (the enhanced status code first, when the server sends one; several lines joined by spaces).
+/// `None` for a reply that signals no problem (`235 2.7.0`) or that is not recognised. The same
+/// reading `diagnose` gives a pasted reply; the SMTP AUTH probe classifies with it.
+pub fn classify_reply(code: u16, text: &str) -> Option<Cause> {
+    let line = format!("{code} {}", text.replace(['\r', '\n'], " "));
+    recognise(&line).into_iter().next().map(|hit| hit.cause)
+}
+
 fn reply(line: &str, span: std::ops::Range<usize>) -> Option<Hit> {
     let lower = line.to_ascii_lowercase();
     REPLY.captures_iter(line).find_map(|found| {
@@ -149,6 +158,33 @@ mod tests {
             first("421 Service not available, closing transmission channel").map(|f| f.0),
             Some(Cause::ServiceUnavailable)
         );
+    }
+
+    #[test]
+    fn classify_reply_reads_one_reply() {
+        assert_eq!(
+            classify_reply(
+                535,
+                "5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Tenant. Visit https://aka.ms/smtp_auth_disabled for more information. [MN2PR05CA0004.namprd05.prod.outlook.com 2023-09-12T20:59:57.214Z 08DBB276B7E699C4]"
+            ),
+            Some(Cause::SmtpAuthDisabledTenant)
+        );
+        assert_eq!(
+            classify_reply(
+                535,
+                "5.7.3 Authentication unsuccessful [SN2PR00CA0018.namprd00.prod.outlook.com]"
+            ),
+            Some(Cause::SmtpAuthFailed)
+        );
+        assert_eq!(
+            classify_reply(
+                421,
+                "4.3.2 Service not active [TYAPR01CA0229.jpnprd01.prod.outlook.com]"
+            ),
+            Some(Cause::ServiceUnavailable)
+        );
+        assert_eq!(classify_reply(235, "2.7.0 Authentication successful"), None);
+        assert_eq!(classify_reply(554, "5.3.2 Service not active"), None);
     }
 
     #[test]

@@ -57,6 +57,27 @@ pub async fn get(
     .await
 }
 
+/// A Graph POST of a JSON body with a bearer token: `path` is relative to `/v1.0/` (e.g.
+/// `me/sendMail`). Throttling and 5xx answers are retried like every request (Graph did not act
+/// on them).
+pub async fn post(
+    http: &Http,
+    endpoints: &Endpoints,
+    token: &Secret,
+    path: &[&str],
+    body: &serde_json::Value,
+    what: &str,
+) -> Result<Answer, Unavailable> {
+    let url = url(endpoints, path, &[]);
+    http.send(what, |c| {
+        c.post(url.clone())
+            .bearer_auth(token.expose())
+            .header("Accept", "application/json")
+            .json(body)
+    })
+    .await
+}
+
 /// The URL of a Graph v1.0 resource.
 pub fn url(endpoints: &Endpoints, path: &[&str], query: &[(&str, &str)]) -> Url {
     let mut url = endpoints.graph.clone();

@@ -6,16 +6,13 @@
 //! mailbox owner or an app with `MailboxSettings.Read`, not to an administrator's delegated
 //! token. What Graph does show is the usual shape of a shared mailbox: an account with sign-in
 //! blocked (`accountEnabled: false`), a `mail` address and no licence.
-//!
-//! `accountEnabled` is not in [`USER_SELECT`] yet: the stand-in tenant's user entity lacks it and
-//! answers 400 to `$select=accountEnabled`. [`User::account_enabled`] is read when present.
 
 use serde::Deserialize;
 
 use super::read::{ReadError, Reader};
 
 /// The properties [`user`] selects.
-pub const USER_SELECT: &[&str] = &["id", "userPrincipalName", "mail"];
+pub const USER_SELECT: &[&str] = &["id", "userPrincipalName", "mail", "accountEnabled"];
 /// The properties [`license_details`] selects.
 pub const LICENSE_DETAILS_SELECT: &[&str] = &["servicePlans"];
 

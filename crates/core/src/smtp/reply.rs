@@ -91,9 +91,9 @@ impl Reply {
 
     /// Whether the EHLO reply advertises `keyword` (with `param` among its parameters, if given).
     pub fn advertises(&self, keyword: &str, param: Option<&str>) -> bool {
-        self.ehlo_keywords().iter().any(|(k, params)| {
-            k == keyword && param.is_none_or(|p| params.iter().any(|q| q == p))
-        })
+        self.ehlo_keywords()
+            .iter()
+            .any(|(k, params)| k == keyword && param.is_none_or(|p| params.iter().any(|q| q == p)))
     }
 }
 
@@ -170,8 +170,10 @@ mod tests {
 
     #[test]
     fn single_line_replies_keep_code_enhanced_code_and_text() {
-        let reply = Reply::parse(["535 5.7.3 Authentication unsuccessful [SN2PR00CA0018.namprd00.prod.outlook.com]"])
-            .expect("reply");
+        let reply = Reply::parse([
+            "535 5.7.3 Authentication unsuccessful [SN2PR00CA0018.namprd00.prod.outlook.com]",
+        ])
+        .expect("reply");
         assert_eq!(reply.code, 535);
         assert_eq!(reply.enhanced(), Some("5.7.3"));
         assert_eq!(

@@ -54,7 +54,8 @@ mod tests {
 
     #[test]
     fn decodes_to_the_sasl_fields() {
-        let encoded = initial_response(" intranet@contoso.com ", &Secret::new("tok.en")).expect("ok");
+        let encoded =
+            initial_response(" intranet@contoso.com ", &Secret::new("tok.en")).expect("ok");
         let decoded = STANDARD.decode(encoded.expose()).expect("base64");
         assert_eq!(
             decoded,

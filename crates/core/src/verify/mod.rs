@@ -6,11 +6,18 @@
 //! `fail` — and the checks that build on it are `unverified` too. The checks themselves live in
 //! [`checks`]; how results are worded in [`outcome`].
 //!
-//! Not built yet: the checks that need an administrator's sign-in (redirect URI, account type,
-//! delegated permissions and their consent, secret expiry, consent policy, mailbox) and the ones
-//! that act as the mailbox owner (SMTP AUTH, test email). They are `skipped` with reason
-//! `needs_sign_in`, except that a redirect URI that breaks the offline rules fails at once.
+//! The checks that act as the mailbox owner (SMTP AUTH, test email) run last, with the owner's
+//! tokens from [`Sessions`]; without them they are `skipped` with reason `needs_sign_in`.
+//!
+//! The checks that need an administrator's sign-in (redirect URI, account type, permissions and
+//! their consent, secret expiry, consent policy, mailbox) read Graph with `sessions.admin_graph`
+//! ([`admin_stage`]): the reads that need only the app ID run concurrently with the
+//! client-credentials request, the grants of the app's service principal concurrently with the
+//! calendar read. Without that token they are `skipped` with reason `needs_sign_in`, except that a
+//! redirect URI that breaks the offline rules fails at once. With it, the registration's
+//! permissions supersede the judgement from the app token's `roles` (kept as evidence).
 
+mod admin_stage;
 pub mod checks;
 mod inputs;
 pub mod outcome;
@@ -114,6 +121,7 @@ pub async fn verify(
         record_redirect_offline(&mut board, redirect);
     }
 
+    let admin = admin_stage::AdminStage::new(profile, inputs, ctx);
     let Some(client_id) = inputs.client_id.as_deref().map(str::trim) else {
         let missing = skipped(
             CheckId::ClientId,
@@ -130,35 +138,56 @@ pub async fn verify(
         ] {
             board.record(downstream(id, &missing));
         }
+        admin.without_client_id(&mut board, &missing).await;
+        mailbox_owner_stage(&mut board, inputs, ctx).await;
         return board.finish(Some(tenant_id), None);
     };
 
     board.start(&[CheckId::ClientId, CheckId::ClientSecret]);
-    let credentials =
-        checks::app_credentials::run(ctx, &tenant_id, client_id, inputs.secret.as_ref()).await;
+    admin.start(&board);
+    let (credentials, reads) = tokio::join!(
+        checks::app_credentials::run(ctx, &tenant_id, client_id, inputs.secret.as_ref()),
+        admin.first_reads(Some(client_id)),
+    );
+    admin.record_mailbox(&mut board, &reads);
     let client_id_result = credentials.client_id.clone();
     let secret_result = credentials.client_secret.clone();
     board.record(credentials.client_id);
     board.record(credentials.client_secret);
-    if !client_id_result.holds() {
+    if !client_id_result.holds() && !admin.continues_after(&client_id_result) {
         board.block_rest(&client_id_result);
         return board.finish(Some(tenant_id), Some(client_id.to_string()));
     }
 
+    let token_roles = credentials
+        .token
+        .as_ref()
+        .map(|t| t.claims.roles.as_slice());
+    admin.record_registration(&mut board, &reads, client_id, token_roles);
+
+    // The app token's roles judge application permissions when no administrator reads them (an
+    // administrator's result, recorded first, wins); the calendar read builds on that judgement.
     let required_roles = &profile.registration.permissions.application;
+    let mut token_consent = None;
     match &credentials.token {
         Some(token) if !required_roles.is_empty() => {
             let judged = checks::app_permissions::judge(ctx, client_id, token, required_roles);
+            token_consent = Some(judged.admin_consent.clone());
             board.record(judged.api_permissions);
-            board.record(judged.admin_consent);
+            if !admin.decides(CheckId::AdminConsent) {
+                board.record(judged.admin_consent);
+            }
         }
         None if !required_roles.is_empty() => {
             board.record(downstream(CheckId::ApiPermissions, &secret_result));
-            board.record(downstream(CheckId::AdminConsent, &secret_result));
+            if !admin.decides(CheckId::AdminConsent) {
+                board.record(downstream(CheckId::AdminConsent, &secret_result));
+            }
         }
         _ => {}
     }
 
+    let mut calendar_read = None;
     if board.applies(CheckId::CalendarAccess) {
         match (&credentials.token, inputs.mailbox.as_deref()) {
             (_, None) => board.record(skipped(
@@ -167,24 +196,69 @@ pub async fn verify(
                 "No mailbox was given to read a calendar from (--mailbox).",
             )),
             (None, Some(_)) => board.record(downstream(CheckId::CalendarAccess, &secret_result)),
-            (Some(_), Some(_))
-                if board
-                    .results
-                    .get(&CheckId::AdminConsent)
-                    .is_some_and(|r| !r.holds()) =>
-            {
-                let consent = board.results[&CheckId::AdminConsent].clone();
-                board.record(downstream(CheckId::CalendarAccess, &consent));
+            (Some(_), Some(_)) if token_consent.as_ref().is_some_and(|r| !r.holds()) => {
+                if let Some(consent) = &token_consent {
+                    board.record(downstream(CheckId::CalendarAccess, consent));
+                }
             }
             (Some(token), Some(mailbox)) => {
                 board.start(&[CheckId::CalendarAccess]);
-                let result = checks::calendar_access::run(ctx, token, mailbox.trim()).await;
-                board.record(result);
+                calendar_read = Some((token, mailbox.trim()));
             }
         }
     }
+    let (consent_reads, calendar) = tokio::join!(admin.consent_reads(&reads), async {
+        match calendar_read {
+            Some((token, mailbox)) => Some(checks::calendar_access::run(ctx, token, mailbox).await),
+            None => None,
+        }
+    });
+    admin.record_consent(
+        &mut board,
+        &reads,
+        consent_reads.as_ref(),
+        client_id,
+        token_roles,
+    );
+    if let Some(result) = calendar {
+        board.record(result);
+    }
 
+    if !client_id_result.holds() {
+        // Only a vendor's unapproved app gets here: its consent checks ran, nothing else does.
+        board.block_rest(&client_id_result);
+    }
+    mailbox_owner_stage(&mut board, inputs, ctx).await;
     board.finish(Some(tenant_id), Some(client_id.to_string()))
+}
+
+/// The checks that act as the mailbox owner (`smtp_auth`, `test_email`): they need the tenant,
+/// the owner's sign-in and their own inputs, not the registration, and run side by side.
+async fn mailbox_owner_stage(board: &mut Board<'_>, inputs: &Inputs, ctx: &Context) {
+    let (smtp, mail) = (
+        board.applies(CheckId::SmtpAuth),
+        board.applies(CheckId::TestEmail),
+    );
+    board.start(&[CheckId::SmtpAuth, CheckId::TestEmail]);
+    let (smtp, mail) = tokio::join!(
+        async {
+            if smtp {
+                Some(checks::smtp_auth::check(ctx, inputs).await)
+            } else {
+                None
+            }
+        },
+        async {
+            if mail {
+                Some(checks::test_email::check(ctx, inputs).await)
+            } else {
+                None
+            }
+        },
+    );
+    for result in [smtp, mail].into_iter().flatten() {
+        board.record(result);
+    }
 }
 
 /// Why a check that was not run needs a sign-in.

@@ -120,20 +120,20 @@ pub async fn sign_in_with_device_code(
         return Ok(sessions);
     }
     sessions.mailbox_graph = Some(owner.access_token);
-    if !outlook.is_empty() {
-        if let Some(refresh) = &owner.refresh_token {
-            let smtp = identity::token_for_scopes(
-                &ctx.http,
-                &ctx.endpoints,
-                tenant,
-                client_id,
-                refresh,
-                &outlook,
-            )
-            .await
-            .map_err(failed)?;
-            sessions.mailbox_outlook = Some(smtp.access_token);
-        }
+    if !outlook.is_empty()
+        && let Some(refresh) = &owner.refresh_token
+    {
+        let smtp = identity::token_for_scopes(
+            &ctx.http,
+            &ctx.endpoints,
+            tenant,
+            client_id,
+            refresh,
+            &outlook,
+        )
+        .await
+        .map_err(failed)?;
+        sessions.mailbox_outlook = Some(smtp.access_token);
     }
     Ok(sessions)
 }

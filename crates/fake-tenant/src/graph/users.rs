@@ -153,7 +153,22 @@ fn get(call: &Call<'_>, user: &User) -> Result<Response, GraphError> {
             ],
         )?;
     }
-    call.entity(StatusCode::OK, "users/$entity", "user", to_json(user))
+    // Like Graph, properties outside the default set (accountEnabled, userType) come only when
+    // `$select` names them.
+    let object = if call.param("$select").is_some() {
+        with_selectable(user)
+    } else {
+        to_json(user)
+    };
+    call.entity(StatusCode::OK, "users/$entity", "user", object)
+}
+
+/// The default property set plus the properties Graph returns only on request.
+fn with_selectable(user: &User) -> Value {
+    let mut object = to_json(user);
+    object["accountEnabled"] = json!(user.account_enabled);
+    object["userType"] = json!("Member");
+    object
 }
 
 fn license_details(call: &Call<'_>, user: &User) -> Result<Response, GraphError> {

@@ -488,6 +488,11 @@ fn device_code(
                 .ok_or_else(|| {
                     invalid_grant(9002313, "Invalid request. Request is malformed or invalid.")
                 })?;
+            if !user.account_enabled {
+                // Sign-in blocked (as Exchange creates shared mailboxes): the sign-in fails.
+                directory.device_codes[index].status = DeviceStatus::Redeemed;
+                return Err(invalid_grant(50057, "The user account is disabled."));
+            }
             let client = directory.client_view(t, &client_id).unwrap_or(client);
             let with_secret = authenticate_client(&client, form.client_secret().as_deref())?;
             directory.device_codes[index].status = DeviceStatus::Redeemed;

@@ -20,7 +20,8 @@ struct EventsPage {
 /// Read the mailbox's calendar as the app.
 pub async fn run(ctx: &Context, token: &AppToken, mailbox: &str) -> CheckResult {
     let path = ["users", mailbox, "calendar", "events"];
-    let query = [("$top", "1"), ("$select", "subject,start,end")];
+    let select = graph::CALENDAR_EVENTS_SELECT.join(",");
+    let query = [("$top", "1"), ("$select", select.as_str())];
     let answer = match graph::get(
         &ctx.http,
         &ctx.endpoints,

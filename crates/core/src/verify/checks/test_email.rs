@@ -1,0 +1,146 @@
+//! `test_email`: Microsoft Graph accepts a short, clearly labelled test message from the mailbox
+//! owner (`POST /me/sendMail` with their delegated `Mail.Send` token, not saved to Sent Items),
+//! as the vendor guide's "send a test email" step. Graph answers `202 Accepted`, which means
+//! accepted for delivery, not delivered. Graph's error code tells a mailbox without an Exchange
+//! Online licence (`MailboxNotEnabledForRESTAPI`), a token without `Mail.Send`
+//! (`ErrorAccessDenied`) and a token Graph does not take.
+
+use serde_json::json;
+
+use crate::cause::Cause;
+use crate::check::CheckId;
+use crate::graph::{self, GraphError};
+use crate::http::Unavailable;
+use crate::secret::Secret;
+use crate::verify::outcome::{fail, pass, skipped, unverified};
+use crate::verify::{CheckResult, Context, Inputs, SkipReason};
+
+/// The test message's subject.
+pub const SUBJECT: &str = "Entra Setup Wizard test message";
+
+/// The check as the engine runs it: skipped without a recipient or without the mailbox owner's
+/// Graph token; otherwise the test message.
+pub async fn check(ctx: &Context, inputs: &Inputs) -> CheckResult {
+    let Some(recipient) = inputs
+        .test_recipient
+        .as_deref()
+        .map(str::trim)
+        .filter(|r| !r.is_empty())
+    else {
+        return skipped(
+            CheckId::TestEmail,
+            SkipReason::MissingInput,
+            "No recipient was given for the test email (--test-recipient).",
+        );
+    };
+    let Some(token) = inputs.sessions.mailbox_graph.as_ref() else {
+        return skipped(
+            CheckId::TestEmail,
+            SkipReason::NeedsSignIn,
+            "The test email is sent as the mailbox owner, who must sign in (--sign-in) to grant Mail.Send.",
+        );
+    };
+    let mailbox = inputs
+        .mailbox
+        .as_deref()
+        .map(str::trim)
+        .filter(|m| !m.is_empty());
+    run(ctx, token, recipient, mailbox).await
+}
+
+/// Send the test message to `recipient` as the signed-in mailbox owner (`mailbox`, when given,
+/// only words the message).
+pub async fn run(
+    ctx: &Context,
+    token: &Secret,
+    recipient: &str,
+    mailbox: Option<&str>,
+) -> CheckResult {
+    let sent_at = ctx.now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let sender = mailbox.unwrap_or("the signed-in mailbox");
+    let body = json!({
+        "message": {
+            "subject": SUBJECT,
+            "body": {
+                "contentType": "Text",
+                "content": format!(
+                    "This is a test message from {sender}, sent by Entra Setup Wizard's setup check at {sent_at} \
+                     to confirm that Microsoft Graph accepts mail from this mailbox. No action is needed; you can delete it."
+                ),
+            },
+            "toRecipients": [{ "emailAddress": { "address": recipient } }],
+        },
+        "saveToSentItems": false,
+    });
+    let answer = match graph::post(
+        &ctx.http,
+        &ctx.endpoints,
+        token,
+        &["me", "sendMail"],
+        &body,
+        "test email (sendMail)",
+    )
+    .await
+    {
+        Ok(answer) => answer,
+        Err(fault) => return unverified(CheckId::TestEmail, &fault),
+    };
+    let status = answer.status.as_u16();
+    if answer.status.is_success() {
+        let request_id = answer
+            .headers
+            .get("request-id")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
+        return pass(
+            CheckId::TestEmail,
+            format!(
+                "Microsoft Graph accepted a test message from {sender} to {recipient} (\"{SUBJECT}\"); look for it in that inbox."
+            ),
+            json!({
+                "recipient": recipient,
+                "mailbox": mailbox,
+                "subject": SUBJECT,
+                "sent_at": sent_at,
+                "status": status,
+                "request_id": request_id,
+            }),
+        );
+    }
+    let Some(error) = GraphError::parse(&answer.body) else {
+        return unverified(
+            CheckId::TestEmail,
+            &Unavailable {
+                cause: Cause::NetworkError,
+                detail: format!("test email: Graph answered {status} without an error body"),
+                retry_after: None,
+            },
+        );
+    };
+    let cause = error.cause_for_app(status);
+    let message = match cause {
+        Cause::MailboxUnavailable => format!(
+            "{sender} has no Exchange Online mailbox Graph can send from ({}); it needs a licence with Exchange Online.",
+            error.code
+        ),
+        Cause::PermissionMissing => format!(
+            "Graph refused to send as {sender}: the signed-in user's token may not send mail from it ({status} {}).",
+            error.code
+        ),
+        Cause::ObjectNotFound => format!(
+            "Graph found no mailbox or recipient to send the test message ({status} {}).",
+            error.code
+        ),
+        _ => format!(
+            "Graph refused the test message from {sender} to {recipient} ({status} {}).",
+            error.code
+        ),
+    };
+    let mut evidence = error.evidence();
+    if let Some(fields) = evidence.as_object_mut() {
+        fields.insert("status".into(), json!(status));
+        fields.insert("recipient".into(), json!(recipient));
+        fields.insert("mailbox".into(), json!(mailbox));
+    }
+    fail(CheckId::TestEmail, cause, message, evidence)
+}
