@@ -5,6 +5,7 @@
 #                 end-to-end tests of the real app under Xvfb
 #   make lint     rustfmt, clippy (warnings are errors) and the TypeScript type check
 #   make bundle   a .deb of the app in target/release/bundle/deb/
+#   make bench    benchmarks: verification wall time, concurrent against one request at a time
 #   make bindings regenerate ui/src/bindings.ts from the Rust commands
 
 SHELL := bash
@@ -12,7 +13,7 @@ SHELL := bash
 CARGO ?= cargo
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: run test lint bundle bindings deps-run deps-test ui ui-test rust-test build e2e fmt clean
+.PHONY: run test lint bundle bench bindings deps-run deps-test ui ui-test rust-test build e2e fmt clean
 
 run: deps-run ui
 	$(CARGO) run -p entra-setup-app
@@ -52,6 +53,9 @@ e2e: build
 bundle: deps-run ui
 	command -v cargo-tauri >/dev/null || $(CARGO) install tauri-cli --version "^2" --locked
 	cd src-tauri && $(CARGO) tauri build --bundles deb
+
+bench: ui
+	$(CARGO) bench -p entra-setup-tests --bench verify_latency
 
 bindings:
 	UPDATE_BINDINGS=1 $(CARGO) test -p entra-setup-app --test bindings

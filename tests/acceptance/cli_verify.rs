@@ -2,12 +2,9 @@
 //! scenario gives each check the status and cause it should, and every fault kind on every
 //! endpoint the checks use ends as `unverified` — never a verdict.
 
-use std::io::Write;
-use std::process::{Command, Stdio};
-
-use entra_setup_tests::paths::program;
 use entra_setup_tests::stand_in::StandIn;
-use serde_json::{Value, json};
+use entra_setup_tests::verify_cli::{assert_outcomes, outcome, verify, verify_in};
+use serde_json::json;
 
 const APP: &str = "bbbbbbbb-0000-0000-0000-000000000001";
 const SECRET: &str = "Xy7Q~abcdefghijklmnopqrstuvwxyz0123456789";
@@ -21,91 +18,6 @@ const CONNECTOR: &[&str] = &[
     "--mailbox",
     "intranet@contoso.com",
 ];
-
-/// Run `entra-setup verify --json` for Contoso with the secret on stdin; returns the exit code
-/// and the JSON.
-fn verify(stand_in: &StandIn, args: &[&str], secret: Option<&str>) -> (i32, Value) {
-    verify_in(stand_in, "contoso.com", args, secret)
-}
-
-/// Run `entra-setup verify --json` for `tenant`.
-fn verify_in(
-    stand_in: &StandIn,
-    tenant: &str,
-    args: &[&str],
-    secret: Option<&str>,
-) -> (i32, Value) {
-    let home = tempfile::tempdir().expect("home");
-    let mut command = Command::new(program("entra-setup"));
-    command
-        .env("ENTRA_SETUP_HOME", home.path())
-        .arg("--endpoints")
-        .arg(stand_in.endpoints_file())
-        .args([
-            "--no-progress",
-            "--timeout",
-            "3",
-            "verify",
-            "--json",
-            "--tenant",
-            tenant,
-        ])
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    if secret.is_some() {
-        command.arg("--secret-stdin");
-    }
-    let mut child = command.spawn().expect("run entra-setup");
-    if let Some(secret) = secret {
-        writeln!(child.stdin.take().expect("stdin"), "{secret}").expect("write secret");
-    }
-    drop(child.stdin.take());
-    let output = child.wait_with_output().expect("wait");
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let report: Value = serde_json::from_str(&stdout).unwrap_or_else(|e| {
-        panic!(
-            "stdout is one JSON document ({e}): {stdout}\n{}",
-            String::from_utf8_lossy(&output.stderr)
-        )
-    });
-    if let Some(secret) = secret {
-        assert!(!stdout.contains(secret), "the secret appears on stdout");
-        assert!(
-            !String::from_utf8_lossy(&output.stderr).contains(secret),
-            "the secret appears on stderr"
-        );
-    }
-    (output.status.code().expect("exit code"), report)
-}
-
-/// The (status, cause or reason) of one check.
-fn outcome(report: &Value, id: &str) -> (String, String) {
-    let check = report["checks"]
-        .as_array()
-        .expect("checks")
-        .iter()
-        .find(|c| c["id"] == id)
-        .unwrap_or_else(|| panic!("no check {id} in {report}"));
-    let status = check["status"].as_str().expect("status").to_string();
-    let why = check["cause"]
-        .as_str()
-        .or(check["reason"].as_str())
-        .unwrap_or_default()
-        .to_string();
-    (status, why)
-}
-
-fn assert_outcomes(report: &Value, expected: &[(&str, &str, &str)]) {
-    for (id, status, why) in expected {
-        assert_eq!(
-            outcome(report, id),
-            (status.to_string(), why.to_string()),
-            "check {id} in {report:#}"
-        );
-    }
-}
 
 #[test]
 fn every_listed_check_appears_once_with_the_contract_fields() {

@@ -4,3 +4,4 @@ mod architecture;
 mod cli_diagnose;
 mod cli_profiles;
 mod cli_verify;
+mod cli_verify_signed_in;

@@ -77,6 +77,8 @@ pub struct Unavailable {
 pub struct Http {
     client: reqwest::Client,
     policy: RetryPolicy,
+    /// When set, at most this many requests are in flight at once (1 = one after another).
+    in_flight: Option<std::sync::Arc<tokio::sync::Semaphore>>,
 }
 
 /// The HTTP client could not be built (the TLS back end failed to start).
@@ -95,7 +97,21 @@ impl Http {
             .https_only(false) // plain http is refused earlier, for every non-loopback endpoint
             .build()
             .map_err(HttpSetupError)?;
-        Ok(Http { client, policy })
+        Ok(Http {
+            client,
+            policy,
+            in_flight: None,
+        })
+    }
+
+    /// The same client with at most `limit` requests in flight at once: 1 runs every request
+    /// one after another (what the benchmark compares the concurrent checks against, and a
+    /// gentler pace for a tenant that throttles).
+    pub fn with_request_limit(mut self, limit: usize) -> Http {
+        self.in_flight = Some(std::sync::Arc::new(tokio::sync::Semaphore::new(
+            limit.max(1),
+        )));
+        self
     }
 
     /// The underlying client, to build requests with.
@@ -140,6 +156,10 @@ impl Http {
         what: &str,
         request: reqwest::RequestBuilder,
     ) -> Result<Answer, Unavailable> {
+        let _turn = match &self.in_flight {
+            Some(limit) => limit.acquire().await.ok(),
+            None => None,
+        };
         let network = |e: reqwest::Error| Unavailable {
             cause: Cause::NetworkError,
             detail: format!("{what}: {}", describe_network_error(&e)),

@@ -37,6 +37,9 @@ pub struct Sessions {
     pub mailbox_graph: Option<Secret>,
     /// The mailbox owner's token for the Outlook resource with `SMTP.Send` (the SMTP AUTH probe).
     pub mailbox_outlook: Option<Secret>,
+    /// Why the mailbox owner's sign-in failed, when it did (a shared mailbox cannot sign in):
+    /// the mailbox owner's checks say so instead of asking for a sign-in.
+    pub mailbox_sign_in_failed: Option<String>,
 }
 
 /// Where and when the checks run.

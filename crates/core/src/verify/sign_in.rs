@@ -97,11 +97,43 @@ pub async fn sign_in_with_device_code(
     else {
         return Ok(sessions);
     };
-    let person = Person::MailboxOwner(mailbox.clone());
-    let failed = |error| SessionError {
-        person: Person::MailboxOwner(mailbox.clone()),
-        error,
-    };
+    let needs = (graph, outlook);
+    if let Err(error) =
+        mailbox_owner(&mut sessions, tenant, client_id, &mailbox, needs, ctx, show).await
+    {
+        // The owner's sign-in failing does not stop the verification: the administrator's checks
+        // still run (and the `mailbox` check tells a shared mailbox, which cannot sign in).
+        sessions.mailbox_sign_in_failed = Some(describe_failure(&error));
+    }
+    Ok(sessions)
+}
+
+/// What a failed sign-in means, for a check's message.
+fn describe_failure(error: &SignInError) -> String {
+    match (error, error.cause()) {
+        (SignInError::Rejected(aad), Some(cause)) => {
+            format!(
+                "{} ({}, {cause}).",
+                crate::diagnose::describe(cause).title,
+                aad.label()
+            )
+        }
+        (SignInError::Rejected(aad), None) => format!("Microsoft refused it ({}).", aad.label()),
+        (other, _) => format!("{other}."),
+    }
+}
+
+/// Sign the mailbox owner in for the Graph and Outlook scopes the checks need.
+async fn mailbox_owner(
+    sessions: &mut Sessions,
+    tenant: &str,
+    client_id: &str,
+    mailbox: &str,
+    (graph, outlook): (Vec<String>, Vec<String>),
+    ctx: &Context,
+    show: &(dyn Fn(&Person, &DevicePrompt) + Send + Sync),
+) -> Result<(), SignInError> {
+    let person = Person::MailboxOwner(mailbox.to_string());
     let first = if graph.is_empty() { &outlook } else { &graph };
     let mut scopes = first.clone();
     scopes.push("offline_access".into());
@@ -113,11 +145,10 @@ pub async fn sign_in_with_device_code(
         &scopes,
         &|p| show(&person, p),
     )
-    .await
-    .map_err(failed)?;
+    .await?;
     if graph.is_empty() {
         sessions.mailbox_outlook = Some(owner.access_token);
-        return Ok(sessions);
+        return Ok(());
     }
     sessions.mailbox_graph = Some(owner.access_token);
     if !outlook.is_empty()
@@ -131,9 +162,8 @@ pub async fn sign_in_with_device_code(
             refresh,
             &outlook,
         )
-        .await
-        .map_err(failed)?;
+        .await?;
         sessions.mailbox_outlook = Some(smtp.access_token);
     }
-    Ok(sessions)
+    Ok(())
 }

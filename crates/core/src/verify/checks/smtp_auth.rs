@@ -32,9 +32,14 @@ pub async fn check(ctx: &Context, inputs: &Inputs) -> CheckResult {
         return skipped(
             CheckId::SmtpAuth,
             SkipReason::NeedsSignIn,
-            format!(
-                "The SMTP AUTH probe acts as {mailbox}, who must sign in (--sign-in) to grant SMTP.Send."
-            ),
+            match &inputs.sessions.mailbox_sign_in_failed {
+                Some(why) => {
+                    format!("The SMTP AUTH probe acts as {mailbox}, whose sign-in failed: {why}")
+                }
+                None => format!(
+                    "The SMTP AUTH probe acts as {mailbox}, who must sign in (--sign-in) to grant SMTP.Send."
+                ),
+            },
         );
     };
     let Some(endpoint) = ctx.endpoints.smtp.as_ref() else {

@@ -37,7 +37,10 @@ pub async fn check(ctx: &Context, inputs: &Inputs) -> CheckResult {
         return skipped(
             CheckId::TestEmail,
             SkipReason::NeedsSignIn,
-            "The test email is sent as the mailbox owner, who must sign in (--sign-in) to grant Mail.Send.",
+            match &inputs.sessions.mailbox_sign_in_failed {
+                Some(why) => format!("The test email is sent as the mailbox owner, whose sign-in failed: {why}"),
+                None => "The test email is sent as the mailbox owner, who must sign in (--sign-in) to grant Mail.Send.".to_string(),
+            },
         );
     };
     let mailbox = inputs

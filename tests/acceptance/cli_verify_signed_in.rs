@@ -1,0 +1,198 @@
+//! `entra-setup verify --sign-in device-code --json` (the real binary) against the stand-in: the
+//! administrator and then the mailbox owner sign in (the scenarios' `sign_in.as` approves the
+//! device codes at once), and every checkpoint of every shipped profile is judged — all passing
+//! on the healthy scenarios, the right check failing with the right cause on the broken ones.
+
+use entra_setup_tests::stand_in::StandIn;
+use entra_setup_tests::verify_cli::{assert_outcomes, verify};
+use serde_json::{Value, json};
+
+const APP: &str = "bbbbbbbb-0000-0000-0000-000000000001";
+const SECRET: &str = "Xy7Q~abcdefghijklmnopqrstuvwxyz0123456789";
+const VENDOR_APP: &str = "ffffffff-0000-0000-0000-000000000001";
+
+/// The administrator signs in first, then the integration's mailbox owner.
+fn admin_then_mailbox(scenario: &mut Value) {
+    scenario["sign_in"] = json!({ "as": ["admin@contoso.com", "intranet@contoso.com"] });
+}
+
+/// Verify `profile` on the example `scenario` with both sign-ins; `extra` adds options.
+fn signed_in(scenario: &str, profile: &str, extra: &[&str], secret: Option<&str>) -> (i32, Value) {
+    let stand_in = StandIn::start_with(scenario, admin_then_mailbox);
+    let mut args = vec!["--profile", profile, "--sign-in", "device-code"];
+    args.extend_from_slice(extra);
+    verify(&stand_in, &args, secret)
+}
+
+fn assert_all_pass(code: i32, report: &Value) {
+    let checks = report["checks"].as_array().expect("checks");
+    let not_passing: Vec<&Value> = checks.iter().filter(|c| c["status"] != "pass").collect();
+    assert!(not_passing.is_empty(), "not passing: {not_passing:#?}");
+    assert_eq!(code, 0);
+}
+
+const CALENDAR: &[&str] = &[
+    "--client-id",
+    APP,
+    "--site-url",
+    "https://intranet.contoso.com",
+    "--mailbox",
+    "intranet@contoso.com",
+];
+const EMAIL: &[&str] = &[
+    "--client-id",
+    APP,
+    "--site-url",
+    "https://intranet.contoso.com",
+    "--mailbox",
+    "intranet@contoso.com",
+    "--test-recipient",
+    "bob@contoso.com",
+];
+
+#[test]
+fn healthy_axero_calendar_passes_every_check() {
+    let (code, report) = signed_in(
+        "axero-outlook-calendar",
+        "axero-outlook-calendar",
+        CALENDAR,
+        Some(SECRET),
+    );
+    assert_all_pass(code, &report);
+    assert_eq!(report["checks"].as_array().map(Vec::len), Some(10));
+}
+
+#[test]
+fn healthy_axero_email_passes_every_check_including_smtp_and_a_test_email() {
+    let (code, report) = signed_in("axero-m365-email", "axero-m365-email", EMAIL, Some(SECRET));
+    assert_all_pass(code, &report);
+    assert_eq!(report["checks"].as_array().map(Vec::len), Some(11));
+}
+
+#[test]
+fn healthy_odoo_passes_every_check() {
+    let args = ["--client-id", APP, "--site-url", "https://odoo.contoso.com"];
+    let (code, report) = signed_in(
+        "odoo-outlook-calendar",
+        "odoo-outlook-calendar",
+        &args,
+        Some(SECRET),
+    );
+    assert_all_pass(code, &report);
+}
+
+#[test]
+fn healthy_connector_passes_every_check() {
+    let args = ["--client-id", APP, "--mailbox", "intranet@contoso.com"];
+    let (code, report) = signed_in(
+        "exchange-calendar-connector",
+        "exchange-calendar-connector",
+        &args,
+        Some(SECRET),
+    );
+    assert_all_pass(code, &report);
+}
+
+#[test]
+fn an_approved_vendor_app_passes() {
+    let (code, report) = signed_in(
+        "vendor-app-consent",
+        "vendor-app-consent",
+        &["--client-id", VENDOR_APP],
+        None,
+    );
+    assert_all_pass(code, &report);
+}
+
+#[test]
+fn broken_registrations_fail_on_the_right_check() {
+    let cases: &[(&str, &str, &[&str], (&str, &str, &str))] = &[
+        (
+            "wrong-redirect-uri",
+            "axero-outlook-calendar",
+            CALENDAR,
+            ("redirect_uri", "fail", "redirect_uri_mismatch"),
+        ),
+        (
+            "wrong-account-type",
+            "odoo-outlook-calendar",
+            &["--client-id", APP, "--site-url", "https://odoo.contoso.com"],
+            ("account_type", "fail", "account_type_mismatch"),
+        ),
+        (
+            "missing-consent",
+            "axero-outlook-calendar",
+            CALENDAR,
+            ("admin_consent", "fail", "admin_consent_missing"),
+        ),
+        (
+            "smtp-auth-off-tenant",
+            "axero-m365-email",
+            EMAIL,
+            ("smtp_auth", "fail", "smtp_auth_disabled_tenant"),
+        ),
+        (
+            "smtp-auth-off-mailbox",
+            "axero-m365-email",
+            EMAIL,
+            ("smtp_auth", "fail", "smtp_auth_disabled_mailbox"),
+        ),
+        (
+            "unlicensed-mailbox",
+            "axero-m365-email",
+            EMAIL,
+            ("mailbox", "fail", "mailbox_unavailable"),
+        ),
+        (
+            "shared-mailbox",
+            "axero-m365-email",
+            EMAIL,
+            ("mailbox", "fail", "mailbox_is_shared"),
+        ),
+        (
+            "expired-secret",
+            "axero-outlook-calendar",
+            CALENDAR,
+            ("secret_expiry", "fail", "secret_expired"),
+        ),
+    ];
+    for (scenario, profile, args, expected) in cases {
+        let (code, report) = signed_in(scenario, profile, args, Some(SECRET));
+        assert_eq!(code, 1, "{scenario}: {report:#}");
+        assert_outcomes(&report, &[*expected]);
+    }
+}
+
+#[test]
+fn user_consent_disabled_is_reported_for_the_vendor_app() {
+    let stand_in = StandIn::start_with("user-consent-disabled", |scenario| {
+        scenario["sign_in"] = json!({ "as": "admin@contoso.com" });
+    });
+    let (code, report) = verify(
+        &stand_in,
+        &[
+            "--profile",
+            "vendor-app-consent",
+            "--sign-in",
+            "device-code",
+            "--client-id",
+            VENDOR_APP,
+        ],
+        None,
+    );
+    assert_eq!(code, 1, "{report:#}");
+    assert_outcomes(
+        &report,
+        &[("admin_consent", "fail", "admin_consent_missing")],
+    );
+    let policy = report["checks"]
+        .as_array()
+        .and_then(|c| c.iter().find(|c| c["id"] == "consent_policy"))
+        .cloned();
+    assert!(
+        policy
+            .as_ref()
+            .is_some_and(|p| p["status"] == "fail" || p["status"] == "warn"),
+        "consent_policy: {policy:#?}"
+    );
+}
