@@ -83,6 +83,7 @@ pub fn outcome(report: &Value, id: &str) -> (String, String) {
     (status, why)
 }
 
+/// Assert each `(check, status, cause or reason)`.
 pub fn assert_outcomes(report: &Value, expected: &[(&str, &str, &str)]) {
     for (id, status, why) in expected {
         assert_eq!(
