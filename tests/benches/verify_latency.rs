@@ -57,7 +57,7 @@ fn main() -> anyhow::Result<()> {
         },
     };
 
-    let mut time = |ctx: &Context| -> anyhow::Result<(Duration, Report)> {
+    let time = |ctx: &Context| -> anyhow::Result<(Duration, Report)> {
         let mut best = Duration::MAX;
         let mut last = None;
         for _ in 0..RUNS {
