@@ -104,9 +104,13 @@ fn an_approved_vendor_app_passes() {
     assert_all_pass(code, &report);
 }
 
+/// A broken scenario, the profile and options verified on it, and the (check, status, cause)
+/// expected.
+type Case<'a> = (&'a str, &'a str, &'a [&'a str], (&'a str, &'a str, &'a str));
+
 #[test]
 fn broken_registrations_fail_on_the_right_check() {
-    let cases: &[(&str, &str, &[&str], (&str, &str, &str))] = &[
+    let cases: &[Case] = &[
         (
             "wrong-redirect-uri",
             "axero-outlook-calendar",
