@@ -157,9 +157,9 @@ impl StandIn {
             .refresh(&refresh, "https://graph.microsoft.com/Mail.Send")
             .await;
         Sessions {
-            admin_graph: None,
             mailbox_graph: Some(graph_token),
             mailbox_outlook: Some(smtp_token),
+            ..Sessions::default()
         }
     }
 
