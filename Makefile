@@ -13,12 +13,12 @@ SHELL := bash
 CARGO ?= cargo
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: run test lint bundle bench bindings deps-run deps-test ui ui-test rust-test build e2e fmt clean
+.PHONY: run test lint bundle bench bindings deps-run deps-test ui ui-test rust-test e2e fmt clean
 
 run: deps-run ui
 	$(CARGO) run -p entra-setup-app
 
-test: deps-test ui lint ui-test build rust-test e2e
+test: deps-test ui lint ui-test rust-test e2e
 	@echo "make test: all passed"
 
 deps-run:
@@ -39,15 +39,15 @@ lint: ui
 ui-test:
 	npm --prefix ui test
 
-# Every binary, once: the acceptance tests run the real CLI and the end-to-end tests the real app.
-build: ui
-	$(CARGO) build --workspace --bins
-
-rust-test: build
+# `cargo test --workspace` builds every binary too (each package with binaries has integration
+# tests), so the acceptance tests run the real CLI and the end-to-end tests the real app from one
+# build. The end-to-end tests are selected across the workspace, not with -p, so that the same
+# feature set is used and nothing is built twice.
+rust-test: ui
 	$(CARGO) test --workspace
 
-e2e: build
-	$(CARGO) test -p entra-setup-tests --test e2e -- --test-threads=1
+e2e: ui
+	$(CARGO) test --workspace --test e2e -- --test-threads=1
 
 # The Tauri CLI from crates.io (its npm package has platform parts the npm registry here lacks).
 bundle: deps-run ui
@@ -55,7 +55,7 @@ bundle: deps-run ui
 	cd src-tauri && $(CARGO) tauri build --bundles deb
 
 bench: ui
-	$(CARGO) bench -p entra-setup-tests --bench verify_latency
+	$(CARGO) bench --workspace --bench verify_latency
 
 bindings:
 	UPDATE_BINDINGS=1 $(CARGO) test -p entra-setup-app --test bindings

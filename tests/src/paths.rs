@@ -28,7 +28,7 @@ pub fn program(name: &str) -> PathBuf {
     let path = build_dir().join(format!("{name}{}", std::env::consts::EXE_SUFFIX));
     assert!(
         path.is_file(),
-        "{} is not built: run `cargo build --workspace --bins` first (make test does)",
+        "{} is not built: they are built by `cargo test --workspace` (make test)",
         path.display()
     );
     path

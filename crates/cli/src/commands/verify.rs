@@ -78,12 +78,6 @@ pub fn run(globals: &Globals, args: VerifyArgs) -> anyhow::Result<ExitStatus> {
             known.join(", ")
         ))
     })?;
-    if args.sign_in == "browser" {
-        return Err(UsageError(
-            "--sign-in browser: the browser sign-in is not available in this version yet; use --sign-in device-code".into(),
-        )
-        .into());
-    }
     if args.secret_from_keyring {
         return Err(UsageError(
             "--secret-from-keyring: this version does not store secrets in the keychain yet; use --secret-stdin or --secret-env".into(),
@@ -137,20 +131,31 @@ pub fn run(globals: &Globals, args: VerifyArgs) -> anyhow::Result<ExitStatus> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
-    if args.sign_in == "device-code" {
+    if args.sign_in != "none" {
         if args.sign_in_client.is_none() {
             eprintln!(
                 "Signing in with Microsoft Graph Command Line Tools ({DEFAULT_SIGN_IN_CLIENT}), Microsoft's public client; \
                  use --sign-in-client GUID to sign in with your own."
             );
         }
-        let signed_in = runtime.block_on(sign_in::sign_in_with_device_code(
-            profile,
-            &inputs,
-            &context,
-            &sign_in_client,
-            &show_device_prompt,
-        ));
+        let signed_in = if args.sign_in == "browser" {
+            runtime.block_on(sign_in::sign_in_with_browser(
+                profile,
+                &inputs,
+                &context,
+                &sign_in_client,
+                &|url| open::that(url.as_str()),
+                &show_sign_in_url,
+            ))
+        } else {
+            runtime.block_on(sign_in::sign_in_with_device_code(
+                profile,
+                &inputs,
+                &context,
+                &sign_in_client,
+                &show_device_prompt,
+            ))
+        };
         match signed_in {
             Ok(sessions) => inputs.sessions = sessions,
             Err(failure) => return Ok(report_sign_in_failure(&failure)),
@@ -181,6 +186,18 @@ fn show_device_prompt(person: &Person, prompt: &DevicePrompt) {
         prompt.verification_uri,
         prompt.user_code,
         prompt.expires_in / 60
+    );
+}
+
+/// Give the sign-in page's address (on stderr), always: the browser may not open, or be on
+/// another machine.
+fn show_sign_in_url(person: &Person, url: &url::Url) {
+    let who = match person {
+        Person::Administrator => "an administrator of the tenant".to_string(),
+        Person::MailboxOwner(upn) => format!("the mailbox owner, {upn}"),
+    };
+    eprintln!(
+        "Sign in as {who}. Opening the sign-in page in your browser. If it does not open, visit: {url}"
     );
 }
 

@@ -3,10 +3,13 @@
 //! claims of the tokens it issues.
 //!
 //! Errors are classified from `error` and `error_codes` only, never from the description text,
-//! which Microsoft changes without notice. People sign in with the device-code flow; the
-//! authorization-code flow with PKCE on a loopback redirect is not built yet.
+//! which Microsoft changes without notice (the browser's redirect, which carries no
+//! `error_codes`, gives its number in `error_uri` or as the `AADSTSnnnn` opening the
+//! description: only that number is read). People sign in in the browser (authorization code
+//! with PKCE on a loopback redirect) or with the device-code flow.
 
 mod aad_error;
+mod browser;
 mod claims;
 mod client_credentials;
 mod codes;
@@ -15,6 +18,7 @@ mod discovery;
 mod sign_in;
 
 pub use aad_error::AadError;
+pub use browser::{BROWSER_SIGN_IN_TIMEOUT, sign_in_with_browser};
 pub use claims::TokenClaims;
 pub use client_credentials::{AppToken, TokenError, client_credentials};
 pub use codes::{cause_for_code, cause_of};

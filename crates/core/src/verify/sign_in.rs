@@ -3,10 +3,13 @@
 //! Least privilege: the administrator is asked only for read scopes (the registration, its
 //! consent, the tenant's policies, users and licences). The mailbox owner signs in once for what
 //! the mailbox checks need — Graph `Mail.Send` for the test email, the Outlook resource's
-//! `SMTP.Send` for the SMTP AUTH probe — the second token coming from the refresh token.
+//! `SMTP.Send` for the SMTP AUTH probe — the second token coming from the refresh token. Both
+//! sign-in flows (device code, browser) go through the same steps, only the flow differs.
 
 use crate::check::CheckId;
-use crate::identity::{self, DevicePrompt, SignInError};
+use url::Url;
+
+use crate::identity::{self, DevicePrompt, SignInError, UserTokens};
 use crate::profile::Profile;
 
 use super::{Context, Inputs, Sessions};
@@ -62,6 +65,65 @@ pub fn mailbox_scopes(
     (graph, outlook)
 }
 
+/// How people sign in, with what the caller shows them.
+#[derive(Clone, Copy)]
+enum Flow<'a> {
+    /// Device code: `show` tells the person the code and the address.
+    DeviceCode(&'a (dyn Fn(&Person, &DevicePrompt) + Send + Sync)),
+    /// Browser: `show_url` gives the sign-in page's address (for a machine without a browser),
+    /// then `open` opens it.
+    Browser {
+        open: &'a (dyn Fn(&Url) -> std::io::Result<()> + Send + Sync),
+        show_url: &'a (dyn Fn(&Person, &Url) + Send + Sync),
+    },
+}
+
+impl Flow<'_> {
+    /// Sign `person` in for `scopes`.
+    async fn sign_in(
+        self,
+        ctx: &Context,
+        tenant: &str,
+        client_id: &str,
+        person: &Person,
+        scopes: &[String],
+    ) -> Result<UserTokens, SignInError> {
+        match self {
+            Flow::DeviceCode(show) => {
+                identity::sign_in_with_device_code(
+                    &ctx.http,
+                    &ctx.endpoints,
+                    tenant,
+                    client_id,
+                    scopes,
+                    &|p| show(person, p),
+                )
+                .await
+            }
+            Flow::Browser { open, show_url } => {
+                let login_hint = match person {
+                    Person::Administrator => None,
+                    Person::MailboxOwner(upn) => Some(upn.as_str()),
+                };
+                identity::sign_in_with_browser(
+                    &ctx.http,
+                    &ctx.endpoints,
+                    tenant,
+                    client_id,
+                    scopes,
+                    login_hint,
+                    &|url| {
+                        show_url(person, url);
+                        open(url)
+                    },
+                    identity::BROWSER_SIGN_IN_TIMEOUT,
+                )
+                .await
+            }
+        }
+    }
+}
+
 /// Sign the administrator in, then the mailbox owner when the profile's checks need them, with
 /// the device-code flow; `show` tells the person at the screen what to do.
 pub async fn sign_in_with_device_code(
@@ -71,22 +133,46 @@ pub async fn sign_in_with_device_code(
     client_id: &str,
     show: &(dyn Fn(&Person, &DevicePrompt) + Send + Sync),
 ) -> Result<Sessions, SessionError> {
+    sign_in(profile, inputs, ctx, client_id, Flow::DeviceCode(show)).await
+}
+
+/// Sign the administrator in (asked which account), then the mailbox owner (`login_hint` = the
+/// mailbox) when the profile's checks need them, in the browser: `show_url` is given each
+/// sign-in page's address before `open` opens it (the address stays usable if it does not open).
+/// Each page may stay open [`identity::BROWSER_SIGN_IN_TIMEOUT`].
+pub async fn sign_in_with_browser(
+    profile: &Profile,
+    inputs: &Inputs,
+    ctx: &Context,
+    client_id: &str,
+    open: &(dyn Fn(&Url) -> std::io::Result<()> + Send + Sync),
+    show_url: &(dyn Fn(&Person, &Url) + Send + Sync),
+) -> Result<Sessions, SessionError> {
+    sign_in(
+        profile,
+        inputs,
+        ctx,
+        client_id,
+        Flow::Browser { open, show_url },
+    )
+    .await
+}
+
+/// The administrator, then the mailbox owner, with `flow`.
+async fn sign_in(
+    profile: &Profile,
+    inputs: &Inputs,
+    ctx: &Context,
+    client_id: &str,
+    flow: Flow<'_>,
+) -> Result<Sessions, SessionError> {
     let tenant = inputs.tenant.as_str();
     let mut sessions = Sessions::default();
     let person = Person::Administrator;
-    let admin = identity::sign_in_with_device_code(
-        &ctx.http,
-        &ctx.endpoints,
-        tenant,
-        client_id,
-        &admin_scopes(ctx),
-        &|p| show(&person, p),
-    )
-    .await
-    .map_err(|error| SessionError {
-        person: Person::Administrator,
-        error,
-    })?;
+    let admin = flow
+        .sign_in(ctx, tenant, client_id, &person, &admin_scopes(ctx))
+        .await
+        .map_err(|error| SessionError { person, error })?;
     sessions.admin_graph = Some(admin.access_token);
 
     let (graph, outlook) = mailbox_scopes(profile, inputs, ctx);
@@ -99,7 +185,7 @@ pub async fn sign_in_with_device_code(
     };
     let needs = (graph, outlook);
     if let Err(error) =
-        mailbox_owner(&mut sessions, tenant, client_id, &mailbox, needs, ctx, show).await
+        mailbox_owner(&mut sessions, tenant, client_id, &mailbox, needs, ctx, flow).await
     {
         // The owner's sign-in failing does not stop the verification: the administrator's checks
         // still run (and the `mailbox` check tells a shared mailbox, which cannot sign in).
@@ -131,21 +217,15 @@ async fn mailbox_owner(
     mailbox: &str,
     (graph, outlook): (Vec<String>, Vec<String>),
     ctx: &Context,
-    show: &(dyn Fn(&Person, &DevicePrompt) + Send + Sync),
+    flow: Flow<'_>,
 ) -> Result<(), SignInError> {
     let person = Person::MailboxOwner(mailbox.to_string());
     let first = if graph.is_empty() { &outlook } else { &graph };
     let mut scopes = first.clone();
     scopes.push("offline_access".into());
-    let owner = identity::sign_in_with_device_code(
-        &ctx.http,
-        &ctx.endpoints,
-        tenant,
-        client_id,
-        &scopes,
-        &|p| show(&person, p),
-    )
-    .await?;
+    let owner = flow
+        .sign_in(ctx, tenant, client_id, &person, &scopes)
+        .await?;
     if graph.is_empty() {
         sessions.mailbox_outlook = Some(owner.access_token);
         return Ok(());

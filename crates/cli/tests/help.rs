@@ -1,0 +1,42 @@
+//! The command line describes itself: `--help` lists every command of contracts/cli.md that this
+//! version has, and `--version` answers — both with status 0.
+
+use std::process::Command;
+
+fn entra_setup(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_entra-setup"))
+        .args(args)
+        .output()
+        .expect("run entra-setup")
+}
+
+#[test]
+fn help_lists_the_commands() {
+    let output = entra_setup(&["--help"]);
+    assert!(output.status.success());
+    let text = String::from_utf8_lossy(&output.stdout);
+    for command in ["profiles", "verify", "diagnose"] {
+        assert!(text.contains(command), "--help lacks {command}: {text}");
+    }
+}
+
+#[test]
+fn verify_help_names_the_secret_options_and_no_secret_argument() {
+    let output = entra_setup(&["verify", "--help"]);
+    assert!(output.status.success());
+    let text = String::from_utf8_lossy(&output.stdout);
+    for option in ["--secret-stdin", "--secret-env", "--sign-in"] {
+        assert!(text.contains(option), "verify --help lacks {option}");
+    }
+    assert!(
+        !text.contains("--secret "),
+        "a secret must never be a command-line argument"
+    );
+}
+
+#[test]
+fn version_answers() {
+    let output = entra_setup(&["--version"]);
+    assert!(output.status.success());
+    assert!(String::from_utf8_lossy(&output.stdout).starts_with("entra-setup "));
+}
