@@ -63,6 +63,12 @@ fn healthy_axero_calendar_passes_every_check() {
 }
 
 #[test]
+fn the_contoso_demo_tenant_passes_every_check_of_the_calendar_profile() {
+    let (code, report) = signed_in("contoso", "axero-outlook-calendar", CALENDAR, Some(SECRET));
+    assert_all_pass(code, &report);
+}
+
+#[test]
 fn healthy_axero_email_passes_every_check_including_smtp_and_a_test_email() {
     let (code, report) = signed_in("axero-m365-email", "axero-m365-email", EMAIL, Some(SECRET));
     assert_all_pass(code, &report);
