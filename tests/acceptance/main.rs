@@ -3,5 +3,6 @@
 mod architecture;
 mod cli_diagnose;
 mod cli_profiles;
+mod cli_register;
 mod cli_verify;
 mod cli_verify_signed_in;

@@ -41,6 +41,10 @@ pub enum Command {
     },
     /// Verify every checkpoint of an integration live against Microsoft.
     Verify(Box<crate::commands::verify::VerifyArgs>),
+    /// Create the app registration a profile needs, or repair an existing one (--client-id):
+    /// account type, redirect URI, permissions, enterprise application, admin consent and a new
+    /// secret; then verify it.
+    Register(Box<crate::commands::register::RegisterArgs>),
     /// Explain an error: reads any error text on stdin (an AADSTS message or JSON body, a Graph
     /// error, an SMTP reply, a product's error screen) and prints what it means and what to do.
     Diagnose {

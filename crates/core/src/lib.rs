@@ -20,12 +20,15 @@
 //! - [`smtp`] — the SMTP AUTH probe: STARTTLS, `AUTH XOAUTH2`, the reply classified; sends no mail.
 //! - [`portal`] — deep links into the Entra admin center.
 //! - [`verify`] — the verification engine: a profile's checkpoints, live, concurrently.
+//! - [`fix`] — repairs with the admin's sign-in: create or repair the registration, service
+//!   principal, admin consent and a new secret; idempotent, reporting each change.
 #![forbid(unsafe_code)]
 
 pub mod cause;
 pub mod check;
 pub mod diagnose;
 pub mod endpoints;
+pub mod fix;
 pub mod graph;
 pub mod http;
 pub mod identity;

@@ -2,6 +2,7 @@
 
 mod diagnose;
 mod profiles;
+pub mod register;
 pub mod verify;
 
 use std::path::PathBuf;
@@ -41,5 +42,6 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::Profiles { json } => profiles::run(json),
         Command::Verify(args) => verify::run(&globals, *args),
         Command::Diagnose { json } => diagnose::run(json),
+        Command::Register(args) => register::run(&globals, *args),
     }
 }

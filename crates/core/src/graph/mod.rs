@@ -9,6 +9,9 @@
 //! [`grants`], [`policies`], [`users`]; GUID ↔ name of Graph permissions in [`permission_ids`].
 //! Each read answers its typed struct or a [`ReadError`]: transient (`Unavailable`), 404
 //! (`NotFound`) or another refusal carrying Graph's error (`Refused`).
+//!
+//! The repairs' writes (create and `PATCH` the application, `addPassword`, the service
+//! principal, admin consent) are in [`write`], answering a [`WriteError`] the same way.
 
 pub mod applications;
 mod error;
@@ -19,6 +22,7 @@ mod read;
 pub mod service_principals;
 mod templates;
 pub mod users;
+pub mod write;
 
 pub use applications::application_by_app_id;
 pub use error::{GraphError, GraphErrorBody};
@@ -31,6 +35,7 @@ pub use service_principals::{
 };
 pub use templates::{CALENDAR_EVENTS_SELECT, RequestTemplate, request_templates};
 pub use users::{license_details, user};
+pub use write::{AddedPassword, AdminGrant, WriteError};
 
 use url::Url;
 

@@ -1,7 +1,9 @@
 //! Every Graph request the core builds, as a template: method, path (with `{placeholders}` for
-//! ids), the `$select` and `$filter` properties. The conformance test checks each against
-//! Graph's published metadata (`shared/conformance/graph-description`); the reads use the same
-//! constants, so the list cannot drift from what is sent.
+//! ids), the `$select` and `$filter` properties, and for the repairs' writes the body's
+//! properties and the bound action (`addPassword`) called on the path's entity. The conformance
+//! test checks each path, `$select` and `$filter` against Graph's published metadata
+//! (`shared/conformance/graph-description`); the reads and writes use the same constants, so the
+//! list cannot drift from what is sent.
 
 use reqwest::Method;
 
@@ -12,6 +14,11 @@ use super::service_principals::{
     APP_ROLE_ASSIGNMENT_SELECT, GRAPH_PERMISSIONS_SELECT, SERVICE_PRINCIPAL_SELECT,
 };
 use super::users::{LICENSE_DETAILS_SELECT, USER_SELECT};
+use super::write::{
+    APP_ROLE_ASSIGNMENT_BODY, APPLICATION_CREATE_BODY, APPLICATION_PATCH_BODY, GRANT_CREATE_BODY,
+    GRANT_PATCH_BODY, GRANT_WITH_ID_FILTER, GRANT_WITH_ID_SELECT, PASSWORD_CREDENTIAL_BODY,
+    SERVICE_PRINCIPAL_CREATE_BODY,
+};
 
 /// The properties the calendar check selects on events.
 pub const CALENDAR_EVENTS_SELECT: &[&str] = &["subject", "start", "end"];
@@ -27,6 +34,10 @@ pub struct RequestTemplate {
     pub select: &'static [&'static str],
     /// The properties named in `$filter`.
     pub filter: &'static [&'static str],
+    /// A write's body properties (of the path's entity type, or of the action's parameter).
+    pub body: &'static [&'static str],
+    /// The bound action a `POST` calls on the path's entity (`addPassword`), if any.
+    pub action: Option<&'static str>,
 }
 
 const fn get(
@@ -39,6 +50,24 @@ const fn get(
         path,
         select,
         filter,
+        body: &[],
+        action: None,
+    }
+}
+
+const fn write(
+    method: Method,
+    path: &'static str,
+    body: &'static [&'static str],
+    action: Option<&'static str>,
+) -> RequestTemplate {
+    RequestTemplate {
+        method,
+        path,
+        select: &[],
+        filter: &[],
+        body,
+        action,
     }
 }
 
@@ -75,5 +104,48 @@ pub fn request_templates() -> Vec<RequestTemplate> {
         get("users/{id}", USER_SELECT, &[]),
         get("users/{id}/licenseDetails", LICENSE_DETAILS_SELECT, &[]),
         get("users/{id}/calendar/events", CALENDAR_EVENTS_SELECT, &[]),
+        // The repairs (crate::fix).
+        get(
+            "oauth2PermissionGrants",
+            GRANT_WITH_ID_SELECT,
+            GRANT_WITH_ID_FILTER,
+        ),
+        write(Method::POST, "applications", APPLICATION_CREATE_BODY, None),
+        write(
+            Method::PATCH,
+            "applications/{id}",
+            APPLICATION_PATCH_BODY,
+            None,
+        ),
+        write(
+            Method::POST,
+            "applications/{id}",
+            PASSWORD_CREDENTIAL_BODY,
+            Some("addPassword"),
+        ),
+        write(
+            Method::POST,
+            "servicePrincipals",
+            SERVICE_PRINCIPAL_CREATE_BODY,
+            None,
+        ),
+        write(
+            Method::POST,
+            "oauth2PermissionGrants",
+            GRANT_CREATE_BODY,
+            None,
+        ),
+        write(
+            Method::PATCH,
+            "oauth2PermissionGrants/{id}",
+            GRANT_PATCH_BODY,
+            None,
+        ),
+        write(
+            Method::POST,
+            "servicePrincipals/{id}/appRoleAssignedTo",
+            APP_ROLE_ASSIGNMENT_BODY,
+            None,
+        ),
     ]
 }

@@ -1,0 +1,387 @@
+//! `entra-setup register`: create the registration a profile needs, or repair an existing one
+//! (`--client-id`), then verify it (contracts/cli.md).
+//!
+//! The administrator signs in once with the read scopes verification needs plus the repair
+//! scopes (asked only here, when repairing). A new secret is made for a new registration or with
+//! `--new-secret`; this version cannot store it in the OS keychain yet, so it is made only with
+//! `--show-secret` (printed once on stdout) — a secret is never made and then lost.
+
+use clap::Args;
+use entra_setup_core::diagnose::describe;
+use entra_setup_core::endpoints::{Cloud, Endpoints};
+use entra_setup_core::fix::{
+    self, FixError, Patience, Registered, RegistrationInputs, RepairSession, SecretRequest,
+};
+use entra_setup_core::http::{Http, RetryPolicy};
+use entra_setup_core::identity::{self, DEFAULT_SIGN_IN_CLIENT, DevicePrompt, SignInError};
+use entra_setup_core::paths::AppPaths;
+use entra_setup_core::profile::Catalog;
+use entra_setup_core::validate::{self, Field, FieldContext};
+use entra_setup_core::verify::{self, Context, Inputs, Report, Sessions};
+use serde_json::{Value, json};
+
+use super::Globals;
+use crate::exit::{ExitStatus, UsageError};
+use crate::output::{progress, report};
+
+/// `register`'s options.
+#[derive(Debug, Args)]
+pub struct RegisterArgs {
+    /// The integration profile (see `entra-setup profiles`).
+    #[arg(long)]
+    pub profile: String,
+    /// The tenant: its Directory (tenant) ID or one of its domains.
+    #[arg(long)]
+    pub tenant: String,
+    /// The product's address; the redirect URI is computed from it.
+    #[arg(long, conflicts_with = "redirect_uri", value_name = "URL")]
+    pub site_url: Option<String>,
+    /// The redirect URI the product sends, exactly.
+    #[arg(long, value_name = "URI")]
+    pub redirect_uri: Option<String>,
+    /// The display name of a new registration (default: the profile's suggestion).
+    #[arg(long, value_name = "NAME")]
+    pub app_name: Option<String>,
+    /// Repair this existing registration instead of creating one.
+    #[arg(long, value_name = "GUID")]
+    pub client_id: Option<String>,
+    /// The new secret's lifetime in days (capped at the profile's maximum).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=3650))]
+    pub secret_days: Option<u32>,
+    /// Add a new secret to an existing registration (never removes one).
+    #[arg(long)]
+    pub new_secret: bool,
+    /// How the administrator signs in.
+    #[arg(long, default_value = "device-code", value_parser = ["device-code", "browser"])]
+    pub sign_in: String,
+    /// The public client that signs people in (default: Microsoft Graph Command Line Tools).
+    #[arg(long, value_name = "GUID")]
+    pub sign_in_client: Option<String>,
+    /// Print the new secret's value once (on stdout; with --json as `secret.value`).
+    #[arg(long)]
+    pub show_secret: bool,
+    /// Print one JSON document on stdout.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Register or repair, then verify and print.
+pub fn run(globals: &Globals, args: RegisterArgs) -> anyhow::Result<ExitStatus> {
+    let paths = AppPaths::from_env()?;
+    let catalog = Catalog::with_user_dir(&paths.user_profiles_dir())
+        .map_err(|e| UsageError(e.to_string()))?;
+    let profile = catalog.get(&args.profile).ok_or_else(|| {
+        let known: Vec<String> = catalog.profiles().map(|p| p.id.clone()).collect();
+        UsageError(format!(
+            "--profile: no profile '{}' (known: {})",
+            args.profile,
+            known.join(", ")
+        ))
+    })?;
+    refuse_errors(Field::Tenant, &args.tenant)?;
+    let sign_in_client = match &args.sign_in_client {
+        Some(client) => {
+            refuse_errors(Field::ClientId, client)
+                .map_err(|e| UsageError(e.0.replacen("--client-id", "--sign-in-client", 1)))?;
+            client.trim().to_ascii_lowercase()
+        }
+        None => DEFAULT_SIGN_IN_CLIENT.to_string(),
+    };
+    if let Some(client_id) = &args.client_id {
+        refuse_errors(Field::ClientId, client_id)?;
+    }
+    let redirect_uri = match (&args.site_url, &args.redirect_uri) {
+        (Some(site), _) => {
+            refuse_errors(Field::SiteUrl, site)?;
+            profile.redirect_uri_for(site)
+        }
+        (None, Some(uri)) => Some(uri.trim().to_string()),
+        (None, None) => None,
+    };
+    if profile.registration.redirect.is_some() && redirect_uri.is_none() {
+        return Err(UsageError(format!(
+            "--site-url: the profile '{}' needs a redirect URI; give --site-url URL ({}) or --redirect-uri URI",
+            profile.id,
+            profile
+                .registration
+                .redirect
+                .as_ref()
+                .map_or("", |r| r.site_hint.as_str())
+        ))
+        .into());
+    }
+    let inputs = RegistrationInputs {
+        tenant: args.tenant.trim().to_string(),
+        client_id: args
+            .client_id
+            .as_deref()
+            .map(|c| c.trim().to_ascii_lowercase()),
+        redirect_uri: redirect_uri.clone(),
+        app_name: args.app_name.clone(),
+    };
+    let request = SecretRequest {
+        new_secret: args.new_secret,
+        days: args.secret_days,
+    };
+    if args.new_secret && !profile.secret.required {
+        return Err(UsageError(format!(
+            "--new-secret: the profile '{}' uses no client secret of its own",
+            profile.id
+        ))
+        .into());
+    }
+    if fix::will_add_secret(profile, &inputs, request) && !args.show_secret {
+        return Err(UsageError(
+            "--show-secret: this will create a client secret, and this version cannot store it in the OS keychain yet; \
+             add --show-secret to have its value printed once (copy it into the product), so it is not lost"
+                .into(),
+        )
+        .into());
+    }
+
+    let context = Context {
+        http: Http::new(RetryPolicy {
+            timeout: std::time::Duration::from_secs(globals.timeout),
+            ..RetryPolicy::default()
+        })?,
+        endpoints: endpoints(globals)?,
+        now: chrono::Utc::now(),
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+
+    if args.sign_in_client.is_none() {
+        eprintln!(
+            "Signing in with Microsoft Graph Command Line Tools ({DEFAULT_SIGN_IN_CLIENT}), Microsoft's public client; \
+             use --sign-in-client GUID to sign in with your own."
+        );
+    }
+    // Read scopes for the verification, write scopes for the repairs: one sign-in.
+    let mut scopes = verify::sign_in::admin_scopes(&context);
+    for scope in fix::repair_scopes(&context) {
+        if !scopes.contains(&scope) {
+            scopes.push(scope);
+        }
+    }
+    let signed_in = if args.sign_in == "browser" {
+        runtime.block_on(identity::sign_in_with_browser(
+            &context.http,
+            &context.endpoints,
+            &inputs.tenant,
+            &sign_in_client,
+            &scopes,
+            None,
+            &|url| {
+                eprintln!(
+                    "Sign in as an administrator of the tenant. Opening the sign-in page in your browser. If it does not open, visit: {url}"
+                );
+                open::that(url.as_str())
+            },
+            identity::BROWSER_SIGN_IN_TIMEOUT,
+        ))
+    } else {
+        runtime.block_on(identity::sign_in_with_device_code(
+            &context.http,
+            &context.endpoints,
+            &inputs.tenant,
+            &sign_in_client,
+            &scopes,
+            &show_device_prompt,
+        ))
+    };
+    let admin = match signed_in {
+        Ok(tokens) => tokens.access_token,
+        Err(error) => return Ok(report_sign_in_failure(&error)),
+    };
+
+    let no_progress = globals.no_progress;
+    let say = move |message: &str| {
+        if !no_progress {
+            eprintln!("{message}");
+        }
+    };
+    let session = RepairSession {
+        ctx: &context,
+        admin_token: &admin,
+        patience: Patience::default(),
+        progress: &say,
+    };
+    let registered = match runtime.block_on(fix::register(profile, &inputs, request, &session)) {
+        Ok(registered) => registered,
+        Err(error) => return Ok(report_fix_failure(&error)),
+    };
+    if registered.secret.is_some() {
+        eprintln!(
+            "The new client secret is shown once and is not stored: keychain storage is not available in this version yet; \
+             use --show-secret or copy it now."
+        );
+    }
+
+    let verify_inputs = Inputs {
+        tenant: inputs.tenant.clone(),
+        client_id: Some(registered.client_id.clone()),
+        secret: registered.secret.as_ref().map(|s| s.value.clone()),
+        redirect_uri,
+        mailbox: None,
+        test_recipient: None,
+        sessions: Sessions {
+            admin_graph: Some(admin.clone()),
+            ..Sessions::default()
+        },
+    };
+    let display = progress::Display::new(profile.checks.len(), globals.no_progress);
+    let report: Report = runtime.block_on(verify::verify(
+        profile,
+        &verify_inputs,
+        &context,
+        &|event| display.on(&event),
+    ));
+    display.finish();
+
+    if args.json {
+        let document = to_json(&registered, &report, args.show_secret)?;
+        println!("{}", serde_json::to_string_pretty(&document)?);
+    } else {
+        print!("{}", summary(&registered, args.show_secret));
+        print!("{}", report::render(&report));
+    }
+    Ok(super::verify::exit_status(&report))
+}
+
+/// The JSON of contracts/cli.md: the secret's value only with `--show-secret`.
+fn to_json(registered: &Registered, report: &Report, show_secret: bool) -> anyhow::Result<Value> {
+    let secret = registered.secret.as_ref().map(|s| {
+        let mut secret = json!({
+            "key_id": s.key_id,
+            "hint": s.hint,
+            "expires": s.expires.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        });
+        if show_secret {
+            secret["value"] = json!(s.value.expose());
+        }
+        secret
+    });
+    Ok(json!({
+        "client_id": registered.client_id,
+        "object_id": registered.object_id,
+        "created": registered.created,
+        "changes": registered.changes.iter().map(|c| c.description.as_str()).collect::<Vec<_>>(),
+        "secret": secret,
+        "verify": serde_json::to_value(report)?,
+    }))
+}
+
+/// The readable summary printed before the verification report.
+fn summary(registered: &Registered, show_secret: bool) -> String {
+    let mut text = String::new();
+    let verb = if registered.created {
+        "Created"
+    } else {
+        "Checked"
+    };
+    text.push_str(&format!(
+        "{verb} app registration: client ID {} (object ID {})\n",
+        registered.client_id, registered.object_id
+    ));
+    if registered.changes.is_empty() {
+        text.push_str("Nothing to change: the registration already matches the profile.\n");
+    } else {
+        text.push_str("Changes:\n");
+        for change in &registered.changes {
+            text.push_str(&format!("  - {}\n", change.description));
+        }
+    }
+    if let Some(secret) = &registered.secret {
+        text.push_str(&format!(
+            "New client secret: ID {}, starts with {}, expires {}\n",
+            secret.key_id,
+            secret.hint,
+            secret.expires.format("%Y-%m-%d")
+        ));
+        if show_secret {
+            text.push_str(&format!(
+                "Client secret value (shown once, copy it now): {}\n",
+                secret.value.expose()
+            ));
+        }
+    }
+    text.push('\n');
+    text
+}
+
+/// Tell the administrator how to sign in (on stderr: stdout is the result).
+fn show_device_prompt(prompt: &DevicePrompt) {
+    eprintln!(
+        "Sign in as an administrator of the tenant: open {} and enter the code {} (valid for {} minutes).",
+        prompt.verification_uri,
+        prompt.user_code,
+        prompt.expires_in / 60
+    );
+}
+
+/// Explain a failed sign-in; exit 2 when Microsoft could not be asked, 1 otherwise.
+fn report_sign_in_failure(error: &SignInError) -> ExitStatus {
+    match error.cause() {
+        Some(cause) => {
+            let description = describe(cause);
+            eprintln!(
+                "entra-setup: The administrator's sign-in failed: {} ({cause}). {}",
+                description.title, description.fix
+            );
+            if cause.is_transient() {
+                ExitStatus::Unverified
+            } else {
+                ExitStatus::Failed
+            }
+        }
+        None => {
+            eprintln!("entra-setup: The administrator's sign-in did not finish: {error}.");
+            ExitStatus::Failed
+        }
+    }
+}
+
+/// Explain a repair that stopped; exit 2 when Microsoft could not be asked, 1 otherwise.
+fn report_fix_failure(error: &FixError) -> ExitStatus {
+    let cause = error.cause();
+    let description = describe(cause);
+    eprintln!(
+        "entra-setup: the repair stopped: {error}. {} ({cause}). {}",
+        description.title, description.fix
+    );
+    if cause.is_transient() {
+        ExitStatus::Unverified
+    } else {
+        ExitStatus::Failed
+    }
+}
+
+fn refuse_errors(field: Field, value: &str) -> Result<(), UsageError> {
+    match validate::issues(field, value, &FieldContext::default())
+        .into_iter()
+        .find(|i| i.is_error())
+    {
+        Some(issue) => Err(UsageError(format!(
+            "{}: {}",
+            field.cli_option(),
+            issue.message
+        ))),
+        None => Ok(()),
+    }
+}
+
+fn endpoints(globals: &Globals) -> Result<Endpoints, UsageError> {
+    match &globals.endpoints {
+        Some(path) => {
+            Endpoints::from_file(path).map_err(|e| UsageError(format!("--endpoints: {e}")))
+        }
+        None => {
+            let cloud: Cloud = globals
+                .cloud
+                .parse()
+                .map_err(|_| UsageError(format!("--cloud: unknown cloud '{}'", globals.cloud)))?;
+            Ok(Endpoints::for_cloud(cloud))
+        }
+    }
+}

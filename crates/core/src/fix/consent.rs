@@ -1,0 +1,148 @@
+//! Admin consent for the profile's Microsoft Graph permissions. Delegated: one `AllPrincipals`
+//! grant from the client service principal to the Graph service principal whose scope holds
+//! every required permission — an existing grant's scope is extended with `PATCH`, never a
+//! duplicate created. Application: one app role assignment per missing role
+//! (`POST /servicePrincipals/{graphSpId}/appRoleAssignedTo`). The new grants are waited for
+//! until the directory shows them, so a verification right after sees them.
+
+use std::collections::BTreeSet;
+
+use super::replication::{retry_while_replicating, wait_until_visible};
+use super::{Change, ChangeKind, FixError, RepairSession};
+use crate::graph::service_principals::ServicePrincipal;
+use crate::graph::{
+    self, PermissionCatalog, PermissionKind, app_role_assignments, graph_permissions,
+};
+use crate::profile::Profile;
+
+/// Grant admin consent for what the profile needs to `client`; `fresh` when the client's service
+/// principal was just created.
+pub async fn ensure_admin_consent(
+    profile: &Profile,
+    client: &ServicePrincipal,
+    fresh: bool,
+    session: &RepairSession<'_>,
+) -> Result<Vec<Change>, FixError> {
+    let permissions = &profile.registration.permissions;
+    if permissions.delegated.is_empty() && permissions.application.is_empty() {
+        return Ok(Vec::new());
+    }
+    let graph = session.graph();
+    let resource = graph_permissions(&graph)
+        .await
+        .map_err(|source| FixError::Read {
+            what: "Microsoft Graph service principal read",
+            source,
+        })?;
+    let mut changes = Vec::new();
+
+    if !permissions.delegated.is_empty() {
+        let grants = graph::write::admin_grants_for_client(&graph, &client.id)
+            .await
+            .map_err(|source| FixError::Read {
+                what: "delegated permission grants read",
+                source,
+            })?;
+        let existing = grants.iter().find(|g| g.resource_id == resource.id);
+        let have: Vec<&str> = existing.map(|g| g.scopes().collect()).unwrap_or_default();
+        let missing: Vec<&str> = permissions
+            .delegated
+            .iter()
+            .map(String::as_str)
+            .filter(|p| !have.iter().any(|h| h.eq_ignore_ascii_case(p)))
+            .collect();
+        if !missing.is_empty() {
+            let mut scope: Vec<&str> = have.clone();
+            scope.extend(&missing);
+            let scope = scope.join(" ");
+            match existing {
+                Some(grant) => {
+                    let id = grant.id.clone();
+                    retry_while_replicating(session, fresh, "admin consent grant update", || {
+                        graph::write::update_grant_scope(&graph, &id, &scope)
+                    })
+                    .await?;
+                }
+                None => {
+                    retry_while_replicating(session, fresh, "admin consent grant create", || {
+                        graph::write::create_admin_grant(&graph, &client.id, &resource.id, &scope)
+                    })
+                    .await?;
+                }
+            }
+            let wanted: BTreeSet<String> = scope.split(' ').map(str::to_ascii_lowercase).collect();
+            wait_until_visible(session, "the admin consent grant", || async {
+                let grants = graph::write::admin_grants_for_client(&graph, &client.id).await?;
+                Ok(grants.iter().any(|g| {
+                    g.resource_id == resource.id
+                        && wanted
+                            .iter()
+                            .all(|w| g.scopes().any(|s| s.eq_ignore_ascii_case(w)))
+                }))
+            })
+            .await?;
+            changes.push(Change::new(
+                ChangeKind::AdminConsentGranted,
+                format!(
+                    "granted admin consent for {}",
+                    permissions.delegated.join(" ")
+                ),
+            ));
+        }
+    }
+
+    if !permissions.application.is_empty() {
+        let catalog = PermissionCatalog::from_graph(&resource);
+        let assigned = if fresh {
+            Vec::new()
+        } else {
+            app_role_assignments(&graph, &client.id)
+                .await
+                .map_err(|source| FixError::Read {
+                    what: "app role assignments read",
+                    source,
+                })?
+        };
+        let mut granted = Vec::new();
+        for name in &permissions.application {
+            let role = catalog
+                .id_of(PermissionKind::Role, name)
+                .ok_or_else(|| FixError::UnknownPermission {
+                    kind: PermissionKind::Role.label(),
+                    name: name.clone(),
+                })?
+                .to_string();
+            if assigned
+                .iter()
+                .any(|a| a.resource_id == resource.id && a.app_role_id.eq_ignore_ascii_case(&role))
+            {
+                continue;
+            }
+            retry_while_replicating(session, fresh, "application permission grant", || {
+                graph::write::assign_app_role(&graph, &resource.id, &client.id, &role)
+            })
+            .await?;
+            granted.push((name.clone(), role));
+        }
+        if !granted.is_empty() {
+            wait_until_visible(session, "the application permission grants", || async {
+                let assigned = app_role_assignments(&graph, &client.id).await?;
+                Ok(granted.iter().all(|(_, role)| {
+                    assigned
+                        .iter()
+                        .any(|a| a.app_role_id.eq_ignore_ascii_case(role))
+                }))
+            })
+            .await?;
+            let names: Vec<&str> = granted.iter().map(|(n, _)| n.as_str()).collect();
+            changes.push(Change::new(
+                ChangeKind::AdminConsentGranted,
+                format!(
+                    "granted admin consent for the application permission {}",
+                    names.join(" ")
+                ),
+            ));
+        }
+    }
+    Ok(changes)
+}

@@ -1,0 +1,229 @@
+//! Repairs with the administrator's sign-in: create the registration a profile needs or bring an
+//! existing one in line (account type, redirect URI, permissions by name), create its service
+//! principal, grant admin consent, and add a client secret with an explicit end date.
+//!
+//! Every repair is idempotent — it reads first and writes only what is missing — and reports
+//! exactly what it changed as [`Change`]s ("added redirect URI https://… (Web)"). Nothing is
+//! ever removed: other redirect URIs, other permissions and existing secrets stay. Right after a
+//! create, Microsoft's directory may not show the new object for a while (replication): writes
+//! that follow wait it out with bounded retries ([`Patience`]), telling the caller through the
+//! session's progress callback.
+//!
+//! The administrator is asked for the write scopes ([`repair_scopes`]) only when repairing
+//! (incremental consent); verification keeps its read-only scopes.
+
+mod consent;
+mod register;
+mod registration;
+mod replication;
+mod secret;
+mod service_principal;
+
+use std::time::Duration;
+
+use serde::Serialize;
+
+pub use consent::ensure_admin_consent;
+pub use register::{Registered, SecretRequest, register, will_add_secret};
+pub use registration::{RegistrationInputs, RegistrationOutcome, ensure_registration};
+pub use secret::{NewSecret, add_secret, secret_days};
+pub use service_principal::{ServicePrincipalOutcome, ensure_service_principal};
+
+use crate::cause::Cause;
+use crate::graph::{ReadError, Reader, WriteError};
+use crate::secret::Secret;
+use crate::verify::Context;
+
+/// The delegated Graph scopes the repairs need: create and update registrations and their
+/// secrets and service principals, grant delegated admin consent, assign application
+/// permissions.
+pub const REPAIR_SCOPE_NAMES: &[&str] = &[
+    "Application.ReadWrite.All",
+    "DelegatedPermissionGrant.ReadWrite.All",
+    "AppRoleAssignment.ReadWrite.All",
+];
+
+/// The repair scopes as the token endpoint takes them (`https://graph.microsoft.com/…`).
+pub fn repair_scopes(ctx: &Context) -> Vec<String> {
+    let graph = ctx.endpoints.graph_resource();
+    REPAIR_SCOPE_NAMES
+        .iter()
+        .map(|s| format!("{graph}/{s}"))
+        .collect()
+}
+
+/// One thing a repair changed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Change {
+    /// What kind of change.
+    pub kind: ChangeKind,
+    /// What was done, for people ("added redirect URI https://… (Web)").
+    pub description: String,
+}
+
+/// The kinds of change the repairs make.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChangeKind {
+    /// A new app registration.
+    RegistrationCreated,
+    /// The account type (`signInAudience`) set.
+    AccountTypeSet,
+    /// A redirect URI added.
+    RedirectUriAdded,
+    /// Graph permissions added to the registration.
+    PermissionsAdded,
+    /// The enterprise application (service principal) created.
+    ServicePrincipalCreated,
+    /// Admin consent granted (delegated grant created or extended, or app roles assigned).
+    AdminConsentGranted,
+    /// A client secret added.
+    SecretAdded,
+}
+
+impl Change {
+    fn new(kind: ChangeKind, description: impl Into<String>) -> Change {
+        Change {
+            kind,
+            description: description.into(),
+        }
+    }
+}
+
+/// How long to wait out directory replication after a create.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Patience {
+    /// The longest total wait.
+    pub total: Duration,
+    /// The first wait (doubled each time, up to `max_wait`).
+    pub first_wait: Duration,
+    /// The longest single wait.
+    pub max_wait: Duration,
+}
+
+impl Default for Patience {
+    fn default() -> Self {
+        Patience {
+            total: Duration::from_secs(30),
+            first_wait: Duration::from_millis(500),
+            max_wait: Duration::from_secs(4),
+        }
+    }
+}
+
+/// Who repairs and how: the verification context, the administrator's token with the repair
+/// scopes, the patience for replication and where progress messages go.
+#[derive(Clone, Copy)]
+pub struct RepairSession<'a> {
+    /// HTTP client, endpoints and clock.
+    pub ctx: &'a Context,
+    /// The administrator's Graph token with [`repair_scopes`].
+    pub admin_token: &'a Secret,
+    /// How long to wait out replication.
+    pub patience: Patience,
+    /// Told what is happening ("waiting for Microsoft to replicate the new registration…").
+    pub progress: &'a (dyn Fn(&str) + Send + Sync),
+}
+
+impl std::fmt::Debug for RepairSession<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RepairSession")
+            .field("patience", &self.patience)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<'a> RepairSession<'a> {
+    /// Graph, with the administrator's token.
+    pub fn graph(&self) -> Reader<'a> {
+        Reader {
+            http: &self.ctx.http,
+            endpoints: &self.ctx.endpoints,
+            token: self.admin_token,
+        }
+    }
+}
+
+/// Why a repair stopped.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum FixError {
+    /// A Graph read failed.
+    #[error("{what}: {source}")]
+    Read {
+        /// What was being read.
+        what: &'static str,
+        /// Why it failed.
+        #[source]
+        source: ReadError,
+    },
+    /// A Graph write failed.
+    #[error("{what}: {source}")]
+    Write {
+        /// What was being written.
+        what: &'static str,
+        /// Why it failed.
+        #[source]
+        source: WriteError,
+    },
+    /// The client ID names no registration in this tenant.
+    #[error("the tenant has no app registration with the client ID {client_id}")]
+    ClientIdNotFound {
+        /// The client ID given.
+        client_id: String,
+    },
+    /// A permission of the profile is not in Microsoft Graph's catalogue.
+    #[error("Microsoft Graph has no {kind} permission named {name}")]
+    UnknownPermission {
+        /// `delegated` or `application`.
+        kind: &'static str,
+        /// The permission's name.
+        name: String,
+    },
+    /// The profile needs a redirect URI and none was given.
+    #[error("the profile needs a redirect URI: give the site URL or the redirect URI")]
+    RedirectUriMissing,
+    /// The profile uses no client secret (a vendor's app).
+    #[error("this profile uses no client secret of its own")]
+    SecretNotNeeded,
+    /// The tenant's app management policy refused the secret's lifetime.
+    #[error(
+        "the tenant's app management policy refuses a secret valid for {requested_days} days ({})",
+        .error.message
+    )]
+    SecretLifetimePolicy {
+        /// The lifetime asked for.
+        requested_days: u32,
+        /// Graph's refusal.
+        error: crate::graph::GraphError,
+    },
+    /// A new object did not appear within the patience.
+    #[error("{what} did not appear in the directory within {} seconds", .waited.as_secs())]
+    ReplicationTimeout {
+        /// What was waited for.
+        what: &'static str,
+        /// How long.
+        waited: Duration,
+    },
+}
+
+impl FixError {
+    /// The cause id (contracts/causes.md) of this failure.
+    pub fn cause(&self) -> Cause {
+        match self {
+            FixError::Read { source, .. } => match source {
+                ReadError::Unavailable(fault) => fault.cause,
+                ReadError::NotFound(_) => Cause::ObjectNotFound,
+                ReadError::Refused { status: 403, .. } => Cause::InsufficientAdminRights,
+                ReadError::Refused { status: 401, .. } => Cause::TokenInvalid,
+                ReadError::Refused { status, error } => error.cause_for_app(*status),
+            },
+            FixError::Write { source, .. } => source.cause(),
+            FixError::ClientIdNotFound { .. } => Cause::ClientIdNotFound,
+            FixError::UnknownPermission { .. } => Cause::PermissionMissing,
+            FixError::RedirectUriMissing => Cause::RedirectUriInvalid,
+            FixError::SecretNotNeeded => Cause::SecretMissing,
+            FixError::SecretLifetimePolicy { .. } => Cause::SecretLifetimePolicy,
+            FixError::ReplicationTimeout { .. } => Cause::ServiceUnavailable,
+        }
+    }
+}

@@ -1,0 +1,398 @@
+//! The app registration a profile needs: created from nothing, or an existing one brought in
+//! line by a `PATCH` of only what the profile owns — the redirect URI added beside the others,
+//! the account type set when the product does not accept the current one, the missing Graph
+//! permissions added (other permissions and other resources kept; Graph replaces
+//! `requiredResourceAccess` as a whole, so the whole list is sent). Nothing to do: no `PATCH`.
+//!
+//! Permission names become GUIDs through the tenant's Microsoft Graph service principal, with
+//! the built-in table when it cannot be read.
+
+use serde_json::{Value, json};
+
+use super::{Change, ChangeKind, FixError, RepairSession};
+use crate::graph::applications::{Application, RequiredResourceAccess};
+use crate::graph::{
+    self, GRAPH_APP_ID, PermissionCatalog, PermissionKind, ReadError, application_by_app_id,
+};
+use crate::profile::{AccountType, Profile, RedirectPlatform};
+
+/// What the registration is for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RegistrationInputs {
+    /// The tenant (GUID or domain), for messages.
+    pub tenant: String,
+    /// The registration to repair; `None` creates one.
+    pub client_id: Option<String>,
+    /// The redirect URI the product sends (profiles with a redirect need it).
+    pub redirect_uri: Option<String>,
+    /// The display name of a new registration (default: the profile's suggested name).
+    pub app_name: Option<String>,
+}
+
+/// What [`ensure_registration`] did.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RegistrationOutcome {
+    /// The registration (as read or created; not re-read after a `PATCH`).
+    pub application: Application,
+    /// Whether it was created now.
+    pub created: bool,
+    /// What changed.
+    pub changes: Vec<Change>,
+}
+
+/// Create the registration the profile needs, or repair the one `inputs.client_id` names.
+pub async fn ensure_registration(
+    profile: &Profile,
+    inputs: &RegistrationInputs,
+    session: &RepairSession<'_>,
+) -> Result<RegistrationOutcome, FixError> {
+    let redirect = match (&profile.registration.redirect, &inputs.redirect_uri) {
+        (None, _) => None,
+        (Some(r), Some(uri)) => Some((r.platform, uri.trim().to_string())),
+        (Some(_), None) => return Err(FixError::RedirectUriMissing),
+    };
+    let needed = needed_permissions(profile, session).await?;
+    let graph = session.graph();
+    match &inputs.client_id {
+        None => {
+            let name = inputs
+                .app_name
+                .clone()
+                .unwrap_or_else(|| profile.registration.suggested_name.clone());
+            let audience = profile.registration.default_account_type;
+            let mut body = json!({
+                "displayName": name,
+                "signInAudience": audience.sign_in_audience(),
+            });
+            if needs_v2_tokens(audience) {
+                body["api"] = json!({ "requestedAccessTokenVersion": 2 });
+            }
+            if let Some((platform, uri)) = &redirect {
+                body[platform_property(*platform)] = json!({ "redirectUris": [uri] });
+            }
+            if !needed.is_empty() {
+                body["requiredResourceAccess"] = json!([graph_access(&needed)]);
+            }
+            let application = graph::write::create_application(&graph, &body)
+                .await
+                .map_err(|source| FixError::Write {
+                    what: "app registration create",
+                    source,
+                })?;
+            let mut changes = vec![Change::new(
+                ChangeKind::RegistrationCreated,
+                format!(
+                    "created app registration \"{name}\" (client ID {})",
+                    application.app_id
+                ),
+            )];
+            changes.push(Change::new(
+                ChangeKind::AccountTypeSet,
+                format!("set account type {}", describe_audience(audience)),
+            ));
+            if let Some((platform, uri)) = &redirect {
+                changes.push(Change::new(
+                    ChangeKind::RedirectUriAdded,
+                    format!("added redirect URI {uri} ({})", platform_label(*platform)),
+                ));
+            }
+            if !needed.is_empty() {
+                changes.push(permissions_change(&needed));
+            }
+            Ok(RegistrationOutcome {
+                application,
+                created: true,
+                changes,
+            })
+        }
+        Some(client_id) => {
+            let application = match application_by_app_id(&graph, client_id).await {
+                Ok(app) => app,
+                Err(ReadError::NotFound(_)) => {
+                    return Err(FixError::ClientIdNotFound {
+                        client_id: client_id.clone(),
+                    });
+                }
+                Err(source) => {
+                    return Err(FixError::Read {
+                        what: "app registration read",
+                        source,
+                    });
+                }
+            };
+            let (patch, changes) = repairs_of(profile, &application, redirect, &needed);
+            if !changes.is_empty() {
+                graph::write::update_application(&graph, &application.id, &patch)
+                    .await
+                    .map_err(|source| FixError::Write {
+                        what: "app registration update",
+                        source,
+                    })?;
+            }
+            Ok(RegistrationOutcome {
+                application,
+                created: false,
+                changes,
+            })
+        }
+    }
+}
+
+/// The profile's Graph permissions as (kind, GUID, name), resolved through the tenant's Graph
+/// service principal (the built-in table when it cannot be read).
+async fn needed_permissions(
+    profile: &Profile,
+    session: &RepairSession<'_>,
+) -> Result<Vec<(PermissionKind, String, String)>, FixError> {
+    let permissions = &profile.registration.permissions;
+    if permissions.delegated.is_empty() && permissions.application.is_empty() {
+        return Ok(Vec::new());
+    }
+    let catalog = match graph::graph_permissions(&session.graph()).await {
+        Ok(graph) => PermissionCatalog::from_graph(&graph),
+        Err(_) => PermissionCatalog::builtin(),
+    };
+    let wanted = permissions
+        .delegated
+        .iter()
+        .map(|n| (PermissionKind::Scope, n))
+        .chain(
+            permissions
+                .application
+                .iter()
+                .map(|n| (PermissionKind::Role, n)),
+        );
+    wanted
+        .map(|(kind, name)| {
+            catalog
+                .id_of(kind, name)
+                .map(|id| (kind, id.to_string(), name.clone()))
+                .ok_or_else(|| FixError::UnknownPermission {
+                    kind: kind.label(),
+                    name: name.clone(),
+                })
+        })
+        .collect()
+}
+
+/// The `PATCH` body and the changes that bring `app` in line with the profile.
+fn repairs_of(
+    profile: &Profile,
+    app: &Application,
+    redirect: Option<(RedirectPlatform, String)>,
+    needed: &[(PermissionKind, String, String)],
+) -> (Value, Vec<Change>) {
+    let mut patch = json!({});
+    let mut changes = Vec::new();
+
+    let accepted = app.sign_in_audience.as_deref().is_some_and(|a| {
+        profile
+            .registration
+            .account_types
+            .iter()
+            .any(|t| t.sign_in_audience() == a)
+    });
+    if !accepted {
+        let audience = profile.registration.default_account_type;
+        patch["signInAudience"] = json!(audience.sign_in_audience());
+        if needs_v2_tokens(audience) {
+            patch["api"] = json!({ "requestedAccessTokenVersion": 2 });
+        }
+        changes.push(Change::new(
+            ChangeKind::AccountTypeSet,
+            format!(
+                "set account type {} (was {})",
+                describe_audience(audience),
+                app.sign_in_audience.as_deref().unwrap_or("not set")
+            ),
+        ));
+    }
+
+    if let Some((platform, uri)) = redirect {
+        let existing = match platform {
+            RedirectPlatform::Web => app.web_uris(),
+            RedirectPlatform::Spa => app.spa_uris(),
+            RedirectPlatform::PublicClient => app.public_client_uris(),
+        };
+        if !existing.iter().any(|u| u == &uri) {
+            let mut uris = existing.to_vec();
+            uris.push(uri.clone());
+            patch[platform_property(platform)] = json!({ "redirectUris": uris });
+            changes.push(Change::new(
+                ChangeKind::RedirectUriAdded,
+                format!("added redirect URI {uri} ({})", platform_label(platform)),
+            ));
+        }
+    }
+
+    let graph_entry = app
+        .required_resource_access
+        .iter()
+        .find(|r| r.resource_app_id.eq_ignore_ascii_case(GRAPH_APP_ID));
+    let missing: Vec<(PermissionKind, String, String)> = needed
+        .iter()
+        .filter(|(kind, id, _)| {
+            !graph_entry.is_some_and(|g| {
+                g.resource_access
+                    .iter()
+                    .any(|a| a.kind == *kind && a.id.eq_ignore_ascii_case(id))
+            })
+        })
+        .cloned()
+        .collect();
+    if !missing.is_empty() {
+        let mut list: Vec<Value> = app
+            .required_resource_access
+            .iter()
+            .map(|r| {
+                let mut entry = access_json(r);
+                if r.resource_app_id.eq_ignore_ascii_case(GRAPH_APP_ID)
+                    && let Some(items) = entry["resourceAccess"].as_array_mut()
+                {
+                    items.extend(missing.iter().map(|(k, id, _)| access_item(*k, id)));
+                }
+                entry
+            })
+            .collect();
+        if graph_entry.is_none() {
+            list.push(graph_access(&missing));
+        }
+        patch["requiredResourceAccess"] = Value::Array(list);
+        changes.push(permissions_change(&missing));
+    }
+    (patch, changes)
+}
+
+fn access_json(r: &RequiredResourceAccess) -> Value {
+    json!({
+        "resourceAppId": r.resource_app_id,
+        "resourceAccess": r.resource_access.iter().map(|a| access_item(a.kind, &a.id)).collect::<Vec<_>>(),
+    })
+}
+
+fn access_item(kind: PermissionKind, id: &str) -> Value {
+    let kind = match kind {
+        PermissionKind::Scope => "Scope",
+        PermissionKind::Role => "Role",
+    };
+    json!({ "id": id, "type": kind })
+}
+
+fn graph_access(permissions: &[(PermissionKind, String, String)]) -> Value {
+    json!({
+        "resourceAppId": GRAPH_APP_ID,
+        "resourceAccess": permissions.iter().map(|(k, id, _)| access_item(*k, id)).collect::<Vec<_>>(),
+    })
+}
+
+fn permissions_change(permissions: &[(PermissionKind, String, String)]) -> Change {
+    let mut parts = Vec::new();
+    for kind in [PermissionKind::Scope, PermissionKind::Role] {
+        let names: Vec<&str> = permissions
+            .iter()
+            .filter(|(k, _, _)| *k == kind)
+            .map(|(_, _, n)| n.as_str())
+            .collect();
+        if !names.is_empty() {
+            parts.push(format!("{} {}", kind.label(), names.join(" ")));
+        }
+    }
+    Change::new(
+        ChangeKind::PermissionsAdded,
+        format!("added Microsoft Graph permissions: {}", parts.join("; ")),
+    )
+}
+
+/// Personal Microsoft accounts need v2 access tokens (Graph refuses the audience otherwise).
+fn needs_v2_tokens(audience: AccountType) -> bool {
+    matches!(
+        audience,
+        AccountType::MultiTenantAndPersonal | AccountType::PersonalOnly
+    )
+}
+
+fn describe_audience(audience: AccountType) -> String {
+    format!(
+        "{} ({})",
+        audience.sign_in_audience(),
+        audience.portal_label()
+    )
+}
+
+fn platform_property(platform: RedirectPlatform) -> &'static str {
+    match platform {
+        RedirectPlatform::Web => "web",
+        RedirectPlatform::Spa => "spa",
+        RedirectPlatform::PublicClient => "publicClient",
+    }
+}
+
+fn platform_label(platform: RedirectPlatform) -> &'static str {
+    match platform {
+        RedirectPlatform::Web => "Web",
+        RedirectPlatform::Spa => "Single-page application",
+        RedirectPlatform::PublicClient => "Mobile and desktop applications",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::profile::Catalog;
+
+    fn app(json: Value) -> Application {
+        serde_json::from_value(json).expect("application")
+    }
+
+    #[test]
+    fn a_healthy_registration_needs_no_patch() {
+        let catalog = Catalog::shipped();
+        let profile = catalog.get("axero-outlook-calendar").expect("profile");
+        let builtin = PermissionCatalog::builtin();
+        let needed: Vec<_> = profile
+            .registration
+            .permissions
+            .delegated
+            .iter()
+            .map(|n| {
+                let id = builtin.id_of(PermissionKind::Scope, n).expect("id");
+                (PermissionKind::Scope, id.to_string(), n.clone())
+            })
+            .collect();
+        let uri = "https://intranet.contoso.com/oauth2/outlook/callback";
+        let healthy = app(
+            json!({"id": "o", "appId": "a", "signInAudience": "AzureADMyOrg",
+            "web": {"redirectUris": [uri]},
+            "requiredResourceAccess": [graph_access(&needed)]}),
+        );
+        let (_, changes) = repairs_of(
+            profile,
+            &healthy,
+            Some((RedirectPlatform::Web, uri.into())),
+            &needed,
+        );
+        assert!(changes.is_empty(), "{changes:?}");
+
+        let broken = app(
+            json!({"id": "o", "appId": "a", "signInAudience": "AzureADandPersonalMicrosoftAccount",
+            "web": {"redirectUris": ["https://other/cb"]},
+            "requiredResourceAccess": [{"resourceAppId": "00000002-0000-0ff1-ce00-000000000000",
+                "resourceAccess": [{"id": "x", "type": "Role"}]}]}),
+        );
+        let (patch, changes) = repairs_of(
+            profile,
+            &broken,
+            Some((RedirectPlatform::Web, uri.into())),
+            &needed,
+        );
+        assert_eq!(changes.len(), 3, "{changes:?}");
+        assert_eq!(patch["signInAudience"], "AzureADMyOrg");
+        assert_eq!(
+            patch["web"]["redirectUris"],
+            json!(["https://other/cb", uri])
+        );
+        let list = patch["requiredResourceAccess"].as_array().expect("list");
+        assert_eq!(list.len(), 2, "the other resource is kept");
+        assert_eq!(list[1]["resourceAccess"].as_array().map(Vec::len), Some(4));
+    }
+}

@@ -1,0 +1,433 @@
+//! The Graph writes the repairs make, with the administrator's delegated token: create and
+//! `PATCH` the application, `addPassword`, create the service principal, create or extend the
+//! delegated admin-consent grant, and assign an application permission
+//! (reference/microsoft-wire.md §4.3).
+//!
+//! Each write answers its typed result or a [`WriteError`]: transient (`Unavailable`, after the
+//! client's bounded retries), 404 (`NotFound`, often directory replication right after a
+//! create) or another refusal carrying Graph's error (`Refused`). Nothing here decides what to
+//! write: that is [`crate::fix`]. A new secret's value comes back as a [`Secret`] only.
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use reqwest::Method;
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::applications::Application;
+use super::read::{ReadError, Reader, odata_string};
+use super::service_principals::ServicePrincipal;
+use super::{GraphError, url};
+use crate::cause::Cause;
+use crate::http::{Answer, Unavailable};
+use crate::secret::Secret;
+
+/// The properties [`admin_grants_for_client`] selects (the grant's `id`, to extend its scope).
+pub const GRANT_WITH_ID_SELECT: &[&str] = &["id", "clientId", "consentType", "resourceId", "scope"];
+/// The properties [`admin_grants_for_client`] filters on.
+pub const GRANT_WITH_ID_FILTER: &[&str] = &["clientId", "consentType"];
+/// The properties a new application is created with ([`create_application`]).
+pub const APPLICATION_CREATE_BODY: &[&str] = &[
+    "displayName",
+    "signInAudience",
+    "web",
+    "spa",
+    "publicClient",
+    "api",
+    "requiredResourceAccess",
+];
+/// The properties a repair may `PATCH` on an application ([`update_application`]).
+pub const APPLICATION_PATCH_BODY: &[&str] = &[
+    "signInAudience",
+    "web",
+    "spa",
+    "publicClient",
+    "api",
+    "requiredResourceAccess",
+];
+/// The body of `addPassword`'s `passwordCredential`.
+pub const PASSWORD_CREDENTIAL_BODY: &[&str] = &["displayName", "startDateTime", "endDateTime"];
+/// The body of `POST /servicePrincipals`.
+pub const SERVICE_PRINCIPAL_CREATE_BODY: &[&str] = &["appId"];
+/// The body of `POST /oauth2PermissionGrants`.
+pub const GRANT_CREATE_BODY: &[&str] = &["clientId", "consentType", "resourceId", "scope"];
+/// The body of `PATCH /oauth2PermissionGrants/{id}`.
+pub const GRANT_PATCH_BODY: &[&str] = &["scope"];
+/// The body of `POST /servicePrincipals/{id}/appRoleAssignedTo`.
+pub const APP_ROLE_ASSIGNMENT_BODY: &[&str] = &["principalId", "resourceId", "appRoleId"];
+
+/// Why a write did not happen (or may not have).
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum WriteError {
+    /// Microsoft could not be asked (network, throttling, 5xx, a truncated answer).
+    #[error(transparent)]
+    Unavailable(Unavailable),
+    /// 404: the object written to (or one it refers to) is not there, or not yet replicated.
+    #[error("not found: {}", .0.code)]
+    NotFound(GraphError),
+    /// Any other error answer (400, 401, 403, 409, …), with Graph's error.
+    #[error("Graph refused the change ({status} {}: {})", .error.code, .error.message)]
+    Refused {
+        /// The HTTP status.
+        status: u16,
+        /// Graph's error body.
+        error: GraphError,
+    },
+}
+
+impl WriteError {
+    /// The cause id this error means for a write made with the administrator's token.
+    pub fn cause(&self) -> Cause {
+        match self {
+            WriteError::Unavailable(fault) => fault.cause,
+            WriteError::NotFound(_) => Cause::ObjectNotFound,
+            WriteError::Refused { error, .. }
+                if error.code == "CredentialInvalidLifetimeAsPerAppPolicy" =>
+            {
+                Cause::SecretLifetimePolicy
+            }
+            WriteError::Refused { status: 401, .. } => Cause::TokenInvalid,
+            WriteError::Refused { status: 403, .. } => Cause::InsufficientAdminRights,
+            WriteError::Refused { error, status } => error.cause_for_app(*status),
+        }
+    }
+
+    /// Graph's error, when it answered one.
+    pub fn graph_error(&self) -> Option<&GraphError> {
+        match self {
+            WriteError::Unavailable(_) => None,
+            WriteError::NotFound(error) | WriteError::Refused { error, .. } => Some(error),
+        }
+    }
+
+    /// Evidence for a report built from this error.
+    pub fn evidence(&self) -> Value {
+        match self {
+            WriteError::Unavailable(fault) => json!({ "detail": fault.detail }),
+            WriteError::NotFound(error) => {
+                let mut evidence = error.evidence();
+                evidence["status"] = 404.into();
+                evidence
+            }
+            WriteError::Refused { status, error } => {
+                let mut evidence = error.evidence();
+                evidence["status"] = (*status).into();
+                evidence
+            }
+        }
+    }
+}
+
+impl From<ReadError> for WriteError {
+    fn from(error: ReadError) -> Self {
+        match error {
+            ReadError::Unavailable(fault) => WriteError::Unavailable(fault),
+            ReadError::NotFound(error) => WriteError::NotFound(error),
+            ReadError::Refused { status, error } => WriteError::Refused { status, error },
+        }
+    }
+}
+
+/// A delegated permission grant, with its id.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AdminGrant {
+    /// The grant's id (what `PATCH` addresses).
+    pub id: String,
+    /// The client service principal's object ID.
+    pub client_id: String,
+    /// `AllPrincipals` (admin consent) or `Principal`.
+    pub consent_type: String,
+    /// The resource service principal's object ID.
+    pub resource_id: String,
+    /// The granted scopes, space-separated.
+    #[serde(default)]
+    pub scope: Option<String>,
+}
+
+impl AdminGrant {
+    /// The granted scopes.
+    pub fn scopes(&self) -> impl Iterator<Item = &str> {
+        self.scope.as_deref().unwrap_or_default().split_whitespace()
+    }
+}
+
+/// A new client secret: its metadata and, once, its value.
+#[derive(Debug, Clone)]
+pub struct AddedPassword {
+    /// The secret ID.
+    pub key_id: String,
+    /// The value's first three characters.
+    pub hint: Option<String>,
+    /// When it stops working.
+    pub end_date_time: DateTime<Utc>,
+    /// The value itself (never logged; shown once at most).
+    pub secret_text: Secret,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct PasswordAnswer {
+    key_id: String,
+    #[serde(default)]
+    hint: Option<String>,
+    end_date_time: DateTime<Utc>,
+    secret_text: Option<String>,
+}
+
+/// A Graph timestamp as `addPassword` takes it.
+pub fn graph_time(time: DateTime<Utc>) -> String {
+    time.to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+/// `POST /applications`: the new registration, as Graph answers it (object ID and app ID).
+pub async fn create_application(
+    graph: &Reader<'_>,
+    body: &Value,
+) -> Result<Application, WriteError> {
+    let answer = send(
+        graph,
+        Method::POST,
+        &["applications"],
+        Some(body),
+        "app registration create",
+    )
+    .await?;
+    answer
+        .json("app registration create")
+        .map_err(WriteError::Unavailable)
+}
+
+/// `PATCH /applications/{object_id}` with only the properties in `body`.
+pub async fn update_application(
+    graph: &Reader<'_>,
+    object_id: &str,
+    body: &Value,
+) -> Result<(), WriteError> {
+    send(
+        graph,
+        Method::PATCH,
+        &["applications", object_id],
+        Some(body),
+        "app registration update",
+    )
+    .await
+    .map(drop)
+}
+
+/// `POST /applications/{object_id}/addPassword` with an explicit start and end date.
+pub async fn add_password(
+    graph: &Reader<'_>,
+    object_id: &str,
+    display_name: &str,
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+) -> Result<AddedPassword, WriteError> {
+    let body = json!({ "passwordCredential": {
+        "displayName": display_name,
+        "startDateTime": graph_time(start),
+        "endDateTime": graph_time(end),
+    }});
+    let what = "client secret create";
+    let answer = send(
+        graph,
+        Method::POST,
+        &["applications", object_id, "addPassword"],
+        Some(&body),
+        what,
+    )
+    .await?;
+    let parsed: PasswordAnswer = answer.json(what).map_err(WriteError::Unavailable)?;
+    let secret_text = parsed.secret_text.map(Secret::new).ok_or_else(|| {
+        WriteError::Unavailable(Unavailable {
+            cause: Cause::NetworkError,
+            detail: format!("{what}: the answer carried no secretText"),
+            retry_after: None,
+        })
+    })?;
+    Ok(AddedPassword {
+        key_id: parsed.key_id,
+        hint: parsed.hint,
+        end_date_time: parsed.end_date_time,
+        secret_text,
+    })
+}
+
+/// `POST /servicePrincipals {"appId"}`: the app's enterprise application in this tenant.
+pub async fn create_service_principal(
+    graph: &Reader<'_>,
+    app_id: &str,
+) -> Result<ServicePrincipal, WriteError> {
+    let what = "enterprise application create";
+    let answer = send(
+        graph,
+        Method::POST,
+        &["servicePrincipals"],
+        Some(&json!({ "appId": app_id })),
+        what,
+    )
+    .await?;
+    answer.json(what).map_err(WriteError::Unavailable)
+}
+
+/// The `AllPrincipals` delegated grants of the client service principal `sp_id`, with their ids.
+pub async fn admin_grants_for_client(
+    graph: &Reader<'_>,
+    sp_id: &str,
+) -> Result<Vec<AdminGrant>, ReadError> {
+    let filter = format!(
+        "clientId eq {} and consentType eq 'AllPrincipals'",
+        odata_string(sp_id)
+    );
+    let grants: Vec<AdminGrant> = graph
+        .all(
+            &["oauth2PermissionGrants"],
+            GRANT_WITH_ID_SELECT,
+            &[("$filter", &filter)],
+            "delegated permission grants read",
+        )
+        .await?;
+    // A directory that ignores part of the filter must not make a user's grant look like admin
+    // consent.
+    Ok(grants
+        .into_iter()
+        .filter(|g| g.consent_type.eq_ignore_ascii_case("AllPrincipals") && g.client_id == sp_id)
+        .collect())
+}
+
+/// `POST /oauth2PermissionGrants`: admin consent (`AllPrincipals`) for `scope` of the resource.
+pub async fn create_admin_grant(
+    graph: &Reader<'_>,
+    client_sp_id: &str,
+    resource_sp_id: &str,
+    scope: &str,
+) -> Result<(), WriteError> {
+    let body = json!({
+        "clientId": client_sp_id,
+        "consentType": "AllPrincipals",
+        "resourceId": resource_sp_id,
+        "scope": scope,
+    });
+    send(
+        graph,
+        Method::POST,
+        &["oauth2PermissionGrants"],
+        Some(&body),
+        "admin consent grant create",
+    )
+    .await
+    .map(drop)
+}
+
+/// `PATCH /oauth2PermissionGrants/{id} {"scope"}`: the grant's scopes become `scope`.
+pub async fn update_grant_scope(
+    graph: &Reader<'_>,
+    grant_id: &str,
+    scope: &str,
+) -> Result<(), WriteError> {
+    send(
+        graph,
+        Method::PATCH,
+        &["oauth2PermissionGrants", grant_id],
+        Some(&json!({ "scope": scope })),
+        "admin consent grant update",
+    )
+    .await
+    .map(drop)
+}
+
+/// `POST /servicePrincipals/{resource_sp_id}/appRoleAssignedTo`: grant the application
+/// permission `app_role_id` of the resource to the client service principal.
+pub async fn assign_app_role(
+    graph: &Reader<'_>,
+    resource_sp_id: &str,
+    client_sp_id: &str,
+    app_role_id: &str,
+) -> Result<(), WriteError> {
+    let body = json!({
+        "principalId": client_sp_id,
+        "resourceId": resource_sp_id,
+        "appRoleId": app_role_id,
+    });
+    send(
+        graph,
+        Method::POST,
+        &["servicePrincipals", resource_sp_id, "appRoleAssignedTo"],
+        Some(&body),
+        "application permission grant",
+    )
+    .await
+    .map(drop)
+}
+
+/// Send one write; a success answers, an error body becomes a [`WriteError`].
+async fn send(
+    graph: &Reader<'_>,
+    method: Method,
+    path: &[&str],
+    body: Option<&Value>,
+    what: &str,
+) -> Result<Answer, WriteError> {
+    let url = url(graph.endpoints, path, &[]);
+    let answer = graph
+        .http
+        .send(what, |c| {
+            let request = c
+                .request(method.clone(), url.clone())
+                .bearer_auth(graph.token.expose())
+                .header("Accept", "application/json");
+            match body {
+                Some(body) => request.json(body),
+                None => request,
+            }
+        })
+        .await
+        .map_err(WriteError::Unavailable)?;
+    if answer.status.is_success() {
+        return Ok(answer);
+    }
+    let status = answer.status.as_u16();
+    match GraphError::parse(&answer.body) {
+        Some(error) if status == 404 => Err(WriteError::NotFound(error)),
+        Some(error) => Err(WriteError::Refused { status, error }),
+        None => Err(WriteError::Unavailable(Unavailable {
+            cause: Cause::NetworkError,
+            detail: format!("{what}: Graph answered {status} without an error body"),
+            retry_after: None,
+        })),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn graph_times_are_utc_seconds() {
+        let time = DateTime::parse_from_rfc3339("2027-01-02T03:04:05.678+00:00")
+            .expect("time")
+            .with_timezone(&Utc);
+        assert_eq!(graph_time(time), "2027-01-02T03:04:05Z");
+    }
+
+    #[test]
+    fn refusals_map_to_causes() {
+        let policy = WriteError::Refused {
+            status: 400,
+            error: GraphError {
+                code: "CredentialInvalidLifetimeAsPerAppPolicy".into(),
+                message: "Credential lifetime exceeds the max value allowed".into(),
+                inner_error: None,
+            },
+        };
+        assert_eq!(policy.cause(), Cause::SecretLifetimePolicy);
+        let denied = WriteError::Refused {
+            status: 403,
+            error: GraphError {
+                code: "Authorization_RequestDenied".into(),
+                message: "Insufficient privileges to complete the operation.".into(),
+                inner_error: None,
+            },
+        };
+        assert_eq!(denied.cause(), Cause::InsufficientAdminRights);
+    }
+}

@@ -1,0 +1,462 @@
+//! The repairs (`fix`) against the stand-in tenant served in-process, with the administrator's
+//! device-code token carrying the read scopes and the repair scopes: every shipped profile is
+//! registered from nothing on a tenant without apps and then verifies; registering again changes
+//! nothing; the broken scenarios (wrong redirect URI, wrong account type, missing consent) are
+//! repaired; a tenant's secret lifetime policy is respected; directory replication is waited out.
+
+use std::time::Duration;
+
+use entra_fake_tenant::{FakeTenant, Scenario, StartOptions, builtin};
+use entra_setup_core::cause::Cause;
+use entra_setup_core::check::CheckId;
+use entra_setup_core::endpoints::Endpoints;
+use entra_setup_core::fix::{
+    self, ChangeKind, FixError, Patience, Registered, RegistrationInputs, RepairSession,
+    SecretRequest,
+};
+use entra_setup_core::http::{Http, RetryPolicy};
+use entra_setup_core::profile::Catalog;
+use entra_setup_core::secret::Secret;
+use entra_setup_core::verify::{self, Context, Inputs, Report, Sessions, SkipReason, Status};
+use serde_json::{Value, json};
+
+const APP: &str = "bbbbbbbb-0000-0000-0000-000000000001";
+const CONNECTOR: &str = "bbbbbbbb-0000-0000-0000-000000000002";
+const APP_SECRET: &str = "Xy7Q~abcdefghijklmnopqrstuvwxyz0123456789";
+/// Microsoft Graph Command Line Tools, the public client the stand-in's scenarios list.
+const PUBLIC_CLIENT: &str = "14d82eec-204b-4c2f-b7e8-296a70dab67e";
+const READ_SCOPES: &str = "https://graph.microsoft.com/Application.Read.All https://graph.microsoft.com/Policy.Read.All https://graph.microsoft.com/User.Read.All https://graph.microsoft.com/DelegatedPermissionGrant.Read.All offline_access";
+const AXERO_CALENDAR_REDIRECT: &str = "https://intranet.contoso.com/oauth2/outlook/callback";
+const AXERO_EMAIL_REDIRECT: &str = "https://intranet.contoso.com/oauth2/sharepoint/callback";
+const ODOO_REDIRECT: &str = "https://odoo.contoso.com/microsoft_account/authentication";
+
+/// A running stand-in, a context pointed at it and the administrator's token.
+struct StandIn {
+    fake: Option<FakeTenant>,
+    ctx: Context,
+    admin: Secret,
+    _ca_dir: tempfile::TempDir,
+}
+
+/// Serve the shipped scenario `name` after `change` edits it, and sign the administrator in.
+async fn start(name: &str, change: impl FnOnce(&mut Value)) -> StandIn {
+    let text = builtin::SCENARIOS
+        .iter()
+        .find(|(n, _)| *n == name)
+        .unwrap_or_else(|| panic!("no example scenario {name}"))
+        .1;
+    let mut json: Value = serde_json::from_str(text).expect("scenario JSON");
+    json["sign_in"] = json!({ "as": "admin@contoso.com" });
+    change(&mut json);
+    let scenario = Scenario::from_json(&json.to_string()).expect("valid scenario");
+    let ca_dir = tempfile::tempdir().expect("temp dir");
+    let fake = FakeTenant::start(
+        scenario,
+        StartOptions {
+            ca_dir: Some(ca_dir.path().to_path_buf()),
+            ..StartOptions::default()
+        },
+    )
+    .await
+    .expect("start the stand-in");
+    let endpoints = Endpoints::from_json(&fake.endpoints().ready_line()).expect("endpoints");
+    let ctx = Context {
+        http: Http::new(RetryPolicy {
+            backoff: Duration::from_millis(20),
+            ..RetryPolicy::default()
+        })
+        .expect("http"),
+        endpoints,
+        now: chrono::Utc::now(),
+    };
+    let mut scopes: Vec<String> = READ_SCOPES.split(' ').map(str::to_string).collect();
+    scopes.extend(fix::repair_scopes(&ctx));
+    let admin = admin_token(&ctx, &scopes.join(" ")).await;
+    StandIn {
+        fake: Some(fake),
+        ctx,
+        admin,
+        _ca_dir: ca_dir,
+    }
+}
+
+async fn form(ctx: &Context, url: &str, fields: &[(&str, &str)]) -> Value {
+    let answer = ctx
+        .http
+        .client()
+        .post(url)
+        .form(fields)
+        .send()
+        .await
+        .expect("identity platform answers");
+    answer.json().await.expect("JSON answer")
+}
+
+/// The administrator's Graph token for `scope`, by the device-code flow.
+async fn admin_token(ctx: &Context, scope: &str) -> Secret {
+    let login = &ctx.endpoints.login;
+    let code = form(
+        ctx,
+        &format!("{login}contoso.com/oauth2/v2.0/devicecode"),
+        &[("client_id", PUBLIC_CLIENT), ("scope", scope)],
+    )
+    .await;
+    let device_code = code["device_code"]
+        .as_str()
+        .expect("device_code")
+        .to_string();
+    for _ in 0..50 {
+        let token = form(
+            ctx,
+            &format!("{login}contoso.com/oauth2/v2.0/token"),
+            &[
+                ("grant_type", "urn:ietf:params:oauth:grant-type:device_code"),
+                ("client_id", PUBLIC_CLIENT),
+                ("device_code", &device_code),
+            ],
+        )
+        .await;
+        if let Some(access) = token["access_token"].as_str() {
+            return Secret::new(access);
+        }
+        assert_eq!(token["error"], "authorization_pending", "{token}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("the device code was never approved");
+}
+
+impl StandIn {
+    fn session(&self) -> RepairSession<'_> {
+        RepairSession {
+            ctx: &self.ctx,
+            admin_token: &self.admin,
+            patience: Patience {
+                total: Duration::from_secs(30),
+                first_wait: Duration::from_millis(200),
+                max_wait: Duration::from_secs(1),
+            },
+            progress: &|_| {},
+        }
+    }
+
+    async fn register(
+        &self,
+        profile: &str,
+        client_id: Option<&str>,
+        redirect: Option<&str>,
+        request: SecretRequest,
+    ) -> Result<Registered, FixError> {
+        let catalog = Catalog::shipped();
+        let profile = catalog.get(profile).expect("shipped profile");
+        let inputs = RegistrationInputs {
+            tenant: "contoso.com".into(),
+            client_id: client_id.map(str::to_string),
+            redirect_uri: redirect.map(str::to_string),
+            app_name: None,
+        };
+        fix::register(profile, &inputs, request, &self.session()).await
+    }
+
+    async fn verify(
+        &self,
+        profile: &str,
+        client_id: &str,
+        secret: Secret,
+        redirect: Option<&str>,
+    ) -> Report {
+        let catalog = Catalog::shipped();
+        let profile = catalog.get(profile).expect("shipped profile");
+        let inputs = Inputs {
+            tenant: "contoso.com".into(),
+            client_id: Some(client_id.into()),
+            secret: Some(secret),
+            redirect_uri: redirect.map(str::to_string),
+            mailbox: None,
+            test_recipient: None,
+            sessions: Sessions {
+                admin_graph: Some(self.admin.clone()),
+                ..Sessions::default()
+            },
+        };
+        verify::verify(profile, &inputs, &self.ctx, &|_| {}).await
+    }
+
+    async fn shutdown(mut self) {
+        if let Some(fake) = self.fake.take() {
+            fake.shutdown().await;
+        }
+    }
+}
+
+/// Every check passes, or is skipped for want of a mailbox (the owner's checks).
+fn assert_passes_without_mailbox(report: &Report) {
+    for check in &report.checks {
+        let ok = check.status == Status::Pass
+            || (check.status == Status::Skipped
+                && matches!(
+                    check.reason,
+                    Some(SkipReason::MissingInput | SkipReason::DependsOnFailed)
+                )
+                && matches!(
+                    check.id,
+                    CheckId::Mailbox
+                        | CheckId::SmtpAuth
+                        | CheckId::TestEmail
+                        | CheckId::CalendarAccess
+                ));
+        assert!(ok, "{}: {check:#?}", check.id);
+    }
+}
+
+fn no_apps(scenario: &mut Value) {
+    scenario["tenants"][0]["applications"] = json!([]);
+}
+
+async fn register_from_nothing(profile: &str, redirect: Option<&str>) {
+    let stand_in = start("contoso", no_apps).await;
+    let first = stand_in
+        .register(profile, None, redirect, SecretRequest::default())
+        .await
+        .unwrap_or_else(|e| panic!("{profile}: {e}"));
+    assert!(first.created);
+    let kinds: Vec<ChangeKind> = first.changes.iter().map(|c| c.kind).collect();
+    for kind in [
+        ChangeKind::RegistrationCreated,
+        ChangeKind::ServicePrincipalCreated,
+        ChangeKind::AdminConsentGranted,
+        ChangeKind::SecretAdded,
+    ] {
+        assert!(kinds.contains(&kind), "{profile}: {kind:?} in {kinds:?}");
+    }
+    let secret = first.secret.as_ref().expect("a new secret");
+    assert!(!format!("{secret:?}").contains(secret.value.expose()));
+    let report = stand_in
+        .verify(profile, &first.client_id, secret.value.clone(), redirect)
+        .await;
+    assert_passes_without_mailbox(&report);
+
+    let again = stand_in
+        .register(
+            profile,
+            Some(&first.client_id),
+            redirect,
+            SecretRequest::default(),
+        )
+        .await
+        .expect("register again");
+    assert!(!again.created);
+    assert!(again.changes.is_empty(), "{:?}", again.changes);
+    assert!(again.secret.is_none());
+    stand_in.shutdown().await;
+}
+
+#[tokio::test]
+async fn axero_calendar_from_nothing() {
+    register_from_nothing("axero-outlook-calendar", Some(AXERO_CALENDAR_REDIRECT)).await;
+}
+
+#[tokio::test]
+async fn axero_email_from_nothing() {
+    register_from_nothing("axero-m365-email", Some(AXERO_EMAIL_REDIRECT)).await;
+}
+
+#[tokio::test]
+async fn odoo_from_nothing() {
+    register_from_nothing("odoo-outlook-calendar", Some(ODOO_REDIRECT)).await;
+}
+
+#[tokio::test]
+async fn exchange_connector_from_nothing() {
+    register_from_nothing("exchange-calendar-connector", None).await;
+}
+
+/// Repair `client_id` on scenario `name` for `profile`: the changes of `kind` are made, the
+/// `check` passes afterwards, and a second run changes nothing.
+async fn repair(
+    name: &str,
+    profile: &str,
+    client_id: &str,
+    redirect: Option<&str>,
+    kind: ChangeKind,
+    check: CheckId,
+) {
+    let stand_in = start(name, |_| {}).await;
+    let before = stand_in
+        .verify(profile, client_id, Secret::new(APP_SECRET), redirect)
+        .await;
+    assert_ne!(before.check(check).map(|c| c.status), Some(Status::Pass));
+    let repaired = stand_in
+        .register(profile, Some(client_id), redirect, SecretRequest::default())
+        .await
+        .expect("repair");
+    assert!(!repaired.created);
+    assert!(repaired.secret.is_none(), "a repair adds no secret");
+    assert!(
+        repaired.changes.iter().any(|c| c.kind == kind),
+        "{:?}",
+        repaired.changes
+    );
+    let after = stand_in
+        .verify(profile, client_id, Secret::new(APP_SECRET), redirect)
+        .await;
+    assert_eq!(
+        after.check(check).map(|c| c.status),
+        Some(Status::Pass),
+        "{after:#?}"
+    );
+    let again = stand_in
+        .register(profile, Some(client_id), redirect, SecretRequest::default())
+        .await
+        .expect("repair again");
+    assert!(again.changes.is_empty(), "{:?}", again.changes);
+    stand_in.shutdown().await;
+}
+
+#[tokio::test]
+async fn repairs_a_wrong_redirect_uri() {
+    repair(
+        "wrong-redirect-uri",
+        "axero-outlook-calendar",
+        APP,
+        Some(AXERO_CALENDAR_REDIRECT),
+        ChangeKind::RedirectUriAdded,
+        CheckId::RedirectUri,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn repairs_a_wrong_account_type() {
+    repair(
+        "wrong-account-type",
+        "odoo-outlook-calendar",
+        APP,
+        Some(ODOO_REDIRECT),
+        ChangeKind::AccountTypeSet,
+        CheckId::AccountType,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn repairs_missing_delegated_consent() {
+    repair(
+        "missing-consent",
+        "axero-outlook-calendar",
+        APP,
+        Some(AXERO_CALENDAR_REDIRECT),
+        ChangeKind::AdminConsentGranted,
+        CheckId::AdminConsent,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn repairs_missing_application_consent() {
+    repair(
+        "missing-consent",
+        "exchange-calendar-connector",
+        CONNECTOR,
+        None,
+        ChangeKind::AdminConsentGranted,
+        CheckId::AdminConsent,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn a_secret_lifetime_policy_is_respected() {
+    let stand_in = start("contoso", |s| {
+        no_apps(s);
+        s["tenants"][0]["secret_max_lifetime_days"] = json!(90);
+    })
+    .await;
+    let refused = stand_in
+        .register(
+            "axero-outlook-calendar",
+            None,
+            Some(AXERO_CALENDAR_REDIRECT),
+            SecretRequest::default(),
+        )
+        .await
+        .expect_err("365 days is over the policy");
+    assert_eq!(refused.cause(), Cause::SecretLifetimePolicy, "{refused}");
+    let FixError::SecretLifetimePolicy { requested_days, .. } = refused else {
+        panic!("{refused:?}");
+    };
+    assert_eq!(requested_days, 365);
+
+    // The registration exists now (the secret came last): ask again within the policy.
+    let stand_in_app = {
+        let catalog = Catalog::shipped();
+        let profile = catalog.get("axero-outlook-calendar").expect("profile");
+        let reader = entra_setup_core::graph::Reader {
+            http: &stand_in.ctx.http,
+            endpoints: &stand_in.ctx.endpoints,
+            token: &stand_in.admin,
+        };
+        let apps: Vec<Value> = reader
+            .all(&["applications"], &["appId", "displayName"], &[], "list")
+            .await
+            .expect("list");
+        let app = apps
+            .iter()
+            .find(|a| a["displayName"] == profile.registration.suggested_name.as_str())
+            .expect("the new registration");
+        app["appId"].as_str().expect("appId").to_string()
+    };
+    let within = stand_in
+        .register(
+            "axero-outlook-calendar",
+            Some(&stand_in_app),
+            Some(AXERO_CALENDAR_REDIRECT),
+            SecretRequest {
+                new_secret: true,
+                days: Some(90),
+            },
+        )
+        .await
+        .expect("90 days is within the policy");
+    let secret = within.secret.expect("a secret");
+    assert_eq!(secret.days, 90);
+    assert!(secret.expires <= chrono::Utc::now() + chrono::Duration::days(90));
+    let report = stand_in
+        .verify(
+            "axero-outlook-calendar",
+            &stand_in_app,
+            secret.value.clone(),
+            Some(AXERO_CALENDAR_REDIRECT),
+        )
+        .await;
+    assert_passes_without_mailbox(&report);
+    stand_in.shutdown().await;
+}
+
+#[tokio::test]
+async fn replication_delay_is_waited_out() {
+    let stand_in = start("contoso", |s| {
+        no_apps(s);
+        s["replication_delay_ms"] = json!(3000);
+    })
+    .await;
+    let registered = stand_in
+        .register(
+            "axero-outlook-calendar",
+            None,
+            Some(AXERO_CALENDAR_REDIRECT),
+            SecretRequest::default(),
+        )
+        .await
+        .expect("register despite replication");
+    let secret = registered.secret.expect("a secret");
+    let report = stand_in
+        .verify(
+            "axero-outlook-calendar",
+            &registered.client_id,
+            secret.value.clone(),
+            Some(AXERO_CALENDAR_REDIRECT),
+        )
+        .await;
+    assert_passes_without_mailbox(&report);
+    stand_in.shutdown().await;
+}
