@@ -5,14 +5,14 @@
 //! scenario's `sign_in.as`), then `verify::verify` runs the profile and each check's status and
 //! cause are checked, scenario by scenario.
 
+mod support;
+
 use std::time::Duration;
 
 use chrono::TimeZone;
-use entra_fake_tenant::{FakeTenant, Scenario, StartOptions, builtin};
+use entra_fake_tenant::FakeTenant;
 use entra_setup_core::cause::Cause;
 use entra_setup_core::check::CheckId;
-use entra_setup_core::endpoints::Endpoints;
-use entra_setup_core::http::{Http, RetryPolicy};
 use entra_setup_core::profile::Catalog;
 use entra_setup_core::secret::Secret;
 use entra_setup_core::verify::{
@@ -41,39 +41,18 @@ struct StandIn {
 
 /// Serve the shipped scenario `name`, signing the administrator in, after `change` edits it.
 async fn start(name: &str, change: impl FnOnce(&mut Value)) -> StandIn {
-    let text = builtin::SCENARIOS
-        .iter()
-        .find(|(n, _)| *n == name)
-        .unwrap_or_else(|| panic!("no example scenario {name}"))
-        .1;
-    let mut json: Value = serde_json::from_str(text).expect("scenario JSON");
+    let mut json = support::scenario(name);
     // Some scenarios sign a plain user in first (user-consent-disabled): here the admin signs in.
     json["sign_in"] = json!({ "as": "admin@contoso.com" });
     change(&mut json);
-    let scenario = Scenario::from_json(&json.to_string()).expect("valid scenario");
-    let ca_dir = tempfile::tempdir().expect("temp dir");
-    let fake = FakeTenant::start(
-        scenario,
-        StartOptions {
-            ca_dir: Some(ca_dir.path().to_path_buf()),
-            ..StartOptions::default()
-        },
-    )
-    .await
-    .expect("start the stand-in");
-    let endpoints = Endpoints::from_json(&fake.endpoints().ready_line()).expect("endpoints");
-    let ctx = Context {
-        http: Http::new(RetryPolicy {
-            backoff: Duration::from_millis(20),
-            ..RetryPolicy::default()
-        })
-        .expect("http"),
-        endpoints,
-        now: chrono::Utc
+    let support::Served { fake, ctx, ca_dir } = support::serve(
+        json,
+        chrono::Utc
             .with_ymd_and_hms(2026, 6, 1, 0, 0, 0)
             .single()
             .expect("date"),
-    };
+    )
+    .await;
     StandIn {
         fake: Some(fake),
         ctx,

@@ -3,13 +3,13 @@
 //! without following redirects (the scenario's `sign_in.as` answers at once with a redirect),
 //! then GETs the `Location` — which reaches the sign-in's loopback listener.
 
+mod support;
+
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use chrono::TimeZone;
-use entra_fake_tenant::{FakeTenant, Scenario, StartOptions, builtin};
-use entra_setup_core::endpoints::Endpoints;
-use entra_setup_core::http::{Http, RetryPolicy};
+use entra_fake_tenant::FakeTenant;
 use entra_setup_core::identity::{self, SignInError, TokenClaims};
 use entra_setup_core::profile::Catalog;
 use entra_setup_core::secret::Secret;
@@ -28,35 +28,15 @@ struct StandIn {
 }
 
 async fn start() -> StandIn {
-    let text = builtin::SCENARIOS
-        .iter()
-        .find(|(n, _)| *n == "contoso")
-        .expect("contoso scenario")
-        .1;
-    let scenario = Scenario::from_json(text).expect("valid scenario");
-    let ca_dir = tempfile::tempdir().expect("temp dir");
-    let fake = FakeTenant::start(
-        scenario,
-        StartOptions {
-            ca_dir: Some(ca_dir.path().to_path_buf()),
-            ..StartOptions::default()
-        },
-    )
-    .await
-    .expect("start the stand-in");
-    let endpoints = Endpoints::from_json(&fake.endpoints().ready_line()).expect("endpoints");
-    let ctx = Context {
-        http: Http::new(RetryPolicy {
-            backoff: Duration::from_millis(20),
-            ..RetryPolicy::default()
-        })
-        .expect("http"),
-        endpoints,
-        now: chrono::Utc
+    let json = support::scenario("contoso");
+    let support::Served { fake, ctx, ca_dir } = support::serve(
+        json,
+        chrono::Utc
             .with_ymd_and_hms(2026, 6, 1, 0, 0, 0)
             .single()
             .expect("date"),
-    };
+    )
+    .await;
     StandIn {
         fake,
         ctx,

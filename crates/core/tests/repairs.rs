@@ -4,17 +4,17 @@
 //! nothing; the broken scenarios (wrong redirect URI, wrong account type, missing consent) are
 //! repaired; a tenant's secret lifetime policy is respected; directory replication is waited out.
 
+mod support;
+
 use std::time::Duration;
 
-use entra_fake_tenant::{FakeTenant, Scenario, StartOptions, builtin};
+use entra_fake_tenant::FakeTenant;
 use entra_setup_core::cause::Cause;
 use entra_setup_core::check::CheckId;
-use entra_setup_core::endpoints::Endpoints;
 use entra_setup_core::fix::{
     self, ChangeKind, FixError, Patience, Registered, RegistrationInputs, RepairSession,
     SecretRequest,
 };
-use entra_setup_core::http::{Http, RetryPolicy};
 use entra_setup_core::profile::Catalog;
 use entra_setup_core::secret::Secret;
 use entra_setup_core::verify::{self, Context, Inputs, Report, Sessions, SkipReason, Status};
@@ -40,35 +40,10 @@ struct StandIn {
 
 /// Serve the shipped scenario `name` after `change` edits it, and sign the administrator in.
 async fn start(name: &str, change: impl FnOnce(&mut Value)) -> StandIn {
-    let text = builtin::SCENARIOS
-        .iter()
-        .find(|(n, _)| *n == name)
-        .unwrap_or_else(|| panic!("no example scenario {name}"))
-        .1;
-    let mut json: Value = serde_json::from_str(text).expect("scenario JSON");
+    let mut json = support::scenario(name);
     json["sign_in"] = json!({ "as": "admin@contoso.com" });
     change(&mut json);
-    let scenario = Scenario::from_json(&json.to_string()).expect("valid scenario");
-    let ca_dir = tempfile::tempdir().expect("temp dir");
-    let fake = FakeTenant::start(
-        scenario,
-        StartOptions {
-            ca_dir: Some(ca_dir.path().to_path_buf()),
-            ..StartOptions::default()
-        },
-    )
-    .await
-    .expect("start the stand-in");
-    let endpoints = Endpoints::from_json(&fake.endpoints().ready_line()).expect("endpoints");
-    let ctx = Context {
-        http: Http::new(RetryPolicy {
-            backoff: Duration::from_millis(20),
-            ..RetryPolicy::default()
-        })
-        .expect("http"),
-        endpoints,
-        now: chrono::Utc::now(),
-    };
+    let support::Served { fake, ctx, ca_dir } = support::serve(json, chrono::Utc::now()).await;
     let mut scopes: Vec<String> = READ_SCOPES.split(' ').map(str::to_string).collect();
     scopes.extend(fix::repair_scopes(&ctx));
     let admin = admin_token(&ctx, &scopes.join(" ")).await;

@@ -3,13 +3,14 @@
 //! client obtains them (device code, then a refresh token for the second resource), then
 //! `verify::verify` runs the profile and the statuses, causes, fixes and evidence are checked.
 
+mod support;
+
 use std::time::Duration;
 
-use entra_fake_tenant::{FakeTenant, Scenario, StartOptions, builtin};
+use entra_fake_tenant::FakeTenant;
 use entra_setup_core::cause::Cause;
 use entra_setup_core::check::CheckId;
-use entra_setup_core::endpoints::{Endpoints, SmtpEndpoint};
-use entra_setup_core::http::{Http, RetryPolicy};
+use entra_setup_core::endpoints::SmtpEndpoint;
 use entra_setup_core::profile::Catalog;
 use entra_setup_core::secret::Secret;
 use entra_setup_core::smtp::{self, ProbeError, ProbeOptions, Stage};
@@ -34,35 +35,10 @@ struct StandIn {
 
 /// Serve the shipped scenario `name` with the mailbox user signing in, after `change` edits it.
 async fn start(name: &str, change: impl FnOnce(&mut Value)) -> StandIn {
-    let text = builtin::SCENARIOS
-        .iter()
-        .find(|(n, _)| *n == name)
-        .unwrap_or_else(|| panic!("no example scenario {name}"))
-        .1;
-    let mut json: Value = serde_json::from_str(text).expect("scenario JSON");
+    let mut json = support::scenario(name);
     json["sign_in"] = json!({ "as": MAILBOX });
     change(&mut json);
-    let scenario = Scenario::from_json(&json.to_string()).expect("valid scenario");
-    let ca_dir = tempfile::tempdir().expect("temp dir");
-    let fake = FakeTenant::start(
-        scenario,
-        StartOptions {
-            ca_dir: Some(ca_dir.path().to_path_buf()),
-            ..StartOptions::default()
-        },
-    )
-    .await
-    .expect("start the stand-in");
-    let endpoints = Endpoints::from_json(&fake.endpoints().ready_line()).expect("endpoints");
-    let ctx = Context {
-        http: Http::new(RetryPolicy {
-            backoff: Duration::from_millis(20),
-            ..RetryPolicy::default()
-        })
-        .expect("http"),
-        endpoints,
-        now: chrono::Utc::now(),
-    };
+    let support::Served { fake, ctx, ca_dir } = support::serve(json, chrono::Utc::now()).await;
     StandIn {
         fake,
         ctx,
