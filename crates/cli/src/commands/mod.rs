@@ -7,8 +7,11 @@ pub mod verify;
 
 use std::path::PathBuf;
 
+use entra_setup_core::endpoints::{Cloud, Endpoints};
+use entra_setup_core::validate::{self, Field, FieldContext};
+
 use crate::args::{Cli, Command};
-use crate::exit::ExitStatus;
+use crate::exit::{ExitStatus, UsageError};
 
 /// The options every command takes.
 #[derive(Debug, Clone)]
@@ -43,5 +46,36 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::Verify(args) => verify::run(&globals, *args),
         Command::Diagnose { json } => diagnose::run(json),
         Command::Register(args) => register::run(&globals, *args),
+    }
+}
+
+/// Refuse an input that breaks an offline rule: exit 64 naming the option and why.
+pub(crate) fn refuse_errors(field: Field, value: &str) -> Result<(), UsageError> {
+    match validate::issues(field, value, &FieldContext::default())
+        .into_iter()
+        .find(|i| i.is_error())
+    {
+        Some(issue) => Err(UsageError(format!(
+            "{}: {}",
+            field.cli_option(),
+            issue.message
+        ))),
+        None => Ok(()),
+    }
+}
+
+/// Microsoft's endpoints for `--cloud`, or the `--endpoints` file (the stand-in's ready line).
+pub(crate) fn endpoints(globals: &Globals) -> Result<Endpoints, UsageError> {
+    match &globals.endpoints {
+        Some(path) => {
+            Endpoints::from_file(path).map_err(|e| UsageError(format!("--endpoints: {e}")))
+        }
+        None => {
+            let cloud: Cloud = globals
+                .cloud
+                .parse()
+                .map_err(|_| UsageError(format!("--cloud: unknown cloud '{}'", globals.cloud)))?;
+            Ok(Endpoints::for_cloud(cloud))
+        }
     }
 }

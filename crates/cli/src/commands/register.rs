@@ -8,7 +8,6 @@
 
 use clap::Args;
 use entra_setup_core::diagnose::describe;
-use entra_setup_core::endpoints::{Cloud, Endpoints};
 use entra_setup_core::fix::{
     self, FixError, Patience, Registered, RegistrationInputs, RepairSession, SecretRequest,
 };
@@ -16,11 +15,11 @@ use entra_setup_core::http::{Http, RetryPolicy};
 use entra_setup_core::identity::{self, DEFAULT_SIGN_IN_CLIENT, DevicePrompt, SignInError};
 use entra_setup_core::paths::AppPaths;
 use entra_setup_core::profile::Catalog;
-use entra_setup_core::validate::{self, Field, FieldContext};
+use entra_setup_core::validate::Field;
 use entra_setup_core::verify::{self, Context, Inputs, Report, Sessions};
 use serde_json::{Value, json};
 
-use super::Globals;
+use super::{Globals, endpoints, refuse_errors};
 use crate::exit::{ExitStatus, UsageError};
 use crate::output::{progress, report};
 
@@ -354,34 +353,5 @@ fn report_fix_failure(error: &FixError) -> ExitStatus {
         ExitStatus::Unverified
     } else {
         ExitStatus::Failed
-    }
-}
-
-fn refuse_errors(field: Field, value: &str) -> Result<(), UsageError> {
-    match validate::issues(field, value, &FieldContext::default())
-        .into_iter()
-        .find(|i| i.is_error())
-    {
-        Some(issue) => Err(UsageError(format!(
-            "{}: {}",
-            field.cli_option(),
-            issue.message
-        ))),
-        None => Ok(()),
-    }
-}
-
-fn endpoints(globals: &Globals) -> Result<Endpoints, UsageError> {
-    match &globals.endpoints {
-        Some(path) => {
-            Endpoints::from_file(path).map_err(|e| UsageError(format!("--endpoints: {e}")))
-        }
-        None => {
-            let cloud: Cloud = globals
-                .cloud
-                .parse()
-                .map_err(|_| UsageError(format!("--cloud: unknown cloud '{}'", globals.cloud)))?;
-            Ok(Endpoints::for_cloud(cloud))
-        }
     }
 }

@@ -7,17 +7,16 @@ use std::io::{BufRead, IsTerminal};
 
 use clap::Args;
 use entra_setup_core::diagnose::describe;
-use entra_setup_core::endpoints::{Cloud, Endpoints};
 use entra_setup_core::http::{Http, RetryPolicy};
 use entra_setup_core::identity::{DEFAULT_SIGN_IN_CLIENT, DevicePrompt};
 use entra_setup_core::paths::AppPaths;
 use entra_setup_core::profile::Catalog;
 use entra_setup_core::secret::Secret;
-use entra_setup_core::validate::{self, Field, FieldContext};
+use entra_setup_core::validate::Field;
 use entra_setup_core::verify::sign_in::{self, Person, SessionError};
 use entra_setup_core::verify::{self, Context, Inputs, Report};
 
-use super::Globals;
+use super::{Globals, endpoints, refuse_errors};
 use crate::exit::{ExitStatus, UsageError};
 use crate::output::{progress, report};
 
@@ -85,21 +84,21 @@ pub fn run(globals: &Globals, args: VerifyArgs) -> anyhow::Result<ExitStatus> {
         .into());
     }
 
-    refuse_errors(Field::Tenant, &args.tenant, &FieldContext::default())?;
+    refuse_errors(Field::Tenant, &args.tenant)?;
     let sign_in_client = match &args.sign_in_client {
         Some(client) => {
-            refuse_errors(Field::ClientId, client, &FieldContext::default())
+            refuse_errors(Field::ClientId, client)
                 .map_err(|e| UsageError(e.0.replacen("--client-id", "--sign-in-client", 1)))?;
             client.trim().to_ascii_lowercase()
         }
         None => DEFAULT_SIGN_IN_CLIENT.to_string(),
     };
     if let Some(client_id) = &args.client_id {
-        refuse_errors(Field::ClientId, client_id, &FieldContext::default())?;
+        refuse_errors(Field::ClientId, client_id)?;
     }
     let redirect_uri = match (&args.site_url, &args.redirect_uri) {
         (Some(site), _) => {
-            refuse_errors(Field::SiteUrl, site, &FieldContext::default())?;
+            refuse_errors(Field::SiteUrl, site)?;
             profile.redirect_uri_for(site)
         }
         (None, Some(uri)) => Some(uri.clone()),
@@ -238,20 +237,6 @@ pub fn exit_status(report: &Report) -> ExitStatus {
     }
 }
 
-fn refuse_errors(field: Field, value: &str, context: &FieldContext) -> Result<(), UsageError> {
-    match validate::issues(field, value, context)
-        .into_iter()
-        .find(|i| i.is_error())
-    {
-        Some(issue) => Err(UsageError(format!(
-            "{}: {}",
-            field.cli_option(),
-            issue.message
-        ))),
-        None => Ok(()),
-    }
-}
-
 fn read_secret(args: &VerifyArgs) -> Result<Option<Secret>, UsageError> {
     if args.secret_stdin {
         // At a terminal, ask without echoing; from a pipe, take the first line.
@@ -290,19 +275,4 @@ fn read_secret(args: &VerifyArgs) -> Result<Option<Secret>, UsageError> {
         return Ok(Some(secret));
     }
     Ok(None)
-}
-
-fn endpoints(globals: &Globals) -> Result<Endpoints, UsageError> {
-    match &globals.endpoints {
-        Some(path) => {
-            Endpoints::from_file(path).map_err(|e| UsageError(format!("--endpoints: {e}")))
-        }
-        None => {
-            let cloud: Cloud = globals
-                .cloud
-                .parse()
-                .map_err(|_| UsageError(format!("--cloud: unknown cloud '{}'", globals.cloud)))?;
-            Ok(Endpoints::for_cloud(cloud))
-        }
-    }
 }
