@@ -7,6 +7,9 @@
 
 use reqwest::Method;
 
+use super::app_management::{
+    APP_MANAGEMENT_POLICY_SELECT, DEFAULT_APP_MANAGEMENT_POLICY_SELECT,
+};
 use super::applications::APPLICATION_SELECT;
 use super::grants::{GRANT_FILTER, GRANT_SELECT};
 use super::policies::{ADMIN_CONSENT_REQUEST_POLICY_SELECT, AUTHORIZATION_POLICY_SELECT};
@@ -17,7 +20,7 @@ use super::users::{LICENSE_DETAILS_SELECT, USER_SELECT};
 use super::write::{
     APP_ROLE_ASSIGNMENT_BODY, APPLICATION_CREATE_BODY, APPLICATION_PATCH_BODY, GRANT_CREATE_BODY,
     GRANT_PATCH_BODY, GRANT_WITH_ID_FILTER, GRANT_WITH_ID_SELECT, PASSWORD_CREDENTIAL_BODY,
-    SERVICE_PRINCIPAL_CREATE_BODY,
+    REMOVE_PASSWORD_BODY, SERVICE_PRINCIPAL_CREATE_BODY,
 };
 
 /// The properties the calendar check selects on events.
@@ -122,6 +125,22 @@ pub fn request_templates() -> Vec<RequestTemplate> {
             "applications/{id}",
             PASSWORD_CREDENTIAL_BODY,
             Some("addPassword"),
+        ),
+        write(
+            Method::POST,
+            "applications/{id}",
+            REMOVE_PASSWORD_BODY,
+            Some("removePassword"),
+        ),
+        get(
+            "policies/defaultAppManagementPolicy",
+            DEFAULT_APP_MANAGEMENT_POLICY_SELECT,
+            &[],
+        ),
+        get(
+            "applications/{id}/appManagementPolicies",
+            APP_MANAGEMENT_POLICY_SELECT,
+            &[],
         ),
         write(
             Method::POST,
