@@ -45,6 +45,9 @@ pub enum Command {
     /// account type, redirect URI, permissions, enterprise application, admin consent and a new
     /// secret; then verify it.
     Register(Box<crate::commands::register::RegisterArgs>),
+    /// Add a new client secret to a registration beside the old ones and confirm it works; or,
+    /// with --remove KEY_ID, remove an old one while another that works remains.
+    RotateSecret(Box<crate::commands::rotate_secret::RotateSecretArgs>),
     /// Explain an error: reads any error text on stdin (an AADSTS message or JSON body, a Graph
     /// error, an SMTP reply, a product's error screen) and prints what it means and what to do.
     Diagnose {

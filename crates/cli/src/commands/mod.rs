@@ -1,8 +1,10 @@
 //! One module per command; each calls the core and prints what it answers.
 
+mod admin;
 mod diagnose;
 mod profiles;
 pub mod register;
+pub mod rotate_secret;
 pub mod verify;
 
 use std::path::PathBuf;
@@ -46,6 +48,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::Verify(args) => verify::run(&globals, *args),
         Command::Diagnose { json } => diagnose::run(json),
         Command::Register(args) => register::run(&globals, *args),
+        Command::RotateSecret(args) => rotate_secret::run(&globals, *args),
     }
 }
 

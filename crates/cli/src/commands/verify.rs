@@ -3,15 +3,12 @@
 //! Inputs are validated offline first (exit 64 naming the option); the secret comes from stdin,
 //! an environment variable or the keychain — never from the command line.
 
-use std::io::{BufRead, IsTerminal};
-
 use clap::Args;
 use entra_setup_core::diagnose::describe;
 use entra_setup_core::http::{Http, RetryPolicy};
-use entra_setup_core::identity::{DEFAULT_SIGN_IN_CLIENT, DevicePrompt};
+use entra_setup_core::identity::DevicePrompt;
 use entra_setup_core::paths::AppPaths;
 use entra_setup_core::profile::Catalog;
-use entra_setup_core::secret::Secret;
 use entra_setup_core::validate::Field;
 use entra_setup_core::verify::sign_in::{self, Person, SessionError};
 use entra_setup_core::verify::{self, Context, Inputs, Report};
@@ -56,7 +53,8 @@ pub struct VerifyArgs {
     /// Sign an administrator in to read the registration, consent, policies and licences.
     #[arg(long, default_value = "none", value_parser = ["none", "device-code", "browser"])]
     pub sign_in: String,
-    /// The public client that signs people in (default: Microsoft Graph Command Line Tools).
+    /// The public client that signs people in (else ENTRA_SETUP_SIGN_IN_CLIENT, then
+    /// sign_in_client in config.toml, then Microsoft Graph Command Line Tools).
     #[arg(long, value_name = "GUID")]
     pub sign_in_client: Option<String>,
     /// Print one JSON document on stdout.
@@ -85,13 +83,13 @@ pub fn run(globals: &Globals, args: VerifyArgs) -> anyhow::Result<ExitStatus> {
     }
 
     refuse_errors(Field::Tenant, &args.tenant)?;
-    let sign_in_client = match &args.sign_in_client {
-        Some(client) => {
-            refuse_errors(Field::ClientId, client)
-                .map_err(|e| UsageError(e.0.replacen("--client-id", "--sign-in-client", 1)))?;
-            client.trim().to_ascii_lowercase()
-        }
-        None => DEFAULT_SIGN_IN_CLIENT.to_string(),
+    let sign_in_client = if args.sign_in == "none" {
+        None
+    } else {
+        Some(super::admin::sign_in_client(
+            &paths,
+            args.sign_in_client.as_deref(),
+        )?)
     };
     if let Some(client_id) = &args.client_id {
         refuse_errors(Field::ClientId, client_id)?;
@@ -104,7 +102,7 @@ pub fn run(globals: &Globals, args: VerifyArgs) -> anyhow::Result<ExitStatus> {
         (None, Some(uri)) => Some(uri.clone()),
         (None, None) => None,
     };
-    let secret = read_secret(&args)?;
+    let secret = super::admin::read_secret(args.secret_stdin, args.secret_env.as_deref())?;
     let endpoints = endpoints(globals)?;
 
     let mut inputs = Inputs {
@@ -130,19 +128,15 @@ pub fn run(globals: &Globals, args: VerifyArgs) -> anyhow::Result<ExitStatus> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
-    if args.sign_in != "none" {
-        if args.sign_in_client.is_none() {
-            eprintln!(
-                "Signing in with Microsoft Graph Command Line Tools ({DEFAULT_SIGN_IN_CLIENT}), Microsoft's public client; \
-                 use --sign-in-client GUID to sign in with your own."
-            );
-        }
+    if let Some(client) = &sign_in_client {
+        eprintln!("{}", client.describe());
+        let sign_in_client = client.client_id.as_str();
         let signed_in = if args.sign_in == "browser" {
             runtime.block_on(sign_in::sign_in_with_browser(
                 profile,
                 &inputs,
                 &context,
-                &sign_in_client,
+                sign_in_client,
                 &|url| open::that(url.as_str()),
                 &show_sign_in_url,
             ))
@@ -151,7 +145,7 @@ pub fn run(globals: &Globals, args: VerifyArgs) -> anyhow::Result<ExitStatus> {
                 profile,
                 &inputs,
                 &context,
-                &sign_in_client,
+                sign_in_client,
                 &show_device_prompt,
             ))
         };
@@ -235,44 +229,4 @@ pub fn exit_status(report: &Report) -> ExitStatus {
     } else {
         ExitStatus::Ok
     }
-}
-
-fn read_secret(args: &VerifyArgs) -> Result<Option<Secret>, UsageError> {
-    if args.secret_stdin {
-        // At a terminal, ask without echoing; from a pipe, take the first line.
-        let line = zeroize::Zeroizing::new(if std::io::stdin().is_terminal() {
-            rpassword::prompt_password(
-                "Client secret (the Value, not the Secret ID; input hidden): ",
-            )
-            .map_err(|e| UsageError(format!("--secret-stdin: cannot read the secret ({e})")))?
-        } else {
-            let mut line = String::new();
-            std::io::stdin().lock().read_line(&mut line).map_err(|e| {
-                UsageError(format!("--secret-stdin: cannot read standard input ({e})"))
-            })?;
-            line
-        });
-        let secret = Secret::new(line.trim_end_matches(['\r', '\n']));
-        if secret.is_blank() {
-            return Err(UsageError(
-                "--secret-stdin: the first line of standard input is empty".into(),
-            ));
-        }
-        return Ok(Some(secret));
-    }
-    if let Some(var) = &args.secret_env {
-        let value = std::env::var(var).map_err(|_| {
-            UsageError(format!(
-                "--secret-env: the environment variable {var} is not set"
-            ))
-        })?;
-        let secret = Secret::new(value.trim());
-        if secret.is_blank() {
-            return Err(UsageError(format!(
-                "--secret-env: the environment variable {var} is empty"
-            )));
-        }
-        return Ok(Some(secret));
-    }
-    Ok(None)
 }

@@ -16,9 +16,7 @@ use crate::endpoints::Endpoints;
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ConsentLinkError {
     /// `common` or `consumers` given as the tenant.
-    #[error(
-        "the admin-consent endpoint takes a tenant ID, a domain or 'organizations', not '{0}'"
-    )]
+    #[error("the admin-consent endpoint takes a tenant ID, a domain or 'organizations', not '{0}'")]
     TenantNotAllowed(String),
     /// The login endpoint cannot take a path.
     #[error("the sign-in endpoint {0} cannot take a path")]
@@ -99,14 +97,22 @@ mod tests {
             .query_pairs()
             .find(|(k, _)| k == "scope")
             .map(|(_, v)| v.into_owned());
-        assert_eq!(scope.as_deref(), Some("https://graph.microsoft.us/.default"));
+        assert_eq!(
+            scope.as_deref(),
+            Some("https://graph.microsoft.us/.default")
+        );
     }
 
     #[test]
     fn common_is_never_used() {
         for tenant in ["common", "Consumers"] {
             assert!(matches!(
-                admin_consent_url(&Endpoints::for_cloud(Cloud::Global), Some(tenant), APP, REDIRECT),
+                admin_consent_url(
+                    &Endpoints::for_cloud(Cloud::Global),
+                    Some(tenant),
+                    APP,
+                    REDIRECT
+                ),
                 Err(ConsentLinkError::TenantNotAllowed(_))
             ));
         }

@@ -116,20 +116,13 @@ pub async fn confirm_secret(
 ) -> SecretConfirmation {
     let ctx = session.ctx;
     let scope = ctx.endpoints.graph_default_scope();
-    match identity::client_credentials(
-        &ctx.http,
-        &ctx.endpoints,
-        tenant,
-        client_id,
-        secret,
-        &scope,
-    )
-    .await
+    match identity::client_credentials(&ctx.http, &ctx.endpoints, tenant, client_id, secret, &scope)
+        .await
     {
         Ok(_) => SecretConfirmation::Accepted,
-        Err(TokenError::Rejected(aad)) => SecretConfirmation::Rejected(
-            identity::cause_of(&aad).unwrap_or(Cause::SecretInvalid),
-        ),
+        Err(TokenError::Rejected(aad)) => {
+            SecretConfirmation::Rejected(identity::cause_of(&aad).unwrap_or(Cause::SecretInvalid))
+        }
         Err(TokenError::Unavailable(fault)) => SecretConfirmation::Unavailable(fault.cause),
     }
 }
@@ -215,8 +208,11 @@ pub async fn remove_secret(
         .iter()
         .filter(|s| !s.key_id.eq_ignore_ascii_case(key_id))
         .collect();
-    let working: Vec<&PasswordCredential> =
-        others.iter().copied().filter(|s| in_force(s, now)).collect();
+    let working: Vec<&PasswordCredential> = others
+        .iter()
+        .copied()
+        .filter(|s| in_force(s, now))
+        .collect();
     if in_force(target, now) {
         if working.is_empty() {
             return Err(refuse(
@@ -273,7 +269,10 @@ pub async fn remove_secret(
         Ok(()) => {}
         // Already gone (removed by someone else meanwhile): nothing changed.
         Err(WriteError::Refused { status: 400, error })
-            if error.message.to_ascii_lowercase().contains("no password credential") =>
+            if error
+                .message
+                .to_ascii_lowercase()
+                .contains("no password credential") =>
         {
             return Ok(removal);
         }
@@ -315,7 +314,10 @@ mod tests {
     #[test]
     fn rotation_lifetime_without_and_with_a_profile() {
         assert_eq!(rotation_days(None, None).ok(), Some(ROTATION_DEFAULT_DAYS));
-        assert_eq!(rotation_days(None, Some(9000)).ok(), Some(ROTATION_MAX_DAYS));
+        assert_eq!(
+            rotation_days(None, Some(9000)).ok(),
+            Some(ROTATION_MAX_DAYS)
+        );
         assert_eq!(rotation_days(None, Some(30)).ok(), Some(30));
         let catalog = Catalog::shipped();
         let profile = catalog.get("axero-outlook-calendar").expect("profile");

@@ -143,9 +143,7 @@ pub async fn add_secret(
         .unwrap_or_else(|| added.secret_text.hint());
     let capped_from = (days < asked).then_some(asked);
     let capped = match capped_from {
-        Some(asked) => format!(
-            " (capped from {asked} days by the tenant's app management policy)"
-        ),
+        Some(asked) => format!(" (capped from {asked} days by the tenant's app management policy)"),
         None => String::new(),
     };
     let change = Change::new(

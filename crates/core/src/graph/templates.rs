@@ -7,9 +7,7 @@
 
 use reqwest::Method;
 
-use super::app_management::{
-    APP_MANAGEMENT_POLICY_SELECT, DEFAULT_APP_MANAGEMENT_POLICY_SELECT,
-};
+use super::app_management::{APP_MANAGEMENT_POLICY_SELECT, DEFAULT_APP_MANAGEMENT_POLICY_SELECT};
 use super::applications::APPLICATION_SELECT;
 use super::grants::{GRANT_FILTER, GRANT_SELECT};
 use super::policies::{ADMIN_CONSENT_REQUEST_POLICY_SELECT, AUTHORIZATION_POLICY_SELECT};

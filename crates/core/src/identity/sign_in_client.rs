@@ -23,7 +23,8 @@ pub const SIGN_IN_CLIENT_ENV: &str = "ENTRA_SETUP_SIGN_IN_CLIENT";
 pub const SIGN_IN_CLIENT_FIELD: &str = "sign_in_client";
 
 /// The sign-in client the distributor built in, if any.
-pub const DISTRIBUTOR_SIGN_IN_CLIENT: Option<&str> = option_env!("ENTRA_SETUP_DEFAULT_SIGN_IN_CLIENT");
+pub const DISTRIBUTOR_SIGN_IN_CLIENT: Option<&str> =
+    option_env!("ENTRA_SETUP_DEFAULT_SIGN_IN_CLIENT");
 
 /// Where the sign-in client came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -54,16 +55,22 @@ impl SignInClient {
     pub fn describe(&self) -> String {
         let id = &self.client_id;
         match &self.source {
-            SignInClientSource::Option => format!("Signing in with the client {id} given by --sign-in-client."),
+            SignInClientSource::Option => {
+                format!("Signing in with the client {id} given by --sign-in-client.")
+            }
             SignInClientSource::Environment => {
-                format!("Signing in with the client {id} from the environment variable {SIGN_IN_CLIENT_ENV}.")
+                format!(
+                    "Signing in with the client {id} from the environment variable {SIGN_IN_CLIENT_ENV}."
+                )
             }
             SignInClientSource::ConfigFile(file) => format!(
                 "Signing in with the client {id} from {SIGN_IN_CLIENT_FIELD} in {}.",
                 file.display()
             ),
             SignInClientSource::Distributor => {
-                format!("Signing in with the client {id} built into this copy of Entra Setup Wizard.")
+                format!(
+                    "Signing in with the client {id} built into this copy of Entra Setup Wizard."
+                )
             }
             SignInClientSource::MicrosoftGraphCommandLineTools => format!(
                 "Signing in with Microsoft Graph Command Line Tools ({id}), Microsoft's public client; \
@@ -132,7 +139,8 @@ pub fn resolve_sign_in_client(
     if let Some(value) = DISTRIBUTOR_SIGN_IN_CLIENT.filter(|v| !v.trim().is_empty()) {
         return checked(
             value,
-            "the sign-in client built into this program (ENTRA_SETUP_DEFAULT_SIGN_IN_CLIENT)".into(),
+            "the sign-in client built into this program (ENTRA_SETUP_DEFAULT_SIGN_IN_CLIENT)"
+                .into(),
             SignInClientSource::Distributor,
         );
     }
@@ -152,7 +160,12 @@ fn from_config_file(file: &Path) -> Result<Option<String>, SignInClientError> {
     let text = match std::fs::read_to_string(file) {
         Ok(text) => text,
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(error) => return Err(malformed(SIGN_IN_CLIENT_FIELD, format!("cannot read the file ({error})"))),
+        Err(error) => {
+            return Err(malformed(
+                SIGN_IN_CLIENT_FIELD,
+                format!("cannot read the file ({error})"),
+            ));
+        }
     };
     let parsed: ConfigFile = toml::from_str(&text).map_err(|error| {
         let place = error
@@ -218,23 +231,34 @@ mod tests {
     fn the_option_wins_then_the_environment_then_the_file() {
         let (_dir, file) = config(&format!("sign_in_client = \"{FILE}\"\n"));
         let chosen = resolve_sign_in_client(Some(MINE), Some(ENV), &file).expect("option");
-        assert_eq!((chosen.client_id.as_str(), chosen.source), (MINE, SignInClientSource::Option));
+        assert_eq!(
+            (chosen.client_id.as_str(), chosen.source),
+            (MINE, SignInClientSource::Option)
+        );
         let chosen = resolve_sign_in_client(None, Some(ENV), &file).expect("env");
         assert_eq!(chosen.source, SignInClientSource::Environment);
         let chosen = resolve_sign_in_client(None, Some(""), &file).expect("file");
         assert_eq!(chosen.client_id, FILE);
         assert_eq!(chosen.source, SignInClientSource::ConfigFile(file.clone()));
-        assert!(chosen.describe().contains("config.toml"), "{}", chosen.describe());
+        assert!(
+            chosen.describe().contains("config.toml"),
+            "{}",
+            chosen.describe()
+        );
     }
 
     #[test]
     fn nothing_configured_is_microsoft_graph_command_line_tools() {
         let dir = tempfile::tempdir().expect("dir");
-        let chosen = resolve_sign_in_client(None, None, &dir.path().join("config.toml"))
-            .expect("default");
+        let chosen =
+            resolve_sign_in_client(None, None, &dir.path().join("config.toml")).expect("default");
         if DISTRIBUTOR_SIGN_IN_CLIENT.is_none() {
             assert_eq!(chosen.client_id, DEFAULT_SIGN_IN_CLIENT);
-            assert!(chosen.describe().contains("Microsoft Graph Command Line Tools"));
+            assert!(
+                chosen
+                    .describe()
+                    .contains("Microsoft Graph Command Line Tools")
+            );
         }
         let (_dir, file) = config("# other settings only\n[reminders]\nlead_days = 14\n");
         assert!(resolve_sign_in_client(None, None, &file).is_ok());
@@ -245,10 +269,16 @@ mod tests {
         let (_dir, file) = config("sign_in_client = \"my-app\"\n");
         let error = resolve_sign_in_client(None, None, &file).expect_err("not a GUID");
         let text = error.to_string();
-        assert!(text.contains("config.toml") && text.contains("sign_in_client"), "{text}");
+        assert!(
+            text.contains("config.toml") && text.contains("sign_in_client"),
+            "{text}"
+        );
         let (_dir, file) = config("sign_in_client = 42\n");
         let error = resolve_sign_in_client(None, None, &file).expect_err("a number");
-        assert!(matches!(&error, SignInClientError::MalformedConfig { field, .. } if field == "sign_in_client"), "{error}");
+        assert!(
+            matches!(&error, SignInClientError::MalformedConfig { field, .. } if field == "sign_in_client"),
+            "{error}"
+        );
         let (_dir, file) = config("sign_in_client = \"unterminated\n");
         let error = resolve_sign_in_client(None, None, &file).expect_err("not TOML");
         assert!(error.to_string().contains("config.toml"), "{error}");

@@ -155,8 +155,14 @@ fn find(tenant: &Tenant, key: &(Option<String>, String), now: Instant) -> Option
 fn policies_of(call: &Call<'_>, key: &(Option<String>, String)) -> Result<Response, GraphError> {
     call.require(READ_DELEGATED, READ_APPLICATION)?;
     call.require(
-        &["Policy.Read.All", "Policy.ReadWrite.ApplicationConfiguration"],
-        &["Policy.Read.All", "Policy.ReadWrite.ApplicationConfiguration"],
+        &[
+            "Policy.Read.All",
+            "Policy.ReadWrite.ApplicationConfiguration",
+        ],
+        &[
+            "Policy.Read.All",
+            "Policy.ReadWrite.ApplicationConfiguration",
+        ],
     )?;
     let directory = call.shared.directory();
     let tenant = &directory.tenants[call.caller.tenant];
