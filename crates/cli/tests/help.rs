@@ -15,7 +15,13 @@ fn help_lists_the_commands() {
     let output = entra_setup(&["--help"]);
     assert!(output.status.success());
     let text = String::from_utf8_lossy(&output.stdout);
-    for command in ["profiles", "verify", "diagnose"] {
+    for command in [
+        "profiles",
+        "verify",
+        "diagnose",
+        "register",
+        "rotate-secret",
+    ] {
         assert!(text.contains(command), "--help lacks {command}: {text}");
     }
 }
@@ -39,4 +45,23 @@ fn version_answers() {
     let output = entra_setup(&["--version"]);
     assert!(output.status.success());
     assert!(String::from_utf8_lossy(&output.stdout).starts_with("entra-setup "));
+}
+
+#[test]
+fn rotate_secret_help_states_when_a_secret_may_be_removed() {
+    let output = entra_setup(&["rotate-secret", "--help"]);
+    assert!(output.status.success());
+    let text = String::from_utf8_lossy(&output.stdout);
+    for option in [
+        "--remove",
+        "--show-secret",
+        "--secret-stdin",
+        "--secret-env",
+        "--profile",
+        "--secret-days",
+    ] {
+        assert!(text.contains(option), "rotate-secret --help lacks {option}");
+    }
+    assert!(text.contains("not have expired"), "{text}");
+    assert!(!text.contains("--secret "), "a secret is never an argument");
 }

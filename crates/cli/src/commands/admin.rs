@@ -26,7 +26,8 @@ pub(crate) fn sign_in_client(
         .map_err(|e| UsageError(e.to_string()))
 }
 
-/// Sign the administrator in for `scopes` with `method` (`browser` or `device-code`).
+/// Sign the administrator in for `scopes` with `method` (`browser` or `device-code`); a failed
+/// sign-in is explained on stderr and answers the exit status to end with.
 pub(crate) fn sign_in_admin(
     runtime: &tokio::runtime::Runtime,
     context: &Context,
@@ -34,7 +35,7 @@ pub(crate) fn sign_in_admin(
     client: &SignInClient,
     scopes: &[String],
     method: &str,
-) -> Result<Secret, SignInError> {
+) -> Result<Secret, ExitStatus> {
     eprintln!("{}", client.describe());
     let signed_in = if method == "browser" {
         runtime.block_on(identity::sign_in_with_browser(
@@ -62,7 +63,9 @@ pub(crate) fn sign_in_admin(
             &show_device_prompt,
         ))
     };
-    signed_in.map(|tokens| tokens.access_token)
+    signed_in
+        .map(|tokens| tokens.access_token)
+        .map_err(|error| report_sign_in_failure(&error))
 }
 
 /// Tell the administrator how to sign in (on stderr: stdout is the result).
@@ -76,7 +79,7 @@ fn show_device_prompt(prompt: &DevicePrompt) {
 }
 
 /// Explain a failed sign-in; exit 2 when Microsoft could not be asked, 1 otherwise.
-pub(crate) fn report_sign_in_failure(error: &SignInError) -> ExitStatus {
+fn report_sign_in_failure(error: &SignInError) -> ExitStatus {
     match error.cause() {
         Some(cause) => {
             let description = describe(cause);

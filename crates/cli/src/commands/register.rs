@@ -159,7 +159,7 @@ pub fn run(globals: &Globals, args: RegisterArgs) -> anyhow::Result<ExitStatus> 
     );
     let admin = match signed_in {
         Ok(token) => token,
-        Err(error) => return Ok(admin::report_sign_in_failure(&error)),
+        Err(status) => return Ok(status),
     };
 
     let no_progress = globals.no_progress;

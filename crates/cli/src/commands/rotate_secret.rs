@@ -172,7 +172,7 @@ pub fn run(globals: &Globals, args: RotateSecretArgs) -> anyhow::Result<ExitStat
         &args.sign_in,
     ) {
         Ok(token) => token,
-        Err(error) => return Ok(admin::report_sign_in_failure(&error)),
+        Err(status) => return Ok(status),
     };
     let no_progress = globals.no_progress;
     let say = move |message: &str| {
