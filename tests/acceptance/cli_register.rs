@@ -361,6 +361,10 @@ fn a_failure_after_the_registration_is_created_names_it() {
     let named = regex_like_client_id(&stderr).expect("the new client ID on stderr");
     assert!(stderr.contains("object ID"), "{stderr}");
     assert!(stderr.contains("--client-id"), "{stderr}");
+    let failure = json_of(&stdout, &stderr);
+    assert_eq!(failure["client_id"], named.as_str(), "{failure:#}");
+    assert_eq!(failure["created"], true);
+    assert_eq!(failure["error"]["cause"], "insufficient_admin_rights");
 
     // The named registration is then repaired (the fault was used up).
     let (code, stdout, stderr) = register(&stand_in, &["--client-id", &named]);

@@ -148,8 +148,9 @@ fn a_new_secret_works_beside_the_old_until_the_old_is_removed() {
         again_text.stdout
     );
 
-    let only = rotate(&stand_in, &["--remove", &new_key], None);
+    let only = rotate(&stand_in, &["--remove", &new_key, "--json"], None);
     assert_eq!(only.code, 1, "{only:?}");
+    assert_eq!(only.json()["error"]["cause"], "secret_missing");
     assert!(only.stderr.contains(&new_key), "{}", only.stderr);
     assert!(
         only.stderr.contains("only client secret"),

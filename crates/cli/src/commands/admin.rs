@@ -122,6 +122,23 @@ pub(crate) fn report_fix_failure(error: &FixError) -> ExitStatus {
     }
 }
 
+/// With `--json`, a repair that stopped still answers one JSON document on stdout:
+/// `{"error": {"cause", "message"}}`, with `client_id`, `object_id` and `created: true` when the
+/// registration was created before it stopped.
+pub(crate) fn print_fix_failure_json(error: &FixError) {
+    let mut document = serde_json::json!({
+        "error": { "cause": error.cause().as_str(), "message": error.to_string() },
+    });
+    if let Some((client_id, object_id)) = error.created_registration() {
+        document["client_id"] = client_id.into();
+        document["object_id"] = object_id.into();
+        document["created"] = true.into();
+    }
+    if let Ok(text) = serde_json::to_string_pretty(&document) {
+        println!("{text}");
+    }
+}
+
 /// A client secret from `--secret-stdin` (the first line; asked without echo at a terminal) or
 /// `--secret-env VAR`; `None` when neither is given.
 pub(crate) fn read_secret(stdin: bool, env: Option<&str>) -> Result<Option<Secret>, UsageError> {

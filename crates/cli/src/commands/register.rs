@@ -176,7 +176,12 @@ pub fn run(globals: &Globals, args: RegisterArgs) -> anyhow::Result<ExitStatus> 
     };
     let registered = match runtime.block_on(fix::register(profile, &inputs, request, &session)) {
         Ok(registered) => registered,
-        Err(error) => return Ok(admin::report_fix_failure(&error)),
+        Err(error) => {
+            if args.json {
+                admin::print_fix_failure_json(&error);
+            }
+            return Ok(admin::report_fix_failure(&error));
+        }
     };
     if registered.secret.is_some() {
         eprintln!(

@@ -221,7 +221,12 @@ pub fn run(globals: &Globals, args: RotateSecretArgs) -> anyhow::Result<ExitStat
             &session,
         )) {
             Ok(removal) => removal,
-            Err(error) => return Ok(admin::report_fix_failure(&error)),
+            Err(error) => {
+                if args.json {
+                    admin::print_fix_failure_json(&error);
+                }
+                return Ok(admin::report_fix_failure(&error));
+            }
         };
         let report = verify_with(kept);
         return print_removal(&removal, &report, args.json);
@@ -230,7 +235,12 @@ pub fn run(globals: &Globals, args: RotateSecretArgs) -> anyhow::Result<ExitStat
     let days = days.unwrap_or(fix::rotation_days(None, None)?);
     let rotated = match runtime.block_on(fix::rotate_secret(&tenant, &client_id, days, &session)) {
         Ok(rotated) => rotated,
-        Err(error) => return Ok(admin::report_fix_failure(&error)),
+        Err(error) => {
+            if args.json {
+                admin::print_fix_failure_json(&error);
+            }
+            return Ok(admin::report_fix_failure(&error));
+        }
     };
     eprintln!(
         "The new client secret is shown once and is not stored: keychain storage is not available in this version yet; \
