@@ -84,6 +84,7 @@ fn a_new_secret_works_beside_the_old_until_the_old_is_removed() {
             .expect("text")
             .starts_with("added client secret")
     );
+    assert_eq!(result["verify"]["profile"], "client-secret");
     assert_outcomes(
         &result["verify"],
         &[

@@ -105,10 +105,14 @@ fn report_sign_in_failure(error: &SignInError) -> ExitStatus {
 pub(crate) fn report_fix_failure(error: &FixError) -> ExitStatus {
     let cause = error.cause();
     let description = describe(cause);
-    eprintln!(
-        "entra-setup: the repair stopped: {error}. {} ({cause}). {}",
-        description.title, description.fix
-    );
+    match error {
+        // The refusal says why and what to do; the cause's general advice would not fit.
+        FixError::RemovalRefused { .. } => eprintln!("entra-setup: {error} ({cause})."),
+        _ => eprintln!(
+            "entra-setup: the repair stopped: {error}. {} ({cause}). {}",
+            description.title, description.fix
+        ),
+    }
     if let Some((client_id, object_id)) = error.created_registration() {
         eprintln!(
             "entra-setup: the new app registration exists: client ID {client_id}, object ID {object_id}. \

@@ -4,7 +4,10 @@
 //! The administrator signs in once with the read scopes verification needs plus the repair
 //! scopes (asked only here, when repairing). A new secret is made for a new registration or with
 //! `--new-secret`; this version cannot store it in the OS keychain yet, so it is made only with
-//! `--show-secret` (printed once on stdout) — a secret is never made and then lost.
+//! `--show-secret` (printed once on stdout) — a secret is never made and then lost. When a step
+//! after the create fails, the new registration's IDs are printed (and, with `--json`, answered)
+//! so `register --client-id` can finish it. A registration other organisations may use also gets
+//! the admin-consent link their administrators open (`admin_consent_url`).
 
 use clap::Args;
 use entra_setup_core::fix::{

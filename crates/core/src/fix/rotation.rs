@@ -95,9 +95,12 @@ pub fn rotation_days(profile: Option<&Profile>, requested: Option<u32>) -> Resul
 }
 
 /// The checks that judge a client secret alone (tenant, client ID, secret, its expiry): what
-/// `rotate-secret` verifies when no profile is given. Built on the shipped `custom` profile.
+/// `rotate-secret` verifies when no profile is given. Built on the shipped `custom` profile, named
+/// `client-secret` in the report.
 pub fn secret_checks_profile() -> Option<Profile> {
     let mut profile = crate::profile::Catalog::shipped().get("custom")?.clone();
+    profile.id = "client-secret".into();
+    profile.title = "Client secret".into();
     profile.checks = vec![
         CheckId::Tenant,
         CheckId::ClientId,
@@ -322,6 +325,21 @@ mod tests {
         let catalog = Catalog::shipped();
         let profile = catalog.get("axero-outlook-calendar").expect("profile");
         assert_eq!(rotation_days(Some(profile), None).ok(), Some(365));
+    }
+
+    #[test]
+    fn the_secret_checks_are_the_four_that_judge_a_secret() {
+        let profile = secret_checks_profile().expect("built on the custom profile");
+        assert_eq!(profile.id, "client-secret");
+        assert_eq!(
+            profile.checks,
+            [
+                CheckId::Tenant,
+                CheckId::ClientId,
+                CheckId::ClientSecret,
+                CheckId::SecretExpiry
+            ]
+        );
     }
 
     #[test]
