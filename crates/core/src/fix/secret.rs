@@ -201,6 +201,9 @@ async fn wait_until_accepted(
 /// registration `object_id`: the shortest enforced `passwordLifetime` of the default policy (when
 /// enabled) and of the enabled custom policies applied to it. `None` when no policy caps it, or
 /// when the policies cannot be read (the refusal of `addPassword`, if any, is explained then).
+/// A restriction's `restrictForAppsCreatedAfterDateTime` is not weighed, nor whether a custom
+/// policy replaces the default: the shortest cap is applied, which errs on the short side and is
+/// never refused.
 pub async fn policy_max_days(session: &RepairSession<'_>, object_id: &str) -> Option<u32> {
     let graph = session.graph();
     let mut caps: Vec<u32> = Vec::new();
