@@ -79,6 +79,14 @@ pub fn run(globals: &Globals, args: RegisterArgs) -> anyhow::Result<ExitStatus> 
             known.join(", ")
         ))
     })?;
+    if !fix::registers_an_app(profile) {
+        return Err(UsageError(format!(
+            "--profile: '{}' approves a vendor's app registered in the vendor's own tenant, so nothing is registered here; \
+             check its approval with `entra-setup verify --profile {} --tenant TENANT --client-id VENDOR_APP_ID --sign-in device-code`",
+            profile.id, profile.id
+        ))
+        .into());
+    }
     refuse_errors(Field::Tenant, &args.tenant)?;
     let sign_in_client = admin::sign_in_client(&paths, args.sign_in_client.as_deref())?;
     if let Some(client_id) = &args.client_id {

@@ -30,7 +30,7 @@ use serde::Serialize;
 
 pub use consent::ensure_admin_consent;
 pub use consent_link::{ConsentLinkError, admin_consent_url, is_multi_tenant};
-pub use register::{Registered, SecretRequest, register, will_add_secret};
+pub use register::{Registered, SecretRequest, register, registers_an_app, will_add_secret};
 pub use registration::{RegistrationInputs, RegistrationOutcome, ensure_registration};
 pub use rotation::{
     Removal, Rotated, SecretConfirmation, confirm_secret, remove_secret, rotate_secret,
@@ -194,6 +194,14 @@ pub enum FixError {
     /// The profile needs a redirect URI and none was given.
     #[error("the profile needs a redirect URI: give the site URL or the redirect URI")]
     RedirectUriMissing,
+    /// The profile approves a vendor's app registered in another tenant: nothing is registered.
+    #[error(
+        "the profile '{profile}' approves a vendor's app registered in the vendor's own tenant: nothing is registered here"
+    )]
+    NothingToRegister {
+        /// The profile's id.
+        profile: String,
+    },
     /// The profile uses no client secret (a vendor's app).
     #[error("this profile uses no client secret of its own")]
     SecretNotNeeded,
@@ -259,6 +267,7 @@ impl FixError {
             FixError::UnknownPermission { .. } => Cause::PermissionMissing,
             FixError::RedirectUriMissing => Cause::RedirectUriInvalid,
             FixError::SecretNotNeeded => Cause::SecretMissing,
+            FixError::NothingToRegister { .. } => Cause::ClientIdNotFound,
             FixError::SecretLifetimePolicy { .. } => Cause::SecretLifetimePolicy,
             FixError::ReplicationTimeout { .. } => Cause::ServiceUnavailable,
             FixError::StoppedAfterCreate { source, .. } => source.cause(),

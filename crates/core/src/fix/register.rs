@@ -12,7 +12,7 @@ use super::{
     Change, ChangeKind, FixError, NewSecret, RegistrationInputs, RepairSession, add_secret,
     ensure_admin_consent, ensure_registration, ensure_service_principal, secret_days,
 };
-use crate::profile::Profile;
+use crate::profile::{Profile, ProfileKind};
 
 /// What to do about the secret.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -60,6 +60,12 @@ pub fn will_add_secret(
     profile.secret.required && (inputs.client_id.is_none() || request.new_secret)
 }
 
+/// Whether the profile has a registration of this tenant's own to create or repair: a vendor's
+/// multi-tenant app is registered in the vendor's tenant, and only approved here.
+pub fn registers_an_app(profile: &Profile) -> bool {
+    profile.kind != ProfileKind::VendorConsent
+}
+
 /// Create or repair the registration `profile` needs, end to end.
 pub async fn register(
     profile: &Profile,
@@ -67,6 +73,11 @@ pub async fn register(
     request: SecretRequest,
     session: &RepairSession<'_>,
 ) -> Result<Registered, FixError> {
+    if !registers_an_app(profile) {
+        return Err(FixError::NothingToRegister {
+            profile: profile.id.clone(),
+        });
+    }
     let days = if will_add_secret(profile, inputs, request) {
         Some(secret_days(profile, request.days)?)
     } else {
@@ -139,4 +150,23 @@ async fn finish(
         None => None,
     };
     Ok((changes, secret))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::profile::Catalog;
+
+    #[test]
+    fn only_a_vendors_app_is_not_registered_here() {
+        let catalog = Catalog::shipped();
+        for profile in catalog.profiles() {
+            assert_eq!(
+                registers_an_app(profile),
+                profile.id != "vendor-app-consent",
+                "{}",
+                profile.id
+            );
+        }
+    }
 }
