@@ -519,6 +519,29 @@ fn the_sign_in_client_comes_from_the_option_the_environment_or_config_toml() {
         from_option.stderr
     );
 
+    // A bad option is refused even when nobody signs in.
+    let bad_option = entra_setup(
+        &stand_in,
+        home.path(),
+        &[
+            "verify",
+            "--tenant",
+            "contoso.com",
+            "--profile",
+            "axero-outlook-calendar",
+            "--sign-in-client",
+            "my-app",
+        ],
+        None,
+        &[],
+    );
+    assert_eq!(bad_option.code, 64, "{bad_option:?}");
+    assert!(
+        bad_option.stderr.contains("--sign-in-client"),
+        "{}",
+        bad_option.stderr
+    );
+
     // A malformed file is refused, naming the file and the field.
     std::fs::write(&config, "sign_in_client = \"my own app\"\n").expect("config");
     let malformed = entra_setup(&stand_in, home.path(), &args, None, &[]);

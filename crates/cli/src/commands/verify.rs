@@ -83,7 +83,9 @@ pub fn run(globals: &Globals, args: VerifyArgs) -> anyhow::Result<ExitStatus> {
     }
 
     refuse_errors(Field::Tenant, &args.tenant)?;
-    let sign_in_client = if args.sign_in == "none" {
+    // The sign-in client is resolved only when someone signs in (a bad config file does not stop
+    // a verification without sign-in), but a bad --sign-in-client is always refused.
+    let sign_in_client = if args.sign_in == "none" && args.sign_in_client.is_none() {
         None
     } else {
         Some(super::admin::sign_in_client(
@@ -128,7 +130,7 @@ pub fn run(globals: &Globals, args: VerifyArgs) -> anyhow::Result<ExitStatus> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
-    if let Some(client) = &sign_in_client {
+    if let Some(client) = sign_in_client.as_ref().filter(|_| args.sign_in != "none") {
         eprintln!("{}", client.describe());
         let sign_in_client = client.client_id.as_str();
         let signed_in = if args.sign_in == "browser" {
