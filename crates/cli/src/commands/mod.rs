@@ -1,8 +1,11 @@
 //! One module per command; each calls the core and prints what it answers.
 
+pub mod bundle;
 mod diagnose;
+mod keychain;
 mod profiles;
 pub mod register;
+pub mod reminders;
 pub mod verify;
 
 use std::path::PathBuf;
@@ -46,6 +49,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::Verify(args) => verify::run(&globals, *args),
         Command::Diagnose { json } => diagnose::run(json),
         Command::Register(args) => register::run(&globals, *args),
+        Command::Bundle { command } => bundle::run(&globals, command),
+        Command::Reminders { command } => reminders::run(command),
     }
 }
 

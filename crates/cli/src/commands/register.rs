@@ -3,8 +3,9 @@
 //!
 //! The administrator signs in once with the read scopes verification needs plus the repair
 //! scopes (asked only here, when repairing). A new secret is made for a new registration or with
-//! `--new-secret`; this version cannot store it in the OS keychain yet, so it is made only with
-//! `--show-secret` (printed once on stdout) — a secret is never made and then lost.
+//! `--new-secret`; it goes into the OS keychain and the reminders, and `--show-secret` also prints
+//! it once. Without a keychain it is made only with `--show-secret` — a secret is never made and
+//! then lost: the refusal comes before anything is created.
 
 use clap::Args;
 use entra_setup_core::diagnose::describe;
@@ -15,11 +16,12 @@ use entra_setup_core::http::{Http, RetryPolicy};
 use entra_setup_core::identity::{self, DEFAULT_SIGN_IN_CLIENT, DevicePrompt, SignInError};
 use entra_setup_core::paths::AppPaths;
 use entra_setup_core::profile::Catalog;
+use entra_setup_core::reminders::Registry;
 use entra_setup_core::validate::Field;
 use entra_setup_core::verify::{self, Context, Inputs, Report, Sessions};
 use serde_json::{Value, json};
 
-use super::{Globals, endpoints, refuse_errors};
+use super::{Globals, endpoints, keychain, refuse_errors};
 use crate::exit::{ExitStatus, UsageError};
 use crate::output::{progress, report};
 
@@ -129,13 +131,19 @@ pub fn run(globals: &Globals, args: RegisterArgs) -> anyhow::Result<ExitStatus> 
         ))
         .into());
     }
-    if fix::will_add_secret(profile, &inputs, request) && !args.show_secret {
-        return Err(UsageError(
-            "--show-secret: this will create a client secret, and this version cannot store it in the OS keychain yet; \
-             add --show-secret to have its value printed once (copy it into the product), so it is not lost"
-                .into(),
-        )
-        .into());
+    let mut keychain_ready = false;
+    if fix::will_add_secret(profile, &inputs, request) {
+        match keychain::available() {
+            Ok(()) => keychain_ready = true,
+            Err(e) if !args.show_secret => {
+                return Err(UsageError(format!(
+                    "--show-secret: this will create a client secret, and it cannot be kept: {e}. \
+                     Start or unlock the keychain, or add --show-secret to have its value printed once (copy it into the product), so it is not lost"
+                ))
+                .into());
+            }
+            Err(e) => eprintln!("The new client secret will not be kept in the keychain: {e}."),
+        }
     }
 
     let context = Context {
@@ -210,12 +218,6 @@ pub fn run(globals: &Globals, args: RegisterArgs) -> anyhow::Result<ExitStatus> 
         Ok(registered) => registered,
         Err(error) => return Ok(report_fix_failure(&error)),
     };
-    if registered.secret.is_some() {
-        eprintln!(
-            "The new client secret is shown once and is not stored: keychain storage is not available in this version yet; \
-             use --show-secret or copy it now."
-        );
-    }
 
     let verify_inputs = Inputs {
         tenant: inputs.tenant.clone(),
@@ -238,14 +240,95 @@ pub fn run(globals: &Globals, args: RegisterArgs) -> anyhow::Result<ExitStatus> 
     ));
     display.finish();
 
+    let mut stored = false;
+    if let Some(secret) = &registered.secret {
+        stored = keep_secret(
+            &runtime,
+            &context,
+            &paths,
+            &report,
+            &inputs.tenant,
+            &registered,
+            secret,
+            keychain_ready,
+            args.app_name
+                .as_deref()
+                .unwrap_or(&profile.registration.suggested_name),
+        );
+    }
+
     if args.json {
-        let document = to_json(&registered, &report, args.show_secret)?;
+        let mut document = to_json(&registered, &report, args.show_secret)?;
+        if registered.secret.is_some() {
+            document["secret"]["storage"] = json!(if stored { "keyring" } else { "none" });
+        }
         println!("{}", serde_json::to_string_pretty(&document)?);
     } else {
         print!("{}", summary(&registered, args.show_secret));
         print!("{}", report::render(&report));
     }
     Ok(super::verify::exit_status(&report))
+}
+
+/// Put the new secret in the keychain and the reminders; whether the keychain kept it.
+#[allow(clippy::too_many_arguments)]
+fn keep_secret(
+    runtime: &tokio::runtime::Runtime,
+    context: &Context,
+    paths: &AppPaths,
+    report: &Report,
+    tenant: &str,
+    registered: &Registered,
+    secret: &fix::NewSecret,
+    keychain_ready: bool,
+    name: &str,
+) -> bool {
+    let tenant_id = match report.tenant_id.clone() {
+        Some(id) => id,
+        None => match keychain::tenant_guid(runtime, context, tenant) {
+            Ok(id) => id,
+            Err(e) => {
+                eprintln!("entra-setup: the new secret is not kept: {e}");
+                return false;
+            }
+        },
+    };
+    let registry = Registry::new(paths);
+    if let Err(e) = registry.record_secret(
+        &tenant_id,
+        &registered.client_id,
+        &secret.key_id,
+        secret.expires,
+        Some(name),
+        "register",
+    ) {
+        eprintln!("entra-setup: the reminder for the new secret could not be kept: {e}");
+    }
+    if !keychain_ready {
+        eprintln!(
+            "The new client secret is shown once and is not stored: no keychain is available."
+        );
+        return false;
+    }
+    match keychain::store(
+        &tenant_id,
+        &registered.client_id,
+        &secret.key_id,
+        &secret.value,
+    ) {
+        Ok(()) => {
+            eprintln!(
+                "The new client secret is kept in the OS keychain (service entra-setup, account {tenant_id}/{}); \
+                 use --secret-from-keyring to use it.",
+                registered.client_id
+            );
+            true
+        }
+        Err(e) => {
+            eprintln!("entra-setup: the new client secret could not be kept in the keychain: {e}");
+            false
+        }
+    }
 }
 
 /// The JSON of contracts/cli.md: the secret's value only with `--show-secret`.

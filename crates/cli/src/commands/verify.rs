@@ -10,13 +10,13 @@ use entra_setup_core::diagnose::describe;
 use entra_setup_core::http::{Http, RetryPolicy};
 use entra_setup_core::identity::{DEFAULT_SIGN_IN_CLIENT, DevicePrompt};
 use entra_setup_core::paths::AppPaths;
-use entra_setup_core::profile::Catalog;
+use entra_setup_core::profile::{Catalog, Profile};
 use entra_setup_core::secret::Secret;
 use entra_setup_core::validate::Field;
 use entra_setup_core::verify::sign_in::{self, Person, SessionError};
 use entra_setup_core::verify::{self, Context, Inputs, Report};
 
-use super::{Globals, endpoints, refuse_errors};
+use super::{Globals, endpoints, keychain, refuse_errors};
 use crate::exit::{ExitStatus, UsageError};
 use crate::output::{progress, report};
 
@@ -77,13 +77,45 @@ pub fn run(globals: &Globals, args: VerifyArgs) -> anyhow::Result<ExitStatus> {
             known.join(", ")
         ))
     })?;
-    if args.secret_from_keyring {
-        return Err(UsageError(
-            "--secret-from-keyring: this version does not store secrets in the keychain yet; use --secret-stdin or --secret-env".into(),
-        )
-        .into());
+    let report = match verify_with(globals, &args, profile)? {
+        Verified::Report(done) => done.report,
+        Verified::Stopped(status) => return Ok(status),
+    };
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        print!("{}", report::render(&report));
     }
+    Ok(exit_status(&report))
+}
 
+/// A verification that ran, with what it was given.
+pub struct Verification {
+    /// The report.
+    pub report: Report,
+    /// The client secret it used.
+    pub secret: Option<Secret>,
+    /// The redirect URI it checked.
+    pub redirect_uri: Option<String>,
+    /// Where Microsoft was.
+    pub endpoints: entra_setup_core::endpoints::Endpoints,
+}
+
+/// How a verification ended.
+pub enum Verified {
+    /// It ran: the report.
+    Report(Box<Verification>),
+    /// A sign-in failed before it could run (already explained on stderr): the exit status.
+    Stopped(ExitStatus),
+}
+
+/// Validate the inputs, read the secret, sign in as asked and run every checkpoint: what
+/// `verify` prints and `bundle export` packs.
+pub fn verify_with(
+    globals: &Globals,
+    args: &VerifyArgs,
+    profile: &Profile,
+) -> anyhow::Result<Verified> {
     refuse_errors(Field::Tenant, &args.tenant)?;
     let sign_in_client = match &args.sign_in_client {
         Some(client) => {
@@ -104,7 +136,7 @@ pub fn run(globals: &Globals, args: VerifyArgs) -> anyhow::Result<ExitStatus> {
         (None, Some(uri)) => Some(uri.clone()),
         (None, None) => None,
     };
-    let secret = read_secret(&args)?;
+    let secret = read_secret(args)?;
     let endpoints = endpoints(globals)?;
 
     let mut inputs = Inputs {
@@ -130,6 +162,15 @@ pub fn run(globals: &Globals, args: VerifyArgs) -> anyhow::Result<ExitStatus> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
+    if args.secret_from_keyring {
+        let client_id = inputs.client_id.clone().ok_or_else(|| {
+            UsageError(
+                "--secret-from-keyring: give --client-id, the keychain entry is per client".into(),
+            )
+        })?;
+        let tenant_id = keychain::tenant_guid(&runtime, &context, &inputs.tenant)?;
+        inputs.secret = Some(keychain::read_secret(&tenant_id, &client_id)?);
+    }
     if args.sign_in != "none" {
         if args.sign_in_client.is_none() {
             eprintln!(
@@ -157,7 +198,7 @@ pub fn run(globals: &Globals, args: VerifyArgs) -> anyhow::Result<ExitStatus> {
         };
         match signed_in {
             Ok(sessions) => inputs.sessions = sessions,
-            Err(failure) => return Ok(report_sign_in_failure(&failure)),
+            Err(failure) => return Ok(Verified::Stopped(report_sign_in_failure(&failure))),
         }
     }
     let display = progress::Display::new(profile.checks.len(), globals.no_progress);
@@ -165,13 +206,12 @@ pub fn run(globals: &Globals, args: VerifyArgs) -> anyhow::Result<ExitStatus> {
         display.on(&event)
     }));
     display.finish();
-
-    if args.json {
-        println!("{}", serde_json::to_string_pretty(&report)?);
-    } else {
-        print!("{}", report::render(&report));
-    }
-    Ok(exit_status(&report))
+    Ok(Verified::Report(Box::new(Verification {
+        report,
+        secret: inputs.secret,
+        redirect_uri: inputs.redirect_uri,
+        endpoints: context.endpoints,
+    })))
 }
 
 /// Tell the person at the screen how to sign in (on stderr: stdout is the report).

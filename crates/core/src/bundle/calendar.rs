@@ -1,0 +1,93 @@
+//! `secret-rotation.ics`: an all-day event on expiry − lead days with an alarm ("rotate now"),
+//! and one on the expiry day, for Outlook, Google Calendar and Thunderbird. UIDs are derived
+//! from the secret's key id, so importing a newer bundle of the same secret updates the events
+//! instead of doubling them. Written with the `icalendar` crate (CRLF, 75-octet folding).
+
+use chrono::{DateTime, Duration, Utc};
+use icalendar::{Alarm, Calendar, Component, Event, EventLike, Trigger};
+
+/// The product identifier in the calendar.
+pub const PRODID: &str = "-//Entra Setup Wizard//entra-setup//EN";
+
+/// What the events are about.
+pub struct CalendarInputs<'a> {
+    /// The secret's key id (the UIDs' stem).
+    pub key_id: &'a str,
+    /// When it expires.
+    pub expires: DateTime<Utc>,
+    /// Days before expiry for the rotation event.
+    pub lead_days: u32,
+    /// The app, for people ("Axero Outlook Calendar Sync", or its client ID).
+    pub app: &'a str,
+    /// The product setting that holds the secret, when the profile has one.
+    pub setting: Option<&'a str>,
+    /// The client ID.
+    pub client_id: &'a str,
+    /// The admin center page of the app's secrets.
+    pub credentials_link: &'a str,
+    /// DTSTAMP: when the bundle was made.
+    pub stamp: DateTime<Utc>,
+}
+
+/// The UID of the rotation event of a secret.
+pub fn rotate_uid(key_id: &str) -> String {
+    format!("{}-rotate@entra-setup", key_id.to_ascii_lowercase())
+}
+
+/// The UID of the expiry-day event of a secret.
+pub fn expiry_uid(key_id: &str) -> String {
+    format!("{}-expires@entra-setup", key_id.to_ascii_lowercase())
+}
+
+/// The calendar text.
+pub fn ics(inputs: &CalendarInputs<'_>) -> String {
+    let expiry_day = inputs.expires.date_naive();
+    let rotate_day = expiry_day - Duration::days(i64::from(inputs.lead_days));
+    let paste = inputs
+        .setting
+        .map(|s| format!(" and paste its Value into {s}"))
+        .unwrap_or_default();
+    let steps = format!(
+        "The client secret of {} (client ID {}, secret ID {}) expires on {}. \
+         Add a new secret under Certificates & secrets{paste}, confirm the integration still works, \
+         then delete the old secret. With the command line: entra-setup rotate-secret --client-id {}. \
+         Admin center: {}",
+        inputs.app,
+        inputs.client_id,
+        inputs.key_id,
+        inputs.expires.format("%Y-%m-%d %H:%M UTC"),
+        inputs.client_id,
+        inputs.credentials_link,
+    );
+    let rotate = Event::new()
+        .uid(&rotate_uid(inputs.key_id))
+        .timestamp(inputs.stamp)
+        .all_day(rotate_day)
+        .summary(&format!("Rotate the client secret of {}", inputs.app))
+        .description(&steps)
+        .alarm(Alarm::display(
+            &format!("Rotate the client secret of {} now", inputs.app),
+            Trigger::before_start(Duration::days(1)),
+        ))
+        .done();
+    let expires = Event::new()
+        .uid(&expiry_uid(inputs.key_id))
+        .timestamp(inputs.stamp)
+        .all_day(expiry_day)
+        .summary(&format!("Client secret of {} expires today", inputs.app))
+        .description(&steps)
+        .alarm(Alarm::display(
+            &format!("The client secret of {} expires today", inputs.app),
+            Trigger::before_start(Duration::days(1)),
+        ))
+        .done();
+    let mut calendar = Calendar::empty();
+    calendar
+        .append_property(("VERSION", "2.0"))
+        .append_property(("PRODID", PRODID))
+        .append_property(("CALSCALE", "GREGORIAN"))
+        .append_property(("METHOD", "PUBLISH"))
+        .push(rotate)
+        .push(expires);
+    calendar.to_string()
+}
