@@ -1,7 +1,7 @@
 //! `entra-setup register --sign-in device-code` (the real binary) against the stand-in: a
 //! tenant without apps gets the Axero calendar registration, consented, with a secret shown
 //! once, and the verification that follows passes; a second run changes nothing and makes no
-//! secret; without `--show-secret` (and no keychain) no secret is made at all (exit 64).
+//! secret; without `--show-secret` and without a keychain no secret is made at all (exit 64).
 
 use std::process::{Command, Stdio};
 
@@ -22,6 +22,8 @@ fn register(stand_in: &StandIn, args: &[&str]) -> (i32, String, String) {
     let home = tempfile::tempdir().expect("home");
     let output = Command::new(program("entra-setup"))
         .env("ENTRA_SETUP_HOME", home.path())
+        // A machine without a keychain: no Secret Service on this bus.
+        .env("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/bus")
         .arg("--endpoints")
         .arg(stand_in.endpoints_file())
         .args([

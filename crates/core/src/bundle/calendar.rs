@@ -39,6 +39,14 @@ pub fn expiry_uid(key_id: &str) -> String {
     format!("{}-expires@entra-setup", key_id.to_ascii_lowercase())
 }
 
+/// A display alarm the day before: ACTION, TRIGGER and DESCRIPTION only (RFC 5545 §3.6.6),
+/// without the generated UID and DTSTAMP, so the file is the same for the same secret.
+fn alarm(text: &str) -> Alarm {
+    let mut alarm = Alarm::display(text, Trigger::before_start(Duration::days(1)));
+    alarm.remove_property("DTSTAMP").remove_property("UID");
+    alarm
+}
+
 /// The calendar text.
 pub fn ics(inputs: &CalendarInputs<'_>) -> String {
     let expiry_day = inputs.expires.date_naive();
@@ -65,10 +73,10 @@ pub fn ics(inputs: &CalendarInputs<'_>) -> String {
         .all_day(rotate_day)
         .summary(&format!("Rotate the client secret of {}", inputs.app))
         .description(&steps)
-        .alarm(Alarm::display(
-            &format!("Rotate the client secret of {} now", inputs.app),
-            Trigger::before_start(Duration::days(1)),
-        ))
+        .alarm(alarm(&format!(
+            "Rotate the client secret of {} now",
+            inputs.app
+        )))
         .done();
     let expires = Event::new()
         .uid(&expiry_uid(inputs.key_id))
@@ -76,10 +84,10 @@ pub fn ics(inputs: &CalendarInputs<'_>) -> String {
         .all_day(expiry_day)
         .summary(&format!("Client secret of {} expires today", inputs.app))
         .description(&steps)
-        .alarm(Alarm::display(
-            &format!("The client secret of {} expires today", inputs.app),
-            Trigger::before_start(Duration::days(1)),
-        ))
+        .alarm(alarm(&format!(
+            "The client secret of {} expires tomorrow",
+            inputs.app
+        )))
         .done();
     let mut calendar = Calendar::empty();
     calendar

@@ -242,7 +242,7 @@ pub fn build(request: &ExportRequest) -> Result<BuiltBundle, BundleError> {
         let app = request
             .display_name
             .clone()
-            .unwrap_or_else(|| format!("{} ({})", profile.product, profile.title));
+            .unwrap_or_else(|| profile.title.clone());
         let ics = calendar::ics(&calendar::CalendarInputs {
             key_id,
             expires,
