@@ -258,10 +258,7 @@ fn every_shipped_profile_exports_a_whole_bundle_with_the_secret_only_in_secret_a
             vec![]
         };
         let (result, out) = export(home.path(), &stand_in, profile, args, *secret, &extra, &[]);
-        assert!(
-            matches!(result.code, Some(0..=2)),
-            "{profile}: {result:?}"
-        );
+        assert!(matches!(result.code, Some(0..=2)), "{profile}: {result:?}");
         assert!(
             !result.stdout.contains(SECRET) && !result.stderr.contains(SECRET),
             "{profile}: secret printed"

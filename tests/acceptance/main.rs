@@ -8,3 +8,4 @@ mod cli_register;
 mod cli_reminders;
 mod cli_verify;
 mod cli_verify_signed_in;
+mod keychain;

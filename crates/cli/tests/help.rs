@@ -15,7 +15,7 @@ fn help_lists_the_commands() {
     let output = entra_setup(&["--help"]);
     assert!(output.status.success());
     let text = String::from_utf8_lossy(&output.stdout);
-    for command in ["profiles", "verify", "diagnose"] {
+    for command in ["profiles", "verify", "diagnose", "bundle", "reminders"] {
         assert!(text.contains(command), "--help lacks {command}: {text}");
     }
 }
@@ -27,6 +27,35 @@ fn verify_help_names_the_secret_options_and_no_secret_argument() {
     let text = String::from_utf8_lossy(&output.stdout);
     for option in ["--secret-stdin", "--secret-env", "--sign-in"] {
         assert!(text.contains(option), "verify --help lacks {option}");
+    }
+    assert!(
+        !text.contains("--secret "),
+        "a secret must never be a command-line argument"
+    );
+}
+
+#[test]
+fn bundle_and_reminders_describe_their_subcommands() {
+    for (command, subcommands) in [
+        ("bundle", &["export", "inspect"][..]),
+        ("reminders", &["list", "check", "add", "remove"][..]),
+    ] {
+        let output = entra_setup(&[command, "--help"]);
+        assert!(output.status.success());
+        let text = String::from_utf8_lossy(&output.stdout);
+        for sub in subcommands {
+            assert!(text.contains(sub), "{command} --help lacks {sub}: {text}");
+        }
+    }
+    let output = entra_setup(&["bundle", "export", "--help"]);
+    let text = String::from_utf8_lossy(&output.stdout);
+    for option in [
+        "--recipient",
+        "--passphrase-env",
+        "--secret-from-keyring",
+        "--out",
+    ] {
+        assert!(text.contains(option), "bundle export --help lacks {option}");
     }
     assert!(
         !text.contains("--secret "),
