@@ -39,12 +39,13 @@ pub fn expiry_uid(key_id: &str) -> String {
     format!("{}-expires@entra-setup", key_id.to_ascii_lowercase())
 }
 
-/// A display alarm the day before: ACTION, TRIGGER and DESCRIPTION only (RFC 5545 §3.6.6),
-/// without the generated UID and DTSTAMP, so the file is the same for the same secret.
-fn alarm(text: &str) -> Alarm {
-    let mut alarm = Alarm::display(text, Trigger::before_start(Duration::days(1)));
-    alarm.remove_property("DTSTAMP").remove_property("UID");
-    alarm
+/// A display alarm the day before. The writer always gives components a UID and a DTSTAMP;
+/// they are set here from the event's, so the file is the same for the same secret.
+fn alarm(text: &str, uid: &str, stamp: DateTime<Utc>) -> Alarm {
+    Alarm::display(text, Trigger::before_start(Duration::days(1)))
+        .uid(&format!("{uid}-alarm"))
+        .timestamp(stamp)
+        .done()
 }
 
 /// The calendar text.
@@ -73,10 +74,11 @@ pub fn ics(inputs: &CalendarInputs<'_>) -> String {
         .all_day(rotate_day)
         .summary(&format!("Rotate the client secret of {}", inputs.app))
         .description(&steps)
-        .alarm(alarm(&format!(
-            "Rotate the client secret of {} now",
-            inputs.app
-        )))
+        .alarm(alarm(
+            &format!("Rotate the client secret of {} now", inputs.app),
+            &rotate_uid(inputs.key_id),
+            inputs.stamp,
+        ))
         .done();
     let expires = Event::new()
         .uid(&expiry_uid(inputs.key_id))
@@ -84,10 +86,11 @@ pub fn ics(inputs: &CalendarInputs<'_>) -> String {
         .all_day(expiry_day)
         .summary(&format!("Client secret of {} expires today", inputs.app))
         .description(&steps)
-        .alarm(alarm(&format!(
-            "The client secret of {} expires tomorrow",
-            inputs.app
-        )))
+        .alarm(alarm(
+            &format!("The client secret of {} expires tomorrow", inputs.app),
+            &expiry_uid(inputs.key_id),
+            inputs.stamp,
+        ))
         .done();
     let mut calendar = Calendar::empty();
     calendar
