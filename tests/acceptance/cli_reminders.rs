@@ -1,12 +1,14 @@
 //! `entra-setup reminders list|check|add|remove` (the real binary): `check`'s exit status with
 //! an injected clock (`ENTRA_SETUP_NOW`), bad inputs refused naming them, and the registry
-//! surviving concurrent writers (the binary started many times at once loses no reminder).
+//! surviving concurrent writers (the binary started many times at once loses no reminder), and
+//! `scan` listing a tenant's expiring secrets with an administrator signed in.
 
 use std::path::Path;
 use std::process::{Command, Stdio};
 
 use entra_setup_tests::cli::run;
 use entra_setup_tests::paths::program;
+use entra_setup_tests::stand_in::StandIn;
 
 const TENANT: &str = "3f2b8c1e-6a4d-4e2b-9c7f-1a2b3c4d5e6f";
 const APP: &str = "7c9e6679-7425-40de-944b-e07fc1f90ae7";
@@ -236,4 +238,70 @@ fn processes_adding_at_once_lose_nothing() {
         .filter(|n| n.contains(".tmp-"))
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn scan_lists_the_tenants_expiring_secrets_and_adds_them() {
+    let home = tempfile::tempdir().expect("home");
+    let sign_in = |s: &mut serde_json::Value| {
+        s["sign_in"] = serde_json::json!({ "as": "admin@contoso.com" });
+    };
+    let expired = StandIn::start_with("expired-secret", sign_in);
+    let args = [
+        "reminders",
+        "scan",
+        "--json",
+        "--tenant",
+        "contoso.com",
+        "--sign-in",
+        "device-code",
+        "--add",
+    ];
+    let result = run(
+        home.path(),
+        Some(&expired),
+        &args,
+        None,
+        &[("ENTRA_SETUP_NOW", "2026-01-01T00:00:00Z")],
+    );
+    assert_eq!(result.code, Some(1), "{result:?}");
+    let json = result.json();
+    let found = json["credentials"].as_array().expect("credentials");
+    let secret = found
+        .iter()
+        .find(|c| c["key_id"] == KEY)
+        .expect("the expired secret");
+    assert_eq!(secret["kind"], "secret");
+    assert!(secret["days_left"].as_i64().expect("days") < 0);
+    assert_eq!(
+        json["added"].as_u64(),
+        Some(found.iter().filter(|c| c["kind"] == "secret").count() as u64)
+    );
+    let listed = run(
+        home.path(),
+        None,
+        &["reminders", "list", "--json"],
+        None,
+        &[],
+    )
+    .json();
+    assert!(
+        listed["secrets"]
+            .as_array()
+            .expect("secrets")
+            .iter()
+            .any(|r| r["key_id"] == KEY && r["source"] == "scan"),
+        "{listed}"
+    );
+
+    let healthy = StandIn::start_with("axero-outlook-calendar", sign_in);
+    let result = run(
+        home.path(),
+        Some(&healthy),
+        &args[..7],
+        None,
+        &[("ENTRA_SETUP_NOW", "2026-01-01T00:00:00Z")],
+    );
+    assert_eq!(result.code, Some(0), "{result:?}");
+    assert_eq!(result.json()["credentials"], serde_json::json!([]));
 }

@@ -38,7 +38,7 @@ fn verify_help_names_the_secret_options_and_no_secret_argument() {
 fn bundle_and_reminders_describe_their_subcommands() {
     for (command, subcommands) in [
         ("bundle", &["export", "inspect"][..]),
-        ("reminders", &["list", "check", "add", "remove"][..]),
+        ("reminders", &["list", "check", "add", "remove", "scan"][..]),
     ] {
         let output = entra_setup(&[command, "--help"]);
         assert!(output.status.success());

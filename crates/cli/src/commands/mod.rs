@@ -50,7 +50,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::Diagnose { json } => diagnose::run(json),
         Command::Register(args) => register::run(&globals, *args),
         Command::Bundle { command } => bundle::run(&globals, command),
-        Command::Reminders { command } => reminders::run(command),
+        Command::Reminders { command } => reminders::run(&globals, command),
     }
 }
 

@@ -11,7 +11,7 @@ use entra_setup_core::reminders::{self, DEFAULT_WITHIN_DAYS, Registry, Stage, St
 use entra_setup_core::validate::Field;
 use serde_json::json;
 
-use super::refuse_errors;
+use super::{Globals, endpoints, keychain, refuse_errors};
 use crate::exit::{ExitStatus, UsageError};
 
 /// `reminders` subcommands.
@@ -40,6 +40,33 @@ pub enum RemindersCommand {
         #[arg(long, value_name = "GUID")]
         key_id: String,
     },
+    /// Sign in as an administrator and list every app registration's secrets and certificates
+    /// that expire within N days; exit 1 when there is one. --add keeps the secrets in the
+    /// reminders.
+    Scan(ScanArgs),
+}
+
+/// `reminders scan`'s options.
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    /// The tenant: its Directory (tenant) ID or one of its domains.
+    #[arg(long)]
+    pub tenant: String,
+    /// How the administrator signs in.
+    #[arg(long, default_value = "device-code", value_parser = ["device-code", "browser"])]
+    pub sign_in: String,
+    /// The public client that signs people in (default: Microsoft Graph Command Line Tools).
+    #[arg(long, value_name = "GUID")]
+    pub sign_in_client: Option<String>,
+    /// The window in days.
+    #[arg(long, default_value_t = 30, value_name = "N", value_parser = clap::value_parser!(u32).range(0..=3650))]
+    pub within_days: u32,
+    /// Keep the client secrets found in the reminders.
+    #[arg(long)]
+    pub add: bool,
+    /// Print one JSON document on stdout.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// `reminders add`'s options.
@@ -63,7 +90,7 @@ pub struct AddArgs {
 }
 
 /// Run a `reminders` subcommand.
-pub fn run(command: RemindersCommand) -> anyhow::Result<ExitStatus> {
+pub fn run(globals: &Globals, command: RemindersCommand) -> anyhow::Result<ExitStatus> {
     let paths = AppPaths::from_env()?;
     let registry = Registry::new(&paths);
     let now = || -> Result<DateTime<Utc>, UsageError> {
@@ -121,6 +148,7 @@ pub fn run(command: RemindersCommand) -> anyhow::Result<ExitStatus> {
             );
             Ok(ExitStatus::Ok)
         }
+        RemindersCommand::Scan(args) => scan(globals, &registry, &args, now()?),
         RemindersCommand::Remove { key_id } => {
             if registry.remove(&key_id)? {
                 eprintln!("Reminder for secret {} removed.", key_id.trim());
@@ -175,4 +203,155 @@ fn print(standings: &[Standing], json: bool, within_days: Option<u32>) -> anyhow
         );
     }
     Ok(())
+}
+
+/// `reminders scan`: sign in, read every registration's credentials, print those expiring.
+fn scan(
+    globals: &Globals,
+    registry: &Registry,
+    args: &ScanArgs,
+    now: DateTime<Utc>,
+) -> anyhow::Result<ExitStatus> {
+    use entra_setup_core::graph::Reader;
+    use entra_setup_core::http::{Http, RetryPolicy};
+    use entra_setup_core::identity::{self, DEFAULT_SIGN_IN_CLIENT};
+    use entra_setup_core::verify::Context;
+
+    refuse_errors(Field::Tenant, &args.tenant)?;
+    let sign_in_client = match &args.sign_in_client {
+        Some(client) => {
+            refuse_errors(Field::ClientId, client)
+                .map_err(|e| UsageError(e.0.replacen("--client-id", "--sign-in-client", 1)))?;
+            client.trim().to_ascii_lowercase()
+        }
+        None => DEFAULT_SIGN_IN_CLIENT.to_string(),
+    };
+    let context = Context {
+        http: Http::new(RetryPolicy {
+            timeout: std::time::Duration::from_secs(globals.timeout),
+            ..RetryPolicy::default()
+        })?,
+        endpoints: endpoints(globals)?,
+        now,
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    let tenant = args.tenant.trim();
+    let scopes = entra_setup_core::verify::sign_in::admin_scopes(&context);
+    let signed_in = if args.sign_in == "browser" {
+        runtime.block_on(identity::sign_in_with_browser(
+            &context.http,
+            &context.endpoints,
+            tenant,
+            &sign_in_client,
+            &scopes,
+            None,
+            &|url| {
+                eprintln!(
+                    "Sign in as an administrator of the tenant. Opening the sign-in page in your browser. If it does not open, visit: {url}"
+                );
+                open::that(url.as_str())
+            },
+            identity::BROWSER_SIGN_IN_TIMEOUT,
+        ))
+    } else {
+        runtime.block_on(identity::sign_in_with_device_code(
+            &context.http,
+            &context.endpoints,
+            tenant,
+            &sign_in_client,
+            &scopes,
+            &|prompt| {
+                eprintln!(
+                    "Sign in as an administrator of the tenant: open {} and enter the code {} (valid for {} minutes).",
+                    prompt.verification_uri,
+                    prompt.user_code,
+                    prompt.expires_in / 60
+                );
+            },
+        ))
+    };
+    let token = match signed_in {
+        Ok(tokens) => tokens.access_token,
+        Err(error) => {
+            eprintln!("entra-setup: the administrator's sign-in failed: {error}");
+            return Ok(match error.cause() {
+                Some(cause) if cause.is_transient() => ExitStatus::Unverified,
+                _ => ExitStatus::Failed,
+            });
+        }
+    };
+    let reader = Reader {
+        http: &context.http,
+        endpoints: &context.endpoints,
+        token: &token,
+    };
+    let found = match runtime.block_on(reminders::scan(&reader, now, args.within_days)) {
+        Ok(found) => found,
+        Err(error) => {
+            eprintln!("entra-setup: cannot read the app registrations: {error}");
+            return Ok(match error {
+                entra_setup_core::graph::ReadError::Unavailable(_) => ExitStatus::Unverified,
+                _ => ExitStatus::Failed,
+            });
+        }
+    };
+    let mut added = 0;
+    if args.add {
+        let tenant_id = keychain::tenant_guid(&runtime, &context, tenant)?;
+        for credential in found
+            .iter()
+            .filter(|c| c.kind == reminders::CredentialKind::Secret)
+        {
+            registry.record_secret(
+                &tenant_id,
+                &credential.client_id,
+                &credential.key_id,
+                credential.expires,
+                credential.app_name.as_deref(),
+                "scan",
+            )?;
+            added += 1;
+        }
+    }
+    if args.json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&json!({
+                "within_days": args.within_days,
+                "credentials": found,
+                "added": added,
+            }))?
+        );
+    } else if found.is_empty() {
+        println!(
+            "No secret or certificate expires within {} days.",
+            args.within_days
+        );
+    } else {
+        for c in &found {
+            let when = if c.days_left < 0 {
+                format!("EXPIRED {} days ago", -c.days_left)
+            } else {
+                format!("expires in {} days", c.days_left)
+            };
+            println!(
+                "{}  {:?}  {when} ({})  client {}  key {}",
+                c.app_name.as_deref().unwrap_or("(unnamed)"),
+                c.kind,
+                c.expires.format("%Y-%m-%d"),
+                c.client_id,
+                c.key_id
+            );
+        }
+        if args.add {
+            eprintln!("{added} client secrets kept in the reminders.");
+        }
+    }
+    Ok(if found.is_empty() {
+        ExitStatus::Ok
+    } else {
+        ExitStatus::Failed
+    })
 }

@@ -5,14 +5,19 @@
 //! the lead days 30, 14, 7 and 1 it has reached, or expired. `register`, `bundle export` and
 //! secret rotation all record their secret through one function, [`Registry::record_secret`].
 //!
+//! [`scan`] lists every app registration's secrets and certificates that expire soon, for an
+//! administrator who wants the whole tenant watched.
+//!
 //! This module does not send notifications; front ends (cron and `reminders check`, the desktop
 //! app's notifications) decide how to tell the admin.
 
 mod clock;
 mod registry;
+mod scan;
 
 pub use clock::{Clock, FixedClock, NOW_ENV, SystemClock, clock_from_env};
 pub use registry::{Registry, RegistryError};
+pub use scan::{CredentialKind, ExpiringCredential, SCAN_SELECT, scan};
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
