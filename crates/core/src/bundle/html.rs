@@ -26,16 +26,16 @@ const STYLE: &str = r#"
 :root { color-scheme: light; --fg:#1b1b1b; --muted:#5c5c5c; --line:#d6d6d6; --pass:#0e7a0d; --fail:#c50f1f; --warn:#8a5b00; --unverified:#5c2e91; --skipped:#616161; }
 body { font-family: "Segoe UI", system-ui, -apple-system, Roboto, "Helvetica Neue", Arial, sans-serif; color: var(--fg); max-width: 60rem; margin: 2rem auto; padding: 0 1rem; line-height: 1.45; }
 h1 { font-size: 1.6rem; margin-bottom: .25rem; } h2 { font-size: 1.2rem; margin-top: 2rem; border-bottom: 1px solid var(--line); padding-bottom: .25rem; }
-.muted { color: var(--muted); } dl { display: grid; grid-template-columns: max-content 1fr; gap: .25rem 1rem; } dt { font-weight: 600; } dd { margin: 0; word-break: break-all; }
+.muted { color: var(--muted); } dl { display: grid; grid-template-columns: max-content 1fr; gap: .25rem 1rem; } dt { font-weight: 600; } dd { margin: 0; overflow-wrap: anywhere; }
 table { border-collapse: collapse; width: 100%; } th, td { text-align: left; vertical-align: top; border-bottom: 1px solid var(--line); padding: .5rem .4rem; }
 .status { font-weight: 700; text-transform: uppercase; font-size: .8rem; letter-spacing: .03em; white-space: nowrap; }
 .pass { color: var(--pass); } .fail { color: var(--fail); } .warn { color: var(--warn); } .unverified { color: var(--unverified); } .skipped { color: var(--skipped); }
 pre { white-space: pre-wrap; word-break: break-all; font-size: .8rem; background: #f5f5f5; padding: .4rem; margin: .3rem 0 0; }
 details summary { cursor: pointer; color: var(--muted); font-size: .85rem; }
-ol li, ul li { margin-bottom: .35rem; } code { font-family: Consolas, "Courier New", monospace; word-break: break-all; }
+ol li, ul li { margin-bottom: .35rem; } td.id code { word-break: normal; white-space: nowrap; } code { font-family: Consolas, "Courier New", monospace; overflow-wrap: anywhere; }
 @media print {
-  body { margin: 0; max-width: none; font-size: 10.5pt; } a { color: inherit; } a[href]::after { content: " (" attr(href) ")"; font-size: 8pt; word-break: break-all; }
-  details > *:not(summary) { display: block; } details summary { display: none; } pre { background: none; border: 1px solid var(--line); }
+  body { margin: 0; max-width: none; font-size: 10.5pt; } a { color: inherit; } a[href]:not(.url)::after { content: " (" attr(href) ")"; font-size: 8pt; overflow-wrap: anywhere; }
+  details summary { display: none; } pre { background: none; border: 1px solid var(--line); font-size: 7.5pt; }
   tr, li { break-inside: avoid; } h2 { break-after: avoid; }
 }
 "#;
@@ -114,7 +114,7 @@ pub fn page(record: &BundleRecord, product: &str, todo: &[String]) -> String {
     }
     let _ = writeln!(
         out,
-        "<dt>Admin-consent link</dt><dd><a href=\"{0}\">{0}</a></dd>\n</dl>",
+        "<dt>Admin-consent link</dt><dd><a class=\"url\" href=\"{0}\">{0}</a></dd>\n</dl>",
         escape(&app.admin_consent_url)
     );
 
@@ -200,7 +200,7 @@ pub fn page(record: &BundleRecord, product: &str, todo: &[String]) -> String {
             .unwrap_or_default();
         let _ = write!(
             out,
-            "<tr><td><code>{}</code></td><td><span class=\"status {}\">{}</span>{}</td><td>{}",
+            "<tr><td class=\"id\"><code>{}</code></td><td><span class=\"status {}\">{}</span>{}</td><td>{}",
             escape(&text("id")),
             escape(&status),
             escape(&status),
@@ -226,7 +226,7 @@ pub fn page(record: &BundleRecord, product: &str, todo: &[String]) -> String {
             let shown = serde_json::to_string_pretty(evidence).unwrap_or_default();
             let _ = write!(
                 out,
-                "<details><summary>Evidence</summary><pre>{}</pre></details>",
+                "<details open><summary>Evidence</summary><pre>{}</pre></details>",
                 escape(&shown)
             );
         }
