@@ -21,6 +21,7 @@ pub struct BundleRecord {
     /// Always 1 for this program.
     pub version: u32,
     /// When the bundle was made (RFC 3339).
+    #[cfg_attr(feature = "specta", specta(type = String))]
     pub created: DateTime<Utc>,
     /// The integration profile.
     pub profile: ProfileRef,
@@ -111,6 +112,7 @@ pub struct SecretRecord {
     /// Its first three characters, when known.
     pub hint: Option<String>,
     /// When it expires, when known.
+    #[cfg_attr(feature = "specta", specta(type = Option<String>))]
     pub expires: Option<DateTime<Utc>>,
     /// Where the value is.
     pub storage: SecretStorage,

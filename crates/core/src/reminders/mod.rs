@@ -39,6 +39,7 @@ pub struct Reminder {
     /// The secret's key id (Graph `keyId`).
     pub key_id: String,
     /// When the secret stops working.
+    #[cfg_attr(feature = "specta", specta(type = String))]
     pub expires: DateTime<Utc>,
     /// A name for people: the app or the integration.
     #[serde(default, skip_serializing_if = "Option::is_none")]

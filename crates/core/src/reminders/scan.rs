@@ -44,6 +44,7 @@ pub struct ExpiringCredential {
     /// Its description.
     pub description: Option<String>,
     /// When it expires.
+    #[cfg_attr(feature = "specta", specta(type = String))]
     pub expires: DateTime<Utc>,
     /// Whole days left (negative once expired).
     pub days_left: i64,
