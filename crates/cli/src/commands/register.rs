@@ -219,6 +219,23 @@ pub fn run(globals: &Globals, args: RegisterArgs) -> anyhow::Result<ExitStatus> 
         Err(error) => return Ok(report_fix_failure(&error)),
     };
 
+    // Kept at once, before the verification: a secret is never made and then lost.
+    let mut stored = false;
+    if let Some(secret) = &registered.secret {
+        stored = keep_secret(
+            &runtime,
+            &context,
+            &paths,
+            &inputs.tenant,
+            &registered,
+            secret,
+            keychain_ready,
+            args.app_name
+                .as_deref()
+                .unwrap_or(&profile.registration.suggested_name),
+        );
+    }
+
     let verify_inputs = Inputs {
         tenant: inputs.tenant.clone(),
         client_id: Some(registered.client_id.clone()),
@@ -240,23 +257,6 @@ pub fn run(globals: &Globals, args: RegisterArgs) -> anyhow::Result<ExitStatus> 
     ));
     display.finish();
 
-    let mut stored = false;
-    if let Some(secret) = &registered.secret {
-        stored = keep_secret(
-            &runtime,
-            &context,
-            &paths,
-            &report,
-            &inputs.tenant,
-            &registered,
-            secret,
-            keychain_ready,
-            args.app_name
-                .as_deref()
-                .unwrap_or(&profile.registration.suggested_name),
-        );
-    }
-
     if args.json {
         let mut document = to_json(&registered, &report, args.show_secret)?;
         if registered.secret.is_some() {
@@ -276,22 +276,18 @@ fn keep_secret(
     runtime: &tokio::runtime::Runtime,
     context: &Context,
     paths: &AppPaths,
-    report: &Report,
     tenant: &str,
     registered: &Registered,
     secret: &fix::NewSecret,
     keychain_ready: bool,
     name: &str,
 ) -> bool {
-    let tenant_id = match report.tenant_id.clone() {
-        Some(id) => id,
-        None => match keychain::tenant_guid(runtime, context, tenant) {
-            Ok(id) => id,
-            Err(e) => {
-                eprintln!("entra-setup: the new secret is not kept: {e}");
-                return false;
-            }
-        },
+    let tenant_id = match keychain::tenant_guid(runtime, context, tenant) {
+        Ok(id) => id,
+        Err(e) => {
+            eprintln!("entra-setup: the new secret is not kept: {e}");
+            return false;
+        }
     };
     let registry = Registry::new(paths);
     if let Err(e) = registry.record_secret(
@@ -325,7 +321,11 @@ fn keep_secret(
             true
         }
         Err(e) => {
-            eprintln!("entra-setup: the new client secret could not be kept in the keychain: {e}");
+            eprintln!(
+                "entra-setup: the new client secret (ID {}) could not be kept in the keychain: {e}. \
+                 Unless --show-secret printed it, delete it under Certificates & secrets and make a new one.",
+                secret.key_id
+            );
             false
         }
     }
