@@ -8,6 +8,9 @@ use age::secrecy::SecretString;
 
 use crate::secret::Secret;
 
+/// The scrypt work factor (log2 N) of a passphrase: the `age` tool's default.
+pub const SCRYPT_LOG_N: u8 = 18;
+
 /// Who can read `secret.age`.
 #[derive(Debug, Clone)]
 pub enum Protection {
@@ -62,9 +65,14 @@ pub fn encrypt(value: &Secret, protection: &Protection) -> Result<Option<Vec<u8>
             age::Encryptor::with_recipients(parsed.iter().map(|r| r as &dyn age::Recipient))
                 .map_err(|e| failed(&e))?
         }
-        Protection::Passphrase(passphrase) => age::Encryptor::with_user_passphrase(
-            SecretString::from(passphrase.expose().to_string()),
-        ),
+        Protection::Passphrase(passphrase) => {
+            let mut recipient =
+                age::scrypt::Recipient::new(SecretString::from(passphrase.expose().to_string()));
+            // The `age` tool's own work factor, whatever this machine's speed.
+            recipient.set_work_factor(SCRYPT_LOG_N);
+            age::Encryptor::with_recipients(std::iter::once(&recipient as &dyn age::Recipient))
+                .map_err(|e| failed(&e))?
+        }
     };
     let mut out = Vec::new();
     let mut writer = encryptor.wrap_output(&mut out).map_err(|e| failed(&e))?;
