@@ -93,6 +93,17 @@ pub fn stage(expires: DateTime<Utc>, now: DateTime<Utc>) -> Stage {
         .map_or(Stage::Later, |lead| Stage::Due { lead_days: *lead })
 }
 
+/// The stage a secret reached between two checks (`since` exclusive, `now` inclusive), when it
+/// changed: what a desktop notification announces once, not at every check.
+pub fn stage_reached(
+    expires: DateTime<Utc>,
+    since: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Option<Stage> {
+    let (before, after) = (stage(expires, since), stage(expires, now));
+    (before != after && after != Stage::Later).then_some(after)
+}
+
 /// Whole days from `now` to `expires`, rounded down (a secret expiring in 13.5 days has 13).
 pub fn days_left(expires: DateTime<Utc>, now: DateTime<Utc>) -> i64 {
     (expires - now).num_seconds().div_euclid(86_400)
@@ -155,6 +166,19 @@ mod tests {
         );
         assert_eq!(stage(now, now), Stage::Expired);
         assert_eq!(stage(days(-2), now), Stage::Expired);
+    }
+
+    #[test]
+    fn a_stage_is_announced_once() {
+        let expires = at(20);
+        assert_eq!(stage_reached(expires, at(1), at(2)), None);
+        assert_eq!(
+            stage_reached(expires, at(1), at(7)),
+            Some(Stage::Due { lead_days: 14 })
+        );
+        assert_eq!(stage_reached(expires, at(7), at(8)), None);
+        assert_eq!(stage_reached(expires, at(19), at(21)), Some(Stage::Expired));
+        assert_eq!(stage_reached(expires, at(21), at(22)), None);
     }
 
     #[test]
