@@ -219,6 +219,47 @@ fn inside_the_session() {
     let plain = age::decrypt(&identity, &encrypted).expect("decrypt");
     assert_eq!(plain, kept.expose().as_bytes());
 
+    // Without a recipient the value stays in the keychain, and settings.txt says where.
+    let kept_only = home.path().join("keychain-only.zip");
+    let exported = run(
+        home.path(),
+        Some(&stand_in),
+        &[
+            "bundle",
+            "export",
+            "--json",
+            "--profile",
+            "axero-outlook-calendar",
+            "--tenant",
+            "contoso.com",
+            "--client-id",
+            &client_id,
+            "--secret-from-keyring",
+            "--site-url",
+            "https://intranet.contoso.com",
+            "--out",
+            kept_only.to_str().expect("path"),
+        ],
+        None,
+        &[],
+    );
+    assert_eq!(exported.code, Some(0), "{exported:?}");
+    assert_eq!(exported.json()["bundle"]["secret"]["storage"], "keyring");
+    let mut zip =
+        zip::ZipArchive::new(std::fs::File::open(&kept_only).expect("bundle")).expect("zip");
+    assert!(zip.by_name("secret.age").is_err());
+    let mut settings = String::new();
+    std::io::Read::read_to_string(
+        &mut zip.by_name("settings.txt").expect("settings.txt"),
+        &mut settings,
+    )
+    .expect("read");
+    assert!(
+        settings.contains(&format!("account {tenant_id}/{client_id}")),
+        "{settings}"
+    );
+    assert!(!settings.contains(kept.expose()));
+
     for key in [
         SecretKey::current(&tenant_id, &client_id),
         SecretKey::with_key_id(&tenant_id, &client_id, &key_id),

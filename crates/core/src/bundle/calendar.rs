@@ -102,3 +102,39 @@ pub fn ics(inputs: &CalendarInputs<'_>) -> String {
         .push(expires);
     calendar.to_string()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn events_fall_on_expiry_minus_lead_days_and_on_expiry() {
+        let stamp = Utc
+            .with_ymd_and_hms(2026, 6, 1, 9, 0, 0)
+            .single()
+            .expect("date");
+        let expires = Utc
+            .with_ymd_and_hms(2027, 6, 1, 0, 0, 0)
+            .single()
+            .expect("date");
+        let text = ics(&CalendarInputs {
+            key_id: "DDDDDDDD-0000-0000-0000-000000000001",
+            expires,
+            lead_days: 14,
+            app: "Axero Outlook Calendar Sync, the one with a long name that needs folding",
+            setting: Some("OutlookApiClientSecret"),
+            client_id: "7c9e6679-7425-40de-944b-e07fc1f90ae7",
+            credentials_link: "https://entra.microsoft.com/",
+            stamp,
+        });
+        assert!(text.contains("DTSTART;VALUE=DATE:20270518\r\n"), "{text}");
+        assert!(text.contains("DTSTART;VALUE=DATE:20270601\r\n"));
+        assert!(text.contains("UID:dddddddd-0000-0000-0000-000000000001-rotate@entra-setup\r\n"));
+        assert!(text.contains("ACTION:DISPLAY\r\n"));
+        assert!(text.contains(&format!("PRODID:{PRODID}\r\n")));
+        assert!(text.split("\r\n").all(|line| line.len() <= 75));
+        let parsed: icalendar::Calendar = text.parse().expect("parses");
+        assert_eq!(parsed.components.len(), 2);
+    }
+}

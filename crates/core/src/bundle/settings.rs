@@ -93,3 +93,64 @@ pub fn text(inputs: &SettingInputs<'_>) -> String {
     }
     out.replace('\n', "\r\n")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::profile::Catalog;
+
+    fn inputs<'a>(
+        profile: &'a Profile,
+        storage: SecretStorage,
+        account: Option<&'a str>,
+    ) -> SettingInputs<'a> {
+        SettingInputs {
+            profile,
+            tenant_id: Some("3f2b8c1e-6a4d-4e2b-9c7f-1a2b3c4d5e6f"),
+            client_id: "7c9e6679-7425-40de-944b-e07fc1f90ae7",
+            redirect_uri: Some("https://intranet.contoso.com/oauth2/outlook/callback"),
+            storage,
+            keychain_account: account,
+        }
+    }
+
+    #[test]
+    fn axero_settings_use_the_products_names_and_never_the_secret() {
+        let catalog = Catalog::shipped();
+        let profile = catalog.get("axero-outlook-calendar").expect("profile");
+        let values = values(&inputs(profile, SecretStorage::Age, None));
+        assert_eq!(values["OutlookApiClientSecret"], None);
+        assert_eq!(
+            values["OutlookApiAuthorizationScopes"].as_deref(),
+            Some("Calendars.ReadWrite offline_access openid User.Read")
+        );
+        assert_eq!(values["UseSAMLTenantIDForOutlook"].as_deref(), Some("true"));
+        assert_eq!(
+            values["SAMLTenantID"].as_deref(),
+            Some("3f2b8c1e-6a4d-4e2b-9c7f-1a2b3c4d5e6f")
+        );
+        let text = text(&inputs(profile, SecretStorage::Keyring, Some("t/c")));
+        assert!(
+            text.contains("\r\n# Where: Axero: Control Panel > System > System Properties\r\n")
+        );
+        assert!(text.contains("OutlookApiClientSecret: (not in this file: in the OS keychain"));
+        assert!(text.contains("account t/c"));
+        assert!(!text.replace("\r\n", "").contains('\n'), "CRLF only");
+    }
+
+    #[test]
+    fn each_storage_says_where_the_secret_is() {
+        let catalog = Catalog::shipped();
+        let profile = catalog.get("odoo-outlook-calendar").expect("profile");
+        let line = |storage| {
+            text(&inputs(profile, storage, Some("t/c")))
+                .lines()
+                .find(|l| l.starts_with("Client Secret: "))
+                .expect("secret line")
+                .to_string()
+        };
+        assert!(line(SecretStorage::Age).contains("secret.age"));
+        assert!(line(SecretStorage::Keyring).contains("keychain"));
+        assert!(line(SecretStorage::None).contains("copied when it was created"));
+    }
+}
