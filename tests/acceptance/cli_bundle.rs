@@ -265,6 +265,10 @@ fn every_shipped_profile_exports_a_whole_bundle_with_the_secret_only_in_secret_a
         );
         let printed = result.json();
         assert_eq!(printed["bundle"]["profile"]["id"], *profile);
+        assert!(
+            printed["bundle"]["application"]["display_name"].is_string(),
+            "{profile}: the display name read with the administrator's sign-in"
+        );
         let files = entries(&out);
         let record = check_common(profile, &files);
         for (name, bytes) in &files {

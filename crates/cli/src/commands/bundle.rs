@@ -175,6 +175,7 @@ fn export(globals: &Globals, args: ExportArgs) -> anyhow::Result<ExitStatus> {
         display_name: args
             .app_name
             .clone()
+            .or_else(|| registered_name(globals, &done, &client_id))
             .or_else(|| known.as_ref().and_then(|r| r.name.clone())),
         redirect_uri: done.redirect_uri.clone(),
         secret: SecretFacts {
@@ -242,6 +243,41 @@ fn export(globals: &Globals, args: ExportArgs) -> anyhow::Result<ExitStatus> {
         );
     }
     Ok(exit_status(report))
+}
+
+/// The app's display name, read with the administrator's sign-in when there was one.
+fn registered_name(
+    globals: &Globals,
+    done: &super::verify::Verification,
+    client_id: &str,
+) -> Option<String> {
+    let token = done.admin_graph.as_ref()?;
+    let http = entra_setup_core::http::Http::new(entra_setup_core::http::RetryPolicy {
+        timeout: std::time::Duration::from_secs(globals.timeout),
+        ..entra_setup_core::http::RetryPolicy::default()
+    })
+    .ok()?;
+    let reader = entra_setup_core::graph::Reader {
+        http: &http,
+        endpoints: &done.endpoints,
+        token,
+    };
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .ok()?;
+    runtime.block_on(async {
+        // The registration in this tenant, or else a vendor app's enterprise application.
+        match entra_setup_core::graph::application_by_app_id(&reader, client_id).await {
+            Ok(app) => app.display_name,
+            Err(_) => {
+                entra_setup_core::graph::service_principal_by_app_id(&reader, client_id)
+                    .await
+                    .ok()?
+                    .display_name
+            }
+        }
+    })
 }
 
 fn inspect(file: &std::path::Path, json: bool) -> anyhow::Result<ExitStatus> {

@@ -99,6 +99,8 @@ pub struct Verification {
     pub redirect_uri: Option<String>,
     /// Where Microsoft was.
     pub endpoints: entra_setup_core::endpoints::Endpoints,
+    /// The signed-in administrator's Graph token, when there was a sign-in.
+    pub admin_graph: Option<Secret>,
 }
 
 /// How a verification ended.
@@ -211,6 +213,7 @@ pub fn verify_with(
         secret: inputs.secret,
         redirect_uri: inputs.redirect_uri,
         endpoints: context.endpoints,
+        admin_graph: inputs.sessions.admin_graph,
     })))
 }
 
