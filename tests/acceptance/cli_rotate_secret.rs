@@ -53,7 +53,7 @@ fn a_new_secret_works_beside_the_old_until_the_old_is_removed() {
     let stand_in = contoso(|_| {});
 
     let refused = rotate(&stand_in, &["--json"], None);
-    assert_eq!(refused.code, 64, "{refused:?}");
+    assert_eq!(refused.code, Some(64), "{refused:?}");
     assert!(
         refused.stderr.contains("--show-secret"),
         "{}",
@@ -63,7 +63,7 @@ fn a_new_secret_works_beside_the_old_until_the_old_is_removed() {
 
     let rotated = rotate(&stand_in, &["--show-secret", "--json"], None);
     let result = rotated.json();
-    assert_eq!(rotated.code, 0, "{result:#}\n{}", rotated.stderr);
+    assert_eq!(rotated.code, Some(0), "{result:#}\n{}", rotated.stderr);
     assert_eq!(result["client_id"], APP);
     assert_eq!(result["created"], false);
     assert_eq!(result["secret"]["confirmed"], true);
@@ -107,7 +107,7 @@ fn a_new_secret_works_beside_the_old_until_the_old_is_removed() {
         &["--remove", OLD_KEY, "--secret-stdin"],
         Some(OLD_SECRET),
     );
-    assert_eq!(wrong_proof.code, 1, "{wrong_proof:?}");
+    assert_eq!(wrong_proof.code, Some(1), "{wrong_proof:?}");
     assert!(
         wrong_proof.stderr.contains(OLD_KEY),
         "{}",
@@ -121,7 +121,7 @@ fn a_new_secret_works_beside_the_old_until_the_old_is_removed() {
         Some(&new_value),
     );
     let result = removed.json();
-    assert_eq!(removed.code, 0, "{result:#}\n{}", removed.stderr);
+    assert_eq!(removed.code, Some(0), "{result:#}\n{}", removed.stderr);
     assert_eq!(result["removed"], true);
     assert_eq!(result["kept"], new_key.as_str());
     assert!(
@@ -150,7 +150,7 @@ fn a_new_secret_works_beside_the_old_until_the_old_is_removed() {
     );
 
     let only = rotate(&stand_in, &["--remove", &new_key, "--json"], None);
-    assert_eq!(only.code, 1, "{only:?}");
+    assert_eq!(only.code, Some(1), "{only:?}");
     assert_eq!(only.json()["error"]["cause"], "secret_missing");
     assert!(only.stderr.contains(&new_key), "{}", only.stderr);
     assert!(
@@ -174,7 +174,7 @@ fn an_expired_secret_is_no_reason_to_keep_the_working_one() {
         }));
     });
     let refused = rotate(&stand_in, &["--remove", OLD_KEY], None);
-    assert_eq!(refused.code, 1, "{refused:?}");
+    assert_eq!(refused.code, Some(1), "{refused:?}");
     assert!(refused.stderr.contains(OLD_KEY), "{}", refused.stderr);
     let expired = rotate(
         &stand_in,
@@ -196,7 +196,7 @@ fn the_tenants_lifetime_policy_caps_the_new_secret() {
         None,
     );
     let result = rotated.json();
-    assert_eq!(rotated.code, 0, "{result:#}\n{}", rotated.stderr);
+    assert_eq!(rotated.code, Some(0), "{result:#}\n{}", rotated.stderr);
     assert_eq!(result["secret"]["days"], 90);
     assert_eq!(result["secret"]["capped_from_days"], 365);
     let change = result["changes"][0].as_str().expect("change");
@@ -246,7 +246,7 @@ fn bad_input_is_refused_before_anything_changes() {
         (vec!["--show-secret", "--secret-days", "0"], "--secret-days"),
     ] {
         let run = rotate(&stand_in, &args, None);
-        assert_eq!(run.code, 64, "{args:?}: {run:?}");
+        assert_eq!(run.code, Some(64), "{args:?}: {run:?}");
         assert!(run.stderr.contains(named), "{args:?}: {}", run.stderr);
     }
     let home = tempfile::tempdir().expect("home");
@@ -264,6 +264,6 @@ fn bad_input_is_refused_before_anything_changes() {
         None,
         &[],
     );
-    assert_eq!(run.code, 64, "{run:?}");
+    assert_eq!(run.code, Some(64), "{run:?}");
     assert!(run.stderr.contains("--client-id"), "{}", run.stderr);
 }

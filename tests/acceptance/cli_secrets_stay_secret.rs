@@ -25,7 +25,7 @@ fn no_secret_or_token_appears_outside_the_one_printed_value() {
     let verbose = [("RUST_LOG", "trace"), ("RUST_BACKTRACE", "1")];
     let run = |args: &[&str], stdin: Option<&str>| -> Run {
         let run = entra_setup(&stand_in, home.path(), args, stdin, &verbose);
-        assert!(run.code != 64, "{args:?}: {run:?}");
+        assert!(run.code != Some(64), "{args:?}: {run:?}");
         run
     };
     let mut runs: Vec<(&str, Run)> = Vec::new();
@@ -95,7 +95,7 @@ fn no_secret_or_token_appears_outside_the_one_printed_value() {
         ],
         None,
     );
-    assert_eq!(rotated.code, 0, "{rotated:?}");
+    assert_eq!(rotated.code, Some(0), "{rotated:?}");
     let line = rotated
         .stdout
         .lines()

@@ -55,4 +55,17 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Export the configuration bundle (.zip: settings, report, calendar, encrypted secret) or
+    /// inspect one.
+    Bundle {
+        /// export or inspect.
+        #[command(subcommand)]
+        command: crate::commands::bundle::BundleCommand,
+    },
+    /// Reminders before client secrets expire: list, check (for cron), add, remove.
+    Reminders {
+        /// list, check, add or remove.
+        #[command(subcommand)]
+        command: crate::commands::reminders::RemindersCommand,
+    },
 }

@@ -21,6 +21,8 @@ fn help_lists_the_commands() {
         "diagnose",
         "register",
         "rotate-secret",
+        "bundle",
+        "reminders",
     ] {
         assert!(text.contains(command), "--help lacks {command}: {text}");
     }
@@ -33,6 +35,35 @@ fn verify_help_names_the_secret_options_and_no_secret_argument() {
     let text = String::from_utf8_lossy(&output.stdout);
     for option in ["--secret-stdin", "--secret-env", "--sign-in"] {
         assert!(text.contains(option), "verify --help lacks {option}");
+    }
+    assert!(
+        !text.contains("--secret "),
+        "a secret must never be a command-line argument"
+    );
+}
+
+#[test]
+fn bundle_and_reminders_describe_their_subcommands() {
+    for (command, subcommands) in [
+        ("bundle", &["export", "inspect"][..]),
+        ("reminders", &["list", "check", "add", "remove", "scan"][..]),
+    ] {
+        let output = entra_setup(&[command, "--help"]);
+        assert!(output.status.success());
+        let text = String::from_utf8_lossy(&output.stdout);
+        for sub in subcommands {
+            assert!(text.contains(sub), "{command} --help lacks {sub}: {text}");
+        }
+    }
+    let output = entra_setup(&["bundle", "export", "--help"]);
+    let text = String::from_utf8_lossy(&output.stdout);
+    for option in [
+        "--recipient",
+        "--passphrase-env",
+        "--secret-from-keyring",
+        "--out",
+    ] {
+        assert!(text.contains(option), "bundle export --help lacks {option}");
     }
     assert!(
         !text.contains("--secret "),

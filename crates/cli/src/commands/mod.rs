@@ -1,9 +1,12 @@
 //! One module per command; each calls the core and prints what it answers.
 
 mod admin;
+pub mod bundle;
 mod diagnose;
+mod keychain;
 mod profiles;
 pub mod register;
+pub mod reminders;
 pub mod rotate_secret;
 pub mod verify;
 
@@ -49,6 +52,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::Diagnose { json } => diagnose::run(json),
         Command::Register(args) => register::run(&globals, *args),
         Command::RotateSecret(args) => rotate_secret::run(&globals, *args),
+        Command::Bundle { command } => bundle::run(&globals, command),
+        Command::Reminders { command } => reminders::run(&globals, command),
     }
 }
 

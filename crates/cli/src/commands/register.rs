@@ -3,11 +3,12 @@
 //!
 //! The administrator signs in once with the read scopes verification needs plus the repair
 //! scopes (asked only here, when repairing). A new secret is made for a new registration or with
-//! `--new-secret`; this version cannot store it in the OS keychain yet, so it is made only with
-//! `--show-secret` (printed once on stdout) — a secret is never made and then lost. When a step
-//! after the create fails, the new registration's IDs are printed (and, with `--json`, answered)
-//! so `register --client-id` can finish it. A registration other organisations may use also gets
-//! the admin-consent link their administrators open (`admin_consent_url`).
+//! `--new-secret`; it goes into the OS keychain and the reminders, and `--show-secret` also prints
+//! it once. Without a keychain it is made only with `--show-secret` — a secret is never made and
+//! then lost: the refusal comes before anything is created. When a step after the create fails,
+//! the new registration's IDs are printed (and, with `--json`, answered) so `register
+//! --client-id` can finish it. A registration other organisations may use also gets the
+//! admin-consent link their administrators open (`admin_consent_url`).
 
 use clap::Args;
 use entra_setup_core::fix::{
@@ -20,7 +21,7 @@ use entra_setup_core::validate::Field;
 use entra_setup_core::verify::{self, Context, Inputs, Report, Sessions};
 use serde_json::{Value, json};
 
-use super::{Globals, admin, endpoints, refuse_errors};
+use super::{Globals, admin, endpoints, keychain, refuse_errors};
 use crate::exit::{ExitStatus, UsageError};
 use crate::output::{progress, report};
 
@@ -132,14 +133,8 @@ pub fn run(globals: &Globals, args: RegisterArgs) -> anyhow::Result<ExitStatus> 
         ))
         .into());
     }
-    if fix::will_add_secret(profile, &inputs, request) && !args.show_secret {
-        return Err(UsageError(
-            "--show-secret: this will create a client secret, and this version cannot store it in the OS keychain yet; \
-             add --show-secret to have its value printed once (copy it into the product), so it is not lost"
-                .into(),
-        )
-        .into());
-    }
+    let keychain_ready = fix::will_add_secret(profile, &inputs, request)
+        && keychain::ready_for_new_secret(args.show_secret)?;
 
     let context = Context {
         http: Http::new(RetryPolicy {
@@ -194,10 +189,24 @@ pub fn run(globals: &Globals, args: RegisterArgs) -> anyhow::Result<ExitStatus> 
             return Ok(admin::report_fix_failure(&error));
         }
     };
-    if registered.secret.is_some() {
-        eprintln!(
-            "The new client secret is shown once and is not stored: keychain storage is not available in this version yet; \
-             use --show-secret or copy it now."
+
+    // Kept at once, before the verification: a secret is never made and then lost.
+    let mut stored = false;
+    if let Some(secret) = &registered.secret {
+        stored = keychain::keep_new_secret(
+            &runtime,
+            &context,
+            &paths,
+            &inputs.tenant,
+            &registered.client_id,
+            secret,
+            keychain_ready,
+            Some(
+                args.app_name
+                    .as_deref()
+                    .unwrap_or(&profile.registration.suggested_name),
+            ),
+            "register",
         );
     }
 
@@ -223,7 +232,10 @@ pub fn run(globals: &Globals, args: RegisterArgs) -> anyhow::Result<ExitStatus> 
     display.finish();
 
     if args.json {
-        let document = to_json(&registered, &report, args.show_secret)?;
+        let mut document = to_json(&registered, &report, args.show_secret)?;
+        if registered.secret.is_some() {
+            document["secret"]["storage"] = json!(if stored { "keyring" } else { "none" });
+        }
         println!("{}", serde_json::to_string_pretty(&document)?);
     } else {
         print!("{}", summary(&registered, args.show_secret));

@@ -2,9 +2,10 @@
 //! works, or — a separate, explicit step — remove an old one (`--remove KEY_ID`) while another
 //! that works remains (contracts/cli.md).
 //!
-//! The administrator signs in with the read scopes and `Application.ReadWrite.All`. This version
-//! cannot store a new secret in the OS keychain yet, so adding one needs `--show-secret` (its
-//! value is printed once) and is refused before anything is created without it. After adding,
+//! The administrator signs in with the read scopes and `Application.ReadWrite.All`. A new secret
+//! goes into the OS keychain and the reminders (`--show-secret` also prints it once); without a
+//! keychain it is made only with `--show-secret`, and refused before anything is created
+//! otherwise. Removing a secret also forgets its reminder. After adding,
 //! the secret checks (tenant, client ID, secret, expiry) are verified with the new value, or
 //! every check of `--profile ID` when given.
 
@@ -18,7 +19,7 @@ use entra_setup_core::validate::Field;
 use entra_setup_core::verify::{self, Context, Inputs, Report, Sessions};
 use serde_json::{Value, json};
 
-use super::{Globals, admin, endpoints, refuse_errors};
+use super::{Globals, admin, endpoints, keychain, refuse_errors};
 use crate::exit::{ExitStatus, UsageError};
 use crate::output::{progress, report};
 
@@ -125,14 +126,6 @@ pub fn run(globals: &Globals, args: RotateSecretArgs) -> anyhow::Result<ExitStat
     };
     let kept = admin::read_secret(args.secret_stdin, args.secret_env.as_deref())?;
     let days = if removing.is_none() {
-        if !args.show_secret {
-            return Err(UsageError(
-                "--show-secret: this will create a client secret, and this version cannot store it in the OS keychain yet; \
-                 add --show-secret to have its value printed once (copy it into the product), so it is not lost"
-                    .into(),
-            )
-            .into());
-        }
         Some(
             fix::rotation_days(profile.as_ref(), args.secret_days).map_err(|e| {
                 UsageError(format!(
@@ -144,6 +137,8 @@ pub fn run(globals: &Globals, args: RotateSecretArgs) -> anyhow::Result<ExitStat
     } else {
         None
     };
+    // Refused before anything is made when the new secret could be neither kept nor shown.
+    let keychain_ready = removing.is_none() && keychain::ready_for_new_secret(args.show_secret)?;
     let sign_in_client = admin::sign_in_client(&paths, args.sign_in_client.as_deref())?;
 
     let context = Context {
@@ -228,6 +223,9 @@ pub fn run(globals: &Globals, args: RotateSecretArgs) -> anyhow::Result<ExitStat
                 return Ok(admin::report_fix_failure(&error));
             }
         };
+        if removal.removed {
+            keychain::forget_removed_secret(&paths, &removal.key_id);
+        }
         let report = verify_with(kept);
         return print_removal(&removal, &report, args.json);
     }
@@ -242,13 +240,21 @@ pub fn run(globals: &Globals, args: RotateSecretArgs) -> anyhow::Result<ExitStat
             return Ok(admin::report_fix_failure(&error));
         }
     };
-    eprintln!(
-        "The new client secret is shown once and is not stored: keychain storage is not available in this version yet; \
-         copy it into the product now. The old secrets still work until you remove them (rotate-secret --remove KEY_ID)."
+    let stored = keychain::keep_new_secret(
+        &runtime,
+        &context,
+        &paths,
+        &tenant,
+        &client_id,
+        &rotated.secret,
+        keychain_ready,
+        None,
+        "rotate-secret",
     );
+    eprintln!("The old secrets still work until you remove them (rotate-secret --remove KEY_ID).");
     let report = verify_with(Some(rotated.secret.value.clone()));
     if args.json {
-        let document = rotation_json(&rotated, &report, args.show_secret)?;
+        let document = rotation_json(&rotated, &report, args.show_secret, stored)?;
         println!("{}", serde_json::to_string_pretty(&document)?);
     } else {
         print!("{}", rotation_summary(&rotated, args.show_secret));
@@ -263,7 +269,12 @@ pub fn run(globals: &Globals, args: RotateSecretArgs) -> anyhow::Result<ExitStat
 }
 
 /// The JSON of contracts/cli.md (as `register`): the value only with `--show-secret`.
-fn rotation_json(rotated: &Rotated, report: &Report, show_secret: bool) -> anyhow::Result<Value> {
+fn rotation_json(
+    rotated: &Rotated,
+    report: &Report,
+    show_secret: bool,
+    stored: bool,
+) -> anyhow::Result<Value> {
     let s = &rotated.secret;
     let mut secret = json!({
         "key_id": s.key_id,
@@ -272,6 +283,7 @@ fn rotation_json(rotated: &Rotated, report: &Report, show_secret: bool) -> anyho
         "days": s.days,
         "capped_from_days": s.capped_from,
         "confirmed": rotated.confirmation.is_accepted(),
+        "storage": if stored { "keyring" } else { "none" },
     });
     if show_secret {
         secret["value"] = json!(s.value.expose());

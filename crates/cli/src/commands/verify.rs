@@ -8,12 +8,13 @@ use entra_setup_core::diagnose::describe;
 use entra_setup_core::http::{Http, RetryPolicy};
 use entra_setup_core::identity::DevicePrompt;
 use entra_setup_core::paths::AppPaths;
-use entra_setup_core::profile::Catalog;
+use entra_setup_core::profile::{Catalog, Profile};
+use entra_setup_core::secret::Secret;
 use entra_setup_core::validate::Field;
 use entra_setup_core::verify::sign_in::{self, Person, SessionError};
 use entra_setup_core::verify::{self, Context, Inputs, Report};
 
-use super::{Globals, endpoints, refuse_errors};
+use super::{Globals, endpoints, keychain, refuse_errors};
 use crate::exit::{ExitStatus, UsageError};
 use crate::output::{progress, report};
 
@@ -75,13 +76,48 @@ pub fn run(globals: &Globals, args: VerifyArgs) -> anyhow::Result<ExitStatus> {
             known.join(", ")
         ))
     })?;
-    if args.secret_from_keyring {
-        return Err(UsageError(
-            "--secret-from-keyring: this version does not store secrets in the keychain yet; use --secret-stdin or --secret-env".into(),
-        )
-        .into());
+    let report = match verify_with(globals, &args, profile)? {
+        Verified::Report(done) => done.report,
+        Verified::Stopped(status) => return Ok(status),
+    };
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        print!("{}", report::render(&report));
     }
+    Ok(exit_status(&report))
+}
 
+/// A verification that ran, with what it was given.
+pub struct Verification {
+    /// The report.
+    pub report: Report,
+    /// The client secret it used.
+    pub secret: Option<Secret>,
+    /// The redirect URI it checked.
+    pub redirect_uri: Option<String>,
+    /// Where Microsoft was.
+    pub endpoints: entra_setup_core::endpoints::Endpoints,
+    /// The signed-in administrator's Graph token, when there was a sign-in.
+    pub admin_graph: Option<Secret>,
+}
+
+/// How a verification ended.
+pub enum Verified {
+    /// It ran: the report.
+    Report(Box<Verification>),
+    /// A sign-in failed before it could run (already explained on stderr): the exit status.
+    Stopped(ExitStatus),
+}
+
+/// Validate the inputs, read the secret, sign in as asked and run every checkpoint: what
+/// `verify` prints and `bundle export` packs.
+pub fn verify_with(
+    globals: &Globals,
+    args: &VerifyArgs,
+    profile: &Profile,
+) -> anyhow::Result<Verified> {
+    let paths = AppPaths::from_env()?;
     refuse_errors(Field::Tenant, &args.tenant)?;
     // The sign-in client is resolved only when someone signs in (a bad config file does not stop
     // a verification without sign-in), but a bad --sign-in-client is always refused.
@@ -130,6 +166,15 @@ pub fn run(globals: &Globals, args: VerifyArgs) -> anyhow::Result<ExitStatus> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
+    if args.secret_from_keyring {
+        let client_id = inputs.client_id.clone().ok_or_else(|| {
+            UsageError(
+                "--secret-from-keyring: give --client-id, the keychain entry is per client".into(),
+            )
+        })?;
+        let tenant_id = keychain::tenant_guid(&runtime, &context, &inputs.tenant)?;
+        inputs.secret = Some(keychain::read_secret(&tenant_id, &client_id)?);
+    }
     if let Some(client) = sign_in_client.as_ref().filter(|_| args.sign_in != "none") {
         eprintln!("{}", client.describe());
         let sign_in_client = client.client_id.as_str();
@@ -153,7 +198,7 @@ pub fn run(globals: &Globals, args: VerifyArgs) -> anyhow::Result<ExitStatus> {
         };
         match signed_in {
             Ok(sessions) => inputs.sessions = sessions,
-            Err(failure) => return Ok(report_sign_in_failure(&failure)),
+            Err(failure) => return Ok(Verified::Stopped(report_sign_in_failure(&failure))),
         }
     }
     let display = progress::Display::new(profile.checks.len(), globals.no_progress);
@@ -161,13 +206,13 @@ pub fn run(globals: &Globals, args: VerifyArgs) -> anyhow::Result<ExitStatus> {
         display.on(&event)
     }));
     display.finish();
-
-    if args.json {
-        println!("{}", serde_json::to_string_pretty(&report)?);
-    } else {
-        print!("{}", report::render(&report));
-    }
-    Ok(exit_status(&report))
+    Ok(Verified::Report(Box::new(Verification {
+        report,
+        secret: inputs.secret,
+        redirect_uri: inputs.redirect_uri,
+        endpoints: context.endpoints,
+        admin_graph: inputs.sessions.admin_graph,
+    })))
 }
 
 /// Tell the person at the screen how to sign in (on stderr: stdout is the report).

@@ -76,6 +76,7 @@ const fn write(
 pub fn request_templates() -> Vec<RequestTemplate> {
     vec![
         get("applications(appId='{appId}')", APPLICATION_SELECT, &[]),
+        get("applications", crate::reminders::SCAN_SELECT, &[]),
         get(
             "servicePrincipals(appId='{appId}')",
             SERVICE_PRINCIPAL_SELECT,
