@@ -4,6 +4,7 @@ mod architecture;
 mod cli_diagnose;
 mod cli_profiles;
 mod cli_register;
+mod cli_register_vendor;
 mod cli_rotate_secret;
 mod cli_secrets_stay_secret;
 mod cli_verify;

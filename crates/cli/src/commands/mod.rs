@@ -4,6 +4,7 @@ mod admin;
 mod diagnose;
 mod profiles;
 pub mod register;
+mod register_vendor;
 pub mod rotate_secret;
 pub mod verify;
 
