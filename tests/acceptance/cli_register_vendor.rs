@@ -3,7 +3,8 @@
 //! admin-consent link on stderr while the program waits; the test plays the administrator's
 //! browser (GET the link, following redirects on the stand-in), the program sees the approval,
 //! exits 0 with every check of verify passing, and a second run changes nothing. Nobody
-//! approving ends the wait with a clear error (exit 1); the secret options are refused (64).
+//! approving ends the wait with a clear error (exit 1), as does Ctrl-C; the secret options are
+//! refused (64).
 
 use std::time::Duration;
 
@@ -156,6 +157,29 @@ fn nobody_approving_ends_the_wait_with_a_clear_error() {
     assert_eq!(
         result["error"]["cause"], "admin_consent_missing",
         "{result:#}"
+    );
+}
+
+#[test]
+fn ctrl_c_stops_waiting_and_nothing_changes() {
+    let stand_in = StandIn::start("vendor-app-unapproved");
+    let home = tempfile::tempdir().expect("home");
+    let mut running = spawn_entra_setup(&stand_in, home.path(), APPROVE);
+    running.stderr_line(|l| l.contains("Ctrl-C"), Duration::from_secs(60));
+    running.interrupt();
+    let run = running.finish();
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(run.stderr.contains("stopped waiting"), "{}", run.stderr);
+    assert_eq!(run.json()["error"]["cause"], "admin_consent_missing");
+    // Still not approved: the next run asks again.
+    let mut args = APPROVE.to_vec();
+    args.extend(["--wait-seconds", "1"]);
+    let again = entra_setup(&stand_in, home.path(), &args, None, &[]);
+    assert_eq!(again.code, 1, "{again:?}");
+    assert!(
+        again.stderr.contains("/v2.0/adminconsent?"),
+        "{}",
+        again.stderr
     );
 }
 

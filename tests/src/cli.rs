@@ -162,6 +162,16 @@ impl Running {
         }
     }
 
+    /// Send SIGINT, as Ctrl-C at a terminal does.
+    pub fn interrupt(&self) {
+        let pid = i32::try_from(self.child.id()).expect("pid");
+        nix::sys::signal::kill(
+            nix::unistd::Pid::from_raw(pid),
+            nix::sys::signal::Signal::SIGINT,
+        )
+        .expect("SIGINT");
+    }
+
     /// Wait for the program to end: its exit code, stdout and all of its stderr.
     pub fn finish(mut self) -> Run {
         let status = self.child.wait().expect("wait for entra-setup");

@@ -181,7 +181,11 @@ pub fn run(
         }
     };
     let approval = runtime.block_on(async {
+        // Ctrl-C is listened for before the link is shown (`biased`: that branch is polled
+        // first), so stopping the wait is always this program's own orderly end.
         tokio::select! {
+            biased;
+            _ = tokio::signal::ctrl_c() => None,
             approved = fix::approve_vendor_app(
                 &session,
                 &tenant_id,
@@ -190,7 +194,6 @@ pub fn run(
                 wait,
                 &show_link,
             ) => Some(approved),
-            _ = tokio::signal::ctrl_c() => None,
         }
     });
     let approved = match approval {
