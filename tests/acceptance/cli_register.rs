@@ -565,19 +565,3 @@ fn the_sign_in_client_comes_from_the_option_the_environment_or_config_toml() {
         malformed.stderr
     );
 }
-
-#[test]
-fn a_vendors_app_is_not_registered_here() {
-    let stand_in = empty_tenant();
-    let run = register_with(
-        &stand_in,
-        &["--profile", "vendor-app-consent", "--show-secret"],
-    );
-    assert_eq!(run.code, Some(64), "{run:?}");
-    assert!(
-        run.stderr.contains("--profile") && run.stderr.contains("vendor"),
-        "{}",
-        run.stderr
-    );
-    assert!(run.stdout.is_empty(), "{}", run.stdout);
-}

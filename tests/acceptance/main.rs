@@ -5,6 +5,7 @@ mod cli_bundle;
 mod cli_diagnose;
 mod cli_profiles;
 mod cli_register;
+mod cli_register_vendor;
 mod cli_reminders;
 mod cli_rotate_secret;
 mod cli_secrets_stay_secret;

@@ -1,5 +1,6 @@
 //! Running the real `entra-setup` binary with a home folder of its own, optionally against a
-//! stand-in, with stdin and extra environment; the exit code, stdout and stderr.
+//! stand-in, with stdin and extra environment; the exit code, stdout and stderr; or started and
+//! read line by line while it runs ([`spawn_entra_setup`]).
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -103,4 +104,109 @@ pub fn files_under(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
         }
     }
     found
+}
+
+/// A running `entra-setup` whose standard error is read line by line while it runs (to act on
+/// what it prints while it waits, such as an admin-consent link).
+pub struct Running {
+    child: std::process::Child,
+    stderr_lines: std::sync::mpsc::Receiver<String>,
+    stderr_seen: Vec<String>,
+    stdout: std::thread::JoinHandle<String>,
+}
+
+/// Start `entra-setup --endpoints … --no-progress --timeout 5 ARGS` with `ENTRA_SETUP_HOME=home`
+/// and standard input closed.
+pub fn spawn_entra_setup(stand_in: &StandIn, home: &Path, args: &[&str]) -> Running {
+    use std::io::{BufRead, BufReader, Read};
+    let mut child = Command::new(program("entra-setup"))
+        .env("ENTRA_SETUP_HOME", home)
+        .env_remove("ENTRA_SETUP_SIGN_IN_CLIENT")
+        .arg("--endpoints")
+        .arg(stand_in.endpoints_file())
+        .args(["--no-progress", "--timeout", "5"])
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run entra-setup");
+    let stderr = child.stderr.take().expect("stderr");
+    let (send, stderr_lines) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            if send.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let mut out = child.stdout.take().expect("stdout");
+    let stdout = std::thread::spawn(move || {
+        let mut text = String::new();
+        let _ = out.read_to_string(&mut text);
+        text
+    });
+    Running {
+        child,
+        stderr_lines,
+        stderr_seen: Vec::new(),
+        stdout,
+    }
+}
+
+impl Running {
+    /// The first line of standard error that `wanted` accepts, within `timeout`; panics with
+    /// everything printed so far otherwise.
+    pub fn stderr_line(
+        &mut self,
+        wanted: impl Fn(&str) -> bool,
+        timeout: std::time::Duration,
+    ) -> String {
+        let deadline = std::time::Instant::now() + timeout;
+        loop {
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            match self.stderr_lines.recv_timeout(left) {
+                Ok(line) => {
+                    self.stderr_seen.push(line.clone());
+                    if wanted(&line) {
+                        return line;
+                    }
+                }
+                Err(_) => {
+                    let _ = self.child.kill();
+                    panic!(
+                        "no such line on stderr within {timeout:?}:\n{}",
+                        self.stderr_seen.join("\n")
+                    );
+                }
+            }
+        }
+    }
+
+    /// Send SIGINT, as Ctrl-C at a terminal does.
+    pub fn interrupt(&self) {
+        let pid = i32::try_from(self.child.id()).expect("pid");
+        nix::sys::signal::kill(
+            nix::unistd::Pid::from_raw(pid),
+            nix::sys::signal::Signal::SIGINT,
+        )
+        .expect("SIGINT");
+    }
+
+    /// Wait for the program to end: its exit code, stdout and all of its stderr.
+    pub fn finish(mut self) -> Run {
+        let status = self.child.wait().expect("wait for entra-setup");
+        let stdout = self.stdout.join().expect("stdout reader");
+        while let Ok(line) = self
+            .stderr_lines
+            .recv_timeout(std::time::Duration::from_secs(5))
+        {
+            self.stderr_seen.push(line);
+        }
+        Run {
+            code: status.code(),
+            stdout,
+            stderr: self.stderr_seen.join("\n"),
+        }
+    }
 }

@@ -27,6 +27,10 @@ pub const SCENARIOS: &[(&str, &str)] = &[
         include_str!("../scenarios/vendor-app-consent.json"),
     ),
     (
+        "vendor-app-unapproved",
+        include_str!("../scenarios/vendor-app-unapproved.json"),
+    ),
+    (
         "wrong-client-id",
         include_str!("../scenarios/wrong-client-id.json"),
     ),

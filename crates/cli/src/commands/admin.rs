@@ -106,8 +106,10 @@ pub(crate) fn report_fix_failure(error: &FixError) -> ExitStatus {
     let cause = error.cause();
     let description = describe(cause);
     match error {
-        // The refusal says why and what to do; the cause's general advice would not fit.
-        FixError::RemovalRefused { .. } => eprintln!("entra-setup: {error} ({cause})."),
+        // These say why and what to do; the cause's general advice would not fit.
+        FixError::RemovalRefused { .. } | FixError::ApprovalTimeout { .. } => {
+            eprintln!("entra-setup: {error} ({cause}).")
+        }
         _ => eprintln!(
             "entra-setup: the repair stopped: {error}. {} ({cause}). {}",
             description.title, description.fix

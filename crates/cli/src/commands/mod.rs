@@ -6,6 +6,7 @@ mod diagnose;
 mod keychain;
 mod profiles;
 pub mod register;
+mod register_vendor;
 pub mod reminders;
 pub mod rotate_secret;
 pub mod verify;

@@ -9,6 +9,8 @@
 //! the new registration's IDs are printed (and, with `--json`, answered) so `register
 //! --client-id` can finish it. A registration other organisations may use also gets the
 //! admin-consent link their administrators open (`admin_consent_url`).
+//! A vendor's app (the `vendor-app-consent` profile) is approved rather than registered:
+//! [`super::register_vendor`].
 
 use clap::Args;
 use entra_setup_core::fix::{
@@ -62,6 +64,10 @@ pub struct RegisterArgs {
     /// Print the new secret's value once (on stdout; with --json as `secret.value`).
     #[arg(long)]
     pub show_secret: bool,
+    /// A vendor's app (profile vendor-app-consent): how long to wait for the administrator's
+    /// approval, in seconds (default 600).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub wait_seconds: Option<u64>,
     /// Print one JSON document on stdout.
     #[arg(long)]
     pub json: bool,
@@ -80,16 +86,18 @@ pub fn run(globals: &Globals, args: RegisterArgs) -> anyhow::Result<ExitStatus> 
             known.join(", ")
         ))
     })?;
+    refuse_errors(Field::Tenant, &args.tenant)?;
+    let sign_in_client = admin::sign_in_client(&paths, args.sign_in_client.as_deref())?;
     if !fix::registers_an_app(profile) {
+        return super::register_vendor::run(globals, &args, profile, &sign_in_client);
+    }
+    if args.wait_seconds.is_some() {
         return Err(UsageError(format!(
-            "--profile: '{}' approves a vendor's app registered in the vendor's own tenant, so nothing is registered here; \
-             check its approval with `entra-setup verify --profile {} --tenant TENANT --client-id VENDOR_APP_ID --sign-in device-code`",
-            profile.id, profile.id
+            "--wait-seconds: only a vendor's app (profile vendor-app-consent) is waited for; the profile '{}' registers its own app",
+            profile.id
         ))
         .into());
     }
-    refuse_errors(Field::Tenant, &args.tenant)?;
-    let sign_in_client = admin::sign_in_client(&paths, args.sign_in_client.as_deref())?;
     if let Some(client_id) = &args.client_id {
         refuse_errors(Field::ClientId, client_id)?;
     }

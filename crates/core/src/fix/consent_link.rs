@@ -7,6 +7,15 @@
 //! `common` (nor `consumers`), which the endpoint does not take. `/.default` asks for every
 //! permission in the registration's `requiredResourceAccess`, application permissions included.
 //! The login host and the Graph resource are the cloud's ([`Endpoints`]).
+//!
+//! [`tenant_admin_consent_url`] is the link an administrator of one organisation (named by its
+//! GUID) opens to approve a vendor's app. The vendor's redirect URIs live in the vendor's
+//! registration, which this tenant's Graph cannot read before the app is approved. The v2.0
+//! endpoint documents `redirect_uri` as required, so without a known one the link is the
+//! v1-style `{login}/{tenant}/adminconsent?client_id=…` (§3.4), where `redirect_uri` is only
+//! recommended and Microsoft answers at the app's own registered reply address; it asks for
+//! every permission the app's registration lists, as `/.default` does. With a redirect URI
+//! given, the v2.0 form is used.
 
 use url::Url;
 
@@ -21,6 +30,9 @@ pub enum ConsentLinkError {
     /// The login endpoint cannot take a path.
     #[error("the sign-in endpoint {0} cannot take a path")]
     BadLoginEndpoint(String),
+    /// A tenant-specific link needs the tenant's GUID, not a domain.
+    #[error("the tenant-specific admin-consent link needs the tenant's GUID, not '{0}'")]
+    TenantNotAGuid(String),
 }
 
 /// Whether a `signInAudience` lets other organisations' users sign in (so their administrators
@@ -51,16 +63,61 @@ pub fn admin_consent_url(
     {
         return Err(ConsentLinkError::TenantNotAllowed(tenant.to_string()));
     }
+    build(endpoints, tenant, client_id, Some(redirect_uri))
+}
+
+/// The admin-consent link an administrator of the tenant `tenant_id` (its GUID) opens to
+/// approve the app `client_id` for the organisation: every permission the app's registration
+/// asks for (`/.default`). `redirect_uri` only when one of the app's own is known.
+pub fn tenant_admin_consent_url(
+    endpoints: &Endpoints,
+    tenant_id: &str,
+    client_id: &str,
+    redirect_uri: Option<&str>,
+) -> Result<Url, ConsentLinkError> {
+    let tenant_id = tenant_id.trim();
+    if !crate::validate::is_guid(tenant_id) {
+        return Err(ConsentLinkError::TenantNotAGuid(tenant_id.to_string()));
+    }
+    match redirect_uri.map(str::trim).filter(|r| !r.is_empty()) {
+        Some(redirect_uri) => build(endpoints, tenant_id, client_id, Some(redirect_uri)),
+        None => build_v1(endpoints, tenant_id, client_id),
+    }
+}
+
+/// The v1-style link: `{login}/{tenant}/adminconsent?client_id=…`.
+fn build_v1(endpoints: &Endpoints, tenant: &str, client_id: &str) -> Result<Url, ConsentLinkError> {
+    let mut url = endpoints.login.clone();
+    url.path_segments_mut()
+        .map_err(|()| ConsentLinkError::BadLoginEndpoint(endpoints.login.to_string()))?
+        .pop_if_empty()
+        .extend([tenant, "adminconsent"]);
+    url.set_query(None);
+    url.query_pairs_mut().append_pair("client_id", client_id);
+    Ok(url)
+}
+
+fn build(
+    endpoints: &Endpoints,
+    tenant: &str,
+    client_id: &str,
+    redirect_uri: Option<&str>,
+) -> Result<Url, ConsentLinkError> {
     let mut url = endpoints.login.clone();
     url.path_segments_mut()
         .map_err(|()| ConsentLinkError::BadLoginEndpoint(endpoints.login.to_string()))?
         .pop_if_empty()
         .extend([tenant, "v2.0", "adminconsent"]);
     url.set_query(None);
-    url.query_pairs_mut()
-        .append_pair("client_id", client_id)
-        .append_pair("scope", &endpoints.graph_default_scope())
-        .append_pair("redirect_uri", redirect_uri);
+    {
+        let mut query = url.query_pairs_mut();
+        query
+            .append_pair("client_id", client_id)
+            .append_pair("scope", &endpoints.graph_default_scope());
+        if let Some(redirect_uri) = redirect_uri {
+            query.append_pair("redirect_uri", redirect_uri);
+        }
+    }
     Ok(url)
 }
 
@@ -116,6 +173,50 @@ mod tests {
                 Err(ConsentLinkError::TenantNotAllowed(_))
             ));
         }
+    }
+
+    #[test]
+    fn one_tenant_by_its_guid_without_a_redirect() {
+        let url = admin_consent_url_for_tenant();
+        assert_eq!(
+            url.as_str(),
+            "https://login.microsoftonline.com/11111111-2222-3333-4444-555555555555/adminconsent?client_id=bbbbbbbb-0000-0000-0000-000000000001"
+        );
+        assert!(matches!(
+            tenant_admin_consent_url(
+                &Endpoints::for_cloud(Cloud::Global),
+                "contoso.com",
+                APP,
+                None
+            ),
+            Err(ConsentLinkError::TenantNotAGuid(_))
+        ));
+        let with_redirect = tenant_admin_consent_url(
+            &Endpoints::for_cloud(Cloud::China),
+            "11111111-2222-3333-4444-555555555555",
+            APP,
+            Some(REDIRECT),
+        )
+        .expect("link");
+        assert_eq!(
+            with_redirect.host_str(),
+            Some("login.partner.microsoftonline.cn")
+        );
+        assert!(
+            with_redirect
+                .query()
+                .is_some_and(|q| q.contains("redirect_uri="))
+        );
+    }
+
+    fn admin_consent_url_for_tenant() -> Url {
+        tenant_admin_consent_url(
+            &Endpoints::for_cloud(Cloud::Global),
+            "11111111-2222-3333-4444-555555555555",
+            APP,
+            None,
+        )
+        .expect("link")
     }
 
     #[test]

@@ -12,9 +12,14 @@
 //! that follow wait it out with bounded retries ([`Patience`]), telling the caller through the
 //! session's progress callback.
 //!
+//! A vendor's multi-tenant app (profile kind `vendor_consent`) is not registered here: its
+//! "registration" is an administrator's approval on Microsoft's consent screen, which
+//! [`approve_vendor_app`] links to and then waits for ([`vendor_approval`]'s doc says why).
+//!
 //! The administrator is asked for the write scopes ([`repair_scopes`]) only when repairing
 //! (incremental consent); verification keeps its read-only scopes.
 
+mod approval_wait;
 mod consent;
 mod consent_link;
 mod register;
@@ -23,13 +28,17 @@ mod replication;
 mod rotation;
 mod secret;
 mod service_principal;
+pub mod vendor_approval;
 
 use std::time::Duration;
 
 use serde::Serialize;
 
+pub use approval_wait::{ApprovalSeen, ApprovalWait, approval_seen, wait_for_approval};
 pub use consent::ensure_admin_consent;
-pub use consent_link::{ConsentLinkError, admin_consent_url, is_multi_tenant};
+pub use consent_link::{
+    ConsentLinkError, admin_consent_url, is_multi_tenant, tenant_admin_consent_url,
+};
 pub use register::{Registered, SecretRequest, register, registers_an_app, will_add_secret};
 pub use registration::{RegistrationInputs, RegistrationOutcome, ensure_registration};
 pub use rotation::{
@@ -38,6 +47,7 @@ pub use rotation::{
 };
 pub use secret::{NewSecret, add_secret, policy_max_days, secret_days};
 pub use service_principal::{ServicePrincipalOutcome, ensure_service_principal};
+pub use vendor_approval::{Readiness, VendorApproval, approve_vendor_app, readiness};
 
 use crate::cause::Cause;
 use crate::graph::{ReadError, Reader, WriteError};
@@ -241,6 +251,21 @@ pub enum FixError {
         /// The cause id that explains it.
         cause: Cause,
     },
+    /// Nobody approved the vendor's app within the wait.
+    #[error(
+        "nobody approved the app {client_id} for the organisation within {} seconds; \
+         the admin-consent link stays valid: approve it, then run the same command again",
+        .waited.as_secs()
+    )]
+    ApprovalTimeout {
+        /// The vendor app's client ID.
+        client_id: String,
+        /// How long was waited.
+        waited: Duration,
+    },
+    /// No admin-consent link could be made.
+    #[error("no admin-consent link: {0}")]
+    ConsentLink(#[source] ConsentLinkError),
     /// A new object did not appear within the patience.
     #[error("{what} did not appear in the directory within {} seconds", .waited.as_secs())]
     ReplicationTimeout {
@@ -270,6 +295,12 @@ impl FixError {
             FixError::NothingToRegister { .. } => Cause::ClientIdNotFound,
             FixError::SecretLifetimePolicy { .. } => Cause::SecretLifetimePolicy,
             FixError::ReplicationTimeout { .. } => Cause::ServiceUnavailable,
+            FixError::ApprovalTimeout { .. } => Cause::AdminConsentMissing,
+            FixError::ConsentLink(ConsentLinkError::TenantNotAllowed(_)) => {
+                Cause::TenantIdMalformed
+            }
+            FixError::ConsentLink(ConsentLinkError::TenantNotAGuid(_)) => Cause::TenantIdMalformed,
+            FixError::ConsentLink(ConsentLinkError::BadLoginEndpoint(_)) => Cause::NetworkError,
             FixError::StoppedAfterCreate { source, .. } => source.cause(),
             FixError::RemovalRefused { cause, .. } => *cause,
         }
