@@ -1,12 +1,14 @@
 //! What the commands that sign an administrator in share: which public client signs in (the
 //! core decides from the option, the environment, `config.toml` and the built-in default; this
 //! says which one and where it came from), the administrator's sign-in itself (device code or
-//! browser), and how a failed sign-in or repair is explained and mapped to an exit status.
+//! browser) and the words that tell a person how to sign in, a repair's progress lines, how a
+//! failed sign-in or repair is explained and mapped to an exit status, and reading a client
+//! secret from `--secret-stdin` / `--secret-env`.
 
 use std::io::{BufRead, IsTerminal};
 
 use entra_setup_core::diagnose::describe;
-use entra_setup_core::fix::FixError;
+use entra_setup_core::fix::{FixError, Patience, RepairSession};
 use entra_setup_core::identity::{
     self, DevicePrompt, SIGN_IN_CLIENT_ENV, SignInClient, SignInError, resolve_sign_in_client,
 };
@@ -37,18 +39,31 @@ pub(crate) fn sign_in_admin(
     method: &str,
 ) -> Result<Secret, ExitStatus> {
     eprintln!("{}", client.describe());
+    sign_in_token(runtime, context, tenant, &client.client_id, scopes, method)
+        .map_err(|error| report_sign_in_failure(ADMINISTRATOR_SIGN_IN, &error))
+}
+
+/// Sign the administrator in with the public client `client_id`, telling them how on stderr:
+/// in the browser (`method` `browser`, its address given too) or with a device code; answers
+/// the access token.
+pub(crate) fn sign_in_token(
+    runtime: &tokio::runtime::Runtime,
+    context: &Context,
+    tenant: &str,
+    client_id: &str,
+    scopes: &[String],
+    method: &str,
+) -> Result<Secret, Box<SignInError>> {
     let signed_in = if method == "browser" {
         runtime.block_on(identity::sign_in_with_browser(
             &context.http,
             &context.endpoints,
             tenant,
-            &client.client_id,
+            client_id,
             scopes,
             None,
             &|url| {
-                eprintln!(
-                    "Sign in as an administrator of the tenant. Opening the sign-in page in your browser. If it does not open, visit: {url}"
-                );
+                show_sign_in_url(ADMINISTRATOR, url);
                 open::that(url.as_str())
             },
             identity::BROWSER_SIGN_IN_TIMEOUT,
@@ -58,33 +73,48 @@ pub(crate) fn sign_in_admin(
             &context.http,
             &context.endpoints,
             tenant,
-            &client.client_id,
+            client_id,
             scopes,
-            &show_device_prompt,
+            &|prompt| show_device_prompt(ADMINISTRATOR, prompt),
         ))
     };
     signed_in
         .map(|tokens| tokens.access_token)
-        .map_err(|error| report_sign_in_failure(&error))
+        .map_err(Box::new)
 }
 
-/// Tell the administrator how to sign in (on stderr: stdout is the result).
-fn show_device_prompt(prompt: &DevicePrompt) {
+/// Who is asked to sign in as the tenant's administrator.
+pub(crate) const ADMINISTRATOR: &str = "an administrator of the tenant";
+
+/// Whose sign-in it was, when the administrator's fails.
+pub(crate) const ADMINISTRATOR_SIGN_IN: &str = "The administrator's sign-in";
+
+/// Tell `who` how to sign in with a device code (on stderr: stdout is the result).
+pub(crate) fn show_device_prompt(who: &str, prompt: &DevicePrompt) {
     eprintln!(
-        "Sign in as an administrator of the tenant: open {} and enter the code {} (valid for {} minutes).",
+        "Sign in as {who}: open {} and enter the code {} (valid for {} minutes).",
         prompt.verification_uri,
         prompt.user_code,
         prompt.expires_in / 60
     );
 }
 
-/// Explain a failed sign-in; exit 2 when Microsoft could not be asked, 1 otherwise.
-fn report_sign_in_failure(error: &SignInError) -> ExitStatus {
+/// Give the sign-in page's address (on stderr), always: the browser may not open, or be on
+/// another machine.
+pub(crate) fn show_sign_in_url(who: &str, url: &url::Url) {
+    eprintln!(
+        "Sign in as {who}. Opening the sign-in page in your browser. If it does not open, visit: {url}"
+    );
+}
+
+/// Explain a failed sign-in (`whose`: "The administrator's sign-in", "The sign-in of …"); exit
+/// 2 when Microsoft could not be asked, 1 otherwise.
+pub(crate) fn report_sign_in_failure(whose: &str, error: &SignInError) -> ExitStatus {
     match error.cause() {
         Some(cause) => {
             let description = describe(cause);
             eprintln!(
-                "entra-setup: The administrator's sign-in failed: {} ({cause}). {}",
+                "entra-setup: {whose} failed: {} ({cause}). {}",
                 description.title, description.fix
             );
             if cause.is_transient() {
@@ -94,15 +124,43 @@ fn report_sign_in_failure(error: &SignInError) -> ExitStatus {
             }
         }
         None => {
-            eprintln!("entra-setup: The administrator's sign-in did not finish: {error}.");
+            eprintln!("entra-setup: {whose} did not finish: {error}.");
             ExitStatus::Failed
         }
     }
 }
 
+/// The administrator's session for the repairs; their steps are said on stderr unless
+/// `--no-progress`.
+pub(crate) fn repair_session<'a>(
+    context: &'a Context,
+    admin_token: &'a Secret,
+    no_progress: bool,
+) -> RepairSession<'a> {
+    fn say(message: &str) {
+        eprintln!("{message}");
+    }
+    fn keep_quiet(_: &str) {}
+    RepairSession {
+        ctx: context,
+        admin_token,
+        patience: Patience::default(),
+        progress: if no_progress { &keep_quiet } else { &say },
+    }
+}
+
+/// A repair that stopped: with `--json` its JSON document on stdout, then the explanation on
+/// stderr; the exit status to end with.
+pub(crate) fn fix_failed(error: &FixError, json: bool) -> ExitStatus {
+    if json {
+        print_fix_failure_json(error);
+    }
+    report_fix_failure(error)
+}
+
 /// Explain a repair that stopped; exit 2 when Microsoft could not be asked, 1 otherwise. When
 /// the registration was created before it stopped, its IDs are printed on their own line too.
-pub(crate) fn report_fix_failure(error: &FixError) -> ExitStatus {
+fn report_fix_failure(error: &FixError) -> ExitStatus {
     let cause = error.cause();
     let description = describe(cause);
     match error {
@@ -131,7 +189,7 @@ pub(crate) fn report_fix_failure(error: &FixError) -> ExitStatus {
 /// With `--json`, a repair that stopped still answers one JSON document on stdout:
 /// `{"error": {"cause", "message"}}`, with `client_id`, `object_id` and `created: true` when the
 /// registration was created before it stopped.
-pub(crate) fn print_fix_failure_json(error: &FixError) {
+fn print_fix_failure_json(error: &FixError) {
     let mut document = serde_json::json!({
         "error": { "cause": error.cause().as_str(), "message": error.to_string() },
     });

@@ -11,12 +11,11 @@ use clap::{Args, Subcommand};
 use entra_setup_core::bundle::{self, ExportRequest, Protection, SecretFacts};
 use entra_setup_core::check::CheckId;
 use entra_setup_core::paths::AppPaths;
-use entra_setup_core::profile::Catalog;
 use entra_setup_core::reminders::Registry;
 use entra_setup_core::secret::Secret;
 
-use super::Globals;
 use super::verify::{Verified, VerifyArgs, exit_status, verify_with};
+use super::{Globals, find_profile};
 use crate::exit::{ExitStatus, UsageError};
 
 /// For testing only: abort the process once the bundle's temporary file is complete, before
@@ -69,16 +68,7 @@ pub fn run(globals: &Globals, command: BundleCommand) -> anyhow::Result<ExitStat
 
 fn export(globals: &Globals, args: ExportArgs) -> anyhow::Result<ExitStatus> {
     let paths = AppPaths::from_env()?;
-    let catalog = Catalog::with_user_dir(&paths.user_profiles_dir())
-        .map_err(|e| UsageError(e.to_string()))?;
-    let profile = catalog.get(&args.verify.profile).ok_or_else(|| {
-        let known: Vec<String> = catalog.profiles().map(|p| p.id.clone()).collect();
-        UsageError(format!(
-            "--profile: no profile '{}' (known: {})",
-            args.verify.profile,
-            known.join(", ")
-        ))
-    })?;
+    let profile = &find_profile(&paths, &args.verify.profile)?;
     let Some(client_id) = args
         .verify
         .client_id

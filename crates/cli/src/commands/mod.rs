@@ -13,8 +13,13 @@ pub mod verify;
 
 use std::path::PathBuf;
 
+use chrono::{DateTime, Utc};
 use entra_setup_core::endpoints::{Cloud, Endpoints};
+use entra_setup_core::http::{Http, RetryPolicy};
+use entra_setup_core::paths::AppPaths;
+use entra_setup_core::profile::{Catalog, Profile};
 use entra_setup_core::validate::{self, Field, FieldContext};
+use entra_setup_core::verify::Context;
 
 use crate::args::{Cli, Command};
 use crate::exit::{ExitStatus, UsageError};
@@ -87,4 +92,38 @@ pub(crate) fn endpoints(globals: &Globals) -> Result<Endpoints, UsageError> {
             Ok(Endpoints::for_cloud(cloud))
         }
     }
+}
+
+/// What a command that asks Microsoft works with: the context (an HTTP client with `--timeout`,
+/// the endpoints, the clock at `now`) and the runtime the core's calls run on.
+pub(crate) fn connect(
+    globals: &Globals,
+    now: DateTime<Utc>,
+) -> anyhow::Result<(Context, tokio::runtime::Runtime)> {
+    let context = Context {
+        http: Http::new(RetryPolicy {
+            timeout: std::time::Duration::from_secs(globals.timeout),
+            ..RetryPolicy::default()
+        })?,
+        endpoints: endpoints(globals)?,
+        now,
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    Ok((context, runtime))
+}
+
+/// The profile `--profile ID` names, among the shipped ones and the user's own; an unknown ID is
+/// refused with the known ones listed.
+pub(crate) fn find_profile(paths: &AppPaths, id: &str) -> Result<Profile, UsageError> {
+    let catalog = Catalog::with_user_dir(&paths.user_profiles_dir())
+        .map_err(|e| UsageError(e.to_string()))?;
+    catalog.get(id).cloned().ok_or_else(|| {
+        let known: Vec<String> = catalog.profiles().map(|p| p.id.clone()).collect();
+        UsageError(format!(
+            "--profile: no profile '{id}' (known: {})",
+            known.join(", ")
+        ))
+    })
 }

@@ -13,19 +13,16 @@
 //! [`super::register_vendor`].
 
 use clap::Args;
-use entra_setup_core::fix::{
-    self, Patience, Registered, RegistrationInputs, RepairSession, SecretRequest,
-};
-use entra_setup_core::http::{Http, RetryPolicy};
+use entra_setup_core::fix::{self, Registered, RegistrationInputs, SecretRequest};
 use entra_setup_core::paths::AppPaths;
-use entra_setup_core::profile::Catalog;
 use entra_setup_core::validate::Field;
-use entra_setup_core::verify::{self, Context, Inputs, Report, Sessions};
+use entra_setup_core::verify::{self, Inputs, Report, Sessions};
 use serde_json::{Value, json};
 
-use super::{Globals, admin, endpoints, keychain, refuse_errors};
+use super::verify::run_checks;
+use super::{Globals, admin, connect, find_profile, keychain, refuse_errors};
 use crate::exit::{ExitStatus, UsageError};
-use crate::output::{progress, report};
+use crate::output::report;
 
 /// `register`'s options.
 #[derive(Debug, Args)]
@@ -76,16 +73,7 @@ pub struct RegisterArgs {
 /// Register or repair, then verify and print.
 pub fn run(globals: &Globals, args: RegisterArgs) -> anyhow::Result<ExitStatus> {
     let paths = AppPaths::from_env()?;
-    let catalog = Catalog::with_user_dir(&paths.user_profiles_dir())
-        .map_err(|e| UsageError(e.to_string()))?;
-    let profile = catalog.get(&args.profile).ok_or_else(|| {
-        let known: Vec<String> = catalog.profiles().map(|p| p.id.clone()).collect();
-        UsageError(format!(
-            "--profile: no profile '{}' (known: {})",
-            args.profile,
-            known.join(", ")
-        ))
-    })?;
+    let profile = &find_profile(&paths, &args.profile)?;
     refuse_errors(Field::Tenant, &args.tenant)?;
     let sign_in_client = admin::sign_in_client(&paths, args.sign_in_client.as_deref())?;
     if !fix::registers_an_app(profile) {
@@ -144,17 +132,7 @@ pub fn run(globals: &Globals, args: RegisterArgs) -> anyhow::Result<ExitStatus> 
     let keychain_ready = fix::will_add_secret(profile, &inputs, request)
         && keychain::ready_for_new_secret(args.show_secret)?;
 
-    let context = Context {
-        http: Http::new(RetryPolicy {
-            timeout: std::time::Duration::from_secs(globals.timeout),
-            ..RetryPolicy::default()
-        })?,
-        endpoints: endpoints(globals)?,
-        now: chrono::Utc::now(),
-    };
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()?;
+    let (context, runtime) = connect(globals, chrono::Utc::now())?;
 
     // Read scopes for the verification, write scopes for the repairs: one sign-in.
     let mut scopes = verify::sign_in::admin_scopes(&context);
@@ -176,26 +154,10 @@ pub fn run(globals: &Globals, args: RegisterArgs) -> anyhow::Result<ExitStatus> 
         Err(status) => return Ok(status),
     };
 
-    let no_progress = globals.no_progress;
-    let say = move |message: &str| {
-        if !no_progress {
-            eprintln!("{message}");
-        }
-    };
-    let session = RepairSession {
-        ctx: &context,
-        admin_token: &admin,
-        patience: Patience::default(),
-        progress: &say,
-    };
+    let session = admin::repair_session(&context, &admin, globals.no_progress);
     let registered = match runtime.block_on(fix::register(profile, &inputs, request, &session)) {
         Ok(registered) => registered,
-        Err(error) => {
-            if args.json {
-                admin::print_fix_failure_json(&error);
-            }
-            return Ok(admin::report_fix_failure(&error));
-        }
+        Err(error) => return Ok(admin::fix_failed(&error, args.json)),
     };
 
     // Kept at once, before the verification: a secret is never made and then lost.
@@ -230,14 +192,13 @@ pub fn run(globals: &Globals, args: RegisterArgs) -> anyhow::Result<ExitStatus> 
             ..Sessions::default()
         },
     };
-    let display = progress::Display::new(profile.checks.len(), globals.no_progress);
-    let report: Report = runtime.block_on(verify::verify(
+    let report = run_checks(
+        &runtime,
         profile,
         &verify_inputs,
         &context,
-        &|event| display.on(&event),
-    ));
-    display.finish();
+        globals.no_progress,
+    );
 
     if args.json {
         let mut document = to_json(&registered, &report, args.show_secret)?;

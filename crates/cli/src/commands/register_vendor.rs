@@ -13,18 +13,18 @@
 
 use std::time::Duration;
 
-use entra_setup_core::fix::{self, ApprovalWait, Patience, Readiness, RepairSession};
-use entra_setup_core::http::{Http, RetryPolicy};
+use entra_setup_core::fix::{self, ApprovalWait, Readiness};
 use entra_setup_core::identity::SignInClient;
 use entra_setup_core::profile::Profile;
 use entra_setup_core::validate::Field;
-use entra_setup_core::verify::{self, Context, Inputs, Report, Sessions};
+use entra_setup_core::verify::{self, Inputs, Report, Sessions};
 use serde_json::{Value, json};
 
 use super::register::RegisterArgs;
-use super::{Globals, admin, endpoints, refuse_errors};
+use super::verify::run_checks;
+use super::{Globals, admin, connect, refuse_errors};
 use crate::exit::{ExitStatus, UsageError};
-use crate::output::{progress, report};
+use crate::output::report;
 
 /// The options that make no sense for a vendor's app, and why.
 fn refuse_inapplicable(profile: &Profile, args: &RegisterArgs) -> Result<(), UsageError> {
@@ -84,17 +84,7 @@ pub fn run(
         ..ApprovalWait::default()
     };
 
-    let context = Context {
-        http: Http::new(RetryPolicy {
-            timeout: Duration::from_secs(globals.timeout),
-            ..RetryPolicy::default()
-        })?,
-        endpoints: endpoints(globals)?,
-        now: chrono::Utc::now(),
-    };
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()?;
+    let (context, runtime) = connect(globals, chrono::Utc::now())?;
     let tenant = args.tenant.trim().to_string();
     // Only reads: the approval itself is given on Microsoft's consent screen.
     let scopes = verify::sign_in::admin_scopes(&context);
@@ -122,15 +112,13 @@ pub fn run(
         },
     };
     let run_verify = || {
-        let display = progress::Display::new(profile.checks.len(), globals.no_progress);
-        let report = runtime.block_on(verify::verify(
+        run_checks(
+            &runtime,
             profile,
             &verify_inputs,
             &context,
-            &|event| display.on(&event),
-        ));
-        display.finish();
-        report
+            globals.no_progress,
+        )
     };
 
     let before = run_verify();
@@ -150,18 +138,7 @@ pub fn run(
         }
     };
 
-    let no_progress = globals.no_progress;
-    let say = move |message: &str| {
-        if !no_progress {
-            eprintln!("{message}");
-        }
-    };
-    let session = RepairSession {
-        ctx: &context,
-        admin_token: &admin,
-        patience: Patience::default(),
-        progress: &say,
-    };
+    let session = admin::repair_session(&context, &admin, globals.no_progress);
     let browser = args.sign_in == "browser";
     let how_long = match wait.timeout.as_secs() {
         seconds @ 0..60 => format!("{seconds} seconds"),
@@ -198,12 +175,7 @@ pub fn run(
     });
     let approved = match approval {
         Some(Ok(approved)) => approved,
-        Some(Err(error)) => {
-            if args.json {
-                admin::print_fix_failure_json(&error);
-            }
-            return Ok(admin::report_fix_failure(&error));
-        }
+        Some(Err(error)) => return Ok(admin::fix_failed(&error, args.json)),
         None => return Ok(cancelled(args.json, &client_id)),
     };
     let after = run_verify();

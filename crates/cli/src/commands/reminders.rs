@@ -11,7 +11,7 @@ use entra_setup_core::reminders::{self, DEFAULT_WITHIN_DAYS, Registry, Stage, St
 use entra_setup_core::validate::Field;
 use serde_json::json;
 
-use super::{Globals, endpoints, keychain, refuse_errors};
+use super::{Globals, admin, connect, keychain, refuse_errors};
 use crate::exit::{ExitStatus, UsageError};
 
 /// `reminders` subcommands.
@@ -213,9 +213,7 @@ fn scan(
     now: DateTime<Utc>,
 ) -> anyhow::Result<ExitStatus> {
     use entra_setup_core::graph::Reader;
-    use entra_setup_core::http::{Http, RetryPolicy};
-    use entra_setup_core::identity::{self, DEFAULT_SIGN_IN_CLIENT};
-    use entra_setup_core::verify::Context;
+    use entra_setup_core::identity::DEFAULT_SIGN_IN_CLIENT;
 
     refuse_errors(Field::Tenant, &args.tenant)?;
     let sign_in_client = match &args.sign_in_client {
@@ -226,54 +224,19 @@ fn scan(
         }
         None => DEFAULT_SIGN_IN_CLIENT.to_string(),
     };
-    let context = Context {
-        http: Http::new(RetryPolicy {
-            timeout: std::time::Duration::from_secs(globals.timeout),
-            ..RetryPolicy::default()
-        })?,
-        endpoints: endpoints(globals)?,
-        now,
-    };
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()?;
+    let (context, runtime) = connect(globals, now)?;
     let tenant = args.tenant.trim();
     let scopes = entra_setup_core::verify::sign_in::admin_scopes(&context);
-    let signed_in = if args.sign_in == "browser" {
-        runtime.block_on(identity::sign_in_with_browser(
-            &context.http,
-            &context.endpoints,
-            tenant,
-            &sign_in_client,
-            &scopes,
-            None,
-            &|url| {
-                eprintln!(
-                    "Sign in as an administrator of the tenant. Opening the sign-in page in your browser. If it does not open, visit: {url}"
-                );
-                open::that(url.as_str())
-            },
-            identity::BROWSER_SIGN_IN_TIMEOUT,
-        ))
-    } else {
-        runtime.block_on(identity::sign_in_with_device_code(
-            &context.http,
-            &context.endpoints,
-            tenant,
-            &sign_in_client,
-            &scopes,
-            &|prompt| {
-                eprintln!(
-                    "Sign in as an administrator of the tenant: open {} and enter the code {} (valid for {} minutes).",
-                    prompt.verification_uri,
-                    prompt.user_code,
-                    prompt.expires_in / 60
-                );
-            },
-        ))
-    };
+    let signed_in = admin::sign_in_token(
+        &runtime,
+        &context,
+        tenant,
+        &sign_in_client,
+        &scopes,
+        &args.sign_in,
+    );
     let token = match signed_in {
-        Ok(tokens) => tokens.access_token,
+        Ok(token) => token,
         Err(error) => {
             eprintln!("entra-setup: the administrator's sign-in failed: {error}");
             return Ok(match error.cause() {

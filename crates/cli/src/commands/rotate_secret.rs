@@ -10,18 +10,17 @@
 //! every check of `--profile ID` when given.
 
 use clap::Args;
-use entra_setup_core::fix::{self, Patience, Removal, RepairSession, Rotated, SecretConfirmation};
-use entra_setup_core::http::{Http, RetryPolicy};
+use entra_setup_core::fix::{self, Removal, Rotated, SecretConfirmation};
 use entra_setup_core::paths::AppPaths;
-use entra_setup_core::profile::Catalog;
 use entra_setup_core::secret::Secret;
 use entra_setup_core::validate::Field;
-use entra_setup_core::verify::{self, Context, Inputs, Report, Sessions};
+use entra_setup_core::verify::{self, Inputs, Report, Sessions};
 use serde_json::{Value, json};
 
-use super::{Globals, admin, endpoints, keychain, refuse_errors};
+use super::verify::run_checks;
+use super::{Globals, admin, connect, find_profile, keychain, refuse_errors};
 use crate::exit::{ExitStatus, UsageError};
-use crate::output::{progress, report};
+use crate::output::report;
 
 /// `rotate-secret`'s options.
 #[derive(Debug, Args)]
@@ -86,18 +85,7 @@ pub struct RotateSecretArgs {
 pub fn run(globals: &Globals, args: RotateSecretArgs) -> anyhow::Result<ExitStatus> {
     let paths = AppPaths::from_env()?;
     let profile = match &args.profile {
-        Some(id) => {
-            let catalog = Catalog::with_user_dir(&paths.user_profiles_dir())
-                .map_err(|e| UsageError(e.to_string()))?;
-            let found = catalog.get(id).cloned().ok_or_else(|| {
-                let known: Vec<String> = catalog.profiles().map(|p| p.id.clone()).collect();
-                UsageError(format!(
-                    "--profile: no profile '{id}' (known: {})",
-                    known.join(", ")
-                ))
-            })?;
-            Some(found)
-        }
+        Some(id) => Some(find_profile(&paths, id)?),
         None => None,
     };
     refuse_errors(Field::Tenant, &args.tenant)?;
@@ -141,17 +129,7 @@ pub fn run(globals: &Globals, args: RotateSecretArgs) -> anyhow::Result<ExitStat
     let keychain_ready = removing.is_none() && keychain::ready_for_new_secret(args.show_secret)?;
     let sign_in_client = admin::sign_in_client(&paths, args.sign_in_client.as_deref())?;
 
-    let context = Context {
-        http: Http::new(RetryPolicy {
-            timeout: std::time::Duration::from_secs(globals.timeout),
-            ..RetryPolicy::default()
-        })?,
-        endpoints: endpoints(globals)?,
-        now: chrono::Utc::now(),
-    };
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()?;
+    let (context, runtime) = connect(globals, chrono::Utc::now())?;
     // Read scopes for the verification, and the one write scope a secret needs.
     let mut scopes = verify::sign_in::admin_scopes(&context);
     scopes.push(format!(
@@ -169,18 +147,7 @@ pub fn run(globals: &Globals, args: RotateSecretArgs) -> anyhow::Result<ExitStat
         Ok(token) => token,
         Err(status) => return Ok(status),
     };
-    let no_progress = globals.no_progress;
-    let say = move |message: &str| {
-        if !no_progress {
-            eprintln!("{message}");
-        }
-    };
-    let session = RepairSession {
-        ctx: &context,
-        admin_token: &admin_token,
-        patience: Patience::default(),
-        progress: &say,
-    };
+    let session = admin::repair_session(&context, &admin_token, globals.no_progress);
     let checks = match profile {
         Some(profile) => profile,
         None => fix::secret_checks_profile()
@@ -199,12 +166,7 @@ pub fn run(globals: &Globals, args: RotateSecretArgs) -> anyhow::Result<ExitStat
                 ..Sessions::default()
             },
         };
-        let display = progress::Display::new(checks.checks.len(), globals.no_progress);
-        let report = runtime.block_on(verify::verify(&checks, &inputs, &context, &|event| {
-            display.on(&event)
-        }));
-        display.finish();
-        report
+        run_checks(&runtime, &checks, &inputs, &context, globals.no_progress)
     };
 
     if let Some(key_id) = removing {
@@ -216,12 +178,7 @@ pub fn run(globals: &Globals, args: RotateSecretArgs) -> anyhow::Result<ExitStat
             &session,
         )) {
             Ok(removal) => removal,
-            Err(error) => {
-                if args.json {
-                    admin::print_fix_failure_json(&error);
-                }
-                return Ok(admin::report_fix_failure(&error));
-            }
+            Err(error) => return Ok(admin::fix_failed(&error, args.json)),
         };
         if removal.removed {
             keychain::forget_removed_secret(&paths, &removal.key_id);
@@ -233,12 +190,7 @@ pub fn run(globals: &Globals, args: RotateSecretArgs) -> anyhow::Result<ExitStat
     let days = days.unwrap_or(fix::rotation_days(None, None)?);
     let rotated = match runtime.block_on(fix::rotate_secret(&tenant, &client_id, days, &session)) {
         Ok(rotated) => rotated,
-        Err(error) => {
-            if args.json {
-                admin::print_fix_failure_json(&error);
-            }
-            return Ok(admin::report_fix_failure(&error));
-        }
+        Err(error) => return Ok(admin::fix_failed(&error, args.json)),
     };
     let stored = keychain::keep_new_secret(
         &runtime,

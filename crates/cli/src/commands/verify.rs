@@ -4,17 +4,14 @@
 //! an environment variable or the keychain — never from the command line.
 
 use clap::Args;
-use entra_setup_core::diagnose::describe;
-use entra_setup_core::http::{Http, RetryPolicy};
-use entra_setup_core::identity::DevicePrompt;
 use entra_setup_core::paths::AppPaths;
-use entra_setup_core::profile::{Catalog, Profile};
+use entra_setup_core::profile::Profile;
 use entra_setup_core::secret::Secret;
 use entra_setup_core::validate::Field;
-use entra_setup_core::verify::sign_in::{self, Person, SessionError};
+use entra_setup_core::verify::sign_in::{self, Person};
 use entra_setup_core::verify::{self, Context, Inputs, Report};
 
-use super::{Globals, endpoints, keychain, refuse_errors};
+use super::{Globals, admin, connect, find_profile, keychain, refuse_errors};
 use crate::exit::{ExitStatus, UsageError};
 use crate::output::{progress, report};
 
@@ -66,17 +63,8 @@ pub struct VerifyArgs {
 /// Run the checks and print the report.
 pub fn run(globals: &Globals, args: VerifyArgs) -> anyhow::Result<ExitStatus> {
     let paths = AppPaths::from_env()?;
-    let catalog = Catalog::with_user_dir(&paths.user_profiles_dir())
-        .map_err(|e| UsageError(e.to_string()))?;
-    let profile = catalog.get(&args.profile).ok_or_else(|| {
-        let known: Vec<String> = catalog.profiles().map(|p| p.id.clone()).collect();
-        UsageError(format!(
-            "--profile: no profile '{}' (known: {})",
-            args.profile,
-            known.join(", ")
-        ))
-    })?;
-    let report = match verify_with(globals, &args, profile)? {
+    let profile = find_profile(&paths, &args.profile)?;
+    let report = match verify_with(globals, &args, &profile)? {
         Verified::Report(done) => done.report,
         Verified::Stopped(status) => return Ok(status),
     };
@@ -124,7 +112,7 @@ pub fn verify_with(
     let sign_in_client = if args.sign_in == "none" && args.sign_in_client.is_none() {
         None
     } else {
-        Some(super::admin::sign_in_client(
+        Some(admin::sign_in_client(
             &paths,
             args.sign_in_client.as_deref(),
         )?)
@@ -140,8 +128,7 @@ pub fn verify_with(
         (None, Some(uri)) => Some(uri.clone()),
         (None, None) => None,
     };
-    let secret = super::admin::read_secret(args.secret_stdin, args.secret_env.as_deref())?;
-    let endpoints = endpoints(globals)?;
+    let secret = admin::read_secret(args.secret_stdin, args.secret_env.as_deref())?;
 
     let mut inputs = Inputs {
         tenant: args.tenant.trim().to_string(),
@@ -155,17 +142,7 @@ pub fn verify_with(
         test_recipient: args.test_recipient.clone(),
         sessions: verify::Sessions::default(),
     };
-    let context = Context {
-        http: Http::new(RetryPolicy {
-            timeout: std::time::Duration::from_secs(globals.timeout),
-            ..RetryPolicy::default()
-        })?,
-        endpoints,
-        now: chrono::Utc::now(),
-    };
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()?;
+    let (context, runtime) = connect(globals, chrono::Utc::now())?;
     if args.secret_from_keyring {
         let client_id = inputs.client_id.clone().ok_or_else(|| {
             UsageError(
@@ -185,7 +162,7 @@ pub fn verify_with(
                 &context,
                 sign_in_client,
                 &|url| open::that(url.as_str()),
-                &show_sign_in_url,
+                &|person, url| admin::show_sign_in_url(&who(person), url),
             ))
         } else {
             runtime.block_on(sign_in::sign_in_with_device_code(
@@ -193,19 +170,22 @@ pub fn verify_with(
                 &inputs,
                 &context,
                 sign_in_client,
-                &show_device_prompt,
+                &|person, prompt| admin::show_device_prompt(&who(person), prompt),
             ))
         };
         match signed_in {
             Ok(sessions) => inputs.sessions = sessions,
-            Err(failure) => return Ok(Verified::Stopped(report_sign_in_failure(&failure))),
+            Err(failure) => {
+                let whose = match &failure.person {
+                    Person::Administrator => admin::ADMINISTRATOR_SIGN_IN.to_string(),
+                    Person::MailboxOwner(upn) => format!("The sign-in of {upn}"),
+                };
+                let status = admin::report_sign_in_failure(&whose, &failure.error);
+                return Ok(Verified::Stopped(status));
+            }
         }
     }
-    let display = progress::Display::new(profile.checks.len(), globals.no_progress);
-    let report: Report = runtime.block_on(verify::verify(profile, &inputs, &context, &|event| {
-        display.on(&event)
-    }));
-    display.finish();
+    let report = run_checks(&runtime, profile, &inputs, &context, globals.no_progress);
     Ok(Verified::Report(Box::new(Verification {
         report,
         secret: inputs.secret,
@@ -215,56 +195,29 @@ pub fn verify_with(
     })))
 }
 
-/// Tell the person at the screen how to sign in (on stderr: stdout is the report).
-fn show_device_prompt(person: &Person, prompt: &DevicePrompt) {
-    let who = match person {
-        Person::Administrator => "an administrator of the tenant".to_string(),
+/// Who is asked to sign in.
+fn who(person: &Person) -> String {
+    match person {
+        Person::Administrator => admin::ADMINISTRATOR.to_string(),
         Person::MailboxOwner(upn) => format!("the mailbox owner, {upn}"),
-    };
-    eprintln!(
-        "Sign in as {who}: open {} and enter the code {} (valid for {} minutes).",
-        prompt.verification_uri,
-        prompt.user_code,
-        prompt.expires_in / 60
-    );
-}
-
-/// Give the sign-in page's address (on stderr), always: the browser may not open, or be on
-/// another machine.
-fn show_sign_in_url(person: &Person, url: &url::Url) {
-    let who = match person {
-        Person::Administrator => "an administrator of the tenant".to_string(),
-        Person::MailboxOwner(upn) => format!("the mailbox owner, {upn}"),
-    };
-    eprintln!(
-        "Sign in as {who}. Opening the sign-in page in your browser. If it does not open, visit: {url}"
-    );
-}
-
-/// Explain a failed sign-in; exit 2 when Microsoft could not be asked, 1 otherwise.
-fn report_sign_in_failure(failure: &SessionError) -> ExitStatus {
-    let who = match &failure.person {
-        Person::Administrator => "The administrator's sign-in".to_string(),
-        Person::MailboxOwner(upn) => format!("The sign-in of {upn}"),
-    };
-    match failure.error.cause() {
-        Some(cause) => {
-            let description = describe(cause);
-            eprintln!(
-                "entra-setup: {who} failed: {} ({cause}). {}",
-                description.title, description.fix
-            );
-            if cause.is_transient() {
-                ExitStatus::Unverified
-            } else {
-                ExitStatus::Failed
-            }
-        }
-        None => {
-            eprintln!("entra-setup: {who} did not finish: {}.", failure.error);
-            ExitStatus::Failed
-        }
     }
+}
+
+/// Run every checkpoint of `profile` with `inputs`, the progress shown on stderr unless
+/// `--no-progress`.
+pub(crate) fn run_checks(
+    runtime: &tokio::runtime::Runtime,
+    profile: &Profile,
+    inputs: &Inputs,
+    context: &Context,
+    no_progress: bool,
+) -> Report {
+    let display = progress::Display::new(profile.checks.len(), no_progress);
+    let report = runtime.block_on(verify::verify(profile, inputs, context, &|event| {
+        display.on(&event)
+    }));
+    display.finish();
+    report
 }
 
 /// 1 when something failed, 2 when nothing failed but something could not be verified, else 0.
