@@ -7,8 +7,6 @@
 
 mod support;
 
-use std::time::Duration;
-
 use chrono::TimeZone;
 use entra_fake_tenant::FakeTenant;
 use entra_setup_core::cause::Cause;
@@ -24,9 +22,6 @@ const APP: &str = "bbbbbbbb-0000-0000-0000-000000000001";
 const CONNECTOR_WITHOUT_CONSENT: &str = "bbbbbbbb-0000-0000-0000-000000000002";
 const VENDOR_APP: &str = "ffffffff-0000-0000-0000-000000000001";
 const APP_SECRET: &str = "Xy7Q~abcdefghijklmnopqrstuvwxyz0123456789";
-/// Microsoft Graph Command Line Tools, the public client the stand-in's scenarios list.
-const PUBLIC_CLIENT: &str = "14d82eec-204b-4c2f-b7e8-296a70dab67e";
-const ADMIN_SCOPES: &str = "https://graph.microsoft.com/Application.Read.All https://graph.microsoft.com/Policy.Read.All https://graph.microsoft.com/User.Read.All https://graph.microsoft.com/DelegatedPermissionGrant.Read.All offline_access";
 const MAILBOX: &str = "intranet@contoso.com";
 const AXERO_CALENDAR_REDIRECT: &str = "https://intranet.contoso.com/oauth2/outlook/callback";
 const AXERO_EMAIL_REDIRECT: &str = "https://intranet.contoso.com/oauth2/sharepoint/callback";
@@ -41,18 +36,13 @@ struct StandIn {
 
 /// Serve the shipped scenario `name`, signing the administrator in, after `change` edits it.
 async fn start(name: &str, change: impl FnOnce(&mut Value)) -> StandIn {
-    let mut json = support::scenario(name);
     // Some scenarios sign a plain user in first (user-consent-disabled): here the admin signs in.
-    json["sign_in"] = json!({ "as": "admin@contoso.com" });
-    change(&mut json);
-    let support::Served { fake, ctx, ca_dir } = support::serve(
-        json,
-        chrono::Utc
-            .with_ymd_and_hms(2026, 6, 1, 0, 0, 0)
-            .single()
-            .expect("date"),
-    )
-    .await;
+    let now = chrono::Utc
+        .with_ymd_and_hms(2026, 6, 1, 0, 0, 0)
+        .single()
+        .expect("date");
+    let support::Served { fake, ctx, ca_dir } =
+        support::serve_scenario(name, "admin@contoso.com", change, now).await;
     StandIn {
         fake: Some(fake),
         ctx,
@@ -61,50 +51,9 @@ async fn start(name: &str, change: impl FnOnce(&mut Value)) -> StandIn {
 }
 
 impl StandIn {
-    async fn form(&self, url: &str, fields: &[(&str, &str)]) -> Value {
-        let answer = self
-            .ctx
-            .http
-            .client()
-            .post(url)
-            .form(fields)
-            .send()
-            .await
-            .expect("identity platform answers");
-        answer.json().await.expect("JSON answer")
-    }
-
     /// The administrator's Graph token for `scope`, by the device-code flow.
     async fn admin_token(&self, scope: &str) -> Secret {
-        let login = &self.ctx.endpoints.login;
-        let code = self
-            .form(
-                &format!("{login}contoso.com/oauth2/v2.0/devicecode"),
-                &[("client_id", PUBLIC_CLIENT), ("scope", scope)],
-            )
-            .await;
-        let device_code = code["device_code"]
-            .as_str()
-            .expect("device_code")
-            .to_string();
-        for _ in 0..50 {
-            let token = self
-                .form(
-                    &format!("{login}contoso.com/oauth2/v2.0/token"),
-                    &[
-                        ("grant_type", "urn:ietf:params:oauth:grant-type:device_code"),
-                        ("client_id", PUBLIC_CLIENT),
-                        ("device_code", &device_code),
-                    ],
-                )
-                .await;
-            if let Some(access) = token["access_token"].as_str() {
-                return Secret::new(access);
-            }
-            assert_eq!(token["error"], "authorization_pending", "{token}");
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-        panic!("the device code was never approved");
+        support::admin_token(&self.ctx, scope).await
     }
 
     async fn verify(&self, profile: &str, inputs: &Inputs) -> Report {
@@ -168,7 +117,7 @@ async fn admin_report(
     change: impl FnOnce(&mut Value),
 ) -> Report {
     let stand_in = start(name, change).await;
-    let token = stand_in.admin_token(ADMIN_SCOPES).await;
+    let token = stand_in.admin_token(support::ADMIN_READ_SCOPES).await;
     let report = stand_in
         .verify(profile, &inputs(client_id, redirect, token))
         .await;
@@ -557,7 +506,7 @@ async fn an_unlicensed_mailbox_is_unavailable() {
 #[tokio::test]
 async fn an_unknown_mailbox_is_not_found() {
     let stand_in = start("axero-m365-email", |_| {}).await;
-    let token = stand_in.admin_token(ADMIN_SCOPES).await;
+    let token = stand_in.admin_token(support::ADMIN_READ_SCOPES).await;
     let mut inputs = inputs(APP, Some(AXERO_EMAIL_REDIRECT), token);
     inputs.mailbox = Some("nobody@contoso.com".into());
     let report = stand_in.verify("axero-m365-email", &inputs).await;
@@ -724,7 +673,7 @@ async fn graph_outages_leave_the_admin_checks_unverified() {
 #[tokio::test]
 async fn without_a_client_id_only_the_mailbox_is_read() {
     let stand_in = start("axero-m365-email", |_| {}).await;
-    let token = stand_in.admin_token(ADMIN_SCOPES).await;
+    let token = stand_in.admin_token(support::ADMIN_READ_SCOPES).await;
     let mut inputs = inputs(APP, Some(AXERO_EMAIL_REDIRECT), token);
     inputs.client_id = None;
     let report = stand_in.verify("axero-m365-email", &inputs).await;

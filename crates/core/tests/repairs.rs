@@ -8,7 +8,6 @@ mod support;
 
 use std::time::Duration;
 
-use entra_fake_tenant::FakeTenant;
 use entra_setup_core::cause::Cause;
 use entra_setup_core::check::CheckId;
 use entra_setup_core::fix::{
@@ -17,87 +16,30 @@ use entra_setup_core::fix::{
 };
 use entra_setup_core::profile::Catalog;
 use entra_setup_core::secret::Secret;
-use entra_setup_core::verify::{self, Context, Inputs, Report, Sessions, SkipReason, Status};
+use entra_setup_core::verify::{self, Inputs, Report, Sessions, SkipReason, Status};
 use serde_json::{Value, json};
 
 const APP: &str = "bbbbbbbb-0000-0000-0000-000000000001";
 const CONNECTOR: &str = "bbbbbbbb-0000-0000-0000-000000000002";
 const APP_SECRET: &str = "Xy7Q~abcdefghijklmnopqrstuvwxyz0123456789";
-/// Microsoft Graph Command Line Tools, the public client the stand-in's scenarios list.
-const PUBLIC_CLIENT: &str = "14d82eec-204b-4c2f-b7e8-296a70dab67e";
-const READ_SCOPES: &str = "https://graph.microsoft.com/Application.Read.All https://graph.microsoft.com/Policy.Read.All https://graph.microsoft.com/User.Read.All https://graph.microsoft.com/DelegatedPermissionGrant.Read.All offline_access";
 const AXERO_CALENDAR_REDIRECT: &str = "https://intranet.contoso.com/oauth2/outlook/callback";
 const AXERO_EMAIL_REDIRECT: &str = "https://intranet.contoso.com/oauth2/sharepoint/callback";
 const ODOO_REDIRECT: &str = "https://odoo.contoso.com/microsoft_account/authentication";
 
 /// A running stand-in, a context pointed at it and the administrator's token.
-struct StandIn {
-    fake: Option<FakeTenant>,
-    ctx: Context,
-    admin: Secret,
-    _ca_dir: tempfile::TempDir,
-}
+type StandIn = support::SignedIn;
 
 /// Serve the shipped scenario `name` after `change` edits it, and sign the administrator in.
 async fn start(name: &str, change: impl FnOnce(&mut Value)) -> StandIn {
-    let mut json = support::scenario(name);
-    json["sign_in"] = json!({ "as": "admin@contoso.com" });
-    change(&mut json);
-    let support::Served { fake, ctx, ca_dir } = support::serve(json, chrono::Utc::now()).await;
-    let mut scopes: Vec<String> = READ_SCOPES.split(' ').map(str::to_string).collect();
-    scopes.extend(fix::repair_scopes(&ctx));
-    let admin = admin_token(&ctx, &scopes.join(" ")).await;
-    StandIn {
-        fake: Some(fake),
-        ctx,
-        admin,
-        _ca_dir: ca_dir,
-    }
-}
-
-async fn form(ctx: &Context, url: &str, fields: &[(&str, &str)]) -> Value {
-    let answer = ctx
-        .http
-        .client()
-        .post(url)
-        .form(fields)
-        .send()
-        .await
-        .expect("identity platform answers");
-    answer.json().await.expect("JSON answer")
-}
-
-/// The administrator's Graph token for `scope`, by the device-code flow.
-async fn admin_token(ctx: &Context, scope: &str) -> Secret {
-    let login = &ctx.endpoints.login;
-    let code = form(
-        ctx,
-        &format!("{login}contoso.com/oauth2/v2.0/devicecode"),
-        &[("client_id", PUBLIC_CLIENT), ("scope", scope)],
-    )
-    .await;
-    let device_code = code["device_code"]
-        .as_str()
-        .expect("device_code")
-        .to_string();
-    for _ in 0..50 {
-        let token = form(
-            ctx,
-            &format!("{login}contoso.com/oauth2/v2.0/token"),
-            &[
-                ("grant_type", "urn:ietf:params:oauth:grant-type:device_code"),
-                ("client_id", PUBLIC_CLIENT),
-                ("device_code", &device_code),
-            ],
-        )
-        .await;
-        if let Some(access) = token["access_token"].as_str() {
-            return Secret::new(access);
-        }
-        assert_eq!(token["error"], "authorization_pending", "{token}");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("the device code was never approved");
+    StandIn::start(name, change, |ctx| {
+        let mut scopes: Vec<String> = support::ADMIN_READ_SCOPES
+            .split(' ')
+            .map(str::to_string)
+            .collect();
+        scopes.extend(fix::repair_scopes(ctx));
+        scopes.join(" ")
+    })
+    .await
 }
 
 impl StandIn {
@@ -154,12 +96,6 @@ impl StandIn {
             },
         };
         verify::verify(profile, &inputs, &self.ctx, &|_| {}).await
-    }
-
-    async fn shutdown(mut self) {
-        if let Some(fake) = self.fake.take() {
-            fake.shutdown().await;
-        }
     }
 }
 

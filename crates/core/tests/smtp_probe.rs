@@ -18,11 +18,10 @@ use entra_setup_core::verify::{
     self, CheckResult, Context, Inputs, Report, Sessions, SkipReason, Status,
 };
 use serde_json::{Value, json};
+use support::PUBLIC_CLIENT;
 
 const APP: &str = "bbbbbbbb-0000-0000-0000-000000000001";
 const APP_SECRET: &str = "Xy7Q~abcdefghijklmnopqrstuvwxyz0123456789";
-/// Microsoft Graph Command Line Tools, the public client the stand-in's scenarios list.
-const PUBLIC_CLIENT: &str = "14d82eec-204b-4c2f-b7e8-296a70dab67e";
 const MAILBOX: &str = "intranet@contoso.com";
 const RECIPIENT: &str = "admin@contoso.com";
 
@@ -35,10 +34,8 @@ struct StandIn {
 
 /// Serve the shipped scenario `name` with the mailbox user signing in, after `change` edits it.
 async fn start(name: &str, change: impl FnOnce(&mut Value)) -> StandIn {
-    let mut json = support::scenario(name);
-    json["sign_in"] = json!({ "as": MAILBOX });
-    change(&mut json);
-    let support::Served { fake, ctx, ca_dir } = support::serve(json, chrono::Utc::now()).await;
+    let support::Served { fake, ctx, ca_dir } =
+        support::serve_scenario(name, MAILBOX, change, chrono::Utc::now()).await;
     StandIn {
         fake,
         ctx,
@@ -56,70 +53,27 @@ fn smtp_fault(fault: Value) -> impl FnOnce(&mut Value) {
 }
 
 impl StandIn {
-    fn token_url(&self) -> String {
-        format!("{}contoso.com/oauth2/v2.0/token", self.ctx.endpoints.login)
-    }
-
-    async fn form(&self, url: &str, fields: &[(&str, &str)]) -> Value {
-        let answer = self
-            .ctx
-            .http
-            .client()
-            .post(url)
-            .form(fields)
-            .send()
-            .await
-            .expect("identity platform answers");
-        answer.json().await.expect("JSON answer")
-    }
-
     /// Sign the mailbox owner in with the device-code flow for `scope`: (access, refresh) token.
     async fn device_code(&self, scope: &str) -> (Secret, Secret) {
-        let login = &self.ctx.endpoints.login;
-        let code = self
-            .form(
-                &format!("{login}contoso.com/oauth2/v2.0/devicecode"),
-                &[("client_id", PUBLIC_CLIENT), ("scope", scope)],
-            )
-            .await;
-        let device_code = code["device_code"]
-            .as_str()
-            .expect("device_code")
-            .to_string();
-        for _ in 0..50 {
-            let token = self
-                .form(
-                    &self.token_url(),
-                    &[
-                        ("grant_type", "urn:ietf:params:oauth:grant-type:device_code"),
-                        ("client_id", PUBLIC_CLIENT),
-                        ("device_code", &device_code),
-                    ],
-                )
-                .await;
-            if let Some(access) = token["access_token"].as_str() {
-                let refresh = token["refresh_token"].as_str().expect("refresh_token");
-                return (Secret::new(access), Secret::new(refresh));
-            }
-            assert_eq!(token["error"], "authorization_pending", "{token}");
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-        panic!("the device code was never approved");
+        let token = support::device_code_sign_in(&self.ctx, scope).await;
+        let access = token["access_token"].as_str().expect("access_token");
+        let refresh = token["refresh_token"].as_str().expect("refresh_token");
+        (Secret::new(access), Secret::new(refresh))
     }
 
     /// A token for another resource from the refresh token.
     async fn refresh(&self, refresh_token: &Secret, scope: &str) -> Secret {
-        let token = self
-            .form(
-                &self.token_url(),
-                &[
-                    ("grant_type", "refresh_token"),
-                    ("client_id", PUBLIC_CLIENT),
-                    ("refresh_token", refresh_token.expose()),
-                    ("scope", scope),
-                ],
-            )
-            .await;
+        let token = support::form(
+            &self.ctx,
+            &support::token_url(&self.ctx),
+            &[
+                ("grant_type", "refresh_token"),
+                ("client_id", PUBLIC_CLIENT),
+                ("refresh_token", refresh_token.expose()),
+                ("scope", scope),
+            ],
+        )
+        .await;
         Secret::new(token["access_token"].as_str().expect("access_token"))
     }
 
