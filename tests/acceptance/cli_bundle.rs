@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use std::io::{Read, Write};
 use std::path::Path;
 
-use entra_setup_tests::cli::run;
+use entra_setup_tests::cli::{reminders_list, run};
 use entra_setup_tests::stand_in::StandIn;
 use serde_json::{Value, json};
 
@@ -298,14 +298,7 @@ fn every_shipped_profile_exports_a_whole_bundle_with_the_secret_only_in_secret_a
             check_calendar(&files["secret-rotation.ics"], key_id);
             let plain = age::decrypt(&identity, &files["secret.age"]).expect("decrypt secret.age");
             assert_eq!(plain, SECRET.as_bytes(), "{profile}");
-            let reminders = run(
-                home.path(),
-                None,
-                &["reminders", "list", "--json"],
-                None,
-                &[],
-            )
-            .json();
+            let reminders = reminders_list(home.path());
             assert_eq!(
                 reminders["secrets"][0]["key_id"], key_id,
                 "{profile}: {reminders}"

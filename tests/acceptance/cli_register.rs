@@ -7,12 +7,9 @@
 //! option, the environment or `config.toml`; without `--show-secret` (and no keychain) no secret
 //! is made at all (exit 64).
 
-use std::process::{Command, Stdio};
-
 use entra_setup_tests::cli::{Run, entra_setup};
-use entra_setup_tests::paths::program;
 use entra_setup_tests::stand_in::StandIn;
-use entra_setup_tests::verify_cli::verify;
+use entra_setup_tests::verify_cli::{AXERO_CALENDAR, verify};
 use serde_json::{Value, json};
 
 const APP: &str = "bbbbbbbb-0000-0000-0000-000000000001";
@@ -27,37 +24,18 @@ fn empty_tenant() -> StandIn {
     })
 }
 
-/// Run `entra-setup register --json` for Contoso; the exit code, stdout and stderr.
+/// Run `entra-setup register --json` for Contoso's Axero calendar integration on a machine
+/// without a keychain; the exit code, stdout and stderr.
 fn register(stand_in: &StandIn, args: &[&str]) -> (i32, String, String) {
-    let home = tempfile::tempdir().expect("home");
-    let output = Command::new(program("entra-setup"))
-        .env("ENTRA_SETUP_HOME", home.path())
-        // A machine without a keychain: no Secret Service on this bus.
-        .env("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/bus")
-        .arg("--endpoints")
-        .arg(stand_in.endpoints_file())
-        .args([
-            "--no-progress",
-            "--timeout",
-            "5",
-            "register",
-            "--json",
-            "--tenant",
-            "contoso.com",
-            "--profile",
-            "axero-outlook-calendar",
-            "--site-url",
-            "https://intranet.contoso.com",
-        ])
-        .args(args)
-        .stdin(Stdio::null())
-        .output()
-        .expect("run entra-setup");
-    (
-        output.status.code().expect("exit code"),
-        String::from_utf8_lossy(&output.stdout).into_owned(),
-        String::from_utf8_lossy(&output.stderr).into_owned(),
-    )
+    let mut all = vec![
+        "--profile",
+        "axero-outlook-calendar",
+        "--site-url",
+        "https://intranet.contoso.com",
+    ];
+    all.extend_from_slice(args);
+    let run = register_with(stand_in, &all);
+    (run.code.expect("exit code"), run.stdout, run.stderr)
 }
 
 fn json_of(stdout: &str, stderr: &str) -> Value {
@@ -324,16 +302,7 @@ fn an_expired_secret_is_repaired_with_a_new_one() {
     let secret = result["secret"]["value"].as_str().expect("a new secret");
     let (code, report) = verify(
         &stand_in,
-        &[
-            "--profile",
-            "axero-outlook-calendar",
-            "--client-id",
-            APP,
-            "--site-url",
-            "https://intranet.contoso.com",
-            "--sign-in",
-            "device-code",
-        ],
+        &[AXERO_CALENDAR, &["--sign-in", "device-code"]].concat(),
         Some(secret),
     );
     assert_all_pass_or_need_a_mailbox(&report);

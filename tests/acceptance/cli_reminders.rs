@@ -6,7 +6,7 @@
 use std::path::Path;
 use std::process::{Command, Stdio};
 
-use entra_setup_tests::cli::run;
+use entra_setup_tests::cli::{reminders_list, run};
 use entra_setup_tests::paths::program;
 use entra_setup_tests::stand_in::StandIn;
 
@@ -222,14 +222,7 @@ fn processes_adding_at_once_lose_nothing() {
             );
         }
     }
-    let listed = run(
-        home.path(),
-        None,
-        &["reminders", "list", "--json"],
-        None,
-        &[],
-    )
-    .json();
+    let listed = reminders_list(home.path());
     assert_eq!(listed["secrets"].as_array().map(Vec::len), Some(2 * rounds));
     let leftovers: Vec<_> = std::fs::read_dir(home.path())
         .expect("dir")
@@ -277,14 +270,7 @@ fn scan_lists_the_tenants_expiring_secrets_and_adds_them() {
         json["added"].as_u64(),
         Some(found.iter().filter(|c| c["kind"] == "secret").count() as u64)
     );
-    let listed = run(
-        home.path(),
-        None,
-        &["reminders", "list", "--json"],
-        None,
-        &[],
-    )
-    .json();
+    let listed = reminders_list(home.path());
     assert!(
         listed["secrets"]
             .as_array()

@@ -7,6 +7,7 @@
 
 use entra_setup_tests::cli::{Run, entra_setup, files_under};
 use entra_setup_tests::stand_in::StandIn;
+use entra_setup_tests::verify_cli::AXERO_CALENDAR;
 use serde_json::json;
 
 const APP: &str = "bbbbbbbb-0000-0000-0000-000000000001";
@@ -68,19 +69,11 @@ fn no_secret_or_token_appears_outside_the_one_printed_value() {
         "verify",
         run(
             &[
-                "verify",
-                "--tenant",
-                "contoso.com",
-                "--profile",
-                "axero-outlook-calendar",
-                "--client-id",
-                APP,
-                "--site-url",
-                "https://intranet.contoso.com",
-                "--sign-in",
-                "device-code",
-                "--secret-stdin",
-            ],
+                &["verify", "--tenant", "contoso.com"],
+                AXERO_CALENDAR,
+                &["--sign-in", "device-code", "--secret-stdin"],
+            ]
+            .concat(),
             Some(APP_SECRET),
         ),
     ));

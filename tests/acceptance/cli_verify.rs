@@ -3,7 +3,7 @@
 //! endpoint the checks use ends as `unverified` — never a verdict.
 
 use entra_setup_tests::stand_in::StandIn;
-use entra_setup_tests::verify_cli::{assert_outcomes, outcome, verify, verify_in};
+use entra_setup_tests::verify_cli::{AXERO_CALENDAR, assert_outcomes, outcome, verify, verify_in};
 use serde_json::json;
 
 const APP: &str = "bbbbbbbb-0000-0000-0000-000000000001";
@@ -22,18 +22,7 @@ const CONNECTOR: &[&str] = &[
 #[test]
 fn every_listed_check_appears_once_with_the_contract_fields() {
     let stand_in = StandIn::start("axero-outlook-calendar");
-    let (code, report) = verify(
-        &stand_in,
-        &[
-            "--profile",
-            "axero-outlook-calendar",
-            "--client-id",
-            APP,
-            "--site-url",
-            "https://intranet.contoso.com",
-        ],
-        Some(SECRET),
-    );
+    let (code, report) = verify(&stand_in, AXERO_CALENDAR, Some(SECRET));
     assert_eq!(code, 0, "{report:#}");
     assert_eq!(report["profile"], "axero-outlook-calendar");
     assert_eq!(report["tenant_id"], "11111111-2222-3333-4444-555555555555");

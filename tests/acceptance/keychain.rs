@@ -9,7 +9,7 @@
 use std::process::Command;
 
 use entra_setup_core::secrets::{KeyringStore, Secret, SecretKey, SecretStore};
-use entra_setup_tests::cli::run;
+use entra_setup_tests::cli::{reminders_list, run};
 use entra_setup_tests::stand_in::StandIn;
 use serde_json::json;
 
@@ -137,14 +137,7 @@ fn inside_the_session() {
         !registered.stdout.contains(kept.expose()) && !registered.stderr.contains(kept.expose())
     );
 
-    let reminders = run(
-        home.path(),
-        None,
-        &["reminders", "list", "--json"],
-        None,
-        &[],
-    )
-    .json();
+    let reminders = reminders_list(home.path());
     assert_eq!(reminders["secrets"][0]["key_id"], key_id.as_str());
     assert_eq!(reminders["secrets"][0]["source"], "register");
 
@@ -177,14 +170,7 @@ fn inside_the_session() {
     assert!(
         !rotated.stdout.contains(current.expose()) && !rotated.stderr.contains(current.expose())
     );
-    let reminders = run(
-        home.path(),
-        None,
-        &["reminders", "list", "--json"],
-        None,
-        &[],
-    )
-    .json();
+    let reminders = reminders_list(home.path());
     let sources: Vec<(&str, &str)> = reminders["secrets"]
         .as_array()
         .expect("secrets")
@@ -205,20 +191,21 @@ fn inside_the_session() {
         "{sources:?}"
     );
 
+    // The integration, with the secret from the keychain: what verify and bundle export take.
+    let from_keyring = [
+        "--json",
+        "--profile",
+        "axero-outlook-calendar",
+        "--tenant",
+        "contoso.com",
+        "--client-id",
+        &client_id,
+        "--secret-from-keyring",
+    ];
     let verified = run(
         home.path(),
         Some(&stand_in),
-        &[
-            "verify",
-            "--json",
-            "--profile",
-            "axero-outlook-calendar",
-            "--tenant",
-            "contoso.com",
-            "--client-id",
-            &client_id,
-            "--secret-from-keyring",
-        ],
+        &[&["verify"], &from_keyring[..]].concat(),
         None,
         &[],
     );
@@ -234,30 +221,20 @@ fn inside_the_session() {
     let identity = age::x25519::Identity::generate();
     let recipient = identity.to_public().to_string();
     let out = home.path().join("bundle.zip");
-    let exported = run(
-        home.path(),
-        Some(&stand_in),
-        &[
-            "bundle",
-            "export",
-            "--json",
-            "--profile",
-            "axero-outlook-calendar",
-            "--tenant",
-            "contoso.com",
-            "--client-id",
-            &client_id,
-            "--secret-from-keyring",
+    // `bundle export` to `out` with the secret from the keychain, and `more` options.
+    let export = |out: &std::path::Path, more: &[&str]| {
+        let mut args = vec!["bundle", "export"];
+        args.extend_from_slice(&from_keyring);
+        args.extend_from_slice(&[
             "--site-url",
             "https://intranet.contoso.com",
-            "--recipient",
-            &recipient,
             "--out",
             out.to_str().expect("path"),
-        ],
-        None,
-        &[],
-    );
+        ]);
+        args.extend_from_slice(more);
+        run(home.path(), Some(&stand_in), &args, None, &[])
+    };
+    let exported = export(&out, &["--recipient", &recipient]);
     assert_eq!(exported.code, Some(0), "{exported:?}");
     let record = &exported.json()["bundle"];
     assert_eq!(record["secret"]["storage"], "age");
@@ -281,28 +258,7 @@ fn inside_the_session() {
 
     // Without a recipient the value stays in the keychain, and settings.txt says where.
     let kept_only = home.path().join("keychain-only.zip");
-    let exported = run(
-        home.path(),
-        Some(&stand_in),
-        &[
-            "bundle",
-            "export",
-            "--json",
-            "--profile",
-            "axero-outlook-calendar",
-            "--tenant",
-            "contoso.com",
-            "--client-id",
-            &client_id,
-            "--secret-from-keyring",
-            "--site-url",
-            "https://intranet.contoso.com",
-            "--out",
-            kept_only.to_str().expect("path"),
-        ],
-        None,
-        &[],
-    );
+    let exported = export(&kept_only, &[]);
     assert_eq!(exported.code, Some(0), "{exported:?}");
     assert_eq!(exported.json()["bundle"]["secret"]["storage"], "keyring");
     let mut zip =

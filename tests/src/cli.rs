@@ -1,6 +1,7 @@
 //! Running the real `entra-setup` binary with a home folder of its own, optionally against a
 //! stand-in, with stdin and extra environment; the exit code, stdout and stderr; or started and
-//! read line by line while it runs ([`spawn_entra_setup`]).
+//! read line by line while it runs ([`spawn_entra_setup`]). Also the reminders a home folder
+//! keeps ([`reminders_list`]).
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -70,6 +71,11 @@ pub fn run(
         stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
         stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
     }
+}
+
+/// `entra-setup reminders list --json` with `ENTRA_SETUP_HOME=home`: the reminders kept there.
+pub fn reminders_list(home: &Path) -> Value {
+    run(home, None, &["reminders", "list", "--json"], None, &[]).json()
 }
 
 /// [`run`] against a stand-in on a machine without a keychain (no Secret Service on the session

@@ -1,4 +1,5 @@
-//! Running `entra-setup verify --json` (the real binary) against a stand-in and reading its report.
+//! Running `entra-setup verify --json` (the real binary) against a stand-in and reading its report;
+//! the options that name the example Contoso scenarios' Axero calendar integration.
 
 use std::io::Write;
 use std::process::{Command, Stdio};
@@ -7,6 +8,20 @@ use serde_json::Value;
 
 use crate::paths::program;
 use crate::stand_in::StandIn;
+
+/// The app registration of the stand-in's example Contoso scenarios (Axero's calendar sync).
+pub const CONTOSO_APP: &str = "bbbbbbbb-0000-0000-0000-000000000001";
+
+/// The options that name Contoso's Axero calendar integration: its profile, the app above and
+/// the intranet's address.
+pub const AXERO_CALENDAR: &[&str] = &[
+    "--profile",
+    "axero-outlook-calendar",
+    "--client-id",
+    CONTOSO_APP,
+    "--site-url",
+    "https://intranet.contoso.com",
+];
 
 /// Run `entra-setup verify --json` for Contoso with the secret on stdin; returns the exit code
 /// and the JSON.
