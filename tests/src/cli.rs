@@ -35,6 +35,21 @@ impl Run {
     }
 }
 
+/// `entra-setup [--endpoints FILE] --no-progress --timeout 5` with `ENTRA_SETUP_HOME=home`,
+/// pointed at `stand_in` when given; a sign-in client set in the caller's environment is not
+/// inherited.
+fn command(home: &Path, stand_in: Option<&StandIn>) -> Command {
+    let mut command = Command::new(program("entra-setup"));
+    command
+        .env("ENTRA_SETUP_HOME", home)
+        .env_remove("ENTRA_SETUP_SIGN_IN_CLIENT");
+    if let Some(stand_in) = stand_in {
+        command.arg("--endpoints").arg(stand_in.endpoints_file());
+    }
+    command.args(["--no-progress", "--timeout", "5"]);
+    command
+}
+
 /// Run `entra-setup --no-progress --timeout 5 ARGS` with `ENTRA_SETUP_HOME=home`, pointed at
 /// `stand_in` when given, `stdin` written to its standard input (closed otherwise) and `env`
 /// added to its environment. A sign-in client set in the caller's environment is not inherited.
@@ -45,16 +60,8 @@ pub fn run(
     stdin: Option<&str>,
     env: &[(&str, &str)],
 ) -> Run {
-    let mut command = Command::new(program("entra-setup"));
-    command
-        .env("ENTRA_SETUP_HOME", home)
-        .env_remove("ENTRA_SETUP_SIGN_IN_CLIENT")
-        .envs(env.iter().copied());
-    if let Some(stand_in) = stand_in {
-        command.arg("--endpoints").arg(stand_in.endpoints_file());
-    }
-    let mut child = command
-        .args(["--no-progress", "--timeout", "5"])
+    let mut child = command(home, stand_in)
+        .envs(env.iter().copied())
         .args(args)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -125,12 +132,7 @@ pub struct Running {
 /// and standard input closed.
 pub fn spawn_entra_setup(stand_in: &StandIn, home: &Path, args: &[&str]) -> Running {
     use std::io::{BufRead, BufReader, Read};
-    let mut child = Command::new(program("entra-setup"))
-        .env("ENTRA_SETUP_HOME", home)
-        .env_remove("ENTRA_SETUP_SIGN_IN_CLIENT")
-        .arg("--endpoints")
-        .arg(stand_in.endpoints_file())
-        .args(["--no-progress", "--timeout", "5"])
+    let mut child = command(home, Some(stand_in))
         .args(args)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())

@@ -1,4 +1,7 @@
-//! One module per command; each calls the core and prints what it answers.
+//! One module per command; each calls the core and prints what it answers. Here: the options
+//! every command takes, and what several commands share — refusing an input that breaks an
+//! offline rule, Microsoft's endpoints, the context and runtime a command works with, and the
+//! profile `--profile` names.
 
 mod admin;
 pub mod bundle;

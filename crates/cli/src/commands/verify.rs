@@ -1,7 +1,8 @@
 //! `entra-setup verify`: every checkpoint of a profile, live (contracts/cli.md).
 //!
 //! Inputs are validated offline first (exit 64 naming the option); the secret comes from stdin,
-//! an environment variable or the keychain — never from the command line.
+//! an environment variable or the keychain — never from the command line. The checks with their
+//! progress display ([`run_checks`]) also run after `register`'s and `rotate-secret`'s repairs.
 
 use clap::Args;
 use entra_setup_core::paths::AppPaths;

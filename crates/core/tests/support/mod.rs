@@ -1,7 +1,8 @@
 //! What the core's integration tests share: a shipped example scenario of the stand-in tenant,
 //! served in-process on loopback, and a verification context pointed at it; and a person's
 //! sign-in on it the way a public client signs in (device code with the Graph Command Line Tools
-//! client ID, approved on the first poll by the scenario's `sign_in.as`).
+//! client ID, approved on the first poll by the scenario's `sign_in.as`), and a stand-in with its
+//! administrator signed in so.
 
 // Each test binary uses its own part of this module.
 #![allow(dead_code)]
