@@ -22,6 +22,7 @@
 //! - [`verify`] — the verification engine: a profile's checkpoints, live, concurrently.
 //! - [`fix`] — repairs with the admin's sign-in: create or repair the registration, service
 //!   principal, admin consent and a new secret; idempotent, reporting each change.
+//! - [`wizard`] — the guided setup: a profile's steps, the wizard's state and its persistence.
 #![forbid(unsafe_code)]
 
 pub mod cause;
@@ -39,3 +40,4 @@ pub mod secret;
 pub mod smtp;
 pub mod validate;
 pub mod verify;
+pub mod wizard;
