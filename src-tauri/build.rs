@@ -9,5 +9,22 @@ fn main() {
 
 /// Keep in step with `src/commands.rs` (a test in `tests/commands.rs` compares the two lists).
 fn entra_setup_commands() -> &'static [&'static str] {
-    &["list_profiles"]
+    &[
+        "list_profiles",
+        "demo_scenarios",
+        "wizard_resume",
+        "wizard_start",
+        "wizard_close",
+        "wizard_set_input",
+        "wizard_go",
+        "wizard_check",
+        "wizard_sign_in",
+        "wizard_sign_in_mailbox",
+        "wizard_register",
+        "wizard_new_secret",
+        "wizard_set_secret",
+        "wizard_reveal_secret",
+        "diagnose_text",
+        "demo_switch",
+    ]
 }

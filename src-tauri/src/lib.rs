@@ -6,18 +6,38 @@
 //! - [`commands`] — one `#[tauri::command]` per operation, a few lines each.
 //! - [`state`] — [`state::AppState`], built by one constructor that tests reuse.
 //! - [`ipc_error`] — core errors as `{ code, message }` for the UI.
+//! - [`view`] — what the wizard screens show, from the core's state and plan.
+//! - [`demo`] — the demo tenant: the stand-in for Microsoft on loopback (feature `demo`).
 
 pub mod commands;
+pub mod demo;
 pub mod ipc_error;
 pub mod state;
+pub mod view;
 
 use tauri::Manager;
 
 /// The typed IPC surface: every command the UI may call. The TypeScript bindings in
 /// `ui/src/bindings.ts` are generated from it (see `tests/bindings.rs`).
 pub fn ipc_builder() -> tauri_specta::Builder<tauri::Wry> {
-    tauri_specta::Builder::<tauri::Wry>::new()
-        .commands(tauri_specta::collect_commands![commands::list_profiles])
+    tauri_specta::Builder::<tauri::Wry>::new().commands(tauri_specta::collect_commands![
+        commands::list_profiles,
+        commands::demo_scenarios,
+        commands::wizard_resume,
+        commands::wizard_start,
+        commands::wizard_close,
+        commands::wizard_set_input,
+        commands::wizard_go,
+        commands::wizard_check,
+        commands::wizard_sign_in,
+        commands::wizard_sign_in_mailbox,
+        commands::wizard_register,
+        commands::wizard_new_secret,
+        commands::wizard_set_secret,
+        commands::wizard_reveal_secret,
+        commands::diagnose_text,
+        commands::demo_switch,
+    ])
 }
 
 /// How the bindings are written: the header keeps TypeScript from checking generated code.
@@ -46,6 +66,7 @@ pub fn run() {
             }
         }))
         .plugin(tauri_plugin_window_state::Builder::default().build())
+        .plugin(tauri_plugin_opener::init())
         .manage(state)
         .invoke_handler(ipc.invoke_handler());
     if let Err(e) = app.run(tauri::generate_context!()) {

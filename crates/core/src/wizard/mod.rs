@@ -11,6 +11,7 @@
 //! - [`state`] — [`WizardState`]: profile, step, inputs, the latest result of every check.
 //! - [`store`] — load and save the state atomically (temporary file, fsync, rename).
 //! - [`run`] — a step's live checks through the verification engine.
+//! - [`sign_in`] — the administrator's and the mailbox owner's sign-ins, one at a time.
 //! - [`permissions`] — the permission table of the permissions step.
 //! - [`powershell`] — the Exchange Online PowerShell the admin may run to fix what Graph cannot.
 
@@ -18,6 +19,7 @@ pub mod permissions;
 pub mod plan;
 pub mod powershell;
 pub mod run;
+pub mod sign_in;
 pub mod state;
 pub mod store;
 
