@@ -1,8 +1,13 @@
 //! Acceptance tests that need no display: the architecture's rules and the CLI's contract.
 
 mod architecture;
+mod cli_bundle;
 mod cli_diagnose;
 mod cli_profiles;
 mod cli_register;
+mod cli_reminders;
+mod cli_rotate_secret;
+mod cli_secrets_stay_secret;
 mod cli_verify;
 mod cli_verify_signed_in;
+mod keychain;

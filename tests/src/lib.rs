@@ -3,10 +3,13 @@
 //!
 //! - [`paths`] — the workspace, the build folder and the programs in it.
 //! - [`stand_in`] — the stand-in tenant serving an example scenario, for the CLI to verify against.
+//! - [`cli`] — any `entra-setup` command run against a stand-in, with its own home, stdin and
+//!   environment.
 //! - [`verify_cli`] — `entra-setup verify --json` run against a stand-in, and its report read.
 //! - [`desktop`] — Xvfb + a private D-Bus session + `tauri-driver`, and a WebDriver session on the
 //!   real app.
 
+pub mod cli;
 pub mod desktop;
 pub mod paths;
 pub mod stand_in;

@@ -45,11 +45,27 @@ pub enum Command {
     /// account type, redirect URI, permissions, enterprise application, admin consent and a new
     /// secret; then verify it.
     Register(Box<crate::commands::register::RegisterArgs>),
+    /// Add a new client secret to a registration beside the old ones and confirm it works; or,
+    /// with --remove KEY_ID, remove an old one while another that works remains.
+    RotateSecret(Box<crate::commands::rotate_secret::RotateSecretArgs>),
     /// Explain an error: reads any error text on stdin (an AADSTS message or JSON body, a Graph
     /// error, an SMTP reply, a product's error screen) and prints what it means and what to do.
     Diagnose {
         /// Print one JSON document on stdout: {"findings": [...]}.
         #[arg(long)]
         json: bool,
+    },
+    /// Export the configuration bundle (.zip: settings, report, calendar, encrypted secret) or
+    /// inspect one.
+    Bundle {
+        /// export or inspect.
+        #[command(subcommand)]
+        command: crate::commands::bundle::BundleCommand,
+    },
+    /// Reminders before client secrets expire: list, check (for cron), add, remove.
+    Reminders {
+        /// list, check, add or remove.
+        #[command(subcommand)]
+        command: crate::commands::reminders::RemindersCommand,
     },
 }

@@ -22,9 +22,15 @@
 //! - [`verify`] — the verification engine: a profile's checkpoints, live, concurrently.
 //! - [`fix`] — repairs with the admin's sign-in: create or repair the registration, service
 //!   principal, admin consent and a new secret; idempotent, reporting each change.
+//! - [`bundle`] — the configuration bundle: export (zip, settings, report, calendar, age) and open.
+//! - [`secrets`] — the OS keychain and an in-memory store behind one trait.
+//! - [`reminders`] — the registry of secrets and their expiry; what is due, with an injected clock.
+//! - [`atomic_file`] — files written whole or not at all (temporary file, flush, rename).
 //! - [`wizard`] — the guided setup: a profile's steps, the wizard's state and its persistence.
 #![forbid(unsafe_code)]
 
+pub mod atomic_file;
+pub mod bundle;
 pub mod cause;
 pub mod check;
 pub mod diagnose;
@@ -36,7 +42,9 @@ pub mod identity;
 pub mod paths;
 pub mod portal;
 pub mod profile;
+pub mod reminders;
 pub mod secret;
+pub mod secrets;
 pub mod smtp;
 pub mod validate;
 pub mod verify;

@@ -58,6 +58,11 @@ impl AppPaths {
         &self.data
     }
 
+    /// The settings file (`config.toml` in the configuration folder), e.g. `sign_in_client`.
+    pub fn config_file(&self) -> PathBuf {
+        self.config.join("config.toml")
+    }
+
     /// Where the admin puts their own integration profiles (`*.toml`).
     pub fn user_profiles_dir(&self) -> PathBuf {
         self.config.join("profiles")

@@ -277,10 +277,9 @@ async fn a_redirect_with_another_state_is_refused() {
     )
     .await
     .expect_err("a forged state is never accepted");
-    assert!(
-        matches!(&refused, SignInError::Rejected(e) if e.error == "state_mismatch"),
-        "{refused:?}"
-    );
+    assert_eq!(refused, SignInError::StateMismatch);
+    assert_eq!(refused.cause(), None);
+    assert!(refused.to_string().contains("state"), "{refused}");
     let pages = pages(&seen, 1).await;
     assert!(pages[0].contains("was refused"), "{pages:?}");
     assert!(

@@ -340,10 +340,47 @@ async fn repairs_missing_application_consent() {
 }
 
 #[tokio::test]
-async fn a_secret_lifetime_policy_is_respected() {
+async fn a_secret_lifetime_policy_read_from_graph_caps_the_secret() {
     let stand_in = start("contoso", |s| {
         no_apps(s);
         s["tenants"][0]["secret_max_lifetime_days"] = json!(90);
+    })
+    .await;
+    let registered = stand_in
+        .register(
+            "axero-outlook-calendar",
+            None,
+            Some(AXERO_CALENDAR_REDIRECT),
+            SecretRequest::default(),
+        )
+        .await
+        .expect("capped within the policy");
+    let secret = registered.secret.as_ref().expect("a secret");
+    assert_eq!((secret.days, secret.capped_from), (90, Some(365)));
+    assert!(secret.expires <= chrono::Utc::now() + chrono::Duration::days(90));
+    assert!(
+        secret.change.description.contains("capped from 365 days"),
+        "{}",
+        secret.change.description
+    );
+    let report = stand_in
+        .verify(
+            "axero-outlook-calendar",
+            &registered.client_id,
+            secret.value.clone(),
+            Some(AXERO_CALENDAR_REDIRECT),
+        )
+        .await;
+    assert_passes_without_mailbox(&report);
+    stand_in.shutdown().await;
+}
+
+#[tokio::test]
+async fn an_unreadable_lifetime_policy_is_explained_from_the_refusal() {
+    let stand_in = start("contoso", |s| {
+        no_apps(s);
+        s["tenants"][0]["secret_max_lifetime_days"] = json!(90);
+        s["tenants"][0]["app_management_policy_readable"] = json!(false);
     })
     .await;
     let refused = stand_in
@@ -356,8 +393,16 @@ async fn a_secret_lifetime_policy_is_respected() {
         .await
         .expect_err("365 days is over the policy");
     assert_eq!(refused.cause(), Cause::SecretLifetimePolicy, "{refused}");
-    let FixError::SecretLifetimePolicy { requested_days, .. } = refused else {
+    // The registration was created before the secret was refused: the error names it.
+    let (named, _) = refused
+        .created_registration()
+        .expect("the new registration is named");
+    let named = named.to_string();
+    let FixError::StoppedAfterCreate { source, .. } = refused else {
         panic!("{refused:?}");
+    };
+    let FixError::SecretLifetimePolicy { requested_days, .. } = *source else {
+        panic!("{source:?}");
     };
     assert_eq!(requested_days, 365);
 
@@ -394,6 +439,7 @@ async fn a_secret_lifetime_policy_is_respected() {
         .expect("90 days is within the policy");
     let secret = within.secret.expect("a secret");
     assert_eq!(secret.days, 90);
+    assert_eq!(stand_in_app, named);
     assert!(secret.expires <= chrono::Utc::now() + chrono::Duration::days(90));
     let report = stand_in
         .verify(
@@ -433,5 +479,178 @@ async fn replication_delay_is_waited_out() {
         )
         .await;
     assert_passes_without_mailbox(&report);
+    stand_in.shutdown().await;
+}
+
+const OLD_KEY: &str = "dddddddd-0000-0000-0000-000000000001";
+
+#[tokio::test]
+async fn a_rotated_secret_works_beside_the_old_one_until_it_is_removed() {
+    let stand_in = start("contoso", |_| {}).await;
+    let session = stand_in.session();
+    let rotated = fix::rotate_secret("contoso.com", APP, 30, &session)
+        .await
+        .expect("rotate");
+    assert_eq!(rotated.confirmation, fix::SecretConfirmation::Accepted);
+    assert_eq!(rotated.secret.days, 30);
+    assert_eq!(rotated.changes[0].kind, ChangeKind::SecretAdded);
+    let new_value = rotated.secret.value.clone();
+    let old = Secret::new(APP_SECRET);
+    for secret in [&old, &new_value] {
+        assert_eq!(
+            fix::confirm_secret(&session, "contoso.com", APP, secret).await,
+            fix::SecretConfirmation::Accepted
+        );
+    }
+
+    let refused = fix::remove_secret("contoso.com", APP, OLD_KEY, Some(&old), &session)
+        .await
+        .expect_err("the value given is the one removed");
+    assert!(refused.to_string().contains(OLD_KEY), "{refused}");
+    let wrong = Secret::new("Abc7Q~not-the-value-of-any-secret-at-all-000");
+    let refused = fix::remove_secret("contoso.com", APP, OLD_KEY, Some(&wrong), &session)
+        .await
+        .expect_err("a value that belongs to no secret");
+    assert!(
+        matches!(refused, FixError::RemovalRefused { .. }),
+        "{refused:?}"
+    );
+
+    let removal = fix::remove_secret("contoso.com", APP, OLD_KEY, Some(&new_value), &session)
+        .await
+        .expect("remove the old one");
+    assert!(removal.removed);
+    assert_eq!(
+        removal.kept.as_deref(),
+        Some(rotated.secret.key_id.as_str())
+    );
+    assert_eq!(removal.changes[0].kind, ChangeKind::SecretRemoved);
+    assert!(matches!(
+        fix::confirm_secret(&session, "contoso.com", APP, &old).await,
+        fix::SecretConfirmation::Rejected(Cause::SecretInvalid)
+    ));
+
+    let again = fix::remove_secret("contoso.com", APP, OLD_KEY, None, &session)
+        .await
+        .expect("idempotent");
+    assert!(!again.removed && again.changes.is_empty());
+
+    let last = fix::remove_secret("contoso.com", APP, &rotated.secret.key_id, None, &session)
+        .await
+        .expect_err("the only secret that works stays");
+    assert_eq!(last.cause(), Cause::SecretMissing);
+    assert!(last.to_string().contains(&rotated.secret.key_id), "{last}");
+    stand_in.shutdown().await;
+}
+
+#[tokio::test]
+async fn rotating_an_unknown_client_id_changes_nothing() {
+    let stand_in = start("contoso", |_| {}).await;
+    let error = fix::rotate_secret(
+        "contoso.com",
+        "bbbbbbbb-0000-0000-0000-00000000ffff",
+        30,
+        &stand_in.session(),
+    )
+    .await
+    .expect_err("no such registration");
+    assert_eq!(error.cause(), Cause::ClientIdNotFound);
+    stand_in.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_step_failing_after_the_create_names_the_new_registration() {
+    let stand_in = start("contoso", |s| {
+        no_apps(s);
+        s["faults"] = json!([
+            {"match": "POST /v1.0/servicePrincipals", "kind": "status", "status": 403, "times": 1}
+        ]);
+    })
+    .await;
+    let error = stand_in
+        .register(
+            "axero-outlook-calendar",
+            None,
+            Some(AXERO_CALENDAR_REDIRECT),
+            SecretRequest::default(),
+        )
+        .await
+        .expect_err("the enterprise application cannot be made");
+    assert_eq!(error.cause(), Cause::InsufficientAdminRights, "{error}");
+    let (client_id, object_id) = error.created_registration().expect("named");
+    let (client_id, object_id) = (client_id.to_string(), object_id.to_string());
+    assert!(error.to_string().contains(&client_id), "{error}");
+    assert!(error.to_string().contains(&object_id), "{error}");
+
+    let repaired = stand_in
+        .register(
+            "axero-outlook-calendar",
+            Some(&client_id),
+            Some(AXERO_CALENDAR_REDIRECT),
+            SecretRequest {
+                new_secret: true,
+                days: None,
+            },
+        )
+        .await
+        .expect("repaired with the named client ID");
+    assert_eq!(repaired.object_id, object_id);
+    let kinds: Vec<ChangeKind> = repaired.changes.iter().map(|c| c.kind).collect();
+    assert!(
+        kinds.contains(&ChangeKind::ServicePrincipalCreated),
+        "{kinds:?}"
+    );
+    let secret = repaired.secret.expect("a secret");
+    let report = stand_in
+        .verify(
+            "axero-outlook-calendar",
+            &client_id,
+            secret.value.clone(),
+            Some(AXERO_CALENDAR_REDIRECT),
+        )
+        .await;
+    assert_passes_without_mailbox(&report);
+    stand_in.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_multi_tenant_registration_carries_the_admin_consent_link() {
+    let stand_in = start("contoso", no_apps).await;
+    let registered = stand_in
+        .register(
+            "odoo-outlook-calendar",
+            None,
+            Some(ODOO_REDIRECT),
+            SecretRequest::default(),
+        )
+        .await
+        .expect("register");
+    assert_eq!(
+        registered.sign_in_audience,
+        "AzureADandPersonalMicrosoftAccount"
+    );
+    let link = registered.admin_consent_url.expect("a link");
+    let expected = fix::admin_consent_url(
+        &stand_in.ctx.endpoints,
+        None,
+        &registered.client_id,
+        ODOO_REDIRECT,
+    )
+    .expect("link");
+    assert_eq!(link, expected.as_str());
+    assert!(
+        link.contains("/organizations/v2.0/adminconsent?client_id="),
+        "{link}"
+    );
+    let single = stand_in
+        .register(
+            "axero-outlook-calendar",
+            None,
+            Some(AXERO_CALENDAR_REDIRECT),
+            SecretRequest::default(),
+        )
+        .await
+        .expect("register");
+    assert_eq!(single.admin_consent_url, None);
     stand_in.shutdown().await;
 }

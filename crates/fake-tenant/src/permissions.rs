@@ -179,6 +179,12 @@ pub const GRAPH_DELEGATED: &[Permission] = &[
         "Manage app permission grants and app role assignments",
     ),
     p(
+        "DelegatedPermissionGrant.Read.All",
+        "a197cdc4-a8e8-4d49-9d35-4ca7c83887b4",
+        true,
+        "Read delegated permission grants",
+    ),
+    p(
         "DelegatedPermissionGrant.ReadWrite.All",
         "41ce6ca6-6826-4807-84f1-1c82854f7ee5",
         true,
@@ -277,6 +283,12 @@ pub const GRAPH_APPLICATION: &[Permission] = &[
         "06b708a9-e830-4db3-a914-8e69da51d44f",
         true,
         "Manage app permission grants and app role assignments",
+    ),
+    p(
+        "DelegatedPermissionGrant.Read.All",
+        "81b4724a-58aa-41c1-8a55-84ef97466587",
+        true,
+        "Read all delegated permission grants",
     ),
     p(
         "DelegatedPermissionGrant.ReadWrite.All",

@@ -75,6 +75,12 @@ pub struct TenantSpec {
     /// App-management policy: the longest secret lifetime `addPassword` accepts (optional).
     #[serde(default)]
     pub secret_max_lifetime_days: Option<u32>,
+    /// Whether the app-management policy may be read through Graph
+    /// (`/policies/defaultAppManagementPolicy`, `/applications/{id}/appManagementPolicies`);
+    /// optional, default `true`. `false` answers those reads 403, as for an administrator
+    /// whose role does not cover policies, leaving only `addPassword`'s refusal to go by.
+    #[serde(default = "yes")]
+    pub app_management_policy_readable: bool,
     /// Users.
     pub users: Vec<UserSpec>,
     /// The tenant's own app registrations.
@@ -858,4 +864,8 @@ fn check_guid(field: &str, value: &str) -> Result<(), ScenarioError> {
             format!("'{value}' is not a GUID"),
         ))
     }
+}
+
+fn yes() -> bool {
+    true
 }

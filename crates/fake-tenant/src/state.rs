@@ -90,6 +90,8 @@ pub struct Tenant {
     pub admin_consent_workflow: bool,
     /// App-management policy: longest secret lifetime in days.
     pub secret_max_lifetime_days: Option<u32>,
+    /// Whether Graph serves the app-management policy to readers.
+    pub app_management_policy_readable: bool,
     /// Users.
     pub users: Vec<User>,
     /// Own app registrations.
@@ -580,6 +582,7 @@ fn build_tenant(spec: &crate::scenario::TenantSpec, now: Instant) -> Tenant {
         user_consent: spec.user_consent,
         admin_consent_workflow: spec.admin_consent_workflow,
         secret_max_lifetime_days: spec.secret_max_lifetime_days,
+        app_management_policy_readable: spec.app_management_policy_readable,
         users: spec
             .users
             .iter()

@@ -1,8 +1,13 @@
 //! One module per command; each calls the core and prints what it answers.
 
+mod admin;
+pub mod bundle;
 mod diagnose;
+mod keychain;
 mod profiles;
 pub mod register;
+pub mod reminders;
+pub mod rotate_secret;
 pub mod verify;
 
 use std::path::PathBuf;
@@ -46,6 +51,9 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::Verify(args) => verify::run(&globals, *args),
         Command::Diagnose { json } => diagnose::run(json),
         Command::Register(args) => register::run(&globals, *args),
+        Command::RotateSecret(args) => rotate_secret::run(&globals, *args),
+        Command::Bundle { command } => bundle::run(&globals, command),
+        Command::Reminders { command } => reminders::run(&globals, command),
     }
 }
 

@@ -3,23 +3,25 @@
 //!
 //! The administrator signs in once with the read scopes verification needs plus the repair
 //! scopes (asked only here, when repairing). A new secret is made for a new registration or with
-//! `--new-secret`; this version cannot store it in the OS keychain yet, so it is made only with
-//! `--show-secret` (printed once on stdout) — a secret is never made and then lost.
+//! `--new-secret`; it goes into the OS keychain and the reminders, and `--show-secret` also prints
+//! it once. Without a keychain it is made only with `--show-secret` — a secret is never made and
+//! then lost: the refusal comes before anything is created. When a step after the create fails,
+//! the new registration's IDs are printed (and, with `--json`, answered) so `register
+//! --client-id` can finish it. A registration other organisations may use also gets the
+//! admin-consent link their administrators open (`admin_consent_url`).
 
 use clap::Args;
-use entra_setup_core::diagnose::describe;
 use entra_setup_core::fix::{
-    self, FixError, Patience, Registered, RegistrationInputs, RepairSession, SecretRequest,
+    self, Patience, Registered, RegistrationInputs, RepairSession, SecretRequest,
 };
 use entra_setup_core::http::{Http, RetryPolicy};
-use entra_setup_core::identity::{self, DEFAULT_SIGN_IN_CLIENT, DevicePrompt, SignInError};
 use entra_setup_core::paths::AppPaths;
 use entra_setup_core::profile::Catalog;
 use entra_setup_core::validate::Field;
 use entra_setup_core::verify::{self, Context, Inputs, Report, Sessions};
 use serde_json::{Value, json};
 
-use super::{Globals, endpoints, refuse_errors};
+use super::{Globals, admin, endpoints, keychain, refuse_errors};
 use crate::exit::{ExitStatus, UsageError};
 use crate::output::{progress, report};
 
@@ -53,7 +55,8 @@ pub struct RegisterArgs {
     /// How the administrator signs in.
     #[arg(long, default_value = "device-code", value_parser = ["device-code", "browser"])]
     pub sign_in: String,
-    /// The public client that signs people in (default: Microsoft Graph Command Line Tools).
+    /// The public client that signs people in (else ENTRA_SETUP_SIGN_IN_CLIENT, then
+    /// sign_in_client in config.toml, then Microsoft Graph Command Line Tools).
     #[arg(long, value_name = "GUID")]
     pub sign_in_client: Option<String>,
     /// Print the new secret's value once (on stdout; with --json as `secret.value`).
@@ -77,15 +80,16 @@ pub fn run(globals: &Globals, args: RegisterArgs) -> anyhow::Result<ExitStatus> 
             known.join(", ")
         ))
     })?;
+    if !fix::registers_an_app(profile) {
+        return Err(UsageError(format!(
+            "--profile: '{}' approves a vendor's app registered in the vendor's own tenant, so nothing is registered here; \
+             check its approval with `entra-setup verify --profile {} --tenant TENANT --client-id VENDOR_APP_ID --sign-in device-code`",
+            profile.id, profile.id
+        ))
+        .into());
+    }
     refuse_errors(Field::Tenant, &args.tenant)?;
-    let sign_in_client = match &args.sign_in_client {
-        Some(client) => {
-            refuse_errors(Field::ClientId, client)
-                .map_err(|e| UsageError(e.0.replacen("--client-id", "--sign-in-client", 1)))?;
-            client.trim().to_ascii_lowercase()
-        }
-        None => DEFAULT_SIGN_IN_CLIENT.to_string(),
-    };
+    let sign_in_client = admin::sign_in_client(&paths, args.sign_in_client.as_deref())?;
     if let Some(client_id) = &args.client_id {
         refuse_errors(Field::ClientId, client_id)?;
     }
@@ -129,14 +133,8 @@ pub fn run(globals: &Globals, args: RegisterArgs) -> anyhow::Result<ExitStatus> 
         ))
         .into());
     }
-    if fix::will_add_secret(profile, &inputs, request) && !args.show_secret {
-        return Err(UsageError(
-            "--show-secret: this will create a client secret, and this version cannot store it in the OS keychain yet; \
-             add --show-secret to have its value printed once (copy it into the product), so it is not lost"
-                .into(),
-        )
-        .into());
-    }
+    let keychain_ready = fix::will_add_secret(profile, &inputs, request)
+        && keychain::ready_for_new_secret(args.show_secret)?;
 
     let context = Context {
         http: Http::new(RetryPolicy {
@@ -150,12 +148,6 @@ pub fn run(globals: &Globals, args: RegisterArgs) -> anyhow::Result<ExitStatus> 
         .enable_all()
         .build()?;
 
-    if args.sign_in_client.is_none() {
-        eprintln!(
-            "Signing in with Microsoft Graph Command Line Tools ({DEFAULT_SIGN_IN_CLIENT}), Microsoft's public client; \
-             use --sign-in-client GUID to sign in with your own."
-        );
-    }
     // Read scopes for the verification, write scopes for the repairs: one sign-in.
     let mut scopes = verify::sign_in::admin_scopes(&context);
     for scope in fix::repair_scopes(&context) {
@@ -163,35 +155,17 @@ pub fn run(globals: &Globals, args: RegisterArgs) -> anyhow::Result<ExitStatus> 
             scopes.push(scope);
         }
     }
-    let signed_in = if args.sign_in == "browser" {
-        runtime.block_on(identity::sign_in_with_browser(
-            &context.http,
-            &context.endpoints,
-            &inputs.tenant,
-            &sign_in_client,
-            &scopes,
-            None,
-            &|url| {
-                eprintln!(
-                    "Sign in as an administrator of the tenant. Opening the sign-in page in your browser. If it does not open, visit: {url}"
-                );
-                open::that(url.as_str())
-            },
-            identity::BROWSER_SIGN_IN_TIMEOUT,
-        ))
-    } else {
-        runtime.block_on(identity::sign_in_with_device_code(
-            &context.http,
-            &context.endpoints,
-            &inputs.tenant,
-            &sign_in_client,
-            &scopes,
-            &show_device_prompt,
-        ))
-    };
+    let signed_in = admin::sign_in_admin(
+        &runtime,
+        &context,
+        &inputs.tenant,
+        &sign_in_client,
+        &scopes,
+        &args.sign_in,
+    );
     let admin = match signed_in {
-        Ok(tokens) => tokens.access_token,
-        Err(error) => return Ok(report_sign_in_failure(&error)),
+        Ok(token) => token,
+        Err(status) => return Ok(status),
     };
 
     let no_progress = globals.no_progress;
@@ -208,12 +182,31 @@ pub fn run(globals: &Globals, args: RegisterArgs) -> anyhow::Result<ExitStatus> 
     };
     let registered = match runtime.block_on(fix::register(profile, &inputs, request, &session)) {
         Ok(registered) => registered,
-        Err(error) => return Ok(report_fix_failure(&error)),
+        Err(error) => {
+            if args.json {
+                admin::print_fix_failure_json(&error);
+            }
+            return Ok(admin::report_fix_failure(&error));
+        }
     };
-    if registered.secret.is_some() {
-        eprintln!(
-            "The new client secret is shown once and is not stored: keychain storage is not available in this version yet; \
-             use --show-secret or copy it now."
+
+    // Kept at once, before the verification: a secret is never made and then lost.
+    let mut stored = false;
+    if let Some(secret) = &registered.secret {
+        stored = keychain::keep_new_secret(
+            &runtime,
+            &context,
+            &paths,
+            &inputs.tenant,
+            &registered.client_id,
+            secret,
+            keychain_ready,
+            Some(
+                args.app_name
+                    .as_deref()
+                    .unwrap_or(&profile.registration.suggested_name),
+            ),
+            "register",
         );
     }
 
@@ -239,7 +232,10 @@ pub fn run(globals: &Globals, args: RegisterArgs) -> anyhow::Result<ExitStatus> 
     display.finish();
 
     if args.json {
-        let document = to_json(&registered, &report, args.show_secret)?;
+        let mut document = to_json(&registered, &report, args.show_secret)?;
+        if registered.secret.is_some() {
+            document["secret"]["storage"] = json!(if stored { "keyring" } else { "none" });
+        }
         println!("{}", serde_json::to_string_pretty(&document)?);
     } else {
         print!("{}", summary(&registered, args.show_secret));
@@ -267,6 +263,8 @@ fn to_json(registered: &Registered, report: &Report, show_secret: bool) -> anyho
         "created": registered.created,
         "changes": registered.changes.iter().map(|c| c.description.as_str()).collect::<Vec<_>>(),
         "secret": secret,
+        "sign_in_audience": registered.sign_in_audience,
+        "admin_consent_url": registered.admin_consent_url,
         "verify": serde_json::to_value(report)?,
     }))
 }
@@ -305,53 +303,11 @@ fn summary(registered: &Registered, show_secret: bool) -> String {
             ));
         }
     }
+    if let Some(link) = &registered.admin_consent_url {
+        text.push_str(&format!(
+            "Other organisations can use this app: an administrator of each one approves it at {link}\n"
+        ));
+    }
     text.push('\n');
     text
-}
-
-/// Tell the administrator how to sign in (on stderr: stdout is the result).
-fn show_device_prompt(prompt: &DevicePrompt) {
-    eprintln!(
-        "Sign in as an administrator of the tenant: open {} and enter the code {} (valid for {} minutes).",
-        prompt.verification_uri,
-        prompt.user_code,
-        prompt.expires_in / 60
-    );
-}
-
-/// Explain a failed sign-in; exit 2 when Microsoft could not be asked, 1 otherwise.
-fn report_sign_in_failure(error: &SignInError) -> ExitStatus {
-    match error.cause() {
-        Some(cause) => {
-            let description = describe(cause);
-            eprintln!(
-                "entra-setup: The administrator's sign-in failed: {} ({cause}). {}",
-                description.title, description.fix
-            );
-            if cause.is_transient() {
-                ExitStatus::Unverified
-            } else {
-                ExitStatus::Failed
-            }
-        }
-        None => {
-            eprintln!("entra-setup: The administrator's sign-in did not finish: {error}.");
-            ExitStatus::Failed
-        }
-    }
-}
-
-/// Explain a repair that stopped; exit 2 when Microsoft could not be asked, 1 otherwise.
-fn report_fix_failure(error: &FixError) -> ExitStatus {
-    let cause = error.cause();
-    let description = describe(cause);
-    eprintln!(
-        "entra-setup: the repair stopped: {error}. {} ({cause}). {}",
-        description.title, description.fix
-    );
-    if cause.is_transient() {
-        ExitStatus::Unverified
-    } else {
-        ExitStatus::Failed
-    }
 }

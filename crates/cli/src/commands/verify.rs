@@ -3,20 +3,18 @@
 //! Inputs are validated offline first (exit 64 naming the option); the secret comes from stdin,
 //! an environment variable or the keychain — never from the command line.
 
-use std::io::{BufRead, IsTerminal};
-
 use clap::Args;
 use entra_setup_core::diagnose::describe;
 use entra_setup_core::http::{Http, RetryPolicy};
-use entra_setup_core::identity::{DEFAULT_SIGN_IN_CLIENT, DevicePrompt};
+use entra_setup_core::identity::DevicePrompt;
 use entra_setup_core::paths::AppPaths;
-use entra_setup_core::profile::Catalog;
+use entra_setup_core::profile::{Catalog, Profile};
 use entra_setup_core::secret::Secret;
 use entra_setup_core::validate::Field;
 use entra_setup_core::verify::sign_in::{self, Person, SessionError};
 use entra_setup_core::verify::{self, Context, Inputs, Report};
 
-use super::{Globals, endpoints, refuse_errors};
+use super::{Globals, endpoints, keychain, refuse_errors};
 use crate::exit::{ExitStatus, UsageError};
 use crate::output::{progress, report};
 
@@ -56,7 +54,8 @@ pub struct VerifyArgs {
     /// Sign an administrator in to read the registration, consent, policies and licences.
     #[arg(long, default_value = "none", value_parser = ["none", "device-code", "browser"])]
     pub sign_in: String,
-    /// The public client that signs people in (default: Microsoft Graph Command Line Tools).
+    /// The public client that signs people in (else ENTRA_SETUP_SIGN_IN_CLIENT, then
+    /// sign_in_client in config.toml, then Microsoft Graph Command Line Tools).
     #[arg(long, value_name = "GUID")]
     pub sign_in_client: Option<String>,
     /// Print one JSON document on stdout.
@@ -77,21 +76,58 @@ pub fn run(globals: &Globals, args: VerifyArgs) -> anyhow::Result<ExitStatus> {
             known.join(", ")
         ))
     })?;
-    if args.secret_from_keyring {
-        return Err(UsageError(
-            "--secret-from-keyring: this version does not store secrets in the keychain yet; use --secret-stdin or --secret-env".into(),
-        )
-        .into());
+    let report = match verify_with(globals, &args, profile)? {
+        Verified::Report(done) => done.report,
+        Verified::Stopped(status) => return Ok(status),
+    };
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        print!("{}", report::render(&report));
     }
+    Ok(exit_status(&report))
+}
 
+/// A verification that ran, with what it was given.
+pub struct Verification {
+    /// The report.
+    pub report: Report,
+    /// The client secret it used.
+    pub secret: Option<Secret>,
+    /// The redirect URI it checked.
+    pub redirect_uri: Option<String>,
+    /// Where Microsoft was.
+    pub endpoints: entra_setup_core::endpoints::Endpoints,
+    /// The signed-in administrator's Graph token, when there was a sign-in.
+    pub admin_graph: Option<Secret>,
+}
+
+/// How a verification ended.
+pub enum Verified {
+    /// It ran: the report.
+    Report(Box<Verification>),
+    /// A sign-in failed before it could run (already explained on stderr): the exit status.
+    Stopped(ExitStatus),
+}
+
+/// Validate the inputs, read the secret, sign in as asked and run every checkpoint: what
+/// `verify` prints and `bundle export` packs.
+pub fn verify_with(
+    globals: &Globals,
+    args: &VerifyArgs,
+    profile: &Profile,
+) -> anyhow::Result<Verified> {
+    let paths = AppPaths::from_env()?;
     refuse_errors(Field::Tenant, &args.tenant)?;
-    let sign_in_client = match &args.sign_in_client {
-        Some(client) => {
-            refuse_errors(Field::ClientId, client)
-                .map_err(|e| UsageError(e.0.replacen("--client-id", "--sign-in-client", 1)))?;
-            client.trim().to_ascii_lowercase()
-        }
-        None => DEFAULT_SIGN_IN_CLIENT.to_string(),
+    // The sign-in client is resolved only when someone signs in (a bad config file does not stop
+    // a verification without sign-in), but a bad --sign-in-client is always refused.
+    let sign_in_client = if args.sign_in == "none" && args.sign_in_client.is_none() {
+        None
+    } else {
+        Some(super::admin::sign_in_client(
+            &paths,
+            args.sign_in_client.as_deref(),
+        )?)
     };
     if let Some(client_id) = &args.client_id {
         refuse_errors(Field::ClientId, client_id)?;
@@ -104,7 +140,7 @@ pub fn run(globals: &Globals, args: VerifyArgs) -> anyhow::Result<ExitStatus> {
         (None, Some(uri)) => Some(uri.clone()),
         (None, None) => None,
     };
-    let secret = read_secret(&args)?;
+    let secret = super::admin::read_secret(args.secret_stdin, args.secret_env.as_deref())?;
     let endpoints = endpoints(globals)?;
 
     let mut inputs = Inputs {
@@ -130,19 +166,24 @@ pub fn run(globals: &Globals, args: VerifyArgs) -> anyhow::Result<ExitStatus> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
-    if args.sign_in != "none" {
-        if args.sign_in_client.is_none() {
-            eprintln!(
-                "Signing in with Microsoft Graph Command Line Tools ({DEFAULT_SIGN_IN_CLIENT}), Microsoft's public client; \
-                 use --sign-in-client GUID to sign in with your own."
-            );
-        }
+    if args.secret_from_keyring {
+        let client_id = inputs.client_id.clone().ok_or_else(|| {
+            UsageError(
+                "--secret-from-keyring: give --client-id, the keychain entry is per client".into(),
+            )
+        })?;
+        let tenant_id = keychain::tenant_guid(&runtime, &context, &inputs.tenant)?;
+        inputs.secret = Some(keychain::read_secret(&tenant_id, &client_id)?);
+    }
+    if let Some(client) = sign_in_client.as_ref().filter(|_| args.sign_in != "none") {
+        eprintln!("{}", client.describe());
+        let sign_in_client = client.client_id.as_str();
         let signed_in = if args.sign_in == "browser" {
             runtime.block_on(sign_in::sign_in_with_browser(
                 profile,
                 &inputs,
                 &context,
-                &sign_in_client,
+                sign_in_client,
                 &|url| open::that(url.as_str()),
                 &show_sign_in_url,
             ))
@@ -151,13 +192,13 @@ pub fn run(globals: &Globals, args: VerifyArgs) -> anyhow::Result<ExitStatus> {
                 profile,
                 &inputs,
                 &context,
-                &sign_in_client,
+                sign_in_client,
                 &show_device_prompt,
             ))
         };
         match signed_in {
             Ok(sessions) => inputs.sessions = sessions,
-            Err(failure) => return Ok(report_sign_in_failure(&failure)),
+            Err(failure) => return Ok(Verified::Stopped(report_sign_in_failure(&failure))),
         }
     }
     let display = progress::Display::new(profile.checks.len(), globals.no_progress);
@@ -165,13 +206,13 @@ pub fn run(globals: &Globals, args: VerifyArgs) -> anyhow::Result<ExitStatus> {
         display.on(&event)
     }));
     display.finish();
-
-    if args.json {
-        println!("{}", serde_json::to_string_pretty(&report)?);
-    } else {
-        print!("{}", report::render(&report));
-    }
-    Ok(exit_status(&report))
+    Ok(Verified::Report(Box::new(Verification {
+        report,
+        secret: inputs.secret,
+        redirect_uri: inputs.redirect_uri,
+        endpoints: context.endpoints,
+        admin_graph: inputs.sessions.admin_graph,
+    })))
 }
 
 /// Tell the person at the screen how to sign in (on stderr: stdout is the report).
@@ -235,44 +276,4 @@ pub fn exit_status(report: &Report) -> ExitStatus {
     } else {
         ExitStatus::Ok
     }
-}
-
-fn read_secret(args: &VerifyArgs) -> Result<Option<Secret>, UsageError> {
-    if args.secret_stdin {
-        // At a terminal, ask without echoing; from a pipe, take the first line.
-        let line = zeroize::Zeroizing::new(if std::io::stdin().is_terminal() {
-            rpassword::prompt_password(
-                "Client secret (the Value, not the Secret ID; input hidden): ",
-            )
-            .map_err(|e| UsageError(format!("--secret-stdin: cannot read the secret ({e})")))?
-        } else {
-            let mut line = String::new();
-            std::io::stdin().lock().read_line(&mut line).map_err(|e| {
-                UsageError(format!("--secret-stdin: cannot read standard input ({e})"))
-            })?;
-            line
-        });
-        let secret = Secret::new(line.trim_end_matches(['\r', '\n']));
-        if secret.is_blank() {
-            return Err(UsageError(
-                "--secret-stdin: the first line of standard input is empty".into(),
-            ));
-        }
-        return Ok(Some(secret));
-    }
-    if let Some(var) = &args.secret_env {
-        let value = std::env::var(var).map_err(|_| {
-            UsageError(format!(
-                "--secret-env: the environment variable {var} is not set"
-            ))
-        })?;
-        let secret = Secret::new(value.trim());
-        if secret.is_blank() {
-            return Err(UsageError(format!(
-                "--secret-env: the environment variable {var} is empty"
-            )));
-        }
-        return Ok(Some(secret));
-    }
-    Ok(None)
 }

@@ -1,10 +1,13 @@
 //! Repairs with the administrator's sign-in: create the registration a profile needs or bring an
 //! existing one in line (account type, redirect URI, permissions by name), create its service
-//! principal, grant admin consent, and add a client secret with an explicit end date.
+//! principal, grant admin consent, and add a client secret with an explicit end date; rotate a
+//! client secret (add one beside the others) and, as a separate step, remove an old one only
+//! while another that works remains.
 //!
 //! Every repair is idempotent — it reads first and writes only what is missing — and reports
 //! exactly what it changed as [`Change`]s ("added redirect URI https://… (Web)"). Nothing is
-//! ever removed: other redirect URIs, other permissions and existing secrets stay. Right after a
+//! removed by a repair: other redirect URIs, other permissions and existing secrets stay; only
+//! [`remove_secret`], asked explicitly, removes a secret. Right after a
 //! create, Microsoft's directory may not show the new object for a while (replication): writes
 //! that follow wait it out with bounded retries ([`Patience`]), telling the caller through the
 //! session's progress callback.
@@ -13,9 +16,11 @@
 //! (incremental consent); verification keeps its read-only scopes.
 
 mod consent;
+mod consent_link;
 mod register;
 mod registration;
 mod replication;
+mod rotation;
 mod secret;
 mod service_principal;
 
@@ -24,9 +29,14 @@ use std::time::Duration;
 use serde::Serialize;
 
 pub use consent::ensure_admin_consent;
-pub use register::{Registered, SecretRequest, register, will_add_secret};
+pub use consent_link::{ConsentLinkError, admin_consent_url, is_multi_tenant};
+pub use register::{Registered, SecretRequest, register, registers_an_app, will_add_secret};
 pub use registration::{RegistrationInputs, RegistrationOutcome, ensure_registration};
-pub use secret::{NewSecret, add_secret, secret_days};
+pub use rotation::{
+    Removal, Rotated, SecretConfirmation, confirm_secret, remove_secret, rotate_secret,
+    rotation_days, secret_checks_profile,
+};
+pub use secret::{NewSecret, add_secret, policy_max_days, secret_days};
 pub use service_principal::{ServicePrincipalOutcome, ensure_service_principal};
 
 use crate::cause::Cause;
@@ -79,6 +89,8 @@ pub enum ChangeKind {
     AdminConsentGranted,
     /// A client secret added.
     SecretAdded,
+    /// A client secret removed.
+    SecretRemoved,
 }
 
 impl Change {
@@ -182,6 +194,14 @@ pub enum FixError {
     /// The profile needs a redirect URI and none was given.
     #[error("the profile needs a redirect URI: give the site URL or the redirect URI")]
     RedirectUriMissing,
+    /// The profile approves a vendor's app registered in another tenant: nothing is registered.
+    #[error(
+        "the profile '{profile}' approves a vendor's app registered in the vendor's own tenant: nothing is registered here"
+    )]
+    NothingToRegister {
+        /// The profile's id.
+        profile: String,
+    },
     /// The profile uses no client secret (a vendor's app).
     #[error("this profile uses no client secret of its own")]
     SecretNotNeeded,
@@ -195,6 +215,31 @@ pub enum FixError {
         requested_days: u32,
         /// Graph's refusal.
         error: crate::graph::GraphError,
+    },
+    /// A step after the registration was created failed: the registration exists, and
+    /// `register --client-id` repairs it.
+    #[error(
+        "{source} — the new app registration exists (client ID {client_id}, object ID {object_id}); \
+         repair it with `register --client-id {client_id}`"
+    )]
+    StoppedAfterCreate {
+        /// The new registration's application (client) ID.
+        client_id: String,
+        /// The new registration's object ID.
+        object_id: String,
+        /// What failed.
+        #[source]
+        source: Box<FixError>,
+    },
+    /// Removing a client secret was refused: it would leave no secret that works.
+    #[error("client secret {key_id} was not removed: {reason}")]
+    RemovalRefused {
+        /// The secret ID asked to be removed.
+        key_id: String,
+        /// Why, for people.
+        reason: String,
+        /// The cause id that explains it.
+        cause: Cause,
     },
     /// A new object did not appear within the patience.
     #[error("{what} did not appear in the directory within {} seconds", .waited.as_secs())]
@@ -222,8 +267,23 @@ impl FixError {
             FixError::UnknownPermission { .. } => Cause::PermissionMissing,
             FixError::RedirectUriMissing => Cause::RedirectUriInvalid,
             FixError::SecretNotNeeded => Cause::SecretMissing,
+            FixError::NothingToRegister { .. } => Cause::ClientIdNotFound,
             FixError::SecretLifetimePolicy { .. } => Cause::SecretLifetimePolicy,
             FixError::ReplicationTimeout { .. } => Cause::ServiceUnavailable,
+            FixError::StoppedAfterCreate { source, .. } => source.cause(),
+            FixError::RemovalRefused { cause, .. } => *cause,
+        }
+    }
+
+    /// The registration a failed `register` created before it stopped: (client ID, object ID).
+    pub fn created_registration(&self) -> Option<(&str, &str)> {
+        match self {
+            FixError::StoppedAfterCreate {
+                client_id,
+                object_id,
+                ..
+            } => Some((client_id, object_id)),
+            _ => None,
         }
     }
 }

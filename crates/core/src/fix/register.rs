@@ -1,15 +1,18 @@
 //! The whole `register` repair, in order: the registration (created or repaired), its service
 //! principal, admin consent, and a new secret when the registration is new or one is asked for
 //! (a repair of a registration that already works adds none). Each step is idempotent, so
-//! running it again changes nothing.
+//! running it again changes nothing. When a step after creating the registration fails, the
+//! error names the new registration ([`FixError::StoppedAfterCreate`]) so it can be repaired
+//! with its client ID rather than left behind. For an account type that lets other
+//! organisations sign in, the result carries their administrators' admin-consent link.
 
 use chrono::{DateTime, Utc};
 
 use super::{
-    Change, FixError, NewSecret, RegistrationInputs, RepairSession, add_secret,
+    Change, ChangeKind, FixError, NewSecret, RegistrationInputs, RepairSession, add_secret,
     ensure_admin_consent, ensure_registration, ensure_service_principal, secret_days,
 };
-use crate::profile::Profile;
+use crate::profile::{Profile, ProfileKind};
 
 /// What to do about the secret.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -33,6 +36,11 @@ pub struct Registered {
     pub changes: Vec<Change>,
     /// The new secret, when one was made.
     pub secret: Option<NewSecret>,
+    /// The registration's account type (`signInAudience`) after the repair.
+    pub sign_in_audience: String,
+    /// For an account type that lets other organisations sign in: the link their
+    /// administrators open to approve the app ([`super::admin_consent_url`], any organisation).
+    pub admin_consent_url: Option<String>,
 }
 
 impl Registered {
@@ -52,6 +60,12 @@ pub fn will_add_secret(
     profile.secret.required && (inputs.client_id.is_none() || request.new_secret)
 }
 
+/// Whether the profile has a registration of this tenant's own to create or repair: a vendor's
+/// multi-tenant app is registered in the vendor's tenant, and only approved here.
+pub fn registers_an_app(profile: &Profile) -> bool {
+    profile.kind != ProfileKind::VendorConsent
+}
+
 /// Create or repair the registration `profile` needs, end to end.
 pub async fn register(
     profile: &Profile,
@@ -59,6 +73,11 @@ pub async fn register(
     request: SecretRequest,
     session: &RepairSession<'_>,
 ) -> Result<Registered, FixError> {
+    if !registers_an_app(profile) {
+        return Err(FixError::NothingToRegister {
+            profile: profile.id.clone(),
+        });
+    }
     let days = if will_add_secret(profile, inputs, request) {
         Some(secret_days(profile, request.days)?)
     } else {
@@ -67,7 +86,55 @@ pub async fn register(
     let registration = ensure_registration(profile, inputs, session).await?;
     let fresh = registration.created;
     let app = registration.application;
-    let mut changes = registration.changes;
+    let changes = registration.changes;
+    let (client_id, object_id) = (app.app_id.clone(), app.id.clone());
+    let default_audience = profile.registration.default_account_type.sign_in_audience();
+    let sign_in_audience = if changes.iter().any(|c| c.kind == ChangeKind::AccountTypeSet) {
+        default_audience.to_string()
+    } else {
+        app.sign_in_audience
+            .clone()
+            .unwrap_or_else(|| default_audience.to_string())
+    };
+    let admin_consent_url = match &inputs.redirect_uri {
+        Some(redirect) if super::is_multi_tenant(&sign_in_audience) => {
+            super::admin_consent_url(&session.ctx.endpoints, None, &client_id, redirect.trim())
+                .ok()
+                .map(String::from)
+        }
+        _ => None,
+    };
+    let rest = finish(profile, inputs, &app, fresh, changes, days, session).await;
+    match rest {
+        Ok((changes, secret)) => Ok(Registered {
+            client_id,
+            object_id,
+            created: fresh,
+            changes,
+            secret,
+            sign_in_audience,
+            admin_consent_url,
+        }),
+        // The admin must learn the new registration's IDs, or it is left behind unnamed.
+        Err(source) if fresh => Err(FixError::StoppedAfterCreate {
+            client_id,
+            object_id,
+            source: Box::new(source),
+        }),
+        Err(source) => Err(source),
+    }
+}
+
+/// The steps after the registration: service principal, consent, secret.
+async fn finish(
+    profile: &Profile,
+    inputs: &RegistrationInputs,
+    app: &crate::graph::applications::Application,
+    fresh: bool,
+    mut changes: Vec<Change>,
+    days: Option<u32>,
+    session: &RepairSession<'_>,
+) -> Result<(Vec<Change>, Option<NewSecret>), FixError> {
     let sp = ensure_service_principal(&app.app_id, fresh, session).await?;
     changes.extend(sp.changes);
     let consent =
@@ -76,17 +143,30 @@ pub async fn register(
     let secret = match days {
         Some(days) => {
             let name = format!("entra-setup {}", session.ctx.now.format("%Y-%m-%d"));
-            let secret = add_secret(&app, &inputs.tenant, &name, days, fresh, session).await?;
+            let secret = add_secret(app, &inputs.tenant, &name, days, fresh, session).await?;
             changes.push(secret.change.clone());
             Some(secret)
         }
         None => None,
     };
-    Ok(Registered {
-        client_id: app.app_id,
-        object_id: app.id,
-        created: fresh,
-        changes,
-        secret,
-    })
+    Ok((changes, secret))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::profile::Catalog;
+
+    #[test]
+    fn only_a_vendors_app_is_not_registered_here() {
+        let catalog = Catalog::shipped();
+        for profile in catalog.profiles() {
+            assert_eq!(
+                registers_an_app(profile),
+                profile.id != "vendor-app-consent",
+                "{}",
+                profile.id
+            );
+        }
+    }
 }

@@ -1,8 +1,12 @@
 //! A new client secret: `addPassword` with an explicit start and end date (never Graph's
 //! two-year default, which tenant app management policies refuse — reference/microsoft-wire.md
 //! §7). The lifetime is the profile's default, or the days asked for capped at the profile's
-//! maximum. A `CredentialInvalidLifetimeAsPerAppPolicy` refusal is retried once with the
-//! policy's maximum when the error states it (`P90D`, `90 days`); otherwise it is
+//! maximum, then capped at the tenant's app management policy: the default policy and the
+//! custom policies applied to the registration are read first ([`policy_max_days`]) and the
+//! shortest enforced `passwordLifetime` wins, which the change then says. When the policies
+//! cannot be read (the administrator may lack the rights), a
+//! `CredentialInvalidLifetimeAsPerAppPolicy` refusal is retried once with the policy's maximum
+//! when the error states it (`P90D`, `90 days`); otherwise it is
 //! [`FixError::SecretLifetimePolicy`]. The value comes back as a [`Secret`], never logged; the
 //! new secret is waited for until the registration shows it (so it works at once).
 
@@ -11,6 +15,9 @@ use chrono::{DateTime, Duration, Utc};
 use super::replication::{retry_while_replicating, wait_until_visible};
 use super::{Change, ChangeKind, FixError, RepairSession};
 use crate::cause::Cause;
+use crate::graph::app_management::{
+    PasswordRestriction, app_management_policies_of, default_app_management_policy,
+};
 use crate::graph::applications::Application;
 use crate::graph::{self, AddedPassword, GraphError, WriteError};
 use crate::identity::{self, TokenError};
@@ -28,6 +35,8 @@ pub struct NewSecret {
     pub expires: DateTime<Utc>,
     /// How many days it lives.
     pub days: u32,
+    /// The lifetime asked for, when the tenant's app management policy shortened it.
+    pub capped_from: Option<u32>,
     /// The value (shown once at most, never logged).
     pub value: Secret,
     /// What changed.
@@ -61,6 +70,16 @@ pub async fn add_secret(
     let (object_id, app_id) = (app.id.as_str(), app.app_id.as_str());
     let graph = session.graph();
     let start = session.ctx.now;
+    let asked = days;
+    let days = match policy_max_days(session, object_id).await {
+        Some(max) if max < days && max > 0 => {
+            (session.progress)(&format!(
+                "The tenant's app management policy allows client secrets of at most {max} days; the new one is valid for {max} days."
+            ));
+            max
+        }
+        _ => days,
+    };
     let attempt = |days: u32| async move {
         retry_while_replicating(session, fresh, "client secret create", || {
             graph::write::add_password(
@@ -79,7 +98,7 @@ pub async fn add_secret(
             source: WriteError::Refused { error, .. },
             ..
         }) if error.code == "CredentialInvalidLifetimeAsPerAppPolicy" => {
-            match policy_max_days(&error).filter(|max| *max < days && *max > 0) {
+            match stated_max_days(&error).filter(|max| *max < days && *max > 0) {
                 Some(max) => {
                     (session.progress)(&format!(
                         "The tenant's app management policy allows secrets of at most {max} days; asking for {max}."
@@ -122,10 +141,15 @@ pub async fn add_secret(
         .hint
         .clone()
         .unwrap_or_else(|| added.secret_text.hint());
+    let capped_from = (days < asked).then_some(asked);
+    let capped = match capped_from {
+        Some(asked) => format!(" (capped from {asked} days by the tenant's app management policy)"),
+        None => String::new(),
+    };
     let change = Change::new(
         ChangeKind::SecretAdded,
         format!(
-            "added client secret \"{display_name}\" ({hint}…, ID {}) valid for {days} days, until {}",
+            "added client secret \"{display_name}\" ({hint}…, ID {}) valid for {days} days{capped}, until {}",
             added.key_id,
             added.end_date_time.format("%Y-%m-%d")
         ),
@@ -135,6 +159,7 @@ pub async fn add_secret(
         hint,
         expires: added.end_date_time,
         days,
+        capped_from,
         value: added.secret_text,
         change,
     })
@@ -172,8 +197,52 @@ async fn wait_until_accepted(
     .await
 }
 
+/// The longest lifetime the tenant's app management policies allow a new secret of the
+/// registration `object_id`: the shortest enforced `passwordLifetime` of the default policy (when
+/// enabled) and of the enabled custom policies applied to it. `None` when no policy caps it, or
+/// when the policies cannot be read (the refusal of `addPassword`, if any, is explained then).
+/// A restriction's `restrictForAppsCreatedAfterDateTime` is not weighed, nor whether a custom
+/// policy replaces the default: the shortest cap is applied, which errs on the short side and is
+/// never refused.
+pub async fn policy_max_days(session: &RepairSession<'_>, object_id: &str) -> Option<u32> {
+    let graph = session.graph();
+    let mut caps: Vec<u32> = Vec::new();
+    let mut unread = false;
+    match default_app_management_policy(&graph).await {
+        Ok(policy) if policy.is_enabled => caps.extend(
+            policy
+                .application_restrictions
+                .iter()
+                .flat_map(|r| &r.password_credentials)
+                .filter_map(PasswordRestriction::max_lifetime_days),
+        ),
+        Ok(_) => {}
+        Err(_) => unread = true,
+    }
+    match app_management_policies_of(&graph, object_id).await {
+        Ok(policies) => caps.extend(
+            policies
+                .iter()
+                .filter(|p| p.is_enabled)
+                .flat_map(|p| p.restrictions.iter())
+                .flat_map(|r| &r.password_credentials)
+                .filter_map(PasswordRestriction::max_lifetime_days),
+        ),
+        // A registration created a moment ago may not be visible yet: no custom policy can
+        // apply to it then.
+        Err(crate::graph::ReadError::NotFound(_)) => {}
+        Err(_) => unread = true,
+    }
+    if unread {
+        (session.progress)(
+            "Could not read the tenant's app management policy; asking for the lifetime as planned.",
+        );
+    }
+    caps.into_iter().min()
+}
+
 /// The policy's maximum lifetime in days, when the error states it (`P90D` or `90 days`).
-fn policy_max_days(error: &GraphError) -> Option<u32> {
+fn stated_max_days(error: &GraphError) -> Option<u32> {
     let text = format!(
         "{} {}",
         error.message,
@@ -214,17 +283,17 @@ mod tests {
             inner_error: None,
         };
         assert_eq!(
-            policy_max_days(&error(
+            stated_max_days(&error(
                 "Credential lifetime exceeds the max value allowed as per assigned policy 'abc'."
             )),
             None
         );
         assert_eq!(
-            policy_max_days(&error("maxLifetime P90D exceeded")),
+            stated_max_days(&error("maxLifetime P90D exceeded")),
             Some(90)
         );
         assert_eq!(
-            policy_max_days(&error("at most 180 days allowed")),
+            stated_max_days(&error("at most 180 days allowed")),
             Some(180)
         );
     }

@@ -6,13 +6,14 @@
 //! Graph's published metadata by the conformance tests ([`request_templates`]).
 //!
 //! Typed reads, one file per resource family: [`applications`], [`service_principals`],
-//! [`grants`], [`policies`], [`users`]; GUID ↔ name of Graph permissions in [`permission_ids`].
+//! [`grants`], [`policies`], [`app_management`], [`users`]; GUID ↔ name of Graph permissions in [`permission_ids`].
 //! Each read answers its typed struct or a [`ReadError`]: transient (`Unavailable`), 404
 //! (`NotFound`) or another refusal carrying Graph's error (`Refused`).
 //!
 //! The repairs' writes (create and `PATCH` the application, `addPassword`, the service
 //! principal, admin consent) are in [`write`], answering a [`WriteError`] the same way.
 
+pub mod app_management;
 pub mod applications;
 mod error;
 pub mod grants;

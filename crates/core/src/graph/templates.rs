@@ -7,6 +7,7 @@
 
 use reqwest::Method;
 
+use super::app_management::{APP_MANAGEMENT_POLICY_SELECT, DEFAULT_APP_MANAGEMENT_POLICY_SELECT};
 use super::applications::APPLICATION_SELECT;
 use super::grants::{GRANT_FILTER, GRANT_SELECT};
 use super::policies::{ADMIN_CONSENT_REQUEST_POLICY_SELECT, AUTHORIZATION_POLICY_SELECT};
@@ -17,7 +18,7 @@ use super::users::{LICENSE_DETAILS_SELECT, USER_SELECT};
 use super::write::{
     APP_ROLE_ASSIGNMENT_BODY, APPLICATION_CREATE_BODY, APPLICATION_PATCH_BODY, GRANT_CREATE_BODY,
     GRANT_PATCH_BODY, GRANT_WITH_ID_FILTER, GRANT_WITH_ID_SELECT, PASSWORD_CREDENTIAL_BODY,
-    SERVICE_PRINCIPAL_CREATE_BODY,
+    REMOVE_PASSWORD_BODY, SERVICE_PRINCIPAL_CREATE_BODY,
 };
 
 /// The properties the calendar check selects on events.
@@ -75,6 +76,7 @@ const fn write(
 pub fn request_templates() -> Vec<RequestTemplate> {
     vec![
         get("applications(appId='{appId}')", APPLICATION_SELECT, &[]),
+        get("applications", crate::reminders::SCAN_SELECT, &[]),
         get(
             "servicePrincipals(appId='{appId}')",
             SERVICE_PRINCIPAL_SELECT,
@@ -122,6 +124,22 @@ pub fn request_templates() -> Vec<RequestTemplate> {
             "applications/{id}",
             PASSWORD_CREDENTIAL_BODY,
             Some("addPassword"),
+        ),
+        write(
+            Method::POST,
+            "applications/{id}",
+            REMOVE_PASSWORD_BODY,
+            Some("removePassword"),
+        ),
+        get(
+            "policies/defaultAppManagementPolicy",
+            DEFAULT_APP_MANAGEMENT_POLICY_SELECT,
+            &[],
+        ),
+        get(
+            "applications/{id}/appManagementPolicies",
+            APP_MANAGEMENT_POLICY_SELECT,
+            &[],
         ),
         write(
             Method::POST,

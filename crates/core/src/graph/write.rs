@@ -1,5 +1,5 @@
 //! The Graph writes the repairs make, with the administrator's delegated token: create and
-//! `PATCH` the application, `addPassword`, create the service principal, create or extend the
+//! `PATCH` the application, `addPassword` and `removePassword`, create the service principal, create or extend the
 //! delegated admin-consent grant, and assign an application permission
 //! (reference/microsoft-wire.md §4.3).
 //!
@@ -46,6 +46,8 @@ pub const APPLICATION_PATCH_BODY: &[&str] = &[
 ];
 /// The body of `addPassword`'s `passwordCredential`.
 pub const PASSWORD_CREDENTIAL_BODY: &[&str] = &["displayName", "startDateTime", "endDateTime"];
+/// The body of `removePassword`.
+pub const REMOVE_PASSWORD_BODY: &[&str] = &["keyId"];
 /// The body of `POST /servicePrincipals`.
 pub const SERVICE_PRINCIPAL_CREATE_BODY: &[&str] = &["appId"];
 /// The body of `POST /oauth2PermissionGrants`.
@@ -250,6 +252,24 @@ pub async fn add_password(
         end_date_time: parsed.end_date_time,
         secret_text,
     })
+}
+
+/// `POST /applications/{object_id}/removePassword {"keyId"}`: remove one client secret (Graph
+/// answers 204 with no body).
+pub async fn remove_password(
+    graph: &Reader<'_>,
+    object_id: &str,
+    key_id: &str,
+) -> Result<(), WriteError> {
+    send(
+        graph,
+        Method::POST,
+        &["applications", object_id, "removePassword"],
+        Some(&json!({ "keyId": key_id })),
+        "client secret remove",
+    )
+    .await
+    .map(drop)
 }
 
 /// `POST /servicePrincipals {"appId"}`: the app's enterprise application in this tenant.

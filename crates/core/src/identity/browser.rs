@@ -234,17 +234,7 @@ fn read_redirect(url: &Url, expected_state: &str) -> Result<Secret, Box<SignInEr
     // The state is checked before anything else: an answer that is not for this request is
     // refused whatever it says.
     if get("state").as_deref() != Some(expected_state) {
-        return Err(Box::new(SignInError::Rejected(AadError {
-            error: "state_mismatch".into(),
-            error_codes: Vec::new(),
-            error_description: Some(
-                "The sign-in answer did not carry the state this program sent, so it was refused."
-                    .into(),
-            ),
-            trace_id: None,
-            correlation_id: None,
-            suberror: None,
-        })));
+        return Err(Box::new(SignInError::StateMismatch));
     }
     if let Some(error) = get("error") {
         let description = get("error_description");
@@ -321,7 +311,7 @@ fn leading_code(description: &str) -> Option<u32> {
 fn plain_words(error: &SignInError) -> String {
     match error {
         SignInError::Declined => "the sign-in was cancelled".into(),
-        SignInError::Rejected(aad) if aad.error == "state_mismatch" => {
+        SignInError::StateMismatch => {
             "this answer was not for the sign-in Entra Setup Wizard started, so it was refused"
                 .into()
         }
@@ -369,7 +359,7 @@ mod tests {
         for query in ["code=abc&state=s2", "code=abc", "code=abc&state="] {
             let refused = read_redirect(&redirect(query), "s1").expect_err(query);
             assert!(
-                matches!(&*refused, SignInError::Rejected(e) if e.error == "state_mismatch"),
+                matches!(&*refused, SignInError::StateMismatch),
                 "{query}: {refused:?}"
             );
         }

@@ -6,7 +6,8 @@
 //! which Microsoft changes without notice (the browser's redirect, which carries no
 //! `error_codes`, gives its number in `error_uri` or as the `AADSTSnnnn` opening the
 //! description: only that number is read). People sign in in the browser (authorization code
-//! with PKCE on a loopback redirect) or with the device-code flow.
+//! with PKCE on a loopback redirect) or with the device-code flow, through the public client
+//! [`resolve_sign_in_client`] chooses.
 
 mod aad_error;
 mod browser;
@@ -16,6 +17,7 @@ mod codes;
 mod device_code;
 mod discovery;
 mod sign_in;
+mod sign_in_client;
 
 pub use aad_error::AadError;
 pub use browser::{BROWSER_SIGN_IN_TIMEOUT, sign_in_with_browser};
@@ -25,3 +27,7 @@ pub use codes::{cause_for_code, cause_of};
 pub use device_code::{DevicePrompt, sign_in_with_device_code};
 pub use discovery::{DiscoveryError, TenantInfo, discover};
 pub use sign_in::{DEFAULT_SIGN_IN_CLIENT, SignInError, UserTokens, token_for_scopes};
+pub use sign_in_client::{
+    DISTRIBUTOR_SIGN_IN_CLIENT, SIGN_IN_CLIENT_ENV, SIGN_IN_CLIENT_FIELD, SignInClient,
+    SignInClientError, SignInClientSource, resolve_sign_in_client,
+};

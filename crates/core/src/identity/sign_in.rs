@@ -36,6 +36,13 @@ pub enum SignInError {
     /// The code or the sign-in page expired before the person finished.
     #[error("the sign-in code expired before the sign-in finished")]
     Expired,
+    /// The browser came back with an answer that was not for the sign-in this program started
+    /// (its `state` differs or is missing): refused whatever it says, as a forged or stale
+    /// redirect may be.
+    #[error(
+        "the sign-in answer did not carry the state this program sent, so it was refused (a stale or forged redirect); start the sign-in again"
+    )]
+    StateMismatch,
     /// Microsoft refused; the codes say why (consent required, conditional access, MFA, …).
     #[error("Microsoft refused the sign-in: {}", .0.label())]
     Rejected(AadError),
@@ -48,7 +55,7 @@ impl SignInError {
     /// The cause id that explains it, when there is one.
     pub fn cause(&self) -> Option<Cause> {
         match self {
-            SignInError::Declined | SignInError::Expired => None,
+            SignInError::Declined | SignInError::Expired | SignInError::StateMismatch => None,
             SignInError::Rejected(error) => cause_of(error),
             SignInError::Unavailable(fault) => Some(fault.cause),
         }

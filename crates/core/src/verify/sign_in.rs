@@ -34,10 +34,21 @@ pub struct SessionError {
     pub error: SignInError,
 }
 
+/// The administrator's read-only Graph permissions: the registration and service principals
+/// (`Application.Read.All`), the tenant's policies (`Policy.Read.All`), users and licences
+/// (`User.Read.All`), and delegated consent (`DelegatedPermissionGrant.Read.All`, the least
+/// privileged read of `oauth2PermissionGrants`).
+pub const ADMIN_READ_SCOPE_NAMES: &[&str] = &[
+    "Application.Read.All",
+    "Policy.Read.All",
+    "User.Read.All",
+    "DelegatedPermissionGrant.Read.All",
+];
+
 /// The administrator's scopes: read-only Graph permissions, and a refresh token.
 pub fn admin_scopes(ctx: &Context) -> Vec<String> {
     let graph = ctx.endpoints.graph_resource();
-    let mut scopes: Vec<String> = ["Application.Read.All", "Policy.Read.All", "User.Read.All"]
+    let mut scopes: Vec<String> = ADMIN_READ_SCOPE_NAMES
         .iter()
         .map(|s| format!("{graph}/{s}"))
         .collect();

@@ -1,6 +1,7 @@
 //! `/v1.0/applications`: list (`$filter=appId eq '…'`, `$select`, paging), get by object ID or
 //! `(appId='…')`, create, update (PATCH replaces `requiredResourceAccess` whole), delete, `addPassword`
-//! (honouring the tenant's `secret_max_lifetime_days`) and `removePassword`.
+//! (honouring the tenant's `secret_max_lifetime_days`), `removePassword`, and the custom
+//! app-management policies applied to one (`/appManagementPolicies`: none in a scenario).
 
 use std::time::Instant;
 
@@ -124,7 +125,10 @@ pub fn route(call: &Call<'_>) -> Result<Response, GraphError> {
         (Some(key), None, &Method::DELETE) => delete(call, &key),
         (Some(key), Some("addPassword"), &Method::POST) => add_password(call, &key),
         (Some(key), Some("removePassword"), &Method::POST) => remove_password(call, &key),
-        (Some(_), Some(other), _) if other != "addPassword" && other != "removePassword" => {
+        (Some(key), Some("appManagementPolicies"), &Method::GET) => policies_of(call, &key),
+        (Some(_), Some(other), _)
+            if !["addPassword", "removePassword", "appManagementPolicies"].contains(&other) =>
+        {
             Err(call.error(
                 StatusCode::BAD_REQUEST,
                 "BadRequest",
@@ -144,6 +148,29 @@ fn find(tenant: &Tenant, key: &(Option<String>, String), now: Instant) -> Option
                 None => app.object_id.eq_ignore_ascii_case(&key.1),
             }
     })
+}
+
+/// `GET /applications/{id}/appManagementPolicies`: the custom policies applied to the app — none in
+/// a scenario (the tenant's limit is its default policy); 403 when policies are unreadable.
+fn policies_of(call: &Call<'_>, key: &(Option<String>, String)) -> Result<Response, GraphError> {
+    call.require(READ_DELEGATED, READ_APPLICATION)?;
+    call.require(
+        &[
+            "Policy.Read.All",
+            "Policy.ReadWrite.ApplicationConfiguration",
+        ],
+        &[
+            "Policy.Read.All",
+            "Policy.ReadWrite.ApplicationConfiguration",
+        ],
+    )?;
+    let directory = call.shared.directory();
+    let tenant = &directory.tenants[call.caller.tenant];
+    if !tenant.app_management_policy_readable {
+        return Err(call.denied());
+    }
+    find(tenant, key, Instant::now()).ok_or_else(|| call.not_found(&key.1))?;
+    call.collection("appManagementPolicies", "appManagementPolicy", Vec::new())
 }
 
 fn list(call: &Call<'_>) -> Result<Response, GraphError> {

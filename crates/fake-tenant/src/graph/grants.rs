@@ -11,19 +11,20 @@ use super::{Call, method_not_allowed, split_key};
 use crate::errors::{GraphError, graph_empty};
 use crate::state::{Grant, random_token};
 
+/// Who may list and read delegated permission grants: `DelegatedPermissionGrant.Read.All` (the
+/// least privileged), `Directory.Read.All`, or a permission that also writes them
+/// (reference/microsoft-wire.md §4.1). `Application.Read.All` alone is not enough.
 const READ_DELEGATED: &[&str] = &[
+    "DelegatedPermissionGrant.Read.All",
+    "DelegatedPermissionGrant.ReadWrite.All",
     "Directory.Read.All",
     "Directory.ReadWrite.All",
-    "DelegatedPermissionGrant.ReadWrite.All",
-    "Application.Read.All",
-    "Application.ReadWrite.All",
 ];
 const READ_APPLICATION: &[&str] = &[
+    "DelegatedPermissionGrant.Read.All",
+    "DelegatedPermissionGrant.ReadWrite.All",
     "Directory.Read.All",
     "Directory.ReadWrite.All",
-    "DelegatedPermissionGrant.ReadWrite.All",
-    "Application.Read.All",
-    "Application.ReadWrite.All",
 ];
 const WRITE_DELEGATED: &[&str] = &[
     "DelegatedPermissionGrant.ReadWrite.All",

@@ -1,5 +1,8 @@
-//! `/v1.0/policies/authorizationPolicy` (the tenant's `user_consent` as `permissionGrantPoliciesAssigned`)
-//! and `/v1.0/policies/adminConsentRequestPolicy` (`admin_consent_workflow` as `isEnabled`).
+//! `/v1.0/policies/authorizationPolicy` (the tenant's `user_consent` as `permissionGrantPoliciesAssigned`),
+//! `/v1.0/policies/adminConsentRequestPolicy` (`admin_consent_workflow` as `isEnabled`) and
+//! `/v1.0/policies/defaultAppManagementPolicy` (`secret_max_lifetime_days` as an enabled
+//! `passwordLifetime` restriction with `maxLifetime` `P{n}D`; 403 when the scenario makes the
+//! policy unreadable).
 
 use axum::http::{Method, StatusCode};
 use axum::response::Response;
@@ -86,6 +89,38 @@ pub fn admin_consent_request_policy(tenant: &Tenant) -> Value {
     })
 }
 
+/// The Graph JSON of the tenant's default app-management policy.
+pub fn default_app_management_policy(tenant: &Tenant) -> Value {
+    let passwords: Vec<Value> = tenant
+        .secret_max_lifetime_days
+        .map(|days| {
+            json!({
+                "restrictionType": "passwordLifetime",
+                "state": "enabled",
+                "maxLifetime": format!("P{days}D"),
+                "restrictForAppsCreatedAfterDateTime": "2019-01-01T00:00:00Z",
+                "excludeActors": null,
+            })
+        })
+        .into_iter()
+        .collect();
+    json!({
+        "id": "00000000-0000-0000-0000-000000000000",
+        "displayName": "Default app management tenant policy",
+        "description": "Default tenant policy that enforces app management restrictions on applications and service principals. To apply policy to targeted resources, create a new policy under appManagementPolicies collection.",
+        "isEnabled": tenant.secret_max_lifetime_days.is_some(),
+        "applicationRestrictions": {
+            "passwordCredentials": passwords,
+            "keyCredentials": [],
+            "identifierUris": {"nonDefaultUriAddition": null},
+        },
+        "servicePrincipalRestrictions": {
+            "passwordCredentials": [],
+            "keyCredentials": [],
+        },
+    })
+}
+
 /// Routes `/policies/…`.
 pub fn route(call: &Call<'_>) -> Result<Response, GraphError> {
     if call.method != Method::GET {
@@ -102,6 +137,17 @@ pub fn route(call: &Call<'_>) -> Result<Response, GraphError> {
             "authorizationPolicy",
             authorization_policy(tenant),
         ),
+        Some("defaultAppManagementPolicy") => {
+            if !tenant.app_management_policy_readable {
+                return Err(call.denied());
+            }
+            call.entity(
+                StatusCode::OK,
+                "policies/defaultAppManagementPolicy/$entity",
+                "tenantAppManagementPolicy",
+                default_app_management_policy(tenant),
+            )
+        }
         Some("adminConsentRequestPolicy") => call.entity(
             StatusCode::OK,
             "policies/adminConsentRequestPolicy/$entity",

@@ -719,3 +719,141 @@ async fn application_access_policy_deny_and_send_mail() {
         assert_eq!(error.field(), Some(field), "{error}");
     }
 }
+
+#[tokio::test]
+async fn grants_need_a_grant_or_directory_read_permission() {
+    let tenant = start(scenario_with(|_| {})).await;
+    let graph = "https://graph.microsoft.com";
+    for (scope, expected) in [
+        (format!("{graph}/Application.Read.All"), 403),
+        (format!("{graph}/DelegatedPermissionGrant.Read.All"), 200),
+        (format!("{graph}/Directory.Read.All"), 200),
+        (
+            format!("{graph}/DelegatedPermissionGrant.ReadWrite.All"),
+            200,
+        ),
+    ] {
+        let body = delegated_token(&tenant, None, &scope).await;
+        let token = body["access_token"].as_str().expect("token");
+        let (status, _, answer) = graph_get(&tenant, token, "/oauth2PermissionGrants").await;
+        assert_eq!(status, expected, "{scope}: {answer}");
+        if expected == 403 {
+            assert_graph_error(&answer, "Authorization_RequestDenied");
+        }
+    }
+    // Microsoft's own GUIDs for the permission, on the Graph service principal.
+    let token = admin_token(&tenant).await;
+    let (_, _, graph_sp) = graph_get(
+        &tenant,
+        &token,
+        "/servicePrincipals(appId='00000003-0000-0000-c000-000000000000')?$select=appRoles,oauth2PermissionScopes",
+    )
+    .await;
+    let find = |list: &str| {
+        graph_sp[list]
+            .as_array()
+            .expect("list")
+            .iter()
+            .find(|p| p["value"] == "DelegatedPermissionGrant.Read.All")
+            .map(|p| p["id"].clone())
+    };
+    assert_eq!(
+        find("oauth2PermissionScopes"),
+        Some(json!("a197cdc4-a8e8-4d49-9d35-4ca7c83887b4"))
+    );
+    assert_eq!(
+        find("appRoles"),
+        Some(json!("81b4724a-58aa-41c1-8a55-84ef97466587"))
+    );
+}
+
+#[tokio::test]
+async fn the_lifetime_policy_is_readable_unless_the_scenario_hides_it() {
+    let tenant = start(scenario_with(|v| {
+        v["tenants"][0]["secret_max_lifetime_days"] = json!(90)
+    }))
+    .await;
+    let token = admin_token(&tenant).await;
+    let (status, _, policy) =
+        graph_get(&tenant, &token, "/policies/defaultAppManagementPolicy").await;
+    assert_eq!(status, 200, "{policy}");
+    assert_eq!(policy["isEnabled"], true);
+    let restriction = &policy["applicationRestrictions"]["passwordCredentials"][0];
+    assert_eq!(restriction["restrictionType"], "passwordLifetime");
+    assert_eq!(restriction["maxLifetime"], "P90D");
+    assert_eq!(restriction["state"], "enabled");
+    let (status, _, custom) = graph_get(
+        &tenant,
+        &token,
+        &format!("/applications/{APP_OBJECT}/appManagementPolicies"),
+    )
+    .await;
+    assert_eq!(status, 200, "{custom}");
+    assert_eq!(custom["value"], json!([]));
+
+    let hidden = start(scenario_with(|v| {
+        v["tenants"][0]["secret_max_lifetime_days"] = json!(90);
+        v["tenants"][0]["app_management_policy_readable"] = json!(false);
+    }))
+    .await;
+    let token = admin_token(&hidden).await;
+    let (status, _, body) =
+        graph_get(&hidden, &token, "/policies/defaultAppManagementPolicy").await;
+    assert_eq!(status, 403);
+    assert_graph_error(&body, "Authorization_RequestDenied");
+
+    let open = start(scenario_with(|_| {})).await;
+    let token = admin_token(&open).await;
+    let (_, _, policy) = graph_get(&open, &token, "/policies/defaultAppManagementPolicy").await;
+    assert_eq!(policy["isEnabled"], false);
+}
+
+#[tokio::test]
+async fn remove_password_removes_one_secret() {
+    let tenant = start(scenario_with(|_| {})).await;
+    let token = admin_token(&tenant).await;
+    let end = (chrono::Utc::now() + chrono::Duration::days(30)).to_rfc3339();
+    let (status, added) = graph_send(
+        &tenant,
+        &token,
+        Method::POST,
+        &format!("/applications/{APP_OBJECT}/addPassword"),
+        json!({"passwordCredential": {"displayName": "next", "endDateTime": end}}),
+    )
+    .await;
+    assert_eq!(status, 200, "{added}");
+    let (status, body) = graph_send(
+        &tenant,
+        &token,
+        Method::POST,
+        &format!("/applications/{APP_OBJECT}/removePassword"),
+        json!({"keyId": SECRET_ID}),
+    )
+    .await;
+    assert_eq!(status, 204, "{body}");
+    let (_, _, app) = graph_get(
+        &tenant,
+        &token,
+        &format!("/applications/{APP_OBJECT}?$select=passwordCredentials"),
+    )
+    .await;
+    let keys: Vec<&Value> = app["passwordCredentials"]
+        .as_array()
+        .expect("secrets")
+        .iter()
+        .map(|s| &s["keyId"])
+        .collect();
+    assert_eq!(keys, [&added["keyId"]]);
+    let (status, _) = token_request(
+        &tenant,
+        "contoso.com",
+        &[
+            ("grant_type", "client_credentials"),
+            ("client_id", APP),
+            ("client_secret", SECRET),
+            ("scope", "https://graph.microsoft.com/.default"),
+        ],
+    )
+    .await;
+    assert_eq!(status, 401, "the removed secret no longer works");
+}

@@ -1,0 +1,335 @@
+//! `entra-setup bundle export|inspect` (contracts/bundle.md, contracts/cli.md).
+//!
+//! `export` verifies the integration (the same checks as `verify`, so `checks` is live), then
+//! writes the zip atomically and records the secret in the reminders. The secret's value goes
+//! only into `secret.age`, and only with `--recipient` or `--passphrase-env`. `inspect` validates
+//! a bundle's format and version and shows its record.
+
+use std::path::PathBuf;
+
+use clap::{Args, Subcommand};
+use entra_setup_core::bundle::{self, ExportRequest, Protection, SecretFacts};
+use entra_setup_core::check::CheckId;
+use entra_setup_core::paths::AppPaths;
+use entra_setup_core::profile::Catalog;
+use entra_setup_core::reminders::Registry;
+use entra_setup_core::secret::Secret;
+
+use super::Globals;
+use super::verify::{Verified, VerifyArgs, exit_status, verify_with};
+use crate::exit::{ExitStatus, UsageError};
+
+/// For testing only: abort the process once the bundle's temporary file is complete, before
+/// it is renamed (proves a crash leaves no partial bundle).
+pub const CRASH_BEFORE_RENAME_ENV: &str = "ENTRA_SETUP_TEST_CRASH_BEFORE_RENAME";
+
+/// `bundle` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum BundleCommand {
+    /// Verify the integration and write its configuration bundle (.zip).
+    Export(Box<ExportArgs>),
+    /// Check a bundle's format and version and show what it holds.
+    Inspect {
+        /// The bundle.
+        #[arg(value_name = "FILE.zip")]
+        file: PathBuf,
+        /// Print bundle.json (and the entries) as one JSON document on stdout.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// `bundle export`'s options.
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// What to verify (the options of `verify`).
+    #[command(flatten)]
+    pub verify: VerifyArgs,
+    /// Encrypt the secret into secret.age for this age public key (age1…); repeatable.
+    #[arg(long = "recipient", value_name = "AGE_PUBLIC_KEY")]
+    pub recipients: Vec<String>,
+    /// Encrypt the secret into secret.age with the passphrase in this environment variable.
+    #[arg(long, value_name = "VAR", conflicts_with = "recipients")]
+    pub passphrase_env: Option<String>,
+    /// The registration's display name, for the report and the calendar.
+    #[arg(long, value_name = "NAME")]
+    pub app_name: Option<String>,
+    /// Where to write the bundle.
+    #[arg(long, value_name = "FILE.zip")]
+    pub out: PathBuf,
+}
+
+/// Run a `bundle` subcommand.
+pub fn run(globals: &Globals, command: BundleCommand) -> anyhow::Result<ExitStatus> {
+    match command {
+        BundleCommand::Export(args) => export(globals, *args),
+        BundleCommand::Inspect { file, json } => inspect(&file, json),
+    }
+}
+
+fn export(globals: &Globals, args: ExportArgs) -> anyhow::Result<ExitStatus> {
+    let paths = AppPaths::from_env()?;
+    let catalog = Catalog::with_user_dir(&paths.user_profiles_dir())
+        .map_err(|e| UsageError(e.to_string()))?;
+    let profile = catalog.get(&args.verify.profile).ok_or_else(|| {
+        let known: Vec<String> = catalog.profiles().map(|p| p.id.clone()).collect();
+        UsageError(format!(
+            "--profile: no profile '{}' (known: {})",
+            args.verify.profile,
+            known.join(", ")
+        ))
+    })?;
+    let Some(client_id) = args
+        .verify
+        .client_id
+        .as_deref()
+        .map(|c| c.trim().to_ascii_lowercase())
+    else {
+        return Err(UsageError(
+            "--client-id: a bundle is for one app registration; give its Application (client) ID"
+                .into(),
+        )
+        .into());
+    };
+    let out = &args.out;
+    if out
+        .extension()
+        .is_none_or(|e| !e.eq_ignore_ascii_case("zip"))
+    {
+        return Err(UsageError(format!("--out: '{}' must end in .zip", out.display())).into());
+    }
+    match out.parent().filter(|p| !p.as_os_str().is_empty()) {
+        Some(dir) if !dir.is_dir() => {
+            return Err(UsageError(format!(
+                "--out: the folder '{}' does not exist",
+                dir.display()
+            ))
+            .into());
+        }
+        _ => {}
+    }
+    let protection = if !args.recipients.is_empty() {
+        bundle::parse_recipients(&args.recipients)
+            .map_err(|e| UsageError(format!("--recipient: {e}")))?;
+        Protection::Recipients(args.recipients.clone())
+    } else if let Some(var) = &args.passphrase_env {
+        let value = std::env::var(var).map_err(|_| {
+            UsageError(format!(
+                "--passphrase-env: the environment variable {var} is not set"
+            ))
+        })?;
+        let passphrase = Secret::new(value);
+        if passphrase.is_blank() {
+            return Err(UsageError(format!(
+                "--passphrase-env: the environment variable {var} is empty"
+            ))
+            .into());
+        }
+        Protection::Passphrase(passphrase)
+    } else {
+        Protection::None
+    };
+    let wants_value = !matches!(protection, Protection::None);
+    let has_secret_option = args.verify.secret_stdin
+        || args.verify.secret_env.is_some()
+        || args.verify.secret_from_keyring;
+    if wants_value && !has_secret_option {
+        let option = if args.recipients.is_empty() {
+            "--passphrase-env"
+        } else {
+            "--recipient"
+        };
+        return Err(UsageError(format!(
+            "{option}: secret.age needs the secret's value: add --secret-stdin, --secret-env VAR or --secret-from-keyring"
+        ))
+        .into());
+    }
+
+    let done = match verify_with(globals, &args.verify, profile)? {
+        Verified::Report(done) => done,
+        Verified::Stopped(status) => return Ok(status),
+    };
+    let report = &done.report;
+    let registry = Registry::new(&paths);
+    let known = registry.latest_for_client(&client_id).ok().flatten();
+    let expiry = report.check(CheckId::SecretExpiry).map(|c| &c.evidence);
+    let from_report = |key: &str| expiry.and_then(|e| e[key].as_str()).map(str::to_string);
+    let key_id = from_report("key_id").or_else(|| known.as_ref().map(|r| r.key_id.clone()));
+    let expires = from_report("end_date_time")
+        .and_then(|t| chrono::DateTime::parse_from_rfc3339(&t).ok())
+        .map(|t| t.with_timezone(&chrono::Utc))
+        .or_else(|| known.as_ref().map(|r| r.expires));
+    let hint = from_report("hint").or_else(|| done.secret.as_ref().map(Secret::hint));
+    let request = ExportRequest {
+        profile: profile.clone(),
+        report: report.clone(),
+        tenant: args.verify.tenant.trim().to_string(),
+        cloud: done.endpoints.cloud,
+        login: done
+            .endpoints
+            .login
+            .as_str()
+            .trim_end_matches('/')
+            .to_string(),
+        client_id: client_id.clone(),
+        display_name: args
+            .app_name
+            .clone()
+            .or_else(|| registered_name(globals, &done, &client_id))
+            .or_else(|| known.as_ref().and_then(|r| r.name.clone())),
+        redirect_uri: done.redirect_uri.clone(),
+        secret: SecretFacts {
+            key_id: key_id.clone(),
+            hint,
+            expires,
+            value: if wants_value {
+                done.secret.clone()
+            } else {
+                None
+            },
+            in_keychain: args.verify.secret_from_keyring,
+        },
+        protection,
+        now: chrono::Utc::now(),
+    };
+    let crash = std::env::var_os(CRASH_BEFORE_RENAME_ENV).is_some_and(|v| !v.is_empty());
+    let abort = |_: &std::path::Path| std::process::abort();
+    let hook: Option<&dyn Fn(&std::path::Path)> = if crash { Some(&abort) } else { None };
+    let record = bundle::export(&request, out, hook).map_err(|e| match e {
+        bundle::BundleError::Encrypt(_) | bundle::BundleError::NoSecretToEncrypt => {
+            anyhow::Error::new(UsageError(e.to_string()))
+        }
+        other => anyhow::Error::new(other),
+    })?;
+    if let (Some(key_id), Some(expires)) = (&key_id, expires) {
+        let tenant = record
+            .tenant
+            .id
+            .clone()
+            .unwrap_or_else(|| args.verify.tenant.trim().to_string());
+        let name = record
+            .application
+            .display_name
+            .clone()
+            .unwrap_or_else(|| profile.title.clone());
+        if let Err(e) = registry.record_secret(
+            &tenant,
+            &client_id,
+            key_id,
+            expires,
+            Some(&name),
+            "bundle export",
+        ) {
+            eprintln!(
+                "entra-setup: the bundle is written, but the reminder could not be kept: {e}"
+            );
+        }
+    }
+    let entries = bundle::open(out)?.entries;
+    eprintln!(
+        "Bundle written: {} ({}; secret value: {}).",
+        out.display(),
+        entries.join(", "),
+        record.secret.storage
+    );
+    if args.verify.json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&serde_json::json!({
+                "out": out,
+                "entries": entries,
+                "bundle": record,
+            }))?
+        );
+    }
+    Ok(exit_status(report))
+}
+
+/// The app's display name, read with the administrator's sign-in when there was one.
+fn registered_name(
+    globals: &Globals,
+    done: &super::verify::Verification,
+    client_id: &str,
+) -> Option<String> {
+    let token = done.admin_graph.as_ref()?;
+    let http = entra_setup_core::http::Http::new(entra_setup_core::http::RetryPolicy {
+        timeout: std::time::Duration::from_secs(globals.timeout),
+        ..entra_setup_core::http::RetryPolicy::default()
+    })
+    .ok()?;
+    let reader = entra_setup_core::graph::Reader {
+        http: &http,
+        endpoints: &done.endpoints,
+        token,
+    };
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .ok()?;
+    runtime.block_on(async {
+        // The registration in this tenant, or else a vendor app's enterprise application.
+        match entra_setup_core::graph::application_by_app_id(&reader, client_id).await {
+            Ok(app) => app.display_name,
+            Err(_) => {
+                entra_setup_core::graph::service_principal_by_app_id(&reader, client_id)
+                    .await
+                    .ok()?
+                    .display_name
+            }
+        }
+    })
+}
+
+fn inspect(file: &std::path::Path, json: bool) -> anyhow::Result<ExitStatus> {
+    let opened = bundle::open(file).map_err(|e| UsageError(e.to_string()))?;
+    if json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&serde_json::json!({
+                "entries": opened.entries,
+                "bundle": opened.record,
+            }))?
+        );
+        return Ok(ExitStatus::Ok);
+    }
+    let record = &opened.record;
+    println!("{} (profile {})", record.profile.title, record.profile.id);
+    println!("Made: {}", record.created.format("%Y-%m-%d %H:%M UTC"));
+    println!(
+        "Tenant: {} {}",
+        record.tenant.id.as_deref().unwrap_or("unknown"),
+        record
+            .tenant
+            .domain
+            .as_deref()
+            .map(|d| format!("({d})"))
+            .unwrap_or_default()
+    );
+    println!("Application (client) ID: {}", record.application.client_id);
+    println!(
+        "Secret: {} expires {} (value: {})",
+        record.secret.key_id.as_deref().unwrap_or("unknown"),
+        record
+            .secret
+            .expires
+            .map_or_else(|| "unknown".into(), |e| e.format("%Y-%m-%d").to_string()),
+        record.secret.storage
+    );
+    println!("Settings:");
+    for (name, value) in &record.settings {
+        println!(
+            "  {name}: {}",
+            value.as_deref().unwrap_or("(see settings.txt)")
+        );
+    }
+    println!("Checks:");
+    for check in &record.checks {
+        println!(
+            "  {:<16} {}",
+            check["id"].as_str().unwrap_or_default(),
+            check["status"].as_str().unwrap_or_default()
+        );
+    }
+    println!("Entries: {}", opened.entries.join(", "));
+    Ok(ExitStatus::Ok)
+}

@@ -1,0 +1,152 @@
+//! The OS keychain for the commands: the tenant's GUID (entries are keyed by it, and the admin
+//! may give a domain), reading the secret `register` stored, and keeping a new one (with its
+//! reminder) for `register` and `rotate-secret`.
+
+use entra_setup_core::fix::NewSecret;
+use entra_setup_core::identity::discover;
+use entra_setup_core::paths::AppPaths;
+use entra_setup_core::reminders::Registry;
+use entra_setup_core::secret::Secret;
+use entra_setup_core::secrets::{self, KeyringStore, SecretStore};
+use entra_setup_core::verify::Context;
+
+use crate::exit::UsageError;
+
+/// The tenant's GUID: the input itself when it is one, otherwise from OpenID discovery.
+pub fn tenant_guid(
+    runtime: &tokio::runtime::Runtime,
+    ctx: &Context,
+    tenant: &str,
+) -> anyhow::Result<String> {
+    let tenant = tenant.trim();
+    if uuid_like(tenant) {
+        return Ok(tenant.to_ascii_lowercase());
+    }
+    let info = runtime
+        .block_on(discover(&ctx.http, &ctx.endpoints, tenant))
+        .map_err(|e| {
+            anyhow::anyhow!(
+                "--tenant: cannot find the tenant '{tenant}' to look up its keychain entry: {e}"
+            )
+        })?;
+    Ok(info.tenant_id.to_ascii_lowercase())
+}
+
+/// The secret `register` stored for this client (`--secret-from-keyring`).
+pub fn read_secret(tenant_id: &str, client_id: &str) -> Result<Secret, UsageError> {
+    let store = KeyringStore::default();
+    match secrets::client_secret(&store, tenant_id, client_id) {
+        Ok(Some(secret)) => Ok(secret),
+        Ok(None) => Err(UsageError(format!(
+            "--secret-from-keyring: the OS keychain has no secret for client {client_id} in tenant {tenant_id} \
+             (entra-setup register stores one when it creates it); use --secret-stdin or --secret-env"
+        ))),
+        Err(e) => Err(UsageError(format!("--secret-from-keyring: {e}"))),
+    }
+}
+
+/// Whether the keychain answers; the error explains why not.
+pub fn available() -> Result<(), secrets::SecretStoreError> {
+    KeyringStore::default().probe()
+}
+
+/// Keep a new secret in the keychain.
+pub fn store(
+    tenant_id: &str,
+    client_id: &str,
+    key_id: &str,
+    value: &Secret,
+) -> Result<(), secrets::SecretStoreError> {
+    let store: &dyn SecretStore = &KeyringStore::default();
+    secrets::store_client_secret(store, tenant_id, client_id, key_id, value)
+}
+
+/// Before a secret is made: whether the keychain can keep it. Without a keychain the secret is
+/// made only with `--show-secret` (printed once) — never made and then lost — so this refuses.
+pub fn ready_for_new_secret(show_secret: bool) -> Result<bool, UsageError> {
+    match available() {
+        Ok(()) => Ok(true),
+        Err(e) if !show_secret => Err(UsageError(format!(
+            "--show-secret: this will create a client secret, and it cannot be kept: {e}. \
+             Start or unlock the keychain, or add --show-secret to have its value printed once (copy it into the product), so it is not lost"
+        ))),
+        Err(e) => {
+            eprintln!("The new client secret will not be kept in the keychain: {e}.");
+            Ok(false)
+        }
+    }
+}
+
+/// Keep a secret just made: its reminder, and its value in the keychain when it is ready.
+/// Whether the value was kept; what went wrong is said on stderr.
+#[allow(clippy::too_many_arguments)]
+pub fn keep_new_secret(
+    runtime: &tokio::runtime::Runtime,
+    context: &Context,
+    paths: &AppPaths,
+    tenant: &str,
+    client_id: &str,
+    secret: &NewSecret,
+    keychain_ready: bool,
+    name: Option<&str>,
+    source: &str,
+) -> bool {
+    let tenant_id = match tenant_guid(runtime, context, tenant) {
+        Ok(id) => id,
+        Err(e) => {
+            eprintln!("entra-setup: the new secret is not kept: {e}");
+            return false;
+        }
+    };
+    if let Err(e) = Registry::new(paths).record_secret(
+        &tenant_id,
+        client_id,
+        &secret.key_id,
+        secret.expires,
+        name,
+        source,
+    ) {
+        eprintln!("entra-setup: the reminder for the new secret could not be kept: {e}");
+    }
+    if !keychain_ready {
+        eprintln!(
+            "The new client secret is shown once and is not stored: no keychain is available."
+        );
+        return false;
+    }
+    match store(&tenant_id, client_id, &secret.key_id, &secret.value) {
+        Ok(()) => {
+            eprintln!(
+                "The new client secret is kept in the OS keychain (service entra-setup, account {tenant_id}/{client_id}); \
+                 use --secret-from-keyring to use it."
+            );
+            true
+        }
+        Err(e) => {
+            eprintln!(
+                "entra-setup: the new client secret (ID {}) could not be kept in the keychain: {e}. \
+                 Unless --show-secret printed it, delete it under Certificates & secrets and make a new one.",
+                secret.key_id
+            );
+            false
+        }
+    }
+}
+
+/// After a secret was removed from the registration: forget its reminder.
+pub fn forget_removed_secret(paths: &AppPaths, key_id: &str) {
+    if let Err(e) = Registry::new(paths).remove(key_id) {
+        eprintln!("entra-setup: the reminder for the removed secret could not be removed: {e}");
+    }
+}
+
+fn uuid_like(text: &str) -> bool {
+    text.len() == 36
+        && text.char_indices().all(|(i, c)| {
+            if [8, 13, 18, 23].contains(&i) {
+                c == '-'
+            } else {
+                c.is_ascii_hexdigit()
+            }
+        })
+}

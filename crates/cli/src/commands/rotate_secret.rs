@@ -1,0 +1,374 @@
+//! `entra-setup rotate-secret`: add a new client secret beside the old ones and confirm it
+//! works, or — a separate, explicit step — remove an old one (`--remove KEY_ID`) while another
+//! that works remains (contracts/cli.md).
+//!
+//! The administrator signs in with the read scopes and `Application.ReadWrite.All`. A new secret
+//! goes into the OS keychain and the reminders (`--show-secret` also prints it once); without a
+//! keychain it is made only with `--show-secret`, and refused before anything is created
+//! otherwise. Removing a secret also forgets its reminder. After adding,
+//! the secret checks (tenant, client ID, secret, expiry) are verified with the new value, or
+//! every check of `--profile ID` when given.
+
+use clap::Args;
+use entra_setup_core::fix::{self, Patience, Removal, RepairSession, Rotated, SecretConfirmation};
+use entra_setup_core::http::{Http, RetryPolicy};
+use entra_setup_core::paths::AppPaths;
+use entra_setup_core::profile::Catalog;
+use entra_setup_core::secret::Secret;
+use entra_setup_core::validate::Field;
+use entra_setup_core::verify::{self, Context, Inputs, Report, Sessions};
+use serde_json::{Value, json};
+
+use super::{Globals, admin, endpoints, keychain, refuse_errors};
+use crate::exit::{ExitStatus, UsageError};
+use crate::output::{progress, report};
+
+/// `rotate-secret`'s options.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Removing a secret (--remove KEY_ID) is refused unless another secret \
+of the registration still works: it must not have expired, and when you give the value of the \
+secret the product keeps (--secret-stdin or --secret-env VAR), Microsoft must issue a token for \
+it and it must not be the one removed. Removing a secret that has already expired is always \
+allowed; removing a secret ID the registration does not have changes nothing."
+)]
+pub struct RotateSecretArgs {
+    /// The tenant: its Directory (tenant) ID or one of its domains.
+    #[arg(long)]
+    pub tenant: String,
+    /// The Application (client) ID of the registration.
+    #[arg(long)]
+    pub client_id: String,
+    /// The new secret's lifetime in days (default: the profile's, else 180; at most the
+    /// profile's maximum, else 730, and the tenant's app management policy).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=3650), conflicts_with = "remove")]
+    pub secret_days: Option<u32>,
+    /// Verify every check of this profile afterwards (default: only the secret's checks).
+    #[arg(long, value_name = "ID")]
+    pub profile: Option<String>,
+    /// With --profile: the product's address; the redirect URI is computed from it.
+    #[arg(
+        long,
+        conflicts_with = "redirect_uri",
+        value_name = "URL",
+        requires = "profile"
+    )]
+    pub site_url: Option<String>,
+    /// With --profile: the redirect URI the product sends, exactly.
+    #[arg(long, value_name = "URI", requires = "profile")]
+    pub redirect_uri: Option<String>,
+    /// Remove the client secret with this secret ID instead of adding one.
+    #[arg(long, value_name = "KEY_ID")]
+    pub remove: Option<String>,
+    /// With --remove: read the value of the secret the product keeps from standard input, to
+    /// confirm it works before the other is removed.
+    #[arg(long, group = "kept_secret", requires = "remove")]
+    pub secret_stdin: bool,
+    /// With --remove: read the value of the secret the product keeps from this variable.
+    #[arg(long, group = "kept_secret", value_name = "VAR", requires = "remove")]
+    pub secret_env: Option<String>,
+    /// How the administrator signs in.
+    #[arg(long, default_value = "device-code", value_parser = ["device-code", "browser"])]
+    pub sign_in: String,
+    /// The public client that signs people in (else ENTRA_SETUP_SIGN_IN_CLIENT, then
+    /// sign_in_client in config.toml, then Microsoft Graph Command Line Tools).
+    #[arg(long, value_name = "GUID")]
+    pub sign_in_client: Option<String>,
+    /// Print the new secret's value once (on stdout; with --json as `secret.value`).
+    #[arg(long, conflicts_with = "remove")]
+    pub show_secret: bool,
+    /// Print one JSON document on stdout.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Rotate or remove, then verify and print.
+pub fn run(globals: &Globals, args: RotateSecretArgs) -> anyhow::Result<ExitStatus> {
+    let paths = AppPaths::from_env()?;
+    let profile = match &args.profile {
+        Some(id) => {
+            let catalog = Catalog::with_user_dir(&paths.user_profiles_dir())
+                .map_err(|e| UsageError(e.to_string()))?;
+            let found = catalog.get(id).cloned().ok_or_else(|| {
+                let known: Vec<String> = catalog.profiles().map(|p| p.id.clone()).collect();
+                UsageError(format!(
+                    "--profile: no profile '{id}' (known: {})",
+                    known.join(", ")
+                ))
+            })?;
+            Some(found)
+        }
+        None => None,
+    };
+    refuse_errors(Field::Tenant, &args.tenant)?;
+    refuse_errors(Field::ClientId, &args.client_id)?;
+    let tenant = args.tenant.trim().to_string();
+    let client_id = args.client_id.trim().to_ascii_lowercase();
+    let redirect_uri = match (&args.site_url, &args.redirect_uri, &profile) {
+        (Some(site), _, Some(profile)) => {
+            refuse_errors(Field::SiteUrl, site)?;
+            profile.redirect_uri_for(site)
+        }
+        (None, Some(uri), _) => Some(uri.trim().to_string()),
+        _ => None,
+    };
+    let removing = match &args.remove {
+        Some(key_id) => {
+            refuse_errors(Field::ClientId, key_id).map_err(|e| {
+                UsageError(format!(
+                    "--remove: '{key_id}' is not a secret ID (a GUID such as the Secret ID column of Certificates & secrets){}",
+                    e.0.split_once(':').map_or(String::new(), |(_, why)| format!(":{why}"))
+                ))
+            })?;
+            Some(key_id.trim().to_ascii_lowercase())
+        }
+        None => None,
+    };
+    let kept = admin::read_secret(args.secret_stdin, args.secret_env.as_deref())?;
+    let days = if removing.is_none() {
+        Some(
+            fix::rotation_days(profile.as_ref(), args.secret_days).map_err(|e| {
+                UsageError(format!(
+                    "--profile: {e} ('{}')",
+                    args.profile.as_deref().unwrap_or_default()
+                ))
+            })?,
+        )
+    } else {
+        None
+    };
+    // Refused before anything is made when the new secret could be neither kept nor shown.
+    let keychain_ready = removing.is_none() && keychain::ready_for_new_secret(args.show_secret)?;
+    let sign_in_client = admin::sign_in_client(&paths, args.sign_in_client.as_deref())?;
+
+    let context = Context {
+        http: Http::new(RetryPolicy {
+            timeout: std::time::Duration::from_secs(globals.timeout),
+            ..RetryPolicy::default()
+        })?,
+        endpoints: endpoints(globals)?,
+        now: chrono::Utc::now(),
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    // Read scopes for the verification, and the one write scope a secret needs.
+    let mut scopes = verify::sign_in::admin_scopes(&context);
+    scopes.push(format!(
+        "{}/Application.ReadWrite.All",
+        context.endpoints.graph_resource()
+    ));
+    let admin_token = match admin::sign_in_admin(
+        &runtime,
+        &context,
+        &tenant,
+        &sign_in_client,
+        &scopes,
+        &args.sign_in,
+    ) {
+        Ok(token) => token,
+        Err(status) => return Ok(status),
+    };
+    let no_progress = globals.no_progress;
+    let say = move |message: &str| {
+        if !no_progress {
+            eprintln!("{message}");
+        }
+    };
+    let session = RepairSession {
+        ctx: &context,
+        admin_token: &admin_token,
+        patience: Patience::default(),
+        progress: &say,
+    };
+    let checks = match profile {
+        Some(profile) => profile,
+        None => fix::secret_checks_profile()
+            .ok_or_else(|| anyhow::anyhow!("the shipped profile 'custom' is missing"))?,
+    };
+    let verify_with = |secret: Option<Secret>| -> Report {
+        let inputs = Inputs {
+            tenant: tenant.clone(),
+            client_id: Some(client_id.clone()),
+            secret,
+            redirect_uri: redirect_uri.clone(),
+            mailbox: None,
+            test_recipient: None,
+            sessions: Sessions {
+                admin_graph: Some(admin_token.clone()),
+                ..Sessions::default()
+            },
+        };
+        let display = progress::Display::new(checks.checks.len(), globals.no_progress);
+        let report = runtime.block_on(verify::verify(&checks, &inputs, &context, &|event| {
+            display.on(&event)
+        }));
+        display.finish();
+        report
+    };
+
+    if let Some(key_id) = removing {
+        let removal = match runtime.block_on(fix::remove_secret(
+            &tenant,
+            &client_id,
+            &key_id,
+            kept.as_ref(),
+            &session,
+        )) {
+            Ok(removal) => removal,
+            Err(error) => {
+                if args.json {
+                    admin::print_fix_failure_json(&error);
+                }
+                return Ok(admin::report_fix_failure(&error));
+            }
+        };
+        if removal.removed {
+            keychain::forget_removed_secret(&paths, &removal.key_id);
+        }
+        let report = verify_with(kept);
+        return print_removal(&removal, &report, args.json);
+    }
+
+    let days = days.unwrap_or(fix::rotation_days(None, None)?);
+    let rotated = match runtime.block_on(fix::rotate_secret(&tenant, &client_id, days, &session)) {
+        Ok(rotated) => rotated,
+        Err(error) => {
+            if args.json {
+                admin::print_fix_failure_json(&error);
+            }
+            return Ok(admin::report_fix_failure(&error));
+        }
+    };
+    let stored = keychain::keep_new_secret(
+        &runtime,
+        &context,
+        &paths,
+        &tenant,
+        &client_id,
+        &rotated.secret,
+        keychain_ready,
+        None,
+        "rotate-secret",
+    );
+    eprintln!("The old secrets still work until you remove them (rotate-secret --remove KEY_ID).");
+    let report = verify_with(Some(rotated.secret.value.clone()));
+    if args.json {
+        let document = rotation_json(&rotated, &report, args.show_secret, stored)?;
+        println!("{}", serde_json::to_string_pretty(&document)?);
+    } else {
+        print!("{}", rotation_summary(&rotated, args.show_secret));
+        print!("{}", report::render(&report));
+    }
+    let status = super::verify::exit_status(&report);
+    Ok(match (&rotated.confirmation, status) {
+        (SecretConfirmation::Rejected(_), _) => ExitStatus::Failed,
+        (SecretConfirmation::Unavailable(_), ExitStatus::Ok) => ExitStatus::Unverified,
+        (_, status) => status,
+    })
+}
+
+/// The JSON of contracts/cli.md (as `register`): the value only with `--show-secret`.
+fn rotation_json(
+    rotated: &Rotated,
+    report: &Report,
+    show_secret: bool,
+    stored: bool,
+) -> anyhow::Result<Value> {
+    let s = &rotated.secret;
+    let mut secret = json!({
+        "key_id": s.key_id,
+        "hint": s.hint,
+        "expires": s.expires.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        "days": s.days,
+        "capped_from_days": s.capped_from,
+        "confirmed": rotated.confirmation.is_accepted(),
+        "storage": if stored { "keyring" } else { "none" },
+    });
+    if show_secret {
+        secret["value"] = json!(s.value.expose());
+    }
+    Ok(json!({
+        "client_id": rotated.client_id,
+        "object_id": rotated.object_id,
+        "created": false,
+        "changes": rotated.changes.iter().map(|c| c.description.as_str()).collect::<Vec<_>>(),
+        "secret": secret,
+        "verify": serde_json::to_value(report)?,
+    }))
+}
+
+/// The readable summary printed before the verification report.
+fn rotation_summary(rotated: &Rotated, show_secret: bool) -> String {
+    let s = &rotated.secret;
+    let mut text = format!(
+        "App registration: client ID {} (object ID {})\nChanges:\n",
+        rotated.client_id, rotated.object_id
+    );
+    for change in &rotated.changes {
+        text.push_str(&format!("  - {}\n", change.description));
+    }
+    text.push_str(&format!(
+        "New client secret: ID {}, starts with {}, expires {}\n",
+        s.key_id,
+        s.hint,
+        s.expires.format("%Y-%m-%d")
+    ));
+    text.push_str(match &rotated.confirmation {
+        SecretConfirmation::Accepted => "Microsoft issues tokens for the new secret.\n",
+        SecretConfirmation::Rejected(_) => {
+            "Microsoft does not accept the new secret yet; it may need a few more minutes.\n"
+        }
+        SecretConfirmation::Unavailable(_) => {
+            "Microsoft could not be asked whether the new secret works; verify it later.\n"
+        }
+    });
+    if show_secret {
+        text.push_str(&format!(
+            "Client secret value (shown once, copy it now): {}\n",
+            s.value.expose()
+        ));
+    }
+    text.push('\n');
+    text
+}
+
+/// Print what `--remove` did; exit by the verification that follows.
+fn print_removal(removal: &Removal, report: &Report, json: bool) -> anyhow::Result<ExitStatus> {
+    if json {
+        let document = json!({
+            "client_id": removal.client_id,
+            "object_id": removal.object_id,
+            "created": false,
+            "changes": removal.changes.iter().map(|c| c.description.as_str()).collect::<Vec<_>>(),
+            "secret": Value::Null,
+            "removed": removal.removed,
+            "key_id": removal.key_id,
+            "kept": removal.kept,
+            "verify": serde_json::to_value(report)?,
+        });
+        println!("{}", serde_json::to_string_pretty(&document)?);
+    } else {
+        let mut text = format!(
+            "App registration: client ID {} (object ID {})\n",
+            removal.client_id, removal.object_id
+        );
+        if removal.removed {
+            for change in &removal.changes {
+                text.push_str(&format!("Removed: {}\n", change.description));
+            }
+            if let Some(kept) = &removal.kept {
+                text.push_str(&format!("The client secret {kept} keeps working.\n"));
+            }
+        } else {
+            text.push_str(&format!(
+                "The registration has no client secret with ID {}; nothing changed.\n",
+                removal.key_id
+            ));
+        }
+        text.push('\n');
+        print!("{text}");
+        print!("{}", report::render(report));
+    }
+    Ok(super::verify::exit_status(report))
+}

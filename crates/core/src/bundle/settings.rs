@@ -1,0 +1,156 @@
+//! The target product's settings: their values for `bundle.json` (the secret's is `null`) and
+//! `settings.txt`, one `Name: value` line each, grouped under where in the product they go.
+
+use std::collections::BTreeMap;
+
+use crate::profile::{Profile, SettingSource};
+
+use super::record::SecretStorage;
+
+/// What the settings are computed from.
+pub struct SettingInputs<'a> {
+    /// The profile (its settings list).
+    pub profile: &'a Profile,
+    /// The tenant GUID.
+    pub tenant_id: Option<&'a str>,
+    /// The client ID.
+    pub client_id: &'a str,
+    /// The redirect URI.
+    pub redirect_uri: Option<&'a str>,
+    /// Where the secret's value is.
+    pub storage: SecretStorage,
+    /// The keychain entry's account name, when it is there.
+    pub keychain_account: Option<&'a str>,
+}
+
+/// One setting's value; `None` for the secret and for what is not known.
+fn value(
+    inputs: &SettingInputs<'_>,
+    source: SettingSource,
+    literal: Option<&str>,
+) -> Option<String> {
+    match source {
+        SettingSource::ClientId => Some(inputs.client_id.to_string()),
+        SettingSource::ClientSecret => None,
+        SettingSource::TenantId => inputs.tenant_id.map(str::to_string),
+        SettingSource::Scopes => Some(inputs.profile.registration.permissions.delegated.join(" ")),
+        SettingSource::RedirectUri => inputs.redirect_uri.map(str::to_string),
+        SettingSource::Literal => literal.map(str::to_string),
+    }
+}
+
+/// The settings by the product's names, for `bundle.json`.
+pub fn values(inputs: &SettingInputs<'_>) -> BTreeMap<String, Option<String>> {
+    inputs
+        .profile
+        .settings
+        .iter()
+        .map(|s| {
+            (
+                s.name.clone(),
+                value(inputs, s.source, s.literal.as_deref()),
+            )
+        })
+        .collect()
+}
+
+/// Where the secret is, for its line in `settings.txt`.
+fn secret_placeholder(inputs: &SettingInputs<'_>) -> String {
+    match (inputs.storage, inputs.keychain_account) {
+        (SecretStorage::Age, _) => {
+            "(not in this file: decrypt secret.age in this bundle with `age --decrypt`)".into()
+        }
+        (SecretStorage::Keyring, Some(account)) => format!(
+            "(not in this file: in the OS keychain of the exporting computer, service entra-setup, account {account})"
+        ),
+        _ => "(not in this file: paste the client secret's Value you copied when it was created)"
+            .into(),
+    }
+}
+
+/// `settings.txt`.
+pub fn text(inputs: &SettingInputs<'_>) -> String {
+    let profile = inputs.profile;
+    let mut out = format!(
+        "# {} — settings for {}\n# Paste each value into the setting of the same name, at the place named above it.\n",
+        profile.title, profile.product
+    );
+    if profile.settings.is_empty() {
+        out.push_str("#\n# This integration has no settings to paste into the product.\n");
+    }
+    let mut location: Option<&str> = None;
+    for setting in &profile.settings {
+        if location != Some(setting.location.as_str()) {
+            out.push_str(&format!("\n# Where: {}\n", setting.location));
+            location = Some(setting.location.as_str());
+        }
+        let shown = match setting.source {
+            SettingSource::ClientSecret => secret_placeholder(inputs),
+            source => value(inputs, source, setting.literal.as_deref())
+                .unwrap_or_else(|| "(not known yet)".into()),
+        };
+        out.push_str(&format!("{}: {shown}\n", setting.name));
+    }
+    out.replace('\n', "\r\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::profile::Catalog;
+
+    fn inputs<'a>(
+        profile: &'a Profile,
+        storage: SecretStorage,
+        account: Option<&'a str>,
+    ) -> SettingInputs<'a> {
+        SettingInputs {
+            profile,
+            tenant_id: Some("3f2b8c1e-6a4d-4e2b-9c7f-1a2b3c4d5e6f"),
+            client_id: "7c9e6679-7425-40de-944b-e07fc1f90ae7",
+            redirect_uri: Some("https://intranet.contoso.com/oauth2/outlook/callback"),
+            storage,
+            keychain_account: account,
+        }
+    }
+
+    #[test]
+    fn axero_settings_use_the_products_names_and_never_the_secret() {
+        let catalog = Catalog::shipped();
+        let profile = catalog.get("axero-outlook-calendar").expect("profile");
+        let values = values(&inputs(profile, SecretStorage::Age, None));
+        assert_eq!(values["OutlookApiClientSecret"], None);
+        assert_eq!(
+            values["OutlookApiAuthorizationScopes"].as_deref(),
+            Some("Calendars.ReadWrite offline_access openid User.Read")
+        );
+        assert_eq!(values["UseSAMLTenantIDForOutlook"].as_deref(), Some("true"));
+        assert_eq!(
+            values["SAMLTenantID"].as_deref(),
+            Some("3f2b8c1e-6a4d-4e2b-9c7f-1a2b3c4d5e6f")
+        );
+        let text = text(&inputs(profile, SecretStorage::Keyring, Some("t/c")));
+        assert!(
+            text.contains("\r\n# Where: Axero: Control Panel > System > System Properties\r\n")
+        );
+        assert!(text.contains("OutlookApiClientSecret: (not in this file: in the OS keychain"));
+        assert!(text.contains("account t/c"));
+        assert!(!text.replace("\r\n", "").contains('\n'), "CRLF only");
+    }
+
+    #[test]
+    fn each_storage_says_where_the_secret_is() {
+        let catalog = Catalog::shipped();
+        let profile = catalog.get("odoo-outlook-calendar").expect("profile");
+        let line = |storage| {
+            text(&inputs(profile, storage, Some("t/c")))
+                .lines()
+                .find(|l| l.starts_with("Client Secret: "))
+                .expect("secret line")
+                .to_string()
+        };
+        assert!(line(SecretStorage::Age).contains("secret.age"));
+        assert!(line(SecretStorage::Keyring).contains("keychain"));
+        assert!(line(SecretStorage::None).contains("copied when it was created"));
+    }
+}

@@ -1,0 +1,359 @@
+//! Rotating a client secret in two explicit steps, so the product never loses a working one.
+//!
+//! [`rotate_secret`] adds a new secret *beside* the existing ones (an explicit end date within
+//! the profile's and the tenant's limits, as `register` does), waits until Microsoft accepts it
+//! and confirms it with a client-credentials token ([`confirm_secret`]). It never removes
+//! anything: the product keeps working with the old secret until it is given the new one.
+//!
+//! [`remove_secret`] then removes one old secret (`removePassword`), but only while another
+//! secret that works remains. "Works" means: the remaining secret has started and has not ended
+//! (by the registration's dates, against the injected clock); and, when the administrator
+//! supplies the value of the secret they keep, Microsoft issues a token for that value and its
+//! hint (first three characters) belongs to a remaining secret, not to the one being removed.
+//! Removing a secret that has already ended is always allowed (it works for nobody). Removing a
+//! secret ID the registration does not have changes nothing and says so.
+
+use chrono::{DateTime, Utc};
+
+use super::secret::add_secret;
+use super::{Change, ChangeKind, FixError, NewSecret, RepairSession};
+use crate::cause::Cause;
+use crate::check::CheckId;
+use crate::graph::applications::{Application, PasswordCredential};
+use crate::graph::{self, ReadError, WriteError};
+use crate::identity::{self, TokenError};
+use crate::profile::Profile;
+use crate::secret::Secret;
+
+/// The lifetime of a rotated secret when no profile says otherwise (Microsoft recommends less
+/// than 12 months).
+pub const ROTATION_DEFAULT_DAYS: u32 = 180;
+/// The longest lifetime a rotated secret may have without a profile: the Entra admin center's
+/// 24 months.
+pub const ROTATION_MAX_DAYS: u32 = 730;
+
+/// What [`rotate_secret`] did.
+#[derive(Debug, Clone)]
+pub struct Rotated {
+    /// The application (client) ID.
+    pub client_id: String,
+    /// The registration's object ID.
+    pub object_id: String,
+    /// Every change, in the order made (the secret added).
+    pub changes: Vec<Change>,
+    /// The new secret.
+    pub secret: NewSecret,
+    /// Whether Microsoft issues a token for the new secret.
+    pub confirmation: SecretConfirmation,
+}
+
+/// What [`remove_secret`] did.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Removal {
+    /// The application (client) ID.
+    pub client_id: String,
+    /// The registration's object ID.
+    pub object_id: String,
+    /// The secret ID asked to be removed.
+    pub key_id: String,
+    /// Whether it was removed now (`false`: the registration had no such secret).
+    pub removed: bool,
+    /// The secret that keeps working (its ID), when one was found.
+    pub kept: Option<String>,
+    /// The changes (none when nothing was removed).
+    pub changes: Vec<Change>,
+}
+
+/// Whether Microsoft accepts a secret: the answer of a client-credentials token request.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SecretConfirmation {
+    /// A token was issued.
+    Accepted,
+    /// Microsoft refused it; the cause says why (invalid, expired, …).
+    Rejected(Cause),
+    /// Microsoft could not be asked (network, throttling, 5xx).
+    Unavailable(Cause),
+}
+
+impl SecretConfirmation {
+    /// Whether a token was issued.
+    pub fn is_accepted(&self) -> bool {
+        matches!(self, SecretConfirmation::Accepted)
+    }
+}
+
+/// The lifetime of a rotated secret: with a profile, as `register` decides
+/// ([`super::secret_days`]); without one, `requested` or [`ROTATION_DEFAULT_DAYS`], capped at
+/// [`ROTATION_MAX_DAYS`].
+pub fn rotation_days(profile: Option<&Profile>, requested: Option<u32>) -> Result<u32, FixError> {
+    match profile {
+        Some(profile) => super::secret_days(profile, requested),
+        None => Ok(requested
+            .unwrap_or(ROTATION_DEFAULT_DAYS)
+            .clamp(1, ROTATION_MAX_DAYS)),
+    }
+}
+
+/// The checks that judge a client secret alone (tenant, client ID, secret, its expiry): what
+/// `rotate-secret` verifies when no profile is given. Built on the shipped `custom` profile, named
+/// `client-secret` in the report.
+pub fn secret_checks_profile() -> Option<Profile> {
+    let mut profile = crate::profile::Catalog::shipped().get("custom")?.clone();
+    profile.id = "client-secret".into();
+    profile.title = "Client secret".into();
+    profile.checks = vec![
+        CheckId::Tenant,
+        CheckId::ClientId,
+        CheckId::ClientSecret,
+        CheckId::SecretExpiry,
+    ];
+    Some(profile)
+}
+
+/// Ask the token endpoint of `tenant` for a Graph token with `secret` for `client_id`.
+pub async fn confirm_secret(
+    session: &RepairSession<'_>,
+    tenant: &str,
+    client_id: &str,
+    secret: &Secret,
+) -> SecretConfirmation {
+    let ctx = session.ctx;
+    let scope = ctx.endpoints.graph_default_scope();
+    match identity::client_credentials(&ctx.http, &ctx.endpoints, tenant, client_id, secret, &scope)
+        .await
+    {
+        Ok(_) => SecretConfirmation::Accepted,
+        Err(TokenError::Rejected(aad)) => {
+            SecretConfirmation::Rejected(identity::cause_of(&aad).unwrap_or(Cause::SecretInvalid))
+        }
+        Err(TokenError::Unavailable(fault)) => SecretConfirmation::Unavailable(fault.cause),
+    }
+}
+
+/// The registration with client ID `client_id`, or [`FixError::ClientIdNotFound`].
+async fn registration(
+    session: &RepairSession<'_>,
+    client_id: &str,
+) -> Result<Application, FixError> {
+    match graph::application_by_app_id(&session.graph(), client_id).await {
+        Ok(app) => Ok(app),
+        Err(ReadError::NotFound(_)) => Err(FixError::ClientIdNotFound {
+            client_id: client_id.to_string(),
+        }),
+        Err(source) => Err(FixError::Read {
+            what: "the app registration",
+            source,
+        }),
+    }
+}
+
+/// Add a new secret valid for `days` to the registration `client_id` of `tenant`, beside the
+/// existing ones, and confirm it works.
+pub async fn rotate_secret(
+    tenant: &str,
+    client_id: &str,
+    days: u32,
+    session: &RepairSession<'_>,
+) -> Result<Rotated, FixError> {
+    let app = registration(session, client_id).await?;
+    let name = format!("entra-setup {}", session.ctx.now.format("%Y-%m-%d"));
+    let secret = add_secret(&app, tenant, &name, days, false, session).await?;
+    let confirmation = confirm_secret(session, tenant, &app.app_id, &secret.value).await;
+    Ok(Rotated {
+        client_id: app.app_id,
+        object_id: app.id,
+        changes: vec![secret.change.clone()],
+        secret,
+        confirmation,
+    })
+}
+
+/// Whether a secret works by its dates at `now`.
+fn in_force(secret: &PasswordCredential, now: DateTime<Utc>) -> bool {
+    secret.start_date_time.is_none_or(|start| start <= now)
+        && secret.end_date_time.is_none_or(|end| end > now)
+}
+
+/// Remove the secret `key_id` of the registration `client_id` of `tenant`, unless that would
+/// leave no secret that works (see the module's rule); `kept` is the value of the secret the
+/// product keeps using, when the administrator gives it, confirmed by a token request.
+pub async fn remove_secret(
+    tenant: &str,
+    client_id: &str,
+    key_id: &str,
+    kept: Option<&Secret>,
+    session: &RepairSession<'_>,
+) -> Result<Removal, FixError> {
+    let app = registration(session, client_id).await?;
+    let now = session.ctx.now;
+    let mut removal = Removal {
+        client_id: app.app_id.clone(),
+        object_id: app.id.clone(),
+        key_id: key_id.to_string(),
+        removed: false,
+        kept: None,
+        changes: Vec::new(),
+    };
+    let Some(target) = app
+        .password_credentials
+        .iter()
+        .find(|s| s.key_id.eq_ignore_ascii_case(key_id))
+    else {
+        return Ok(removal);
+    };
+    let refuse = |reason: String, cause: Cause| FixError::RemovalRefused {
+        key_id: key_id.to_string(),
+        reason,
+        cause,
+    };
+    let others: Vec<&PasswordCredential> = app
+        .password_credentials
+        .iter()
+        .filter(|s| !s.key_id.eq_ignore_ascii_case(key_id))
+        .collect();
+    let working: Vec<&PasswordCredential> = others
+        .iter()
+        .copied()
+        .filter(|s| in_force(s, now))
+        .collect();
+    if in_force(target, now) {
+        if working.is_empty() {
+            return Err(refuse(
+                "it is the only client secret of the registration that has not expired; \
+                 add a new one first (rotate-secret without --remove), give it to the product, then remove this one"
+                    .into(),
+                Cause::SecretMissing,
+            ));
+        }
+        removal.kept = working
+            .iter()
+            .max_by_key(|s| s.end_date_time.unwrap_or(DateTime::<Utc>::MAX_UTC))
+            .map(|s| s.key_id.clone());
+        if let Some(value) = kept {
+            let hint = value.hint();
+            let matching: Vec<&&PasswordCredential> = working
+                .iter()
+                .filter(|s| s.hint.as_deref() == Some(hint.as_str()))
+                .collect();
+            if matching.is_empty() {
+                let reason = if target.hint.as_deref() == Some(hint.as_str()) {
+                    "the secret value given is the one to be removed; give the value of the secret the product keeps"
+                } else {
+                    "the secret value given belongs to none of the remaining unexpired secrets"
+                };
+                return Err(refuse(reason.into(), Cause::SecretInvalid));
+            }
+            match confirm_secret(session, tenant, &app.app_id, value).await {
+                SecretConfirmation::Accepted => {}
+                SecretConfirmation::Rejected(cause) => {
+                    return Err(refuse(
+                        format!(
+                            "Microsoft does not accept the secret value given ({cause}), so it cannot replace this one"
+                        ),
+                        cause,
+                    ));
+                }
+                SecretConfirmation::Unavailable(cause) => {
+                    return Err(refuse(
+                        format!(
+                            "Microsoft could not be asked whether the secret value given works ({cause}); nothing was removed, try again"
+                        ),
+                        cause,
+                    ));
+                }
+            }
+            removal.kept = matching
+                .iter()
+                .max_by_key(|s| s.end_date_time.unwrap_or(DateTime::<Utc>::MAX_UTC))
+                .map(|s| s.key_id.clone());
+        }
+    }
+    match graph::write::remove_password(&session.graph(), &app.id, &target.key_id).await {
+        Ok(()) => {}
+        // Already gone (removed by someone else meanwhile): nothing changed.
+        Err(WriteError::Refused { status: 400, error })
+            if error
+                .message
+                .to_ascii_lowercase()
+                .contains("no password credential") =>
+        {
+            return Ok(removal);
+        }
+        Err(source) => {
+            return Err(FixError::Write {
+                what: "client secret remove",
+                source,
+            });
+        }
+    }
+    let name = target
+        .display_name
+        .as_deref()
+        .filter(|n| !n.is_empty())
+        .map(|n| format!(" \"{n}\""))
+        .unwrap_or_default();
+    let ended = match target.end_date_time {
+        Some(end) if end <= now => format!(", ended {}", end.format("%Y-%m-%d")),
+        Some(end) => format!(", valid until {}", end.format("%Y-%m-%d")),
+        None => String::new(),
+    };
+    removal.removed = true;
+    removal.changes.push(Change::new(
+        ChangeKind::SecretRemoved,
+        format!(
+            "removed client secret{name} ({}…, ID {}{ended})",
+            target.hint.as_deref().unwrap_or(""),
+            target.key_id
+        ),
+    ));
+    Ok(removal)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::profile::Catalog;
+
+    #[test]
+    fn rotation_lifetime_without_and_with_a_profile() {
+        assert_eq!(rotation_days(None, None).ok(), Some(ROTATION_DEFAULT_DAYS));
+        assert_eq!(
+            rotation_days(None, Some(9000)).ok(),
+            Some(ROTATION_MAX_DAYS)
+        );
+        assert_eq!(rotation_days(None, Some(30)).ok(), Some(30));
+        let catalog = Catalog::shipped();
+        let profile = catalog.get("axero-outlook-calendar").expect("profile");
+        assert_eq!(rotation_days(Some(profile), None).ok(), Some(365));
+    }
+
+    #[test]
+    fn the_secret_checks_are_the_four_that_judge_a_secret() {
+        let profile = secret_checks_profile().expect("built on the custom profile");
+        assert_eq!(profile.id, "client-secret");
+        assert_eq!(
+            profile.checks,
+            [
+                CheckId::Tenant,
+                CheckId::ClientId,
+                CheckId::ClientSecret,
+                CheckId::SecretExpiry
+            ]
+        );
+    }
+
+    #[test]
+    fn a_secret_is_in_force_between_its_dates() {
+        let now = Utc::now();
+        let secret = |start: i64, end: i64| PasswordCredential {
+            key_id: "k".into(),
+            display_name: None,
+            hint: None,
+            start_date_time: Some(now + chrono::Duration::days(start)),
+            end_date_time: Some(now + chrono::Duration::days(end)),
+        };
+        assert!(in_force(&secret(-1, 1), now));
+        assert!(!in_force(&secret(-10, -1), now));
+        assert!(!in_force(&secret(1, 10), now));
+    }
+}

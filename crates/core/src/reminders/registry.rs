@@ -1,0 +1,277 @@
+//! The reminders file, `reminders.json` in the config folder: read whole, changed under an
+//! exclusive lock on `reminders.lock` (so two processes adding at once lose nothing), written
+//! atomically (temporary file, flush, rename).
+
+use std::fs::OpenOptions;
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::Reminder;
+use crate::atomic_file;
+use crate::paths::AppPaths;
+
+const FORMAT: &str = "entra-setup-reminders";
+const VERSION: u32 = 1;
+
+/// What went wrong with the reminders file.
+#[derive(Debug, thiserror::Error)]
+pub enum RegistryError {
+    /// The file or its lock could not be read or written.
+    #[error("reminders file {path}: {source}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The file is not a reminders file this version reads.
+    #[error("reminders file {path} is not readable: {problem}")]
+    Unreadable {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong with it.
+        problem: String,
+    },
+}
+
+/// The file's contents.
+#[derive(Debug, Serialize, Deserialize)]
+struct Document {
+    format: String,
+    version: u32,
+    secrets: Vec<Reminder>,
+}
+
+/// The registry of secrets to be reminded of.
+#[derive(Debug, Clone)]
+pub struct Registry {
+    file: PathBuf,
+    lock: PathBuf,
+}
+
+impl Registry {
+    /// The registry in the program's config folder.
+    pub fn new(paths: &AppPaths) -> Registry {
+        Registry::at(paths.config_dir())
+    }
+
+    /// The registry in `dir`.
+    pub fn at(dir: &Path) -> Registry {
+        Registry {
+            file: dir.join("reminders.json"),
+            lock: dir.join("reminders.lock"),
+        }
+    }
+
+    /// Where the reminders are kept.
+    pub fn path(&self) -> &Path {
+        &self.file
+    }
+
+    /// Every reminder, in the order they were added.
+    pub fn list(&self) -> Result<Vec<Reminder>, RegistryError> {
+        self.read()
+    }
+
+    /// Add a reminder, or replace the one with the same key id; returns the list after.
+    pub fn add(&self, reminder: Reminder) -> Result<Vec<Reminder>, RegistryError> {
+        self.change(|list| {
+            let key = reminder.key_id.to_ascii_lowercase();
+            match list
+                .iter_mut()
+                .find(|r| r.key_id.eq_ignore_ascii_case(&key))
+            {
+                Some(existing) => *existing = reminder,
+                None => list.push(reminder),
+            }
+        })
+    }
+
+    /// Remove the reminder of a key id; whether there was one.
+    pub fn remove(&self, key_id: &str) -> Result<bool, RegistryError> {
+        let mut removed = false;
+        self.change(|list| {
+            let before = list.len();
+            list.retain(|r| !r.key_id.trim().eq_ignore_ascii_case(key_id.trim()));
+            removed = list.len() != before;
+        })?;
+        Ok(removed)
+    }
+
+    /// The one function every command that makes or exports a secret calls (`register`,
+    /// `bundle export`, secret rotation): remember it until it expires.
+    pub fn record_secret(
+        &self,
+        tenant: &str,
+        client_id: &str,
+        key_id: &str,
+        expires: DateTime<Utc>,
+        name: Option<&str>,
+        source: &str,
+    ) -> Result<Reminder, RegistryError> {
+        let reminder = Reminder {
+            tenant: tenant.trim().to_ascii_lowercase(),
+            client_id: client_id.trim().to_ascii_lowercase(),
+            key_id: key_id.trim().to_ascii_lowercase(),
+            expires,
+            name: name.map(str::to_string),
+            source: Some(source.to_string()),
+        };
+        self.add(reminder.clone())?;
+        Ok(reminder)
+    }
+
+    /// The reminder of the newest-expiring secret of a client, if any.
+    pub fn latest_for_client(&self, client_id: &str) -> Result<Option<Reminder>, RegistryError> {
+        Ok(self
+            .read()?
+            .into_iter()
+            .filter(|r| r.client_id.eq_ignore_ascii_case(client_id.trim()))
+            .max_by_key(|r| r.expires))
+    }
+
+    fn io(&self, path: &Path) -> impl Fn(std::io::Error) -> RegistryError {
+        let path = path.to_path_buf();
+        move |source| RegistryError::Io {
+            path: path.clone(),
+            source,
+        }
+    }
+
+    /// Read-modify-write under the exclusive lock.
+    fn change(
+        &self,
+        edit: impl FnOnce(&mut Vec<Reminder>),
+    ) -> Result<Vec<Reminder>, RegistryError> {
+        if let Some(dir) = self.file.parent() {
+            std::fs::create_dir_all(dir).map_err(self.io(dir))?;
+        }
+        let lock_file = OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .read(true)
+            .write(true)
+            .open(&self.lock)
+            .map_err(self.io(&self.lock))?;
+        let mut lock = fd_lock::RwLock::new(lock_file);
+        let _guard = lock.write().map_err(self.io(&self.lock))?;
+        let mut list = self.read()?;
+        edit(&mut list);
+        let document = Document {
+            format: FORMAT.into(),
+            version: VERSION,
+            secrets: list.clone(),
+        };
+        let text =
+            serde_json::to_string_pretty(&document).map_err(|e| RegistryError::Unreadable {
+                path: self.file.clone(),
+                problem: e.to_string(),
+            })?;
+        atomic_file::write(&self.file, text.as_bytes()).map_err(self.io(&self.file))?;
+        Ok(list)
+    }
+
+    /// The list as on disk (empty when there is no file yet). Writers rename whole files into
+    /// place, so a reader never sees half a file and needs no lock.
+    fn read(&self) -> Result<Vec<Reminder>, RegistryError> {
+        let text = match std::fs::read_to_string(&self.file) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(e) => return Err(self.io(&self.file)(e)),
+        };
+        let unreadable = |problem: String| RegistryError::Unreadable {
+            path: self.file.clone(),
+            problem,
+        };
+        let document: Document =
+            serde_json::from_str(&text).map_err(|e| unreadable(e.to_string()))?;
+        if document.format != FORMAT || document.version != VERSION {
+            return Err(unreadable(format!(
+                "format '{}' version {}, this version reads '{FORMAT}' version {VERSION}",
+                document.format, document.version
+            )));
+        }
+        Ok(document.secrets)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn expires() -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2027, 3, 1, 0, 0, 0)
+            .single()
+            .expect("date")
+    }
+
+    #[test]
+    fn records_replaces_and_removes() {
+        let dir = tempfile::tempdir().expect("dir");
+        let registry = Registry::at(dir.path());
+        assert!(registry.list().expect("empty").is_empty());
+        registry
+            .record_secret("T", "C", "K1", expires(), Some("App"), "register")
+            .expect("record");
+        registry
+            .record_secret("t", "c", "k1", expires(), None, "bundle export")
+            .expect("again");
+        registry
+            .record_secret(
+                "t",
+                "c",
+                "k2",
+                expires() + chrono::Duration::days(1),
+                None,
+                "add",
+            )
+            .expect("second");
+        let list = registry.list().expect("list");
+        assert_eq!(list.len(), 2);
+        assert_eq!(list[0].source.as_deref(), Some("bundle export"));
+        assert_eq!(
+            registry
+                .latest_for_client("C")
+                .expect("latest")
+                .expect("one")
+                .key_id,
+            "k2"
+        );
+        assert!(registry.remove("K1").expect("remove"));
+        assert!(!registry.remove("k1").expect("remove again"));
+        assert_eq!(registry.list().expect("list").len(), 1);
+    }
+
+    #[test]
+    fn refuses_a_file_of_another_format() {
+        let dir = tempfile::tempdir().expect("dir");
+        let registry = Registry::at(dir.path());
+        std::fs::write(
+            registry.path(),
+            r#"{"format":"other","version":1,"secrets":[]}"#,
+        )
+        .expect("write");
+        let error = registry.list().expect_err("refused");
+        assert!(error.to_string().contains("other"), "{error}");
+    }
+
+    #[test]
+    fn threads_adding_at_once_lose_nothing() {
+        let dir = tempfile::tempdir().expect("dir");
+        let registry = Registry::at(dir.path());
+        std::thread::scope(|scope| {
+            for i in 0..8 {
+                let registry = registry.clone();
+                scope.spawn(move || {
+                    registry
+                        .record_secret("t", "c", &format!("k{i}"), expires(), None, "add")
+                        .expect("record");
+                });
+            }
+        });
+        assert_eq!(registry.list().expect("list").len(), 8);
+    }
+}
