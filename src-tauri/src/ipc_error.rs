@@ -100,10 +100,12 @@ impl From<FixError> for IpcError {
                 | FixError::ClientIdNotFound { .. }
                 | FixError::UnknownPermission { .. }
                 | FixError::SecretLifetimePolicy { .. }
-                | FixError::ReplicationTimeout { .. } => IpcErrorCode::RepairFailed,
-                FixError::RedirectUriMissing | FixError::SecretNotNeeded => {
-                    IpcErrorCode::InvalidInput
-                }
+                | FixError::ReplicationTimeout { .. }
+                | FixError::StoppedAfterCreate { .. } => IpcErrorCode::RepairFailed,
+                FixError::RedirectUriMissing
+                | FixError::SecretNotNeeded
+                | FixError::NothingToRegister { .. }
+                | FixError::RemovalRefused { .. } => IpcErrorCode::InvalidInput,
             }
         };
         let fix = entra_setup_core::diagnose::describe(cause).fix;
@@ -114,9 +116,10 @@ impl From<FixError> for IpcError {
 impl From<SignInError> for IpcError {
     fn from(error: SignInError) -> Self {
         let code = match &error {
-            SignInError::Declined | SignInError::Expired | SignInError::Rejected(_) => {
-                IpcErrorCode::SignInFailed
-            }
+            SignInError::Declined
+            | SignInError::Expired
+            | SignInError::StateMismatch
+            | SignInError::Rejected(_) => IpcErrorCode::SignInFailed,
             SignInError::Unavailable(_) => IpcErrorCode::Unavailable,
         };
         let advice = error
