@@ -13,11 +13,15 @@
 //! - [`run`] — a step's live checks through the verification engine.
 //! - [`sign_in`] — the administrator's and the mailbox owner's sign-ins, one at a time.
 //! - [`permissions`] — the permission table of the permissions step.
+//! - [`export`] — the export panel's inputs and the bundle request made from the wizard.
+//! - [`resume`] — the wizard as a configuration bundle left it.
 //! - [`powershell`] — the Exchange Online PowerShell the admin may run to fix what Graph cannot.
 
+pub mod export;
 pub mod permissions;
 pub mod plan;
 pub mod powershell;
+pub mod resume;
 pub mod run;
 pub mod sign_in;
 pub mod state;
