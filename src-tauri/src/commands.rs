@@ -36,13 +36,16 @@ pub fn demo_scenarios() -> Result<Vec<DemoScenario>, IpcError> {
 }
 
 /// The view of the wizard as it is now.
-async fn current_view(state: &AppState, wizard: &WizardState) -> Result<WizardView, IpcError> {
+pub(crate) async fn current_view(
+    state: &AppState,
+    wizard: &WizardState,
+) -> Result<WizardView, IpcError> {
     let profile = state.profile(&wizard.profile)?;
     Ok(view::build(state, &profile, wizard).await)
 }
 
 /// Run the demo tenant with `scenario` (started, switched or stopped).
-async fn ensure_demo(state: &AppState, scenario: Option<&str>) -> Result<(), IpcError> {
+pub(crate) async fn ensure_demo(state: &AppState, scenario: Option<&str>) -> Result<(), IpcError> {
     let mut demo = state.demo.lock().await;
     match (demo.as_mut(), scenario) {
         (Some(running), Some(name)) if running.scenario() != name => running.switch(name)?,
@@ -269,6 +272,7 @@ async fn repair(state: &AppState, request: SecretRequest) -> Result<RepairOutcom
             revealed: false,
         });
     }
+    let kept = crate::commands_keep::keep_made_secret(state, &wizard, &profile, &registered).await;
     let client_id = registered.client_id.clone();
     let wizard = state.update(|w| w.set_input(InputField::ClientId, &client_id))?;
     Ok(RepairOutcome {
@@ -276,6 +280,7 @@ async fn repair(state: &AppState, request: SecretRequest) -> Result<RepairOutcom
             .changes
             .into_iter()
             .map(|c| c.description)
+            .chain(kept)
             .collect(),
         view: current_view(state, &wizard).await?,
     })

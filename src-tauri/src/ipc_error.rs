@@ -31,6 +31,10 @@ pub enum IpcErrorCode {
     Unavailable,
     /// The demo tenant cannot start or switch.
     DemoUnavailable,
+    /// No OS keychain answers: the secret cannot be kept or read (never a file instead).
+    KeychainUnavailable,
+    /// The file is not a bundle this version opens: show why.
+    BundleRefused,
 }
 
 /// A failed command, as the UI receives it.

@@ -17,6 +17,7 @@ use entra_setup_core::wizard::{WizardState, WizardStore};
 
 use crate::demo::DemoTenant;
 use crate::ipc_error::{IpcError, IpcErrorCode};
+use crate::safekeeping::Safekeeping;
 
 /// A secret the wizard created, as shown (never the value).
 #[derive(Debug, Clone)]
@@ -65,6 +66,8 @@ pub struct AppState {
     endpoints: Endpoints,
     /// The running demo tenant, when rehearsing.
     pub demo: tokio::sync::Mutex<Option<DemoTenant>>,
+    /// The keychain, the reminders and the desktop settings.
+    pub safekeeping: Safekeeping,
 }
 
 impl std::fmt::Debug for AppState {
@@ -96,6 +99,7 @@ impl AppState {
             Http::new(RetryPolicy::default()).expect("HTTP client")
         });
         AppState {
+            safekeeping: Safekeeping::from_paths(&paths),
             store: WizardStore::new(&paths),
             paths,
             wizard: Mutex::new(None),
@@ -125,6 +129,12 @@ impl AppState {
     /// The catalogue of profiles.
     pub fn catalog(&self) -> Result<Catalog, CatalogError> {
         Catalog::with_user_dir(&self.paths.user_profiles_dir())
+    }
+
+    /// The same state with another keychain, reminders and settings (tests).
+    pub fn with_safekeeping(mut self, safekeeping: Safekeeping) -> Self {
+        self.safekeeping = safekeeping;
+        self
     }
 
     /// The profile `id`.

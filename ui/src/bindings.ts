@@ -181,6 +181,176 @@ async demoSwitch(scenario: string) : Promise<Result<WizardView, IpcError>> {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
 }
+},
+/**
+ * The keychain's answer for the setup under way.
+ */
+async keychainStatus() : Promise<Result<KeychainStatus, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("keychain_status") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Use the secret kept in the keychain for this client (held in memory, like a pasted one).
+ */
+async wizardUseKeptSecret() : Promise<Result<WizardView, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("wizard_use_kept_secret") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Export the configuration bundle of the setup under way.
+ */
+async bundleExport(form: ExportForm) : Promise<Result<ExportOutcome, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("bundle_export", { form }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Open a saved bundle and resume the wizard where it left off (with `demo`, on the demo
+ * tenant's scenario).
+ */
+async bundleOpen(path: string, demo: string | null) : Promise<Result<WizardView, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("bundle_open", { path, demo }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Where to save a bundle, chosen in the system's save dialog; `None` when cancelled.
+ */
+async bundleChooseSavePath() : Promise<Result<string | null, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("bundle_choose_save_path") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Which bundle to open, chosen in the system's open dialog; `None` when cancelled.
+ */
+async bundleChooseOpenPath() : Promise<Result<string | null, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("bundle_choose_open_path") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Every kept secret and when it expires.
+ */
+async remindersList() : Promise<Result<RemindersView, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("reminders_list") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * The secrets that expire within the first lead day (30 days) or have expired: the start
+ * screen's banner.
+ */
+async remindersAlerts() : Promise<Result<Standing[], IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("reminders_alerts") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Add a reminder by hand (each field checked).
+ */
+async remindersAdd(form: ReminderForm) : Promise<Result<RemindersView, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("reminders_add", { form }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Forget a reminder (the secret itself is not touched).
+ */
+async remindersRemove(keyId: string) : Promise<Result<RemindersView, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("reminders_remove", { keyId }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Every secret and certificate of the signed-in administrator's tenant that expires within
+ * `within_days` (or has expired), read over Graph with paging.
+ */
+async remindersScan(withinDays: number) : Promise<Result<ExpiringCredential[], IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("reminders_scan", { withinDays }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Keep reminders for the scanned secrets the admin chose.
+ */
+async remindersAddScanned(picks: ScannedSecret[]) : Promise<Result<RemindersView, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("reminders_add_scanned", { picks }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * "Rotate now": the wizard's secret step for the reminder's client, where "create it for me"
+ * adds a new secret beside the old one. The setup under way is kept when it is for that client;
+ * otherwise a new one starts with `profile` (and `demo`).
+ */
+async remindersRotate(keyId: string, profile: string, demo: string | null) : Promise<Result<WizardView, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("reminders_rotate", { keyId, profile, demo }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * The desktop settings.
+ */
+async settingsGet() : Promise<Result<DesktopSettings, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("settings_get") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Change the desktop settings: saved, then applied (tray, start at login).
+ */
+async settingsSet(settings: DesktopSettings) : Promise<Result<DesktopSettings, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("settings_set", { settings }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
 }
 }
 
@@ -479,6 +649,18 @@ portal_link?: string | null;
  */
 evidence: JsonValue }
 /**
+ * A client secret or a certificate.
+ */
+export type CredentialKind = 
+/**
+ * A client secret (`passwordCredentials`).
+ */
+"secret" | 
+/**
+ * A certificate (`keyCredentials`).
+ */
+"certificate"
+/**
  * A scenario the demo tenant can play.
  */
 export type DemoScenario = { 
@@ -498,6 +680,91 @@ description: string;
  * Whether everything is set up correctly.
  */
 healthy: boolean }
+/**
+ * The settings.
+ */
+export type DesktopSettings = { 
+/**
+ * Closing the window keeps the app running in the tray (reminders keep being checked).
+ */
+keep_in_tray?: boolean; 
+/**
+ * The app starts when the admin logs in.
+ */
+start_at_login?: boolean }
+/**
+ * One credential that expires within the window (or has expired).
+ */
+export type ExpiringCredential = { 
+/**
+ * The application (client) ID.
+ */
+client_id: string; 
+/**
+ * The app's display name.
+ */
+app_name: string | null; 
+/**
+ * Secret or certificate.
+ */
+kind: CredentialKind; 
+/**
+ * The credential's key id.
+ */
+key_id: string; 
+/**
+ * Its description.
+ */
+description: string | null; 
+/**
+ * When it expires.
+ */
+expires: string; 
+/**
+ * Whole days left (negative once expired).
+ */
+days_left: number }
+/**
+ * What the export panel sends. The passphrase is turned into a [`Secret`] at once and never
+ * kept.
+ */
+export type ExportForm = { 
+/**
+ * Where to save the bundle (a full path ending in `.zip`).
+ */
+path: string; 
+/**
+ * age recipients (`age1…`), comma- or line-separated; empty for none.
+ */
+recipients: string; 
+/**
+ * A passphrase for `secret.age` instead of recipients.
+ */
+passphrase: string | null }
+/**
+ * What was written.
+ */
+export type ExportOutcome = { 
+/**
+ * The bundle.
+ */
+path: string; 
+/**
+ * Its entries.
+ */
+entries: string[]; 
+/**
+ * Where the secret's value is: `age`, `keyring` or `none`.
+ */
+storage: string; 
+/**
+ * The secret's reminder, when one was kept.
+ */
+reminder: Reminder | null; 
+/**
+ * Why the reminder could not be kept, when it could not.
+ */
+reminder_problem: string | null }
 /**
  * The input a rule looked at.
  */
@@ -646,8 +913,32 @@ export type IpcErrorCode =
 /**
  * The demo tenant cannot start or switch.
  */
-"demo_unavailable"
+"demo_unavailable" | 
+/**
+ * No OS keychain answers: the secret cannot be kept or read (never a file instead).
+ */
+"keychain_unavailable" | 
+/**
+ * The file is not a bundle this version opens: show why.
+ */
+"bundle_refused"
 export type JsonValue = null | boolean | number | string | JsonValue[] | Partial<{ [key in string]: JsonValue }>
+/**
+ * Whether the keychain answers, and holds a secret for the setup under way.
+ */
+export type KeychainStatus = { 
+/**
+ * Whether an OS keychain answered.
+ */
+available: boolean; 
+/**
+ * Whether it holds a secret for this tenant and client.
+ */
+has_secret: boolean; 
+/**
+ * Why not, for people.
+ */
+message: string | null }
 /**
  * One row of the table.
  */
@@ -758,6 +1049,70 @@ export type Progress =
  */
 { event: "finished"; result: CheckResult }
 /**
+ * One secret to be reminded of.
+ */
+export type Reminder = { 
+/**
+ * The directory (tenant) GUID or domain it belongs to.
+ */
+tenant: string; 
+/**
+ * The application (client) ID.
+ */
+client_id: string; 
+/**
+ * The secret's key id (Graph `keyId`).
+ */
+key_id: string; 
+/**
+ * When the secret stops working.
+ */
+expires: string; 
+/**
+ * A name for people: the app or the integration.
+ */
+name?: string | null; 
+/**
+ * What recorded it (`register`, `bundle export`, `add`, `scan`, …).
+ */
+source?: string | null }
+/**
+ * What the admin types to add a reminder by hand.
+ */
+export type ReminderForm = { 
+/**
+ * The tenant's domain or GUID.
+ */
+tenant: string; 
+/**
+ * The application (client) ID.
+ */
+client_id: string; 
+/**
+ * The secret's ID.
+ */
+key_id: string; 
+/**
+ * The expiry date (`2027-03-01`).
+ */
+expires: string; 
+/**
+ * A name for people.
+ */
+name: string }
+/**
+ * The reminders page.
+ */
+export type RemindersView = { 
+/**
+ * Every kept secret with where it stands, soonest first.
+ */
+standings: Standing[]; 
+/**
+ * Where the reminders are kept.
+ */
+file: string }
+/**
  * What a repair changed, with the wizard afterwards.
  */
 export type RepairOutcome = { 
@@ -769,6 +1124,26 @@ changes: string[];
  * The wizard.
  */
 view: WizardView }
+/**
+ * A secret found by the scan that the admin chose to be reminded of.
+ */
+export type ScannedSecret = { 
+/**
+ * The application (client) ID.
+ */
+client_id: string; 
+/**
+ * The secret's key id.
+ */
+key_id: string; 
+/**
+ * When it expires (RFC 3339).
+ */
+expires: string; 
+/**
+ * The app's name.
+ */
+name: string | null }
 /**
  * The secret the wizard holds, as shown.
  */
@@ -874,6 +1249,66 @@ export type Source =
  * A symptom from a profile's troubleshooting entries (a product's screen or log).
  */
 "symptom"
+/**
+ * Where a secret stands on its way to expiry.
+ */
+export type Stage = 
+/**
+ * More than the largest lead day away.
+ */
+{ state: "later" } | 
+/**
+ * Within this many lead days (30, 14, 7 or 1).
+ */
+{ state: "due"; lead_days: number } | 
+/**
+ * Past its expiry.
+ */
+{ state: "expired" }
+/**
+ * A reminder with where it stands now.
+ */
+export type Standing = 
+/**
+ * The reminder.
+ */
+({ 
+/**
+ * The directory (tenant) GUID or domain it belongs to.
+ */
+tenant: string; 
+/**
+ * The application (client) ID.
+ */
+client_id: string; 
+/**
+ * The secret's key id (Graph `keyId`).
+ */
+key_id: string; 
+/**
+ * When the secret stops working.
+ */
+expires: string; 
+/**
+ * A name for people: the app or the integration.
+ */
+name?: string | null; 
+/**
+ * What recorded it (`register`, `bundle export`, `add`, `scan`, …).
+ */
+source?: string | null }) & { 
+/**
+ * Whole days left (negative once expired).
+ */
+days_left: number; 
+/**
+ * Its stage.
+ */
+stage: Stage; 
+/**
+ * Whether it is within the window asked for (or expired).
+ */
+due: boolean }
 /**
  * A checkpoint's verdict.
  */

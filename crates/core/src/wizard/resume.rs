@@ -41,6 +41,19 @@ pub fn from_bundle(record: &BundleRecord, profile: &Profile, demo: Option<String
     state
 }
 
+/// The wizard on the secret step of the client a reminder is for, to make a new secret beside
+/// the old one (which keeps working until it expires); `None` when `profile` has no secret step.
+pub fn for_rotation(
+    reminder: &crate::reminders::Reminder,
+    profile: &Profile,
+    demo: Option<String>,
+) -> Option<WizardState> {
+    let mut state = WizardState::new(profile, demo);
+    state.set_input(InputField::Tenant, &reminder.tenant);
+    state.set_input(InputField::ClientId, &reminder.client_id);
+    state.go(profile, WizardStep::Secret).then_some(state)
+}
+
 /// The product's address a redirect URI was made from, by the profile's template
 /// (`{site}/oauth/callback` and `https://intranet.contoso.com/oauth/callback` give the site).
 pub fn site_of(profile: &Profile, redirect_uri: &str) -> Option<String> {
@@ -157,6 +170,25 @@ mod tests {
         let state = from_bundle(&record(profile, checks, "not-a-match"), profile, None);
         assert_eq!(state.step, WizardStep::Permissions);
         assert_eq!(state.inputs.site_url, "");
+    }
+
+    #[test]
+    fn rotation_opens_the_secret_step_of_the_client() {
+        let catalog = Catalog::shipped();
+        let profile = catalog.get("axero-m365-email").expect("profile");
+        let reminder = crate::reminders::Reminder {
+            tenant: "contoso.com".into(),
+            client_id: "aaaaaaaa-0000-0000-0000-000000000001".into(),
+            key_id: "k".into(),
+            expires: chrono::Utc::now(),
+            name: None,
+            source: None,
+        };
+        let state = for_rotation(&reminder, profile, None).expect("secret step");
+        assert_eq!(state.step, WizardStep::Secret);
+        assert_eq!(state.inputs.client_id, reminder.client_id);
+        let vendor = catalog.get("vendor-app-consent").expect("profile");
+        assert!(for_rotation(&reminder, vendor, None).is_none());
     }
 
     #[test]
