@@ -11,6 +11,9 @@ import type { WizardView } from "./ipc";
 import { StartScreen } from "./screens/StartScreen";
 import { TroubleshootScreen } from "./screens/TroubleshootScreen";
 import { WizardScreen } from "./screens/WizardScreen";
+import { RemindersScreen } from "./screens/RemindersScreen";
+import { DueBanner } from "./components/DueBanner";
+import { OpenBundlePanel } from "./components/OpenBundlePanel";
 import { useChosenTheme } from "./theme";
 
 /** The screens the app can show. */
@@ -18,7 +21,8 @@ type Screen =
   | { name: "loading" }
   | { name: "start" }
   | { name: "wizard"; view: WizardView }
-  | { name: "troubleshoot"; back: Screen };
+  | { name: "troubleshoot"; back: Screen }
+  | { name: "reminders" };
 
 /** The demo tenant's healthy scenario, where every integration can be created. */
 const DEMO_SCENARIO = "contoso";
@@ -78,6 +82,7 @@ export function App() {
         onTroubleshoot={
           screen.name === "troubleshoot" ? undefined : () => setScreen({ name: "troubleshoot", back: screen })
         }
+        onReminders={screen.name === "reminders" ? undefined : () => setScreen({ name: "reminders" })}
       />
       <main className={styles.main}>
         {error && (
@@ -86,6 +91,17 @@ export function App() {
           </MessageBar>
         )}
         {screen.name === "loading" && <Spinner label="Opening…" />}
+        {screen.name === "start" && <DueBanner onOpenReminders={() => setScreen({ name: "reminders" })} />}
+        {screen.name === "start" && (
+          <OpenBundlePanel demoScenario={DEMO_SCENARIO} onOpened={(view) => setScreen({ name: "wizard", view })} />
+        )}
+        {screen.name === "reminders" && (
+          <RemindersScreen
+            demoScenario={DEMO_SCENARIO}
+            onBack={() => void resumeWizard().then((view) => setScreen(view ? { name: "wizard", view } : { name: "start" }), () => setScreen({ name: "start" }))}
+            onRotate={(view) => setScreen({ name: "wizard", view })}
+          />
+        )}
         {screen.name === "start" && <StartScreen onStart={(id, demo) => void start(id, demo)} starting={starting} />}
         {screen.name === "wizard" && (
           <WizardScreen key={screen.view.profile} initial={screen.view} onClose={() => setScreen({ name: "start" })} />

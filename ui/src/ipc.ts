@@ -8,6 +8,15 @@ import { openUrl } from "@tauri-apps/plugin-opener";
 import { commands } from "./bindings";
 import type {
   DemoScenario,
+  DesktopSettings,
+  ExpiringCredential,
+  ExportForm,
+  ExportOutcome,
+  KeychainStatus,
+  ReminderForm,
+  RemindersView,
+  ScannedSecret,
+  Standing,
   Finding,
   InputField,
   IpcError,
@@ -41,6 +50,18 @@ export type {
   WizardInputs,
   WizardStep,
   WizardView,
+} from "./bindings";
+export type {
+  DesktopSettings,
+  ExpiringCredential,
+  ExportForm,
+  ExportOutcome,
+  KeychainStatus,
+  ReminderForm,
+  RemindersView,
+  ScannedSecret,
+  Stage,
+  Standing,
 } from "./bindings";
 
 /**
@@ -159,6 +180,83 @@ export async function openExternal(url: string): Promise<void> {
 /** Copy text to the clipboard. */
 export async function copyText(text: string): Promise<void> {
   await navigator.clipboard.writeText(text);
+}
+
+// The bundle, the keychain, the reminders and the desktop settings.
+
+/** Whether the OS keychain answers and holds a secret for the setup under way. */
+export async function keychainStatus(): Promise<KeychainStatus> {
+  return unwrap(() => commands.keychainStatus());
+}
+
+/** Use the secret kept in the keychain for this client. */
+export async function useKeptSecret(): Promise<WizardView> {
+  return unwrap(() => commands.wizardUseKeptSecret());
+}
+
+/** Export the configuration bundle of the setup under way. */
+export async function exportBundle(form: ExportForm): Promise<ExportOutcome> {
+  return unwrap(() => commands.bundleExport(form));
+}
+
+/** Open a saved bundle and resume the wizard where it left off. */
+export async function openBundle(path: string, demo: string | null): Promise<WizardView> {
+  return unwrap(() => commands.bundleOpen(path, demo));
+}
+
+/** Where to save a bundle, from the system's save dialog (null when cancelled). */
+export async function chooseSavePath(): Promise<string | null> {
+  return unwrap(() => commands.bundleChooseSavePath());
+}
+
+/** Which bundle to open, from the system's open dialog (null when cancelled). */
+export async function chooseOpenPath(): Promise<string | null> {
+  return unwrap(() => commands.bundleChooseOpenPath());
+}
+
+/** Every kept secret and when it expires. */
+export async function listReminders(): Promise<RemindersView> {
+  return unwrap(() => commands.remindersList());
+}
+
+/** The secrets that expire within 30 days or have expired. */
+export async function reminderAlerts(): Promise<Standing[]> {
+  return unwrap(() => commands.remindersAlerts());
+}
+
+/** Add a reminder by hand. */
+export async function addReminder(form: ReminderForm): Promise<RemindersView> {
+  return unwrap(() => commands.remindersAdd(form));
+}
+
+/** Forget a reminder. */
+export async function removeReminder(keyId: string): Promise<RemindersView> {
+  return unwrap(() => commands.remindersRemove(keyId));
+}
+
+/** The signed-in administrator's tenant's credentials expiring within `withinDays`. */
+export async function scanTenant(withinDays: number): Promise<ExpiringCredential[]> {
+  return unwrap(() => commands.remindersScan(withinDays));
+}
+
+/** Keep reminders for the scanned secrets chosen. */
+export async function addScanned(picks: ScannedSecret[]): Promise<RemindersView> {
+  return unwrap(() => commands.remindersAddScanned(picks));
+}
+
+/** The wizard's secret step for a reminder's client, to make a new secret beside the old one. */
+export async function rotateSecret(keyId: string, profile: string, demo: string | null): Promise<WizardView> {
+  return unwrap(() => commands.remindersRotate(keyId, profile, demo));
+}
+
+/** The desktop settings. */
+export async function getSettings(): Promise<DesktopSettings> {
+  return unwrap(() => commands.settingsGet());
+}
+
+/** Change the desktop settings (saved and applied). */
+export async function saveSettings(settings: DesktopSettings): Promise<DesktopSettings> {
+  return unwrap(() => commands.settingsSet(settings));
 }
 
 /** Runs one generated command and turns its `Result` (or a transport failure) into data or an IpcFailure. */

@@ -1,7 +1,7 @@
 /** The banner at the top of every screen: the product name, Troubleshoot and the theme choice. */
 import { useId } from "react";
 import { Body1, Button, Select, Title2, makeStyles, tokens } from "@fluentui/react-components";
-import { ShieldKeyholeRegular, StethoscopeRegular } from "@fluentui/react-icons";
+import { AlertRegular, ShieldKeyholeRegular, StethoscopeRegular } from "@fluentui/react-icons";
 import type { ThemeChoice } from "../theme";
 
 const useStyles = makeStyles({
@@ -42,9 +42,10 @@ export interface AppHeaderProps {
   themeChoice?: ThemeChoice;
   onThemeChoice?: (choice: ThemeChoice) => void;
   onTroubleshoot?: () => void;
+  onReminders?: () => void;
 }
 
-export function AppHeader({ themeChoice = "system", onThemeChoice, onTroubleshoot }: AppHeaderProps) {
+export function AppHeader({ themeChoice = "system", onThemeChoice, onTroubleshoot, onReminders }: AppHeaderProps) {
   const styles = useStyles();
   const themeId = useId();
   return (
@@ -60,6 +61,11 @@ export function AppHeader({ themeChoice = "system", onThemeChoice, onTroubleshoo
         </Body1>
       </div>
       <div className={styles.tools}>
+        {onReminders && (
+          <Button appearance="subtle" icon={<AlertRegular />} onClick={onReminders} data-testid="reminders-button">
+            Reminders
+          </Button>
+        )}
         {onTroubleshoot && (
           <Button appearance="subtle" icon={<StethoscopeRegular />} onClick={onTroubleshoot} data-testid="troubleshoot-button">
             Troubleshoot

@@ -21,6 +21,7 @@ import {
 import { EyeRegular } from "@fluentui/react-icons";
 import { IpcFailure, createSecret, revealSecret, setSecret } from "../ipc";
 import { CopyField } from "../components/CopyField";
+import { KeptSecretButton } from "../components/KeptSecretButton";
 import { IssueList } from "../components/IssueList";
 import { RepairButton } from "./RepairButton";
 import type { StepProps } from "./types";
@@ -70,6 +71,7 @@ export function SecretStep({ view, onView, recheck, goTo }: StepProps) {
   return (
     <div className={styles.group}>
       <Body1>{secret.advice}</Body1>
+      <KeptSecretButton onView={onView} held={secret.held} />
       {secret.created_hint && (
         <MessageBar intent="success" layout="multiline" data-testid="secret-created">
           <MessageBarBody>

@@ -4,6 +4,7 @@
  */
 import { Body1, MessageBar, MessageBarBody, MessageBarTitle, Subtitle2, makeStyles, tokens } from "@fluentui/react-components";
 import { CheckList } from "../components/CheckList";
+import { ExportPanel } from "../components/ExportPanel";
 import { CHECK_LABELS } from "../labels";
 import type { StepProps } from "./types";
 
@@ -50,8 +51,7 @@ export function SummaryStep({ view, step, running, recheck }: StepProps) {
         </section>
       )}
       <CheckList checks={step.checks} results={view.results} running={running} onRetry={recheck} />
-      {/* The hand-over to the product — exporting the configuration bundle and the reminder
-          before the secret expires — is added here as its own section. */}
+      <ExportPanel />
     </div>
   );
 }
