@@ -7,7 +7,39 @@ fn main() {
         .expect("tauri build script");
 }
 
-/// Keep in step with `src/commands.rs` (a test in `tests/commands.rs` compares the two lists).
+/// Keep in step with `src/commands.rs` and `src/commands_keep.rs` (a test in `tests/commands.rs` compares the two lists).
 fn entra_setup_commands() -> &'static [&'static str] {
-    &["list_profiles"]
+    &[
+        "list_profiles",
+        "demo_scenarios",
+        "wizard_resume",
+        "wizard_start",
+        "wizard_close",
+        "wizard_set_input",
+        "wizard_go",
+        "wizard_check",
+        "wizard_sign_in",
+        "wizard_sign_in_mailbox",
+        "wizard_register",
+        "wizard_new_secret",
+        "wizard_set_secret",
+        "wizard_reveal_secret",
+        "diagnose_text",
+        "demo_switch",
+        "keychain_status",
+        "wizard_use_kept_secret",
+        "bundle_export",
+        "bundle_open",
+        "bundle_choose_save_path",
+        "bundle_choose_open_path",
+        "reminders_list",
+        "reminders_alerts",
+        "reminders_add",
+        "reminders_remove",
+        "reminders_scan",
+        "reminders_add_scanned",
+        "reminders_rotate",
+        "settings_get",
+        "settings_set",
+    ]
 }

@@ -3,7 +3,10 @@
 //! Codes are added only when the UI acts on them differently; the `From` impls match
 //! exhaustively, so a new core error variant forces a decision here.
 
+use entra_setup_core::fix::FixError;
+use entra_setup_core::identity::SignInError;
 use entra_setup_core::profile::CatalogError;
+use entra_setup_core::wizard::WizardStoreError;
 use serde::Serialize;
 
 /// What the UI may do differently about a failure.
@@ -14,6 +17,24 @@ pub enum IpcErrorCode {
     ProfileInvalid,
     /// A file the program keeps cannot be read or written.
     StorageUnavailable,
+    /// An input is refused; the message names the field.
+    InvalidInput,
+    /// No setup is under way: go back to the start screen.
+    NoWizard,
+    /// The step needs the administrator's sign-in first.
+    NotSignedIn,
+    /// The sign-in did not end with a signed-in person (declined, expired, refused).
+    SignInFailed,
+    /// Microsoft refused a repair; the message says why and what to do.
+    RepairFailed,
+    /// Microsoft could not be asked (network, throttling, outage): try again.
+    Unavailable,
+    /// The demo tenant cannot start or switch.
+    DemoUnavailable,
+    /// No OS keychain answers: the secret cannot be kept or read (never a file instead).
+    KeychainUnavailable,
+    /// The file is not a bundle this version opens: show why.
+    BundleRefused,
 }
 
 /// A failed command, as the UI receives it.
@@ -26,6 +47,28 @@ pub struct IpcError {
     pub message: String,
 }
 
+impl IpcError {
+    /// An error with `code` and `message`.
+    pub fn new(code: IpcErrorCode, message: impl Into<String>) -> IpcError {
+        IpcError {
+            code,
+            message: message.into(),
+        }
+    }
+}
+
+/// The error's message with its sources.
+fn chain(error: &dyn std::error::Error) -> String {
+    let mut message = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        message.push_str(": ");
+        message.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    message
+}
+
 impl From<CatalogError> for IpcError {
     fn from(error: CatalogError) -> Self {
         let code = match &error {
@@ -34,13 +77,62 @@ impl From<CatalogError> for IpcError {
             | CatalogError::DuplicateId { .. } => IpcErrorCode::ProfileInvalid,
             CatalogError::Unreadable { .. } => IpcErrorCode::StorageUnavailable,
         };
-        let mut message = error.to_string();
-        let mut source = std::error::Error::source(&error);
-        while let Some(cause) = source {
-            message.push_str(": ");
-            message.push_str(&cause.to_string());
-            source = cause.source();
-        }
-        IpcError { code, message }
+        IpcError::new(code, chain(&error))
+    }
+}
+
+impl From<WizardStoreError> for IpcError {
+    fn from(error: WizardStoreError) -> Self {
+        let code = match &error {
+            WizardStoreError::Io { .. } | WizardStoreError::Damaged { .. } => {
+                IpcErrorCode::StorageUnavailable
+            }
+        };
+        IpcError::new(code, chain(&error))
+    }
+}
+
+impl From<FixError> for IpcError {
+    fn from(error: FixError) -> Self {
+        let cause = error.cause();
+        let code = if cause.is_transient() {
+            IpcErrorCode::Unavailable
+        } else {
+            match &error {
+                FixError::Read { .. }
+                | FixError::Write { .. }
+                | FixError::ClientIdNotFound { .. }
+                | FixError::UnknownPermission { .. }
+                | FixError::SecretLifetimePolicy { .. }
+                | FixError::ReplicationTimeout { .. }
+                | FixError::StoppedAfterCreate { .. } => IpcErrorCode::RepairFailed,
+                FixError::RedirectUriMissing
+                | FixError::SecretNotNeeded
+                | FixError::NothingToRegister { .. }
+                | FixError::RemovalRefused { .. } => IpcErrorCode::InvalidInput,
+            }
+        };
+        let fix = entra_setup_core::diagnose::describe(cause).fix;
+        IpcError::new(code, format!("Could not repair: {}. {fix}", chain(&error)))
+    }
+}
+
+impl From<SignInError> for IpcError {
+    fn from(error: SignInError) -> Self {
+        let code = match &error {
+            SignInError::Declined
+            | SignInError::Expired
+            | SignInError::StateMismatch
+            | SignInError::Rejected(_) => IpcErrorCode::SignInFailed,
+            SignInError::Unavailable(_) => IpcErrorCode::Unavailable,
+        };
+        let advice = error
+            .cause()
+            .map(|cause| format!(" {}", entra_setup_core::diagnose::describe(cause).fix))
+            .unwrap_or_default();
+        IpcError::new(
+            code,
+            format!("The sign-in did not finish: {error}.{advice}"),
+        )
     }
 }

@@ -6,18 +6,64 @@
 //! - [`commands`] — one `#[tauri::command]` per operation, a few lines each.
 //! - [`state`] — [`state::AppState`], built by one constructor that tests reuse.
 //! - [`ipc_error`] — core errors as `{ code, message }` for the UI.
+//! - [`view`] — what the wizard screens show, from the core's state and plan.
+//! - [`commands_keep`] — the bundle's, the keychain's, the reminders' and the settings' commands.
+//! - [`safekeeping`] — the keychain, the reminders and the desktop settings the commands share.
+//! - [`file_dialogs`] — the system's save and open dialogs for bundles.
+//! - [`desktop`] — the tray and start at login, when the admin turns them on.
+//! - [`reminder_watch`] — notifications before client secrets expire, at start and daily.
+//! - [`demo`] — the demo tenant: the stand-in for Microsoft on loopback (feature `demo`).
 
 pub mod commands;
+pub mod commands_keep;
+pub mod demo;
+pub mod desktop;
+pub mod file_dialogs;
 pub mod ipc_error;
+pub mod reminder_watch;
+pub mod safekeeping;
+mod safekeeping_errors;
 pub mod state;
+pub mod view;
 
 use tauri::Manager;
 
 /// The typed IPC surface: every command the UI may call. The TypeScript bindings in
 /// `ui/src/bindings.ts` are generated from it (see `tests/bindings.rs`).
 pub fn ipc_builder() -> tauri_specta::Builder<tauri::Wry> {
-    tauri_specta::Builder::<tauri::Wry>::new()
-        .commands(tauri_specta::collect_commands![commands::list_profiles])
+    tauri_specta::Builder::<tauri::Wry>::new().commands(tauri_specta::collect_commands![
+        commands::list_profiles,
+        commands::demo_scenarios,
+        commands::wizard_resume,
+        commands::wizard_start,
+        commands::wizard_close,
+        commands::wizard_set_input,
+        commands::wizard_go,
+        commands::wizard_check,
+        commands::wizard_sign_in,
+        commands::wizard_sign_in_mailbox,
+        commands::wizard_register,
+        commands::wizard_new_secret,
+        commands::wizard_set_secret,
+        commands::wizard_reveal_secret,
+        commands::diagnose_text,
+        commands::demo_switch,
+        commands_keep::keychain_status,
+        commands_keep::wizard_use_kept_secret,
+        commands_keep::bundle_export,
+        commands_keep::bundle_open,
+        commands_keep::bundle_choose_save_path,
+        commands_keep::bundle_choose_open_path,
+        commands_keep::reminders_list,
+        commands_keep::reminders_alerts,
+        commands_keep::reminders_add,
+        commands_keep::reminders_remove,
+        commands_keep::reminders_scan,
+        commands_keep::reminders_add_scanned,
+        commands_keep::reminders_rotate,
+        commands_keep::settings_get,
+        commands_keep::settings_set,
+    ])
 }
 
 /// How the bindings are written: the header keeps TypeScript from checking generated code.
@@ -40,12 +86,22 @@ pub fn run() {
     let app = tauri::Builder::default()
         // A second launch focuses the running window instead of opening another one.
         .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
-            if let Some(window) = app.get_webview_window("main") {
-                let _ = window.unminimize();
-                let _ = window.set_focus();
-            }
+            desktop::show_window(app);
         }))
         .plugin(tauri_plugin_window_state::Builder::default().build())
+        .plugin(tauri_plugin_opener::init())
+        .plugin(tauri_plugin_dialog::init())
+        .plugin(tauri_plugin_notification::init())
+        .plugin(tauri_plugin_autostart::Builder::new().build())
+        .on_window_event(desktop::on_window_event)
+        .setup(|app| {
+            let settings = app.state::<state::AppState>().safekeeping.settings();
+            if let Err(e) = desktop::apply(app.handle(), &settings) {
+                eprintln!("Entra Setup Wizard: {e}");
+            }
+            reminder_watch::spawn(app.handle().clone());
+            Ok(())
+        })
         .manage(state)
         .invoke_handler(ipc.invoke_handler());
     if let Err(e) = app.run(tauri::generate_context!()) {

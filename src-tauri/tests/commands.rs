@@ -62,12 +62,31 @@ fn commands_are_declared_everywhere() {
 }
 
 #[test]
-fn capability_grants_only_app_commands() {
+fn capability_grants_only_app_commands_and_opening_microsoft_pages() {
     let capability: serde_json::Value =
         serde_json::from_str(&manifest_file("capabilities/default.json")).expect("capability JSON");
     for permission in capability["permissions"].as_array().expect("permissions") {
-        let name = permission.as_str().expect("plain permission name");
-        assert!(name.starts_with("allow-"), "unexpected permission {name}");
+        if let Some(name) = permission.as_str() {
+            assert!(name.starts_with("allow-"), "unexpected permission {name}");
+            continue;
+        }
+        assert_eq!(permission["identifier"], "opener:allow-open-url");
+        for scope in permission["allow"].as_array().expect("opener scope") {
+            let url = scope["url"].as_str().expect("url");
+            let microsoft = url.starts_with("https://")
+                && [
+                    ".microsoft.com",
+                    ".microsoft.us",
+                    ".microsoftonline.com",
+                    ".microsoftonline.cn",
+                    "microsoft.com/",
+                ]
+                .iter()
+                .any(|host| url.contains(host));
+            // The demo tenant's sign-in page is on loopback.
+            let loopback = url.starts_with("http://127.0.0.1:");
+            assert!(microsoft || loopback, "opener may open {url}");
+        }
     }
     assert_eq!(capability["windows"], serde_json::json!(["main"]));
 }

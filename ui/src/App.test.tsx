@@ -1,13 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { act, render, screen } from "@testing-library/react";
 import { webDarkTheme, webLightTheme } from "@fluentui/react-components";
-import { listProfiles } from "./ipc";
+import { listProfiles, resumeWizard } from "./ipc";
 import { sampleProfiles } from "./test/profiles";
 import { App } from "./App";
 
 vi.mock("./ipc", async (importOriginal) => {
   const actual = await importOriginal<typeof import("./ipc")>();
-  return { ...actual, listProfiles: vi.fn() };
+  return { ...actual, listProfiles: vi.fn(), resumeWizard: vi.fn() };
 });
 
 /** A controllable `prefers-color-scheme: dark` media query. */
@@ -40,6 +40,8 @@ function providerBackground(): string {
 
 beforeEach(() => {
   vi.mocked(listProfiles).mockResolvedValue(sampleProfiles);
+  vi.mocked(resumeWizard).mockResolvedValue(null);
+  window.localStorage.clear();
 });
 
 afterEach(() => {
@@ -54,6 +56,7 @@ describe("App", () => {
     expect(screen.getByRole("banner")).toContainElement(
       screen.getByRole("heading", { level: 1, name: "Entra Setup Wizard" }),
     );
+    expect(await screen.findByTestId("start-screen")).toBeInTheDocument();
     expect(screen.getByRole("main")).toContainElement(screen.getByTestId("start-screen"));
     expect(await screen.findByTestId("profile-list")).toBeInTheDocument();
   });

@@ -1,15 +1,31 @@
 /**
- * The app shell: Fluent theme (following the system's light/dark preference), the page
- * landmarks (header and main) and the choice of which screen is shown.
+ * The app shell: Fluent theme (following the system's light/dark preference unless the admin
+ * chose one), the page landmarks (header and main) and the choice of which screen is shown. A
+ * setup under way opens on the step it was left on.
  */
-import { useState } from "react";
-import { FluentProvider, makeStyles, tokens } from "@fluentui/react-components";
+import { useEffect, useState } from "react";
+import { FluentProvider, MessageBar, MessageBarBody, Spinner, makeStyles, tokens } from "@fluentui/react-components";
 import { AppHeader } from "./components/AppHeader";
+import { IpcFailure, resumeWizard, startWizard } from "./ipc";
+import type { WizardView } from "./ipc";
 import { StartScreen } from "./screens/StartScreen";
-import { useSystemTheme } from "./theme";
+import { TroubleshootScreen } from "./screens/TroubleshootScreen";
+import { WizardScreen } from "./screens/WizardScreen";
+import { RemindersScreen } from "./screens/RemindersScreen";
+import { DueBanner } from "./components/DueBanner";
+import { OpenBundlePanel } from "./components/OpenBundlePanel";
+import { useChosenTheme } from "./theme";
 
-/** The screens the app can show. Later steps of the wizard add their own variants. */
-type Screen = { name: "start" };
+/** The screens the app can show. */
+type Screen =
+  | { name: "loading" }
+  | { name: "start" }
+  | { name: "wizard"; view: WizardView }
+  | { name: "troubleshoot"; back: Screen }
+  | { name: "reminders" };
+
+/** The demo tenant's healthy scenario, where every integration can be created. */
+const DEMO_SCENARIO = "contoso";
 
 const useStyles = makeStyles({
   root: {
@@ -25,18 +41,81 @@ const useStyles = makeStyles({
     maxWidth: "1280px",
     marginInline: "auto",
     padding: `${tokens.spacingVerticalXXL} ${tokens.spacingHorizontalXXL}`,
+    display: "flex",
+    flexDirection: "column",
+    gap: tokens.spacingVerticalL,
   },
 });
 
 export function App() {
-  const theme = useSystemTheme();
+  const { theme, choice, choose } = useChosenTheme();
   const styles = useStyles();
-  const [screen] = useState<Screen>({ name: "start" });
+  const [screen, setScreen] = useState<Screen>({ name: "loading" });
+  const [starting, setStarting] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    resumeWizard().then(
+      (view) => setScreen(view ? { name: "wizard", view } : { name: "start" }),
+      () => setScreen({ name: "start" }),
+    );
+  }, []);
+
+  const start = async (profileId: string, demo: boolean) => {
+    setStarting(true);
+    setError(null);
+    try {
+      const view = await startWizard(profileId, demo ? DEMO_SCENARIO : null);
+      setScreen({ name: "wizard", view });
+    } catch (failure) {
+      setError(failure instanceof IpcFailure ? failure.message : String(failure));
+    } finally {
+      setStarting(false);
+    }
+  };
 
   return (
     <FluentProvider theme={theme} className={styles.root}>
-      <AppHeader />
-      <main className={styles.main}>{screen.name === "start" && <StartScreen />}</main>
+      <AppHeader
+        themeChoice={choice}
+        onThemeChoice={choose}
+        onTroubleshoot={
+          screen.name === "troubleshoot" ? undefined : () => setScreen({ name: "troubleshoot", back: screen })
+        }
+        onReminders={screen.name === "reminders" ? undefined : () => setScreen({ name: "reminders" })}
+      />
+      <main className={styles.main}>
+        {error && (
+          <MessageBar intent="error" layout="multiline" data-testid="start-error">
+            <MessageBarBody>{error}</MessageBarBody>
+          </MessageBar>
+        )}
+        {screen.name === "loading" && <Spinner label="Opening…" />}
+        {screen.name === "start" && <DueBanner onOpenReminders={() => setScreen({ name: "reminders" })} />}
+        {screen.name === "start" && (
+          <OpenBundlePanel demoScenario={DEMO_SCENARIO} onOpened={(view) => setScreen({ name: "wizard", view })} />
+        )}
+        {screen.name === "reminders" && (
+          <RemindersScreen
+            demoScenario={DEMO_SCENARIO}
+            onBack={() => void resumeWizard().then((view) => setScreen(view ? { name: "wizard", view } : { name: "start" }), () => setScreen({ name: "start" }))}
+            onRotate={(view) => setScreen({ name: "wizard", view })}
+          />
+        )}
+        {screen.name === "start" && <StartScreen onStart={(id, demo) => void start(id, demo)} starting={starting} />}
+        {screen.name === "wizard" && (
+          <WizardScreen key={screen.view.profile} initial={screen.view} onClose={() => setScreen({ name: "start" })} />
+        )}
+        {screen.name === "troubleshoot" && (
+          <TroubleshootScreen
+            onBack={() =>
+              screen.back.name === "wizard"
+                ? void resumeWizard().then((view) => setScreen(view ? { name: "wizard", view } : { name: "start" }))
+                : setScreen({ name: "start" })
+            }
+          />
+        )}
+      </main>
     </FluentProvider>
   );
 }

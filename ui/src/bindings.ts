@@ -16,6 +16,341 @@ async listProfiles() : Promise<Result<ProfileSummary[], IpcError>> {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
 }
+},
+/**
+ * The demo tenant's scenarios, for its picker.
+ */
+async demoScenarios() : Promise<Result<DemoScenario[], IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("demo_scenarios") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * The setup under way, if any, on the step it was left on.
+ */
+async wizardResume() : Promise<Result<WizardView | null, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("wizard_resume") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Start setting up `profile`, against Microsoft or (with `demo`) the demo tenant's scenario.
+ */
+async wizardStart(profile: string, demo: string | null) : Promise<Result<WizardView, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("wizard_start", { profile, demo }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Leave the setup: forget its progress, its secret and its sign-ins.
+ */
+async wizardClose() : Promise<Result<null, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("wizard_close") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Set one input; the view carries its offline issues.
+ */
+async wizardSetInput(field: InputField, value: string) : Promise<Result<WizardView, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("wizard_set_input", { field, value }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Go to `step`.
+ */
+async wizardGo(step: WizardStep) : Promise<Result<WizardView, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("wizard_go", { step }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Verify `step`'s checks live; each check's start and result go to `on_progress`.
+ */
+async wizardCheck(step: WizardStep, onProgress: TAURI_CHANNEL<Progress>) : Promise<Result<WizardView, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("wizard_check", { step, onProgress }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Sign the administrator in (device code, shown through `on_prompt`).
+ */
+async wizardSignIn(onPrompt: TAURI_CHANNEL<SignInPrompt>) : Promise<Result<WizardView, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("wizard_sign_in", { onPrompt }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Sign the mailbox owner in (device code, shown through `on_prompt`).
+ */
+async wizardSignInMailbox(onPrompt: TAURI_CHANNEL<SignInPrompt>) : Promise<Result<WizardView, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("wizard_sign_in_mailbox", { onPrompt }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * "Create it for me": create the registration, or repair the one entered.
+ */
+async wizardRegister(secretDays: number | null) : Promise<Result<RepairOutcome, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("wizard_register", { secretDays }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Add a new client secret of `days` (within the profile's limit) to the registration.
+ */
+async wizardNewSecret(days: number | null) : Promise<Result<RepairOutcome, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("wizard_new_secret", { days }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Hold a pasted secret value in memory (never saved); the view carries its offline issues.
+ */
+async wizardSetSecret(value: string) : Promise<Result<WizardView, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("wizard_set_secret", { value }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * The created secret's value, once.
+ */
+async wizardRevealSecret() : Promise<Result<string, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("wizard_reveal_secret") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Explain pasted error text.
+ */
+async diagnoseText(text: string) : Promise<Result<Finding[], IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("diagnose_text", { text }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Play another demo scenario (the setup under way keeps its inputs; checks run again).
+ */
+async demoSwitch(scenario: string) : Promise<Result<WizardView, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("demo_switch", { scenario }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * The keychain's answer for the setup under way.
+ */
+async keychainStatus() : Promise<Result<KeychainStatus, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("keychain_status") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Use the secret kept in the keychain for this client (held in memory, like a pasted one).
+ */
+async wizardUseKeptSecret() : Promise<Result<WizardView, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("wizard_use_kept_secret") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Export the configuration bundle of the setup under way.
+ */
+async bundleExport(form: ExportForm) : Promise<Result<ExportOutcome, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("bundle_export", { form }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Open a saved bundle and resume the wizard where it left off (with `demo`, on the demo
+ * tenant's scenario).
+ */
+async bundleOpen(path: string, demo: string | null) : Promise<Result<WizardView, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("bundle_open", { path, demo }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Where to save a bundle, chosen in the system's save dialog; `None` when cancelled.
+ */
+async bundleChooseSavePath() : Promise<Result<string | null, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("bundle_choose_save_path") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Which bundle to open, chosen in the system's open dialog; `None` when cancelled.
+ */
+async bundleChooseOpenPath() : Promise<Result<string | null, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("bundle_choose_open_path") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Every kept secret and when it expires.
+ */
+async remindersList() : Promise<Result<RemindersView, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("reminders_list") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * The secrets that expire within the first lead day (30 days) or have expired: the start
+ * screen's banner.
+ */
+async remindersAlerts() : Promise<Result<Standing[], IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("reminders_alerts") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Add a reminder by hand (each field checked).
+ */
+async remindersAdd(form: ReminderForm) : Promise<Result<RemindersView, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("reminders_add", { form }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Forget a reminder (the secret itself is not touched).
+ */
+async remindersRemove(keyId: string) : Promise<Result<RemindersView, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("reminders_remove", { keyId }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Every secret and certificate of the signed-in administrator's tenant that expires within
+ * `within_days` (or has expired), read over Graph with paging.
+ */
+async remindersScan(withinDays: number) : Promise<Result<ExpiringCredential[], IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("reminders_scan", { withinDays }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Keep reminders for the scanned secrets the admin chose.
+ */
+async remindersAddScanned(picks: ScannedSecret[]) : Promise<Result<RemindersView, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("reminders_add_scanned", { picks }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * "Rotate now": the wizard's secret step for the reminder's client, where "create it for me"
+ * adds a new secret beside the old one. The setup under way is kept when it is for that client;
+ * otherwise a new one starts with `profile` (and `demo`).
+ */
+async remindersRotate(keyId: string, profile: string, demo: string | null) : Promise<Result<WizardView, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("reminders_rotate", { keyId, profile, demo }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * The desktop settings.
+ */
+async settingsGet() : Promise<Result<DesktopSettings, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("settings_get") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Change the desktop settings: saved, then applied (tray, start at login).
+ */
+async settingsSet(settings: DesktopSettings) : Promise<Result<DesktopSettings, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("settings_set", { settings }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
 }
 }
 
@@ -29,6 +364,198 @@ async listProfiles() : Promise<Result<ProfileSummary[], IpcError>> {
 
 /** user-defined types **/
 
+/**
+ * Why a check did not pass, or what a diagnosed error means.
+ */
+export type Cause = 
+/**
+ * From: AADSTS90002; discovery answers 400 'invalid_tenant'
+ */
+"tenant_not_found" | 
+/**
+ * From: AADSTS900023; neither a GUID nor a DNS name
+ */
+"tenant_id_malformed" | 
+/**
+ * From: AADSTS90038, 900381, 900382; the tenant lives in another national cloud (US Gov, China)
+ */
+"wrong_cloud" | 
+/**
+ * From: AADSTS50194
+ */
+"single_tenant_app_on_common" | 
+/**
+ * From: a value still holds a template placeholder: 'your_client_id', 'Enter_the_Application_Id_here', '{tenant}', '<tenant-id>', 'YOUR_AXERO_URL', 'your-site.com', 'yourdbname.odoo.com', …
+ */
+"placeholder_not_replaced" | 
+/**
+ * From: not a GUID
+ */
+"client_id_malformed" | 
+/**
+ * From: AADSTS700016
+ */
+"client_id_not_found" | 
+/**
+ * From: AADSTS7000112
+ */
+"app_disabled" | 
+/**
+ * From: AADSTS7000218
+ */
+"secret_missing" | 
+/**
+ * From: a GUID given where the secret *value* belongs (the seed's "not the Secret ID")
+ */
+"secret_is_secret_id" | 
+/**
+ * From: AADSTS7000215
+ */
+"secret_invalid" | 
+/**
+ * From: AADSTS7000222; 'passwordCredentials[].endDateTime' in the past
+ */
+"secret_expired" | 
+/**
+ * From: (warn) the secret in use ends within 30 days
+ */
+"secret_expiring_soon" | 
+/**
+ * From: Graph 400 'CredentialInvalidLifetimeAsPerAppPolicy'; tenant app-management policy caps or forbids secrets
+ */
+"secret_lifetime_policy" | 
+/**
+ * From: AADSTS700025
+ */
+"public_client_sent_secret" | 
+/**
+ * From: AADSTS700027
+ */
+"certificate_assertion_invalid" | 
+/**
+ * From: offline rules: not HTTPS (localhost aside), trailing slash, spaces, query string with personal accounts, placeholder host
+ */
+"redirect_uri_invalid" | 
+/**
+ * From: AADSTS50011; the registration lacks the exact URI (path and case)
+ */
+"redirect_uri_mismatch" | 
+/**
+ * From: the URI is registered under SPA or public client where the product needs Web
+ */
+"redirect_platform_wrong" | 
+/**
+ * From: 'signInAudience' does not fit the profile
+ */
+"account_type_mismatch" | 
+/**
+ * From: AADSTS50020
+ */
+"user_not_in_tenant" | 
+/**
+ * From: a required permission is not in 'requiredResourceAccess'; Graph 403 'Authorization_RequestDenied' / 'ErrorAccessDenied' for the app's own token
+ */
+"permission_missing" | 
+/**
+ * From: delegated configured where application is needed, or the reverse
+ */
+"wrong_permission_type" | 
+/**
+ * From: configured but not consented: no 'AllPrincipals' grant / no app role assignment / app token without 'roles'; Graph 'NoPermissionsInAccessToken'
+ */
+"admin_consent_missing" | 
+/**
+ * From: AADSTS65001, AADSTS65004, AADSTS90094
+ */
+"consent_required" | 
+/**
+ * From: (warn) permissions beyond what the profile needs
+ */
+"excess_permissions" | 
+/**
+ * From: AADSTS70011, AADSTS1002012 (client credentials need '/.default'), AADSTS700022
+ */
+"scope_invalid" | 
+/**
+ * From: AADSTS500011
+ */
+"resource_not_found" | 
+/**
+ * From: tenant authorization policy lets users consent to nothing (or only low-impact) and the product needs user consent
+ */
+"user_consent_blocked" | 
+/**
+ * From: (warn) users cannot request admin approval
+ */
+"admin_consent_workflow_disabled" | 
+/**
+ * From: the signed-in admin's token cannot read or change what the check needs (Graph 403 on the admin's token)
+ */
+"insufficient_admin_rights" | 
+/**
+ * From: AADSTS53003, AADSTS530035 (security defaults)
+ */
+"conditional_access_blocked" | 
+/**
+ * From: AADSTS50076, AADSTS50079
+ */
+"mfa_required" | 
+/**
+ * From: Graph 401 'InvalidAuthenticationToken' with an audience complaint
+ */
+"token_wrong_audience" | 
+/**
+ * From: Graph 401 'InvalidAuthenticationToken' otherwise (expired, malformed)
+ */
+"token_invalid" | 
+/**
+ * From: Graph 404 'MailboxNotEnabledForRESTAPI'; no Exchange Online service plan in 'licenseDetails'
+ */
+"mailbox_unavailable" | 
+/**
+ * From: the sending mailbox is a shared mailbox (the seed requires a licensed user mailbox)
+ */
+"mailbox_is_shared" | 
+/**
+ * From: Graph 403 'ErrorAccessDenied' "[RAOP] … AppOnly AccessPolicy"
+ */
+"mailbox_access_policy_denied" | 
+/**
+ * From: Graph 404 'Request_ResourceNotFound', 'ErrorInvalidUser', 'ErrorItemNotFound'
+ */
+"object_not_found" | 
+/**
+ * From: '535 5.7.139 … SmtpClientAuthentication is disabled for the Tenant'
+ */
+"smtp_auth_disabled_tenant" | 
+/**
+ * From: '535 5.7.139 … SmtpClientAuthentication is disabled for the Mailbox'
+ */
+"smtp_auth_disabled_mailbox" | 
+/**
+ * From: '535 5.7.139 … basic authentication is disabled'
+ */
+"smtp_basic_auth_blocked" | 
+/**
+ * From: '535 5.7.3 Authentication unsuccessful' (token for another user, wrong audience, no SMTP.Send)
+ */
+"smtp_auth_failed" | 
+/**
+ * From: connection, STARTTLS or certificate failure on port 587
+ */
+"smtp_unreachable" | 
+/**
+ * From: HTTP 429 (honour 'Retry-After')
+ */
+"throttled" | 
+/**
+ * From: HTTP 5xx; 'temporarily_unavailable'
+ */
+"service_unavailable" | 
+/**
+ * From: DNS, connect, TLS, timeout, malformed or truncated response
+ */
+"network_error"
 /**
  * One checkpoint of an integration, as named in the CLI's JSON and in profiles.
  */
@@ -86,6 +613,256 @@ export type CheckId =
  */
 "calendar_access"
 /**
+ * One checkpoint's result.
+ */
+export type CheckResult = { 
+/**
+ * The checkpoint.
+ */
+id: CheckId; 
+/**
+ * The verdict.
+ */
+status: Status; 
+/**
+ * Why (present for `fail`, `warn` and `unverified`).
+ */
+cause?: Cause | null; 
+/**
+ * Why it was skipped (present for `skipped`).
+ */
+reason?: SkipReason | null; 
+/**
+ * What was found, in plain words.
+ */
+message: string; 
+/**
+ * What to do (for anything but `pass`).
+ */
+fix?: string | null; 
+/**
+ * A link to the Entra admin center page where the admin fixes it.
+ */
+portal_link?: string | null; 
+/**
+ * What the verdict rests on: codes, ids and values Microsoft answered (never a secret).
+ */
+evidence: JsonValue }
+/**
+ * A client secret or a certificate.
+ */
+export type CredentialKind = 
+/**
+ * A client secret (`passwordCredentials`).
+ */
+"secret" | 
+/**
+ * A certificate (`keyCredentials`).
+ */
+"certificate"
+/**
+ * A scenario the demo tenant can play.
+ */
+export type DemoScenario = { 
+/**
+ * Its name (the built-in scenario's file name).
+ */
+name: string; 
+/**
+ * What it shows, in a few words.
+ */
+title: string; 
+/**
+ * What is set up and what goes wrong.
+ */
+description: string; 
+/**
+ * Whether everything is set up correctly.
+ */
+healthy: boolean }
+/**
+ * The settings.
+ */
+export type DesktopSettings = { 
+/**
+ * Closing the window keeps the app running in the tray (reminders keep being checked).
+ */
+keep_in_tray?: boolean; 
+/**
+ * The app starts when the admin logs in.
+ */
+start_at_login?: boolean }
+/**
+ * One credential that expires within the window (or has expired).
+ */
+export type ExpiringCredential = { 
+/**
+ * The application (client) ID.
+ */
+client_id: string; 
+/**
+ * The app's display name.
+ */
+app_name: string | null; 
+/**
+ * Secret or certificate.
+ */
+kind: CredentialKind; 
+/**
+ * The credential's key id.
+ */
+key_id: string; 
+/**
+ * Its description.
+ */
+description: string | null; 
+/**
+ * When it expires.
+ */
+expires: string; 
+/**
+ * Whole days left (negative once expired).
+ */
+days_left: number }
+/**
+ * What the export panel sends. The passphrase is turned into a [`Secret`] at once and never
+ * kept.
+ */
+export type ExportForm = { 
+/**
+ * Where to save the bundle (a full path ending in `.zip`).
+ */
+path: string; 
+/**
+ * age recipients (`age1…`), comma- or line-separated; empty for none.
+ */
+recipients: string; 
+/**
+ * A passphrase for `secret.age` instead of recipients.
+ */
+passphrase: string | null }
+/**
+ * What was written.
+ */
+export type ExportOutcome = { 
+/**
+ * The bundle.
+ */
+path: string; 
+/**
+ * Its entries.
+ */
+entries: string[]; 
+/**
+ * Where the secret's value is: `age`, `keyring` or `none`.
+ */
+storage: string; 
+/**
+ * The secret's reminder, when one was kept.
+ */
+reminder: Reminder | null; 
+/**
+ * Why the reminder could not be kept, when it could not.
+ */
+reminder_problem: string | null }
+/**
+ * The input a rule looked at.
+ */
+export type Field = 
+/**
+ * The Application (client) ID.
+ */
+"client_id" | 
+/**
+ * The tenant: a Directory (tenant) ID or a domain.
+ */
+"tenant" | 
+/**
+ * The client secret's value.
+ */
+"client_secret" | 
+/**
+ * The product's address, from which the redirect URI is computed.
+ */
+"site_url" | 
+/**
+ * The redirect URI.
+ */
+"redirect_uri"
+/**
+ * One thing the text tells us.
+ */
+export type Finding = { 
+/**
+ * Where the signal comes from.
+ */
+source: Source; 
+/**
+ * Microsoft's code (`AADSTS7000215`, `MailboxNotEnabledForRESTAPI`, `535 5.7.139`), when
+ * there is one.
+ */
+code: string | null; 
+/**
+ * The cause id.
+ */
+cause: Cause; 
+/**
+ * A short headline.
+ */
+title: string; 
+/**
+ * Why it happens.
+ */
+explanation: string; 
+/**
+ * What to do.
+ */
+fix: string }
+/**
+ * An input the admin types into the wizard (the secret is not one: it never leaves memory).
+ */
+export type InputField = 
+/**
+ * The product's address.
+ */
+"site_url" | 
+/**
+ * The tenant's domain or Directory (tenant) ID.
+ */
+"tenant" | 
+/**
+ * The Application (client) ID.
+ */
+"client_id" | 
+/**
+ * The mailbox the integration sends from or reads.
+ */
+"mailbox" | 
+/**
+ * Where the test email goes.
+ */
+"test_recipient"
+/**
+ * One problem with one input.
+ */
+export type InputIssue = { 
+/**
+ * The input at fault.
+ */
+field: Field; 
+/**
+ * Why, as a cause id (contracts/causes.md).
+ */
+cause: Cause; 
+/**
+ * Whether it blocks.
+ */
+severity: Severity; 
+/**
+ * What is wrong and what to do, in plain words.
+ */
+message: string }
+/**
  * A failed command, as the UI receives it.
  */
 export type IpcError = { 
@@ -108,7 +885,80 @@ export type IpcErrorCode =
 /**
  * A file the program keeps cannot be read or written.
  */
-"storage_unavailable"
+"storage_unavailable" | 
+/**
+ * An input is refused; the message names the field.
+ */
+"invalid_input" | 
+/**
+ * No setup is under way: go back to the start screen.
+ */
+"no_wizard" | 
+/**
+ * The step needs the administrator's sign-in first.
+ */
+"not_signed_in" | 
+/**
+ * The sign-in did not end with a signed-in person (declined, expired, refused).
+ */
+"sign_in_failed" | 
+/**
+ * Microsoft refused a repair; the message says why and what to do.
+ */
+"repair_failed" | 
+/**
+ * Microsoft could not be asked (network, throttling, outage): try again.
+ */
+"unavailable" | 
+/**
+ * The demo tenant cannot start or switch.
+ */
+"demo_unavailable" | 
+/**
+ * No OS keychain answers: the secret cannot be kept or read (never a file instead).
+ */
+"keychain_unavailable" | 
+/**
+ * The file is not a bundle this version opens: show why.
+ */
+"bundle_refused"
+export type JsonValue = null | boolean | number | string | JsonValue[] | Partial<{ [key in string]: JsonValue }>
+/**
+ * Whether the keychain answers, and holds a secret for the setup under way.
+ */
+export type KeychainStatus = { 
+/**
+ * Whether an OS keychain answered.
+ */
+available: boolean; 
+/**
+ * Whether it holds a secret for this tenant and client.
+ */
+has_secret: boolean; 
+/**
+ * Why not, for people.
+ */
+message: string | null }
+/**
+ * One row of the table.
+ */
+export type PermissionRow = { 
+/**
+ * The Microsoft Graph permission's name.
+ */
+name: string; 
+/**
+ * `delegated` or `application`.
+ */
+kind: string; 
+/**
+ * Whether the registration lists it; `None` when not known yet.
+ */
+configured: boolean | null; 
+/**
+ * Whether it is consented for the organisation; `None` when not known yet.
+ */
+consented: boolean | null }
 /**
  * The archetype of an integration.
  */
@@ -186,6 +1036,484 @@ checks: CheckId[];
  * Whether the profile came with the product or from the admin's config folder.
  */
 source: ProfileSource }
+/**
+ * Progress as checks start and end.
+ */
+export type Progress = 
+/**
+ * A checkpoint's live check started.
+ */
+{ event: "started"; id: CheckId } | 
+/**
+ * A checkpoint has its result.
+ */
+{ event: "finished"; result: CheckResult }
+/**
+ * One secret to be reminded of.
+ */
+export type Reminder = { 
+/**
+ * The directory (tenant) GUID or domain it belongs to.
+ */
+tenant: string; 
+/**
+ * The application (client) ID.
+ */
+client_id: string; 
+/**
+ * The secret's key id (Graph `keyId`).
+ */
+key_id: string; 
+/**
+ * When the secret stops working.
+ */
+expires: string; 
+/**
+ * A name for people: the app or the integration.
+ */
+name?: string | null; 
+/**
+ * What recorded it (`register`, `bundle export`, `add`, `scan`, …).
+ */
+source?: string | null }
+/**
+ * What the admin types to add a reminder by hand.
+ */
+export type ReminderForm = { 
+/**
+ * The tenant's domain or GUID.
+ */
+tenant: string; 
+/**
+ * The application (client) ID.
+ */
+client_id: string; 
+/**
+ * The secret's ID.
+ */
+key_id: string; 
+/**
+ * The expiry date (`2027-03-01`).
+ */
+expires: string; 
+/**
+ * A name for people.
+ */
+name: string }
+/**
+ * The reminders page.
+ */
+export type RemindersView = { 
+/**
+ * Every kept secret with where it stands, soonest first.
+ */
+standings: Standing[]; 
+/**
+ * Where the reminders are kept.
+ */
+file: string }
+/**
+ * What a repair changed, with the wizard afterwards.
+ */
+export type RepairOutcome = { 
+/**
+ * Each change, for people.
+ */
+changes: string[]; 
+/**
+ * The wizard.
+ */
+view: WizardView }
+/**
+ * A secret found by the scan that the admin chose to be reminded of.
+ */
+export type ScannedSecret = { 
+/**
+ * The application (client) ID.
+ */
+client_id: string; 
+/**
+ * The secret's key id.
+ */
+key_id: string; 
+/**
+ * When it expires (RFC 3339).
+ */
+expires: string; 
+/**
+ * The app's name.
+ */
+name: string | null }
+/**
+ * The secret the wizard holds, as shown.
+ */
+export type SecretView = { 
+/**
+ * Whether a secret value is held in memory (pasted or created in this run).
+ */
+held: boolean; 
+/**
+ * The offline issues of the pasted value.
+ */
+issues: InputIssue[]; 
+/**
+ * For a secret the wizard created: its first characters.
+ */
+created_hint: string | null; 
+/**
+ * For a secret the wizard created: when it expires (RFC 3339).
+ */
+created_expires: string | null; 
+/**
+ * Whether the created value may still be revealed (once).
+ */
+can_reveal: boolean; 
+/**
+ * The lifetime offered by default, in days.
+ */
+default_days: number; 
+/**
+ * The longest lifetime the profile allows, in days.
+ */
+max_days: number; 
+/**
+ * The profile's advice on the secret.
+ */
+advice: string }
+/**
+ * How bad an issue is.
+ */
+export type Severity = 
+/**
+ * The value cannot work: the CLI refuses it (exit 64), the GUI blocks the step.
+ */
+"error" | 
+/**
+ * The value may be a mistake (a documentation example domain, an unusual secret shape): shown,
+ * never blocking.
+ */
+"warning"
+/**
+ * A device code to show, with whom it is for.
+ */
+export type SignInPrompt = { 
+/**
+ * The code to enter.
+ */
+user_code: string; 
+/**
+ * Where to enter it.
+ */
+verification_uri: string; 
+/**
+ * Minutes it stays valid.
+ */
+expires_in_minutes: number }
+/**
+ * Why a checkpoint was not checked.
+ */
+export type SkipReason = 
+/**
+ * It reads what only a signed-in administrator may read.
+ */
+"needs_sign_in" | 
+/**
+ * It does not apply to this setup.
+ */
+"not_applicable" | 
+/**
+ * A checkpoint it builds on failed.
+ */
+"depends_on_failed" | 
+/**
+ * An input it needs was not given.
+ */
+"missing_input"
+/**
+ * Where a finding's signal comes from.
+ */
+export type Source = 
+/**
+ * The identity platform (sign-in, token endpoint): AADSTS codes and OAuth errors.
+ */
+"identity" | 
+/**
+ * Microsoft Graph error bodies.
+ */
+"graph" | 
+/**
+ * Exchange Online's SMTP replies and connection failures.
+ */
+"smtp" | 
+/**
+ * A symptom from a profile's troubleshooting entries (a product's screen or log).
+ */
+"symptom"
+/**
+ * Where a secret stands on its way to expiry.
+ */
+export type Stage = 
+/**
+ * More than the largest lead day away.
+ */
+{ state: "later" } | 
+/**
+ * Within this many lead days (30, 14, 7 or 1).
+ */
+{ state: "due"; lead_days: number } | 
+/**
+ * Past its expiry.
+ */
+{ state: "expired" }
+/**
+ * A reminder with where it stands now.
+ */
+export type Standing = 
+/**
+ * The reminder.
+ */
+({ 
+/**
+ * The directory (tenant) GUID or domain it belongs to.
+ */
+tenant: string; 
+/**
+ * The application (client) ID.
+ */
+client_id: string; 
+/**
+ * The secret's key id (Graph `keyId`).
+ */
+key_id: string; 
+/**
+ * When the secret stops working.
+ */
+expires: string; 
+/**
+ * A name for people: the app or the integration.
+ */
+name?: string | null; 
+/**
+ * What recorded it (`register`, `bundle export`, `add`, `scan`, …).
+ */
+source?: string | null }) & { 
+/**
+ * Whole days left (negative once expired).
+ */
+days_left: number; 
+/**
+ * Its stage.
+ */
+stage: Stage; 
+/**
+ * Whether it is within the window asked for (or expired).
+ */
+due: boolean }
+/**
+ * A checkpoint's verdict.
+ */
+export type Status = 
+/**
+ * Verified live: it holds.
+ */
+"pass" | 
+/**
+ * Verified live: it does not hold.
+ */
+"fail" | 
+/**
+ * It holds, with something the admin should know.
+ */
+"warn" | 
+/**
+ * Microsoft could not be asked (network, throttling, outage): neither pass nor fail.
+ */
+"unverified" | 
+/**
+ * Not checked, for the `reason` given.
+ */
+"skipped"
+/**
+ * One step as shown.
+ */
+export type StepView = 
+/**
+ * The core's plan of the step.
+ */
+({ 
+/**
+ * Which step.
+ */
+step: WizardStep; 
+/**
+ * Its heading.
+ */
+title: string; 
+/**
+ * One sentence on what the step is for.
+ */
+purpose: string; 
+/**
+ * The checks it verifies live (the summary: every check of the profile).
+ */
+checks: CheckId[]; 
+/**
+ * What to do, in order (the profile's guidance for this step).
+ */
+instructions: string[]; 
+/**
+ * What to watch out for.
+ */
+warnings: string[]; 
+/**
+ * Whether the admin may skip it (the sign-in is recommended, not required).
+ */
+optional: boolean }) & { 
+/**
+ * The Entra admin center page where it is done.
+ */
+portal_link: string | null }
+export type TAURI_CHANNEL<TSend> = null
+/**
+ * What the admin entered (never the secret).
+ */
+export type WizardInputs = { 
+/**
+ * The product's address.
+ */
+site_url?: string; 
+/**
+ * The tenant: domain or GUID.
+ */
+tenant?: string; 
+/**
+ * The Application (client) ID.
+ */
+client_id?: string; 
+/**
+ * The mailbox (UPN).
+ */
+mailbox?: string; 
+/**
+ * The test email's recipient.
+ */
+test_recipient?: string }
+/**
+ * A wizard step, for guidance and warnings to attach to.
+ */
+export type WizardStep = 
+/**
+ * The product's site URL (and the redirect URI computed from it).
+ */
+"site" | 
+/**
+ * The tenant, by domain or GUID.
+ */
+"tenant" | 
+/**
+ * The administrator's sign-in.
+ */
+"sign_in" | 
+/**
+ * The app registration.
+ */
+"registration" | 
+/**
+ * The client secret.
+ */
+"secret" | 
+/**
+ * API permissions and admin consent.
+ */
+"permissions" | 
+/**
+ * Mailbox and SMTP AUTH.
+ */
+"mailbox" | 
+/**
+ * Calendar access for app-only connectors.
+ */
+"calendar" | 
+/**
+ * Everything checked, the bundle and the reminder.
+ */
+"summary"
+/**
+ * Everything the wizard screens show.
+ */
+export type WizardView = { 
+/**
+ * The profile id.
+ */
+profile: string; 
+/**
+ * The profile's title.
+ */
+title: string; 
+/**
+ * The product.
+ */
+product: string; 
+/**
+ * The kind of integration.
+ */
+kind: ProfileKind; 
+/**
+ * The steps, in order.
+ */
+steps: StepView[]; 
+/**
+ * The step on screen.
+ */
+step: WizardStep; 
+/**
+ * What the admin entered.
+ */
+inputs: WizardInputs; 
+/**
+ * The offline issues of every input, errors first.
+ */
+issues: InputIssue[]; 
+/**
+ * The redirect URI computed from the site URL.
+ */
+redirect_uri: string | null; 
+/**
+ * The delegated scopes the product asks for, space-separated.
+ */
+scopes: string; 
+/**
+ * The admin-consent link for the tenant and client ID, once both are known.
+ */
+admin_consent_link: string | null; 
+/**
+ * The latest result of each check.
+ */
+results: CheckResult[]; 
+/**
+ * The permissions step's table.
+ */
+permissions: PermissionRow[]; 
+/**
+ * The PowerShell for the mailbox or calendar step.
+ */
+powershell: string | null; 
+/**
+ * The client secret.
+ */
+secret: SecretView; 
+/**
+ * The signed-in administrator.
+ */
+admin: string | null; 
+/**
+ * The signed-in mailbox owner.
+ */
+mailbox_owner: string | null; 
+/**
+ * The demo tenant's scenario, when rehearsing.
+ */
+demo: DemoScenario | null }
 
 /** tauri-specta globals **/
 

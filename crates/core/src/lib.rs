@@ -26,12 +26,15 @@
 //! - [`secrets`] — the OS keychain and an in-memory store behind one trait.
 //! - [`reminders`] — the registry of secrets and their expiry; what is due, with an injected clock.
 //! - [`atomic_file`] — files written whole or not at all (temporary file, flush, rename).
+//! - [`wizard`] — the guided setup: a profile's steps, the wizard's state and its persistence.
+//! - [`desktop_settings`] — the desktop app's tray and start-at-login settings.
 #![forbid(unsafe_code)]
 
 pub mod atomic_file;
 pub mod bundle;
 pub mod cause;
 pub mod check;
+pub mod desktop_settings;
 pub mod diagnose;
 pub mod endpoints;
 pub mod fix;
@@ -47,3 +50,4 @@ pub mod secrets;
 pub mod smtp;
 pub mod validate;
 pub mod verify;
+pub mod wizard;

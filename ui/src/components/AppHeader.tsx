@@ -1,10 +1,13 @@
-/** The banner at the top of every screen: the product name and what it is for. */
-import { Body1, Title2, makeStyles, tokens } from "@fluentui/react-components";
-import { ShieldKeyholeRegular } from "@fluentui/react-icons";
+/** The banner at the top of every screen: the product name, Troubleshoot and the theme choice. */
+import { useId } from "react";
+import { Body1, Button, Select, Title2, makeStyles, tokens } from "@fluentui/react-components";
+import { AlertRegular, ShieldKeyholeRegular, StethoscopeRegular } from "@fluentui/react-icons";
+import type { ThemeChoice } from "../theme";
 
 const useStyles = makeStyles({
   header: {
     display: "flex",
+    flexWrap: "wrap",
     alignItems: "center",
     gap: tokens.spacingHorizontalL,
     padding: `${tokens.spacingVerticalL} ${tokens.spacingHorizontalXXL}`,
@@ -20,6 +23,9 @@ const useStyles = makeStyles({
     display: "flex",
     flexDirection: "column",
     gap: tokens.spacingVerticalXXS,
+    flexGrow: 1,
+    flexBasis: "360px",
+    minWidth: 0,
   },
   title: {
     margin: 0,
@@ -28,10 +34,20 @@ const useStyles = makeStyles({
     margin: 0,
     color: tokens.colorNeutralForeground2,
   },
+  tools: { display: "flex", alignItems: "center", gap: tokens.spacingHorizontalM },
+  theme: { display: "flex", alignItems: "center", gap: tokens.spacingHorizontalS },
 });
 
-export function AppHeader() {
+export interface AppHeaderProps {
+  themeChoice?: ThemeChoice;
+  onThemeChoice?: (choice: ThemeChoice) => void;
+  onTroubleshoot?: () => void;
+  onReminders?: () => void;
+}
+
+export function AppHeader({ themeChoice = "system", onThemeChoice, onTroubleshoot, onReminders }: AppHeaderProps) {
   const styles = useStyles();
+  const themeId = useId();
   return (
     <header className={styles.header}>
       <ShieldKeyholeRegular className={styles.icon} aria-hidden />
@@ -43,6 +59,33 @@ export function AppHeader() {
           Registers and configures the Microsoft Entra ID app an integration needs, and verifies
           every step live against Microsoft.
         </Body1>
+      </div>
+      <div className={styles.tools}>
+        {onReminders && (
+          <Button appearance="subtle" icon={<AlertRegular />} onClick={onReminders} data-testid="reminders-button">
+            Reminders
+          </Button>
+        )}
+        {onTroubleshoot && (
+          <Button appearance="subtle" icon={<StethoscopeRegular />} onClick={onTroubleshoot} data-testid="troubleshoot-button">
+            Troubleshoot
+          </Button>
+        )}
+        {onThemeChoice && (
+          <div className={styles.theme}>
+            <label htmlFor={themeId}>Theme</label>
+            <Select
+              id={themeId}
+              value={themeChoice}
+              data-testid="theme-choice"
+              onChange={(_, data) => onThemeChoice(data.value as ThemeChoice)}
+            >
+              <option value="system">System</option>
+              <option value="light">Light</option>
+              <option value="dark">Dark</option>
+            </Select>
+          </div>
+        )}
       </div>
     </header>
   );

@@ -13,10 +13,12 @@ vi.mock("../ipc", async (importOriginal) => {
 
 const listProfilesMock = vi.mocked(listProfiles);
 
+const onStart = vi.fn();
+
 function renderStartScreen() {
   return render(
     <FluentProvider theme={webLightTheme}>
-      <StartScreen />
+      <StartScreen onStart={onStart} />
     </FluentProvider>,
   );
 }
@@ -29,6 +31,7 @@ async function renderLoaded() {
 
 beforeEach(() => {
   listProfilesMock.mockReset();
+  onStart.mockReset();
 });
 
 describe("StartScreen", () => {
@@ -132,29 +135,31 @@ describe("StartScreen", () => {
     expect(first).toHaveFocus();
     expect(first).toHaveAttribute("aria-checked", "true");
 
-    // Tab leaves the group for the Start button; Enter on it explains the wizard is not here yet.
+    // Tab leaves the group for the Start button; Enter on it starts the wizard for that card.
     await user.tab();
     const start = screen.getByTestId("start-button");
     expect(start).toHaveFocus();
     expect(screen.getByTestId("start-panel")).toHaveTextContent(axeroCalendar.title);
     await user.keyboard("{Enter}");
-    expect(screen.getByTestId("wizard-unavailable")).toHaveTextContent(
-      "The step-by-step wizard for this integration is not available in this version yet.",
-    );
+    expect(onStart).toHaveBeenCalledWith("axero-outlook-calendar", false);
+
+    // The next tab stop rehearses on the demo tenant.
+    await user.tab();
+    expect(screen.getByTestId("demo-button")).toHaveFocus();
+    await user.keyboard("{Enter}");
+    expect(onStart).toHaveBeenLastCalledWith("axero-outlook-calendar", true);
   });
 
-  it("selects a card by click, and a new selection clears the notice", async () => {
+  it("selects a card by click and starts the selected one", async () => {
     const user = userEvent.setup();
     await renderLoaded();
 
     await user.click(screen.getByText(vendorConsent.summary));
     expect(screen.getByTestId("profile-card-vendor-app-consent")).toHaveAttribute("aria-checked", "true");
 
-    await user.click(screen.getByRole("button", { name: "Start" }));
-    expect(screen.getByTestId("wizard-unavailable")).toBeInTheDocument();
-
     await user.click(screen.getByTestId("profile-card-exchange-calendar-connector"));
-    expect(screen.queryByTestId("wizard-unavailable")).not.toBeInTheDocument();
     expect(screen.getByTestId("start-panel")).toHaveTextContent(exchangeConnector.title);
+    await user.click(screen.getByRole("button", { name: "Rehearse on a demo tenant" }));
+    expect(onStart).toHaveBeenCalledWith("exchange-calendar-connector", true);
   });
 });

@@ -1,6 +1,7 @@
 /**
  * The first screen: the integrations the app can set up, loaded from the shell's profiles,
- * one card each. Selecting a card offers to start its wizard.
+ * one card each. Selecting a card offers to start its wizard against the admin's tenant, or to
+ * rehearse it on the demo tenant.
  */
 import { useEffect, useId, useState } from "react";
 import {
@@ -16,7 +17,7 @@ import {
   makeStyles,
   tokens,
 } from "@fluentui/react-components";
-import { ArrowClockwiseRegular, ArrowRightRegular } from "@fluentui/react-icons";
+import { ArrowClockwiseRegular, ArrowRightRegular, BeakerRegular } from "@fluentui/react-icons";
 import { IpcFailure, listProfiles } from "../ipc";
 import type { ProfileSummary } from "../ipc";
 import { ProfileList } from "../components/ProfileList";
@@ -59,14 +60,20 @@ const useStyles = makeStyles({
   },
 });
 
-export function StartScreen() {
+export interface StartScreenProps {
+  /** Start the wizard for a profile; `demo` rehearses it on the demo tenant. */
+  onStart?: (profileId: string, demo: boolean) => void;
+  /** Whether a start is under way (the buttons wait). */
+  starting?: boolean;
+}
+
+export function StartScreen({ onStart, starting = false }: StartScreenProps) {
   const styles = useStyles();
   const headingId = useId();
   const nextStepId = useId();
   const [profiles, setProfiles] = useState<Profiles>({ status: "loading" });
   const [attempt, setAttempt] = useState(0);
   const [selectedId, setSelectedId] = useState<string>();
-  const [startRequested, setStartRequested] = useState(false);
 
   useEffect(() => {
     let current = true;
@@ -91,7 +98,6 @@ export function StartScreen() {
   const select = (profile: ProfileSummary) => {
     if (profile.id !== selectedId) {
       setSelectedId(profile.id);
-      setStartRequested(false);
     }
   };
 
@@ -159,20 +165,23 @@ export function StartScreen() {
             iconPosition="after"
             aria-describedby={nextStepId}
             data-testid="start-button"
-            onClick={() => setStartRequested(true)}
+            disabled={starting}
+            onClick={() => onStart?.(selected.id, false)}
           >
             Start
           </Button>
-          <Body1 id={nextStepId}>Next comes the step-by-step wizard for {selected.title}.</Body1>
+          <Button
+            icon={<BeakerRegular />}
+            data-testid="demo-button"
+            disabled={starting}
+            onClick={() => onStart?.(selected.id, true)}
+          >
+            Rehearse on a demo tenant
+          </Button>
+          <Body1 id={nextStepId}>
+            The wizard takes you through {selected.title} step by step and checks each step live.
+          </Body1>
         </div>
-      )}
-
-      {selected && startRequested && (
-        <MessageBar intent="info" data-testid="wizard-unavailable">
-          <MessageBarBody>
-            The step-by-step wizard for this integration is not available in this version yet.
-          </MessageBarBody>
-        </MessageBar>
       )}
     </section>
   );

@@ -12,10 +12,14 @@
 //! app's notifications) decide how to tell the admin.
 
 mod clock;
+pub mod manual;
+mod notified;
 mod registry;
 mod scan;
 
 pub use clock::{Clock, FixedClock, NOW_ENV, SystemClock, clock_from_env};
+pub use manual::{ManualEntry, ManualEntryError};
+pub use notified::{Announcement, Notified};
 pub use registry::{Registry, RegistryError};
 pub use scan::{CredentialKind, ExpiringCredential, SCAN_SELECT, scan};
 
@@ -50,7 +54,7 @@ pub struct Reminder {
 }
 
 /// Where a secret stands on its way to expiry.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case", tag = "state")]
 pub enum Stage {

@@ -2,13 +2,13 @@
 //! `entra-setup verify --json`, contracts/cli.md) and the progress events the GUI and the CLI's
 //! progress display listen to.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::cause::Cause;
 use crate::check::CheckId;
 
 /// A checkpoint's verdict.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, strum::Display)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, strum::Display)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 #[strum(serialize_all = "snake_case")]
@@ -26,7 +26,7 @@ pub enum Status {
 }
 
 /// Why a checkpoint was not checked.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, strum::Display)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, strum::Display)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 #[strum(serialize_all = "snake_case")]
@@ -42,7 +42,7 @@ pub enum SkipReason {
 }
 
 /// One checkpoint's result.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct CheckResult {
     /// The checkpoint.

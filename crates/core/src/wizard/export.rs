@@ -1,0 +1,258 @@
+//! Exporting the wizard's work as a configuration bundle: what the admin typed into the export
+//! panel (recipients or a passphrase) becomes the bundle's protection, with a message naming the
+//! field when it is wrong; the wizard's latest checks become the bundle's report; and what is
+//! known of the client secret (the check's evidence, the secret made in this run, the reminder
+//! kept earlier) becomes its facts.
+//!
+//! Writing the zip is [`crate::bundle::export`]'s; reading the keychain is the caller's.
+
+use chrono::{DateTime, Utc};
+
+use crate::bundle::{ExportRequest, Protection, SecretFacts, parse_recipients};
+use crate::check::CheckId;
+use crate::endpoints::Endpoints;
+use crate::profile::Profile;
+use crate::reminders::Reminder;
+use crate::secret::Secret;
+use crate::verify::Report;
+
+use super::state::WizardState;
+
+/// A field of the export panel that is wrong, and why.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{field}: {problem}")]
+pub struct ExportInputError {
+    /// The field: `path`, `recipients` or `passphrase`.
+    pub field: &'static str,
+    /// What is wrong, for people.
+    pub problem: String,
+}
+
+fn refuse(field: &'static str, problem: impl Into<String>) -> ExportInputError {
+    ExportInputError {
+        field,
+        problem: problem.into(),
+    }
+}
+
+/// Who may read `secret.age`: the age recipients typed (one per line or comma-separated), or a
+/// passphrase, or nobody (no `secret.age`).
+pub fn protection(
+    recipients: &str,
+    passphrase: Option<Secret>,
+) -> Result<Protection, ExportInputError> {
+    let list: Vec<String> = recipients
+        .split([',', '\n', ' '])
+        .map(str::trim)
+        .filter(|r| !r.is_empty())
+        .map(str::to_string)
+        .collect();
+    let passphrase = passphrase.filter(|p| !p.is_blank());
+    match (list.is_empty(), passphrase) {
+        (false, Some(_)) => Err(refuse(
+            "recipients",
+            "give age recipients or a passphrase, not both",
+        )),
+        (false, None) => {
+            parse_recipients(&list).map_err(|e| refuse("recipients", e.to_string()))?;
+            Ok(Protection::Recipients(list))
+        }
+        (true, Some(passphrase)) => Ok(Protection::Passphrase(passphrase)),
+        (true, None) => Ok(Protection::None),
+    }
+}
+
+/// Where the bundle goes: an absolute path to a `.zip` in a folder that exists.
+pub fn bundle_path(path: &str) -> Result<std::path::PathBuf, ExportInputError> {
+    let path = std::path::PathBuf::from(path.trim());
+    if path.as_os_str().is_empty() {
+        return Err(refuse("path", "choose where to save the bundle"));
+    }
+    if !path.is_absolute() {
+        return Err(refuse(
+            "path",
+            format!(
+                "'{}' is not a full path (start it at /, or a drive)",
+                path.display()
+            ),
+        ));
+    }
+    if !path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("zip"))
+    {
+        return Err(refuse(
+            "path",
+            "a bundle is a .zip file: end the name with .zip",
+        ));
+    }
+    match path.parent() {
+        Some(dir) if dir.is_dir() => Ok(path),
+        _ => Err(refuse(
+            "path",
+            format!("the folder of '{}' does not exist", path.display()),
+        )),
+    }
+}
+
+/// The wizard's latest checks as a verification report, in the profile's order.
+pub fn report(profile: &Profile, state: &WizardState) -> Report {
+    let checks: Vec<_> = profile
+        .checks
+        .iter()
+        .filter_map(|id| state.result(*id).cloned())
+        .collect();
+    Report {
+        profile: profile.id.clone(),
+        tenant_id: tenant_id(state),
+        client_id: (!state.inputs.client_id.is_empty())
+            .then(|| state.inputs.client_id.to_ascii_lowercase()),
+        summary: Report::summarise(&checks),
+        checks,
+    }
+}
+
+/// The tenant's GUID as the tenant check found it, or as typed.
+pub fn tenant_id(state: &WizardState) -> Option<String> {
+    state
+        .result(CheckId::Tenant)
+        .and_then(|r| {
+            r.evidence["tenant_id"]
+                .as_str()
+                .map(str::to_ascii_lowercase)
+        })
+        .or_else(|| {
+            let typed = state.inputs.tenant.trim();
+            (uuid::Uuid::parse_str(typed).is_ok() && typed.len() == 36)
+                .then(|| typed.to_ascii_lowercase())
+        })
+}
+
+/// A secret made in this run of the wizard, as far as the export needs it.
+#[derive(Debug, Clone)]
+pub struct MadeSecret {
+    /// Its key id.
+    pub key_id: String,
+    /// Its first three characters.
+    pub hint: String,
+    /// When it expires.
+    pub expires: DateTime<Utc>,
+}
+
+/// What is known of the client secret: the secret made in this run, else the expiry check's
+/// evidence, else the reminder kept for the client.
+pub fn secret_facts(
+    state: &WizardState,
+    made: Option<&MadeSecret>,
+    known: Option<&Reminder>,
+    value: Option<Secret>,
+    in_keychain: bool,
+) -> SecretFacts {
+    let evidence = state.result(CheckId::SecretExpiry).map(|c| &c.evidence);
+    let from_check = |key: &str| evidence.and_then(|e| e[key].as_str()).map(str::to_string);
+    let key_id = made
+        .map(|m| m.key_id.clone())
+        .or_else(|| from_check("key_id"))
+        .or_else(|| known.map(|r| r.key_id.clone()));
+    let expires = made.map(|m| m.expires).or_else(|| {
+        from_check("end_date_time")
+            .and_then(|t| DateTime::parse_from_rfc3339(&t).ok())
+            .map(|t| t.with_timezone(&Utc))
+            .or_else(|| known.map(|r| r.expires))
+    });
+    let hint = made
+        .map(|m| m.hint.clone())
+        .or_else(|| from_check("hint"))
+        .or_else(|| value.as_ref().map(Secret::hint));
+    SecretFacts {
+        key_id,
+        hint,
+        expires,
+        value,
+        in_keychain,
+    }
+}
+
+/// Everything the bundle is made from, out of the wizard.
+pub fn request(
+    profile: &Profile,
+    state: &WizardState,
+    endpoints: &Endpoints,
+    secret: SecretFacts,
+    protection: Protection,
+    display_name: Option<String>,
+    now: DateTime<Utc>,
+) -> ExportRequest {
+    ExportRequest {
+        profile: profile.clone(),
+        report: report(profile, state),
+        tenant: state.inputs.tenant.trim().to_string(),
+        cloud: endpoints.cloud,
+        login: endpoints.login.as_str().trim_end_matches('/').to_string(),
+        client_id: state.inputs.client_id.trim().to_ascii_lowercase(),
+        display_name,
+        redirect_uri: state.redirect_uri(profile),
+        secret,
+        protection,
+        now,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::verify::outcome;
+
+    #[test]
+    fn recipients_and_passphrase_are_checked_as_typed() {
+        assert!(matches!(protection("", None), Ok(Protection::None)));
+        let error = protection("age1nope", None).expect_err("bad recipient");
+        assert_eq!(error.field, "recipients");
+        let error = protection("age1x", Some(Secret::new("pass"))).expect_err("both");
+        assert_eq!(error.field, "recipients");
+        assert!(matches!(
+            protection(" ", Some(Secret::new("correct horse"))),
+            Ok(Protection::Passphrase(_))
+        ));
+        assert!(!format!("{:?}", protection("", Some(Secret::new("hunter22")))).contains("hunter"));
+    }
+
+    #[test]
+    fn the_path_must_be_a_zip_in_a_folder_that_exists() {
+        let dir = tempfile::tempdir().expect("dir");
+        let good = dir.path().join("bundle.zip");
+        assert_eq!(bundle_path(good.to_str().expect("utf8")), Ok(good));
+        assert_eq!(bundle_path("").expect_err("empty").field, "path");
+        assert_eq!(
+            bundle_path("bundle.zip").expect_err("relative").field,
+            "path"
+        );
+        let not_zip = dir.path().join("bundle.txt");
+        assert!(bundle_path(not_zip.to_str().expect("utf8")).is_err());
+        let missing = dir.path().join("no/such/bundle.zip");
+        assert!(bundle_path(missing.to_str().expect("utf8")).is_err());
+    }
+
+    #[test]
+    fn the_made_secret_wins_over_the_check_and_the_reminder() {
+        let catalog = crate::profile::Catalog::shipped();
+        let profile = catalog.get("axero-m365-email").expect("profile");
+        let mut state = WizardState::new(profile, None);
+        state.record(&[outcome::pass(
+            CheckId::SecretExpiry,
+            "ok",
+            serde_json::json!({"key_id": "k-check", "end_date_time": "2027-01-01T00:00:00Z", "hint": "abc"}),
+        )]);
+        let from_check = secret_facts(&state, None, None, None, false);
+        assert_eq!(from_check.key_id.as_deref(), Some("k-check"));
+        assert_eq!(from_check.hint.as_deref(), Some("abc"));
+        let made = MadeSecret {
+            key_id: "k-made".into(),
+            hint: "Xy7".into(),
+            expires: chrono::Utc::now(),
+        };
+        let facts = secret_facts(&state, Some(&made), None, None, true);
+        assert_eq!(facts.key_id.as_deref(), Some("k-made"));
+        assert!(facts.in_keychain);
+    }
+}

@@ -1,0 +1,202 @@
+//! Resuming the wizard from a configuration bundle: the bundle's record becomes a wizard state
+//! with its profile, tenant, client ID and product address, the checks it carried, and the step
+//! the admin left off on — the summary when every checkpoint held, otherwise the first step with
+//! a checkpoint that did not.
+//!
+//! The bundle holds no secret value in its record, so the resumed wizard has none either: the
+//! secret step offers the keychain or asks again.
+
+use crate::bundle::BundleRecord;
+use crate::profile::{Profile, WizardStep};
+use crate::verify::{CheckResult, Status};
+
+use super::state::{InputField, WizardState};
+
+/// The wizard as the bundle left it, for `profile` (the bundle's profile, found by the caller).
+pub fn from_bundle(record: &BundleRecord, profile: &Profile, demo: Option<String>) -> WizardState {
+    let mut state = WizardState::new(profile, demo);
+    let tenant = record
+        .tenant
+        .domain
+        .clone()
+        .or_else(|| record.tenant.id.clone())
+        .unwrap_or_default();
+    state.set_input(InputField::Tenant, &tenant);
+    state.set_input(InputField::ClientId, &record.application.client_id);
+    if let Some(site) = record
+        .application
+        .redirect_uris
+        .iter()
+        .find_map(|uri| site_of(profile, uri))
+    {
+        state.set_input(InputField::SiteUrl, &site);
+    }
+    let results: Vec<CheckResult> = record
+        .checks
+        .iter()
+        .filter_map(|c| serde_json::from_value(c.clone()).ok())
+        .collect();
+    state.record(&results);
+    state.step = resume_step(profile, &state);
+    state
+}
+
+/// The wizard on the secret step of the client a reminder is for, to make a new secret beside
+/// the old one (which keeps working until it expires); `None` when `profile` has no secret step.
+pub fn for_rotation(
+    reminder: &crate::reminders::Reminder,
+    profile: &Profile,
+    demo: Option<String>,
+) -> Option<WizardState> {
+    let mut state = WizardState::new(profile, demo);
+    state.set_input(InputField::Tenant, &reminder.tenant);
+    state.set_input(InputField::ClientId, &reminder.client_id);
+    state.go(profile, WizardStep::Secret).then_some(state)
+}
+
+/// The product's address a redirect URI was made from, by the profile's template
+/// (`{site}/oauth/callback` and `https://intranet.contoso.com/oauth/callback` give the site).
+pub fn site_of(profile: &Profile, redirect_uri: &str) -> Option<String> {
+    let template = &profile.registration.redirect.as_ref()?.template;
+    let (prefix, suffix) = template.split_once("{site}")?;
+    let site = redirect_uri
+        .trim()
+        .strip_prefix(prefix)?
+        .strip_suffix(suffix)?;
+    (!site.is_empty()).then(|| site.to_string())
+}
+
+/// Where the wizard resumes: the first step with a checkpoint that did not hold (or was not
+/// checked), the summary when none.
+pub fn resume_step(profile: &Profile, state: &WizardState) -> WizardStep {
+    let held = |status: Status| matches!(status, Status::Pass | Status::Warn | Status::Skipped);
+    super::plan(profile)
+        .iter()
+        .filter(|step| step.step != WizardStep::Summary)
+        .find(|step| {
+            step.checks
+                .iter()
+                .any(|id| !state.result(*id).is_some_and(|r| held(r.status)))
+        })
+        .map_or(WizardStep::Summary, |step| step.step)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::bundle::{
+        ApplicationRecord, FORMAT, PermissionsRecord, ProfileRef, ReminderRecord, SecretRecord,
+        SecretStorage, TenantRecord, VERSION,
+    };
+    use crate::check::CheckId;
+    use crate::profile::Catalog;
+    use crate::verify::outcome;
+
+    fn record(profile: &Profile, checks: Vec<CheckResult>, redirect: &str) -> BundleRecord {
+        BundleRecord {
+            format: FORMAT.into(),
+            version: VERSION,
+            created: chrono::Utc::now(),
+            profile: ProfileRef {
+                id: profile.id.clone(),
+                title: profile.title.clone(),
+            },
+            tenant: TenantRecord {
+                id: Some("11111111-2222-3333-4444-555555555555".into()),
+                domain: Some("contoso.com".into()),
+                cloud: "global".into(),
+            },
+            application: ApplicationRecord {
+                client_id: "aaaaaaaa-0000-0000-0000-000000000001".into(),
+                display_name: None,
+                sign_in_audience: "AzureADMyOrg".into(),
+                redirect_uris: vec![redirect.into()],
+                permissions: PermissionsRecord {
+                    delegated: vec![],
+                    application: vec![],
+                },
+                admin_consent_url: String::new(),
+            },
+            secret: SecretRecord {
+                key_id: None,
+                hint: None,
+                expires: None,
+                storage: SecretStorage::None,
+            },
+            settings: Default::default(),
+            checks: checks
+                .iter()
+                .map(|c| serde_json::to_value(c).expect("json"))
+                .collect(),
+            reminder: ReminderRecord {
+                lead_days: vec![30, 14, 7, 1],
+            },
+        }
+    }
+
+    fn pass(id: CheckId) -> CheckResult {
+        outcome::pass(id, "ok", serde_json::Value::Null)
+    }
+
+    #[test]
+    fn a_bundle_whose_checks_all_held_resumes_on_the_summary() {
+        let catalog = Catalog::shipped();
+        let profile = catalog.get("axero-m365-email").expect("profile");
+        let checks = profile.checks.iter().map(|id| pass(*id)).collect();
+        let redirect = profile
+            .redirect_uri_for("https://intranet.contoso.com/")
+            .expect("redirect");
+        let state = from_bundle(&record(profile, checks, &redirect), profile, None);
+        assert_eq!(state.step, WizardStep::Summary);
+        assert_eq!(state.inputs.tenant, "contoso.com");
+        assert_eq!(
+            state.inputs.client_id,
+            "aaaaaaaa-0000-0000-0000-000000000001"
+        );
+        assert_eq!(state.inputs.site_url, "https://intranet.contoso.com");
+        assert_eq!(state.profile, profile.id);
+    }
+
+    #[test]
+    fn a_bundle_with_a_failed_check_resumes_on_its_step() {
+        let catalog = Catalog::shipped();
+        let profile = catalog.get("axero-m365-email").expect("profile");
+        let mut checks: Vec<CheckResult> = profile.checks.iter().map(|id| pass(*id)).collect();
+        for check in &mut checks {
+            if check.id == CheckId::ApiPermissions {
+                check.status = Status::Fail;
+            }
+        }
+        let state = from_bundle(&record(profile, checks, "not-a-match"), profile, None);
+        assert_eq!(state.step, WizardStep::Permissions);
+        assert_eq!(state.inputs.site_url, "");
+    }
+
+    #[test]
+    fn rotation_opens_the_secret_step_of_the_client() {
+        let catalog = Catalog::shipped();
+        let profile = catalog.get("axero-m365-email").expect("profile");
+        let reminder = crate::reminders::Reminder {
+            tenant: "contoso.com".into(),
+            client_id: "aaaaaaaa-0000-0000-0000-000000000001".into(),
+            key_id: "k".into(),
+            expires: chrono::Utc::now(),
+            name: None,
+            source: None,
+        };
+        let state = for_rotation(&reminder, profile, None).expect("secret step");
+        assert_eq!(state.step, WizardStep::Secret);
+        assert_eq!(state.inputs.client_id, reminder.client_id);
+        let vendor = catalog.get("vendor-app-consent").expect("profile");
+        assert!(for_rotation(&reminder, vendor, None).is_none());
+    }
+
+    #[test]
+    fn a_bundle_without_checks_resumes_on_the_first_step_with_checks() {
+        let catalog = Catalog::shipped();
+        let profile = catalog.get("exchange-calendar-connector").expect("profile");
+        let state = from_bundle(&record(profile, vec![], "x"), profile, Some("demo".into()));
+        assert_eq!(state.step, WizardStep::Tenant);
+        assert_eq!(state.demo.as_deref(), Some("demo"));
+    }
+}

@@ -1,0 +1,187 @@
+//! What the wizard screens show, assembled from the core's state and plan and the shell's
+//! memory: the steps with their portal links, the inputs and their offline issues, the latest
+//! results, the permission table, the PowerShell, who is signed in, and whether a secret is held
+//! (never its value).
+
+use entra_setup_core::check::CheckId;
+use entra_setup_core::profile::{Profile, ProfileKind, WizardStep};
+use entra_setup_core::validate::InputIssue;
+use entra_setup_core::verify::CheckResult;
+use entra_setup_core::wizard::plan::portal_link;
+use entra_setup_core::wizard::{
+    self, InputField, PermissionRow, StepPlan, WizardInputs, powershell, state,
+};
+use serde::Serialize;
+
+use crate::demo::DemoScenario;
+use crate::state::{AppState, Memory};
+
+/// One step as shown.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+pub struct StepView {
+    /// The core's plan of the step.
+    #[serde(flatten)]
+    pub plan: StepPlan,
+    /// The Entra admin center page where it is done.
+    pub portal_link: Option<String>,
+}
+
+/// The secret the wizard holds, as shown.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+pub struct SecretView {
+    /// Whether a secret value is held in memory (pasted or created in this run).
+    pub held: bool,
+    /// The offline issues of the pasted value.
+    pub issues: Vec<InputIssue>,
+    /// For a secret the wizard created: its first characters.
+    pub created_hint: Option<String>,
+    /// For a secret the wizard created: when it expires (RFC 3339).
+    pub created_expires: Option<String>,
+    /// Whether the created value may still be revealed (once).
+    pub can_reveal: bool,
+    /// The lifetime offered by default, in days.
+    pub default_days: u32,
+    /// The longest lifetime the profile allows, in days.
+    pub max_days: u32,
+    /// The profile's advice on the secret.
+    pub advice: String,
+}
+
+/// Everything the wizard screens show.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+pub struct WizardView {
+    /// The profile id.
+    pub profile: String,
+    /// The profile's title.
+    pub title: String,
+    /// The product.
+    pub product: String,
+    /// The kind of integration.
+    pub kind: ProfileKind,
+    /// The steps, in order.
+    pub steps: Vec<StepView>,
+    /// The step on screen.
+    pub step: WizardStep,
+    /// What the admin entered.
+    pub inputs: WizardInputs,
+    /// The offline issues of every input, errors first.
+    pub issues: Vec<InputIssue>,
+    /// The redirect URI computed from the site URL.
+    pub redirect_uri: Option<String>,
+    /// The delegated scopes the product asks for, space-separated.
+    pub scopes: String,
+    /// The admin-consent link for the tenant and client ID, once both are known.
+    pub admin_consent_link: Option<String>,
+    /// The latest result of each check.
+    pub results: Vec<CheckResult>,
+    /// The permissions step's table.
+    pub permissions: Vec<PermissionRow>,
+    /// The PowerShell for the mailbox or calendar step.
+    pub powershell: Option<String>,
+    /// The client secret.
+    pub secret: SecretView,
+    /// The signed-in administrator.
+    pub admin: Option<String>,
+    /// The signed-in mailbox owner.
+    pub mailbox_owner: Option<String>,
+    /// The demo tenant's scenario, when rehearsing.
+    pub demo: Option<DemoScenario>,
+}
+
+/// Build the view of `state` for `profile`.
+pub async fn build(app: &AppState, profile: &Profile, state: &wizard::WizardState) -> WizardView {
+    let ctx = app.context().await;
+    let client_id = (!state.inputs.client_id.is_empty()).then_some(state.inputs.client_id.as_str());
+    let steps = wizard::plan(profile)
+        .into_iter()
+        .map(|plan| StepView {
+            portal_link: portal_link(plan.step, ctx.endpoints.cloud, client_id),
+            plan,
+        })
+        .collect();
+    let mut issues = Vec::new();
+    for field in [
+        InputField::SiteUrl,
+        InputField::Tenant,
+        InputField::ClientId,
+    ] {
+        issues.extend(state::input_issues(profile, field, state.inputs.get(field)));
+    }
+    let memory = app.memory();
+    let admin_consent_link = match (state.inputs.tenant.is_empty(), client_id) {
+        (false, Some(client_id)) => {
+            let mut url = ctx.endpoints.login.clone();
+            url.set_path(&format!("/{}/v2.0/adminconsent", state.inputs.tenant));
+            url.query_pairs_mut()
+                .append_pair("client_id", client_id)
+                .append_pair("scope", &ctx.endpoints.graph_default_scope());
+            if let Some(redirect) = state.redirect_uri(profile) {
+                url.query_pairs_mut().append_pair("redirect_uri", &redirect);
+            }
+            Some(url.to_string())
+        }
+        _ => None,
+    };
+    let powershell = if profile.checks.contains(&CheckId::SmtpAuth) {
+        Some(powershell::enable_smtp_auth(mailbox_or_example(
+            &state.inputs.mailbox,
+        )))
+    } else if profile.checks.contains(&CheckId::CalendarAccess) {
+        Some(powershell::restrict_calendar_access(
+            client_id.unwrap_or("<client-id>"),
+            mailbox_or_example(&state.inputs.mailbox),
+        ))
+    } else {
+        None
+    };
+    WizardView {
+        profile: profile.id.clone(),
+        title: profile.title.clone(),
+        product: profile.product.clone(),
+        kind: profile.kind,
+        steps,
+        step: state.step,
+        inputs: state.inputs.clone(),
+        issues,
+        redirect_uri: state.redirect_uri(profile),
+        scopes: profile.registration.permissions.delegated.join(" "),
+        admin_consent_link,
+        results: state.results.clone(),
+        permissions: wizard::permission_rows(profile, &state.results),
+        powershell,
+        secret: secret_view(profile, &memory),
+        admin: memory.admin.as_ref().map(|(_, upn)| upn.clone()),
+        mailbox_owner: memory.mailbox.as_ref().map(|(_, upn)| upn.clone()),
+        demo: state.demo.as_deref().and_then(crate::demo::describe),
+    }
+}
+
+fn mailbox_or_example(mailbox: &str) -> &str {
+    if mailbox.is_empty() {
+        "mailbox@yourdomain"
+    } else {
+        mailbox
+    }
+}
+
+fn secret_view(profile: &Profile, memory: &Memory) -> SecretView {
+    let issues = match (&memory.secret, &memory.created) {
+        (Some(secret), None) => state::secret_issues(secret.expose()),
+        _ => Vec::new(),
+    };
+    SecretView {
+        held: memory.secret.is_some(),
+        issues,
+        created_hint: memory.created.as_ref().map(|c| c.hint.clone()),
+        created_expires: memory.created.as_ref().map(|c| c.expires.to_rfc3339()),
+        can_reveal: memory.created.as_ref().is_some_and(|c| !c.revealed),
+        default_days: profile.secret.default_days,
+        max_days: profile.secret.max_days,
+        advice: profile.secret.advice.clone(),
+    }
+}
+
+/// Whether `step` is one the profile has.
+pub fn has_step(profile: &Profile, step: WizardStep) -> bool {
+    wizard::plan(profile).iter().any(|s| s.step == step)
+}

@@ -1,0 +1,71 @@
+/** A value the admin must paste somewhere else, shown read-only with a labelled copy button. */
+import { useId, useState } from "react";
+import { Button, Caption1, Text, makeStyles, tokens } from "@fluentui/react-components";
+import { CheckmarkRegular, CopyRegular } from "@fluentui/react-icons";
+import { copyText } from "../ipc";
+
+const useStyles = makeStyles({
+  root: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalXXS, minWidth: 0 },
+  row: {
+    display: "flex",
+    alignItems: "flex-start",
+    gap: tokens.spacingHorizontalS,
+    padding: `${tokens.spacingVerticalS} ${tokens.spacingHorizontalM}`,
+    borderRadius: tokens.borderRadiusMedium,
+    backgroundColor: tokens.colorNeutralBackground3,
+    border: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke2}`,
+  },
+  value: {
+    flexGrow: 1,
+    minWidth: 0,
+    fontFamily: tokens.fontFamilyMonospace,
+    overflowWrap: "anywhere",
+    whiteSpace: "pre-wrap",
+    alignSelf: "center",
+  },
+  label: { fontWeight: tokens.fontWeightSemibold },
+});
+
+export interface CopyFieldProps {
+  /** What the value is ("Redirect URI"). */
+  label: string;
+  /** The value. */
+  value: string;
+  /** For tests. */
+  testId?: string;
+}
+
+export function CopyField({ label, value, testId }: CopyFieldProps) {
+  const styles = useStyles();
+  const labelId = useId();
+  const [copied, setCopied] = useState(false);
+  const copy = async () => {
+    try {
+      await copyText(value);
+      setCopied(true);
+      window.setTimeout(() => setCopied(false), 2000);
+    } catch {
+      setCopied(false);
+    }
+  };
+  return (
+    <div className={styles.root}>
+      <Caption1 id={labelId} className={styles.label}>
+        {label}
+      </Caption1>
+      <div className={styles.row}>
+        <Text className={styles.value} data-testid={testId} aria-labelledby={labelId}>
+          {value}
+        </Text>
+        <Button
+          size="small"
+          icon={copied ? <CheckmarkRegular /> : <CopyRegular />}
+          aria-label={`Copy ${label}`}
+          onClick={() => void copy()}
+        >
+          {copied ? "Copied" : "Copy"}
+        </Button>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,46 @@
+/**
+ * The start screen's alert: the client secrets that expire within 30 days or have expired,
+ * the same the desktop notifications announce, with a way to the reminders page.
+ */
+import { useEffect, useState } from "react";
+import { Button, MessageBar, MessageBarActions, MessageBarBody, MessageBarTitle, makeStyles, tokens } from "@fluentui/react-components";
+import { reminderAlerts } from "../ipc";
+import type { Standing } from "../ipc";
+import { daysText } from "./ExpiryBadge";
+
+const useStyles = makeStyles({
+  list: { margin: `${tokens.spacingVerticalXS} 0 0`, paddingLeft: tokens.spacingHorizontalXL },
+});
+
+export function DueBanner({ onOpenReminders }: { onOpenReminders: () => void }) {
+  const styles = useStyles();
+  const [due, setDue] = useState<Standing[]>([]);
+  useEffect(() => {
+    reminderAlerts().then(setDue, () => setDue([]));
+  }, []);
+  if (due.length === 0) return null;
+  const expired = due.some((s) => s.stage.state === "expired" || s.days_left <= 7);
+  return (
+    <MessageBar intent={expired ? "error" : "warning"} layout="multiline" data-testid="due-banner">
+      <MessageBarBody>
+        <MessageBarTitle>
+          {due.length === 1 ? "A client secret needs rotating soon." : `${due.length} client secrets need rotating soon.`}
+        </MessageBarTitle>
+        <ul className={styles.list}>
+          {due.map((s) => (
+            <li key={s.key_id}>
+              {s.name ?? s.client_id}:{" "}
+              {s.stage.state === "expired" ? `expired ${daysText(s.days_left)}` : `expires ${daysText(s.days_left)}`} (
+              {new Date(s.expires).toLocaleDateString()})
+            </li>
+          ))}
+        </ul>
+      </MessageBarBody>
+      <MessageBarActions>
+        <Button onClick={onOpenReminders} data-testid="due-banner-open">
+          Open reminders
+        </Button>
+      </MessageBarActions>
+    </MessageBar>
+  );
+}

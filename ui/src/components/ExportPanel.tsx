@@ -1,0 +1,186 @@
+/**
+ * The summary's hand-over: export the configuration bundle (settings, report, rotation
+ * calendar and, when asked, the secret encrypted with age) to a path typed or chosen in the
+ * system's save dialog. A passphrase is sent once and never kept; the result lists what was
+ * written and where the secret's value is.
+ */
+import { useId, useState } from "react";
+import {
+  Body1,
+  Button,
+  Field,
+  Input,
+  MessageBar,
+  MessageBarBody,
+  MessageBarTitle,
+  Radio,
+  RadioGroup,
+  Subtitle2,
+  Textarea,
+  makeStyles,
+  tokens,
+} from "@fluentui/react-components";
+import { ArrowDownloadRegular, FolderOpenRegular } from "@fluentui/react-icons";
+import { IpcFailure, chooseSavePath, exportBundle } from "../ipc";
+import type { ExportOutcome } from "../ipc";
+
+const useStyles = makeStyles({
+  panel: {
+    display: "flex",
+    flexDirection: "column",
+    gap: tokens.spacingVerticalM,
+    padding: tokens.spacingHorizontalL,
+    borderRadius: tokens.borderRadiusMedium,
+    backgroundColor: tokens.colorNeutralBackground1,
+    border: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke2}`,
+  },
+  title: { margin: 0 },
+  row: { display: "flex", flexWrap: "wrap", gap: tokens.spacingHorizontalM, alignItems: "end" },
+  grow: { flexGrow: 1, minWidth: "280px" },
+  list: { margin: 0, paddingLeft: tokens.spacingHorizontalXL },
+});
+
+type Protection = "none" | "recipients" | "passphrase";
+
+/** The recipients typed that are not age recipients (`age1…`). */
+export function badRecipients(text: string): string[] {
+  return text
+    .split(/[\s,]+/)
+    .filter((r) => r.length > 0)
+    .filter((r) => !/^age1[02-9ac-hj-np-z]{20,}$/.test(r));
+}
+
+const STORAGE_TEXT: Record<string, string> = {
+  age: "encrypted in secret.age (open it with the age tool and your key or passphrase)",
+  keyring: "kept in this computer's OS keychain (not in the bundle)",
+  none: "not in the bundle (paste it into the product yourself)",
+};
+
+export function ExportPanel() {
+  const styles = useStyles();
+  const headingId = useId();
+  const [path, setPath] = useState("");
+  const [protection, setProtection] = useState<Protection>("none");
+  const [recipients, setRecipients] = useState("");
+  const [passphrase, setPassphrase] = useState("");
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [outcome, setOutcome] = useState<ExportOutcome | null>(null);
+
+  const bad = protection === "recipients" ? badRecipients(recipients) : [];
+  const recipientsMessage =
+    bad.length > 0 ? `Recipients: ${bad.map((r) => `'${r}'`).join(", ")} is not an age recipient (they start with age1…).` : undefined;
+  const pathMessage = path.trim() !== "" && !/\.zip$/i.test(path.trim()) ? "Path: a bundle is a .zip file: end the name with .zip." : undefined;
+
+  const choose = async () => {
+    try {
+      const chosen = await chooseSavePath();
+      if (chosen) setPath(chosen);
+    } catch (failure) {
+      setError(failure instanceof IpcFailure ? failure.message : String(failure));
+    }
+  };
+
+  const run = async () => {
+    setBusy(true);
+    setError(null);
+    setOutcome(null);
+    try {
+      const result = await exportBundle({
+        path,
+        recipients: protection === "recipients" ? recipients : "",
+        passphrase: protection === "passphrase" && passphrase !== "" ? passphrase : null,
+      });
+      setOutcome(result);
+      setPassphrase("");
+    } catch (failure) {
+      setError(failure instanceof IpcFailure ? failure.message : String(failure));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section className={styles.panel} aria-labelledby={headingId} data-testid="export-panel">
+      <Subtitle2 as="h3" id={headingId} className={styles.title}>
+        Export the configuration bundle
+      </Subtitle2>
+      <Body1>
+        One .zip with the product's settings, a printable report of every check, a calendar file to
+        rotate the secret in time and, if you choose, the secret encrypted for you.
+      </Body1>
+      <div className={styles.row}>
+        <Field
+          className={styles.grow}
+          label="Save the bundle as"
+          hint="A full path ending in .zip"
+          validationMessage={pathMessage}
+          validationState={pathMessage ? "error" : "none"}
+        >
+          <Input value={path} onChange={(_, d) => setPath(d.value)} data-testid="export-path" placeholder="/home/you/contoso-bundle.zip" />
+        </Field>
+        <Button icon={<FolderOpenRegular />} onClick={() => void choose()} data-testid="export-choose">
+          Choose…
+        </Button>
+      </div>
+      <Field label="The secret's value in the bundle">
+        <RadioGroup value={protection} onChange={(_, d) => setProtection(d.value as Protection)} data-testid="export-protection">
+          <Radio value="none" label="Leave it out" />
+          <Radio value="recipients" label="Encrypt it to age recipients" />
+          <Radio value="passphrase" label="Encrypt it with a passphrase" />
+        </RadioGroup>
+      </Field>
+      {protection === "recipients" && (
+        <Field
+          label="age recipients"
+          hint="One per line or comma-separated, each starting with age1"
+          validationMessage={recipientsMessage}
+          validationState={recipientsMessage ? "error" : "none"}
+        >
+          <Textarea value={recipients} onChange={(_, d) => setRecipients(d.value)} data-testid="export-recipients" />
+        </Field>
+      )}
+      {protection === "passphrase" && (
+        <Field label="Passphrase" hint="Used once to encrypt secret.age; never saved">
+          <Input type="password" value={passphrase} onChange={(_, d) => setPassphrase(d.value)} data-testid="export-passphrase" />
+        </Field>
+      )}
+      <div className={styles.row}>
+        <Button
+          appearance="primary"
+          icon={<ArrowDownloadRegular />}
+          disabled={busy || path.trim() === "" || !!recipientsMessage || !!pathMessage}
+          onClick={() => void run()}
+          data-testid="export-button"
+        >
+          {busy ? "Exporting…" : "Export bundle"}
+        </Button>
+      </div>
+      {error && (
+        <MessageBar intent="error" layout="multiline" data-testid="export-error">
+          <MessageBarBody>{error}</MessageBarBody>
+        </MessageBar>
+      )}
+      {outcome && (
+        <MessageBar intent="success" layout="multiline" data-testid="export-done">
+          <MessageBarBody>
+            <MessageBarTitle>Bundle written.</MessageBarTitle>
+            <span data-testid="export-written-path">{outcome.path}</span>
+            <ul className={styles.list} aria-label="Entries in the bundle">
+              {outcome.entries.map((e) => (
+                <li key={e}>{e}</li>
+              ))}
+            </ul>
+            <div data-testid="export-storage">The secret's value: {STORAGE_TEXT[outcome.storage] ?? outcome.storage}.</div>
+            {outcome.reminder && (
+              <div data-testid="export-reminder">
+                A reminder is kept: the secret expires on {new Date(outcome.reminder.expires).toLocaleDateString()}.
+              </div>
+            )}
+            {outcome.reminder_problem && <div>The reminder could not be kept: {outcome.reminder_problem}</div>}
+          </MessageBarBody>
+        </MessageBar>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,101 @@
+/**
+ * Open a saved configuration bundle from the start screen: a typed path or the system's open
+ * dialog. The wizard resumes where the bundle left off; a file that is not a bundle this version
+ * reads is refused with the shell's message.
+ */
+import { useId, useState } from "react";
+import { Button, Checkbox, Field, Input, MessageBar, MessageBarBody, Subtitle2, makeStyles, tokens } from "@fluentui/react-components";
+import { DocumentArrowUpRegular, FolderOpenRegular } from "@fluentui/react-icons";
+import { IpcFailure, chooseOpenPath, openBundle } from "../ipc";
+import type { WizardView } from "../ipc";
+
+const useStyles = makeStyles({
+  panel: {
+    display: "flex",
+    flexDirection: "column",
+    gap: tokens.spacingVerticalS,
+    padding: `${tokens.spacingVerticalM} ${tokens.spacingHorizontalL}`,
+    borderRadius: tokens.borderRadiusMedium,
+    backgroundColor: tokens.colorNeutralBackground1,
+    border: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke2}`,
+  },
+  title: { margin: 0 },
+  row: { display: "flex", flexWrap: "wrap", gap: tokens.spacingHorizontalM, alignItems: "end" },
+  grow: { flexGrow: 1, minWidth: "280px" },
+});
+
+export interface OpenBundlePanelProps {
+  /** The wizard resumed from the bundle. */
+  onOpened: (view: WizardView) => void;
+  /** The demo tenant's scenario to resume on when rehearsing. */
+  demoScenario: string;
+}
+
+export function OpenBundlePanel({ onOpened, demoScenario }: OpenBundlePanelProps) {
+  const styles = useStyles();
+  const headingId = useId();
+  const [path, setPath] = useState("");
+  const [demo, setDemo] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  const fail = (failure: unknown) => setError(failure instanceof IpcFailure ? failure.message : String(failure));
+  const open = async (chosen: string) => {
+    setBusy(true);
+    setError(null);
+    try {
+      onOpened(await openBundle(chosen, demo ? demoScenario : null));
+    } catch (failure) {
+      fail(failure);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const browse = async () => {
+    try {
+      const chosen = await chooseOpenPath();
+      if (chosen) {
+        setPath(chosen);
+        await open(chosen);
+      }
+    } catch (failure) {
+      fail(failure);
+    }
+  };
+
+  return (
+    <section className={styles.panel} aria-labelledby={headingId} data-testid="open-bundle-panel">
+      <Subtitle2 as="h2" id={headingId} className={styles.title}>
+        Continue from a saved bundle
+      </Subtitle2>
+      <div className={styles.row}>
+        <Field className={styles.grow} label="Bundle file" hint="The .zip the wizard exported">
+          <Input value={path} onChange={(_, d) => setPath(d.value)} data-testid="open-bundle-path" />
+        </Field>
+        <Button
+          appearance="primary"
+          icon={<DocumentArrowUpRegular />}
+          disabled={busy || path.trim() === ""}
+          onClick={() => void open(path)}
+          data-testid="open-bundle-button"
+        >
+          Open bundle
+        </Button>
+        <Button icon={<FolderOpenRegular />} disabled={busy} onClick={() => void browse()} data-testid="open-bundle-browse">
+          Browse…
+        </Button>
+      </div>
+      <Checkbox
+        checked={demo}
+        onChange={(_, d) => setDemo(d.checked === true)}
+        label="Continue on the demo tenant"
+        data-testid="open-bundle-demo"
+      />
+      {error && (
+        <MessageBar intent="error" layout="multiline" data-testid="open-bundle-error">
+          <MessageBarBody>{error}</MessageBarBody>
+        </MessageBar>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,59 @@
+/**
+ * The desktop settings: keep the app in the tray when its window closes (so reminders keep being
+ * checked) and start it at login. Both are off until turned on; the shell saves and applies them.
+ */
+import { useEffect, useId, useState } from "react";
+import { MessageBar, MessageBarBody, Subtitle2, Switch, makeStyles, tokens } from "@fluentui/react-components";
+import { IpcFailure, getSettings, saveSettings } from "../ipc";
+import type { DesktopSettings } from "../ipc";
+
+const useStyles = makeStyles({
+  panel: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalS },
+  title: { margin: 0 },
+});
+
+export function SettingsPanel() {
+  const styles = useStyles();
+  const headingId = useId();
+  const [settings, setSettings] = useState<DesktopSettings | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    getSettings().then(setSettings, (failure: unknown) => setError(String(failure)));
+  }, []);
+  const change = async (next: DesktopSettings) => {
+    setError(null);
+    try {
+      setSettings(await saveSettings(next));
+    } catch (failure) {
+      setError(failure instanceof IpcFailure ? failure.message : String(failure));
+    }
+  };
+  return (
+    <section className={styles.panel} aria-labelledby={headingId} data-testid="settings-panel">
+      <Subtitle2 as="h3" id={headingId} className={styles.title}>
+        Settings
+      </Subtitle2>
+      {settings && (
+        <>
+          <Switch
+            checked={settings.keep_in_tray ?? false}
+            onChange={(_, d) => void change({ ...settings, keep_in_tray: d.checked })}
+            label="Keep running in the tray when the window is closed (reminders keep being checked)"
+            data-testid="setting-tray"
+          />
+          <Switch
+            checked={settings.start_at_login ?? false}
+            onChange={(_, d) => void change({ ...settings, start_at_login: d.checked })}
+            label="Start Entra Setup Wizard when I log in"
+            data-testid="setting-autostart"
+          />
+        </>
+      )}
+      {error && (
+        <MessageBar intent="error" layout="multiline">
+          <MessageBarBody>{error}</MessageBarBody>
+        </MessageBar>
+      )}
+    </section>
+  );
+}

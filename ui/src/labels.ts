@@ -1,0 +1,30 @@
+/** Words for the ids the shell sends: checkpoint names and what each status means to people. */
+import type { CheckId, Status } from "./ipc";
+
+/** Each checkpoint's name. */
+export const CHECK_LABELS: Record<CheckId, string> = {
+  tenant: "Tenant",
+  client_id: "Application (client) ID",
+  client_secret: "Client secret",
+  secret_expiry: "Secret expiry",
+  redirect_uri: "Redirect URI",
+  account_type: "Supported account type",
+  api_permissions: "API permissions",
+  admin_consent: "Admin consent",
+  consent_policy: "Consent settings",
+  mailbox: "Mailbox",
+  smtp_auth: "SMTP AUTH",
+  test_email: "Test email",
+  calendar_access: "Calendar access",
+};
+
+/** What each status says, in a word or two. */
+export const STATUS_LABELS: Record<Status | "running" | "pending", string> = {
+  pass: "Passed",
+  fail: "Failed",
+  warn: "Passed with a warning",
+  unverified: "Couldn't check",
+  skipped: "Not checked",
+  running: "Checking…",
+  pending: "Not checked yet",
+};

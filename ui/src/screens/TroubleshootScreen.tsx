@@ -1,0 +1,91 @@
+/** Troubleshoot: paste any error text (from the product, a sign-in page, SMTP) → what it means and what to do. */
+import { useId, useState } from "react";
+import {
+  Body1,
+  Button,
+  Caption1,
+  Field,
+  MessageBar,
+  MessageBarBody,
+  MessageBarTitle,
+  Textarea,
+  Title3,
+  makeStyles,
+  tokens,
+} from "@fluentui/react-components";
+import { ArrowLeftRegular, SearchRegular } from "@fluentui/react-icons";
+import { IpcFailure, diagnose } from "../ipc";
+import type { Finding } from "../ipc";
+
+const useStyles = makeStyles({
+  screen: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalL, maxWidth: "820px" },
+  heading: { margin: 0 },
+  row: { display: "flex", gap: tokens.spacingHorizontalM },
+  findings: { listStyleType: "none", margin: 0, padding: 0, display: "flex", flexDirection: "column", gap: tokens.spacingVerticalM },
+});
+
+export function TroubleshootScreen({ onBack }: { onBack: () => void }) {
+  const styles = useStyles();
+  const headingId = useId();
+  const [text, setText] = useState("");
+  const [findings, setFindings] = useState<Finding[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const run = async () => {
+    setError(null);
+    try {
+      setFindings(await diagnose(text));
+    } catch (failure) {
+      setError(failure instanceof IpcFailure ? failure.message : String(failure));
+    }
+  };
+  return (
+    <section className={styles.screen} aria-labelledby={headingId} data-testid="troubleshoot-screen">
+      <Title3 as="h2" id={headingId} className={styles.heading}>
+        Troubleshoot an error
+      </Title3>
+      <Body1>Paste the error text exactly as shown — from the product, a Microsoft sign-in page or a mail server.</Body1>
+      <Field label="Error text">
+        <Textarea value={text} onChange={(_, data) => setText(data.value)} rows={6} resize="vertical" data-testid="diagnose-input" />
+      </Field>
+      <div className={styles.row}>
+        <Button appearance="primary" icon={<SearchRegular />} disabled={!text.trim()} onClick={() => void run()} data-testid="diagnose-button">
+          Explain
+        </Button>
+        <Button icon={<ArrowLeftRegular />} onClick={onBack}>
+          Back
+        </Button>
+      </div>
+      {error && (
+        <MessageBar intent="error">
+          <MessageBarBody>{error}</MessageBarBody>
+        </MessageBar>
+      )}
+      {findings && findings.length === 0 && (
+        <MessageBar intent="info" data-testid="diagnose-nothing">
+          <MessageBarBody>Nothing in this text is known to the wizard. Check that it is the whole message.</MessageBarBody>
+        </MessageBar>
+      )}
+      {findings && findings.length > 0 && (
+        <ul className={styles.findings} data-testid="diagnose-findings">
+          {findings.map((finding) => (
+            <li key={finding.cause}>
+              <MessageBar intent="warning" layout="multiline" data-cause={finding.cause}>
+                <MessageBarBody>
+                  <MessageBarTitle>{finding.title}</MessageBarTitle>
+                  <Body1 as="p">{finding.explanation}</Body1>
+                  <Body1 as="p">
+                    <strong>What to do:</strong> {finding.fix}
+                  </Body1>
+                  <Caption1>
+                    {finding.code ? `${finding.code} · ` : ""}
+                    {finding.cause}
+                  </Caption1>
+                </MessageBarBody>
+              </MessageBar>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,300 @@
+/**
+ * The wizard: the steps on the left, the current step on the right with its instructions,
+ * warnings, inputs and live checks. Entering a step verifies it (when its inputs are there);
+ * "Check again" verifies it anew, each check's progress shown as it happens. Every change is
+ * saved by the shell at once, so the admin never loses their place.
+ */
+import { useCallback, useEffect, useId, useRef, useState } from "react";
+import {
+  Body1,
+  Button,
+  MessageBar,
+  MessageBarBody,
+  MessageBarTitle,
+  Subtitle2,
+  Text,
+  makeStyles,
+  tokens,
+} from "@fluentui/react-components";
+import { ArrowClockwiseRegular, ArrowLeftRegular, ArrowRightRegular, DismissRegular } from "@fluentui/react-icons";
+import { IpcFailure, checkStep, closeWizard, goToStep, setInput, switchDemo } from "../ipc";
+import type { CheckId, InputField, StepView, WizardStep, WizardView } from "../ipc";
+import { CheckList } from "../components/CheckList";
+import { DemoBanner } from "../components/DemoBanner";
+import { ExternalLink } from "../components/ExternalLink";
+import { StepNav } from "../components/StepNav";
+import { StepBody } from "../steps/StepBody";
+
+const useStyles = makeStyles({
+  screen: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalL },
+  layout: {
+    display: "grid",
+    gridTemplateColumns: "minmax(200px, 250px) minmax(0, 1fr)",
+    gap: tokens.spacingHorizontalXXL,
+    alignItems: "start",
+  },
+  aside: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalM, position: "sticky", top: tokens.spacingVerticalL },
+  profile: { color: tokens.colorNeutralForeground2 },
+  main: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalL, minWidth: 0, maxWidth: "820px" },
+  header: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalXS },
+  heading: {
+    margin: 0,
+    fontFamily: tokens.fontFamilyBase,
+    fontSize: tokens.fontSizeBase600,
+    lineHeight: tokens.lineHeightBase600,
+    fontWeight: tokens.fontWeightSemibold,
+    ":focus-visible": { outline: `${tokens.strokeWidthThick} solid ${tokens.colorStrokeFocus2}` },
+  },
+  purpose: { margin: 0, color: tokens.colorNeutralForeground2 },
+  card: {
+    display: "flex",
+    flexDirection: "column",
+    gap: tokens.spacingVerticalM,
+    padding: tokens.spacingHorizontalL,
+    borderRadius: tokens.borderRadiusLarge,
+    backgroundColor: tokens.colorNeutralBackground1,
+    border: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke2}`,
+  },
+  steps: { margin: 0, paddingLeft: tokens.spacingHorizontalXL, display: "flex", flexDirection: "column", gap: tokens.spacingVerticalXS },
+  sectionTitle: { margin: 0 },
+  footer: { display: "flex", flexWrap: "wrap", gap: tokens.spacingHorizontalM, alignItems: "center" },
+  spacer: { flexGrow: 1 },
+});
+
+/** Whether a step has what its checks need, so entering it can verify at once. */
+function ready(view: WizardView, step: WizardStep): boolean {
+  const tenant = view.inputs.tenant ?? "";
+  const client_id = view.inputs.client_id ?? "";
+  const mailbox = view.inputs.mailbox ?? "";
+  switch (step) {
+    case "tenant":
+      return tenant !== "";
+    case "registration":
+    case "permissions":
+      return tenant !== "" && client_id !== "";
+    case "secret":
+      return tenant !== "" && client_id !== "" && view.secret.held;
+    case "mailbox":
+      return tenant !== "" && mailbox !== "";
+    case "calendar":
+      return tenant !== "" && client_id !== "" && mailbox !== "";
+    case "summary":
+      return tenant !== "";
+    default:
+      return false;
+  }
+}
+
+export interface WizardScreenProps {
+  initial: WizardView;
+  onClose: () => void;
+}
+
+export function WizardScreen({ initial, onClose }: WizardScreenProps) {
+  const styles = useStyles();
+  const headingRef = useRef<HTMLHeadingElement>(null);
+  const checksHeading = useId();
+  const [view, setView] = useState(initial);
+  const [running, setRunning] = useState<CheckId[]>([]);
+  const [error, setError] = useState<string | null>(null);
+  const inputSeq = useRef(0);
+  const pendingInput = useRef<Promise<unknown>>(Promise.resolve());
+
+  const index = view.steps.findIndex((s) => s.step === view.step);
+  const step: StepView = view.steps[Math.max(index, 0)] ?? view.steps[0]!;
+
+  const run = useCallback(async (target: StepView) => {
+    if (target.checks.length === 0) return;
+    await pendingInput.current;
+    setError(null);
+    setRunning(target.checks);
+    try {
+      const next = await checkStep(target.step, (event) => {
+        if (event.event === "finished") {
+          const result = event.result;
+          setRunning((now) => now.filter((id) => id !== result.id));
+          setView((now) => ({ ...now, results: [...now.results.filter((r) => r.id !== result.id), result] }));
+        }
+      });
+      setView(next);
+    } catch (failure) {
+      setError(message(failure));
+    } finally {
+      setRunning([]);
+    }
+  }, []);
+
+  // Entering a step verifies it when its inputs are there.
+  const entered = useRef<WizardStep | null>(null);
+  useEffect(() => {
+    if (entered.current === view.step) return;
+    entered.current = view.step;
+    headingRef.current?.focus();
+    if (ready(view, view.step)) void run(step);
+  }, [view, step, run]);
+
+  const onInput = useCallback((field: InputField, value: string) => {
+    const seq = ++inputSeq.current;
+    const saving = setInput(field, value).then(
+      (next) => {
+        if (seq === inputSeq.current) setView(next);
+      },
+      (failure: unknown) => setError(message(failure)),
+    );
+    pendingInput.current = saving;
+  }, []);
+
+  const goTo = useCallback(async (target: WizardStep) => {
+    await pendingInput.current;
+    try {
+      setView(await goToStep(target));
+    } catch (failure) {
+      setError(message(failure));
+    }
+  }, []);
+
+  const onSwitch = async (scenario: string) => {
+    try {
+      const next = await switchDemo(scenario);
+      entered.current = null;
+      setView(next);
+    } catch (failure) {
+      setError(message(failure));
+    }
+  };
+
+  const close = async () => {
+    await closeWizard().catch(() => undefined);
+    onClose();
+  };
+
+  const previous = index > 0 ? view.steps[index - 1] : undefined;
+  const next = index < view.steps.length - 1 ? view.steps[index + 1] : undefined;
+
+  return (
+    <section className={styles.screen} data-testid="wizard-screen" data-step={view.step} aria-label={`Set up ${view.title}`}>
+      {view.demo && <DemoBanner scenario={view.demo} onSwitch={(name) => void onSwitch(name)} />}
+      <div className={styles.layout}>
+        <aside className={styles.aside}>
+          <Subtitle2 as="h2" className={styles.sectionTitle}>
+            {view.title}
+          </Subtitle2>
+          <StepNav view={view} onGo={(target) => void goTo(target)} />
+          <Button appearance="subtle" icon={<DismissRegular />} onClick={() => void close()} data-testid="close-wizard">
+            Start over
+          </Button>
+        </aside>
+        <div className={styles.main}>
+          <header className={styles.header}>
+            <Text size={200} className={styles.profile}>
+              Step {index + 1} of {view.steps.length}
+            </Text>
+            <h2 ref={headingRef} tabIndex={-1} className={styles.heading} data-testid="step-title">
+              {step.title}
+            </h2>
+            <Body1 as="p" className={styles.purpose}>
+              {step.purpose}
+            </Body1>
+          </header>
+
+          {error && (
+            <MessageBar intent="error" layout="multiline" data-testid="wizard-error">
+              <MessageBarBody>
+                <MessageBarTitle>That did not work.</MessageBarTitle> {error}
+              </MessageBarBody>
+            </MessageBar>
+          )}
+
+          {step.warnings.map((warning) => (
+            <MessageBar key={warning} intent="warning" layout="multiline">
+              <MessageBarBody>{warning}</MessageBarBody>
+            </MessageBar>
+          ))}
+
+          <div className={styles.card}>
+            <StepBody
+              key={step.step}
+              view={view}
+              step={step}
+              onView={setView}
+              onInput={onInput}
+              recheck={() => void run(step)}
+              running={running}
+              goTo={(target) => void goTo(target)}
+            />
+          </div>
+
+          {step.instructions.length > 0 && (
+            <details className={styles.card} data-testid="instructions">
+              <summary>
+                <Subtitle2>{step.step === "summary" ? "In the product" : "Doing it yourself in the admin center"}</Subtitle2>
+              </summary>
+              <ol className={styles.steps}>
+                {step.instructions.map((line) => (
+                  <li key={line}>
+                    <Body1>{line}</Body1>
+                  </li>
+                ))}
+              </ol>
+              {step.portal_link && (
+                <div>
+                  <ExternalLink href={step.portal_link}>Open the Entra admin center</ExternalLink>
+                </div>
+              )}
+            </details>
+          )}
+
+          {step.checks.length > 0 && step.step !== "summary" && (
+            <section className={styles.card} aria-labelledby={checksHeading}>
+              <Subtitle2 as="h3" id={checksHeading} className={styles.sectionTitle}>
+                Checked live
+              </Subtitle2>
+              <CheckList
+                checks={step.checks}
+                results={view.results}
+                running={running}
+                onRetry={() => void run(step)}
+                labelledBy={checksHeading}
+              />
+            </section>
+          )}
+
+          <div className={styles.footer}>
+            {previous && (
+              <Button icon={<ArrowLeftRegular />} onClick={() => void goTo(previous.step)} data-testid="back-button">
+                Back
+              </Button>
+            )}
+            <span className={styles.spacer} />
+            {step.checks.length > 0 && (
+              <Button
+                icon={<ArrowClockwiseRegular />}
+                disabled={running.length > 0}
+                onClick={() => void run(step)}
+                data-testid="check-again"
+              >
+                {running.length > 0 ? "Checking…" : "Check again"}
+              </Button>
+            )}
+            {next && (
+              <Button
+                appearance="primary"
+                icon={<ArrowRightRegular />}
+                iconPosition="after"
+                onClick={() => void goTo(next.step)}
+                data-testid="continue-button"
+              >
+                Continue to {next.title.toLowerCase()}
+              </Button>
+            )}
+          </div>
+        </div>
+      </div>
+    </section>
+  );
+}
+
+function message(failure: unknown): string {
+  if (failure instanceof IpcFailure) return failure.message;
+  return failure instanceof Error ? failure.message : String(failure);
+}

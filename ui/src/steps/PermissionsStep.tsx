@@ -1,0 +1,83 @@
+/**
+ * Permissions and admin consent: a table of each permission the integration needs, its type,
+ * whether it is configured and consented, and a fix for each gap; the scopes and the
+ * admin-consent link to copy.
+ */
+import { Body1, Table, TableBody, TableCell, TableHeader, TableHeaderCell, TableRow, makeStyles, tokens } from "@fluentui/react-components";
+import { registerApp } from "../ipc";
+import { CopyField } from "../components/CopyField";
+import { RepairButton } from "./RepairButton";
+import type { StepProps } from "./types";
+
+const useStyles = makeStyles({
+  group: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalM },
+  name: { fontFamily: tokens.fontFamilyMonospace },
+  yes: { color: tokens.colorPaletteGreenForeground1 },
+  no: { color: tokens.colorPaletteRedForeground1 },
+  unknown: { color: tokens.colorNeutralForeground3 },
+});
+
+function Answer({ value }: { value: boolean | null }) {
+  const styles = useStyles();
+  if (value === null) return <span className={styles.unknown}>Unknown</span>;
+  return value ? <span className={styles.yes}>Yes</span> : <span className={styles.no}>No</span>;
+}
+
+export function PermissionsStep({ view, onView, recheck }: StepProps) {
+  const styles = useStyles();
+  const vendor = view.kind === "vendor_consent";
+  const canFix = Boolean(view.admin && view.inputs.client_id) && !vendor;
+  return (
+    <div className={styles.group}>
+      {view.permissions.length > 0 && (
+        <Table aria-label="Permissions the integration needs" data-testid="permissions-table" size="small">
+          <TableHeader>
+            <TableRow>
+              <TableHeaderCell>Permission</TableHeaderCell>
+              <TableHeaderCell>Type</TableHeaderCell>
+              <TableHeaderCell>Configured</TableHeaderCell>
+              <TableHeaderCell>Consented</TableHeaderCell>
+              <TableHeaderCell>Fix</TableHeaderCell>
+            </TableRow>
+          </TableHeader>
+          <TableBody>
+            {view.permissions.map((row) => {
+              const gap = row.configured === false || row.consented === false;
+              return (
+                <TableRow key={`${row.kind}-${row.name}`} data-testid={`permission-${row.name}`}>
+                  <TableCell className={styles.name}>{row.name}</TableCell>
+                  <TableCell>{row.kind === "delegated" ? "Delegated" : "Application"}</TableCell>
+                  <TableCell>
+                    <Answer value={row.configured} />
+                  </TableCell>
+                  <TableCell>
+                    <Answer value={row.consented} />
+                  </TableCell>
+                  <TableCell>
+                    {gap && canFix ? (
+                      <RepairButton
+                        appearance="secondary"
+                        label={row.configured === false ? "Add and consent" : "Grant consent"}
+                        testId={`fix-${row.name}`}
+                        action={() => registerApp(null)}
+                        onView={onView}
+                        after={recheck}
+                      />
+                    ) : gap ? (
+                      "Sign in to fix"
+                    ) : (
+                      "—"
+                    )}
+                  </TableCell>
+                </TableRow>
+              );
+            })}
+          </TableBody>
+        </Table>
+      )}
+      {view.permissions.length === 0 && <Body1>The vendor's app asks for its own permissions; the checks below show what it holds.</Body1>}
+      {view.scopes && <CopyField label="Delegated permissions (scopes)" value={view.scopes} />}
+      {view.admin_consent_link && <CopyField label="Admin-consent link" value={view.admin_consent_link} testId="admin-consent-link" />}
+    </div>
+  );
+}

@@ -1,0 +1,73 @@
+/** A button that runs the shell's create-or-repair, then lists what changed and verifies again. */
+import { useState } from "react";
+import { Body1, Button, MessageBar, MessageBarBody, MessageBarTitle, Spinner, makeStyles, tokens } from "@fluentui/react-components";
+import { WrenchRegular } from "@fluentui/react-icons";
+import { IpcFailure } from "../ipc";
+import type { RepairOutcome, WizardView } from "../ipc";
+
+const useStyles = makeStyles({
+  row: { display: "flex", flexWrap: "wrap", gap: tokens.spacingHorizontalM, alignItems: "center" },
+  list: { margin: 0, paddingLeft: tokens.spacingHorizontalXL },
+});
+
+export interface RepairButtonProps {
+  label: string;
+  action: () => Promise<RepairOutcome>;
+  onView: (view: WizardView) => void;
+  after: () => void;
+  disabled?: boolean;
+  testId: string;
+  appearance?: "primary" | "secondary";
+}
+
+export function RepairButton({ label, action, onView, after, disabled, testId, appearance = "primary" }: RepairButtonProps) {
+  const styles = useStyles();
+  const [busy, setBusy] = useState(false);
+  const [changes, setChanges] = useState<string[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const go = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      const outcome = await action();
+      setChanges(outcome.changes);
+      onView(outcome.view);
+      after();
+    } catch (failure) {
+      setError(failure instanceof IpcFailure ? failure.message : String(failure));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <>
+      <div className={styles.row}>
+        <Button appearance={appearance} icon={<WrenchRegular />} disabled={disabled || busy} onClick={() => void go()} data-testid={testId}>
+          {label}
+        </Button>
+        {busy && <Spinner size="tiny" label="Working in your tenant…" labelPosition="after" />}
+      </div>
+      {changes && (
+        <MessageBar intent="success" layout="multiline" data-testid={`${testId}-done`}>
+          <MessageBarBody>
+            <MessageBarTitle>{changes.length === 0 ? "Nothing needed changing." : "Done:"}</MessageBarTitle>
+            {changes.length > 0 && (
+              <ul className={styles.list}>
+                {changes.map((change) => (
+                  <li key={change}>
+                    <Body1>{change}</Body1>
+                  </li>
+                ))}
+              </ul>
+            )}
+          </MessageBarBody>
+        </MessageBar>
+      )}
+      {error && (
+        <MessageBar intent="error" layout="multiline" data-testid={`${testId}-error`}>
+          <MessageBarBody>{error}</MessageBarBody>
+        </MessageBar>
+      )}
+    </>
+  );
+}

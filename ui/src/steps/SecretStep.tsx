@@ -1,0 +1,163 @@
+/**
+ * The client secret: "create it for me" with a lifetime within the profile's limit, or paste
+ * the value — the secret ID pasted by mistake is caught as it is pasted. The value stays in the
+ * app's memory only; a created one can be shown once, on request.
+ */
+import { useId, useState } from "react";
+import {
+  Body1,
+  Button,
+  Field,
+  Input,
+  MessageBar,
+  MessageBarBody,
+  MessageBarTitle,
+  Radio,
+  RadioGroup,
+  Select,
+  makeStyles,
+  tokens,
+} from "@fluentui/react-components";
+import { EyeRegular } from "@fluentui/react-icons";
+import { IpcFailure, createSecret, revealSecret, setSecret } from "../ipc";
+import { CopyField } from "../components/CopyField";
+import { KeptSecretButton } from "../components/KeptSecretButton";
+import { IssueList } from "../components/IssueList";
+import { RepairButton } from "./RepairButton";
+import type { StepProps } from "./types";
+
+const useStyles = makeStyles({
+  group: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalM },
+  legend: { fontWeight: tokens.fontWeightSemibold, marginBottom: tokens.spacingVerticalXS },
+  row: { display: "flex", flexWrap: "wrap", gap: tokens.spacingHorizontalM, alignItems: "end" },
+});
+
+const LIFETIMES = [30, 90, 180, 365, 540, 730];
+
+function lifetimeLabel(days: number): string {
+  return days % 30 === 0 && days >= 90 ? `${days / 30} months (${days} days)` : `${days} days`;
+}
+
+export function SecretStep({ view, onView, recheck, goTo }: StepProps) {
+  const styles = useStyles();
+  const legendId = useId();
+  const secret = view.secret;
+  const [mode, setMode] = useState<"create" | "paste">(view.admin ? "create" : "paste");
+  const choices = LIFETIMES.filter((d) => d <= secret.max_days);
+  if (!choices.includes(secret.default_days)) choices.push(secret.default_days);
+  choices.sort((a, b) => a - b);
+  const [days, setDays] = useState(secret.default_days);
+  const [pasted, setPasted] = useState("");
+  const [revealed, setRevealed] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  const paste = async (value: string) => {
+    setPasted(value);
+    try {
+      onView(await setSecret(value));
+    } catch (failure) {
+      setError(failure instanceof IpcFailure ? failure.message : String(failure));
+    }
+  };
+  const reveal = async () => {
+    try {
+      setRevealed(await revealSecret());
+    } catch (failure) {
+      setError(failure instanceof IpcFailure ? failure.message : String(failure));
+    }
+  };
+  const pastedError = secret.issues.some((i) => i.severity === "error");
+
+  return (
+    <div className={styles.group}>
+      <Body1>{secret.advice}</Body1>
+      <KeptSecretButton onView={onView} held={secret.held} />
+      {secret.created_hint && (
+        <MessageBar intent="success" layout="multiline" data-testid="secret-created">
+          <MessageBarBody>
+            <MessageBarTitle>A new secret was created for you.</MessageBarTitle>
+            It starts with {secret.created_hint}… and expires on{" "}
+            {secret.created_expires ? new Date(secret.created_expires).toLocaleDateString() : "its end date"}. The app keeps it in
+            memory only: copy it into {view.product} now.
+          </MessageBarBody>
+        </MessageBar>
+      )}
+      {secret.created_hint && secret.can_reveal && !revealed && (
+        <div>
+          <Button icon={<EyeRegular />} onClick={() => void reveal()} data-testid="reveal-secret">
+            Show the value once
+          </Button>
+        </div>
+      )}
+      {revealed && <CopyField label="Client secret value (shown once)" value={revealed} testId="secret-value" />}
+
+      <div>
+        <Body1 id={legendId} className={styles.legend} as="p">
+          {secret.held ? "Replace the secret" : "Where does the secret come from?"}
+        </Body1>
+        <RadioGroup aria-labelledby={legendId} value={mode} onChange={(_, data) => setMode(data.value as "create" | "paste")}>
+          <Radio value="create" label="Create a new secret for me" data-testid="secret-mode-create" />
+          <Radio value="paste" label="I'll paste the secret's value" data-testid="secret-mode-paste" />
+        </RadioGroup>
+      </div>
+      {mode === "create" &&
+        (view.admin && view.inputs.client_id ? (
+          <div className={styles.row}>
+            <Field label="Lifetime" hint={`At most ${secret.max_days} days for this integration`}>
+              <Select value={String(days)} onChange={(_, data) => setDays(Number(data.value))} data-testid="secret-days">
+                {choices.map((d) => (
+                  <option key={d} value={d}>
+                    {lifetimeLabel(d)}
+                  </option>
+                ))}
+              </Select>
+            </Field>
+            <RepairButton
+              label="Create the secret"
+              testId="create-secret"
+              action={() => createSecret(days)}
+              onView={(next) => {
+                setRevealed(null);
+                onView(next);
+              }}
+              after={recheck}
+            />
+          </div>
+        ) : (
+          <>
+            <Body1>Creating a secret needs your administrator sign-in and the app's client ID.</Body1>
+            <div>
+              <Button onClick={() => goTo(view.admin ? "registration" : "sign_in")}>
+                {view.admin ? "Go to the registration step" : "Go to the sign-in step"}
+              </Button>
+            </div>
+          </>
+        ))}
+      {mode === "paste" && (
+        <Field
+          label="Client secret value"
+          hint="The Value column under Certificates & secrets — not the Secret ID"
+          validationState={pastedError ? "error" : "none"}
+        >
+          <Input
+            type="password"
+            value={pasted}
+            autoComplete="off"
+            spellCheck={false}
+            data-testid="secret-input"
+            onChange={(_, data) => void paste(data.value)}
+            onBlur={() => {
+              if (pasted && !pastedError) recheck();
+            }}
+          />
+          <IssueList issues={secret.issues} testId="issues-secret" />
+        </Field>
+      )}
+      {error && (
+        <MessageBar intent="error" layout="multiline">
+          <MessageBarBody>{error}</MessageBarBody>
+        </MessageBar>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,67 @@
+/**
+ * The administrator's sign-in: optional but recommended. It says what it unlocks, then signs in
+ * with a device code shown here (code, copy button, sign-in page).
+ */
+import { useState } from "react";
+import { Body1, Button, MessageBar, MessageBarBody, Spinner, makeStyles, tokens } from "@fluentui/react-components";
+import { PersonKeyRegular } from "@fluentui/react-icons";
+import { IpcFailure, signInAdministrator } from "../ipc";
+import type { SignInPrompt } from "../ipc";
+import { DeviceCodePrompt } from "../components/DeviceCodePrompt";
+import type { StepProps } from "./types";
+
+const useStyles = makeStyles({
+  list: { margin: 0, paddingLeft: tokens.spacingHorizontalXL },
+  row: { display: "flex", flexWrap: "wrap", gap: tokens.spacingHorizontalM, alignItems: "center" },
+});
+
+export function SignInStep({ view, onView }: StepProps) {
+  const styles = useStyles();
+  const [prompt, setPrompt] = useState<SignInPrompt | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const signIn = async () => {
+    setBusy(true);
+    setError(null);
+    setPrompt(null);
+    try {
+      onView(await signInAdministrator(setPrompt));
+    } catch (failure) {
+      setError(failure instanceof IpcFailure ? failure.message : String(failure));
+    } finally {
+      setBusy(false);
+      setPrompt(null);
+    }
+  };
+  if (view.admin) {
+    return (
+      <MessageBar intent="success" data-testid="signed-in">
+        <MessageBarBody>Signed in as {view.admin}. The wizard can now read and fix the registration for you.</MessageBarBody>
+      </MessageBar>
+    );
+  }
+  return (
+    <>
+      <Body1>Signing in lets the wizard:</Body1>
+      <ul className={styles.list}>
+        <li>create the app registration and its secret for you;</li>
+        <li>check the redirect URI, account type, permissions, admin consent and secret expiry;</li>
+        <li>read the mailbox's licence, and fix missing permissions or consent with one click.</li>
+      </ul>
+      <Body1>Without it, you register the app yourself and the wizard checks only what the app's own credentials show.</Body1>
+      <div className={styles.row}>
+        <Button appearance="primary" icon={<PersonKeyRegular />} disabled={busy || !view.inputs.tenant} onClick={() => void signIn()} data-testid="sign-in-button">
+          Sign in as administrator
+        </Button>
+        {busy && <Spinner size="tiny" label="Waiting for the sign-in…" labelPosition="after" />}
+        {!view.inputs.tenant && <Body1>Enter the tenant first.</Body1>}
+      </div>
+      {prompt && <DeviceCodePrompt prompt={prompt} who="an administrator of the tenant" />}
+      {error && (
+        <MessageBar intent="error" layout="multiline" data-testid="sign-in-error">
+          <MessageBarBody>{error}</MessageBarBody>
+        </MessageBar>
+      )}
+    </>
+  );
+}
