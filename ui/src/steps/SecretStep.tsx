@@ -19,7 +19,7 @@ import {
   tokens,
 } from "@fluentui/react-components";
 import { EyeRegular } from "@fluentui/react-icons";
-import { IpcFailure, createSecret, revealSecret, setSecret } from "../ipc";
+import { IpcFailure, createSecret, revealSecret } from "../ipc";
 import { CopyField } from "../components/CopyField";
 import { IssueList } from "../components/IssueList";
 import { RepairButton } from "./RepairButton";
@@ -37,7 +37,7 @@ function lifetimeLabel(days: number): string {
   return days % 30 === 0 && days >= 90 ? `${days / 30} months (${days} days)` : `${days} days`;
 }
 
-export function SecretStep({ view, onView, recheck, goTo }: StepProps) {
+export function SecretStep({ view, onView, onInput, recheck, goTo }: StepProps) {
   const styles = useStyles();
   const legendId = useId();
   const secret = view.secret;
@@ -50,13 +50,9 @@ export function SecretStep({ view, onView, recheck, goTo }: StepProps) {
   const [revealed, setRevealed] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
 
-  const paste = async (value: string) => {
+  const paste = (value: string) => {
     setPasted(value);
-    try {
-      onView(await setSecret(value));
-    } catch (failure) {
-      setError(failure instanceof IpcFailure ? failure.message : String(failure));
-    }
+    onInput("secret", value);
   };
   const reveal = async () => {
     try {
@@ -143,7 +139,7 @@ export function SecretStep({ view, onView, recheck, goTo }: StepProps) {
             autoComplete="off"
             spellCheck={false}
             data-testid="secret-input"
-            onChange={(_, data) => void paste(data.value)}
+            onChange={(_, data) => paste(data.value)}
             onBlur={() => {
               if (pasted && !pastedError) recheck();
             }}
