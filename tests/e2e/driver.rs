@@ -25,6 +25,15 @@ pub async fn find(desktop: &Desktop, test_id: &str) -> Result<Element> {
     desktop.wait_for(&css(test_id)).await
 }
 
+/// Whether an element with `data-testid` is on screen now.
+pub async fn shows(desktop: &Desktop, test_id: &str) -> Result<bool> {
+    Ok(desktop
+        .client
+        .find(Locator::Css(&css(test_id)))
+        .await
+        .is_ok())
+}
+
 /// Click the element with `data-testid`.
 pub async fn click(desktop: &Desktop, test_id: &str) -> Result<()> {
     let element = find(desktop, test_id).await?;
