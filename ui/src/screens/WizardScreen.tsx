@@ -248,6 +248,21 @@ export function WizardScreen({ initial, onClose }: WizardScreenProps) {
             />
           </div>
 
+          {step.checks.length > 0 && step.step !== "summary" && (
+            <section className={styles.card} aria-labelledby={checksHeading}>
+              <Subtitle2 as="h3" id={checksHeading} className={styles.sectionTitle}>
+                Checked live
+              </Subtitle2>
+              <CheckList
+                checks={step.checks}
+                results={view.results}
+                running={running}
+                onRetry={() => void run(step)}
+                labelledBy={checksHeading}
+              />
+            </section>
+          )}
+
           {step.instructions.length > 0 && (
             <details className={styles.card} data-testid="instructions">
               <summary>
@@ -266,21 +281,6 @@ export function WizardScreen({ initial, onClose }: WizardScreenProps) {
                 </div>
               )}
             </details>
-          )}
-
-          {step.checks.length > 0 && step.step !== "summary" && (
-            <section className={styles.card} aria-labelledby={checksHeading}>
-              <Subtitle2 as="h3" id={checksHeading} className={styles.sectionTitle}>
-                Checked live
-              </Subtitle2>
-              <CheckList
-                checks={step.checks}
-                results={view.results}
-                running={running}
-                onRetry={() => void run(step)}
-                labelledBy={checksHeading}
-              />
-            </section>
           )}
 
           <div className={styles.footer}>
