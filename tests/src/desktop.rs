@@ -33,7 +33,19 @@ pub struct Desktop {
 impl Desktop {
     /// Start the app built at `target/<profile>/entra-setup-app`.
     pub async fn start() -> Result<Desktop> {
-        let app = paths::program("entra-setup-app");
+        let desktop = Desktop::start_program(paths::program("entra-setup-app")).await?;
+        desktop.keep_rendering().await?;
+        Ok(desktop)
+    }
+
+    /// The process id of the session bus that runs the driver (the app is among its
+    /// descendants).
+    pub fn driver_pid(&self) -> u32 {
+        self.driver.id()
+    }
+
+    /// Start the Tauri program at `app` (the app, or another Tauri binary to compare with).
+    pub async fn start_program(app: PathBuf) -> Result<Desktop> {
         let home = tempfile::Builder::new()
             .prefix("entra-setup-e2e-")
             .tempdir()?;
@@ -73,16 +85,14 @@ impl Desktop {
             .context("tauri-driver did not start listening")?;
         let client = connect(port, &app).await?;
         let (driver, display) = desktop_parts.take();
-        let desktop = Desktop {
+        Ok(Desktop {
             client,
             home,
             driver,
             display,
             port,
             app,
-        };
-        desktop.keep_rendering().await?;
-        Ok(desktop)
+        })
     }
 
     /// WebKitWebDriver waits for the page's next rendering update before a screenshot or a click;
