@@ -149,6 +149,12 @@ pub async fn start_demo(desktop: &Desktop, profile: &str) -> Result<()> {
 
 /// Play another demo scenario.
 pub async fn scenario(desktop: &Desktop, name: &str) -> Result<()> {
+    // The picker lists the scenarios once the shell has sent them.
+    desktop
+        .wait_for(&format!(
+            "[data-testid='demo-scenario'] option[value='{name}']"
+        ))
+        .await?;
     choose(desktop, "demo-scenario", name).await?;
     let start = Instant::now();
     while start.elapsed() < Duration::from_secs(10) {

@@ -57,6 +57,7 @@ const useStyles = makeStyles({
   },
   steps: { margin: 0, paddingLeft: tokens.spacingHorizontalXL, display: "flex", flexDirection: "column", gap: tokens.spacingVerticalXS },
   sectionTitle: { margin: 0 },
+  warnings: { margin: `${tokens.spacingVerticalXS} 0 0`, paddingLeft: tokens.spacingHorizontalL, display: "flex", flexDirection: "column", gap: tokens.spacingVerticalXS },
   footer: { display: "flex", flexWrap: "wrap", gap: tokens.spacingHorizontalM, alignItems: "center" },
   spacer: { flexGrow: 1 },
 });
@@ -229,11 +230,18 @@ export function WizardScreen({ initial, onClose }: WizardScreenProps) {
             </MessageBar>
           )}
 
-          {step.warnings.map((warning) => (
-            <MessageBar key={warning} intent="warning" layout="multiline">
-              <MessageBarBody>{warning}</MessageBarBody>
+          {step.warnings.length > 0 && (
+            <MessageBar intent="warning" layout="multiline" data-testid="step-warnings">
+              <MessageBarBody>
+                <MessageBarTitle>Watch out</MessageBarTitle>
+                <ul className={styles.warnings}>
+                  {step.warnings.map((warning) => (
+                    <li key={warning}>{warning}</li>
+                  ))}
+                </ul>
+              </MessageBarBody>
             </MessageBar>
-          ))}
+          )}
 
           <div className={styles.card}>
             <StepBody

@@ -71,7 +71,7 @@ export function SecretStep({ view, onView, onInput, recheck, goTo }: StepProps) 
           <MessageBarBody>
             <MessageBarTitle>A new secret was created for you.</MessageBarTitle>
             It starts with {secret.created_hint}… and expires on{" "}
-            {secret.created_expires ? new Date(secret.created_expires).toLocaleDateString() : "its end date"}. The app keeps it in
+            {secret.created_expires ? new Date(secret.created_expires).toLocaleDateString(undefined, { year: "numeric", month: "long", day: "numeric" }) : "its end date"}. The app keeps it in
             memory only: copy it into {view.product} now.
           </MessageBarBody>
         </MessageBar>
