@@ -193,5 +193,23 @@ async fn resume_after_a_crash(desktop: &mut Desktop) -> Result<()> {
     click(desktop, "secret-mode-paste").await?;
     type_into(desktop, "secret-input", SECRET).await?;
     click(desktop, "check-again").await?;
-    expect_check(desktop, "client_secret", "pass").await
+    expect_check(desktop, "client_secret", "pass").await?;
+
+    // The paste-it-yourself path goes on to a green summary.
+    sign_in(desktop).await?;
+    go(desktop, "registration").await?;
+    for id in ["client_id", "redirect_uri", "account_type"] {
+        expect_check(desktop, id, "pass").await?;
+    }
+    go(desktop, "permissions").await?;
+    expect_check(desktop, "admin_consent", "pass").await?;
+    go(desktop, "mailbox").await?;
+    type_into(desktop, "input-mailbox", "intranet@contoso.com").await?;
+    type_into(desktop, "input-test_recipient", "bob@contoso.com").await?;
+    click(desktop, "mailbox-sign-in-button").await?;
+    find(desktop, "mailbox-signed-in").await?;
+    expect_check(desktop, "test_email", "pass").await?;
+    next(desktop, "summary").await?;
+    find(desktop, "summary-all-passed").await?;
+    capture(desktop, "pasted-axero-m365-email-summary").await
 }

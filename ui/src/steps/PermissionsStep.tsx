@@ -63,6 +63,7 @@ export function PermissionsStep({ view, onView, recheck }: StepProps) {
                         appearance="secondary"
                         label={row.configured === false ? "Add and consent" : "Grant consent"}
                         testId={`fix-${row.name}`}
+                        ariaLabel={`${row.configured === false ? "Add and consent" : "Grant consent"} for ${row.name}`}
                         action={() => registerApp(null)}
                         onView={onView}
                         after={recheck}
