@@ -95,6 +95,7 @@ async fn every_profile_reaches_a_green_summary_on_the_demo_tenant() -> Result<()
 async fn walk_all(desktop: &Desktop) -> Result<()> {
     find(desktop, "start-screen").await?;
     capture(desktop, "start").await?;
+    troubleshoot(desktop).await?;
     create_for_me(
         desktop,
         "axero-outlook-calendar",
@@ -180,5 +181,24 @@ async fn vendor_app(desktop: &Desktop) -> Result<()> {
     next(desktop, "summary").await?;
     find(desktop, "summary-all-passed").await?;
     capture(desktop, "vendor-app-consent-summary").await?;
+    Ok(())
+}
+
+/// Troubleshoot: pasted error text explained.
+async fn troubleshoot(desktop: &Desktop) -> Result<()> {
+    click(desktop, "troubleshoot-button").await?;
+    type_into(
+        desktop,
+        "diagnose-input",
+        "AADSTS7000215: Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID",
+    )
+    .await?;
+    click(desktop, "diagnose-button").await?;
+    desktop
+        .wait_for("[data-testid='diagnose-findings'] [data-cause='secret_invalid']")
+        .await?;
+    capture(desktop, "troubleshoot").await?;
+    click(desktop, "troubleshoot-back").await?;
+    find(desktop, "start-screen").await?;
     Ok(())
 }

@@ -51,7 +51,7 @@ export function TroubleshootScreen({ onBack }: { onBack: () => void }) {
         <Button appearance="primary" icon={<SearchRegular />} disabled={!text.trim()} onClick={() => void run()} data-testid="diagnose-button">
           Explain
         </Button>
-        <Button icon={<ArrowLeftRegular />} onClick={onBack}>
+        <Button icon={<ArrowLeftRegular />} onClick={onBack} data-testid="troubleshoot-back">
           Back
         </Button>
       </div>
