@@ -5,7 +5,8 @@
 #                 end-to-end tests of the real app under Xvfb
 #   make lint     rustfmt, clippy (warnings are errors) and the TypeScript type check
 #   make bundle   a .deb of the app in target/release/bundle/deb/
-#   make bench    benchmarks: verification wall time, concurrent against one request at a time
+#   make bench    benchmarks: verification wall time, concurrent against one request at a time;
+#                 the app's launch time and memory next to a minimal Tauri window
 #   make bindings regenerate ui/src/bindings.ts from the Rust commands
 
 SHELL := bash
@@ -54,8 +55,11 @@ bundle: deps-run ui
 	command -v cargo-tauri >/dev/null || $(CARGO) install tauri-cli --version "^2" --locked
 	cd src-tauri && $(CARGO) tauri build --bundles deb
 
+# The launch bench runs the debug builds of the app and of a minimal Tauri window, side by side.
 bench: ui
 	$(CARGO) bench --workspace --bench verify_latency
+	$(CARGO) build -p entra-setup-app --bin entra-setup-app --example minimal_window
+	$(CARGO) bench -p entra-setup-tests --bench launch
 
 bindings:
 	UPDATE_BINDINGS=1 $(CARGO) test -p entra-setup-app --test bindings

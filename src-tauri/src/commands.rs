@@ -44,11 +44,18 @@ pub(crate) async fn current_view(
     Ok(view::build(state, &profile, wizard).await)
 }
 
-/// Run the demo tenant with `scenario` (started, switched or stopped).
-pub(crate) async fn ensure_demo(state: &AppState, scenario: Option<&str>) -> Result<(), IpcError> {
+/// Run the demo tenant with `scenario` (started, switched or stopped); `fresh` plays it from
+/// its beginning even when it is playing already (a new rehearsal).
+pub(crate) async fn ensure_demo(
+    state: &AppState,
+    scenario: Option<&str>,
+    fresh: bool,
+) -> Result<(), IpcError> {
     let mut demo = state.demo.lock().await;
     match (demo.as_mut(), scenario) {
-        (Some(running), Some(name)) if running.scenario() != name => running.switch(name)?,
+        (Some(running), Some(name)) if fresh || running.scenario() != name => {
+            running.switch(name)?
+        }
         (Some(_), Some(_)) => {}
         (None, Some(name)) => *demo = Some(DemoTenant::start(name).await?),
         (_, None) => *demo = None,
@@ -63,7 +70,7 @@ pub async fn wizard_resume(state: State<'_>) -> Result<Option<WizardView>, IpcEr
     let Some(wizard) = state.wizard()? else {
         return Ok(None);
     };
-    ensure_demo(&state, wizard.demo.as_deref()).await?;
+    ensure_demo(&state, wizard.demo.as_deref(), false).await?;
     Ok(Some(current_view(&state, &wizard).await?))
 }
 
@@ -76,7 +83,7 @@ pub async fn wizard_start(
     demo: Option<String>,
 ) -> Result<WizardView, IpcError> {
     let found = state.profile(&profile)?;
-    ensure_demo(&state, demo.as_deref()).await?;
+    ensure_demo(&state, demo.as_deref(), true).await?;
     let wizard = WizardState::new(&found, demo);
     state.replace(Some(wizard.clone()))?;
     current_view(&state, &wizard).await
@@ -87,7 +94,7 @@ pub async fn wizard_start(
 #[specta::specta]
 pub async fn wizard_close(state: State<'_>) -> Result<(), IpcError> {
     state.replace(None)?;
-    ensure_demo(&state, None).await
+    ensure_demo(&state, None, false).await
 }
 
 /// Set one input; the view carries its offline issues.
@@ -362,7 +369,7 @@ pub fn diagnose_text(state: State<'_>, text: String) -> Result<Vec<Finding>, Ipc
 #[tauri::command]
 #[specta::specta]
 pub async fn demo_switch(state: State<'_>, scenario: String) -> Result<WizardView, IpcError> {
-    ensure_demo(&state, Some(&scenario)).await?;
+    ensure_demo(&state, Some(&scenario), true).await?;
     {
         let mut memory = state.memory();
         memory.admin = None;

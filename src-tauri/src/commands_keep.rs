@@ -325,7 +325,7 @@ pub async fn bundle_open(
     }
     let opened = blocking(move || bundle::open(&path)).await??;
     let profile = state.profile(&opened.record.profile.id)?;
-    ensure_demo(&state, demo.as_deref()).await?;
+    ensure_demo(&state, demo.as_deref(), false).await?;
     let wizard = resume::from_bundle(&opened.record, &profile, demo);
     state.replace(Some(wizard.clone()))?;
     state.safekeeping.set_made(None);
@@ -539,7 +539,7 @@ pub async fn reminders_rotate(
     {
         let found = state.profile(&wizard.profile)?;
         if resume::for_rotation(&reminder, &found, None).is_some() {
-            ensure_demo(&state, wizard.demo.as_deref()).await?;
+            ensure_demo(&state, wizard.demo.as_deref(), false).await?;
             let wizard = state.update(|w| {
                 w.go(&found, WizardStep::Secret);
             })?;
@@ -556,7 +556,7 @@ pub async fn reminders_rotate(
             ),
         )
     })?;
-    ensure_demo(&state, demo.as_deref()).await?;
+    ensure_demo(&state, demo.as_deref(), false).await?;
     state.replace(Some(wizard.clone()))?;
     state.safekeeping.set_made(None);
     current_view(&state, &wizard).await

@@ -105,8 +105,10 @@ impl From<FixError> for IpcError {
                 | FixError::UnknownPermission { .. }
                 | FixError::SecretLifetimePolicy { .. }
                 | FixError::ReplicationTimeout { .. }
+                | FixError::ApprovalTimeout { .. }
                 | FixError::StoppedAfterCreate { .. } => IpcErrorCode::RepairFailed,
-                FixError::RedirectUriMissing
+                FixError::ConsentLink(_)
+                | FixError::RedirectUriMissing
                 | FixError::SecretNotNeeded
                 | FixError::NothingToRegister { .. }
                 | FixError::RemovalRefused { .. } => IpcErrorCode::InvalidInput,

@@ -83,3 +83,27 @@ async fn the_demo_tenant_answers_the_tenant_step() {
     assert_eq!(results.len(), 1);
     assert_eq!(results[0].status, Status::Pass, "{:?}", results[0]);
 }
+
+#[cfg(feature = "demo")]
+#[tokio::test]
+async fn the_demo_tenant_signs_the_administrator_in_without_a_page() {
+    use entra_setup_app::demo::DemoTenant;
+    use entra_setup_core::identity::DEFAULT_SIGN_IN_CLIENT;
+    let home = tempfile::tempdir().expect("temp home");
+    let state = AppState::new(AppPaths::under(home.path()));
+    *state.demo.lock().await = Some(DemoTenant::start("contoso").await.expect("demo"));
+    let ctx = state.context().await;
+    let tokens = tokio::time::timeout(
+        std::time::Duration::from_secs(20),
+        entra_setup_core::wizard::sign_in::administrator(
+            &ctx,
+            "contoso.com",
+            DEFAULT_SIGN_IN_CLIENT,
+            &|_| {},
+        ),
+    )
+    .await
+    .expect("signed in within 20 s")
+    .expect("signed in");
+    assert_eq!(tokens.claims.upn.as_deref(), Some("admin@contoso.com"));
+}

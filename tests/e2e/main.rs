@@ -3,4 +3,7 @@
 //!
 //! Run with `make e2e` (or `cargo test -p entra-setup-tests --test e2e` once the app is built).
 
+mod driver;
+mod failures;
 mod start_screen;
+mod walk;

@@ -26,12 +26,26 @@ pub struct Desktop {
     pub home: tempfile::TempDir,
     driver: Child,
     display: Child,
+    port: u16,
+    app: PathBuf,
 }
 
 impl Desktop {
     /// Start the app built at `target/<profile>/entra-setup-app`.
     pub async fn start() -> Result<Desktop> {
-        let app = paths::program("entra-setup-app");
+        let desktop = Desktop::start_program(paths::program("entra-setup-app")).await?;
+        desktop.keep_rendering().await?;
+        Ok(desktop)
+    }
+
+    /// The process id of the session bus that runs the driver (the app is among its
+    /// descendants).
+    pub fn driver_pid(&self) -> u32 {
+        self.driver.id()
+    }
+
+    /// Start the Tauri program at `app` (the app, or another Tauri binary to compare with).
+    pub async fn start_program(app: PathBuf) -> Result<Desktop> {
         let home = tempfile::Builder::new()
             .prefix("entra-setup-e2e-")
             .tempdir()?;
@@ -76,7 +90,42 @@ impl Desktop {
             home,
             driver,
             display,
+            port,
+            app,
         })
+    }
+
+    /// WebKitWebDriver waits for the page's next rendering update before a screenshot or a click;
+    /// on a virtual display a page that does not change produces none, and the driver would wait
+    /// forever. A one-pixel, nearly transparent element animating in a corner keeps updates
+    /// coming; it is hidden from assistive technology.
+    async fn keep_rendering(&self) -> Result<()> {
+        self.wait_for("#root > *").await?;
+        self.client
+            .execute(
+                "const style = document.createElement('style');
+                 style.textContent = '@keyframes e2e-tick { from { opacity: 0.02 } to { opacity: 0.03 } } \
+                   #e2e-tick { position: fixed; right: 0; bottom: 0; width: 1px; height: 1px; \
+                   background: #888; animation: e2e-tick 0.2s infinite alternate; pointer-events: none; }';
+                 document.head.appendChild(style);
+                 const tick = document.createElement('div');
+                 tick.id = 'e2e-tick';
+                 tick.setAttribute('aria-hidden', 'true');
+                 document.body.appendChild(tick);
+                 return true;",
+                vec![],
+            )
+            .await
+            .context("keep the page rendering")?;
+        Ok(())
+    }
+
+    /// End the app abruptly (the WebDriver session's end kills its process) and launch it again
+    /// with the same home folder, as after a crash.
+    pub async fn restart(&mut self) -> Result<()> {
+        let _ = self.client.clone().close().await;
+        self.client = connect(self.port, &self.app).await?;
+        self.keep_rendering().await
     }
 
     /// Wait until an element matching the CSS selector exists, and return it.
@@ -104,6 +153,7 @@ impl Desktop {
             home,
             driver,
             display,
+            ..
         } = self;
         let closed = client.close().await;
         drop(Parts {
@@ -226,6 +276,9 @@ async fn connect(port: u16, app: &Path) -> Result<Client> {
     let _ = rustls::crypto::ring::default_provider().install_default();
     let mut capabilities = serde_json::Map::new();
     capabilities.insert("browserName".into(), "wry".into());
+    // The app never navigates; without this WebKitWebDriver may wait forever for a navigation
+    // it believes pending (after a click whose handler calls the shell).
+    capabilities.insert("pageLoadStrategy".into(), "none".into());
     capabilities.insert(
         "tauri:options".into(),
         serde_json::json!({ "application": app.display().to_string() }),

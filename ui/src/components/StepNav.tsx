@@ -19,6 +19,7 @@ const useStyles = makeStyles({
 
 /** A step's overall state from its checks' latest results. */
 export function stepState(view: WizardView, step: StepView): "pass" | "fail" | "unverified" | "open" {
+  if (step.step === "sign_in") return view.admin ? "pass" : "open";
   const results = step.checks.map((id) => view.results.find((r) => r.id === id));
   if (results.length === 0 || results.some((r) => !r)) return "open";
   if (results.some((r) => r?.status === "fail")) return "fail";

@@ -14,7 +14,7 @@ export interface WizardInputProps {
   initial: string | undefined;
   placeholder?: string;
   issues: InputIssue[];
-  onChange: (field: InputField, value: string) => void;
+  onChange: (field: InputField | "secret", value: string) => void;
   required?: boolean;
 }
 

@@ -3,7 +3,7 @@
  * one card each. Selecting a card offers to start its wizard against the admin's tenant, or to
  * rehearse it on the demo tenant.
  */
-import { useEffect, useId, useState } from "react";
+import { useEffect, useId, useRef, useState } from "react";
 import {
   Body1,
   Button,
@@ -74,6 +74,11 @@ export function StartScreen({ onStart, starting = false }: StartScreenProps) {
   const [profiles, setProfiles] = useState<Profiles>({ status: "loading" });
   const [attempt, setAttempt] = useState(0);
   const [selectedId, setSelectedId] = useState<string>();
+  const startPanel = useRef<HTMLDivElement>(null);
+  // The Start buttons sit under the cards: bring them into view once a card is chosen.
+  useEffect(() => {
+    if (selectedId) startPanel.current?.scrollIntoView?.({ block: "nearest", behavior: "smooth" });
+  }, [selectedId]);
 
   useEffect(() => {
     let current = true;
@@ -158,7 +163,7 @@ export function StartScreen({ onStart, starting = false }: StartScreenProps) {
       )}
 
       {selected && (
-        <div className={styles.start} data-testid="start-panel">
+        <div className={styles.start} data-testid="start-panel" ref={startPanel}>
           <Button
             appearance="primary"
             icon={<ArrowRightRegular />}

@@ -21,6 +21,8 @@ const useStyles = makeStyles({
   screen: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalL, maxWidth: "820px" },
   heading: { margin: 0 },
   row: { display: "flex", gap: tokens.spacingHorizontalM },
+  finding: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalXS },
+  paragraph: { margin: 0 },
   findings: { listStyleType: "none", margin: 0, padding: 0, display: "flex", flexDirection: "column", gap: tokens.spacingVerticalM },
 });
 
@@ -51,7 +53,7 @@ export function TroubleshootScreen({ onBack }: { onBack: () => void }) {
         <Button appearance="primary" icon={<SearchRegular />} disabled={!text.trim()} onClick={() => void run()} data-testid="diagnose-button">
           Explain
         </Button>
-        <Button icon={<ArrowLeftRegular />} onClick={onBack}>
+        <Button icon={<ArrowLeftRegular />} onClick={onBack} data-testid="troubleshoot-back">
           Back
         </Button>
       </div>
@@ -70,10 +72,12 @@ export function TroubleshootScreen({ onBack }: { onBack: () => void }) {
           {findings.map((finding) => (
             <li key={finding.cause}>
               <MessageBar intent="warning" layout="multiline" data-cause={finding.cause}>
-                <MessageBarBody>
+                <MessageBarBody className={styles.finding}>
                   <MessageBarTitle>{finding.title}</MessageBarTitle>
-                  <Body1 as="p">{finding.explanation}</Body1>
-                  <Body1 as="p">
+                  <Body1 as="p" className={styles.paragraph}>
+                    {finding.explanation}
+                  </Body1>
+                  <Body1 as="p" className={styles.paragraph}>
                     <strong>What to do:</strong> {finding.fix}
                   </Body1>
                   <Caption1>

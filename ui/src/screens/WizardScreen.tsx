@@ -17,7 +17,7 @@ import {
   tokens,
 } from "@fluentui/react-components";
 import { ArrowClockwiseRegular, ArrowLeftRegular, ArrowRightRegular, DismissRegular } from "@fluentui/react-icons";
-import { IpcFailure, checkStep, closeWizard, goToStep, setInput, switchDemo } from "../ipc";
+import { IpcFailure, checkStep, closeWizard, goToStep, setInput, setSecret, switchDemo } from "../ipc";
 import type { CheckId, InputField, StepView, WizardStep, WizardView } from "../ipc";
 import { CheckList } from "../components/CheckList";
 import { DemoBanner } from "../components/DemoBanner";
@@ -57,6 +57,7 @@ const useStyles = makeStyles({
   },
   steps: { margin: 0, paddingLeft: tokens.spacingHorizontalXL, display: "flex", flexDirection: "column", gap: tokens.spacingVerticalXS },
   sectionTitle: { margin: 0 },
+  warnings: { margin: `${tokens.spacingVerticalXS} 0 0`, paddingLeft: tokens.spacingHorizontalL, display: "flex", flexDirection: "column", gap: tokens.spacingVerticalXS },
   footer: { display: "flex", flexWrap: "wrap", gap: tokens.spacingHorizontalM, alignItems: "center" },
   spacer: { flexGrow: 1 },
 });
@@ -98,6 +99,7 @@ export function WizardScreen({ initial, onClose }: WizardScreenProps) {
   const [running, setRunning] = useState<CheckId[]>([]);
   const [error, setError] = useState<string | null>(null);
   const inputSeq = useRef(0);
+  const flushRef = useRef<() => Promise<unknown>>(() => Promise.resolve());
   const pendingInput = useRef<Promise<unknown>>(Promise.resolve());
 
   const index = view.steps.findIndex((s) => s.step === view.step);
@@ -105,7 +107,7 @@ export function WizardScreen({ initial, onClose }: WizardScreenProps) {
 
   const run = useCallback(async (target: StepView) => {
     if (target.checks.length === 0) return;
-    await pendingInput.current;
+    await flushRef.current();
     setError(null);
     setRunning(target.checks);
     try {
@@ -133,25 +135,48 @@ export function WizardScreen({ initial, onClose }: WizardScreenProps) {
     if (ready(view, view.step)) void run(step);
   }, [view, step, run]);
 
-  const onInput = useCallback((field: InputField, value: string) => {
-    const seq = ++inputSeq.current;
-    const saving = setInput(field, value).then(
-      (next) => {
-        if (seq === inputSeq.current) setView(next);
-      },
-      (failure: unknown) => setError(message(failure)),
-    );
+  // Inputs are saved a moment after typing pauses, one request at a time, the latest value of
+  // each field winning; anything that verifies or moves on waits for the save first.
+  const unsaved = useRef(new Map<InputField | "secret", string>());
+  const saveTimer = useRef<number | undefined>(undefined);
+  const flush = useCallback(() => {
+    window.clearTimeout(saveTimer.current);
+    saveTimer.current = undefined;
+    const saving = pendingInput.current.then(async () => {
+      const entries = [...unsaved.current.entries()];
+      unsaved.current.clear();
+      for (const [field, value] of entries) {
+        const seq = ++inputSeq.current;
+        try {
+          const next = field === "secret" ? await setSecret(value) : await setInput(field, value);
+          if (seq === inputSeq.current && unsaved.current.size === 0) setView(next);
+        } catch (failure) {
+          setError(message(failure));
+        }
+      }
+    });
     pendingInput.current = saving;
+    return saving;
   }, []);
+  const onInput = useCallback(
+    (field: InputField | "secret", value: string) => {
+      unsaved.current.set(field, value);
+      window.clearTimeout(saveTimer.current);
+      saveTimer.current = window.setTimeout(() => void flush(), 250);
+    },
+    [flush],
+  );
+  useEffect(() => () => window.clearTimeout(saveTimer.current), []);
+  flushRef.current = flush;
 
   const goTo = useCallback(async (target: WizardStep) => {
-    await pendingInput.current;
+    await flush();
     try {
       setView(await goToStep(target));
     } catch (failure) {
       setError(message(failure));
     }
-  }, []);
+  }, [flush]);
 
   const onSwitch = async (scenario: string) => {
     try {
@@ -205,11 +230,18 @@ export function WizardScreen({ initial, onClose }: WizardScreenProps) {
             </MessageBar>
           )}
 
-          {step.warnings.map((warning) => (
-            <MessageBar key={warning} intent="warning" layout="multiline">
-              <MessageBarBody>{warning}</MessageBarBody>
+          {step.warnings.length > 0 && (
+            <MessageBar intent="warning" layout="multiline" data-testid="step-warnings">
+              <MessageBarBody>
+                <MessageBarTitle>Watch out</MessageBarTitle>
+                <ul className={styles.warnings}>
+                  {step.warnings.map((warning) => (
+                    <li key={warning}>{warning}</li>
+                  ))}
+                </ul>
+              </MessageBarBody>
             </MessageBar>
-          ))}
+          )}
 
           <div className={styles.card}>
             <StepBody
@@ -223,6 +255,21 @@ export function WizardScreen({ initial, onClose }: WizardScreenProps) {
               goTo={(target) => void goTo(target)}
             />
           </div>
+
+          {step.checks.length > 0 && step.step !== "summary" && (
+            <section className={styles.card} aria-labelledby={checksHeading}>
+              <Subtitle2 as="h3" id={checksHeading} className={styles.sectionTitle}>
+                Checked live
+              </Subtitle2>
+              <CheckList
+                checks={step.checks}
+                results={view.results}
+                running={running}
+                onRetry={() => void run(step)}
+                labelledBy={checksHeading}
+              />
+            </section>
+          )}
 
           {step.instructions.length > 0 && (
             <details className={styles.card} data-testid="instructions">
@@ -242,21 +289,6 @@ export function WizardScreen({ initial, onClose }: WizardScreenProps) {
                 </div>
               )}
             </details>
-          )}
-
-          {step.checks.length > 0 && step.step !== "summary" && (
-            <section className={styles.card} aria-labelledby={checksHeading}>
-              <Subtitle2 as="h3" id={checksHeading} className={styles.sectionTitle}>
-                Checked live
-              </Subtitle2>
-              <CheckList
-                checks={step.checks}
-                results={view.results}
-                running={running}
-                onRetry={() => void run(step)}
-                labelledBy={checksHeading}
-              />
-            </section>
           )}
 
           <div className={styles.footer}>

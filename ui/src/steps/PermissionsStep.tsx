@@ -11,7 +11,8 @@ import type { StepProps } from "./types";
 
 const useStyles = makeStyles({
   group: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalM },
-  name: { fontFamily: tokens.fontFamilyMonospace },
+  table: { tableLayout: "auto" },
+  name: { fontFamily: tokens.fontFamilyMonospace, whiteSpace: "nowrap" },
   yes: { color: tokens.colorPaletteGreenForeground1 },
   no: { color: tokens.colorPaletteRedForeground1 },
   unknown: { color: tokens.colorNeutralForeground3 },
@@ -27,22 +28,23 @@ export function PermissionsStep({ view, onView, recheck }: StepProps) {
   const styles = useStyles();
   const vendor = view.kind === "vendor_consent";
   const canFix = Boolean(view.admin && view.inputs.client_id) && !vendor;
+  const consentChecked = view.steps.some((s) => s.checks.includes("admin_consent"));
   return (
     <div className={styles.group}>
       {view.permissions.length > 0 && (
-        <Table aria-label="Permissions the integration needs" data-testid="permissions-table" size="small">
+        <Table aria-label="Permissions the integration needs" data-testid="permissions-table" size="small" className={styles.table}>
           <TableHeader>
             <TableRow>
               <TableHeaderCell>Permission</TableHeaderCell>
               <TableHeaderCell>Type</TableHeaderCell>
               <TableHeaderCell>Configured</TableHeaderCell>
-              <TableHeaderCell>Consented</TableHeaderCell>
+              {consentChecked && <TableHeaderCell>Consented</TableHeaderCell>}
               <TableHeaderCell>Fix</TableHeaderCell>
             </TableRow>
           </TableHeader>
           <TableBody>
             {view.permissions.map((row) => {
-              const gap = row.configured === false || row.consented === false;
+              const gap = row.configured === false || (consentChecked && row.consented === false);
               return (
                 <TableRow key={`${row.kind}-${row.name}`} data-testid={`permission-${row.name}`}>
                   <TableCell className={styles.name}>{row.name}</TableCell>
@@ -50,15 +52,18 @@ export function PermissionsStep({ view, onView, recheck }: StepProps) {
                   <TableCell>
                     <Answer value={row.configured} />
                   </TableCell>
-                  <TableCell>
-                    <Answer value={row.consented} />
-                  </TableCell>
+                  {consentChecked && (
+                    <TableCell>
+                      <Answer value={row.consented} />
+                    </TableCell>
+                  )}
                   <TableCell>
                     {gap && canFix ? (
                       <RepairButton
                         appearance="secondary"
                         label={row.configured === false ? "Add and consent" : "Grant consent"}
                         testId={`fix-${row.name}`}
+                        ariaLabel={`${row.configured === false ? "Add and consent" : "Grant consent"} for ${row.name}`}
                         action={() => registerApp(null)}
                         onView={onView}
                         after={recheck}

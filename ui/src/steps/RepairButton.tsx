@@ -18,9 +18,11 @@ export interface RepairButtonProps {
   disabled?: boolean;
   testId: string;
   appearance?: "primary" | "secondary";
+  /** What the button does, for screen readers, when its label alone is ambiguous. */
+  ariaLabel?: string;
 }
 
-export function RepairButton({ label, action, onView, after, disabled, testId, appearance = "primary" }: RepairButtonProps) {
+export function RepairButton({ label, action, onView, after, disabled, testId, appearance = "primary", ariaLabel }: RepairButtonProps) {
   const styles = useStyles();
   const [busy, setBusy] = useState(false);
   const [changes, setChanges] = useState<string[] | null>(null);
@@ -42,7 +44,7 @@ export function RepairButton({ label, action, onView, after, disabled, testId, a
   return (
     <>
       <div className={styles.row}>
-        <Button appearance={appearance} icon={<WrenchRegular />} disabled={disabled || busy} onClick={() => void go()} data-testid={testId}>
+        <Button appearance={appearance} icon={<WrenchRegular />} disabled={disabled || busy} onClick={() => void go()} data-testid={testId} aria-label={ariaLabel}>
           {label}
         </Button>
         {busy && <Spinner size="tiny" label="Working in your tenant…" labelPosition="after" />}

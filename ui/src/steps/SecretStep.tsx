@@ -19,7 +19,7 @@ import {
   tokens,
 } from "@fluentui/react-components";
 import { EyeRegular } from "@fluentui/react-icons";
-import { IpcFailure, createSecret, revealSecret, setSecret } from "../ipc";
+import { IpcFailure, createSecret, revealSecret } from "../ipc";
 import { CopyField } from "../components/CopyField";
 import { KeptSecretButton } from "../components/KeptSecretButton";
 import { IssueList } from "../components/IssueList";
@@ -38,7 +38,7 @@ function lifetimeLabel(days: number): string {
   return days % 30 === 0 && days >= 90 ? `${days / 30} months (${days} days)` : `${days} days`;
 }
 
-export function SecretStep({ view, onView, recheck, goTo }: StepProps) {
+export function SecretStep({ view, onView, onInput, recheck, goTo }: StepProps) {
   const styles = useStyles();
   const legendId = useId();
   const secret = view.secret;
@@ -51,13 +51,9 @@ export function SecretStep({ view, onView, recheck, goTo }: StepProps) {
   const [revealed, setRevealed] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
 
-  const paste = async (value: string) => {
+  const paste = (value: string) => {
     setPasted(value);
-    try {
-      onView(await setSecret(value));
-    } catch (failure) {
-      setError(failure instanceof IpcFailure ? failure.message : String(failure));
-    }
+    onInput("secret", value);
   };
   const reveal = async () => {
     try {
@@ -77,7 +73,7 @@ export function SecretStep({ view, onView, recheck, goTo }: StepProps) {
           <MessageBarBody>
             <MessageBarTitle>A new secret was created for you.</MessageBarTitle>
             It starts with {secret.created_hint}… and expires on{" "}
-            {secret.created_expires ? new Date(secret.created_expires).toLocaleDateString() : "its end date"}. The app keeps it in
+            {secret.created_expires ? new Date(secret.created_expires).toLocaleDateString(undefined, { year: "numeric", month: "long", day: "numeric" }) : "its end date"}. The app keeps it in
             memory only: copy it into {view.product} now.
           </MessageBarBody>
         </MessageBar>
@@ -145,7 +141,7 @@ export function SecretStep({ view, onView, recheck, goTo }: StepProps) {
             autoComplete="off"
             spellCheck={false}
             data-testid="secret-input"
-            onChange={(_, data) => void paste(data.value)}
+            onChange={(_, data) => paste(data.value)}
             onBlur={() => {
               if (pasted && !pastedError) recheck();
             }}

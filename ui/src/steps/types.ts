@@ -9,7 +9,7 @@ export interface StepProps {
   /** Replace the view after a command answered. */
   onView: (view: WizardView) => void;
   /** Save an input as typed. */
-  onInput: (field: InputField, value: string) => void;
+  onInput: (field: InputField | "secret", value: string) => void;
   /** Run this step's checks again. */
   recheck: () => void;
   /** The checks running now. */

@@ -1,0 +1,221 @@
+//! Driving the wizard like an administrator: choose an integration, type into fields, press
+//! buttons, wait for live checks to settle, switch the demo scenario and the theme, and take a
+//! screenshot of a step in light and dark with an accessibility scan (axe-core) of each.
+
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail};
+use entra_setup_tests::desktop::Desktop;
+use entra_setup_tests::paths;
+use fantoccini::Locator;
+use fantoccini::elements::Element;
+
+/// The demo tenant's registered app, secret and secret ID (test data of the stand-in).
+pub const APP: &str = "bbbbbbbb-0000-0000-0000-000000000001";
+pub const SECRET: &str = "Xy7Q~abcdefghijklmnopqrstuvwxyz0123456789";
+pub const SECRET_ID: &str = "dddddddd-0000-0000-0000-000000000001";
+pub const VENDOR_APP: &str = "ffffffff-0000-0000-0000-000000000001";
+
+fn css(test_id: &str) -> String {
+    format!("[data-testid='{test_id}']")
+}
+
+/// The element with `data-testid`, waited for.
+pub async fn find(desktop: &Desktop, test_id: &str) -> Result<Element> {
+    desktop.wait_for(&css(test_id)).await
+}
+
+/// Whether an element with `data-testid` is on screen now.
+pub async fn shows(desktop: &Desktop, test_id: &str) -> Result<bool> {
+    Ok(desktop
+        .client
+        .find(Locator::Css(&css(test_id)))
+        .await
+        .is_ok())
+}
+
+/// Click the element with `data-testid`.
+pub async fn click(desktop: &Desktop, test_id: &str) -> Result<()> {
+    let element = find(desktop, test_id).await?;
+    // A button waits for what it needs (an input saved a moment after typing).
+    let start = Instant::now();
+    while !element.is_enabled().await? {
+        if start.elapsed() > Duration::from_secs(10) {
+            bail!("{test_id} stays disabled");
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    tokio::time::timeout(Duration::from_secs(30), element.click())
+        .await
+        .with_context(|| format!("clicking {test_id} did not return within 30 s"))?
+        .with_context(|| format!("click {test_id}"))
+}
+
+/// Type into the input with `data-testid`.
+pub async fn type_into(desktop: &Desktop, test_id: &str, text: &str) -> Result<()> {
+    let input = find(desktop, test_id).await?;
+    input.clear().await.ok();
+    input
+        .send_keys(text)
+        .await
+        .with_context(|| format!("type into {test_id}"))
+}
+
+/// Choose `value` in the `<select>` with `data-testid`.
+pub async fn choose(desktop: &Desktop, test_id: &str, value: &str) -> Result<()> {
+    find(desktop, test_id)
+        .await?
+        .select_by_value(value)
+        .await
+        .with_context(|| format!("choose {value} in {test_id}"))
+}
+
+/// Wait until the wizard shows `step`.
+pub async fn on_step(desktop: &Desktop, step: &str) -> Result<()> {
+    desktop
+        .wait_for(&format!(
+            "[data-testid='wizard-screen'][data-step='{step}']"
+        ))
+        .await
+        .map(|_| ())
+        .with_context(|| format!("the wizard does not show the {step} step"))
+}
+
+/// Go to `step` with the step list.
+pub async fn go(desktop: &Desktop, step: &str) -> Result<()> {
+    click(desktop, &format!("step-nav-{step}")).await?;
+    on_step(desktop, step).await
+}
+
+/// Press Continue and wait for `step`.
+pub async fn next(desktop: &Desktop, step: &str) -> Result<()> {
+    click(desktop, "continue-button").await?;
+    on_step(desktop, step).await
+}
+
+/// Wait until the check `id` shows `status`; on timeout say what it shows instead.
+pub async fn expect_check(desktop: &Desktop, id: &str, status: &str) -> Result<()> {
+    let selector = format!("[data-testid='check-{id}']");
+    let start = Instant::now();
+    loop {
+        if let Ok(item) = desktop.client.find(Locator::Css(&selector)).await
+            && item.attr("data-status").await?.as_deref() == Some(status)
+        {
+            return Ok(());
+        }
+        if start.elapsed() > Duration::from_secs(30) {
+            let shown = match desktop.client.find(Locator::Css(&selector)).await {
+                Ok(item) => format!(
+                    "{:?}: {}",
+                    item.attr("data-status").await?,
+                    item.text().await?
+                ),
+                Err(_) => "no such check on screen".into(),
+            };
+            bail!("check {id} is not {status} after 30 s; it shows {shown}");
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Wait until check `id` shows `status` with cause `cause`.
+pub async fn expect_cause(desktop: &Desktop, id: &str, status: &str, cause: &str) -> Result<()> {
+    expect_check(desktop, id, status).await?;
+    let shown = find(desktop, &format!("check-{id}-cause"))
+        .await?
+        .text()
+        .await?;
+    if shown.trim() != cause {
+        bail!("check {id} names cause {shown}, expected {cause}");
+    }
+    Ok(())
+}
+
+/// Start `profile` on the demo tenant from the start screen (leaving any setup under way).
+pub async fn start_demo(desktop: &Desktop, profile: &str) -> Result<()> {
+    if desktop
+        .client
+        .find(Locator::Css(&css("close-wizard")))
+        .await
+        .is_ok()
+    {
+        click(desktop, "close-wizard").await?;
+    }
+    click(desktop, &format!("profile-card-{profile}")).await?;
+    click(desktop, "demo-button").await?;
+    find(desktop, "demo-banner").await?;
+    Ok(())
+}
+
+/// Play another demo scenario.
+pub async fn scenario(desktop: &Desktop, name: &str) -> Result<()> {
+    // The picker lists the scenarios once the shell has sent them.
+    desktop
+        .wait_for(&format!(
+            "[data-testid='demo-scenario'] option[value='{name}']"
+        ))
+        .await?;
+    choose(desktop, "demo-scenario", name).await?;
+    let start = Instant::now();
+    while start.elapsed() < Duration::from_secs(10) {
+        let value = find(desktop, "demo-scenario")
+            .await?
+            .prop("value")
+            .await?
+            .unwrap_or_default();
+        let described = find(desktop, "demo-description").await?.text().await?;
+        if value == name && !described.is_empty() {
+            return Ok(());
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    bail!("the demo tenant did not switch to {name}")
+}
+
+/// Screenshot the screen as `name` in light and in dark, and scan each with axe-core: no
+/// serious or critical violation.
+pub async fn capture(desktop: &Desktop, name: &str) -> Result<()> {
+    for theme in ["light", "dark"] {
+        choose(desktop, "theme-choice", theme).await?;
+        tokio::time::sleep(Duration::from_millis(150)).await;
+        desktop.screenshot(&format!("{name}-{theme}")).await?;
+        accessibility_scan(desktop, &format!("{name} ({theme})")).await?;
+    }
+    choose(desktop, "theme-choice", "light").await
+}
+
+/// Run axe-core on the page; fail on serious or critical violations.
+pub async fn accessibility_scan(desktop: &Desktop, what: &str) -> Result<()> {
+    let loaded = desktop
+        .client
+        .execute("return typeof window.axe !== 'undefined';", vec![])
+        .await?;
+    if loaded != serde_json::Value::Bool(true) {
+        let axe = std::fs::read_to_string(
+            paths::workspace_root().join("ui/node_modules/axe-core/axe.min.js"),
+        )
+        .context("ui/node_modules/axe-core/axe.min.js (npm ci in ui/)")?;
+        desktop.client.execute(&axe, vec![]).await?;
+    }
+    let result = desktop
+        .client
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             axe.run(document, { resultTypes: ['violations'] })
+               .then(r => done(r.violations
+                 .filter(v => v.impact === 'serious' || v.impact === 'critical')
+                 .map(v => ({ id: v.id, impact: v.impact, help: v.help,
+                              nodes: v.nodes.slice(0, 3).map(n => n.target.join(' ')) }))))
+               .catch(e => done([{ id: 'axe-error', help: String(e) }]));",
+            vec![],
+        )
+        .await?;
+    let violations = result.as_array().cloned().unwrap_or_default();
+    if !violations.is_empty() {
+        bail!(
+            "accessibility violations on {what}: {}",
+            serde_json::to_string_pretty(&violations)?
+        );
+    }
+    Ok(())
+}

@@ -1,0 +1,204 @@
+//! Every shipped profile walked to a green summary on the demo tenant: "create it for me" for
+//! the registrations the wizard makes, the paste-it-yourself path for an existing registration
+//! and a vendor's app. Each step is photographed in light and dark and scanned with axe-core.
+
+use anyhow::Result;
+use entra_setup_tests::desktop::Desktop;
+
+use crate::driver::*;
+
+/// The site of the demo tenant's products.
+const SITE: &str = "https://intranet.contoso.com";
+
+/// Walk `profile` with "create it for me" on the healthy demo tenant.
+async fn create_for_me(desktop: &Desktop, profile: &str, steps: &[&str]) -> Result<()> {
+    start_demo(desktop, profile).await?;
+    for step in steps {
+        on_step(desktop, step).await?;
+        match *step {
+            "site" => {
+                let site = if profile.starts_with("odoo") {
+                    "https://odoo.contoso.com"
+                } else {
+                    SITE
+                };
+                type_into(desktop, "input-site_url", site).await?;
+                find(desktop, "redirect-uri").await?;
+            }
+            "tenant" => {
+                type_into(desktop, "input-tenant", "contoso.com").await?;
+                click(desktop, "check-again").await?;
+                expect_check(desktop, "tenant", "pass").await?;
+            }
+            "sign_in" => {
+                click(desktop, "sign-in-button").await?;
+                find(desktop, "signed-in").await?;
+            }
+            "registration" => {
+                click(desktop, "create-registration").await?;
+                find(desktop, "create-registration-done").await?;
+                expect_check(desktop, "client_id", "pass").await?;
+            }
+            "secret" => {
+                find(desktop, "secret-created").await?;
+                expect_check(desktop, "client_secret", "pass").await?;
+                click(desktop, "reveal-secret").await?;
+                find(desktop, "secret-value").await?;
+            }
+            "permissions" => {
+                find(desktop, "permissions-table").await?;
+                for id in ["api_permissions", "admin_consent", "consent_policy"] {
+                    if shows(desktop, &format!("check-{id}")).await? {
+                        expect_check(desktop, id, "pass").await?;
+                    }
+                }
+            }
+            "mailbox" => {
+                type_into(desktop, "input-mailbox", "intranet@contoso.com").await?;
+                if profile == "axero-m365-email" {
+                    type_into(desktop, "input-test_recipient", "bob@contoso.com").await?;
+                }
+                click(desktop, "mailbox-sign-in-button").await?;
+                find(desktop, "mailbox-signed-in").await?;
+                expect_check(desktop, "mailbox", "pass").await?;
+                expect_check(desktop, "smtp_auth", "pass").await?;
+            }
+            "calendar" => {
+                type_into(desktop, "input-mailbox", "intranet@contoso.com").await?;
+                click(desktop, "check-again").await?;
+                expect_check(desktop, "calendar_access", "pass").await?;
+            }
+            "summary" => {
+                find(desktop, "summary-all-passed").await?;
+            }
+            other => anyhow::bail!("no walk for step {other}"),
+        }
+        capture(desktop, &format!("{profile}-{step}")).await?;
+        if *step != "summary" {
+            click(desktop, "continue-button").await?;
+        }
+    }
+    Ok(())
+}
+
+#[tokio::test]
+async fn every_profile_reaches_a_green_summary_on_the_demo_tenant() -> Result<()> {
+    let desktop = Desktop::start().await?;
+    let result = walk_all(&desktop).await;
+    if result.is_err() {
+        desktop.screenshot("walk-failure").await?;
+    }
+    desktop.stop().await?;
+    result
+}
+
+async fn walk_all(desktop: &Desktop) -> Result<()> {
+    find(desktop, "start-screen").await?;
+    capture(desktop, "start").await?;
+    troubleshoot(desktop).await?;
+    create_for_me(
+        desktop,
+        "axero-outlook-calendar",
+        &[
+            "site",
+            "tenant",
+            "sign_in",
+            "registration",
+            "secret",
+            "permissions",
+            "mailbox",
+            "summary",
+        ],
+    )
+    .await?;
+    create_for_me(
+        desktop,
+        "axero-m365-email",
+        &[
+            "site",
+            "tenant",
+            "sign_in",
+            "registration",
+            "secret",
+            "permissions",
+            "mailbox",
+            "summary",
+        ],
+    )
+    .await?;
+    create_for_me(
+        desktop,
+        "odoo-outlook-calendar",
+        &[
+            "site",
+            "tenant",
+            "sign_in",
+            "registration",
+            "secret",
+            "permissions",
+            "summary",
+        ],
+    )
+    .await?;
+    create_for_me(
+        desktop,
+        "exchange-calendar-connector",
+        &[
+            "tenant",
+            "sign_in",
+            "registration",
+            "secret",
+            "permissions",
+            "calendar",
+            "summary",
+        ],
+    )
+    .await?;
+    vendor_app(desktop).await?;
+    Ok(())
+}
+
+/// The vendor's app: its client ID pasted, its approval checked.
+async fn vendor_app(desktop: &Desktop) -> Result<()> {
+    start_demo(desktop, "vendor-app-consent").await?;
+    scenario(desktop, "vendor-app-consent").await?;
+    on_step(desktop, "tenant").await?;
+    type_into(desktop, "input-tenant", "contoso.com").await?;
+    click(desktop, "check-again").await?;
+    expect_check(desktop, "tenant", "pass").await?;
+    next(desktop, "sign_in").await?;
+    click(desktop, "sign-in-button").await?;
+    find(desktop, "signed-in").await?;
+    next(desktop, "registration").await?;
+    type_into(desktop, "input-client_id", VENDOR_APP).await?;
+    click(desktop, "check-again").await?;
+    expect_check(desktop, "client_id", "pass").await?;
+    capture(desktop, "vendor-app-consent-registration").await?;
+    next(desktop, "permissions").await?;
+    expect_check(desktop, "admin_consent", "pass").await?;
+    expect_check(desktop, "consent_policy", "pass").await?;
+    capture(desktop, "vendor-app-consent-permissions").await?;
+    next(desktop, "summary").await?;
+    find(desktop, "summary-all-passed").await?;
+    capture(desktop, "vendor-app-consent-summary").await?;
+    Ok(())
+}
+
+/// Troubleshoot: pasted error text explained.
+async fn troubleshoot(desktop: &Desktop) -> Result<()> {
+    click(desktop, "troubleshoot-button").await?;
+    type_into(
+        desktop,
+        "diagnose-input",
+        "AADSTS7000215: Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID",
+    )
+    .await?;
+    click(desktop, "diagnose-button").await?;
+    desktop
+        .wait_for("[data-testid='diagnose-findings'] [data-cause='secret_invalid']")
+        .await?;
+    capture(desktop, "troubleshoot").await?;
+    click(desktop, "troubleshoot-back").await?;
+    find(desktop, "start-screen").await?;
+    Ok(())
+}

@@ -1,0 +1,50 @@
+import { describe, expect, it, vi } from "vitest";
+import { render, screen } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { FluentProvider, webLightTheme } from "@fluentui/react-components";
+import { diagnose } from "../ipc";
+import { TroubleshootScreen } from "./TroubleshootScreen";
+
+vi.mock("../ipc", async (importOriginal) => {
+  const actual = await importOriginal<typeof import("../ipc")>();
+  return { ...actual, diagnose: vi.fn() };
+});
+
+describe("TroubleshootScreen", () => {
+  it("explains pasted error text with the cause and what to do", async () => {
+    vi.mocked(diagnose).mockResolvedValue([
+      {
+        source: "identity",
+        code: "AADSTS7000215",
+        cause: "secret_invalid",
+        title: "The client secret is wrong",
+        explanation: "Microsoft did not accept the secret.",
+        fix: "Paste the secret's Value, not its ID.",
+      },
+    ]);
+    render(
+      <FluentProvider theme={webLightTheme}>
+        <TroubleshootScreen onBack={() => {}} />
+      </FluentProvider>,
+    );
+    expect(screen.getByTestId("diagnose-button")).toBeDisabled();
+    await userEvent.type(screen.getByTestId("diagnose-input"), "AADSTS7000215");
+    await userEvent.click(screen.getByTestId("diagnose-button"));
+    const findings = await screen.findByTestId("diagnose-findings");
+    expect(findings).toHaveTextContent("The client secret is wrong");
+    expect(findings).toHaveTextContent("Paste the secret's Value, not its ID.");
+    expect(findings).toHaveTextContent("AADSTS7000215 · secret_invalid");
+  });
+
+  it("says so when nothing is known", async () => {
+    vi.mocked(diagnose).mockResolvedValue([]);
+    render(
+      <FluentProvider theme={webLightTheme}>
+        <TroubleshootScreen onBack={() => {}} />
+      </FluentProvider>,
+    );
+    await userEvent.type(screen.getByTestId("diagnose-input"), "hello");
+    await userEvent.click(screen.getByTestId("diagnose-button"));
+    expect(await screen.findByTestId("diagnose-nothing")).toBeInTheDocument();
+  });
+});

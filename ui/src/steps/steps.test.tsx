@@ -1,0 +1,155 @@
+import { beforeEach, describe, expect, it, vi } from "vitest";
+import { render, screen, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { FluentProvider, webLightTheme } from "@fluentui/react-components";
+import { registerApp, signInAdministrator } from "../ipc";
+import type { StepView, WizardView } from "../ipc";
+import { CheckList } from "../components/CheckList";
+import { sampleView } from "../test/wizard";
+import { StepBody } from "./StepBody";
+import type { StepProps } from "./types";
+
+vi.mock("../ipc", async (importOriginal) => {
+  const actual = await importOriginal<typeof import("../ipc")>();
+  return {
+    ...actual,
+    registerApp: vi.fn(),
+    signInAdministrator: vi.fn(),
+    revealSecret: vi.fn(),
+    copyText: vi.fn().mockResolvedValue(undefined),
+    openExternal: vi.fn().mockResolvedValue(undefined),
+  };
+});
+
+function renderStep(view: WizardView, props: Partial<StepProps> = {}) {
+  const step = view.steps.find((s) => s.step === view.step) as StepView;
+  const handlers = {
+    onView: vi.fn(),
+    onInput: vi.fn(),
+    recheck: vi.fn(),
+    goTo: vi.fn(),
+  };
+  render(
+    <FluentProvider theme={webLightTheme}>
+      <StepBody view={view} step={step} running={[]} {...handlers} {...props} />
+    </FluentProvider>,
+  );
+  return handlers;
+}
+
+beforeEach(() => {
+  vi.mocked(registerApp).mockReset();
+  vi.mocked(signInAdministrator).mockReset();
+});
+
+describe("steps", () => {
+  it("site: shows the computed redirect URI with a labelled copy button and saves the address as typed", async () => {
+    const handlers = renderStep(sampleView({ redirect_uri: "https://intranet.contoso.com/oauth2/sharepoint/callback" }));
+    expect(screen.getByTestId("redirect-uri")).toHaveTextContent("https://intranet.contoso.com/oauth2/sharepoint/callback");
+    expect(screen.getByRole("button", { name: /Copy Redirect URI/ })).toBeInTheDocument();
+    await userEvent.type(screen.getByTestId("input-site_url"), "h");
+    expect(handlers.onInput).toHaveBeenCalledWith("site_url", "h");
+  });
+
+  it("tenant: shows the offline issue of the typed value under the field", () => {
+    renderStep(
+      sampleView({
+        step: "tenant",
+        inputs: { site_url: "", tenant: "not a tenant", client_id: "", mailbox: "", test_recipient: "" },
+        issues: [{ field: "tenant", cause: "tenant_id_malformed", severity: "error", message: "tenant: neither a GUID nor a domain" }],
+      }),
+    );
+    expect(screen.getByTestId("issues-tenant")).toHaveTextContent("neither a GUID nor a domain");
+  });
+
+  it("sign in: shows the device code with a copy button while waiting, then who signed in", async () => {
+    let resolve: (view: WizardView) => void = () => {};
+    vi.mocked(signInAdministrator).mockImplementation((onPrompt) => {
+      onPrompt({ user_code: "ABCD-EFGH", verification_uri: "https://microsoft.com/devicelogin", expires_in_minutes: 15 });
+      return new Promise((r) => (resolve = r));
+    });
+    const view = sampleView({ step: "sign_in", inputs: { tenant: "contoso.com" } });
+    const handlers = renderStep(view);
+    await userEvent.click(screen.getByTestId("sign-in-button"));
+    expect(await screen.findByTestId("device-code-value")).toHaveTextContent("ABCD-EFGH");
+    expect(screen.getByRole("button", { name: "Copy Sign-in code" })).toBeInTheDocument();
+    resolve({ ...view, admin: "admin@contoso.com" });
+    await vi.waitFor(() => expect(handlers.onView).toHaveBeenCalled());
+  });
+
+  it("registration: 'create it for me' asks for the sign-in first, then creates and re-checks", async () => {
+    const view = sampleView({ step: "registration", inputs: { tenant: "contoso.com" } });
+    const first = renderStep(view);
+    expect(screen.getByTestId("go-sign-in")).toBeInTheDocument();
+    await userEvent.click(screen.getByTestId("go-sign-in"));
+    expect(first.goTo).toHaveBeenCalledWith("sign_in");
+  });
+
+  it("registration: creates the app and lists what changed", async () => {
+    const view = sampleView({ step: "registration", admin: "admin@contoso.com", inputs: { tenant: "contoso.com" } });
+    vi.mocked(registerApp).mockResolvedValue({ changes: ["created the app registration"], view });
+    const handlers = renderStep(view);
+    await userEvent.click(screen.getByTestId("create-registration"));
+    expect(await screen.findByTestId("create-registration-done")).toHaveTextContent("created the app registration");
+    expect(handlers.recheck).toHaveBeenCalled();
+  });
+
+  it("secret: the secret ID pasted is named as the mistake", () => {
+    renderStep(
+      sampleView({
+        step: "secret",
+        secret: {
+          ...sampleView().secret,
+          held: true,
+          issues: [{ field: "client_secret", cause: "secret_is_secret_id", severity: "error", message: "This is the Secret ID, not its value." }],
+        },
+      }),
+    );
+    expect(screen.getByTestId("issues-secret")).toHaveTextContent("Secret ID, not its value");
+  });
+
+  it("permissions: a table row per permission with a fix for each gap", () => {
+    renderStep(
+      sampleView({ step: "permissions", admin: "admin@contoso.com", inputs: { tenant: "contoso.com", client_id: "bbbbbbbb-0000-0000-0000-000000000001" } }),
+    );
+    const table = screen.getByTestId("permissions-table");
+    expect(within(table).getAllByRole("row")).toHaveLength(3);
+    expect(screen.getByTestId("fix-Mail.Send")).toHaveTextContent("Grant consent");
+    expect(screen.queryByTestId("fix-offline_access")).not.toBeInTheDocument();
+  });
+
+  it("mailbox: offers the owner's sign-in and the PowerShell to copy", () => {
+    renderStep(sampleView({ step: "mailbox", inputs: { tenant: "contoso.com", mailbox: "intranet@contoso.com" } }));
+    expect(screen.getByTestId("mailbox-sign-in-button")).toBeEnabled();
+    expect(screen.getByTestId("powershell")).toHaveTextContent("Set-CASMailbox");
+  });
+});
+
+describe("CheckList", () => {
+  it("tells apart passed, failed, couldn't check (with a retry) and running", async () => {
+    const onRetry = vi.fn();
+    render(
+      <FluentProvider theme={webLightTheme}>
+        <CheckList
+          checks={["tenant", "client_id", "client_secret", "secret_expiry"]}
+          running={["secret_expiry"]}
+          onRetry={onRetry}
+          results={[
+            { id: "tenant", status: "unverified", cause: "network_error", message: "Could not check: no answer.", fix: "Check the connection.", evidence: null },
+            { id: "client_id", status: "fail", cause: "client_id_not_found", message: "No such app.", fix: "Copy the ID again.", evidence: null },
+            { id: "client_secret", status: "pass", message: "The secret works.", evidence: null },
+          ]}
+        />
+      </FluentProvider>,
+    );
+    expect(screen.getByTestId("check-tenant")).toHaveAttribute("data-status", "unverified");
+    expect(screen.getByTestId("check-tenant-status")).toHaveTextContent("Couldn't check");
+    expect(screen.getByTestId("check-client_id-status")).toHaveTextContent("Failed");
+    expect(screen.getByTestId("check-client_id-cause")).toHaveTextContent("client_id_not_found");
+    expect(screen.getByTestId("check-client_secret-status")).toHaveTextContent("Passed");
+    expect(screen.getByTestId("check-secret_expiry")).toHaveAttribute("aria-busy", "true");
+    expect(screen.queryByTestId("check-client_id-retry")).not.toBeInTheDocument();
+    await userEvent.click(screen.getByTestId("check-tenant-retry"));
+    expect(onRetry).toHaveBeenCalled();
+  });
+});

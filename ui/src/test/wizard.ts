@@ -1,0 +1,51 @@
+/** A wizard view as the shell sends it, for component tests. */
+import type { StepView, WizardView } from "../ipc";
+
+function step(partial: Partial<StepView> & Pick<StepView, "step" | "title">): StepView {
+  return { purpose: "", checks: [], instructions: [], warnings: [], optional: false, portal_link: null, ...partial };
+}
+
+export function sampleView(overrides: Partial<WizardView> = {}): WizardView {
+  return {
+    profile: "axero-m365-email",
+    title: "Microsoft 365 email for Axero",
+    product: "Axero",
+    kind: "delegated_web",
+    steps: [
+      step({ step: "site", title: "Product address" }),
+      step({ step: "tenant", title: "Your tenant", checks: ["tenant"] }),
+      step({ step: "sign_in", title: "Sign in as administrator", optional: true }),
+      step({ step: "registration", title: "App registration", checks: ["client_id", "redirect_uri", "account_type"] }),
+      step({ step: "secret", title: "Client secret", checks: ["client_secret", "secret_expiry"] }),
+      step({ step: "permissions", title: "Permissions and consent", checks: ["api_permissions", "admin_consent"] }),
+      step({ step: "mailbox", title: "Mailbox and SMTP AUTH", checks: ["mailbox", "smtp_auth", "test_email"] }),
+      step({ step: "summary", title: "Summary", checks: ["tenant", "client_id"] }),
+    ],
+    step: "site",
+    inputs: { site_url: "", tenant: "", client_id: "", mailbox: "", test_recipient: "" },
+    issues: [],
+    redirect_uri: null,
+    scopes: "Mail.Send offline_access",
+    admin_consent_link: null,
+    results: [],
+    permissions: [
+      { name: "Mail.Send", kind: "delegated", configured: true, consented: false },
+      { name: "offline_access", kind: "delegated", configured: true, consented: true },
+    ],
+    powershell: "Set-CASMailbox -Identity 'intranet@contoso.com' -SmtpClientAuthenticationDisabled $false",
+    secret: {
+      held: false,
+      issues: [],
+      created_hint: null,
+      created_expires: null,
+      can_reveal: false,
+      default_days: 365,
+      max_days: 730,
+      advice: "Keep an eye on the expiry date.",
+    },
+    admin: null,
+    mailbox_owner: null,
+    demo: { name: "contoso", title: "Contoso, healthy", description: "A working tenant.", healthy: true },
+    ...overrides,
+  };
+}
