@@ -105,7 +105,12 @@ pub async fn build(app: &AppState, profile: &Profile, state: &wizard::WizardStat
         InputField::Tenant,
         InputField::ClientId,
     ] {
-        issues.extend(state::input_issues(profile, field, state.inputs.get(field)));
+        issues.extend(state::input_issues(
+            profile,
+            field,
+            state.inputs.get(field),
+            state.demo.is_some(),
+        ));
     }
     let memory = app.memory();
     let admin_consent_link = match (state.inputs.tenant.is_empty(), client_id) {

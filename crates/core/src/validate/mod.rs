@@ -138,6 +138,10 @@ pub struct FieldContext {
     /// The redirect URI the product will send (`Profile::redirect_uri_for`), when known.
     #[serde(default)]
     pub expected_redirect_uri: Option<String>,
+    /// A rehearsal on the demo tenant, whose example organisation uses the documentation's own
+    /// domains (contoso.com): there they are expected, not a guide's example left in.
+    #[serde(default)]
+    pub rehearsal: bool,
 }
 
 /// Every issue of one input, errors first: what the GUI shows as the admin types.
@@ -161,6 +165,9 @@ pub fn issues(field: Field, input: &str, context: &FieldContext) -> Vec<InputIss
             found
         }
     };
+    if context.rehearsal {
+        found.retain(|issue| issue.is_error() || issue.cause != Cause::PlaceholderNotReplaced);
+    }
     found.sort_by_key(|issue| issue.severity);
     found
 }
@@ -191,12 +198,40 @@ mod tests {
     }
 
     #[test]
+    fn a_rehearsal_takes_the_documentation_domains_as_its_own_but_not_mistakes() {
+        let real = FieldContext::default();
+        let rehearsal = FieldContext {
+            rehearsal: true,
+            ..FieldContext::default()
+        };
+        for (field, value) in [
+            (Field::Tenant, "contoso.com"),
+            (Field::SiteUrl, "https://intranet.contoso.com"),
+        ] {
+            assert!(
+                issues(field, value, &real)
+                    .iter()
+                    .any(|i| i.cause == Cause::PlaceholderNotReplaced),
+                "{value}"
+            );
+            assert!(issues(field, value, &rehearsal).is_empty(), "{value}");
+        }
+        // A guide's template left in is still an error in a rehearsal.
+        assert!(
+            issues(Field::Tenant, "{tenant-id}", &rehearsal)
+                .iter()
+                .any(InputIssue::is_error)
+        );
+    }
+
+    #[test]
     fn a_mismatch_is_reported_only_for_a_well_formed_uri() {
         let context = FieldContext {
             personal_accounts: false,
             expected_redirect_uri: Some(
                 "https://intranet.acmecorp.net/oauth2/outlook/callback".into(),
             ),
+            rehearsal: false,
         };
         let found = issues(
             Field::RedirectUri,

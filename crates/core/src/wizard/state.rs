@@ -163,8 +163,15 @@ impl WizardState {
     }
 }
 
-/// Every offline issue of a typed value, errors first; each names the field.
-pub fn input_issues(profile: &Profile, field: InputField, value: &str) -> Vec<InputIssue> {
+/// Every offline issue of a typed value, errors first; each names the field. In a `rehearsal`
+/// on the demo tenant the documentation's example domains are the tenant's own, so they draw
+/// no warning.
+pub fn input_issues(
+    profile: &Profile,
+    field: InputField,
+    value: &str,
+    rehearsal: bool,
+) -> Vec<InputIssue> {
     let field = match field {
         InputField::SiteUrl => Field::SiteUrl,
         InputField::Tenant => Field::Tenant,
@@ -181,6 +188,7 @@ pub fn input_issues(profile: &Profile, field: InputField, value: &str) -> Vec<In
             .iter()
             .any(|a| a.sign_in_audience().contains("Personal")),
         expected_redirect_uri: None,
+        rehearsal,
     };
     validate::issues(field, value, &context)
 }
