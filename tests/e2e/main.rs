@@ -3,4 +3,5 @@
 //!
 //! Run with `make e2e` (or `cargo test -p entra-setup-tests --test e2e` once the app is built).
 
+mod keep;
 mod start_screen;

@@ -31,10 +31,20 @@ pub struct Desktop {
 impl Desktop {
     /// Start the app built at `target/<profile>/entra-setup-app`.
     pub async fn start() -> Result<Desktop> {
-        let app = paths::program("entra-setup-app");
-        let home = tempfile::Builder::new()
+        Self::start_in(Self::new_home()?).await
+    }
+
+    /// A temporary home folder, to fill before [`Desktop::start_in`] (the app's config folder is
+    /// `HOME/entra-setup`).
+    pub fn new_home() -> Result<tempfile::TempDir> {
+        Ok(tempfile::Builder::new()
             .prefix("entra-setup-e2e-")
-            .tempdir()?;
+            .tempdir()?)
+    }
+
+    /// Start the app with `home` as its home folder.
+    pub async fn start_in(home: tempfile::TempDir) -> Result<Desktop> {
+        let app = paths::program("entra-setup-app");
         let (display, display_number) = start_display()?;
         let port = free_port()?;
         let native_port = free_port()?;
