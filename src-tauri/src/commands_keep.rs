@@ -70,6 +70,7 @@ pub(crate) async fn keep_made_secret(
     };
     let keep = &state.safekeeping;
     keep.set_made(Some(MadeSecret {
+        client_id: registered.client_id.clone(),
         key_id: secret.key_id.clone(),
         hint: secret.hint.clone(),
         expires: secret.expires,

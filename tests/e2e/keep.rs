@@ -73,7 +73,10 @@ async fn find(desktop: &Desktop, css: &str) -> Result<fantoccini::elements::Elem
 
 async fn click(desktop: &Desktop, css: &str) -> Result<()> {
     eprintln!("click {css}");
-    find(desktop, css).await?.click().await?;
+    let element = find(desktop, css).await?;
+    tokio::time::timeout(Duration::from_secs(20), element.click())
+        .await
+        .with_context(|| format!("clicking {css} did not return"))??;
     Ok(())
 }
 
@@ -81,7 +84,13 @@ async fn type_into(desktop: &Desktop, css: &str, text: &str) -> Result<()> {
     eprintln!("type into {css}");
     let input = find(desktop, css).await?;
     input.clear().await?;
-    input.send_keys(text).await?;
+    // Each keystroke saves the input; the last one is sent alone, after the others have been
+    // saved, so that it is the one that stays.
+    let split = text.len() - text.chars().last().map_or(0, char::len_utf8);
+    input.send_keys(&text[..split]).await?;
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    input.send_keys(&text[split..]).await?;
+    tokio::time::sleep(Duration::from_millis(400)).await;
     Ok(())
 }
 
@@ -191,6 +200,7 @@ async fn walk(desktop: &Desktop) -> Result<()> {
     show(desktop, "export-done").await?;
     desktop.screenshot("keep-export-light").await?;
     theme(desktop, "dark").await?;
+    show(desktop, "export-done").await?;
     desktop.screenshot("keep-export-dark").await?;
     theme(desktop, "light").await?;
 
