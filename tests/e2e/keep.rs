@@ -21,9 +21,12 @@ async fn export_reopen_and_remind_on_the_demo_tenant() -> Result<()> {
     let home = Desktop::new_home()?;
     seed_reminder(&home.path().join("entra-setup"))?;
     let desktop = Desktop::start_in(home).await?;
-    let result = walk(&desktop).await;
+    let result = tokio::time::timeout(Duration::from_secs(240), walk(&desktop))
+        .await
+        .unwrap_or_else(|_| Err(anyhow::anyhow!("the walk did not finish within 4 minutes")));
     if result.is_err() {
-        let _ = desktop.screenshot("keep-failure").await;
+        let _ =
+            tokio::time::timeout(Duration::from_secs(10), desktop.screenshot("keep-failure")).await;
     }
     desktop.stop().await?;
     result
