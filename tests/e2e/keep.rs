@@ -314,16 +314,17 @@ async fn walk(desktop: &Desktop) -> Result<()> {
     .await?;
     click(desktop, "[data-testid='reminder-remove-confirm']").await?;
     for _ in 0..50 {
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        // The row may vanish while it is being looked up (a stale element): look again.
         let rows = desktop
             .client
             .find_all(Locator::Css(&format!(
                 "[data-testid='reminder-row-{SEEDED_KEY}']"
             )))
-            .await?;
-        if rows.is_empty() {
+            .await;
+        if rows.is_ok_and(|rows| rows.is_empty()) {
             return Ok(());
         }
-        tokio::time::sleep(Duration::from_millis(100)).await;
     }
     anyhow::bail!("the removed reminder is still listed")
 }
