@@ -37,6 +37,22 @@ async fn blocking<T: Send + 'static>(
         .map_err(|e| IpcError::new(IpcErrorCode::StorageUnavailable, e.to_string()))
 }
 
+/// How long the keychain may take to answer: a locked keychain may wait on a prompt nobody sees.
+const KEYCHAIN_PATIENCE: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// A keychain call on the blocking pool, given up after [`KEYCHAIN_PATIENCE`].
+async fn keychain<T: Send + 'static>(
+    call: impl FnOnce() -> Result<T, SecretStoreError> + Send + 'static,
+) -> Result<Result<T, SecretStoreError>, IpcError> {
+    match tokio::time::timeout(KEYCHAIN_PATIENCE, blocking(call)).await {
+        Ok(answer) => answer,
+        Err(_) => Ok(Err(SecretStoreError::Unavailable(format!(
+            "the keychain did not answer within {} seconds (is it locked?)",
+            KEYCHAIN_PATIENCE.as_secs()
+        )))),
+    }
+}
+
 /// The tenant's GUID (the keychain's entries are keyed by it): as the tenant check found it,
 /// as typed, or from OpenID discovery.
 async fn tenant_guid(state: &AppState, wizard: &WizardState) -> Result<String, IpcError> {
@@ -70,6 +86,7 @@ pub(crate) async fn keep_made_secret(
     };
     let keep = &state.safekeeping;
     keep.set_made(Some(MadeSecret {
+        client_id: registered.client_id.clone(),
         key_id: secret.key_id.clone(),
         hint: secret.hint.clone(),
         expires: secret.expires,
@@ -101,7 +118,7 @@ pub(crate) async fn keep_made_secret(
         secret.value.clone(),
     );
     let tenant = tenant_id.clone();
-    let stored = blocking(move || {
+    let stored = keychain(move || {
         secrets::store_client_secret(store.as_ref(), &tenant, &client_id, &key_id, &value)
     })
     .await;
@@ -140,7 +157,7 @@ pub async fn keychain_status(state: State<'_>) -> Result<KeychainStatus, IpcErro
     let store = state.safekeeping.store();
     let client_id = wizard.inputs.client_id.clone();
     let found =
-        blocking(move || secrets::client_secret(store.as_ref(), &tenant_id, &client_id)).await?;
+        keychain(move || secrets::client_secret(store.as_ref(), &tenant_id, &client_id)).await?;
     Ok(match found {
         Ok(found) => KeychainStatus {
             available: true,
@@ -164,7 +181,7 @@ pub async fn wizard_use_kept_secret(state: State<'_>) -> Result<WizardView, IpcE
     let store = state.safekeeping.store();
     let client_id = wizard.inputs.client_id.clone();
     let found =
-        blocking(move || secrets::client_secret(store.as_ref(), &tenant_id, &client_id)).await??;
+        keychain(move || secrets::client_secret(store.as_ref(), &tenant_id, &client_id)).await??;
     let Some(value) = found else {
         return Err(IpcError::new(
             IpcErrorCode::InvalidInput,
@@ -236,7 +253,7 @@ pub async fn bundle_export(state: State<'_>, form: ExportForm) -> Result<ExportO
                 tenant.clone(),
                 wizard.inputs.client_id.clone(),
             );
-            blocking(move || secrets::client_secret(store.as_ref(), &tenant, &client))
+            keychain(move || secrets::client_secret(store.as_ref(), &tenant, &client))
                 .await?
                 .ok()
                 .flatten()

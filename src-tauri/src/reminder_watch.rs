@@ -17,7 +17,10 @@ pub fn spawn(app: AppHandle) {
         let mut interval = tokio::time::interval(DAILY);
         loop {
             interval.tick().await;
-            check(&app);
+            // Reading the registry and showing notifications block (D-Bus on Linux): they run
+            // on the blocking pool, never on the runtime's workers.
+            let app = app.clone();
+            let _ = tauri::async_runtime::spawn_blocking(move || check(&app)).await;
         }
     });
 }

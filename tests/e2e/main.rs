@@ -5,5 +5,6 @@
 
 mod driver;
 mod failures;
+mod keep;
 mod start_screen;
 mod walk;

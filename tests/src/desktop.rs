@@ -33,7 +33,20 @@ pub struct Desktop {
 impl Desktop {
     /// Start the app built at `target/<profile>/entra-setup-app`.
     pub async fn start() -> Result<Desktop> {
-        let desktop = Desktop::start_program(paths::program("entra-setup-app")).await?;
+        Self::start_in(Self::new_home()?).await
+    }
+
+    /// A temporary home folder, to fill before [`Desktop::start_in`] (the app's config folder is
+    /// `HOME/entra-setup`).
+    pub fn new_home() -> Result<tempfile::TempDir> {
+        Ok(tempfile::Builder::new()
+            .prefix("entra-setup-e2e-")
+            .tempdir()?)
+    }
+
+    /// Start the app with `home` as its home folder.
+    pub async fn start_in(home: tempfile::TempDir) -> Result<Desktop> {
+        let desktop = Self::start_program_in(paths::program("entra-setup-app"), home).await?;
         desktop.keep_rendering().await?;
         Ok(desktop)
     }
@@ -46,9 +59,11 @@ impl Desktop {
 
     /// Start the Tauri program at `app` (the app, or another Tauri binary to compare with).
     pub async fn start_program(app: PathBuf) -> Result<Desktop> {
-        let home = tempfile::Builder::new()
-            .prefix("entra-setup-e2e-")
-            .tempdir()?;
+        Self::start_program_in(app, Self::new_home()?).await
+    }
+
+    /// Start the Tauri program at `app` with `home` as its home folder.
+    async fn start_program_in(app: PathBuf, home: tempfile::TempDir) -> Result<Desktop> {
         let (display, display_number) = start_display()?;
         let port = free_port()?;
         let native_port = free_port()?;

@@ -112,8 +112,7 @@ export function ExportPanel() {
       <div className={styles.row}>
         <Field
           className={styles.grow}
-          label="Save the bundle as"
-          hint="A full path ending in .zip"
+          label="Save the bundle as (a full path ending in .zip)"
           validationMessage={pathMessage}
           validationState={pathMessage ? "error" : "none"}
         >

@@ -131,6 +131,8 @@ pub fn tenant_id(state: &WizardState) -> Option<String> {
 /// A secret made in this run of the wizard, as far as the export needs it.
 #[derive(Debug, Clone)]
 pub struct MadeSecret {
+    /// The application (client) ID it belongs to.
+    pub client_id: String,
     /// Its key id.
     pub key_id: String,
     /// Its first three characters.
@@ -139,8 +141,8 @@ pub struct MadeSecret {
     pub expires: DateTime<Utc>,
 }
 
-/// What is known of the client secret: the secret made in this run, else the expiry check's
-/// evidence, else the reminder kept for the client.
+/// What is known of the client secret: the secret made in this run (when it is this client's),
+/// else the expiry check's evidence, else the reminder kept for the client.
 pub fn secret_facts(
     state: &WizardState,
     made: Option<&MadeSecret>,
@@ -148,6 +150,11 @@ pub fn secret_facts(
     value: Option<Secret>,
     in_keychain: bool,
 ) -> SecretFacts {
+    let made = made.filter(|m| {
+        m.client_id
+            .trim()
+            .eq_ignore_ascii_case(state.inputs.client_id.trim())
+    });
     let evidence = state.result(CheckId::SecretExpiry).map(|c| &c.evidence);
     let from_check = |key: &str| evidence.and_then(|e| e[key].as_str()).map(str::to_string);
     let key_id = made
@@ -246,7 +253,17 @@ mod tests {
         let from_check = secret_facts(&state, None, None, None, false);
         assert_eq!(from_check.key_id.as_deref(), Some("k-check"));
         assert_eq!(from_check.hint.as_deref(), Some("abc"));
+        let other = MadeSecret {
+            client_id: "another-client".into(),
+            key_id: "k-other".into(),
+            hint: "Abc".into(),
+            expires: chrono::Utc::now(),
+        };
+        let facts = secret_facts(&state, Some(&other), None, None, false);
+        assert_eq!(facts.key_id.as_deref(), Some("k-check"));
+        state.set_input(super::super::InputField::ClientId, "c1");
         let made = MadeSecret {
+            client_id: "C1".into(),
             key_id: "k-made".into(),
             hint: "Xy7".into(),
             expires: chrono::Utc::now(),

@@ -8,7 +8,7 @@
 
 use crate::bundle::BundleRecord;
 use crate::profile::{Profile, WizardStep};
-use crate::verify::{CheckResult, Status};
+use crate::verify::{CheckResult, SkipReason, Status};
 
 use super::state::{InputField, WizardState};
 
@@ -69,14 +69,20 @@ pub fn site_of(profile: &Profile, redirect_uri: &str) -> Option<String> {
 /// Where the wizard resumes: the first step with a checkpoint that did not hold (or was not
 /// checked), the summary when none.
 pub fn resume_step(profile: &Profile, state: &WizardState) -> WizardStep {
-    let held = |status: Status| matches!(status, Status::Pass | Status::Warn | Status::Skipped);
+    // A check held when it passed, passed with a warning, or does not apply; one skipped for a
+    // missing input or a failed dependency is still to do.
+    let held = |r: &CheckResult| match r.status {
+        Status::Pass | Status::Warn => true,
+        Status::Skipped => r.reason == Some(SkipReason::NotApplicable),
+        Status::Fail | Status::Unverified => false,
+    };
     super::plan(profile)
         .iter()
         .filter(|step| step.step != WizardStep::Summary)
         .find(|step| {
             step.checks
                 .iter()
-                .any(|id| !state.result(*id).is_some_and(|r| held(r.status)))
+                .any(|id| !state.result(*id).is_some_and(held))
         })
         .map_or(WizardStep::Summary, |step| step.step)
 }
@@ -170,6 +176,25 @@ mod tests {
         let state = from_bundle(&record(profile, checks, "not-a-match"), profile, None);
         assert_eq!(state.step, WizardStep::Permissions);
         assert_eq!(state.inputs.site_url, "");
+    }
+
+    #[test]
+    fn a_check_skipped_for_a_missing_input_is_still_to_do() {
+        let catalog = Catalog::shipped();
+        let profile = catalog.get("axero-m365-email").expect("profile");
+        let checks: Vec<CheckResult> = profile
+            .checks
+            .iter()
+            .map(|id| {
+                if *id == CheckId::Mailbox {
+                    outcome::skipped(*id, crate::verify::SkipReason::MissingInput, "no mailbox")
+                } else {
+                    pass(*id)
+                }
+            })
+            .collect();
+        let state = from_bundle(&record(profile, checks, "x"), profile, None);
+        assert_eq!(state.step, WizardStep::Mailbox);
     }
 
     #[test]

@@ -2,7 +2,6 @@
 //! temporary file beside it, written and fsynced, renamed over the old one, then the folder
 //! fsynced — so a crash at any moment leaves either the old state or the new one, never half.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use super::state::{STATE_VERSION, WizardState};
@@ -79,21 +78,8 @@ impl WizardStore {
                 path: self.path.clone(),
                 source,
             })?;
-        let temp = dir.join(format!("{STATE_FILE}.{}.tmp", std::process::id()));
-        let written = (|| {
-            let mut file = std::fs::File::create(&temp)?;
-            file.write_all(&text)?;
-            file.sync_all()?;
-            std::fs::rename(&temp, &self.path)?;
-            // The rename itself is durable only once the folder is.
-            if let Ok(folder) = std::fs::File::open(dir) {
-                let _ = folder.sync_all();
-            }
-            Ok(())
-        })();
-        if written.is_err() {
-            let _ = std::fs::remove_file(&temp);
-        }
+        // A temporary file of its own per save (two saves at once must not share one).
+        let written = crate::atomic_file::write(&self.path, &text);
         written.map_err(|e| self.io("write", e))
     }
 

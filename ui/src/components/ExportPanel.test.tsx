@@ -1,0 +1,70 @@
+import { beforeEach, describe, expect, it, vi } from "vitest";
+import { render, screen } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { FluentProvider, webLightTheme } from "@fluentui/react-components";
+import { exportBundle } from "../ipc";
+import { ExportPanel, badRecipients } from "./ExportPanel";
+
+vi.mock("../ipc", async (importOriginal) => {
+  const actual = await importOriginal<typeof import("../ipc")>();
+  return { ...actual, exportBundle: vi.fn(), chooseSavePath: vi.fn() };
+});
+
+const exportMock = vi.mocked(exportBundle);
+
+function renderPanel() {
+  return render(
+    <FluentProvider theme={webLightTheme}>
+      <ExportPanel />
+    </FluentProvider>,
+  );
+}
+
+beforeEach(() => exportMock.mockReset());
+
+describe("ExportPanel", () => {
+  it("flags recipients that are not age recipients as they are typed", () => {
+    expect(badRecipients("age1qyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqs9zn2pt, ssh-rsa")).toEqual(["ssh-rsa"]);
+    expect(badRecipients("")).toEqual([]);
+  });
+
+  it("exports to the typed path and lists what was written", async () => {
+    exportMock.mockResolvedValue({
+      path: "/home/admin/bundle.zip",
+      entries: ["bundle.json", "settings.txt", "REPORT.html", "secret-rotation.ics"],
+      storage: "keyring",
+      reminder: { tenant: "t", client_id: "c", key_id: "k", expires: "2027-01-01T00:00:00Z", name: "Axero", source: "bundle export" },
+      reminder_problem: null,
+    });
+    renderPanel();
+    await userEvent.type(screen.getByTestId("export-path"), "/home/admin/bundle.zip");
+    await userEvent.click(screen.getByTestId("export-button"));
+    expect(exportMock).toHaveBeenCalledWith({ path: "/home/admin/bundle.zip", recipients: "", passphrase: null });
+    const done = await screen.findByTestId("export-done");
+    expect(done).toHaveTextContent("secret-rotation.ics");
+    expect(done).toHaveTextContent("OS keychain");
+    expect(screen.getByTestId("export-reminder")).toBeInTheDocument();
+  });
+
+  it("sends a passphrase from a masked field once and clears it", async () => {
+    exportMock.mockResolvedValue({ path: "/b.zip", entries: ["secret.age"], storage: "age", reminder: null, reminder_problem: null });
+    renderPanel();
+    await userEvent.type(screen.getByTestId("export-path"), "/b.zip");
+    await userEvent.click(screen.getByLabelText("Encrypt it with a passphrase"));
+    const field = screen.getByTestId("export-passphrase");
+    expect(field).toHaveAttribute("type", "password");
+    await userEvent.type(field, "correct horse");
+    await userEvent.click(screen.getByTestId("export-button"));
+    expect(exportMock).toHaveBeenCalledWith({ path: "/b.zip", recipients: "", passphrase: "correct horse" });
+    await screen.findByTestId("export-done");
+    expect(screen.getByTestId("export-passphrase")).toHaveValue("");
+  });
+
+  it("names the path field when the name is not a .zip, and waits", async () => {
+    renderPanel();
+    await userEvent.type(screen.getByTestId("export-path"), "/home/admin/bundle.txt");
+    expect(screen.getByText(/Path: a bundle is a .zip file/)).toBeInTheDocument();
+    expect(screen.getByTestId("export-button")).toBeDisabled();
+    expect(exportMock).not.toHaveBeenCalled();
+  });
+});
