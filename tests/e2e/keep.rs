@@ -11,6 +11,8 @@ use entra_setup_core::bundle;
 use entra_setup_core::profile::Catalog;
 use entra_setup_core::wizard::resume;
 use entra_setup_tests::desktop::Desktop;
+
+use crate::driver;
 use fantoccini::Locator;
 
 const PROFILE: &str = "axero-outlook-calendar";
@@ -55,56 +57,31 @@ fn seed_reminder(config: &std::path::Path) -> Result<()> {
     Ok(())
 }
 
-/// The first element matching `css`, polled for at most 30 s.
-async fn find(desktop: &Desktop, css: &str) -> Result<fantoccini::elements::Element> {
-    let start = std::time::Instant::now();
-    while start.elapsed() < Duration::from_secs(30) {
-        let found = tokio::time::timeout(
-            Duration::from_secs(5),
-            desktop.client.find_all(Locator::Css(css)),
-        )
-        .await;
-        if let Ok(Ok(mut list)) = found
-            && !list.is_empty()
-        {
-            return Ok(list.remove(0));
-        }
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
-    anyhow::bail!("no element matches {css} within 30 s")
+/// The test id in a `[data-testid='…']` selector.
+fn test_id(css: &str) -> &str {
+    css.trim_start_matches("[data-testid='")
+        .trim_end_matches("']")
 }
 
+/// The element a `[data-testid='…']` selector names, waited for.
+async fn find(desktop: &Desktop, css: &str) -> Result<fantoccini::elements::Element> {
+    driver::find(desktop, test_id(css)).await
+}
+
+/// Click it once it is enabled (a button waits for an input saved a moment after typing).
 async fn click(desktop: &Desktop, css: &str) -> Result<()> {
     eprintln!("click {css}");
-    let element = find(desktop, css).await?;
-    tokio::time::timeout(Duration::from_secs(20), element.click())
-        .await
-        .with_context(|| format!("clicking {css} did not return"))??;
-    Ok(())
+    driver::click(desktop, test_id(css)).await
 }
 
 async fn type_into(desktop: &Desktop, css: &str, text: &str) -> Result<()> {
     eprintln!("type into {css}");
-    let input = find(desktop, css).await?;
-    input.clear().await?;
-    // Each keystroke saves the input; the last one is sent alone, after the others have been
-    // saved, so that it is the one that stays.
-    let split = text.len() - text.chars().last().map_or(0, char::len_utf8);
-    input.send_keys(&text[..split]).await?;
-    tokio::time::sleep(Duration::from_millis(400)).await;
-    input.send_keys(&text[split..]).await?;
-    tokio::time::sleep(Duration::from_millis(400)).await;
-    Ok(())
+    driver::type_into(desktop, test_id(css), text).await
 }
 
 async fn on_step(desktop: &Desktop, step: &str) -> Result<()> {
     eprintln!("on step {step}");
-    find(
-        desktop,
-        &format!("[data-testid='wizard-screen'][data-step='{step}']"),
-    )
-    .await
-    .map(|_| ())
+    driver::on_step(desktop, step).await
 }
 
 /// Scroll an element into view before a screenshot.
@@ -147,8 +124,7 @@ async fn walk(desktop: &Desktop) -> Result<()> {
     theme(desktop, "light").await?;
 
     // Walk the profile on the demo tenant: site, tenant, sign-in, registration, secret.
-    click(desktop, &format!("[data-testid='profile-card-{PROFILE}']")).await?;
-    click(desktop, "[data-testid='demo-button']").await?;
+    driver::start_demo(desktop, PROFILE).await?;
     on_step(desktop, "site").await?;
     type_into(
         desktop,
