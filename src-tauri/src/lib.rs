@@ -3,11 +3,12 @@
 //! job; the shell only registers plugins, holds the state and turns core results and errors into
 //! IPC answers.
 //!
-//! - [`commands`] — one `#[tauri::command]` per operation, a few lines each.
+//! - [`commands`] — one `#[tauri::command]` per operation, a few lines each: the wizard's in
+//!   `commands/mod.rs`; the bundle's, the keychain's, the reminders' and the desktop settings'
+//!   in `commands/{bundle,keychain,reminders,settings}.rs`.
 //! - [`state`] — [`state::AppState`], built by one constructor that tests reuse.
 //! - [`ipc_error`] — core errors as `{ code, message }` for the UI.
 //! - [`view`] — what the wizard screens show, from the core's state and plan.
-//! - [`commands_keep`] — the bundle's, the keychain's, the reminders' and the settings' commands.
 //! - [`safekeeping`] — the keychain, the reminders and the desktop settings the commands share.
 //! - [`file_dialogs`] — the system's save and open dialogs for bundles.
 //! - [`desktop`] — the tray and start at login, when the admin turns them on.
@@ -15,7 +16,6 @@
 //! - [`demo`] — the demo tenant: the stand-in for Microsoft on loopback (feature `demo`).
 
 pub mod commands;
-pub mod commands_keep;
 pub mod demo;
 pub mod desktop;
 pub mod file_dialogs;
@@ -48,21 +48,21 @@ pub fn ipc_builder() -> tauri_specta::Builder<tauri::Wry> {
         commands::wizard_reveal_secret,
         commands::diagnose_text,
         commands::demo_switch,
-        commands_keep::keychain_status,
-        commands_keep::wizard_use_kept_secret,
-        commands_keep::bundle_export,
-        commands_keep::bundle_open,
-        commands_keep::bundle_choose_save_path,
-        commands_keep::bundle_choose_open_path,
-        commands_keep::reminders_list,
-        commands_keep::reminders_alerts,
-        commands_keep::reminders_add,
-        commands_keep::reminders_remove,
-        commands_keep::reminders_scan,
-        commands_keep::reminders_add_scanned,
-        commands_keep::reminders_rotate,
-        commands_keep::settings_get,
-        commands_keep::settings_set,
+        commands::keychain::keychain_status,
+        commands::keychain::wizard_use_kept_secret,
+        commands::bundle::bundle_export,
+        commands::bundle::bundle_open,
+        commands::bundle::bundle_choose_save_path,
+        commands::bundle::bundle_choose_open_path,
+        commands::reminders::reminders_list,
+        commands::reminders::reminders_alerts,
+        commands::reminders::reminders_add,
+        commands::reminders::reminders_remove,
+        commands::reminders::reminders_scan,
+        commands::reminders::reminders_add_scanned,
+        commands::reminders::reminders_rotate,
+        commands::settings::settings_get,
+        commands::settings::settings_set,
     ])
 }
 

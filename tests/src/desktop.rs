@@ -1,10 +1,11 @@
 //! The real desktop app, driven over WebDriver.
 //!
 //! [`Desktop::start`] starts a virtual display (`Xvfb`), a private D-Bus session
-//! (`dbus-run-session`, which the app's single-instance lock and the Secret Service need) running
-//! `tauri-driver`, all with a temporary `HOME`, and opens a WebDriver session that launches the
-//! built app. Dropping it ends the session and stops `tauri-driver` with SIGTERM (SIGKILL would
-//! leave `WebKitWebDriver` holding its port), then the bus and the display.
+//! (`dbus-run-session`, which the app's single-instance lock and the Secret Service need) with an
+//! unlocked gnome-keyring and `tauri-driver`, all with a temporary `HOME`, and opens a WebDriver
+//! session that launches the built app. Dropping it ends the session and stops `tauri-driver`
+//! with SIGTERM (SIGKILL would leave `WebKitWebDriver` holding its port), then the bus and the
+//! display.
 
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
@@ -74,8 +75,19 @@ impl Desktop {
             .create(true)
             .append(true)
             .open(&log_path)?;
+        // The session has its own unlocked keychain (gnome-keyring's Secret Service), as an
+        // administrator's desktop does: the app keeps the secrets it makes there at once
+        // instead of waiting on a keychain that would ask for a password nobody can type.
         let driver = Command::new("dbus-run-session")
-            .args(["--", "tauri-driver", "--port", &port.to_string(), "--native-port", &native_port.to_string()])
+            .args([
+                "--",
+                "sh",
+                "-c",
+                "printf pw | gnome-keyring-daemon --unlock --components=secrets >/dev/null; \
+                 exec tauri-driver --port \"$0\" --native-port \"$1\"",
+                &port.to_string(),
+                &native_port.to_string(),
+            ])
             .env("DISPLAY", format!(":{display_number}"))
             .env("HOME", home.path())
             .env("XDG_CONFIG_HOME", home.path().join(".config"))
@@ -90,7 +102,7 @@ impl Desktop {
             .stdout(log.try_clone()?)
             .stderr(log)
             .spawn()
-            .context("start dbus-run-session with tauri-driver (apt install dbus; cargo install tauri-driver)")?;
+            .context("start dbus-run-session with gnome-keyring and tauri-driver (scripts/install-deps.sh test)")?;
         let mut desktop_parts = Parts {
             driver: Some(driver),
             display: Some(display),

@@ -19,6 +19,11 @@ use crate::ipc_error::{IpcError, IpcErrorCode};
 use crate::state::{AppState, CreatedSecret};
 use crate::view::{self, WizardView};
 
+pub mod bundle;
+pub mod keychain;
+pub mod reminders;
+pub mod settings;
+
 type State<'a> = tauri::State<'a, AppState>;
 
 /// The shipped and the admin's own integration profiles, for the start screen.
@@ -279,7 +284,7 @@ async fn repair(state: &AppState, request: SecretRequest) -> Result<RepairOutcom
             revealed: false,
         });
     }
-    let kept = crate::commands_keep::keep_made_secret(state, &wizard, &profile, &registered).await;
+    let kept = keychain::keep_made_secret(state, &wizard, &profile, &registered).await;
     let client_id = registered.client_id.clone();
     let wizard = state.update(|w| w.set_input(InputField::ClientId, &client_id))?;
     Ok(RepairOutcome {

@@ -1,0 +1,188 @@
+//! The configuration bundle's commands: export the setup under way (core `bundle` and
+//! `wizard::export`), open a saved one and resume the wizard from it (`wizard::resume`), and the
+//! save and open dialogs.
+//!
+//! Like every command, each is also listed in `ipc_builder` (`lib.rs`), `build.rs` and the
+//! capability; `tests/commands.rs` fails when they disagree.
+
+use std::path::PathBuf;
+
+use entra_setup_core::bundle::{self, SecretStorage};
+use entra_setup_core::reminders::Reminder;
+use entra_setup_core::secret::Secret;
+use entra_setup_core::secrets;
+use entra_setup_core::wizard::export;
+use entra_setup_core::wizard::resume;
+use serde::{Deserialize, Serialize};
+
+use super::{current_view, ensure_demo};
+use crate::ipc_error::{IpcError, IpcErrorCode};
+use crate::state::AppState;
+use crate::view::WizardView;
+
+type State<'a> = tauri::State<'a, AppState>;
+use super::keychain::{blocking, keychain, tenant_guid};
+
+/// What the export panel sends. The passphrase is turned into a [`Secret`] at once and never
+/// kept.
+#[derive(Deserialize, specta::Type)]
+pub struct ExportForm {
+    /// Where to save the bundle (a full path ending in `.zip`).
+    pub path: String,
+    /// age recipients (`age1…`), comma- or line-separated; empty for none.
+    pub recipients: String,
+    /// A passphrase for `secret.age` instead of recipients.
+    pub passphrase: Option<String>,
+}
+
+impl std::fmt::Debug for ExportForm {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ExportForm")
+            .field("path", &self.path)
+            .field("recipients", &self.recipients)
+            .finish_non_exhaustive()
+    }
+}
+
+/// What was written.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+pub struct ExportOutcome {
+    /// The bundle.
+    pub path: String,
+    /// Its entries.
+    pub entries: Vec<String>,
+    /// Where the secret's value is: `age`, `keyring` or `none`.
+    pub storage: String,
+    /// The secret's reminder, when one was kept.
+    pub reminder: Option<Reminder>,
+    /// Why the reminder could not be kept, when it could not.
+    pub reminder_problem: Option<String>,
+}
+
+/// Export the configuration bundle of the setup under way.
+#[tauri::command]
+#[specta::specta]
+pub async fn bundle_export(state: State<'_>, form: ExportForm) -> Result<ExportOutcome, IpcError> {
+    let wizard = state.current()?;
+    let profile = state.profile(&wizard.profile)?;
+    let path = export::bundle_path(&form.path)?;
+    let protection = export::protection(&form.recipients, form.passphrase.map(Secret::new))?;
+    let keep = &state.safekeeping;
+    let held = state.memory().secret.clone();
+    let tenant_id = tenant_guid(&state, &wizard).await.ok();
+    let kept = match &tenant_id {
+        Some(tenant) => {
+            let (store, tenant, client) = (
+                keep.store(),
+                tenant.clone(),
+                wizard.inputs.client_id.clone(),
+            );
+            keychain(move || secrets::client_secret(store.as_ref(), &tenant, &client))
+                .await?
+                .ok()
+                .flatten()
+        }
+        None => None,
+    };
+    let in_keychain = kept.is_some();
+    let known = keep
+        .registry()
+        .latest_for_client(&wizard.inputs.client_id)?;
+    let wants_value = !matches!(protection, bundle::Protection::None);
+    let value = if wants_value { held.or(kept) } else { None };
+    let made = keep.made();
+    let facts = export::secret_facts(&wizard, made.as_ref(), known.as_ref(), value, in_keychain);
+    let display_name = known.as_ref().and_then(|r| r.name.clone());
+    let ctx = state.context().await;
+    let request = export::request(
+        &profile,
+        &wizard,
+        &ctx.endpoints,
+        facts,
+        protection,
+        display_name,
+        keep.now(),
+    );
+    let out = path.clone();
+    let record = blocking(move || bundle::export(&request, &out, None)).await??;
+    let (mut reminder, mut reminder_problem) = (None, None);
+    if let (Some(key_id), Some(expires)) = (&record.secret.key_id, record.secret.expires) {
+        let tenant = record
+            .tenant
+            .id
+            .clone()
+            .unwrap_or_else(|| wizard.inputs.tenant.clone());
+        let name = record
+            .application
+            .display_name
+            .clone()
+            .unwrap_or_else(|| profile.title.clone());
+        match keep.registry().record_secret(
+            &tenant,
+            &record.application.client_id,
+            key_id,
+            expires,
+            Some(&name),
+            "bundle export",
+        ) {
+            Ok(kept) => reminder = Some(kept),
+            Err(e) => reminder_problem = Some(e.to_string()),
+        }
+    }
+    let opened = path.clone();
+    let entries = blocking(move || bundle::open(&opened)).await??.entries;
+    Ok(ExportOutcome {
+        path: path.display().to_string(),
+        entries,
+        storage: storage_name(record.secret.storage).into(),
+        reminder,
+        reminder_problem,
+    })
+}
+
+fn storage_name(storage: SecretStorage) -> &'static str {
+    match storage {
+        SecretStorage::Age => "age",
+        SecretStorage::Keyring => "keyring",
+        SecretStorage::None => "none",
+    }
+}
+
+/// Open a saved bundle and resume the wizard where it left off (with `demo`, on the demo
+/// tenant's scenario).
+#[tauri::command]
+#[specta::specta]
+pub async fn bundle_open(
+    state: State<'_>,
+    path: String,
+    demo: Option<String>,
+) -> Result<WizardView, IpcError> {
+    let path = PathBuf::from(path.trim());
+    if path.as_os_str().is_empty() {
+        return Err(IpcError::new(
+            IpcErrorCode::InvalidInput,
+            "path: choose the bundle to open",
+        ));
+    }
+    let opened = blocking(move || bundle::open(&path)).await??;
+    let profile = state.profile(&opened.record.profile.id)?;
+    ensure_demo(&state, demo.as_deref(), false).await?;
+    let wizard = resume::from_bundle(&opened.record, &profile, demo);
+    state.replace(Some(wizard.clone()))?;
+    state.safekeeping.set_made(None);
+    current_view(&state, &wizard).await
+}
+
+/// Where to save a bundle, chosen in the system's save dialog; `None` when cancelled.
+#[tauri::command]
+#[specta::specta]
+pub async fn bundle_choose_save_path(app: tauri::AppHandle) -> Result<Option<String>, IpcError> {
+    crate::file_dialogs::save_bundle(&app).await
+}
+
+/// Which bundle to open, chosen in the system's open dialog; `None` when cancelled.
+#[tauri::command]
+#[specta::specta]
+pub async fn bundle_choose_open_path(app: tauri::AppHandle) -> Result<Option<String>, IpcError> {
+    crate::file_dialogs::open_bundle(&app).await
+}

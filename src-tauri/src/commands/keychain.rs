@@ -1,0 +1,196 @@
+//! The keychain's commands: whether it answers for the setup under way, and using the secret
+//! kept there; and what the other commands share with it — blocking calls on the blocking pool
+//! (`spawn_blocking`, never the async runtime's reactor), the tenant's GUID, and keeping a secret
+//! the wizard made (the keychain and its reminder).
+//!
+//! Like every command, each is also listed in `ipc_builder` (`lib.rs`), `build.rs` and the
+//! capability; `tests/commands.rs` fails when they disagree.
+
+use entra_setup_core::fix::Registered;
+use entra_setup_core::identity::discover;
+use entra_setup_core::profile::Profile;
+use entra_setup_core::secrets::{self, SecretStoreError};
+use entra_setup_core::wizard::WizardState;
+use entra_setup_core::wizard::export::{self, MadeSecret};
+use serde::Serialize;
+
+use super::current_view;
+use crate::ipc_error::{IpcError, IpcErrorCode};
+use crate::state::AppState;
+use crate::view::WizardView;
+
+type State<'a> = tauri::State<'a, AppState>;
+
+/// Run a blocking call (the keychain, the zip) on the blocking pool.
+pub(super) async fn blocking<T: Send + 'static>(
+    call: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, IpcError> {
+    tauri::async_runtime::spawn_blocking(call)
+        .await
+        .map_err(|e| IpcError::new(IpcErrorCode::StorageUnavailable, e.to_string()))
+}
+
+/// How long the keychain may take to answer: a locked keychain may wait on a prompt nobody sees.
+const KEYCHAIN_PATIENCE: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// A keychain call on the blocking pool, given up after [`KEYCHAIN_PATIENCE`].
+pub(super) async fn keychain<T: Send + 'static>(
+    call: impl FnOnce() -> Result<T, SecretStoreError> + Send + 'static,
+) -> Result<Result<T, SecretStoreError>, IpcError> {
+    match tokio::time::timeout(KEYCHAIN_PATIENCE, blocking(call)).await {
+        Ok(answer) => answer,
+        Err(_) => Ok(Err(SecretStoreError::Unavailable(format!(
+            "the keychain did not answer within {} seconds (is it locked?)",
+            KEYCHAIN_PATIENCE.as_secs()
+        )))),
+    }
+}
+
+/// The tenant's GUID (the keychain's entries are keyed by it): as the tenant check found it,
+/// as typed, or from OpenID discovery.
+pub(super) async fn tenant_guid(
+    state: &AppState,
+    wizard: &WizardState,
+) -> Result<String, IpcError> {
+    if let Some(id) = export::tenant_id(wizard) {
+        return Ok(id);
+    }
+    let ctx = state.context().await;
+    let tenant = wizard.inputs.tenant.trim();
+    discover(&ctx.http, &ctx.endpoints, tenant)
+        .await
+        .map(|info| info.tenant_id.to_ascii_lowercase())
+        .map_err(|e| {
+            IpcError::new(
+                IpcErrorCode::Unavailable,
+                format!("tenant: cannot find the tenant '{tenant}': {e}"),
+            )
+        })
+}
+
+/// After "create it for me" made a secret: keep its value in the OS keychain and its reminder,
+/// as `entra-setup register` does. Returns what happened, one sentence each, for the repair's
+/// list of changes.
+pub(crate) async fn keep_made_secret(
+    state: &AppState,
+    wizard: &WizardState,
+    profile: &Profile,
+    registered: &Registered,
+) -> Vec<String> {
+    let Some(secret) = &registered.secret else {
+        return Vec::new();
+    };
+    let keep = &state.safekeeping;
+    keep.set_made(Some(MadeSecret {
+        client_id: registered.client_id.clone(),
+        key_id: secret.key_id.clone(),
+        hint: secret.hint.clone(),
+        expires: secret.expires,
+    }));
+    let tenant_id = match tenant_guid(state, wizard).await {
+        Ok(id) => id,
+        Err(e) => return vec![format!("The new client secret could not be kept: {e}")],
+    };
+    let mut said = Vec::new();
+    let name = profile.title.clone();
+    match keep.registry().record_secret(
+        &tenant_id,
+        &registered.client_id,
+        &secret.key_id,
+        secret.expires,
+        Some(&name),
+        "register",
+    ) {
+        Ok(_) => said.push(format!(
+            "A reminder is kept for the new client secret (expires {}).",
+            secret.expires.format("%Y-%m-%d")
+        )),
+        Err(e) => said.push(format!("The reminder could not be kept: {e}.")),
+    }
+    let store = keep.store();
+    let (client_id, key_id, value) = (
+        registered.client_id.clone(),
+        secret.key_id.clone(),
+        secret.value.clone(),
+    );
+    let tenant = tenant_id.clone();
+    let stored = keychain(move || {
+        secrets::store_client_secret(store.as_ref(), &tenant, &client_id, &key_id, &value)
+    })
+    .await;
+    said.push(match stored {
+        Ok(Ok(())) => "The new client secret is kept in the OS keychain (entry entra-setup); after a restart the secret step can use it.".into(),
+        Ok(Err(e)) => format!("The new client secret is not kept in any keychain: {e}. Show its value once and copy it into the product now."),
+        Err(e) => format!("The new client secret is not kept in any keychain: {e}."),
+    });
+    said
+}
+
+/// Whether the keychain answers, and holds a secret for the setup under way.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+pub struct KeychainStatus {
+    /// Whether an OS keychain answered.
+    pub available: bool,
+    /// Whether it holds a secret for this tenant and client.
+    pub has_secret: bool,
+    /// Why not, for people.
+    pub message: Option<String>,
+}
+
+/// The keychain's answer for the setup under way.
+#[tauri::command]
+#[specta::specta]
+pub async fn keychain_status(state: State<'_>) -> Result<KeychainStatus, IpcError> {
+    let wizard = state.current()?;
+    if wizard.inputs.client_id.is_empty() || wizard.inputs.tenant.is_empty() {
+        return Ok(KeychainStatus {
+            available: true,
+            has_secret: false,
+            message: None,
+        });
+    }
+    let tenant_id = tenant_guid(&state, &wizard).await?;
+    let store = state.safekeeping.store();
+    let client_id = wizard.inputs.client_id.clone();
+    let found =
+        keychain(move || secrets::client_secret(store.as_ref(), &tenant_id, &client_id)).await?;
+    Ok(match found {
+        Ok(found) => KeychainStatus {
+            available: true,
+            has_secret: found.is_some(),
+            message: None,
+        },
+        Err(e) => KeychainStatus {
+            available: !matches!(e, SecretStoreError::Unavailable(_)),
+            has_secret: false,
+            message: Some(e.to_string()),
+        },
+    })
+}
+
+/// Use the secret kept in the keychain for this client (held in memory, like a pasted one).
+#[tauri::command]
+#[specta::specta]
+pub async fn wizard_use_kept_secret(state: State<'_>) -> Result<WizardView, IpcError> {
+    let wizard = state.current()?;
+    let tenant_id = tenant_guid(&state, &wizard).await?;
+    let store = state.safekeeping.store();
+    let client_id = wizard.inputs.client_id.clone();
+    let found =
+        keychain(move || secrets::client_secret(store.as_ref(), &tenant_id, &client_id)).await??;
+    let Some(value) = found else {
+        return Err(IpcError::new(
+            IpcErrorCode::InvalidInput,
+            format!(
+                "client secret: the OS keychain holds no secret for client {}; create one or paste it",
+                wizard.inputs.client_id
+            ),
+        ));
+    };
+    {
+        let mut memory = state.memory();
+        memory.created = None;
+        memory.secret = Some(value);
+    }
+    current_view(&state, &wizard).await
+}
