@@ -243,23 +243,26 @@ pub struct RepairOutcome {
     pub view: WizardView,
 }
 
+/// The signed-in administrator's Graph token, or `why` a sign-in is needed.
+pub(crate) fn admin_token(state: &AppState, why: &str) -> Result<Secret, IpcError> {
+    state
+        .memory()
+        .admin
+        .as_ref()
+        .map(|(token, _)| token.clone())
+        .ok_or_else(|| IpcError::new(IpcErrorCode::NotSignedIn, why))
+}
+
 /// Create the registration (no client ID yet) or repair the one entered: redirect URI, account
 /// type, permissions, enterprise app, admin consent, and a secret when asked (`secret_days`).
 async fn repair(state: &AppState, request: SecretRequest) -> Result<RepairOutcome, IpcError> {
     let wizard = state.current()?;
     require_tenant(&wizard)?;
     let profile = state.profile(&wizard.profile)?;
-    let admin_token = state
-        .memory()
-        .admin
-        .as_ref()
-        .map(|(t, _)| t.clone())
-        .ok_or_else(|| {
-            IpcError::new(
-                IpcErrorCode::NotSignedIn,
-                "Sign in as administrator first: creating and repairing needs your sign-in.",
-            )
-        })?;
+    let admin_token = admin_token(
+        state,
+        "Sign in as administrator first: creating and repairing needs your sign-in.",
+    )?;
     let ctx = state.context().await;
     let session = RepairSession {
         ctx: &ctx,

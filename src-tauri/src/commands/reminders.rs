@@ -109,17 +109,10 @@ pub async fn reminders_scan(
     state: State<'_>,
     within_days: u32,
 ) -> Result<Vec<ExpiringCredential>, IpcError> {
-    let token = state
-        .memory()
-        .admin
-        .as_ref()
-        .map(|(t, _)| t.clone())
-        .ok_or_else(|| {
-            IpcError::new(
-                IpcErrorCode::NotSignedIn,
-                "Sign in as administrator on the wizard's sign-in step first: scanning reads every app registration of the tenant.",
-            )
-        })?;
+    let token = super::admin_token(
+        &state,
+        "Sign in as administrator on the wizard's sign-in step first: scanning reads every app registration of the tenant.",
+    )?;
     let ctx = state.context().await;
     let reader = Reader {
         http: &ctx.http,
