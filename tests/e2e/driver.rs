@@ -2,6 +2,8 @@
 //! buttons, wait for live checks to settle, switch the demo scenario and the theme, and take a
 //! screenshot of a step in light and dark with an accessibility scan (axe-core) of each.
 
+use std::future::Future;
+use std::pin::Pin;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
@@ -15,6 +17,32 @@ pub const APP: &str = "bbbbbbbb-0000-0000-0000-000000000001";
 pub const SECRET: &str = "Xy7Q~abcdefghijklmnopqrstuvwxyz0123456789";
 pub const SECRET_ID: &str = "dddddddd-0000-0000-0000-000000000001";
 pub const VENDOR_APP: &str = "ffffffff-0000-0000-0000-000000000001";
+
+/// The steps of one end-to-end test, given the app to drive.
+pub type Steps = for<'a> fn(&'a mut Desktop) -> Pin<Box<dyn Future<Output = Result<()>> + 'a>>;
+
+/// The fixture every end-to-end test shares: a fresh app on its own display, bus, keychain and
+/// home folder, `steps` run on it within `limit`, and on failure the screenshot, page text,
+/// scroll position and logs saved as `target/e2e-screenshots/NAME-failure.*` (the error names
+/// the file). The app is stopped either way.
+pub async fn with_desktop(name: &str, limit: Duration, steps: Steps) -> Result<()> {
+    let mut desktop = Desktop::start().await?;
+    let result = match tokio::time::timeout(limit, steps(&mut desktop)).await {
+        Ok(result) => result,
+        Err(_) => Err(anyhow::anyhow!("{name} did not finish within {limit:?}")),
+    };
+    let result = match result {
+        Ok(()) => Ok(()),
+        Err(error) => {
+            let saved = desktop
+                .save_failure(&format!("{name}-failure"), &error)
+                .await;
+            Err(error.context(format!("{name} failed; see {}", saved.display())))
+        }
+    };
+    let stopped = desktop.stop().await;
+    result.and(stopped)
+}
 
 fn css(test_id: &str) -> String {
     format!("[data-testid='{test_id}']")
@@ -34,7 +62,10 @@ pub async fn shows(desktop: &Desktop, test_id: &str) -> Result<bool> {
         .is_ok())
 }
 
-/// Click the element with `data-testid`.
+/// Click the element with `data-testid` once it can take the click, as a person would: it is
+/// enabled, scrolled into view, its bounding box is the same across two animation frames (a
+/// button carried along by a scroll or a transition is not clicked where it was a moment ago),
+/// and it is the element at its own centre (nothing covers it).
 pub async fn click(desktop: &Desktop, test_id: &str) -> Result<()> {
     let element = find(desktop, test_id).await?;
     // A button waits for what it needs (an input saved a moment after typing).
@@ -45,10 +76,49 @@ pub async fn click(desktop: &Desktop, test_id: &str) -> Result<()> {
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
+    wait_until_actionable(desktop, &element, test_id).await?;
     tokio::time::timeout(Duration::from_secs(30), element.click())
         .await
         .with_context(|| format!("clicking {test_id} did not return within 30 s"))?
         .with_context(|| format!("click {test_id}"))
+}
+
+/// Wait until `element` is in view, still across two animation frames and not covered; fail
+/// naming what it is doing instead after 10 s.
+pub async fn wait_until_actionable(desktop: &Desktop, element: &Element, what: &str) -> Result<()> {
+    let verdict = desktop
+        .client
+        .execute_async(
+            "const [el, done] = [arguments[0], arguments[arguments.length - 1]];
+             const box = () => { const r = el.getBoundingClientRect();
+                                 return [r.x, r.y, r.width, r.height].join(','); };
+             const deadline = performance.now() + 10000;
+             el.scrollIntoView({ block: 'center', inline: 'nearest', behavior: 'instant' });
+             let last = box(), still = 0;
+             const frame = () => {
+               const now = box();
+               still = now === last ? still + 1 : 0;
+               last = now;
+               const r = el.getBoundingClientRect();
+               const hit = document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2);
+               const free = hit !== null && (hit === el || el.contains(hit));
+               if (still >= 2 && r.width > 0 && r.height > 0 && free) return done('ok');
+               if (performance.now() > deadline) {
+                 return done(still < 2 ? 'still moving: ' + now
+                   : !free ? 'covered by ' + (hit ? hit.outerHTML.slice(0, 120) : 'nothing')
+                   : 'has no size');
+               }
+               requestAnimationFrame(frame);
+             };
+             requestAnimationFrame(frame);",
+            vec![serde_json::to_value(element)?],
+        )
+        .await
+        .with_context(|| format!("wait until {what} can be clicked"))?;
+    match verdict.as_str() {
+        Some("ok") => Ok(()),
+        other => bail!("{what} cannot be clicked: {}", other.unwrap_or("no answer")),
+    }
 }
 
 /// Type into the input with `data-testid`.
@@ -142,8 +212,22 @@ pub async fn start_demo(desktop: &Desktop, profile: &str) -> Result<()> {
         click(desktop, "close-wizard").await?;
     }
     click(desktop, &format!("profile-card-{profile}")).await?;
+    desktop
+        .wait_for(&format!(
+            "[data-testid='profile-card-{profile}'][aria-checked='true']"
+        ))
+        .await
+        .with_context(|| format!("clicking the {profile} card did not select it"))?;
     click(desktop, "demo-button").await?;
-    find(desktop, "demo-banner").await?;
+    // The click had its effect: the rehearsal started, or the start screen says why not.
+    desktop
+        .wait_for("[data-testid='demo-banner'], [data-testid='start-error']")
+        .await
+        .context("clicking \"Rehearse on a demo tenant\" started nothing")?;
+    if shows(desktop, "start-error").await? {
+        let why = find(desktop, "start-error").await?.text().await?;
+        bail!("the demo tenant did not start: {why}");
+    }
     Ok(())
 }
 

@@ -26,10 +26,13 @@ async fn export_reopen_and_remind_on_the_demo_tenant() -> Result<()> {
     let result = tokio::time::timeout(Duration::from_secs(240), walk(&desktop))
         .await
         .unwrap_or_else(|_| Err(anyhow::anyhow!("the walk did not finish within 4 minutes")));
-    if result.is_err() {
-        let _ =
-            tokio::time::timeout(Duration::from_secs(10), desktop.screenshot("keep-failure")).await;
-    }
+    let result = match result {
+        Err(error) => {
+            let saved = desktop.save_failure("keep-failure", &error).await;
+            Err(error.context(format!("see {}", saved.display())))
+        }
+        ok => ok,
+    };
     desktop.stop().await?;
     result
 }

@@ -3,6 +3,7 @@
 //!
 //! Run with `make e2e` (or `cargo test -p entra-setup-tests --test e2e` once the app is built).
 
+mod actionability;
 mod driver;
 mod failures;
 mod keep;

@@ -85,9 +85,13 @@ async fn create_for_me(desktop: &Desktop, profile: &str, steps: &[&str]) -> Resu
 async fn every_profile_reaches_a_green_summary_on_the_demo_tenant() -> Result<()> {
     let desktop = Desktop::start().await?;
     let result = walk_all(&desktop).await;
-    if result.is_err() {
-        desktop.screenshot("walk-failure").await?;
-    }
+    let result = match result {
+        Err(error) => {
+            let saved = desktop.save_failure("walk-failure", &error).await;
+            Err(error.context(format!("see {}", saved.display())))
+        }
+        ok => ok,
+    };
     desktop.stop().await?;
     result
 }

@@ -173,6 +173,55 @@ impl Desktop {
         Ok(path)
     }
 
+    /// What a failed test leaves for the person reading it, under `target/e2e-screenshots/`:
+    /// `NAME.png` (the window, and `NAME-page.png`, the whole page where the driver can take
+    /// it) and `NAME.txt` with the error, `window.scrollY`, the page's text (an error message at
+    /// the top included) and the end of the app's and the driver's log. Each part is taken on
+    /// its own with a time limit, so a stuck page still leaves the rest.
+    pub async fn save_failure(&self, name: &str, error: &anyhow::Error) -> PathBuf {
+        let limit = Duration::from_secs(10);
+        let mut report = format!("{name} failed: {error:#}\n\n");
+        if let Err(e) = tokio::time::timeout(limit, self.screenshot(name)).await {
+            report.push_str(&format!("(no screenshot: {e})\n"));
+        }
+        if let Ok(Ok(root)) =
+            tokio::time::timeout(limit, self.client.find(Locator::Css("#root"))).await
+            && let Ok(Ok(png)) = tokio::time::timeout(limit, root.screenshot()).await
+        {
+            let _ = std::fs::write(
+                paths::screenshot_dir().join(format!("{name}-page.png")),
+                png,
+            );
+        }
+        let page = tokio::time::timeout(
+            limit,
+            self.client.execute(
+                "return { scrollY: window.scrollY, text: document.body.innerText };",
+                vec![],
+            ),
+        )
+        .await;
+        match page {
+            Ok(Ok(page)) => report.push_str(&format!(
+                "window.scrollY: {}\n\npage text:\n{}\n",
+                page["scrollY"],
+                page["text"].as_str().unwrap_or("")
+            )),
+            Ok(Err(e)) => report.push_str(&format!("(page not readable: {e})\n")),
+            Err(_) => report.push_str("(page not readable within 10 s)\n"),
+        }
+        for log in [
+            self.home.path().join("entra-setup/logs"),
+            paths::screenshot_dir().join("tauri-driver.log"),
+        ] {
+            report.push_str(&format!("\n--- {} (last 200 lines)\n", log.display()));
+            report.push_str(&log_tail(&log, 200));
+        }
+        let path = paths::screenshot_dir().join(format!("{name}.txt"));
+        let _ = std::fs::write(&path, report);
+        path
+    }
+
     /// End the WebDriver session (which closes the app), then stop the driver and the display.
     pub async fn stop(self) -> Result<()> {
         let Desktop {
@@ -190,6 +239,27 @@ impl Desktop {
         drop(home);
         closed.context("end the WebDriver session")
     }
+}
+
+/// The last `lines` lines of a log file, or of every file in a log folder, in name order.
+fn log_tail(path: &Path, lines: usize) -> String {
+    let mut files: Vec<PathBuf> = match std::fs::read_dir(path) {
+        Ok(entries) => entries.filter_map(|e| e.ok().map(|e| e.path())).collect(),
+        Err(_) => vec![path.to_path_buf()],
+    };
+    files.sort();
+    let text: String = files
+        .iter()
+        .filter_map(|f| std::fs::read(f).ok())
+        .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
+        .collect();
+    if text.is_empty() {
+        return "(nothing)\n".into();
+    }
+    let all: Vec<&str> = text.lines().collect();
+    let mut tail = all[all.len().saturating_sub(lines)..].join("\n");
+    tail.push('\n');
+    tail
 }
 
 /// The processes behind a [`Desktop`], stopped in order when dropped (also when a test fails

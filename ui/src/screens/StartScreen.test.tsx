@@ -162,4 +162,28 @@ describe("StartScreen", () => {
     await user.click(screen.getByRole("button", { name: "Rehearse on a demo tenant" }));
     expect(onStart).toHaveBeenCalledWith("exchange-calendar-connector", true);
   });
+
+  it("scrolls the Start buttons into view at once when the system asks for less motion", async () => {
+    const scrolled: ScrollIntoViewOptions[] = [];
+    const original = Element.prototype.scrollIntoView;
+    Element.prototype.scrollIntoView = function (options?: boolean | ScrollIntoViewOptions) {
+      if (typeof options === "object") scrolled.push(options);
+    };
+    let reduce = true;
+    const originalMatchMedia = window.matchMedia;
+    window.matchMedia = (query: string) =>
+      ({ matches: reduce && query === "(prefers-reduced-motion: reduce)", media: query }) as MediaQueryList;
+    try {
+      await renderLoaded();
+      await userEvent.click(screen.getByTestId("profile-card-axero-outlook-calendar"));
+      expect(scrolled).toEqual([{ block: "nearest", behavior: "auto" }]);
+
+      reduce = false;
+      await userEvent.click(screen.getByTestId(`profile-card-${vendorConsent.id}`));
+      expect(scrolled[scrolled.length - 1]).toEqual({ block: "nearest", behavior: "smooth" });
+    } finally {
+      Element.prototype.scrollIntoView = original;
+      window.matchMedia = originalMatchMedia;
+    }
+  });
 });

@@ -75,9 +75,16 @@ export function StartScreen({ onStart, starting = false }: StartScreenProps) {
   const [attempt, setAttempt] = useState(0);
   const [selectedId, setSelectedId] = useState<string>();
   const startPanel = useRef<HTMLDivElement>(null);
-  // The Start buttons sit under the cards: bring them into view once a card is chosen.
+  // The Start buttons sit under the cards: bring them into view once a card is chosen — at
+  // once for an admin who asked their system for less motion, smoothly otherwise. Focus stays on
+  // the card, so arrow keys keep moving through the integrations.
   useEffect(() => {
-    if (selectedId) startPanel.current?.scrollIntoView?.({ block: "nearest", behavior: "smooth" });
+    if (selectedId) {
+      startPanel.current?.scrollIntoView?.({
+        block: "nearest",
+        behavior: prefersReducedMotion() ? "auto" : "smooth",
+      });
+    }
   }, [selectedId]);
 
   useEffect(() => {
@@ -190,6 +197,11 @@ export function StartScreen({ onStart, starting = false }: StartScreenProps) {
       )}
     </section>
   );
+}
+
+/** Whether the system asks for less motion (`prefers-reduced-motion: reduce`). */
+export function prefersReducedMotion(): boolean {
+  return window.matchMedia?.("(prefers-reduced-motion: reduce)").matches ?? false;
 }
 
 function describeFailure(error: unknown): { code: string; message: string } {
