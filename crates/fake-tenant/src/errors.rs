@@ -8,7 +8,7 @@
 
 use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 
 use crate::state::new_guid;
@@ -126,9 +126,9 @@ impl AadError {
         self
     }
 
-    /// The JSON body with fresh trace and correlation IDs.
-    pub fn body(&self, trace_id: &str, correlation_id: &str) -> Value {
-        let timestamp = Utc::now().format("%Y-%m-%d %H:%M:%SZ").to_string();
+    /// The JSON body with these trace and correlation IDs, stamped `now`.
+    pub fn body(&self, trace_id: &str, correlation_id: &str, now: DateTime<Utc>) -> Value {
+        let timestamp = now.format("%Y-%m-%d %H:%M:%SZ").to_string();
         let mut body = json!({
             "error": self.error,
             "error_description": self.description(trace_id, correlation_id, &timestamp),
@@ -151,30 +151,32 @@ impl AadError {
             self.code, self.message
         )
     }
-}
 
-impl IntoResponse for AadError {
-    fn into_response(self) -> Response {
+    /// The answer ESTS sends for this error at `now` (the stand-in's clock), with fresh trace and
+    /// correlation IDs.
+    pub fn response(&self, now: DateTime<Utc>) -> Response {
         let trace_id = new_guid();
-        let body = self.body(&trace_id, &new_guid());
+        let body = self.body(&trace_id, &new_guid(), now);
         let mut response = (self.status, body.to_string()).into_response();
         add_ests_headers(response.headers_mut(), &trace_id, false);
         response
     }
 }
 
-/// Request IDs of one Graph call.
+/// Request IDs of one Graph call, and when it was answered.
 #[derive(Debug, Clone)]
 pub struct GraphIds {
     /// `request-id`.
     pub request_id: String,
     /// `client-request-id` (the caller's, or the request ID).
     pub client_request_id: String,
+    /// When the call was answered (the stand-in's clock): an error's `innerError.date`.
+    pub date: DateTime<Utc>,
 }
 
 impl GraphIds {
-    /// IDs for a request with these headers.
-    pub fn from_headers(headers: &HeaderMap) -> GraphIds {
+    /// IDs for a request with these headers, answered at `date`.
+    pub fn from_headers(headers: &HeaderMap, date: DateTime<Utc>) -> GraphIds {
         let request_id = new_guid();
         let client_request_id = headers
             .get("client-request-id")
@@ -184,6 +186,7 @@ impl GraphIds {
         GraphIds {
             request_id,
             client_request_id,
+            date,
         }
     }
 
@@ -264,7 +267,7 @@ impl GraphError {
             "code": self.code,
             "message": self.message,
             "innerError": {
-                "date": Utc::now().format("%Y-%m-%dT%H:%M:%S").to_string(),
+                "date": self.ids.date.format("%Y-%m-%dT%H:%M:%S").to_string(),
                 "request-id": self.ids.request_id,
                 "client-request-id": self.ids.client_request_id,
             }

@@ -14,6 +14,7 @@ use axum::extract::{Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use chrono::{DateTime, Utc};
 
 use crate::errors::{AadError, GraphIds};
 use crate::scenario::{FaultKind, FaultSpec};
@@ -91,7 +92,7 @@ pub async fn inject(State(shared): State<Arc<Shared>>, request: Request, next: N
         return next.run(request).await;
     };
     match fault.kind {
-        FaultKind::Status => status_answer(&fault, &path, &request),
+        FaultKind::Status => status_answer(&fault, &path, &request, shared.clock.utc()),
         FaultKind::Reset => {
             if let Some(kill) = request.extensions().get::<ConnectionKill>() {
                 kill.0.notify_one();
@@ -124,12 +125,12 @@ pub async fn inject(State(shared): State<Arc<Shared>>, request: Request, next: N
     }
 }
 
-fn status_answer(fault: &FaultSpec, path: &str, request: &Request) -> Response {
+fn status_answer(fault: &FaultSpec, path: &str, request: &Request, now: DateTime<Utc>) -> Response {
     let status = StatusCode::from_u16(fault.status.unwrap_or(503))
         .unwrap_or(StatusCode::SERVICE_UNAVAILABLE);
     let retry_after = fault.retry_after.as_ref().map(|r| r.header_value());
     let mut response = if path.starts_with("/v1.0") {
-        let ids = GraphIds::from_headers(request.headers());
+        let ids = GraphIds::from_headers(request.headers(), now);
         let (code, message) = match status.as_u16() {
             429 => ("TooManyRequests", "Please retry again later."),
             503 => (
@@ -176,7 +177,7 @@ fn status_answer(fault: &FaultSpec, path: &str, request: &Request) -> Response {
                 suberror: None,
             }
         };
-        error.into_response()
+        error.response(now)
     };
     if let Some(value) = retry_after.and_then(|v| HeaderValue::from_str(&v).ok()) {
         response.headers_mut().insert(header::RETRY_AFTER, value);

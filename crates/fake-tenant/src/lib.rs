@@ -18,6 +18,7 @@
 #![recursion_limit = "256"]
 
 pub mod builtin;
+pub mod clock;
 pub mod errors;
 pub mod faults;
 pub mod graph;
@@ -30,5 +31,6 @@ pub mod server;
 pub mod smtp;
 pub mod state;
 
+pub use clock::{Clock, ManualClock};
 pub use scenario::{Scenario, ScenarioError};
 pub use server::{Endpoints, FakeTenant, StartError, StartOptions};

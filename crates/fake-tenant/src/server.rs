@@ -14,6 +14,7 @@ use tokio::net::TcpListener;
 use tokio::sync::{Notify, watch};
 use tokio::task::JoinHandle;
 
+use crate::clock::Clock;
 use crate::jwt::{KeyError, SigningKey};
 use crate::scenario::Scenario;
 use crate::smtp::{SmtpTls, TlsError};
@@ -50,6 +51,8 @@ pub struct StartOptions {
     pub latency_ms: Option<u64>,
     /// Where to write `ca.pem` (default: a temporary directory removed on shutdown).
     pub ca_dir: Option<PathBuf>,
+    /// Where the stand-in reads the time (default: the system clock; tests pass a manual one).
+    pub clock: Clock,
 }
 
 /// Why the stand-in could not start.
@@ -81,6 +84,8 @@ pub struct Shared {
     pub endpoints: Endpoints,
     /// `--latency-ms`, overriding the scenario's.
     pub latency_override: Option<Duration>,
+    /// Where every handler reads the time.
+    pub clock: Clock,
 }
 
 impl Shared {
@@ -156,10 +161,11 @@ impl FakeTenant {
             smtp_ca_pem: tls.ca_pem_path.to_string_lossy().into_owned(),
         };
         let shared = Arc::new(Shared {
-            directory: Mutex::new(Directory::from_scenario(&scenario)),
+            directory: Mutex::new(Directory::from_scenario(&scenario, &options.clock)),
             key,
             endpoints,
             latency_override: options.latency_ms.map(Duration::from_millis),
+            clock: options.clock,
         });
         let (shutdown, shutdown_rx) = watch::channel(false);
         let router = crate::routes::router(shared.clone());
@@ -188,7 +194,13 @@ impl FakeTenant {
     /// Replaces the scenario of the running server: the directory is rebuilt from it (sign-ins, codes and
     /// fault counters start afresh); the ports, the signing key and the certificate stay.
     pub fn replace_scenario(&self, scenario: &Scenario) {
-        *self.shared.directory() = Directory::from_scenario(scenario);
+        *self.shared.directory() = Directory::from_scenario(scenario, &self.shared.clock);
+    }
+
+    /// The clock the stand-in reads; a test that started it with a manual clock advances it here
+    /// (`tenant.clock().as_manual()`).
+    pub fn clock(&self) -> &Clock {
+        &self.shared.clock
     }
 
     /// Mail accepted so far through Graph sendMail and SMTP, oldest first.

@@ -16,7 +16,6 @@ use std::time::Duration;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
-use chrono::Utc;
 use serde_json::Value;
 use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncWrite, AsyncWriteExt, BufReader};
 use tokio::net::{TcpListener, TcpStream};
@@ -162,7 +161,7 @@ impl Session {
         format!(
             "[{}.eurprd05.prod.outlook.com {} {hex}]",
             self.host,
-            Utc::now().format("%Y-%m-%dT%H:%M:%S%.3fZ")
+            self.shared.clock.utc().format("%Y-%m-%dT%H:%M:%S%.3fZ")
         )
     }
 
@@ -243,7 +242,11 @@ fn banner(session: &Session) -> String {
     format!(
         "220 {}.outlook.office365.com Microsoft ESMTP MAIL Service ready at {} [{greeting_id}]",
         session.host,
-        Utc::now().format("%a, %d %b %Y %H:%M:%S +0000")
+        session
+            .shared
+            .clock
+            .utc()
+            .format("%a, %d %b %Y %H:%M:%S +0000")
     )
 }
 
@@ -502,7 +505,7 @@ fn check_xoauth2(session: &Session, response: &str) -> Result<String, String> {
     let claims = session
         .shared
         .key
-        .verify(&token)
+        .verify(&token, session.shared.clock.utc().timestamp())
         .map_err(|_| unsuccessful())?;
     let text = |name: &str| {
         claims

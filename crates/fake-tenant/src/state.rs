@@ -14,6 +14,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::clock::Clock;
 use crate::permissions::{self, Resource};
 use crate::scenario::{
     AccessPolicySpec, AccessRight, ApplicationSpec, CalendarEventSpec, Cloud, FaultSpec,
@@ -430,13 +431,13 @@ impl ClientView {
 }
 
 impl Directory {
-    /// Builds the directory a scenario describes.
-    pub fn from_scenario(scenario: &Scenario) -> Directory {
-        let now = Instant::now();
+    /// Builds the directory a scenario describes, as of `clock`'s current time.
+    pub fn from_scenario(scenario: &Scenario, clock: &Clock) -> Directory {
+        let (now, created) = (clock.now(), clock.utc());
         let tenants = scenario
             .tenants
             .iter()
-            .map(|spec| build_tenant(spec, now))
+            .map(|spec| build_tenant(spec, now, created))
             .collect();
         Directory {
             tenants,
@@ -465,9 +466,9 @@ impl Directory {
         }
     }
 
-    /// When an object created now becomes visible to other calls.
-    pub fn visible_from_now(&self) -> Instant {
-        Instant::now() + self.replication_delay
+    /// When an object created at `now` becomes visible to other calls.
+    pub fn visible_from(&self, now: Instant) -> Instant {
+        now + self.replication_delay
     }
 
     /// Finds a tenant by GUID or domain (case-insensitive).
@@ -507,10 +508,9 @@ impl Directory {
             .any(|c| c.eq_ignore_ascii_case(client_id))
     }
 
-    /// The client `client_id` as tenant `t` sees it: an own registration, a vendor app, a multi-tenant app of
-    /// another tenant of the scenario, or one of the public clients.
-    pub fn client_view(&self, t: usize, client_id: &str) -> Option<ClientView> {
-        let now = Instant::now();
+    /// The client `client_id` as tenant `t` sees it at `now`: an own registration, a vendor app, a
+    /// multi-tenant app of another tenant of the scenario, or one of the public clients.
+    pub fn client_view(&self, t: usize, client_id: &str, now: Instant) -> Option<ClientView> {
         let tenant = &self.tenants[t];
         if let Some(app) = tenant.application_by_app_id(client_id, now) {
             return Some(app.client_view(now, false));
@@ -571,8 +571,11 @@ impl Directory {
     }
 }
 
-fn build_tenant(spec: &crate::scenario::TenantSpec, now: Instant) -> Tenant {
-    let created = Utc::now();
+fn build_tenant(
+    spec: &crate::scenario::TenantSpec,
+    now: Instant,
+    created: DateTime<Utc>,
+) -> Tenant {
     let mut tenant = Tenant {
         id: spec.id.to_ascii_lowercase(),
         display_name: spec.display_name.clone(),

@@ -56,6 +56,7 @@ async fn run(scenario: Scenario, args: Args) -> anyhow::Result<()> {
         smtp_port: args.smtp_port,
         latency_ms: args.latency_ms,
         ca_dir: None,
+        clock: entra_fake_tenant::Clock::System,
     };
     let tenant = FakeTenant::start(scenario, options).await?;
     let mut stdout = std::io::stdout().lock();

@@ -169,7 +169,7 @@ fn policies_of(call: &Call<'_>, key: &(Option<String>, String)) -> Result<Respon
     if !tenant.app_management_policy_readable {
         return Err(call.denied());
     }
-    find(tenant, key, Instant::now()).ok_or_else(|| call.not_found(&key.1))?;
+    find(tenant, key, call.now).ok_or_else(|| call.not_found(&key.1))?;
     call.collection("appManagementPolicies", "appManagementPolicy", Vec::new())
 }
 
@@ -177,7 +177,7 @@ fn list(call: &Call<'_>) -> Result<Response, GraphError> {
     call.require(READ_DELEGATED, READ_APPLICATION)?;
     let directory = call.shared.directory();
     let tenant = &directory.tenants[call.caller.tenant];
-    let now = Instant::now();
+    let now = call.now;
     let items = tenant
         .applications
         .iter()
@@ -191,7 +191,7 @@ fn get(call: &Call<'_>, key: &(Option<String>, String)) -> Result<Response, Grap
     call.require(READ_DELEGATED, READ_APPLICATION)?;
     let directory = call.shared.directory();
     let tenant = &directory.tenants[call.caller.tenant];
-    let index = find(tenant, key, Instant::now()).ok_or_else(|| call.not_found(&key.1))?;
+    let index = find(tenant, key, call.now).ok_or_else(|| call.not_found(&key.1))?;
     call.entity(
         StatusCode::OK,
         "applications/$entity",
@@ -311,7 +311,7 @@ fn create(call: &Call<'_>) -> Result<Response, GraphError> {
     if !body.get("displayName").is_some_and(Value::is_string) {
         return Err(bad_request(call, "Property 'displayName' is required."));
     }
-    let visible_at = directory.visible_from_now();
+    let visible_at = directory.visible_from(call.now);
     let mut app = Application {
         object_id: new_guid(),
         app_id: new_guid(),
@@ -325,7 +325,7 @@ fn create(call: &Call<'_>) -> Result<Response, GraphError> {
         identifier_uris: Vec::new(),
         required_resource_access: Vec::new(),
         secrets: Vec::new(),
-        created: Utc::now(),
+        created: call.ids.date,
         visible_at,
     };
     apply(call, &mut app, &body)?;
@@ -345,7 +345,7 @@ fn update(call: &Call<'_>, key: &(Option<String>, String)) -> Result<Response, G
     let mut directory = call.shared.directory();
     call.require_admin_write(&directory, WRITE_DELEGATED, WRITE_APPLICATION)?;
     let tenant = &mut directory.tenants[call.caller.tenant];
-    let index = find(tenant, key, Instant::now()).ok_or_else(|| call.not_found(&key.1))?;
+    let index = find(tenant, key, call.now).ok_or_else(|| call.not_found(&key.1))?;
     let mut updated = tenant.applications[index].clone();
     apply(call, &mut updated, &body)?;
     tenant.applications[index] = updated;
@@ -356,7 +356,7 @@ fn delete(call: &Call<'_>, key: &(Option<String>, String)) -> Result<Response, G
     let mut directory = call.shared.directory();
     call.require_admin_write(&directory, WRITE_DELEGATED, WRITE_APPLICATION)?;
     let tenant = &mut directory.tenants[call.caller.tenant];
-    let index = find(tenant, key, Instant::now()).ok_or_else(|| call.not_found(&key.1))?;
+    let index = find(tenant, key, call.now).ok_or_else(|| call.not_found(&key.1))?;
     tenant.applications.remove(index);
     Ok(graph_empty(&call.ids, StatusCode::NO_CONTENT))
 }
@@ -397,16 +397,16 @@ fn add_password(call: &Call<'_>, key: &(Option<String>, String)) -> Result<Respo
     };
     let mut directory = call.shared.directory();
     call.require_admin_write(&directory, WRITE_DELEGATED, WRITE_APPLICATION)?;
-    let visible_at = directory.visible_from_now();
+    let visible_at = directory.visible_from(call.now);
     let tenant = &mut directory.tenants[call.caller.tenant];
-    let index = find(tenant, key, Instant::now()).ok_or_else(|| call.not_found(&key.1))?;
+    let index = find(tenant, key, call.now).ok_or_else(|| call.not_found(&key.1))?;
     let credential = body
         .get("passwordCredential")
         .and_then(Value::as_object)
         .cloned()
         .unwrap_or_default();
     let start = parse_time(call, credential.get("startDateTime"), "startDateTime")?
-        .unwrap_or_else(Utc::now);
+        .unwrap_or(call.ids.date);
     let end = parse_time(call, credential.get("endDateTime"), "endDateTime")?
         .unwrap_or(start + Duration::days(730));
     if end <= start {
@@ -463,7 +463,7 @@ fn remove_password(
     let mut directory = call.shared.directory();
     call.require_admin_write(&directory, WRITE_DELEGATED, WRITE_APPLICATION)?;
     let tenant = &mut directory.tenants[call.caller.tenant];
-    let index = find(tenant, key, Instant::now()).ok_or_else(|| call.not_found(&key.1))?;
+    let index = find(tenant, key, call.now).ok_or_else(|| call.not_found(&key.1))?;
     let key_id = body
         .get("keyId")
         .and_then(Value::as_str)

@@ -1,8 +1,6 @@
 //! `/v1.0/oauth2PermissionGrants`: delegated permission grants — list with `$filter` (`clientId`,
 //! `consentType`, `principalId`, `resourceId`), create, update the `scope`, delete.
 
-use std::time::Instant;
-
 use axum::http::{Method, StatusCode};
 use axum::response::Response;
 use serde_json::{Value, json};
@@ -66,7 +64,7 @@ pub fn route(call: &Call<'_>) -> Result<Response, GraphError> {
 fn list(call: &Call<'_>) -> Result<Response, GraphError> {
     call.require(READ_DELEGATED, READ_APPLICATION)?;
     let directory = call.shared.directory();
-    let now = Instant::now();
+    let now = call.now;
     let items = directory.tenants[call.caller.tenant]
         .grants
         .iter()
@@ -79,7 +77,7 @@ fn list(call: &Call<'_>) -> Result<Response, GraphError> {
 fn get(call: &Call<'_>, id: &str) -> Result<Response, GraphError> {
     call.require(READ_DELEGATED, READ_APPLICATION)?;
     let directory = call.shared.directory();
-    let now = Instant::now();
+    let now = call.now;
     let grant = directory.tenants[call.caller.tenant]
         .grants
         .iter()
@@ -97,8 +95,8 @@ fn create(call: &Call<'_>) -> Result<Response, GraphError> {
     let body = call.json_body()?;
     let mut directory = call.shared.directory();
     call.require_admin_write(&directory, WRITE_DELEGATED, WRITE_APPLICATION)?;
-    let visible_at = directory.visible_from_now();
-    let now = Instant::now();
+    let visible_at = directory.visible_from(call.now);
+    let now = call.now;
     let tenant = &mut directory.tenants[call.caller.tenant];
     let text = |name: &str| body.get(name).and_then(Value::as_str).map(str::to_owned);
     let client_id = text("clientId").unwrap_or_default();
@@ -156,7 +154,7 @@ fn update(call: &Call<'_>, id: &str) -> Result<Response, GraphError> {
     let body = call.json_body()?;
     let mut directory = call.shared.directory();
     call.require_admin_write(&directory, WRITE_DELEGATED, WRITE_APPLICATION)?;
-    let now = Instant::now();
+    let now = call.now;
     let grant = directory.tenants[call.caller.tenant]
         .grants
         .iter_mut()

@@ -14,6 +14,7 @@ pub mod service_principals;
 pub mod users;
 
 use std::sync::Arc;
+use std::time::Instant;
 
 use axum::body::Bytes;
 use axum::extract::State;
@@ -95,6 +96,9 @@ pub struct Call<'a> {
     pub body: Bytes,
     /// The authenticated caller.
     pub caller: Caller,
+    /// When the call is answered (the stand-in's clock, read once per call); its wall-clock time is
+    /// `ids.date`.
+    pub now: Instant,
 }
 
 impl Call<'_> {
@@ -465,7 +469,7 @@ fn authenticate(
     let Some(token) = token else {
         return Err(unauthorized(ids, "Access token is empty."));
     };
-    let claims = match shared.key.verify(token) {
+    let claims = match shared.key.verify(token, ids.date.timestamp()) {
         Ok(claims) => claims,
         Err(TokenRejection::Expired) => {
             return Err(unauthorized(
@@ -536,7 +540,8 @@ pub async fn handle(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let ids = GraphIds::from_headers(&headers);
+    let now = shared.clock.now();
+    let ids = GraphIds::from_headers(&headers, shared.clock.utc());
     let caller = match authenticate(&shared, &headers, &ids) {
         Ok(caller) => caller,
         Err(response) => return *response,
@@ -565,6 +570,7 @@ pub async fn handle(
         path,
         body,
         caller,
+        now,
     };
     match dispatch(&call) {
         Ok(response) => response,

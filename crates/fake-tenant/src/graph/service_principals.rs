@@ -6,7 +6,6 @@ use std::time::Instant;
 
 use axum::http::{Method, StatusCode};
 use axum::response::Response;
-use chrono::Utc;
 use serde_json::{Value, json};
 
 use super::grants::grant_json;
@@ -179,7 +178,7 @@ fn list(call: &Call<'_>) -> Result<Response, GraphError> {
     call.require(READ_DELEGATED, READ_APPLICATION)?;
     let directory = call.shared.directory();
     let tenant = &directory.tenants[call.caller.tenant];
-    let now = Instant::now();
+    let now = call.now;
     let items = tenant
         .service_principals
         .iter()
@@ -193,7 +192,7 @@ fn get(call: &Call<'_>, key: &(Option<String>, String)) -> Result<Response, Grap
     call.require(READ_DELEGATED, READ_APPLICATION)?;
     let directory = call.shared.directory();
     let tenant = &directory.tenants[call.caller.tenant];
-    let index = find(tenant, key, Instant::now()).ok_or_else(|| call.not_found(&key.1))?;
+    let index = find(tenant, key, call.now).ok_or_else(|| call.not_found(&key.1))?;
     call.entity(
         StatusCode::OK,
         "servicePrincipals/$entity",
@@ -213,12 +212,12 @@ fn create(call: &Call<'_>) -> Result<Response, GraphError> {
             "Property 'appId' is required.",
         ));
     };
-    let visible_at = directory.visible_from_now();
-    let now = Instant::now();
+    let visible_at = directory.visible_from(call.now);
+    let now = call.now;
     let t = call.caller.tenant;
     // The app must exist: one of this tenant's, a vendor app, or a multi-tenant app of another tenant.
     let Some(client) = directory
-        .client_view(t, &app_id)
+        .client_view(t, &app_id, call.now)
         .filter(|c| !c.first_party_public)
     else {
         return Err(call.error(
@@ -285,7 +284,7 @@ fn assignments(
     call.require(READ_DELEGATED, READ_APPLICATION)?;
     let directory = call.shared.directory();
     let tenant = &directory.tenants[call.caller.tenant];
-    let now = Instant::now();
+    let now = call.now;
     let index = find(tenant, key, now).ok_or_else(|| call.not_found(&key.1))?;
     let sp_id = &tenant.service_principals[index].id;
     let items = tenant
@@ -316,7 +315,7 @@ fn grants(call: &Call<'_>, key: &(Option<String>, String)) -> Result<Response, G
     call.require(READ_DELEGATED, READ_APPLICATION)?;
     let directory = call.shared.directory();
     let tenant = &directory.tenants[call.caller.tenant];
-    let now = Instant::now();
+    let now = call.now;
     let index = find(tenant, key, now).ok_or_else(|| call.not_found(&key.1))?;
     let sp_id = &tenant.service_principals[index].id;
     let items = tenant
@@ -332,8 +331,8 @@ fn assign(call: &Call<'_>, key: &(Option<String>, String)) -> Result<Response, G
     let body = call.json_body()?;
     let mut directory = call.shared.directory();
     call.require_admin_write(&directory, ASSIGN_DELEGATED, ASSIGN_APPLICATION)?;
-    let visible_at = directory.visible_from_now();
-    let now = Instant::now();
+    let visible_at = directory.visible_from(call.now);
+    let now = call.now;
     let tenant = &mut directory.tenants[call.caller.tenant];
     let index = find(tenant, key, now).ok_or_else(|| call.not_found(&key.1))?;
     let text = |name: &str| {
@@ -374,7 +373,7 @@ fn assign(call: &Call<'_>, key: &(Option<String>, String)) -> Result<Response, G
             "Permission being assigned already exists on the object",
         ));
     }
-    let assignment = tenant.add_assignment(&principal_id, &app_role_id, Utc::now(), visible_at);
+    let assignment = tenant.add_assignment(&principal_id, &app_role_id, call.ids.date, visible_at);
     let sp_id = tenant.service_principals[index].id.clone();
     call.entity(
         StatusCode::CREATED,

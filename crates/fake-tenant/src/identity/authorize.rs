@@ -7,7 +7,7 @@
 
 use std::collections::HashMap;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
@@ -32,19 +32,21 @@ pub async fn authorize(
             .map(String::as_str)
             .filter(|v| !v.is_empty())
     };
+    let (now, utc) = (shared.clock.now(), shared.clock.utc());
     let mut directory = shared.directory();
     let tenant_ref = match resolve_tenant(&directory, &tenant) {
         Ok(found) => found,
-        Err(error) => return error_page(error.code, &error.message),
+        Err(error) => return error_page(utc, error.code, &error.message),
     };
     let Some(client_id) = get("client_id") else {
         return error_page(
+            utc,
             900144,
             "The request body must contain the following parameter: 'client_id'.",
         );
     };
     let Some(redirect_uri) = get("redirect_uri") else {
-        return error_page(900971, "No reply address provided.");
+        return error_page(utc, 900971, "No reply address provided.");
     };
     let state = get("state").unwrap_or_default().to_owned();
     let fail = |error: &str, description: &str| {
@@ -61,17 +63,24 @@ pub async fn authorize(
         _ => 0,
     };
     let client = directory
-        .client_view(probe_tenant, client_id)
-        .or_else(|| (0..directory.tenants.len()).find_map(|t| directory.client_view(t, client_id)));
+        .client_view(probe_tenant, client_id, now)
+        .or_else(|| {
+            (0..directory.tenants.len()).find_map(|t| directory.client_view(t, client_id, now))
+        });
     let Some(client) = client else {
         let name = match tenant_ref {
             TenantRef::Tenant(t) => directory.tenants[t].display_name.clone(),
             _ => tenant.clone(),
         };
-        return error_page(700016, &super::unknown_client(client_id, &name).message);
+        return error_page(
+            utc,
+            700016,
+            &super::unknown_client(client_id, &name).message,
+        );
     };
     if !client_accepts_redirect(&client, redirect_uri) {
         return error_page(
+            utc,
             50011,
             &format!(
                 "The redirect URI '{redirect_uri}' specified in the request does not match the redirect URIs configured for the application '{}'. Make sure the redirect URI sent in the request matches one added to your application in the Azure portal. Navigate to https://aka.ms/redirectUriMismatchError to learn more about how to fix this.",
@@ -83,6 +92,7 @@ pub async fn authorize(
         && client.sign_in_audience == "AzureADMyOrg"
     {
         return error_page(
+            utc,
             50194,
             &format!(
                 "Application '{}'({}) is not configured as a multi-tenant application. Usage of the /common endpoint is not supported for such applications created after '10/15/2018'. Use a tenant-specific endpoint or configure the application to be multi-tenant.",
@@ -141,11 +151,12 @@ pub async fn authorize(
         );
     };
     if !user.account_enabled {
-        return error_page(50057, "The user account is disabled.");
+        return error_page(utc, 50057, "The user account is disabled.");
     }
     // The app as the user's tenant sees it (a multi-tenant app signs users of other tenants in).
-    let Some(client) = directory.client_view(t, client_id) else {
+    let Some(client) = directory.client_view(t, client_id, now) else {
         return error_page(
+            utc,
             700016,
             &super::unknown_client(client_id, &directory.tenants[t].display_name).message,
         );
@@ -157,6 +168,7 @@ pub async fn authorize(
             .any(|a| a.app_id.eq_ignore_ascii_case(client_id))
     {
         return error_page(
+            utc,
             50020,
             &format!(
                 "User account '{}' from identity provider 'https://sts.windows.net/{}/' does not exist in tenant '{}' and cannot access the application '{}'({}) in that tenant.",
@@ -168,7 +180,8 @@ pub async fn authorize(
             ),
         );
     }
-    if interactive_consent(&mut directory, t, &client, &user, &scope) == ConsentOutcome::NeedsAdmin
+    if interactive_consent(&mut directory, t, &client, &user, &scope, now)
+        == ConsentOutcome::NeedsAdmin
     {
         let message = if directory.tenants[t].admin_consent_workflow {
             format!(
@@ -182,6 +195,7 @@ pub async fn authorize(
             )
         };
         return error_page(
+            utc,
             90094,
             &format!("Administrator consent is required. {message}"),
         );
@@ -201,7 +215,7 @@ pub async fn authorize(
             user_id: user.id.clone(),
             scopes: scope_text.split_whitespace().map(str::to_owned).collect(),
             nonce: get("nonce").map(str::to_owned),
-            expires: Instant::now() + Duration::from_secs(600),
+            expires: now + Duration::from_secs(600),
             redeemed: false,
         },
     );

@@ -6,11 +6,9 @@
 
 use std::collections::HashMap;
 use std::sync::Arc;
-use std::time::Instant;
 
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
-use chrono::Utc;
 
 use super::{
     TenantRef, choose_user, client_accepts_redirect, error_page, page_users, pick_account_page,
@@ -49,13 +47,15 @@ fn admin_consent(
             .map(String::as_str)
             .filter(|v| !v.is_empty())
     };
+    let (now, utc) = (shared.clock.now(), shared.clock.utc());
     let mut directory = shared.directory();
     let tenant_ref = match resolve_tenant(&directory, tenant) {
         Ok(found) => found,
-        Err(error) => return error_page(error.code, &error.message),
+        Err(error) => return error_page(utc, error.code, &error.message),
     };
     let Some(client_id) = get("client_id") else {
         return error_page(
+            utc,
             900144,
             "The request body must contain the following parameter: 'client_id'.",
         );
@@ -64,6 +64,7 @@ fn admin_consent(
     let scope_param = get("scope").unwrap_or_default().to_owned();
     if v2 && scope_param.is_empty() {
         return error_page(
+            utc,
             900144,
             "The request body must contain the following parameter: 'scope'.",
         );
@@ -72,17 +73,22 @@ fn admin_consent(
         TenantRef::Tenant(t) => t,
         _ => 0,
     };
-    let Some(client) = directory.client_view(probe, client_id) else {
-        return error_page(700016, &super::unknown_client(client_id, tenant).message);
+    let Some(client) = directory.client_view(probe, client_id, now) else {
+        return error_page(
+            utc,
+            700016,
+            &super::unknown_client(client_id, tenant).message,
+        );
     };
     let redirect_uri = get("redirect_uri")
         .map(str::to_owned)
         .or_else(|| client.web_redirect_uris.first().cloned());
     let Some(redirect_uri) = redirect_uri else {
-        return error_page(900971, "No reply address provided.");
+        return error_page(utc, 900971, "No reply address provided.");
     };
     if !client_accepts_redirect(&client, &redirect_uri) {
         return error_page(
+            utc,
             50011,
             &format!(
                 "The redirect URI '{redirect_uri}' specified in the request does not match the redirect URIs configured for the application '{}'. Make sure the redirect URI sent in the request matches one added to your application in the Azure portal. Navigate to https://aka.ms/redirectUriMismatchError to learn more about how to fix this.",
@@ -147,8 +153,9 @@ fn admin_consent(
             "AADSTS90093: Calling principal cannot consent due to lack of permissions. An administrator of the tenant must grant consent for this application.",
         );
     }
-    let Some(client) = directory.client_view(t, client_id) else {
+    let Some(client) = directory.client_view(t, client_id, now) else {
         return error_page(
+            utc,
             700016,
             &super::unknown_client(client_id, &directory.tenants[t].display_name).message,
         );
@@ -182,7 +189,6 @@ fn admin_consent(
         delegated.extend(client.permissions.delegated.iter().cloned());
         application.extend(client.permissions.application.iter().cloned());
     }
-    let now = Instant::now();
     let tenant = &mut directory.tenants[t];
     let sp_id = match tenant.sp_by_app_id(&client.app_id, now) {
         Some(sp) => sp.id.clone(),
@@ -209,7 +215,7 @@ fn admin_consent(
     let granted = tenant.granted_roles(&client.app_id, now);
     for role in application.iter().filter(|role| !granted.contains(role)) {
         if let Some(permission) = permissions::application(role) {
-            tenant.add_assignment(&sp_id, permission.id, Utc::now(), now);
+            tenant.add_assignment(&sp_id, permission.id, utc, now);
         }
     }
     let tenant_id = tenant.id.clone();

@@ -10,7 +10,6 @@
 
 use std::collections::HashMap;
 use std::sync::Arc;
-use std::time::Instant;
 
 use axum::extract::{Form, Path, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -32,10 +31,11 @@ pub async fn devicecode(
     let fields: HashMap<String, String> = url::form_urlencoded::parse(body.as_bytes())
         .into_owned()
         .collect();
+    let (now, utc) = (shared.clock.now(), shared.clock.utc());
     let mut directory = shared.directory();
     let tenant_ref = match resolve_tenant(&directory, &tenant) {
         Ok(found) => found,
-        Err(error) => return error.into_response(),
+        Err(error) => return error.response(utc),
     };
     let Some(client_id) = fields.get("client_id").filter(|v| !v.is_empty()) else {
         return AadError::bad_request(
@@ -43,28 +43,30 @@ pub async fn devicecode(
             900144,
             "The request body must contain the following parameter: 'client_id'.",
         )
-        .into_response();
+        .response(utc);
     };
     let scope = fields
         .get("scope")
         .cloned()
         .unwrap_or_else(|| "openid profile offline_access".to_owned());
     if let Err(error) = parse_delegated_scope(&scope) {
-        return error.into_response();
+        return error.response(utc);
     }
     let probe = match tenant_ref {
         TenantRef::Tenant(t) => Some(t),
         _ => None,
     };
     let known = match probe {
-        Some(t) => directory.client_view(t, client_id).is_some(),
-        None => (0..directory.tenants.len()).any(|t| directory.client_view(t, client_id).is_some()),
+        Some(t) => directory.client_view(t, client_id, now).is_some(),
+        None => {
+            (0..directory.tenants.len()).any(|t| directory.client_view(t, client_id, now).is_some())
+        }
     };
     if !known {
         let name = probe
             .map(|t| directory.tenants[t].display_name.clone())
             .unwrap_or_else(|| tenant.clone());
-        return unknown_client(client_id, &name).into_response();
+        return unknown_client(client_id, &name).response(utc);
     }
     // Who will sign in: with sign_in.as, the next user now; the tenant is theirs on /common.
     let auto_user = directory.next_sign_in();
@@ -94,7 +96,7 @@ pub async fn devicecode(
         tenant_id,
         client_id: client_id.to_ascii_lowercase(),
         scopes: scope.split_whitespace().map(str::to_owned).collect(),
-        expires: Instant::now() + lifetime,
+        expires: now + lifetime,
         status: match auto {
             Some((_, user_id)) => DeviceStatus::Approved(user_id),
             None => DeviceStatus::Pending,
@@ -140,6 +142,7 @@ pub async fn devicelogin_submit(
     State(shared): State<Arc<Shared>>,
     Form(form): Form<HashMap<String, String>>,
 ) -> Response {
+    let now = shared.clock.now();
     let mut directory = shared.directory();
     let code = form
         .get("user_code")
@@ -157,9 +160,7 @@ pub async fn devicelogin_submit(
         })
     });
     let Some(grant) = directory.device_codes.iter_mut().find(|grant| {
-        grant.user_code == code
-            && grant.status == DeviceStatus::Pending
-            && grant.expires > Instant::now()
+        grant.user_code == code && grant.status == DeviceStatus::Pending && grant.expires > now
     }) else {
         return (
             StatusCode::BAD_REQUEST,

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use serde_json::{Value, json};
 
 use super::{TenantRef, resolve_tenant};
@@ -61,7 +61,7 @@ pub async fn openid_configuration(
     let login = &shared.endpoints.login;
     let graph = &shared.endpoints.graph;
     match resolved {
-        Err(error) => error.into_response(),
+        Err(error) => error.response(shared.clock.utc()),
         Ok(TenantRef::Tenant(t)) => {
             let id = shared.directory().tenants[t].id.clone();
             ests_json(
@@ -97,7 +97,7 @@ pub async fn openid_configuration(
 pub async fn keys(State(shared): State<Arc<Shared>>, Path(tenant): Path<String>) -> Response {
     let resolved = resolve_tenant(&shared.directory(), &tenant);
     match resolved {
-        Err(error) => error.into_response(),
+        Err(error) => error.response(shared.clock.utc()),
         Ok(_) => {
             let issuer = format!("{}/{{tenantid}}/v2.0", shared.endpoints.login);
             ests_json(StatusCode::OK, &shared.key.jwks(&issuer), true)

@@ -15,7 +15,7 @@ use std::time::Instant;
 
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use serde_json::{Map, Value, json};
 
 use crate::errors::AadError;
@@ -106,8 +106,12 @@ pub fn disabled_client(client: &ClientView) -> AadError {
     )
 }
 
-/// Checks the client credential sent (or not) against the registration.
-pub fn authenticate_client(client: &ClientView, secret: Option<&str>) -> Result<bool, AadError> {
+/// Checks the client credential sent (or not) against the registration, at `now`.
+pub fn authenticate_client(
+    client: &ClientView,
+    now: DateTime<Utc>,
+    secret: Option<&str>,
+) -> Result<bool, AadError> {
     if client.is_public {
         if secret.is_some() {
             return Err(AadError::invalid_client(
@@ -123,7 +127,6 @@ pub fn authenticate_client(client: &ClientView, secret: Option<&str>) -> Result<
             "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.",
         ));
     };
-    let now = Utc::now();
     match client
         .secrets
         .iter()
@@ -233,14 +236,15 @@ pub fn parse_delegated_scope(scope: &str) -> Result<ScopeRequest, AadError> {
     })
 }
 
-/// Claims common to every access token of tenant `tenant_id`.
+/// Claims common to every access token of tenant `tenant_id`, issued at `now`.
 fn base_claims(
     tenant_id: &str,
     audience: &str,
     client: &ClientView,
     lifetime: i64,
+    now: DateTime<Utc>,
 ) -> Map<String, Value> {
-    let now = Utc::now().timestamp();
+    let now = now.timestamp();
     let mut claims = Map::new();
     claims.insert("aud".into(), json!(audience));
     claims.insert(
@@ -278,7 +282,13 @@ pub fn app_token(
     sp_id: &str,
     roles: &[String],
 ) -> String {
-    let mut claims = base_claims(tenant_id, audience, client, ACCESS_TOKEN_LIFETIME + 1);
+    let mut claims = base_claims(
+        tenant_id,
+        audience,
+        client,
+        ACCESS_TOKEN_LIFETIME + 1,
+        shared.clock.utc(),
+    );
     claims.insert("appidacr".into(), json!("1"));
     claims.insert("idtyp".into(), json!("app"));
     claims.insert("oid".into(), json!(sp_id));
@@ -314,7 +324,7 @@ pub fn delegated_tokens(
     issue: &DelegatedIssue<'_>,
 ) -> Result<Value, AadError> {
     let tenant = &directory.tenants[issue.tenant];
-    let now = Instant::now();
+    let now = shared.clock.now();
     let granted = tenant.granted_scopes(&issue.client.app_id, &issue.user.id, now);
     let mut scp: Vec<String> = if issue.client.first_party_public {
         let mut all = granted.clone();
@@ -345,6 +355,7 @@ pub fn delegated_tokens(
         &issue.scope.audience,
         issue.client,
         ACCESS_TOKEN_LIFETIME + 1,
+        shared.clock.utc(),
     );
     claims.insert("acct".into(), json!(0));
     claims.insert("acr".into(), json!("1"));
@@ -432,7 +443,7 @@ fn id_token(
     user: &User,
     nonce: Option<&str>,
 ) -> String {
-    let now = Utc::now().timestamp();
+    let now = shared.clock.utc().timestamp();
     let mut claims = Map::new();
     claims.insert("aud".into(), json!(client.app_id));
     claims.insert(
@@ -485,15 +496,15 @@ pub enum ConsentOutcome {
     NeedsAdmin,
 }
 
-/// Checks — and, where the tenant lets the user, records — consent for an interactive sign-in.
+/// Checks — and, where the tenant lets the user, records — consent for an interactive sign-in at `now`.
 pub fn interactive_consent(
     directory: &mut Directory,
     t: usize,
     client: &ClientView,
     user: &User,
     scope: &ScopeRequest,
+    now: Instant,
 ) -> ConsentOutcome {
-    let now = Instant::now();
     let tenant = &directory.tenants[t];
     let asked: Vec<String> = if scope.default {
         client.permissions.delegated.clone()
@@ -525,7 +536,7 @@ pub fn interactive_consent(
     if client.first_party_public {
         return ConsentOutcome::Granted;
     }
-    let replication = directory.visible_from_now().min(now);
+    let replication = directory.visible_from(now).min(now);
     let tenant = &mut directory.tenants[t];
     let sp_id = match tenant.sp_by_app_id(&client.app_id, now) {
         Some(sp) => sp.id.clone(),
@@ -579,10 +590,10 @@ pub fn client_accepts_redirect(client: &ClientView, redirect_uri: &str) -> bool 
 }
 
 /// The login-page error ESTS shows (no redirect): AADSTS code and message, request and correlation IDs.
-pub fn error_page(code: u32, message: &str) -> Response {
+pub fn error_page(now: DateTime<Utc>, code: u32, message: &str) -> Response {
     let trace = new_guid();
     let correlation = new_guid();
-    let timestamp = Utc::now().format("%Y-%m-%dT%H:%M:%SZ");
+    let timestamp = now.format("%Y-%m-%dT%H:%M:%SZ");
     let body = format!(
         "<!DOCTYPE html><html><head><title>Sign in to your account</title></head><body>\
 <h1>Sign in</h1><p>Sorry, but we're having trouble signing you in.</p>\

@@ -2,11 +2,10 @@
 //! device-code grant, with the AADSTS errors of reference/microsoft-wire.md §2.4 and ESTS's headers.
 
 use std::sync::Arc;
-use std::time::Instant;
 
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use base64::Engine as _;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use serde_json::{Value, json};
@@ -97,7 +96,7 @@ pub async fn token(
     let form = TokenForm::parse(&headers, &body);
     match handle(&shared, &tenant, &form) {
         Ok(body) => ests_json(StatusCode::OK, &body, false),
-        Err(error) => error.into_response(),
+        Err(error) => error.response(shared.clock.utc()),
     }
 }
 
@@ -147,9 +146,9 @@ fn client_credentials(
         .client_id()
         .ok_or_else(|| missing_parameter("client_id"))?;
     let tenant = &directory.tenants[t];
-    let now = Instant::now();
+    let now = shared.clock.now();
     let client = directory
-        .client_view(t, &client_id)
+        .client_view(t, &client_id, shared.clock.now())
         .filter(|client| !client.first_party_public)
         .filter(|client| {
             tenant.application_by_app_id(&client.app_id, now).is_some()
@@ -190,7 +189,7 @@ fn client_credentials(
             ),
         ));
     };
-    authenticate_client(&client, form.client_secret().as_deref())?;
+    authenticate_client(&client, shared.clock.utc(), form.client_secret().as_deref())?;
     let Some(sp) = tenant.sp_by_app_id(&client.app_id, now) else {
         return Err(AadError::bad_request(
             "invalid_client",
@@ -238,7 +237,7 @@ fn authorization_code(
             "OAuth2 Authorization code was already redeemed, please retry with a new valid code or use an existing refresh token.",
         ));
     }
-    if code.expires <= Instant::now() {
+    if code.expires <= shared.clock.now() {
         return Err(invalid_grant(
             70008,
             "The provided authorization code or refresh token has expired due to inactivity. Send a new interactive authorization request for this user and resource.",
@@ -290,9 +289,10 @@ fn authorization_code(
         }
     }
     let client = directory
-        .client_view(t, &client_id)
+        .client_view(t, &client_id, shared.clock.now())
         .ok_or_else(|| unknown_client(&client_id, &directory.tenants[t].display_name))?;
-    let with_secret = authenticate_client(&client, form.client_secret().as_deref())?;
+    let with_secret =
+        authenticate_client(&client, shared.clock.utc(), form.client_secret().as_deref())?;
     if let Some(stored) = directory.codes.get_mut(&code_value) {
         stored.redeemed = true;
     }
@@ -358,12 +358,13 @@ fn refresh_token(
         ));
     }
     let client = directory
-        .client_view(t, &client_id)
+        .client_view(t, &client_id, shared.clock.now())
         .ok_or_else(|| unknown_client(&client_id, &directory.tenants[t].display_name))?;
     if !client.enabled {
         return Err(disabled_client(&client));
     }
-    let with_secret = authenticate_client(&client, form.client_secret().as_deref())?;
+    let with_secret =
+        authenticate_client(&client, shared.clock.utc(), form.client_secret().as_deref())?;
     let user = directory.tenants[t]
         .users
         .iter()
@@ -440,8 +441,8 @@ fn device_code(
             _ => None,
         });
     let client = t
-        .and_then(|t| directory.client_view(t, &client_id))
-        .or_else(|| directory.client_view(0, &client_id));
+        .and_then(|t| directory.client_view(t, &client_id, shared.clock.now()))
+        .or_else(|| directory.client_view(0, &client_id, shared.clock.now()));
     let Some(client) = client else {
         return Err(unknown_client(&client_id, "common"));
     };
@@ -451,7 +452,7 @@ fn device_code(
             "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.",
         ));
     }
-    if grant.expires <= Instant::now() {
+    if grant.expires <= shared.clock.now() {
         return Err(AadError::bad_request(
             "expired_token",
             70020,
@@ -493,8 +494,11 @@ fn device_code(
                 directory.device_codes[index].status = DeviceStatus::Redeemed;
                 return Err(invalid_grant(50057, "The user account is disabled."));
             }
-            let client = directory.client_view(t, &client_id).unwrap_or(client);
-            let with_secret = authenticate_client(&client, form.client_secret().as_deref())?;
+            let client = directory
+                .client_view(t, &client_id, shared.clock.now())
+                .unwrap_or(client);
+            let with_secret =
+                authenticate_client(&client, shared.clock.utc(), form.client_secret().as_deref())?;
             directory.device_codes[index].status = DeviceStatus::Redeemed;
             let scope = parse_delegated_scope(&grant.scopes.join(" "))?;
             let issue = DelegatedIssue {

@@ -2,7 +2,7 @@
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use entra_fake_tenant::{FakeTenant, Scenario, StartOptions};
+use entra_fake_tenant::{FakeTenant, ManualClock, Scenario, StartOptions};
 use serde_json::{Value, json};
 
 pub const TENANT: &str = "11111111-2222-3333-4444-555555555555";
@@ -35,6 +35,17 @@ pub async fn start(scenario: Scenario) -> FakeTenant {
     FakeTenant::start(scenario, StartOptions::default())
         .await
         .expect("start")
+}
+
+/// Starts the stand-in on a manual clock, which moves only when the test advances it.
+pub async fn start_on_manual_clock(scenario: Scenario) -> (FakeTenant, ManualClock) {
+    let clock = ManualClock::new();
+    let options = StartOptions {
+        clock: clock.clone().into(),
+        ..StartOptions::default()
+    };
+    let tenant = FakeTenant::start(scenario, options).await.expect("start");
+    (tenant, clock)
 }
 
 /// An HTTP client that does not follow redirects.

@@ -1,6 +1,8 @@
 //! Graph v1.0: applications, service principals, grants, policies, users, mail and calendar, with the
 //! error shapes, OData options and replication delay.
 
+use std::time::Duration;
+
 use reqwest::Method;
 use serde_json::{Value, json};
 
@@ -98,7 +100,12 @@ async fn applications_list_filter_select_and_paging() {
 
 #[tokio::test]
 async fn created_objects_appear_after_the_replication_delay() {
-    let tenant = start(scenario_with(|v| v["replication_delay_ms"] = json!(400))).await;
+    // A delay no test could sit through: only the stand-in's clock moves.
+    let delay = Duration::from_secs(600);
+    let (tenant, clock) = start_on_manual_clock(scenario_with(|v| {
+        v["replication_delay_ms"] = json!(delay.as_millis() as u64)
+    }))
+    .await;
     let token = admin_token(&tenant).await;
     let (status, created) = graph_send(
         &tenant,
@@ -118,7 +125,14 @@ async fn created_objects_appear_after_the_replication_delay() {
         0,
         "not yet replicated"
     );
-    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    clock.advance(delay - Duration::from_millis(1));
+    let (_, _, almost) = graph_get(&tenant, &token, &path).await;
+    assert_eq!(
+        almost["value"].as_array().expect("value").len(),
+        0,
+        "a millisecond before the delay is over"
+    );
+    clock.advance(Duration::from_millis(1));
     let (_, _, after) = graph_get(&tenant, &token, &path).await;
     assert_eq!(after["value"].as_array().expect("value").len(), 1);
 
@@ -150,7 +164,23 @@ async fn created_objects_appear_after_the_replication_delay() {
     )
     .await;
     assert_eq!(status, 201, "{sp}");
-    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    let (status, refused) = token_request(
+        &tenant,
+        TENANT,
+        &[
+            ("grant_type", "client_credentials"),
+            ("client_id", &app_id),
+            ("client_secret", &text),
+            ("scope", GRAPH_DEFAULT),
+        ],
+    )
+    .await;
+    assert_eq!(
+        status, 401,
+        "the new secret is not replicated yet: {refused}"
+    );
+    assert_eq!(refused["error_codes"], json!([7000215]), "{refused}");
+    clock.advance(delay);
     let (_, _, graph_sp) = graph_get(
         &tenant,
         &token,
@@ -160,7 +190,7 @@ async fn created_objects_appear_after_the_replication_delay() {
     let (status, assignment) = graph_send(&tenant, &token, Method::POST, &format!("/servicePrincipals/{}/appRoleAssignedTo", graph_sp["id"].as_str().expect("id")),
         json!({"principalId": sp["id"], "resourceId": graph_sp["id"], "appRoleId": "798ee544-9d2d-430c-a058-570e29e34338"})).await;
     assert_eq!(status, 201, "{assignment}");
-    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    clock.advance(delay);
     let app_token = app_token(&tenant, &app_id, &text).await;
     assert_eq!(claims(&app_token)["roles"], json!(["Calendars.Read"]));
     let (_, _, assigned) = graph_get(

@@ -532,7 +532,7 @@ async fn admin_consent_grants_and_redirects() {
 
 #[tokio::test]
 async fn device_code_expires_after_device_code_expires_in() {
-    let tenant = start(scenario_with(|v| {
+    let (tenant, clock) = start_on_manual_clock(scenario_with(|v| {
         v.as_object_mut().expect("object").remove("sign_in");
         v["device_code_expires_in"] = json!(1);
     }))
@@ -553,7 +553,14 @@ async fn device_code_expires_after_device_code_expires_in() {
         (400, Some("authorization_pending"))
     );
 
-    tokio::time::sleep(std::time::Duration::from_millis(1200)).await;
+    clock.advance(std::time::Duration::from_millis(999));
+    let (status, body) = poll(&tenant, device).await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (400, Some("authorization_pending")),
+        "a millisecond before it expires"
+    );
+    clock.advance(std::time::Duration::from_millis(1));
     let (status, body) = poll(&tenant, device).await;
     assert_eq!(status, 400, "{body}");
     assert_eq!(body["error"], "expired_token");

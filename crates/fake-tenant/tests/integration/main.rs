@@ -1,6 +1,7 @@
 //! Integration tests of the stand-in tenant, driving it over real HTTP (reqwest) and SMTP (lettre).
 
 mod binary;
+mod clock;
 mod common;
 mod conformance;
 mod examples;
