@@ -41,5 +41,7 @@ fn entra_setup_commands() -> &'static [&'static str] {
         "reminders_rotate",
         "settings_get",
         "settings_set",
+        "support_log_text",
+        "support_open_log_folder",
     ]
 }

@@ -35,6 +35,9 @@ pub enum IpcErrorCode {
     KeychainUnavailable,
     /// The file is not a bundle this version opens: show why.
     BundleRefused,
+    /// The setup the command was started in was closed or replaced before it finished: its
+    /// answer belongs to no screen any more, and nothing of it was kept; ignore it quietly.
+    SessionEnded,
 }
 
 /// A failed command, as the UI receives it.
@@ -54,6 +57,14 @@ impl IpcError {
             code,
             message: message.into(),
         }
+    }
+
+    /// The answer of a command whose setup was closed or replaced before it finished.
+    pub fn session_ended() -> IpcError {
+        IpcError::new(
+            IpcErrorCode::SessionEnded,
+            "The setup this was started in was closed or replaced; its result was not kept.",
+        )
     }
 }
 

@@ -4,10 +4,11 @@
 //! IPC answers.
 //!
 //! - [`commands`] — one `#[tauri::command]` per operation, a few lines each: the wizard's in
-//!   `commands/mod.rs`; the bundle's, the keychain's, the reminders' and the desktop settings'
-//!   in `commands/{bundle,keychain,reminders,settings}.rs`.
+//!   `commands/mod.rs`; the bundle's, the keychain's, the reminders', the desktop settings' and
+//!   the support log's in `commands/{bundle,keychain,reminders,settings,support}.rs`.
 //! - [`state`] — [`state::AppState`], built by one constructor that tests reuse.
 //! - [`ipc_error`] — core errors as `{ code, message }` for the UI.
+//! - [`logging`] — the app's daily log files in `logs/` of its data folder.
 //! - [`view`] — what the wizard screens show, from the core's state and plan.
 //! - [`safekeeping`] — the keychain, the reminders and the desktop settings the commands share.
 //! - [`file_dialogs`] — the system's save and open dialogs for bundles.
@@ -20,6 +21,7 @@ pub mod demo;
 pub mod desktop;
 pub mod file_dialogs;
 pub mod ipc_error;
+pub mod logging;
 pub mod reminder_watch;
 pub mod safekeeping;
 mod safekeeping_errors;
@@ -63,6 +65,8 @@ pub fn ipc_builder() -> tauri_specta::Builder<tauri::Wry> {
         commands::reminders::reminders_rotate,
         commands::settings::settings_get,
         commands::settings::settings_set,
+        commands::support::support_log_text,
+        commands::support::support_open_log_folder,
     ])
 }
 
@@ -83,6 +87,7 @@ pub fn run() {
             std::process::exit(1);
         }
     };
+    logging::install(state.paths());
     let app = tauri::Builder::default()
         // A second launch focuses the running window instead of opening another one.
         .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {

@@ -1,11 +1,19 @@
 //! The app's state: what every command may use, built once at start by one constructor that
 //! tests reuse with their own folders.
 //!
-//! The wizard's state is the core's [`WizardState`], saved through the core's [`WizardStore`]
-//! after every change. What must never be saved — the client secret, the signed-in people's
-//! tokens — lives only here, in memory, as the core's [`Secret`].
+//! The wizard under way is one [`Session`]: the core's [`WizardState`], saved through the core's
+//! [`WizardStore`] after every change, with what must never be saved — the client secret, the
+//! signed-in people's tokens, as the core's [`Secret`] — held beside it in [`Memory`]. Each session
+//! has an identity of its own ([`SessionId`], new whenever a wizard starts, opens from a bundle or
+//! is resumed at launch); it lives here, in memory, because no command outlives the process.
+//!
+//! Every change goes through one async lock held across read → change → save, so two changes at
+//! once never lose one another. A long command takes a [`Session`] when it starts, runs its work
+//! through [`Session::unless_ended`] (closing or replacing the wizard ends the session, and the
+//! work is dropped at once), and records what it found with [`AppState::record`], which applies
+//! it only while that session is still the current one.
 
-use std::sync::{Mutex, MutexGuard};
+use std::future::Future;
 
 use entra_setup_core::endpoints::{Cloud, Endpoints};
 use entra_setup_core::http::{Http, RetryPolicy};
@@ -14,6 +22,7 @@ use entra_setup_core::profile::{Catalog, CatalogError, Profile, ProfileSummary};
 use entra_setup_core::secret::Secret;
 use entra_setup_core::verify::{Context, Sessions};
 use entra_setup_core::wizard::{WizardState, WizardStore};
+use tokio_util::sync::CancellationToken;
 
 use crate::demo::DemoTenant;
 use crate::ipc_error::{IpcError, IpcErrorCode};
@@ -31,7 +40,7 @@ pub struct CreatedSecret {
 }
 
 /// What lives only in memory: the secret and the sign-ins.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Memory {
     /// The client secret's value (pasted or created).
     pub secret: Option<Secret>,
@@ -56,12 +65,75 @@ impl Memory {
     }
 }
 
+/// The identity of one wizard session.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct SessionId(uuid::Uuid);
+
+impl SessionId {
+    fn new() -> SessionId {
+        SessionId(uuid::Uuid::new_v4())
+    }
+}
+
+impl std::fmt::Display for SessionId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+/// One wizard session as a command sees it: its identity, the wizard and what is held in memory
+/// for it, as they were when the command took it.
+#[derive(Debug, Clone)]
+pub struct Session {
+    /// Its identity.
+    pub id: SessionId,
+    /// The wizard.
+    pub wizard: WizardState,
+    /// The secret and the sign-ins held for it.
+    pub memory: Memory,
+    ended: CancellationToken,
+}
+
+impl Session {
+    fn new(wizard: WizardState) -> Session {
+        Session {
+            id: SessionId::new(),
+            wizard,
+            memory: Memory::default(),
+            ended: CancellationToken::new(),
+        }
+    }
+
+    /// Run `work` unless the session ends first (the wizard closed or replaced): then `work` is
+    /// dropped at once and the answer is [`IpcErrorCode::SessionEnded`].
+    pub async fn unless_ended<F: Future>(&self, work: F) -> Result<F::Output, IpcError> {
+        tokio::select! {
+            biased;
+            () = self.ended.cancelled() => Err(IpcError::session_ended()),
+            done = work => Ok(done),
+        }
+    }
+
+    /// Whether the session has ended.
+    pub fn has_ended(&self) -> bool {
+        self.ended.is_cancelled()
+    }
+}
+
+/// The wizard under way, behind the state's one lock.
+#[derive(Debug, Default)]
+struct Current {
+    /// Whether the saved wizard was read from disk (the first use does it).
+    loaded: bool,
+    /// The session, when a wizard is under way.
+    session: Option<Session>,
+}
+
 /// Everything the commands share.
 pub struct AppState {
     paths: AppPaths,
     store: WizardStore,
-    wizard: Mutex<Option<WizardState>>,
-    memory: Mutex<Memory>,
+    current: tokio::sync::Mutex<Current>,
     http: Http,
     endpoints: Endpoints,
     /// The running demo tenant, when rehearsing.
@@ -76,14 +148,6 @@ impl std::fmt::Debug for AppState {
             .field("paths", &self.paths)
             .finish_non_exhaustive()
     }
-}
-
-/// A lock that survives a panic in another command (the data is still consistent: every
-/// change is a single assignment).
-fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 impl AppState {
@@ -102,8 +166,7 @@ impl AppState {
             safekeeping: Safekeeping::from_paths(&paths),
             store: WizardStore::new(&paths),
             paths,
-            wizard: Mutex::new(None),
-            memory: Mutex::new(Memory::default()),
+            current: tokio::sync::Mutex::new(Current::default()),
             http,
             endpoints,
             demo: tokio::sync::Mutex::new(None),
@@ -137,6 +200,11 @@ impl AppState {
         self
     }
 
+    /// Where the app keeps its files.
+    pub fn paths(&self) -> &AppPaths {
+        &self.paths
+    }
+
     /// The profile `id`.
     pub fn profile(&self, id: &str) -> Result<Profile, IpcError> {
         self.catalog()?.get(id).cloned().ok_or_else(|| {
@@ -152,48 +220,105 @@ impl AppState {
         &self.store
     }
 
-    /// The wizard in memory, loaded from disk the first time.
-    pub fn wizard(&self) -> Result<Option<WizardState>, IpcError> {
-        let mut wizard = lock(&self.wizard);
-        if wizard.is_none() {
-            *wizard = self.store.load()?;
+    /// The lock over the wizard under way, with the saved wizard read from disk the first time
+    /// (a session of its own: commands of an earlier launch cannot reach it).
+    async fn lock(&self) -> Result<tokio::sync::MutexGuard<'_, Current>, IpcError> {
+        let mut current = self.current.lock().await;
+        if !current.loaded {
+            current.session = self.store.load()?.map(Session::new);
+            current.loaded = true;
         }
-        Ok(wizard.clone())
+        Ok(current)
     }
 
-    /// The wizard, or an error when none is under way.
-    pub fn current(&self) -> Result<WizardState, IpcError> {
-        self.wizard()?.ok_or_else(|| {
-            IpcError::new(
-                IpcErrorCode::NoWizard,
-                "No setup is under way: choose an integration first.",
-            )
-        })
+    /// The session under way, if any.
+    pub async fn session(&self) -> Result<Option<Session>, IpcError> {
+        Ok(self.lock().await?.session.clone())
     }
 
-    /// Change the wizard with `change`, then save it (atomically) before answering.
-    pub fn update(&self, change: impl FnOnce(&mut WizardState)) -> Result<WizardState, IpcError> {
-        let mut state = self.current()?;
-        change(&mut state);
-        self.store.save(&state)?;
-        *lock(&self.wizard) = Some(state.clone());
-        Ok(state)
+    /// The session under way, or an error when none is.
+    pub async fn current(&self) -> Result<Session, IpcError> {
+        self.session().await?.ok_or_else(no_wizard)
     }
 
-    /// Replace the wizard (a new setup), saved.
-    pub fn replace(&self, state: Option<WizardState>) -> Result<(), IpcError> {
-        match &state {
-            Some(state) => self.store.save(state)?,
-            None => self.store.clear()?,
+    /// Change the wizard under way (and what is held for it) with `change`, then save it
+    /// (atomically) before answering — all under the one lock, so a change made at the same
+    /// time waits for this one and then sees it. For commands that change at once what they
+    /// ask for; a command that first waited on something records with [`AppState::record`].
+    pub async fn update(
+        &self,
+        change: impl FnOnce(&mut WizardState, &mut Memory),
+    ) -> Result<Session, IpcError> {
+        self.change(None, change).await
+    }
+
+    /// Record what a command found into the session `id` it started in, saved, as
+    /// [`AppState::update`] does — only while that session is the current one: once it was
+    /// closed or replaced, nothing is changed and the answer is [`IpcErrorCode::SessionEnded`].
+    pub async fn record(
+        &self,
+        id: SessionId,
+        change: impl FnOnce(&mut WizardState, &mut Memory),
+    ) -> Result<Session, IpcError> {
+        self.change(Some(id), change).await
+    }
+
+    async fn change(
+        &self,
+        expected: Option<SessionId>,
+        change: impl FnOnce(&mut WizardState, &mut Memory),
+    ) -> Result<Session, IpcError> {
+        let mut current = self.lock().await?;
+        let session = match (current.session.as_mut(), expected) {
+            (None, None) => return Err(no_wizard()),
+            (None, Some(id)) => {
+                tracing::info!(session = %id, "a result for a closed setup was dropped");
+                return Err(IpcError::session_ended());
+            }
+            (Some(session), Some(id)) if session.id != id => {
+                tracing::info!(session = %id, current = %session.id, "a result for a replaced setup was dropped");
+                return Err(IpcError::session_ended());
+            }
+            (Some(session), _) => session,
+        };
+        let mut wizard = session.wizard.clone();
+        let mut memory = session.memory.clone();
+        change(&mut wizard, &mut memory);
+        // Saved under the lock, and not on another thread: the file is small, and a command
+        // dropped half-way cannot leave a save in flight that an older state could overtake.
+        if wizard != session.wizard {
+            self.store.save(&wizard)?;
         }
-        *lock(&self.wizard) = state;
-        *lock(&self.memory) = Memory::default();
+        session.wizard = wizard;
+        session.memory = memory;
+        Ok(session.clone())
+    }
+
+    /// Start a new session with `wizard` (a new setup, a bundle opened, a rotation), saved; the
+    /// session it replaces ends, with its secret, its sign-ins and every command still running
+    /// in it.
+    pub async fn start(&self, wizard: WizardState) -> Result<Session, IpcError> {
+        let mut current = self.lock().await?;
+        self.store.save(&wizard)?;
+        let session = Session::new(wizard);
+        tracing::info!(session = %session.id, profile = %session.wizard.profile, demo = session.wizard.demo.as_deref(), "setup started");
+        if let Some(old) = current.session.replace(session.clone()) {
+            tracing::info!(session = %old.id, "setup replaced; what still ran in it ends");
+            old.ended.cancel();
+        }
+        Ok(session)
+    }
+
+    /// Close the session under way: its saved progress is forgotten, and it ends with its
+    /// secret, its sign-ins and every command still running in it.
+    pub async fn close(&self) -> Result<(), IpcError> {
+        let mut current = self.lock().await?;
+        self.store.clear()?;
+        if let Some(old) = current.session.take() {
+            tracing::info!(session = %old.id, "setup closed; what still ran in it ends");
+            old.ended.cancel();
+        }
         Ok(())
-    }
-
-    /// The secret and sign-ins.
-    pub fn memory(&self) -> MutexGuard<'_, Memory> {
-        lock(&self.memory)
     }
 
     /// Where checks run: the demo tenant's endpoints when rehearsing, Microsoft's otherwise.
@@ -208,4 +333,11 @@ impl AppState {
             now: chrono::Utc::now(),
         }
     }
+}
+
+fn no_wizard() -> IpcError {
+    IpcError::new(
+        IpcErrorCode::NoWizard,
+        "No setup is under way: choose an integration first.",
+    )
 }

@@ -1,7 +1,8 @@
 //! What the wizard screens show, assembled from the core's state and plan and the shell's
 //! memory: the steps with their portal links, the inputs and their offline issues, the latest
 //! results, the permission table, the PowerShell, who is signed in, and whether a secret is held
-//! (never its value).
+//! (never its value), with the session it belongs to so that the UI can drop an answer about a
+//! setup it no longer shows.
 
 use entra_setup_core::check::CheckId;
 use entra_setup_core::profile::{Profile, ProfileKind, WizardStep};
@@ -14,7 +15,7 @@ use entra_setup_core::wizard::{
 use serde::Serialize;
 
 use crate::demo::DemoScenario;
-use crate::state::{AppState, Memory};
+use crate::state::{AppState, Memory, Session};
 
 /// One step as shown.
 #[derive(Debug, Clone, Serialize, specta::Type)]
@@ -50,6 +51,9 @@ pub struct SecretView {
 /// Everything the wizard screens show.
 #[derive(Debug, Clone, Serialize, specta::Type)]
 pub struct WizardView {
+    /// The session the view belongs to (a new one whenever a wizard starts, opens from a bundle
+    /// or is resumed at launch).
+    pub session: String,
     /// The profile id.
     pub profile: String,
     /// The profile's title.
@@ -88,9 +92,10 @@ pub struct WizardView {
     pub demo: Option<DemoScenario>,
 }
 
-/// Build the view of `state` for `profile`.
-pub async fn build(app: &AppState, profile: &Profile, state: &wizard::WizardState) -> WizardView {
+/// Build the view of `session` for `profile`.
+pub async fn build(app: &AppState, profile: &Profile, session: &Session) -> WizardView {
     let ctx = app.context().await;
+    let (state, memory) = (&session.wizard, &session.memory);
     let client_id = (!state.inputs.client_id.is_empty()).then_some(state.inputs.client_id.as_str());
     let steps = wizard::plan(profile)
         .into_iter()
@@ -112,7 +117,6 @@ pub async fn build(app: &AppState, profile: &Profile, state: &wizard::WizardStat
             state.demo.is_some(),
         ));
     }
-    let memory = app.memory();
     let admin_consent_link = match (state.inputs.tenant.is_empty(), client_id) {
         (false, Some(client_id)) => {
             let mut url = ctx.endpoints.login.clone();
@@ -140,6 +144,7 @@ pub async fn build(app: &AppState, profile: &Profile, state: &wizard::WizardStat
         None
     };
     WizardView {
+        session: session.id.to_string(),
         profile: profile.id.clone(),
         title: profile.title.clone(),
         product: profile.product.clone(),
@@ -154,7 +159,7 @@ pub async fn build(app: &AppState, profile: &Profile, state: &wizard::WizardStat
         results: state.results.clone(),
         permissions: wizard::permission_rows(profile, &state.results),
         powershell,
-        secret: secret_view(profile, &memory),
+        secret: secret_view(profile, memory),
         admin: memory.admin.as_ref().map(|(_, upn)| upn.clone()),
         mailbox_owner: memory.mailbox.as_ref().map(|(_, upn)| upn.clone()),
         demo: state.demo.as_deref().and_then(crate::demo::describe),

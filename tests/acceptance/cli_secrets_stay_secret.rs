@@ -138,7 +138,23 @@ fn no_secret_or_token_appears_outside_the_one_printed_value() {
                 !stream.contains(JWT_PREFIX),
                 "a token in the output of {name}"
             );
+            for shape in ["Bearer ", "code_verifier", "device_code=", "client_secret="] {
+                assert!(!stream.contains(shape), "{shape:?} in the output of {name}");
+            }
         }
+        // The log was on: each run logged its requests, so the absence above means something.
+        assert!(
+            run.stderr.contains("HTTP POST") && run.stderr.contains("x_ms_request_id="),
+            "no request log on the stderr of {name}: {}",
+            run.stderr
+        );
+    }
+    let verify_log = &runs[2].1.stderr;
+    for expected in ["check started", "check client_secret: pass", "signed in"] {
+        assert!(
+            verify_log.contains(expected),
+            "{expected:?} not logged by verify"
+        );
     }
     for (path, bytes) in files_under(home.path()) {
         let text = String::from_utf8_lossy(&bytes);

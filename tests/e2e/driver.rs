@@ -260,12 +260,31 @@ pub async fn scenario(desktop: &Desktop, name: &str) -> Result<()> {
 /// serious or critical violation.
 pub async fn capture(desktop: &Desktop, name: &str) -> Result<()> {
     for theme in ["light", "dark"] {
-        choose(desktop, "theme-choice", theme).await?;
-        tokio::time::sleep(Duration::from_millis(150)).await;
+        set_theme(desktop, theme).await?;
         desktop.screenshot(&format!("{name}-{theme}")).await?;
         accessibility_scan(desktop, &format!("{name} ({theme})")).await?;
     }
-    choose(desktop, "theme-choice", "light").await
+    set_theme(desktop, "light").await
+}
+
+/// Choose the `light` or `dark` theme and wait until the page shows it: the app marks its root
+/// with the theme it renders, and two animation frames later it has been painted.
+pub async fn set_theme(desktop: &Desktop, theme: &str) -> Result<()> {
+    choose(desktop, "theme-choice", theme).await?;
+    desktop
+        .wait_for(&format!("[data-theme='{theme}']"))
+        .await
+        .with_context(|| format!("the app does not turn {theme}"))?;
+    desktop
+        .client
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             requestAnimationFrame(() => requestAnimationFrame(() => done(true)));",
+            vec![],
+        )
+        .await
+        .with_context(|| format!("paint the {theme} theme"))?;
+    Ok(())
 }
 
 /// Run axe-core on the page; fail on serious or critical violations.

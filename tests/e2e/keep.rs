@@ -100,12 +100,7 @@ async fn show(desktop: &Desktop, test_id: &str) -> Result<()> {
 }
 
 async fn theme(desktop: &Desktop, choice: &str) -> Result<()> {
-    find(desktop, "[data-testid='theme-choice']")
-        .await?
-        .select_by_value(choice)
-        .await?;
-    tokio::time::sleep(Duration::from_millis(300)).await;
-    Ok(())
+    driver::set_theme(desktop, choice).await
 }
 
 async fn walk(desktop: &Desktop) -> Result<()> {

@@ -2,7 +2,7 @@
 //! the registrations the wizard makes, the paste-it-yourself path for an existing registration
 //! and a vendor's app. Each step is photographed in light and dark and scanned with axe-core.
 
-use anyhow::Result;
+use anyhow::{Context as _, Result, ensure};
 use entra_setup_tests::desktop::Desktop;
 
 use crate::driver::*;
@@ -159,6 +159,62 @@ async fn walk_all(desktop: &Desktop) -> Result<()> {
     )
     .await?;
     vendor_app(desktop).await?;
+    log_holds_the_walk(desktop).await?;
+    Ok(())
+}
+
+/// The app's log file holds the requests and checks of the walk, with Microsoft's request IDs,
+/// and no secret, token or code; "Copy support log" (its command) answers the same text.
+async fn log_holds_the_walk(desktop: &Desktop) -> Result<()> {
+    let dir = desktop.home.path().join("entra-setup/logs");
+    let mut text = String::new();
+    for entry in
+        std::fs::read_dir(&dir).with_context(|| format!("no log folder {}", dir.display()))?
+    {
+        text.push_str(&std::fs::read_to_string(entry?.path())?);
+    }
+    for expected in [
+        "Entra Setup Wizard started",
+        "demo tenant started",
+        "check started",
+        "check client_secret: pass",
+        "check admin_consent: pass",
+        "HTTP POST",
+        "x_ms_request_id=",
+        "request_id=",
+        "changed in the tenant",
+        "signed in",
+    ] {
+        ensure!(text.contains(expected), "the app's log has no {expected:?}");
+    }
+    for secret_shape in [
+        "eyJ",
+        "Bearer ",
+        "client_secret=",
+        "code_verifier",
+        "device_code=",
+        "refresh_token",
+    ] {
+        ensure!(
+            !text.contains(secret_shape),
+            "the app's log holds {secret_shape:?}"
+        );
+    }
+    let copied = desktop
+        .client
+        .execute_async(
+            "const done = arguments[arguments.length - 1];\
+             window.__TAURI_INTERNALS__.invoke('support_log_text').then(done, (e) => done({ failed: e }));",
+            vec![],
+        )
+        .await?;
+    let copied = copied
+        .as_str()
+        .with_context(|| format!("support_log_text answered {copied}"))?;
+    ensure!(
+        copied.contains("check client_secret: pass"),
+        "the support log is not the app's log"
+    );
     Ok(())
 }
 

@@ -4,7 +4,7 @@
  * setup under way opens on the step it was left on.
  */
 import { useEffect, useState } from "react";
-import { FluentProvider, MessageBar, MessageBarBody, Spinner, makeStyles, tokens } from "@fluentui/react-components";
+import { FluentProvider, MessageBar, MessageBarBody, Spinner, makeStyles, tokens, webDarkTheme } from "@fluentui/react-components";
 import { AppHeader } from "./components/AppHeader";
 import { IpcFailure, resumeWizard, startWizard } from "./ipc";
 import type { WizardView } from "./ipc";
@@ -75,7 +75,7 @@ export function App() {
   };
 
   return (
-    <FluentProvider theme={theme} className={styles.root}>
+    <FluentProvider theme={theme} className={styles.root} data-theme={theme === webDarkTheme ? "dark" : "light"}>
       <AppHeader
         themeChoice={choice}
         onThemeChoice={choose}
@@ -104,7 +104,7 @@ export function App() {
         )}
         {screen.name === "start" && <StartScreen onStart={(id, demo) => void start(id, demo)} starting={starting} />}
         {screen.name === "wizard" && (
-          <WizardScreen key={screen.view.profile} initial={screen.view} onClose={() => setScreen({ name: "start" })} />
+          <WizardScreen key={screen.view.session} initial={screen.view} onClose={() => setScreen({ name: "start" })} />
         )}
         {screen.name === "troubleshoot" && (
           <TroubleshootScreen

@@ -51,7 +51,8 @@ async wizardStart(profile: string, demo: string | null) : Promise<Result<WizardV
 }
 },
 /**
- * Leave the setup: forget its progress, its secret and its sign-ins.
+ * Leave the setup: forget its progress, its secret and its sign-ins, and end what still runs
+ * in it.
  */
 async wizardClose() : Promise<Result<null, IpcError>> {
     try {
@@ -347,6 +348,28 @@ async settingsGet() : Promise<Result<DesktopSettings, IpcError>> {
 async settingsSet(settings: DesktopSettings) : Promise<Result<DesktopSettings, IpcError>> {
     try {
     return { status: "ok", data: await TAURI_INVOKE("settings_set", { settings }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * The newest part of the app's log, to copy for support (it holds no secret, token or code).
+ */
+async supportLogText() : Promise<Result<string, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("support_log_text") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Open the log folder in the system's file manager.
+ */
+async supportOpenLogFolder() : Promise<Result<null, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("support_open_log_folder") };
 } catch (e) {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
@@ -921,7 +944,12 @@ export type IpcErrorCode =
 /**
  * The file is not a bundle this version opens: show why.
  */
-"bundle_refused"
+"bundle_refused" | 
+/**
+ * The setup the command was started in was closed or replaced before it finished: its
+ * answer belongs to no screen any more, and nothing of it was kept; ignore it quietly.
+ */
+"session_ended"
 export type JsonValue = null | boolean | number | string | JsonValue[] | Partial<{ [key in string]: JsonValue }>
 /**
  * Whether the keychain answers, and holds a secret for the setup under way.
@@ -1442,6 +1470,11 @@ export type WizardStep =
  * Everything the wizard screens show.
  */
 export type WizardView = { 
+/**
+ * The session the view belongs to (a new one whenever a wizard starts, opens from a bundle
+ * or is resumed at launch).
+ */
+session: string; 
 /**
  * The profile id.
  */

@@ -259,6 +259,18 @@ export async function saveSettings(settings: DesktopSettings): Promise<DesktopSe
   return unwrap(() => commands.settingsSet(settings));
 }
 
+// Support.
+
+/** The newest part of the app's log (no secret, token or code is ever logged), to copy for support. */
+export async function supportLog(): Promise<string> {
+  return unwrap(() => commands.supportLogText());
+}
+
+/** Open the app's log folder in the system's file manager. */
+export async function openLogFolder(): Promise<void> {
+  await unwrap(() => commands.supportOpenLogFolder());
+}
+
 /** Runs one generated command and turns its `Result` (or a transport failure) into data or an IpcFailure. */
 async function unwrap<T>(call: () => Promise<Result<T, IpcError>>): Promise<T> {
   let result: Result<T, IpcError>;

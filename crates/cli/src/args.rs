@@ -24,6 +24,11 @@ pub struct Cli {
     /// Do not show the progress display on stderr.
     #[arg(long, global = true)]
     pub no_progress: bool,
+    /// Log to stderr what is done: each request to Microsoft (status, milliseconds, Microsoft's
+    /// request IDs) and each check; repeat for more detail (-vv, -vvv). RUST_LOG works too.
+    /// Never a secret, token or code.
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
     /// What to do.
     #[command(subcommand)]
     pub command: Command,

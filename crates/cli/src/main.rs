@@ -7,6 +7,7 @@
 mod args;
 mod commands;
 mod exit;
+mod logging;
 mod output;
 
 use clap::Parser;
@@ -27,6 +28,7 @@ fn main() {
             std::process::exit(status.code());
         }
     };
+    logging::install(cli.verbose);
     let status = match commands::run(cli) {
         Ok(status) => status,
         Err(e) => {

@@ -5,13 +5,19 @@
 //! When retries run out the caller gets [`Unavailable`], whose cause is `throttled`,
 //! `service_unavailable` or `network_error`: a check turns it into `unverified`, never into a
 //! verdict. Every other answer, success or error, is handed back for the caller to interpret.
+//!
+//! Every attempt is logged (`tracing`, at `info`): method, host, path with query values elided,
+//! status, milliseconds, Microsoft's `request-id` / `client-request-id` / `x-ms-request-id`, and
+//! for an error answer its codes (`error`, the AADSTS numbers of `error_codes`, Graph's
+//! `error.code`) — never a body, a header value that carries a credential, or a query value.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use reqwest::StatusCode;
 use reqwest::header::{HeaderMap, RETRY_AFTER};
 
 use crate::cause::Cause;
+use crate::logging::request_target;
 
 /// How patient the client is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -128,7 +134,7 @@ impl Http {
     ) -> Result<Answer, Unavailable> {
         let mut attempt = 0;
         loop {
-            let outcome = self.attempt(what, build(&self.client)).await;
+            let outcome = self.attempt(what, build(&self.client), attempt).await;
             let unavailable = match outcome {
                 Ok(answer) => match transient_cause(answer.status) {
                     None => return Ok(answer),
@@ -144,8 +150,21 @@ impl Http {
                 .retry_after
                 .unwrap_or(self.policy.backoff * 2u32.pow(attempt));
             if attempt >= self.policy.max_retries || wait > self.policy.max_wait {
+                tracing::warn!(
+                    request = what,
+                    cause = unavailable.cause.as_str(),
+                    attempts = attempt + 1,
+                    "giving up: {}",
+                    unavailable.detail
+                );
                 return Err(unavailable);
             }
+            tracing::info!(
+                request = what,
+                cause = unavailable.cause.as_str(),
+                wait_ms = wait.as_millis() as u64,
+                "retrying"
+            );
             tokio::time::sleep(wait).await;
             attempt += 1;
         }
@@ -155,6 +174,7 @@ impl Http {
         &self,
         what: &str,
         request: reqwest::RequestBuilder,
+        attempt: u32,
     ) -> Result<Answer, Unavailable> {
         let _turn = match &self.in_flight {
             Some(limit) => limit.acquire().await.ok(),
@@ -165,16 +185,117 @@ impl Http {
             detail: format!("{what}: {}", describe_network_error(&e)),
             retry_after: None,
         };
-        let response = request.send().await.map_err(network)?;
-        let status = response.status();
-        let headers = response.headers().clone();
-        let body = response.bytes().await.map_err(network)?.to_vec();
-        Ok(Answer {
-            status,
-            headers,
-            body,
-        })
+        let (client, request) = request.build_split();
+        let request = request.map_err(network)?;
+        let method = request.method().clone();
+        let (host, path) = request_target(request.url());
+        let started = Instant::now();
+        let outcome = async {
+            let response = client.execute(request).await?;
+            let status = response.status();
+            let headers = response.headers().clone();
+            let body = response.bytes().await?.to_vec();
+            Ok::<_, reqwest::Error>(Answer {
+                status,
+                headers,
+                body,
+            })
+        }
+        .await;
+        let ms = started.elapsed().as_millis() as u64;
+        match &outcome {
+            Ok(answer) => {
+                let ids = RequestIds::of(&answer.headers);
+                let codes = (!answer.status.is_success())
+                    .then(|| error_codes(&answer.body))
+                    .flatten();
+                tracing::info!(
+                    request = what,
+                    %method,
+                    host,
+                    path,
+                    status = answer.status.as_u16(),
+                    ms,
+                    attempt,
+                    request_id = ids.request_id,
+                    client_request_id = ids.client_request_id,
+                    x_ms_request_id = ids.x_ms_request_id,
+                    error = codes.as_deref(),
+                    "HTTP {method} {host}{path} → {}",
+                    answer.status.as_u16()
+                );
+            }
+            Err(e) => tracing::warn!(
+                request = what,
+                %method,
+                host,
+                path,
+                ms,
+                attempt,
+                "HTTP {method} {host}{path} → no answer: {}",
+                describe_network_error(e)
+            ),
+        }
+        outcome.map_err(network)
     }
+}
+
+/// Microsoft's identifiers of one request, as its answer's headers carry them: what Microsoft's
+/// support asks for.
+#[derive(Debug, Default, PartialEq, Eq)]
+struct RequestIds {
+    request_id: Option<String>,
+    client_request_id: Option<String>,
+    x_ms_request_id: Option<String>,
+}
+
+impl RequestIds {
+    fn of(headers: &HeaderMap) -> RequestIds {
+        let header = |name: &str| {
+            headers
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .filter(|v| v.len() <= 100 && v.chars().all(|c| c.is_ascii_graphic()))
+                .map(str::to_string)
+        };
+        RequestIds {
+            request_id: header("request-id"),
+            client_request_id: header("client-request-id"),
+            x_ms_request_id: header("x-ms-request-id"),
+        }
+    }
+}
+
+/// An error answer's codes, for the log: the identity platform's `error` and `error_codes`
+/// (`invalid_client AADSTS7000215`) or Graph's `error.code`. Never the description, which may
+/// quote what was sent.
+fn error_codes(body: &[u8]) -> Option<String> {
+    let value: serde_json::Value = serde_json::from_slice(body).ok()?;
+    let mut parts = Vec::new();
+    match value.get("error") {
+        Some(serde_json::Value::String(error)) => parts.push(error.clone()),
+        Some(serde_json::Value::Object(graph)) => {
+            if let Some(code) = graph.get("code").and_then(|c| c.as_str()) {
+                parts.push(code.to_string());
+            }
+        }
+        _ => {}
+    }
+    if let Some(codes) = value.get("error_codes").and_then(|c| c.as_array()) {
+        parts.extend(
+            codes
+                .iter()
+                .filter_map(|c| c.as_u64())
+                .map(|c| format!("AADSTS{c}")),
+        );
+    }
+    // Codes are short words and numbers; anything else is not logged.
+    parts.retain(|p| {
+        p.len() <= 80
+            && p.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "_-.".contains(c))
+    });
+    (!parts.is_empty()).then(|| parts.join(" "))
 }
 
 /// The transient cause an HTTP status means, if any.
@@ -237,6 +358,33 @@ mod tests {
         assert_eq!(retry_after(&headers), Some(Duration::ZERO));
         headers.insert(RETRY_AFTER, HeaderValue::from_static("soon"));
         assert_eq!(retry_after(&headers), None);
+    }
+
+    #[test]
+    fn error_codes_are_the_codes_and_never_the_description() {
+        let aad = br#"{"error":"invalid_client","error_description":"AADSTS7000215: Invalid client secret provided. secret=abc","error_codes":[7000215]}"#;
+        assert_eq!(
+            error_codes(aad).as_deref(),
+            Some("invalid_client AADSTS7000215")
+        );
+        let graph = br#"{"error":{"code":"Authorization_RequestDenied","message":"Insufficient privileges"}}"#;
+        assert_eq!(
+            error_codes(graph).as_deref(),
+            Some("Authorization_RequestDenied")
+        );
+        assert_eq!(error_codes(b"<html>"), None);
+        assert_eq!(error_codes(br#"{"error":"has spaces and = signs"}"#), None);
+    }
+
+    #[test]
+    fn request_ids_are_read_from_microsofts_headers() {
+        let mut headers = HeaderMap::new();
+        headers.insert("request-id", HeaderValue::from_static("7f3c"));
+        headers.insert("x-ms-request-id", HeaderValue::from_static("ab12"));
+        let ids = RequestIds::of(&headers);
+        assert_eq!(ids.request_id.as_deref(), Some("7f3c"));
+        assert_eq!(ids.client_request_id, None);
+        assert_eq!(ids.x_ms_request_id.as_deref(), Some("ab12"));
     }
 
     #[test]

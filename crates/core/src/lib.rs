@@ -14,6 +14,7 @@
 //! - [`diagnose`] — error text in, findings out: AADSTS, Graph, SMTP and the profiles' symptoms.
 //! - [`endpoints`] — Microsoft's hosts per national cloud, or an endpoints file (the stand-in).
 //! - [`http`] — the HTTP client: timeouts, no redirects, bounded retries of transient faults.
+//! - [`logging`] — what is logged and how much: the filter both front ends install.
 //! - [`secret`] — secret values that redact themselves and are zeroed on drop.
 //! - [`identity`] — OpenID discovery, the token endpoint, identity error bodies, token claims.
 //! - [`graph`] — the Microsoft Graph requests the checks make and Graph's error body.
@@ -41,6 +42,7 @@ pub mod fix;
 pub mod graph;
 pub mod http;
 pub mod identity;
+pub mod logging;
 pub mod paths;
 pub mod portal;
 pub mod profile;

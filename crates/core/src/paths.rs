@@ -58,6 +58,11 @@ impl AppPaths {
         &self.data
     }
 
+    /// The desktop app's log files (`logs/` in the data folder).
+    pub fn logs_dir(&self) -> PathBuf {
+        self.data.join("logs")
+    }
+
     /// The settings file (`config.toml` in the configuration folder), e.g. `sign_in_client`.
     pub fn config_file(&self) -> PathBuf {
         self.config.join("config.toml")

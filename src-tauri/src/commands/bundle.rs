@@ -63,13 +63,14 @@ pub struct ExportOutcome {
 #[tauri::command]
 #[specta::specta]
 pub async fn bundle_export(state: State<'_>, form: ExportForm) -> Result<ExportOutcome, IpcError> {
-    let wizard = state.current()?;
+    let session = state.current().await?;
+    let wizard = &session.wizard;
     let profile = state.profile(&wizard.profile)?;
     let path = export::bundle_path(&form.path)?;
     let protection = export::protection(&form.recipients, form.passphrase.map(Secret::new))?;
     let keep = &state.safekeeping;
-    let held = state.memory().secret.clone();
-    let tenant_id = tenant_guid(&state, &wizard).await.ok();
+    let held = session.memory.secret.clone();
+    let tenant_id = tenant_guid(&state, wizard).await.ok();
     let kept = match &tenant_id {
         Some(tenant) => {
             let (store, tenant, client) = (
@@ -91,12 +92,12 @@ pub async fn bundle_export(state: State<'_>, form: ExportForm) -> Result<ExportO
     let wants_value = !matches!(protection, bundle::Protection::None);
     let value = if wants_value { held.or(kept) } else { None };
     let made = keep.made();
-    let facts = export::secret_facts(&wizard, made.as_ref(), known.as_ref(), value, in_keychain);
+    let facts = export::secret_facts(wizard, made.as_ref(), known.as_ref(), value, in_keychain);
     let display_name = known.as_ref().and_then(|r| r.name.clone());
     let ctx = state.context().await;
     let request = export::request(
         &profile,
-        &wizard,
+        wizard,
         &ctx.endpoints,
         facts,
         protection,
@@ -167,10 +168,11 @@ pub async fn bundle_open(
     let opened = blocking(move || bundle::open(&path)).await??;
     let profile = state.profile(&opened.record.profile.id)?;
     ensure_demo(&state, demo.as_deref(), false).await?;
-    let wizard = resume::from_bundle(&opened.record, &profile, demo);
-    state.replace(Some(wizard.clone()))?;
+    let session = state
+        .start(resume::from_bundle(&opened.record, &profile, demo))
+        .await?;
     state.safekeeping.set_made(None);
-    current_view(&state, &wizard).await
+    current_view(&state, &session).await
 }
 
 /// Where to save a bundle, chosen in the system's save dialog; `None` when cancelled.

@@ -3,6 +3,9 @@
 //! (`spawn_blocking`, never the async runtime's reactor), the tenant's GUID, and keeping a secret
 //! the wizard made (the keychain and its reminder).
 //!
+//! Reading the keychain may wait on a prompt: those reads end at once when the wizard's session
+//! does, and a kept secret is held only for the session that asked for it.
+//!
 //! Like every command, each is also listed in `ipc_builder` (`lib.rs`), `build.rs` and the
 //! capability; `tests/commands.rs` fails when they disagree.
 
@@ -141,7 +144,8 @@ pub struct KeychainStatus {
 #[tauri::command]
 #[specta::specta]
 pub async fn keychain_status(state: State<'_>) -> Result<KeychainStatus, IpcError> {
-    let wizard = state.current()?;
+    let session = state.current().await?;
+    let wizard = &session.wizard;
     if wizard.inputs.client_id.is_empty() || wizard.inputs.tenant.is_empty() {
         return Ok(KeychainStatus {
             available: true,
@@ -149,11 +153,14 @@ pub async fn keychain_status(state: State<'_>) -> Result<KeychainStatus, IpcErro
             message: None,
         });
     }
-    let tenant_id = tenant_guid(&state, &wizard).await?;
     let store = state.safekeeping.store();
     let client_id = wizard.inputs.client_id.clone();
-    let found =
-        keychain(move || secrets::client_secret(store.as_ref(), &tenant_id, &client_id)).await?;
+    let found = session
+        .unless_ended(async {
+            let tenant_id = tenant_guid(&state, wizard).await?;
+            keychain(move || secrets::client_secret(store.as_ref(), &tenant_id, &client_id)).await
+        })
+        .await??;
     Ok(match found {
         Ok(found) => KeychainStatus {
             available: true,
@@ -172,12 +179,16 @@ pub async fn keychain_status(state: State<'_>) -> Result<KeychainStatus, IpcErro
 #[tauri::command]
 #[specta::specta]
 pub async fn wizard_use_kept_secret(state: State<'_>) -> Result<WizardView, IpcError> {
-    let wizard = state.current()?;
-    let tenant_id = tenant_guid(&state, &wizard).await?;
+    let session = state.current().await?;
+    let wizard = &session.wizard;
     let store = state.safekeeping.store();
     let client_id = wizard.inputs.client_id.clone();
-    let found =
-        keychain(move || secrets::client_secret(store.as_ref(), &tenant_id, &client_id)).await??;
+    let found = session
+        .unless_ended(async {
+            let tenant_id = tenant_guid(&state, wizard).await?;
+            keychain(move || secrets::client_secret(store.as_ref(), &tenant_id, &client_id)).await
+        })
+        .await???;
     let Some(value) = found else {
         return Err(IpcError::new(
             IpcErrorCode::InvalidInput,
@@ -187,10 +198,11 @@ pub async fn wizard_use_kept_secret(state: State<'_>) -> Result<WizardView, IpcE
             ),
         ));
     };
-    {
-        let mut memory = state.memory();
-        memory.created = None;
-        memory.secret = Some(value);
-    }
-    current_view(&state, &wizard).await
+    let session = state
+        .record(session.id, |_, memory| {
+            memory.created = None;
+            memory.secret = Some(value);
+        })
+        .await?;
+    current_view(&state, &session).await
 }

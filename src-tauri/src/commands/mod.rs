@@ -1,6 +1,13 @@
 //! One `#[tauri::command]` per operation. Each is a few lines that call the core through
 //! [`AppState`] and turn its errors into [`IpcError`]; no decisions are made here.
 //!
+//! A command that waits on Microsoft (a check, a sign-in, a repair) takes the wizard's
+//! [`Session`] when it starts and records what it found only into that session
+//! ([`AppState::record`]); checks and sign-ins also end at once when the session does
+//! ([`Session::unless_ended`]). Their bodies are plain functions over [`AppState`]
+//! ([`check_step`], [`sign_in_administrator`], [`sign_in_mailbox_owner`], [`repair`]) so that
+//! they run, and are tested, without a webview.
+//!
 //! A new command goes in three places: here, `ipc_builder` in `lib.rs`, and `build.rs` (which
 //! generates its permission); `tests/commands.rs` fails when they disagree.
 
@@ -9,20 +16,22 @@ use entra_setup_core::fix::{self, Patience, RegistrationInputs, RepairSession, S
 use entra_setup_core::identity::{DEFAULT_SIGN_IN_CLIENT, DevicePrompt};
 use entra_setup_core::profile::{ProfileSummary, WizardStep};
 use entra_setup_core::secret::Secret;
-use entra_setup_core::verify::Progress;
+use entra_setup_core::verify::{Progress, ProgressSink};
+use entra_setup_core::wizard::sign_in::PromptSink;
 use entra_setup_core::wizard::{self, InputField, WizardState};
 use serde::Serialize;
 use tauri::ipc::Channel;
 
 use crate::demo::{self, DemoScenario, DemoTenant};
 use crate::ipc_error::{IpcError, IpcErrorCode};
-use crate::state::{AppState, CreatedSecret};
+use crate::state::{AppState, CreatedSecret, Session};
 use crate::view::{self, WizardView};
 
 pub mod bundle;
 pub mod keychain;
 pub mod reminders;
 pub mod settings;
+pub mod support;
 
 type State<'a> = tauri::State<'a, AppState>;
 
@@ -40,13 +49,13 @@ pub fn demo_scenarios() -> Result<Vec<DemoScenario>, IpcError> {
     Ok(demo::scenarios())
 }
 
-/// The view of the wizard as it is now.
+/// The view of `session`.
 pub(crate) async fn current_view(
     state: &AppState,
-    wizard: &WizardState,
+    session: &Session,
 ) -> Result<WizardView, IpcError> {
-    let profile = state.profile(&wizard.profile)?;
-    Ok(view::build(state, &profile, wizard).await)
+    let profile = state.profile(&session.wizard.profile)?;
+    Ok(view::build(state, &profile, session).await)
 }
 
 /// Run the demo tenant with `scenario` (started, switched or stopped); `fresh` plays it from
@@ -57,26 +66,39 @@ pub(crate) async fn ensure_demo(
     fresh: bool,
 ) -> Result<(), IpcError> {
     let mut demo = state.demo.lock().await;
-    match (demo.as_mut(), scenario) {
+    let outcome = match (demo.as_mut(), scenario) {
         (Some(running), Some(name)) if fresh || running.scenario() != name => {
-            running.switch(name)?
+            tracing::info!(scenario = name, "demo tenant: playing a scenario");
+            running.switch(name)
         }
-        (Some(_), Some(_)) => {}
-        (None, Some(name)) => *demo = Some(DemoTenant::start(name).await?),
-        (_, None) => *demo = None,
+        (Some(_), Some(_)) => Ok(()),
+        (None, Some(name)) => DemoTenant::start(name).await.map(|started| {
+            tracing::info!(scenario = name, "demo tenant started on loopback");
+            *demo = Some(started);
+        }),
+        (running, None) => {
+            if running.is_some() {
+                tracing::info!("demo tenant stopped");
+            }
+            *demo = None;
+            Ok(())
+        }
+    };
+    if let Err(e) = &outcome {
+        tracing::warn!(scenario, "demo tenant: {}", e.message);
     }
-    Ok(())
+    outcome
 }
 
 /// The setup under way, if any, on the step it was left on.
 #[tauri::command]
 #[specta::specta]
 pub async fn wizard_resume(state: State<'_>) -> Result<Option<WizardView>, IpcError> {
-    let Some(wizard) = state.wizard()? else {
+    let Some(session) = state.session().await? else {
         return Ok(None);
     };
-    ensure_demo(&state, wizard.demo.as_deref(), false).await?;
-    Ok(Some(current_view(&state, &wizard).await?))
+    ensure_demo(&state, session.wizard.demo.as_deref(), false).await?;
+    Ok(Some(current_view(&state, &session).await?))
 }
 
 /// Start setting up `profile`, against Microsoft or (with `demo`) the demo tenant's scenario.
@@ -89,16 +111,16 @@ pub async fn wizard_start(
 ) -> Result<WizardView, IpcError> {
     let found = state.profile(&profile)?;
     ensure_demo(&state, demo.as_deref(), true).await?;
-    let wizard = WizardState::new(&found, demo);
-    state.replace(Some(wizard.clone()))?;
-    current_view(&state, &wizard).await
+    let session = state.start(WizardState::new(&found, demo)).await?;
+    current_view(&state, &session).await
 }
 
-/// Leave the setup: forget its progress, its secret and its sign-ins.
+/// Leave the setup: forget its progress, its secret and its sign-ins, and end what still runs
+/// in it.
 #[tauri::command]
 #[specta::specta]
 pub async fn wizard_close(state: State<'_>) -> Result<(), IpcError> {
-    state.replace(None)?;
+    state.close().await?;
     ensure_demo(&state, None, false).await
 }
 
@@ -110,24 +132,27 @@ pub async fn wizard_set_input(
     field: InputField,
     value: String,
 ) -> Result<WizardView, IpcError> {
-    let wizard = state.update(|w| w.set_input(field, &value))?;
-    current_view(&state, &wizard).await
+    let session = state.update(|w, _| w.set_input(field, &value)).await?;
+    current_view(&state, &session).await
 }
 
 /// Go to `step`.
 #[tauri::command]
 #[specta::specta]
 pub async fn wizard_go(state: State<'_>, step: WizardStep) -> Result<WizardView, IpcError> {
-    let profile = state.profile(&state.current()?.profile)?;
+    let session = state.current().await?;
+    let profile = state.profile(&session.wizard.profile)?;
     let mut known = true;
-    let wizard = state.update(|w| known = w.go(&profile, step))?;
+    let session = state
+        .record(session.id, |w, _| known = w.go(&profile, step))
+        .await?;
     if !known {
         return Err(IpcError::new(
             IpcErrorCode::InvalidInput,
             format!("step: this integration has no {step:?} step"),
         ));
     }
-    current_view(&state, &wizard).await
+    current_view(&state, &session).await
 }
 
 /// Verify `step`'s checks live; each check's start and result go to `on_progress`.
@@ -138,20 +163,34 @@ pub async fn wizard_check(
     step: WizardStep,
     on_progress: Channel<Progress>,
 ) -> Result<WizardView, IpcError> {
-    let wizard = state.current()?;
-    let profile = state.profile(&wizard.profile)?;
-    let (secret, sessions) = {
-        let memory = state.memory();
-        (memory.secret.clone(), memory.sessions())
-    };
-    let inputs = wizard.verify_inputs(&profile, secret, sessions);
-    let ctx = state.context().await;
-    let results = wizard::run::verify_step(&profile, step, &inputs, &ctx, &|p| {
+    check_step(&state, step, &|p| {
         let _ = on_progress.send(p);
     })
-    .await;
-    let wizard = state.update(|w| w.record(&results))?;
-    current_view(&state, &wizard).await
+    .await
+}
+
+/// The body of [`wizard_check`]: `step`'s checks in the session under way, ended at once when
+/// the session ends, their results recorded only into that session.
+pub async fn check_step(
+    state: &AppState,
+    step: WizardStep,
+    progress: ProgressSink<'_>,
+) -> Result<WizardView, IpcError> {
+    let session = state.current().await?;
+    let profile = state.profile(&session.wizard.profile)?;
+    let inputs = session.wizard.verify_inputs(
+        &profile,
+        session.memory.secret.clone(),
+        session.memory.sessions(),
+    );
+    let ctx = state.context().await;
+    let results = session
+        .unless_ended(wizard::run::verify_step(
+            &profile, step, &inputs, &ctx, progress,
+        ))
+        .await?;
+    let session = state.record(session.id, |w, _| w.record(&results)).await?;
+    current_view(state, &session).await
 }
 
 /// A device code to show, with whom it is for.
@@ -182,20 +221,38 @@ pub async fn wizard_sign_in(
     state: State<'_>,
     on_prompt: Channel<SignInPrompt>,
 ) -> Result<WizardView, IpcError> {
-    let wizard = state.current()?;
-    require_tenant(&wizard)?;
+    sign_in_administrator(&state, &prompt_sink(&on_prompt)).await
+}
+
+/// The body of [`wizard_sign_in`]: the administrator's sign-in in the session under way, ended
+/// at once when the session ends, its token held only for that session.
+pub async fn sign_in_administrator(
+    state: &AppState,
+    show: PromptSink<'_>,
+) -> Result<WizardView, IpcError> {
+    let session = state.current().await?;
+    let wizard = &session.wizard;
+    require_tenant(wizard)?;
     let ctx = state.context().await;
-    let sink = prompt_sink(&on_prompt);
-    let tokens =
-        wizard::sign_in::administrator(&ctx, &wizard.inputs.tenant, DEFAULT_SIGN_IN_CLIENT, &sink)
-            .await?;
+    let tokens = session
+        .unless_ended(wizard::sign_in::administrator(
+            &ctx,
+            &wizard.inputs.tenant,
+            DEFAULT_SIGN_IN_CLIENT,
+            show,
+        ))
+        .await??;
     let upn = tokens
         .claims
         .upn
         .clone()
         .unwrap_or_else(|| "administrator".into());
-    state.memory().admin = Some((tokens.access_token, upn));
-    current_view(&state, &wizard).await
+    let session = state
+        .record(session.id, |_, memory| {
+            memory.admin = Some((tokens.access_token, upn));
+        })
+        .await?;
+    current_view(state, &session).await
 }
 
 /// Sign the mailbox owner in (device code, shown through `on_prompt`).
@@ -205,8 +262,18 @@ pub async fn wizard_sign_in_mailbox(
     state: State<'_>,
     on_prompt: Channel<SignInPrompt>,
 ) -> Result<WizardView, IpcError> {
-    let wizard = state.current()?;
-    require_tenant(&wizard)?;
+    sign_in_mailbox_owner(&state, &prompt_sink(&on_prompt)).await
+}
+
+/// The body of [`wizard_sign_in_mailbox`]: the mailbox owner's sign-in in the session under
+/// way, ended at once when the session ends, its tokens held only for that session.
+pub async fn sign_in_mailbox_owner(
+    state: &AppState,
+    show: PromptSink<'_>,
+) -> Result<WizardView, IpcError> {
+    let session = state.current().await?;
+    let wizard = &session.wizard;
+    require_tenant(wizard)?;
     if wizard.inputs.mailbox.is_empty() {
         return Err(IpcError::new(
             IpcErrorCode::InvalidInput,
@@ -216,12 +283,22 @@ pub async fn wizard_sign_in_mailbox(
     let profile = state.profile(&wizard.profile)?;
     let inputs = wizard.verify_inputs(&profile, None, Default::default());
     let ctx = state.context().await;
-    let sink = prompt_sink(&on_prompt);
-    let sessions =
-        wizard::sign_in::mailbox_owner(&profile, &inputs, &ctx, DEFAULT_SIGN_IN_CLIENT, &sink)
-            .await?;
-    state.memory().mailbox = Some((sessions, wizard.inputs.mailbox.clone()));
-    current_view(&state, &wizard).await
+    let sessions = session
+        .unless_ended(wizard::sign_in::mailbox_owner(
+            &profile,
+            &inputs,
+            &ctx,
+            DEFAULT_SIGN_IN_CLIENT,
+            show,
+        ))
+        .await??;
+    let owner = wizard.inputs.mailbox.clone();
+    let session = state
+        .record(session.id, |_, memory| {
+            memory.mailbox = Some((sessions, owner));
+        })
+        .await?;
+    current_view(state, &session).await
 }
 
 fn require_tenant(wizard: &WizardState) -> Result<(), IpcError> {
@@ -243,28 +320,35 @@ pub struct RepairOutcome {
     pub view: WizardView,
 }
 
-/// The signed-in administrator's Graph token, or `why` a sign-in is needed.
-pub(crate) fn admin_token(state: &AppState, why: &str) -> Result<Secret, IpcError> {
-    state
-        .memory()
-        .admin
-        .as_ref()
+/// The administrator's Graph token signed in for `session`, or `why` a sign-in is needed.
+pub(crate) fn admin_token(session: Option<&Session>, why: &str) -> Result<Secret, IpcError> {
+    session
+        .and_then(|s| s.memory.admin.as_ref())
         .map(|(token, _)| token.clone())
         .ok_or_else(|| IpcError::new(IpcErrorCode::NotSignedIn, why))
 }
 
-/// Create the registration (no client ID yet) or repair the one entered: redirect URI, account
-/// type, permissions, enterprise app, admin consent, and a secret when asked (`secret_days`).
-async fn repair(state: &AppState, request: SecretRequest) -> Result<RepairOutcome, IpcError> {
-    let wizard = state.current()?;
-    require_tenant(&wizard)?;
+/// The body of [`wizard_register`] and [`wizard_new_secret`]: create the registration (no
+/// client ID yet) or repair the one entered — redirect URI, account type, permissions,
+/// enterprise app, admin consent, and a secret when asked — in the session under way.
+///
+/// Unlike a check, a repair is not ended half-way when its session ends: it writes to the
+/// tenant, and a registration cut off between two writes would be worse than a finished one. A
+/// secret it made is still kept in the keychain with its reminder (it exists in the tenant
+/// either way); the client ID and the secret go only into the session the repair started in,
+/// and when that session has ended the answer is [`IpcErrorCode::SessionEnded`], naming what
+/// was changed.
+pub async fn repair(state: &AppState, request: SecretRequest) -> Result<RepairOutcome, IpcError> {
+    let session = state.current().await?;
+    let wizard = &session.wizard;
+    require_tenant(wizard)?;
     let profile = state.profile(&wizard.profile)?;
     let admin_token = admin_token(
-        state,
+        Some(&session),
         "Sign in as administrator first: creating and repairing needs your sign-in.",
     )?;
     let ctx = state.context().await;
-    let session = RepairSession {
+    let repair_session = RepairSession {
         ctx: &ctx,
         admin_token: &admin_token,
         patience: Patience::default(),
@@ -277,27 +361,45 @@ async fn repair(state: &AppState, request: SecretRequest) -> Result<RepairOutcom
         redirect_uri: wizard.redirect_uri(&profile),
         app_name: None,
     };
-    let registered = fix::register(&profile, &inputs, request, &session).await?;
-    if let Some(secret) = &registered.secret {
-        let mut memory = state.memory();
-        memory.secret = Some(secret.value.clone());
-        memory.created = Some(CreatedSecret {
-            hint: secret.hint.clone(),
-            expires: secret.expires,
-            revealed: false,
-        });
-    }
-    let kept = keychain::keep_made_secret(state, &wizard, &profile, &registered).await;
-    let client_id = registered.client_id.clone();
-    let wizard = state.update(|w| w.set_input(InputField::ClientId, &client_id))?;
+    let registered = fix::register(&profile, &inputs, request, &repair_session).await?;
+    let kept = keychain::keep_made_secret(state, wizard, &profile, &registered).await;
+    let changes: Vec<String> = registered
+        .changes
+        .into_iter()
+        .map(|c| c.description)
+        .chain(kept)
+        .collect();
+    let (client_id, secret) = (registered.client_id, registered.secret);
+    let recorded = state
+        .record(session.id, |w, memory| {
+            w.set_input(InputField::ClientId, &client_id);
+            if let Some(secret) = secret {
+                memory.created = Some(CreatedSecret {
+                    hint: secret.hint,
+                    expires: secret.expires,
+                    revealed: false,
+                });
+                memory.secret = Some(secret.value);
+            }
+        })
+        .await;
+    let session = match recorded {
+        Ok(session) => session,
+        Err(ended) if ended.code == IpcErrorCode::SessionEnded => {
+            return Err(IpcError::new(
+                IpcErrorCode::SessionEnded,
+                format!(
+                    "{} What was changed in the tenant stays: {}",
+                    ended.message,
+                    changes.join(" ")
+                ),
+            ));
+        }
+        Err(other) => return Err(other),
+    };
     Ok(RepairOutcome {
-        changes: registered
-            .changes
-            .into_iter()
-            .map(|c| c.description)
-            .chain(kept)
-            .collect(),
-        view: current_view(state, &wizard).await?,
+        changes,
+        view: current_view(state, &session).await?,
     })
 }
 
@@ -339,31 +441,37 @@ pub async fn wizard_new_secret(
 #[tauri::command]
 #[specta::specta]
 pub async fn wizard_set_secret(state: State<'_>, value: String) -> Result<WizardView, IpcError> {
-    let wizard = state.current()?;
-    {
-        let mut memory = state.memory();
-        memory.created = None;
-        memory.secret = (!value.trim().is_empty()).then(|| Secret::new(value.trim()));
-    }
-    current_view(&state, &wizard).await
+    let session = state
+        .update(|_, memory| {
+            memory.created = None;
+            memory.secret = (!value.trim().is_empty()).then(|| Secret::new(value.trim()));
+        })
+        .await?;
+    current_view(&state, &session).await
 }
 
 /// The created secret's value, once.
 #[tauri::command]
 #[specta::specta]
-pub fn wizard_reveal_secret(state: State<'_>) -> Result<String, IpcError> {
-    let mut memory = state.memory();
-    let value = memory.secret.as_ref().map(|s| s.expose().to_string());
-    match (memory.created.as_mut(), value) {
-        (Some(created), Some(value)) if !created.revealed => {
-            created.revealed = true;
-            Ok(value)
-        }
-        _ => Err(IpcError::new(
+pub async fn wizard_reveal_secret(state: State<'_>) -> Result<String, IpcError> {
+    let mut revealed = None;
+    state
+        .update(|_, memory| {
+            let value = memory.secret.as_ref().map(|s| s.expose().to_string());
+            if let (Some(created), Some(value)) = (memory.created.as_mut(), value)
+                && !created.revealed
+            {
+                created.revealed = true;
+                revealed = Some(value);
+            }
+        })
+        .await?;
+    revealed.ok_or_else(|| {
+        IpcError::new(
             IpcErrorCode::InvalidInput,
             "client secret: its value was shown once already; create a new secret if it was not copied",
-        )),
-    }
+        )
+    })
 }
 
 /// Explain pasted error text.
@@ -377,15 +485,15 @@ pub fn diagnose_text(state: State<'_>, text: String) -> Result<Vec<Finding>, Ipc
 #[tauri::command]
 #[specta::specta]
 pub async fn demo_switch(state: State<'_>, scenario: String) -> Result<WizardView, IpcError> {
+    let session = state.current().await?;
     ensure_demo(&state, Some(&scenario), true).await?;
-    {
-        let mut memory = state.memory();
-        memory.admin = None;
-        memory.mailbox = None;
-    }
-    let wizard = state.update(|w| {
-        w.demo = Some(scenario.clone());
-        w.results.clear();
-    })?;
-    current_view(&state, &wizard).await
+    let session = state
+        .record(session.id, |w, memory| {
+            memory.admin = None;
+            memory.mailbox = None;
+            w.demo = Some(scenario.clone());
+            w.results.clear();
+        })
+        .await?;
+    current_view(&state, &session).await
 }

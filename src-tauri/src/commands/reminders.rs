@@ -109,8 +109,9 @@ pub async fn reminders_scan(
     state: State<'_>,
     within_days: u32,
 ) -> Result<Vec<ExpiringCredential>, IpcError> {
+    let session = state.session().await?;
     let token = super::admin_token(
-        &state,
+        session.as_ref(),
         "Sign in as administrator on the wizard's sign-in step first: scanning reads every app registration of the tenant.",
     )?;
     let ctx = state.context().await;
@@ -119,15 +120,19 @@ pub async fn reminders_scan(
         endpoints: &ctx.endpoints,
         token: &token,
     };
-    reminders::scan(&reader, state.safekeeping.now(), within_days)
-        .await
-        .map_err(|e| {
-            let code = match e {
-                entra_setup_core::graph::ReadError::Unavailable(_) => IpcErrorCode::Unavailable,
-                _ => IpcErrorCode::RepairFailed,
-            };
-            IpcError::new(code, format!("Cannot read the app registrations: {e}"))
-        })
+    // The sign-in belongs to the wizard's session: closing the wizard ends the scan too.
+    let scan = reminders::scan(&reader, state.safekeeping.now(), within_days);
+    let scanned = match &session {
+        Some(session) => session.unless_ended(scan).await?,
+        None => scan.await,
+    };
+    scanned.map_err(|e| {
+        let code = match e {
+            entra_setup_core::graph::ReadError::Unavailable(_) => IpcErrorCode::Unavailable,
+            _ => IpcErrorCode::RepairFailed,
+        };
+        IpcError::new(code, format!("Cannot read the app registrations: {e}"))
+    })
 }
 
 /// A secret found by the scan that the admin chose to be reminded of.
@@ -150,8 +155,8 @@ pub async fn reminders_add_scanned(
     state: State<'_>,
     picks: Vec<ScannedSecret>,
 ) -> Result<RemindersView, IpcError> {
-    let wizard = state.current()?;
-    let tenant_id = tenant_guid(&state, &wizard).await?;
+    let session = state.current().await?;
+    let tenant_id = tenant_guid(&state, &session.wizard).await?;
     for pick in picks {
         let expires = chrono::DateTime::parse_from_rfc3339(&pick.expires)
             .map_err(|e| {
@@ -196,19 +201,22 @@ pub async fn reminders_rotate(
                 format!("key_id: no reminder for the secret '{}'", key_id.trim()),
             )
         })?;
-    if let Some(wizard) = state.wizard()?
-        && wizard
+    if let Some(session) = state.session().await?
+        && session
+            .wizard
             .inputs
             .client_id
             .eq_ignore_ascii_case(&reminder.client_id)
     {
-        let found = state.profile(&wizard.profile)?;
+        let found = state.profile(&session.wizard.profile)?;
         if resume::for_rotation(&reminder, &found, None).is_some() {
-            ensure_demo(&state, wizard.demo.as_deref(), false).await?;
-            let wizard = state.update(|w| {
-                w.go(&found, WizardStep::Secret);
-            })?;
-            return current_view(&state, &wizard).await;
+            ensure_demo(&state, session.wizard.demo.as_deref(), false).await?;
+            let session = state
+                .record(session.id, |w, _| {
+                    w.go(&found, WizardStep::Secret);
+                })
+                .await?;
+            return current_view(&state, &session).await;
         }
     }
     let found = state.profile(&profile)?;
@@ -222,7 +230,7 @@ pub async fn reminders_rotate(
         )
     })?;
     ensure_demo(&state, demo.as_deref(), false).await?;
-    state.replace(Some(wizard.clone()))?;
+    let session = state.start(wizard).await?;
     state.safekeeping.set_made(None);
-    current_view(&state, &wizard).await
+    current_view(&state, &session).await
 }

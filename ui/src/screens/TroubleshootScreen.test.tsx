@@ -2,12 +2,12 @@ import { describe, expect, it, vi } from "vitest";
 import { render, screen } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { FluentProvider, webLightTheme } from "@fluentui/react-components";
-import { diagnose } from "../ipc";
+import { copyText, diagnose, openLogFolder, supportLog } from "../ipc";
 import { TroubleshootScreen } from "./TroubleshootScreen";
 
 vi.mock("../ipc", async (importOriginal) => {
   const actual = await importOriginal<typeof import("../ipc")>();
-  return { ...actual, diagnose: vi.fn() };
+  return { ...actual, diagnose: vi.fn(), supportLog: vi.fn(), copyText: vi.fn(), openLogFolder: vi.fn() };
 });
 
 describe("TroubleshootScreen", () => {
@@ -46,5 +46,34 @@ describe("TroubleshootScreen", () => {
     await userEvent.type(screen.getByTestId("diagnose-input"), "hello");
     await userEvent.click(screen.getByTestId("diagnose-button"));
     expect(await screen.findByTestId("diagnose-nothing")).toBeInTheDocument();
+  });
+
+  it("copies the support log and opens its folder", async () => {
+    vi.mocked(supportLog).mockResolvedValue("INFO check started check=tenant\n");
+    vi.mocked(copyText).mockResolvedValue();
+    vi.mocked(openLogFolder).mockResolvedValue();
+    render(
+      <FluentProvider theme={webLightTheme}>
+        <TroubleshootScreen onBack={() => {}} />
+      </FluentProvider>,
+    );
+    await userEvent.click(screen.getByTestId("support-log-copy"));
+    expect(await screen.findByTestId("support-log-said")).toHaveTextContent("The support log was copied");
+    expect(copyText).toHaveBeenCalledWith("INFO check started check=tenant\n");
+    await userEvent.click(screen.getByTestId("support-log-folder"));
+    expect(openLogFolder).toHaveBeenCalled();
+  });
+
+  it("says so when nothing was logged yet", async () => {
+    vi.mocked(supportLog).mockResolvedValue("");
+    vi.mocked(copyText).mockClear();
+    render(
+      <FluentProvider theme={webLightTheme}>
+        <TroubleshootScreen onBack={() => {}} />
+      </FluentProvider>,
+    );
+    await userEvent.click(screen.getByTestId("support-log-copy"));
+    expect(await screen.findByTestId("support-log-said")).toHaveTextContent("Nothing has been logged yet.");
+    expect(copyText).not.toHaveBeenCalled();
   });
 });

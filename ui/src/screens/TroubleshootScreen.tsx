@@ -13,8 +13,8 @@ import {
   makeStyles,
   tokens,
 } from "@fluentui/react-components";
-import { ArrowLeftRegular, SearchRegular } from "@fluentui/react-icons";
-import { IpcFailure, diagnose } from "../ipc";
+import { ArrowLeftRegular, CopyRegular, FolderOpenRegular, SearchRegular } from "@fluentui/react-icons";
+import { IpcFailure, copyText, diagnose, openLogFolder, supportLog } from "../ipc";
 import type { Finding } from "../ipc";
 
 const useStyles = makeStyles({
@@ -23,6 +23,7 @@ const useStyles = makeStyles({
   row: { display: "flex", gap: tokens.spacingHorizontalM },
   finding: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalXS },
   paragraph: { margin: 0 },
+  support: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalS },
   findings: { listStyleType: "none", margin: 0, padding: 0, display: "flex", flexDirection: "column", gap: tokens.spacingVerticalM },
 });
 
@@ -62,6 +63,7 @@ export function TroubleshootScreen({ onBack }: { onBack: () => void }) {
           <MessageBarBody>{error}</MessageBarBody>
         </MessageBar>
       )}
+      <SupportLog />
       {findings && findings.length === 0 && (
         <MessageBar intent="info" data-testid="diagnose-nothing">
           <MessageBarBody>Nothing in this text is known to the wizard. Check that it is the whole message.</MessageBarBody>
@@ -91,5 +93,54 @@ export function TroubleshootScreen({ onBack }: { onBack: () => void }) {
         </ul>
       )}
     </section>
+  );
+}
+
+/** The app's log for support: copy its newest part, or open the folder that holds it. */
+function SupportLog() {
+  const styles = useStyles();
+  const [said, setSaid] = useState<{ intent: "success" | "error"; text: string } | null>(null);
+  const fail = (failure: unknown) =>
+    setSaid({ intent: "error", text: failure instanceof IpcFailure ? failure.message : String(failure) });
+  const copy = async () => {
+    try {
+      const log = await supportLog();
+      if (!log) {
+        setSaid({ intent: "error", text: "Nothing has been logged yet." });
+        return;
+      }
+      await copyText(log);
+      setSaid({ intent: "success", text: "The support log was copied. It holds no secret, token or code." });
+    } catch (failure) {
+      fail(failure);
+    }
+  };
+  const open = async () => {
+    try {
+      await openLogFolder();
+    } catch (failure) {
+      fail(failure);
+    }
+  };
+  return (
+    <div className={styles.support}>
+      <Body1>
+        Asked for a log by support? The app logs each request to Microsoft with its request ID, each check, sign-in and
+        change, and never a secret, token or code.
+      </Body1>
+      <div className={styles.row}>
+        <Button icon={<CopyRegular />} onClick={() => void copy()} data-testid="support-log-copy">
+          Copy support log
+        </Button>
+        <Button icon={<FolderOpenRegular />} onClick={() => void open()} data-testid="support-log-folder">
+          Open log folder
+        </Button>
+      </div>
+      {said && (
+        <MessageBar intent={said.intent} data-testid="support-log-said">
+          <MessageBarBody>{said.text}</MessageBarBody>
+        </MessageBar>
+      )}
+    </div>
   );
 }

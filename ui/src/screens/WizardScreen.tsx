@@ -326,7 +326,11 @@ export function WizardScreen({ initial, onClose }: WizardScreenProps) {
   );
 }
 
-function message(failure: unknown): string {
-  if (failure instanceof IpcFailure) return failure.message;
+/**
+ * What to say about a failed call: nothing when its setup was closed or replaced meanwhile
+ * (`session_ended`: the answer belongs to no screen any more), else the shell's message.
+ */
+function message(failure: unknown): string | null {
+  if (failure instanceof IpcFailure) return failure.code === "session_ended" ? null : failure.message;
   return failure instanceof Error ? failure.message : String(failure);
 }

@@ -7,6 +7,7 @@ function step(partial: Partial<StepView> & Pick<StepView, "step" | "title">): St
 
 export function sampleView(overrides: Partial<WizardView> = {}): WizardView {
   return {
+    session: "6f1c2a8e-0b7d-4c1e-9a54-2f0d3c9b8e71",
     profile: "axero-m365-email",
     title: "Microsoft 365 email for Axero",
     product: "Axero",

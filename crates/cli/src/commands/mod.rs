@@ -36,7 +36,7 @@ pub struct Globals {
     pub cloud: String,
     /// `--timeout` in seconds.
     pub timeout: u64,
-    /// `--no-progress`.
+    /// `--no-progress`, or a log on stderr (`-v`), which a redrawn progress line would garble.
     pub no_progress: bool,
 }
 
@@ -47,13 +47,14 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         cloud,
         timeout,
         no_progress,
+        verbose,
         command,
     } = cli;
     let globals = Globals {
         endpoints,
         cloud,
         timeout,
-        no_progress,
+        no_progress: no_progress || verbose > 0,
     };
     match command {
         Command::Profiles { json } => profiles::run(json),

@@ -429,15 +429,39 @@ fn huge_input_is_cut_not_refused() {
 
 fn conformance_dir() -> Option<PathBuf> {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/conformance");
+    present_or_skipped(dir, std::env::var_os("CI").is_some())
+}
+
+/// `dir` when it is there; otherwise the test is skipped, said on stderr — except under CI
+/// (`CI` set), where the real material must be checked and its absence fails the test.
+fn present_or_skipped(dir: PathBuf, ci: bool) -> Option<PathBuf> {
     if dir.is_dir() {
-        Some(dir)
-    } else {
-        eprintln!(
-            "SKIPPED: {} is absent, so the real Microsoft material is not checked",
-            dir.display()
-        );
-        None
+        return Some(dir);
     }
+    assert!(
+        !ci,
+        "{} is absent and CI is set: the real Microsoft material must be checked",
+        dir.display()
+    );
+    eprintln!(
+        "SKIPPED: {} is absent, so the real Microsoft material is not checked",
+        dir.display()
+    );
+    None
+}
+
+#[test]
+#[should_panic(expected = "is absent and CI is set")]
+fn absent_conformance_material_fails_under_ci() {
+    present_or_skipped(PathBuf::from("/nonexistent/shared/conformance"), true);
+}
+
+#[test]
+fn absent_conformance_material_is_skipped_outside_ci() {
+    assert_eq!(
+        present_or_skipped(PathBuf::from("/nonexistent/shared/conformance"), false),
+        None
+    );
 }
 
 fn json_files(dir: &std::path::Path, out: &mut Vec<PathBuf>) {

@@ -105,10 +105,9 @@ pub enum ChangeKind {
 
 impl Change {
     fn new(kind: ChangeKind, description: impl Into<String>) -> Change {
-        Change {
-            kind,
-            description: description.into(),
-        }
+        let description = description.into();
+        tracing::info!(change = ?kind, "changed in the tenant: {description}");
+        Change { kind, description }
     }
 }
 

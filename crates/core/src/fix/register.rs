@@ -67,6 +67,7 @@ pub fn registers_an_app(profile: &Profile) -> bool {
 }
 
 /// Create or repair the registration `profile` needs, end to end.
+#[tracing::instrument(name = "repair", skip_all, fields(profile = %profile.id, client_id = ?inputs.client_id), err(Display))]
 pub async fn register(
     profile: &Profile,
     inputs: &RegistrationInputs,

@@ -149,6 +149,12 @@ async fn registration(
 
 /// Add a new secret valid for `days` to the registration `client_id` of `tenant`, beside the
 /// existing ones, and confirm it works.
+#[tracing::instrument(
+    name = "repair",
+    skip_all,
+    fields(tenant, client_id, days),
+    err(Display)
+)]
 pub async fn rotate_secret(
     tenant: &str,
     client_id: &str,
@@ -177,6 +183,12 @@ fn in_force(secret: &PasswordCredential, now: DateTime<Utc>) -> bool {
 /// Remove the secret `key_id` of the registration `client_id` of `tenant`, unless that would
 /// leave no secret that works (see the module's rule); `kept` is the value of the secret the
 /// product keeps using, when the administrator gives it, confirmed by a token request.
+#[tracing::instrument(
+    name = "repair",
+    skip_all,
+    fields(tenant, client_id, key_id),
+    err(Display)
+)]
 pub async fn remove_secret(
     tenant: &str,
     client_id: &str,

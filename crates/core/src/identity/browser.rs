@@ -49,6 +49,7 @@ const READ_TIMEOUT: Duration = Duration::from_secs(30);
 /// waiting for it to be used); `timeout` bounds the
 /// wait for the browser to come back ([`BROWSER_SIGN_IN_TIMEOUT`] is the usual value).
 #[allow(clippy::too_many_arguments)]
+#[tracing::instrument(name = "browser_sign_in", skip_all, fields(tenant = tenant, client_id = client_id))]
 pub async fn sign_in_with_browser(
     http: &Http,
     endpoints: &Endpoints,
@@ -97,14 +98,23 @@ pub async fn sign_in_with_browser(
         };
     }
     // A browser that does not open is not an error: the address was shown, and may be used.
-    let _ = open(&url);
+    tracing::info!(
+        port,
+        "sign-in page opened; waiting for the browser on the loopback address"
+    );
+    if let Err(e) = open(&url) {
+        tracing::warn!("the browser could not be opened ({e}); the address was shown instead");
+    }
 
     let code = tokio::time::timeout(
         timeout,
         wait_for_redirect(&listener, listener_v6.as_ref(), &state),
     )
     .await
-    .map_err(|_| SignInError::Expired)??;
+    .map_err(|_| SignInError::Expired)
+    .flatten()
+    .inspect_err(|e| tracing::warn!("the browser did not bring the sign-in back: {e}"))?;
+    tracing::info!("the browser came back; redeeming the code");
     drop(listener_v6);
     drop(listener);
 
@@ -117,7 +127,12 @@ pub async fn sign_in_with_browser(
         ("code_verifier", verifier.expose()),
         ("scope", scope.as_str()),
     ];
-    token_request(http, &token_url, &form, "authorization code sign-in").await
+    let outcome = token_request(http, &token_url, &form, "authorization code sign-in").await;
+    match &outcome {
+        Ok(_) => tracing::info!("signed in"),
+        Err(e) => tracing::warn!(cause = e.cause().map(|c| c.as_str()), "sign-in ended: {e}"),
+    }
+    outcome
 }
 
 /// `bytes` random bytes from the system's CSPRNG, base64url without padding (RFC 7636's

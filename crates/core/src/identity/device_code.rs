@@ -44,6 +44,7 @@ fn default_interval() -> u64 {
 }
 
 /// Sign a person in with a device code; `show` is called once with what to tell them.
+#[tracing::instrument(name = "device_code_sign_in", skip_all, fields(tenant, client_id))]
 pub async fn sign_in_with_device_code(
     http: &Http,
     endpoints: &Endpoints,
@@ -52,6 +53,9 @@ pub async fn sign_in_with_device_code(
     scopes: &[String],
     show: &(dyn Fn(&DevicePrompt) + Send + Sync),
 ) -> Result<UserTokens, SignInError> {
+    tracing::Span::current()
+        .record("tenant", tenant)
+        .record("client_id", client_id);
     let url = tenant_url(endpoints, tenant, &["oauth2", "v2.0", "devicecode"])?;
     let scope = scopes.join(" ");
     let answer = http
@@ -64,6 +68,11 @@ pub async fn sign_in_with_device_code(
         return Err(SignInError::from_answer(&answer));
     }
     let code: DeviceCodeAnswer = answer.json("device code request")?;
+    tracing::info!(
+        expires_in_s = code.prompt.expires_in,
+        interval_s = code.interval,
+        "device code shown; waiting for the sign-in"
+    );
     show(&code.prompt);
 
     let token_url = token_url(endpoints, tenant)?;
@@ -85,17 +94,25 @@ pub async fn sign_in_with_device_code(
             ("client_id", client_id),
             ("device_code", code.device_code.as_str()),
         ];
-        match token_request(http, &token_url, &form, "device code sign-in").await {
-            Ok(tokens) => return Ok(tokens),
+        let outcome = match token_request(http, &token_url, &form, "device code sign-in").await {
+            Ok(tokens) => Ok(tokens),
             Err(SignInError::Rejected(error)) => match error.error.as_str() {
                 "authorization_pending" => continue,
-                "slow_down" => interval += Duration::from_secs(5),
-                "authorization_declined" | "access_denied" => return Err(SignInError::Declined),
-                "expired_token" => return Err(SignInError::Expired),
-                _ => return Err(SignInError::Rejected(error)),
+                "slow_down" => {
+                    interval += Duration::from_secs(5);
+                    continue;
+                }
+                "authorization_declined" | "access_denied" => Err(SignInError::Declined),
+                "expired_token" => Err(SignInError::Expired),
+                _ => Err(SignInError::Rejected(error)),
             },
-            Err(other) => return Err(other),
+            Err(other) => Err(other),
+        };
+        match &outcome {
+            Ok(_) => tracing::info!("signed in"),
+            Err(e) => tracing::warn!(cause = e.cause().map(|c| c.as_str()), "sign-in ended: {e}"),
         }
+        return outcome;
     }
 }
 

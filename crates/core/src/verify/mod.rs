@@ -52,12 +52,22 @@ impl Board<'_> {
 
     fn start(&self, ids: &[CheckId]) {
         for id in ids.iter().filter(|id| self.applies(**id)) {
+            tracing::info!(check = id.as_str(), "check started");
             (self.progress)(Progress::Started { id: *id });
         }
     }
 
     fn record(&mut self, result: CheckResult) {
         if self.applies(result.id) && !self.results.contains_key(&result.id) {
+            tracing::info!(
+                check = result.id.as_str(),
+                status = %result.status,
+                cause = result.cause.map(|c| c.as_str()),
+                reason = result.reason.map(|r| r.to_string()),
+                "check {}: {}",
+                result.id.as_str(),
+                result.status
+            );
             (self.progress)(Progress::Finished {
                 result: result.clone(),
             });
@@ -94,6 +104,7 @@ impl Board<'_> {
 }
 
 /// Run every checkpoint of `profile` that the inputs allow.
+#[tracing::instrument(name = "verify", skip_all, fields(profile = %profile.id))]
 pub async fn verify(
     profile: &Profile,
     inputs: &Inputs,
