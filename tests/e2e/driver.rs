@@ -268,23 +268,49 @@ pub async fn capture(desktop: &Desktop, name: &str) -> Result<()> {
 }
 
 /// Choose the `light` or `dark` theme and wait until the page shows it: the app marks its root
-/// with the theme it renders, and two animation frames later it has been painted.
+/// with the theme it renders, and the colour transitions it starts (Fluent's buttons fade
+/// theirs) have finished.
 pub async fn set_theme(desktop: &Desktop, theme: &str) -> Result<()> {
     choose(desktop, "theme-choice", theme).await?;
     desktop
         .wait_for(&format!("[data-theme='{theme}']"))
         .await
         .with_context(|| format!("the app does not turn {theme}"))?;
-    desktop
+    settle(desktop)
+        .await
+        .with_context(|| format!("the {theme} theme does not settle"))
+}
+
+/// Wait until no finite CSS transition or animation runs, two animation frames in a row (a
+/// spinner that turns for ever does not count); fail naming what still moves after 10 s.
+pub async fn settle(desktop: &Desktop) -> Result<()> {
+    let verdict = desktop
         .client
         .execute_async(
             "const done = arguments[arguments.length - 1];
-             requestAnimationFrame(() => requestAnimationFrame(() => done(true)));",
+             const deadline = performance.now() + 10000;
+             const moving = () => document.getAnimations().filter((a) =>
+               a.playState === 'running' && a.effect?.getTiming().iterations !== Infinity);
+             let still = 0;
+             const frame = () => {
+               const now = moving();
+               still = now.length === 0 ? still + 1 : 0;
+               if (still >= 2) return done('ok');
+               if (performance.now() > deadline) {
+                 return done('still moving: ' + now.map((a) =>
+                   (a.transitionProperty || a.animationName || 'animation') + ' on ' +
+                   (a.effect?.target?.outerHTML ?? '?').slice(0, 80)).join('; '));
+               }
+               requestAnimationFrame(frame);
+             };
+             requestAnimationFrame(frame);",
             vec![],
         )
-        .await
-        .with_context(|| format!("paint the {theme} theme"))?;
-    Ok(())
+        .await?;
+    match verdict.as_str() {
+        Some("ok") => Ok(()),
+        other => bail!("{}", other.unwrap_or("no answer")),
+    }
 }
 
 /// Run axe-core on the page; fail on serious or critical violations.

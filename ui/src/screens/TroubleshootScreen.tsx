@@ -8,6 +8,7 @@ import {
   MessageBar,
   MessageBarBody,
   MessageBarTitle,
+  Subtitle2,
   Textarea,
   Title3,
   makeStyles,
@@ -23,7 +24,13 @@ const useStyles = makeStyles({
   row: { display: "flex", gap: tokens.spacingHorizontalM },
   finding: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalXS },
   paragraph: { margin: 0 },
-  support: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalS },
+  support: {
+    display: "flex",
+    flexDirection: "column",
+    gap: tokens.spacingVerticalS,
+    borderTop: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke2}`,
+    paddingTop: tokens.spacingVerticalL,
+  },
   findings: { listStyleType: "none", margin: 0, padding: 0, display: "flex", flexDirection: "column", gap: tokens.spacingVerticalM },
 });
 
@@ -63,7 +70,6 @@ export function TroubleshootScreen({ onBack }: { onBack: () => void }) {
           <MessageBarBody>{error}</MessageBarBody>
         </MessageBar>
       )}
-      <SupportLog />
       {findings && findings.length === 0 && (
         <MessageBar intent="info" data-testid="diagnose-nothing">
           <MessageBarBody>Nothing in this text is known to the wizard. Check that it is the whole message.</MessageBarBody>
@@ -92,6 +98,7 @@ export function TroubleshootScreen({ onBack }: { onBack: () => void }) {
           ))}
         </ul>
       )}
+      <SupportLog />
     </section>
   );
 }
@@ -99,6 +106,7 @@ export function TroubleshootScreen({ onBack }: { onBack: () => void }) {
 /** The app's log for support: copy its newest part, or open the folder that holds it. */
 function SupportLog() {
   const styles = useStyles();
+  const headingId = useId();
   const [said, setSaid] = useState<{ intent: "success" | "error"; text: string } | null>(null);
   const fail = (failure: unknown) =>
     setSaid({ intent: "error", text: failure instanceof IpcFailure ? failure.message : String(failure) });
@@ -123,7 +131,10 @@ function SupportLog() {
     }
   };
   return (
-    <div className={styles.support}>
+    <div className={styles.support} role="group" aria-labelledby={headingId}>
+      <Subtitle2 as="h3" id={headingId} className={styles.heading}>
+        Support log
+      </Subtitle2>
       <Body1>
         Asked for a log by support? The app logs each request to Microsoft with its request ID, each check, sign-in and
         change, and never a secret, token or code.
