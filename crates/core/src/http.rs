@@ -211,10 +211,6 @@ impl Http {
                     .flatten();
                 tracing::info!(
                     request = what,
-                    %method,
-                    host,
-                    path,
-                    status = answer.status.as_u16(),
                     ms,
                     attempt,
                     request_id = ids.request_id,
@@ -227,9 +223,6 @@ impl Http {
             }
             Err(e) => tracing::warn!(
                 request = what,
-                %method,
-                host,
-                path,
                 ms,
                 attempt,
                 "HTTP {method} {host}{path} → no answer: {}",
