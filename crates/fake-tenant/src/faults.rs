@@ -4,7 +4,9 @@
 //! A fault's `match` is `METHOD /path` with `*` wildcards (tried against the path and against the path with
 //! its query) or `SMTP`. Each match uses up one of its `times`. Kinds: `status` (Microsoft's error shape for
 //! that service, with `Retry-After`), `malformed` (the real answer, cut in half), `reset` (the connection is
-//! closed without an answer) and `hang` (no answer for `seconds`, then the real one).
+//! closed without an answer) and `hang` (no answer for `seconds`, then the real one). With `after`, the
+//! request is carried out first and only its answer is lost that way: the write Microsoft made whose reply
+//! never reached the caller.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -91,6 +93,9 @@ pub async fn inject(State(shared): State<Arc<Shared>>, request: Request, next: N
     let Some(fault) = fault else {
         return next.run(request).await;
     };
+    if fault.after {
+        return after_the_fact(&shared, &fault, &path, request, next).await;
+    }
     match fault.kind {
         FaultKind::Status => status_answer(&fault, &path, &request, shared.clock.utc()),
         FaultKind::Reset => {
@@ -103,26 +108,59 @@ pub async fn inject(State(shared): State<Arc<Shared>>, request: Request, next: N
             tokio::time::sleep(Duration::from_secs_f64(fault.seconds.unwrap_or(0.0))).await;
             next.run(request).await
         }
-        FaultKind::Malformed => {
-            let response = next.run(request).await;
-            let (mut parts, body) = response.into_parts();
-            let bytes = axum::body::to_bytes(body, usize::MAX)
-                .await
-                .unwrap_or_default();
-            let cut = if bytes.len() > 1 { bytes.len() / 2 } else { 0 };
-            parts.headers.remove(header::CONTENT_LENGTH);
-            parts.headers.insert(
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("application/json; charset=utf-8"),
-            );
-            let truncated = if bytes.is_empty() {
-                b"{\"".to_vec()
-            } else {
-                bytes[..cut].to_vec()
-            };
-            Response::from_parts(parts, Body::from(truncated))
-        }
+        FaultKind::Malformed => truncated(next.run(request).await).await,
     }
+}
+
+/// A fault with `after`: the request is carried out, then its answer is lost as `fault` says.
+async fn after_the_fact(
+    shared: &Shared,
+    fault: &FaultSpec,
+    path: &str,
+    request: Request,
+    next: Next,
+) -> Response {
+    let headers = request.headers().clone();
+    let kill = request.extensions().get::<ConnectionKill>().cloned();
+    let done = next.run(request).await;
+    match fault.kind {
+        FaultKind::Status => {
+            let mut answered = Request::new(Body::empty());
+            *answered.headers_mut() = headers;
+            status_answer(fault, path, &answered, shared.clock.utc())
+        }
+        FaultKind::Reset => {
+            if let Some(kill) = kill {
+                kill.0.notify_one();
+            }
+            std::future::pending::<Response>().await
+        }
+        FaultKind::Hang => {
+            tokio::time::sleep(Duration::from_secs_f64(fault.seconds.unwrap_or(0.0))).await;
+            done
+        }
+        FaultKind::Malformed => truncated(done).await,
+    }
+}
+
+/// `response` with its body cut in half (an empty one becomes `{"`).
+async fn truncated(response: Response) -> Response {
+    let (mut parts, body) = response.into_parts();
+    let bytes = axum::body::to_bytes(body, usize::MAX)
+        .await
+        .unwrap_or_default();
+    let cut = if bytes.len() > 1 { bytes.len() / 2 } else { 0 };
+    parts.headers.remove(header::CONTENT_LENGTH);
+    parts.headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json; charset=utf-8"),
+    );
+    let truncated = if bytes.is_empty() {
+        b"{\"".to_vec()
+    } else {
+        bytes[..cut].to_vec()
+    };
+    Response::from_parts(parts, Body::from(truncated))
 }
 
 fn status_answer(fault: &FaultSpec, path: &str, request: &Request, now: DateTime<Utc>) -> Response {

@@ -335,6 +335,10 @@ pub struct FaultSpec {
     /// How many matching requests it affects (default: all).
     #[serde(default)]
     pub times: Option<u32>,
+    /// When true the request is carried out first (the application created, the secret added)
+    /// and only then answered with the fault: the reply Microsoft sent and the caller lost.
+    #[serde(default)]
+    pub after: bool,
 }
 
 /// The kind of a fault.

@@ -133,3 +133,48 @@ async fn latency_is_added_and_replace_scenario_switches_tenants() {
     assert!(began.elapsed() < Duration::from_millis(300));
     assert_eq!(response.status().as_u16(), 400);
 }
+
+#[tokio::test]
+async fn a_fault_after_the_fact_carries_the_write_out_and_loses_its_answer() {
+    let tenant = start(scenario_with(|v| {
+        v["faults"] = json!([
+            {"match": "POST /v1.0/applications", "kind": "reset", "after": true, "times": 1},
+            {"match": "POST /v1.0/applications/*/addPassword", "kind": "status", "status": 504, "after": true, "times": 1}
+        ]);
+    }))
+    .await;
+    let token = admin_token(&tenant).await;
+    let create = http()
+        .post(format!("{}/v1.0/applications", tenant.endpoints().graph))
+        .bearer_auth(&token)
+        .json(&json!({"displayName": "Lost reply"}))
+        .send()
+        .await;
+    assert!(create.is_err(), "the connection closes without an answer");
+    let (_, _, found) = graph_get(
+        &tenant,
+        &token,
+        "/applications?$filter=displayName%20eq%20'Lost%20reply'",
+    )
+    .await;
+    let apps = found["value"].as_array().expect("value");
+    assert_eq!(apps.len(), 1, "the application was created all the same: {found}");
+
+    let id = apps[0]["id"].as_str().expect("id");
+    let (status, body) = graph_send(
+        &tenant,
+        &token,
+        reqwest::Method::POST,
+        &format!("/applications/{id}/addPassword"),
+        json!({"passwordCredential": {"displayName": "lost"}}),
+    )
+    .await;
+    assert_eq!(status, 504, "{body}");
+    assert!(body.get("secretText").is_none(), "the value is lost with the answer");
+    let (_, _, app) = graph_get(&tenant, &token, &format!("/applications/{id}")).await;
+    assert_eq!(
+        app["passwordCredentials"].as_array().map(Vec::len),
+        Some(1),
+        "the secret was added all the same: {app}"
+    );
+}
