@@ -578,7 +578,12 @@ export type Cause =
 /**
  * From: DNS, connect, TLS, timeout, malformed or truncated response
  */
-"network_error"
+"network_error" | 
+/**
+ * From: a change was sent to Microsoft and the answer was lost; the wizard re-read the
+ * directory and says what it found
+ */
+"write_outcome_unknown"
 /**
  * One checkpoint of an integration, as named in the CLI's JSON and in profiles.
  */

@@ -127,6 +127,10 @@ pub enum Cause {
     ServiceUnavailable,
     /// From: DNS, connect, TLS, timeout, malformed or truncated response
     NetworkError,
+    // Writes
+    /// From: a change was sent to Microsoft and the answer was lost; the wizard re-read the
+    /// directory and says what it found
+    WriteOutcomeUnknown,
 }
 
 impl Cause {
@@ -140,7 +144,10 @@ impl Cause {
     pub fn is_transient(self) -> bool {
         matches!(
             self,
-            Cause::Throttled | Cause::ServiceUnavailable | Cause::NetworkError
+            Cause::Throttled
+                | Cause::ServiceUnavailable
+                | Cause::NetworkError
+                | Cause::WriteOutcomeUnknown
         )
     }
 }
@@ -199,6 +206,8 @@ mod tests {
         "throttled",
         "service_unavailable",
         "network_error",
+        // December 2026 additions
+        "write_outcome_unknown",
     ];
 
     #[test]
@@ -220,7 +229,8 @@ mod tests {
             [
                 Cause::Throttled,
                 Cause::ServiceUnavailable,
-                Cause::NetworkError
+                Cause::NetworkError,
+                Cause::WriteOutcomeUnknown
             ]
         );
     }

@@ -43,6 +43,19 @@ impl Default for RetryPolicy {
     }
 }
 
+/// Whether a request may be sent again after a failure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Repeat {
+    /// A read, or a request whose repetition changes nothing (token requests, a `PATCH` that sets
+    /// whole values, a `DELETE`): retried after any transient failure.
+    Safe,
+    /// A write that would act twice (a `POST` that creates or adds): retried only when Microsoft
+    /// surely did not act — no connection was made, or it answered 429 or 503, which Microsoft
+    /// documents as not processed. After any other failure the outcome is unknown: the caller
+    /// gets cause `write_outcome_unknown` and must read the directory to learn what happened.
+    Unsafe,
+}
+
 /// An answer: status, headers and the whole body.
 #[derive(Debug, Clone)]
 pub struct Answer {
@@ -126,26 +139,68 @@ impl Http {
     }
 
     /// Send the request `build` makes, retrying throttling, 5xx and network faults within the
-    /// policy. `what` names the request in messages ("OpenID discovery").
+    /// policy. `what` names the request in messages ("OpenID discovery"). For reads and requests
+    /// safe to repeat; a write that would act twice goes through [`Http::send_write`].
     pub async fn send(
         &self,
         what: &str,
         build: impl Fn(&reqwest::Client) -> reqwest::RequestBuilder,
     ) -> Result<Answer, Unavailable> {
+        self.send_with(what, Repeat::Safe, build).await
+    }
+
+    /// Send a write that would act twice if repeated ([`Repeat::Unsafe`]): retried only when
+    /// Microsoft surely did not act; after an ambiguous failure the answer is [`Unavailable`] with
+    /// cause `write_outcome_unknown`.
+    pub async fn send_write(
+        &self,
+        what: &str,
+        build: impl Fn(&reqwest::Client) -> reqwest::RequestBuilder,
+    ) -> Result<Answer, Unavailable> {
+        self.send_with(what, Repeat::Unsafe, build).await
+    }
+
+    async fn send_with(
+        &self,
+        what: &str,
+        repeat: Repeat,
+        build: impl Fn(&reqwest::Client) -> reqwest::RequestBuilder,
+    ) -> Result<Answer, Unavailable> {
         let mut attempt = 0;
         loop {
             let outcome = self.attempt(what, build(&self.client), attempt).await;
-            let unavailable = match outcome {
+            let (unavailable, not_acted) = match outcome {
                 Ok(answer) => match transient_cause(answer.status) {
                     None => return Ok(answer),
-                    Some(cause) => Unavailable {
-                        cause,
-                        detail: format!("{what}: Microsoft answered {}", answer.status),
-                        retry_after: retry_after(&answer.headers),
-                    },
+                    Some(cause) => (
+                        Unavailable {
+                            cause,
+                            detail: format!("{what}: Microsoft answered {}", answer.status),
+                            retry_after: retry_after(&answer.headers),
+                        },
+                        matches!(
+                            answer.status,
+                            StatusCode::TOO_MANY_REQUESTS | StatusCode::SERVICE_UNAVAILABLE
+                        ),
+                    ),
                 },
-                Err(unavailable) => unavailable,
+                Err(failed) => (failed.unavailable, !failed.sent),
             };
+            if repeat == Repeat::Unsafe && !not_acted {
+                tracing::warn!(
+                    request = what,
+                    "the write's answer was lost; it is not sent again: {}",
+                    unavailable.detail
+                );
+                return Err(Unavailable {
+                    cause: Cause::WriteOutcomeUnknown,
+                    detail: format!(
+                        "{}; Microsoft may have made the change, so it was not sent again",
+                        unavailable.detail
+                    ),
+                    retry_after: None,
+                });
+            }
             let wait = unavailable
                 .retry_after
                 .unwrap_or(self.policy.backoff * 2u32.pow(attempt));
@@ -175,7 +230,7 @@ impl Http {
         what: &str,
         request: reqwest::RequestBuilder,
         attempt: u32,
-    ) -> Result<Answer, Unavailable> {
+    ) -> Result<Answer, Failed> {
         let _turn = match &self.in_flight {
             Some(limit) => limit.acquire().await.ok(),
             None => None,
@@ -186,7 +241,10 @@ impl Http {
             retry_after: None,
         };
         let (client, request) = request.build_split();
-        let request = request.map_err(network)?;
+        let request = request.map_err(|e| Failed {
+            unavailable: network(e),
+            sent: false,
+        })?;
         let method = request.method().clone();
         let (host, path) = request_target(request.url());
         let started = Instant::now();
@@ -229,8 +287,18 @@ impl Http {
                 describe_network_error(e)
             ),
         }
-        outcome.map_err(network)
+        outcome.map_err(|e| Failed {
+            // A connection that was never made carried nothing to Microsoft.
+            sent: !e.is_connect(),
+            unavailable: network(e),
+        })
     }
+}
+
+/// A request that got no whole answer, and whether it may have reached Microsoft.
+struct Failed {
+    unavailable: Unavailable,
+    sent: bool,
 }
 
 /// Microsoft's identifiers of one request, as its answer's headers carry them: what Microsoft's

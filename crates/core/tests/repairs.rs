@@ -590,3 +590,80 @@ async fn a_multi_tenant_registration_carries_the_admin_consent_link() {
     assert_eq!(single.admin_consent_url, None);
     stand_in.shutdown().await;
 }
+
+/// The applications of the stand-in's tenant, as Graph lists them to the administrator.
+async fn applications(stand_in: &StandIn) -> Vec<Value> {
+    let mut url = stand_in.ctx.endpoints.graph.clone();
+    url.set_path("/v1.0/applications");
+    let listed: Value = reqwest::Client::new()
+        .get(url)
+        .bearer_auth(stand_in.admin.expose())
+        .send()
+        .await
+        .expect("list")
+        .json()
+        .await
+        .expect("json");
+    listed["value"].as_array().expect("value").clone()
+}
+
+#[tokio::test]
+async fn a_create_whose_answer_was_lost_is_not_sent_again() {
+    let stand_in = start("contoso", |s| {
+        no_apps(s);
+        s["faults"] = json!([
+            {"match": "POST /v1.0/applications", "kind": "reset", "after": true, "times": 1}
+        ]);
+    })
+    .await;
+    let error = stand_in
+        .register(
+            "exchange-calendar-connector",
+            None,
+            None,
+            SecretRequest::default(),
+        )
+        .await
+        .expect_err("the answer was lost");
+    assert_eq!(error.cause(), Cause::WriteOutcomeUnknown, "{error}");
+    assert_eq!(
+        applications(&stand_in).await.len(),
+        1,
+        "Microsoft made one registration, and the wizard did not ask for another"
+    );
+    stand_in.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_secret_whose_answer_was_lost_is_not_added_again() {
+    let stand_in = start("contoso", |s| {
+        no_apps(s);
+        s["faults"] = json!([
+            {"match": "POST /v1.0/applications/*/addPassword", "kind": "status", "status": 500, "after": true, "times": 1}
+        ]);
+    })
+    .await;
+    let error = stand_in
+        .register(
+            "exchange-calendar-connector",
+            None,
+            None,
+            SecretRequest::default(),
+        )
+        .await
+        .expect_err("the answer was lost");
+    assert_eq!(error.cause(), Cause::WriteOutcomeUnknown, "{error}");
+    let (client_id, _) = error
+        .created_registration()
+        .expect("the new registration is named");
+    let apps = applications(&stand_in).await;
+    assert_eq!(apps.len(), 1);
+    assert_eq!(apps[0]["appId"], client_id);
+    assert_eq!(
+        apps[0]["passwordCredentials"].as_array().map(Vec::len),
+        Some(1),
+        "one secret nobody saw, not three: {}",
+        apps[0]
+    );
+    stand_in.shutdown().await;
+}

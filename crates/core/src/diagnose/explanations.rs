@@ -272,6 +272,11 @@ pub fn describe(cause: Cause) -> Description {
             "The request never got a complete answer from Microsoft: a DNS failure, a refused or timed-out connection, a TLS problem, or a response cut short.",
             "Check the machine's internet access, DNS and any proxy or firewall rules for login.microsoftonline.com and graph.microsoft.com, then try again.",
         ),
+        Cause::WriteOutcomeUnknown => d(
+            "A change may or may not have been made",
+            "A change was sent to Microsoft but its answer never arrived, so the wizard cannot tell whether Microsoft made it. It did not send it again, to avoid making it twice.",
+            "Look in the Entra admin center (App registrations, or the app's Certificates & secrets) for what the wizard was creating; delete a duplicate or a secret whose value you never saw, then run the same command again.",
+        ),
     }
 }
 

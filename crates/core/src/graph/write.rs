@@ -4,7 +4,8 @@
 //! (reference/microsoft-wire.md §4.3).
 //!
 //! Each write answers its typed result or a [`WriteError`]: transient (`Unavailable`, after the
-//! client's bounded retries), 404 (`NotFound`, often directory replication right after a
+//! client's bounded retries; a `POST` whose answer was lost after it was sent is not repeated and
+//! answers cause `write_outcome_unknown`), 404 (`NotFound`, often directory replication right after a
 //! create) or another refusal carrying Graph's error (`Refused`). Nothing here decides what to
 //! write: that is [`crate::fix`]. A new secret's value comes back as a [`Secret`] only.
 
@@ -388,20 +389,24 @@ async fn send(
     what: &str,
 ) -> Result<Answer, WriteError> {
     let url = url(graph.endpoints, path, &[]);
-    let answer = graph
-        .http
-        .send(what, |c| {
-            let request = c
-                .request(method.clone(), url.clone())
-                .bearer_auth(graph.token.expose())
-                .header("Accept", "application/json");
-            match body {
-                Some(body) => request.json(body),
-                None => request,
-            }
-        })
-        .await
-        .map_err(WriteError::Unavailable)?;
+    let build = |c: &reqwest::Client| {
+        let request = c
+            .request(method.clone(), url.clone())
+            .bearer_auth(graph.token.expose())
+            .header("Accept", "application/json");
+        match body {
+            Some(body) => request.json(body),
+            None => request,
+        }
+    };
+    // A POST creates or adds: sent again only when Graph surely did not act. A PATCH here sets
+    // whole values and a DELETE removes, so repeating them changes nothing.
+    let sent = if method == Method::POST {
+        graph.http.send_write(what, build).await
+    } else {
+        graph.http.send(what, build).await
+    };
+    let answer = sent.map_err(WriteError::Unavailable)?;
     if answer.status.is_success() {
         return Ok(answer);
     }

@@ -158,7 +158,11 @@ async fn a_fault_after_the_fact_carries_the_write_out_and_loses_its_answer() {
     )
     .await;
     let apps = found["value"].as_array().expect("value");
-    assert_eq!(apps.len(), 1, "the application was created all the same: {found}");
+    assert_eq!(
+        apps.len(),
+        1,
+        "the application was created all the same: {found}"
+    );
 
     let id = apps[0]["id"].as_str().expect("id");
     let (status, body) = graph_send(
@@ -170,7 +174,10 @@ async fn a_fault_after_the_fact_carries_the_write_out_and_loses_its_answer() {
     )
     .await;
     assert_eq!(status, 504, "{body}");
-    assert!(body.get("secretText").is_none(), "the value is lost with the answer");
+    assert!(
+        body.get("secretText").is_none(),
+        "the value is lost with the answer"
+    );
     let (_, _, app) = graph_get(&tenant, &token, &format!("/applications/{id}")).await;
     assert_eq!(
         app["passwordCredentials"].as_array().map(Vec::len),
