@@ -119,6 +119,7 @@ impl From<FixError> for IpcError {
                 | FixError::ApprovalTimeout { .. }
                 | FixError::StoppedAfterCreate { .. } => IpcErrorCode::RepairFailed,
                 FixError::ConsentLink(_)
+                | FixError::InputRefused(_)
                 | FixError::RedirectUriMissing
                 | FixError::SecretNotNeeded
                 | FixError::NothingToRegister { .. }

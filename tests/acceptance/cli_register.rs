@@ -534,3 +534,55 @@ fn the_sign_in_client_comes_from_the_option_the_environment_or_config_toml() {
         malformed.stderr
     );
 }
+
+/// Run `entra-setup ARGS` against `stand_in` with a fresh home and no keychain.
+fn run_cli(stand_in: &StandIn, args: &[&str]) -> Run {
+    let home = tempfile::tempdir().expect("home");
+    entra_setup(stand_in, home.path(), args, None, &[])
+}
+
+#[test]
+fn sign_in_audiences_and_bad_redirect_uris_are_refused_before_anything_is_written() {
+    let stand_in = empty_tenant();
+    for tenant in ["common", "organizations", "consumers"] {
+        for args in [
+            vec![
+                "register",
+                "--tenant",
+                tenant,
+                "--profile",
+                "exchange-calendar-connector",
+                "--show-secret",
+            ],
+            vec!["rotate-secret", "--tenant", tenant, "--client-id", APP],
+        ] {
+            let run = run_cli(&stand_in, &args);
+            assert_eq!(run.code, Some(64), "{args:?}: {run:?}");
+            assert!(
+                run.stderr.contains("--tenant") && run.stderr.contains("names every organisation"),
+                "{args:?}: {}",
+                run.stderr
+            );
+        }
+    }
+    for redirect in [
+        "javascript:alert(1)",
+        "https://intranet.contoso.com/cb\r\nX: 1",
+    ] {
+        let run = run_cli(
+            &stand_in,
+            &[
+                "register",
+                "--tenant",
+                "contoso.com",
+                "--profile",
+                "axero-outlook-calendar",
+                "--redirect-uri",
+                redirect,
+                "--show-secret",
+            ],
+        );
+        assert_eq!(run.code, Some(64), "{redirect:?}: {run:?}");
+        assert!(run.stderr.contains("--redirect-uri"), "{}", run.stderr);
+    }
+}

@@ -82,6 +82,17 @@ pub(crate) fn refuse_errors(field: Field, value: &str) -> Result<(), UsageError>
     }
 }
 
+/// Refuse, before any sign-in or request, a tenant or redirect URI that a repair would not write
+/// (the core's [`entra_setup_core::fix::refuse_before_writing`]): exit 64 naming the option and why.
+pub(crate) fn refuse_unwritable(
+    profile: Option<&Profile>,
+    tenant: &str,
+    redirect_uri: Option<&str>,
+) -> Result<(), UsageError> {
+    entra_setup_core::fix::refuse_before_writing(profile, tenant, redirect_uri)
+        .map_err(|issue| UsageError(format!("{}: {}", issue.field.cli_option(), issue.message)))
+}
+
 /// Microsoft's endpoints for `--cloud`, or the `--endpoints` file (the stand-in's ready line).
 pub(crate) fn endpoints(globals: &Globals) -> Result<Endpoints, UsageError> {
     match &globals.endpoints {

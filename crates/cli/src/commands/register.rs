@@ -20,7 +20,7 @@ use entra_setup_core::verify::{self, Inputs, Report, Sessions};
 use serde_json::{Value, json};
 
 use super::verify::run_checks;
-use super::{Globals, admin, connect, find_profile, keychain, refuse_errors};
+use super::{Globals, admin, connect, find_profile, keychain, refuse_errors, refuse_unwritable};
 use crate::exit::{ExitStatus, UsageError};
 use crate::output::report;
 
@@ -97,6 +97,7 @@ pub fn run(globals: &Globals, args: RegisterArgs) -> anyhow::Result<ExitStatus> 
         (None, Some(uri)) => Some(uri.trim().to_string()),
         (None, None) => None,
     };
+    refuse_unwritable(Some(profile), &args.tenant, redirect_uri.as_deref())?;
     if profile.registration.redirect.is_some() && redirect_uri.is_none() {
         return Err(UsageError(format!(
             "--site-url: the profile '{}' needs a redirect URI; give --site-url URL ({}) or --redirect-uri URI",

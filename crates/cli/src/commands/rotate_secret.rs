@@ -18,7 +18,7 @@ use entra_setup_core::verify::{self, Inputs, Report, Sessions};
 use serde_json::{Value, json};
 
 use super::verify::run_checks;
-use super::{Globals, admin, connect, find_profile, keychain, refuse_errors};
+use super::{Globals, admin, connect, find_profile, keychain, refuse_errors, refuse_unwritable};
 use crate::exit::{ExitStatus, UsageError};
 use crate::output::report;
 
@@ -89,6 +89,7 @@ pub fn run(globals: &Globals, args: RotateSecretArgs) -> anyhow::Result<ExitStat
         None => None,
     };
     refuse_errors(Field::Tenant, &args.tenant)?;
+    refuse_unwritable(None, &args.tenant, None)?;
     refuse_errors(Field::ClientId, &args.client_id)?;
     let tenant = args.tenant.trim().to_string();
     let client_id = args.client_id.trim().to_ascii_lowercase();

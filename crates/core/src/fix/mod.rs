@@ -22,6 +22,7 @@
 mod approval_wait;
 mod consent;
 mod consent_link;
+mod inputs;
 mod register;
 mod registration;
 mod replication;
@@ -39,6 +40,7 @@ pub use consent::ensure_admin_consent;
 pub use consent_link::{
     ConsentLinkError, admin_consent_url, is_multi_tenant, tenant_admin_consent_url,
 };
+pub use inputs::refuse_before_writing;
 pub use register::{Registered, SecretRequest, register, registers_an_app, will_add_secret};
 pub use registration::{RegistrationInputs, RegistrationOutcome, ensure_registration};
 pub use rotation::{
@@ -168,6 +170,9 @@ impl<'a> RepairSession<'a> {
 /// Why a repair stopped.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum FixError {
+    /// A value to be written breaks the offline rules (nothing was sent).
+    #[error("{}", .0.message)]
+    InputRefused(crate::validate::InputIssue),
     /// A Graph read failed.
     #[error("{what}: {source}")]
     Read {
@@ -286,6 +291,7 @@ impl FixError {
                 ReadError::Refused { status: 401, .. } => Cause::TokenInvalid,
                 ReadError::Refused { status, error } => error.cause_for_app(*status),
             },
+            FixError::InputRefused(issue) => issue.cause,
             FixError::Write { source, .. } => source.cause(),
             FixError::ClientIdNotFound { .. } => Cause::ClientIdNotFound,
             FixError::UnknownPermission { .. } => Cause::PermissionMissing,

@@ -79,6 +79,12 @@ pub async fn register(
             profile: profile.id.clone(),
         });
     }
+    super::refuse_before_writing(
+        Some(profile),
+        &inputs.tenant,
+        inputs.redirect_uri.as_deref(),
+    )
+    .map_err(FixError::InputRefused)?;
     let days = if will_add_secret(profile, inputs, request) {
         Some(secret_days(profile, request.days)?)
     } else {
