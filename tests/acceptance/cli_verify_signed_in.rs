@@ -206,3 +206,61 @@ fn user_consent_disabled_is_reported_for_the_vendor_app() {
         "consent_policy: {policy:#?}"
     );
 }
+
+/// The administrator's sign-in meets a 503 (three times, more than the client retries): the
+/// checks that need no sign-in are still reported, the others are `unverified` with the fault's
+/// cause, stdout is one JSON document, and the exit status is 2.
+#[test]
+fn a_failed_sign_in_still_reports_every_check() {
+    let stand_in = StandIn::start_with("contoso", |s| {
+        s["sign_in"] = json!({ "as": "admin@contoso.com" });
+        s["faults"] = json!([
+            {"match": "POST /*/oauth2/v2.0/devicecode", "kind": "status", "status": 503, "times": 3}
+        ]);
+    });
+    let (code, report) = verify(
+        &stand_in,
+        &[
+            &["--profile", "axero-outlook-calendar"],
+            CALENDAR,
+            &["--sign-in", "device-code"],
+        ]
+        .concat(),
+        Some(SECRET),
+    );
+    assert_eq!(code, 2, "{report:#}");
+    let status = |id: &str| {
+        report["checks"]
+            .as_array()
+            .expect("checks")
+            .iter()
+            .find(|c| c["id"] == id)
+            .unwrap_or_else(|| panic!("{id} in {report:#}"))
+            .clone()
+    };
+    for id in ["tenant", "client_id", "client_secret"] {
+        assert_eq!(status(id)["status"], "pass", "{id}: {report:#}");
+    }
+    for id in ["redirect_uri", "api_permissions", "admin_consent"] {
+        let check = status(id);
+        assert_eq!(check["status"], "unverified", "{id}: {check:#}");
+        assert_eq!(check["cause"], "service_unavailable", "{id}: {check:#}");
+        assert!(
+            check["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("sign-in could not be completed")),
+            "{check:#}"
+        );
+    }
+    let unverified = report["checks"]
+        .as_array()
+        .expect("checks")
+        .iter()
+        .filter(|c| c["status"] == "unverified")
+        .count();
+    assert_eq!(
+        report["summary"]["unverified"],
+        json!(unverified),
+        "{report:#}"
+    );
+}

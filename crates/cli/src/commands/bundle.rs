@@ -14,7 +14,7 @@ use entra_setup_core::paths::AppPaths;
 use entra_setup_core::reminders::Registry;
 use entra_setup_core::secret::Secret;
 
-use super::verify::{Verified, VerifyArgs, exit_status, verify_with};
+use super::verify::{VerifyArgs, exit_status, verify_with};
 use super::{Globals, find_profile};
 use crate::exit::{ExitStatus, UsageError};
 
@@ -135,10 +135,11 @@ fn export(globals: &Globals, args: ExportArgs) -> anyhow::Result<ExitStatus> {
         .into());
     }
 
-    let done = match verify_with(globals, &args.verify, profile)? {
-        Verified::Report(done) => done,
-        Verified::Stopped(status) => return Ok(status),
-    };
+    let done = verify_with(globals, &args.verify, profile)?;
+    // A bundle is made from a whole verification only: a failed sign-in stops it.
+    if let Some(status) = done.sign_in_failed {
+        return Ok(status);
+    }
     let report = &done.report;
     let registry = Registry::new(&paths);
     let known = registry.latest_for_client(&client_id).ok().flatten();

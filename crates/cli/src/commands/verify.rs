@@ -65,16 +65,18 @@ pub struct VerifyArgs {
 pub fn run(globals: &Globals, args: VerifyArgs) -> anyhow::Result<ExitStatus> {
     let paths = AppPaths::from_env()?;
     let profile = find_profile(&paths, &args.profile)?;
-    let report = match verify_with(globals, &args, &profile)? {
-        Verified::Report(done) => done.report,
-        Verified::Stopped(status) => return Ok(status),
-    };
+    let done = verify_with(globals, &args, &profile)?;
+    let report = &done.report;
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&report)?);
+        println!("{}", serde_json::to_string_pretty(report)?);
     } else {
-        print!("{}", report::render(&report));
+        print!("{}", report::render(report));
     }
-    Ok(exit_status(&report))
+    // A failed sign-in is never an all-clear, even when every check that ran without it passed.
+    Ok(match (exit_status(report), done.sign_in_failed) {
+        (ExitStatus::Ok, Some(status)) => status,
+        (status, _) => status,
+    })
 }
 
 /// A verification that ran, with what it was given.
@@ -89,14 +91,9 @@ pub struct Verification {
     pub endpoints: entra_setup_core::endpoints::Endpoints,
     /// The signed-in administrator's Graph token, when there was a sign-in.
     pub admin_graph: Option<Secret>,
-}
-
-/// How a verification ended.
-pub enum Verified {
-    /// It ran: the report.
-    Report(Box<Verification>),
-    /// A sign-in failed before it could run (already explained on stderr): the exit status.
-    Stopped(ExitStatus),
+    /// When a sign-in failed (already explained on stderr): the exit status it means. The
+    /// checks that needed it are `unverified` or `skipped` in the report, saying why.
+    pub sign_in_failed: Option<ExitStatus>,
 }
 
 /// Validate the inputs, read the secret, sign in as asked and run every checkpoint: what
@@ -105,7 +102,7 @@ pub fn verify_with(
     globals: &Globals,
     args: &VerifyArgs,
     profile: &Profile,
-) -> anyhow::Result<Verified> {
+) -> anyhow::Result<Verification> {
     let paths = AppPaths::from_env()?;
     refuse_errors(Field::Tenant, &args.tenant)?;
     // The sign-in client is resolved only when someone signs in (a bad config file does not stop
@@ -153,6 +150,7 @@ pub fn verify_with(
         let tenant_id = keychain::tenant_guid(&runtime, &context, &inputs.tenant)?;
         inputs.secret = Some(keychain::read_secret(&tenant_id, &client_id)?);
     }
+    let mut failed_sign_in = None;
     if let Some(client) = sign_in_client.as_ref().filter(|_| args.sign_in != "none") {
         eprintln!("{}", client.describe());
         let sign_in_client = client.client_id.as_str();
@@ -182,18 +180,22 @@ pub fn verify_with(
                     Person::MailboxOwner(upn) => format!("The sign-in of {upn}"),
                 };
                 let status = admin::report_sign_in_failure(&whose, &failure.error);
-                return Ok(Verified::Stopped(status));
+                failed_sign_in = Some((status, failure.error.cause(), failure.error.to_string()));
             }
         }
     }
-    let report = run_checks(&runtime, profile, &inputs, &context, globals.no_progress);
-    Ok(Verified::Report(Box::new(Verification {
+    let mut report = run_checks(&runtime, profile, &inputs, &context, globals.no_progress);
+    if let Some((_, cause, why)) = &failed_sign_in {
+        report.sign_in_failed(*cause, why);
+    }
+    Ok(Verification {
+        sign_in_failed: failed_sign_in.map(|(status, _, _)| status),
         report,
         secret: inputs.secret,
         redirect_uri: inputs.redirect_uri,
         endpoints: context.endpoints,
         admin_graph: inputs.sessions.admin_graph,
-    })))
+    })
 }
 
 /// Who is asked to sign in.

@@ -30,9 +30,10 @@ impl KeyringStore {
         }
     }
 
-    /// Whether a keychain answers at all: reads an entry that does not exist.
+    /// Whether the keychain can keep a secret: a probe entry written and removed
+    /// ([`super::writable`]); a locked keychain, which still answers reads, fails it.
     pub fn probe(&self) -> Result<(), SecretStoreError> {
-        self.get(&SecretKey::current("probe", "probe")).map(|_| ())
+        super::writable(self)
     }
 
     fn entry(&self, key: &SecretKey) -> Result<Entry, SecretStoreError> {

@@ -1,5 +1,6 @@
 //! An in-memory [`SecretStore`] for tests and for the demo tenant: nothing leaves the process.
-//! It can also play a machine without a keychain ([`MemoryStore::unavailable`]).
+//! It can also play a machine without a keychain ([`MemoryStore::unavailable`]) or a locked one
+//! ([`MemoryStore::locked`]).
 
 use std::collections::BTreeMap;
 use std::sync::Mutex;
@@ -11,6 +12,7 @@ use super::{Secret, SecretKey, SecretStore, SecretStoreError};
 pub struct MemoryStore {
     entries: Mutex<BTreeMap<SecretKey, Secret>>,
     unavailable: bool,
+    locked: bool,
 }
 
 impl MemoryStore {
@@ -18,6 +20,14 @@ impl MemoryStore {
     pub fn unavailable() -> MemoryStore {
         MemoryStore {
             unavailable: true,
+            ..MemoryStore::default()
+        }
+    }
+
+    /// A store that answers reads but refuses to keep anything, as a locked keychain does.
+    pub fn locked() -> MemoryStore {
+        MemoryStore {
+            locked: true,
             ..MemoryStore::default()
         }
     }
@@ -38,6 +48,11 @@ impl MemoryStore {
 
 impl SecretStore for MemoryStore {
     fn put(&self, key: &SecretKey, value: &Secret) -> Result<(), SecretStoreError> {
+        if self.locked {
+            return Err(SecretStoreError::Failed(
+                "the in-memory store plays a locked keychain".into(),
+            ));
+        }
         self.entries()?.insert(key.clone(), value.clone());
         Ok(())
     }

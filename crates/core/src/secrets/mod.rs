@@ -86,6 +86,22 @@ pub trait SecretStore: Send + Sync {
     fn delete(&self, key: &SecretKey) -> Result<bool, SecretStoreError>;
 }
 
+/// Whether `store` can keep a secret: it writes a probe entry and removes it. Reading is not
+/// enough — a locked keychain answers reads and refuses writes — and a secret made for a keychain
+/// that then refuses it would be a secret nobody keeps.
+pub fn writable(store: &dyn SecretStore) -> Result<(), SecretStoreError> {
+    let key = SecretKey::current("entra-setup-probe", "entra-setup-probe");
+    store
+        .put(&key, &Secret::new("probe"))
+        .map_err(|e| match e {
+            SecretStoreError::Failed(why) => SecretStoreError::Unavailable(format!(
+                "it refuses to keep new entries ({why}); unlock it"
+            )),
+            other => other,
+        })?;
+    store.delete(&key).map(|_| ())
+}
+
 /// Keep a new client secret: under its key id, and as the client's current secret.
 pub fn store_client_secret(
     store: &dyn SecretStore,
@@ -116,6 +132,32 @@ mod tests {
         let key = SecretKey::with_key_id(" ABC ", "Def", "K1");
         assert_eq!(key.account(), "abc/def/k1");
         assert_eq!(SecretKey::current("abc", "DEF").account(), "abc/def");
+    }
+
+    #[test]
+    fn a_keychain_is_writable_only_when_it_keeps_and_forgets_a_probe() {
+        let store = MemoryStore::default();
+        writable(&store).expect("an open store");
+        assert_eq!(
+            store
+                .get(&SecretKey::current(
+                    "entra-setup-probe",
+                    "entra-setup-probe"
+                ))
+                .expect("get"),
+            None,
+            "the probe is removed"
+        );
+        let locked = writable(&MemoryStore::locked()).expect_err("a locked store");
+        assert!(
+            matches!(locked, SecretStoreError::Unavailable(_)),
+            "{locked}"
+        );
+        assert!(locked.to_string().contains("unlock it"), "{locked}");
+        assert!(matches!(
+            writable(&MemoryStore::unavailable()),
+            Err(SecretStoreError::Unavailable(_))
+        ));
     }
 
     #[test]

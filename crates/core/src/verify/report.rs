@@ -100,6 +100,32 @@ pub struct Report {
 }
 
 impl Report {
+    /// After a sign-in that failed (`cause`, said in `why`), what the checks that needed it
+    /// became: `unverified` with that cause when it was transient (a retry may work), otherwise
+    /// still `skipped` with reason `needs_sign_in`, both saying why no one was signed in. The
+    /// checks that ran without it keep their verdicts.
+    pub fn sign_in_failed(&mut self, cause: Option<Cause>, why: &str) {
+        for check in &mut self.checks {
+            if check.status != Status::Skipped || check.reason != Some(SkipReason::NeedsSignIn) {
+                continue;
+            }
+            match cause.filter(|c| c.is_transient()) {
+                Some(cause) => {
+                    check.status = Status::Unverified;
+                    check.cause = Some(cause);
+                    check.reason = None;
+                    check.message =
+                        format!("Not checked: the sign-in could not be completed ({why}).");
+                    check.fix = Some("Try again in a moment.".into());
+                }
+                None => {
+                    check.message = format!("Not checked: the sign-in failed ({why}).");
+                }
+            }
+        }
+        self.summary = Report::summarise(&self.checks);
+    }
+
     /// Count the results.
     pub fn summarise(checks: &[CheckResult]) -> Summary {
         let mut summary = Summary::default();
