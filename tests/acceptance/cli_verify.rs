@@ -320,3 +320,33 @@ fn fault_matrix_never_gives_a_wrong_verdict() {
         }
     }
 }
+
+#[test]
+fn a_mailbox_or_recipient_that_is_not_an_address_is_refused() {
+    let stand_in = StandIn::start("contoso");
+    let home = tempfile::tempdir().expect("home");
+    for (option, value) in [
+        ("--mailbox", "intranet"),
+        ("--mailbox", "intranet@contoso.com\r\nBcc: x@y.z"),
+        ("--test-recipient", "bob@"),
+    ] {
+        let run = entra_setup_tests::cli::entra_setup(
+            &stand_in,
+            home.path(),
+            &[
+                "verify",
+                "--json",
+                "--profile",
+                "axero-m365-email",
+                "--tenant",
+                "contoso.com",
+                option,
+                value,
+            ],
+            None,
+            &[],
+        );
+        assert_eq!(run.code, Some(64), "{option} {value:?}: {run:?}");
+        assert!(run.stderr.contains(option), "{}", run.stderr);
+    }
+}

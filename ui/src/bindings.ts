@@ -580,6 +580,10 @@ export type Cause =
  */
 "network_error" | 
 /**
+ * From: a mailbox or recipient typed that is not an email address (ours: refused offline)
+ */
+"address_malformed" | 
+/**
  * From: a change was sent to Microsoft and the answer was lost; the wizard re-read the
  * directory and says what it found
  */
@@ -816,7 +820,15 @@ export type Field =
 /**
  * The redirect URI.
  */
-"redirect_uri"
+"redirect_uri" | 
+/**
+ * The mailbox the integration sends from or reads (a user principal name).
+ */
+"mailbox" | 
+/**
+ * The test email's recipient.
+ */
+"test_recipient"
 /**
  * One thing the text tells us.
  */

@@ -127,6 +127,8 @@ pub enum Cause {
     ServiceUnavailable,
     /// From: DNS, connect, TLS, timeout, malformed or truncated response
     NetworkError,
+    /// From: a mailbox or recipient typed that is not an email address (ours: refused offline)
+    AddressMalformed,
     // Writes
     /// From: a change was sent to Microsoft and the answer was lost; the wizard re-read the
     /// directory and says what it found
@@ -206,7 +208,8 @@ mod tests {
         "throttled",
         "service_unavailable",
         "network_error",
-        // December 2026 additions
+        // Ours, then the December 2026 additions
+        "address_malformed",
         "write_outcome_unknown",
     ];
 

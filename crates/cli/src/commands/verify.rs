@@ -126,6 +126,12 @@ pub fn verify_with(
         (None, Some(uri)) => Some(uri.clone()),
         (None, None) => None,
     };
+    if let Some(mailbox) = &args.mailbox {
+        refuse_errors(Field::Mailbox, mailbox)?;
+    }
+    if let Some(recipient) = &args.test_recipient {
+        refuse_errors(Field::TestRecipient, recipient)?;
+    }
     let secret = admin::read_secret(args.secret_stdin, args.secret_env.as_deref())?;
 
     let mut inputs = Inputs {

@@ -272,6 +272,11 @@ pub fn describe(cause: Cause) -> Description {
             "The request never got a complete answer from Microsoft: a DNS failure, a refused or timed-out connection, a TLS problem, or a response cut short.",
             "Check the machine's internet access, DNS and any proxy or firewall rules for login.microsoftonline.com and graph.microsoft.com, then try again.",
         ),
+        Cause::AddressMalformed => d(
+            "Not an email address",
+            "The mailbox or recipient is not a whole email address: it needs one @ between a name and a domain, with no spaces.",
+            "Enter the mailbox's full address (its user principal name), such as intranet@yourcompany.com.",
+        ),
         Cause::WriteOutcomeUnknown => d(
             "A change may or may not have been made",
             "A change was sent to Microsoft but its answer never arrived, so the wizard cannot tell whether Microsoft made it. It did not send it again, to avoid making it twice.",

@@ -209,6 +209,10 @@ Retry-After: 10
 /// what the verification engine reads in the tenant.
 const NOT_FROM_ERROR_TEXT: &[(Cause, &str)] = &[
     (
+        Cause::AddressMalformed,
+        "validate::address_issues (--mailbox, --test-recipient)",
+    ),
+    (
         Cause::WriteOutcomeUnknown,
         "http::Http::send_write: a write's answer lost after it was sent",
     ),

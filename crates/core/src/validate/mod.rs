@@ -12,6 +12,7 @@
 //! the app has that redirect URI registered: that is the verification engine's job) and does not
 //! read or store secrets beyond looking at the text it is given.
 
+mod address;
 mod guid;
 mod placeholder;
 mod redirect;
@@ -20,6 +21,7 @@ mod secret;
 mod site;
 mod tenant;
 
+pub use address::address_issues;
 pub use guid::{client_id, client_id_issues, is_guid};
 pub use placeholder::{Placeholder, find_placeholder};
 pub use redirect::{RedirectRules, redirect_uri, redirect_uri_issues};
@@ -60,6 +62,10 @@ pub enum Field {
     SiteUrl,
     /// The redirect URI.
     RedirectUri,
+    /// The mailbox the integration sends from or reads (a user principal name).
+    Mailbox,
+    /// The test email's recipient.
+    TestRecipient,
 }
 
 impl Field {
@@ -71,6 +77,8 @@ impl Field {
             Field::ClientSecret => "the client secret",
             Field::SiteUrl => "--site-url",
             Field::RedirectUri => "--redirect-uri",
+            Field::Mailbox => "--mailbox",
+            Field::TestRecipient => "--test-recipient",
         }
     }
 }
@@ -151,6 +159,7 @@ pub fn issues(field: Field, input: &str, context: &FieldContext) -> Vec<InputIss
         Field::Tenant => tenant_issues(input),
         Field::ClientSecret => client_secret_issues(input),
         Field::SiteUrl => site_url_issues(input),
+        Field::Mailbox | Field::TestRecipient => address_issues(field, input),
         Field::RedirectUri => {
             let rules = RedirectRules {
                 personal_accounts: context.personal_accounts,

@@ -176,7 +176,8 @@ pub fn input_issues(
         InputField::SiteUrl => Field::SiteUrl,
         InputField::Tenant => Field::Tenant,
         InputField::ClientId => Field::ClientId,
-        InputField::Mailbox | InputField::TestRecipient => return Vec::new(),
+        InputField::Mailbox => Field::Mailbox,
+        InputField::TestRecipient => Field::TestRecipient,
     };
     if value.trim().is_empty() {
         return Vec::new();
