@@ -291,3 +291,30 @@ fn scan_lists_the_tenants_expiring_secrets_and_adds_them() {
     assert_eq!(result.code, Some(0), "{result:?}");
     assert_eq!(result.json()["credentials"], serde_json::json!([]));
 }
+
+#[test]
+fn a_damaged_reminders_file_is_bad_input_not_a_due_secret() {
+    let home = tempfile::tempdir().expect("home");
+    add(
+        home.path(),
+        "dddddddd-0000-0000-0000-000000000001",
+        "2027-03-01T00:00:00Z",
+    );
+    let file = home.path().join("reminders.json");
+    assert!(file.is_file(), "the reminders file is {}", file.display());
+    std::fs::write(&file, "{\"format\": ").expect("damage");
+    for args in [vec!["reminders", "check"], vec!["reminders", "list"]] {
+        let result = run(home.path(), None, &args, None, &[]);
+        assert_eq!(result.code, Some(64), "{args:?}: {result:?}");
+        assert!(
+            result.stderr.contains("reminders.json"),
+            "{}",
+            result.stderr
+        );
+    }
+    assert_eq!(
+        std::fs::read_to_string(&file).expect("read"),
+        "{\"format\": ",
+        "left as it was"
+    );
+}

@@ -33,8 +33,17 @@ fn main() {
         Ok(status) => status,
         Err(e) => {
             eprintln!("entra-setup: {e:#}");
-            e.downcast_ref::<exit::UsageError>()
-                .map_or(ExitStatus::Failed, |_| ExitStatus::Usage)
+            // Bad usage, and a damaged file of ours (named in the message, never rewritten while
+            // damaged), are 64: a cron line must not read them as "a secret needs rotating".
+            let damaged = matches!(
+                e.downcast_ref::<entra_setup_core::reminders::RegistryError>(),
+                Some(entra_setup_core::reminders::RegistryError::Unreadable { .. })
+            );
+            if damaged || e.downcast_ref::<exit::UsageError>().is_some() {
+                ExitStatus::Usage
+            } else {
+                ExitStatus::Failed
+            }
         }
     };
     std::process::exit(status.code());

@@ -196,6 +196,8 @@ impl Endpoints {
     /// Parse the endpoints JSON. Non-Microsoft endpoints keep the global cloud's Outlook resource,
     /// as the stand-in does.
     pub fn from_json(text: &str) -> Result<Endpoints, EndpointsError> {
+        // A byte-order mark (a file saved by Notepad) is not part of the JSON.
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let file: EndpointsFile =
             serde_json::from_str(text).map_err(|e| EndpointsError::Malformed(e.to_string()))?;
         let login = checked_url("login", &file.login)?;
@@ -282,6 +284,15 @@ fn checked_url(field: &'static str, value: &str) -> Result<Url, EndpointsError> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_byte_order_mark_is_not_part_of_the_file() {
+        let e = Endpoints::from_json(
+            "\u{feff}{\"login\":\"http://127.0.0.1:4100\",\"graph\":\"http://127.0.0.1:4100\"}",
+        )
+        .expect("valid");
+        assert_eq!(e.graph.as_str(), "http://127.0.0.1:4100/");
+    }
 
     #[test]
     fn the_stand_in_ready_line_is_an_endpoints_file() {

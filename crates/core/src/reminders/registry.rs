@@ -185,8 +185,10 @@ impl Registry {
             path: self.file.clone(),
             problem,
         };
+        // A byte-order mark (a file saved by Notepad) is not part of the JSON.
+        let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
         let document: Document =
-            serde_json::from_str(&text).map_err(|e| unreadable(e.to_string()))?;
+            serde_json::from_str(text).map_err(|e| unreadable(e.to_string()))?;
         if document.format != FORMAT || document.version != VERSION {
             return Err(unreadable(format!(
                 "format '{}' version {}, this version reads '{FORMAT}' version {VERSION}",
@@ -206,6 +208,38 @@ mod tests {
         Utc.with_ymd_and_hms(2027, 3, 1, 0, 0, 0)
             .single()
             .expect("date")
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_read_past_and_a_damaged_file_is_never_rewritten() {
+        let dir = tempfile::tempdir().expect("dir");
+        let registry = Registry::at(dir.path());
+        registry
+            .record_secret("t", "c", "k1", expires(), None, "add")
+            .expect("record");
+        let file = std::fs::read_dir(dir.path())
+            .expect("dir")
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .find(|p| p.extension().is_some_and(|x| x == "json"))
+            .expect("the reminders file");
+        let text = std::fs::read_to_string(&file).expect("read");
+        std::fs::write(&file, format!("\u{feff}{text}")).expect("bom");
+        assert_eq!(registry.list().expect("read past the BOM").len(), 1);
+
+        std::fs::write(&file, "{\"format\": ").expect("damage");
+        let error = registry.list().expect_err("damaged");
+        assert!(matches!(error, RegistryError::Unreadable { .. }), "{error}");
+        assert!(
+            registry
+                .record_secret("t", "c", "k2", expires(), None, "add")
+                .is_err(),
+            "a damaged file is not replaced by a new one"
+        );
+        assert_eq!(
+            std::fs::read_to_string(&file).expect("read"),
+            "{\"format\": "
+        );
     }
 
     #[test]
