@@ -264,3 +264,64 @@ fn a_failed_sign_in_still_reports_every_check() {
         "{report:#}"
     );
 }
+
+/// The SMTP probe keeps `--timeout` (3 s here): a server silent for 10 s is `unverified`, where
+/// the probe's own default (20 s) would have waited it out.
+#[test]
+fn the_smtp_probe_keeps_the_timeout() {
+    let stand_in = StandIn::start_with("contoso", |s| {
+        s["sign_in"] = json!({ "as": ["admin@contoso.com", "intranet@contoso.com"] });
+        s["faults"] = json!([{ "match": "SMTP", "kind": "hang", "seconds": 10.0 }]);
+    });
+    let (code, report) = verify(
+        &stand_in,
+        &[
+            &["--profile", "axero-outlook-calendar"],
+            CALENDAR,
+            &["--sign-in", "device-code"],
+        ]
+        .concat(),
+        Some(SECRET),
+    );
+    let smtp = report["checks"]
+        .as_array()
+        .expect("checks")
+        .iter()
+        .find(|c| c["id"] == "smtp_auth")
+        .cloned()
+        .expect("smtp_auth");
+    assert_eq!(smtp["status"], "unverified", "{smtp:#}");
+    assert_eq!(smtp["cause"], "network_error", "{smtp:#}");
+    assert_eq!(code, 2, "{report:#}");
+}
+
+#[test]
+fn an_smtp_ca_that_cannot_be_used_is_refused_at_start() {
+    let stand_in = StandIn::start("contoso");
+    let home = tempfile::tempdir().expect("home");
+    let mut endpoints: Value =
+        serde_json::from_str(&std::fs::read_to_string(stand_in.endpoints_file()).expect("read"))
+            .expect("json");
+    endpoints["smtp_ca_pem"] = json!(home.path().join("gone.pem"));
+    let file = home.path().join("endpoints.json");
+    std::fs::write(&file, endpoints.to_string()).expect("write");
+    let output = std::process::Command::new(entra_setup_tests::paths::program("entra-setup"))
+        .env("ENTRA_SETUP_HOME", home.path())
+        .arg("--endpoints")
+        .arg(&file)
+        .args([
+            "verify",
+            "--profile",
+            "axero-outlook-calendar",
+            "--tenant",
+            "contoso.com",
+        ])
+        .output()
+        .expect("run");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(64), "{stderr}");
+    assert!(
+        stderr.contains("smtp_ca_pem") && stderr.contains("gone.pem"),
+        "{stderr}"
+    );
+}

@@ -133,6 +133,9 @@ pub enum EndpointsError {
         /// The value given.
         value: String,
     },
+    /// `smtp_ca_pem` names no readable PEM certificate.
+    #[error("endpoints `smtp_ca_pem`: {0}")]
+    SmtpCa(String),
     /// Plain HTTP (or a custom CA) for a host that is not this machine.
     #[error(
         "endpoints `{field}`: '{value}' must use https (plain http is accepted only for loopback addresses)"
@@ -190,7 +193,13 @@ impl Endpoints {
             path: path.to_path_buf(),
             source,
         })?;
-        Endpoints::from_json(&text)
+        let endpoints = Endpoints::from_json(&text)?;
+        // A CA that cannot be used is refused now, not met as a failed check later.
+        if let Some(ca) = endpoints.smtp.as_ref().and_then(|s| s.ca_pem.as_deref()) {
+            crate::smtp::add_ca(&mut tokio_rustls::rustls::RootCertStore::empty(), ca)
+                .map_err(|e| EndpointsError::SmtpCa(e.to_string()))?;
+        }
+        Ok(endpoints)
     }
 
     /// Parse the endpoints JSON. Non-Microsoft endpoints keep the global cloud's Outlook resource,
@@ -284,6 +293,31 @@ fn checked_url(field: &'static str, value: &str) -> Result<Url, EndpointsError> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_smtp_ca_that_cannot_be_used_is_refused_when_the_file_is_read() {
+        let dir = tempfile::tempdir().expect("dir");
+        let file = dir.path().join("endpoints.json");
+        let write = |ca: &std::path::Path| {
+            let text = serde_json::json!({
+                "login": "http://127.0.0.1:4100", "graph": "http://127.0.0.1:4100",
+                "smtp": "127.0.0.1:4587", "smtp_ca_pem": ca,
+            });
+            std::fs::write(&file, text.to_string()).expect("write");
+        };
+        write(&dir.path().join("missing.pem"));
+        let error = Endpoints::from_file(&file).expect_err("missing CA");
+        assert!(matches!(error, EndpointsError::SmtpCa(_)), "{error}");
+        assert!(error.to_string().contains("missing.pem"), "{error}");
+        let not_pem = dir.path().join("ca.pem");
+        std::fs::write(&not_pem, "not a certificate").expect("write");
+        write(&not_pem);
+        let error = Endpoints::from_file(&file).expect_err("no certificate");
+        assert!(
+            error.to_string().contains("no usable PEM certificate"),
+            "{error}"
+        );
+    }
 
     #[test]
     fn a_byte_order_mark_is_not_part_of_the_file() {

@@ -133,6 +133,11 @@ impl Http {
         self
     }
 
+    /// Each request's time limit (`--timeout`): the SMTP probe keeps the same.
+    pub fn timeout(&self) -> Duration {
+        self.policy.timeout
+    }
+
     /// The underlying client, to build requests with.
     pub fn client(&self) -> &reqwest::Client {
         &self.client

@@ -35,4 +35,5 @@ mod xoauth2;
 
 pub use probe::{Authenticated, ProbeError, ProbeOptions, Stage, probe};
 pub use reply::{Reply, ReplyError};
+pub use tls::{TlsSetupError, add_ca};
 pub use xoauth2::{AddressError, initial_response};

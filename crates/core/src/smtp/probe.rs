@@ -40,6 +40,17 @@ pub struct ProbeOptions {
     pub reply_timeout: Duration,
 }
 
+impl ProbeOptions {
+    /// Every wait of the probe — the connection, each reply, the TLS handshake — within `limit`
+    /// (the time limit of each request to Microsoft, `--timeout`).
+    pub fn within(limit: Duration) -> ProbeOptions {
+        ProbeOptions {
+            connect_timeout: limit,
+            reply_timeout: limit,
+        }
+    }
+}
+
 impl Default for ProbeOptions {
     fn default() -> Self {
         ProbeOptions {

@@ -30,22 +30,29 @@ pub enum TlsSetupError {
     Rustls(#[from] tokio_rustls::rustls::Error),
 }
 
+/// The trust anchors of the CA file `path` (PEM) added to `roots`, or why there are none: the
+/// endpoints loader calls it to refuse a bad `smtp_ca_pem` at start, the probe to trust it.
+pub fn add_ca(roots: &mut RootCertStore, path: &Path) -> Result<(), TlsSetupError> {
+    let pem = std::fs::read(path).map_err(|source| TlsSetupError::Unreadable {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let certificates: Vec<CertificateDer<'static>> = CertificateDer::pem_slice_iter(&pem)
+        .filter_map(Result::ok)
+        .collect();
+    let (added, _) = roots.add_parsable_certificates(certificates);
+    if added == 0 {
+        return Err(TlsSetupError::NoCertificate(path.to_path_buf()));
+    }
+    Ok(())
+}
+
 /// The client configuration for STARTTLS.
 pub(crate) fn client_config(ca_pem: Option<&Path>) -> Result<Arc<ClientConfig>, TlsSetupError> {
     let mut roots = RootCertStore::empty();
     roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
     if let Some(path) = ca_pem {
-        let pem = std::fs::read(path).map_err(|source| TlsSetupError::Unreadable {
-            path: path.to_path_buf(),
-            source,
-        })?;
-        let certificates: Vec<CertificateDer<'static>> = CertificateDer::pem_slice_iter(&pem)
-            .filter_map(Result::ok)
-            .collect();
-        let (added, _) = roots.add_parsable_certificates(certificates);
-        if added == 0 {
-            return Err(TlsSetupError::NoCertificate(path.to_path_buf()));
-        }
+        add_ca(&mut roots, path)?;
     }
     let config = ClientConfig::builder_with_provider(ring::default_provider().into())
         .with_safe_default_protocol_versions()?

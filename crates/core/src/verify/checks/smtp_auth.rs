@@ -60,7 +60,14 @@ pub async fn run(
     token: &Secret,
 ) -> CheckResult {
     let server = format!("{}:{}", endpoint.host, endpoint.port);
-    match smtp::probe(endpoint, mailbox, token, &ProbeOptions::default()).await {
+    match smtp::probe(
+        endpoint,
+        mailbox,
+        token,
+        &ProbeOptions::within(ctx.http.timeout()),
+    )
+    .await
+    {
         Ok(done) => pass(
             CheckId::SmtpAuth,
             format!("{server} accepted the OAuth sign-in of {mailbox} for SMTP (AUTH XOAUTH2)."),
