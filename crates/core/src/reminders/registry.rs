@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use super::Reminder;
 use crate::atomic_file;
 use crate::paths::AppPaths;
+use crate::validate::canonical_id;
 
 const FORMAT: &str = "entra-setup-reminders";
 const VERSION: u32 = 1;
@@ -76,13 +77,14 @@ impl Registry {
     }
 
     /// Add a reminder, or replace the one with the same key id; returns the list after.
-    pub fn add(&self, reminder: Reminder) -> Result<Vec<Reminder>, RegistryError> {
+    pub fn add(&self, mut reminder: Reminder) -> Result<Vec<Reminder>, RegistryError> {
+        // One spelling of each ID (braces, dashes, case), so one secret is one reminder.
+        reminder.tenant = canonical_id(&reminder.tenant);
+        reminder.client_id = canonical_id(&reminder.client_id);
+        reminder.key_id = canonical_id(&reminder.key_id);
         self.change(|list| {
-            let key = reminder.key_id.to_ascii_lowercase();
-            match list
-                .iter_mut()
-                .find(|r| r.key_id.eq_ignore_ascii_case(&key))
-            {
+            let key = reminder.key_id.clone();
+            match list.iter_mut().find(|r| canonical_id(&r.key_id) == key) {
                 Some(existing) => *existing = reminder,
                 None => list.push(reminder),
             }
@@ -94,7 +96,8 @@ impl Registry {
         let mut removed = false;
         self.change(|list| {
             let before = list.len();
-            list.retain(|r| !r.key_id.trim().eq_ignore_ascii_case(key_id.trim()));
+            let key = canonical_id(key_id);
+            list.retain(|r| canonical_id(&r.key_id) != key);
             removed = list.len() != before;
         })?;
         Ok(removed)
@@ -112,9 +115,9 @@ impl Registry {
         source: &str,
     ) -> Result<Reminder, RegistryError> {
         let reminder = Reminder {
-            tenant: tenant.trim().to_ascii_lowercase(),
-            client_id: client_id.trim().to_ascii_lowercase(),
-            key_id: key_id.trim().to_ascii_lowercase(),
+            tenant: canonical_id(tenant),
+            client_id: canonical_id(client_id),
+            key_id: canonical_id(key_id),
             expires,
             name: name.map(str::to_string),
             source: Some(source.to_string()),
@@ -128,7 +131,7 @@ impl Registry {
         Ok(self
             .read()?
             .into_iter()
-            .filter(|r| r.client_id.eq_ignore_ascii_case(client_id.trim()))
+            .filter(|r| canonical_id(&r.client_id) == canonical_id(client_id))
             .max_by_key(|r| r.expires))
     }
 
@@ -240,6 +243,43 @@ mod tests {
             std::fs::read_to_string(&file).expect("read"),
             "{\"format\": "
         );
+    }
+
+    #[test]
+    fn one_secret_spelled_three_ways_is_one_reminder() {
+        let dir = tempfile::tempdir().expect("dir");
+        let registry = Registry::at(dir.path());
+        for key in [
+            "dddddddd-0000-0000-0000-000000000001",
+            "{DDDDDDDD-0000-0000-0000-000000000001}",
+            "dddddddd000000000000000000000001",
+        ] {
+            registry
+                .record_secret(
+                    "t",
+                    "{BBBBBBBB-0000-0000-0000-000000000001}",
+                    key,
+                    expires(),
+                    None,
+                    "add",
+                )
+                .expect("record");
+        }
+        let list = registry.list().expect("list");
+        assert_eq!(list.len(), 1, "{list:?}");
+        assert_eq!(list[0].client_id, "bbbbbbbb-0000-0000-0000-000000000001");
+        assert!(
+            registry
+                .latest_for_client("BBBBBBBB000000000000000000000001")
+                .expect("latest")
+                .is_some()
+        );
+        assert!(
+            registry
+                .remove("{dddddddd-0000-0000-0000-000000000001}")
+                .expect("remove")
+        );
+        assert!(registry.list().expect("list").is_empty());
     }
 
     #[test]

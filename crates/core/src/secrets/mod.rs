@@ -36,8 +36,8 @@ impl SecretKey {
     /// The client's current secret.
     pub fn current(tenant_id: &str, client_id: &str) -> SecretKey {
         SecretKey {
-            tenant_id: tenant_id.trim().to_ascii_lowercase(),
-            client_id: client_id.trim().to_ascii_lowercase(),
+            tenant_id: crate::validate::canonical_id(tenant_id),
+            client_id: crate::validate::canonical_id(client_id),
             key_id: None,
         }
     }
@@ -45,7 +45,7 @@ impl SecretKey {
     /// One secret of the client, by its key id.
     pub fn with_key_id(tenant_id: &str, client_id: &str, key_id: &str) -> SecretKey {
         SecretKey {
-            key_id: Some(key_id.trim().to_ascii_lowercase()),
+            key_id: Some(crate::validate::canonical_id(key_id)),
             ..SecretKey::current(tenant_id, client_id)
         }
     }

@@ -69,9 +69,34 @@ fn malformed(input: &str) -> InputIssue {
     )
 }
 
+/// The one spelling of an identifier used as a key: a GUID in any of its forms (braces, no
+/// dashes, `urn:uuid:`, any case) becomes lower-case and dashed; anything else (a tenant's
+/// domain) is trimmed and lower-cased. Two spellings of one GUID are one key.
+pub fn canonical_id(text: &str) -> String {
+    let text = text.trim();
+    match Uuid::try_parse(text) {
+        Ok(guid) => guid.hyphenated().to_string(),
+        Err(_) => text.to_ascii_lowercase(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_guid_is_one_key_however_it_is_spelled() {
+        let dashed = "dddddddd-0000-0000-0000-000000000001";
+        for spelling in [
+            "DDDDDDDD-0000-0000-0000-000000000001",
+            "{dddddddd-0000-0000-0000-000000000001}",
+            "dddddddd000000000000000000000001",
+            " urn:uuid:dddddddd-0000-0000-0000-000000000001 ",
+        ] {
+            assert_eq!(canonical_id(spelling), dashed, "{spelling}");
+        }
+        assert_eq!(canonical_id(" Contoso.COM "), "contoso.com");
+    }
 
     #[test]
     fn a_guid_is_accepted_with_spaces_around() {

@@ -22,7 +22,7 @@ mod site;
 mod tenant;
 
 pub use address::address_issues;
-pub use guid::{client_id, client_id_issues, is_guid};
+pub use guid::{canonical_id, client_id, client_id_issues, is_guid};
 pub use placeholder::{Placeholder, find_placeholder};
 pub use redirect::{RedirectRules, redirect_uri, redirect_uri_issues};
 pub use redirect_compare::{RedirectDifference, compare_redirect_uri, redirect_differences};
