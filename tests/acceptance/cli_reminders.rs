@@ -318,3 +318,38 @@ fn a_damaged_reminders_file_is_bad_input_not_a_due_secret() {
         "left as it was"
     );
 }
+
+#[test]
+fn a_name_with_escape_sequences_is_shown_not_acted_on() {
+    let home = tempfile::tempdir().expect("home");
+    let name = "App\u{1b}[2J\u{1b}]0;owned\u{7}";
+    let added = run(
+        home.path(),
+        None,
+        &[
+            "reminders",
+            "add",
+            "--tenant",
+            TENANT,
+            "--client-id",
+            APP,
+            "--key-id",
+            "dddddddd-0000-0000-0000-000000000002",
+            "--expires",
+            "2027-03-01T00:00:00Z",
+            "--name",
+            name,
+        ],
+        None,
+        &[],
+    );
+    assert_eq!(added.code, Some(0), "{added:?}");
+    let listed = run(home.path(), None, &["reminders", "list"], None, &[]);
+    assert_eq!(listed.code, Some(0), "{listed:?}");
+    assert!(
+        !listed.stdout.contains('\u{1b}') && !listed.stdout.contains('\u{7}'),
+        "{:?}",
+        listed.stdout
+    );
+    assert!(listed.stdout.contains("App\\u{1b}[2J"), "{}", listed.stdout);
+}

@@ -19,6 +19,7 @@
 //! - [`identity`] — OpenID discovery, the token endpoint, identity error bodies, token claims.
 //! - [`graph`] — the Microsoft Graph requests the checks make and Graph's error body.
 //! - [`smtp`] — the SMTP AUTH probe: STARTTLS, `AUTH XOAUTH2`, the reply classified; sends no mail.
+//! - [`printable`] — outside text made safe to print on a terminal (control characters shown).
 //! - [`portal`] — deep links into the Entra admin center.
 //! - [`verify`] — the verification engine: a profile's checkpoints, live, concurrently.
 //! - [`fix`] — repairs with the admin's sign-in: create or repair the registration, service
@@ -45,6 +46,7 @@ pub mod identity;
 pub mod logging;
 pub mod paths;
 pub mod portal;
+pub mod printable;
 pub mod profile;
 pub mod reminders;
 pub mod secret;

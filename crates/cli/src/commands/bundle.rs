@@ -11,6 +11,7 @@ use clap::{Args, Subcommand};
 use entra_setup_core::bundle::{self, ExportRequest, Protection, SecretFacts};
 use entra_setup_core::check::CheckId;
 use entra_setup_core::paths::AppPaths;
+use entra_setup_core::printable::printable;
 use entra_setup_core::reminders::Registry;
 use entra_setup_core::secret::Secret;
 
@@ -283,44 +284,55 @@ fn inspect(file: &std::path::Path, json: bool) -> anyhow::Result<ExitStatus> {
         );
         return Ok(ExitStatus::Ok);
     }
+    // Everything below comes from the file: shown, never acted on by the terminal.
+    let p = |text: &str| printable(text).into_owned();
     let record = &opened.record;
-    println!("{} (profile {})", record.profile.title, record.profile.id);
+    println!(
+        "{} (profile {})",
+        p(&record.profile.title),
+        p(&record.profile.id)
+    );
     println!("Made: {}", record.created.format("%Y-%m-%d %H:%M UTC"));
     println!(
         "Tenant: {} {}",
-        record.tenant.id.as_deref().unwrap_or("unknown"),
+        p(record.tenant.id.as_deref().unwrap_or("unknown")),
         record
             .tenant
             .domain
             .as_deref()
-            .map(|d| format!("({d})"))
+            .map(|d| format!("({})", p(d)))
             .unwrap_or_default()
     );
-    println!("Application (client) ID: {}", record.application.client_id);
+    println!(
+        "Application (client) ID: {}",
+        p(&record.application.client_id)
+    );
     println!(
         "Secret: {} expires {} (value: {})",
-        record.secret.key_id.as_deref().unwrap_or("unknown"),
+        p(record.secret.key_id.as_deref().unwrap_or("unknown")),
         record
             .secret
             .expires
             .map_or_else(|| "unknown".into(), |e| e.format("%Y-%m-%d").to_string()),
-        record.secret.storage
+        p(&record.secret.storage.to_string())
     );
     println!("Settings:");
     for (name, value) in &record.settings {
         println!(
-            "  {name}: {}",
-            value.as_deref().unwrap_or("(see settings.txt)")
+            "  {}: {}",
+            p(name),
+            p(value.as_deref().unwrap_or("(see settings.txt)"))
         );
     }
     println!("Checks:");
     for check in &record.checks {
         println!(
             "  {:<16} {}",
-            check["id"].as_str().unwrap_or_default(),
-            check["status"].as_str().unwrap_or_default()
+            p(check["id"].as_str().unwrap_or_default()),
+            p(check["status"].as_str().unwrap_or_default())
         );
     }
-    println!("Entries: {}", opened.entries.join(", "));
+    let entries: Vec<String> = opened.entries.iter().map(|e| p(e)).collect();
+    println!("Entries: {}", entries.join(", "));
     Ok(ExitStatus::Ok)
 }

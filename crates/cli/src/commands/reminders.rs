@@ -7,6 +7,7 @@
 use chrono::{DateTime, Utc};
 use clap::{Args, Subcommand};
 use entra_setup_core::paths::AppPaths;
+use entra_setup_core::printable::printable;
 use entra_setup_core::reminders::{self, DEFAULT_WITHIN_DAYS, Registry, Stage, Standing};
 use entra_setup_core::validate::Field;
 use serde_json::json;
@@ -195,11 +196,11 @@ fn print(standings: &[Standing], json: bool, within_days: Option<u32>) -> anyhow
         };
         println!(
             "{mark}{}  {when} ({})  client {}  secret {}  tenant {}",
-            r.name.as_deref().unwrap_or("(unnamed)"),
+            printable(r.name.as_deref().unwrap_or("(unnamed)")),
             r.expires.format("%Y-%m-%d"),
-            r.client_id,
-            r.key_id,
-            r.tenant
+            printable(&r.client_id),
+            printable(&r.key_id),
+            printable(&r.tenant)
         );
     }
     Ok(())
