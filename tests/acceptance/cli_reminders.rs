@@ -15,6 +15,10 @@ const APP: &str = "7c9e6679-7425-40de-944b-e07fc1f90ae7";
 const KEY: &str = "dddddddd-0000-0000-0000-000000000001";
 
 fn add(home: &Path, key: &str, expires: &str) {
+    add_named(home, key, expires, "Axero calendar");
+}
+
+fn add_named(home: &Path, key: &str, expires: &str, name: &str) {
     let result = run(
         home,
         None,
@@ -30,7 +34,7 @@ fn add(home: &Path, key: &str, expires: &str) {
             "--expires",
             expires,
             "--name",
-            "Axero calendar",
+            name,
         ],
         None,
         &[],
@@ -323,27 +327,12 @@ fn a_damaged_reminders_file_is_bad_input_not_a_due_secret() {
 fn a_name_with_escape_sequences_is_shown_not_acted_on() {
     let home = tempfile::tempdir().expect("home");
     let name = "App\u{1b}[2J\u{1b}]0;owned\u{7}";
-    let added = run(
+    add_named(
         home.path(),
-        None,
-        &[
-            "reminders",
-            "add",
-            "--tenant",
-            TENANT,
-            "--client-id",
-            APP,
-            "--key-id",
-            "dddddddd-0000-0000-0000-000000000002",
-            "--expires",
-            "2027-03-01T00:00:00Z",
-            "--name",
-            name,
-        ],
-        None,
-        &[],
+        "dddddddd-0000-0000-0000-000000000002",
+        "2027-03-01T00:00:00Z",
+        name,
     );
-    assert_eq!(added.code, Some(0), "{added:?}");
     let listed = run(home.path(), None, &["reminders", "list"], None, &[]);
     assert_eq!(listed.code, Some(0), "{listed:?}");
     assert!(

@@ -207,6 +207,21 @@ fn user_consent_disabled_is_reported_for_the_vendor_app() {
     );
 }
 
+/// `verify --json` of Axero's calendar integration with the scenario's secret and a device-code
+/// sign-in: the exit code and the report.
+fn verify_calendar_signed_in(stand_in: &StandIn) -> (i32, Value) {
+    verify(
+        stand_in,
+        &[
+            &["--profile", "axero-outlook-calendar"],
+            CALENDAR,
+            &["--sign-in", "device-code"],
+        ]
+        .concat(),
+        Some(SECRET),
+    )
+}
+
 /// The administrator's sign-in meets a 503 (three times, more than the client retries): the
 /// checks that need no sign-in are still reported, the others are `unverified` with the fault's
 /// cause, stdout is one JSON document, and the exit status is 2.
@@ -218,16 +233,7 @@ fn a_failed_sign_in_still_reports_every_check() {
             {"match": "POST /*/oauth2/v2.0/devicecode", "kind": "status", "status": 503, "times": 3}
         ]);
     });
-    let (code, report) = verify(
-        &stand_in,
-        &[
-            &["--profile", "axero-outlook-calendar"],
-            CALENDAR,
-            &["--sign-in", "device-code"],
-        ]
-        .concat(),
-        Some(SECRET),
-    );
+    let (code, report) = verify_calendar_signed_in(&stand_in);
     assert_eq!(code, 2, "{report:#}");
     let status = |id: &str| {
         report["checks"]
@@ -273,16 +279,7 @@ fn the_smtp_probe_keeps_the_timeout() {
         s["sign_in"] = json!({ "as": ["admin@contoso.com", "intranet@contoso.com"] });
         s["faults"] = json!([{ "match": "SMTP", "kind": "hang", "seconds": 10.0 }]);
     });
-    let (code, report) = verify(
-        &stand_in,
-        &[
-            &["--profile", "axero-outlook-calendar"],
-            CALENDAR,
-            &["--sign-in", "device-code"],
-        ]
-        .concat(),
-        Some(SECRET),
-    );
+    let (code, report) = verify_calendar_signed_in(&stand_in);
     let smtp = report["checks"]
         .as_array()
         .expect("checks")

@@ -607,13 +607,12 @@ async fn applications(stand_in: &StandIn) -> Vec<Value> {
     listed["value"].as_array().expect("value").clone()
 }
 
-#[tokio::test]
-async fn a_create_whose_answer_was_lost_is_not_sent_again() {
+/// Register the Exchange connector from nothing while `fault` loses one write's answer: the
+/// stand-in and the error, whose cause must be `write_outcome_unknown`.
+async fn register_losing_an_answer(fault: Value) -> (StandIn, FixError) {
     let stand_in = start("contoso", |s| {
         no_apps(s);
-        s["faults"] = json!([
-            {"match": "POST /v1.0/applications", "kind": "reset", "after": true, "times": 1}
-        ]);
+        s["faults"] = json!([fault]);
     })
     .await;
     let error = stand_in
@@ -626,6 +625,15 @@ async fn a_create_whose_answer_was_lost_is_not_sent_again() {
         .await
         .expect_err("the answer was lost");
     assert_eq!(error.cause(), Cause::WriteOutcomeUnknown, "{error}");
+    (stand_in, error)
+}
+
+#[tokio::test]
+async fn a_create_whose_answer_was_lost_is_not_sent_again() {
+    let (stand_in, _) = register_losing_an_answer(
+        json!({"match": "POST /v1.0/applications", "kind": "reset", "after": true, "times": 1}),
+    )
+    .await;
     assert_eq!(
         applications(&stand_in).await.len(),
         1,
@@ -636,23 +644,10 @@ async fn a_create_whose_answer_was_lost_is_not_sent_again() {
 
 #[tokio::test]
 async fn a_secret_whose_answer_was_lost_is_not_added_again() {
-    let stand_in = start("contoso", |s| {
-        no_apps(s);
-        s["faults"] = json!([
-            {"match": "POST /v1.0/applications/*/addPassword", "kind": "status", "status": 500, "after": true, "times": 1}
-        ]);
-    })
+    let (stand_in, error) = register_losing_an_answer(json!(
+        {"match": "POST /v1.0/applications/*/addPassword", "kind": "status", "status": 500, "after": true, "times": 1}
+    ))
     .await;
-    let error = stand_in
-        .register(
-            "exchange-calendar-connector",
-            None,
-            None,
-            SecretRequest::default(),
-        )
-        .await
-        .expect_err("the answer was lost");
-    assert_eq!(error.cause(), Cause::WriteOutcomeUnknown, "{error}");
     let (client_id, _) = error
         .created_registration()
         .expect("the new registration is named");

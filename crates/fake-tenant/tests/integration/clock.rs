@@ -79,21 +79,7 @@ async fn an_authorization_code_expires_after_ten_minutes() {
     let redeem = |code: String| {
         let tenant = &tenant;
         let verifier = verifier.clone();
-        async move {
-            token_request(
-                tenant,
-                "organizations",
-                &[
-                    ("grant_type", "authorization_code"),
-                    ("client_id", GRAPH_CLI),
-                    ("code", &code),
-                    ("redirect_uri", "http://localhost:53123/"),
-                    ("code_verifier", &verifier),
-                    ("scope", scope),
-                ],
-            )
-            .await
-        }
+        async move { redeem_code(tenant, &code, &verifier, scope).await }
     };
     let code = || async {
         let response = authorize(

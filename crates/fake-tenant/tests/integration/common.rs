@@ -154,21 +154,31 @@ pub async fn delegated_token(tenant: &FakeTenant, login_hint: Option<&str>, scop
         response.text().await
     );
     let code = location_param(&response, "code").expect("code");
-    let (status, body) = token_request(
+    let (status, body) = redeem_code(tenant, &code, &verifier, scope).await;
+    assert_eq!(status, 200, "{body}");
+    body
+}
+
+/// Redeem an authorization code issued to Graph Command Line Tools on the loopback redirect.
+pub async fn redeem_code(
+    tenant: &FakeTenant,
+    code: &str,
+    verifier: &str,
+    scope: &str,
+) -> (u16, Value) {
+    token_request(
         tenant,
         "organizations",
         &[
             ("grant_type", "authorization_code"),
             ("client_id", GRAPH_CLI),
-            ("code", &code),
+            ("code", code),
             ("redirect_uri", "http://localhost:53123/"),
-            ("code_verifier", &verifier),
+            ("code_verifier", verifier),
             ("scope", scope),
         ],
     )
-    .await;
-    assert_eq!(status, 200, "{body}");
-    body
+    .await
 }
 
 /// An admin Graph token with the directory scopes the wizard uses.
