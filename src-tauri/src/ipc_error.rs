@@ -117,7 +117,8 @@ impl From<FixError> for IpcError {
                 | FixError::SecretLifetimePolicy { .. }
                 | FixError::ReplicationTimeout { .. }
                 | FixError::ApprovalTimeout { .. }
-                | FixError::StoppedAfterCreate { .. } => IpcErrorCode::RepairFailed,
+                | FixError::StoppedAfterCreate { .. }
+                | FixError::SecretValueLost { .. } => IpcErrorCode::RepairFailed,
                 FixError::ConsentLink(_)
                 | FixError::InputRefused(_)
                 | FixError::RedirectUriMissing

@@ -4,19 +4,18 @@
 //! nothing; the broken scenarios (wrong redirect URI, wrong account type, missing consent) are
 //! repaired; a tenant's secret lifetime policy is respected; directory replication is waited out.
 
+#[path = "support/repair.rs"]
+mod repair;
 mod support;
-
-use std::time::Duration;
 
 use entra_setup_core::cause::Cause;
 use entra_setup_core::check::CheckId;
-use entra_setup_core::fix::{
-    self, ChangeKind, FixError, Patience, Registered, RegistrationInputs, RepairSession,
-    SecretRequest,
-};
+use entra_setup_core::fix::{self, ChangeKind, FixError, SecretRequest};
+use entra_setup_core::identity::TokenClaims;
 use entra_setup_core::profile::Catalog;
 use entra_setup_core::secret::Secret;
-use entra_setup_core::verify::{self, Inputs, Report, Sessions, SkipReason, Status};
+use entra_setup_core::secrets::{self, MemoryStore};
+use entra_setup_core::verify::{Report, SkipReason, Status};
 use serde_json::{Value, json};
 
 const APP: &str = "bbbbbbbb-0000-0000-0000-000000000001";
@@ -26,78 +25,7 @@ const AXERO_CALENDAR_REDIRECT: &str = "https://intranet.contoso.com/oauth2/outlo
 const AXERO_EMAIL_REDIRECT: &str = "https://intranet.contoso.com/oauth2/sharepoint/callback";
 const ODOO_REDIRECT: &str = "https://odoo.contoso.com/microsoft_account/authentication";
 
-/// A running stand-in, a context pointed at it and the administrator's token.
-type StandIn = support::SignedIn;
-
-/// Serve the shipped scenario `name` after `change` edits it, and sign the administrator in.
-async fn start(name: &str, change: impl FnOnce(&mut Value)) -> StandIn {
-    StandIn::start(name, change, |ctx| {
-        let mut scopes: Vec<String> = support::ADMIN_READ_SCOPES
-            .split(' ')
-            .map(str::to_string)
-            .collect();
-        scopes.extend(fix::repair_scopes(ctx));
-        scopes.join(" ")
-    })
-    .await
-}
-
-impl StandIn {
-    fn session(&self) -> RepairSession<'_> {
-        RepairSession {
-            ctx: &self.ctx,
-            admin_token: &self.admin,
-            patience: Patience {
-                total: Duration::from_secs(30),
-                first_wait: Duration::from_millis(200),
-                max_wait: Duration::from_secs(1),
-            },
-            progress: &|_| {},
-        }
-    }
-
-    async fn register(
-        &self,
-        profile: &str,
-        client_id: Option<&str>,
-        redirect: Option<&str>,
-        request: SecretRequest,
-    ) -> Result<Registered, FixError> {
-        let catalog = Catalog::shipped();
-        let profile = catalog.get(profile).expect("shipped profile");
-        let inputs = RegistrationInputs {
-            tenant: "contoso.com".into(),
-            client_id: client_id.map(str::to_string),
-            redirect_uri: redirect.map(str::to_string),
-            app_name: None,
-        };
-        fix::register(profile, &inputs, request, &self.session()).await
-    }
-
-    async fn verify(
-        &self,
-        profile: &str,
-        client_id: &str,
-        secret: Secret,
-        redirect: Option<&str>,
-    ) -> Report {
-        let catalog = Catalog::shipped();
-        let profile = catalog.get(profile).expect("shipped profile");
-        let inputs = Inputs {
-            tenant: "contoso.com".into(),
-            client_id: Some(client_id.into()),
-            secret: Some(secret),
-            redirect_uri: redirect.map(str::to_string),
-            mailbox: None,
-            test_recipient: None,
-            sessions: Sessions {
-                admin_graph: Some(self.admin.clone()),
-                ..Sessions::default()
-            },
-        };
-        verify::verify(profile, &inputs, &self.ctx, &|_| {}).await
-    }
-}
+use repair::start;
 
 /// Every check passes, or is skipped for want of a mailbox (the owner's checks).
 fn assert_passes_without_mailbox(report: &Report) {
@@ -146,7 +74,39 @@ async fn register_from_nothing(profile: &str, redirect: Option<&str>) {
         .await;
     assert_passes_without_mailbox(&report);
 
+    // Run again with the new secret kept in the keychain: nothing changes, the kept secret is
+    // found by its ID.
+    let keychain = MemoryStore::default();
+    let tenant_id = TokenClaims::read(stand_in.admin.expose())
+        .and_then(|c| c.tid)
+        .expect("tid");
+    secrets::store_client_secret(
+        &keychain,
+        &tenant_id,
+        &first.client_id,
+        &secret.key_id,
+        &secret.value,
+    )
+    .expect("kept");
+    let kept = SecretRequest {
+        kept_in: Some(&keychain),
+        ..SecretRequest::default()
+    };
     let again = stand_in
+        .register(profile, Some(&first.client_id), redirect, kept)
+        .await
+        .expect("register again");
+    assert!(!again.created);
+    assert!(again.changes.is_empty(), "{:?}", again.changes);
+    assert!(again.secret.is_none());
+    assert_eq!(
+        again.kept_secret.as_ref().map(Secret::expose),
+        Some(secret.value.expose())
+    );
+
+    // Without the secret at hand (another machine, a run that stopped before keeping it), a run
+    // again finishes the job with a new secret.
+    let finished = stand_in
         .register(
             profile,
             Some(&first.client_id),
@@ -154,10 +114,11 @@ async fn register_from_nothing(profile: &str, redirect: Option<&str>) {
             SecretRequest::default(),
         )
         .await
-        .expect("register again");
-    assert!(!again.created);
-    assert!(again.changes.is_empty(), "{:?}", again.changes);
-    assert!(again.secret.is_none());
+        .expect("register without the secret at hand");
+    let added = finished.secret.as_ref().expect("a secret is added");
+    assert_eq!(finished.changes.len(), 1, "{:?}", finished.changes);
+    assert_eq!(finished.changes[0].kind, ChangeKind::SecretAdded);
+    assert_ne!(added.key_id, secret.key_id);
     stand_in.shutdown().await;
 }
 
@@ -196,8 +157,13 @@ async fn repair(
         .verify(profile, client_id, Secret::new(APP_SECRET), redirect)
         .await;
     assert_ne!(before.check(check).map(|c| c.status), Some(Status::Pass));
+    // The administrator has the registration's secret: a repair adds none.
+    let given = SecretRequest {
+        given: true,
+        ..SecretRequest::default()
+    };
     let repaired = stand_in
-        .register(profile, Some(client_id), redirect, SecretRequest::default())
+        .register(profile, Some(client_id), redirect, given)
         .await
         .expect("repair");
     assert!(!repaired.created);
@@ -216,7 +182,7 @@ async fn repair(
         "{after:#?}"
     );
     let again = stand_in
-        .register(profile, Some(client_id), redirect, SecretRequest::default())
+        .register(profile, Some(client_id), redirect, given)
         .await
         .expect("repair again");
     assert!(again.changes.is_empty(), "{:?}", again.changes);
@@ -369,6 +335,7 @@ async fn an_unreadable_lifetime_policy_is_explained_from_the_refusal() {
             SecretRequest {
                 new_secret: true,
                 days: Some(90),
+                ..SecretRequest::default()
             },
         )
         .await
@@ -526,6 +493,7 @@ async fn a_step_failing_after_the_create_names_the_new_registration() {
             SecretRequest {
                 new_secret: true,
                 days: None,
+                ..SecretRequest::default()
             },
         )
         .await
@@ -588,77 +556,5 @@ async fn a_multi_tenant_registration_carries_the_admin_consent_link() {
         .await
         .expect("register");
     assert_eq!(single.admin_consent_url, None);
-    stand_in.shutdown().await;
-}
-
-/// The applications of the stand-in's tenant, as Graph lists them to the administrator.
-async fn applications(stand_in: &StandIn) -> Vec<Value> {
-    let mut url = stand_in.ctx.endpoints.graph.clone();
-    url.set_path("/v1.0/applications");
-    let listed: Value = reqwest::Client::new()
-        .get(url)
-        .bearer_auth(stand_in.admin.expose())
-        .send()
-        .await
-        .expect("list")
-        .json()
-        .await
-        .expect("json");
-    listed["value"].as_array().expect("value").clone()
-}
-
-/// Register the Exchange connector from nothing while `fault` loses one write's answer: the
-/// stand-in and the error, whose cause must be `write_outcome_unknown`.
-async fn register_losing_an_answer(fault: Value) -> (StandIn, FixError) {
-    let stand_in = start("contoso", |s| {
-        no_apps(s);
-        s["faults"] = json!([fault]);
-    })
-    .await;
-    let error = stand_in
-        .register(
-            "exchange-calendar-connector",
-            None,
-            None,
-            SecretRequest::default(),
-        )
-        .await
-        .expect_err("the answer was lost");
-    assert_eq!(error.cause(), Cause::WriteOutcomeUnknown, "{error}");
-    (stand_in, error)
-}
-
-#[tokio::test]
-async fn a_create_whose_answer_was_lost_is_not_sent_again() {
-    let (stand_in, _) = register_losing_an_answer(
-        json!({"match": "POST /v1.0/applications", "kind": "reset", "after": true, "times": 1}),
-    )
-    .await;
-    assert_eq!(
-        applications(&stand_in).await.len(),
-        1,
-        "Microsoft made one registration, and the wizard did not ask for another"
-    );
-    stand_in.shutdown().await;
-}
-
-#[tokio::test]
-async fn a_secret_whose_answer_was_lost_is_not_added_again() {
-    let (stand_in, error) = register_losing_an_answer(json!(
-        {"match": "POST /v1.0/applications/*/addPassword", "kind": "status", "status": 500, "after": true, "times": 1}
-    ))
-    .await;
-    let (client_id, _) = error
-        .created_registration()
-        .expect("the new registration is named");
-    let apps = applications(&stand_in).await;
-    assert_eq!(apps.len(), 1);
-    assert_eq!(apps[0]["appId"], client_id);
-    assert_eq!(
-        apps[0]["passwordCredentials"].as_array().map(Vec::len),
-        Some(1),
-        "one secret nobody saw, not three: {}",
-        apps[0]
-    );
     stand_in.shutdown().await;
 }

@@ -203,6 +203,17 @@ impl FakeTenant {
         &self.shared.clock
     }
 
+    /// Each fault's `match` and how many of its `times` are left (`None`: unlimited), in the
+    /// scenario's order: a test sees that the fault it set up was met.
+    pub fn faults_left(&self) -> Vec<(String, Option<u32>)> {
+        self.shared
+            .directory()
+            .faults
+            .iter()
+            .map(|f| (f.spec.matches.clone(), f.remaining))
+            .collect()
+    }
+
     /// Mail accepted so far through Graph sendMail and SMTP, oldest first.
     pub fn sent_mail(&self) -> Vec<crate::state::SentMail> {
         self.shared.directory().sent_mail.clone()

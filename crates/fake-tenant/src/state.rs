@@ -192,6 +192,8 @@ pub struct Application {
     pub app_id: String,
     /// Display name.
     pub display_name: String,
+    /// `uniqueName`: the alternate key a client may give it when creating it by upsert.
+    pub unique_name: Option<String>,
     /// Sign-in audience.
     pub sign_in_audience: String,
     /// Web redirect URIs.
@@ -689,6 +691,7 @@ fn application_from_spec(
         object_id: app.object_id.to_ascii_lowercase(),
         app_id: app.app_id.to_ascii_lowercase(),
         display_name: app.display_name.clone(),
+        unique_name: None,
         sign_in_audience: app.sign_in_audience.clone(),
         web_redirect_uris: app.web_redirect_uris.clone(),
         spa_redirect_uris: app.spa_redirect_uris.clone(),

@@ -338,7 +338,10 @@ pub(crate) fn admin_token(session: Option<&Session>, why: &str) -> Result<Secret
 /// either way); the client ID and the secret go only into the session the repair started in,
 /// and when that session has ended the answer is [`IpcErrorCode::SessionEnded`], naming what
 /// was changed.
-pub async fn repair(state: &AppState, request: SecretRequest) -> Result<RepairOutcome, IpcError> {
+pub async fn repair(
+    state: &AppState,
+    request: SecretRequest<'_>,
+) -> Result<RepairOutcome, IpcError> {
     let session = state.current().await?;
     let wizard = &session.wizard;
     require_tenant(wizard)?;
@@ -360,6 +363,14 @@ pub async fn repair(state: &AppState, request: SecretRequest) -> Result<RepairOu
             .then(|| wizard.inputs.client_id.to_ascii_lowercase()),
         redirect_uri: wizard.redirect_uri(&profile),
         app_name: None,
+    };
+    // A secret entered in this session, or one the keychain keeps for the registration, is at
+    // hand: none is added for want of one.
+    let store = state.safekeeping.store();
+    let request = SecretRequest {
+        given: session.memory.secret.is_some(),
+        kept_in: Some(store.as_ref()),
+        ..request
     };
     let registered = fix::register(&profile, &inputs, request, &repair_session).await?;
     let kept = keychain::keep_made_secret(state, wizard, &profile, &registered).await;
@@ -415,6 +426,7 @@ pub async fn wizard_register(
         SecretRequest {
             new_secret: false,
             days: secret_days,
+            ..SecretRequest::default()
         },
     )
     .await
@@ -432,6 +444,7 @@ pub async fn wizard_new_secret(
         SecretRequest {
             new_secret: true,
             days,
+            ..SecretRequest::default()
         },
     )
     .await

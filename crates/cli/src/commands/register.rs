@@ -2,9 +2,11 @@
 //! (`--client-id`), then verify it (contracts/cli.md).
 //!
 //! The administrator signs in once with the read scopes verification needs plus the repair
-//! scopes (asked only here, when repairing). A new secret is made for a new registration or with
-//! `--new-secret`; it goes into the OS keychain and the reminders, and `--show-secret` also prints
-//! it once. Without a keychain it is made only with `--show-secret` — a secret is never made and
+//! scopes (asked only here, when repairing). A new secret is made for a new registration, with
+//! `--new-secret`, or when no secret of the registration is at hand (`--secret-stdin` /
+//! `--secret-env` not given, none kept in the keychain), so that running `register --client-id`
+//! again after a stop finishes the job; it goes into the OS keychain and the reminders, and
+//! `--show-secret` also prints it once. Without a keychain it is made only with `--show-secret` — a secret is never made and
 //! then lost: the refusal comes before anything is created. When a step after the create fails,
 //! the new registration's IDs are printed (and, with `--json`, answered) so `register
 //! --client-id` can finish it. A registration other organisations may use also gets the
@@ -15,6 +17,7 @@
 use clap::Args;
 use entra_setup_core::fix::{self, Registered, RegistrationInputs, SecretRequest};
 use entra_setup_core::paths::AppPaths;
+use entra_setup_core::secrets::KeyringStore;
 use entra_setup_core::validate::Field;
 use entra_setup_core::verify::{self, Inputs, Report, Sessions};
 use serde_json::{Value, json};
@@ -51,6 +54,14 @@ pub struct RegisterArgs {
     /// Add a new secret to an existing registration (never removes one).
     #[arg(long)]
     pub new_secret: bool,
+    /// The existing registration's secret, from the first line of standard input (used to
+    /// verify it; without it or --secret-env, a secret the keychain keeps for the registration
+    /// is used, else a new one is added).
+    #[arg(long, group = "secret", requires = "client_id")]
+    pub secret_stdin: bool,
+    /// The existing registration's secret, from this environment variable.
+    #[arg(long, group = "secret", value_name = "VAR", requires = "client_id")]
+    pub secret_env: Option<String>,
     /// How the administrator signs in.
     #[arg(long, default_value = "device-code", value_parser = ["device-code", "browser"])]
     pub sign_in: String,
@@ -119,10 +130,6 @@ pub fn run(globals: &Globals, args: RegisterArgs) -> anyhow::Result<ExitStatus> 
         redirect_uri: redirect_uri.clone(),
         app_name: args.app_name.clone(),
     };
-    let request = SecretRequest {
-        new_secret: args.new_secret,
-        days: args.secret_days,
-    };
     if args.new_secret && !profile.secret.required {
         return Err(UsageError(format!(
             "--new-secret: the profile '{}' uses no client secret of its own",
@@ -130,8 +137,44 @@ pub fn run(globals: &Globals, args: RegisterArgs) -> anyhow::Result<ExitStatus> 
         ))
         .into());
     }
-    let keychain_ready = fix::will_add_secret(profile, &inputs, request)
-        && keychain::ready_for_new_secret(args.show_secret)?;
+    let given = admin::read_secret(args.secret_stdin, args.secret_env.as_deref())?;
+    let mut request = SecretRequest {
+        new_secret: args.new_secret,
+        days: args.secret_days,
+        given: given.is_some(),
+        kept_in: None,
+    };
+    // Whether a new secret can be kept is settled before anything is written.
+    let keyring = KeyringStore::default();
+    let keychain_ready = if fix::may_add_secret(profile, &inputs, request) {
+        match keychain::available() {
+            Ok(()) => true,
+            Err(e) if !args.show_secret => {
+                let why = if inputs.client_id.is_some() && !args.new_secret {
+                    format!(
+                        "--secret-stdin: the registration's client secret is needed to verify it, and without a keychain ({e}) \
+                         none kept by an earlier run can be found. Give it with --secret-stdin or --secret-env VAR, \
+                         or add --show-secret to have a new one added and printed once"
+                    )
+                } else {
+                    format!(
+                        "--show-secret: this will create a client secret, and it cannot be kept: {e}. \
+                         Start or unlock the keychain, or add --show-secret to have its value printed once (copy it into the product), so it is not lost"
+                    )
+                };
+                return Err(UsageError(why).into());
+            }
+            Err(e) => {
+                eprintln!("A new client secret will not be kept in the keychain: {e}.");
+                false
+            }
+        }
+    } else {
+        false
+    };
+    if keychain_ready {
+        request.kept_in = Some(&keyring);
+    }
 
     let (context, runtime) = connect(globals, chrono::Utc::now())?;
 
@@ -184,7 +227,12 @@ pub fn run(globals: &Globals, args: RegisterArgs) -> anyhow::Result<ExitStatus> 
     let verify_inputs = Inputs {
         tenant: inputs.tenant.clone(),
         client_id: Some(registered.client_id.clone()),
-        secret: registered.secret.as_ref().map(|s| s.value.clone()),
+        secret: registered
+            .secret
+            .as_ref()
+            .map(|s| s.value.clone())
+            .or_else(|| registered.kept_secret.clone())
+            .or(given),
         redirect_uri,
         mailbox: None,
         test_recipient: None,
@@ -211,7 +259,14 @@ pub fn run(globals: &Globals, args: RegisterArgs) -> anyhow::Result<ExitStatus> 
         print!("{}", summary(&registered, args.show_secret));
         print!("{}", report::render(&report));
     }
-    Ok(super::verify::exit_status(&report))
+    let status = super::verify::exit_status(&report);
+    if status == ExitStatus::Ok && report.missing_credential() {
+        eprintln!(
+            "entra-setup: the client secret was not checked (none is at hand): give it with --secret-stdin or --secret-env to verify the registration."
+        );
+        return Ok(ExitStatus::Unverified);
+    }
+    Ok(status)
 }
 
 /// The JSON of contracts/cli.md: the secret's value only with `--show-secret`.

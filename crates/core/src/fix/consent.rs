@@ -3,15 +3,17 @@
 //! every required permission — an existing grant's scope is extended with `PATCH`, never a
 //! duplicate created. Application: one app role assignment per missing role
 //! (`POST /servicePrincipals/{graphSpId}/appRoleAssignedTo`). The new grants are waited for
-//! until the directory shows them, so a verification right after sees them.
+//! until the directory shows them, so a verification right after sees them. A create whose answer
+//! was lost is settled by reading the grants back ([`super::lost_answer`]).
 
 use std::collections::BTreeSet;
 
+use super::lost_answer::{Settled, create_settled};
 use super::replication::{retry_while_replicating, wait_until_visible};
 use super::{Change, ChangeKind, FixError, RepairSession};
 use crate::graph::service_principals::ServicePrincipal;
 use crate::graph::{
-    self, PermissionCatalog, PermissionKind, app_role_assignments, graph_permissions,
+    self, PermissionCatalog, PermissionKind, WriteError, app_role_assignments, graph_permissions,
 };
 use crate::profile::Profile;
 
@@ -64,10 +66,34 @@ pub async fn ensure_admin_consent(
                     .await?;
                 }
                 None => {
-                    retry_while_replicating(session, fresh, "admin consent grant create", || {
-                        graph::write::create_admin_grant(&graph, &client.id, &resource.id, &scope)
-                    })
+                    let settled = create_settled(
+                        session,
+                        fresh,
+                        "admin consent grant create",
+                        || {
+                            graph::write::create_admin_grant(
+                                &graph,
+                                &client.id,
+                                &resource.id,
+                                &scope,
+                            )
+                        },
+                        || async {
+                            let grants = graph::write::admin_grants_for_client(&graph, &client.id)
+                                .await
+                                .map_err(|source| FixError::Read {
+                                    what: "delegated permission grants read",
+                                    source,
+                                })?;
+                            Ok(grants.iter().any(|g| g.resource_id == resource.id))
+                        },
+                        |error| matches!(error, WriteError::Refused { status: 409, .. }),
+                    )
                     .await?;
+                    // A grant made meanwhile by someone else may lack some scopes: extend it.
+                    if matches!(settled, Settled::Existing | Settled::MadeUnseen) {
+                        extend_existing_grant(session, &client.id, &resource.id, &scope).await?;
+                    }
                 }
             }
             let wanted: BTreeSet<String> = scope.split(' ').map(str::to_ascii_lowercase).collect();
@@ -118,9 +144,28 @@ pub async fn ensure_admin_consent(
             {
                 continue;
             }
-            retry_while_replicating(session, fresh, "application permission grant", || {
-                graph::write::assign_app_role(&graph, &resource.id, &client.id, &role)
-            })
+            create_settled(
+                session,
+                fresh,
+                "application permission grant",
+                || graph::write::assign_app_role(&graph, &resource.id, &client.id, &role),
+                || async {
+                    let assigned =
+                        app_role_assignments(&graph, &client.id)
+                            .await
+                            .map_err(|source| FixError::Read {
+                                what: "app role assignments read",
+                                source,
+                            })?;
+                    Ok(assigned.iter().any(|a| {
+                        a.resource_id == resource.id && a.app_role_id.eq_ignore_ascii_case(&role)
+                    }))
+                },
+                |error| {
+                    matches!(error, WriteError::Refused { status: 400, error }
+                        if error.message.to_ascii_lowercase().contains("already exists"))
+                },
+            )
             .await?;
             granted.push((name.clone(), role));
         }
@@ -145,4 +190,45 @@ pub async fn ensure_admin_consent(
         }
     }
     Ok(changes)
+}
+
+/// The grant of `client_sp_id` on `resource_sp_id` exists (made by a lost attempt, or by someone
+/// meanwhile): make its scope hold every one of `scope`'s.
+async fn extend_existing_grant(
+    session: &RepairSession<'_>,
+    client_sp_id: &str,
+    resource_sp_id: &str,
+    scope: &str,
+) -> Result<(), FixError> {
+    let graph = session.graph();
+    wait_until_visible(session, "the admin consent grant", || async {
+        let grants = graph::write::admin_grants_for_client(&graph, client_sp_id).await?;
+        Ok(grants.iter().any(|g| g.resource_id == resource_sp_id))
+    })
+    .await?;
+    let grants = graph::write::admin_grants_for_client(&graph, client_sp_id)
+        .await
+        .map_err(|source| FixError::Read {
+            what: "delegated permission grants read",
+            source,
+        })?;
+    let Some(grant) = grants.into_iter().find(|g| g.resource_id == resource_sp_id) else {
+        return Ok(());
+    };
+    let have: Vec<&str> = grant.scopes().collect();
+    let mut all = have.clone();
+    all.extend(
+        scope
+            .split_whitespace()
+            .filter(|s| !have.iter().any(|h| h.eq_ignore_ascii_case(s))),
+    );
+    if all.len() == have.len() {
+        return Ok(());
+    }
+    graph::write::update_grant_scope(&graph, &grant.id, &all.join(" "))
+        .await
+        .map_err(|source| FixError::Write {
+            what: "admin consent grant update",
+            source,
+        })
 }

@@ -23,6 +23,7 @@ mod approval_wait;
 mod consent;
 mod consent_link;
 mod inputs;
+mod lost_answer;
 mod register;
 mod registration;
 mod replication;
@@ -41,7 +42,7 @@ pub use consent_link::{
     ConsentLinkError, admin_consent_url, is_multi_tenant, tenant_admin_consent_url,
 };
 pub use inputs::refuse_before_writing;
-pub use register::{Registered, SecretRequest, register, registers_an_app, will_add_secret};
+pub use register::{Registered, SecretRequest, may_add_secret, register, registers_an_app};
 pub use registration::{RegistrationInputs, RegistrationOutcome, ensure_registration};
 pub use rotation::{
     Removal, Rotated, SecretConfirmation, confirm_secret, remove_secret, rotate_secret,
@@ -245,6 +246,21 @@ pub enum FixError {
         #[source]
         source: Box<FixError>,
     },
+    /// Adding a client secret failed after an attempt whose answer was lost, and the secret that
+    /// attempt may have made could not be found to be removed: the administrator deletes it.
+    #[error(
+        "{source} — Microsoft's answer to adding a client secret to the registration {client_id} was lost: \
+         should a client secret named \"{display_name}\" appear under Certificates & secrets, delete it (its value was never shown)"
+    )]
+    SecretValueLost {
+        /// The registration's application (client) ID.
+        client_id: String,
+        /// The name the lost secret was given.
+        display_name: String,
+        /// What failed in the end.
+        #[source]
+        source: Box<FixError>,
+    },
     /// Removing a client secret was refused: it would leave no secret that works.
     #[error("client secret {key_id} was not removed: {reason}")]
     RemovalRefused {
@@ -307,6 +323,7 @@ impl FixError {
             FixError::ConsentLink(ConsentLinkError::TenantNotAGuid(_)) => Cause::TenantIdMalformed,
             FixError::ConsentLink(ConsentLinkError::BadLoginEndpoint(_)) => Cause::NetworkError,
             FixError::StoppedAfterCreate { source, .. } => source.cause(),
+            FixError::SecretValueLost { .. } => Cause::WriteOutcomeUnknown,
             FixError::RemovalRefused { cause, .. } => *cause,
         }
     }

@@ -1,6 +1,8 @@
 //! The whole `register` repair, in order: the registration (created or repaired), its service
-//! principal, admin consent, and a new secret when the registration is new or one is asked for
-//! (a repair of a registration that already works adds none). Each step is idempotent, so
+//! principal, admin consent, and a new secret when the registration is new, when one is asked
+//! for, or when no secret of it is at hand — none given, none kept in the keychain — so that a
+//! run that stopped before its secret is finished by running it again (a repair of a
+//! registration whose secret is at hand adds none). Each step is idempotent, so
 //! running it again changes nothing. When a step after creating the registration fails, the
 //! error names the new registration ([`FixError::StoppedAfterCreate`]) so it can be repaired
 //! with its client ID rather than left behind. For an account type that lets other
@@ -12,15 +14,35 @@ use super::{
     Change, ChangeKind, FixError, NewSecret, RegistrationInputs, RepairSession, add_secret,
     ensure_admin_consent, ensure_registration, ensure_service_principal, secret_days,
 };
+use crate::identity::TokenClaims;
 use crate::profile::{Profile, ProfileKind};
+use crate::secret::Secret;
+use crate::secrets::{SecretKey, SecretStore};
 
 /// What to do about the secret.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct SecretRequest {
+#[derive(Clone, Copy, Default)]
+pub struct SecretRequest<'a> {
     /// Add a secret even when the registration is not new.
     pub new_secret: bool,
     /// The lifetime asked for (capped at the profile's maximum); `None` = the profile's default.
     pub days: Option<u32>,
+    /// The administrator gave the value of the registration's secret: it is at hand, and none is
+    /// added for want of one.
+    pub given: bool,
+    /// Where the secrets made before are kept (the OS keychain): a secret of the registration
+    /// kept there under its ID, and not expired, is at hand.
+    pub kept_in: Option<&'a dyn SecretStore>,
+}
+
+impl std::fmt::Debug for SecretRequest<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SecretRequest")
+            .field("new_secret", &self.new_secret)
+            .field("days", &self.days)
+            .field("given", &self.given)
+            .field("kept_in", &self.kept_in.is_some())
+            .finish()
+    }
 }
 
 /// What [`register`] did.
@@ -36,6 +58,9 @@ pub struct Registered {
     pub changes: Vec<Change>,
     /// The new secret, when one was made.
     pub secret: Option<NewSecret>,
+    /// When none was made: the registration's secret found kept in [`SecretRequest::kept_in`]
+    /// (for the verification that follows).
+    pub kept_secret: Option<Secret>,
     /// The registration's account type (`signInAudience`) after the repair.
     pub sign_in_audience: String,
     /// For an account type that lets other organisations sign in: the link their
@@ -50,14 +75,16 @@ impl Registered {
     }
 }
 
-/// Whether [`register`] will add a secret: for a new registration or when asked, and only for a
-/// profile that uses one.
-pub fn will_add_secret(
+/// Whether [`register`] may add a secret, known before anything is read: always for a new
+/// registration of a profile that uses one; for an existing registration when asked, or when no
+/// secret of it was given (one is then added unless the keychain keeps one). A caller that can
+/// keep no secret refuses before signing in when this is `true`.
+pub fn may_add_secret(
     profile: &Profile,
     inputs: &RegistrationInputs,
-    request: SecretRequest,
+    request: SecretRequest<'_>,
 ) -> bool {
-    profile.secret.required && (inputs.client_id.is_none() || request.new_secret)
+    profile.secret.required && (inputs.client_id.is_none() || request.new_secret || !request.given)
 }
 
 /// Whether the profile has a registration of this tenant's own to create or repair: a vendor's
@@ -71,7 +98,7 @@ pub fn registers_an_app(profile: &Profile) -> bool {
 pub async fn register(
     profile: &Profile,
     inputs: &RegistrationInputs,
-    request: SecretRequest,
+    request: SecretRequest<'_>,
     session: &RepairSession<'_>,
 ) -> Result<Registered, FixError> {
     if !registers_an_app(profile) {
@@ -85,7 +112,7 @@ pub async fn register(
         inputs.redirect_uri.as_deref(),
     )
     .map_err(FixError::InputRefused)?;
-    let days = if will_add_secret(profile, inputs, request) {
+    let days = if may_add_secret(profile, inputs, request) {
         Some(secret_days(profile, request.days)?)
     } else {
         None
@@ -111,6 +138,13 @@ pub async fn register(
         }
         _ => None,
     };
+    let (days, kept_secret) = match days {
+        Some(days) => match secret_at_hand(profile, &app, fresh, request, session) {
+            Some(kept) => (None, kept),
+            None => (Some(days), None),
+        },
+        None => (None, None),
+    };
     let rest = finish(profile, inputs, &app, fresh, changes, days, session).await;
     match rest {
         Ok((changes, secret)) => Ok(Registered {
@@ -119,6 +153,7 @@ pub async fn register(
             created: fresh,
             changes,
             secret,
+            kept_secret,
             sign_in_audience,
             admin_consent_url,
         }),
@@ -130,6 +165,41 @@ pub async fn register(
         }),
         Err(source) => Err(source),
     }
+}
+
+/// Whether a secret of the registration `app` is at hand, so none is added: `Some` (with the
+/// value when the keychain keeps it) when one was given or is kept; `None` when one must be added
+/// — a new registration, a new secret asked for, or none at hand (which the progress says).
+fn secret_at_hand(
+    profile: &Profile,
+    app: &crate::graph::applications::Application,
+    fresh: bool,
+    request: SecretRequest<'_>,
+    session: &RepairSession<'_>,
+) -> Option<Option<Secret>> {
+    if !profile.secret.required || fresh || request.new_secret {
+        return None;
+    }
+    if request.given {
+        return Some(None);
+    }
+    let now = session.ctx.now;
+    let tenant_id = TokenClaims::read(session.admin_token.expose()).and_then(|c| c.tid);
+    if let (Some(store), Some(tenant_id)) = (request.kept_in, tenant_id) {
+        for credential in &app.password_credentials {
+            if credential.end_date_time.is_some_and(|end| end <= now) {
+                continue;
+            }
+            let key = SecretKey::with_key_id(&tenant_id, &app.app_id, &credential.key_id);
+            if let Ok(Some(value)) = store.get(&key) {
+                return Some(Some(value));
+            }
+        }
+    }
+    (session.progress)(
+        "No client secret of this registration is at hand (none was given, and the keychain keeps none that is still valid): adding one.",
+    );
+    None
 }
 
 /// The steps after the registration: service principal, consent, secret.

@@ -1,4 +1,6 @@
-//! The app registration a profile needs: created from nothing, or an existing one brought in
+//! The app registration a profile needs: created from nothing — by upsert under a `uniqueName`
+//! derived from the profile, the display name and the redirect URI ([`unique_name`]), so a
+//! lost answer or a second run never leaves two registrations — or an existing one brought in
 //! line by a `PATCH` of only what the profile owns — the redirect URI added beside the others,
 //! the account type set when the product does not accept the current one, the missing Graph
 //! permissions added (other permissions and other resources kept; Graph replaces
@@ -9,8 +11,10 @@
 
 use serde_json::{Value, json};
 
+use super::replication::retry_while_replicating;
 use super::{Change, ChangeKind, FixError, RepairSession};
-use crate::graph::applications::{Application, RequiredResourceAccess};
+use crate::graph::applications::{Application, RequiredResourceAccess, application_by_unique_name};
+use crate::graph::write::Upserted;
 use crate::graph::{
     self, GRAPH_APP_ID, PermissionCatalog, PermissionKind, ReadError, application_by_app_id,
 };
@@ -59,6 +63,30 @@ pub async fn ensure_registration(
                 .app_name
                 .clone()
                 .unwrap_or_else(|| profile.registration.suggested_name.clone());
+            let unique = unique_name(
+                profile,
+                &name,
+                redirect.as_ref().map(|(_, uri)| uri.as_str()),
+            );
+            // An earlier run with the same options may have created it and then stopped (or lost
+            // Microsoft's answer): finish that one rather than make a second.
+            match application_by_unique_name(&graph, &unique).await {
+                Ok(application) => {
+                    (session.progress)(&format!(
+                        "Found the app registration \"{}\" (client ID {}) that an earlier run with these options created; finishing it instead of creating another.",
+                        application.display_name.as_deref().unwrap_or(&name),
+                        application.app_id
+                    ));
+                    return repair(profile, application, redirect, &needed, session).await;
+                }
+                Err(ReadError::NotFound(_)) => {}
+                Err(source) => {
+                    return Err(FixError::Read {
+                        what: "app registration read",
+                        source,
+                    });
+                }
+            }
             let audience = profile.registration.default_account_type;
             let mut body = json!({
                 "displayName": name,
@@ -73,12 +101,21 @@ pub async fn ensure_registration(
             if !needed.is_empty() {
                 body["requiredResourceAccess"] = json!([graph_access(&needed)]);
             }
-            let application = graph::write::create_application(&graph, &body)
-                .await
-                .map_err(|source| FixError::Write {
-                    what: "app registration create",
-                    source,
-                })?;
+            let what = "app registration create";
+            let application = match graph::write::upsert_application(&graph, &unique, &body).await {
+                Ok(Upserted::Created(application)) => *application,
+                // An attempt whose answer was lost created it: read it back (it may still be
+                // replicating).
+                Ok(Upserted::Updated) => {
+                    retry_while_replicating(session, true, what, || async {
+                        application_by_unique_name(&graph, &unique)
+                            .await
+                            .map_err(graph::WriteError::from)
+                    })
+                    .await?
+                }
+                Err(source) => return Err(FixError::Write { what, source }),
+            };
             let mut changes = vec![Change::new(
                 ChangeKind::RegistrationCreated,
                 format!(
@@ -120,22 +157,60 @@ pub async fn ensure_registration(
                     });
                 }
             };
-            let (patch, changes) = repairs_of(profile, &application, redirect, &needed);
-            if !changes.is_empty() {
-                graph::write::update_application(&graph, &application.id, &patch)
-                    .await
-                    .map_err(|source| FixError::Write {
-                        what: "app registration update",
-                        source,
-                    })?;
-            }
-            Ok(RegistrationOutcome {
-                application,
-                created: false,
-                changes,
-            })
+            repair(profile, application, redirect, &needed, session).await
         }
     }
+}
+
+/// Bring an existing registration in line with the profile (a `PATCH` of only what is missing).
+async fn repair(
+    profile: &Profile,
+    application: Application,
+    redirect: Option<(RedirectPlatform, String)>,
+    needed: &[(PermissionKind, String, String)],
+    session: &RepairSession<'_>,
+) -> Result<RegistrationOutcome, FixError> {
+    let (patch, changes) = repairs_of(profile, &application, redirect, needed);
+    if !changes.is_empty() {
+        graph::write::update_application(&session.graph(), &application.id, &patch)
+            .await
+            .map_err(|source| FixError::Write {
+                what: "app registration update",
+                source,
+            })?;
+    }
+    Ok(RegistrationOutcome {
+        application,
+        created: false,
+        changes,
+    })
+}
+
+/// The `uniqueName` a new registration is created under: the same for the same profile, display
+/// name and redirect URI, so that running `register` again after a stop or a lost answer finds
+/// the registration made before instead of creating a second one.
+pub fn unique_name(profile: &Profile, display_name: &str, redirect_uri: Option<&str>) -> String {
+    let mut hasher = ring::digest::Context::new(&ring::digest::SHA256);
+    for part in [
+        profile.id.as_str(),
+        display_name.trim(),
+        redirect_uri.unwrap_or_default().trim(),
+    ] {
+        hasher.update(&(part.len() as u64).to_be_bytes());
+        hasher.update(part.as_bytes());
+    }
+    let digest = hasher.finish();
+    let hex: String = digest.as_ref()[..8]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let id: String = profile
+        .id
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+        .take(60)
+        .collect();
+    format!("entra-setup-{id}-{hex}")
 }
 
 /// The profile's Graph permissions as (kind, GUID, name), resolved through the tenant's Graph

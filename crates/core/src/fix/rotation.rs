@@ -20,7 +20,7 @@ use super::{Change, ChangeKind, FixError, NewSecret, RepairSession};
 use crate::cause::Cause;
 use crate::check::CheckId;
 use crate::graph::applications::{Application, PasswordCredential};
-use crate::graph::{self, ReadError, WriteError};
+use crate::graph::{self, ReadError};
 use crate::identity::{self, TokenError};
 use crate::profile::Profile;
 use crate::secret::Secret;
@@ -282,23 +282,11 @@ pub async fn remove_secret(
                 .map(|s| s.key_id.clone());
         }
     }
-    match graph::write::remove_password(&session.graph(), &app.id, &target.key_id).await {
-        Ok(()) => {}
+    if !super::secret::remove_password_settled(session, &app.app_id, &app.id, &target.key_id)
+        .await?
+    {
         // Already gone (removed by someone else meanwhile): nothing changed.
-        Err(WriteError::Refused { status: 400, error })
-            if error
-                .message
-                .to_ascii_lowercase()
-                .contains("no password credential") =>
-        {
-            return Ok(removal);
-        }
-        Err(source) => {
-            return Err(FixError::Write {
-                what: "client secret remove",
-                source,
-            });
-        }
+        return Ok(removal);
     }
     let name = target
         .display_name

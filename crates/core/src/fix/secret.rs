@@ -9,6 +9,11 @@
 //! when the error states it (`P90D`, `90 days`); otherwise it is
 //! [`FixError::SecretLifetimePolicy`]. The value comes back as a [`Secret`], never logged; the
 //! new secret is waited for until the registration shows it (so it works at once).
+//!
+//! `addPassword` is not safe to repeat (each call makes one more secret), so a lost answer is
+//! settled by reading: each attempt names its secret with a random mark, and a secret found under
+//! that name is removed before another is added ([`add_secret`]); [`remove_password_settled`]
+//! does the same for a lost answer to `removePassword`.
 
 use chrono::{DateTime, Duration, Utc};
 
@@ -55,10 +60,16 @@ pub fn secret_days(profile: &Profile, requested: Option<u32>) -> Result<u32, Fix
         .clamp(1, advice.max_days))
 }
 
-/// Add a secret named `display_name` valid for `days` to the registration `app` of `tenant`;
-/// `fresh` when the registration was just created (replication is waited out). Returns once the
-/// token endpoint accepts the new secret (or answers anything but "not yet"), or when the
-/// patience runs out (the secret is returned then too: it exists and must not be lost).
+/// Add a secret valid for `days` to the registration `app` of `tenant`, named `display_name`
+/// followed by a short mark of this attempt (so that it can be found again if Microsoft's answer is
+/// lost); `fresh` when the registration was just created (replication is waited out). Returns
+/// once the token endpoint accepts the new secret (or answers anything but "not yet"), or when
+/// the patience runs out (the secret is returned then too: it exists and must not be lost).
+///
+/// When the answer to `addPassword` is lost (cause `write_outcome_unknown`), the registration is
+/// read again: a secret of that attempt's name is removed — nobody saw its value — and one more is
+/// added. One that cannot be found yet is looked for again after the new secret works; if it
+/// still cannot be, the change says its name, to be deleted should it appear.
 pub async fn add_secret(
     app: &Application,
     tenant: &str,
@@ -68,7 +79,6 @@ pub async fn add_secret(
     session: &RepairSession<'_>,
 ) -> Result<NewSecret, FixError> {
     let (object_id, app_id) = (app.id.as_str(), app.app_id.as_str());
-    let graph = session.graph();
     let start = session.ctx.now;
     let asked = days;
     let days = match policy_max_days(session, object_id).await {
@@ -80,19 +90,19 @@ pub async fn add_secret(
         }
         _ => days,
     };
-    let attempt = |days: u32| async move {
-        retry_while_replicating(session, fresh, "client secret create", || {
-            graph::write::add_password(
-                &graph,
-                object_id,
-                display_name,
-                start,
-                start + Duration::days(i64::from(days)),
-            )
-        })
-        .await
+    let mut lost: Vec<String> = Vec::new();
+    let target = Target {
+        app_id,
+        object_id,
+        display_name,
+        start,
+        fresh,
     };
-    let (added, days): (AddedPassword, u32) = match attempt(days).await {
+    let ((added, name), days): ((AddedPassword, String), u32) = match add_settled(
+        session, &target, days, &mut lost,
+    )
+    .await
+    {
         Ok(added) => (added, days),
         Err(FixError::Write {
             source: WriteError::Refused { error, .. },
@@ -103,7 +113,7 @@ pub async fn add_secret(
                     (session.progress)(&format!(
                         "The tenant's app management policy allows secrets of at most {max} days; asking for {max}."
                     ));
-                    match attempt(max).await {
+                    match add_settled(session, &target, max, &mut lost).await {
                         Ok(added) => (added, max),
                         Err(FixError::Write {
                             source: WriteError::Refused { error, .. },
@@ -114,7 +124,7 @@ pub async fn add_secret(
                                 error,
                             });
                         }
-                        Err(other) => return Err(other),
+                        Err(other) => return Err(lost_secret_error(other, app_id, &lost)),
                     }
                 }
                 None => {
@@ -125,7 +135,7 @@ pub async fn add_secret(
                 }
             }
         }
-        Err(other) => return Err(other),
+        Err(other) => return Err(lost_secret_error(other, app_id, &lost)),
     };
     // The secret exists now: a wait that runs out must not lose its value, so it is returned
     // anyway (the verification that follows tells whether it works yet).
@@ -137,6 +147,16 @@ pub async fn add_secret(
         )),
         Err(other) => return Err(other),
     }
+    // A lost secret not found before may have replicated by now.
+    let mut still_lost = Vec::new();
+    for lost_name in lost {
+        if !remove_named(session, app_id, object_id, &lost_name)
+            .await
+            .unwrap_or(false)
+        {
+            still_lost.push(lost_name);
+        }
+    }
     let hint = added
         .hint
         .clone()
@@ -146,10 +166,21 @@ pub async fn add_secret(
         Some(asked) => format!(" (capped from {asked} days by the tenant's app management policy)"),
         None => String::new(),
     };
+    let warning = match still_lost.as_slice() {
+        [] => String::new(),
+        names => format!(
+            "; Microsoft's answer to an earlier attempt was lost: should a client secret named {} appear under Certificates & secrets, delete it, its value was never shown",
+            names
+                .iter()
+                .map(|n| format!("\"{n}\""))
+                .collect::<Vec<_>>()
+                .join(" or ")
+        ),
+    };
     let change = Change::new(
         ChangeKind::SecretAdded,
         format!(
-            "added client secret \"{display_name}\" ({hint}…, ID {}) valid for {days} days{capped}, until {}",
+            "added client secret \"{name}\" ({hint}…, ID {}) valid for {days} days{capped}, until {}{warning}",
             added.key_id,
             added.end_date_time.format("%Y-%m-%d")
         ),
@@ -163,6 +194,163 @@ pub async fn add_secret(
         value: added.secret_text,
         change,
     })
+}
+
+/// What [`add_settled`] adds a secret to.
+struct Target<'a> {
+    app_id: &'a str,
+    object_id: &'a str,
+    display_name: &'a str,
+    start: DateTime<Utc>,
+    fresh: bool,
+}
+
+/// One `addPassword` of `days`, settled after a lost answer: the secret of the lost attempt is
+/// removed (or its name kept in `lost` when it cannot be seen) and one more attempt is made.
+/// The secret and the name it was given.
+async fn add_settled(
+    session: &RepairSession<'_>,
+    target: &Target<'_>,
+    days: u32,
+    lost: &mut Vec<String>,
+) -> Result<(AddedPassword, String), FixError> {
+    let graph = session.graph();
+    let end = target.start + Duration::days(i64::from(days));
+    let mut attempts_left = 2;
+    loop {
+        attempts_left -= 1;
+        let name = marked(target.display_name);
+        let added = retry_while_replicating(session, target.fresh, "client secret create", || {
+            graph::write::add_password(&graph, target.object_id, &name, target.start, end)
+        })
+        .await;
+        match added {
+            Err(FixError::Write {
+                source: WriteError::Unavailable(fault),
+                what,
+            }) if fault.cause == Cause::WriteOutcomeUnknown => {
+                (session.progress)(&format!(
+                    "Microsoft's answer to adding the client secret \"{name}\" was lost; reading the registration to see whether it was added."
+                ));
+                match remove_named(session, target.app_id, target.object_id, &name).await {
+                    Ok(true) => {}
+                    Ok(false) => lost.push(name),
+                    Err(error) => {
+                        lost.push(name);
+                        return Err(error);
+                    }
+                }
+                if attempts_left == 0 {
+                    return Err(FixError::Write {
+                        what,
+                        source: WriteError::Unavailable(fault),
+                    });
+                }
+            }
+            other => return other.map(|added| (added, name)),
+        }
+    }
+}
+
+/// `base` followed by a short random mark: the name one attempt of `addPassword` gives its secret.
+fn marked(base: &str) -> String {
+    use ring::rand::SecureRandom;
+    let mut bytes = [0u8; 3];
+    // Without randomness the mark is the time's nanoseconds: still distinct between attempts.
+    if ring::rand::SystemRandom::new().fill(&mut bytes).is_err() {
+        let nanos = Utc::now().timestamp_subsec_nanos().to_be_bytes();
+        bytes.copy_from_slice(&nanos[1..]);
+    }
+    let mark: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    format!("{base} #{mark}")
+}
+
+/// After a lost answer: remove every secret of the registration named `name` (nobody saw its
+/// value). `true` when the registration was read and no such secret is left; `false` when none
+/// can be seen (it may not exist, or may not have replicated yet).
+async fn remove_named(
+    session: &RepairSession<'_>,
+    app_id: &str,
+    object_id: &str,
+    name: &str,
+) -> Result<bool, FixError> {
+    let app = graph::application_by_app_id(&session.graph(), app_id)
+        .await
+        .map_err(|source| FixError::Read {
+            what: "app registration read",
+            source,
+        })?;
+    let found: Vec<String> = app
+        .password_credentials
+        .iter()
+        .filter(|c| c.display_name.as_deref() == Some(name))
+        .map(|c| c.key_id.clone())
+        .collect();
+    if found.is_empty() {
+        return Ok(false);
+    }
+    for key_id in found {
+        remove_password_settled(session, app_id, object_id, &key_id).await?;
+        (session.progress)(&format!(
+            "Removed the client secret \"{name}\" (ID {key_id}) that the lost answer had made: its value was never shown."
+        ));
+    }
+    Ok(true)
+}
+
+/// The error of a secret that could not be added, naming any secret a lost answer may have left.
+fn lost_secret_error(error: FixError, client_id: &str, lost: &[String]) -> FixError {
+    match lost.first() {
+        Some(name) => FixError::SecretValueLost {
+            client_id: client_id.to_string(),
+            display_name: name.clone(),
+            source: Box::new(error),
+        },
+        None => error,
+    }
+}
+
+/// `removePassword` of `key_id`, made sure of: `true` when it was removed (now, or by an attempt
+/// whose answer was lost), `false` when the registration had no such secret. After a lost answer
+/// the registration is read again, and the removal repeated only when the secret is still there.
+pub(super) async fn remove_password_settled(
+    session: &RepairSession<'_>,
+    app_id: &str,
+    object_id: &str,
+    key_id: &str,
+) -> Result<bool, FixError> {
+    let what = "client secret remove";
+    let graph = session.graph();
+    let gone = |error: &WriteError| {
+        matches!(error, WriteError::Refused { status: 400, error }
+            if error.message.to_ascii_lowercase().contains("no password credential"))
+    };
+    match graph::write::remove_password(&graph, object_id, key_id).await {
+        Ok(()) => Ok(true),
+        Err(error) if gone(&error) => Ok(false),
+        Err(WriteError::Unavailable(fault)) if fault.cause == Cause::WriteOutcomeUnknown => {
+            let app = graph::application_by_app_id(&graph, app_id)
+                .await
+                .map_err(|source| FixError::Read {
+                    what: "app registration read",
+                    source,
+                })?;
+            if !app
+                .password_credentials
+                .iter()
+                .any(|c| c.key_id.eq_ignore_ascii_case(key_id))
+            {
+                return Ok(true);
+            }
+            match graph::write::remove_password(&graph, object_id, key_id).await {
+                Ok(()) => Ok(true),
+                // The first attempt removed it; the read was behind.
+                Err(error) if gone(&error) => Ok(true),
+                Err(source) => Err(FixError::Write { what, source }),
+            }
+        }
+        Err(source) => Err(FixError::Write { what, source }),
+    }
 }
 
 /// Wait until the token endpoint accepts the new secret: right after `addPassword` Microsoft

@@ -1,9 +1,11 @@
 //! The registration's enterprise application (service principal) in the tenant: read by app ID,
 //! created with `POST /servicePrincipals {"appId"}` when missing. Right after the registration
 //! was created the directory may not know the app yet: the create is retried within the
-//! session's patience, and a 409 (it exists but is not visible yet) is waited out by reading.
+//! session's patience, and a 409 (it exists but is not visible yet) is waited out by reading. A
+//! create whose answer was lost is settled by reading ([`super::lost_answer`]).
 
-use super::replication::{retry_while_replicating, wait_until_visible};
+use super::lost_answer::{Settled, create_settled};
+use super::replication::wait_until_visible;
 use super::{Change, ChangeKind, FixError, RepairSession};
 use crate::graph::service_principals::ServicePrincipal;
 use crate::graph::{self, ReadError, WriteError, service_principal_by_app_id};
@@ -44,17 +46,29 @@ pub async fn ensure_service_principal(
             }
         }
     }
-    let created = retry_while_replicating(session, fresh, "enterprise application create", || {
-        graph::write::create_service_principal(&graph, app_id)
-    })
-    .await;
+    let what = "enterprise application create";
+    let created = create_settled(
+        session,
+        fresh,
+        what,
+        || graph::write::create_service_principal(&graph, app_id),
+        || async {
+            match service_principal_by_app_id(&graph, app_id).await {
+                Ok(_) => Ok(true),
+                Err(ReadError::NotFound(_)) => Ok(false),
+                Err(source) => Err(FixError::Read {
+                    what: "enterprise application read",
+                    source,
+                }),
+            }
+        },
+        |error| matches!(error, WriteError::Refused { status: 409, .. }),
+    )
+    .await?;
     let sp = match created {
-        Ok(sp) => sp,
-        // It exists but the directory does not show it yet: wait until it does.
-        Err(FixError::Write {
-            source: WriteError::Refused { status: 409, .. },
-            ..
-        }) => {
+        Settled::Answered(sp) => sp,
+        // It exists but the directory may not show it yet: wait until it does.
+        Settled::Existing | Settled::MadeUnseen => {
             wait_until_visible(session, "the enterprise application", || async {
                 match service_principal_by_app_id(&graph, app_id).await {
                     Ok(_) => Ok(true),
@@ -69,13 +83,15 @@ pub async fn ensure_service_principal(
                     what: "enterprise application read",
                     source,
                 })?;
-            return Ok(ServicePrincipalOutcome {
-                service_principal: sp,
-                created: false,
-                changes: Vec::new(),
-            });
+            if matches!(created, Settled::Existing) {
+                return Ok(ServicePrincipalOutcome {
+                    service_principal: sp,
+                    created: false,
+                    changes: Vec::new(),
+                });
+            }
+            sp
         }
-        Err(error) => return Err(error),
     };
     let changes = vec![Change::new(
         ChangeKind::ServicePrincipalCreated,

@@ -1,4 +1,5 @@
-//! The app registration: `GET /applications(appId='{appId}')` with exactly the fields the checks
+//! The app registration: `GET /applications(appId='{appId}')` (or by the `uniqueName` a repair
+//! created it under) with exactly the fields the checks
 //! read — audience, redirect URIs per platform, required permissions and password credentials.
 //! Writing the registration belongs to the repairs, not here.
 
@@ -128,6 +129,21 @@ pub async fn application_by_app_id(
     app_id: &str,
 ) -> Result<Application, ReadError> {
     let key = format!("applications(appId='{}')", app_id.replace('\'', "''"));
+    reader
+        .one(&[&key], APPLICATION_SELECT, &[], "app registration read")
+        .await
+}
+
+/// `GET /applications(uniqueName='{unique_name}')`: the registration created by upsert under that
+/// unique name; 404 when there is none (or it has not replicated yet).
+pub async fn application_by_unique_name(
+    reader: &Reader<'_>,
+    unique_name: &str,
+) -> Result<Application, ReadError> {
+    let key = format!(
+        "applications(uniqueName={})",
+        super::odata_string(unique_name)
+    );
     reader
         .one(&[&key], APPLICATION_SELECT, &[], "app registration read")
         .await

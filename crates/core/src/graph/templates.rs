@@ -76,6 +76,11 @@ const fn write(
 pub fn request_templates() -> Vec<RequestTemplate> {
     vec![
         get("applications(appId='{appId}')", APPLICATION_SELECT, &[]),
+        get(
+            "applications(uniqueName='{uniqueName}')",
+            APPLICATION_SELECT,
+            &[],
+        ),
         get("applications", crate::reminders::SCAN_SELECT, &[]),
         get(
             "servicePrincipals(appId='{appId}')",
@@ -112,7 +117,12 @@ pub fn request_templates() -> Vec<RequestTemplate> {
             GRANT_WITH_ID_SELECT,
             GRANT_WITH_ID_FILTER,
         ),
-        write(Method::POST, "applications", APPLICATION_CREATE_BODY, None),
+        write(
+            Method::PATCH,
+            "applications(uniqueName='{uniqueName}')",
+            APPLICATION_CREATE_BODY,
+            None,
+        ),
         write(
             Method::PATCH,
             "applications/{id}",

@@ -1,5 +1,6 @@
-//! The Graph writes the repairs make, with the administrator's delegated token: create and
-//! `PATCH` the application, `addPassword` and `removePassword`, create the service principal, create or extend the
+//! The Graph writes the repairs make, with the administrator's delegated token: create the
+//! application by upsert (`PATCH /applications(uniqueName='…')` with `Prefer: create-if-missing`,
+//! so sending it twice never makes two) and `PATCH` it, `addPassword` and `removePassword`, create the service principal, create or extend the
 //! delegated admin-consent grant, and assign an application permission
 //! (reference/microsoft-wire.md §4.3).
 //!
@@ -26,7 +27,7 @@ use crate::secret::Secret;
 pub const GRANT_WITH_ID_SELECT: &[&str] = &["id", "clientId", "consentType", "resourceId", "scope"];
 /// The properties [`admin_grants_for_client`] filters on.
 pub const GRANT_WITH_ID_FILTER: &[&str] = &["clientId", "consentType"];
-/// The properties a new application is created with ([`create_application`]).
+/// The properties a new application is created with ([`upsert_application`]).
 pub const APPLICATION_CREATE_BODY: &[&str] = &[
     "displayName",
     "signInAudience",
@@ -182,22 +183,42 @@ pub fn graph_time(time: DateTime<Utc>) -> String {
     time.to_rfc3339_opts(SecondsFormat::Secs, true)
 }
 
-/// `POST /applications`: the new registration, as Graph answers it (object ID and app ID).
-pub async fn create_application(
+/// What [`upsert_application`] did.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Upserted {
+    /// 201: there was no application by that unique name; this one was created.
+    Created(Box<Application>),
+    /// 204: an application by that unique name was there already (made by an earlier attempt
+    /// whose answer was lost); it was updated with the body.
+    Updated,
+}
+
+/// `PATCH /applications(uniqueName='{unique_name}')` with `Prefer: create-if-missing`: creates the
+/// registration when none has that unique name, otherwise updates that one. Idempotent, so it is
+/// retried like a read: a lost answer cannot leave a second registration behind.
+pub async fn upsert_application(
     graph: &Reader<'_>,
+    unique_name: &str,
     body: &Value,
-) -> Result<Application, WriteError> {
-    let answer = send(
+) -> Result<Upserted, WriteError> {
+    let what = "app registration create";
+    let key = format!("applications(uniqueName={})", odata_string(unique_name));
+    let answer = send_with(
         graph,
-        Method::POST,
-        &["applications"],
+        Method::PATCH,
+        &[&key],
         Some(body),
-        "app registration create",
+        Some("create-if-missing"),
+        what,
     )
     .await?;
-    answer
-        .json("app registration create")
-        .map_err(WriteError::Unavailable)
+    if answer.status == reqwest::StatusCode::CREATED {
+        return answer
+            .json(what)
+            .map(|app| Upserted::Created(Box::new(app)))
+            .map_err(WriteError::Unavailable);
+    }
+    Ok(Upserted::Updated)
 }
 
 /// `PATCH /applications/{object_id}` with only the properties in `body`.
@@ -388,19 +409,35 @@ async fn send(
     body: Option<&Value>,
     what: &str,
 ) -> Result<Answer, WriteError> {
+    send_with(graph, method, path, body, None, what).await
+}
+
+/// [`send`] with a `Prefer` header.
+async fn send_with(
+    graph: &Reader<'_>,
+    method: Method,
+    path: &[&str],
+    body: Option<&Value>,
+    prefer: Option<&str>,
+    what: &str,
+) -> Result<Answer, WriteError> {
     let url = url(graph.endpoints, path, &[]);
     let build = |c: &reqwest::Client| {
-        let request = c
+        let mut request = c
             .request(method.clone(), url.clone())
             .bearer_auth(graph.token.expose())
             .header("Accept", "application/json");
+        if let Some(prefer) = prefer {
+            request = request.header("Prefer", prefer);
+        }
         match body {
             Some(body) => request.json(body),
             None => request,
         }
     };
     // A POST creates or adds: sent again only when Graph surely did not act. A PATCH here sets
-    // whole values and a DELETE removes, so repeating them changes nothing.
+    // whole values (or upserts by unique name) and a DELETE removes, so repeating them changes
+    // nothing.
     let sent = if method == Method::POST {
         graph.http.send_write(what, build).await
     } else {

@@ -100,6 +100,16 @@ pub struct Report {
 }
 
 impl Report {
+    /// Whether a check was skipped for want of a credential (the client secret): a repair that
+    /// ends so has not shown that the registration works, and must not say it does.
+    pub fn missing_credential(&self) -> bool {
+        self.checks.iter().any(|c| {
+            c.id == crate::check::CheckId::ClientSecret
+                && c.status == Status::Skipped
+                && c.reason == Some(SkipReason::MissingInput)
+        })
+    }
+
     /// After a sign-in that failed (`cause`, said in `why`), what the checks that needed it
     /// became: `unverified` with that cause when it was transient (a retry may work), otherwise
     /// still `skipped` with reason `needs_sign_in`, both saying why no one was signed in. The

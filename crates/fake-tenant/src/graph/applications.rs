@@ -1,5 +1,8 @@
-//! `/v1.0/applications`: list (`$filter=appId eq '…'`, `$select`, paging), get by object ID or
-//! `(appId='…')`, create, update (PATCH replaces `requiredResourceAccess` whole), delete, `addPassword`
+//! `/v1.0/applications`: list (`$filter=appId eq '…'`, `$select`, paging), get by object ID,
+//! `(appId='…')` or `(uniqueName='…')`, create, update (PATCH replaces `requiredResourceAccess`
+//! whole), upsert (`PATCH /applications(uniqueName='…')` with `Prefer: create-if-missing`: 201 and
+//! the new application when there is none by that name, else an update and 204 — the name is
+//! unique at once, before the new application has replicated), delete, `addPassword`
 //! (honouring the tenant's `secret_max_lifetime_days`), `removePassword`, and the custom
 //! app-management policies applied to one (`/appManagementPolicies`: none in a scenario).
 
@@ -57,7 +60,7 @@ pub fn to_json(app: &Application, tenant: &Tenant) -> Value {
         "signInAudience": app.sign_in_audience,
         "tags": [],
         "tokenEncryptionKeyId": null,
-        "uniqueName": null,
+        "uniqueName": app.unique_name,
         "samlMetadataUrl": null,
         "defaultRedirectUri": null,
         "certification": null,
@@ -140,14 +143,22 @@ pub fn route(call: &Call<'_>) -> Result<Response, GraphError> {
 }
 
 fn find(tenant: &Tenant, key: &(Option<String>, String), now: Instant) -> Option<usize> {
-    tenant.applications.iter().position(|app| {
-        app.visible_at <= now
-            && match key.0.as_deref() {
-                Some("appId") => app.app_id.eq_ignore_ascii_case(&key.1),
-                Some(_) => false,
-                None => app.object_id.eq_ignore_ascii_case(&key.1),
-            }
-    })
+    tenant
+        .applications
+        .iter()
+        .position(|app| app.visible_at <= now && has_key(app, key))
+}
+
+fn has_key(app: &Application, key: &(Option<String>, String)) -> bool {
+    match key.0.as_deref() {
+        Some("appId") => app.app_id.eq_ignore_ascii_case(&key.1),
+        Some("uniqueName") => app
+            .unique_name
+            .as_deref()
+            .is_some_and(|name| name.eq_ignore_ascii_case(&key.1)),
+        Some(_) => false,
+        None => app.object_id.eq_ignore_ascii_case(&key.1),
+    }
 }
 
 /// `GET /applications/{id}/appManagementPolicies`: the custom policies applied to the app — none in
@@ -308,6 +319,16 @@ fn create(call: &Call<'_>) -> Result<Response, GraphError> {
     let body = call.json_body()?;
     let mut directory = call.shared.directory();
     call.require_admin_write(&directory, WRITE_DELEGATED, WRITE_APPLICATION)?;
+    insert(call, &mut directory, &body, None)
+}
+
+/// A new application from a create or upsert body, added to the caller's tenant: 201 and its JSON.
+fn insert(
+    call: &Call<'_>,
+    directory: &mut crate::state::Directory,
+    body: &Map<String, Value>,
+    unique_name: Option<String>,
+) -> Result<Response, GraphError> {
     if !body.get("displayName").is_some_and(Value::is_string) {
         return Err(bad_request(call, "Property 'displayName' is required."));
     }
@@ -316,6 +337,7 @@ fn create(call: &Call<'_>) -> Result<Response, GraphError> {
         object_id: new_guid(),
         app_id: new_guid(),
         display_name: String::new(),
+        unique_name,
         sign_in_audience: "AzureADMyOrg".to_owned(),
         web_redirect_uris: Vec::new(),
         spa_redirect_uris: Vec::new(),
@@ -328,7 +350,7 @@ fn create(call: &Call<'_>) -> Result<Response, GraphError> {
         created: call.ids.date,
         visible_at,
     };
-    apply(call, &mut app, &body)?;
+    apply(call, &mut app, body)?;
     let tenant = &mut directory.tenants[call.caller.tenant];
     let json = to_json(&app, tenant);
     tenant.applications.push(app);
@@ -344,8 +366,27 @@ fn update(call: &Call<'_>, key: &(Option<String>, String)) -> Result<Response, G
     let body = call.json_body()?;
     let mut directory = call.shared.directory();
     call.require_admin_write(&directory, WRITE_DELEGATED, WRITE_APPLICATION)?;
+    let upsert = key.0.as_deref() == Some("uniqueName");
     let tenant = &mut directory.tenants[call.caller.tenant];
-    let index = find(tenant, key, call.now).ok_or_else(|| call.not_found(&key.1))?;
+    // A unique name is unique at once: an upsert finds an application not replicated yet.
+    let index = if upsert {
+        tenant.applications.iter().position(|app| has_key(app, key))
+    } else {
+        find(tenant, key, call.now)
+    };
+    let index = match index {
+        Some(index) => index,
+        None if upsert && call.prefer.iter().any(|p| p == "create-if-missing") => {
+            if key.1.is_empty() {
+                return Err(bad_request(
+                    call,
+                    "Invalid value specified for property 'uniqueName' of resource 'Application'.",
+                ));
+            }
+            return insert(call, &mut directory, &body, Some(key.1.clone()));
+        }
+        None => return Err(call.not_found(&key.1)),
+    };
     let mut updated = tenant.applications[index].clone();
     apply(call, &mut updated, &body)?;
     tenant.applications[index] = updated;

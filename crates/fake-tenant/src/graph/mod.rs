@@ -94,6 +94,8 @@ pub struct Call<'a> {
     pub path: String,
     /// Body.
     pub body: Bytes,
+    /// The preferences of the `Prefer` header (`create-if-missing`, …), lower-cased.
+    pub prefer: Vec<String>,
     /// The authenticated caller.
     pub caller: Caller,
     /// When the call is answered (the stand-in's clock, read once per call); its wall-clock time is
@@ -561,6 +563,14 @@ pub async fn handle(
                 .collect()
         })
         .unwrap_or_default();
+    let prefer = headers
+        .get_all("prefer")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(|p| p.trim().to_ascii_lowercase())
+        .filter(|p| !p.is_empty())
+        .collect();
     let call = Call {
         shared: &shared,
         ids,
@@ -569,6 +579,7 @@ pub async fn handle(
         query,
         path,
         body,
+        prefer,
         caller,
         now,
     };
