@@ -90,12 +90,36 @@ fn registers_from_nothing_then_changes_nothing() {
     }
 
     let client_id = result["client_id"].as_str().expect("client_id");
+    let site = [
+        "--profile",
+        "axero-outlook-calendar",
+        "--site-url",
+        "https://intranet.contoso.com",
+    ];
+    let mut again_args = site.to_vec();
+    again_args.extend(["--client-id", client_id, "--secret-stdin"]);
+    let again = register_given(&stand_in, &again_args, Some(value));
+    let result = again.json();
+    assert_eq!(again.code, Some(0), "{result:#}\n{}", again.stderr);
+    assert_eq!(result["created"], false);
+    assert_eq!(result["changes"], json!([]));
+    assert_eq!(result["secret"], Value::Null);
+    let secret_check = &result["verify"]["checks"]
+        .as_array()
+        .expect("checks")
+        .iter()
+        .find(|c| c["id"] == "client_secret")
+        .cloned()
+        .expect("client_secret");
+    assert_eq!(
+        secret_check["status"], "pass",
+        "the given secret is verified"
+    );
+
+    // Without the secret at hand and no keychain, a new one could not be kept: refused first.
     let (code, stdout, stderr) = register(&stand_in, &["--client-id", client_id]);
-    let again = json_of(&stdout, &stderr);
-    assert_eq!(again["created"], false);
-    assert_eq!(again["changes"], json!([]));
-    assert_eq!(again["secret"], Value::Null);
-    assert_ne!(code, 64, "{stderr}");
+    assert_eq!(code, 64, "{stdout}\n{stderr}");
+    assert!(stderr.contains("--secret-stdin"), "{stderr}");
 }
 
 #[test]
@@ -109,10 +133,15 @@ fn refuses_to_make_a_secret_it_cannot_show_or_store() {
 
 /// Run `entra-setup register --json --tenant contoso.com ARGS` with its own home folder.
 fn register_with(stand_in: &StandIn, args: &[&str]) -> Run {
+    register_given(stand_in, args, None)
+}
+
+/// [`register_with`], with `stdin` (the secret `--secret-stdin` reads).
+fn register_given(stand_in: &StandIn, args: &[&str], stdin: Option<&str>) -> Run {
     let home = tempfile::tempdir().expect("home");
     let mut all = vec!["register", "--json", "--tenant", "contoso.com"];
     all.extend_from_slice(args);
-    entra_setup(stand_in, home.path(), &all, None, &[])
+    entra_setup(stand_in, home.path(), &all, stdin, &[])
 }
 
 /// Every check passed, or was skipped for want of a mailbox input.
@@ -211,9 +240,15 @@ fn every_shipped_profile_registers_from_nothing_verifies_signed_in_and_changes_n
         assert!(not_passing.is_empty(), "{profile}: {not_passing:#?}");
         assert_eq!(code, 0, "{profile}");
 
-        let mut again_args = vec!["--profile", profile, "--client-id", &client_id];
+        let mut again_args = vec![
+            "--profile",
+            profile,
+            "--client-id",
+            &client_id,
+            "--secret-stdin",
+        ];
         again_args.extend_from_slice(redirect);
-        let again = register_with(&stand_in, &again_args);
+        let again = register_given(&stand_in, &again_args, Some(&secret));
         let result = again.json();
         assert_eq!(result["created"], false, "{profile}");
         assert_eq!(result["changes"], json!([]), "{profile}: {result:#}");
@@ -266,9 +301,15 @@ fn register_client_id_repairs_each_broken_registration() {
         let (before, _) = verify(&stand_in, &verify_args, Some(APP_SECRET));
         assert_eq!(before, 1, "{scenario}: broken before");
 
-        let mut args = vec!["--profile", profile, "--client-id", client_id];
+        let mut args = vec![
+            "--profile",
+            profile,
+            "--client-id",
+            client_id,
+            "--secret-stdin",
+        ];
         args.extend_from_slice(redirect);
-        let repaired = register_with(&stand_in, &args);
+        let repaired = register_given(&stand_in, &args, Some(APP_SECRET));
         let result = repaired.json();
         assert_ne!(result["changes"], json!([]), "{scenario}: {result:#}");
         assert_eq!(result["secret"], Value::Null, "{scenario}: no new secret");
@@ -384,8 +425,9 @@ fn a_failure_after_the_registration_is_created_names_it() {
     assert_eq!(failure["created"], true);
     assert_eq!(failure["error"]["cause"], "insufficient_admin_rights");
 
-    // The named registration is then repaired (the fault was used up).
-    let (code, stdout, stderr) = register(&stand_in, &["--client-id", &named]);
+    // Running it again as told finishes the job (the fault was used up): the enterprise
+    // application, the consent and the secret the first run never made, then every check.
+    let (code, stdout, stderr) = register(&stand_in, &["--client-id", &named, "--show-secret"]);
     let result = json_of(&stdout, &stderr);
     assert_eq!(result["client_id"], named.as_str());
     assert_eq!(result["created"], false);
@@ -394,7 +436,29 @@ fn a_failure_after_the_registration_is_created_names_it() {
         changes.contains("enterprise application") || changes.contains("service principal"),
         "{changes}"
     );
-    assert_ne!(code, 64, "{stderr}");
+    assert!(changes.contains("added client secret"), "{changes}");
+    assert!(result["secret"]["value"].is_string(), "{result:#}");
+    assert!(
+        changes.contains("no client secret of this registration was at hand"),
+        "{changes}"
+    );
+    assert_eq!(code, 0, "{result:#}\n{stderr}");
+
+    // And once more with that secret: nothing left to do.
+    let value = result["secret"]["value"]
+        .as_str()
+        .expect("value")
+        .to_string();
+    let mut args = vec![
+        "--profile",
+        "axero-outlook-calendar",
+        "--site-url",
+        "https://intranet.contoso.com",
+    ];
+    args.extend(["--client-id", &named, "--secret-stdin"]);
+    let last = register_given(&stand_in, &args, Some(&value));
+    assert_eq!(last.code, Some(0), "{}", last.stderr);
+    assert_eq!(last.json()["changes"], json!([]));
 }
 
 /// The client ID in "client ID GUID" of a message.

@@ -145,7 +145,11 @@ pub async fn register(
         },
         None => (None, None),
     };
-    let rest = finish(profile, inputs, &app, fresh, changes, days, session).await;
+    let to_add = days.map(|days| SecretToAdd {
+        days,
+        none_at_hand: !fresh && !request.new_secret,
+    });
+    let rest = finish(profile, inputs, &app, fresh, changes, to_add, session).await;
     match rest {
         Ok((changes, secret)) => Ok(Registered {
             client_id,
@@ -202,6 +206,14 @@ fn secret_at_hand(
     None
 }
 
+/// A secret [`finish`] adds.
+struct SecretToAdd {
+    /// Its lifetime.
+    days: u32,
+    /// Added because no secret of an existing registration was at hand, which its change says.
+    none_at_hand: bool,
+}
+
 /// The steps after the registration: service principal, consent, secret.
 async fn finish(
     profile: &Profile,
@@ -209,7 +221,7 @@ async fn finish(
     app: &crate::graph::applications::Application,
     fresh: bool,
     mut changes: Vec<Change>,
-    days: Option<u32>,
+    to_add: Option<SecretToAdd>,
     session: &RepairSession<'_>,
 ) -> Result<(Vec<Change>, Option<NewSecret>), FixError> {
     let sp = ensure_service_principal(&app.app_id, fresh, session).await?;
@@ -217,10 +229,15 @@ async fn finish(
     let consent =
         ensure_admin_consent(profile, &sp.service_principal, fresh || sp.created, session).await?;
     changes.extend(consent);
-    let secret = match days {
-        Some(days) => {
+    let secret = match to_add {
+        Some(SecretToAdd { days, none_at_hand }) => {
             let name = format!("entra-setup {}", session.ctx.now.format("%Y-%m-%d"));
-            let secret = add_secret(app, &inputs.tenant, &name, days, fresh, session).await?;
+            let mut secret = add_secret(app, &inputs.tenant, &name, days, fresh, session).await?;
+            if none_at_hand {
+                secret.change.description.push_str(
+                    " — no client secret of this registration was at hand (none given, none kept in the keychain)",
+                );
+            }
             changes.push(secret.change.clone());
             Some(secret)
         }
