@@ -342,3 +342,38 @@ fn a_name_with_escape_sequences_is_shown_not_acted_on() {
     );
     assert!(listed.stdout.contains("App\\u{1b}[2J"), "{}", listed.stdout);
 }
+
+#[test]
+fn a_registration_name_with_escape_sequences_is_scanned_without_acting_on_it() {
+    let home = tempfile::tempdir().expect("home");
+    let stand_in = StandIn::start_with("expired-secret", |s| {
+        s["sign_in"] = serde_json::json!({ "as": "admin@contoso.com" });
+        s["tenants"][0]["applications"][0]["display_name"] =
+            serde_json::json!("Intranet\u{1b}[2J\u{1b}]0;owned\u{7}");
+    });
+    let scanned = run(
+        home.path(),
+        Some(&stand_in),
+        &[
+            "reminders",
+            "scan",
+            "--tenant",
+            "contoso.com",
+            "--sign-in",
+            "device-code",
+        ],
+        None,
+        &[("ENTRA_SETUP_NOW", "2026-01-01T00:00:00Z")],
+    );
+    assert_eq!(scanned.code, Some(1), "{scanned:?}");
+    assert!(
+        !scanned.stdout.contains('\u{1b}') && !scanned.stdout.contains('\u{7}'),
+        "{:?}",
+        scanned.stdout
+    );
+    assert!(
+        scanned.stdout.contains("Intranet\\u{1b}[2J"),
+        "{}",
+        scanned.stdout
+    );
+}

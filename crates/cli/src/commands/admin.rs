@@ -5,6 +5,7 @@
 //! failed sign-in or repair is explained and mapped to an exit status, and reading a client
 //! secret from `--secret-stdin` / `--secret-env`.
 
+use entra_setup_core::printable::printable;
 use std::io::{BufRead, IsTerminal};
 
 use entra_setup_core::diagnose::describe;
@@ -124,7 +125,10 @@ pub(crate) fn report_sign_in_failure(whose: &str, error: &SignInError) -> ExitSt
             }
         }
         None => {
-            eprintln!("entra-setup: {whose} did not finish: {error}.");
+            eprintln!(
+                "entra-setup: {whose} did not finish: {}.",
+                printable(&error.to_string())
+            );
             ExitStatus::Failed
         }
     }
@@ -138,7 +142,7 @@ pub(crate) fn repair_session<'a>(
     no_progress: bool,
 ) -> RepairSession<'a> {
     fn say(message: &str) {
-        eprintln!("{message}");
+        eprintln!("{}", printable(message));
     }
     fn keep_quiet(_: &str) {}
     RepairSession {
@@ -166,11 +170,13 @@ fn report_fix_failure(error: &FixError) -> ExitStatus {
     match error {
         // These say why and what to do; the cause's general advice would not fit.
         FixError::RemovalRefused { .. } | FixError::ApprovalTimeout { .. } => {
-            eprintln!("entra-setup: {error} ({cause}).")
+            eprintln!("entra-setup: {} ({cause}).", printable(&error.to_string()))
         }
         _ => eprintln!(
-            "entra-setup: the repair stopped: {error}. {} ({cause}). {}",
-            description.title, description.fix
+            "entra-setup: the repair stopped: {}. {} ({cause}). {}",
+            printable(&error.to_string()),
+            description.title,
+            description.fix
         ),
     }
     if let Some((client_id, object_id)) = error.created_registration() {

@@ -17,6 +17,7 @@
 use clap::Args;
 use entra_setup_core::fix::{self, Registered, RegistrationInputs, SecretRequest};
 use entra_setup_core::paths::AppPaths;
+use entra_setup_core::printable::printable;
 use entra_setup_core::secrets::KeyringStore;
 use entra_setup_core::validate::Field;
 use entra_setup_core::verify::{self, Inputs, Report, Sessions};
@@ -311,7 +312,7 @@ fn summary(registered: &Registered, show_secret: bool) -> String {
     } else {
         text.push_str("Changes:\n");
         for change in &registered.changes {
-            text.push_str(&format!("  - {}\n", change.description));
+            text.push_str(&format!("  - {}\n", printable(&change.description)));
         }
     }
     if let Some(secret) = &registered.secret {

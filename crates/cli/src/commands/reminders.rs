@@ -302,11 +302,11 @@ fn scan(
             };
             println!(
                 "{}  {:?}  {when} ({})  client {}  key {}",
-                c.app_name.as_deref().unwrap_or("(unnamed)"),
+                printable(c.app_name.as_deref().unwrap_or("(unnamed)")),
                 c.kind,
                 c.expires.format("%Y-%m-%d"),
-                c.client_id,
-                c.key_id
+                printable(&c.client_id),
+                printable(&c.key_id)
             );
         }
         if args.add {

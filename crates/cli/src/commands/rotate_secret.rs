@@ -12,6 +12,7 @@
 use clap::Args;
 use entra_setup_core::fix::{self, Removal, Rotated, SecretConfirmation};
 use entra_setup_core::paths::AppPaths;
+use entra_setup_core::printable::printable;
 use entra_setup_core::secret::Secret;
 use entra_setup_core::validate::Field;
 use entra_setup_core::verify::{self, Inputs, Report, Sessions};
@@ -259,7 +260,7 @@ fn rotation_summary(rotated: &Rotated, show_secret: bool) -> String {
         rotated.client_id, rotated.object_id
     );
     for change in &rotated.changes {
-        text.push_str(&format!("  - {}\n", change.description));
+        text.push_str(&format!("  - {}\n", printable(&change.description)));
     }
     text.push_str(&format!(
         "New client secret: ID {}, starts with {}, expires {}\n",

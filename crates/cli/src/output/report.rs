@@ -1,16 +1,18 @@
 //! The verification report for people: one line per checkpoint with a mark, then what was found,
-//! the cause and the fix; colours when the terminal supports them.
+//! the cause and the fix; colours when the terminal supports them. Text that came from Microsoft
+//! (messages, names) is printed with its control characters shown, never acted on.
 
 use std::fmt::Write;
 
 use console::style;
 use entra_setup_core::diagnose::describe;
+use entra_setup_core::printable::printable;
 use entra_setup_core::verify::{Report, Status};
 
 /// The report as text.
 pub fn render(report: &Report) -> String {
     let mut out = String::new();
-    let tenant = report.tenant_id.as_deref().unwrap_or("unknown tenant");
+    let tenant = printable(report.tenant_id.as_deref().unwrap_or("unknown tenant"));
     let _ = writeln!(out, "{} — tenant {tenant}", style(&report.profile).bold());
     for check in &report.checks {
         let mark = match check.status {
@@ -24,7 +26,7 @@ pub fn render(report: &Report) -> String {
             out,
             "{mark:<13} {:<16} {}",
             check.id.as_str(),
-            check.message
+            printable(&check.message)
         );
         if let Some(cause) = check.cause.filter(|_| check.status != Status::Pass) {
             let _ = writeln!(
@@ -35,10 +37,10 @@ pub fn render(report: &Report) -> String {
             );
         }
         if let Some(fix) = &check.fix {
-            let _ = writeln!(out, "{:31}Fix: {fix}", "");
+            let _ = writeln!(out, "{:31}Fix: {}", "", printable(fix));
         }
         if let Some(link) = &check.portal_link {
-            let _ = writeln!(out, "{:31}Open: {link}", "");
+            let _ = writeln!(out, "{:31}Open: {}", "", printable(link));
         }
     }
     let s = report.summary;
