@@ -511,3 +511,33 @@ fn bad_export_options_are_refused_naming_them() {
         );
     }
 }
+
+/// The administrator's sign-in meets a 503 (more than the client retries): no bundle is written,
+/// and `--json` still answers one document with the checks that ran and why; exit 2.
+#[test]
+fn a_failed_sign_in_writes_no_bundle_and_still_answers_json() {
+    let stand_in = StandIn::start_with("axero-outlook-calendar", |s| {
+        s["sign_in"] = json!({ "as": "admin@contoso.com" });
+        s["faults"] = json!([
+            {"match": "POST /*/oauth2/v2.0/devicecode", "kind": "status", "status": 503, "times": 3}
+        ]);
+    });
+    let home = tempfile::tempdir().expect("home");
+    let (_, profile, args, _) = PROFILES[0];
+    let (result, out) = export(home.path(), &stand_in, profile, args, true, &[], &[]);
+    assert_eq!(result.code, Some(2), "{result:?}");
+    assert!(!out.exists(), "no bundle from a partial verification");
+    let document = result.json();
+    assert_eq!(document["bundle"], Value::Null);
+    assert_eq!(
+        document["error"]["cause"], "service_unavailable",
+        "{document:#}"
+    );
+    let checks = document["verify"]["checks"].as_array().expect("checks");
+    assert!(
+        checks
+            .iter()
+            .any(|c| c["id"] == "client_secret" && c["status"] == "pass"),
+        "{document:#}"
+    );
+}

@@ -137,8 +137,26 @@ fn export(globals: &Globals, args: ExportArgs) -> anyhow::Result<ExitStatus> {
     }
 
     let done = verify_with(globals, &args.verify, profile)?;
-    // A bundle is made from a whole verification only: a failed sign-in stops it.
+    // A bundle is made from a whole verification only: a failed sign-in stops it. With --json
+    // the answer is still one document: the checks that ran, and why no bundle was written.
     if let Some(status) = done.sign_in_failed {
+        eprintln!("entra-setup: no bundle was written: the sign-in did not finish.");
+        if args.verify.json {
+            let (cause, why) = done.sign_in_failure.clone().unwrap_or_default();
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&serde_json::json!({
+                    "out": null,
+                    "entries": [],
+                    "bundle": null,
+                    "error": {
+                        "cause": cause.map(|c| c.as_str()),
+                        "message": format!("no bundle was written: {why}"),
+                    },
+                    "verify": done.report,
+                }))?
+            );
+        }
         return Ok(status);
     }
     let report = &done.report;

@@ -94,6 +94,8 @@ pub struct Verification {
     /// When a sign-in failed (already explained on stderr): the exit status it means. The
     /// checks that needed it are `unverified` or `skipped` in the report, saying why.
     pub sign_in_failed: Option<ExitStatus>,
+    /// When a sign-in failed: its cause (when known) and why, as the report says it.
+    pub sign_in_failure: Option<(Option<entra_setup_core::cause::Cause>, String)>,
 }
 
 /// Validate the inputs, read the secret, sign in as asked and run every checkpoint: what
@@ -195,7 +197,8 @@ pub fn verify_with(
         report.sign_in_failed(*cause, why);
     }
     Ok(Verification {
-        sign_in_failed: failed_sign_in.map(|(status, _, _)| status),
+        sign_in_failed: failed_sign_in.as_ref().map(|(status, _, _)| *status),
+        sign_in_failure: failed_sign_in.map(|(_, cause, why)| (cause, why.to_string())),
         report,
         secret: inputs.secret,
         redirect_uri: inputs.redirect_uri,
