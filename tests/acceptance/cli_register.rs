@@ -606,7 +606,7 @@ fn run_cli(stand_in: &StandIn, args: &[&str]) -> Run {
 }
 
 #[test]
-fn sign_in_audiences_and_bad_redirect_uris_are_refused_before_anything_is_written() {
+fn sign_in_audiences_bad_redirect_uris_and_bad_names_are_refused_before_anything_is_written() {
     let stand_in = empty_tenant();
     for tenant in ["common", "organizations", "consumers"] {
         for args in [
@@ -649,4 +649,38 @@ fn sign_in_audiences_and_bad_redirect_uris_are_refused_before_anything_is_writte
         assert_eq!(run.code, Some(64), "{redirect:?}: {run:?}");
         assert!(run.stderr.contains("--redirect-uri"), "{}", run.stderr);
     }
+    let long = "x".repeat(300);
+    for name in ["Intranet\r\nX: 1", "   ", long.as_str()] {
+        let run = run_cli(
+            &stand_in,
+            &[
+                "register",
+                "--tenant",
+                "contoso.com",
+                "--profile",
+                "exchange-calendar-connector",
+                "--app-name",
+                name,
+                "--show-secret",
+            ],
+        );
+        assert_eq!(run.code, Some(64), "{name:?}: {run:?}");
+        assert!(run.stderr.contains("--app-name"), "{}", run.stderr);
+    }
+    // Nothing of any of these reached the tenant: it still has no application.
+    let listed = run_cli(
+        &stand_in,
+        &[
+            "reminders",
+            "scan",
+            "--tenant",
+            "contoso.com",
+            "--sign-in",
+            "device-code",
+            "--within-days",
+            "3650",
+            "--json",
+        ],
+    );
+    assert_eq!(listed.json()["credentials"], json!([]), "{listed:?}");
 }

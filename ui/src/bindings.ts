@@ -584,6 +584,11 @@ export type Cause =
  */
 "address_malformed" | 
 /**
+ * From: an app registration's display name that is empty, too long or holds control
+ * characters (ours: refused offline)
+ */
+"display_name_invalid" | 
+/**
  * From: a change was sent to Microsoft and the answer was lost; the wizard re-read the
  * directory and says what it found
  */
@@ -828,7 +833,11 @@ export type Field =
 /**
  * The test email's recipient.
  */
-"test_recipient"
+"test_recipient" | 
+/**
+ * The display name of a new app registration.
+ */
+"app_name"
 /**
  * One thing the text tells us.
  */

@@ -129,6 +129,9 @@ pub enum Cause {
     NetworkError,
     /// From: a mailbox or recipient typed that is not an email address (ours: refused offline)
     AddressMalformed,
+    /// From: an app registration's display name that is empty, too long or holds control
+    /// characters (ours: refused offline)
+    DisplayNameInvalid,
     // Writes
     /// From: a change was sent to Microsoft and the answer was lost; the wizard re-read the
     /// directory and says what it found
@@ -210,6 +213,7 @@ mod tests {
         "network_error",
         // Ours, then the December 2026 additions
         "address_malformed",
+        "display_name_invalid",
         "write_outcome_unknown",
     ];
 

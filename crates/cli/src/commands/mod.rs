@@ -82,14 +82,16 @@ pub(crate) fn refuse_errors(field: Field, value: &str) -> Result<(), UsageError>
     }
 }
 
-/// Refuse, before any sign-in or request, a tenant or redirect URI that a repair would not write
-/// (the core's [`entra_setup_core::fix::refuse_before_writing`]): exit 64 naming the option and why.
+/// Refuse, before any sign-in or request, a tenant, redirect URI or display name that a repair
+/// would not write (the core's [`entra_setup_core::fix::refuse_before_writing`]): exit 64 naming
+/// the option and why.
 pub(crate) fn refuse_unwritable(
     profile: Option<&Profile>,
     tenant: &str,
     redirect_uri: Option<&str>,
+    app_name: Option<&str>,
 ) -> Result<(), UsageError> {
-    entra_setup_core::fix::refuse_before_writing(profile, tenant, redirect_uri)
+    entra_setup_core::fix::refuse_before_writing(profile, tenant, redirect_uri, app_name)
         .map_err(|issue| UsageError(format!("{}: {}", issue.field.cli_option(), issue.message)))
 }
 

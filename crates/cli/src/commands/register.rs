@@ -109,7 +109,12 @@ pub fn run(globals: &Globals, args: RegisterArgs) -> anyhow::Result<ExitStatus> 
         (None, Some(uri)) => Some(uri.trim().to_string()),
         (None, None) => None,
     };
-    refuse_unwritable(Some(profile), &args.tenant, redirect_uri.as_deref())?;
+    refuse_unwritable(
+        Some(profile),
+        &args.tenant,
+        redirect_uri.as_deref(),
+        args.app_name.as_deref(),
+    )?;
     if profile.registration.redirect.is_some() && redirect_uri.is_none() {
         return Err(UsageError(format!(
             "--site-url: the profile '{}' needs a redirect URI; give --site-url URL ({}) or --redirect-uri URI",

@@ -90,7 +90,7 @@ pub fn run(globals: &Globals, args: RotateSecretArgs) -> anyhow::Result<ExitStat
         None => None,
     };
     refuse_errors(Field::Tenant, &args.tenant)?;
-    refuse_unwritable(None, &args.tenant, None)?;
+    refuse_unwritable(None, &args.tenant, None, None)?;
     refuse_errors(Field::ClientId, &args.client_id)?;
     let tenant = args.tenant.trim().to_string();
     let client_id = args.client_id.trim().to_ascii_lowercase();

@@ -279,8 +279,13 @@ pub fn describe(cause: Cause) -> Description {
         ),
         Cause::WriteOutcomeUnknown => d(
             "A change may or may not have been made",
-            "A change was sent to Microsoft but its answer never arrived, so the wizard cannot tell whether Microsoft made it. It did not send it again, to avoid making it twice.",
-            "Look in the Entra admin center (App registrations, or the app's Certificates & secrets) for what the wizard was creating; delete a duplicate or a secret whose value you never saw, then run the same command again.",
+            "A change was sent to Microsoft but its answer never arrived. The wizard read the directory to see whether Microsoft made it and carried on from what it found; it stops with this only when it still cannot tell, rather than risk making the change twice.",
+            "Run the same command again: it finds what the first run made instead of making it twice. If a client secret whose value you never saw is named, delete it under the app's Certificates & secrets.",
+        ),
+        Cause::DisplayNameInvalid => d(
+            "The app's name cannot be used",
+            "The name for the new app registration is empty, longer than 256 characters, or holds a line break or another control character, which would be sent to Microsoft as part of the name.",
+            "Enter a plain name on one line, such as the product's name and what it is for.",
         ),
     }
 }

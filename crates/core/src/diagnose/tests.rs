@@ -213,6 +213,10 @@ const NOT_FROM_ERROR_TEXT: &[(Cause, &str)] = &[
         "validate::address_issues (--mailbox, --test-recipient)",
     ),
     (
+        Cause::DisplayNameInvalid,
+        "validate::display_name_issues (--app-name)",
+    ),
+    (
         Cause::WriteOutcomeUnknown,
         "http::Http::send_write: a write's answer lost after it was sent",
     ),

@@ -5,7 +5,8 @@
 //! made "there" would land in whichever tenant the administrator happens to sign in to, so they
 //! are refused before any request. A redirect URI with an error under the offline rules (not
 //! HTTPS, a fragment, spaces or control characters, a scheme such as `javascript:`) is refused
-//! before it reaches the registration.
+//! before it reaches the registration, and so is a display name with a line break or another
+//! control character, or one that is empty or too long.
 //!
 //! Not here: the rules themselves ([`crate::validate`]); how a front end words the refusal (the
 //! CLI names its option and exits 64).
@@ -14,11 +15,13 @@ use crate::cause::Cause;
 use crate::profile::{AccountType, Profile};
 use crate::validate::{self, Field, FieldContext, InputIssue, TenantInput};
 
-/// The first reason not to write `tenant` and `redirect_uri` for `profile`, if any.
+/// The first reason not to write `tenant`, `redirect_uri` and the display name `app_name` for
+/// `profile`, if any.
 pub fn refuse_before_writing(
     profile: Option<&Profile>,
     tenant: &str,
     redirect_uri: Option<&str>,
+    app_name: Option<&str>,
 ) -> Result<(), InputIssue> {
     // The tenant's other rules are the front ends' and Microsoft's to tell (a rehearsal's example
     // tenant is written to on purpose); an audience is never a tenant to write to.
@@ -50,6 +53,9 @@ pub fn refuse_before_writing(
             return Err(issue);
         }
     }
+    if let Some(name) = app_name {
+        validate::first_error(validate::display_name_issues(name))?;
+    }
     Ok(())
 }
 
@@ -60,7 +66,7 @@ mod tests {
     #[test]
     fn sign_in_audiences_are_not_tenants_to_write_to() {
         for alias in ["common", "organizations", "Consumers"] {
-            let issue = refuse_before_writing(None, alias, None).expect_err(alias);
+            let issue = refuse_before_writing(None, alias, None, None).expect_err(alias);
             assert_eq!(issue.field, Field::Tenant);
             assert!(
                 issue.message.contains("names every organisation"),
@@ -68,8 +74,10 @@ mod tests {
                 issue.message
             );
         }
-        assert!(refuse_before_writing(None, "contoso.com", None).is_ok());
-        assert!(refuse_before_writing(None, "11111111-2222-3333-4444-555555555555", None).is_ok());
+        assert!(refuse_before_writing(None, "contoso.com", None, None).is_ok());
+        assert!(
+            refuse_before_writing(None, "11111111-2222-3333-4444-555555555555", None, None).is_ok()
+        );
     }
 
     #[test]
@@ -80,16 +88,24 @@ mod tests {
             "http://intranet.contoso.com/cb",
             "https://intranet.contoso.com/cb#part",
         ] {
-            let issue = refuse_before_writing(None, "contoso.com", Some(bad)).expect_err(bad);
+            let issue = refuse_before_writing(None, "contoso.com", Some(bad), None).expect_err(bad);
             assert_eq!(issue.field, Field::RedirectUri, "{bad}");
         }
         assert!(
             refuse_before_writing(
                 None,
                 "contoso.com",
-                Some("https://intranet.contoso.com/oauth2/outlook/callback")
+                Some("https://intranet.contoso.com/oauth2/outlook/callback"),
+                Some("Intranet calendar")
             )
             .is_ok()
         );
+    }
+
+    #[test]
+    fn a_display_name_with_a_line_break_is_never_written() {
+        let issue = refuse_before_writing(None, "contoso.com", None, Some("App\r\nX: 1"))
+            .expect_err("a line break");
+        assert_eq!(issue.field, Field::AppName);
     }
 }

@@ -110,6 +110,7 @@ pub async fn register(
         Some(profile),
         &inputs.tenant,
         inputs.redirect_uri.as_deref(),
+        inputs.app_name.as_deref(),
     )
     .map_err(FixError::InputRefused)?;
     let days = if may_add_secret(profile, inputs, request) {

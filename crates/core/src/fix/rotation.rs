@@ -161,7 +161,7 @@ pub async fn rotate_secret(
     days: u32,
     session: &RepairSession<'_>,
 ) -> Result<Rotated, FixError> {
-    super::refuse_before_writing(None, tenant, None).map_err(FixError::InputRefused)?;
+    super::refuse_before_writing(None, tenant, None, None).map_err(FixError::InputRefused)?;
     let app = registration(session, client_id).await?;
     let name = format!("entra-setup {}", session.ctx.now.format("%Y-%m-%d"));
     let secret = add_secret(&app, tenant, &name, days, false, session).await?;
@@ -197,7 +197,7 @@ pub async fn remove_secret(
     kept: Option<&Secret>,
     session: &RepairSession<'_>,
 ) -> Result<Removal, FixError> {
-    super::refuse_before_writing(None, tenant, None).map_err(FixError::InputRefused)?;
+    super::refuse_before_writing(None, tenant, None, None).map_err(FixError::InputRefused)?;
     let app = registration(session, client_id).await?;
     let now = session.ctx.now;
     let mut removal = Removal {

@@ -13,6 +13,7 @@
 //! read or store secrets beyond looking at the text it is given.
 
 mod address;
+mod display_name;
 mod guid;
 mod placeholder;
 mod redirect;
@@ -22,6 +23,7 @@ mod site;
 mod tenant;
 
 pub use address::address_issues;
+pub use display_name::{MAX_DISPLAY_NAME_CHARS, display_name_issues};
 pub use guid::{canonical_id, client_id, client_id_issues, is_guid};
 pub use placeholder::{Placeholder, find_placeholder};
 pub use redirect::{RedirectRules, redirect_uri, redirect_uri_issues};
@@ -66,6 +68,8 @@ pub enum Field {
     Mailbox,
     /// The test email's recipient.
     TestRecipient,
+    /// The display name of a new app registration.
+    AppName,
 }
 
 impl Field {
@@ -79,6 +83,7 @@ impl Field {
             Field::RedirectUri => "--redirect-uri",
             Field::Mailbox => "--mailbox",
             Field::TestRecipient => "--test-recipient",
+            Field::AppName => "--app-name",
         }
     }
 }
@@ -160,6 +165,7 @@ pub fn issues(field: Field, input: &str, context: &FieldContext) -> Vec<InputIss
         Field::ClientSecret => client_secret_issues(input),
         Field::SiteUrl => site_url_issues(input),
         Field::Mailbox | Field::TestRecipient => address_issues(field, input),
+        Field::AppName => display_name_issues(input),
         Field::RedirectUri => {
             let rules = RedirectRules {
                 personal_accounts: context.personal_accounts,
