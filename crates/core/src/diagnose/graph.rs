@@ -13,7 +13,7 @@ use serde_json::{Map, Value};
 
 use super::Source;
 use super::hit::{Hit, Rank};
-use super::json_scan;
+use super::json_scan::JsonObject;
 use crate::cause::Cause;
 
 /// Graph error codes (canonical spelling) and their causes. `None` marks codes that need the
@@ -93,51 +93,66 @@ static ME_WITH_APP_TOKEN: LazyLock<Regex> = LazyLock::new(|| {
         .expect("/me pattern")
 });
 
+/// What the message around a code says, for the codes that need it (read once per message, not
+/// once per code: a text may repeat a code many thousands of times).
+struct Wording {
+    access_policy: bool,
+    audience: bool,
+}
+
+impl Wording {
+    fn of(context: &str) -> Wording {
+        let lower = context.to_ascii_lowercase();
+        Wording {
+            access_policy: lower.contains("[raop]") || lower.contains("accesspolicy"),
+            audience: lower.contains("audience"),
+        }
+    }
+}
+
 /// The canonical spelling and cause of a Graph code, refined by the message around it.
-fn classify(code: &str, context: &str) -> Option<(&'static str, Cause)> {
+fn classify(code: &str, wording: &Wording) -> Option<(&'static str, Cause)> {
     let (canonical, cause) = CODES
         .iter()
         .find(|(known, _)| known.eq_ignore_ascii_case(code))?;
     Some((
         *canonical,
-        cause.unwrap_or_else(|| refine(canonical, context)),
+        cause.unwrap_or_else(|| refine(canonical, wording)),
     ))
 }
 
-fn refine(code: &str, context: &str) -> Cause {
-    let lower = context.to_ascii_lowercase();
+fn refine(code: &str, wording: &Wording) -> Cause {
     match code {
-        "ErrorAccessDenied" if lower.contains("[raop]") || lower.contains("accesspolicy") => {
-            Cause::MailboxAccessPolicyDenied
-        }
+        "ErrorAccessDenied" if wording.access_policy => Cause::MailboxAccessPolicyDenied,
         "ErrorAccessDenied" => Cause::PermissionMissing,
-        _ if lower.contains("audience") => Cause::TokenWrongAudience,
+        _ if wording.audience => Cause::TokenWrongAudience,
         _ => Cause::TokenInvalid,
     }
 }
 
-/// Every Graph signal in `text`.
-pub(super) fn recognise(text: &str) -> Vec<Hit> {
+/// Every Graph signal in `text`, whose JSON objects are `objects`.
+pub(super) fn recognise(text: &str, objects: &[JsonObject<'_>]) -> Vec<Hit> {
     let mut hits = Vec::new();
-    for object in json_scan::objects(text) {
+    for object in objects {
         let Some(Value::Object(error)) = object.fields.get("error") else {
             continue;
         };
-        let context = messages(error);
+        let wording = Wording::of(&messages(error));
         for code in codes(error) {
-            if let Some((canonical, cause)) = classify(&code, &context) {
+            if let Some((canonical, cause)) = classify(&code, &wording) {
                 hits.push(hit(canonical, cause, Rank::Structured, object.span.clone()));
             }
         }
     }
+    let wording = Wording::of(text);
     for found in CODE_FIELD.captures_iter(text) {
         let Some(code) = found.get(1) else { continue };
-        if let Some((canonical, cause)) = classify(code.as_str(), text) {
+        if let Some((canonical, cause)) = classify(code.as_str(), &wording) {
             hits.push(hit(canonical, cause, Rank::Coded, code.range()));
         }
     }
     for found in DISTINCTIVE_WORD.find_iter(text) {
-        if let Some((canonical, cause)) = classify(found.as_str(), text) {
+        if let Some((canonical, cause)) = classify(found.as_str(), &wording) {
             hits.push(hit(canonical, cause, Rank::Coded, found.range()));
         }
     }
@@ -206,10 +221,11 @@ fn messages(error: &Map<String, Value>) -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::super::json_scan;
     use super::*;
 
     fn first(text: &str) -> (Cause, Option<String>) {
-        let mut hits = recognise(text);
+        let mut hits = recognise(text, &json_scan::scan(text).objects());
         hits.sort_by_key(|h| (h.rank, h.span.start));
         let hit = hits.into_iter().next().expect("a hit");
         (hit.cause, hit.code)

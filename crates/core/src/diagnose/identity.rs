@@ -13,7 +13,7 @@ use serde_json::Value;
 
 use super::Source;
 use super::hit::{Hit, Rank};
-use super::json_scan;
+use super::json_scan::JsonObject;
 use crate::cause::Cause;
 use crate::validate::{Placeholder, find_placeholder, is_guid};
 
@@ -42,10 +42,10 @@ const HTML_TAGS: &[&str] = &[
     "ul", "script", "style", "meta", "title", "pre", "code",
 ];
 
-/// Every identity-platform signal in `text`.
-pub(super) fn recognise(text: &str) -> Vec<Hit> {
+/// Every identity-platform signal in `text`, whose JSON objects are `objects`.
+pub(super) fn recognise(text: &str, objects: &[JsonObject<'_>]) -> Vec<Hit> {
     let mut hits = Vec::new();
-    for object in json_scan::objects(text) {
+    for object in objects {
         if let Some(Value::Array(codes)) = object.fields.get("error_codes") {
             for code in codes.iter().filter_map(Value::as_u64) {
                 push_code(&mut hits, code, Rank::Structured, object.span.clone());
@@ -172,7 +172,12 @@ fn quoted_placeholder(text: &str) -> Option<std::ops::Range<usize>> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::json_scan;
     use super::*;
+
+    fn recognise(text: &str) -> Vec<Hit> {
+        super::recognise(text, &json_scan::scan(text).objects())
+    }
 
     fn causes(text: &str) -> Vec<(Cause, Option<String>)> {
         recognise(text)

@@ -81,16 +81,24 @@ pub struct Diagnosis {
 /// recognised.
 pub fn diagnose(text: &str, catalog: &Catalog) -> Vec<Finding> {
     let haystack = haystack(text);
+    let json = json_scan::scan(&haystack);
+    let objects = json.objects();
+    tracing::debug!(
+        bytes = haystack.len(),
+        json_bytes_read = json.examined(),
+        json_objects = objects.len(),
+        "diagnose: text read"
+    );
     let mut hits: Vec<Hit> = Vec::new();
-    hits.extend(identity::recognise(&haystack));
-    hits.extend(graph::recognise(&haystack));
+    hits.extend(identity::recognise(&haystack, &objects));
+    hits.extend(graph::recognise(&haystack, &objects));
     hits.extend(smtp::recognise(&haystack));
     hits.extend(transport::recognise(&haystack));
-    let coded_spans: Vec<Range<usize>> = hits.iter().map(|h| h.span.clone()).collect();
+    let coded = Coverage::of(hits.iter().map(|h| h.span.clone()));
     hits.extend(
         symptom::recognise(&haystack, catalog)
             .into_iter()
-            .filter(|s| !s.spans.iter().any(|span| overlaps(span, &coded_spans)))
+            .filter(|s| !s.spans.iter().any(|span| coded.overlaps(span)))
             .map(|s| s.hit),
     );
     hits.sort_by_key(|h| (h.rank, h.span.start));
@@ -107,11 +115,31 @@ pub fn diagnose(text: &str, catalog: &Catalog) -> Vec<Finding> {
         .collect()
 }
 
-/// Whether `span` overlaps any of `others`.
-fn overlaps(span: &Range<usize>, others: &[Range<usize>]) -> bool {
-    others
-        .iter()
-        .any(|o| o.start < span.end && span.start < o.end)
+/// The parts of the text covered by some spans: disjoint, in order, so that asking about one
+/// span is a binary search (a text may hold many thousands of codes and of symptoms).
+struct Coverage(Vec<Range<usize>>);
+
+impl Coverage {
+    fn of(spans: impl Iterator<Item = Range<usize>>) -> Coverage {
+        let mut spans: Vec<Range<usize>> = spans.filter(|s| s.start < s.end).collect();
+        spans.sort_by_key(|s| s.start);
+        let mut merged: Vec<Range<usize>> = Vec::with_capacity(spans.len());
+        for span in spans {
+            match merged.last_mut() {
+                Some(last) if span.start <= last.end => last.end = last.end.max(span.end),
+                _ => merged.push(span),
+            }
+        }
+        Coverage(merged)
+    }
+
+    /// Whether `span` overlaps any of the spans.
+    fn overlaps(&self, span: &Range<usize>) -> bool {
+        let after = self.0.partition_point(|c| c.end <= span.start);
+        self.0
+            .get(after)
+            .is_some_and(|c| c.start < span.end && span.start < c.end)
+    }
 }
 
 /// The text to search: as given, then each level of backslash-unescaping that changes it, so

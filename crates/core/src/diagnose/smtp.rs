@@ -56,11 +56,12 @@ pub fn classify_reply(code: u16, text: &str) -> Option<Cause> {
 }
 
 fn reply(line: &str, span: std::ops::Range<usize>) -> Option<Hit> {
-    let lower = line.to_ascii_lowercase();
+    let mut wording = None;
     REPLY.captures_iter(line).find_map(|found| {
         let basic = found.get(1).map(|m| m.as_str());
         let enhanced = found.get(2)?.as_str();
-        let cause = classify(basic, enhanced, &lower)?;
+        let wording = wording.get_or_insert_with(|| Wording::of(line));
+        let cause = classify(basic, enhanced, wording)?;
         let code = match basic {
             Some(basic) => format!("{basic} {enhanced}"),
             None => enhanced.to_string(),
@@ -75,33 +76,58 @@ fn reply(line: &str, span: std::ops::Range<usize>) -> Option<Hit> {
     })
 }
 
-fn classify(basic: Option<&str>, enhanced: &str, lower_line: &str) -> Option<Cause> {
-    let authentication = lower_line.contains("authentication") || lower_line.contains("auth ");
-    let smtp_reply = basic.is_some() || authentication;
+/// What a reply line's words say, read once per line (a line may hold many status codes).
+struct Wording {
+    authentication: bool,
+    disabled_for_tenant: bool,
+    disabled_for_mailbox: bool,
+    basic_disabled: bool,
+    criteria_not_met: bool,
+    starttls: bool,
+    throttled: bool,
+}
+
+impl Wording {
+    fn of(line: &str) -> Wording {
+        let lower = line.to_ascii_lowercase();
+        let says = |words: &str| lower.contains(words);
+        Wording {
+            authentication: says("authentication") || says("auth "),
+            disabled_for_tenant: says("disabled for the tenant"),
+            disabled_for_mailbox: says("disabled for the mailbox"),
+            basic_disabled: says("basic authentication is disabled"),
+            criteria_not_met: says("did not meet the criteria"),
+            starttls: says("starttls"),
+            throttled: ["throttl", "too many", "limit", "concurrent"]
+                .iter()
+                .any(|w| says(w)),
+        }
+    }
+}
+
+fn classify(basic: Option<&str>, enhanced: &str, wording: &Wording) -> Option<Cause> {
+    let smtp_reply = basic.is_some() || wording.authentication;
     match enhanced {
-        "5.7.139" => Some(if lower_line.contains("disabled for the tenant") {
+        "5.7.139" => Some(if wording.disabled_for_tenant {
             Cause::SmtpAuthDisabledTenant
-        } else if lower_line.contains("disabled for the mailbox") {
+        } else if wording.disabled_for_mailbox {
             Cause::SmtpAuthDisabledMailbox
-        } else if lower_line.contains("basic authentication is disabled") {
+        } else if wording.basic_disabled {
             Cause::SmtpBasicAuthBlocked
-        } else if lower_line.contains("did not meet the criteria") {
+        } else if wording.criteria_not_met {
             Cause::ConditionalAccessBlocked
         } else {
             Cause::SmtpAuthFailed
         }),
         "5.7.3" | "5.7.8" | "5.7.57" | "5.7.60" if smtp_reply => Some(Cause::SmtpAuthFailed),
-        "5.7.0" if lower_line.contains("starttls") => Some(Cause::SmtpUnreachable),
-        _ if enhanced.starts_with("4.") && basic.is_some_and(|b| b.starts_with('4')) => Some(
-            if ["throttl", "too many", "limit", "concurrent"]
-                .iter()
-                .any(|w| lower_line.contains(w))
-            {
+        "5.7.0" if wording.starttls => Some(Cause::SmtpUnreachable),
+        _ if enhanced.starts_with("4.") && basic.is_some_and(|b| b.starts_with('4')) => {
+            Some(if wording.throttled {
                 Cause::Throttled
             } else {
                 Cause::ServiceUnavailable
-            },
-        ),
+            })
+        }
         _ => None,
     }
 }
