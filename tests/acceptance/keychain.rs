@@ -4,14 +4,16 @@
 //! The test re-executes itself under `dbus-run-session` with an unlocked gnome-keyring; inside,
 //! it stores, reads back and deletes an entry through the keyring backend, then runs the real
 //! binary: `register` keeps the new secret in the keychain (no `--show-secret`), `verify
-//! --secret-from-keyring` and `bundle export --secret-from-keyring` use it.
+//! --secret-from-keyring` and `bundle export --secret-from-keyring` use it; `register` run again
+//! finds the registration's secret there and adds none; with the collection locked, `register`
+//! refuses (exit 64, "unlock") before it signs in or changes anything.
 
 use std::process::Command;
 
 use entra_setup_core::secrets::{KeyringStore, Secret, SecretKey, SecretStore};
 use entra_setup_tests::cli::{reminders_list, run};
 use entra_setup_tests::stand_in::StandIn;
-use serde_json::json;
+use serde_json::{Value, json};
 
 /// Set inside the private session.
 const INSIDE: &str = "ENTRA_SETUP_TEST_INSIDE_KEYRING_SESSION";
@@ -276,10 +278,55 @@ fn inside_the_session() {
     );
     assert!(!settings.contains(current.expose()));
 
+    // Running register again for the registration finds its secret in the keychain by its ID:
+    // nothing is added, and the secret is verified.
+    let mut again = args.clone();
+    again.extend_from_slice(&["--client-id", &client_id]);
+    let rerun = run(home.path(), Some(&stand_in), &again, None, &[]);
+    assert_eq!(rerun.code, Some(0), "{rerun:?}");
+    let rerun = rerun.json();
+    assert_eq!(rerun["changes"], json!([]), "{rerun:#}");
+    assert_eq!(rerun["secret"], Value::Null, "{rerun:#}");
+    let secret_check = rerun["verify"]["checks"]
+        .as_array()
+        .expect("checks")
+        .iter()
+        .find(|c| c["id"] == "client_secret")
+        .cloned()
+        .expect("client_secret");
+    assert_eq!(
+        secret_check["status"], "pass",
+        "the kept secret is verified"
+    );
+
     for key in [
         SecretKey::current(&tenant_id, &client_id),
         SecretKey::with_key_id(&tenant_id, &client_id, &key_id),
+        SecretKey::with_key_id(&tenant_id, &client_id, new_key_id),
     ] {
         KeyringStore::default().delete(&key).expect("clean up");
     }
+
+    // A locked keychain still answers reads but keeps nothing: register refuses before it
+    // changes anything in the tenant.
+    let locked = Command::new("dbus-send")
+        .args([
+            "--session",
+            "--print-reply",
+            "--dest=org.freedesktop.secrets",
+            "/org/freedesktop/secrets",
+            "org.freedesktop.Secret.Service.Lock",
+            "array:objpath:/org/freedesktop/secrets/collection/login",
+        ])
+        .output()
+        .expect("dbus-send");
+    assert!(locked.status.success(), "{locked:?}");
+    let empty = StandIn::start_with("contoso", |scenario| {
+        scenario["tenants"][0]["applications"] = json!([]);
+        scenario["sign_in"] = json!({ "as": "admin@contoso.com" });
+    });
+    let refused = run(home.path(), Some(&empty), &args, None, &[]);
+    assert_eq!(refused.code, Some(64), "{refused:?}");
+    assert!(refused.stderr.contains("unlock"), "{}", refused.stderr);
+    assert!(refused.stdout.is_empty(), "{}", refused.stdout);
 }
