@@ -887,3 +887,66 @@ async fn remove_password_removes_one_secret() {
     .await;
     assert_eq!(status, 401, "the removed secret no longer works");
 }
+
+/// `PATCH /applications(uniqueName='…')` with `Prefer: create-if-missing`: 201 and the new
+/// application the first time (even while it replicates, the name is taken), 204 and an update the
+/// second; without the preference a missing name is 404; a GET by the name finds it once
+/// replicated.
+#[tokio::test]
+async fn upsert_by_unique_name_creates_once_then_updates() {
+    let delay = Duration::from_secs(60);
+    let (tenant, clock) = start_on_manual_clock(scenario_with(|v| {
+        v["replication_delay_ms"] = json!(delay.as_millis() as u64)
+    }))
+    .await;
+    let token = admin_token(&tenant).await;
+    let upsert = |name: &str, prefer: bool, display: &str| {
+        let mut request = http()
+            .patch(format!(
+                "{}/v1.0/applications(uniqueName='{name}')",
+                tenant.endpoints().graph
+            ))
+            .bearer_auth(&token)
+            .json(&json!({"displayName": display, "signInAudience": "AzureADMyOrg"}));
+        if prefer {
+            request = request.header("Prefer", "create-if-missing");
+        }
+        async move {
+            let response = request.send().await.expect("send");
+            let status = response.status().as_u16();
+            let text = response.text().await.expect("text");
+            (
+                status,
+                serde_json::from_str::<Value>(&text).unwrap_or(json!(text)),
+            )
+        }
+    };
+    let (status, body) = upsert("missing", false, "Nobody").await;
+    assert_eq!(status, 404, "{body}");
+    let (status, created) = upsert("entra-setup-test-1", true, "First").await;
+    assert_eq!(status, 201, "{created}");
+    assert_eq!(created["uniqueName"], "entra-setup-test-1");
+    let (status, body) = upsert("entra-setup-test-1", true, "Second").await;
+    assert_eq!(
+        status, 204,
+        "the name is taken before it replicates: {body}"
+    );
+    clock.advance(delay);
+    let (status, _, found) = graph_get(
+        &tenant,
+        &token,
+        "/applications(uniqueName='entra-setup-test-1')",
+    )
+    .await;
+    assert_eq!(status, 200, "{found}");
+    assert_eq!(found["appId"], created["appId"]);
+    assert_eq!(found["displayName"], "Second");
+    let (_, _, all) = graph_get(&tenant, &token, "/applications").await;
+    let named = all["value"]
+        .as_array()
+        .expect("value")
+        .iter()
+        .filter(|a| a["uniqueName"] == "entra-setup-test-1")
+        .count();
+    assert_eq!(named, 1);
+}
