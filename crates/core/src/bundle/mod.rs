@@ -3,8 +3,11 @@
 //! a passphrase are given, `secret.age`.
 //!
 //! [`export`] builds every entry from a verification [`Report`] and what is known of the
-//! registration, and writes the zip atomically; [`open`] reads one back and validates its format
-//! and version, so `bundle inspect` and the GUI's "Open bundle" can resume from its record.
+//! registration, and writes the zip atomically (exports to one file at once each rename a whole
+//! bundle); [`open`] reads one back and accepts only a whole bundle of this format and version —
+//! exactly the contract's entries, plain files each read to its checksum, `bundle.json` checked
+//! field by field — so `bundle inspect` and the GUI's "Open bundle" can resume from its record
+//! and refuse a hostile file naming what is wrong with it.
 //! The secret's value goes into `secret.age` and nowhere else. This module does not run the
 //! verification nor read the keychain: callers hand it the report and the value.
 
@@ -36,6 +39,7 @@ use crate::portal::{self, AppPage};
 use crate::profile::{AccountType, Profile, SettingSource};
 use crate::reminders::LEAD_DAYS;
 use crate::secret::Secret;
+use crate::validate::{canonical_id, is_guid};
 use crate::verify::{Report, Status};
 
 /// What went wrong making or opening a bundle. Never carries a secret value.
@@ -123,6 +127,9 @@ pub struct BuiltBundle {
 /// Build every entry of the bundle.
 pub fn build(request: &ExportRequest) -> Result<BuiltBundle, BundleError> {
     let profile = &request.profile;
+    // One spelling of each ID (no spaces pasted along, lower case), as `open` expects them.
+    let client_id = request.client_id.trim().to_ascii_lowercase();
+    let key_id = request.secret.key_id.as_deref().map(canonical_id);
     let tenant_id = request
         .report
         .tenant_id
@@ -144,11 +151,11 @@ pub fn build(request: &ExportRequest) -> Result<BuiltBundle, BundleError> {
     };
     let keychain_account = tenant_id
         .as_deref()
-        .map(|t| crate::secrets::SecretKey::current(t, &request.client_id).account());
+        .map(|t| crate::secrets::SecretKey::current(t, &client_id).account());
     let setting_inputs = settings::SettingInputs {
         profile,
         tenant_id: tenant_id.as_deref(),
-        client_id: &request.client_id,
+        client_id: &client_id,
         redirect_uri: request.redirect_uri.as_deref(),
         storage,
         keychain_account: keychain_account.as_deref(),
@@ -175,7 +182,7 @@ pub fn build(request: &ExportRequest) -> Result<BuiltBundle, BundleError> {
     let admin_consent_url = format!(
         "{}/{consent_authority}/adminconsent?client_id={}",
         request.login.trim_end_matches('/'),
-        request.client_id
+        client_id
     );
     let record = BundleRecord {
         format: FORMAT.into(),
@@ -191,7 +198,7 @@ pub fn build(request: &ExportRequest) -> Result<BuiltBundle, BundleError> {
             cloud: request.cloud.to_string(),
         },
         application: ApplicationRecord {
-            client_id: request.client_id.clone(),
+            client_id: client_id.clone(),
             display_name: request.display_name.clone(),
             sign_in_audience: audience,
             redirect_uris: request.redirect_uri.iter().cloned().collect(),
@@ -202,7 +209,7 @@ pub fn build(request: &ExportRequest) -> Result<BuiltBundle, BundleError> {
             admin_consent_url: admin_consent_url.clone(),
         },
         secret: SecretRecord {
-            key_id: request.secret.key_id.clone(),
+            key_id: key_id.clone(),
             hint: request.secret.hint.clone(),
             expires: request.secret.expires,
             storage,
@@ -218,6 +225,13 @@ pub fn build(request: &ExportRequest) -> Result<BuiltBundle, BundleError> {
             lead_days: LEAD_DAYS.to_vec(),
         },
     };
+    // What `open` would refuse is never written.
+    if let Some(problem) = record.problem() {
+        return Err(BundleError::Write {
+            path: PathBuf::from(BUNDLE_JSON),
+            problem: format!("it would not be a readable bundle: {problem}"),
+        });
+    }
     let todo = left_to_do(request, &record, multi_tenant);
     let json = serde_json::to_vec_pretty(&record).map_err(|e| BundleError::Write {
         path: PathBuf::from(BUNDLE_JSON),
@@ -231,9 +245,9 @@ pub fn build(request: &ExportRequest) -> Result<BuiltBundle, BundleError> {
             html::page(&record, &profile.product, &todo).into_bytes(),
         ),
     ];
-    if let (Some(key_id), Some(expires)) = (&request.secret.key_id, request.secret.expires) {
+    if let (Some(key_id), Some(expires)) = (&key_id, request.secret.expires) {
         let credentials_link =
-            portal::app_registration(request.cloud, &request.client_id, AppPage::Credentials);
+            portal::app_registration(request.cloud, &client_id, AppPage::Credentials);
         let secret_setting = profile
             .settings
             .iter()
@@ -249,7 +263,7 @@ pub fn build(request: &ExportRequest) -> Result<BuiltBundle, BundleError> {
             lead_days: profile.secret.lead_days,
             app: &app,
             setting: secret_setting,
-            client_id: &request.client_id,
+            client_id: &client_id,
             credentials_link: &credentials_link,
             stamp: request.now,
         });
@@ -332,8 +346,4 @@ fn left_to_do(request: &ExportRequest, record: &BundleRecord, multi_tenant: bool
         todo.extend(guidance.instructions.iter().cloned());
     }
     todo
-}
-
-fn is_guid(text: &str) -> bool {
-    uuid::Uuid::parse_str(text.trim()).is_ok() && text.trim().len() == 36
 }
