@@ -1,6 +1,10 @@
 //! The reminders file, `reminders.json` in the config folder: read whole, changed under an
 //! exclusive lock on `reminders.lock` (so two processes adding at once lose nothing), written
 //! atomically (temporary file, flush, rename).
+//!
+//! A rewrite keeps what it does not know: fields of the file and of each reminder that this
+//! version does not read (written by a newer version, or by hand) are written back as they
+//! were. A damaged file, or one of another format or version, is refused and never rewritten.
 
 use std::fs::OpenOptions;
 use std::path::{Path, PathBuf};
@@ -42,7 +46,20 @@ pub enum RegistryError {
 struct Document {
     format: String,
     version: u32,
-    secrets: Vec<Reminder>,
+    secrets: Vec<Entry>,
+    /// The file's fields this version does not read, kept as they are.
+    #[serde(flatten)]
+    unknown: serde_json::Map<String, serde_json::Value>,
+}
+
+/// One reminder as in the file.
+#[derive(Debug, Serialize, Deserialize)]
+struct Entry {
+    #[serde(flatten)]
+    reminder: Reminder,
+    /// The reminder's fields this version does not read, kept as they are.
+    #[serde(flatten)]
+    unknown: serde_json::Map<String, serde_json::Value>,
 }
 
 /// The registry of secrets to be reminded of.
@@ -160,13 +177,31 @@ impl Registry {
             .map_err(self.io(&self.lock))?;
         let mut lock = fd_lock::RwLock::new(lock_file);
         let _guard = lock.write().map_err(self.io(&self.lock))?;
-        let mut list = self.read()?;
-        edit(&mut list);
-        let document = Document {
+        let mut document = self.read_document()?.unwrap_or_else(|| Document {
             format: FORMAT.into(),
             version: VERSION,
-            secrets: list.clone(),
-        };
+            secrets: Vec::new(),
+            unknown: serde_json::Map::new(),
+        });
+        let mut before = std::mem::take(&mut document.secrets);
+        let mut list: Vec<Reminder> = before.iter().map(|e| e.reminder.clone()).collect();
+        edit(&mut list);
+        // Each reminder after the edit keeps the unknown fields of the one of its key id before.
+        document.secrets = list
+            .iter()
+            .map(|reminder| {
+                let key = canonical_id(&reminder.key_id);
+                let unknown = before
+                    .iter()
+                    .position(|e| canonical_id(&e.reminder.key_id) == key)
+                    .map(|at| before.remove(at).unknown)
+                    .unwrap_or_default();
+                Entry {
+                    reminder: reminder.clone(),
+                    unknown,
+                }
+            })
+            .collect();
         let text =
             serde_json::to_string_pretty(&document).map_err(|e| RegistryError::Unreadable {
                 path: self.file.clone(),
@@ -179,9 +214,17 @@ impl Registry {
     /// The list as on disk (empty when there is no file yet). Writers rename whole files into
     /// place, so a reader never sees half a file and needs no lock.
     fn read(&self) -> Result<Vec<Reminder>, RegistryError> {
+        Ok(self
+            .read_document()?
+            .map(|document| document.secrets.into_iter().map(|e| e.reminder).collect())
+            .unwrap_or_default())
+    }
+
+    /// The file as on disk, `None` when there is none yet.
+    fn read_document(&self) -> Result<Option<Document>, RegistryError> {
         let text = match std::fs::read_to_string(&self.file) {
             Ok(text) => text,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
             Err(e) => return Err(self.io(&self.file)(e)),
         };
         let unreadable = |problem: String| RegistryError::Unreadable {
@@ -198,7 +241,7 @@ impl Registry {
                 document.format, document.version
             )));
         }
-        Ok(document.secrets)
+        Ok(Some(document))
     }
 }
 
@@ -347,5 +390,62 @@ mod tests {
             }
         });
         assert_eq!(registry.list().expect("list").len(), 8);
+    }
+
+    #[test]
+    fn fields_it_does_not_know_are_kept_when_it_rewrites_the_file() {
+        let dir = tempfile::tempdir().expect("dir");
+        let registry = Registry::at(dir.path());
+        std::fs::write(
+            registry.path(),
+            r#"{"format": "entra-setup-reminders", "version": 1,
+                "written_by": {"program": "a newer version", "at": [1, 2]},
+                "secrets": [
+                  {"tenant": "t", "client_id": "c", "key_id": "k1",
+                   "expires": "2027-03-01T00:00:00Z", "name": "Old name",
+                   "owner": "it-team@contoso.com", "tags": ["calendar", {"x": null}]},
+                  {"tenant": "t", "client_id": "c", "key_id": "k2",
+                   "expires": "2027-03-02T00:00:00Z", "notes": "keep me"}
+                ]}"#,
+        )
+        .expect("write");
+        let on_disk = || -> serde_json::Value {
+            serde_json::from_str(&std::fs::read_to_string(registry.path()).expect("read"))
+                .expect("json")
+        };
+
+        registry
+            .record_secret("t", "c", "k3", expires(), None, "add")
+            .expect("add");
+        registry
+            .record_secret("t", "c", "K1", expires(), None, "rotate")
+            .expect("replace");
+        assert!(registry.remove("k2").expect("remove"));
+
+        let file = on_disk();
+        assert_eq!(
+            file["written_by"],
+            serde_json::json!({"program": "a newer version", "at": [1, 2]}),
+            "{file}"
+        );
+        let secrets = file["secrets"].as_array().expect("secrets");
+        assert_eq!(secrets.len(), 2, "{file}");
+        let k1 = &secrets[0];
+        assert_eq!(k1["key_id"], "k1");
+        assert_eq!(k1["owner"], "it-team@contoso.com", "{file}");
+        assert_eq!(k1["tags"], serde_json::json!(["calendar", {"x": null}]));
+        assert_eq!(k1["source"], "rotate", "known fields take the new values");
+        assert!(
+            k1.get("name").is_none(),
+            "a known field cleared is not brought back"
+        );
+        assert_eq!(secrets[1]["key_id"], "k3");
+        assert_eq!(
+            secrets[1].as_object().expect("object").len(),
+            5,
+            "a new reminder has no borrowed fields: {}",
+            secrets[1]
+        );
+        assert_eq!(registry.list().expect("list").len(), 2);
     }
 }
