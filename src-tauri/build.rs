@@ -22,6 +22,7 @@ fn entra_setup_commands() -> &'static [&'static str] {
         "wizard_sign_in_mailbox",
         "wizard_register",
         "wizard_new_secret",
+        "wizard_set_sign_in_client",
         "wizard_set_secret",
         "wizard_reveal_secret",
         "diagnose_text",

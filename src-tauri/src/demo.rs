@@ -167,8 +167,9 @@ mod running {
 
     use crate::ipc_error::{IpcError, IpcErrorCode};
 
-    /// The scenario's JSON with the demo's sign-ins (and, for the network fault, the faults).
-    fn scenario(name: &str) -> Result<Scenario, IpcError> {
+    /// The scenario's JSON with the demo's sign-ins (and, for the network fault, the faults);
+    /// the public client the app signs in with is one the demo tenant knows.
+    fn scenario(name: &str, sign_in_client: &str) -> Result<Scenario, IpcError> {
         let base = if name == super::NETWORK_FAULT {
             "contoso"
         } else {
@@ -190,6 +191,16 @@ mod running {
             json["sign_in"] =
                 serde_json::json!({ "as": ["admin@contoso.com", "intranet@contoso.com"] });
         }
+        if let Some(clients) = json["public_clients"].as_array_mut()
+            && !clients.iter().any(|c| c.as_str() == Some(sign_in_client))
+        {
+            clients.push(serde_json::json!(sign_in_client));
+        } else if json.get("public_clients").is_none() {
+            json["public_clients"] = serde_json::json!([
+                entra_fake_tenant::scenario::GRAPH_CLI_CLIENT_ID,
+                sign_in_client
+            ]);
+        }
         if name == super::NETWORK_FAULT {
             json["faults"] = serde_json::json!([{
                 "match": "GET /*/v2.0/.well-known/openid-configuration",
@@ -208,11 +219,12 @@ mod running {
     }
 
     impl DemoTenant {
-        /// Start the stand-in on loopback with the scenario `name`.
-        pub async fn start(name: &str) -> Result<DemoTenant, IpcError> {
-            let tenant = FakeTenant::start(scenario(name)?, StartOptions::default())
-                .await
-                .map_err(|e| IpcError::new(IpcErrorCode::DemoUnavailable, e.to_string()))?;
+        /// Start the stand-in on loopback with the scenario `name`, knowing `sign_in_client`.
+        pub async fn start(name: &str, sign_in_client: &str) -> Result<DemoTenant, IpcError> {
+            let tenant =
+                FakeTenant::start(scenario(name, sign_in_client)?, StartOptions::default())
+                    .await
+                    .map_err(|e| IpcError::new(IpcErrorCode::DemoUnavailable, e.to_string()))?;
             let endpoints = Endpoints::from_json(&tenant.endpoints().ready_line())
                 .map_err(|e| IpcError::new(IpcErrorCode::DemoUnavailable, e.to_string()))?;
             Ok(DemoTenant {
@@ -223,8 +235,9 @@ mod running {
         }
 
         /// Play another scenario (what was created in the old one is gone).
-        pub fn switch(&mut self, name: &str) -> Result<(), IpcError> {
-            self.tenant.replace_scenario(&scenario(name)?);
+        pub fn switch(&mut self, name: &str, sign_in_client: &str) -> Result<(), IpcError> {
+            self.tenant
+                .replace_scenario(&scenario(name, sign_in_client)?);
             self.scenario = name.into();
             Ok(())
         }
@@ -255,7 +268,7 @@ mod absent {
 
     impl DemoTenant {
         /// Always refused.
-        pub async fn start(_name: &str) -> Result<DemoTenant, IpcError> {
+        pub async fn start(_name: &str, _sign_in_client: &str) -> Result<DemoTenant, IpcError> {
             Err(IpcError::new(
                 IpcErrorCode::DemoUnavailable,
                 "This build has no demo tenant.",
@@ -263,7 +276,7 @@ mod absent {
         }
 
         /// Never called: no value exists.
-        pub fn switch(&mut self, _name: &str) -> Result<(), IpcError> {
+        pub fn switch(&mut self, _name: &str, _sign_in_client: &str) -> Result<(), IpcError> {
             match *self {}
         }
 

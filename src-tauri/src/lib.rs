@@ -46,6 +46,7 @@ pub fn ipc_builder() -> tauri_specta::Builder<tauri::Wry> {
         commands::wizard_sign_in_mailbox,
         commands::wizard_register,
         commands::wizard_new_secret,
+        commands::wizard_set_sign_in_client,
         commands::wizard_set_secret,
         commands::wizard_reveal_secret,
         commands::diagnose_text,

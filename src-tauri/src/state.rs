@@ -17,6 +17,9 @@ use std::future::Future;
 
 use entra_setup_core::endpoints::{Cloud, Endpoints};
 use entra_setup_core::http::{Http, RetryPolicy};
+use entra_setup_core::identity::{
+    SIGN_IN_CLIENT_ENV, SignInClient, SignInClientError, resolve_sign_in_client,
+};
 use entra_setup_core::paths::{AppPaths, NoHomeFolder};
 use entra_setup_core::profile::{Catalog, CatalogError, Profile, ProfileSummary};
 use entra_setup_core::secret::Secret;
@@ -192,6 +195,19 @@ impl AppState {
     /// The catalogue of profiles.
     pub fn catalog(&self) -> Result<Catalog, CatalogError> {
         Catalog::with_user_dir(&self.paths.user_profiles_dir())
+    }
+
+    /// The public client the app signs people in with, resolved as the CLI resolves it (without
+    /// an option): `ENTRA_SETUP_SIGN_IN_CLIENT`, then `sign_in_client` in `config.toml`, then the
+    /// distributor's default, then Microsoft Graph Command Line Tools.
+    pub fn sign_in_client(&self) -> Result<SignInClient, SignInClientError> {
+        let environment = std::env::var(SIGN_IN_CLIENT_ENV).ok();
+        resolve_sign_in_client(None, environment.as_deref(), &self.paths.config_file())
+    }
+
+    /// `config.toml`, where the sign-in client is kept.
+    pub fn config_file(&self) -> std::path::PathBuf {
+        self.paths.config_file()
     }
 
     /// The same state with another keychain, reminders and settings (tests).

@@ -5,6 +5,7 @@
 //! setup it no longer shows.
 
 use entra_setup_core::check::CheckId;
+use entra_setup_core::identity::{SignInClientError, SignInClientSource};
 use entra_setup_core::profile::{Profile, ProfileKind, WizardStep};
 use entra_setup_core::validate::InputIssue;
 use entra_setup_core::verify::CheckResult;
@@ -90,6 +91,44 @@ pub struct WizardView {
     pub mailbox_owner: Option<String>,
     /// The demo tenant's scenario, when rehearsing.
     pub demo: Option<DemoScenario>,
+    /// The public client people sign in with, and where that choice came from.
+    pub sign_in_client: SignInClientView,
+}
+
+/// The public client people sign in with (as the CLI resolves it), for the sign-in step.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+pub struct SignInClientView {
+    /// Its application (client) ID; `None` when the configured value cannot be used.
+    pub client_id: Option<String>,
+    /// Where it came from, in words, or what is wrong with the configured value.
+    pub origin: String,
+    /// Whether it is Microsoft Graph Command Line Tools because nothing is set.
+    pub is_default: bool,
+    /// Whether `ENTRA_SETUP_SIGN_IN_CLIENT` decides it (a value kept here would not be used).
+    pub from_environment: bool,
+    /// The `config.toml` a value chosen here is kept in.
+    pub config_file: String,
+}
+
+/// The sign-in client of `app`, for the view.
+pub fn sign_in_client_view(app: &AppState) -> SignInClientView {
+    let config_file = app.config_file().display().to_string();
+    match app.sign_in_client() {
+        Ok(client) => SignInClientView {
+            origin: client.origin(),
+            is_default: client.source == SignInClientSource::MicrosoftGraphCommandLineTools,
+            from_environment: client.source == SignInClientSource::Environment,
+            client_id: Some(client.client_id),
+            config_file,
+        },
+        Err(error) => SignInClientView {
+            client_id: None,
+            origin: error.to_string(),
+            is_default: false,
+            from_environment: matches!(&error, SignInClientError::NotAClientId { origin, .. } if origin.contains("environment")),
+            config_file,
+        },
+    }
 }
 
 /// Build the view of `session` for `profile`.
@@ -163,6 +202,7 @@ pub async fn build(app: &AppState, profile: &Profile, session: &Session) -> Wiza
         admin: memory.admin.as_ref().map(|(_, upn)| upn.clone()),
         mailbox_owner: memory.mailbox.as_ref().map(|(_, upn)| upn.clone()),
         demo: state.demo.as_deref().and_then(crate::demo::describe),
+        sign_in_client: sign_in_client_view(app),
     }
 }
 

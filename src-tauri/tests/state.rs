@@ -2,6 +2,7 @@
 
 use entra_setup_app::ipc_error::{IpcError, IpcErrorCode};
 use entra_setup_app::state::AppState;
+use entra_setup_core::identity::DEFAULT_SIGN_IN_CLIENT;
 use entra_setup_core::paths::AppPaths;
 
 #[test]
@@ -198,7 +199,11 @@ async fn the_demo_tenant_answers_the_tenant_step() {
     use entra_setup_core::wizard::{InputField, WizardState, run::verify_step};
     let home = tempfile::tempdir().expect("temp home");
     let state = AppState::new(AppPaths::under(home.path()));
-    *state.demo.lock().await = Some(DemoTenant::start("contoso").await.expect("demo"));
+    *state.demo.lock().await = Some(
+        DemoTenant::start("contoso", DEFAULT_SIGN_IN_CLIENT)
+            .await
+            .expect("demo"),
+    );
     let catalog = Catalog::shipped();
     let profile = catalog.get("axero-outlook-calendar").expect("profile");
     let mut wizard = WizardState::new(profile, Some("contoso".into()));
@@ -217,7 +222,11 @@ async fn the_demo_tenant_signs_the_administrator_in_without_a_page() {
     use entra_setup_core::identity::DEFAULT_SIGN_IN_CLIENT;
     let home = tempfile::tempdir().expect("temp home");
     let state = AppState::new(AppPaths::under(home.path()));
-    *state.demo.lock().await = Some(DemoTenant::start("contoso").await.expect("demo"));
+    *state.demo.lock().await = Some(
+        DemoTenant::start("contoso", DEFAULT_SIGN_IN_CLIENT)
+            .await
+            .expect("demo"),
+    );
     let ctx = state.context().await;
     let tokens = tokio::time::timeout(
         std::time::Duration::from_secs(20),

@@ -26,7 +26,17 @@ pub type Steps = for<'a> fn(&'a mut Desktop) -> Pin<Box<dyn Future<Output = Resu
 /// scroll position and logs saved as `target/e2e-screenshots/NAME-failure.*` (the error names
 /// the file). The app is stopped either way.
 pub async fn with_desktop(name: &str, limit: Duration, steps: Steps) -> Result<()> {
-    let mut desktop = Desktop::start().await?;
+    with_desktop_in(name, Desktop::new_home()?, limit, steps).await
+}
+
+/// [`with_desktop`] with a home folder filled beforehand (a `config.toml`, saved progress).
+pub async fn with_desktop_in(
+    name: &str,
+    home: tempfile::TempDir,
+    limit: Duration,
+    steps: Steps,
+) -> Result<()> {
+    let mut desktop = Desktop::start_in(home).await?;
     let result = match tokio::time::timeout(limit, steps(&mut desktop)).await {
         Ok(result) => result,
         Err(_) => Err(anyhow::anyhow!("{name} did not finish within {limit:?}")),

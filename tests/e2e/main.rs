@@ -7,5 +7,6 @@ mod actionability;
 mod driver;
 mod failures;
 mod keep;
+mod sign_in_client;
 mod start_screen;
 mod walk;

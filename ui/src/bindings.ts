@@ -140,6 +140,18 @@ async wizardNewSecret(days: number | null) : Promise<Result<RepairOutcome, IpcEr
 }
 },
 /**
+ * Keep the public client the app signs people in with in `config.toml` (`None`: back to the
+ * default), as `sign_in_client` — the file the CLI reads too — and answer the wizard with it.
+ */
+async wizardSetSignInClient(clientId: string | null) : Promise<Result<WizardView, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("wizard_set_sign_in_client", { clientId }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
  * Hold a pasted secret value in memory (never saved); the view carries its offline issues.
  */
 async wizardSetSecret(value: string) : Promise<Result<WizardView, IpcError>> {
@@ -1248,6 +1260,30 @@ export type Severity =
  */
 "warning"
 /**
+ * The public client people sign in with (as the CLI resolves it), for the sign-in step.
+ */
+export type SignInClientView = { 
+/**
+ * Its application (client) ID; `None` when the configured value cannot be used.
+ */
+client_id: string | null; 
+/**
+ * Where it came from, in words, or what is wrong with the configured value.
+ */
+origin: string; 
+/**
+ * Whether it is Microsoft Graph Command Line Tools because nothing is set.
+ */
+is_default: boolean; 
+/**
+ * Whether `ENTRA_SETUP_SIGN_IN_CLIENT` decides it (a value kept here would not be used).
+ */
+from_environment: boolean; 
+/**
+ * The `config.toml` a value chosen here is kept in.
+ */
+config_file: string }
+/**
  * A device code to show, with whom it is for.
  */
 export type SignInPrompt = { 
@@ -1572,7 +1608,11 @@ mailbox_owner: string | null;
 /**
  * The demo tenant's scenario, when rehearsing.
  */
-demo: DemoScenario | null }
+demo: DemoScenario | null; 
+/**
+ * The public client people sign in with, and where that choice came from.
+ */
+sign_in_client: SignInClientView }
 
 /** tauri-specta globals **/
 

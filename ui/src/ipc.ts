@@ -148,6 +148,10 @@ export async function createSecret(days: number | null): Promise<RepairOutcome> 
 }
 
 /** Hold a pasted secret value in the shell's memory (never saved). */
+export async function setSignInClient(clientId: string | null): Promise<WizardView> {
+  return unwrap(() => commands.wizardSetSignInClient(clientId));
+}
+
 export async function setSecret(value: string): Promise<WizardView> {
   return unwrap(() => commands.wizardSetSecret(value));
 }

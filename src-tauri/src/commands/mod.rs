@@ -13,7 +13,9 @@
 
 use entra_setup_core::diagnose::{Finding, diagnose};
 use entra_setup_core::fix::{self, Patience, RegistrationInputs, RepairSession, SecretRequest};
-use entra_setup_core::identity::{DEFAULT_SIGN_IN_CLIENT, DevicePrompt};
+use entra_setup_core::identity::{
+    DEFAULT_SIGN_IN_CLIENT, DevicePrompt, SignInClientError, save_sign_in_client,
+};
 use entra_setup_core::profile::{ProfileSummary, WizardStep};
 use entra_setup_core::secret::Secret;
 use entra_setup_core::verify::{Progress, ProgressSink};
@@ -65,14 +67,20 @@ pub(crate) async fn ensure_demo(
     scenario: Option<&str>,
     fresh: bool,
 ) -> Result<(), IpcError> {
+    // The demo tenant knows the client the app signs in with, so a rehearsal signs in as a
+    // real tenant would.
+    let client = state
+        .sign_in_client()
+        .map(|c| c.client_id)
+        .unwrap_or_else(|_| DEFAULT_SIGN_IN_CLIENT.to_string());
     let mut demo = state.demo.lock().await;
     let outcome = match (demo.as_mut(), scenario) {
         (Some(running), Some(name)) if fresh || running.scenario() != name => {
             tracing::info!(scenario = name, "demo tenant: playing a scenario");
-            running.switch(name)
+            running.switch(name, &client)
         }
         (Some(_), Some(_)) => Ok(()),
-        (None, Some(name)) => DemoTenant::start(name).await.map(|started| {
+        (None, Some(name)) => DemoTenant::start(name, &client).await.map(|started| {
             tracing::info!(scenario = name, "demo tenant started on loopback");
             *demo = Some(started);
         }),
@@ -233,12 +241,13 @@ pub async fn sign_in_administrator(
     let session = state.current().await?;
     let wizard = &session.wizard;
     require_tenant(wizard)?;
+    let client = state.sign_in_client().map_err(sign_in_client_refused)?;
     let ctx = state.context().await;
     let tokens = session
         .unless_ended(wizard::sign_in::administrator(
             &ctx,
             &wizard.inputs.tenant,
-            DEFAULT_SIGN_IN_CLIENT,
+            &client.client_id,
             show,
         ))
         .await??;
@@ -282,13 +291,14 @@ pub async fn sign_in_mailbox_owner(
     }
     let profile = state.profile(&wizard.profile)?;
     let inputs = wizard.verify_inputs(&profile, None, Default::default());
+    let client = state.sign_in_client().map_err(sign_in_client_refused)?;
     let ctx = state.context().await;
     let sessions = session
         .unless_ended(wizard::sign_in::mailbox_owner(
             &profile,
             &inputs,
             &ctx,
-            DEFAULT_SIGN_IN_CLIENT,
+            &client.client_id,
             show,
         ))
         .await??;
@@ -299,6 +309,37 @@ pub async fn sign_in_mailbox_owner(
         })
         .await?;
     current_view(state, &session).await
+}
+
+/// A sign-in client that cannot be used (a bad value in the environment or `config.toml`).
+fn sign_in_client_refused(error: SignInClientError) -> IpcError {
+    IpcError::new(
+        IpcErrorCode::InvalidInput,
+        format!("sign-in client: {error}"),
+    )
+}
+
+/// Keep the public client the app signs people in with in `config.toml` (`None`: back to the
+/// default), as `sign_in_client` — the file the CLI reads too — and answer the wizard with it.
+#[tauri::command]
+#[specta::specta]
+pub async fn wizard_set_sign_in_client(
+    state: State<'_>,
+    client_id: Option<String>,
+) -> Result<WizardView, IpcError> {
+    save_sign_in_client(&state.config_file(), client_id.as_deref()).map_err(|e| match e {
+        SignInClientError::NotAClientId { .. } => sign_in_client_refused(e),
+        SignInClientError::MalformedConfig { .. } => IpcError::new(
+            IpcErrorCode::StorageUnavailable,
+            format!("sign-in client: {e}"),
+        ),
+    })?;
+    let session = state.current().await?;
+    // A rehearsal's demo tenant learns the new client at once.
+    if let Some(scenario) = session.wizard.demo.as_deref() {
+        ensure_demo(&state, Some(scenario), true).await?;
+    }
+    current_view(&state, &session).await
 }
 
 fn require_tenant(wizard: &WizardState) -> Result<(), IpcError> {

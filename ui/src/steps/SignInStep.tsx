@@ -1,6 +1,7 @@
 /**
  * The administrator's sign-in: optional but recommended. It says what it unlocks, then signs in
- * with a device code shown here (code, copy button, sign-in page).
+ * with a device code shown here (code, copy button, sign-in page), with the public client named
+ * and changeable (SignInClientPanel).
  */
 import { useState } from "react";
 import { Body1, Button, MessageBar, MessageBarBody, Spinner, makeStyles, tokens } from "@fluentui/react-components";
@@ -8,6 +9,7 @@ import { PersonKeyRegular } from "@fluentui/react-icons";
 import { IpcFailure, signInAdministrator } from "../ipc";
 import type { SignInPrompt } from "../ipc";
 import { DeviceCodePrompt } from "../components/DeviceCodePrompt";
+import { SignInClientPanel } from "../components/SignInClientPanel";
 import type { StepProps } from "./types";
 
 const useStyles = makeStyles({
@@ -49,8 +51,9 @@ export function SignInStep({ view, onView }: StepProps) {
         <li>read the mailbox's licence, and fix missing permissions or consent with one click.</li>
       </ul>
       <Body1>Without it, you register the app yourself and the wizard checks only what the app's own credentials show.</Body1>
+      <SignInClientPanel client={view.sign_in_client} onView={onView} />
       <div className={styles.row}>
-        <Button appearance="primary" icon={<PersonKeyRegular />} disabled={busy || !view.inputs.tenant} onClick={() => void signIn()} data-testid="sign-in-button">
+        <Button appearance="primary" icon={<PersonKeyRegular />} disabled={busy || !view.inputs.tenant || !view.sign_in_client.client_id} onClick={() => void signIn()} data-testid="sign-in-button">
           Sign in as administrator
         </Button>
         {busy && <Spinner size="tiny" label="Waiting for the sign-in…" labelPosition="after" />}

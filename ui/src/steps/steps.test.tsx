@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it, vi } from "vitest";
 import { render, screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { FluentProvider, webLightTheme } from "@fluentui/react-components";
-import { registerApp, signInAdministrator } from "../ipc";
+import { registerApp, setSignInClient, signInAdministrator } from "../ipc";
 import type { StepView, WizardView } from "../ipc";
 import { CheckList } from "../components/CheckList";
 import { sampleView } from "../test/wizard";
@@ -15,6 +15,7 @@ vi.mock("../ipc", async (importOriginal) => {
     ...actual,
     registerApp: vi.fn(),
     signInAdministrator: vi.fn(),
+    setSignInClient: vi.fn(),
     revealSecret: vi.fn(),
     copyText: vi.fn().mockResolvedValue(undefined),
     openExternal: vi.fn().mockResolvedValue(undefined),
@@ -75,6 +76,48 @@ describe("steps", () => {
     expect(screen.getByRole("button", { name: "Copy Sign-in code" })).toBeInTheDocument();
     resolve({ ...view, admin: "admin@contoso.com" });
     await vi.waitFor(() => expect(handlers.onView).toHaveBeenCalled());
+  });
+
+  it("sign in: names the sign-in client and where it came from, and keeps another one", async () => {
+    const view = sampleView({
+      step: "sign_in",
+      inputs: { tenant: "contoso.com" },
+      sign_in_client: {
+        client_id: "0a1b2c3d-0000-4000-8000-00000000000c",
+        origin: "sign_in_client in /home/admin/.config/entra-setup/config.toml",
+        is_default: false,
+        from_environment: false,
+        config_file: "/home/admin/.config/entra-setup/config.toml",
+      },
+    });
+    vi.mocked(setSignInClient).mockResolvedValue(view);
+    const handlers = renderStep(view);
+    expect(screen.getByTestId("sign-in-client-id")).toHaveTextContent("0a1b2c3d-0000-4000-8000-00000000000c");
+    expect(screen.getByTestId("sign-in-client-origin")).toHaveTextContent("config.toml");
+    await userEvent.click(screen.getByTestId("sign-in-client-change"));
+    await userEvent.clear(screen.getByTestId("sign-in-client-input"));
+    await userEvent.type(screen.getByTestId("sign-in-client-input"), "0a1b2c3d-0000-4000-8000-00000000000d");
+    await userEvent.click(screen.getByTestId("sign-in-client-save"));
+    expect(setSignInClient).toHaveBeenCalledWith("0a1b2c3d-0000-4000-8000-00000000000d");
+    await vi.waitFor(() => expect(handlers.onView).toHaveBeenCalledWith(view));
+  });
+
+  it("sign in: a sign-in client that cannot be used is shown and blocks the sign-in", () => {
+    renderStep(
+      sampleView({
+        step: "sign_in",
+        inputs: { tenant: "contoso.com" },
+        sign_in_client: {
+          client_id: null,
+          origin: "the environment variable ENTRA_SETUP_SIGN_IN_CLIENT: 'x' is not an application (client) ID",
+          is_default: false,
+          from_environment: true,
+          config_file: "/home/admin/.config/entra-setup/config.toml",
+        },
+      }),
+    );
+    expect(screen.getByTestId("sign-in-client-problem")).toHaveTextContent("not an application (client) ID");
+    expect(screen.getByTestId("sign-in-button")).toBeDisabled();
   });
 
   it("registration: 'create it for me' asks for the sign-in first, then creates and re-checks", async () => {

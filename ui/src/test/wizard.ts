@@ -47,6 +47,13 @@ export function sampleView(overrides: Partial<WizardView> = {}): WizardView {
     admin: null,
     mailbox_owner: null,
     demo: { name: "contoso", title: "Contoso, healthy", description: "A working tenant.", healthy: true },
+    sign_in_client: {
+      client_id: "14d82eec-204b-4c2f-b7e8-296a70dab67e",
+      origin: "nothing set: Microsoft Graph Command Line Tools, Microsoft's public client",
+      is_default: true,
+      from_environment: false,
+      config_file: "/home/admin/.config/entra-setup/config.toml",
+    },
     ...overrides,
   };
 }

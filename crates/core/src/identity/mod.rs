@@ -29,5 +29,5 @@ pub use discovery::{DiscoveryError, TenantInfo, discover};
 pub use sign_in::{DEFAULT_SIGN_IN_CLIENT, SignInError, UserTokens, token_for_scopes};
 pub use sign_in_client::{
     DISTRIBUTOR_SIGN_IN_CLIENT, SIGN_IN_CLIENT_ENV, SIGN_IN_CLIENT_FIELD, SignInClient,
-    SignInClientError, SignInClientSource, resolve_sign_in_client,
+    SignInClientError, SignInClientSource, resolve_sign_in_client, save_sign_in_client,
 };

@@ -80,6 +80,28 @@ impl SignInClient {
     }
 }
 
+impl SignInClient {
+    /// Where it came from, in words for a screen ("the environment variable …", "sign_in_client in
+    /// FILE", …).
+    pub fn origin(&self) -> String {
+        match &self.source {
+            SignInClientSource::Option => "chosen for this sign-in".into(),
+            SignInClientSource::Environment => {
+                format!("the environment variable {SIGN_IN_CLIENT_ENV}")
+            }
+            SignInClientSource::ConfigFile(file) => {
+                format!("{SIGN_IN_CLIENT_FIELD} in {}", file.display())
+            }
+            SignInClientSource::Distributor => {
+                "the client built into this copy of Entra Setup Wizard".into()
+            }
+            SignInClientSource::MicrosoftGraphCommandLineTools => {
+                "nothing set: Microsoft Graph Command Line Tools, Microsoft's public client".into()
+            }
+        }
+    }
+}
+
 /// A sign-in client that cannot be used.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SignInClientError {
@@ -190,6 +212,57 @@ fn from_config_file(file: &Path) -> Result<Option<String>, SignInClientError> {
     }
 }
 
+/// Keep `client_id` as `sign_in_client` in `config_file` (`None` removes the setting). The file's
+/// other settings and its comments are kept; it is written to a temporary file and renamed. A
+/// file that cannot be parsed is refused naming it, and left as it is; a value that is not a
+/// client ID is refused. Answers the client ID as kept (lower case).
+pub fn save_sign_in_client(
+    config_file: &Path,
+    client_id: Option<&str>,
+) -> Result<Option<String>, SignInClientError> {
+    let origin = format!("{} (field {SIGN_IN_CLIENT_FIELD})", config_file.display());
+    let kept = match client_id.map(str::trim).filter(|v| !v.is_empty()) {
+        Some(value) => Some(checked(value, origin, SignInClientSource::Option)?.client_id),
+        None => None,
+    };
+    let malformed = |field: &str, problem: String| SignInClientError::MalformedConfig {
+        file: config_file.to_path_buf(),
+        field: field.to_string(),
+        problem,
+    };
+    let text = match std::fs::read_to_string(config_file) {
+        Ok(text) => text,
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(error) => {
+            return Err(malformed(
+                SIGN_IN_CLIENT_FIELD,
+                format!("cannot read the file ({error})"),
+            ));
+        }
+    };
+    let mut document: toml_edit::DocumentMut = text
+        .trim_start_matches('\u{feff}')
+        .parse()
+        .map_err(|e: toml_edit::TomlError| malformed("(not TOML)", e.message().to_string()))?;
+    match &kept {
+        Some(id) => document[SIGN_IN_CLIENT_FIELD] = toml_edit::value(id.as_str()),
+        None => {
+            document.remove(SIGN_IN_CLIENT_FIELD);
+        }
+    }
+    if let Some(folder) = config_file.parent() {
+        std::fs::create_dir_all(folder).map_err(|e| {
+            malformed(
+                SIGN_IN_CLIENT_FIELD,
+                format!("cannot create {} ({e})", folder.display()),
+            )
+        })?;
+    }
+    crate::atomic_file::write(config_file, document.to_string().as_bytes())
+        .map_err(|e| malformed(SIGN_IN_CLIENT_FIELD, format!("cannot write the file ({e})")))?;
+    Ok(kept)
+}
+
 /// `value` as a client ID, or why not.
 fn checked(
     value: &str,
@@ -215,6 +288,57 @@ fn checked(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn saving_keeps_other_settings_and_comments_and_refuses_a_damaged_file() {
+        let (_dir, file) = config("# chosen by IT\nother = 1 # kept\n");
+        let kept = save_sign_in_client(&file, Some(&MINE.to_ascii_uppercase())).expect("saved");
+        assert_eq!(kept.as_deref(), Some(MINE));
+        let text = std::fs::read_to_string(&file).expect("read");
+        assert!(
+            text.contains("# chosen by IT") && text.contains("other = 1 # kept"),
+            "{text}"
+        );
+        let chosen = resolve_sign_in_client(None, None, &file).expect("resolved");
+        assert_eq!(chosen.client_id, MINE);
+        assert!(
+            chosen.origin().contains("config.toml"),
+            "{}",
+            chosen.origin()
+        );
+
+        assert_eq!(save_sign_in_client(&file, None).expect("removed"), None);
+        let text = std::fs::read_to_string(&file).expect("read");
+        assert!(
+            !text.contains(SIGN_IN_CLIENT_FIELD) && text.contains("other = 1"),
+            "{text}"
+        );
+
+        assert!(matches!(
+            save_sign_in_client(&file, Some("not a guid")),
+            Err(SignInClientError::NotAClientId { .. })
+        ));
+        let (_dir, damaged) = config("sign_in_client = [unclosed\n");
+        assert!(matches!(
+            save_sign_in_client(&damaged, Some(MINE)),
+            Err(SignInClientError::MalformedConfig { .. })
+        ));
+        assert_eq!(
+            std::fs::read_to_string(&damaged).expect("read"),
+            "sign_in_client = [unclosed\n",
+            "a damaged file is never rewritten"
+        );
+
+        let dir = tempfile::tempdir().expect("dir");
+        let fresh = dir.path().join("new").join("config.toml");
+        save_sign_in_client(&fresh, Some(FILE)).expect("a new file in a new folder");
+        assert_eq!(
+            resolve_sign_in_client(None, None, &fresh)
+                .expect("read")
+                .client_id,
+            FILE
+        );
+    }
 
     const MINE: &str = "0a1b2c3d-0000-4000-8000-00000000000a";
     const ENV: &str = "0a1b2c3d-0000-4000-8000-00000000000b";
