@@ -61,8 +61,9 @@ fn no_secret_or_token_appears_outside_the_one_printed_value() {
                 "https://intranet.contoso.com",
                 "--client-id",
                 APP,
+                "--secret-stdin",
             ],
-            None,
+            Some(APP_SECRET),
         ),
     ));
     runs.push((
