@@ -8,13 +8,15 @@
 #   make bench    benchmarks: verification wall time, concurrent against one request at a time;
 #                 the app's launch time and memory next to a minimal Tauri window
 #   make bindings regenerate ui/src/bindings.ts from the Rust commands
+#   make fuzz     every fuzz target (fuzz/README.md) in release, a million inputs each
+#                 (FUZZ_CASES=N for another number), printing the inputs run and the time per target
 
 SHELL := bash
 .SHELLFLAGS := -euo pipefail -c
 CARGO ?= cargo
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: run test lint bundle bench bindings deps-run deps-test ui ui-test rust-test e2e fmt clean
+.PHONY: run test lint bundle bench bindings fuzz deps-run deps-test ui ui-test rust-test e2e fmt clean
 
 run: deps-run ui
 	$(CARGO) run -p entra-setup-app
@@ -63,6 +65,14 @@ bench: ui
 
 bindings:
 	UPDATE_BINDINGS=1 $(CARGO) test -p entra-setup-app --test bindings
+
+# One target at a time, so each one's time is its own. `cargo test` runs the same targets with a
+# short pass (FUZZ_CASES unset: 2,000 inputs each, debug build).
+fuzz: FUZZ_CASES ?= 1000000
+fuzz:
+	FUZZ_CASES=$(FUZZ_CASES) $(CARGO) test --release -p entra-setup-core --test fuzz -- --nocapture --test-threads=1
+	FUZZ_CASES=$(FUZZ_CASES) $(CARGO) test --release -p entra-fake-tenant --test fuzz_scenario -- --nocapture
+	FUZZ_CASES=$(FUZZ_CASES) $(CARGO) test --release -p entra-setup-core --lib diagnose::json_scan -- --nocapture --test-threads=1
 
 fmt:
 	$(CARGO) fmt --all
