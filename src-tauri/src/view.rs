@@ -4,7 +4,6 @@
 //! (never its value), with the session it belongs to so that the UI can drop an answer about a
 //! setup it no longer shows.
 
-use entra_setup_core::check::CheckId;
 use entra_setup_core::identity::{SignInClientError, SignInClientSource};
 use entra_setup_core::profile::{Profile, ProfileKind, WizardStep};
 use entra_setup_core::validate::InputIssue;
@@ -170,18 +169,11 @@ pub async fn build(app: &AppState, profile: &Profile, session: &Session) -> Wiza
         }
         _ => None,
     };
-    let powershell = if profile.checks.contains(&CheckId::SmtpAuth) {
-        Some(powershell::enable_smtp_auth(mailbox_or_example(
-            &state.inputs.mailbox,
-        )))
-    } else if profile.checks.contains(&CheckId::CalendarAccess) {
-        Some(powershell::restrict_calendar_access(
-            client_id.unwrap_or("<client-id>"),
-            mailbox_or_example(&state.inputs.mailbox),
-        ))
-    } else {
-        None
-    };
+    let powershell = powershell::for_profile(
+        profile,
+        powershell::AppFacts::from_results(profile, client_id, &state.results),
+        &state.inputs.mailbox,
+    );
     WizardView {
         session: session.id.to_string(),
         profile: profile.id.clone(),
@@ -203,14 +195,6 @@ pub async fn build(app: &AppState, profile: &Profile, session: &Session) -> Wiza
         mailbox_owner: memory.mailbox.as_ref().map(|(_, upn)| upn.clone()),
         demo: state.demo.as_deref().and_then(crate::demo::describe),
         sign_in_client: sign_in_client_view(app),
-    }
-}
-
-fn mailbox_or_example(mailbox: &str) -> &str {
-    if mailbox.is_empty() {
-        "mailbox@yourdomain"
-    } else {
-        mailbox
     }
 }
 
