@@ -31,6 +31,10 @@ pub const SCENARIOS: &[(&str, &str)] = &[
         include_str!("../scenarios/vendor-app-unapproved.json"),
     ),
     (
+        "vendor-app-requested",
+        include_str!("../scenarios/vendor-app-requested.json"),
+    ),
+    (
         "wrong-client-id",
         include_str!("../scenarios/wrong-client-id.json"),
     ),

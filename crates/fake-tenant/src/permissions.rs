@@ -2,7 +2,8 @@
 //! real permission GUIDs (reference/microsoft-wire.md §4.2) and whether admin consent is needed.
 //!
 //! Also the well-known first-party resources (Microsoft Graph, Office 365 Exchange Online) and which
-//! delegated permissions count as "low impact" for the `low` user-consent setting.
+//! delegated permissions count as "low impact" for the `low` user-consent setting, and which ones
+//! Microsoft's managed (`recommended`) setting keeps for administrators.
 
 /// The Microsoft Graph resource application ID.
 pub const GRAPH_APP_ID: &str = "00000003-0000-0000-c000-000000000000";
@@ -179,6 +180,18 @@ pub const GRAPH_DELEGATED: &[Permission] = &[
         "Manage app permission grants and app role assignments",
     ),
     p(
+        "ConsentRequest.Read.All",
+        "f3bfad56-966e-4590-a536-82ecf548ac1e",
+        true,
+        "Read consent requests",
+    ),
+    p(
+        "ConsentRequest.ReadWrite.All",
+        "497d9dfa-3bd1-481a-baab-90895e54568c",
+        true,
+        "Read and write consent requests",
+    ),
+    p(
         "DelegatedPermissionGrant.Read.All",
         "a197cdc4-a8e8-4d49-9d35-4ca7c83887b4",
         true,
@@ -285,6 +298,18 @@ pub const GRAPH_APPLICATION: &[Permission] = &[
         "Manage app permission grants and app role assignments",
     ),
     p(
+        "ConsentRequest.Read.All",
+        "1260ad83-98fb-4785-abbb-d6cc1806fd41",
+        true,
+        "Read all consent requests",
+    ),
+    p(
+        "ConsentRequest.ReadWrite.All",
+        "9f1b81a7-0223-4428-bfa4-0bcb5535f27d",
+        true,
+        "Read and write all consent requests",
+    ),
+    p(
         "DelegatedPermissionGrant.Read.All",
         "81b4724a-58aa-41c1-8a55-84ef97466587",
         true,
@@ -330,6 +355,49 @@ pub const GRAPH_APPLICATION: &[Permission] = &[
 
 /// Delegated permissions a user may consent to under the `low` setting.
 pub const LOW_IMPACT: &[&str] = &["openid", "profile", "email", "offline_access", "User.Read"];
+
+/// Delegated permissions Microsoft's managed user-consent policy (`microsoft-user-default-recommended`,
+/// "Let Microsoft manage your consent settings") keeps for administrators although users could
+/// otherwise grant them: the list Microsoft publishes in "Manage app consent policies" (January 2026),
+/// Microsoft Graph's and Exchange Online's together. Names compare case-insensitively.
+pub const RECOMMENDED_EXCLUDED: &[&str] = &[
+    "Files.Read.All",
+    "Files.ReadWrite.All",
+    "Sites.Read.All",
+    "Sites.ReadWrite.All",
+    "Mail.Read",
+    "Mail.ReadWrite",
+    "Mail.ReadBasic",
+    "Mail.Read.Shared",
+    "Mail.ReadBasic.Shared",
+    "Mail.ReadWrite.Shared",
+    "MailboxItem.Read",
+    "Calendars.Read",
+    "Calendars.ReadBasic",
+    "Calendars.ReadWrite",
+    "Calendars.Read.Shared",
+    "Calendars.ReadWrite.Shared",
+    "Chat.Read",
+    "Chat.ReadWrite",
+    "OnlineMeetings.Read",
+    "OnlineMeetings.ReadWrite",
+    "MailboxFolder.Read",
+    "MailboxFolder.ReadWrite",
+    "MailboxSettings.Read",
+    "MailboxSettings.ReadWrite",
+    "Contacts.ReadWrite",
+    "Contacts.Read.Shared",
+    "Contacts.ReadWrite.Shared",
+    "Tasks.Read",
+    "Tasks.Read.Shared",
+    "Tasks.ReadWrite",
+    "Tasks.ReadWrite.Shared",
+    "People.Read",
+    "EAS.AccessAsUser.All",
+    "EWS.AccessAsUser.All",
+    "IMAP.AccessAsUser.All",
+    "POP.AccessAsUser.All",
+];
 
 /// Delegated permissions that belong to Exchange Online (tokens for `https://outlook.office.com`).
 pub const EXCHANGE_SCOPES: &[&str] = &[

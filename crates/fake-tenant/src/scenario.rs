@@ -72,6 +72,9 @@ pub struct TenantSpec {
     pub user_consent: UserConsent,
     /// Whether the admin-consent request workflow is on.
     pub admin_consent_workflow: bool,
+    /// Users' requests for admin consent (optional, none).
+    #[serde(default)]
+    pub consent_requests: Vec<ConsentRequestSpec>,
     /// App-management policy: the longest secret lifetime `addPassword` accepts (optional).
     #[serde(default)]
     pub secret_max_lifetime_days: Option<u32>,
@@ -131,17 +134,115 @@ pub enum Cloud {
     China,
 }
 
-/// The tenant's user-consent setting.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
+/// The tenant's user-consent setting: one of the names below, or any other string, which is a
+/// permission-grant policy id served verbatim (a custom policy, or another spelling Microsoft
+/// returns, such as `managePermissionGrantsForSelf.microsoft-user-default-low`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(from = "String", into = "String")]
 pub enum UserConsent {
-    /// Users may consent to any app.
+    /// `legacy`: users may consent to any app.
     Legacy,
-    /// Users may consent to low-impact permissions only.
+    /// `low`: users may consent to low-impact permissions only.
     Low,
-    /// User consent is off.
+    /// `none`: user consent is off.
     None,
+    /// `recommended`: the admin center's "Let Microsoft manage your consent settings"
+    /// (`microsoft-user-default-recommended`, with Microsoft's mail-client policy beside it).
+    Recommended,
+    /// Any other string: the policy id itself.
+    Policy(String),
 }
+
+impl From<String> for UserConsent {
+    fn from(text: String) -> Self {
+        match text.as_str() {
+            "legacy" => UserConsent::Legacy,
+            "low" => UserConsent::Low,
+            "none" => UserConsent::None,
+            "recommended" => UserConsent::Recommended,
+            _ => UserConsent::Policy(text),
+        }
+    }
+}
+
+impl From<UserConsent> for String {
+    fn from(consent: UserConsent) -> Self {
+        match consent {
+            UserConsent::Legacy => "legacy".to_owned(),
+            UserConsent::Low => "low".to_owned(),
+            UserConsent::None => "none".to_owned(),
+            UserConsent::Recommended => "recommended".to_owned(),
+            UserConsent::Policy(id) => id,
+        }
+    }
+}
+
+/// What a user-consent setting lets a user grant, as the stand-in models it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UserConsentRule {
+    /// Any permission an administrator need not grant.
+    AnyApp,
+    /// Only the low-impact permissions.
+    LowImpact,
+    /// Microsoft's managed policy: any permission an administrator need not grant, except the
+    /// ones Microsoft keeps for administrators (`permissions::RECOMMENDED_EXCLUDED`).
+    Recommended,
+    /// Nothing (no user consent, or a policy of the tenant's own that the stand-in does not model).
+    Nothing,
+}
+
+impl UserConsent {
+    /// The rule a user's consent follows. A policy id is recognised whatever the case of its
+    /// letters (`ManagePermissionGrantsForSelf.` then a built-in policy); any other grants nothing.
+    pub fn rule(&self) -> UserConsentRule {
+        match self {
+            UserConsent::Legacy => UserConsentRule::AnyApp,
+            UserConsent::Low => UserConsentRule::LowImpact,
+            UserConsent::None => UserConsentRule::Nothing,
+            UserConsent::Recommended => UserConsentRule::Recommended,
+            UserConsent::Policy(id) => {
+                const PREFIX: &str = "managepermissiongrantsforself.";
+                let lower = id.to_ascii_lowercase();
+                match lower.strip_prefix(PREFIX) {
+                    Some("microsoft-user-default-legacy") => UserConsentRule::AnyApp,
+                    Some("microsoft-user-default-low") => UserConsentRule::LowImpact,
+                    Some("microsoft-user-default-recommended") => UserConsentRule::Recommended,
+                    _ => UserConsentRule::Nothing,
+                }
+            }
+        }
+    }
+}
+
+/// One user's request for admin consent (the admin consent workflow), as `consent_requests[]` lists it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConsentRequestSpec {
+    /// The app asked for (GUID).
+    pub app_id: String,
+    /// The app's display name.
+    pub app_display_name: String,
+    /// The UPN of the user who asked (a user of the tenant).
+    pub requested_by: String,
+    /// The reason the user gave.
+    pub reason: String,
+    /// When the request was made.
+    pub created: DateTime<Utc>,
+    /// `Initializing`, `InProgress` (waiting for a reviewer; the default), `Expired` or `Completed`.
+    #[serde(default = "in_progress")]
+    pub status: String,
+}
+
+/// The status of a request that waits for a reviewer.
+pub const IN_PROGRESS: &str = "InProgress";
+
+fn in_progress() -> String {
+    IN_PROGRESS.to_owned()
+}
+
+/// The statuses a `userConsentRequest` may have.
+pub const CONSENT_REQUEST_STATUSES: &[&str] =
+    &["Initializing", IN_PROGRESS, "Expired", "Completed"];
 
 /// One user.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -487,6 +588,14 @@ impl Scenario {
                     ));
                 }
             }
+            if let UserConsent::Policy(id) = &tenant.user_consent
+                && id.trim().is_empty()
+            {
+                return Err(ScenarioError::field_error(
+                    format!("{at}.user_consent"),
+                    "legacy, low, none, recommended or a policy id; not empty",
+                ));
+            }
             if tenant.secret_max_lifetime_days == Some(0) {
                 return Err(ScenarioError::field_error(
                     format!("{at}.secret_max_lifetime_days"),
@@ -532,6 +641,26 @@ impl Scenario {
                             "must be after start",
                         ));
                     }
+                }
+            }
+            for (r, request) in tenant.consent_requests.iter().enumerate() {
+                let at = format!("{at}.consent_requests[{r}]");
+                check_guid(&format!("{at}.app_id"), &request.app_id)?;
+                if !tenant
+                    .users
+                    .iter()
+                    .any(|user| user.upn.eq_ignore_ascii_case(&request.requested_by))
+                {
+                    return Err(ScenarioError::field_error(
+                        format!("{at}.requested_by"),
+                        format!("'{}' is not a user of this tenant", request.requested_by),
+                    ));
+                }
+                if !CONSENT_REQUEST_STATUSES.contains(&request.status.as_str()) {
+                    return Err(ScenarioError::field_error(
+                        format!("{at}.status"),
+                        format!("one of {}", CONSENT_REQUEST_STATUSES.join(", ")),
+                    ));
                 }
             }
             for (p, policy) in tenant.application_access_policies.iter().enumerate() {

@@ -89,6 +89,8 @@ pub struct Tenant {
     pub user_consent: UserConsent,
     /// Admin-consent request workflow.
     pub admin_consent_workflow: bool,
+    /// Users' requests for admin consent, one entry per app (Graph's `appConsentRequest`).
+    pub consent_requests: Vec<AppConsentRequest>,
     /// App-management policy: longest secret lifetime in days.
     pub secret_max_lifetime_days: Option<u32>,
     /// Whether Graph serves the app-management policy to readers.
@@ -109,6 +111,40 @@ pub struct Tenant {
     pub app_policy_id: String,
     /// Exchange application access policies.
     pub access_policies: Vec<AccessPolicySpec>,
+}
+
+/// The requests for admin consent to one app (Graph's `appConsentRequest`).
+#[derive(Debug, Clone)]
+pub struct AppConsentRequest {
+    /// Its ID.
+    pub id: String,
+    /// The app asked for.
+    pub app_id: String,
+    /// The app's display name.
+    pub app_display_name: String,
+    /// The delegated permissions the app asks for (its `pendingScopes`).
+    pub pending_scopes: Vec<String>,
+    /// Each user's request (Graph's `userConsentRequest`), oldest first.
+    pub user_requests: Vec<UserConsentRequest>,
+}
+
+/// One user's request for admin consent.
+#[derive(Debug, Clone)]
+pub struct UserConsentRequest {
+    /// Its ID (also its approval's).
+    pub id: String,
+    /// `Initializing`, `InProgress`, `Expired` or `Completed`.
+    pub status: String,
+    /// The reason the user gave.
+    pub reason: String,
+    /// When it was made.
+    pub created: DateTime<Utc>,
+    /// The user's object ID.
+    pub user_id: String,
+    /// The user's display name.
+    pub user_display_name: String,
+    /// The user's UPN.
+    pub user_upn: String,
 }
 
 /// A user.
@@ -584,8 +620,9 @@ fn build_tenant(
         domains: spec.domains.clone(),
         cloud: spec.cloud,
         smtp_auth_enabled: spec.smtp_auth_enabled,
-        user_consent: spec.user_consent,
+        user_consent: spec.user_consent.clone(),
         admin_consent_workflow: spec.admin_consent_workflow,
+        consent_requests: consent_requests_from_spec(spec),
         secret_max_lifetime_days: spec.secret_max_lifetime_days,
         app_management_policy_readable: spec.app_management_policy_readable,
         users: spec
@@ -715,6 +752,53 @@ fn application_from_spec(
         created,
         visible_at: now,
     }
+}
+
+/// `consent_requests[]` grouped by app (in the order each app first appears), each user's request
+/// naming the user it came from; the pending scopes are what the app asks for, when the scenario knows it.
+fn consent_requests_from_spec(spec: &crate::scenario::TenantSpec) -> Vec<AppConsentRequest> {
+    let mut requests: Vec<AppConsentRequest> = Vec::new();
+    for request in &spec.consent_requests {
+        let app_id = request.app_id.to_ascii_lowercase();
+        let index = match requests.iter().position(|r| r.app_id == app_id) {
+            Some(index) => index,
+            None => {
+                let asked = spec
+                    .applications
+                    .iter()
+                    .find(|a| a.app_id.eq_ignore_ascii_case(&app_id))
+                    .map(|a| &a.permissions)
+                    .or_else(|| {
+                        spec.vendor_apps
+                            .iter()
+                            .find(|v| v.app_id.eq_ignore_ascii_case(&app_id))
+                            .map(|v| &v.permissions)
+                    });
+                requests.push(AppConsentRequest {
+                    id: new_guid(),
+                    app_id: app_id.clone(),
+                    app_display_name: request.app_display_name.clone(),
+                    pending_scopes: asked.map(|p| p.delegated.clone()).unwrap_or_default(),
+                    user_requests: Vec::new(),
+                });
+                requests.len() - 1
+            }
+        };
+        let user = spec
+            .users
+            .iter()
+            .find(|u| u.upn.eq_ignore_ascii_case(&request.requested_by));
+        requests[index].user_requests.push(UserConsentRequest {
+            id: new_guid(),
+            status: request.status.clone(),
+            reason: request.reason.clone(),
+            created: request.created,
+            user_id: user.map(|u| u.id.to_ascii_lowercase()).unwrap_or_default(),
+            user_display_name: user.map(|u| u.display_name.clone()).unwrap_or_default(),
+            user_upn: user.map_or_else(|| request.requested_by.clone(), |u| u.upn.clone()),
+        });
+    }
+    requests
 }
 
 fn vendor_from_spec(app: &VendorAppSpec) -> VendorApp {

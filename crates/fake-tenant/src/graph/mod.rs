@@ -4,9 +4,10 @@
 //! items page with `$top` / `$skip` instead).
 //!
 //! The resources themselves live in [`applications`], [`service_principals`], [`grants`], [`policies`],
-//! [`users`] and [`mail`].
+//! [`consent_requests`], [`users`] and [`mail`].
 
 pub mod applications;
+pub mod consent_requests;
 pub mod grants;
 pub mod mail;
 pub mod policies;
@@ -599,6 +600,7 @@ fn dispatch(call: &Call<'_>) -> Result<Response, GraphError> {
         "servicePrincipals" => service_principals::route(call),
         "oauth2PermissionGrants" => grants::route(call),
         "policies" => policies::route(call),
+        "identityGovernance" => consent_requests::route(call),
         "users" | "me" => users::route(call),
         other => Err(call.error(
             StatusCode::BAD_REQUEST,

@@ -1,4 +1,5 @@
-//! `/v1.0/policies/authorizationPolicy` (the tenant's `user_consent` as `permissionGrantPoliciesAssigned`),
+//! `/v1.0/policies/authorizationPolicy` (the tenant's `user_consent` as `permissionGrantPoliciesAssigned`:
+//! Microsoft's built-in policy ids, or the scenario's own id verbatim),
 //! `/v1.0/policies/adminConsentRequestPolicy` (`admin_consent_workflow` as `isEnabled`) and
 //! `/v1.0/policies/defaultAppManagementPolicy` (`secret_max_lifetime_days` as an enabled
 //! `passwordLifetime` restriction with `maxLifetime` `P{n}D`; 403 when the scenario makes the
@@ -21,25 +22,26 @@ const READ_DELEGATED: &[&str] = &[
 ];
 const READ_APPLICATION: &[&str] = &["Policy.Read.All", "Directory.Read.All"];
 
-/// `permissionGrantPoliciesAssigned` for a user-consent setting.
-pub fn permission_grant_policies(consent: UserConsent) -> Vec<&'static str> {
+/// `permissionGrantPoliciesAssigned` for a user-consent setting: Microsoft's built-in policy ids (the
+/// managed setting with Microsoft's mail-client policy beside it, as the admin center assigns them), or
+/// the scenario's own policy id verbatim; the Teams resource-specific policies come along, as in a
+/// tenant left at its defaults.
+pub fn permission_grant_policies(consent: &UserConsent) -> Vec<String> {
     let teams = [
         "ManagePermissionGrantsForOwnedResource.microsoft-dynamically-managed-permissions-for-chat",
         "ManagePermissionGrantsForOwnedResource.microsoft-dynamically-managed-permissions-for-team",
     ];
-    match consent {
-        UserConsent::Legacy => vec![
-            "ManagePermissionGrantsForSelf.microsoft-user-default-legacy",
-            teams[0],
-            teams[1],
+    let own: Vec<&str> = match consent {
+        UserConsent::Legacy => vec!["ManagePermissionGrantsForSelf.microsoft-user-default-legacy"],
+        UserConsent::Low => vec!["ManagePermissionGrantsForSelf.microsoft-user-default-low"],
+        UserConsent::Recommended => vec![
+            "ManagePermissionGrantsForSelf.microsoft-user-default-recommended",
+            "ManagePermissionGrantsForSelf.microsoft-user-default-allow-consent-apps",
         ],
-        UserConsent::Low => vec![
-            "ManagePermissionGrantsForSelf.microsoft-user-default-low",
-            teams[0],
-            teams[1],
-        ],
-        UserConsent::None => Vec::new(),
-    }
+        UserConsent::Policy(id) => vec![id.as_str()],
+        UserConsent::None => return Vec::new(),
+    };
+    own.into_iter().chain(teams).map(str::to_owned).collect()
 }
 
 /// The Graph JSON of the authorization policy.
@@ -62,7 +64,7 @@ pub fn authorization_policy(tenant: &Tenant) -> Value {
             "allowedToCreateTenants": true,
             "allowedToReadBitlockerKeysForOwnedDevice": true,
             "allowedToReadOtherUsers": true,
-            "permissionGrantPoliciesAssigned": permission_grant_policies(tenant.user_consent),
+            "permissionGrantPoliciesAssigned": permission_grant_policies(&tenant.user_consent),
         }
     })
 }

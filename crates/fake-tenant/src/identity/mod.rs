@@ -20,7 +20,7 @@ use serde_json::{Map, Value, json};
 
 use crate::errors::AadError;
 use crate::permissions::{self, Resource};
-use crate::scenario::{Cloud, UserConsent, is_dns_name, is_guid};
+use crate::scenario::{Cloud, UserConsentRule, is_dns_name, is_guid};
 use crate::server::Shared;
 use crate::state::{ClientView, Directory, RefreshGrant, User, new_guid, random_token};
 
@@ -523,12 +523,20 @@ pub fn interactive_consent(
     let admin_only = missing
         .iter()
         .any(|name| permissions::delegated(name).is_some_and(|p| p.admin_only));
-    let user_may = match tenant.user_consent {
-        UserConsent::Legacy => !admin_only,
-        UserConsent::Low => missing
+    let user_may = match tenant.user_consent.rule() {
+        UserConsentRule::AnyApp => !admin_only,
+        UserConsentRule::LowImpact => missing
             .iter()
             .all(|name| permissions::LOW_IMPACT.contains(&name.as_str())),
-        UserConsent::None => false,
+        UserConsentRule::Recommended => {
+            !admin_only
+                && !missing.iter().any(|name| {
+                    permissions::RECOMMENDED_EXCLUDED
+                        .iter()
+                        .any(|kept| kept.eq_ignore_ascii_case(name))
+                })
+        }
+        UserConsentRule::Nothing => false,
     };
     if !user.admin && !user_may {
         return ConsentOutcome::NeedsAdmin;

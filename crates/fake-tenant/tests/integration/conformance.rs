@@ -144,11 +144,17 @@ impl Csdl {
             "Edm.Boolean" => value.is_boolean(),
             "Edm.Int32" | "Edm.Int64" | "Edm.Double" => value.is_number(),
             enum_name if self.enums.contains(enum_name) => value.is_string(),
-            complex => {
+            declared => {
                 let Value::Object(map) = value else {
-                    problems.push(format!("{at}: expected an object of {complex}"));
+                    problems.push(format!("{at}: expected an object of {declared}"));
                     return;
                 };
+                // A derived type in a property of its base type names itself.
+                let derived = map
+                    .get("@odata.type")
+                    .and_then(Value::as_str)
+                    .map(|t| short(t.trim_start_matches('#')));
+                let complex = derived.as_deref().unwrap_or(declared);
                 for (key, inner) in map {
                     if key.starts_with("@odata.") {
                         continue;
@@ -177,6 +183,7 @@ async fn graph_paths_and_properties_exist_in_microsofts_metadata() {
         ("oauth2PermissionGrants", "oAuth2PermissionGrant"),
         ("users", "user"),
         ("policies", "policyRoot"),
+        ("identityGovernance", "identityGovernance"),
         ("me", "user"),
     ] {
         assert_eq!(csdl.roots.get(root).map(String::as_str), Some(ty), "{root}");
@@ -187,6 +194,9 @@ async fn graph_paths_and_properties_exist_in_microsofts_metadata() {
         ("servicePrincipal", "oauth2PermissionGrants"),
         ("policyRoot", "authorizationPolicy"),
         ("policyRoot", "adminConsentRequestPolicy"),
+        ("identityGovernance", "appConsent"),
+        ("appConsentApprovalRoute", "appConsentRequests"),
+        ("appConsentRequest", "userConsentRequests"),
         ("user", "licenseDetails"),
         ("user", "calendar"),
         ("user", "events"),
@@ -210,6 +220,10 @@ async fn graph_paths_and_properties_exist_in_microsofts_metadata() {
             json!(["Calendars.Read"]);
         v["tenants"][0]["applications"][0]["consented"]["application"] = json!(["Calendars.Read"]);
         v["tenants"][0]["admin_consent_workflow"] = json!(true);
+        v["tenants"][0]["consent_requests"] = json!([
+            {"app_id": APP, "app_display_name": "Intranet Outlook Calendar",
+             "requested_by": "bob@contoso.com", "reason": "My calendar", "created": "2026-05-20T09:30:00Z"}
+        ]);
         v["tenants"][0]["users"][0]["calendar_events"] = json!([
             {"subject": "Board meeting", "start": "2026-05-04T09:00:00Z", "end": "2026-05-04T10:00:00Z"}
         ]);
@@ -273,6 +287,25 @@ async fn graph_paths_and_properties_exist_in_microsofts_metadata() {
         &request_policy,
         "adminConsentRequestPolicy",
         "adminConsentRequestPolicy",
+        &mut problems,
+    );
+    let reader = delegated_token(
+        &tenant,
+        None,
+        "https://graph.microsoft.com/ConsentRequest.Read.All",
+    )
+    .await;
+    let reader = reader["access_token"].as_str().expect("token");
+    let (_, _, requests) = graph_get(
+        &tenant,
+        reader,
+        "/identityGovernance/appConsent/appConsentRequests?$expand=userConsentRequests",
+    )
+    .await;
+    check_collection(
+        &requests,
+        "appConsentRequest",
+        "appConsentRequests",
         &mut problems,
     );
     let (_, _, user) = graph_get(&tenant, &token, "/users/admin@contoso.com").await;

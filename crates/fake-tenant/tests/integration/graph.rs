@@ -408,6 +408,150 @@ async fn policies_follow_the_scenario() {
 }
 
 #[tokio::test]
+async fn user_consent_spellings_are_served_as_policy_ids() {
+    for (consent, expected) in [
+        (
+            "recommended",
+            vec![
+                "ManagePermissionGrantsForSelf.microsoft-user-default-recommended",
+                "ManagePermissionGrantsForSelf.microsoft-user-default-allow-consent-apps",
+            ],
+        ),
+        (
+            "managePermissionGrantsForSelf.microsoft-user-default-low",
+            vec!["managePermissionGrantsForSelf.microsoft-user-default-low"],
+        ),
+        (
+            "ManagePermissionGrantsForSelf.contoso-approved-apps",
+            vec!["ManagePermissionGrantsForSelf.contoso-approved-apps"],
+        ),
+    ] {
+        let tenant = start(scenario_with(|v| {
+            v["tenants"][0]["user_consent"] = json!(consent);
+        }))
+        .await;
+        let token = admin_token(&tenant).await;
+        let (status, _, policy) = graph_get(&tenant, &token, "/policies/authorizationPolicy").await;
+        assert_eq!(status, 200);
+        let assigned: Vec<&str> =
+            policy["defaultUserRolePermissions"]["permissionGrantPoliciesAssigned"]
+                .as_array()
+                .expect("assigned")
+                .iter()
+                .filter_map(Value::as_str)
+                .filter(|id| !id.starts_with("ManagePermissionGrantsForOwnedResource."))
+                .collect();
+        assert_eq!(assigned, expected, "{consent}");
+    }
+}
+
+/// Contoso where Bob and Intranet asked for admin consent to its calendar app, an older request of
+/// Bob's was completed, and Bob asked for an app the scenario does not know.
+fn with_consent_requests() -> entra_fake_tenant::Scenario {
+    scenario_with(|v| {
+        v["tenants"][0]["admin_consent_workflow"] = json!(true);
+        v["tenants"][0]["consent_requests"] = json!([
+            {"app_id": APP, "app_display_name": "Intranet Outlook Calendar",
+             "requested_by": "bob@contoso.com", "reason": "I need my calendar in the scheduler",
+             "created": "2026-05-20T09:30:00Z"},
+            {"app_id": APP, "app_display_name": "Intranet Outlook Calendar",
+             "requested_by": "intranet@contoso.com", "reason": "Booking page",
+             "created": "2026-05-21T10:00:00Z"},
+            {"app_id": APP, "app_display_name": "Intranet Outlook Calendar",
+             "requested_by": "bob@contoso.com", "reason": "An old request",
+             "created": "2026-01-02T08:00:00Z", "status": "Completed"},
+            {"app_id": "eeeeeeee-0000-0000-0000-000000000001", "app_display_name": "Other App",
+             "requested_by": "bob@contoso.com", "reason": "Another app",
+             "created": "2026-05-22T10:00:00Z"}
+        ]);
+    })
+}
+
+#[tokio::test]
+async fn consent_requests_are_listed_as_app_consent_requests_with_user_requests() {
+    let tenant = start(with_consent_requests()).await;
+    let body = delegated_token(
+        &tenant,
+        None,
+        "https://graph.microsoft.com/ConsentRequest.Read.All offline_access",
+    )
+    .await;
+    let token = body["access_token"].as_str().expect("token");
+    let base = "/identityGovernance/appConsent/appConsentRequests";
+    let (status, _, all) = graph_get(&tenant, token, base).await;
+    assert_eq!(status, 200, "{all}");
+    assert!(
+        all["@odata.context"]
+            .as_str()
+            .expect("context")
+            .ends_with("/v1.0/$metadata#identityGovernance/appConsent/appConsentRequests")
+    );
+    assert_eq!(all["value"].as_array().expect("value").len(), 2);
+    let filter =
+        format!("?$filter=appId%20eq%20'{APP}'&$select=id,appId,appDisplayName,pendingScopes");
+    let (status, _, one) = graph_get(&tenant, token, &format!("{base}{filter}")).await;
+    assert_eq!(status, 200, "{one}");
+    let request = &one["value"][0];
+    assert_eq!(one["value"].as_array().map(Vec::len), Some(1));
+    assert_eq!(request["appDisplayName"], "Intranet Outlook Calendar");
+    assert_eq!(
+        request["pendingScopes"],
+        json!([{"displayName": "Calendars.ReadWrite"}, {"displayName": "offline_access"},
+               {"displayName": "openid"}, {"displayName": "User.Read"}])
+    );
+    assert!(request.get("userConsentRequests").is_none());
+    let id = request["id"].as_str().expect("id");
+    let (status, _, users) = graph_get(
+        &tenant,
+        token,
+        &format!("{base}/{id}/userConsentRequests?$filter=status%20eq%20'InProgress'"),
+    )
+    .await;
+    assert_eq!(status, 200, "{users}");
+    let users = users["value"].as_array().expect("value");
+    assert_eq!(users.len(), 2);
+    assert_eq!(users[0]["status"], "InProgress");
+    assert_eq!(users[0]["reason"], "I need my calendar in the scheduler");
+    assert_eq!(users[0]["createdDateTime"], "2026-05-20T09:30:00Z");
+    assert_eq!(
+        users[0]["createdBy"]["user"]["userPrincipalName"],
+        "bob@contoso.com"
+    );
+    assert_eq!(users[0]["approvalId"], users[0]["id"]);
+    let (_, _, expanded) = graph_get(
+        &tenant,
+        token,
+        &format!("{base}/{id}?$expand=userConsentRequests"),
+    )
+    .await;
+    assert_eq!(
+        expanded["userConsentRequests"].as_array().map(Vec::len),
+        Some(3)
+    );
+    let (status, _, unsupported) = graph_get(
+        &tenant,
+        token,
+        &format!("{base}?$filter=userConsentRequests/any(u:u/status%20eq%20'InProgress')"),
+    )
+    .await;
+    assert_eq!(status, 400, "{unsupported}");
+}
+
+#[tokio::test]
+async fn consent_requests_need_consent_request_read_all() {
+    let tenant = start(with_consent_requests()).await;
+    let token = admin_token(&tenant).await;
+    let (status, _, body) = graph_get(
+        &tenant,
+        &token,
+        "/identityGovernance/appConsent/appConsentRequests",
+    )
+    .await;
+    assert_eq!(status, 403);
+    assert_graph_error(&body, "Authorization_RequestDenied");
+}
+
+#[tokio::test]
 async fn users_license_details_and_me() {
     let tenant = start(scenario_with(|v| {
         v["tenants"][0]["users"][2]["exchange_license"] = json!(false);

@@ -298,6 +298,53 @@ async fn user_consent_off_needs_an_admin() {
     assert!(page.contains("AADSTS90094"), "{page}");
 }
 
+#[tokio::test]
+async fn microsofts_managed_setting_keeps_calendar_access_for_administrators() {
+    for (consent, scope, user_may) in [
+        (
+            "recommended",
+            "https://graph.microsoft.com/Calendars.ReadWrite",
+            false,
+        ),
+        ("recommended", "https://graph.microsoft.com/User.Read", true),
+        (
+            "managePermissionGrantsForSelf.microsoft-user-default-legacy",
+            "https://graph.microsoft.com/Calendars.ReadWrite",
+            true,
+        ),
+        (
+            "ManagePermissionGrantsForSelf.contoso-approved-apps",
+            "https://graph.microsoft.com/User.Read",
+            false,
+        ),
+    ] {
+        let tenant = start(scenario_with(|v| {
+            v["tenants"][0]["user_consent"] = json!(consent);
+            v["sign_in"] = json!({"as": "bob@contoso.com"});
+            v["tenants"][0]["applications"][0]["consented"] =
+                json!({"delegated": [], "application": []});
+        }))
+        .await;
+        let response = authorize(
+            &tenant,
+            TENANT,
+            &[
+                ("client_id", APP),
+                ("response_type", "code"),
+                ("redirect_uri", WEB_REDIRECT),
+                ("scope", scope),
+            ],
+        )
+        .await;
+        assert_eq!(
+            response.status().as_u16() == 302,
+            user_may,
+            "{consent} {scope}: {:?}",
+            response.text().await
+        );
+    }
+}
+
 async fn poll(tenant: &entra_fake_tenant::FakeTenant, device_code: &str) -> (u16, Value) {
     token_request(
         tenant,

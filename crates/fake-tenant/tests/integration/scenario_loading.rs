@@ -34,8 +34,51 @@ fn a_missing_field_is_named_with_its_path() {
 #[test]
 fn a_bad_enum_value_is_named() {
     let mut value = contoso_json();
-    value["tenants"][0]["user_consent"] = json!("sometimes");
-    assert_eq!(field_of(value), "tenants[0].user_consent");
+    value["tenants"][0]["cloud"] = json!("moon");
+    assert_eq!(field_of(value), "tenants[0].cloud");
+}
+
+#[test]
+fn user_consent_takes_a_name_or_any_policy_id_but_not_an_empty_one() {
+    for consent in [
+        "legacy",
+        "recommended",
+        "ManagePermissionGrantsForSelf.contoso-policy",
+    ] {
+        let mut value = contoso_json();
+        value["tenants"][0]["user_consent"] = json!(consent);
+        let scenario = Scenario::from_json(&value.to_string()).expect(consent);
+        assert_eq!(
+            serde_json::to_value(&scenario.tenants[0].user_consent).expect("json"),
+            json!(consent)
+        );
+    }
+    for bad in [json!(""), json!(3)] {
+        let mut value = contoso_json();
+        value["tenants"][0]["user_consent"] = bad;
+        assert_eq!(field_of(value), "tenants[0].user_consent");
+    }
+}
+
+#[test]
+fn consent_requests_name_users_of_the_tenant_and_a_known_status() {
+    let request = json!({"app_id": "ffffffff-0000-0000-0000-000000000001",
+        "app_display_name": "Vendor", "requested_by": "bob@contoso.com", "reason": "calendar",
+        "created": "2026-05-20T09:30:00Z"});
+    let mut value = contoso_json();
+    value["tenants"][0]["consent_requests"] = json!([request.clone()]);
+    Scenario::from_json(&value.to_string()).expect("valid");
+    let mut stranger = request.clone();
+    stranger["requested_by"] = json!("eve@fabrikam.com");
+    value["tenants"][0]["consent_requests"] = json!([stranger]);
+    assert_eq!(
+        field_of(value.clone()),
+        "tenants[0].consent_requests[0].requested_by"
+    );
+    let mut unknown = request;
+    unknown["status"] = json!("Pending");
+    value["tenants"][0]["consent_requests"] = json!([unknown]);
+    assert_eq!(field_of(value), "tenants[0].consent_requests[0].status");
 }
 
 #[test]
