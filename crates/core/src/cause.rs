@@ -91,6 +91,12 @@ pub enum Cause {
     AdminConsentWorkflowDisabled,
     /// From: the signed-in admin's token cannot read or change what the check needs (Graph 403 on the admin's token)
     InsufficientAdminRights,
+    /// From: (warn) the tenant assigns a user-consent policy the wizard cannot judge (a custom
+    /// policy id): what users may consent to is not known
+    ConsentPolicyUnrecognised,
+    /// From: (warn) users have asked for admin consent to this app and the requests wait for a
+    /// reviewer
+    ConsentRequestPending,
     // Sign-in policy
     /// From: AADSTS53003, AADSTS530035 (security defaults)
     ConditionalAccessBlocked,
@@ -195,6 +201,8 @@ mod tests {
         "user_consent_blocked",
         "admin_consent_workflow_disabled",
         "insufficient_admin_rights",
+        "consent_policy_unrecognised",
+        "consent_request_pending",
         "conditional_access_blocked",
         "mfa_required",
         "token_wrong_audience",

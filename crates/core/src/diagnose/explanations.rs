@@ -188,6 +188,16 @@ pub fn describe(cause: Cause) -> Description {
             "The administrator's account can sign in but does not hold a role that may read or change this setting, so Microsoft refused the request.",
             "Sign in with an account that holds the needed role (Application Administrator or Cloud Application Administrator for registrations, Privileged Role Administrator or Global Administrator for admin consent to application permissions, Exchange Administrator for mailbox settings), or have one activated in Privileged Identity Management.",
         ),
+        Cause::ConsentPolicyUnrecognised => d(
+            "User consent follows a policy of the tenant's own",
+            "Users consent to apps under a permission grant policy the organisation wrote itself rather than one of Microsoft's built-in settings. Its conditions decide which permissions users may grant, so whether they can approve this app themselves cannot be told from here.",
+            "Look at the policy's included and excluded conditions (Graph: GET /policies/permissionGrantPolicies/{id}/includes and /excludes), or grant admin consent for the organisation so that users never need to consent themselves.",
+        ),
+        Cause::ConsentRequestPending => d(
+            "Requests for admin consent are waiting for a reviewer",
+            "Users who could not approve the app themselves asked an administrator through the admin consent workflow. Nothing changes for them until a reviewer acts on the request.",
+            "In the Microsoft Entra admin center open Enterprise apps > Admin consent requests > My Pending, select the app, choose Review permissions and consent, check what it asks for and accept (or deny with a reason); then ask the users to connect again.",
+        ),
         // Sign-in policy
         Cause::ConditionalAccessBlocked => d(
             "Blocked by Conditional Access or security defaults",

@@ -236,6 +236,14 @@ const NOT_FROM_ERROR_TEXT: &[(Cause, &str)] = &[
         Cause::ExcessPermissions,
         "verify: requiredResourceAccess against the profile",
     ),
+    (
+        Cause::ConsentPolicyUnrecognised,
+        "verify: permissionGrantPoliciesAssigned names a policy of the tenant's own",
+    ),
+    (
+        Cause::ConsentRequestPending,
+        "verify: appConsentRequests with userConsentRequests InProgress",
+    ),
 ];
 
 #[test]
