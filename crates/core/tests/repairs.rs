@@ -76,12 +76,12 @@ async fn register_from_nothing(profile: &str, redirect: Option<&str>) {
 
     // Run again with the new secret kept in the keychain: nothing changes, the kept secret is
     // found by its ID.
-    let keychain = MemoryStore::default();
+    let keychain = std::sync::Arc::new(MemoryStore::default());
     let tenant_id = TokenClaims::read(stand_in.admin.expose())
         .and_then(|c| c.tid)
         .expect("tid");
     secrets::store_client_secret(
-        &keychain,
+        keychain.as_ref(),
         &tenant_id,
         &first.client_id,
         &secret.key_id,
@@ -89,7 +89,7 @@ async fn register_from_nothing(profile: &str, redirect: Option<&str>) {
     )
     .expect("kept");
     let kept = SecretRequest {
-        kept_in: Some(&keychain),
+        kept_in: Some(keychain),
         ..SecretRequest::default()
     };
     let again = stand_in
@@ -163,7 +163,7 @@ async fn repair(
         ..SecretRequest::default()
     };
     let repaired = stand_in
-        .register(profile, Some(client_id), redirect, given)
+        .register(profile, Some(client_id), redirect, given.clone())
         .await
         .expect("repair");
     assert!(!repaired.created);

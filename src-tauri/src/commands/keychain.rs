@@ -12,7 +12,7 @@
 use entra_setup_core::fix::Registered;
 use entra_setup_core::identity::discover;
 use entra_setup_core::profile::Profile;
-use entra_setup_core::secrets::{self, SecretStoreError};
+use entra_setup_core::secrets::{self, KEYCHAIN_PATIENCE, SecretStoreError};
 use entra_setup_core::wizard::WizardState;
 use entra_setup_core::wizard::export::{self, MadeSecret};
 use serde::Serialize;
@@ -32,9 +32,6 @@ pub(super) async fn blocking<T: Send + 'static>(
         .await
         .map_err(|e| IpcError::new(IpcErrorCode::StorageUnavailable, e.to_string()))
 }
-
-/// How long the keychain may take to answer: a locked keychain may wait on a prompt nobody sees.
-const KEYCHAIN_PATIENCE: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// A keychain call on the blocking pool, given up after [`KEYCHAIN_PATIENCE`].
 pub(super) async fn keychain<T: Send + 'static>(

@@ -379,10 +379,7 @@ pub(crate) fn admin_token(session: Option<&Session>, why: &str) -> Result<Secret
 /// either way); the client ID and the secret go only into the session the repair started in,
 /// and when that session has ended the answer is [`IpcErrorCode::SessionEnded`], naming what
 /// was changed.
-pub async fn repair(
-    state: &AppState,
-    request: SecretRequest<'_>,
-) -> Result<RepairOutcome, IpcError> {
+pub async fn repair(state: &AppState, request: SecretRequest) -> Result<RepairOutcome, IpcError> {
     let session = state.current().await?;
     let wizard = &session.wizard;
     require_tenant(wizard)?;
@@ -410,10 +407,10 @@ pub async fn repair(
     let store = state.safekeeping.store();
     let request = SecretRequest {
         given: session.memory.secret.is_some(),
-        kept_in: Some(store.as_ref()),
+        kept_in: Some(store),
         ..request
     };
-    let registered = fix::register(&profile, &inputs, request, &repair_session).await?;
+    let registered = fix::register(&profile, &inputs, &request, &repair_session).await?;
     let kept = keychain::keep_made_secret(state, wizard, &profile, &registered).await;
     let changes: Vec<String> = registered
         .changes

@@ -151,8 +151,7 @@ pub fn run(globals: &Globals, args: RegisterArgs) -> anyhow::Result<ExitStatus> 
         kept_in: None,
     };
     // Whether a new secret can be kept is settled before anything is written.
-    let keyring = KeyringStore::default();
-    let keychain_ready = if fix::may_add_secret(profile, &inputs, request) {
+    let keychain_ready = if fix::may_add_secret(profile, &inputs, &request) {
         match keychain::available() {
             Ok(()) => true,
             Err(e) if !args.show_secret => {
@@ -179,7 +178,7 @@ pub fn run(globals: &Globals, args: RegisterArgs) -> anyhow::Result<ExitStatus> 
         false
     };
     if keychain_ready {
-        request.kept_in = Some(&keyring);
+        request.kept_in = Some(std::sync::Arc::new(KeyringStore::default()));
     }
 
     let (context, runtime) = connect(globals, chrono::Utc::now())?;
@@ -205,7 +204,7 @@ pub fn run(globals: &Globals, args: RegisterArgs) -> anyhow::Result<ExitStatus> 
     };
 
     let session = admin::repair_session(&context, &admin, globals.no_progress);
-    let registered = match runtime.block_on(fix::register(profile, &inputs, request, &session)) {
+    let registered = match runtime.block_on(fix::register(profile, &inputs, &request, &session)) {
         Ok(registered) => registered,
         Err(error) => return Ok(admin::fix_failed(&error, args.json)),
     };

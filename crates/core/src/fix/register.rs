@@ -8,6 +8,8 @@
 //! with its client ID rather than left behind. For an account type that lets other
 //! organisations sign in, the result carries their administrators' admin-consent link.
 
+use std::sync::Arc;
+
 use chrono::{DateTime, Utc};
 
 use super::{
@@ -17,11 +19,11 @@ use super::{
 use crate::identity::TokenClaims;
 use crate::profile::{Profile, ProfileKind};
 use crate::secret::Secret;
-use crate::secrets::{SecretKey, SecretStore};
+use crate::secrets::{self, SecretKey, SecretStore};
 
 /// What to do about the secret.
-#[derive(Clone, Copy, Default)]
-pub struct SecretRequest<'a> {
+#[derive(Clone, Default)]
+pub struct SecretRequest {
     /// Add a secret even when the registration is not new.
     pub new_secret: bool,
     /// The lifetime asked for (capped at the profile's maximum); `None` = the profile's default.
@@ -30,11 +32,12 @@ pub struct SecretRequest<'a> {
     /// added for want of one.
     pub given: bool,
     /// Where the secrets made before are kept (the OS keychain): a secret of the registration
-    /// kept there under its ID, and not expired, is at hand.
-    pub kept_in: Option<&'a dyn SecretStore>,
+    /// kept there under its ID, and not expired, is at hand. Each lookup is given up after
+    /// [`secrets::KEYCHAIN_PATIENCE`] (a locked keychain may wait on a prompt nobody sees).
+    pub kept_in: Option<Arc<dyn SecretStore>>,
 }
 
-impl std::fmt::Debug for SecretRequest<'_> {
+impl std::fmt::Debug for SecretRequest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("SecretRequest")
             .field("new_secret", &self.new_secret)
@@ -82,7 +85,7 @@ impl Registered {
 pub fn may_add_secret(
     profile: &Profile,
     inputs: &RegistrationInputs,
-    request: SecretRequest<'_>,
+    request: &SecretRequest,
 ) -> bool {
     profile.secret.required && (inputs.client_id.is_none() || request.new_secret || !request.given)
 }
@@ -98,7 +101,7 @@ pub fn registers_an_app(profile: &Profile) -> bool {
 pub async fn register(
     profile: &Profile,
     inputs: &RegistrationInputs,
-    request: SecretRequest<'_>,
+    request: &SecretRequest,
     session: &RepairSession<'_>,
 ) -> Result<Registered, FixError> {
     if !registers_an_app(profile) {
@@ -140,7 +143,7 @@ pub async fn register(
         _ => None,
     };
     let (days, kept_secret) = match days {
-        Some(days) => match secret_at_hand(profile, &app, fresh, request, session) {
+        Some(days) => match secret_at_hand(profile, &app, fresh, request, session).await {
             Some(kept) => (None, kept),
             None => (Some(days), None),
         },
@@ -175,11 +178,11 @@ pub async fn register(
 /// Whether a secret of the registration `app` is at hand, so none is added: `Some` (with the
 /// value when the keychain keeps it) when one was given or is kept; `None` when one must be added
 /// — a new registration, a new secret asked for, or none at hand (which the progress says).
-fn secret_at_hand(
+async fn secret_at_hand(
     profile: &Profile,
     app: &crate::graph::applications::Application,
     fresh: bool,
-    request: SecretRequest<'_>,
+    request: &SecretRequest,
     session: &RepairSession<'_>,
 ) -> Option<Option<Secret>> {
     if !profile.secret.required || fresh || request.new_secret {
@@ -190,13 +193,13 @@ fn secret_at_hand(
     }
     let now = session.ctx.now;
     let tenant_id = TokenClaims::read(session.admin_token.expose()).and_then(|c| c.tid);
-    if let (Some(store), Some(tenant_id)) = (request.kept_in, tenant_id) {
+    if let (Some(store), Some(tenant_id)) = (&request.kept_in, tenant_id) {
         for credential in &app.password_credentials {
             if credential.end_date_time.is_some_and(|end| end <= now) {
                 continue;
             }
             let key = SecretKey::with_key_id(&tenant_id, &app.app_id, &credential.key_id);
-            if let Ok(Some(value)) = store.get(&key) {
+            if let Ok(Some(value)) = secrets::get_within(Arc::clone(store), key).await {
                 return Some(Some(value));
             }
         }

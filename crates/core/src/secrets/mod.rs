@@ -17,6 +17,34 @@ pub use self::keyring::KeyringStore;
 pub use crate::secret::Secret;
 pub use memory::MemoryStore;
 
+/// How long a keychain call may take: a locked keychain may wait on a prompt nobody sees.
+pub const KEYCHAIN_PATIENCE: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// Read an entry off the async runtime, given up after [`KEYCHAIN_PATIENCE`] (then
+/// [`SecretStoreError::Unavailable`]; the blocked call is left to finish on its own).
+pub async fn get_within(
+    store: std::sync::Arc<dyn SecretStore>,
+    key: SecretKey,
+) -> Result<Option<Secret>, SecretStoreError> {
+    get_with_patience(store, key, KEYCHAIN_PATIENCE).await
+}
+
+async fn get_with_patience(
+    store: std::sync::Arc<dyn SecretStore>,
+    key: SecretKey,
+    patience: std::time::Duration,
+) -> Result<Option<Secret>, SecretStoreError> {
+    let lookup = tokio::task::spawn_blocking(move || store.get(&key));
+    match tokio::time::timeout(patience, lookup).await {
+        Ok(Ok(answer)) => answer,
+        Ok(Err(join)) => Err(SecretStoreError::Failed(join.to_string())),
+        Err(_) => Err(SecretStoreError::Unavailable(format!(
+            "the keychain did not answer within {} ms (is it locked?)",
+            patience.as_millis()
+        ))),
+    }
+}
+
 /// The service name entries are filed under in the keychain.
 pub const SERVICE: &str = "entra-setup";
 
@@ -126,6 +154,42 @@ pub fn client_secret(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A keychain that answers only when told to (a locked one waiting on a prompt).
+    struct Hung(std::sync::Mutex<std::sync::mpsc::Receiver<()>>);
+
+    impl SecretStore for Hung {
+        fn put(&self, _: &SecretKey, _: &Secret) -> Result<(), SecretStoreError> {
+            Ok(())
+        }
+        fn get(&self, _: &SecretKey) -> Result<Option<Secret>, SecretStoreError> {
+            let _ = self.0.lock().map(|r| r.recv());
+            Ok(None)
+        }
+        fn delete(&self, _: &SecretKey) -> Result<bool, SecretStoreError> {
+            Ok(false)
+        }
+    }
+
+    #[tokio::test]
+    async fn a_keychain_that_does_not_answer_is_given_up() {
+        let (answer, wait) = std::sync::mpsc::channel();
+        let store: std::sync::Arc<dyn SecretStore> =
+            std::sync::Arc::new(Hung(std::sync::Mutex::new(wait)));
+        // The keychain never answers before it is released: only the patience ends the wait.
+        let found = get_with_patience(
+            store,
+            SecretKey::current("t", "c"),
+            std::time::Duration::from_millis(20),
+        )
+        .await;
+        assert!(
+            matches!(&found, Err(SecretStoreError::Unavailable(why)) if why.contains("locked")),
+            "{found:?}"
+        );
+        // Let the blocked call end, so that the runtime can shut down.
+        answer.send(()).expect("release");
+    }
 
     #[test]
     fn keys_are_normalised_and_named_by_tenant_client_and_key() {

@@ -53,7 +53,7 @@ impl StandIn {
         profile: &str,
         client_id: Option<&str>,
         redirect: Option<&str>,
-        request: SecretRequest<'_>,
+        request: SecretRequest,
     ) -> Result<Registered, FixError> {
         let catalog = Catalog::shipped();
         let profile = catalog.get(profile).expect("shipped profile");
@@ -63,7 +63,7 @@ impl StandIn {
             redirect_uri: redirect.map(str::to_string),
             app_name: None,
         };
-        fix::register(profile, &inputs, request, &self.session()).await
+        fix::register(profile, &inputs, &request, &self.session()).await
     }
 
     /// Verify `profile` for contoso.com with `secret`, the administrator signed in.
