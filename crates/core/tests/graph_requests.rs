@@ -209,6 +209,24 @@ fn the_resolver_rejects_what_graph_does_not_have() {
             .is_err()
     );
     assert!(csdl.resolve("policies/authorizationPolicy").is_ok());
+    // identityGovernance is a singleton; its navigation leads to the consent requests.
+    assert_eq!(
+        csdl.roots.get("identityGovernance"),
+        Some(&("identityGovernance".to_owned(), false))
+    );
+    let (requests, many) = csdl
+        .resolve("identityGovernance/appConsent/appConsentRequests")
+        .expect("appConsentRequests");
+    assert_eq!((requests.as_str(), many), ("appConsentRequest", true));
+    let (user_requests, _) = csdl
+        .resolve("identityGovernance/appConsent/appConsentRequests/{id}/userConsentRequests")
+        .expect("userConsentRequests");
+    assert!(csdl.member(&user_requests, "status").is_some());
+    assert!(csdl.member(&requests, "status").is_none());
+    assert!(
+        csdl.resolve("identityGovernance/appConsentRequests")
+            .is_err()
+    );
     let (user, _) = csdl.resolve("users/{id}").expect("user");
     assert!(csdl.member(&user, "accountEnabled").is_some());
     assert!(csdl.member(&user, "isShared").is_none());

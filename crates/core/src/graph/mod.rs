@@ -6,7 +6,7 @@
 //! Graph's published metadata by the conformance tests ([`request_templates`]).
 //!
 //! Typed reads, one file per resource family: [`applications`], [`service_principals`],
-//! [`grants`], [`policies`], [`app_management`], [`users`]; GUID ↔ name of Graph permissions in [`permission_ids`].
+//! [`grants`], [`policies`], [`consent_requests`], [`app_management`], [`users`]; GUID ↔ name of Graph permissions in [`permission_ids`].
 //! Each read answers its typed struct or a [`ReadError`]: transient (`Unavailable`), 404
 //! (`NotFound`) or another refusal carrying Graph's error (`Refused`).
 //!
@@ -15,6 +15,7 @@
 
 pub mod app_management;
 pub mod applications;
+pub mod consent_requests;
 mod error;
 pub mod grants;
 pub mod permission_ids;
@@ -26,6 +27,7 @@ pub mod users;
 pub mod write;
 
 pub use applications::application_by_app_id;
+pub use consent_requests::pending_consent_requests;
 pub use error::{GraphError, GraphErrorBody};
 pub use grants::grants_for_client;
 pub use permission_ids::{GRAPH_APP_ID, PermissionCatalog, PermissionKind};

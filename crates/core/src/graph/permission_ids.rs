@@ -148,6 +148,8 @@ pub enum CatalogSource {
 pub struct PermissionCatalog {
     /// GUID (lower case) → name, per kind.
     by_id: BTreeMap<(PermissionKind, String), String>,
+    /// Delegated permission name (lower case) → whether only an administrator may consent to it.
+    scope_needs_admin: BTreeMap<String, bool>,
     /// Where the names came from.
     pub source: CatalogSource,
 }
@@ -159,6 +161,13 @@ impl PermissionCatalog {
             by_id: BUILTIN
                 .iter()
                 .map(|(name, kind, id)| ((*kind, id.to_string()), name.to_string()))
+                .collect(),
+            // Every delegated permission of the built-in table is one users may grant (`type`
+            // `User` on Microsoft Graph's service principal).
+            scope_needs_admin: BUILTIN
+                .iter()
+                .filter(|(_, kind, _)| *kind == PermissionKind::Scope)
+                .map(|(name, _, _)| (name.to_ascii_lowercase(), false))
                 .collect(),
             source: CatalogSource::Builtin,
         }
@@ -183,9 +192,25 @@ impl PermissionCatalog {
                 catalog
                     .by_id
                     .insert((kind, entry.id.to_ascii_lowercase()), value.clone());
+                if kind == PermissionKind::Scope
+                    && let Some(consent_type) = &entry.consent_type
+                {
+                    catalog.scope_needs_admin.insert(
+                        value.to_ascii_lowercase(),
+                        consent_type.eq_ignore_ascii_case("Admin"),
+                    );
+                }
             }
         }
         catalog
+    }
+
+    /// Whether only an administrator may consent to the delegated permission `name` (Graph's
+    /// `type` `Admin`); `None` when the catalogue does not say.
+    pub fn scope_needs_admin(&self, name: &str) -> Option<bool> {
+        self.scope_needs_admin
+            .get(&name.to_ascii_lowercase())
+            .copied()
     }
 
     /// The name of a permission GUID of `kind`.
@@ -240,8 +265,13 @@ mod tests {
             app_roles: vec![PermissionEntry {
                 id: "11111111-0000-0000-0000-000000000000".into(),
                 value: Some("Sites.Selected".into()),
+                consent_type: None,
             }],
-            oauth2_permission_scopes: vec![],
+            oauth2_permission_scopes: vec![PermissionEntry {
+                id: "f3bfad56-966e-4590-a536-82ecf548ac1e".into(),
+                value: Some("ConsentRequest.Read.All".into()),
+                consent_type: Some("Admin".into()),
+            }],
         };
         let catalog = PermissionCatalog::from_graph(&graph);
         assert_eq!(catalog.source, CatalogSource::Tenant);
@@ -253,5 +283,14 @@ mod tests {
             catalog.id_of(PermissionKind::Scope, "openid"),
             Some("37f7f235-527c-4136-accd-4a02d197296e")
         );
+        assert_eq!(
+            catalog.scope_needs_admin("consentrequest.read.all"),
+            Some(true)
+        );
+        assert_eq!(
+            catalog.scope_needs_admin("Calendars.ReadWrite"),
+            Some(false)
+        );
+        assert_eq!(catalog.scope_needs_admin("Chat.Read"), None);
     }
 }

@@ -49,6 +49,10 @@ pub struct PermissionEntry {
     /// The name (`Calendars.Read`); Graph sends `null` for some roles.
     #[serde(default)]
     pub value: Option<String>,
+    /// For a delegated permission: `User` (users may consent to it themselves) or `Admin` (only
+    /// an administrator may).
+    #[serde(default, rename = "type")]
+    pub consent_type: Option<String>,
 }
 
 /// An application permission granted to a client service principal.

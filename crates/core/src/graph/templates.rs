@@ -9,6 +9,10 @@ use reqwest::Method;
 
 use super::app_management::{APP_MANAGEMENT_POLICY_SELECT, DEFAULT_APP_MANAGEMENT_POLICY_SELECT};
 use super::applications::APPLICATION_SELECT;
+use super::consent_requests::{
+    APP_CONSENT_REQUEST_FILTER, APP_CONSENT_REQUEST_SELECT, USER_CONSENT_REQUEST_FILTER,
+    USER_CONSENT_REQUEST_SELECT,
+};
 use super::grants::{GRANT_FILTER, GRANT_SELECT};
 use super::policies::{ADMIN_CONSENT_REQUEST_POLICY_SELECT, AUTHORIZATION_POLICY_SELECT};
 use super::service_principals::{
@@ -107,6 +111,16 @@ pub fn request_templates() -> Vec<RequestTemplate> {
             "policies/adminConsentRequestPolicy",
             ADMIN_CONSENT_REQUEST_POLICY_SELECT,
             &[],
+        ),
+        get(
+            "identityGovernance/appConsent/appConsentRequests",
+            APP_CONSENT_REQUEST_SELECT,
+            APP_CONSENT_REQUEST_FILTER,
+        ),
+        get(
+            "identityGovernance/appConsent/appConsentRequests/{id}/userConsentRequests",
+            USER_CONSENT_REQUEST_SELECT,
+            USER_CONSENT_REQUEST_FILTER,
         ),
         get("users/{id}", USER_SELECT, &[]),
         get("users/{id}/licenseDetails", LICENSE_DETAILS_SELECT, &[]),
