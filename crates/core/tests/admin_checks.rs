@@ -208,8 +208,217 @@ async fn healthy_odoo_passes_with_the_portal_default_user_read_not_counted_as_ex
             (RedirectUri, Status::Pass, None),
             (AccountType, Status::Pass, None),
             (ApiPermissions, Status::Pass, None),
+            (ConsentPolicy, Status::Pass, None),
         ],
     );
+}
+
+/// The Odoo app without admin consent, in a tenant whose `user_consent` is `setting`.
+async fn odoo_unconsented(setting: &str) -> Report {
+    admin_report(
+        "odoo-outlook-calendar",
+        "odoo-outlook-calendar",
+        APP,
+        Some(ODOO_REDIRECT),
+        |json| {
+            json["tenants"][0]["user_consent"] = json!(setting);
+            json["tenants"][0]["applications"][0]["consented"]["delegated"] = json!([]);
+        },
+    )
+    .await
+}
+
+#[tokio::test]
+async fn every_spelling_of_the_user_consent_setting_is_judged_for_odoo() {
+    let blocked = (Status::Fail, Some(Cause::UserConsentBlocked));
+    let allowed = (Status::Pass, None);
+    for (setting, expected) in [
+        ("legacy", allowed),
+        (
+            "ManagePermissionGrantsForSelf.microsoft-user-default-legacy",
+            allowed,
+        ),
+        (
+            "managePermissionGrantsForSelf.microsoft-user-default-legacy",
+            allowed,
+        ),
+        ("low", blocked),
+        (
+            "ManagePermissionGrantsForSelf.microsoft-user-default-low",
+            blocked,
+        ),
+        (
+            "managePermissionGrantsForSelf.microsoft-user-default-low",
+            blocked,
+        ),
+        // Microsoft's managed setting keeps Calendars.ReadWrite for administrators.
+        ("recommended", blocked),
+        (
+            "ManagePermissionGrantsForSelf.microsoft-user-default-recommended",
+            blocked,
+        ),
+        (
+            "ManagePermissionGrantsForSelf.contoso-approved-apps",
+            (Status::Warn, Some(Cause::ConsentPolicyUnrecognised)),
+        ),
+    ] {
+        let report = odoo_unconsented(setting).await;
+        let policy = check(&report, ConsentPolicy);
+        assert_eq!(
+            (policy.status, policy.cause),
+            expected,
+            "{setting}: {policy:#?}"
+        );
+        if policy.status != Status::Pass {
+            assert!(policy.portal_link.is_some(), "{setting}: {policy:#?}");
+        }
+        if setting.ends_with("recommended") {
+            assert!(
+                policy.message.contains("Calendars.ReadWrite"),
+                "{policy:#?}"
+            );
+        }
+        if setting.contains("contoso") {
+            assert!(policy.message.contains(setting), "{policy:#?}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn odoo_with_user_consent_off_says_so_and_points_at_admin_consent() {
+    let report = odoo_unconsented("none").await;
+    expect(
+        &report,
+        &[(ConsentPolicy, Status::Fail, Some(Cause::UserConsentBlocked))],
+    );
+    let policy = check(&report, ConsentPolicy);
+    assert!(policy.message.contains("may not consent"), "{policy:#?}");
+    assert!(
+        policy
+            .fix
+            .as_deref()
+            .is_some_and(|f| f.contains("Grant admin consent")),
+        "{policy:#?}"
+    );
+    assert!(
+        policy
+            .portal_link
+            .as_deref()
+            .is_some_and(|l| l.contains("/CallAnAPI/appId/") && l.contains(APP)),
+        "{policy:#?}"
+    );
+    assert_eq!(policy.evidence["admin_consented"], false);
+    // Once an administrator has granted consent for the organisation, the setting is no obstacle.
+    let consented = admin_report(
+        "odoo-outlook-calendar",
+        "odoo-outlook-calendar",
+        APP,
+        Some(ODOO_REDIRECT),
+        |json| json["tenants"][0]["user_consent"] = json!("none"),
+    )
+    .await;
+    expect(&consented, &[(ConsentPolicy, Status::Pass, None)]);
+}
+
+#[tokio::test]
+async fn pending_requests_for_the_vendor_app_wait_for_a_reviewer() {
+    let report = admin_report(
+        "vendor-app-requested",
+        "vendor-app-consent",
+        VENDOR_APP,
+        None,
+        |_| {},
+    )
+    .await;
+    expect(
+        &report,
+        &[
+            (ClientId, Status::Fail, Some(Cause::ClientIdNotFound)),
+            (ConsentPolicy, Status::Fail, Some(Cause::UserConsentBlocked)),
+            (
+                AdminConsent,
+                Status::Warn,
+                Some(Cause::ConsentRequestPending),
+            ),
+        ],
+    );
+    let consent = check(&report, AdminConsent);
+    assert_eq!(consent.evidence["pending_requests"], 2);
+    assert_eq!(
+        consent.evidence["consent_requests"][0]["requested_by"],
+        "bob@contoso.com"
+    );
+    assert_eq!(
+        consent.evidence["consent_requests"][0]["scopes"],
+        json!(["User.Read", "Calendars.ReadWrite", "offline_access"])
+    );
+    assert_eq!(
+        consent.evidence["consent_request_reviewers"],
+        json!(["user aaaaaaaa-0000-0000-0000-000000000001"])
+    );
+    assert!(
+        consent.message.contains("intranet@contoso.com"),
+        "{consent:#?}"
+    );
+    assert!(
+        consent
+            .portal_link
+            .as_deref()
+            .is_some_and(|l| l.ends_with("/AccessRequests")),
+        "{consent:#?}"
+    );
+}
+
+#[tokio::test]
+async fn without_consent_request_read_all_the_requests_are_unread_and_nothing_fails_for_it() {
+    let stand_in = start("vendor-app-requested", |_| {}).await;
+    let scopes = support::ADMIN_READ_SCOPES
+        .replace(" https://graph.microsoft.com/ConsentRequest.Read.All", "");
+    let token = stand_in.admin_token(&scopes).await;
+    let report = stand_in
+        .verify("vendor-app-consent", &inputs(VENDOR_APP, None, token))
+        .await;
+    stand_in.shutdown().await;
+    expect(
+        &report,
+        &[(AdminConsent, Status::Fail, Some(Cause::AdminConsentMissing))],
+    );
+    let consent = check(&report, AdminConsent);
+    assert_eq!(consent.evidence["pending_requests"], json!(null));
+    assert!(
+        consent.evidence["pending_requests_error"]
+            .as_str()
+            .is_some_and(|e| e.contains("ConsentRequest.Read.All")),
+        "{consent:#?}"
+    );
+}
+
+#[tokio::test]
+async fn an_own_app_missing_consent_with_a_pending_request_warns() {
+    let report = admin_report(
+        "missing-consent",
+        "axero-outlook-calendar",
+        APP,
+        Some(AXERO_CALENDAR_REDIRECT),
+        |json| {
+            json["tenants"][0]["admin_consent_workflow"] = json!(true);
+            json["tenants"][0]["consent_requests"] = json!([{
+                "app_id": APP, "app_display_name": "Intranet Outlook Calendar",
+                "requested_by": "bob@contoso.com", "reason": "My calendar in the intranet",
+                "created": "2026-05-20T09:30:00Z"
+            }]);
+        },
+    )
+    .await;
+    expect(
+        &report,
+        &[(
+            AdminConsent,
+            Status::Warn,
+            Some(Cause::ConsentRequestPending),
+        )],
+    );
+    assert_eq!(check(&report, AdminConsent).evidence["pending_requests"], 1);
 }
 
 #[tokio::test]

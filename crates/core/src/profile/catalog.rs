@@ -297,7 +297,8 @@ mod tests {
                 SecretExpiry,
                 RedirectUri,
                 AccountType,
-                ApiPermissions
+                ApiPermissions,
+                ConsentPolicy
             ]
         );
         assert_eq!(

@@ -36,13 +36,15 @@ pub struct SessionError {
 
 /// The administrator's read-only Graph permissions: the registration and service principals
 /// (`Application.Read.All`), the tenant's policies (`Policy.Read.All`), users and licences
-/// (`User.Read.All`), and delegated consent (`DelegatedPermissionGrant.Read.All`, the least
-/// privileged read of `oauth2PermissionGrants`).
+/// (`User.Read.All`), delegated consent (`DelegatedPermissionGrant.Read.All`, the least
+/// privileged read of `oauth2PermissionGrants`), and users' pending requests for admin consent
+/// (`ConsentRequest.Read.All`).
 pub const ADMIN_READ_SCOPE_NAMES: &[&str] = &[
     "Application.Read.All",
     "Policy.Read.All",
     "User.Read.All",
     "DelegatedPermissionGrant.Read.All",
+    "ConsentRequest.Read.All",
 ];
 
 /// The administrator's scopes: read-only Graph permissions, and a refresh token.

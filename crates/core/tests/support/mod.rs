@@ -21,7 +21,7 @@ use serde_json::{Value, json};
 pub const PUBLIC_CLIENT: &str = "14d82eec-204b-4c2f-b7e8-296a70dab67e";
 
 /// The read scopes of the administrator's checks.
-pub const ADMIN_READ_SCOPES: &str = "https://graph.microsoft.com/Application.Read.All https://graph.microsoft.com/Policy.Read.All https://graph.microsoft.com/User.Read.All https://graph.microsoft.com/DelegatedPermissionGrant.Read.All offline_access";
+pub const ADMIN_READ_SCOPES: &str = "https://graph.microsoft.com/Application.Read.All https://graph.microsoft.com/Policy.Read.All https://graph.microsoft.com/User.Read.All https://graph.microsoft.com/DelegatedPermissionGrant.Read.All https://graph.microsoft.com/ConsentRequest.Read.All offline_access";
 
 /// A running stand-in and a context pointed at it.
 pub struct Served {

@@ -1,7 +1,7 @@
 //! The checks an administrator's sign-in unlocks, from the reads of [`super::admin_reads`]:
 //! `redirect_uri`, `account_type`, `api_permissions` and `secret_expiry` from the app
-//! registration; `admin_consent` and `consent_policy` from the enterprise application, its grants
-//! and the tenant's policies; `mailbox` from the user and their licences. The judgements
+//! registration; `admin_consent` and `consent_policy` from the enterprise application, its grants,
+//! the tenant's policies and users' pending requests for admin consent; `mailbox` from the user and their licences. The judgements
 //! themselves are pure functions in their own modules; this one routes each read (or its failure,
 //! via [`super::read_failure`]) to them.
 
@@ -10,7 +10,10 @@ use serde_json::json;
 
 use super::admin_reads::{ConsentReads, FirstReads, MailboxReads};
 use super::api_permissions::judge_api_permissions;
-use super::consent::{Granted, judge_admin_consent, judge_consent_policy};
+use super::consent::{
+    ConsentPolicyInputs, Granted, RequestReads, judge_admin_consent, judge_consent_policy,
+    with_pending_requests,
+};
 use super::mailbox::{judge_mailbox, mailbox_not_found};
 use super::read_failure::{APP_READER_ROLES, POLICY_READER_ROLES, USER_READER_ROLES, read_failure};
 use super::registration::{judge_account_type, judge_redirect_uri};
@@ -160,6 +163,21 @@ pub fn consent_results(
     };
     let admin_consent = admin_consent_result(j, reads, sp_read, second);
     let policy = consent_policy_result(j, reads, &admin_consent);
+    let admin_consent = match &reads.pending_requests {
+        Some(requests) => with_pending_requests(
+            admin_consent,
+            j.cloud,
+            j.profile.kind,
+            RequestReads {
+                requests,
+                reviewers: match &reads.consent_requests {
+                    Some(Ok(workflow)) if workflow.is_enabled => Some(&workflow.reviewers),
+                    _ => None,
+                },
+            },
+        ),
+        None => admin_consent,
+    };
     vec![admin_consent, policy]
 }
 
@@ -283,11 +301,16 @@ fn consent_policy_result(
         Some(Ok(p)) => Some(p.is_enabled),
         _ => None,
     };
+    let catalog = catalog(reads);
     let mut result = judge_consent_policy(
-        j.cloud,
-        j.profile.kind,
-        &j.profile.registration.permissions.delegated,
-        admin_consented,
+        &ConsentPolicyInputs {
+            cloud: j.cloud,
+            kind: j.profile.kind,
+            client_id: j.client_id,
+            required_delegated: &j.profile.registration.permissions.delegated,
+            admin_consented,
+            catalog: &catalog,
+        },
         policy,
         workflow,
     );

@@ -2,8 +2,9 @@
 //!
 //! Stage one needs nothing but the app ID and the mailbox, so the engine runs it alongside the
 //! client-credentials request: the registration, the client's service principal, the Graph
-//! permission catalogue, both consent policies, the mailbox user and their licences — each only
-//! when a check of the profile needs it, all at once. Stage two needs the service principal's
+//! permission catalogue, both consent policies, users' pending requests for admin consent to the
+//! app, the mailbox user and their licences — each only when a check of the profile needs it, all
+//! at once. Stage two needs the service principal's
 //! object ID: its delegated grants and app role assignments, at once (alongside the calendar
 //! read). Deciding what the answers mean belongs to [`super::admin`].
 
@@ -11,6 +12,7 @@ use std::future::Future;
 
 use crate::check::CheckId;
 use crate::graph::applications::Application;
+use crate::graph::consent_requests::PendingRequest;
 use crate::graph::grants::PermissionGrant;
 use crate::graph::policies::{AdminConsentRequestPolicy, AuthorizationPolicy};
 use crate::graph::service_principals::{AppRoleAssignment, ResourcePermissions, ServicePrincipal};
@@ -32,6 +34,9 @@ pub struct Wanted {
     pub catalog: bool,
     /// The consent policies.
     pub policies: bool,
+    /// Users' pending requests for admin consent to the app, and the workflow's reviewers
+    /// (admin consent).
+    pub requests: bool,
     /// The mailbox to read, when the mailbox check applies and one was given.
     pub mailbox: Option<String>,
 }
@@ -53,6 +58,7 @@ impl Wanted {
             consent,
             catalog: consent || applies(CheckId::ApiPermissions),
             policies: applies(CheckId::ConsentPolicy),
+            requests: applies(CheckId::AdminConsent),
             mailbox: mailbox
                 .filter(|_| applies(CheckId::Mailbox))
                 .map(|m| m.trim().to_string()),
@@ -93,6 +99,8 @@ pub struct FirstReads {
     pub authorization: Option<Read<AuthorizationPolicy>>,
     /// The admin consent request policy.
     pub consent_requests: Option<Read<AdminConsentRequestPolicy>>,
+    /// Users' requests for admin consent to the app that wait for a reviewer.
+    pub pending_requests: Option<Read<Vec<PendingRequest>>>,
     /// The mailbox: its name, the user, their licences.
     pub mailbox: Option<MailboxReads>,
 }
@@ -126,7 +134,16 @@ pub async fn first_reads(reader: &Reader<'_>, app_id: Option<&str>, wanted: &Wan
     let app_id = app_id.unwrap_or_default();
     let with_app = !app_id.is_empty();
     let mailbox = wanted.mailbox.as_deref().unwrap_or_default();
-    let (application, service_principal, graph, authorization, consent_requests, user, licences) = tokio::join!(
+    let (
+        application,
+        service_principal,
+        graph,
+        authorization,
+        consent_requests,
+        pending_requests,
+        user,
+        licences,
+    ) = tokio::join!(
         when(
             wanted.application && with_app,
             graph::application_by_app_id(reader, app_id)
@@ -137,7 +154,14 @@ pub async fn first_reads(reader: &Reader<'_>, app_id: Option<&str>, wanted: &Wan
         ),
         when(wanted.catalog && with_app, graph::graph_permissions(reader)),
         when(wanted.policies, graph::authorization_policy(reader)),
-        when(wanted.policies, graph::admin_consent_request_policy(reader)),
+        when(
+            wanted.policies || (wanted.requests && with_app),
+            graph::admin_consent_request_policy(reader)
+        ),
+        when(
+            wanted.requests && with_app,
+            graph::pending_consent_requests(reader, app_id)
+        ),
         when(!mailbox.is_empty(), graph::user(reader, mailbox)),
         when(!mailbox.is_empty(), graph::license_details(reader, mailbox)),
     );
@@ -155,6 +179,7 @@ pub async fn first_reads(reader: &Reader<'_>, app_id: Option<&str>, wanted: &Wan
         graph,
         authorization,
         consent_requests,
+        pending_requests,
         mailbox,
     }
 }

@@ -7,15 +7,20 @@
 //! each. No service principal at all means nobody ever consented (no enterprise app yet). For a
 //! vendor's app (profile kind `vendor_consent`) the profile cannot know what the vendor asks
 //! for: any organisation-wide grant or assignment counts as approval, and the evidence lists them.
+//! Users' pending requests for admin consent are added by [`requests`].
 //!
-//! `consent_policy`: the tenant's `permissionGrantPoliciesAssigned` (reference/microsoft-wire.md
-//! §4.4: `…microsoft-user-default-legacy` = users may consent to any app, `…-low` = only to
-//! low-impact permissions of verified publishers, none = no user consent) and whether users may
-//! request admin approval (`adminConsentRequestPolicy.isEnabled`). It fails with
-//! `user_consent_blocked` when users must consent themselves (nothing is consented for the
-//! organisation) and may not; it warns `admin_consent_workflow_disabled` when users may not
-//! consent to everything and cannot ask for approval either. With user consent to any app, the
-//! request workflow never comes into play and is not warned about.
+//! `consent_policy`: the tenant's `permissionGrantPoliciesAssigned`, each user-consent policy read
+//! and judged for the product's delegated permissions by [`policies`] (Microsoft's built-in
+//! `…-legacy`, `…-low`, `…-recommended` and mail-client policies, spelled in any letter case, or
+//! the tenant's own), and whether users may request admin approval
+//! (`adminConsentRequestPolicy.isEnabled`). When users must consent themselves (nothing is
+//! consented for the organisation): a pass when one policy lets them grant everything asked; a
+//! `consent_policy_unrecognised` warning naming the tenant's own policies when only those could;
+//! a `user_consent_blocked` warning when it cannot be known otherwise (a vendor's app, whose
+//! permissions are not known here); a `user_consent_blocked` failure when no policy lets them.
+//! For a vendor's app it warns `admin_consent_workflow_disabled` when users may not consent to
+//! everything and cannot ask for approval either (the vendor may ask for more later). With user
+//! consent to any app, the request workflow never comes into play and is not warned about.
 
 use serde_json::{Value, json};
 
@@ -31,9 +36,14 @@ use crate::profile::{Permissions, ProfileKind};
 use crate::verify::CheckResult;
 use crate::verify::outcome::{fail, pass, warn};
 
-/// Delegated permissions the `low` user-consent setting lets users grant (Microsoft's default
-/// classification of low impact).
-pub const LOW_IMPACT: &[&str] = &["openid", "profile", "email", "offline_access", "User.Read"];
+mod policies;
+mod requests;
+
+pub use policies::{
+    Asking, KEPT_FOR_ADMINISTRATORS, LOW_IMPACT, MAIL_CLIENT_APPS, UserConsentPolicy, Verdict,
+    user_consent_policies, verdict,
+};
+pub use requests::{ConsentRequestEntry, RequestReads, with_pending_requests};
 
 /// What the client's enterprise application holds.
 #[derive(Debug, Clone, Copy)]
@@ -212,59 +222,83 @@ pub fn judge_admin_consent(
     ))
 }
 
-/// Who may consent to apps, as the authorization policy says.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum UserConsent {
-    /// `…microsoft-user-default-legacy`: to any app.
-    AnyApp,
-    /// `…microsoft-user-default-low`: only low-impact permissions of verified publishers.
-    LowImpact,
-    /// Another permission-grant policy of the tenant's own.
-    Custom(Vec<String>),
-    /// No `ManagePermissionGrantsForSelf` policy: users may not consent.
-    NotAllowed,
+/// What the consent-policy judgement needs besides the tenant's settings.
+#[derive(Debug, Clone, Copy)]
+pub struct ConsentPolicyInputs<'a> {
+    /// The cloud (for portal links).
+    pub cloud: Cloud,
+    /// The profile's kind.
+    pub kind: ProfileKind,
+    /// The app's client ID.
+    pub client_id: &'a str,
+    /// The delegated permissions the product needs.
+    pub required_delegated: &'a [String],
+    /// Whether the app already holds consent for the organisation.
+    pub admin_consented: bool,
+    /// The Graph permission catalogue (which permissions only an administrator may grant).
+    pub catalog: &'a PermissionCatalog,
 }
 
-/// Classify `permissionGrantPoliciesAssigned` (the Teams `…ForOwnedResource…` ones do not count).
-pub fn classify(policies: &[String]) -> UserConsent {
-    let own: Vec<&String> = policies
-        .iter()
-        .filter(|p| p.starts_with("ManagePermissionGrantsForSelf."))
-        .collect();
-    if own
-        .iter()
-        .any(|p| p.ends_with(".microsoft-user-default-legacy"))
-    {
-        UserConsent::AnyApp
-    } else if own
-        .iter()
-        .any(|p| p.ends_with(".microsoft-user-default-low"))
-    {
-        UserConsent::LowImpact
-    } else if own.is_empty() {
-        UserConsent::NotAllowed
-    } else {
-        UserConsent::Custom(own.into_iter().cloned().collect())
+fn verdict_json(verdict: &Verdict) -> Value {
+    match verdict {
+        Verdict::Allows => json!({ "verdict": "allows" }),
+        Verdict::Blocks(why) => json!({ "verdict": "blocks", "why": why }),
+        Verdict::Unknown(why) => json!({ "verdict": "unknown", "why": why }),
     }
 }
 
-/// Judge the tenant's consent settings for this product; `admin_consented` tells whether the app
-/// already holds consent for the organisation, `workflow` whether users may request approval
-/// (`None` when it could not be read).
+/// Why a pass: what the policy that lets users consent says.
+fn allowed_message(policy: &UserConsentPolicy, required_delegated: &[String]) -> String {
+    match policy {
+        UserConsentPolicy::Legacy => "Users may consent to apps themselves (\"Allow user consent for apps\"), so each user can accept the permissions when connecting.".into(),
+        UserConsentPolicy::LowImpact => "Users may consent to low-impact permissions, which is all the product asks for.".into(),
+        UserConsentPolicy::MicrosoftManaged => format!(
+            "Under Microsoft's managed setting (\"Let Microsoft manage your consent settings\") users may grant {} themselves: none of them is among the permissions Microsoft keeps for administrators. Microsoft updates that list, and may still ask for an administrator's approval of an app it considers risky.",
+            required_delegated.join(", ")
+        ),
+        UserConsentPolicy::MailClients => "Microsoft's mail-client policy lets users approve this mail app themselves.".into(),
+        UserConsentPolicy::Custom(id) => format!("The tenant's own policy {id} lets users consent."),
+    }
+}
+
+/// Judge the tenant's consent settings for this product: `policy` is the authorization policy,
+/// `workflow` whether users may request approval (`None` when it could not be read).
 pub fn judge_consent_policy(
-    cloud: Cloud,
-    kind: ProfileKind,
-    required_delegated: &[String],
-    admin_consented: bool,
+    inputs: &ConsentPolicyInputs<'_>,
     policy: &AuthorizationPolicy,
     workflow: Option<bool>,
 ) -> CheckResult {
+    let ConsentPolicyInputs {
+        cloud,
+        kind,
+        client_id,
+        required_delegated,
+        admin_consented,
+        catalog,
+    } = *inputs;
     let assigned = &policy
         .default_user_role_permissions
         .permission_grant_policies_assigned;
-    let setting = classify(assigned);
+    let asking = Asking {
+        delegated: (kind != ProfileKind::VendorConsent).then_some(required_delegated),
+        client_id,
+        catalog,
+    };
+    let judged: Vec<(String, UserConsentPolicy, Verdict)> = user_consent_policies(assigned)
+        .into_iter()
+        .map(|(id, p)| {
+            let verdict = verdict(&p, &asking);
+            (id, p, verdict)
+        })
+        .collect();
     let evidence = json!({
         "permission_grant_policies_assigned": assigned,
+        "user_consent_policies": judged.iter().map(|(id, p, v)| {
+            let mut entry = verdict_json(v);
+            entry["id"] = json!(id);
+            entry["reads_as"] = json!(p.label());
+            entry
+        }).collect::<Vec<_>>(),
         "admin_consent_request_enabled": workflow,
         "admin_consented": admin_consented,
     });
@@ -275,60 +309,123 @@ pub fn judge_consent_policy(
         }
         ProfileKind::AppOnly => false,
     };
-    let all_low = required_delegated
-        .iter()
-        .all(|n| LOW_IMPACT.iter().any(|l| l.eq_ignore_ascii_case(n)));
     let no_requests = if workflow == Some(false) {
         " Users cannot request an administrator's approval either (admin consent requests are off)."
     } else {
         ""
     };
     let consent_link = Some(portal::user_consent_settings(cloud));
-    let blocked_fix = "Grant admin consent for the organisation (API permissions > Grant admin consent, or the app's admin-consent link), so users need not consent; or allow user consent under Enterprise apps > Consent and permissions > User consent settings.";
+    // Where the way out is: the app's own Grant admin consent button, or for a vendor's app the
+    // tenant's consent settings.
+    let blocked_link = if kind == ProfileKind::VendorConsent {
+        consent_link.clone()
+    } else {
+        Some(portal::app_registration(
+            cloud,
+            client_id,
+            AppPage::ApiPermissions,
+        ))
+    };
+    let blocked_fix = if kind == ProfileKind::VendorConsent {
+        "Approve the vendor's app for the organisation (its admin-consent link, or Review permissions and consent under Enterprise apps), so users need not consent; or let users ask for approval under Enterprise apps > Consent and permissions > Admin consent settings. Relaxing User consent settings works too, but lets users approve other apps as well."
+    } else {
+        "Grant admin consent for the organisation (the app registration's API permissions > Grant admin consent, or the app's admin-consent link), so users need not consent themselves. Relaxing Enterprise apps > Consent and permissions > User consent settings works too, but lets users approve other apps as well."
+    };
     if needs_user_consent {
-        let verdict = match (&setting, kind) {
-            (UserConsent::NotAllowed, _) => Some((
-                true,
-                format!(
-                    "Users may not consent to apps in this tenant, and the app has no admin consent, so users cannot connect.{no_requests}"
-                ),
-            )),
-            (UserConsent::LowImpact, ProfileKind::VendorConsent) => Some((
-                false,
-                format!(
-                    "Users may consent only to low-impact permissions of verified publishers; the vendor's app has no admin consent and likely asks for more.{no_requests}"
-                ),
-            )),
-            (UserConsent::LowImpact, _) if !all_low => Some((
-                true,
-                format!(
-                    "Users may consent only to low-impact permissions ({}), but the product needs {} and has no admin consent.{no_requests}",
-                    LOW_IMPACT.join(", "),
-                    required_delegated.join(", ")
-                ),
-            )),
-            _ => None,
-        };
-        if let Some((failing, message)) = verdict {
-            let result = if failing {
-                fail(
-                    CheckId::ConsentPolicy,
-                    Cause::UserConsentBlocked,
-                    message,
-                    evidence,
-                )
-            } else {
-                warn(
-                    CheckId::ConsentPolicy,
-                    Cause::UserConsentBlocked,
-                    message,
-                    evidence,
-                )
-            };
-            return result.with_link(consent_link).with_fix(blocked_fix);
+        if let Some((_, allowing, _)) = judged.iter().find(|(_, _, v)| *v == Verdict::Allows) {
+            return pass(
+                CheckId::ConsentPolicy,
+                allowed_message(allowing, required_delegated),
+                evidence,
+            );
         }
+        let custom: Vec<&str> = judged
+            .iter()
+            .filter(|(_, p, _)| matches!(p, UserConsentPolicy::Custom(_)))
+            .map(|(id, _, _)| id.as_str())
+            .collect();
+        if !custom.is_empty() {
+            let asked = if kind == ProfileKind::VendorConsent {
+                "the vendor's app".to_string()
+            } else {
+                required_delegated.join(", ")
+            };
+            return warn(
+                CheckId::ConsentPolicy,
+                Cause::ConsentPolicyUnrecognised,
+                format!(
+                    "Users consent under the tenant's own policy {}, which the wizard cannot read: whether users may grant {asked} themselves is not known. The app has no admin consent, so if the policy does not cover it, users will be asked for an administrator's approval.{no_requests}",
+                    custom.join(", ")
+                ),
+                evidence,
+            )
+            .with_link(consent_link)
+            .with_fix(format!(
+                "Check what {} includes and excludes (Graph: GET /policies/permissionGrantPolicies/{{id}}/includes and /excludes), or grant admin consent for the organisation so the policy does not matter.",
+                custom.join(", ")
+            ));
+        }
+        let unknown: Vec<&str> = judged
+            .iter()
+            .filter_map(|(_, _, v)| match v {
+                Verdict::Unknown(why) => Some(why.as_str()),
+                _ => None,
+            })
+            .collect();
+        if let Some(why) = unknown.first() {
+            return warn(
+                CheckId::ConsentPolicy,
+                Cause::UserConsentBlocked,
+                format!(
+                    "Users may not be able to approve the app themselves: {why}. The app has no admin consent.{no_requests}"
+                ),
+                evidence,
+            )
+            .with_link(blocked_link)
+            .with_fix(blocked_fix);
+        }
+        let mut reasons: Vec<&str> = judged
+            .iter()
+            .filter(|(_, p, _)| *p != UserConsentPolicy::MailClients)
+            .filter_map(|(_, _, v)| match v {
+                Verdict::Blocks(why) => Some(why.as_str()),
+                _ => None,
+            })
+            .collect();
+        if reasons.is_empty() {
+            reasons = judged
+                .iter()
+                .filter_map(|(_, _, v)| match v {
+                    Verdict::Blocks(why) => Some(why.as_str()),
+                    _ => None,
+                })
+                .collect();
+        }
+        let message = if reasons.is_empty() {
+            format!(
+                "Users may not consent to apps in this tenant, and the app has no admin consent, so users cannot connect.{no_requests}"
+            )
+        } else {
+            format!(
+                "Users cannot approve what the app asks for themselves: {}. The app has no admin consent, so users cannot connect.{no_requests}",
+                reasons.join("; ")
+            )
+        };
+        return fail(
+            CheckId::ConsentPolicy,
+            Cause::UserConsentBlocked,
+            message,
+            evidence,
+        )
+        .with_link(blocked_link)
+        .with_fix(blocked_fix);
     }
-    if setting != UserConsent::AnyApp && workflow == Some(false) {
+    // A vendor may ask for more later (incremental consent), which users may then not grant and
+    // cannot ask for; an own registration's permissions are all granted once consented.
+    let any_app = judged
+        .iter()
+        .any(|(_, p, _)| *p == UserConsentPolicy::Legacy);
+    if kind == ProfileKind::VendorConsent && !any_app && workflow == Some(false) {
         return warn(
             CheckId::ConsentPolicy,
             Cause::AdminConsentWorkflowDisabled,
@@ -337,17 +434,11 @@ pub fn judge_consent_policy(
         )
         .with_link(Some(portal::admin_consent_settings(cloud)));
     }
-    let message = match (&setting, needs_user_consent) {
-        (_, false) => "Users need not consent: the app is approved for the organisation (or needs no user consent). The tenant's consent settings do not get in the way.".to_string(),
-        (UserConsent::AnyApp, true) => "Users may consent to apps themselves, so each user can accept the permissions when connecting.".to_string(),
-        (UserConsent::LowImpact, true) => "Users may consent to low-impact permissions, which is all the product asks for.".to_string(),
-        (UserConsent::Custom(ids), true) => format!(
-            "Users may consent under the tenant's own policies ({}); whether they cover this app is not judged here.",
-            ids.join(", ")
-        ),
-        (UserConsent::NotAllowed, true) => "Users may not consent to apps.".to_string(),
-    };
-    pass(CheckId::ConsentPolicy, message, evidence)
+    pass(
+        CheckId::ConsentPolicy,
+        "Users need not consent: the app is approved for the organisation (or needs no user consent). The tenant's consent settings do not get in the way.",
+        evidence,
+    )
 }
 
 #[cfg(test)]

@@ -1,5 +1,7 @@
 //! Unit tests of the consent judgements: admin consent per kind of permission and per profile
-//! kind, and the tenant's consent settings.
+//! kind, and the tenant's consent settings — every spelling of Microsoft's built-in policies, the
+//! managed (recommended) one judged by the permissions it keeps for administrators, and a policy
+//! of the tenant's own.
 
 use super::*;
 use crate::graph::policies::DefaultUserRolePermissions;
@@ -147,8 +149,40 @@ fn policy(ids: &[&str]) -> AuthorizationPolicy {
 
 const LEGACY: &str = "ManagePermissionGrantsForSelf.microsoft-user-default-legacy";
 const LOW: &str = "ManagePermissionGrantsForSelf.microsoft-user-default-low";
+const RECOMMENDED: &str = "ManagePermissionGrantsForSelf.microsoft-user-default-recommended";
+const MAIL_CLIENTS: &str =
+    "ManagePermissionGrantsForSelf.microsoft-user-default-allow-consent-apps";
+const CUSTOM: &str = "ManagePermissionGrantsForSelf.contoso-approved-apps";
 const TEAMS: &str =
     "ManagePermissionGrantsForOwnedResource.microsoft-dynamically-managed-permissions-for-chat";
+
+fn judged(
+    kind: ProfileKind,
+    delegated: &[&str],
+    consented: bool,
+    ids: &[&str],
+    workflow: Option<bool>,
+) -> CheckResult {
+    let delegated: Vec<String> = delegated.iter().map(|s| s.to_string()).collect();
+    let catalog = PermissionCatalog::builtin();
+    let result = judge_consent_policy(
+        &ConsentPolicyInputs {
+            cloud: Cloud::Global,
+            kind,
+            client_id: "bbbbbbbb-0000-0000-0000-000000000001",
+            required_delegated: &delegated,
+            admin_consented: consented,
+            catalog: &catalog,
+        },
+        &policy(ids),
+        workflow,
+    );
+    assert!(
+        result.status == Status::Pass || result.portal_link.is_some(),
+        "{result:?}"
+    );
+    result
+}
 
 fn settings(
     kind: ProfileKind,
@@ -157,35 +191,218 @@ fn settings(
     ids: &[&str],
     workflow: Option<bool>,
 ) -> (Status, Option<Cause>) {
-    let delegated: Vec<String> = delegated.iter().map(|s| s.to_string()).collect();
-    let result = judge_consent_policy(
-        Cloud::Global,
-        kind,
-        &delegated,
-        consented,
-        &policy(ids),
-        workflow,
-    );
-    assert!(
-        result.status == Status::Pass || result.portal_link.is_some(),
-        "{result:?}"
-    );
+    let result = judged(kind, delegated, consented, ids, workflow);
     (result.status, result.cause)
 }
 
 #[test]
-fn policy_ids_are_classified() {
+fn policy_ids_are_read_whatever_the_case_of_their_prefix() {
+    let read = |ids: &[&str]| -> Vec<UserConsentPolicy> {
+        let ids: Vec<String> = ids.iter().map(|s| s.to_string()).collect();
+        user_consent_policies(&ids)
+            .into_iter()
+            .map(|(_, p)| p)
+            .collect()
+    };
+    assert_eq!(read(&[LEGACY, TEAMS]), [UserConsentPolicy::Legacy]);
+    assert_eq!(read(&[LOW]), [UserConsentPolicy::LowImpact]);
     assert_eq!(
-        classify(&[LEGACY.into(), TEAMS.into()]),
-        UserConsent::AnyApp
+        read(&["managePermissionGrantsForSelf.microsoft-user-default-low"]),
+        [UserConsentPolicy::LowImpact]
     );
-    assert_eq!(classify(&[LOW.into()]), UserConsent::LowImpact);
-    assert_eq!(classify(&[TEAMS.into()]), UserConsent::NotAllowed);
-    assert_eq!(classify(&[]), UserConsent::NotAllowed);
-    assert!(matches!(
-        classify(&["ManagePermissionGrantsForSelf.contoso-policy".into()]),
-        UserConsent::Custom(_)
-    ));
+    assert_eq!(read(&[TEAMS]), []);
+    assert_eq!(read(&[]), []);
+    assert_eq!(
+        read(&["ManagePermissionGrantsForSelf.contoso-policy"]),
+        [UserConsentPolicy::Custom(
+            "ManagePermissionGrantsForSelf.contoso-policy".into()
+        )]
+    );
+}
+
+const ODOO: &[&str] = &["Calendars.ReadWrite", "offline_access", "openid"];
+
+#[test]
+fn every_spelling_of_a_built_in_policy_gets_the_same_verdict() {
+    for (ids, expected) in [
+        (vec![LEGACY], (Status::Pass, None)),
+        (
+            vec!["managePermissionGrantsForSelf.microsoft-user-default-legacy"],
+            (Status::Pass, None),
+        ),
+        (vec![LOW], (Status::Fail, Some(Cause::UserConsentBlocked))),
+        (
+            vec!["managePermissionGrantsForSelf.microsoft-user-default-low"],
+            (Status::Fail, Some(Cause::UserConsentBlocked)),
+        ),
+        (
+            vec![RECOMMENDED, MAIL_CLIENTS],
+            (Status::Fail, Some(Cause::UserConsentBlocked)),
+        ),
+        (
+            vec!["managePermissionGrantsForSelf.microsoft-user-default-recommended"],
+            (Status::Fail, Some(Cause::UserConsentBlocked)),
+        ),
+    ] {
+        assert_eq!(
+            settings(ProfileKind::DelegatedWeb, ODOO, false, &ids, Some(true)),
+            expected,
+            "{ids:?}"
+        );
+    }
+}
+
+#[test]
+fn microsofts_managed_setting_is_judged_by_the_permissions_it_keeps_for_administrators() {
+    let odoo = judged(
+        ProfileKind::DelegatedWeb,
+        ODOO,
+        false,
+        &[RECOMMENDED, MAIL_CLIENTS, TEAMS],
+        Some(true),
+    );
+    assert_eq!(
+        (odoo.status, odoo.cause),
+        (Status::Fail, Some(Cause::UserConsentBlocked))
+    );
+    assert!(odoo.message.contains("Calendars.ReadWrite"), "{odoo:?}");
+    assert!(!odoo.message.contains("mail apps"), "{odoo:?}");
+    assert!(
+        odoo.fix
+            .as_deref()
+            .is_some_and(|f| f.contains("Grant admin consent"))
+    );
+    assert_eq!(
+        odoo.portal_link,
+        Some(portal::app_registration(
+            Cloud::Global,
+            "bbbbbbbb-0000-0000-0000-000000000001",
+            AppPage::ApiPermissions
+        ))
+    );
+    assert_eq!(
+        odoo.evidence["user_consent_policies"][0]["reads_as"],
+        "recommended"
+    );
+    assert_eq!(
+        odoo.evidence["user_consent_policies"][0]["verdict"],
+        "blocks"
+    );
+    // Sending mail is not among the kept permissions.
+    let mail = judged(
+        ProfileKind::DelegatedWeb,
+        &["Mail.Send", "offline_access"],
+        false,
+        &[RECOMMENDED, MAIL_CLIENTS],
+        Some(true),
+    );
+    assert_eq!(mail.status, Status::Pass, "{mail:?}");
+    assert!(mail.message.contains("Microsoft updates"), "{mail:?}");
+    // A permission the catalogue does not know: not known, so a warning, never a failure.
+    assert_eq!(
+        settings(
+            ProfileKind::DelegatedWeb,
+            &["Notes.Read"],
+            false,
+            &[RECOMMENDED],
+            Some(true)
+        ),
+        (Status::Warn, Some(Cause::UserConsentBlocked))
+    );
+    // The vendor's permissions are unknown: a warning.
+    assert_eq!(
+        settings(
+            ProfileKind::VendorConsent,
+            &[],
+            false,
+            &[RECOMMENDED],
+            Some(true)
+        ),
+        (Status::Warn, Some(Cause::UserConsentBlocked))
+    );
+    // With admin consent, users need not consent at all.
+    assert_eq!(
+        settings(
+            ProfileKind::DelegatedWeb,
+            ODOO,
+            true,
+            &[RECOMMENDED],
+            Some(true)
+        ),
+        (Status::Pass, None)
+    );
+}
+
+#[test]
+fn a_policy_of_the_tenants_own_warns_and_never_fails() {
+    for delegated in [ODOO, &["openid"][..]] {
+        let result = judged(
+            ProfileKind::DelegatedWeb,
+            delegated,
+            false,
+            &[CUSTOM, TEAMS],
+            Some(false),
+        );
+        assert_eq!(
+            (result.status, result.cause),
+            (Status::Warn, Some(Cause::ConsentPolicyUnrecognised))
+        );
+        assert!(result.message.contains(CUSTOM), "{result:?}");
+        assert!(result.fix.as_deref().is_some_and(|f| f.contains(CUSTOM)));
+    }
+    assert_eq!(
+        settings(
+            ProfileKind::VendorConsent,
+            &[],
+            false,
+            &[CUSTOM],
+            Some(true)
+        ),
+        (Status::Warn, Some(Cause::ConsentPolicyUnrecognised))
+    );
+    // A built-in policy beside it that already lets users consent decides.
+    assert_eq!(
+        settings(
+            ProfileKind::DelegatedWeb,
+            ODOO,
+            false,
+            &[CUSTOM, LEGACY],
+            None
+        ),
+        (Status::Pass, None)
+    );
+}
+
+#[test]
+fn a_permission_only_an_administrator_may_grant_is_never_user_consent() {
+    let graph = crate::graph::service_principals::ResourcePermissions {
+        id: GRAPH_SP.into(),
+        app_roles: vec![],
+        oauth2_permission_scopes: vec![crate::graph::service_principals::PermissionEntry {
+            id: "06da0dbc-49e2-44d2-8312-53f166ab848a".into(),
+            value: Some("Directory.Read.All".into()),
+            consent_type: Some("Admin".into()),
+        }],
+    };
+    let catalog = PermissionCatalog::from_graph(&graph);
+    let delegated = vec!["Directory.Read.All".to_string()];
+    let result = judge_consent_policy(
+        &ConsentPolicyInputs {
+            cloud: Cloud::Global,
+            kind: ProfileKind::Custom,
+            client_id: "app",
+            required_delegated: &delegated,
+            admin_consented: false,
+            catalog: &catalog,
+        },
+        &policy(&[LEGACY]),
+        Some(true),
+    );
+    assert_eq!(
+        (result.status, result.cause),
+        (Status::Fail, Some(Cause::UserConsentBlocked))
+    );
+    assert!(result.message.contains("administrator"), "{result:?}");
 }
 
 #[test]
