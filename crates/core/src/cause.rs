@@ -70,6 +70,9 @@ pub enum Cause {
     AccountTypeMismatch,
     /// From: AADSTS50020
     UserNotInTenant,
+    /// From: the browser is signed in to several Microsoft accounts and the consent or sign-in
+    /// went to the wrong one (AADSTS50020 and the seeds' "routes to the wrong tenant")
+    MultipleAccountsSignedIn,
     // Permissions and consent
     /// From: a required permission is not in 'requiredResourceAccess'; Graph 403 'Authorization_RequestDenied' / 'ErrorAccessDenied' for the app's own token
     PermissionMissing,
@@ -115,6 +118,9 @@ pub enum Cause {
     MailboxAccessPolicyDenied,
     /// From: Graph 404 'Request_ResourceNotFound', 'ErrorInvalidUser', 'ErrorItemNotFound'
     ObjectNotFound,
+    /// From: a user of the product has not connected their own account yet (Axero: "Default
+    /// Outlook account has not been set up"); nothing is wrong in Entra
+    UserNotConnected,
     // SMTP AUTH
     /// From: '535 5.7.139 … SmtpClientAuthentication is disabled for the Tenant'
     SmtpAuthDisabledTenant,
@@ -168,7 +174,7 @@ mod tests {
     use super::*;
     use strum::IntoEnumIterator;
 
-    /// The contract's table, in its order.
+    /// The contract's table, in its order; the December 2026 additions sit in their groups.
     const CONTRACT: &[&str] = &[
         "tenant_not_found",
         "tenant_id_malformed",
@@ -191,6 +197,7 @@ mod tests {
         "redirect_platform_wrong",
         "account_type_mismatch",
         "user_not_in_tenant",
+        "multiple_accounts_signed_in",
         "permission_missing",
         "wrong_permission_type",
         "admin_consent_missing",
@@ -211,6 +218,7 @@ mod tests {
         "mailbox_is_shared",
         "mailbox_access_policy_denied",
         "object_not_found",
+        "user_not_connected",
         "smtp_auth_disabled_tenant",
         "smtp_auth_disabled_mailbox",
         "smtp_basic_auth_blocked",

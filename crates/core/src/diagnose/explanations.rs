@@ -137,6 +137,11 @@ pub fn describe(cause: Cause) -> Description {
             "The user signed in with an account that does not exist in the tenant the app belongs to, often a personal Microsoft account or another organisation's account picked by the browser.",
             "Sign out of every Microsoft account in the browser (or use a private window) and sign in with the work account of this tenant. If outside users must connect, invite them as guests or make the app multi-tenant.",
         ),
+        Cause::MultipleAccountsSignedIn => d(
+            "The browser used another of the user's Microsoft accounts",
+            "The browser holds sessions for more than one Microsoft account (a personal one, another organisation's, or the computer's own sign-in), and the sign-in or consent was completed with the wrong one, so Microsoft looked for that account in a tenant where it does not exist and the request went to the wrong organisation. The app registration itself can be fine.",
+            "Have the user sign out of every Microsoft account in the browser, or open a private window, sign in with only the account meant for this integration and connect again. Choosing Use another account on Microsoft's account picker works too.",
+        ),
         // Permissions and consent
         Cause::PermissionMissing => d(
             "A required permission is missing",
@@ -239,6 +244,11 @@ pub fn describe(cause: Cause) -> Description {
             "The user, mailbox or item was not found",
             "Microsoft Graph found no object with the given ID or address: a mistyped user principal name, a distribution list instead of a mailbox, a deleted item, or an object in another tenant.",
             "Check the address or ID (Microsoft 365 admin center > Users > Active users shows the user principal name) and that it is a user mailbox in this tenant.",
+        ),
+        Cause::UserNotConnected => d(
+            "The user has not connected their account yet",
+            "Nothing is wrong with the app registration: this user of the product has not yet linked their own Microsoft account (or no default account is set up for users who have not), so the product has no mailbox or calendar to work with for them.",
+            "Ask the user to connect their Microsoft account from their own settings in the product (for Axero: My Calendar > Connect to Outlook), or have an administrator set up the product's default account; then try again.",
         ),
         // SMTP AUTH
         Cause::SmtpAuthDisabledTenant => d(

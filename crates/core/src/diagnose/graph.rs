@@ -2,9 +2,11 @@
 //! "details"}}`, parsed where the JSON is whole, found by pattern where it is not (truncated
 //! bodies, SDK exceptions that print `Code: …`, logs).
 //!
-//! Only `code` classifies, with two refinements the contract names: `ErrorAccessDenied` mentioning
-//! an application access policy (`[RAOP]`, `AccessPolicy`) is a mailbox policy denial, and
-//! `InvalidAuthenticationToken` complaining about the audience is a token for another service.
+//! Only `code` classifies, with refinements the contract names: `ErrorAccessDenied` mentioning
+//! an application access policy (`[RAOP]`, `AccessPolicy`) is a mailbox policy denial,
+//! `InvalidAuthenticationToken` complaining about the audience is a token for another service, and
+//! `Authorization_RequestDenied` for an administrator's own account or role (a directory change
+//! the signed-in admin may not make) is a missing admin role rather than a missing permission.
 
 use std::sync::LazyLock;
 
@@ -19,10 +21,7 @@ use crate::cause::Cause;
 /// Graph error codes (canonical spelling) and their causes. `None` marks codes that need the
 /// message to decide (see [`refine`]).
 const CODES: &[(&str, Option<Cause>)] = &[
-    (
-        "Authorization_RequestDenied",
-        Some(Cause::PermissionMissing),
-    ),
+    ("Authorization_RequestDenied", None),
     ("ErrorAccessDenied", None),
     ("accessDenied", Some(Cause::PermissionMissing)),
     (
@@ -38,6 +37,11 @@ const CODES: &[(&str, Option<Cause>)] = &[
         Some(Cause::MailboxUnavailable),
     ),
     ("InvalidAuthenticationToken", None),
+    (
+        "InvalidAudienceForResource",
+        Some(Cause::TokenWrongAudience),
+    ),
+    ("ErrorMissingEmailAddress", Some(Cause::MailboxUnavailable)),
     ("Request_ResourceNotFound", Some(Cause::ObjectNotFound)),
     ("ErrorInvalidUser", Some(Cause::ObjectNotFound)),
     ("ErrorItemNotFound", Some(Cause::ObjectNotFound)),
@@ -52,6 +56,7 @@ const CODES: &[(&str, Option<Cause>)] = &[
     ("activityLimitReached", Some(Cause::Throttled)),
     ("ApplicationThrottled", Some(Cause::Throttled)),
     ("ErrorServerBusy", Some(Cause::Throttled)),
+    ("ErrorTooManyObjectsOpened", Some(Cause::Throttled)),
     ("serviceNotAvailable", Some(Cause::ServiceUnavailable)),
     ("ServiceUnavailable", Some(Cause::ServiceUnavailable)),
     (
@@ -69,6 +74,8 @@ const DISTINCTIVE: &[&str] = &[
     "MailboxNotEnabledForRESTAPI",
     "MailboxNotSupportedForRESTAPI",
     "InvalidAuthenticationToken",
+    "InvalidAudienceForResource",
+    "ErrorMissingEmailAddress",
     "Request_ResourceNotFound",
     "ErrorInvalidUser",
     "ErrorItemNotFound",
@@ -76,6 +83,7 @@ const DISTINCTIVE: &[&str] = &[
     "CredentialInvalidLifetimeAsPerAppPolicy",
     "ApplicationThrottled",
     "ErrorServerBusy",
+    "ErrorTooManyObjectsOpened",
     "activityLimitReached",
 ];
 
@@ -88,6 +96,15 @@ static DISTINCTIVE_WORD: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(r"\b({})\b", DISTINCTIVE.join("|"))).expect("graph code pattern")
 });
 
+/// Words placing a refusal on the signed-in administrator's own account or role.
+static ADMIN_ROLE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"\b(?:admin|administrator) role\b|\bglobal admin|your account has sufficient access",
+        r"|(?:i|you|my account|your account) (?:do not|don't|does not|doesn't) have (?:the )?(?:required )?(?:role|permission to)",
+    ))
+    .expect("admin role pattern")
+});
+
 static ME_WITH_APP_TOKEN: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)/me request is only valid with delegated authentication flow")
         .expect("/me pattern")
@@ -98,6 +115,7 @@ static ME_WITH_APP_TOKEN: LazyLock<Regex> = LazyLock::new(|| {
 struct Wording {
     access_policy: bool,
     audience: bool,
+    admin_role: bool,
 }
 
 impl Wording {
@@ -106,6 +124,7 @@ impl Wording {
         Wording {
             access_policy: lower.contains("[raop]") || lower.contains("accesspolicy"),
             audience: lower.contains("audience"),
+            admin_role: ADMIN_ROLE.is_match(&lower),
         }
     }
 }
@@ -125,6 +144,8 @@ fn refine(code: &str, wording: &Wording) -> Cause {
     match code {
         "ErrorAccessDenied" if wording.access_policy => Cause::MailboxAccessPolicyDenied,
         "ErrorAccessDenied" => Cause::PermissionMissing,
+        "Authorization_RequestDenied" if wording.admin_role => Cause::InsufficientAdminRights,
+        "Authorization_RequestDenied" => Cause::PermissionMissing,
         _ if wording.audience => Cause::TokenWrongAudience,
         _ => Cause::TokenInvalid,
     }

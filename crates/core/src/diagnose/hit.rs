@@ -10,12 +10,16 @@ use crate::cause::Cause;
 /// How specific a signal is; findings are ordered by this first, then by position.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub(super) enum Rank {
-    /// A placeholder value quoted inside a Microsoft error: the root cause behind the code.
-    Placeholder,
+    /// The root cause behind a code, read from what the error quotes back or names: a
+    /// placeholder value, a tenant or resource of another Microsoft cloud.
+    RootCause,
     /// A code read from a parsed field (`error_codes`, Graph's `error.code`).
     Structured,
     /// A code found in free text (`AADSTS50011` in a message, an SMTP reply line).
     Coded,
+    /// Microsoft's own message recognised by its words where no code came with it, or an OAuth
+    /// `error` value (`invalid_scope`); a wrapper code that names no reason of its own.
+    Worded,
     /// A transient condition (throttling, 5xx, network): says nothing about the configuration.
     Transient,
     /// A profile's troubleshooting symptom.
@@ -41,6 +45,8 @@ pub(super) struct Hit {
     /// body are not counted twice).
     pub span: Range<usize>,
     pub own_words: Option<OwnWords>,
+    /// The profile whose troubleshooting entry this is, for a symptom.
+    pub profile: Option<String>,
 }
 
 impl Hit {
@@ -63,6 +69,7 @@ impl Hit {
             rank,
             span,
             own_words: None,
+            profile: None,
         }
     }
 
@@ -98,7 +105,10 @@ pub(super) fn source_from_hosts(text: &str) -> Option<Source> {
         || (lower.contains("smtp") && lower.contains("587"))
     {
         Some(Source::Smtp)
-    } else if lower.contains("graph.microsoft") || lower.contains("microsoftgraph.chinacloudapi") {
+    } else if lower.contains("graph.microsoft")
+        || lower.contains("microsoftgraph.chinacloudapi")
+        || lower.contains("graph.windows.net")
+    {
         Some(Source::Graph)
     } else if [
         "login.microsoftonline",
@@ -106,6 +116,8 @@ pub(super) fn source_from_hosts(text: &str) -> Option<Source> {
         "login.windows.net",
         "login.partner.microsoftonline.cn",
         "login.chinacloudapi.cn",
+        "login.microsoftonline.us",
+        "login.microsoftonline.de",
         "sts.windows.net",
     ]
     .iter()

@@ -4,9 +4,13 @@
 //! The text may be anything an admin pastes: a raw JSON body, a library's wrapped message (MSAL,
 //! Azure.Identity, Python `msal` dicts), pretty-printed, truncated or escaped JSON, a mail client's
 //! log line, or words from the product's screen. Microsoft's own codes are read first (`error_codes`
-//! before the description, Graph's `code`, SMTP's enhanced status code); the profiles'
+//! before the description, Graph's `code`, SMTP's enhanced status code); Microsoft's messages
+//! recognised by their words where no code came with them follow, and the profiles'
 //! troubleshooting patterns come after them. Each finding names exactly one cause id, and the
 //! explanation and fix are our own words ([`describe`]) or the profile's.
+//!
+//! With an integration profile ([`diagnose_for`]), the findings that belong to it come first: its
+//! own troubleshooting entries and the causes they name, told in the profile's words.
 //!
 //! This module deliberately does not call Microsoft, does not decide check statuses (the
 //! verification engine does, reusing [`describe`]) and does not print: the front ends do.
@@ -16,6 +20,7 @@ mod graph;
 mod hit;
 mod identity;
 mod json_scan;
+mod message;
 mod smtp;
 mod symptom;
 mod transport;
@@ -28,8 +33,8 @@ use std::ops::Range;
 use serde::Serialize;
 
 use crate::cause::Cause;
-use crate::profile::Catalog;
-use hit::Hit;
+use crate::profile::{Catalog, Profile};
+use hit::{Hit, OwnWords};
 
 /// Pasted text beyond this many bytes is not read (a log excerpt is far smaller).
 const MAX_TEXT: usize = 512 * 1024;
@@ -77,9 +82,47 @@ pub struct Diagnosis {
     pub findings: Vec<Finding>,
 }
 
+/// A profile id that names no profile of the catalog.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("no integration profile has the id '{id}' (known: {known})")]
+pub struct UnknownProfile {
+    /// The id asked for.
+    pub id: String,
+    /// The ids the catalog holds, comma-separated.
+    pub known: String,
+}
+
 /// Explain `text`: the findings, most specific first, one per cause; empty when nothing is
 /// recognised.
 pub fn diagnose(text: &str, catalog: &Catalog) -> Vec<Finding> {
+    findings(text, catalog, None)
+}
+
+/// Explain `text` for one integration: as [`diagnose`], but with a profile the findings that
+/// belong to it come first (its troubleshooting entries, and the causes they name, which take the
+/// profile's own words); `None` is [`diagnose`]. An id the catalog does not hold is refused.
+pub fn diagnose_for(
+    text: &str,
+    catalog: &Catalog,
+    profile: Option<&str>,
+) -> Result<Vec<Finding>, UnknownProfile> {
+    let profile = match profile {
+        None => None,
+        Some(id) => Some(catalog.get(id).ok_or_else(|| {
+            UnknownProfile {
+                id: id.to_string(),
+                known: catalog
+                    .profiles()
+                    .map(|p| p.id.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            }
+        })?),
+    };
+    Ok(findings(text, catalog, profile))
+}
+
+fn findings(text: &str, catalog: &Catalog, profile: Option<&Profile>) -> Vec<Finding> {
     let haystack = haystack(text);
     let json = json_scan::scan(&haystack);
     let objects = json.objects();
@@ -96,12 +139,47 @@ pub fn diagnose(text: &str, catalog: &Catalog) -> Vec<Finding> {
     hits.extend(transport::recognise(&haystack));
     let coded = Coverage::of(hits.iter().map(|h| h.span.clone()));
     hits.extend(
-        symptom::recognise(&haystack, catalog)
+        message::recognise(&haystack)
             .into_iter()
-            .filter(|s| !s.spans.iter().any(|span| coded.overlaps(span)))
+            .filter(|m| !coded.overlaps(&m.span)),
+    );
+    let symptoms = symptom::recognise(&haystack, catalog);
+    let own_words: Vec<(Cause, OwnWords)> = profile
+        .map(|profile| {
+            symptoms
+                .iter()
+                .filter(|s| s.hit.profile.as_deref() == Some(profile.id.as_str()))
+                .filter_map(|s| Some((s.hit.cause, s.hit.own_words.clone()?)))
+                .collect()
+        })
+        .unwrap_or_default();
+    // A symptom inside an error already recognised by its code is that error said twice, unless
+    // it is the chosen integration's own reading of it.
+    let chosen = profile.map(|p| p.id.as_str());
+    hits.extend(
+        symptoms
+            .into_iter()
+            .filter(|s| {
+                (chosen.is_some() && s.hit.profile.as_deref() == chosen)
+                    || !s.spans.iter().any(|span| coded.overlaps(span))
+            })
             .map(|s| s.hit),
     );
-    hits.sort_by_key(|h| (h.rank, h.span.start));
+    let belongs = |hit: &Hit| -> (u8, u8) {
+        let Some(profile) = profile else {
+            return (0, 0);
+        };
+        let own = hit.profile.as_deref() == Some(profile.id.as_str());
+        let named = profile
+            .troubleshooting
+            .iter()
+            .any(|entry| entry.cause == hit.cause);
+        (u8::from(!(own || named)), u8::from(!own))
+    };
+    hits.sort_by_key(|h| {
+        let (group, own) = belongs(h);
+        (group, h.rank, own, h.span.start)
+    });
     let mut seen: Vec<Cause> = Vec::new();
     hits.into_iter()
         .filter(|h| {
@@ -111,7 +189,14 @@ pub fn diagnose(text: &str, catalog: &Catalog) -> Vec<Finding> {
             }
             first
         })
-        .map(Hit::into_finding)
+        .map(|mut hit| {
+            if hit.own_words.is_none()
+                && let Some((_, words)) = own_words.iter().find(|(cause, _)| *cause == hit.cause)
+            {
+                hit.own_words = Some(words.clone());
+            }
+            hit.into_finding()
+        })
         .collect()
 }
 

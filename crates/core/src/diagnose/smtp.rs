@@ -4,8 +4,11 @@
 //! `Invalid login: 535 …`, Python's `(535, b'5.7.139 …')`).
 //!
 //! The enhanced status code classifies; the `5.7.139` reply carries its reason only in its text,
-//! so for that code (and only that code) the wording picks the cause. Connection failures on
-//! port 587 are recognised by `transport`.
+//! so for that code the wording picks the cause. Two more readings of the words: a reply that
+//! demands STARTTLS is a connection set up without it, whatever its status; and an
+//! authentication refused while the text speaks of a shared mailbox is that mailbox (it cannot
+//! sign in). When a line quotes several statuses (`5.7.57 … Error: 535 5.7.139 …`), the one that
+//! names a reason wins. Connection failures on port 587 are recognised by `transport`.
 
 use std::sync::LazyLock;
 
@@ -26,12 +29,16 @@ static SERVICE_NOT_AVAILABLE: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Every SMTP signal in `text`, one per reply line.
 pub(super) fn recognise(text: &str) -> Vec<Hit> {
+    let shared_mailbox = text.to_ascii_lowercase().contains("shared mailbox");
     let mut hits = Vec::new();
     let mut offset = 0;
     for line in text.split_inclusive('\n') {
         let span = offset..offset + line.len();
         offset += line.len();
-        if let Some(hit) = reply(line, span.clone()) {
+        if let Some(mut hit) = reply(line, span.clone()) {
+            if shared_mailbox && hit.cause == Cause::SmtpAuthFailed {
+                hit.cause = Cause::MailboxIsShared;
+            }
             hits.push(hit);
         } else if let Some(found) = SERVICE_NOT_AVAILABLE.find(line) {
             hits.push(Hit::new(
@@ -57,23 +64,32 @@ pub fn classify_reply(code: u16, text: &str) -> Option<Cause> {
 
 fn reply(line: &str, span: std::ops::Range<usize>) -> Option<Hit> {
     let mut wording = None;
-    REPLY.captures_iter(line).find_map(|found| {
+    let mut best: Option<(bool, Cause, String)> = None;
+    for found in REPLY.captures_iter(line) {
         let basic = found.get(1).map(|m| m.as_str());
-        let enhanced = found.get(2)?.as_str();
+        let Some(enhanced) = found.get(2).map(|m| m.as_str()) else {
+            continue;
+        };
         let wording = wording.get_or_insert_with(|| Wording::of(line));
-        let cause = classify(basic, enhanced, wording)?;
+        let Some(cause) = classify(basic, enhanced, wording) else {
+            continue;
+        };
         let code = match basic {
             Some(basic) => format!("{basic} {enhanced}"),
             None => enhanced.to_string(),
         };
-        Some(Hit::new(
-            Source::Smtp,
-            Some(code),
-            cause,
-            Rank::Coded,
-            span.clone(),
-        ))
-    })
+        let names_reason = enhanced == "5.7.139";
+        if best
+            .as_ref()
+            .is_none_or(|(had_reason, ..)| names_reason && !had_reason)
+        {
+            best = Some((names_reason, cause, code));
+        }
+        if names_reason {
+            break;
+        }
+    }
+    best.map(|(_, cause, code)| Hit::new(Source::Smtp, Some(code), cause, Rank::Coded, span))
 }
 
 /// What a reply line's words say, read once per line (a line may hold many status codes).
@@ -83,7 +99,9 @@ struct Wording {
     disabled_for_mailbox: bool,
     basic_disabled: bool,
     criteria_not_met: bool,
+    security_defaults: bool,
     starttls: bool,
+    starttls_required: bool,
     throttled: bool,
 }
 
@@ -97,7 +115,11 @@ impl Wording {
             disabled_for_mailbox: says("disabled for the mailbox"),
             basic_disabled: says("basic authentication is disabled"),
             criteria_not_met: says("did not meet the criteria"),
+            security_defaults: says("security defaults"),
             starttls: says("starttls"),
+            starttls_required: says("starttls is required")
+                || says("must issue a starttls")
+                || says("starttls command first"),
             throttled: ["throttl", "too many", "limit", "concurrent"]
                 .iter()
                 .any(|w| says(w)),
@@ -107,6 +129,9 @@ impl Wording {
 
 fn classify(basic: Option<&str>, enhanced: &str, wording: &Wording) -> Option<Cause> {
     let smtp_reply = basic.is_some() || wording.authentication;
+    if wording.starttls_required && enhanced.starts_with("5.7.") {
+        return Some(Cause::SmtpUnreachable);
+    }
     match enhanced {
         "5.7.139" => Some(if wording.disabled_for_tenant {
             Cause::SmtpAuthDisabledTenant
@@ -114,7 +139,7 @@ fn classify(basic: Option<&str>, enhanced: &str, wording: &Wording) -> Option<Ca
             Cause::SmtpAuthDisabledMailbox
         } else if wording.basic_disabled {
             Cause::SmtpBasicAuthBlocked
-        } else if wording.criteria_not_met {
+        } else if wording.criteria_not_met || wording.security_defaults {
             Cause::ConditionalAccessBlocked
         } else {
             Cause::SmtpAuthFailed

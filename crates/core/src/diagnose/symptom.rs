@@ -4,7 +4,8 @@
 //! A symptom finding carries the profile's own title, explanation and fix, which name the
 //! product's settings. The patterns are data (crates/core/profiles/*.toml); this module only
 //! matches them. Symptoms found inside an error already recognised by its code are dropped by
-//! the caller.
+//! the caller, unless they belong to the integration the diagnosis is for. Each symptom says which
+//! profile it comes from, so that integration's own entries can be put first.
 
 use std::ops::Range;
 use std::sync::LazyLock;
@@ -60,6 +61,7 @@ pub(super) fn recognise(text: &str, catalog: &Catalog) -> Vec<SymptomMatch> {
                 explanation: entry.explanation.clone(),
                 fix: entry.fix.clone(),
             });
+            hit.profile = Some(profile.id.clone());
             found.push(SymptomMatch { hit, spans });
         }
     }

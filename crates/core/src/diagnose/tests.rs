@@ -101,6 +101,10 @@ const TABLE: &[(Cause, &str)] = &[
         "AADSTS50020: User account 'someone@outlook.com' from identity provider 'live.com' does not exist in tenant 'Acme Corp' and cannot access the application 'b1e7c4a2-93d5-4c6e-8f0a-2d9b7e51c3f4'(Axero) in that tenant.",
     ),
     (
+        Cause::MultipleAccountsSignedIn,
+        "Users with several Microsoft accounts in the browser get: AADSTS50020: User account 'someone@outlook.com' from identity provider 'live.com' does not exist in tenant 'Acme Corp' and cannot access the application 'b1e7c4a2-93d5-4c6e-8f0a-2d9b7e51c3f4'(Axero) in that tenant.",
+    ),
+    (
         Cause::PermissionMissing,
         r#"HTTP/1.1 403 Forbidden
 {"error":{"code":"Authorization_RequestDenied","message":"Insufficient privileges to complete the operation.","innerError":{"date":"2024-06-01T10:00:00","request-id":"1d2e…","client-request-id":"1d2e…"}}}"#,
@@ -168,6 +172,10 @@ const TABLE: &[(Cause, &str)] = &[
     (
         Cause::ObjectNotFound,
         r#"{"error":{"code":"Request_ResourceNotFound","message":"Resource 'calendar@acmecorp.net' does not exist or one of its queried reference-property objects are not present."}}"#,
+    ),
+    (
+        Cause::UserNotConnected,
+        "Error creating event: Default Outlook account has not been set up",
     ),
     (
         Cause::SmtpAuthDisabledTenant,
@@ -356,7 +364,7 @@ fn findings_are_deduplicated_and_symptoms_come_last() {
     let findings = diagnose(text, &catalog());
     assert_eq!(findings.len(), 1);
     assert_eq!(findings[0].source, Source::Symptom);
-    assert_eq!(findings[0].cause, Cause::ConsentRequired);
+    assert_eq!(findings[0].cause, Cause::UserNotConnected);
     assert_eq!(findings[0].code, None);
     assert!(
         findings[0].fix.contains("My Calendar"),
@@ -376,7 +384,15 @@ fn the_seeds_symptoms_are_recognised() {
     for (text, cause) in [
         (
             "When I save the event it says: Default Outlook account has not been set up.",
-            Cause::ConsentRequired,
+            Cause::UserNotConnected,
+        ),
+        (
+            "Multi-tenant consent request routes to the wrong tenant",
+            Cause::MultipleAccountsSignedIn,
+        ),
+        (
+            "Sync stops working after a period of time",
+            Cause::SecretExpired,
         ),
         (
             "Users say there is no Connect to Outlook button in My Calendar.",
@@ -398,16 +414,143 @@ fn the_seeds_symptoms_are_recognised() {
     ] {
         let findings = diagnose(text, &catalog());
         assert!(
-            findings
-                .iter()
-                .any(|f| f.cause == cause && f.source == Source::Symptom),
+            findings.iter().any(|f| f.cause == cause),
             "{text}: {findings:?}"
         );
     }
-    // "Need admin approval" means missing consent for one product, blocked user consent for the
-    // vendor-app profile: both are offered.
-    let both = causes("Need admin approval");
-    assert!(both.contains(&Cause::UserConsentBlocked), "{both:?}");
+    // "Need admin approval" is Microsoft's screen for a user who may not consent: without a
+    // profile that is what it means; each product's own reading is offered too.
+    let all = causes("Need admin approval");
+    assert_eq!(all.first(), Some(&Cause::UserConsentBlocked), "{all:?}");
+    assert!(all.contains(&Cause::ConsentRequired), "{all:?}");
+}
+
+fn first_for(text: &str, profile: &str) -> Finding {
+    diagnose_for(text, &catalog(), Some(profile))
+        .expect("known profile")
+        .into_iter()
+        .next()
+        .unwrap_or_else(|| panic!("nothing recognised for {profile} in: {text}"))
+}
+
+#[test]
+fn with_a_profile_its_own_findings_come_first() {
+    // The Apptoto guide's screen: users may not consent, for the vendor-app profile; Axero's
+    // guide reads the same words as permissions not granted for the organisation.
+    let vendor = first_for("Need admin approval", "vendor-app-consent");
+    assert_eq!(vendor.cause, Cause::UserConsentBlocked);
+    assert!(vendor.fix.contains("admin consent"), "{}", vendor.fix);
+    let axero = first_for("Need admin approval", "axero-outlook-calendar");
+    assert_eq!(axero.cause, Cause::ConsentRequired);
+    assert!(axero.fix.contains("Calendars.ReadWrite"), "{}", axero.fix);
+    // Without a profile the order is the plain one.
+    assert_eq!(
+        diagnose_for("Need admin approval", &catalog(), None).expect("no profile"),
+        diagnose("Need admin approval", &catalog())
+    );
+}
+
+#[test]
+fn with_a_profile_a_code_is_told_in_the_profile_words() {
+    let text = "AADSTS7000215: Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID.";
+    let plain = first(text);
+    let odoo = first_for(text, "odoo-outlook-calendar");
+    assert_eq!(plain.cause, Cause::SecretInvalid);
+    assert_eq!(odoo.cause, Cause::SecretInvalid);
+    assert_eq!(odoo.code.as_deref(), Some("AADSTS7000215"));
+    assert_eq!(odoo.source, Source::Identity);
+    assert!(odoo.fix.contains("Odoo"), "{}", odoo.fix);
+    assert!(!plain.fix.contains("Odoo"), "{}", plain.fix);
+}
+
+#[test]
+fn the_wrong_account_is_told_apart_from_an_account_not_in_the_tenant() {
+    let signal = "AADSTS50020: User account 'someone@outlook.com' from identity provider 'live.com' does not exist in tenant 'Acme Corp' and cannot access the application 'b1e7c4a2-93d5-4c6e-8f0a-2d9b7e51c3f4'(Axero) in that tenant.";
+    assert_eq!(first(signal).cause, Cause::UserNotInTenant);
+    let several =
+        format!("Our users are signed in to several Microsoft accounts in the browser.\n{signal}");
+    assert_eq!(first(&several).cause, Cause::MultipleAccountsSignedIn);
+    // Axero's guide reads AADSTS50020 as the wrong one of several accounts.
+    assert_eq!(
+        first_for(signal, "axero-outlook-calendar").cause,
+        Cause::MultipleAccountsSignedIn
+    );
+}
+
+#[test]
+fn an_unknown_profile_is_refused_by_name() {
+    let refused = diagnose_for("AADSTS7000215", &catalog(), Some("no-such-product"))
+        .expect_err("unknown profile");
+    assert_eq!(refused.id, "no-such-product");
+    assert!(refused.to_string().contains("no-such-product"), "{refused}");
+    assert!(
+        refused.known.contains("vendor-app-consent"),
+        "{}",
+        refused.known
+    );
+}
+
+#[test]
+fn masks_and_stand_ins_are_not_placeholders() {
+    for text in [
+        "AADSTS700016: Application with identifier '***' was not found in the directory 'App Name'.",
+        "AADSTS700016: Application with identifier 'Entra APP ID' was not found in the directory 'Tenant Name'.",
+        "AADSTS500011: The resource principal named {id} was not found in the tenant named {id}.",
+        "AADSTS90002: Tenant 'XXXXXXXX-XXXX-XXXX' not found.",
+        "AADSTS50194: Application '{id}'({name}) is not configured as a multi-tenant application.",
+    ] {
+        let found = first(text);
+        assert_ne!(found.cause, Cause::PlaceholderNotReplaced, "{text}");
+        assert_ne!(found.cause, Cause::ClientIdMalformed, "{text}");
+    }
+    assert_eq!(
+        first("AADSTS90002: Tenant 'tenant_id' not found. Check to make sure you have the correct tenant ID.").cause,
+        Cause::PlaceholderNotReplaced
+    );
+    assert_eq!(
+        first("AADSTS900023: Specified tenant identifier '{{tenantid}}' is neither a valid DNS name, nor a valid external domain.").cause,
+        Cause::PlaceholderNotReplaced
+    );
+}
+
+#[test]
+fn another_cloud_behind_a_tenant_or_resource_not_found() {
+    for text in [
+        "AADSTS90002: Tenant 'contoso.partner.onmschina.cn' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.",
+        "invalid_resource: AADSTS500011: The resource principal named https://management.core.windows.net/ was not found in the tenant named Contoso. (https://login.partner.microsoftonline.cn/error?code=500011)",
+        "Unable to get authority configuration for https://login.microsoftonline.de/b1e7c4a2-93d5-4c6e-8f0a-2d9b7e51c3f4. AADSTS90002: Tenant 'b1e7c4a2-93d5-4c6e-8f0a-2d9b7e51c3f4' not found.",
+    ] {
+        assert_eq!(first(text).cause, Cause::WrongCloud, "{text}");
+    }
+    // A resource of the tenant's own (not one every global tenant has) is just not found.
+    assert_eq!(
+        first("AADSTS500011: The resource principal named api://b1e7c4a2-93d5-4c6e-8f0a-2d9b7e51c3f4 was not found in the tenant named Contoso China.").cause,
+        Cause::ResourceNotFound
+    );
+}
+
+#[test]
+fn messages_without_a_code_are_recognised() {
+    for (text, cause) in [
+        (
+            "Microsoft.Graph.Models.ODataErrors.ODataError: Lifetime validation failed, the token is expired.",
+            Cause::TokenInvalid,
+        ),
+        (
+            "invalid_scope;The provided value for the input parameter 'scope' is not valid. The scope 'File.Read openid' does not exist.",
+            Cause::ScopeInvalid,
+        ),
+        (
+            "The SMTP server requires a secure connection or the client was not authenticated. The server response was: 5.7.57 Client not authenticated to send mail. Error: 535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Tenant.",
+            Cause::SmtpAuthDisabledTenant,
+        ),
+        (
+            "org.eclipse.angus.mail.smtp.SMTPSendFailedException: 451 5.7.3 STARTTLS is required to send mail [SG2PR02CA0073.apcprd02.prod.outlook.com]",
+            Cause::SmtpUnreachable,
+        ),
+    ] {
+        assert_eq!(first(text).cause, cause, "{text}");
+    }
 }
 
 #[test]

@@ -34,6 +34,7 @@ static NETWORK_FAILURE: LazyLock<Regex> = LazyLock::new(|| {
         r"|operation timed out|network is unreachable|no route to host|error trying to connect",
         r"|unable to connect to the remote server|tls handshake|certificate verify failed|invalid peer certificate",
         r"|unknownissuer|unexpected eof|eof while parsing|connection closed before message completed",
+        r"|does not look like a tls handshake|wrong version number",
     ))
     .expect("network failure pattern")
 });

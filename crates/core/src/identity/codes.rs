@@ -13,6 +13,9 @@ const CODES: &[(u32, Cause)] = &[
     (90038, Cause::WrongCloud),
     (900381, Cause::WrongCloud),
     (900382, Cause::WrongCloud),
+    // A confidential client or a tenant of one cloud asked for at another cloud's endpoints.
+    (900432, Cause::WrongCloud),
+    (900440, Cause::WrongCloud),
     (50194, Cause::SingleTenantAppOnCommon),
     (700016, Cause::ClientIdNotFound),
     (7000112, Cause::AppDisabled),
@@ -21,12 +24,18 @@ const CODES: &[(u32, Cause)] = &[
     (7000222, Cause::SecretExpired),
     (700025, Cause::PublicClientSentSecret),
     (700027, Cause::CertificateAssertionInvalid),
+    // The client assertion is no valid JWT (no certificate thumbprint in its header).
+    (50027, Cause::CertificateAssertionInvalid),
     (50011, Cause::RedirectUriMismatch),
     // No reply address is registered for the application.
     (500113, Cause::RedirectUriMismatch),
     // Cross-origin redemption only for the SPA platform / SPA tokens only cross-origin.
     (9002326, Cause::RedirectPlatformWrong),
     (9002327, Cause::RedirectPlatformWrong),
+    // The implicit grant (ID or access token from the authorization endpoint) is not enabled for
+    // the platform the app is registered under.
+    (70005, Cause::RedirectPlatformWrong),
+    (700054, Cause::RedirectPlatformWrong),
     // The app accepts personal Microsoft accounts only.
     (9002331, Cause::AccountTypeMismatch),
     (50020, Cause::UserNotInTenant),
@@ -36,6 +45,9 @@ const CODES: &[(u32, Cause)] = &[
     (65001, Cause::ConsentRequired),
     (65004, Cause::ConsentRequired),
     (90094, Cause::ConsentRequired),
+    // Only an administrator may consent (application permissions, or the operation itself).
+    (90093, Cause::ConsentRequired),
+    (900941, Cause::ConsentRequired),
     // The admin consent workflow asks the user to request approval.
     (90095, Cause::UserConsentBlocked),
     // The requested resource is not in the app's required permissions.
@@ -45,6 +57,8 @@ const CODES: &[(u32, Cause)] = &[
     (70011, Cause::ScopeInvalid),
     (1002012, Cause::ScopeInvalid),
     (700022, Cause::ScopeInvalid),
+    // A scope the resource does not offer.
+    (650053, Cause::ScopeInvalid),
     (500011, Cause::ResourceNotFound),
     (53003, Cause::ConditionalAccessBlocked),
     (530035, Cause::ConditionalAccessBlocked),
