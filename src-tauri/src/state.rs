@@ -15,7 +15,9 @@
 
 use std::future::Future;
 
+use entra_setup_core::endpoints::EndpointsError;
 use entra_setup_core::endpoints::{Cloud, Endpoints};
+use entra_setup_core::http::HttpSetupError;
 use entra_setup_core::http::{Http, RetryPolicy};
 use entra_setup_core::identity::{
     SIGN_IN_CLIENT_ENV, SignInClient, SignInClientError, resolve_sign_in_client,
@@ -132,6 +134,29 @@ struct Current {
     session: Option<Session>,
 }
 
+/// The environment variable that names an endpoints file (the stand-in's ready line).
+pub const ENDPOINTS_ENV: &str = "ENTRA_SETUP_ENDPOINTS";
+
+/// Why the app cannot start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    /// No folder to keep the app's files in.
+    #[error(transparent)]
+    NoHomeFolder(#[from] NoHomeFolder),
+    /// The endpoints file named in the environment cannot be used.
+    #[error("{variable}: {source}")]
+    Endpoints {
+        /// The environment variable.
+        variable: &'static str,
+        /// Why the file cannot be used.
+        #[source]
+        source: EndpointsError,
+    },
+    /// No HTTP client could be built (no TLS backend).
+    #[error(transparent)]
+    Http(#[from] HttpSetupError),
+}
+
 /// Everything the commands share.
 pub struct AppState {
     paths: AppPaths,
@@ -155,17 +180,14 @@ impl std::fmt::Debug for AppState {
 
 impl AppState {
     /// State over the given folders, against Microsoft's global cloud.
-    pub fn new(paths: AppPaths) -> Self {
+    pub fn new(paths: AppPaths) -> Result<Self, StartupError> {
         Self::with_endpoints(paths, Endpoints::for_cloud(Cloud::Global))
     }
 
     /// State over the given folders and endpoints.
-    pub fn with_endpoints(paths: AppPaths, endpoints: Endpoints) -> Self {
-        let http = Http::new(RetryPolicy::default()).unwrap_or_else(|_| {
-            // Building the client fails only without a TLS backend, which rustls always has.
-            Http::new(RetryPolicy::default()).expect("HTTP client")
-        });
-        AppState {
+    pub fn with_endpoints(paths: AppPaths, endpoints: Endpoints) -> Result<Self, StartupError> {
+        let http = Http::new(RetryPolicy::default())?;
+        Ok(AppState {
             safekeeping: Safekeeping::from_paths(&paths),
             store: WizardStore::new(&paths),
             paths,
@@ -173,17 +195,22 @@ impl AppState {
             http,
             endpoints,
             demo: tokio::sync::Mutex::new(None),
-        }
+        })
     }
 
     /// State over `ENTRA_SETUP_HOME` (or the platform's folders) and `ENTRA_SETUP_ENDPOINTS`
-    /// (or Microsoft's global cloud).
-    pub fn from_env() -> Result<Self, NoHomeFolder> {
+    /// (or Microsoft's global cloud). An endpoints file that cannot be used stops the start, as
+    /// it stops the CLI: the app never talks to Microsoft's cloud when another was asked for.
+    pub fn from_env() -> Result<Self, StartupError> {
         let paths = AppPaths::from_env()?;
-        let endpoints = std::env::var_os("ENTRA_SETUP_ENDPOINTS")
-            .and_then(|file| Endpoints::from_file(std::path::Path::new(&file)).ok())
-            .unwrap_or_else(|| Endpoints::for_cloud(Cloud::Global));
-        Ok(Self::with_endpoints(paths, endpoints))
+        let file = std::env::var_os(ENDPOINTS_ENV).map(std::path::PathBuf::from);
+        let endpoints = Endpoints::load(file.as_deref(), Cloud::Global).map_err(|source| {
+            StartupError::Endpoints {
+                variable: ENDPOINTS_ENV,
+                source,
+            }
+        })?;
+        Self::with_endpoints(paths, endpoints)
     }
 
     /// The shipped profiles and the admin's own, read afresh so that a profile the admin just
@@ -208,12 +235,6 @@ impl AppState {
     /// `config.toml`, where the sign-in client is kept.
     pub fn config_file(&self) -> std::path::PathBuf {
         self.paths.config_file()
-    }
-
-    /// The same state with another keychain, reminders and settings (tests).
-    pub fn with_safekeeping(mut self, safekeeping: Safekeeping) -> Self {
-        self.safekeeping = safekeeping;
-        self
     }
 
     /// Where the app keeps its files.

@@ -8,7 +8,7 @@ use entra_setup_core::paths::AppPaths;
 #[test]
 fn lists_the_shipped_profiles() {
     let home = tempfile::tempdir().expect("temp home");
-    let state = AppState::new(AppPaths::under(home.path()));
+    let state = AppState::new(AppPaths::under(home.path())).expect("state");
     let ids: Vec<String> = state
         .profile_summaries()
         .expect("profiles")
@@ -28,7 +28,7 @@ fn a_broken_user_profile_is_a_profile_invalid_error_naming_the_file() {
     let profiles = home.path().join("profiles");
     std::fs::create_dir_all(&profiles).expect("profiles dir");
     std::fs::write(profiles.join("mine.toml"), "id = \"mine\"\n").expect("write");
-    let state = AppState::new(AppPaths::under(home.path()));
+    let state = AppState::new(AppPaths::under(home.path())).expect("state");
     let error: IpcError = state
         .profile_summaries()
         .expect_err("broken profile")
@@ -44,7 +44,7 @@ async fn a_setup_under_way_resumes_on_its_step_in_a_new_app_state() {
     let home = tempfile::tempdir().expect("temp home");
     let catalog = Catalog::shipped();
     let profile = catalog.get("axero-m365-email").expect("profile");
-    let first = AppState::new(AppPaths::under(home.path()));
+    let first = AppState::new(AppPaths::under(home.path())).expect("state");
     let started = first
         .start(WizardState::new(profile, Some("contoso".into())))
         .await
@@ -58,7 +58,7 @@ async fn a_setup_under_way_resumes_on_its_step_in_a_new_app_state() {
         .expect("update");
     drop(first);
 
-    let again = AppState::new(AppPaths::under(home.path()));
+    let again = AppState::new(AppPaths::under(home.path())).expect("state");
     let resumed = again.current().await.expect("a setup under way");
     assert_eq!(resumed.wizard.step, WizardStep::Registration);
     assert_eq!(resumed.wizard.inputs.tenant, "contoso.com");
@@ -84,7 +84,7 @@ async fn state_against_a_silent_microsoft(
     )
     .expect("endpoints");
     (
-        AppState::with_endpoints(AppPaths::under(home), endpoints),
+        AppState::with_endpoints(AppPaths::under(home), endpoints).expect("state"),
         listener,
     )
 }
@@ -133,7 +133,7 @@ async fn a_check_still_running_when_the_setup_is_closed_ends_and_records_nothing
 async fn a_result_for_a_replaced_setup_is_dropped_and_the_new_one_is_untouched() {
     use entra_setup_core::wizard::InputField;
     let home = tempfile::tempdir().expect("temp home");
-    let state = AppState::new(AppPaths::under(home.path()));
+    let state = AppState::new(AppPaths::under(home.path())).expect("state");
     let old = state.start(tenant_step_wizard()).await.expect("start");
     let new = state
         .start(tenant_step_wizard())
@@ -164,7 +164,7 @@ async fn a_result_for_a_replaced_setup_is_dropped_and_the_new_one_is_untouched()
 async fn changes_made_at_once_each_see_the_one_before_and_none_is_lost() {
     use entra_setup_core::wizard::InputField;
     let home = tempfile::tempdir().expect("temp home");
-    let state = std::sync::Arc::new(AppState::new(AppPaths::under(home.path())));
+    let state = std::sync::Arc::new(AppState::new(AppPaths::under(home.path())).expect("state"));
     state.start(tenant_step_wizard()).await.expect("start");
     let tasks: Vec<_> = (0..100)
         .map(|_| {
@@ -198,7 +198,7 @@ async fn the_demo_tenant_answers_the_tenant_step() {
     use entra_setup_core::verify::Status;
     use entra_setup_core::wizard::{InputField, WizardState, run::verify_step};
     let home = tempfile::tempdir().expect("temp home");
-    let state = AppState::new(AppPaths::under(home.path()));
+    let state = AppState::new(AppPaths::under(home.path())).expect("state");
     *state.demo.lock().await = Some(
         DemoTenant::start("contoso", DEFAULT_SIGN_IN_CLIENT)
             .await
@@ -221,7 +221,7 @@ async fn the_demo_tenant_signs_the_administrator_in_without_a_page() {
     use entra_setup_app::demo::DemoTenant;
     use entra_setup_core::identity::DEFAULT_SIGN_IN_CLIENT;
     let home = tempfile::tempdir().expect("temp home");
-    let state = AppState::new(AppPaths::under(home.path()));
+    let state = AppState::new(AppPaths::under(home.path())).expect("state");
     *state.demo.lock().await = Some(
         DemoTenant::start("contoso", DEFAULT_SIGN_IN_CLIENT)
             .await

@@ -1,5 +1,6 @@
 //! Acceptance tests that need no display: the architecture's rules and the CLI's contract.
 
+mod app_start;
 mod architecture;
 mod cli_bundle;
 mod cli_diagnose;

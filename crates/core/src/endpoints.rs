@@ -188,6 +188,17 @@ impl Endpoints {
     }
 
     /// Read an endpoints file (`{"login","graph","smtp","smtp_ca_pem"}`).
+    /// The endpoints a front end works with: the endpoints file when one is named (the CLI's
+    /// `--endpoints`, `ENTRA_SETUP_ENDPOINTS`), strictly — a file that cannot be used is an
+    /// error, never a silent fall-back to Microsoft's cloud — otherwise `cloud`'s hosts.
+    pub fn load(file: Option<&Path>, cloud: Cloud) -> Result<Endpoints, EndpointsError> {
+        match file {
+            Some(path) => Endpoints::from_file(path),
+            None => Ok(Endpoints::for_cloud(cloud)),
+        }
+    }
+
+    /// The endpoints file, read and checked.
     pub fn from_file(path: &Path) -> Result<Endpoints, EndpointsError> {
         let text = std::fs::read_to_string(path).map_err(|source| EndpointsError::Unreadable {
             path: path.to_path_buf(),

@@ -59,7 +59,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
     match command {
         Command::Profiles { json } => profiles::run(json),
         Command::Verify(args) => verify::run(&globals, *args),
-        Command::Diagnose { json } => diagnose::run(json),
+        Command::Diagnose { profile, json } => diagnose::run(profile.as_deref(), json),
         Command::Register(args) => register::run(&globals, *args),
         Command::RotateSecret(args) => rotate_secret::run(&globals, *args),
         Command::Bundle { command } => bundle::run(&globals, command),
@@ -97,18 +97,12 @@ pub(crate) fn refuse_unwritable(
 
 /// Microsoft's endpoints for `--cloud`, or the `--endpoints` file (the stand-in's ready line).
 pub(crate) fn endpoints(globals: &Globals) -> Result<Endpoints, UsageError> {
-    match &globals.endpoints {
-        Some(path) => {
-            Endpoints::from_file(path).map_err(|e| UsageError(format!("--endpoints: {e}")))
-        }
-        None => {
-            let cloud: Cloud = globals
-                .cloud
-                .parse()
-                .map_err(|_| UsageError(format!("--cloud: unknown cloud '{}'", globals.cloud)))?;
-            Ok(Endpoints::for_cloud(cloud))
-        }
-    }
+    let cloud: Cloud = globals
+        .cloud
+        .parse()
+        .map_err(|_| UsageError(format!("--cloud: unknown cloud '{}'", globals.cloud)))?;
+    Endpoints::load(globals.endpoints.as_deref(), cloud)
+        .map_err(|e| UsageError(format!("--endpoints: {e}")))
 }
 
 /// What a command that asks Microsoft works with: the context (an HTTP client with `--timeout`,
