@@ -207,6 +207,145 @@ fn user_consent_disabled_is_reported_for_the_vendor_app() {
     );
 }
 
+/// The check `id` of a report.
+fn check_of<'a>(report: &'a Value, id: &str) -> &'a Value {
+    report["checks"]
+        .as_array()
+        .and_then(|c| c.iter().find(|c| c["id"] == id))
+        .unwrap_or_else(|| panic!("{id} in {report:#}"))
+}
+
+/// The seed's "Approval Required (Request-Submitted)": users asked for approval of the vendor's
+/// app and nobody reviewed it yet. The administrator's sign-in reads the requests.
+#[test]
+fn pending_requests_for_a_vendor_app_warn_while_they_wait_for_a_reviewer() {
+    let stand_in = StandIn::start("vendor-app-requested");
+    let (code, report) = verify(
+        &stand_in,
+        &[
+            "--profile",
+            "vendor-app-consent",
+            "--sign-in",
+            "device-code",
+            "--client-id",
+            VENDOR_APP,
+        ],
+        None,
+    );
+    // The unapproved app has no enterprise application here, so its client ID is unknown to the
+    // token endpoint: that failure stays; the consent checks explain it.
+    assert_eq!(code, 1, "{report:#}");
+    assert_outcomes(
+        &report,
+        &[
+            ("client_id", "fail", "client_id_not_found"),
+            ("admin_consent", "warn", "consent_request_pending"),
+            ("consent_policy", "fail", "user_consent_blocked"),
+        ],
+    );
+    let consent = check_of(&report, "admin_consent");
+    assert_eq!(consent["evidence"]["pending_requests"], 2, "{consent:#}");
+    let asked: Vec<&str> = consent["evidence"]["consent_requests"]
+        .as_array()
+        .expect("consent_requests")
+        .iter()
+        .filter_map(|r| r["requested_by"].as_str())
+        .collect();
+    assert_eq!(asked, ["bob@contoso.com", "intranet@contoso.com"]);
+    assert!(
+        consent["portal_link"]
+            .as_str()
+            .is_some_and(|l| l.contains("AccessRequests")),
+        "{consent:#}"
+    );
+    assert!(
+        consent["fix"]
+            .as_str()
+            .is_some_and(|f| f.contains("Admin consent requests")),
+        "{consent:#}"
+    );
+}
+
+/// Every spelling Microsoft uses for the built-in user-consent policies, Microsoft's managed
+/// setting and a policy of the tenant's own, for Odoo whose app has no admin consent.
+#[test]
+fn odoos_consent_policy_for_every_spelling_of_the_user_consent_setting() {
+    let cases: &[(&str, (&str, &str, &str))] = &[
+        (
+            "ManagePermissionGrantsForSelf.microsoft-user-default-legacy",
+            ("consent_policy", "pass", ""),
+        ),
+        (
+            "ManagePermissionGrantsForSelf.microsoft-user-default-low",
+            ("consent_policy", "fail", "user_consent_blocked"),
+        ),
+        (
+            "managePermissionGrantsForSelf.microsoft-user-default-low",
+            ("consent_policy", "fail", "user_consent_blocked"),
+        ),
+        (
+            "managePermissionGrantsForSelf.microsoft-user-default-legacy",
+            ("consent_policy", "pass", ""),
+        ),
+        (
+            "recommended",
+            ("consent_policy", "fail", "user_consent_blocked"),
+        ),
+        (
+            "ManagePermissionGrantsForSelf.microsoft-user-default-recommended",
+            ("consent_policy", "fail", "user_consent_blocked"),
+        ),
+        (
+            "ManagePermissionGrantsForSelf.contoso-approved-apps",
+            ("consent_policy", "warn", "consent_policy_unrecognised"),
+        ),
+        ("none", ("consent_policy", "fail", "user_consent_blocked")),
+    ];
+    for (setting, expected) in cases {
+        let stand_in = StandIn::start_with("odoo-outlook-calendar", |scenario| {
+            scenario["tenants"][0]["user_consent"] = json!(setting);
+            scenario["tenants"][0]["applications"][0]["consented"]["delegated"] = json!([]);
+        });
+        let (code, report) = verify(
+            &stand_in,
+            &[
+                "--profile",
+                "odoo-outlook-calendar",
+                "--sign-in",
+                "device-code",
+                "--client-id",
+                APP,
+                "--site-url",
+                "https://odoo.contoso.com",
+            ],
+            Some(SECRET),
+        );
+        assert_outcomes(&report, &[*expected]);
+        let policy = check_of(&report, "consent_policy");
+        let expected_code = match expected.1 {
+            "fail" => 1,
+            _ => 0,
+        };
+        assert_eq!(code, expected_code, "{setting}: {policy:#}");
+        if expected.1 == "fail" {
+            assert!(
+                policy["fix"]
+                    .as_str()
+                    .is_some_and(|f| f.contains("Grant admin consent")),
+                "{setting}: {policy:#}"
+            );
+        }
+        if expected.2 == "consent_policy_unrecognised" {
+            assert!(
+                policy["message"]
+                    .as_str()
+                    .is_some_and(|m| m.contains(setting)),
+                "{policy:#}"
+            );
+        }
+    }
+}
+
 /// `verify --json` of Axero's calendar integration with the scenario's secret and a device-code
 /// sign-in: the exit code and the report.
 fn verify_calendar_signed_in(stand_in: &StandIn) -> (i32, Value) {
