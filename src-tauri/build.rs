@@ -7,7 +7,8 @@ fn main() {
         .expect("tauri build script");
 }
 
-/// Keep in step with `src/commands.rs` and `src/commands_keep.rs` (a test in `tests/commands.rs` compares the two lists).
+/// Keep in step with the commands of `src/lib.rs` `ipc_builder` (a test in `tests/commands.rs`
+/// compares the lists).
 fn entra_setup_commands() -> &'static [&'static str] {
     &[
         "list_profiles",

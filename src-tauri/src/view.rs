@@ -10,7 +10,8 @@ use entra_setup_core::validate::InputIssue;
 use entra_setup_core::verify::CheckResult;
 use entra_setup_core::wizard::plan::portal_link;
 use entra_setup_core::wizard::{
-    self, InputField, PermissionRow, StepPlan, WizardInputs, powershell, state,
+    self, InputField, PendingConsentRequests, PermissionRow, StepPlan, WizardInputs, powershell,
+    state,
 };
 use serde::Serialize;
 
@@ -80,6 +81,8 @@ pub struct WizardView {
     pub results: Vec<CheckResult>,
     /// The permissions step's table.
     pub permissions: Vec<PermissionRow>,
+    /// Users' requests for admin consent that wait for a reviewer, once the check has read them.
+    pub consent_requests: Option<PendingConsentRequests>,
     /// The PowerShell for the mailbox or calendar step.
     pub powershell: Option<String>,
     /// The client secret.
@@ -189,6 +192,7 @@ pub async fn build(app: &AppState, profile: &Profile, session: &Session) -> Wiza
         admin_consent_link,
         results: state.results.clone(),
         permissions: wizard::permission_rows(profile, &state.results),
+        consent_requests: wizard::pending_consent_requests(&state.results, ctx.endpoints.cloud),
         powershell,
         secret: secret_view(profile, memory),
         admin: memory.admin.as_ref().map(|(_, upn)| upn.clone()),
@@ -213,9 +217,4 @@ fn secret_view(profile: &Profile, memory: &Memory) -> SecretView {
         max_days: profile.secret.max_days,
         advice: profile.secret.advice.clone(),
     }
-}
-
-/// Whether `step` is one the profile has.
-pub fn has_step(profile: &Profile, step: WizardStep) -> bool {
-    wizard::plan(profile).iter().any(|s| s.step == step)
 }

@@ -52,12 +52,6 @@ impl Desktop {
         Ok(desktop)
     }
 
-    /// The process id of the session bus that runs the driver (the app is among its
-    /// descendants).
-    pub fn driver_pid(&self) -> u32 {
-        self.driver.id()
-    }
-
     /// Start the Tauri program at `app` (the app, or another Tauri binary to compare with).
     pub async fn start_program(app: PathBuf) -> Result<Desktop> {
         Self::start_program_in(app, Self::new_home()?).await

@@ -164,10 +164,3 @@ pub fn pem_wrap(label: &str, der: &[u8]) -> String {
     pem.push_str(&format!("-----END {label}-----\n"));
     pem
 }
-
-/// Decodes the claims of a JWT without verifying it (for diagnostics and tests).
-pub fn peek_claims(token: &str) -> Option<Map<String, Value>> {
-    let payload = token.split('.').nth(1)?;
-    let bytes = URL_SAFE_NO_PAD.decode(payload).ok()?;
-    serde_json::from_slice(&bytes).ok()
-}

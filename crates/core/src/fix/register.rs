@@ -10,8 +10,6 @@
 
 use std::sync::Arc;
 
-use chrono::{DateTime, Utc};
-
 use super::{
     Change, ChangeKind, FixError, NewSecret, RegistrationInputs, RepairSession, add_secret,
     ensure_admin_consent, ensure_registration, ensure_service_principal, secret_days,
@@ -69,13 +67,6 @@ pub struct Registered {
     /// For an account type that lets other organisations sign in: the link their
     /// administrators open to approve the app ([`super::admin_consent_url`], any organisation).
     pub admin_consent_url: Option<String>,
-}
-
-impl Registered {
-    /// When the new secret expires.
-    pub fn secret_expires(&self) -> Option<DateTime<Utc>> {
-        self.secret.as_ref().map(|s| s.expires)
-    }
 }
 
 /// Whether [`register`] may add a secret, known before anything is read: always for a new

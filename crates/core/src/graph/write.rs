@@ -95,14 +95,6 @@ impl WriteError {
         }
     }
 
-    /// Graph's error, when it answered one.
-    pub fn graph_error(&self) -> Option<&GraphError> {
-        match self {
-            WriteError::Unavailable(_) => None,
-            WriteError::NotFound(error) | WriteError::Refused { error, .. } => Some(error),
-        }
-    }
-
     /// Evidence for a report built from this error.
     pub fn evidence(&self) -> Value {
         match self {

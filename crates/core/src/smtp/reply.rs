@@ -61,11 +61,6 @@ impl Reply {
         }
     }
 
-    /// `2yz`: the command succeeded.
-    pub fn is_positive(&self) -> bool {
-        (200..300).contains(&self.code)
-    }
-
     /// `4yz`: try again later.
     pub fn is_transient(&self) -> bool {
         (400..500).contains(&self.code)
