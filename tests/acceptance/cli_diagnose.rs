@@ -1,5 +1,6 @@
-//! `entra-setup diagnose [--json]` as contracts/cli.md defines it, run as the real binary: any
-//! error text on stdin, findings out, exit status 0 whether or not anything is recognised.
+//! `entra-setup diagnose [--profile ID] [--json]` as contracts/cli.md defines it, run as the real
+//! binary: any error text on stdin, findings out, exit status 0 whether or not anything is
+//! recognised; with a profile, that integration's findings first; an unknown profile exits 64.
 
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
@@ -27,7 +28,11 @@ fn diagnose(args: &[&str], stdin: &str) -> Output {
 }
 
 fn findings(stdin: &str) -> Vec<serde_json::Value> {
-    let output = diagnose(&["--json"], stdin);
+    findings_with(&["--json"], stdin)
+}
+
+fn findings_with(args: &[&str], stdin: &str) -> Vec<serde_json::Value> {
+    let output = diagnose(args, stdin);
     assert_eq!(
         output.status.code(),
         Some(0),
@@ -71,7 +76,7 @@ fn graph_smtp_and_symptoms_are_recognised() {
         (
             "Default Outlook account has not been set up",
             "symptom",
-            "consent_required",
+            "user_not_connected",
         ),
     ] {
         let found = findings(text);
@@ -100,4 +105,53 @@ fn without_json_it_prints_a_readable_report() {
     for part in ["535 5.7.3", "smtp_auth_failed", "Fix:"] {
         assert!(text.contains(part), "{part}: {text}");
     }
+}
+
+#[test]
+fn with_a_profile_that_integration_comes_first() {
+    // The Apptoto guide's "Need admin approval" screen: users may not consent to the vendor's app.
+    let vendor = findings_with(
+        &["--profile", "vendor-app-consent", "--json"],
+        "Need admin approval",
+    );
+    assert_eq!(vendor[0]["cause"], "user_consent_blocked", "{vendor:?}");
+    // Axero's calendar guide reads the same screen as permissions not granted for the
+    // organisation, and its own entry comes first for Axero.
+    let axero = findings_with(
+        &["--profile", "axero-outlook-calendar", "--json"],
+        "Need admin approval",
+    );
+    assert_eq!(axero[0]["cause"], "consent_required", "{axero:?}");
+    assert!(
+        axero[0]["fix"]
+            .as_str()
+            .is_some_and(|fix| fix.contains("Calendars.ReadWrite")),
+        "{axero:?}"
+    );
+    // A Microsoft code keeps its source and code, told in the integration's words.
+    let body = "AADSTS7000215: Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID.";
+    let odoo = findings_with(&["--profile", "odoo-outlook-calendar", "--json"], body);
+    assert_eq!(odoo[0]["cause"], "secret_invalid");
+    assert_eq!(odoo[0]["code"], "AADSTS7000215");
+    assert_eq!(odoo[0]["source"], "identity");
+    assert!(
+        odoo[0]["fix"]
+            .as_str()
+            .is_some_and(|fix| fix.contains("Odoo")),
+        "{odoo:?}"
+    );
+}
+
+#[test]
+fn an_unknown_profile_exits_64_naming_it() {
+    let output = diagnose(&["--profile", "no-such-product", "--json"], "AADSTS7000215");
+    assert_eq!(output.status.code(), Some(64));
+    assert!(
+        output.stdout.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&output.stdout)
+    );
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("no-such-product"), "{stderr}");
+    assert!(stderr.contains("--profile"), "{stderr}");
 }

@@ -56,6 +56,9 @@ pub enum Command {
     /// Explain an error: reads any error text on stdin (an AADSTS message or JSON body, a Graph
     /// error, an SMTP reply, a product's error screen) and prints what it means and what to do.
     Diagnose {
+        /// The integration the error comes from: its own findings come first, in its words.
+        #[arg(long, value_name = "ID")]
+        profile: Option<String>,
         /// Print one JSON document on stdout: {"findings": [...]}.
         #[arg(long)]
         json: bool,

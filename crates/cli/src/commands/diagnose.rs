@@ -1,19 +1,24 @@
-//! `entra-setup diagnose [--json]`: explain the error text on stdin (contracts/cli.md).
+//! `entra-setup diagnose [--profile ID] [--json]`: explain the error text on stdin
+//! (contracts/cli.md).
 //!
 //! Reads everything on stdin, asks the core for findings and prints them: as
-//! `{"findings": […]}` with `--json`, otherwise one block per finding. Exit status 0 whether or
-//! not anything was recognised.
+//! `{"findings": […]}` with `--json`, otherwise one block per finding. With `--profile`, the
+//! findings that belong to that integration come first; an unknown profile id exits 64 naming it,
+//! before stdin is read. Exit status 0 whether or not anything was recognised.
 
 use std::io::{IsTerminal, Read};
 
-use entra_setup_core::diagnose::{Diagnosis, Finding, diagnose};
+use entra_setup_core::diagnose::{Diagnosis, Finding, diagnose_for};
 use entra_setup_core::paths::AppPaths;
 use entra_setup_core::profile::Catalog;
 
-use crate::exit::ExitStatus;
+use crate::exit::{ExitStatus, UsageError};
 
-/// Read stdin, diagnose it and print the findings.
-pub fn run(json: bool) -> anyhow::Result<ExitStatus> {
+/// Read stdin, diagnose it (for `profile`, when given) and print the findings.
+pub fn run(profile: Option<&str>, json: bool) -> anyhow::Result<ExitStatus> {
+    let catalog = catalog();
+    // Refuse an unknown profile before waiting on stdin.
+    diagnose_for("", &catalog, profile).map_err(|e| UsageError(format!("--profile: {e}")))?;
     let stdin = std::io::stdin();
     if stdin.is_terminal() {
         eprintln!(
@@ -23,7 +28,8 @@ pub fn run(json: bool) -> anyhow::Result<ExitStatus> {
     let mut bytes = Vec::new();
     stdin.lock().read_to_end(&mut bytes)?;
     let text = String::from_utf8_lossy(&bytes);
-    let findings = diagnose(&text, &catalog());
+    let findings = diagnose_for(&text, &catalog, profile)
+        .map_err(|e| UsageError(format!("--profile: {e}")))?;
     if json {
         println!("{}", serde_json::to_string_pretty(&Diagnosis { findings })?);
     } else {
@@ -71,6 +77,7 @@ fn report(findings: &[Finding]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use entra_setup_core::diagnose::diagnose;
 
     #[test]
     fn the_report_has_one_block_per_finding() {
