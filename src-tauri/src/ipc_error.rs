@@ -3,6 +3,7 @@
 //! Codes are added only when the UI acts on them differently; the `From` impls match
 //! exhaustively, so a new core error variant forces a decision here.
 
+use entra_setup_core::diagnose::UnknownProfile;
 use entra_setup_core::fix::FixError;
 use entra_setup_core::identity::SignInError;
 use entra_setup_core::profile::CatalogError;
@@ -78,6 +79,12 @@ fn chain(error: &dyn std::error::Error) -> String {
         source = cause.source();
     }
     message
+}
+
+impl From<UnknownProfile> for IpcError {
+    fn from(error: UnknownProfile) -> IpcError {
+        IpcError::new(IpcErrorCode::InvalidInput, error.to_string())
+    }
 }
 
 impl From<CatalogError> for IpcError {

@@ -108,6 +108,7 @@ export function App() {
         )}
         {screen.name === "troubleshoot" && (
           <TroubleshootScreen
+            integration={screen.back.name === "wizard" ? { profile: screen.back.view.profile, title: screen.back.view.title } : null}
             onBack={() =>
               screen.back.name === "wizard"
                 ? void resumeWizard().then((view) => setScreen(view ? { name: "wizard", view } : { name: "start" }))

@@ -174,11 +174,12 @@ async wizardRevealSecret() : Promise<Result<string, IpcError>> {
 }
 },
 /**
- * Explain pasted error text.
+ * Explain pasted error text; with `profile` (the setup under way), that integration's findings
+ * come first, in its words.
  */
-async diagnoseText(text: string) : Promise<Result<Finding[], IpcError>> {
+async diagnoseText(text: string, profile: string | null) : Promise<Result<Finding[], IpcError>> {
     try {
-    return { status: "ok", data: await TAURI_INVOKE("diagnose_text", { text }) };
+    return { status: "ok", data: await TAURI_INVOKE("diagnose_text", { text, profile }) };
 } catch (e) {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
@@ -488,6 +489,11 @@ export type Cause =
  */
 "user_not_in_tenant" | 
 /**
+ * From: the browser is signed in to several Microsoft accounts and the consent or sign-in
+ * went to the wrong one (AADSTS50020 and the seeds' "routes to the wrong tenant")
+ */
+"multiple_accounts_signed_in" | 
+/**
  * From: a required permission is not in 'requiredResourceAccess'; Graph 403 'Authorization_RequestDenied' / 'ErrorAccessDenied' for the app's own token
  */
 "permission_missing" | 
@@ -528,6 +534,16 @@ export type Cause =
  */
 "insufficient_admin_rights" | 
 /**
+ * From: (warn) the tenant assigns a user-consent policy the wizard cannot judge (a custom
+ * policy id): what users may consent to is not known
+ */
+"consent_policy_unrecognised" | 
+/**
+ * From: (warn) users have asked for admin consent to this app and the requests wait for a
+ * reviewer
+ */
+"consent_request_pending" | 
+/**
  * From: AADSTS53003, AADSTS530035 (security defaults)
  */
 "conditional_access_blocked" | 
@@ -559,6 +575,11 @@ export type Cause =
  * From: Graph 404 'Request_ResourceNotFound', 'ErrorInvalidUser', 'ErrorItemNotFound'
  */
 "object_not_found" | 
+/**
+ * From: a user of the product has not connected their own account yet (Axero: "Default
+ * Outlook account has not been set up"); nothing is wrong in Entra
+ */
+"user_not_connected" | 
 /**
  * From: '535 5.7.139 … SmtpClientAuthentication is disabled for the Tenant'
  */

@@ -161,9 +161,9 @@ export async function revealSecret(): Promise<string> {
   return unwrap(() => commands.wizardRevealSecret());
 }
 
-/** Explain pasted error text. */
-export async function diagnose(text: string): Promise<Finding[]> {
-  return unwrap(() => commands.diagnoseText(text));
+/** Explain pasted error text; with the profile of the setup under way, its own findings come first. */
+export async function diagnose(text: string, profile: string | null = null): Promise<Finding[]> {
+  return unwrap(() => commands.diagnoseText(text, profile));
 }
 
 /** Play another demo scenario. */

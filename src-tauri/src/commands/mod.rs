@@ -11,7 +11,7 @@
 //! A new command goes in three places: here, `ipc_builder` in `lib.rs`, and `build.rs` (which
 //! generates its permission); `tests/commands.rs` fails when they disagree.
 
-use entra_setup_core::diagnose::{Finding, diagnose};
+use entra_setup_core::diagnose::{Finding, diagnose_for};
 use entra_setup_core::fix::{self, Patience, RegistrationInputs, RepairSession, SecretRequest};
 use entra_setup_core::identity::{
     DEFAULT_SIGN_IN_CLIENT, DevicePrompt, SignInClientError, save_sign_in_client,
@@ -525,11 +525,16 @@ pub async fn wizard_reveal_secret(state: State<'_>) -> Result<String, IpcError> 
     })
 }
 
-/// Explain pasted error text.
+/// Explain pasted error text; with `profile` (the setup under way), that integration's findings
+/// come first, in its words.
 #[tauri::command]
 #[specta::specta]
-pub fn diagnose_text(state: State<'_>, text: String) -> Result<Vec<Finding>, IpcError> {
-    Ok(diagnose(&text, &state.catalog()?))
+pub fn diagnose_text(
+    state: State<'_>,
+    text: String,
+    profile: Option<String>,
+) -> Result<Vec<Finding>, IpcError> {
+    Ok(diagnose_for(&text, &state.catalog()?, profile.as_deref())?)
 }
 
 /// Play another demo scenario (the setup under way keeps its inputs; checks run again).

@@ -36,6 +36,32 @@ describe("TroubleshootScreen", () => {
     expect(findings).toHaveTextContent("AADSTS7000215 · secret_invalid");
   });
 
+  it("asks for the findings of the setup under way first", async () => {
+    vi.mocked(diagnose).mockResolvedValue([]);
+    render(
+      <FluentProvider theme={webLightTheme}>
+        <TroubleshootScreen onBack={() => {}} integration={{ profile: "vendor-app-consent", title: "Approve a vendor's app" }} />
+      </FluentProvider>,
+    );
+    expect(screen.getByTestId("diagnose-integration")).toHaveTextContent("Approve a vendor's app");
+    await userEvent.type(screen.getByTestId("diagnose-input"), "Need admin approval");
+    await userEvent.click(screen.getByTestId("diagnose-button"));
+    expect(diagnose).toHaveBeenLastCalledWith("Need admin approval", "vendor-app-consent");
+  });
+
+  it("asks without a profile when no setup is under way", async () => {
+    vi.mocked(diagnose).mockResolvedValue([]);
+    render(
+      <FluentProvider theme={webLightTheme}>
+        <TroubleshootScreen onBack={() => {}} />
+      </FluentProvider>,
+    );
+    expect(screen.queryByTestId("diagnose-integration")).not.toBeInTheDocument();
+    await userEvent.type(screen.getByTestId("diagnose-input"), "AADSTS50011");
+    await userEvent.click(screen.getByTestId("diagnose-button"));
+    expect(diagnose).toHaveBeenLastCalledWith("AADSTS50011", null);
+  });
+
   it("says so when nothing is known", async () => {
     vi.mocked(diagnose).mockResolvedValue([]);
     render(

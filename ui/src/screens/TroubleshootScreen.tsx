@@ -34,7 +34,15 @@ const useStyles = makeStyles({
   findings: { listStyleType: "none", margin: 0, padding: 0, display: "flex", flexDirection: "column", gap: tokens.spacingVerticalM },
 });
 
-export function TroubleshootScreen({ onBack }: { onBack: () => void }) {
+/** The setup under way, whose integration's findings come first. */
+export interface TroubleshootIntegration {
+  /** The profile id. */
+  profile: string;
+  /** The profile's title, for the screen. */
+  title: string;
+}
+
+export function TroubleshootScreen({ onBack, integration = null }: { onBack: () => void; integration?: TroubleshootIntegration | null }) {
   const styles = useStyles();
   const headingId = useId();
   const [text, setText] = useState("");
@@ -43,7 +51,7 @@ export function TroubleshootScreen({ onBack }: { onBack: () => void }) {
   const run = async () => {
     setError(null);
     try {
-      setFindings(await diagnose(text));
+      setFindings(await diagnose(text, integration?.profile ?? null));
     } catch (failure) {
       setError(failure instanceof IpcFailure ? failure.message : String(failure));
     }
@@ -54,6 +62,9 @@ export function TroubleshootScreen({ onBack }: { onBack: () => void }) {
         Troubleshoot an error
       </Title3>
       <Body1>Paste the error text exactly as shown — from the product, a Microsoft sign-in page or a mail server.</Body1>
+      {integration && (
+        <Caption1 data-testid="diagnose-integration">Read for {integration.title}: what its guide says about the error comes first.</Caption1>
+      )}
       <Field label="Error text">
         <Textarea value={text} onChange={(_, data) => setText(data.value)} rows={6} resize="vertical" data-testid="diagnose-input" />
       </Field>
