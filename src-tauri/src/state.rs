@@ -26,7 +26,7 @@ use entra_setup_core::paths::{AppPaths, NoHomeFolder};
 use entra_setup_core::profile::{Catalog, CatalogError, Profile, ProfileSummary};
 use entra_setup_core::secret::Secret;
 use entra_setup_core::verify::{Context, Sessions};
-use entra_setup_core::wizard::{WizardState, WizardStore};
+use entra_setup_core::wizard::{Loaded, SetAside, WizardState, WizardStore};
 use tokio_util::sync::CancellationToken;
 
 use crate::demo::DemoTenant;
@@ -132,6 +132,8 @@ struct Current {
     loaded: bool,
     /// The session, when a wizard is under way.
     session: Option<Session>,
+    /// A saved wizard that could not be used and was set aside, until the admin has been told.
+    set_aside: Option<SetAside>,
 }
 
 /// The environment variable that names an endpoints file (the stand-in's ready line).
@@ -262,7 +264,18 @@ impl AppState {
     async fn lock(&self) -> Result<tokio::sync::MutexGuard<'_, Current>, IpcError> {
         let mut current = self.current.lock().await;
         if !current.loaded {
-            current.session = self.store.load()?.map(Session::new);
+            match self.store.load_or_set_aside(chrono::Utc::now())? {
+                Loaded::Nothing => {}
+                Loaded::Resumed(state) => current.session = Some(Session::new(*state)),
+                Loaded::SetAside(aside) => {
+                    tracing::warn!(
+                        path = %aside.path.display(),
+                        reason = %aside.reason,
+                        "the saved progress could not be used and was set aside"
+                    );
+                    current.set_aside = Some(aside);
+                }
+            }
             current.loaded = true;
         }
         Ok(current)
@@ -271,6 +284,12 @@ impl AppState {
     /// The session under way, if any.
     pub async fn session(&self) -> Result<Option<Session>, IpcError> {
         Ok(self.lock().await?.session.clone())
+    }
+
+    /// A saved wizard set aside at launch because it could not be used, once: the admin is told
+    /// when the app resumes.
+    pub async fn take_set_aside(&self) -> Result<Option<SetAside>, IpcError> {
+        Ok(self.lock().await?.set_aside.take())
     }
 
     /// The session under way, or an error when none is.

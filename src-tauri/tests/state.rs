@@ -242,3 +242,29 @@ async fn the_demo_tenant_signs_the_administrator_in_without_a_page() {
     .expect("signed in");
     assert_eq!(tokens.claims.upn.as_deref(), Some("admin@contoso.com"));
 }
+
+#[tokio::test]
+async fn damaged_saved_progress_is_set_aside_and_said_once() {
+    let home = tempfile::tempdir().expect("temp home");
+    let paths = AppPaths::under(home.path());
+    let saved = paths.config_dir().join("wizard.json");
+    std::fs::create_dir_all(paths.config_dir()).expect("folder");
+    std::fs::write(&saved, "{\"version\": 1, \"profile\": ").expect("write");
+    let state = AppState::new(paths).expect("state");
+    assert!(state.session().await.expect("no error").is_none());
+    let aside = state
+        .take_set_aside()
+        .await
+        .expect("read")
+        .expect("set aside");
+    assert!(aside.reason.contains("damaged"), "{}", aside.reason);
+    assert_eq!(
+        std::fs::read_to_string(&aside.path).expect("kept"),
+        "{\"version\": 1, \"profile\": "
+    );
+    assert!(!saved.exists());
+    assert!(
+        state.take_set_aside().await.expect("read").is_none(),
+        "said once"
+    );
+}

@@ -40,7 +40,7 @@ function providerBackground(): string {
 
 beforeEach(() => {
   vi.mocked(listProfiles).mockResolvedValue(sampleProfiles);
-  vi.mocked(resumeWizard).mockResolvedValue(null);
+  vi.mocked(resumeWizard).mockResolvedValue({ view: null, set_aside: null });
   window.localStorage.clear();
 });
 
@@ -59,6 +59,22 @@ describe("App", () => {
     expect(await screen.findByTestId("start-screen")).toBeInTheDocument();
     expect(screen.getByRole("main")).toContainElement(screen.getByTestId("start-screen"));
     expect(await screen.findByTestId("profile-list")).toBeInTheDocument();
+  });
+
+  it("says when saved progress could not be used and was set aside, and a failed resume too", async () => {
+    mockColorScheme(false);
+    vi.mocked(resumeWizard).mockResolvedValue({
+      view: null,
+      set_aside: "Your saved progress could not be used: it is damaged. It is kept as /home/a/wizard.json.set-aside-1.",
+    });
+    const { unmount } = render(<App />);
+    expect(await screen.findByTestId("progress-set-aside")).toHaveTextContent("wizard.json.set-aside-1");
+    expect(screen.getByTestId("start-screen")).toBeInTheDocument();
+    unmount();
+
+    vi.mocked(resumeWizard).mockRejectedValue(new Error("storage: cannot read the wizard's progress file"));
+    render(<App />);
+    expect(await screen.findByTestId("start-error")).toHaveTextContent("cannot read the wizard's progress file");
   });
 
   it("follows the system's light or dark preference, live", async () => {

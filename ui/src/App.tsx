@@ -53,12 +53,23 @@ export function App() {
   const [screen, setScreen] = useState<Screen>({ name: "loading" });
   const [starting, setStarting] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+
+  // Back to the setup under way (or the start screen); a failure is shown, never swallowed.
+  const resume = () =>
+    resumeWizard().then(
+      (resumed) => {
+        if (resumed.set_aside) setNotice(resumed.set_aside);
+        setScreen(resumed.view ? { name: "wizard", view: resumed.view } : { name: "start" });
+      },
+      (failure) => {
+        setError(failure instanceof IpcFailure ? failure.message : String(failure));
+        setScreen({ name: "start" });
+      },
+    );
 
   useEffect(() => {
-    resumeWizard().then(
-      (view) => setScreen(view ? { name: "wizard", view } : { name: "start" }),
-      () => setScreen({ name: "start" }),
-    );
+    void resume();
   }, []);
 
   const start = async (profileId: string, demo: boolean) => {
@@ -90,6 +101,11 @@ export function App() {
             <MessageBarBody>{error}</MessageBarBody>
           </MessageBar>
         )}
+        {notice && screen.name === "start" && (
+          <MessageBar intent="warning" layout="multiline" data-testid="progress-set-aside">
+            <MessageBarBody>{notice}</MessageBarBody>
+          </MessageBar>
+        )}
         {screen.name === "loading" && <Spinner label="Opening…" />}
         {screen.name === "start" && <DueBanner onOpenReminders={() => setScreen({ name: "reminders" })} />}
         {screen.name === "start" && (
@@ -98,7 +114,7 @@ export function App() {
         {screen.name === "reminders" && (
           <RemindersScreen
             demoScenario={DEMO_SCENARIO}
-            onBack={() => void resumeWizard().then((view) => setScreen(view ? { name: "wizard", view } : { name: "start" }), () => setScreen({ name: "start" }))}
+            onBack={() => void resume()}
             onRotate={(view) => setScreen({ name: "wizard", view })}
           />
         )}
@@ -111,7 +127,7 @@ export function App() {
             integration={screen.back.name === "wizard" ? { profile: screen.back.view.profile, title: screen.back.view.title } : null}
             onBack={() =>
               screen.back.name === "wizard"
-                ? void resumeWizard().then((view) => setScreen(view ? { name: "wizard", view } : { name: "start" }))
+                ? void resume()
                 : setScreen({ name: "start" })
             }
           />

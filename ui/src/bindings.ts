@@ -29,9 +29,10 @@ async demoScenarios() : Promise<Result<DemoScenario[], IpcError>> {
 }
 },
 /**
- * The setup under way, if any, on the step it was left on.
+ * The setup under way, if any, on the step it was left on; and saved progress that could not
+ * be used (set aside, not deleted), said once.
  */
-async wizardResume() : Promise<Result<WizardView | null, IpcError>> {
+async wizardResume() : Promise<Result<Resumed, IpcError>> {
     try {
     return { status: "ok", data: await TAURI_INVOKE("wizard_resume") };
 } catch (e) {
@@ -719,6 +720,26 @@ portal_link?: string | null;
  */
 evidence: JsonValue }
 /**
+ * One pending request, as the evidence and the desktop app show it.
+ */
+export type ConsentRequestEntry = { 
+/**
+ * Who asked (UPN, else display name).
+ */
+requested_by: string | null; 
+/**
+ * The reason they gave.
+ */
+reason: string | null; 
+/**
+ * When (ISO 8601, as Graph gave it).
+ */
+created: string | null; 
+/**
+ * The permissions the app asks for.
+ */
+scopes: string[] }
+/**
  * A client secret or a certificate.
  */
 export type CredentialKind = 
@@ -1027,6 +1048,30 @@ has_secret: boolean;
  */
 message: string | null }
 /**
+ * Users' requests for admin consent to the app, as the permissions step shows them.
+ */
+export type PendingConsentRequests = { 
+/**
+ * How many wait for a reviewer; `None` when they could not be read.
+ */
+count: number | null; 
+/**
+ * The requests, oldest first.
+ */
+requests: ConsentRequestEntry[]; 
+/**
+ * Who reviews them, in words (empty when not known).
+ */
+reviewers: string[]; 
+/**
+ * Why they could not be read, when they could not.
+ */
+unreadable: string | null; 
+/**
+ * Enterprise apps > Admin consent requests in the Entra admin center.
+ */
+review_link: string }
+/**
  * One row of the table.
  */
 export type PermissionRow = { 
@@ -1211,6 +1256,18 @@ changes: string[];
  * The wizard.
  */
 view: WizardView }
+/**
+ * What the app finds at launch.
+ */
+export type Resumed = { 
+/**
+ * The setup under way, on the step it was left on.
+ */
+view: WizardView | null; 
+/**
+ * When saved progress could not be used: why, and where it is kept now.
+ */
+set_aside: string | null }
 /**
  * A secret found by the scan that the admin chose to be reminded of.
  */
@@ -1610,6 +1667,10 @@ results: CheckResult[];
  * The permissions step's table.
  */
 permissions: PermissionRow[]; 
+/**
+ * Users' requests for admin consent that wait for a reviewer, once the check has read them.
+ */
+consent_requests: PendingConsentRequests | null; 
 /**
  * The PowerShell for the mailbox or calendar step.
  */

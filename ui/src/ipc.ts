@@ -25,12 +25,14 @@ import type {
   Progress,
   RepairOutcome,
   Result,
+  Resumed,
   SignInPrompt,
   WizardStep,
   WizardView,
 } from "./bindings";
 
 export type {
+  Resumed,
   CheckId,
   CheckResult,
   DemoScenario,
@@ -92,7 +94,7 @@ export async function demoScenarios(): Promise<DemoScenario[]> {
 }
 
 /** The setup under way, on the step it was left on, or null. */
-export async function resumeWizard(): Promise<WizardView | null> {
+export async function resumeWizard(): Promise<Resumed> {
   return unwrap(() => commands.wizardResume());
 }
 

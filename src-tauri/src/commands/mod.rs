@@ -98,15 +98,38 @@ pub(crate) async fn ensure_demo(
     outcome
 }
 
-/// The setup under way, if any, on the step it was left on.
+/// The setup under way, if any, on the step it was left on; and saved progress that could not
+/// be used (set aside, not deleted), said once.
 #[tauri::command]
 #[specta::specta]
-pub async fn wizard_resume(state: State<'_>) -> Result<Option<WizardView>, IpcError> {
+pub async fn wizard_resume(state: State<'_>) -> Result<Resumed, IpcError> {
+    let set_aside = state.take_set_aside().await?.map(|aside| {
+        format!(
+            "Your saved progress could not be used: {}. It is kept as {}; start the setup again below.",
+            aside.reason,
+            aside.path.display()
+        )
+    });
     let Some(session) = state.session().await? else {
-        return Ok(None);
+        return Ok(Resumed {
+            view: None,
+            set_aside,
+        });
     };
     ensure_demo(&state, session.wizard.demo.as_deref(), false).await?;
-    Ok(Some(current_view(&state, &session).await?))
+    Ok(Resumed {
+        view: Some(current_view(&state, &session).await?),
+        set_aside,
+    })
+}
+
+/// What the app finds at launch.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+pub struct Resumed {
+    /// The setup under way, on the step it was left on.
+    pub view: Option<WizardView>,
+    /// When saved progress could not be used: why, and where it is kept now.
+    pub set_aside: Option<String>,
 }
 
 /// Start setting up `profile`, against Microsoft or (with `demo`) the demo tenant's scenario.

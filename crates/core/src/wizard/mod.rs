@@ -13,10 +13,12 @@
 //! - [`run`] — a step's live checks through the verification engine.
 //! - [`sign_in`] — the administrator's and the mailbox owner's sign-ins, one at a time.
 //! - [`permissions`] — the permission table of the permissions step.
+//! - [`consent_requests`] — users' pending requests for admin consent, on the permissions step.
 //! - [`export`] — the export panel's inputs and the bundle request made from the wizard.
 //! - [`resume`] — the wizard as a configuration bundle left it.
 //! - [`powershell`] — the Exchange Online PowerShell the admin may run to fix what Graph cannot.
 
+pub mod consent_requests;
 pub mod export;
 pub mod permissions;
 pub mod plan;
@@ -27,7 +29,8 @@ pub mod sign_in;
 pub mod state;
 pub mod store;
 
+pub use consent_requests::{PendingConsentRequests, pending_consent_requests};
 pub use permissions::{PermissionRow, permission_rows};
 pub use plan::{StepPlan, plan, step_of};
 pub use state::{InputField, WizardInputs, WizardState};
-pub use store::{WizardStore, WizardStoreError};
+pub use store::{Loaded, SetAside, WizardStore, WizardStoreError};

@@ -1,6 +1,10 @@
 //! The wizard's state on disk: `wizard.json` in the config folder, written atomically — a
 //! temporary file beside it, written and fsynced, renamed over the old one, then the folder
 //! fsynced — so a crash at any moment leaves either the old state or the new one, never half.
+//!
+//! A file that cannot be used (damaged, or written by another version) is never deleted nor
+//! silently ignored: [`WizardStore::load_or_set_aside`] renames it beside itself
+//! (`wizard.json.set-aside-…`) and says so, so that the admin can start over without losing it.
 
 use std::path::{Path, PathBuf};
 
@@ -35,6 +39,26 @@ pub enum WizardStoreError {
     },
 }
 
+/// A saved state that could not be used, kept under another name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SetAside {
+    /// Where it is now.
+    pub path: PathBuf,
+    /// Why it could not be used, for people.
+    pub reason: String,
+}
+
+/// What [`WizardStore::load_or_set_aside`] found.
+#[derive(Debug)]
+pub enum Loaded {
+    /// No saved state.
+    Nothing,
+    /// The saved state, to resume.
+    Resumed(Box<WizardState>),
+    /// A saved state that could not be used, now kept as [`SetAside::path`].
+    SetAside(SetAside),
+}
+
 /// Where the state lives.
 #[derive(Debug, Clone)]
 pub struct WizardStore {
@@ -61,12 +85,43 @@ impl WizardStore {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
             Err(source) => return Err(self.io("read", source)),
         };
-        let state: WizardState =
-            serde_json::from_str(&text).map_err(|source| WizardStoreError::Damaged {
-                path: self.path.clone(),
-                source,
-            })?;
-        Ok((state.version == STATE_VERSION).then_some(state))
+        let damaged = |source| WizardStoreError::Damaged {
+            path: self.path.clone(),
+            source,
+        };
+        // The version first: another version's state need not parse as this one's.
+        let raw: serde_json::Value = serde_json::from_str(&text).map_err(damaged)?;
+        match raw.get("version").and_then(serde_json::Value::as_u64) {
+            Some(version) if version != u64::from(STATE_VERSION) => return Ok(None),
+            _ => {}
+        }
+        let state: WizardState = serde_json::from_value(raw).map_err(damaged)?;
+        Ok(Some(state))
+    }
+
+    /// The saved state, or — when it cannot be used (damaged, or of another version) — the file
+    /// renamed to `wizard.json.set-aside-<now>` and why, so that a new setup does not overwrite it.
+    pub fn load_or_set_aside(
+        &self,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Loaded, WizardStoreError> {
+        let reason = match self.load() {
+            Ok(Some(state)) => return Ok(Loaded::Resumed(Box::new(state))),
+            Ok(None) if !self.path.exists() => return Ok(Loaded::Nothing),
+            Ok(None) => "it was saved by another version of Entra Setup Wizard".to_string(),
+            Err(WizardStoreError::Damaged { source, .. }) => {
+                format!("it is damaged ({source})")
+            }
+            Err(other) => return Err(other),
+        };
+        let mut name = self.path.as_os_str().to_owned();
+        name.push(format!(".set-aside-{}", now.format("%Y%m%dT%H%M%SZ")));
+        let aside = PathBuf::from(name);
+        std::fs::rename(&self.path, &aside).map_err(|e| self.io("set aside", e))?;
+        Ok(Loaded::SetAside(SetAside {
+            path: aside,
+            reason,
+        }))
     }
 
     /// Save `state` atomically.
@@ -104,6 +159,39 @@ impl WizardStore {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_damaged_or_foreign_file_is_set_aside_not_lost() {
+        let dir = tempfile::tempdir().expect("dir");
+        let store = WizardStore::new(&AppPaths::under(dir.path()));
+        let now = chrono::DateTime::parse_from_rfc3339("2026-12-07T06:30:00Z")
+            .expect("time")
+            .with_timezone(&chrono::Utc);
+        assert!(matches!(
+            store.load_or_set_aside(now).expect("nothing"),
+            Loaded::Nothing
+        ));
+        std::fs::create_dir_all(store.path().parent().expect("folder")).expect("folder");
+        for (text, why) in [
+            ("{\"version\": 1, \"profile\":", "damaged"),
+            ("{\"version\": 999999}", "another version"),
+        ] {
+            std::fs::write(store.path(), text).expect("write");
+            let Loaded::SetAside(aside) = store.load_or_set_aside(now).expect("set aside") else {
+                panic!("{text} was not set aside");
+            };
+            assert!(aside.reason.contains(why), "{}", aside.reason);
+            assert_eq!(std::fs::read_to_string(&aside.path).expect("kept"), text);
+            assert!(
+                aside
+                    .path
+                    .to_string_lossy()
+                    .ends_with("wizard.json.set-aside-20261207T063000Z")
+            );
+            assert!(!store.path().exists(), "a new setup starts afresh");
+            std::fs::remove_file(&aside.path).expect("clean");
+        }
+    }
     use crate::check::CheckId;
     use crate::profile::{Catalog, WizardStep};
     use crate::wizard::InputField;
