@@ -1,11 +1,12 @@
 /**
  * Permissions and admin consent: a table of each permission the integration needs, its type,
- * whether it is configured and consented, and a fix for each gap; the scopes and the
- * admin-consent link to copy.
+ * whether it is configured and consented, and a fix for each gap; users' requests for admin
+ * consent that wait for a reviewer; the scopes and the admin-consent link to copy.
  */
 import { Body1, Table, TableBody, TableCell, TableHeader, TableHeaderCell, TableRow, makeStyles, tokens } from "@fluentui/react-components";
 import { registerApp } from "../ipc";
 import { CopyField } from "../components/CopyField";
+import { ConsentRequests } from "./ConsentRequests";
 import { RepairButton } from "./RepairButton";
 import type { StepProps } from "./types";
 
@@ -81,6 +82,7 @@ export function PermissionsStep({ view, onView, recheck }: StepProps) {
         </Table>
       )}
       {view.permissions.length === 0 && <Body1>The vendor's app asks for its own permissions; the checks below show what it holds.</Body1>}
+      {view.consent_requests && <ConsentRequests pending={view.consent_requests} />}
       {view.scopes && <CopyField label="Delegated permissions (scopes)" value={view.scopes} />}
       {view.admin_consent_link && <CopyField label="Admin-consent link" value={view.admin_consent_link} testId="admin-consent-link" />}
     </div>

@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it, vi } from "vitest";
 import { render, screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { FluentProvider, webLightTheme } from "@fluentui/react-components";
-import { registerApp, setSignInClient, signInAdministrator } from "../ipc";
+import { openExternal, registerApp, setSignInClient, signInAdministrator } from "../ipc";
 import type { StepView, WizardView } from "../ipc";
 import { CheckList } from "../components/CheckList";
 import { sampleView } from "../test/wizard";
@@ -159,6 +159,62 @@ describe("steps", () => {
     expect(within(table).getAllByRole("row")).toHaveLength(3);
     expect(screen.getByTestId("fix-Mail.Send")).toHaveTextContent("Grant consent");
     expect(screen.queryByTestId("fix-offline_access")).not.toBeInTheDocument();
+  });
+
+  it("permissions: lists the users' requests for admin consent with a link to review them", async () => {
+    const review = "https://entra.microsoft.com/#view/Microsoft_AAD_IAM/StartboardApplicationsMenuBlade/~/AccessRequests";
+    renderStep(
+      sampleView({
+        step: "permissions",
+        kind: "vendor_consent",
+        permissions: [],
+        admin: "admin@contoso.com",
+        consent_requests: {
+          count: 2,
+          requests: [
+            { requested_by: "bob@contoso.com", reason: "I need my calendar in the scheduler", created: "2026-05-20T09:30:00Z", scopes: ["Calendars.ReadWrite"] },
+            { requested_by: "intranet@contoso.com", reason: null, created: null, scopes: [] },
+          ],
+          reviewers: ["user aaaaaaaa-0000-0000-0000-000000000001"],
+          unreadable: null,
+          review_link: review,
+        },
+      }),
+    );
+    const section = screen.getByTestId("consent-requests");
+    expect(within(section).getByRole("heading")).toHaveTextContent("2 requests for admin consent wait for a reviewer");
+    const items = within(section).getAllByTestId("consent-request");
+    expect(items).toHaveLength(2);
+    expect(items[0]).toHaveTextContent("bob@contoso.com");
+    expect(items[0]).toHaveTextContent("I need my calendar in the scheduler");
+    expect(items[1]).toHaveTextContent("intranet@contoso.com");
+    expect(screen.getByTestId("consent-request-reviewers")).toHaveTextContent("user aaaaaaaa-0000-0000-0000-000000000001");
+    await userEvent.click(screen.getByTestId("consent-requests-review"));
+    expect(openExternal).toHaveBeenCalledWith(review);
+  });
+
+  it("permissions: says when no request waits, or why they could not be read, and shows nothing before the check", () => {
+    const none = { count: 0, requests: [], reviewers: [], unreadable: null, review_link: "https://entra.microsoft.com/" };
+    const { unmount } = render(
+      <FluentProvider theme={webLightTheme}>
+        <StepBody
+          view={sampleView({ step: "permissions", consent_requests: none })}
+          step={sampleView().steps.find((s) => s.step === "permissions") as StepView}
+          running={[]}
+          onView={vi.fn()}
+          onInput={vi.fn()}
+          recheck={vi.fn()}
+          goTo={vi.fn()}
+        />
+      </FluentProvider>,
+    );
+    expect(screen.getByTestId("consent-requests-none")).toBeInTheDocument();
+    unmount();
+    renderStep(
+      sampleView({ step: "permissions", consent_requests: { ...none, count: null, unreadable: "Sign in again with ConsentRequest.Read.All." } }),
+    );
+    expect(screen.getByTestId("consent-requests-unreadable")).toHaveTextContent("ConsentRequest.Read.All");
+    expect(screen.queryByTestId("consent-requests")).not.toBeInTheDocument();
   });
 
   it("mailbox: offers the owner's sign-in and the PowerShell to copy", () => {

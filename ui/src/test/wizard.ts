@@ -33,6 +33,7 @@ export function sampleView(overrides: Partial<WizardView> = {}): WizardView {
       { name: "Mail.Send", kind: "delegated", configured: true, consented: false },
       { name: "offline_access", kind: "delegated", configured: true, consented: true },
     ],
+    consent_requests: null,
     powershell: "Set-CASMailbox -Identity 'intranet@contoso.com' -SmtpClientAuthenticationDisabled $false",
     secret: {
       held: false,
