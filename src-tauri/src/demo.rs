@@ -120,6 +120,12 @@ const SCENARIOS: &[(&str, &str, &str, bool)] = &[
         false,
     ),
     (
+        "vendor-app-requested",
+        "Vendor app, approval requested",
+        "Users asked for approval of a vendor's app; their requests wait for a reviewer.",
+        false,
+    ),
+    (
         "access-policy-denied",
         "Access policy blocks the mailbox",
         "An Exchange application access policy keeps the connector out of the mailbox.",
