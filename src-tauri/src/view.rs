@@ -4,6 +4,7 @@
 //! (never its value), with the session it belongs to so that the UI can drop an answer about a
 //! setup it no longer shows.
 
+use entra_setup_core::fix::{self, LifetimeChoice};
 use entra_setup_core::identity::{SignInClientError, SignInClientSource};
 use entra_setup_core::profile::{Profile, ProfileKind, WizardStep};
 use entra_setup_core::validate::InputIssue;
@@ -45,6 +46,9 @@ pub struct SecretView {
     pub default_days: u32,
     /// The longest lifetime the profile allows, in days.
     pub max_days: u32,
+    /// The lifetimes to offer, as the Entra admin center offers them, within the profile's limit
+    /// (a custom end date is offered beside them).
+    pub choices: Vec<LifetimeChoice>,
     /// The profile's advice on the secret.
     pub advice: String,
 }
@@ -215,6 +219,7 @@ fn secret_view(profile: &Profile, memory: &Memory) -> SecretView {
         can_reveal: memory.created.as_ref().is_some_and(|c| !c.revealed),
         default_days: profile.secret.default_days,
         max_days: profile.secret.max_days,
+        choices: fix::lifetime_choices(profile),
         advice: profile.secret.advice.clone(),
     }
 }

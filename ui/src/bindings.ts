@@ -130,11 +130,12 @@ async wizardRegister(secretDays: number | null) : Promise<Result<RepairOutcome, 
 }
 },
 /**
- * Add a new client secret of `days` (within the profile's limit) to the registration.
+ * Add a new client secret to the registration, valid for `days` or until the custom end date
+ * `until` (`YYYY-MM-DD`), within the profile's limit.
  */
-async wizardNewSecret(days: number | null) : Promise<Result<RepairOutcome, IpcError>> {
+async wizardNewSecret(days: number | null, until: string | null) : Promise<Result<RepairOutcome, IpcError>> {
     try {
-    return { status: "ok", data: await TAURI_INVOKE("wizard_new_secret", { days }) };
+    return { status: "ok", data: await TAURI_INVOKE("wizard_new_secret", { days, until }) };
 } catch (e) {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
@@ -1048,6 +1049,22 @@ has_secret: boolean;
  */
 message: string | null }
 /**
+ * One lifetime a front end offers.
+ */
+export type LifetimeChoice = { 
+/**
+ * Days.
+ */
+days: number; 
+/**
+ * For people, as the Entra admin center words it ("180 days (6 months)").
+ */
+label: string; 
+/**
+ * Whether it is the profile's default.
+ */
+default: boolean }
+/**
  * Users' requests for admin consent to the app, as the permissions step shows them.
  */
 export type PendingConsentRequests = { 
@@ -1320,6 +1337,11 @@ default_days: number;
  * The longest lifetime the profile allows, in days.
  */
 max_days: number; 
+/**
+ * The lifetimes to offer, as the Entra admin center offers them, within the profile's limit
+ * (a custom end date is offered beside them).
+ */
+choices: LifetimeChoice[]; 
 /**
  * The profile's advice on the secret.
  */

@@ -145,8 +145,9 @@ export async function registerApp(secretDays: number | null): Promise<RepairOutc
 }
 
 /** Add a new client secret living `days`. */
-export async function createSecret(days: number | null): Promise<RepairOutcome> {
-  return unwrap(() => commands.wizardNewSecret(days));
+/** A new secret for `days`, or until the custom end date `until` (YYYY-MM-DD). */
+export async function createSecret(days: number | null, until: string | null = null): Promise<RepairOutcome> {
+  return unwrap(() => commands.wizardNewSecret(days, until));
 }
 
 /** Hold a pasted secret value in the shell's memory (never saved). */

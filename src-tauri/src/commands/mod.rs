@@ -493,13 +493,26 @@ pub async fn wizard_register(
     .await
 }
 
-/// Add a new client secret of `days` (within the profile's limit) to the registration.
+/// Add a new client secret to the registration, valid for `days` or until the custom end date
+/// `until` (`YYYY-MM-DD`), within the profile's limit.
 #[tauri::command]
 #[specta::specta]
 pub async fn wizard_new_secret(
     state: State<'_>,
     days: Option<u32>,
+    until: Option<String>,
 ) -> Result<RepairOutcome, IpcError> {
+    let days = match until.as_deref().filter(|u| !u.trim().is_empty()) {
+        Some(end) => {
+            let session = state.current().await?;
+            let profile = state.profile(&session.wizard.profile)?;
+            let today = state.context().await.now.date_naive();
+            Some(fix::days_until(end, today, &profile).map_err(|e| {
+                IpcError::new(IpcErrorCode::InvalidInput, format!("secret end date: {e}"))
+            })?)
+        }
+        None => days,
+    };
     repair(
         &state,
         SecretRequest {

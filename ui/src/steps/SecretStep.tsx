@@ -32,21 +32,16 @@ const useStyles = makeStyles({
   row: { display: "flex", flexWrap: "wrap", gap: tokens.spacingHorizontalM, alignItems: "end" },
 });
 
-const LIFETIMES = [30, 90, 180, 365, 540, 730];
-
-function lifetimeLabel(days: number): string {
-  return days % 30 === 0 && days >= 90 ? `${days / 30} months (${days} days)` : `${days} days`;
-}
+/** The Select's value for the custom end date. */
+const CUSTOM = "custom";
 
 export function SecretStep({ view, onView, onInput, recheck, goTo }: StepProps) {
   const styles = useStyles();
   const legendId = useId();
   const secret = view.secret;
   const [mode, setMode] = useState<"create" | "paste">(view.admin ? "create" : "paste");
-  const choices = LIFETIMES.filter((d) => d <= secret.max_days);
-  if (!choices.includes(secret.default_days)) choices.push(secret.default_days);
-  choices.sort((a, b) => a - b);
-  const [days, setDays] = useState(secret.default_days);
+  const [lifetime, setLifetime] = useState(String(secret.default_days));
+  const [until, setUntil] = useState("");
   const [pasted, setPasted] = useState("");
   const [revealed, setRevealed] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -99,19 +94,25 @@ export function SecretStep({ view, onView, onInput, recheck, goTo }: StepProps) 
       {mode === "create" &&
         (view.admin && view.inputs.client_id ? (
           <div className={styles.row}>
-            <Field label="Lifetime" hint={`At most ${secret.max_days} days for this integration`}>
-              <Select value={String(days)} onChange={(_, data) => setDays(Number(data.value))} data-testid="secret-days">
-                {choices.map((d) => (
-                  <option key={d} value={d}>
-                    {lifetimeLabel(d)}
+            <Field label="Expires" hint={`At most ${secret.max_days} days for this integration`}>
+              <Select value={lifetime} onChange={(_, data) => setLifetime(data.value)} data-testid="secret-days">
+                {secret.choices.map((choice) => (
+                  <option key={choice.days} value={String(choice.days)}>
+                    {choice.default ? `${choice.label} — recommended here` : choice.label}
                   </option>
                 ))}
+                <option value={CUSTOM}>Custom end date</option>
               </Select>
             </Field>
+            {lifetime === CUSTOM && (
+              <Field label="End date">
+                <Input type="date" value={until} onChange={(_, data) => setUntil(data.value)} data-testid="secret-until" />
+              </Field>
+            )}
             <RepairButton
               label="Create the secret"
               testId="create-secret"
-              action={() => createSecret(days)}
+              action={() => (lifetime === CUSTOM ? createSecret(null, until) : createSecret(Number(lifetime)))}
               onView={(next) => {
                 setRevealed(null);
                 onView(next);

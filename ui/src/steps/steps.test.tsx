@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it, vi } from "vitest";
 import { render, screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { FluentProvider, webLightTheme } from "@fluentui/react-components";
-import { openExternal, registerApp, setSignInClient, signInAdministrator } from "../ipc";
+import { createSecret, openExternal, registerApp, setSignInClient, signInAdministrator } from "../ipc";
 import type { StepView, WizardView } from "../ipc";
 import { CheckList } from "../components/CheckList";
 import { sampleView } from "../test/wizard";
@@ -16,6 +16,7 @@ vi.mock("../ipc", async (importOriginal) => {
     registerApp: vi.fn(),
     signInAdministrator: vi.fn(),
     setSignInClient: vi.fn(),
+    createSecret: vi.fn(),
     revealSecret: vi.fn(),
     copyText: vi.fn().mockResolvedValue(undefined),
     openExternal: vi.fn().mockResolvedValue(undefined),
@@ -135,6 +136,30 @@ describe("steps", () => {
     await userEvent.click(screen.getByTestId("create-registration"));
     expect(await screen.findByTestId("create-registration-done")).toHaveTextContent("created the app registration");
     expect(handlers.recheck).toHaveBeenCalled();
+  });
+
+  it("secret: offers the admin center's lifetimes and a custom end date", async () => {
+    const view = sampleView({
+      step: "secret",
+      admin: "admin@contoso.com",
+      inputs: { tenant: "contoso.com", client_id: "bbbbbbbb-0000-0000-0000-000000000001" },
+    });
+    vi.mocked(createSecret).mockResolvedValue({ changes: ["added client secret"], view });
+    renderStep(view);
+    await userEvent.click(screen.getByTestId("secret-mode-create"));
+    const options = within(screen.getByTestId("secret-days")).getAllByRole("option").map((o) => o.textContent);
+    expect(options).toEqual([
+      "90 days (3 months)",
+      "180 days (6 months)",
+      "365 days (12 months) — recommended here",
+      "545 days (18 months)",
+      "730 days (24 months)",
+      "Custom end date",
+    ]);
+    await userEvent.selectOptions(screen.getByTestId("secret-days"), "custom");
+    await userEvent.type(screen.getByTestId("secret-until"), "2027-03-07");
+    await userEvent.click(screen.getByTestId("create-secret"));
+    expect(createSecret).toHaveBeenCalledWith(null, "2027-03-07");
   });
 
   it("secret: the secret ID pasted is named as the mistake", () => {

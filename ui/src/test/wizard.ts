@@ -43,6 +43,13 @@ export function sampleView(overrides: Partial<WizardView> = {}): WizardView {
       can_reveal: false,
       default_days: 365,
       max_days: 730,
+      choices: [
+        { days: 90, label: "90 days (3 months)", default: false },
+        { days: 180, label: "180 days (6 months)", default: false },
+        { days: 365, label: "365 days (12 months)", default: true },
+        { days: 545, label: "545 days (18 months)", default: false },
+        { days: 730, label: "730 days (24 months)", default: false },
+      ],
       advice: "Keep an eye on the expiry date.",
     },
     admin: null,

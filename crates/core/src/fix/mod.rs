@@ -23,6 +23,7 @@ mod approval_wait;
 mod consent;
 mod consent_link;
 mod inputs;
+mod lifetimes;
 mod lost_answer;
 mod register;
 mod registration;
@@ -42,6 +43,9 @@ pub use consent_link::{
     ConsentLinkError, admin_consent_url, is_multi_tenant, tenant_admin_consent_url,
 };
 pub use inputs::refuse_before_writing;
+pub use lifetimes::{
+    LifetimeChoice, LifetimeError, PORTAL_LIFETIMES, days_until, lifetime_choices,
+};
 pub use register::{Registered, SecretRequest, may_add_secret, register, registers_an_app};
 pub use registration::{RegistrationInputs, RegistrationOutcome, ensure_registration};
 pub use rotation::{
