@@ -1,7 +1,8 @@
 //! The keychain's commands: whether it answers for the setup under way, and using the secret
 //! kept there; and what the other commands share with it — blocking calls on the blocking pool
 //! (`spawn_blocking`, never the async runtime's reactor), the tenant's GUID, and keeping a secret
-//! the wizard made (the keychain and its reminder).
+//! the wizard made (the core's `secrets::keep_new_secret`: its reminder, then the keychain; this
+//! only words the outcome).
 //!
 //! Reading the keychain may wait on a prompt: those reads end at once when the wizard's session
 //! does, and a kept secret is held only for the session that asked for it.
@@ -12,7 +13,7 @@
 use entra_setup_core::fix::Registered;
 use entra_setup_core::identity::discover;
 use entra_setup_core::profile::Profile;
-use entra_setup_core::secrets::{self, KEYCHAIN_PATIENCE, SecretStoreError};
+use entra_setup_core::secrets::{self, KEYCHAIN_PATIENCE, KeychainOutcome, SecretStoreError};
 use entra_setup_core::wizard::WizardState;
 use entra_setup_core::wizard::export::{self, MadeSecret};
 use serde::Serialize;
@@ -91,37 +92,28 @@ pub(crate) async fn keep_made_secret(
         Ok(id) => id,
         Err(e) => return vec![format!("The new client secret could not be kept: {e}")],
     };
-    let mut said = Vec::new();
-    let name = profile.title.clone();
-    match keep.registry().record_secret(
+    let kept = secrets::keep_new_secret(
+        keep.registry(),
+        Some(keep.store()),
         &tenant_id,
         &registered.client_id,
-        &secret.key_id,
-        secret.expires,
-        Some(&name),
+        secret,
+        Some(&profile.title),
         "register",
-    ) {
-        Ok(_) => said.push(format!(
+    )
+    .await;
+    let mut said = Vec::new();
+    said.push(match &kept.reminder {
+        Ok(()) => format!(
             "A reminder is kept for the new client secret (expires {}).",
             secret.expires.format("%Y-%m-%d")
-        )),
-        Err(e) => said.push(format!("The reminder could not be kept: {e}.")),
-    }
-    let store = keep.store();
-    let (client_id, key_id, value) = (
-        registered.client_id.clone(),
-        secret.key_id.clone(),
-        secret.value.clone(),
-    );
-    let tenant = tenant_id.clone();
-    let stored = keychain(move || {
-        secrets::store_client_secret(store.as_ref(), &tenant, &client_id, &key_id, &value)
-    })
-    .await;
-    said.push(match stored {
-        Ok(Ok(())) => "The new client secret is kept in the OS keychain (entry entra-setup); after a restart the secret step can use it.".into(),
-        Ok(Err(e)) => format!("The new client secret is not kept in any keychain: {e}. Show its value once and copy it into the product now."),
-        Err(e) => format!("The new client secret is not kept in any keychain: {e}."),
+        ),
+        Err(e) => format!("The reminder could not be kept: {e}."),
+    });
+    said.push(match kept.keychain {
+        KeychainOutcome::Kept { .. } => "The new client secret is kept in the OS keychain (entry entra-setup); after a restart the secret step can use it.".into(),
+        KeychainOutcome::NotReady => "The new client secret is not kept in any keychain. Show its value once and copy it into the product now.".into(),
+        KeychainOutcome::Failed(e) => format!("The new client secret is not kept in any keychain: {e}. Show its value once and copy it into the product now."),
     });
     said
 }

@@ -7,7 +7,7 @@ use entra_setup_core::identity::discover;
 use entra_setup_core::paths::AppPaths;
 use entra_setup_core::reminders::Registry;
 use entra_setup_core::secret::Secret;
-use entra_setup_core::secrets::{self, KeyringStore, SecretStore};
+use entra_setup_core::secrets::{self, KeychainOutcome, KeyringStore, SecretStore};
 use entra_setup_core::verify::Context;
 
 use crate::exit::UsageError;
@@ -50,17 +50,6 @@ pub fn available() -> Result<(), secrets::SecretStoreError> {
     KeyringStore::default().probe()
 }
 
-/// Keep a new secret in the keychain.
-pub fn store(
-    tenant_id: &str,
-    client_id: &str,
-    key_id: &str,
-    value: &Secret,
-) -> Result<(), secrets::SecretStoreError> {
-    let store: &dyn SecretStore = &KeyringStore::default();
-    secrets::store_client_secret(store, tenant_id, client_id, key_id, value)
-}
-
 /// Before a secret is made: whether the keychain can keep it. Without a keychain the secret is
 /// made only with `--show-secret` (printed once) — never made and then lost — so this refuses.
 pub fn ready_for_new_secret(show_secret: bool) -> Result<bool, UsageError> {
@@ -98,31 +87,35 @@ pub fn keep_new_secret(
             return false;
         }
     };
-    if let Err(e) = Registry::new(paths).record_secret(
+    let store: Option<std::sync::Arc<dyn SecretStore>> =
+        keychain_ready.then(|| std::sync::Arc::new(KeyringStore::default()) as _);
+    let kept = runtime.block_on(secrets::keep_new_secret(
+        &Registry::new(paths),
+        store,
         &tenant_id,
         client_id,
-        &secret.key_id,
-        secret.expires,
+        secret,
         name,
         source,
-    ) {
+    ));
+    if let Err(e) = &kept.reminder {
         eprintln!("entra-setup: the reminder for the new secret could not be kept: {e}");
     }
-    if !keychain_ready {
-        eprintln!(
-            "The new client secret is shown once and is not stored: no keychain is available."
-        );
-        return false;
-    }
-    match store(&tenant_id, client_id, &secret.key_id, &secret.value) {
-        Ok(()) => {
+    match kept.keychain {
+        KeychainOutcome::Kept { account } => {
             eprintln!(
-                "The new client secret is kept in the OS keychain (service entra-setup, account {tenant_id}/{client_id}); \
+                "The new client secret is kept in the OS keychain (service entra-setup, account {account}); \
                  use --secret-from-keyring to use it."
             );
             true
         }
-        Err(e) => {
+        KeychainOutcome::NotReady => {
+            eprintln!(
+                "The new client secret is shown once and is not stored: no keychain is available."
+            );
+            false
+        }
+        KeychainOutcome::Failed(e) => {
             eprintln!(
                 "entra-setup: the new client secret (ID {}) could not be kept in the keychain: {e}. \
                  Unless --show-secret printed it, delete it under Certificates & secrets and make a new one.",

@@ -10,9 +10,11 @@
 //! deliberately no fall-back to a plain file. The value itself is a [`Secret`] (redacted `Debug`,
 //! no `Serialize`, zeroed on drop).
 
+mod keep;
 mod keyring;
 mod memory;
 
+pub use self::keep::{Kept, KeychainOutcome, keep_new_secret};
 pub use self::keyring::KeyringStore;
 pub use crate::secret::Secret;
 pub use memory::MemoryStore;
