@@ -162,20 +162,16 @@ pub async fn build(app: &AppState, profile: &Profile, session: &Session) -> Wiza
             state.demo.is_some(),
         ));
     }
-    let admin_consent_link = match (state.inputs.tenant.is_empty(), client_id) {
-        (false, Some(client_id)) => {
-            let mut url = ctx.endpoints.login.clone();
-            url.set_path(&format!("/{}/v2.0/adminconsent", state.inputs.tenant));
-            url.query_pairs_mut()
-                .append_pair("client_id", client_id)
-                .append_pair("scope", &ctx.endpoints.graph_default_scope());
-            if let Some(redirect) = state.redirect_uri(profile) {
-                url.query_pairs_mut().append_pair("redirect_uri", &redirect);
-            }
-            Some(url.to_string())
-        }
-        _ => None,
-    };
+    let admin_consent_link = client_id.and_then(|client_id| {
+        fix::setup_admin_consent_url(
+            &ctx.endpoints,
+            &state.inputs.tenant,
+            client_id,
+            state.redirect_uri(profile).as_deref(),
+        )
+        .ok()
+        .map(String::from)
+    });
     let powershell = powershell::for_profile(
         profile,
         powershell::AppFacts::from_results(profile, client_id, &state.results),

@@ -85,6 +85,28 @@ pub fn tenant_admin_consent_url(
     }
 }
 
+/// The admin-consent link for the tenant being set up (`tenant` as the administrator entered it:
+/// its ID or one of its domains) and the app `client_id`, in the v2.0 form, answering at the
+/// product's `redirect_uri` when the profile has one: what the wizard's permissions step and
+/// its report offer. `common` and `consumers` are refused, as by [`admin_consent_url`].
+pub fn setup_admin_consent_url(
+    endpoints: &Endpoints,
+    tenant: &str,
+    client_id: &str,
+    redirect_uri: Option<&str>,
+) -> Result<Url, ConsentLinkError> {
+    let tenant = tenant.trim();
+    if tenant.is_empty()
+        || ["common", "consumers"]
+            .iter()
+            .any(|t| t.eq_ignore_ascii_case(tenant))
+    {
+        return Err(ConsentLinkError::TenantNotAllowed(tenant.to_string()));
+    }
+    let redirect_uri = redirect_uri.map(str::trim).filter(|r| !r.is_empty());
+    build(endpoints, tenant, client_id.trim(), redirect_uri)
+}
+
 /// The v1-style link: `{login}/{tenant}/adminconsent?client_id=…`.
 fn build_v1(endpoints: &Endpoints, tenant: &str, client_id: &str) -> Result<Url, ConsentLinkError> {
     let mut url = endpoints.login.clone();
@@ -128,6 +150,27 @@ mod tests {
 
     const APP: &str = "bbbbbbbb-0000-0000-0000-000000000001";
     const REDIRECT: &str = "https://intranet.contoso.com/oauth2/outlook/callback";
+
+    #[test]
+    fn the_setups_link_names_its_tenant_and_the_products_redirect() {
+        let endpoints = Endpoints::for_cloud(Cloud::Global);
+        let url = setup_admin_consent_url(&endpoints, " contoso.com ", APP, Some(REDIRECT))
+            .expect("link");
+        assert!(
+            url.as_str().starts_with(
+                "https://login.microsoftonline.com/contoso.com/v2.0/adminconsent?client_id=bbbbbbbb-0000-0000-0000-000000000001&scope="
+            ),
+            "{url}"
+        );
+        assert!(url.as_str().ends_with(
+            "&redirect_uri=https%3A%2F%2Fintranet.contoso.com%2Foauth2%2Foutlook%2Fcallback"
+        ));
+        let without = setup_admin_consent_url(&endpoints, "contoso.com", APP, None).expect("link");
+        assert!(!without.as_str().contains("redirect_uri"), "{without}");
+        for refused in ["common", "Consumers", ""] {
+            assert!(setup_admin_consent_url(&endpoints, refused, APP, None).is_err());
+        }
+    }
 
     #[test]
     fn any_organisation_uses_organizations_on_the_global_cloud() {

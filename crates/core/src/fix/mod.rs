@@ -40,7 +40,8 @@ use serde::Serialize;
 pub use approval_wait::{ApprovalSeen, ApprovalWait, approval_seen, wait_for_approval};
 pub use consent::ensure_admin_consent;
 pub use consent_link::{
-    ConsentLinkError, admin_consent_url, is_multi_tenant, tenant_admin_consent_url,
+    ConsentLinkError, admin_consent_url, is_multi_tenant, setup_admin_consent_url,
+    tenant_admin_consent_url,
 };
 pub use inputs::refuse_before_writing;
 pub use lifetimes::{
