@@ -110,8 +110,11 @@ impl Session {
     }
 
     /// Run `work` unless the session ends first (the wizard closed or replaced): then `work` is
-    /// dropped at once and the answer is [`IpcErrorCode::SessionEnded`].
+    /// dropped at once and the answer is [`IpcErrorCode::SessionEnded`]. The work is held on the
+    /// heap: a verification's or a sign-in's future is large, and the runtime's worker threads
+    /// have small stacks (a debug build overflowed them).
     pub async fn unless_ended<F: Future>(&self, work: F) -> Result<F::Output, IpcError> {
+        let work = Box::pin(work);
         tokio::select! {
             biased;
             () = self.ended.cancelled() => Err(IpcError::session_ended()),

@@ -433,7 +433,8 @@ pub async fn repair(state: &AppState, request: SecretRequest) -> Result<RepairOu
         kept_in: Some(store),
         ..request
     };
-    let registered = fix::register(&profile, &inputs, &request, &repair_session).await?;
+    // On the heap, like every long core operation (see `Session::unless_ended`).
+    let registered = Box::pin(fix::register(&profile, &inputs, &request, &repair_session)).await?;
     let kept = keychain::keep_made_secret(state, wizard, &profile, &registered).await;
     let changes: Vec<String> = registered
         .changes
