@@ -17,7 +17,9 @@ mod notified;
 mod registry;
 mod scan;
 
-pub use clock::{Clock, FixedClock, NOW_ENV, SystemClock, clock_from_env};
+pub use clock::{
+    Clock, FixedClock, NOW_ENV, SystemClock, WAKE_INTERVAL, clock_from_env, daily_check_due,
+};
 pub use manual::{ManualEntry, ManualEntryError};
 pub use notified::{Announcement, Notified};
 pub use registry::{Registry, RegistryError};
