@@ -10,8 +10,10 @@ mod repair;
 mod support;
 
 use entra_setup_core::cause::Cause;
+use entra_setup_core::check::CheckId;
 use entra_setup_core::fix::{self, FixError, Registered, SecretRequest};
-use repair::{StandIn, applications, start};
+use entra_setup_core::verify::Status;
+use repair::{StandIn, applications, list, start};
 use serde_json::{Value, json};
 
 const APP: &str = "bbbbbbbb-0000-0000-0000-000000000001";
@@ -24,6 +26,27 @@ async fn losing(fault: Value) -> StandIn {
         s["faults"] = json!([fault]);
     })
     .await
+}
+
+/// Register `profile` from nothing while `fault` loses one write's answer: it finishes with
+/// one registration and one secret whose value was shown.
+async fn finished_through(fault: Value, profile: &str) -> (StandIn, Registered) {
+    let stand_in = losing(fault).await;
+    let registered = register(&stand_in, profile).await.expect("finished");
+    assert_one_registration_one_secret(&stand_in, &registered).await;
+    (stand_in, registered)
+}
+
+/// `profile`'s verification with the new secret says admin consent is granted.
+async fn assert_consent_passes(stand_in: &StandIn, profile: &str, registered: &Registered) {
+    let redirect = (profile == "axero-outlook-calendar")
+        .then_some("https://intranet.contoso.com/oauth2/outlook/callback");
+    let secret = registered.secret.as_ref().expect("secret").value.clone();
+    let report = stand_in
+        .verify(profile, &registered.client_id, secret, redirect)
+        .await;
+    let consent = report.check(CheckId::AdminConsent).expect("admin_consent");
+    assert_eq!(consent.status, Status::Pass, "{consent:#?}");
 }
 
 /// Register `profile` from nothing.
@@ -53,22 +76,6 @@ async fn assert_one_registration_one_secret(stand_in: &StandIn, registered: &Reg
     let made = registered.secret.as_ref().expect("a secret was made");
     let ids: Vec<&str> = secrets.iter().filter_map(|s| s["keyId"].as_str()).collect();
     assert_eq!(ids, [made.key_id.as_str()], "no secret nobody saw");
-}
-
-/// The stand-in's Graph collection `path` as the administrator reads it.
-async fn list(stand_in: &StandIn, path: &str) -> Vec<Value> {
-    let mut url = stand_in.ctx.endpoints.graph.clone();
-    url.set_path(&format!("/v1.0/{path}"));
-    let listed: Value = reqwest::Client::new()
-        .get(url)
-        .bearer_auth(stand_in.admin.expose())
-        .send()
-        .await
-        .expect("list")
-        .json()
-        .await
-        .expect("json");
-    listed["value"].as_array().cloned().unwrap_or_default()
 }
 
 #[tokio::test]
@@ -118,15 +125,14 @@ async fn a_second_run_finds_the_registration_the_first_created() {
 #[tokio::test]
 async fn a_lost_answer_to_add_password_removes_the_unseen_secret() {
     for kind in ["reset", "status"] {
-        let stand_in = losing(json!({
-            "match": "POST /v1.0/applications/*/addPassword", "kind": kind, "status": 500,
-            "after": true, "times": 1
-        }))
+        let (stand_in, _) = finished_through(
+            json!({
+                "match": "POST /v1.0/applications/*/addPassword", "kind": kind, "status": 500,
+                "after": true, "times": 1
+            }),
+            "axero-outlook-calendar",
+        )
         .await;
-        let registered = register(&stand_in, "axero-outlook-calendar")
-            .await
-            .expect("finished");
-        assert_one_registration_one_secret(&stand_in, &registered).await;
         stand_in.shutdown().await;
     }
 }
@@ -157,14 +163,11 @@ async fn two_lost_answers_to_add_password_leave_no_unseen_secret() {
 
 #[tokio::test]
 async fn a_lost_answer_to_the_enterprise_application_leaves_one() {
-    let stand_in = losing(json!({
-        "match": "POST /v1.0/servicePrincipals", "kind": "reset", "after": true, "times": 1
-    }))
+    let (stand_in, registered) = finished_through(
+        json!({"match": "POST /v1.0/servicePrincipals", "kind": "reset", "after": true, "times": 1}),
+        "axero-outlook-calendar",
+    )
     .await;
-    let registered = register(&stand_in, "axero-outlook-calendar")
-        .await
-        .expect("finished");
-    assert_one_registration_one_secret(&stand_in, &registered).await;
     let principals: Vec<Value> = list(&stand_in, "servicePrincipals")
         .await
         .into_iter()
@@ -176,31 +179,15 @@ async fn a_lost_answer_to_the_enterprise_application_leaves_one() {
 
 #[tokio::test]
 async fn a_lost_answer_to_the_consent_grant_leaves_one() {
-    let stand_in = losing(json!({
-        "match": "POST /v1.0/oauth2PermissionGrants", "kind": "status", "status": 500,
-        "after": true, "times": 1
-    }))
+    let (stand_in, registered) = finished_through(
+        json!({
+            "match": "POST /v1.0/oauth2PermissionGrants", "kind": "status", "status": 500,
+            "after": true, "times": 1
+        }),
+        "axero-outlook-calendar",
+    )
     .await;
-    let registered = register(&stand_in, "axero-outlook-calendar")
-        .await
-        .expect("finished");
-    assert_one_registration_one_secret(&stand_in, &registered).await;
-    let report = stand_in
-        .verify(
-            "axero-outlook-calendar",
-            &registered.client_id,
-            registered.secret.as_ref().expect("secret").value.clone(),
-            Some("https://intranet.contoso.com/oauth2/outlook/callback"),
-        )
-        .await;
-    let consent = report
-        .check(entra_setup_core::check::CheckId::AdminConsent)
-        .expect("admin_consent");
-    assert_eq!(
-        consent.status,
-        entra_setup_core::verify::Status::Pass,
-        "{consent:#?}"
-    );
+    assert_consent_passes(&stand_in, "axero-outlook-calendar", &registered).await;
     let grants = list(&stand_in, "oauth2PermissionGrants").await;
     let sp_grants = grants
         .iter()
@@ -212,31 +199,15 @@ async fn a_lost_answer_to_the_consent_grant_leaves_one() {
 
 #[tokio::test]
 async fn a_lost_answer_to_an_app_role_assignment_leaves_one() {
-    let stand_in = losing(json!({
-        "match": "POST /v1.0/servicePrincipals/*/appRoleAssignedTo", "kind": "reset",
-        "after": true, "times": 1
-    }))
+    let (stand_in, registered) = finished_through(
+        json!({
+            "match": "POST /v1.0/servicePrincipals/*/appRoleAssignedTo", "kind": "reset",
+            "after": true, "times": 1
+        }),
+        "exchange-calendar-connector",
+    )
     .await;
-    let registered = register(&stand_in, "exchange-calendar-connector")
-        .await
-        .expect("finished");
-    assert_one_registration_one_secret(&stand_in, &registered).await;
-    let report = stand_in
-        .verify(
-            "exchange-calendar-connector",
-            &registered.client_id,
-            registered.secret.as_ref().expect("secret").value.clone(),
-            None,
-        )
-        .await;
-    let consent = report
-        .check(entra_setup_core::check::CheckId::AdminConsent)
-        .expect("admin_consent");
-    assert_eq!(
-        consent.status,
-        entra_setup_core::verify::Status::Pass,
-        "{consent:#?}"
-    );
+    assert_consent_passes(&stand_in, "exchange-calendar-connector", &registered).await;
     stand_in.shutdown().await;
 }
 

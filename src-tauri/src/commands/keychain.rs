@@ -34,17 +34,12 @@ pub(super) async fn blocking<T: Send + 'static>(
         .map_err(|e| IpcError::new(IpcErrorCode::StorageUnavailable, e.to_string()))
 }
 
-/// A keychain call on the blocking pool, given up after [`KEYCHAIN_PATIENCE`].
+/// A keychain call on the blocking pool, given up after [`KEYCHAIN_PATIENCE`] (the core's
+/// `secrets::within`).
 pub(super) async fn keychain<T: Send + 'static>(
     call: impl FnOnce() -> Result<T, SecretStoreError> + Send + 'static,
 ) -> Result<Result<T, SecretStoreError>, IpcError> {
-    match tokio::time::timeout(KEYCHAIN_PATIENCE, blocking(call)).await {
-        Ok(answer) => answer,
-        Err(_) => Ok(Err(SecretStoreError::Unavailable(format!(
-            "the keychain did not answer within {} seconds (is it locked?)",
-            KEYCHAIN_PATIENCE.as_secs()
-        )))),
-    }
+    Ok(secrets::within(KEYCHAIN_PATIENCE, call).await)
 }
 
 /// The tenant's GUID (the keychain's entries are keyed by it): as the tenant check found it,

@@ -73,21 +73,14 @@ pub async fn keep_new_secret(
                 secret.key_id.clone(),
                 secret.value.clone(),
             );
-            let put = tokio::task::spawn_blocking(move || {
+            let put = super::within(KEYCHAIN_PATIENCE, move || {
                 super::store_client_secret(store.as_ref(), &tenant, &client, &key_id, &value)
             });
-            match tokio::time::timeout(KEYCHAIN_PATIENCE, put).await {
-                Ok(Ok(Ok(()))) => KeychainOutcome::Kept {
+            match put.await {
+                Ok(()) => KeychainOutcome::Kept {
                     account: SecretKey::current(tenant_id, client_id).account(),
                 },
-                Ok(Ok(Err(error))) => KeychainOutcome::Failed(error),
-                Ok(Err(join)) => {
-                    KeychainOutcome::Failed(SecretStoreError::Failed(join.to_string()))
-                }
-                Err(_) => KeychainOutcome::Failed(SecretStoreError::Unavailable(format!(
-                    "the keychain did not answer within {} seconds (is it locked?)",
-                    KEYCHAIN_PATIENCE.as_secs()
-                ))),
+                Err(error) => KeychainOutcome::Failed(error),
             }
         }
     };

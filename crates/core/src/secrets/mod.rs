@@ -36,8 +36,16 @@ async fn get_with_patience(
     key: SecretKey,
     patience: std::time::Duration,
 ) -> Result<Option<Secret>, SecretStoreError> {
-    let lookup = tokio::task::spawn_blocking(move || store.get(&key));
-    match tokio::time::timeout(patience, lookup).await {
+    within(patience, move || store.get(&key)).await
+}
+
+/// Run a keychain call on the blocking pool, given up after `patience` (then
+/// [`SecretStoreError::Unavailable`]; the blocked call is left to finish on its own).
+pub async fn within<T: Send + 'static>(
+    patience: std::time::Duration,
+    call: impl FnOnce() -> Result<T, SecretStoreError> + Send + 'static,
+) -> Result<T, SecretStoreError> {
+    match tokio::time::timeout(patience, tokio::task::spawn_blocking(call)).await {
         Ok(Ok(answer)) => answer,
         Ok(Err(join)) => Err(SecretStoreError::Failed(join.to_string())),
         Err(_) => Err(SecretStoreError::Unavailable(format!(

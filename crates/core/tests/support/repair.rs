@@ -94,8 +94,13 @@ impl StandIn {
 
 /// The applications of the stand-in's tenant, as Graph lists them to the administrator.
 pub async fn applications(stand_in: &StandIn) -> Vec<Value> {
+    list(stand_in, "applications").await
+}
+
+/// The stand-in's Graph collection `path` (under `/v1.0/`) as the administrator reads it.
+pub async fn list(stand_in: &StandIn, path: &str) -> Vec<Value> {
     let mut url = stand_in.ctx.endpoints.graph.clone();
-    url.set_path("/v1.0/applications");
+    url.set_path(&format!("/v1.0/{path}"));
     let listed: Value = reqwest::Client::new()
         .get(url)
         .bearer_auth(stand_in.admin.expose())
@@ -105,5 +110,5 @@ pub async fn applications(stand_in: &StandIn) -> Vec<Value> {
         .json()
         .await
         .expect("json");
-    listed["value"].as_array().expect("value").clone()
+    listed["value"].as_array().cloned().unwrap_or_default()
 }
