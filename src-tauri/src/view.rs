@@ -11,8 +11,8 @@ use entra_setup_core::validate::InputIssue;
 use entra_setup_core::verify::CheckResult;
 use entra_setup_core::wizard::plan::portal_link;
 use entra_setup_core::wizard::{
-    self, InputField, PendingConsentRequests, PermissionRow, StepPlan, WizardInputs, powershell,
-    state,
+    self, InputField, PendingConsentRequests, PermissionRow, Readiness, StepPlan, WizardInputs,
+    powershell, state,
 };
 use serde::Serialize;
 
@@ -27,6 +27,8 @@ pub struct StepView {
     pub plan: StepPlan,
     /// The Entra admin center page where it is done.
     pub portal_link: Option<String>,
+    /// Whether its checks have what they need (entering it verifies at once), and what is missing.
+    pub readiness: Readiness,
 }
 
 /// The secret the wizard holds, as shown.
@@ -146,6 +148,7 @@ pub async fn build(app: &AppState, profile: &Profile, session: &Session) -> Wiza
         .into_iter()
         .map(|plan| StepView {
             portal_link: portal_link(plan.step, ctx.endpoints.cloud, client_id),
+            readiness: wizard::readiness(state, plan.step, memory.secret.is_some()),
             plan,
         })
         .collect();

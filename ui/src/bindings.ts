@@ -1065,6 +1065,26 @@ label: string;
  */
 default: boolean }
 /**
+ * Something a step's checks need before they can run.
+ */
+export type Need = 
+/**
+ * The tenant's domain or Directory (tenant) ID.
+ */
+"tenant" | 
+/**
+ * The Application (client) ID.
+ */
+"client_id" | 
+/**
+ * The client secret's value (held in memory only).
+ */
+"secret" | 
+/**
+ * The mailbox the integration uses.
+ */
+"mailbox"
+/**
  * Users' requests for admin consent to the app, as the permissions step shows them.
  */
 export type PendingConsentRequests = { 
@@ -1197,6 +1217,18 @@ export type Progress =
  * A checkpoint has its result.
  */
 { event: "finished"; result: CheckResult }
+/**
+ * Whether a step may verify at once, and what it is waiting for.
+ */
+export type Readiness = { 
+/**
+ * Every need is met (a step without checks is never ready: there is nothing to verify).
+ */
+ready: boolean; 
+/**
+ * What is still missing, in the order the wizard asks for it.
+ */
+missing: Need[] }
 /**
  * One secret to be reminded of.
  */
@@ -1562,7 +1594,11 @@ optional: boolean }) & {
 /**
  * The Entra admin center page where it is done.
  */
-portal_link: string | null }
+portal_link: string | null; 
+/**
+ * Whether its checks have what they need (entering it verifies at once), and what is missing.
+ */
+readiness: Readiness }
 export type TAURI_CHANNEL<TSend> = null
 /**
  * What the admin entered (never the secret).

@@ -62,30 +62,6 @@ const useStyles = makeStyles({
   spacer: { flexGrow: 1 },
 });
 
-/** Whether a step has what its checks need, so entering it can verify at once. */
-function ready(view: WizardView, step: WizardStep): boolean {
-  const tenant = view.inputs.tenant ?? "";
-  const client_id = view.inputs.client_id ?? "";
-  const mailbox = view.inputs.mailbox ?? "";
-  switch (step) {
-    case "tenant":
-      return tenant !== "";
-    case "registration":
-    case "permissions":
-      return tenant !== "" && client_id !== "";
-    case "secret":
-      return tenant !== "" && client_id !== "" && view.secret.held;
-    case "mailbox":
-      return tenant !== "" && mailbox !== "";
-    case "calendar":
-      return tenant !== "" && client_id !== "" && mailbox !== "";
-    case "summary":
-      return tenant !== "";
-    default:
-      return false;
-  }
-}
-
 export interface WizardScreenProps {
   initial: WizardView;
   onClose: () => void;
@@ -132,7 +108,7 @@ export function WizardScreen({ initial, onClose }: WizardScreenProps) {
     if (entered.current === view.step) return;
     entered.current = view.step;
     headingRef.current?.focus();
-    if (ready(view, view.step)) void run(step);
+    if (step.readiness.ready) void run(step);
   }, [view, step, run]);
 
   // Inputs are saved a moment after typing pauses, one request at a time, the latest value of

@@ -2,7 +2,7 @@
 import type { StepView, WizardView } from "../ipc";
 
 function step(partial: Partial<StepView> & Pick<StepView, "step" | "title">): StepView {
-  return { purpose: "", checks: [], instructions: [], warnings: [], optional: false, portal_link: null, ...partial };
+  return { purpose: "", checks: [], instructions: [], warnings: [], optional: false, portal_link: null, readiness: { ready: false, missing: [] }, ...partial };
 }
 
 export function sampleView(overrides: Partial<WizardView> = {}): WizardView {

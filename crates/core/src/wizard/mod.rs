@@ -11,6 +11,7 @@
 //! - [`state`] — [`WizardState`]: profile, step, inputs, the latest result of every check.
 //! - [`store`] — load and save the state atomically (temporary file, fsync, rename).
 //! - [`run`] — a step's live checks through the verification engine.
+//! - [`readiness`] — whether a step has what its checks need, and what is still missing.
 //! - [`sign_in`] — the administrator's and the mailbox owner's sign-ins, one at a time.
 //! - [`permissions`] — the permission table of the permissions step.
 //! - [`consent_requests`] — users' pending requests for admin consent, on the permissions step.
@@ -23,6 +24,7 @@ pub mod export;
 pub mod permissions;
 pub mod plan;
 pub mod powershell;
+pub mod readiness;
 pub mod resume;
 pub mod run;
 pub mod sign_in;
@@ -32,5 +34,6 @@ pub mod store;
 pub use consent_requests::{PendingConsentRequests, pending_consent_requests};
 pub use permissions::{PermissionRow, permission_rows};
 pub use plan::{StepPlan, plan, step_of};
+pub use readiness::{Need, Readiness, readiness};
 pub use state::{InputField, WizardInputs, WizardState};
 pub use store::{Loaded, SetAside, WizardStore, WizardStoreError};
