@@ -1,8 +1,11 @@
 # Entra Setup Wizard — the commands of the README.
 #
 #   make run      install what is missing, build the UI and the app, open the app
-#   make test     install what is missing, then lint, the UI tests, every Rust test and the
-#                 end-to-end tests of the real app under Xvfb
+#   make test     install what is missing, then lint, the UI tests, every Rust test, the
+#                 end-to-end tests of the real app under Xvfb and Microsoft's own client libraries
+#                 (MSAL Python, azure-identity) against the stand-in
+#   make python-clients  only the last: the libraries' virtual environment (built when missing or
+#                 when tests/python_clients/requirements.txt changed) and their tests
 #   make lint     rustfmt, clippy (warnings are errors) and the TypeScript type check
 #   make bundle   a .deb of the app in target/release/bundle/deb/
 #   make bench    benchmarks: verification wall time, concurrent against one request at a time;
@@ -16,12 +19,12 @@ SHELL := bash
 CARGO ?= cargo
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: run test lint bundle bench bindings fuzz deps-run deps-test ui ui-test rust-test e2e fmt clean
+.PHONY: run test lint bundle bench bindings fuzz deps-run deps-test ui ui-test rust-test e2e python-clients python-venv fmt clean
 
 run: deps-run ui
 	$(CARGO) run -p entra-setup-app
 
-test: deps-test ui lint ui-test rust-test e2e
+test: deps-test ui lint ui-test rust-test e2e python-clients
 	@echo "make test: all passed"
 
 deps-run:
@@ -51,6 +54,29 @@ rust-test: ui
 
 e2e: ui
 	$(CARGO) test --workspace --test e2e -- --test-threads=1
+
+# MSAL Python and azure-identity from PyPI, exactly as pinned, in a virtual environment under
+# target/ made with the machine's python3. It is made again only when the requirements file
+# differs from the copy kept beside it, so a run with nothing changed installs nothing.
+PYTHON_CLIENTS_VENV := $(CURDIR)/target/python-clients/venv
+PYTHON_CLIENTS_REQUIREMENTS := tests/python_clients/requirements.txt
+python-venv:
+	@if ! cmp -s $(PYTHON_CLIENTS_REQUIREMENTS) $(PYTHON_CLIENTS_VENV)/requirements.txt; then \
+	  echo "Creating $(PYTHON_CLIENTS_VENV) from $(PYTHON_CLIENTS_REQUIREMENTS)"; \
+	  rm -rf $(PYTHON_CLIENTS_VENV); \
+	  python3 -m venv $(PYTHON_CLIENTS_VENV); \
+	  $(PYTHON_CLIENTS_VENV)/bin/python -m pip install --quiet --disable-pip-version-check \
+	    --no-input -r $(PYTHON_CLIENTS_REQUIREMENTS); \
+	  cp $(PYTHON_CLIENTS_REQUIREMENTS) $(PYTHON_CLIENTS_VENV)/requirements.txt; \
+	fi
+
+# The libraries drive the real entra-fake-tenant program (already built by rust-test in
+# `make test`; the build here is then a no-op). Selected across the workspace, as e2e is, so that
+# the same feature set is used and nothing is built twice; the tests are ignored by a plain
+# `cargo test`, which has no virtual environment.
+python-clients: ui python-venv
+	$(CARGO) build --workspace --bin entra-fake-tenant
+	PYTHON_CLIENTS_VENV=$(PYTHON_CLIENTS_VENV) $(CARGO) test --workspace --test python_clients -- --include-ignored
 
 # The Tauri CLI from crates.io (its npm package has platform parts the npm registry here lacks).
 bundle: deps-run ui

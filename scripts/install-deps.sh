@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what building, running and testing Entra Setup Wizard needs on Debian or Ubuntu, and
 # only what is missing: Tauri's system libraries (apt), the UI's npm packages, and for tests
-# Xvfb, WebKitWebDriver, a D-Bus session, gnome-keyring and tauri-driver.
+# Xvfb, WebKitWebDriver, a D-Bus session, gnome-keyring, tauri-driver and Python's venv module (the
+# virtual environment of Microsoft's client libraries, made by `make python-clients`).
 #
 #   scripts/install-deps.sh run    # what `make run` needs
 #   scripts/install-deps.sh test   # what `make test` needs (a superset)
@@ -13,7 +14,7 @@ cd "$(dirname "$0")/.."
 # Tauri v2 on Linux: https://v2.tauri.app/start/prerequisites/
 run_packages=(build-essential pkg-config curl file libwebkit2gtk-4.1-dev libxdo-dev libssl-dev
   libayatana-appindicator3-dev librsvg2-dev)
-test_packages=(xvfb webkit2gtk-driver dbus-daemon dbus-x11 gnome-keyring)
+test_packages=(xvfb webkit2gtk-driver dbus-daemon dbus-x11 gnome-keyring python3-venv)
 
 packages=("${run_packages[@]}")
 [ "$purpose" = test ] && packages+=("${test_packages[@]}")
