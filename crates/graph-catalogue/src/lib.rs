@@ -14,7 +14,9 @@
 //!   77951fa); only its JSON was kept, and single-element `allowedMemberTypes` restored to arrays.
 //!   The data itself is Microsoft's. Permissions added after February 2023 are missing; Microsoft
 //!   never reuses or changes an ID. One ID is shared by an application and a delegated permission
-//!   (`User.Export.All`), so look IDs up with their kind.
+//!   (`User.Export.All`), so look IDs up with their kind. Later permissions this product uses are
+//!   added from `data/microsoft-graph-additions.json`, each entry citing its source
+//!   (`DelegatedPermissionGrant.Read.All`, application and delegated).
 //! - [`EXCHANGE_ONLINE`]: the Office 365 Exchange Online permissions mail and calendar integrations
 //!   use (`full_access_as_app`, `IMAP.AccessAsApp`, `SMTP.SendAsApp`, `EWS.AccessAsUser.All`, …),
 //!   from `data/exchange-online.json`, where each entry names the public source of its ID. No source
@@ -91,8 +93,8 @@ pub struct Permission {
     pub user_consent_display_name: Option<&'static str>,
     /// `userConsentDescription` of a scope, when known.
     pub user_consent_description: Option<&'static str>,
-    /// Where the ID was read, for permissions not taken from a whole service-principal snapshot
-    /// (the Exchange Online entries); `None` for Microsoft Graph's.
+    /// Where the ID was read, for permissions not taken from the 2023 snapshot of Microsoft Graph's
+    /// service principal (Graph's later additions, Exchange Online's); `None` for the snapshot's.
     pub source: Option<&'static str>,
 }
 
@@ -107,7 +109,8 @@ pub struct Resource {
     scopes_by_id: &'static [u16],
 }
 
-/// Microsoft Graph: 337 application and 403 delegated permissions (February 2023).
+/// Microsoft Graph: the 337 application and 403 delegated permissions of February 2023, and the
+/// later ones of `data/microsoft-graph-additions.json`.
 pub static MICROSOFT_GRAPH: Resource = Resource {
     app_id: GRAPH_APP_ID_DATA,
     display_name: GRAPH_DISPLAY_NAME_DATA,

@@ -1,13 +1,14 @@
 //! The generated tables against the JSON they come from: the vendored Graph snapshot is the shared
 //! conformance file byte for byte (when that file is at hand), holds 337 application and 403
 //! delegated permissions, and every one of them — ID, type, names, descriptions — is in the tables;
-//! the Exchange Online entries each cite a source and carry the IDs Microsoft's articles give.
+//! Graph's later additions and the Exchange Online entries each cite a source, and Exchange Online
+//! carries the IDs Microsoft's articles give.
 
 use std::path::{Path, PathBuf};
 
 use entra_graph_catalogue::{
     ConsentType, EXCHANGE_ONLINE, EXCHANGE_ONLINE_APP_ID, GRAPH_APP_ID, Kind, MICROSOFT_GRAPH,
-    Permission,
+    Permission, Resource,
 };
 use serde_json::Value;
 
@@ -43,10 +44,17 @@ fn the_vendored_snapshot_is_the_shared_conformance_file() {
 }
 
 #[test]
-fn graph_has_337_application_and_403_delegated_permissions() {
-    assert_eq!(MICROSOFT_GRAPH.app_roles().len(), 337);
-    assert_eq!(MICROSOFT_GRAPH.scopes().len(), 403);
-    assert_eq!(MICROSOFT_GRAPH.all().count(), 740);
+fn graph_has_337_application_and_403_delegated_permissions_and_the_later_additions() {
+    let from_snapshot = |list: &[Permission]| list.iter().filter(|p| p.source.is_none()).count();
+    assert_eq!(from_snapshot(MICROSOFT_GRAPH.app_roles()), 337);
+    assert_eq!(from_snapshot(MICROSOFT_GRAPH.scopes()), 403);
+    let additions = json("microsoft-graph-additions.json");
+    let count = |key: &str| additions[key].as_array().expect(key).len();
+    assert_eq!(MICROSOFT_GRAPH.app_roles().len(), 337 + count("appRoles"));
+    assert_eq!(
+        MICROSOFT_GRAPH.scopes().len(),
+        403 + count("oauth2PermissionScopes")
+    );
     assert_eq!(MICROSOFT_GRAPH.app_id(), GRAPH_APP_ID);
     assert_eq!(MICROSOFT_GRAPH.display_name(), "Microsoft Graph");
 }
@@ -103,7 +111,7 @@ fn every_graph_permission_of_the_snapshot_is_in_the_tables() {
     let admin = MICROSOFT_GRAPH
         .scopes()
         .iter()
-        .filter(|p| p.consent_type == Some(ConsentType::Admin))
+        .filter(|p| p.source.is_none() && p.consent_type == Some(ConsentType::Admin))
         .count();
     assert_eq!(admin, 287, "Admin-type delegated permissions");
 }
@@ -117,23 +125,17 @@ fn the_id_shared_by_two_kinds_resolves_per_kind() {
     assert_eq!((scope.value, scope.kind), ("User.Export.All", Kind::Scope));
 }
 
-#[test]
-fn every_exchange_online_entry_cites_its_source() {
-    let file = json("exchange-online.json");
-    assert_eq!(
-        text(&file, "appId").as_deref(),
-        Some(EXCHANGE_ONLINE_APP_ID)
-    );
+/// Every entry of a file of cited permissions is in `resource`'s tables, with its source.
+fn assert_cited(file: &Value, resource: &Resource) {
+    assert_eq!(text(file, "appId").as_deref(), Some(resource.app_id()));
     let sources = file["sources"].as_object().expect("sources");
     for (key, kind) in [
         ("appRoles", Kind::Role),
         ("oauth2PermissionScopes", Kind::Scope),
     ] {
-        let entries = file[key].as_array().expect(key);
-        assert_eq!(entries.len(), EXCHANGE_ONLINE.permissions(kind).len());
-        for entry in entries {
+        for entry in file[key].as_array().expect(key) {
             let value = text(entry, "value").expect("value");
-            let permission = EXCHANGE_ONLINE.find(kind, &value).expect(&value);
+            let permission = resource.find(kind, &value).expect(&value);
             assert_eq!(Some(permission.id.to_owned()), text(entry, "id"));
             assert_entry(permission, entry, kind);
             let source = permission.source.expect("a source");
@@ -146,6 +148,34 @@ fn every_exchange_online_entry_cites_its_source() {
             }
         }
     }
+}
+
+#[test]
+fn every_exchange_online_entry_cites_its_source() {
+    let file = json("exchange-online.json");
+    assert_eq!(EXCHANGE_ONLINE.app_id(), EXCHANGE_ONLINE_APP_ID);
+    assert_cited(&file, &EXCHANGE_ONLINE);
+    let count = |key: &str| file[key].as_array().expect(key).len();
+    assert_eq!(
+        EXCHANGE_ONLINE.all().count(),
+        count("appRoles") + count("oauth2PermissionScopes")
+    );
+}
+
+#[test]
+fn every_later_graph_permission_cites_its_source() {
+    assert_cited(&json("microsoft-graph-additions.json"), &MICROSOFT_GRAPH);
+    let scope = MICROSOFT_GRAPH
+        .find(Kind::Scope, "DelegatedPermissionGrant.Read.All")
+        .expect("scope");
+    assert_eq!(scope.id, "a197cdc4-a8e8-4d49-9d35-4ca7c83887b4");
+    assert_eq!(scope.consent_type, Some(ConsentType::Admin));
+    assert_eq!(
+        MICROSOFT_GRAPH
+            .find(Kind::Role, "DelegatedPermissionGrant.Read.All")
+            .map(|p| p.id),
+        Some("81b4724a-58aa-41c1-8a55-84ef97466587")
+    );
 }
 
 #[test]
