@@ -19,12 +19,12 @@ SHELL := bash
 CARGO ?= cargo
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: run test lint bundle bench bindings fuzz deps-run deps-test ui ui-test rust-test e2e python-clients python-venv fmt clean
+.PHONY: run test lint bundle bench bindings fuzz deps-run deps-test ui ui-test rust-test e2e python-clients python-clients-test python-venv fmt clean
 
 run: deps-run ui
 	$(CARGO) run -p entra-setup-app
 
-test: deps-test ui lint ui-test rust-test e2e python-clients
+test: deps-test ui lint ui-test rust-test e2e python-clients-test
 	@echo "make test: all passed"
 
 deps-run:
@@ -70,13 +70,18 @@ python-venv:
 	  cp $(PYTHON_CLIENTS_REQUIREMENTS) $(PYTHON_CLIENTS_VENV)/requirements.txt; \
 	fi
 
-# The libraries drive the real entra-fake-tenant program (already built by rust-test in
-# `make test`; the build here is then a no-op). Selected across the workspace, as e2e is, so that
-# the same feature set is used and nothing is built twice; the tests are ignored by a plain
-# `cargo test`, which has no virtual environment.
-python-clients: ui python-venv
+# The libraries drive the real entra-fake-tenant program. `make test` runs them after rust-test,
+# whose build made it, so it is not built again under another feature set; `make python-clients`
+# builds it first. Selected across the workspace, as e2e is, so that the same feature set is used;
+# a plain `cargo test` skips these tests, having no virtual environment.
+PYTHON_CLIENTS_TESTS := PYTHON_CLIENTS_VENV=$(PYTHON_CLIENTS_VENV) \
+  $(CARGO) test --workspace --test python_clients -- --include-ignored
+python-clients: python-venv
 	$(CARGO) build --workspace --bin entra-fake-tenant
-	PYTHON_CLIENTS_VENV=$(PYTHON_CLIENTS_VENV) $(CARGO) test --workspace --test python_clients -- --include-ignored
+	$(PYTHON_CLIENTS_TESTS)
+
+python-clients-test: python-venv
+	$(PYTHON_CLIENTS_TESTS)
 
 # The Tauri CLI from crates.io (its npm package has platform parts the npm registry here lacks).
 bundle: deps-run ui
