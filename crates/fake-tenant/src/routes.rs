@@ -6,7 +6,7 @@ use std::sync::Arc;
 use axum::Router;
 use axum::routing::{any, get, post};
 
-use crate::identity::{authorize, consent, devicecode, discovery, token};
+use crate::identity::{authorize, consent, devicecode, discovery, session, token};
 use crate::server::Shared;
 
 /// Builds the router for a running stand-in.
@@ -16,6 +16,26 @@ pub fn router(shared: Arc<Shared>) -> Router {
         .route(
             "/{tenant}/v2.0/.well-known/openid-configuration",
             get(discovery::openid_configuration),
+        )
+        .route(
+            "/{tenant}/.well-known/openid-configuration",
+            get(discovery::openid_configuration_v1),
+        )
+        .route(
+            "/oidc/userinfo",
+            get(session::userinfo).post(session::userinfo),
+        )
+        .route(
+            "/{tenant}/openid/userinfo",
+            get(session::userinfo).post(session::userinfo),
+        )
+        .route(
+            "/{tenant}/oauth2/v2.0/logout",
+            get(session::logout).post(session::logout),
+        )
+        .route(
+            "/{tenant}/oauth2/logout",
+            get(session::logout).post(session::logout),
         )
         .route("/{tenant}/discovery/v2.0/keys", get(discovery::keys))
         .route("/{tenant}/discovery/keys", get(discovery::keys))

@@ -38,6 +38,11 @@ pub struct Scenario {
     /// `/devicecode`, after which polls answer `expired_token` (AADSTS70020).
     #[serde(default = "default_device_code_expires_in")]
     pub device_code_expires_in: u64,
+    /// The base URL of every absolute URL the stand-in names (discovery's endpoints and issuer, the `iss`
+    /// of ID tokens, `@odata.nextLink`, redirects to its own pages), for when it is reached through an
+    /// HTTPS front (optional; without it, the address it listens on).
+    #[serde(default)]
+    pub public_url: Option<String>,
 }
 
 /// Microsoft's device-code lifetime, in seconds.
@@ -786,8 +791,36 @@ impl Scenario {
                 "must be at least 1 second",
             ));
         }
+        if let Some(public_url) = &self.public_url {
+            check_public_url(public_url)?;
+        }
         Ok(())
     }
+}
+
+/// `public_url`: an absolute `http` or `https` URL with a host, and neither credentials, a query nor a
+/// fragment (every URL the stand-in names is built by appending a path to it).
+fn check_public_url(value: &str) -> Result<(), ScenarioError> {
+    let bad = |message: &str| Err(ScenarioError::field_error("public_url", message));
+    let Ok(url) = url::Url::parse(value) else {
+        return bad("must be an absolute URL such as https://localhost:8443");
+    };
+    if !matches!(url.scheme(), "http" | "https") {
+        return bad("must be an http or https URL");
+    }
+    if url.host_str().is_none_or(str::is_empty) {
+        return bad("must name a host");
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return bad("must not carry a user name or password");
+    }
+    if url.query().is_some() {
+        return bad("must not carry a query");
+    }
+    if url.fragment().is_some() {
+        return bad("must not carry a fragment");
+    }
+    Ok(())
 }
 
 fn field_from_serde_message(path: &str, message: &str) -> String {

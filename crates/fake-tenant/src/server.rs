@@ -6,7 +6,7 @@
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
@@ -78,6 +78,9 @@ pub enum StartError {
 #[derive(Debug)]
 pub struct Shared {
     directory: Mutex<Directory>,
+    /// The scenario's `public_url` without its trailing slash (a lock of its own, so that it can be read
+    /// while the directory is locked).
+    public_url: RwLock<Option<String>>,
     /// The token-signing key.
     pub key: SigningKey,
     /// The endpoints.
@@ -101,6 +104,41 @@ impl Shared {
         self.latency_override
             .unwrap_or_else(|| self.directory().latency)
     }
+
+    /// The base of every absolute URL the stand-in names — discovery's endpoints and issuer, the `iss` of
+    /// ID tokens, `@odata.nextLink`, the pages it redirects to: the scenario's `public_url` (without a
+    /// trailing slash) when it has one, otherwise the address it listens on. Never locks the directory.
+    pub fn public_base(&self) -> String {
+        self.public_url
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .clone()
+            .unwrap_or_else(|| self.endpoints.login.clone())
+    }
+
+    /// The host of [`public_base`](Shared::public_base), without its port (as instance discovery names
+    /// hosts).
+    pub fn public_host(&self) -> String {
+        url::Url::parse(&self.public_base())
+            .ok()
+            .and_then(|url| url.host_str().map(str::to_owned))
+            .unwrap_or_else(|| "127.0.0.1".to_owned())
+    }
+
+    fn set_public_url(&self, scenario: &Scenario) {
+        *self
+            .public_url
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner()) = public_base_of(scenario);
+    }
+}
+
+/// The scenario's `public_url` as a base to append paths to (its trailing slash removed).
+fn public_base_of(scenario: &Scenario) -> Option<String> {
+    scenario
+        .public_url
+        .as_deref()
+        .map(|url| url.trim_end_matches('/').to_owned())
 }
 
 /// A running stand-in tenant. Dropping it stops the servers.
@@ -162,6 +200,7 @@ impl FakeTenant {
         };
         let shared = Arc::new(Shared {
             directory: Mutex::new(Directory::from_scenario(&scenario, &options.clock)),
+            public_url: RwLock::new(public_base_of(&scenario)),
             key,
             endpoints,
             latency_override: options.latency_ms.map(Duration::from_millis),
@@ -191,10 +230,16 @@ impl FakeTenant {
         &self.shared.endpoints
     }
 
+    /// The base of the absolute URLs it names: the scenario's `public_url`, else where it listens.
+    pub fn public_base(&self) -> String {
+        self.shared.public_base()
+    }
+
     /// Replaces the scenario of the running server: the directory is rebuilt from it (sign-ins, codes and
     /// fault counters start afresh); the ports, the signing key and the certificate stay.
     pub fn replace_scenario(&self, scenario: &Scenario) {
         *self.shared.directory() = Directory::from_scenario(scenario, &self.shared.clock);
+        self.shared.set_public_url(scenario);
     }
 
     /// The clock the stand-in reads; a test that started it with a manual clock advances it here

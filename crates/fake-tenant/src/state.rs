@@ -368,6 +368,8 @@ pub struct AuthCode {
     pub scopes: Vec<String>,
     /// `nonce` for the ID token.
     pub nonce: Option<String>,
+    /// The sign-in session the code comes from (the tokens' `sid`, the redirect's `session_state`).
+    pub session_id: String,
     /// Expiry.
     pub expires: Instant,
     /// Already redeemed.
@@ -417,6 +419,8 @@ pub struct RefreshGrant {
     pub user_id: String,
     /// Scopes originally requested.
     pub scopes: Vec<String>,
+    /// The sign-in session it belongs to: tokens it yields keep its `sid`.
+    pub session_id: String,
 }
 
 /// A message accepted for delivery.

@@ -311,7 +311,7 @@ impl Call<'_> {
             };
             body["@odata.nextLink"] = json!(format!(
                 "{}{}?{}",
-                self.shared.endpoints.graph,
+                self.shared.public_base(),
                 self.path,
                 query.finish()
             ));

@@ -139,7 +139,7 @@ pub async fn authorize(
         let users: Vec<_> = users.iter().collect();
         let here = format!(
             "{}/{tenant}/oauth2/v2.0/authorize?{}",
-            shared.endpoints.login,
+            shared.public_base(),
             url::form_urlencoded::Serializer::new(String::new())
                 .extend_pairs(params.iter().filter(|(k, _)| !k.starts_with("fake_")))
                 .finish()
@@ -202,6 +202,8 @@ pub async fn authorize(
     }
     let code = format!("1.A{}", random_token(96));
     let tenant_id = directory.tenants[t].id.clone();
+    // A new sign-in session: its ID is the tokens' `sid` and the redirect's `session_state`.
+    let session_id = crate::state::new_guid();
     directory.codes.insert(
         code.clone(),
         AuthCode {
@@ -215,15 +217,15 @@ pub async fn authorize(
             user_id: user.id.clone(),
             scopes: scope_text.split_whitespace().map(str::to_owned).collect(),
             nonce: get("nonce").map(str::to_owned),
+            session_id: session_id.clone(),
             expires: now + Duration::from_secs(600),
             redeemed: false,
         },
     );
-    let session_state = crate::state::new_guid();
     let mut query = vec![("code", code.as_str())];
     if !state.is_empty() {
         query.push(("state", &state));
     }
-    query.push(("session_state", &session_state));
+    query.push(("session_state", &session_id));
     redirect(&with_query(redirect_uri, &query)).into_response()
 }

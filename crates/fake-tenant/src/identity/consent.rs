@@ -136,7 +136,7 @@ fn admin_consent(
         };
         let here = format!(
             "{}/{tenant}/{path}?{}",
-            shared.endpoints.login,
+            shared.public_base(),
             url::form_urlencoded::Serializer::new(String::new())
                 .extend_pairs(params.iter().filter(|(k, _)| !k.starts_with("fake_")))
                 .finish()

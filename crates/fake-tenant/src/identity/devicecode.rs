@@ -102,7 +102,7 @@ pub async fn devicecode(
             None => DeviceStatus::Pending,
         },
     });
-    let verification_uri = format!("{}/devicelogin", shared.endpoints.login);
+    let verification_uri = format!("{}/devicelogin", shared.public_base());
     let body = json!({
         "user_code": user_code,
         "device_code": device_code,
@@ -116,6 +116,7 @@ pub async fn devicecode(
 
 /// `GET /devicelogin`: the form where a user enters the code and picks who they are.
 pub async fn devicelogin_page(State(shared): State<Arc<Shared>>) -> Response {
+    let action = html_escape(&format!("{}/devicelogin", shared.public_base()));
     let directory = shared.directory();
     let mut options = String::new();
     for tenant in &directory.tenants {
@@ -130,7 +131,7 @@ pub async fn devicelogin_page(State(shared): State<Arc<Shared>>) -> Response {
     }
     let body = format!(
         "<!DOCTYPE html><html><head><title>Enter code</title></head><body><h1>Enter code</h1>\
-<form method=\"post\" action=\"/devicelogin\"><input name=\"user_code\" placeholder=\"Code\">\
+<form method=\"post\" action=\"{action}\"><input name=\"user_code\" placeholder=\"Code\">\
 <select name=\"upn\">{options}</select>\
 <button name=\"action\" value=\"approve\">Continue</button><button name=\"action\" value=\"decline\">Cancel</button></form></body></html>"
     );

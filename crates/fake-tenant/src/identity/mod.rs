@@ -3,18 +3,21 @@
 //! the minimal HTML pages.
 //!
 //! The endpoints themselves live in the submodules: [`discovery`], [`token`], [`authorize`],
-//! [`devicecode`] and [`consent`].
+//! [`devicecode`], [`consent`] and [`session`] (userinfo and sign-out).
 
 pub mod authorize;
 pub mod consent;
 pub mod devicecode;
 pub mod discovery;
+pub mod session;
 pub mod token;
 
 use std::time::Instant;
 
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, Utc};
 use serde_json::{Map, Value, json};
 
@@ -236,7 +239,94 @@ pub fn parse_delegated_scope(scope: &str) -> Result<ScopeRequest, AadError> {
     })
 }
 
-/// Claims common to every access token of tenant `tenant_id`, issued at `now`.
+/// How far Microsoft dates `iat` and `nbf` back from the moment of issue, in seconds (five minutes, for
+/// clocks that run behind): real tokens show `exp - iat` = lifetime + 300.
+pub const BACKDATE: i64 = 300;
+
+/// Lifetime of app-only access tokens (client credentials) in seconds: the `expires_in` of the recorded
+/// answers (conformance/recordings/azure-sdk-for-go), not randomised.
+pub const APP_TOKEN_LIFETIME: i64 = 3599;
+
+/// Lifetime of ID tokens in seconds (one hour, as the recorded ID tokens' `exp - iat - 300`).
+pub const ID_TOKEN_LIFETIME: i64 = 3600;
+
+/// Shortest and longest lifetime of a delegated access token in seconds: Microsoft gives each one "a
+/// random value ranging between 60-90 minutes" (entra-docs, configurable-token-lifetimes).
+pub const DELEGATED_TOKEN_LIFETIME: std::ops::RangeInclusive<i64> = 3600..=5400;
+
+/// The Global Administrator role's template ID, in the `wids` of administrators' tokens.
+pub const GLOBAL_ADMINISTRATOR: &str = "62e90394-69f5-4237-9190-012177145e10";
+
+/// The directory's User role template ID, in the `wids` of every member's token.
+pub const USER_ROLE: &str = "b79fbf4d-3ef9-4689-8143-76b194e85509";
+
+/// Microsoft's first-party public clients of the "family of client IDs", whose tokens answers carry
+/// `"foci": "1"` (as the recorded Azure CLI answers do). From the secureworks family-of-client-ids
+/// research list; Graph Command Line Tools is not one of them.
+pub const FOCI_CLIENTS: &[&str] = &[
+    "04b07795-8ddb-461a-bbee-02f9e1bf7b46", // Microsoft Azure CLI
+    "1950a258-227b-4e31-a9cf-717495945fc2", // Microsoft Azure PowerShell
+    "1fec8e78-bce4-4aaf-ab1b-5451cc387264", // Microsoft Teams
+    "d3590ed6-52b3-4102-aeff-aad2292ab01c", // Microsoft Office
+    "872cd9fa-d31f-45e0-9eab-6e460a02d1f1", // Visual Studio
+    "27922004-5251-4030-b22d-91ecd9a37ea4", // Outlook Mobile
+    "ab9b8c07-8f02-4f72-87fa-80105867a763", // OneDrive SyncEngine
+];
+
+/// Whether `client_id` belongs to the family of client IDs.
+pub fn is_foci_client(client_id: &str) -> bool {
+    FOCI_CLIENTS
+        .iter()
+        .any(|known| known.eq_ignore_ascii_case(client_id))
+}
+
+/// A random lifetime for a delegated access token, within [`DELEGATED_TOKEN_LIFETIME`].
+pub fn delegated_lifetime() -> i64 {
+    let mut bytes = [0u8; 2];
+    // The system RNG does not fail on supported platforms; zeroes give the shortest lifetime.
+    let _ = aws_lc_rs::rand::fill(&mut bytes);
+    let spread = DELEGATED_TOKEN_LIFETIME.end() - DELEGATED_TOKEN_LIFETIME.start() + 1;
+    DELEGATED_TOKEN_LIFETIME.start() + i64::from(u16::from_le_bytes(bytes)) % spread
+}
+
+/// The key of the pairwise subjects. Fixed, so that a user's `sub` for a client stays the same across
+/// runs of the stand-in, as Microsoft's does forever.
+const PAIRWISE_KEY: &[u8] = b"entra-fake-tenant pairwise subject identifiers";
+
+/// The pairwise `sub` of `user_oid` for `client_id`: base64url(HMAC-SHA256(key, oid | client)), 43
+/// characters like Microsoft's — the same for every token of that user and client, different for
+/// another client.
+pub fn pairwise_sub(user_oid: &str, client_id: &str) -> String {
+    let key = aws_lc_rs::hmac::Key::new(aws_lc_rs::hmac::HMAC_SHA256, PAIRWISE_KEY);
+    let message = format!(
+        "{}|{}",
+        user_oid.to_ascii_lowercase(),
+        client_id.to_ascii_lowercase()
+    );
+    URL_SAFE_NO_PAD.encode(aws_lc_rs::hmac::sign(&key, message.as_bytes()).as_ref())
+}
+
+/// The user's `puid` (16 upper-case hex digits, stable per user).
+pub fn puid(user_oid: &str) -> String {
+    let digest = aws_lc_rs::digest::digest(
+        &aws_lc_rs::digest::SHA256,
+        format!("puid|{}", user_oid.to_ascii_lowercase()).as_bytes(),
+    );
+    let hex: String = digest.as_ref()[..6]
+        .iter()
+        .map(|byte| format!("{byte:02X}"))
+        .collect();
+    format!("1003{hex}")
+}
+
+/// `client_info` of a token answer: base64url of `{"uid": oid, "utid": tenant}` — what MSAL keys its
+/// cache on (the home account ID `uid.utid`).
+pub fn client_info(user_oid: &str, tenant_id: &str) -> String {
+    URL_SAFE_NO_PAD.encode(json!({"uid": user_oid, "utid": tenant_id}).to_string())
+}
+
+/// Claims common to every access token of tenant `tenant_id`, issued at `now` for `lifetime` seconds:
+/// `exp` is `now + lifetime` (so `expires_in` = `lifetime`), `iat` and `nbf` are [`BACKDATE`] earlier.
 fn base_claims(
     tenant_id: &str,
     audience: &str,
@@ -251,16 +341,12 @@ fn base_claims(
         "iss".into(),
         json!(format!("https://sts.windows.net/{tenant_id}/")),
     );
-    claims.insert("iat".into(), json!(now));
-    claims.insert("nbf".into(), json!(now));
+    claims.insert("iat".into(), json!(now - BACKDATE));
+    claims.insert("nbf".into(), json!(now - BACKDATE));
     claims.insert("exp".into(), json!(now + lifetime));
     claims.insert("aio".into(), json!(random_token(48)));
     claims.insert("app_displayname".into(), json!(client.display_name));
     claims.insert("appid".into(), json!(client.app_id));
-    claims.insert(
-        "idp".into(),
-        json!(format!("https://sts.windows.net/{tenant_id}/")),
-    );
     claims.insert("rh".into(), json!(format!("1.{}.", random_token(24))));
     claims.insert("tenant_region_scope".into(), json!("EU"));
     claims.insert("tid".into(), json!(tenant_id));
@@ -270,10 +356,21 @@ fn base_claims(
     claims
 }
 
-/// Lifetime of access tokens, in seconds (`expires_in`).
-pub const ACCESS_TOKEN_LIFETIME: i64 = 3599;
+/// Signs an access token: Graph tokens with the header `nonce` Microsoft puts on them (crate::jwt), others
+/// plainly.
+fn sign_access_token(shared: &Shared, claims: &Map<String, Value>) -> String {
+    let audience = claims
+        .get("aud")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    if permissions::is_graph_audience(audience) {
+        shared.key.sign_with_nonce(claims)
+    } else {
+        shared.key.sign(claims)
+    }
+}
 
-/// Issues an app-only access token (client credentials).
+/// Issues an app-only access token (client credentials), valid [`APP_TOKEN_LIFETIME`] seconds.
 pub fn app_token(
     shared: &Shared,
     tenant_id: &str,
@@ -286,17 +383,22 @@ pub fn app_token(
         tenant_id,
         audience,
         client,
-        ACCESS_TOKEN_LIFETIME + 1,
+        APP_TOKEN_LIFETIME,
         shared.clock.utc(),
     );
     claims.insert("appidacr".into(), json!("1"));
+    claims.insert(
+        "idp".into(),
+        json!(format!("https://sts.windows.net/{tenant_id}/")),
+    );
     claims.insert("idtyp".into(), json!("app"));
     claims.insert("oid".into(), json!(sp_id));
     claims.insert("sub".into(), json!(sp_id));
     if !roles.is_empty() {
         claims.insert("roles".into(), json!(roles));
     }
-    shared.key.sign(&claims)
+    claims.insert("xms_idrel".into(), json!("7 24"));
+    sign_access_token(shared, &claims)
 }
 
 /// What a delegated token request resolved to.
@@ -314,10 +416,16 @@ pub struct DelegatedIssue<'a> {
     pub with_secret: bool,
     /// The ID token's nonce.
     pub nonce: Option<String>,
+    /// The sign-in session (`sid`): new at each sign-in, kept by the refresh tokens it yields.
+    pub session_id: String,
+    /// The request sent `client_info=1` (MSAL does): the answer carries `client_info`.
+    pub client_info: bool,
 }
 
-/// Issues the token response of a delegated flow (auth code, refresh, device code): access token with `scp`,
-/// refresh token when `offline_access` was asked, ID token when `openid` was asked.
+/// Issues the token response of a delegated flow (auth code, refresh, device code): access token with `scp`
+/// (living a random 60–90 minutes, `expires_in` and `ext_expires_in` agreeing with its `exp`), refresh
+/// token when `offline_access` was asked, ID token when `openid` was asked, `client_info` when the client
+/// asked for it, `foci` for the family of client IDs.
 pub fn delegated_tokens(
     shared: &Shared,
     directory: &mut Directory,
@@ -350,11 +458,13 @@ pub fn delegated_tokens(
     if scp.is_empty() && issue.scope.oidc.is_empty() {
         return Err(consent_required(issue.client));
     }
+    let lifetime = delegated_lifetime();
+    let sub = pairwise_sub(&issue.user.id, &issue.client.app_id);
     let mut claims = base_claims(
         &tenant.id,
         &issue.scope.audience,
         issue.client,
-        ACCESS_TOKEN_LIFETIME + 1,
+        lifetime,
         shared.clock.utc(),
     );
     claims.insert("acct".into(), json!(0));
@@ -364,23 +474,29 @@ pub fn delegated_tokens(
         "appidacr".into(),
         json!(if issue.with_secret { "1" } else { "0" }),
     );
-    let (given, family) = split_name(&issue.user.display_name);
-    claims.insert("family_name".into(), json!(family));
-    claims.insert("given_name".into(), json!(given));
+    if let Some((given, family)) = split_name(&issue.user.display_name) {
+        claims.insert("family_name".into(), json!(family));
+        claims.insert("given_name".into(), json!(given));
+    }
     claims.insert("idtyp".into(), json!("user"));
     claims.insert("ipaddr".into(), json!("127.0.0.1"));
     claims.insert("name".into(), json!(issue.user.display_name));
     claims.insert("oid".into(), json!(issue.user.id));
+    claims.insert("platf".into(), json!("3"));
+    claims.insert("puid".into(), json!(puid(&issue.user.id)));
     claims.insert("scp".into(), json!(scp.join(" ")));
-    claims.insert("sub".into(), json!(random_token(32)));
+    claims.insert("sid".into(), json!(issue.session_id));
+    claims.insert("sub".into(), json!(sub));
     claims.insert("unique_name".into(), json!(issue.user.upn));
     claims.insert("upn".into(), json!(issue.user.upn));
-    let mut wids = vec!["b79fbf4d-3ef9-4689-8143-76b194e85509"];
+    let mut wids = vec![USER_ROLE];
     if issue.user.admin {
-        wids.insert(0, "62e90394-69f5-4237-9190-012177145e10");
+        wids.insert(0, GLOBAL_ADMINISTRATOR);
     }
     claims.insert("wids".into(), json!(wids));
-    let access_token = shared.key.sign(&claims);
+    claims.insert("xms_idrel".into(), json!("1 18"));
+    claims.insert("xms_st".into(), json!({"sub": sub}));
+    let access_token = sign_access_token(shared, &claims);
 
     let scope_text: Vec<String> = scp
         .iter()
@@ -400,8 +516,8 @@ pub fn delegated_tokens(
     let mut body = json!({
         "token_type": "Bearer",
         "scope": scope_text.join(" "),
-        "expires_in": ACCESS_TOKEN_LIFETIME,
-        "ext_expires_in": ACCESS_TOKEN_LIFETIME,
+        "expires_in": lifetime,
+        "ext_expires_in": lifetime,
         "access_token": access_token,
     });
     if issue.scope.oidc.iter().any(|s| s == "offline_access") {
@@ -419,59 +535,63 @@ pub fn delegated_tokens(
                 client_id: issue.client.app_id.clone(),
                 user_id: issue.user.id.clone(),
                 scopes: original,
+                session_id: issue.session_id.clone(),
             },
         );
         body["refresh_token"] = json!(refresh);
     }
+    let tenant_id = directory.tenants[issue.tenant].id.clone();
     if issue.scope.oidc.iter().any(|s| s == "openid") {
-        let tenant = &directory.tenants[issue.tenant];
-        body["id_token"] = json!(id_token(
-            shared,
-            &tenant.id,
-            issue.client,
-            issue.user,
-            issue.nonce.as_deref()
-        ));
+        body["id_token"] = json!(id_token(shared, &tenant_id, issue));
+    }
+    if issue.client_info {
+        body["client_info"] = json!(client_info(&issue.user.id, &tenant_id));
+    }
+    if is_foci_client(&issue.client.app_id) {
+        body["foci"] = json!("1");
     }
     Ok(body)
 }
 
-fn id_token(
-    shared: &Shared,
-    tenant_id: &str,
-    client: &ClientView,
-    user: &User,
-    nonce: Option<&str>,
-) -> String {
+/// The v2.0 ID token: issued by `{public base}/{tenant}/v2.0` (the issuer of the discovery document), for
+/// the client, with the pairwise `sub`, the session's `sid`, the `nonce` sent on `/authorize` and `email`
+/// when the `email` scope was asked.
+fn id_token(shared: &Shared, tenant_id: &str, issue: &DelegatedIssue<'_>) -> String {
     let now = shared.clock.utc().timestamp();
+    let (client, user) = (issue.client, issue.user);
     let mut claims = Map::new();
     claims.insert("aud".into(), json!(client.app_id));
     claims.insert(
         "iss".into(),
-        json!(format!("{}/{tenant_id}/v2.0", shared.endpoints.login)),
+        json!(format!("{}/{tenant_id}/v2.0", shared.public_base())),
     );
-    claims.insert("iat".into(), json!(now));
-    claims.insert("nbf".into(), json!(now));
-    claims.insert("exp".into(), json!(now + ACCESS_TOKEN_LIFETIME + 1));
+    claims.insert("iat".into(), json!(now - BACKDATE));
+    claims.insert("nbf".into(), json!(now - BACKDATE));
+    claims.insert("exp".into(), json!(now + ID_TOKEN_LIFETIME));
+    claims.insert("aio".into(), json!(random_token(48)));
+    if issue.scope.oidc.iter().any(|s| s == "email") {
+        claims.insert("email".into(), json!(user.upn));
+    }
     claims.insert("name".into(), json!(user.display_name));
     claims.insert("oid".into(), json!(user.id));
     claims.insert("preferred_username".into(), json!(user.upn));
-    claims.insert("rh".into(), json!(format!("1.{}.", random_token(24))));
-    claims.insert("sub".into(), json!(random_token(32)));
+    claims.insert("rh".into(), json!(format!("0.A{}.", random_token(24))));
+    claims.insert("sid".into(), json!(issue.session_id));
+    claims.insert("sub".into(), json!(pairwise_sub(&user.id, &client.app_id)));
     claims.insert("tid".into(), json!(tenant_id));
     claims.insert("uti".into(), json!(random_token(16)));
     claims.insert("ver".into(), json!("2.0"));
-    if let Some(nonce) = nonce {
+    if let Some(nonce) = &issue.nonce {
         claims.insert("nonce".into(), json!(nonce));
     }
     shared.key.sign(&claims)
 }
 
-fn split_name(display_name: &str) -> (String, String) {
-    match display_name.split_once(' ') {
-        Some((given, family)) => (given.to_owned(), family.to_owned()),
-        None => (display_name.to_owned(), String::new()),
-    }
+/// Given and family name when the display name has both ("Ada Admin" → "Ada", "Admin").
+pub fn split_name(display_name: &str) -> Option<(String, String)> {
+    let (given, family) = display_name.trim().split_once(' ')?;
+    let (given, family) = (given.trim(), family.trim());
+    (!given.is_empty() && !family.is_empty()).then(|| (given.to_owned(), family.to_owned()))
 }
 
 /// AADSTS65001: no consent for what the client asked.

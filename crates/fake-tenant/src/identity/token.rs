@@ -11,7 +11,7 @@ use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use serde_json::{Value, json};
 
 use super::{
-    ACCESS_TOKEN_LIFETIME, DelegatedIssue, TenantRef, app_token, authenticate_client,
+    APP_TOKEN_LIFETIME, DelegatedIssue, TenantRef, app_token, authenticate_client,
     delegated_tokens, disabled_client, parse_delegated_scope, resolve_tenant, unknown_client,
 };
 use crate::errors::{AadError, ests_json};
@@ -71,6 +71,11 @@ impl TokenForm {
 
     fn require(&self, name: &str) -> Result<&str, AadError> {
         self.get(name).ok_or_else(|| missing_parameter(name))
+    }
+
+    /// `client_info=1` was sent: the answer carries `client_info`.
+    fn wants_client_info(&self) -> bool {
+        self.get("client_info") == Some("1")
     }
 }
 
@@ -208,8 +213,8 @@ fn client_credentials(
     let access_token = app_token(shared, &tenant.id, &audience, &client, &sp.id, &roles);
     Ok(json!({
         "token_type": "Bearer",
-        "expires_in": ACCESS_TOKEN_LIFETIME,
-        "ext_expires_in": ACCESS_TOKEN_LIFETIME,
+        "expires_in": APP_TOKEN_LIFETIME,
+        "ext_expires_in": APP_TOKEN_LIFETIME,
         "access_token": access_token,
     }))
 }
@@ -316,6 +321,8 @@ fn authorization_code(
         scope: &scope,
         with_secret,
         nonce: code.nonce.clone(),
+        session_id: code.session_id.clone(),
+        client_info: form.wants_client_info(),
     };
     delegated_tokens(shared, directory, &issue)
 }
@@ -396,6 +403,8 @@ fn refresh_token(
         scope: &scope,
         with_secret,
         nonce: None,
+        session_id: grant.session_id.clone(),
+        client_info: form.wants_client_info(),
     };
     delegated_tokens(shared, directory, &issue)
 }
@@ -508,6 +517,9 @@ fn device_code(
                 scope: &scope,
                 with_secret,
                 nonce: None,
+                // The sign-in on the verification page is a new session.
+                session_id: crate::state::new_guid(),
+                client_info: form.wants_client_info(),
             };
             delegated_tokens(shared, directory, &issue)
         }

@@ -144,7 +144,8 @@ async fn client_credentials_issue_a_signed_v1_graph_token() {
     assert_eq!(c["idtyp"], "app");
     assert_eq!(c["roles"], json!(["Calendars.Read"]));
 
-    // Verify the signature with the JWKS at the discovery document's jwks_uri.
+    // As Microsoft's, the Graph token carries a header `nonce` and does not verify as sent with the
+    // JWKS at the discovery document's jwks_uri; it does once the nonce is replaced by its SHA-256.
     let (_, doc) = discovery(&tenant, TENANT).await;
     let jwks: Value = http()
         .get(doc["jwks_uri"].as_str().expect("uri"))
@@ -159,14 +160,44 @@ async fn client_credentials_issue_a_signed_v1_graph_token() {
     let key = jwk
         .find(header.kid.as_deref().expect("kid"))
         .expect("key by kid");
+    let key = jsonwebtoken::DecodingKey::from_jwk(key).expect("decoding key");
     let mut validation = jsonwebtoken::Validation::new(jsonwebtoken::Algorithm::RS256);
     validation.set_audience(&["https://graph.microsoft.com"]);
-    jsonwebtoken::decode::<Value>(
-        token,
-        &jsonwebtoken::DecodingKey::from_jwk(key).expect("decoding key"),
-        &validation,
+    assert!(
+        jsonwebtoken::decode::<Value>(token, &key, &validation).is_err(),
+        "a Graph token does not verify as sent"
+    );
+    jsonwebtoken::decode::<Value>(&with_hashed_nonce(token), &key, &validation)
+        .expect("signature verifies over the hashed nonce");
+
+    // A token for another resource carries no nonce and verifies as sent.
+    let (status, body) = token_request(
+        &tenant,
+        TENANT,
+        &cc(APP, SECRET, "https://outlook.office365.com/.default"),
     )
-    .expect("signature verifies");
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let exchange = body["access_token"].as_str().expect("token");
+    let mut validation = jsonwebtoken::Validation::new(jsonwebtoken::Algorithm::RS256);
+    validation.validate_aud = false;
+    jsonwebtoken::decode::<Value>(exchange, &key, &validation).expect("verifies as sent");
+}
+
+/// The token with its header `nonce` replaced by base64url(SHA-256(nonce)) — what Microsoft signed.
+fn with_hashed_nonce(token: &str) -> String {
+    use base64::Engine as _;
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    let (header, rest) = token.split_once('.').expect("three parts");
+    let text = String::from_utf8(URL_SAFE_NO_PAD.decode(header).expect("b64")).expect("utf-8");
+    let parsed: Value = serde_json::from_str(&text).expect("json");
+    let nonce = parsed["nonce"]
+        .as_str()
+        .expect("a Graph token carries a nonce");
+    let hashed = URL_SAFE_NO_PAD
+        .encode(aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, nonce.as_bytes()).as_ref());
+    let text = text.replace(nonce, &hashed);
+    format!("{}.{rest}", URL_SAFE_NO_PAD.encode(text))
 }
 
 #[tokio::test]

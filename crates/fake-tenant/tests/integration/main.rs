@@ -8,6 +8,8 @@ mod examples;
 mod faults;
 mod graph;
 mod identity;
+mod identity_endpoints;
+mod identity_tokens;
 mod interactive;
 mod scenario_loading;
 mod smtp;
