@@ -151,10 +151,13 @@ def device_code_sign_in(app, scopes):
     return flow, result
 
 
-def auth_code_sign_in(app, scopes, login_hint=None):
+def auth_code_sign_in(app, scopes, login_hint=None, verifier=None):
     """Authorization code + PKCE: MSAL builds the flow, the sign-in page is followed with a plain HTTP
-    client (the stand-in signs the scenario's user in without a page), the redirect is read."""
+    client (the stand-in signs the scenario's user in without a page), the redirect is read.
+    `verifier` replaces the PKCE code verifier MSAL kept, as an attacker holding only the code would."""
     flow = app.initiate_auth_code_flow(scopes, redirect_uri=REDIRECT_URI, login_hint=login_hint)
+    if verifier is not None:
+        flow["code_verifier"] = verifier
     reply = requests.get(flow["auth_uri"], allow_redirects=False)
     location = reply.headers.get("Location", "")
     auth_response = {key: values[0] for key, values in parse_qs(urlparse(location).query).items()}
@@ -313,9 +316,12 @@ def case_auth_code_pkce(config):
     app = public_app(config, session)
     flow, observed, result = auth_code_sign_in(app, ["User.Read"])
     nonce_hash = hashlib.sha256(flow["nonce"].encode("ascii")).hexdigest()
+    _, _, wrong_verifier = auth_code_sign_in(
+        public_app(config, RecordingSession()), ["User.Read"], verifier="x" * 43)
     return {
         "front_channel": observed,
         "result": token_result(result),
+        "wrong_verifier": msal_error(wrong_verifier),
         "expected_nonce": nonce_hash,
         "id_token_problem": verify_id_token(
             config, result["id_token"], config["public_client_id"], nonce=nonce_hash)

@@ -126,6 +126,8 @@ impl Rig {
     /// Makes the certificates, binds the front, starts `entra-fake-tenant` on the scenario (its
     /// ready line says where it listens) and then serves the front.
     pub fn start() -> Rig {
+        // Without the environment nothing here can run: say so before starting anything.
+        venv_python();
         let dir = tempfile::tempdir().expect("temp dir");
         let certificates = Certificates::generate();
         let ca_pem = certificates.write_ca(dir.path());

@@ -416,6 +416,11 @@ fn msal_auth_code_with_pkce_and_nonce() {
     // The ID token's signature verifies with discovery's keys and its issuer is discovery's.
     expect(&observed, "/id_token_problem", Value::Null);
     one_admin_account(&rig, at(&observed, "/cache"));
+    // A code redeemed with another verifier than the one its challenge was made from is refused.
+    let wrong = at(&observed, "/wrong_verifier");
+    expect(wrong, "/has_access_token", json!(false));
+    expect(wrong, "/error", json!("invalid_grant"));
+    expect(wrong, "/error_codes", json!([50148]));
 
     let requests = at(&observed, "/requests");
     only_through_the_front(&rig, requests);
