@@ -862,12 +862,14 @@ pub fn permissions_of(required: &[RequiredResourceAccess]) -> PermissionSet {
             .eq_ignore_ascii_case(permissions::GRAPH_APP_ID)
     }) {
         for access in &entry.resource_access {
-            if let Some((permission, is_app)) = permissions::by_id(&access.id) {
-                match (is_app, access.kind.as_str()) {
-                    (true, "Role") => set.application.push(permission.value.to_owned()),
-                    (false, "Scope") => set.delegated.push(permission.value.to_owned()),
-                    _ => {}
-                }
+            match access.kind.as_str() {
+                "Role" => set
+                    .application
+                    .extend(permissions::role_by_id(&access.id).map(|p| p.value.to_owned())),
+                "Scope" => set
+                    .delegated
+                    .extend(permissions::scope_by_id(&access.id).map(|p| p.value.to_owned())),
+                _ => {}
             }
         }
     }

@@ -1,6 +1,8 @@
 //! `/v1.0/servicePrincipals`: list (`$filter`), get by ID or `(appId='…')` — including the Microsoft Graph
-//! service principal with its real `appRoles` / `oauth2PermissionScopes` — create, and the navigation
-//! properties `appRoleAssignedTo` (GET, POST → 201), `appRoleAssignments` and `oauth2PermissionGrants`.
+//! service principal with Microsoft's whole catalogue (337 `appRoles`, 403 `oauth2PermissionScopes`,
+//! real IDs, `type` and texts) and the Office 365 Exchange Online one with its mail permissions — create,
+//! and the navigation properties `appRoleAssignedTo` (GET, POST → 201), `appRoleAssignments` and
+//! `oauth2PermissionGrants`. An app role assignment must name a role of the resource it is on.
 
 use std::time::Instant;
 
@@ -11,8 +13,9 @@ use serde_json::{Value, json};
 use super::grants::grant_json;
 use super::{Call, graph_time, method_not_allowed, split_key};
 use crate::errors::GraphError;
-use crate::permissions::{self, GRAPH_APPLICATION, GRAPH_DELEGATED};
+use crate::permissions::{self, Resource};
 use crate::state::{Assignment, ServicePrincipal, SpKind, Tenant};
+use entra_graph_catalogue::Kind;
 
 const READ_DELEGATED: &[&str] = &[
     "Application.Read.All",
@@ -36,31 +39,39 @@ const WRITE_APPLICATION: &[&str] = &[
 const ASSIGN_DELEGATED: &[&str] = &["AppRoleAssignment.ReadWrite.All", "Directory.ReadWrite.All"];
 const ASSIGN_APPLICATION: &[&str] = &["AppRoleAssignment.ReadWrite.All"];
 
+/// The `appRoles` and `oauth2PermissionScopes` a first-party resource's service principal serves, as
+/// Microsoft shapes them.
+fn catalogue_json(resource: Resource) -> (Vec<Value>, Vec<Value>) {
+    let catalogue = resource.catalogue();
+    let roles = catalogue
+        .app_roles()
+        .iter()
+        .map(|p| {
+            json!({"allowedMemberTypes": ["Application"], "description": p.description,
+                   "displayName": p.display_name, "id": p.id, "isEnabled": true, "origin": "Application",
+                   "value": p.value})
+        })
+        .collect();
+    let scopes = catalogue
+        .scopes()
+        .iter()
+        .map(|p| {
+            json!({"adminConsentDescription": p.description, "adminConsentDisplayName": p.display_name,
+                   "id": p.id, "isEnabled": true,
+                   "type": permissions::exchange_scope_type(p).as_str(),
+                   "userConsentDescription": p.user_consent_description,
+                   "userConsentDisplayName": p.user_consent_display_name, "value": p.value})
+        })
+        .collect();
+    (roles, scopes)
+}
+
 /// The Graph JSON of a service principal.
 pub fn to_json(sp: &ServicePrincipal, tenant: &Tenant) -> Value {
-    let (app_roles, scopes): (Vec<Value>, Vec<Value>) = if sp.kind == SpKind::Graph {
-        (
-            GRAPH_APPLICATION
-                .iter()
-                .map(|p| {
-                    json!({"allowedMemberTypes": ["Application"], "description": format!("Allows the app to {} without a signed-in user.", p.display_name.to_lowercase()),
-                           "displayName": p.display_name, "id": p.id, "isEnabled": true, "origin": "Application", "value": p.value})
-                })
-                .collect(),
-            GRAPH_DELEGATED
-                .iter()
-                .map(|p| {
-                    json!({"adminConsentDescription": format!("Allows the app to {} on behalf of the signed-in user.", p.display_name.to_lowercase()),
-                           "adminConsentDisplayName": p.display_name, "id": p.id, "isEnabled": true,
-                           "type": if p.admin_only { "Admin" } else { "User" },
-                           "userConsentDescription": if p.admin_only { Value::Null } else { json!(format!("Allows the app to {} on your behalf.", p.display_name.to_lowercase())) },
-                           "userConsentDisplayName": if p.admin_only { Value::Null } else { json!(p.display_name) },
-                           "value": p.value})
-                })
-                .collect(),
-        )
-    } else {
-        (Vec::new(), Vec::new())
+    let (app_roles, scopes): (Vec<Value>, Vec<Value>) = match sp.kind {
+        SpKind::Graph => catalogue_json(Resource::Graph),
+        SpKind::Exchange => catalogue_json(Resource::Exchange),
+        SpKind::Client => (Vec::new(), Vec::new()),
     };
     let enabled = sp.account_enabled
         && tenant
@@ -343,9 +354,11 @@ fn assign(call: &Call<'_>, key: &(Option<String>, String)) -> Result<Response, G
     };
     let (principal_id, resource_id, app_role_id) =
         (text("principalId"), text("resourceId"), text("appRoleId"));
-    if tenant.resource_sp(permissions::Resource::Graph).id != resource_id
-        && tenant.service_principals[index].id != resource_id
-    {
+    // The resource: a first-party API whose roles the stand-in knows, or the addressed principal.
+    let resource = [Resource::Graph, Resource::Exchange]
+        .into_iter()
+        .find(|r| tenant.resource_sp(*r).id == resource_id);
+    if resource.is_none() && tenant.service_principals[index].id != resource_id {
         return Err(call.not_found(&resource_id));
     }
     if !tenant
@@ -355,25 +368,46 @@ fn assign(call: &Call<'_>, key: &(Option<String>, String)) -> Result<Response, G
     {
         return Err(call.not_found(&principal_id));
     }
-    if !matches!(permissions::by_id(&app_role_id), Some((_, true))) {
+    if resource
+        .and_then(|r| r.catalogue().by_id(Kind::Role, &app_role_id))
+        .is_none()
+    {
         return Err(call.error(
             StatusCode::BAD_REQUEST,
             "Request_BadRequest",
             "Permission being assigned was not found on application",
         ));
     }
-    if tenant
-        .assignments
-        .iter()
-        .any(|a| a.principal_id == principal_id && a.app_role_id.eq_ignore_ascii_case(&app_role_id))
-    {
+    if tenant.assignments.iter().any(|a| {
+        a.principal_id == principal_id
+            && a.resource_id == resource_id
+            && a.app_role_id.eq_ignore_ascii_case(&app_role_id)
+    }) {
         return Err(call.error(
             StatusCode::BAD_REQUEST,
             "Request_BadRequest",
             "Permission being assigned already exists on the object",
         ));
     }
-    let assignment = tenant.add_assignment(&principal_id, &app_role_id, call.ids.date, visible_at);
+    let mut assignment =
+        tenant.add_assignment(&principal_id, &app_role_id, call.ids.date, visible_at);
+    if let Some(resource) = resource.filter(|r| *r != Resource::Graph) {
+        // add_assignment files a role under Microsoft Graph; this one is another resource's.
+        let (id, name) = {
+            let sp = tenant.resource_sp(resource);
+            (sp.id.clone(), sp.display_name.clone())
+        };
+        if let Some(stored) = tenant
+            .assignments
+            .iter_mut()
+            .find(|a| a.id == assignment.id)
+        {
+            stored.resource_id.clone_from(&id);
+            stored.resource_display_name.clone_from(&name);
+        }
+        assignment.resource_id = id;
+        assignment.resource_display_name = name;
+    }
     let sp_id = tenant.service_principals[index].id.clone();
     call.entity(
         StatusCode::CREATED,
