@@ -3,12 +3,17 @@
 //! The truth is the Graph service principal of the tenant (`appRoles` for application
 //! permissions, `oauth2PermissionScopes` for delegated ones), read at run time with
 //! [`super::graph_permissions`]. When that read is not possible, [`PermissionCatalog::builtin`]
-//! holds the common GUIDs cross-checked in reference/microsoft-wire.md §4.2 as the fallback.
-//! Other resources (Office 365 Exchange Online, …) are not resolved here.
+//! falls back on Microsoft's whole Graph catalogue as `entra-graph-catalogue` generates it at build
+//! time (the service principal as Microsoft served it in February 2023, and later permissions
+//! the wizard uses), with each delegated permission's `type`; a tenant's catalogue is consulted
+//! first and the built-in one fills what it lacks. Other resources (Office 365 Exchange Online,
+//! …) are not resolved here.
 
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
+
+use entra_graph_catalogue::{self as catalogue, MICROSOFT_GRAPH};
 
 use super::service_principals::ResourcePermissions;
 
@@ -34,104 +39,14 @@ impl PermissionKind {
     }
 }
 
-/// The common Graph permissions (reference/microsoft-wire.md §4.2).
-const BUILTIN: &[(&str, PermissionKind, &str)] = &[
-    (
-        "Calendars.ReadWrite",
-        PermissionKind::Scope,
-        "1ec239c2-d7c9-4623-a91a-a9775856bb36",
-    ),
-    (
-        "Calendars.Read",
-        PermissionKind::Scope,
-        "465a38f9-76ea-45b9-9f34-9e8b0d4b0b42",
-    ),
-    (
-        "Calendars.Read",
-        PermissionKind::Role,
-        "798ee544-9d2d-430c-a058-570e29e34338",
-    ),
-    (
-        "Calendars.ReadWrite",
-        PermissionKind::Role,
-        "ef54d2bf-783f-4e0f-bca1-3210c0444d99",
-    ),
-    (
-        "Mail.Send",
-        PermissionKind::Scope,
-        "e383f46e-2787-4529-855e-0e479a3ffac0",
-    ),
-    (
-        "Mail.Send",
-        PermissionKind::Role,
-        "b633e1c5-b582-4048-a93e-9f11b44c7e96",
-    ),
-    (
-        "Mail.Send.Shared",
-        PermissionKind::Scope,
-        "a367ab51-6b49-43bf-a716-a1fb06d2a174",
-    ),
-    (
-        "offline_access",
-        PermissionKind::Scope,
-        "7427e0e9-2fba-42fe-b0c0-848c9e6a8182",
-    ),
-    (
-        "openid",
-        PermissionKind::Scope,
-        "37f7f235-527c-4136-accd-4a02d197296e",
-    ),
-    (
-        "profile",
-        PermissionKind::Scope,
-        "14dad69e-099b-42c9-810b-d002981feec1",
-    ),
-    (
-        "email",
-        PermissionKind::Scope,
-        "64a6cdd6-aab1-4aaf-94b8-3cc8405e90d0",
-    ),
-    (
-        "User.Read",
-        PermissionKind::Scope,
-        "e1fe6dd8-ba31-4d61-89e7-88639da4683d",
-    ),
-    (
-        "SMTP.Send",
-        PermissionKind::Scope,
-        "258f6531-6087-4cc4-bb90-092c5fb3ed3f",
-    ),
-    (
-        "IMAP.AccessAsUser.All",
-        PermissionKind::Scope,
-        "652390e4-393a-48de-9484-05f9b1212954",
-    ),
-    (
-        "Application.Read.All",
-        PermissionKind::Role,
-        "9a5d68dd-52b0-4cc2-bd40-abcf44ac3a30",
-    ),
-    (
-        "Application.ReadWrite.All",
-        PermissionKind::Role,
-        "1bfefb4e-e0b5-418b-a88f-73c46d2cc8e9",
-    ),
-    (
-        "Policy.Read.All",
-        PermissionKind::Role,
-        "246dd0d5-5bd0-4def-940b-0421030a5b68",
-    ),
-    (
-        "Directory.Read.All",
-        PermissionKind::Role,
-        "7ab1d382-f21e-4acd-a863-ba3e13f7da61",
-    ),
-    (
-        "User.Read.All",
-        PermissionKind::Role,
-        "df021288-bdef-4463-88db-98f22de89214",
-    ),
-];
+impl From<PermissionKind> for catalogue::Kind {
+    fn from(kind: PermissionKind) -> catalogue::Kind {
+        match kind {
+            PermissionKind::Scope => catalogue::Kind::Scope,
+            PermissionKind::Role => catalogue::Kind::Role,
+        }
+    }
+}
 
 /// Where a catalogue came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -139,36 +54,28 @@ const BUILTIN: &[(&str, PermissionKind, &str)] = &[
 pub enum CatalogSource {
     /// The tenant's Graph service principal.
     Tenant,
-    /// The built-in table (the service principal could not be read).
+    /// The built-in catalogue (the service principal could not be read).
     Builtin,
 }
 
-/// Graph permission names and GUIDs, per kind.
+/// Graph permission names and GUIDs, per kind: the tenant's, then the built-in catalogue.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PermissionCatalog {
-    /// GUID (lower case) → name, per kind.
+    /// The tenant's: GUID (lower case) → name, per kind. Empty for the built-in catalogue.
     by_id: BTreeMap<(PermissionKind, String), String>,
-    /// Delegated permission name (lower case) → whether only an administrator may consent to it.
+    /// The tenant's: delegated permission name (lower case) → whether only an administrator may
+    /// consent to it.
     scope_needs_admin: BTreeMap<String, bool>,
     /// Where the names came from.
     pub source: CatalogSource,
 }
 
 impl PermissionCatalog {
-    /// The built-in table.
+    /// The built-in catalogue: Microsoft Graph's permissions from `entra-graph-catalogue`.
     pub fn builtin() -> PermissionCatalog {
         PermissionCatalog {
-            by_id: BUILTIN
-                .iter()
-                .map(|(name, kind, id)| ((*kind, id.to_string()), name.to_string()))
-                .collect(),
-            // Every delegated permission of the built-in table is one users may grant (`type`
-            // `User` on Microsoft Graph's service principal).
-            scope_needs_admin: BUILTIN
-                .iter()
-                .filter(|(_, kind, _)| *kind == PermissionKind::Scope)
-                .map(|(name, _, _)| (name.to_ascii_lowercase(), false))
-                .collect(),
+            by_id: BTreeMap::new(),
+            scope_needs_admin: BTreeMap::new(),
             source: CatalogSource::Builtin,
         }
     }
@@ -211,6 +118,12 @@ impl PermissionCatalog {
         self.scope_needs_admin
             .get(&name.to_ascii_lowercase())
             .copied()
+            .or_else(|| {
+                MICROSOFT_GRAPH
+                    .find_ignore_case(catalogue::Kind::Scope, name)
+                    .and_then(|scope| scope.consent_type)
+                    .map(|consent| consent == catalogue::ConsentType::Admin)
+            })
     }
 
     /// The name of a permission GUID of `kind`.
@@ -218,6 +131,7 @@ impl PermissionCatalog {
         self.by_id
             .get(&(kind, id.to_ascii_lowercase()))
             .map(String::as_str)
+            .or_else(|| MICROSOFT_GRAPH.by_id(kind.into(), id).map(|p| p.value))
     }
 
     /// The GUID of a permission name of `kind` (names compare case-insensitively).
@@ -226,6 +140,11 @@ impl PermissionCatalog {
             .iter()
             .find(|((k, _), n)| *k == kind && n.eq_ignore_ascii_case(name))
             .map(|((_, id), _)| id.as_str())
+            .or_else(|| {
+                MICROSOFT_GRAPH
+                    .find_ignore_case(kind.into(), name)
+                    .map(|p| p.id)
+            })
     }
 }
 
@@ -291,6 +210,58 @@ mod tests {
             catalog.scope_needs_admin("Calendars.ReadWrite"),
             Some(false)
         );
-        assert_eq!(catalog.scope_needs_admin("Chat.Read"), None);
+        assert_eq!(catalog.scope_needs_admin("Chat.Read"), Some(false));
+        assert_eq!(catalog.scope_needs_admin("Not.A.Permission"), None);
+    }
+
+    #[test]
+    fn the_fallback_is_microsofts_whole_graph_catalogue() {
+        let catalog = PermissionCatalog::builtin();
+        assert_eq!(catalog.source, CatalogSource::Builtin);
+        for permission in MICROSOFT_GRAPH.all() {
+            let kind = match permission.kind {
+                catalogue::Kind::Scope => PermissionKind::Scope,
+                catalogue::Kind::Role => PermissionKind::Role,
+            };
+            assert_eq!(catalog.id_of(kind, permission.value), Some(permission.id));
+            assert_eq!(catalog.name_of(kind, permission.id), Some(permission.value));
+        }
+        // Beyond the common ones: files, sites, groups, and what the wizard's admin sign-in asks for.
+        assert_eq!(
+            catalog.id_of(PermissionKind::Scope, "Files.Read"),
+            Some("10465720-29dd-4523-a11a-6a75c743c9d9")
+        );
+        assert_eq!(
+            catalog.id_of(PermissionKind::Role, "Sites.Selected"),
+            Some("883ea226-0bf2-4a8f-9f9d-92c9162a727d")
+        );
+        assert_eq!(
+            catalog.id_of(PermissionKind::Scope, "DelegatedPermissionGrant.Read.All"),
+            Some("a197cdc4-a8e8-4d49-9d35-4ca7c83887b4")
+        );
+        // The one GUID Microsoft gives both kinds resolves per kind.
+        let shared = "405a51b5-8d8d-430b-9842-8be4b0e9f324";
+        assert_eq!(
+            catalog.name_of(PermissionKind::Role, shared),
+            Some("User.Export.All")
+        );
+        assert_eq!(
+            catalog.name_of(PermissionKind::Scope, shared),
+            Some("User.Export.All")
+        );
+    }
+
+    #[test]
+    fn the_fallback_knows_who_may_consent() {
+        let catalog = PermissionCatalog::builtin();
+        assert_eq!(catalog.scope_needs_admin("Files.Read"), Some(false));
+        assert_eq!(catalog.scope_needs_admin("user.read"), Some(false));
+        assert_eq!(catalog.scope_needs_admin("Group.Read.All"), Some(true));
+        assert_eq!(catalog.scope_needs_admin("User.Read.All"), Some(true));
+        assert_eq!(
+            catalog.scope_needs_admin("DelegatedPermissionGrant.Read.All"),
+            Some(true)
+        );
+        assert_eq!(catalog.scope_needs_admin("Files.Reed"), None);
     }
 }

@@ -326,8 +326,8 @@ mod tests {
             Verdict::Allows
         );
         assert!(matches!(
-            judge(&UserConsentPolicy::MicrosoftManaged, Some(&["Notes.Read"])),
-            Verdict::Unknown(why) if why.contains("Notes.Read")
+            judge(&UserConsentPolicy::MicrosoftManaged, Some(&["ApprovalSolution.Read"])),
+            Verdict::Unknown(why) if why.contains("ApprovalSolution.Read")
         ));
         assert!(matches!(
             judge(&UserConsentPolicy::MicrosoftManaged, None),
