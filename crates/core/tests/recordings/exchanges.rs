@@ -129,13 +129,6 @@ pub fn all() -> Vec<Exchange> {
     exchanges
 }
 
-/// The exchanges of one file (`azure-cli/test_app_credential.jsonl`).
-pub fn of_file(all: &[Exchange], file: &str) -> Vec<Exchange> {
-    let found: Vec<Exchange> = all.iter().filter(|e| e.file == file).cloned().collect();
-    assert!(!found.is_empty(), "no recording {file}");
-    found
-}
-
 /// The one exchange at `file:line`.
 pub fn at(all: &[Exchange], file: &str, line: usize) -> Exchange {
     all.iter()

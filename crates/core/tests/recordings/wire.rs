@@ -116,13 +116,6 @@ impl Reply {
         }
     }
 
-    /// A recorded answer whose JSON body `change` edits first.
-    pub fn recorded_with(exchange: &Exchange, change: impl FnOnce(&mut Value)) -> Reply {
-        let mut edited = exchange.clone();
-        change(&mut edited.response_body);
-        Reply::recorded(&edited)
-    }
-
     /// A JSON answer.
     pub fn json(status: u16, body: &Value) -> Reply {
         Reply {
