@@ -37,6 +37,7 @@
 //! | `POST /{tenant}/oauth2/v2.0/devicecode` + token polls | `cae__recording_devicecodecredential.jsonl:3–6` (JS, forms kept), `TestDeviceCodeCredential_Live__default_options.jsonl:3–5` | the prompt and the tokens; `authorization_pending` (`70016`) keeps polling; the core's form fields are among MSAL.js's; its `grant_type` is RFC 8628's URN where MSAL.js sends `device_code` (Microsoft takes both) |
 //! | `POST /{tenant}/oauth2/v2.0/token`, refresh | `cae__recording_devicecodecredential.jsonl:8` (form kept); `50173` in `test_cae.*.jsonl` | tokens; form fields among MSAL.js's; `50173` → `token_invalid` |
 //! | token answers of other grants (password, on-behalf-of, certificate) | Python, .NET and Go SDK recordings | each parses with the core's token answer (access and refresh token, `expires_in`) |
+//! | the claims of a token (`TokenClaims::read`) | the ID tokens of every recorded token answer (the access tokens are redacted) | `tid` and `aud` read as the JWT holds them |
 //! | `POST /{tenant}/oauth2/v2.0/token`, authorization code + PKCE | `TestAuthorizationCodeCredential_*InvalidCodeLive.jsonl:3` (`54005`, bodies sanitised) | the error parses; `54005` (code already redeemed) has no cause of its own. The browser flow itself is not driven here |
 //! | instance discovery, `userrealm` | many | not used by the core |
 //! | Azure Resource Manager (`management.azure.com`), `me/revokeSignInSessions` | JS and Python SDKs | not used by the core |
@@ -1041,6 +1042,43 @@ async fn recorded_token_answers_give_a_token_and_its_lifetime() {
         assert_eq!(request.method, "POST");
         assert_eq!(pattern(request.path()), "{tenant}/oauth2/v2.0/token");
     }
+}
+
+/// The payload of a JWT, decoded independently of the core.
+fn jwt_payload(token: &str) -> Value {
+    use base64::Engine as _;
+    let payload = token.split('.').nth(1).expect("a payload");
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(payload.trim_end_matches('='))
+        .expect("base64url");
+    serde_json::from_slice(&bytes).expect("JSON")
+}
+
+#[test]
+fn recorded_microsoft_tokens_are_read_by_the_core_s_claims_reader() {
+    // The recorded access tokens are redacted; the ID tokens beside them are Microsoft's own
+    // JWTs (signatures aside), read with the same reader the core applies to its access tokens.
+    let mut read = 0;
+    for exchange in recorded_tokens() {
+        let Some(token) = exchange.response_body["id_token"].as_str() else {
+            continue;
+        };
+        let claims = identity::TokenClaims::read(token)
+            .unwrap_or_else(|| panic!("{}: the ID token is not read", exchange.at()));
+        let payload = jwt_payload(token);
+        assert_eq!(
+            claims.tid.as_deref(),
+            payload["tid"].as_str(),
+            "{}",
+            exchange.at()
+        );
+        assert_eq!(claims.aud.as_deref(), payload["aud"].as_str());
+        assert!(claims.roles.is_empty() && claims.scp.is_none());
+        read += 1;
+    }
+    assert!(read >= 10, "{read}");
+    // A redacted access token is no JWT: no claims, and the checks treat it as such.
+    assert!(identity::TokenClaims::read("redacted").is_none());
 }
 
 #[tokio::test]
