@@ -21,6 +21,8 @@ pub fn router(shared: Arc<Shared>) -> Router {
             "/{tenant}/.well-known/openid-configuration",
             get(discovery::openid_configuration_v1),
         )
+        .route("/common/userrealm/{user}", get(discovery::user_realm))
+        .route("/common/UserRealm/{user}", get(discovery::user_realm))
         .route(
             "/oidc/userinfo",
             get(session::userinfo).post(session::userinfo),

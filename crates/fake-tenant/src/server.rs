@@ -1,5 +1,6 @@
-//! The running stand-in: listeners, the HTTP accept loop, the SMTP listener, the ready-line endpoints and
-//! the handle ([`FakeTenant`]) the binary, the tests and the desktop app's demo tenant hold.
+//! The running stand-in: listeners, the HTTP accept loop, the SMTP listener, the ready-line endpoints, the
+//! public base of the URLs it names (the scenario's `public_url`, else its listen address) and the handle
+//! ([`FakeTenant`]) the binary, the tests and the desktop app's demo tenant hold.
 //!
 //! HTTP connections are served one task each with hyper so that a `reset` fault can close exactly the
 //! connection it hit. Dropping the handle, or calling [`FakeTenant::shutdown`], stops every task.
@@ -257,6 +258,17 @@ impl FakeTenant {
             .iter()
             .map(|f| (f.spec.matches.clone(), f.remaining))
             .collect()
+    }
+
+    /// Revokes the sign-in sessions of the user `upn` (what Graph's `revokeSignInSessions` does): their
+    /// refresh tokens are refused from now on with AADSTS50173. Returns how many were revoked, `None`
+    /// when no tenant has that user.
+    pub fn revoke_sign_in_sessions(&self, upn: &str) -> Option<usize> {
+        let now = self.shared.clock.utc();
+        let mut directory = self.shared.directory();
+        let t = directory.tenant_of_upn(upn)?;
+        let user_id = directory.tenants[t].user_by_upn(upn)?.id.clone();
+        Some(directory.revoke_sign_in_sessions(&user_id, now))
     }
 
     /// Mail accepted so far through Graph sendMail and SMTP, oldest first.

@@ -421,6 +421,11 @@ pub struct RefreshGrant {
     pub scopes: Vec<String>,
     /// The sign-in session it belongs to: tokens it yields keep its `sid`.
     pub session_id: String,
+    /// When it was issued.
+    pub issued: DateTime<Utc>,
+    /// The user's sessions were revoked (Graph's `revokeSignInSessions`): the `TokensValidFrom` time
+    /// before which it was issued, so that it is refused (AADSTS50173).
+    pub revoked: Option<DateTime<Utc>>,
 }
 
 /// A message accepted for delivery.
@@ -522,6 +527,20 @@ impl Directory {
                     .iter()
                     .any(|domain| domain.eq_ignore_ascii_case(key))
         })
+    }
+
+    /// Revokes the sign-in sessions of user `user_id` at `now`, as Graph's `revokeSignInSessions` does:
+    /// every refresh token issued to them so far is refused from then on (AADSTS50173); a new sign-in
+    /// gets working ones. Returns how many refresh tokens were revoked.
+    pub fn revoke_sign_in_sessions(&mut self, user_id: &str, now: DateTime<Utc>) -> usize {
+        let mut revoked = 0;
+        for grant in self.refresh_tokens.values_mut() {
+            if grant.user_id.eq_ignore_ascii_case(user_id) && grant.revoked.is_none() {
+                grant.revoked = Some(now);
+                revoked += 1;
+            }
+        }
+        revoked
     }
 
     /// Finds the tenant whose domain matches a UPN's.

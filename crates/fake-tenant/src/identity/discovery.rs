@@ -1,6 +1,7 @@
 //! OpenID Connect discovery — v2.0 (`/{tenant}/v2.0/.well-known/openid-configuration`) and v1
 //! (`/{tenant}/.well-known/openid-configuration`) — the signing keys (`/{tenant}/discovery/v2.0/keys`,
-//! `/{tenant}/discovery/keys`) and MSAL's instance discovery (`/common/discovery/instance`).
+//! `/{tenant}/discovery/keys`), MSAL's instance discovery (`/common/discovery/instance`) and the user realm
+//! (`/common/userrealm/{user}`).
 //!
 //! The v2.0 document has the field set of the real ones in conformance/oidc and the recordings; the v1
 //! document that of the real v1 documents (AzureAD/MSIdentityTools' test fixture of
@@ -267,4 +268,32 @@ pub async fn instance(
 fn invalid_instance(shared: &Shared) -> Response {
     AadError::bad_request("invalid_instance", 50049, "Unknown or invalid instance.")
         .response(shared.clock.utc())
+}
+
+/// `GET /common/userrealm/{user}?api-version=1.0` (and `/common/UserRealm/…`, as the recorded clients
+/// spell it): the realm MSAL reads before a username/password sign-in. A user whose domain is a verified
+/// domain of a tenant of the scenario is `Managed` in that domain; any other is `Unknown`. The
+/// stand-in has no federated domains.
+pub async fn user_realm(Path(user): Path<String>, State(shared): State<Arc<Shared>>) -> Response {
+    let domain = user
+        .rsplit_once('@')
+        .map(|(_, domain)| domain.to_ascii_lowercase())
+        .unwrap_or_default();
+    let known = !domain.is_empty() && shared.directory().tenant_index(&domain).is_some();
+    let body = if known {
+        json!({
+            "ver": "1.0",
+            "account_type": "Managed",
+            "domain_name": domain,
+            "cloud_instance_name": "microsoftonline.com",
+            "cloud_audience_urn": "urn:federation:MicrosoftOnline",
+        })
+    } else {
+        json!({
+            "ver": "1.0",
+            "account_type": "Unknown",
+            "cloud_instance_name": "microsoftonline.com",
+        })
+    };
+    ests_json(StatusCode::OK, &body, false)
 }

@@ -40,8 +40,10 @@ pub enum TenantRef {
     Consumers,
 }
 
-/// Resolves `{tenant}`: a keyword, a tenant GUID or a domain; unknown → AADSTS90002, malformed →
-/// AADSTS900023, a tenant of another national cloud → AADSTS90038.
+/// Resolves `{tenant}`: a keyword, a tenant GUID or a domain; unknown → AADSTS90002 (a single DNS label
+/// too: Microsoft answers `/tenant/v2.0/.well-known/openid-configuration` with "Tenant 'tenant' not found",
+/// conformance/recordings/azure-sdk-for-js), malformed → AADSTS900023, a tenant of another national
+/// cloud → AADSTS90038.
 pub fn resolve_tenant(directory: &Directory, segment: &str) -> Result<TenantRef, AadError> {
     match segment.to_ascii_lowercase().as_str() {
         "common" => return Ok(TenantRef::Common),
@@ -49,7 +51,7 @@ pub fn resolve_tenant(directory: &Directory, segment: &str) -> Result<TenantRef,
         "consumers" => return Ok(TenantRef::Consumers),
         _ => {}
     }
-    let well_formed = is_guid(segment) || (is_dns_name(segment) && segment.contains('.'));
+    let well_formed = is_guid(segment) || is_dns_name(segment);
     if !well_formed {
         return Err(AadError::bad_request(
             "invalid_request",
@@ -536,6 +538,8 @@ pub fn delegated_tokens(
                 user_id: issue.user.id.clone(),
                 scopes: original,
                 session_id: issue.session_id.clone(),
+                issued: shared.clock.utc(),
+                revoked: None,
             },
         );
         body["refresh_token"] = json!(refresh);
@@ -575,6 +579,7 @@ fn id_token(shared: &Shared, tenant_id: &str, issue: &DelegatedIssue<'_>) -> Str
     claims.insert("name".into(), json!(user.display_name));
     claims.insert("oid".into(), json!(user.id));
     claims.insert("preferred_username".into(), json!(user.upn));
+    claims.insert("puid".into(), json!(puid(&user.id)));
     claims.insert("rh".into(), json!(format!("0.A{}.", random_token(24))));
     claims.insert("sid".into(), json!(issue.session_id));
     claims.insert("sub".into(), json!(pairwise_sub(&user.id, &client.app_id)));

@@ -8,6 +8,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::Response;
 use base64::Engine as _;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 
 use super::{
@@ -89,6 +90,31 @@ fn missing_parameter(name: &str) -> AadError {
 
 fn invalid_grant(code: u32, message: &str) -> AadError {
     AadError::bad_request("invalid_grant", code, message)
+}
+
+/// AADSTS50173 (`suberror` `bad_token`) for a refresh token issued before the user's sessions were
+/// revoked, worded as the recorded answers (conformance/recordings/azure-sdk-for-python, test_cae):
+/// `TokensValidFrom` is whole seconds, the revocation time rounded up.
+fn revoked_grant(issued: DateTime<Utc>, revoked: DateTime<Utc>) -> AadError {
+    let precise = |at: DateTime<Utc>| {
+        format!(
+            "{}.{:07}Z",
+            at.format("%Y-%m-%dT%H:%M:%S"),
+            at.timestamp_subsec_nanos() / 100
+        )
+    };
+    let whole = revoked.timestamp() + i64::from(revoked.timestamp_subsec_nanos() > 0);
+    let valid_from = DateTime::<Utc>::from_timestamp(whole, 0).unwrap_or(revoked);
+    AadError::bad_request(
+        "invalid_grant",
+        50173,
+        format!(
+            "The provided grant has expired due to it being revoked, a fresh auth token is needed. The user might have changed or reset their password. The grant was issued on '{}' and the TokensValidFrom date (before which tokens are not valid) for this user is '{}'.",
+            precise(issued),
+            precise(valid_from)
+        ),
+    )
+    .with_suberror("bad_token")
 }
 
 /// `POST /{tenant}/oauth2/v2.0/token`.
@@ -363,6 +389,9 @@ fn refresh_token(
             70000,
             "Provided grant is invalid or malformed. The refresh token was issued to another client.",
         ));
+    }
+    if let Some(valid_from) = grant.revoked {
+        return Err(revoked_grant(grant.issued, valid_from));
     }
     let client = directory
         .client_view(t, &client_id, shared.clock.now())

@@ -9,6 +9,7 @@ mod faults;
 mod graph;
 mod identity;
 mod identity_endpoints;
+mod identity_recordings;
 mod identity_tokens;
 mod interactive;
 mod scenario_loading;
