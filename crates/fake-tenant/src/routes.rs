@@ -1,5 +1,6 @@
-//! The HTTP router: identity-platform paths (Microsoft's, under `/{tenant}/…`), Graph under `/v1.0/…`,
-//! wrapped in the fault and latency middleware. Login and Graph share one port.
+//! The HTTP router: identity-platform paths (Microsoft's, under `/{tenant}/…`), Graph under `/v1.0/…`
+//! (its `$metadata` document without a token, as Graph serves it), wrapped in the fault and latency
+//! middleware. Login and Graph share one port.
 
 use std::sync::Arc;
 
@@ -53,6 +54,7 @@ pub fn router(shared: Arc<Shared>) -> Router {
             "/devicelogin",
             get(devicecode::devicelogin_page).post(devicecode::devicelogin_submit),
         )
+        .route("/v1.0/$metadata", get(crate::graph::metadata::metadata))
         .route("/v1.0", any(crate::graph::handle))
         .route("/v1.0/{*rest}", any(crate::graph::handle))
         .layer(axum::middleware::from_fn_with_state(

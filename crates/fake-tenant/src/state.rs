@@ -252,6 +252,9 @@ pub struct Application {
     pub created: DateTime<Utc>,
     /// When other calls see it.
     pub visible_at: Instant,
+    /// Properties written through Graph that the stand-in only shows back (`description`, `notes`,
+    /// `web.homePageUrl`, `api`, certificates in `keyCredentials`, …), merged over its JSON's defaults.
+    pub shown: serde_json::Map<String, serde_json::Value>,
 }
 
 /// A foreign multi-tenant app.
@@ -774,6 +777,7 @@ fn application_from_spec(
             .collect(),
         created,
         visible_at: now,
+        shown: serde_json::Map::new(),
     }
 }
 
@@ -1002,11 +1006,18 @@ impl Tenant {
         owner: &str,
         visible_at: Instant,
     ) -> String {
+        // Copied from the registration's web redirect URIs: an own one, or a vendor's.
         let reply_urls = self
             .applications
             .iter()
             .find(|app| app.app_id.eq_ignore_ascii_case(app_id))
             .map(|app| app.web_redirect_uris.clone())
+            .or_else(|| {
+                self.vendor_apps
+                    .iter()
+                    .find(|app| app.app_id.eq_ignore_ascii_case(app_id))
+                    .map(|app| app.redirect_uris.clone())
+            })
             .unwrap_or_default();
         let id = new_guid();
         self.service_principals.push(ServicePrincipal {

@@ -5,6 +5,13 @@
 //! unique at once, before the new application has replicated), delete, `addPassword`
 //! (honouring the tenant's `secret_max_lifetime_days`), `removePassword`, and the custom
 //! app-management policies applied to one (`/appManagementPolicies`: none in a scenario).
+//!
+//! As Graph does, an application created without `signInAudience` is for work, school and personal
+//! accounts (`AzureADandPersonalMicrosoftAccount`) and asks for v2 tokens
+//! (`api.requestedAccessTokenVersion` 2), and its `isFallbackPublicClient` stays null until written.
+//! Properties the stand-in does not act on (`description`, `notes`, `web.homePageUrl`, `api`,
+//! `optionalClaims`, certificates in `keyCredentials`, …) are kept as written and shown back; complex
+//! properties are merged on PATCH, as OData merges them.
 
 use std::time::Instant;
 
@@ -13,7 +20,10 @@ use axum::response::Response;
 use chrono::{DateTime, Duration, Utc};
 use serde_json::{Map, Value, json};
 
-use super::{Call, graph_time, method_not_allowed, split_key};
+use super::{
+    Call, GRAPH_BASE, graph_time, key_credentials, merge, method_not_allowed, split_key,
+    with_location,
+};
 use crate::errors::{GraphError, graph_empty};
 use crate::state::{Application, RequiredResourceAccess, Secret, Tenant, new_guid, random_token};
 
@@ -39,7 +49,7 @@ const WRITE_APPLICATION: &[&str] = &[
 
 /// The Graph JSON of an application.
 pub fn to_json(app: &Application, tenant: &Tenant) -> Value {
-    json!({
+    let mut json = json!({
         "id": app.object_id,
         "deletedDateTime": null,
         "appId": app.app_id,
@@ -91,13 +101,23 @@ pub fn to_json(app: &Application, tenant: &Tenant) -> Value {
             "redirectUriSettings": app.web_redirect_uris.iter().map(|uri| json!({"uri": uri, "index": null})).collect::<Vec<_>>()
         },
         "spa": {"redirectUris": app.spa_redirect_uris},
-    })
+    });
+    merge(&mut json, &app.shown);
+    json
+}
+
+/// Whether an audience takes personal Microsoft accounts, which need v2 tokens.
+fn takes_personal_accounts(audience: &str) -> bool {
+    matches!(
+        audience,
+        "AzureADandPersonalMicrosoftAccount" | "PersonalMicrosoftAccount"
+    )
 }
 
 fn password_json(secret: &Secret) -> Value {
     json!({
         "customKeyIdentifier": null,
-        "displayName": secret.display_name,
+        "displayName": if secret.display_name.is_empty() { Value::Null } else { json!(secret.display_name) },
         "endDateTime": graph_time(&secret.end),
         "hint": secret.value.chars().take(3).collect::<String>(),
         "keyId": secret.key_id,
@@ -181,7 +201,12 @@ fn policies_of(call: &Call<'_>, key: &(Option<String>, String)) -> Result<Respon
         return Err(call.denied());
     }
     find(tenant, key, call.now).ok_or_else(|| call.not_found(&key.1))?;
-    call.collection("appManagementPolicies", "appManagementPolicy", Vec::new())
+    // A navigation to policies kept elsewhere: its context is where they live (the CSDL's binding).
+    call.collection(
+        "policies/appManagementPolicies",
+        "appManagementPolicy",
+        Vec::new(),
+    )
 }
 
 fn list(call: &Call<'_>) -> Result<Response, GraphError> {
@@ -235,27 +260,159 @@ fn string_list(call: &Call<'_>, value: &Value, property: &str) -> Result<Vec<Str
         })
 }
 
+fn invalid(call: &Call<'_>, property: &str) -> GraphError {
+    bad_request(
+        call,
+        format!("Invalid value specified for property '{property}' of resource 'Application'."),
+    )
+}
+
 fn redirect_list(
     call: &Call<'_>,
     value: &Value,
     property: &str,
 ) -> Result<Vec<String>, GraphError> {
-    let uris = value
-        .get("redirectUris")
-        .map(|uris| string_list(call, uris, property))
-        .transpose()?
-        .unwrap_or_default();
+    let uris = string_list(call, value, property)?;
     for uri in &uris {
         if url::Url::parse(uri).is_err() {
-            return Err(bad_request(
-                call,
-                format!(
-                    "Invalid value specified for property '{property}' of resource 'Application'."
-                ),
-            ));
+            return Err(invalid(call, property));
         }
     }
     Ok(uris)
+}
+
+/// The properties of a platform (`web`, `spa`, `publicClient`) other than its redirect URIs that the
+/// stand-in keeps as written.
+const PLATFORM_SHOWN: &[(&str, &[&str])] = &[
+    (
+        "web",
+        &[
+            "homePageUrl",
+            "logoutUrl",
+            "implicitGrantSettings",
+            "redirectUriSettings",
+        ],
+    ),
+    ("spa", &[]),
+    ("publicClient", &[]),
+];
+
+/// The properties of `api` a write may set.
+const API_PROPERTIES: &[&str] = &[
+    "acceptMappedClaims",
+    "knownClientApplications",
+    "requestedAccessTokenVersion",
+    "oauth2PermissionScopes",
+    "preAuthorizedApplications",
+];
+
+/// Writes a platform: its redirect URIs into the model (when given, as OData merges a complex
+/// property), the rest into what is shown.
+fn apply_platform(
+    call: &Call<'_>,
+    app: &mut Application,
+    platform: &str,
+    value: &Value,
+) -> Result<(), GraphError> {
+    let Some(object) = value.as_object() else {
+        return Err(invalid(call, platform));
+    };
+    let kept = PLATFORM_SHOWN
+        .iter()
+        .find(|(name, _)| *name == platform)
+        .map(|(_, kept)| *kept)
+        .unwrap_or_default();
+    let mut shown = Map::new();
+    for (property, inner) in object {
+        if property == "redirectUris" {
+            let uris = redirect_list(call, inner, &format!("{platform}.redirectUris"))?;
+            match platform {
+                "web" => app.web_redirect_uris = uris,
+                "spa" => app.spa_redirect_uris = uris,
+                _ => app.public_client_redirect_uris = uris,
+            }
+        } else if kept.contains(&property.as_str()) {
+            shown.insert(property.clone(), inner.clone());
+        } else {
+            return Err(invalid(call, &format!("{platform}.{property}")));
+        }
+    }
+    if !shown.is_empty() {
+        merge_shown(app, platform, Value::Object(shown));
+    }
+    Ok(())
+}
+
+/// Keeps a written property to show back, merging objects into what was kept before.
+fn merge_shown(app: &mut Application, property: &str, value: Value) {
+    match (app.shown.get_mut(property), value) {
+        (Some(existing @ Value::Object(_)), Value::Object(patch)) => merge(existing, &patch),
+        (_, value) => {
+            app.shown.insert(property.to_owned(), value);
+        }
+    }
+}
+
+/// A property Graph fills in when a write leaves it out, and how.
+type Filled = (&'static str, fn() -> Value);
+
+/// What Graph fills in on an app role it is given without them.
+const APP_ROLE_DEFAULTS: &[Filled] = &[
+    ("allowedMemberTypes", || json!([])),
+    ("description", || Value::Null),
+    ("displayName", || Value::Null),
+    ("id", || json!(new_guid())),
+    ("isEnabled", || json!(true)),
+    ("origin", || json!("Application")),
+    ("value", || Value::Null),
+];
+
+/// What Graph fills in on a delegated permission an application publishes.
+const SCOPE_DEFAULTS: &[Filled] = &[
+    ("adminConsentDescription", || Value::Null),
+    ("adminConsentDisplayName", || Value::Null),
+    ("id", || json!(new_guid())),
+    ("isEnabled", || json!(true)),
+    ("type", || json!("User")),
+    ("userConsentDescription", || Value::Null),
+    ("userConsentDisplayName", || Value::Null),
+    ("value", || Value::Null),
+];
+
+/// What Graph fills in on an optional claim.
+const CLAIM_DEFAULTS: &[Filled] = &[
+    ("additionalProperties", || json!([])),
+    ("essential", || json!(false)),
+    ("name", || Value::Null),
+    ("source", || Value::Null),
+];
+
+/// A written list of objects with the properties Graph fills in added where they were left out
+/// (400 when it is not a list of objects, or an object names a property the type does not have).
+fn with_defaults(
+    call: &Call<'_>,
+    written: &Value,
+    property: &str,
+    defaults: &[Filled],
+) -> Result<Value, GraphError> {
+    let items = written.as_array().ok_or_else(|| invalid(call, property))?;
+    let mut filled = Vec::with_capacity(items.len());
+    for item in items {
+        let item = item.as_object().ok_or_else(|| invalid(call, property))?;
+        if item
+            .keys()
+            .any(|k| k != "@odata.type" && !defaults.iter().any(|(name, _)| name == k))
+        {
+            return Err(invalid(call, property));
+        }
+        let mut object = Map::new();
+        for (name, default) in defaults {
+            let value = item.get(*name).cloned().unwrap_or_else(default);
+            object.insert((*name).to_owned(), value);
+        }
+        filled.push(Value::Object(object));
+    }
+    Ok(Value::Array(filled))
 }
 
 /// Applies writable properties of a POST/PATCH body to an application.
@@ -265,9 +422,13 @@ fn apply(
     body: &Map<String, Value>,
 ) -> Result<(), GraphError> {
     for (property, value) in body {
+        let text_or_null = value.is_string() || value.is_null();
         match property.as_str() {
             "displayName" => {
-                app.display_name = value.as_str().map(str::to_owned).ok_or_else(|| bad_request(call, "Invalid value specified for property 'displayName' of resource 'Application'."))?;
+                app.display_name = value
+                    .as_str()
+                    .map(str::to_owned)
+                    .ok_or_else(|| invalid(call, "displayName"))?;
             }
             "signInAudience" => {
                 let audience = value.as_str().unwrap_or_default();
@@ -279,29 +440,105 @@ fn apply(
                 ]
                 .contains(&audience)
                 {
-                    return Err(bad_request(
-                        call,
-                        "Invalid value specified for property 'signInAudience' of resource 'Application'.",
-                    ));
+                    return Err(invalid(call, "signInAudience"));
                 }
                 app.sign_in_audience = audience.to_owned();
             }
             "isFallbackPublicClient" => {
-                app.is_fallback_public_client = value.as_bool().unwrap_or(false)
+                if !(value.is_boolean() || value.is_null()) {
+                    return Err(invalid(call, property));
+                }
+                app.is_fallback_public_client = value.as_bool().unwrap_or(false);
+                // Null until written, and null again when written null.
+                if value.is_null() {
+                    app.shown.insert(property.clone(), Value::Null);
+                } else {
+                    app.shown.remove(property);
+                }
             }
             "identifierUris" => app.identifier_uris = string_list(call, value, "identifierUris")?,
-            "web" => app.web_redirect_uris = redirect_list(call, value, "web.redirectUris")?,
-            "spa" => app.spa_redirect_uris = redirect_list(call, value, "spa.redirectUris")?,
-            "publicClient" => {
-                app.public_client_redirect_uris =
-                    redirect_list(call, value, "publicClient.redirectUris")?
-            }
+            "web" | "spa" | "publicClient" => apply_platform(call, app, property, value)?,
             "requiredResourceAccess" => {
-                app.required_resource_access = serde_json::from_value::<Vec<RequiredResourceAccess>>(value.clone())
-                    .map_err(|_| bad_request(call, "Invalid value specified for property 'requiredResourceAccess' of resource 'Application'."))?;
+                app.required_resource_access =
+                    serde_json::from_value::<Vec<RequiredResourceAccess>>(value.clone())
+                        .map_err(|_| invalid(call, "requiredResourceAccess"))?;
             }
-            "description" | "notes" | "tags" | "info" | "api" | "appRoles" | "optionalClaims"
-            | "@odata.type" => {}
+            "keyCredentials" => {
+                let shown = key_credentials::shown_all(value)
+                    .map_err(|_| invalid(call, "keyCredentials"))?;
+                app.shown.insert(property.clone(), shown);
+            }
+            "api" => {
+                let Some(api) = value.as_object() else {
+                    return Err(invalid(call, "api"));
+                };
+                if let Some(unknown) = api.keys().find(|k| !API_PROPERTIES.contains(&k.as_str())) {
+                    return Err(invalid(call, &format!("api.{unknown}")));
+                }
+                let mut api = api.clone();
+                if let Some(scopes) = api.get_mut("oauth2PermissionScopes") {
+                    *scopes =
+                        with_defaults(call, scopes, "api.oauth2PermissionScopes", SCOPE_DEFAULTS)?;
+                }
+                merge_shown(app, property, Value::Object(api));
+            }
+            "appRoles" => {
+                let roles = with_defaults(call, value, property, APP_ROLE_DEFAULTS)?;
+                app.shown.insert(property.clone(), roles);
+            }
+            "optionalClaims" if value.is_object() => {
+                let mut claims = Map::new();
+                for token in ["accessToken", "idToken", "saml2Token"] {
+                    let written = value.get(token).cloned().unwrap_or_else(|| json!([]));
+                    let at = format!("optionalClaims.{token}");
+                    claims.insert(
+                        token.to_owned(),
+                        with_defaults(call, &written, &at, CLAIM_DEFAULTS)?,
+                    );
+                }
+                if let Some(unknown) = value
+                    .as_object()
+                    .and_then(|o| o.keys().find(|k| !claims.contains_key(k.as_str())))
+                {
+                    return Err(invalid(call, &format!("optionalClaims.{unknown}")));
+                }
+                app.shown.insert(property.clone(), Value::Object(claims));
+            }
+            "info" | "parentalControlSettings" if value.is_object() => {
+                merge_shown(app, property, value.clone());
+            }
+            "optionalClaims" if value.is_null() => {
+                app.shown.insert(property.clone(), Value::Null);
+            }
+            "tags" | "addIns" if value.is_array() => {
+                app.shown.insert(property.clone(), value.clone());
+            }
+            "description"
+            | "notes"
+            | "groupMembershipClaims"
+            | "serviceManagementReference"
+            | "tokenEncryptionKeyId"
+            | "defaultRedirectUri"
+                if text_or_null =>
+            {
+                app.shown.insert(property.clone(), value.clone());
+            }
+            "isDeviceOnlyAuthSupported" if value.is_boolean() || value.is_null() => {
+                app.shown.insert(property.clone(), value.clone());
+            }
+            "@odata.type" => {}
+            "info"
+            | "parentalControlSettings"
+            | "optionalClaims"
+            | "tags"
+            | "addIns"
+            | "description"
+            | "notes"
+            | "groupMembershipClaims"
+            | "serviceManagementReference"
+            | "tokenEncryptionKeyId"
+            | "defaultRedirectUri"
+            | "isDeviceOnlyAuthSupported" => return Err(invalid(call, property)),
             other => {
                 return Err(bad_request(
                     call,
@@ -338,7 +575,8 @@ fn insert(
         app_id: new_guid(),
         display_name: String::new(),
         unique_name,
-        sign_in_audience: "AzureADMyOrg".to_owned(),
+        // Graph's default for an application created through the API.
+        sign_in_audience: "AzureADandPersonalMicrosoftAccount".to_owned(),
         web_redirect_uris: Vec::new(),
         spa_redirect_uris: Vec::new(),
         public_client_redirect_uris: Vec::new(),
@@ -349,17 +587,32 @@ fn insert(
         secrets: Vec::new(),
         created: call.ids.date,
         visible_at,
+        // Graph leaves it null until it is written.
+        shown: Map::from_iter([("isFallbackPublicClient".to_owned(), Value::Null)]),
     };
     apply(call, &mut app, body)?;
+    // Personal accounts need v2 tokens: Graph asks for them unless the write said otherwise.
+    let version_written = app
+        .shown
+        .get("api")
+        .is_some_and(|api| api.get("requestedAccessTokenVersion").is_some());
+    if takes_personal_accounts(&app.sign_in_audience) && !version_written {
+        merge_shown(&mut app, "api", json!({"requestedAccessTokenVersion": 2}));
+    }
     let tenant = &mut directory.tenants[call.caller.tenant];
     let json = to_json(&app, tenant);
+    let location = format!(
+        "{GRAPH_BASE}/v2/{}/directoryObjects/{}/Microsoft.DirectoryServices.Application",
+        tenant.id, app.object_id
+    );
     tenant.applications.push(app);
-    call.entity(
+    let response = call.entity(
         StatusCode::CREATED,
         "applications/$entity",
         "application",
         json,
-    )
+    )?;
+    Ok(with_location(response, &location))
 }
 
 fn update(call: &Call<'_>, key: &(Option<String>, String)) -> Result<Response, GraphError> {
@@ -473,8 +726,28 @@ fn add_password(call: &Call<'_>, key: &(Option<String>, String)) -> Result<Respo
                 json!([{"code": "InvalidKeyEndDate", "message": message, "target": "EndDate"}]),
             ));
     }
+    let key_id = match credential.get("keyId") {
+        None | Some(Value::Null) => new_guid(),
+        Some(Value::String(id)) if uuid::Uuid::parse_str(id).is_ok() => id.to_ascii_lowercase(),
+        Some(_) => {
+            return Err(bad_request(
+                call,
+                "Invalid value specified for property 'keyId' of resource 'PasswordCredential'.",
+            ));
+        }
+    };
+    if tenant.applications[index]
+        .secrets
+        .iter()
+        .any(|s| s.key_id.eq_ignore_ascii_case(&key_id))
+    {
+        return Err(bad_request(
+            call,
+            format!("A password credential with keyId '{key_id}' already exists."),
+        ));
+    }
     let secret = Secret {
-        key_id: new_guid(),
+        key_id,
         display_name: credential
             .get("displayName")
             .and_then(Value::as_str)

@@ -14,7 +14,7 @@ use axum::http::{Method, StatusCode};
 use axum::response::Response;
 use serde_json::{Value, json};
 
-use super::{Call, graph_time, method_not_allowed};
+use super::{Call, graph_time, key_context, method_not_allowed};
 use crate::errors::GraphError;
 use crate::state::{AppConsentRequest, UserConsentRequest};
 
@@ -123,7 +123,10 @@ pub fn route(call: &Call<'_>) -> Result<Response, GraphError> {
             app_request_json(request, expand),
         ),
         Some(None) => call.collection(
-            &format!("{base}('{}')/userConsentRequests", request.id),
+            &format!(
+                "{base}{}/userConsentRequests",
+                key_context(&(None, id.to_owned()))
+            ),
             "userConsentRequest",
             request
                 .user_requests
@@ -139,7 +142,10 @@ pub fn route(call: &Call<'_>) -> Result<Response, GraphError> {
                 .ok_or_else(|| call.not_found(user))?;
             call.entity(
                 StatusCode::OK,
-                &format!("{base}('{}')/userConsentRequests/$entity", request.id),
+                &format!(
+                    "{base}{}/userConsentRequests/$entity",
+                    key_context(&(None, id.to_owned()))
+                ),
                 "userConsentRequest",
                 user_request_json(found),
             )

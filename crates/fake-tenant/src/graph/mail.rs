@@ -168,7 +168,10 @@ pub fn calendar(call: &Call<'_>, user: &User) -> Result<Response, GraphError> {
     });
     call.entity(
         StatusCode::OK,
-        &format!("users('{}')/calendar/$entity", user.upn),
+        &format!(
+            "users{}/calendar/$entity",
+            super::users::context_key(call, user)
+        ),
         "calendar",
         object,
     )
@@ -183,10 +186,11 @@ pub fn events(call: &Call<'_>, user: &User) -> Result<Response, GraphError> {
         .enumerate()
         .map(|(index, event)| event_json(user, index, event))
         .collect();
+    let key = super::users::context_key(call, user);
     let context = if call.segments.iter().any(|s| s == "calendar") {
-        format!("users('{}')/calendar/events", user.upn)
+        format!("users{key}/calendar/events")
     } else {
-        format!("users('{}')/events", user.upn)
+        format!("users{key}/events")
     };
     call.collection_paged(&context, "event", items, Paging::Outlook)
 }

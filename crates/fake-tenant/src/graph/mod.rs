@@ -1,15 +1,31 @@
 //! Microsoft Graph v1.0 on `/v1.0/...`: routing of the subset the wizard uses, bearer-token validation
-//! (401 InvalidAuthenticationToken), permission checks (403 as Microsoft answers), and the OData helpers —
-//! `$filter` (`eq` joined by `and`), `$select`, `$top` / `$skiptoken` paging with `@odata.nextLink` (Outlook
-//! items page with `$top` / `$skip` instead).
+//! (401 InvalidAuthenticationToken), permission checks (403 as Microsoft answers), and the OData helpers:
 //!
-//! The resources themselves live in [`applications`], [`service_principals`], [`grants`], [`policies`],
-//! [`consent_requests`], [`users`] and [`mail`].
+//! - `@odata.context` with Graph's own base (`https://graph.microsoft.com/v1.0/$metadata#…`, as Microsoft's
+//!   recorded answers name it wherever the stand-in is reached), the `$select` list in it
+//!   (`#applications(id,appId)/$entity`), and keys percent-encoded as Graph writes them
+//!   (`users('ada%40contoso.com')/licenseDetails`, `servicePrincipals('appId%3D…')/appRoleAssignedTo`);
+//! - `$select` on every entity and collection: only the properties named, in their declared spelling, and
+//!   no `id` unless named (Outlook items keep `id` and `@odata.etag`);
+//! - `$filter`: `eq` (strings case-insensitively, booleans, `null`), `startswith(…)` and `any(x:x eq '…')`
+//!   joined by `and`; `ne` and `endswith(…)` only as advanced queries;
+//! - advanced queries on directory objects (`ConsistencyLevel: eventual`): `$count=true` adds
+//!   `@odata.count` (silently ignored without the header, as Graph does), the `/$count` segment answers
+//!   the number as text (400 without the header), `$search="property:word"` (400 without the header);
+//! - `$top` / `$skiptoken` paging with `@odata.nextLink` (Outlook items page with `$top` / `$skip` instead);
+//! - segment names in any letter case, and bound actions also by their qualified name
+//!   (`microsoft.graph.addPassword`).
+//!
+//! `/v1.0/$metadata` is served by [`metadata`]. The resources themselves live in [`applications`],
+//! [`service_principals`], [`grants`], [`policies`], [`consent_requests`], [`users`] and [`mail`];
+//! certificates written to an application's `keyCredentials` are read by [`key_credentials`].
 
 pub mod applications;
 pub mod consent_requests;
 pub mod grants;
+pub mod key_credentials;
 pub mod mail;
+pub mod metadata;
 pub mod policies;
 pub mod service_principals;
 pub mod users;
@@ -102,6 +118,12 @@ pub struct Call<'a> {
     /// When the call is answered (the stand-in's clock, read once per call); its wall-clock time is
     /// `ids.date`.
     pub now: Instant,
+    /// Whether the request asked for eventual consistency (`ConsistencyLevel: eventual`), which
+    /// directory objects need for advanced queries (`$count`, `$search`, `ne`, `endswith`).
+    pub eventual: bool,
+    /// Whether the path ended with the `/$count` segment (removed from `segments`): the collection is
+    /// answered with its number of items as text.
+    pub count_only: bool,
 }
 
 impl Call<'_> {
@@ -180,9 +202,23 @@ impl Call<'_> {
         }
     }
 
-    /// `@odata.context` for a path such as `applications` or `applications/$entity`.
+    /// `@odata.context` for a path such as `applications` or `applications/$entity`, on Graph's own base
+    /// (as Microsoft names it, whatever address the stand-in is reached at).
     pub fn context(&self, fragment: &str) -> String {
-        format!("{}/v1.0/$metadata#{fragment}", self.shared.endpoints.graph)
+        format!("{GRAPH_BASE}/v1.0/$metadata#{fragment}")
+    }
+
+    /// `@odata.context` naming the `$select` list, as Graph does: `applications(id,appId)/$entity`,
+    /// `applications(id)`; the fragment itself when nothing is selected.
+    fn context_selected(&self, fragment: &str, selected: Option<&[String]>) -> String {
+        let Some(selected) = selected else {
+            return self.context(fragment);
+        };
+        let list = selected.join(",");
+        match fragment.strip_suffix("/$entity") {
+            Some(path) => self.context(&format!("{path}({list})/$entity")),
+            None => self.context(&format!("{fragment}({list})")),
+        }
     }
 
     /// Answers one entity, honouring `$select`.
@@ -193,17 +229,29 @@ impl Call<'_> {
         type_name: &str,
         object: Value,
     ) -> Result<Response, GraphError> {
+        if self.count_only {
+            return Err(self.error(
+                StatusCode::BAD_REQUEST,
+                "BadRequest",
+                "The request URI is not valid. The segment '$count' must be the last segment in the URI because it is one of the following: $ref, $batch, $count, $value, $metadata, a named media resource, an action, a noncomposable function, an action import, a noncomposable function import, an operation with void return type, or an operation import with void return type.",
+            ));
+        }
+        let selected = self.selected_names(Some(&object));
         let mut object = self.select(type_name, object)?;
         if let Value::Object(map) = &mut object {
             let mut with_context = Map::new();
-            with_context.insert("@odata.context".into(), json!(self.context(context)));
+            with_context.insert(
+                "@odata.context".into(),
+                json!(self.context_selected(context, selected.as_deref())),
+            );
             with_context.extend(std::mem::take(map));
             *map = with_context;
         }
         Ok(graph_json(&self.ids, status, &object))
     }
 
-    /// Answers a directory collection: `$filter`, then paging (`$top`, `$skiptoken`), then `$select`.
+    /// Answers a directory collection: `$filter`, `$search`, then paging (`$top`, `$skiptoken`), then
+    /// `$select`.
     pub fn collection(
         &self,
         context: &str,
@@ -213,7 +261,127 @@ impl Call<'_> {
         self.collection_paged(context, type_name, items, Paging::Directory)
     }
 
-    /// Answers a collection: `$filter`, then paging in the given style, then `$select`.
+    /// Whether the advanced query parameters are both there: `ConsistencyLevel: eventual` and
+    /// `$count=true`.
+    fn advanced(&self) -> bool {
+        self.eventual && self.count_requested()
+    }
+
+    /// Whether `$count=true` was asked for.
+    fn count_requested(&self) -> bool {
+        self.param("$count")
+            .is_some_and(|count| count.eq_ignore_ascii_case("true"))
+    }
+
+    /// Keeps the items `$filter` matches.
+    fn filter(
+        &self,
+        type_name: &str,
+        items: Vec<Value>,
+        paging: Paging,
+    ) -> Result<Vec<Value>, GraphError> {
+        let Some(filter) = self.param("$filter") else {
+            return Ok(items);
+        };
+        let clauses = parse_filter(filter).ok_or_else(|| {
+            self.error(
+                StatusCode::BAD_REQUEST,
+                "Request_UnsupportedQuery",
+                "Unsupported Query.",
+            )
+        })?;
+        if paging == Paging::Directory
+            && !self.advanced()
+            && let Some(operator) = clauses.iter().find_map(Clause::advanced_operator)
+        {
+            return Err(self.error(
+                StatusCode::BAD_REQUEST,
+                "Request_UnsupportedQuery",
+                format!("Operator '{operator}' is not supported because the required parameters might be missing. Try adding $count=true query parameter and ConsistencyLevel:eventual header. Refer to https://aka.ms/graph-docs/advanced-queries for more information"),
+            ));
+        }
+        let mut kept = Vec::new();
+        for item in items {
+            let mut all = true;
+            for clause in &clauses {
+                let Some(actual) = item.get(clause.property()) else {
+                    return Err(self.error(
+                        StatusCode::BAD_REQUEST,
+                        "Request_BadRequest",
+                        format!(
+                            "Property '{}' does not exist as a declared property or extension property.",
+                            clause.property()
+                        ),
+                    ));
+                };
+                match clause.matches(actual) {
+                    Some(matches) => all &= matches,
+                    None => {
+                        return Err(self.error(
+                            StatusCode::BAD_REQUEST,
+                            "Request_UnsupportedQuery",
+                            format!(
+                                "Unsupported or invalid query filter clause specified for property '{}' of resource '{}'.",
+                                clause.property(),
+                                resource_name(type_name)
+                            ),
+                        ));
+                    }
+                }
+            }
+            if all {
+                kept.push(item);
+            }
+        }
+        Ok(kept)
+    }
+
+    /// Keeps the items `$search="property:word"` finds (directory objects, with `ConsistencyLevel:
+    /// eventual` only): a word of the property starting with the searched one, in any letter case.
+    fn search(&self, items: Vec<Value>, paging: Paging) -> Result<Vec<Value>, GraphError> {
+        let Some(search) = self.param("$search") else {
+            return Ok(items);
+        };
+        if paging == Paging::Outlook {
+            return Ok(items);
+        }
+        if !self.eventual {
+            return Err(self.error(
+                StatusCode::BAD_REQUEST,
+                "Request_UnsupportedQuery",
+                "Request with $search query parameter only works through MSGraph with a special request header: 'ConsistencyLevel: eventual'",
+            ));
+        }
+        let unsupported = || {
+            self.error(
+                StatusCode::BAD_REQUEST,
+                "Request_UnsupportedQuery",
+                "Unsupported Query.",
+            )
+        };
+        let (property, word) = search
+            .trim()
+            .strip_prefix('"')
+            .and_then(|s| s.strip_suffix('"'))
+            .and_then(|s| s.split_once(':'))
+            .ok_or_else(unsupported)?;
+        let word = word.trim().to_lowercase();
+        Ok(items
+            .into_iter()
+            .filter(|item| {
+                item.get(property.trim())
+                    .and_then(Value::as_str)
+                    .is_some_and(|text| {
+                        text.to_lowercase()
+                            .split(|c: char| !c.is_alphanumeric())
+                            .any(|part| part.starts_with(&word))
+                    })
+            })
+            .collect())
+    }
+
+    /// Answers a collection: `$filter` and `$search`, then paging in the given style, then `$select`;
+    /// `@odata.count` when `$count=true` is honoured; the number alone for the `/$count` segment.
     pub fn collection_paged(
         &self,
         context: &str,
@@ -221,41 +389,26 @@ impl Call<'_> {
         items: Vec<Value>,
         paging: Paging,
     ) -> Result<Response, GraphError> {
-        let filtered = match self.param("$filter") {
-            Some(filter) => {
-                let clauses = parse_filter(filter).ok_or_else(|| {
-                    self.error(
-                        StatusCode::BAD_REQUEST,
-                        "Request_UnsupportedQuery",
-                        "Unsupported Query.",
-                    )
-                })?;
-                let mut kept = Vec::new();
-                for item in items {
-                    let mut all = true;
-                    for (property, value) in &clauses {
-                        let Some(actual) = item.get(property) else {
-                            return Err(self.error(
-                                StatusCode::BAD_REQUEST,
-                                "Request_BadRequest",
-                                format!("Property '{property}' does not exist as a declared property or extension property."),
-                            ));
-                        };
-                        let matches = match actual {
-                            Value::String(text) => text.eq_ignore_ascii_case(value),
-                            Value::Bool(flag) => flag.to_string() == *value,
-                            _ => false,
-                        };
-                        all &= matches;
-                    }
-                    if all {
-                        kept.push(item);
-                    }
-                }
-                kept
+        let filtered = self.filter(type_name, items, paging)?;
+        let filtered = self.search(filtered, paging)?;
+        // Directory objects count only in advanced queries; Outlook items always.
+        let counts = paging == Paging::Outlook || self.eventual;
+        if self.count_only {
+            if !counts {
+                return Err(self.error(
+                    StatusCode::BAD_REQUEST,
+                    "Request_BadRequest",
+                    "$count is not currently supported.",
+                ));
             }
-            None => items,
-        };
+            let mut response = (StatusCode::OK, filtered.len().to_string()).into_response();
+            response.headers_mut().insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/plain;charset=utf-8"),
+            );
+            self.ids.add_headers(response.headers_mut());
+            return Ok(response);
+        }
         let (default_top, max_top) = match paging {
             Paging::Directory => (100, 999),
             Paging::Outlook => (10, 1000),
@@ -284,11 +437,18 @@ impl Call<'_> {
             _ => 0,
         };
         let total = filtered.len();
+        let selected = self.selected_names(filtered.first());
         let mut page = Vec::new();
         for item in filtered.into_iter().skip(skip).take(top) {
             page.push(self.select(type_name, item)?);
         }
-        let mut body = json!({"@odata.context": self.context(context), "value": page});
+        let mut body = json!({
+            "@odata.context": self.context_selected(context, selected.as_deref()),
+            "value": page,
+        });
+        if counts && self.count_requested() {
+            body["@odata.count"] = json!(total);
+        }
         if skip + top < total {
             let mut query = url::form_urlencoded::Serializer::new(String::new());
             let page_key = match paging {
@@ -319,7 +479,30 @@ impl Call<'_> {
         Ok(graph_json(&self.ids, StatusCode::OK, &body))
     }
 
-    /// Applies `$select` to an object of `microsoft.graph.{type_name}`.
+    /// The property names `$select` asks for, spelt as declared (`Id` → `id`), taken from an object of
+    /// the type when there is one.
+    fn selected_names(&self, sample: Option<&Value>) -> Option<Vec<String>> {
+        let select = self.param("$select")?;
+        let names = select
+            .split(',')
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .map(|property| {
+                sample
+                    .and_then(Value::as_object)
+                    .and_then(|map| {
+                        map.keys()
+                            .find(|key| key.eq_ignore_ascii_case(property))
+                            .cloned()
+                    })
+                    .unwrap_or_else(|| lower_first(property))
+            })
+            .collect::<Vec<_>>();
+        (!names.is_empty()).then_some(names)
+    }
+
+    /// Applies `$select` to an object of `microsoft.graph.{type_name}`: only the properties named (a
+    /// directory object's `id` too only when named; Outlook items always keep `@odata.etag` and `id`).
     pub fn select(&self, type_name: &str, object: Value) -> Result<Value, GraphError> {
         let Some(select) = self.param("$select") else {
             return Ok(object);
@@ -369,28 +552,255 @@ pub enum Paging {
 /// Outlook entity types, whose `$select` always keeps `@odata.etag` and `id`.
 const OUTLOOK_TYPES: &[&str] = &["event", "calendar"];
 
-/// Parses `prop eq 'value' and prop2 eq 'value2'` (also unquoted booleans).
-pub fn parse_filter(filter: &str) -> Option<Vec<(String, String)>> {
-    let mut clauses = Vec::new();
-    for clause in split_and(filter) {
-        let clause = clause.trim();
-        let (property, rest) = clause.split_once(char::is_whitespace)?;
-        let rest = rest.trim_start();
-        let value = rest.strip_prefix("eq")?.trim();
-        let value =
-            if let Some(quoted) = value.strip_prefix('\'').and_then(|v| v.strip_suffix('\'')) {
-                quoted.replace("''", "'")
-            } else if value == "true" || value == "false" {
-                value.to_owned()
-            } else {
-                return None;
-            };
-        clauses.push((property.to_owned(), value));
+/// A literal of a `$filter` clause.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Literal {
+    /// A quoted string (`''` unescaped).
+    Text(String),
+    /// `true` or `false`.
+    Bool(bool),
+    /// `null`.
+    Null,
+}
+
+impl Literal {
+    fn parse(text: &str) -> Option<Literal> {
+        let text = text.trim();
+        if let Some(quoted) = text.strip_prefix('\'').and_then(|v| v.strip_suffix('\'')) {
+            return Some(Literal::Text(quoted.replace("''", "'")));
+        }
+        match text {
+            "true" => Some(Literal::Bool(true)),
+            "false" => Some(Literal::Bool(false)),
+            "null" => Some(Literal::Null),
+            _ => None,
+        }
     }
-    if clauses.is_empty() {
-        None
-    } else {
-        Some(clauses)
+
+    /// Whether a property's value equals the literal (strings in any letter case); `None` when they
+    /// cannot be compared.
+    fn equals(&self, actual: &Value) -> Option<bool> {
+        match (self, actual) {
+            (Literal::Null, actual) => Some(actual.is_null()),
+            (_, Value::Null) => Some(false),
+            (Literal::Text(text), Value::String(actual)) => Some(text.eq_ignore_ascii_case(actual)),
+            (Literal::Bool(flag), Value::Bool(actual)) => Some(flag == actual),
+            _ => None,
+        }
+    }
+}
+
+/// One clause of a `$filter`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Clause {
+    /// `property eq literal`.
+    Eq(String, Literal),
+    /// `property ne literal` (an advanced query on directory objects).
+    Ne(String, Literal),
+    /// `startswith(property,'text')`.
+    StartsWith(String, String),
+    /// `endswith(property,'text')` (an advanced query on directory objects).
+    EndsWith(String, String),
+    /// `property/any(x:x eq 'text')` on a collection of strings.
+    AnyEq(String, String),
+}
+
+impl Clause {
+    /// The property the clause reads.
+    pub fn property(&self) -> &str {
+        match self {
+            Clause::Eq(property, _)
+            | Clause::Ne(property, _)
+            | Clause::StartsWith(property, _)
+            | Clause::EndsWith(property, _)
+            | Clause::AnyEq(property, _) => property,
+        }
+    }
+
+    /// The operator's name when only advanced queries take it.
+    fn advanced_operator(&self) -> Option<&'static str> {
+        match self {
+            Clause::Ne(..) => Some("ne"),
+            Clause::EndsWith(..) => Some("endsWith"),
+            _ => None,
+        }
+    }
+
+    /// Whether a property's value satisfies the clause; `None` when the clause does not apply to it.
+    fn matches(&self, actual: &Value) -> Option<bool> {
+        let text = |value: &Value| value.as_str().map(str::to_lowercase);
+        match self {
+            Clause::Eq(_, literal) => literal.equals(actual),
+            Clause::Ne(_, literal) => literal.equals(actual).map(|equal| !equal),
+            Clause::StartsWith(_, prefix) => match actual {
+                Value::Null => Some(false),
+                value => text(value).map(|t| t.starts_with(&prefix.to_lowercase())),
+            },
+            Clause::EndsWith(_, suffix) => match actual {
+                Value::Null => Some(false),
+                value => text(value).map(|t| t.ends_with(&suffix.to_lowercase())),
+            },
+            Clause::AnyEq(_, wanted) => actual.as_array().map(|items| {
+                items
+                    .iter()
+                    .filter_map(Value::as_str)
+                    .any(|item| item.eq_ignore_ascii_case(wanted))
+            }),
+        }
+    }
+}
+
+/// A clause `name(property,'text')` for a function such as `startswith`, in any letter case.
+fn function_clause(clause: &str, name: &str) -> Option<(String, String)> {
+    let open = clause.find('(')?;
+    if !clause[..open].trim().eq_ignore_ascii_case(name) {
+        return None;
+    }
+    let inner = clause[open + 1..].strip_suffix(')')?;
+    let (property, literal) = inner.split_once(',')?;
+    match Literal::parse(literal)? {
+        Literal::Text(text) => Some((property.trim().to_owned(), text)),
+        _ => None,
+    }
+}
+
+/// `property/any(x:x eq 'text')`, in any spacing.
+fn any_clause(clause: &str) -> Option<(String, String)> {
+    let lower = clause.to_ascii_lowercase();
+    let at = lower.find("/any(")?;
+    let property = clause[..at].trim().to_owned();
+    let inner = clause[at + "/any(".len()..].strip_suffix(')')?;
+    let (variable, condition) = inner.split_once(':')?;
+    let rest = condition.trim().strip_prefix(variable.trim())?;
+    let literal = rest.trim_start().strip_prefix("eq")?;
+    match Literal::parse(literal)? {
+        Literal::Text(text) => Some((property, text)),
+        _ => None,
+    }
+}
+
+fn parse_clause(clause: &str) -> Option<Clause> {
+    let clause = clause.trim();
+    if let Some((property, text)) = function_clause(clause, "startswith") {
+        return Some(Clause::StartsWith(property, text));
+    }
+    if let Some((property, text)) = function_clause(clause, "endswith") {
+        return Some(Clause::EndsWith(property, text));
+    }
+    if let Some((property, text)) = any_clause(clause) {
+        return Some(Clause::AnyEq(property, text));
+    }
+    let (property, rest) = clause.split_once(char::is_whitespace)?;
+    let rest = rest.trim_start();
+    if let Some(literal) = rest.strip_prefix("eq ") {
+        return Some(Clause::Eq(property.to_owned(), Literal::parse(literal)?));
+    }
+    if let Some(literal) = rest.strip_prefix("ne ") {
+        return Some(Clause::Ne(property.to_owned(), Literal::parse(literal)?));
+    }
+    None
+}
+
+/// Parses a `$filter` of clauses joined by `and`: `prop eq 'value'` (also `true`, `false`, `null`),
+/// `prop ne …`, `startswith(prop,'…')`, `endswith(prop,'…')`, `prop/any(x:x eq '…')`.
+pub fn parse_filter(filter: &str) -> Option<Vec<Clause>> {
+    let clauses = split_and(filter)
+        .iter()
+        .map(|clause| parse_clause(clause))
+        .collect::<Option<Vec<_>>>()?;
+    (!clauses.is_empty()).then_some(clauses)
+}
+
+/// A property name as Graph declares them: its first letter lower-case.
+fn lower_first(name: &str) -> String {
+    let mut chars = name.chars();
+    match chars.next() {
+        Some(first) => first.to_lowercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// The resource name Graph's filter errors use (`application` → `Application`).
+fn resource_name(type_name: &str) -> String {
+    let mut chars = type_name.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// Graph's own base, which `@odata.context` always names (Microsoft's answers name it whatever the
+/// address they were reached at).
+pub const GRAPH_BASE: &str = "https://graph.microsoft.com";
+
+/// Percent-encodes a key the way Graph writes it inside `('…')` in `@odata.context` and in absolute
+/// URLs: everything but RFC 3986's unreserved characters (`ada@contoso.com` → `ada%40contoso.com`).
+pub fn encode_key(text: &str) -> String {
+    let mut encoded = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-._~".contains(&byte) {
+            encoded.push(char::from(byte));
+        } else {
+            encoded.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    encoded
+}
+
+/// The key of a path as Graph names it in a context: `('{id}')`, and for an alternate key the
+/// property and value together, percent-encoded (`appId='…'` → `('appId%3D…')`, as in Microsoft's
+/// answer for `servicePrincipals/appId=…/endpoints`).
+pub fn key_context(key: &(Option<String>, String)) -> String {
+    let text = match &key.0 {
+        Some(property) => format!("{property}={}", key.1),
+        None => key.1.clone(),
+    };
+    format!("('{}')", encode_key(&text))
+}
+
+/// The segment names the stand-in serves, in their declared spelling: Graph takes them in any letter
+/// case, and bound actions also by their qualified name (`microsoft.graph.addPassword`).
+const SEGMENT_NAMES: &[&str] = &[
+    "applications",
+    "servicePrincipals",
+    "oauth2PermissionGrants",
+    "policies",
+    "identityGovernance",
+    "users",
+    "me",
+    "addPassword",
+    "removePassword",
+    "appManagementPolicies",
+    "appRoleAssignedTo",
+    "appRoleAssignments",
+    "licenseDetails",
+    "sendMail",
+    "calendar",
+    "events",
+    "authorizationPolicy",
+    "adminConsentRequestPolicy",
+    "defaultAppManagementPolicy",
+    "appConsent",
+    "appConsentRequests",
+    "userConsentRequests",
+];
+
+/// A path segment with its name in the declared spelling (its key, if any, untouched).
+fn canonical_segment(segment: &str) -> String {
+    let (name, rest) = match segment.find('(') {
+        Some(open) => segment.split_at(open),
+        None => (segment, ""),
+    };
+    let bare = name
+        .get(..16)
+        .filter(|prefix| prefix.eq_ignore_ascii_case("microsoft.graph."))
+        .map_or(name, |_| &name[16..]);
+    match SEGMENT_NAMES
+        .iter()
+        .find(|known| known.eq_ignore_ascii_case(bare))
+    {
+        Some(known) => format!("{known}{rest}"),
+        None => segment.to_owned(),
     }
 }
 
@@ -550,12 +960,22 @@ pub async fn handle(
         Err(response) => return *response,
     };
     let path = uri.path().to_owned();
-    let segments: Vec<String> = path
+    let mut segments: Vec<String> = path
         .trim_start_matches("/v1.0")
         .split('/')
         .filter(|s| !s.is_empty())
         .map(percent_decode)
+        .map(|segment| canonical_segment(&segment))
         .collect();
+    let count_only = segments.len() > 1 && segments.last().is_some_and(|last| last == "$count");
+    if count_only {
+        segments.pop();
+    }
+    let eventual = headers
+        .get_all("consistencylevel")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .any(|v| v.trim().eq_ignore_ascii_case("eventual"));
     let query = uri
         .query()
         .map(|q| {
@@ -583,6 +1003,8 @@ pub async fn handle(
         prefer,
         caller,
         now,
+        eventual,
+        count_only,
     };
     match dispatch(&call) {
         Ok(response) => response,
@@ -617,6 +1039,30 @@ pub fn method_not_allowed(call: &Call<'_>) -> GraphError {
         "Request_BadRequest",
         "Specified HTTP method is not allowed for the request uri.",
     )
+}
+
+/// Merges `patch` into `target`: objects property by property, anything else replaced.
+pub fn merge(target: &mut Value, patch: &Map<String, Value>) {
+    let Value::Object(map) = target else {
+        *target = Value::Object(patch.clone());
+        return;
+    };
+    for (key, value) in patch {
+        match (map.get_mut(key), value) {
+            (Some(existing @ Value::Object(_)), Value::Object(inner)) => merge(existing, inner),
+            _ => {
+                map.insert(key.clone(), value.clone());
+            }
+        }
+    }
+}
+
+/// A created object's answer with the `Location` Graph gives it (an address on Graph's own base).
+pub fn with_location(mut response: Response, location: &str) -> Response {
+    if let Ok(value) = HeaderValue::from_str(location) {
+        response.headers_mut().insert(header::LOCATION, value);
+    }
+    response
 }
 
 /// Graph's timestamp format (`2024-03-05T13:14:55Z`).

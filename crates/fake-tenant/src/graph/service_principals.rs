@@ -11,8 +11,11 @@ use axum::response::Response;
 use serde_json::{Value, json};
 
 use super::grants::grant_json;
-use super::{Call, graph_time, method_not_allowed, split_key};
+use super::{
+    Call, GRAPH_BASE, graph_time, key_context, method_not_allowed, split_key, with_location,
+};
 use crate::errors::GraphError;
+use crate::errors::graph_empty;
 use crate::permissions::{self, Resource};
 use crate::state::{Assignment, ServicePrincipal, SpKind, Tenant};
 use entra_graph_catalogue::Kind;
@@ -79,6 +82,15 @@ pub fn to_json(sp: &ServicePrincipal, tenant: &Tenant) -> Value {
             .iter()
             .find(|a| a.app_id == sp.app_id)
             .is_none_or(|a| a.enabled);
+    // Its client ID, then the application's identifier URIs, as Graph lists them.
+    let mut names = vec![sp.app_id.clone()];
+    if let Some(app) = tenant
+        .applications
+        .iter()
+        .find(|a| a.app_id.eq_ignore_ascii_case(&sp.app_id))
+    {
+        names.extend(app.identifier_uris.iter().cloned());
+    }
     json!({
         "id": sp.id,
         "deletedDateTime": null,
@@ -102,7 +114,7 @@ pub fn to_json(sp: &ServicePrincipal, tenant: &Tenant) -> Value {
         "preferredSingleSignOnMode": null,
         "preferredTokenSigningKeyThumbprint": null,
         "replyUrls": sp.reply_urls,
-        "servicePrincipalNames": [sp.app_id],
+        "servicePrincipalNames": names,
         "servicePrincipalType": "Application",
         "signInAudience": sp.sign_in_audience,
         "tags": [],
@@ -151,6 +163,7 @@ pub fn route(call: &Call<'_>) -> Result<Response, GraphError> {
         (None, _, &Method::GET) => list(call),
         (None, _, &Method::POST) => create(call),
         (Some(key), None, &Method::GET) => get(call, &key),
+        (Some(key), None, &Method::DELETE) => delete(call, &key),
         (Some(key), Some("appRoleAssignedTo"), &Method::GET) => assignments(call, &key, true),
         (Some(key), Some("appRoleAssignedTo"), &Method::POST) => assign(call, &key),
         (Some(key), Some("appRoleAssignments"), &Method::GET) => assignments(call, &key, false),
@@ -279,12 +292,35 @@ fn create(call: &Call<'_>) -> Result<Response, GraphError> {
         .find(|sp| sp.id == id)
         .cloned();
     let json = sp.map(|sp| to_json(&sp, tenant)).unwrap_or(Value::Null);
-    call.entity(
+    let location = format!(
+        "{GRAPH_BASE}/v2/{}/directoryObjects/{id}/Microsoft.DirectoryServices.ServicePrincipal",
+        tenant.id
+    );
+    let response = call.entity(
         StatusCode::CREATED,
         "servicePrincipals/$entity",
         "servicePrincipal",
         json,
-    )
+    )?;
+    Ok(with_location(response, &location))
+}
+
+/// `DELETE /servicePrincipals/{id}`: the enterprise application goes, and with it the consent given to
+/// it (its delegated grants and the app roles assigned to it).
+fn delete(call: &Call<'_>, key: &(Option<String>, String)) -> Result<Response, GraphError> {
+    let mut directory = call.shared.directory();
+    call.require_admin_write(&directory, WRITE_DELEGATED, WRITE_APPLICATION)?;
+    let tenant = &mut directory.tenants[call.caller.tenant];
+    let index = find(tenant, key, call.now).ok_or_else(|| call.not_found(&key.1))?;
+    if tenant.service_principals[index].kind != SpKind::Client {
+        return Err(call.denied());
+    }
+    let id = tenant.service_principals.remove(index).id;
+    tenant.grants.retain(|g| g.client_id != id);
+    tenant
+        .assignments
+        .retain(|a| a.principal_id != id && a.resource_id != id);
+    Ok(graph_empty(&call.ids, StatusCode::NO_CONTENT))
 }
 
 fn assignments(
@@ -312,7 +348,8 @@ fn assignments(
         .map(assignment_json)
         .collect();
     let context = format!(
-        "servicePrincipals('{sp_id}')/{}",
+        "servicePrincipals{}/{}",
+        key_context(key),
         if assigned_to {
             "appRoleAssignedTo"
         } else {
@@ -408,10 +445,12 @@ fn assign(call: &Call<'_>, key: &(Option<String>, String)) -> Result<Response, G
         assignment.resource_id = id;
         assignment.resource_display_name = name;
     }
-    let sp_id = tenant.service_principals[index].id.clone();
     call.entity(
         StatusCode::CREATED,
-        &format!("servicePrincipals('{sp_id}')/appRoleAssignedTo/$entity"),
+        &format!(
+            "servicePrincipals{}/appRoleAssignedTo/$entity",
+            key_context(key)
+        ),
         "appRoleAssignment",
         assignment_json(&assignment),
     )

@@ -1,11 +1,16 @@
 //! `/v1.0/users/{id|upn}` and `/v1.0/me`: the user, `licenseDetails` (real Exchange Online service plans),
 //! and the mailbox paths handed to [`super::mail`] (`sendMail`, `calendar`, `calendar/events`, `events`).
+//!
+//! A user's `givenName` and `surname` come from a display name of two or more words (first word, last
+//! word); otherwise they are null, as for a user created with a display name only. The contexts of the
+//! paths under a user name the user as the request did (`users('ada%40contoso.com')/…`), and `/me` by
+//! its ID, as Graph does.
 
 use axum::http::{Method, StatusCode};
 use axum::response::Response;
 use serde_json::{Value, json};
 
-use super::{Call, method_not_allowed, split_key};
+use super::{Call, key_context, method_not_allowed, split_key};
 use crate::errors::GraphError;
 use crate::scenario::MailboxKind;
 use crate::state::User;
@@ -26,9 +31,10 @@ const E3_PLANS: &[(&str, &str)] = &[
 
 /// The Graph JSON of a user (default property set).
 pub fn to_json(user: &User) -> Value {
-    let (given, surname) = match user.display_name.split_once(' ') {
-        Some((given, surname)) => (json!(given), json!(surname)),
-        None => (json!(user.display_name), Value::Null),
+    let words: Vec<&str> = user.display_name.split_whitespace().collect();
+    let (given, surname) = match words.as_slice() {
+        [first, .., last] => (json!(first), json!(last)),
+        _ => (Value::Null, Value::Null),
     };
     json!({
         "businessPhones": [],
@@ -80,6 +86,19 @@ pub fn target(call: &Call<'_>) -> Result<(User, usize), GraphError> {
     Ok((user, next))
 }
 
+/// How the context of a path under a user names it: the key the request gave, percent-encoded
+/// (`('ada%40contoso.com')`), or the signed-in user's ID for `/me`.
+pub fn context_key(call: &Call<'_>, user: &User) -> String {
+    let (name, inline) = split_key(&call.segments[0]);
+    if name == "me" {
+        return key_context(&(None, user.id.clone()));
+    }
+    match inline.or_else(|| call.segments.get(1).map(|key| (None, key.clone()))) {
+        Some(key) => key_context(&key),
+        None => key_context(&(None, user.id.clone())),
+    }
+}
+
 /// Routes `/users/…` and `/me/…`.
 pub fn route(call: &Call<'_>) -> Result<Response, GraphError> {
     if call.segments[0] == "users" && call.segments.len() == 1 {
@@ -128,10 +147,17 @@ fn list(call: &Call<'_>) -> Result<Response, GraphError> {
         ],
     )?;
     let directory = call.shared.directory();
+    let selecting = call.param("$select").is_some();
     let items = directory.tenants[call.caller.tenant]
         .users
         .iter()
-        .map(to_json)
+        .map(|user| {
+            if selecting {
+                with_selectable(user)
+            } else {
+                to_json(user)
+            }
+        })
         .collect();
     call.collection("users", "user", items)
 }
@@ -199,7 +225,7 @@ fn license_details(call: &Call<'_>, user: &User) -> Result<Response, GraphError>
         Vec::new()
     };
     call.collection(
-        &format!("users('{}')/licenseDetails", user.id),
+        &format!("users{}/licenseDetails", context_key(call, user)),
         "licenseDetails",
         items,
     )

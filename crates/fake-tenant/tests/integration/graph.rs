@@ -681,7 +681,7 @@ async fn calendar_events_with_top_skip_and_select() {
         body["@odata.context"]
             .as_str()
             .expect("context")
-            .ends_with("/v1.0/$metadata#users('intranet@contoso.com')/calendar/events")
+            .ends_with("/v1.0/$metadata#users('intranet%40contoso.com')/calendar/events")
     );
     let events = body["value"].as_array().expect("events");
     assert_eq!(events.len(), 3);
