@@ -7,6 +7,8 @@ mod conformance;
 mod examples;
 mod faults;
 mod graph;
+mod graph_odata;
+mod graph_recordings;
 mod identity;
 mod identity_endpoints;
 mod identity_recordings;
