@@ -79,6 +79,11 @@ pub fn by_id(id: &str) -> Option<(Permission, bool)> {
         .or_else(|| scope_by_id(id).map(|permission| (permission, false)))
 }
 
+/// Whether `resource` has a delegated permission named exactly `value`.
+pub fn is_scope_of(resource: Resource, value: &str) -> bool {
+    resource.catalogue().find(Kind::Scope, value).is_some()
+}
+
 /// The `type` the stand-in gives an Exchange Online delegated permission: the catalogue's when it
 /// states one, else that of Microsoft Graph's permission of the same name, else `Admin`.
 pub fn exchange_scope_type(scope: &catalogue::Permission) -> ConsentType {

@@ -350,3 +350,70 @@ async fn under_legacy_consent_users_grant_user_type_scopes_and_only_admins_admin
     assert!(!user_gets_a_code("bob@contoso.com", admin_type).await);
     assert!(user_gets_a_code("admin@contoso.com", admin_type).await);
 }
+
+#[tokio::test]
+async fn an_admin_consents_to_exchange_online_scopes_by_their_resource() {
+    let tenant = start(scenario_with(|v| {
+        v["tenants"][0]["applications"][0]["consented"] =
+            json!({"delegated": [], "application": []});
+    }))
+    .await;
+    let consent = |scope: &'static str| {
+        http()
+            .get(format!(
+                "{}/{TENANT}/v2.0/adminconsent",
+                tenant.endpoints().login
+            ))
+            .query(&[
+                ("client_id", APP),
+                ("scope", scope),
+                ("redirect_uri", WEB_REDIRECT),
+            ])
+            .send()
+    };
+    let response = consent(
+        "https://outlook.office365.com/IMAP.AccessAsUser.All https://outlook.office365.com/SMTP.Send",
+    )
+    .await
+    .expect("consent");
+    assert_eq!(response.status().as_u16(), 302);
+    assert_eq!(location_param(&response, "error"), None);
+    assert_eq!(
+        location_param(&response, "admin_consent").as_deref(),
+        Some("True")
+    );
+    let token = admin_token(&tenant).await;
+    let (_, _, client) = graph_get(
+        &tenant,
+        &token,
+        &format!("/servicePrincipals(appId='{APP}')"),
+    )
+    .await;
+    let (_, _, grants) = graph_get(
+        &tenant,
+        &token,
+        &format!(
+            "/servicePrincipals/{}/oauth2PermissionGrants",
+            client["id"].as_str().expect("id")
+        ),
+    )
+    .await;
+    let granted: BTreeSet<&str> = grants["value"][0]["scope"]
+        .as_str()
+        .expect("scope")
+        .split_whitespace()
+        .collect();
+    assert_eq!(
+        granted,
+        BTreeSet::from(["IMAP.AccessAsUser.All", "SMTP.Send"])
+    );
+    // A name Exchange Online does not have is refused, as Microsoft refuses it.
+    let response = consent("https://outlook.office365.com/IMAP.AccessAsApp.All")
+        .await
+        .expect("consent");
+    assert_eq!(
+        location_param(&response, "error").as_deref(),
+        Some("invalid_scope")
+    );
+    tenant.shutdown().await;
+}

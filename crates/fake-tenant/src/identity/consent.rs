@@ -1,8 +1,10 @@
 //! Admin consent: `GET /{tenant}/v2.0/adminconsent` (scope-based) and the v1-style `GET /{tenant}/adminconsent`.
 //!
 //! A signed-in admin approving creates the service principal if missing, an `AllPrincipals` delegated grant
-//! and app role assignments (for `.default` / v1: everything in the app's requested permissions). Success
-//! and error redirects carry `admin_consent=True`, errors included, as Microsoft sends them.
+//! and app role assignments (for `.default` / v1: everything in the app's requested permissions). Named
+//! scopes may be Microsoft Graph's or Office 365 Exchange Online's (`https://outlook.office365.com/…`),
+//! each checked against its resource's catalogue. Success and error redirects carry `admin_consent=True`,
+//! errors included, as Microsoft sends them.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -170,10 +172,8 @@ fn admin_consent(
             .unwrap_or(("https://graph.microsoft.com", item));
         if name == ".default" {
             everything = true;
-        } else if matches!(
-            Resource::from_identifier(prefix),
-            Some((Resource::Graph, _))
-        ) && permissions::delegated(name).is_some()
+        } else if Resource::from_identifier(prefix)
+            .is_some_and(|(resource, _)| permissions::is_scope_of(resource, name))
         {
             delegated.push(name.to_owned());
         } else if !permissions::OIDC_SCOPES.contains(&name) {
