@@ -1528,6 +1528,10 @@ days_left: number;
  */
 stage: Stage; 
 /**
+ * How pressing it is (from the stage).
+ */
+urgency: Urgency; 
+/**
  * Whether it is within the window asked for (or expired).
  */
 due: boolean }
@@ -1600,6 +1604,27 @@ portal_link: string | null;
  */
 readiness: Readiness }
 export type TAURI_CHANNEL<TSend> = null
+/**
+ * How pressing an expiry is, as both front ends word it (the app also in colour, never colour
+ * alone): expired, urgent within [`URGENT_WITHIN_DAYS`], soon within the largest lead day.
+ */
+export type Urgency = 
+/**
+ * Past its expiry: the integration has stopped signing in.
+ */
+"expired" | 
+/**
+ * Within a week: renew now.
+ */
+"urgent" | 
+/**
+ * Within the reminder window: plan the renewal.
+ */
+"soon" | 
+/**
+ * Nothing to do yet.
+ */
+"later"
 /**
  * What the admin entered (never the secret).
  */

@@ -63,6 +63,7 @@ export type {
   RemindersView,
   ScannedSecret,
   Stage,
+  Urgency,
   Standing,
 } from "./bindings";
 

@@ -19,9 +19,9 @@ export function DueBanner({ onOpenReminders }: { onOpenReminders: () => void }) 
     reminderAlerts().then(setDue, () => setDue([]));
   }, []);
   if (due.length === 0) return null;
-  const expired = due.some((s) => s.stage.state === "expired" || s.days_left <= 7);
+  const pressing = due.some((s) => s.urgency === "expired" || s.urgency === "urgent");
   return (
-    <MessageBar intent={expired ? "error" : "warning"} layout="multiline" data-testid="due-banner">
+    <MessageBar intent={pressing ? "error" : "warning"} layout="multiline" data-testid="due-banner">
       <MessageBarBody>
         <MessageBarTitle>
           {due.length === 1 ? "A client secret needs rotating soon." : `${due.length} client secrets need rotating soon.`}

@@ -1,19 +1,26 @@
 /**
- * How urgent a secret's expiry is, as a badge with words (never colour alone): expired or within
- * 7 days is danger, within 30 days a warning, otherwise neutral — from the core's stage.
+ * How urgent a secret's expiry is, as a badge with words (never colour alone). The core decides
+ * the urgency; this only gives it a colour and the stage's words.
  */
 import { Badge } from "@fluentui/react-components";
-import type { Stage } from "../ipc";
+import type { Stage, Urgency } from "../ipc";
 
-export function urgency(stage: Stage): { color: "danger" | "warning" | "informative"; text: string } {
-  if (stage.state === "expired") return { color: "danger", text: "Expired" };
-  if (stage.state === "due" && stage.lead_days <= 7) return { color: "danger", text: `Within ${stage.lead_days} day${stage.lead_days === 1 ? "" : "s"}` };
-  if (stage.state === "due") return { color: "warning", text: `Within ${stage.lead_days} days` };
-  return { color: "informative", text: "Not yet due" };
+const COLOURS: Record<Urgency, "danger" | "warning" | "informative"> = {
+  expired: "danger",
+  urgent: "danger",
+  soon: "warning",
+  later: "informative",
+};
+
+function words(stage: Stage): string {
+  if (stage.state === "expired") return "Expired";
+  if (stage.state === "due") return `Within ${stage.lead_days} day${stage.lead_days === 1 ? "" : "s"}`;
+  return "Not yet due";
 }
 
-export function ExpiryBadge({ stage }: { stage: Stage }) {
-  const { color, text } = urgency(stage);
+export function ExpiryBadge({ stage, urgency }: { stage: Stage; urgency: Urgency }) {
+  const color = COLOURS[urgency];
+  const text = words(stage);
   return (
     <Badge appearance={color === "informative" ? "outline" : "filled"} color={color} data-testid="expiry-badge">
       {text}

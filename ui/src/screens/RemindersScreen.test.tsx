@@ -20,7 +20,7 @@ vi.mock("../ipc", async (importOriginal) => {
   };
 });
 
-function standing(key: string, days: number, stage: Standing["stage"]): Standing {
+function standing(key: string, days: number, stage: Standing["stage"], urgency: Standing["urgency"]): Standing {
   return {
     tenant: "contoso.com",
     client_id: "11111111-0000-0000-0000-000000000001",
@@ -30,6 +30,7 @@ function standing(key: string, days: number, stage: Standing["stage"]): Standing
     source: "add",
     days_left: days,
     stage,
+    urgency,
     due: stage.state !== "later",
   };
 }
@@ -37,10 +38,10 @@ function standing(key: string, days: number, stage: Standing["stage"]): Standing
 const view: RemindersView = {
   file: "/home/admin/.config/entra-setup/reminders.json",
   standings: [
-    standing("gone", -2, { state: "expired" }),
-    standing("soon", 5, { state: "due", lead_days: 7 }),
-    standing("month", 20, { state: "due", lead_days: 30 }),
-    standing("later", 200, { state: "later" }),
+    standing("gone", -2, { state: "expired" }, "expired"),
+    standing("soon", 5, { state: "due", lead_days: 7 }, "urgent"),
+    standing("month", 20, { state: "due", lead_days: 30 }, "soon"),
+    standing("later", 200, { state: "later" }, "later"),
   ],
 };
 

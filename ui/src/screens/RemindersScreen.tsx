@@ -168,7 +168,7 @@ export function RemindersScreen({ onBack, onRotate, demoScenario }: RemindersScr
                     {new Date(s.expires).toLocaleDateString()} ({daysText(s.days_left)})
                   </TableCell>
                   <TableCell>
-                    <ExpiryBadge stage={s.stage} />
+                    <ExpiryBadge stage={s.stage} urgency={s.urgency} />
                   </TableCell>
                   <TableCell>
                     <div className={styles.row}>

@@ -71,6 +71,37 @@ pub enum Stage {
     Expired,
 }
 
+/// How pressing an expiry is, as both front ends word it (the app also in colour, never colour
+/// alone): expired, urgent within [`URGENT_WITHIN_DAYS`], soon within the largest lead day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum Urgency {
+    /// Past its expiry: the integration has stopped signing in.
+    Expired,
+    /// Within a week: renew now.
+    Urgent,
+    /// Within the reminder window: plan the renewal.
+    Soon,
+    /// Nothing to do yet.
+    Later,
+}
+
+/// A lead day at or under which an expiry is [`Urgency::Urgent`].
+pub const URGENT_WITHIN_DAYS: u32 = 7;
+
+impl Stage {
+    /// How pressing this stage is.
+    pub fn urgency(self) -> Urgency {
+        match self {
+            Stage::Expired => Urgency::Expired,
+            Stage::Due { lead_days } if lead_days <= URGENT_WITHIN_DAYS => Urgency::Urgent,
+            Stage::Due { .. } => Urgency::Soon,
+            Stage::Later => Urgency::Later,
+        }
+    }
+}
+
 /// A reminder with where it stands now.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
@@ -82,6 +113,8 @@ pub struct Standing {
     pub days_left: i64,
     /// Its stage.
     pub stage: Stage,
+    /// How pressing it is (from the stage).
+    pub urgency: Urgency,
     /// Whether it is within the window asked for (or expired).
     pub due: bool,
 }
@@ -126,6 +159,7 @@ pub fn due(reminders: &[Reminder], now: DateTime<Utc>, within_days: u32) -> Vec<
                 reminder: r.clone(),
                 days_left: left,
                 stage: stage(r.expires, now),
+                urgency: stage(r.expires, now).urgency(),
                 due: r.expires <= now
                     || r.expires - now <= chrono::Duration::days(i64::from(within_days)),
             }
@@ -172,6 +206,24 @@ mod tests {
         );
         assert_eq!(stage(now, now), Stage::Expired);
         assert_eq!(stage(days(-2), now), Stage::Expired);
+    }
+
+    #[test]
+    fn urgency_follows_the_stage() {
+        let now = at(1);
+        let days = |d: i64| now + chrono::Duration::days(d);
+        let urgency = |d: i64| stage(days(d), now).urgency();
+        assert_eq!(urgency(40), Urgency::Later);
+        assert_eq!(urgency(29), Urgency::Soon);
+        assert_eq!(urgency(7), Urgency::Soon);
+        assert_eq!(urgency(6), Urgency::Urgent);
+        assert_eq!(
+            stage(now + chrono::Duration::hours(3), now).urgency(),
+            Urgency::Urgent
+        );
+        assert_eq!(urgency(-1), Urgency::Expired);
+        let standing = &due(&[reminder("k", days(3))], now, 30)[0];
+        assert_eq!(standing.urgency, Urgency::Urgent);
     }
 
     #[test]
