@@ -4,6 +4,7 @@
 //! exhaustively, so a new core error variant forces a decision here.
 
 use entra_setup_core::diagnose::UnknownProfile;
+use entra_setup_core::error_text::with_sources;
 use entra_setup_core::fix::FixError;
 use entra_setup_core::identity::SignInError;
 use entra_setup_core::profile::CatalogError;
@@ -69,18 +70,6 @@ impl IpcError {
     }
 }
 
-/// The error's message with its sources.
-fn chain(error: &dyn std::error::Error) -> String {
-    let mut message = error.to_string();
-    let mut source = error.source();
-    while let Some(cause) = source {
-        message.push_str(": ");
-        message.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    message
-}
-
 impl From<UnknownProfile> for IpcError {
     fn from(error: UnknownProfile) -> IpcError {
         IpcError::new(IpcErrorCode::InvalidInput, error.to_string())
@@ -95,7 +84,7 @@ impl From<CatalogError> for IpcError {
             | CatalogError::DuplicateId { .. } => IpcErrorCode::ProfileInvalid,
             CatalogError::Unreadable { .. } => IpcErrorCode::StorageUnavailable,
         };
-        IpcError::new(code, chain(&error))
+        IpcError::new(code, with_sources(&error))
     }
 }
 
@@ -106,7 +95,7 @@ impl From<WizardStoreError> for IpcError {
                 IpcErrorCode::StorageUnavailable
             }
         };
-        IpcError::new(code, chain(&error))
+        IpcError::new(code, with_sources(&error))
     }
 }
 
@@ -135,7 +124,10 @@ impl From<FixError> for IpcError {
             }
         };
         let fix = entra_setup_core::diagnose::describe(cause).fix;
-        IpcError::new(code, format!("Could not repair: {}. {fix}", chain(&error)))
+        IpcError::new(
+            code,
+            format!("Could not repair: {}. {fix}", with_sources(&error)),
+        )
     }
 }
 

@@ -84,7 +84,10 @@ pub fn run() {
     let state = match state::AppState::from_env() {
         Ok(state) => state,
         Err(e) => {
-            eprintln!("Entra Setup Wizard cannot start: {e}");
+            eprintln!(
+                "Entra Setup Wizard cannot start: {}",
+                entra_setup_core::error_text::with_sources(&e)
+            );
             std::process::exit(1);
         }
     };

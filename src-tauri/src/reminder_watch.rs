@@ -62,6 +62,9 @@ fn check(app: &AppHandle) {
                 }
             }
         }
-        Err(e) => eprintln!("Entra Setup Wizard: the reminders could not be checked: {e}"),
+        Err(e) => eprintln!(
+            "Entra Setup Wizard: the reminders could not be checked: {}",
+            entra_setup_core::error_text::with_sources(&e)
+        ),
     }
 }

@@ -35,7 +35,7 @@ impl From<SecretStoreError> for IpcError {
                 IpcErrorCode::StorageUnavailable
             }
         };
-        IpcError::new(code, error.to_string())
+        IpcError::new(code, entra_setup_core::error_text::with_sources(&error))
     }
 }
 
@@ -46,7 +46,7 @@ impl From<RegistryError> for IpcError {
                 IpcErrorCode::StorageUnavailable
             }
         };
-        IpcError::new(code, error.to_string())
+        IpcError::new(code, entra_setup_core::error_text::with_sources(&error))
     }
 }
 

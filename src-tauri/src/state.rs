@@ -149,7 +149,7 @@ pub enum StartupError {
     #[error(transparent)]
     NoHomeFolder(#[from] NoHomeFolder),
     /// The endpoints file named in the environment cannot be used.
-    #[error("{variable}: {source}")]
+    #[error("{variable}")]
     Endpoints {
         /// The environment variable.
         variable: &'static str,

@@ -20,6 +20,8 @@
 //! - [`graph`] — the Microsoft Graph requests the checks make and Graph's error body.
 //! - [`smtp`] — the SMTP AUTH probe: STARTTLS, `AUTH XOAUTH2`, the reply classified; sends no mail.
 //! - [`printable`] — outside text made safe to print on a terminal (control characters shown).
+//! - [`error_text`] — an error worded once with its sources, for front ends to show.
+//! - [`html`] — text made safe to place in HTML (the report, the sign-in redirect's page).
 //! - [`portal`] — deep links into the Entra admin center.
 //! - [`verify`] — the verification engine: a profile's checkpoints, live, concurrently.
 //! - [`fix`] — repairs with the admin's sign-in: create or repair the registration, service
@@ -39,8 +41,10 @@ pub mod check;
 pub mod desktop_settings;
 pub mod diagnose;
 pub mod endpoints;
+pub mod error_text;
 pub mod fix;
 pub mod graph;
+pub mod html;
 pub mod http;
 pub mod identity;
 pub mod logging;

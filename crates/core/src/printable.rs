@@ -3,8 +3,7 @@
 //! rewrite what the administrator reads — and the Unicode controls that reorder text are shown
 //! as `\u{…}` instead of acting.
 //!
-//! Not here: JSON output (serde escapes control characters itself) and HTML (the bundle's report
-//! escapes for HTML).
+//! Not here: JSON output (serde escapes control characters itself) and HTML ([`crate::html`]).
 
 use std::borrow::Cow;
 

@@ -11,7 +11,7 @@
 //! capability; `tests/commands.rs` fails when they disagree.
 
 use entra_setup_core::fix::Registered;
-use entra_setup_core::identity::discover;
+use entra_setup_core::identity::tenant_id_of;
 use entra_setup_core::profile::Profile;
 use entra_setup_core::secrets::{self, KEYCHAIN_PATIENCE, KeychainOutcome, SecretStoreError};
 use entra_setup_core::wizard::WizardState;
@@ -53,9 +53,8 @@ pub(super) async fn tenant_guid(
     }
     let ctx = state.context().await;
     let tenant = wizard.inputs.tenant.trim();
-    discover(&ctx.http, &ctx.endpoints, tenant)
+    tenant_id_of(&ctx.http, &ctx.endpoints, tenant)
         .await
-        .map(|info| info.tenant_id.to_ascii_lowercase())
         .map_err(|e| {
             IpcError::new(
                 IpcErrorCode::Unavailable,
@@ -103,7 +102,10 @@ pub(crate) async fn keep_made_secret(
             "A reminder is kept for the new client secret (expires {}).",
             secret.expires.format("%Y-%m-%d")
         ),
-        Err(e) => format!("The reminder could not be kept: {e}."),
+        Err(e) => format!(
+            "The reminder could not be kept: {}.",
+            entra_setup_core::error_text::with_sources(e)
+        ),
     });
     said.push(match kept.keychain {
         KeychainOutcome::Kept { .. } => "The new client secret is kept in the OS keychain (entry entra-setup); after a restart the secret step can use it.".into(),

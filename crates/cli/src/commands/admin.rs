@@ -127,7 +127,7 @@ pub(crate) fn report_sign_in_failure(whose: &str, error: &SignInError) -> ExitSt
         None => {
             eprintln!(
                 "entra-setup: {whose} did not finish: {}.",
-                printable(&error.to_string())
+                printable(&entra_setup_core::error_text::with_sources(error))
             );
             ExitStatus::Failed
         }
@@ -170,11 +170,14 @@ fn report_fix_failure(error: &FixError) -> ExitStatus {
     match error {
         // These say why and what to do; the cause's general advice would not fit.
         FixError::RemovalRefused { .. } | FixError::ApprovalTimeout { .. } => {
-            eprintln!("entra-setup: {} ({cause}).", printable(&error.to_string()))
+            eprintln!(
+                "entra-setup: {} ({cause}).",
+                printable(&entra_setup_core::error_text::with_sources(error))
+            )
         }
         _ => eprintln!(
             "entra-setup: the repair stopped: {}. {} ({cause}). {}",
-            printable(&error.to_string()),
+            printable(&entra_setup_core::error_text::with_sources(error)),
             description.title,
             description.fix
         ),
@@ -197,7 +200,7 @@ fn report_fix_failure(error: &FixError) -> ExitStatus {
 /// registration was created before it stopped.
 fn print_fix_failure_json(error: &FixError) {
     let mut document = serde_json::json!({
-        "error": { "cause": error.cause().as_str(), "message": error.to_string() },
+        "error": { "cause": error.cause().as_str(), "message": entra_setup_core::error_text::with_sources(error) },
     });
     if let Some((client_id, object_id)) = error.created_registration() {
         document["client_id"] = client_id.into();

@@ -231,7 +231,8 @@ fn export(globals: &Globals, args: ExportArgs) -> anyhow::Result<ExitStatus> {
             "bundle export",
         ) {
             eprintln!(
-                "entra-setup: the bundle is written, but the reminder could not be kept: {e}"
+                "entra-setup: the bundle is written, but the reminder could not be kept: {}",
+                entra_setup_core::error_text::with_sources(&e)
             );
         }
     }

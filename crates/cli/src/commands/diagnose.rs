@@ -44,7 +44,8 @@ fn catalog() -> Catalog {
     let loaded = AppPaths::from_env()
         .map_err(|e| e.to_string())
         .and_then(|paths| {
-            Catalog::with_user_dir(&paths.user_profiles_dir()).map_err(|e| e.to_string())
+            Catalog::with_user_dir(&paths.user_profiles_dir())
+                .map_err(|e| entra_setup_core::error_text::with_sources(&e))
         });
     loaded.unwrap_or_else(|problem| {
         eprintln!("entra-setup: using the shipped profiles only: {problem}");

@@ -3,7 +3,7 @@
 //! reminder) for `register` and `rotate-secret`.
 
 use entra_setup_core::fix::NewSecret;
-use entra_setup_core::identity::discover;
+use entra_setup_core::identity::tenant_id_of;
 use entra_setup_core::paths::AppPaths;
 use entra_setup_core::reminders::Registry;
 use entra_setup_core::secret::Secret;
@@ -19,17 +19,13 @@ pub fn tenant_guid(
     tenant: &str,
 ) -> anyhow::Result<String> {
     let tenant = tenant.trim();
-    if uuid_like(tenant) {
-        return Ok(tenant.to_ascii_lowercase());
-    }
-    let info = runtime
-        .block_on(discover(&ctx.http, &ctx.endpoints, tenant))
+    runtime
+        .block_on(tenant_id_of(&ctx.http, &ctx.endpoints, tenant))
         .map_err(|e| {
             anyhow::anyhow!(
                 "--tenant: cannot find the tenant '{tenant}' to look up its keychain entry: {e}"
             )
-        })?;
-    Ok(info.tenant_id.to_ascii_lowercase())
+        })
 }
 
 /// The secret `register` stored for this client (`--secret-from-keyring`).
@@ -99,7 +95,10 @@ pub fn keep_new_secret(
         source,
     ));
     if let Err(e) = &kept.reminder {
-        eprintln!("entra-setup: the reminder for the new secret could not be kept: {e}");
+        eprintln!(
+            "entra-setup: the reminder for the new secret could not be kept: {}",
+            entra_setup_core::error_text::with_sources(e)
+        );
     }
     match kept.keychain {
         KeychainOutcome::Kept { account } => {
@@ -129,17 +128,9 @@ pub fn keep_new_secret(
 /// After a secret was removed from the registration: forget its reminder.
 pub fn forget_removed_secret(paths: &AppPaths, key_id: &str) {
     if let Err(e) = Registry::new(paths).remove(key_id) {
-        eprintln!("entra-setup: the reminder for the removed secret could not be removed: {e}");
+        eprintln!(
+            "entra-setup: the reminder for the removed secret could not be removed: {}",
+            entra_setup_core::error_text::with_sources(&e)
+        );
     }
-}
-
-fn uuid_like(text: &str) -> bool {
-    text.len() == 36
-        && text.char_indices().all(|(i, c)| {
-            if [8, 13, 18, 23].contains(&i) {
-                c == '-'
-            } else {
-                c.is_ascii_hexdigit()
-            }
-        })
 }

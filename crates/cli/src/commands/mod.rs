@@ -129,7 +129,7 @@ pub(crate) fn connect(
 /// refused with the known ones listed.
 pub(crate) fn find_profile(paths: &AppPaths, id: &str) -> Result<Profile, UsageError> {
     let catalog = Catalog::with_user_dir(&paths.user_profiles_dir())
-        .map_err(|e| UsageError(e.to_string()))?;
+        .map_err(|e| UsageError(entra_setup_core::error_text::with_sources(&e)))?;
     catalog.get(id).cloned().ok_or_else(|| {
         let known: Vec<String> = catalog.profiles().map(|p| p.id.clone()).collect();
         UsageError(format!(

@@ -9,7 +9,7 @@ use crate::exit::{ExitStatus, UsageError};
 pub fn run(json: bool) -> anyhow::Result<ExitStatus> {
     let paths = AppPaths::from_env()?;
     let catalog = Catalog::with_user_dir(&paths.user_profiles_dir())
-        .map_err(|e| UsageError(format!("{e}{}", source_suffix(&e))))?;
+        .map_err(|e| UsageError(entra_setup_core::error_text::with_sources(&e)))?;
     let summaries = catalog.summaries();
     if json {
         println!("{}", serde_json::to_string_pretty(&summaries)?);
@@ -17,10 +17,6 @@ pub fn run(json: bool) -> anyhow::Result<ExitStatus> {
         print!("{}", table(&summaries));
     }
     Ok(ExitStatus::Ok)
-}
-
-fn source_suffix(error: &dyn std::error::Error) -> String {
-    error.source().map(|s| format!(": {s}")).unwrap_or_default()
 }
 
 /// A table a person reads at a glance: id, product and title, aligned.

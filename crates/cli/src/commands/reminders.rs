@@ -115,29 +115,22 @@ pub fn run(globals: &Globals, command: RemindersCommand) -> anyhow::Result<ExitS
             })
         }
         RemindersCommand::Add(args) => {
-            refuse_errors(Field::Tenant, &args.tenant)?;
-            refuse_errors(Field::ClientId, &args.client_id)?;
-            if uuid::Uuid::parse_str(args.key_id.trim()).is_err() {
-                return Err(UsageError(format!(
-                    "--key-id: '{}' is not a GUID (the Secret ID shown under Certificates & secrets)",
-                    args.key_id
-                ))
-                .into());
-            }
-            let expires = DateTime::parse_from_rfc3339(args.expires.trim())
-                .map_err(|e| {
-                    UsageError(format!(
-                        "--expires: '{}' is not an RFC 3339 time such as 2027-03-01T00:00:00Z ({e})",
-                        args.expires
-                    ))
-                })?
-                .with_timezone(&Utc);
+            // The core's rules for a hand-entered reminder (the app's form uses the same); the
+            // field it names is worded here as this command's option.
+            let entry = reminders::manual::reminder(&reminders::manual::ManualEntry {
+                tenant: &args.tenant,
+                client_id: &args.client_id,
+                key_id: &args.key_id,
+                expires: &args.expires,
+                name: args.name.as_deref().unwrap_or_default(),
+            })
+            .map_err(|e| UsageError(format!("--{}: {}", e.field.replace('_', "-"), e.problem)))?;
             let reminder = registry.record_secret(
-                &args.tenant,
-                &args.client_id,
-                &args.key_id,
-                expires,
-                args.name.as_deref(),
+                &entry.tenant,
+                &entry.client_id,
+                &entry.key_id,
+                entry.expires,
+                entry.name.as_deref(),
                 "add",
             )?;
             eprintln!(

@@ -6,21 +6,7 @@ use std::fmt::Write;
 
 use super::record::BundleRecord;
 
-/// Escape text for HTML element content and attribute values.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+use crate::html::escape;
 
 const STYLE: &str = r#"
 :root { color-scheme: light; --fg:#1b1b1b; --muted:#5c5c5c; --line:#d6d6d6; --pass:#0e7a0d; --fail:#c50f1f; --warn:#8a5b00; --unverified:#5c2e91; --skipped:#616161; }

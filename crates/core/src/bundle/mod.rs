@@ -27,7 +27,6 @@ pub use archive::{
 };
 pub use calendar::{PRODID, expiry_uid, rotate_uid};
 pub use encrypt::{EncryptError, Protection, parse_recipients};
-pub use html::escape as html_escape;
 pub use record::{
     ApplicationRecord, BundleRecord, FORMAT, PermissionsRecord, ProfileRef, ReminderRecord,
     SecretRecord, SecretStorage, TenantRecord, VERSION,

@@ -180,7 +180,7 @@ pub enum FixError {
     #[error("{}", .0.message)]
     InputRefused(crate::validate::InputIssue),
     /// A Graph read failed.
-    #[error("{what}: {source}")]
+    #[error("{what}")]
     Read {
         /// What was being read.
         what: &'static str,
@@ -189,7 +189,7 @@ pub enum FixError {
         source: ReadError,
     },
     /// A Graph write failed.
-    #[error("{what}: {source}")]
+    #[error("{what}")]
     Write {
         /// What was being written.
         what: &'static str,

@@ -340,7 +340,7 @@ async fn respond(stream: &mut TcpStream, status: &str, message: &str) {
     let body = format!(
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Entra Setup Wizard</title></head>\
          <body style=\"font-family:system-ui,sans-serif;margin:3em\"><p>{}</p></body></html>",
-        escape_html(message)
+        crate::html::escape(message)
     );
     let response = format!(
         "HTTP/1.1 {status}\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: {}\r\n\
@@ -350,13 +350,6 @@ async fn respond(stream: &mut TcpStream, status: &str, message: &str) {
     // The browser may already be gone; the outcome does not depend on the page arriving.
     let _ = stream.write_all(response.as_bytes()).await;
     let _ = stream.shutdown().await;
-}
-
-fn escape_html(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 #[cfg(test)]
@@ -412,9 +405,5 @@ mod tests {
         }
         assert_eq!(leading_code("AADSTS70011: The scope"), Some(70011));
         assert_eq!(leading_code("the user canceled"), None);
-        assert_eq!(
-            escape_html("<a href=\"x\">&"),
-            "&lt;a href=&quot;x&quot;&gt;&amp;"
-        );
     }
 }

@@ -55,6 +55,23 @@ struct OpenIdConfiguration {
     tenant_region_scope: Option<String>,
 }
 
+/// The tenant's Directory (tenant) ID, lowercase: the input itself when it is a GUID (no request),
+/// otherwise the one OpenID discovery names for the domain. What the keychain and the reminders
+/// key their entries by.
+pub async fn tenant_id_of(
+    http: &Http,
+    endpoints: &Endpoints,
+    tenant: &str,
+) -> Result<String, DiscoveryError> {
+    let tenant = tenant.trim();
+    if crate::validate::is_guid(tenant) {
+        return Ok(tenant.to_ascii_lowercase());
+    }
+    discover(http, endpoints, tenant)
+        .await
+        .map(|info| info.tenant_id.to_ascii_lowercase())
+}
+
 /// Discover a tenant by GUID or domain.
 pub async fn discover(
     http: &Http,

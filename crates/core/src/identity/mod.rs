@@ -25,7 +25,7 @@ pub use claims::TokenClaims;
 pub use client_credentials::{AppToken, TokenError, client_credentials};
 pub use codes::{cause_for_code, cause_of};
 pub use device_code::{DevicePrompt, sign_in_with_device_code};
-pub use discovery::{DiscoveryError, TenantInfo, discover};
+pub use discovery::{DiscoveryError, TenantInfo, discover, tenant_id_of};
 pub use sign_in::{DEFAULT_SIGN_IN_CLIENT, SignInError, UserTokens, token_for_scopes};
 pub use sign_in_client::{
     DISTRIBUTOR_SIGN_IN_CLIENT, SIGN_IN_CLIENT_ENV, SIGN_IN_CLIENT_FIELD, SignInClient,

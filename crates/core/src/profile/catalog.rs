@@ -62,7 +62,7 @@ pub enum CatalogError {
         message: String,
     },
     /// The file parses but breaks a profile rule.
-    #[error("profile {file}: {source}")]
+    #[error("profile {file}")]
     RuleBroken {
         /// The file at fault.
         file: String,

@@ -47,7 +47,7 @@ pub fn reminder(entry: &ManualEntry<'_>) -> Result<Reminder, ManualEntryError> {
             return Err(refuse(name, issue.message));
         }
     }
-    if uuid::Uuid::parse_str(entry.key_id.trim()).is_err() {
+    if !validate::is_guid(entry.key_id) {
         return Err(refuse(
             "key_id",
             format!(

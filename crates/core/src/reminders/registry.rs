@@ -24,7 +24,7 @@ const VERSION: u32 = 1;
 #[derive(Debug, thiserror::Error)]
 pub enum RegistryError {
     /// The file or its lock could not be read or written.
-    #[error("reminders file {path}: {source}")]
+    #[error("reminders file {path}")]
     Io {
         /// The file.
         path: PathBuf,

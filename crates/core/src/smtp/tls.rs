@@ -14,13 +14,12 @@ use tokio_rustls::rustls::{ClientConfig, RootCertStore, crypto::ring};
 #[derive(Debug, thiserror::Error)]
 pub enum TlsSetupError {
     /// The CA file cannot be read.
-    #[error("cannot read the SMTP CA file {path}: {source}")]
+    #[error("cannot read the SMTP CA file {path}: {reason}")]
     Unreadable {
         /// The file.
         path: PathBuf,
-        /// Why.
-        #[source]
-        source: std::io::Error,
+        /// Why (worded in the message, not chained).
+        reason: std::io::Error,
     },
     /// The CA file holds no usable certificate.
     #[error("the SMTP CA file {0} holds no usable PEM certificate")]
@@ -33,9 +32,9 @@ pub enum TlsSetupError {
 /// The trust anchors of the CA file `path` (PEM) added to `roots`, or why there are none: the
 /// endpoints loader calls it to refuse a bad `smtp_ca_pem` at start, the probe to trust it.
 pub fn add_ca(roots: &mut RootCertStore, path: &Path) -> Result<(), TlsSetupError> {
-    let pem = std::fs::read(path).map_err(|source| TlsSetupError::Unreadable {
+    let pem = std::fs::read(path).map_err(|reason| TlsSetupError::Unreadable {
         path: path.to_path_buf(),
-        source,
+        reason,
     })?;
     let certificates: Vec<CertificateDer<'static>> = CertificateDer::pem_slice_iter(&pem)
         .filter_map(Result::ok)

@@ -123,8 +123,7 @@ pub fn tenant_id(state: &WizardState) -> Option<String> {
         })
         .or_else(|| {
             let typed = state.inputs.tenant.trim();
-            (uuid::Uuid::parse_str(typed).is_ok() && typed.len() == 36)
-                .then(|| typed.to_ascii_lowercase())
+            crate::validate::is_guid(typed).then(|| typed.to_ascii_lowercase())
         })
 }
 
