@@ -207,6 +207,41 @@ async fn sign_in(
     Ok(sessions)
 }
 
+/// Sign only the mailbox owner in, with the device-code flow, for what the profile's mailbox
+/// checks need (the wizard asks for it on its mailbox step, after the administrator); the
+/// sessions hold their Graph and Outlook tokens, and are empty when no check needs the owner.
+pub async fn mailbox_owner_with_device_code(
+    profile: &Profile,
+    inputs: &Inputs,
+    ctx: &Context,
+    client_id: &str,
+    show: &(dyn Fn(&DevicePrompt) + Send + Sync),
+) -> Result<Sessions, SignInError> {
+    let mut sessions = Sessions::default();
+    let (graph, outlook) = mailbox_scopes(profile, inputs, ctx);
+    let Some(mailbox) = inputs
+        .mailbox
+        .clone()
+        .filter(|_| !graph.is_empty() || !outlook.is_empty())
+    else {
+        return Ok(sessions);
+    };
+    let show = |_: &Person, prompt: &DevicePrompt| show(prompt);
+    let flow = Flow::DeviceCode(&show);
+    let needs = (graph, outlook);
+    mailbox_owner(
+        &mut sessions,
+        &inputs.tenant,
+        client_id,
+        &mailbox,
+        needs,
+        ctx,
+        flow,
+    )
+    .await?;
+    Ok(sessions)
+}
+
 /// What a failed sign-in means, for a check's message.
 fn describe_failure(error: &SignInError) -> String {
     match (error, error.cause()) {

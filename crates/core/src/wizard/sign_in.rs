@@ -5,7 +5,7 @@
 
 use crate::identity::{self, DevicePrompt, SignInError, UserTokens};
 use crate::profile::Profile;
-use crate::verify::sign_in::{admin_scopes, mailbox_scopes};
+use crate::verify::sign_in::admin_scopes;
 use crate::verify::{Context, Inputs, Sessions};
 
 /// Where a device code is shown.
@@ -42,7 +42,8 @@ pub async fn administrator(
 }
 
 /// Sign the mailbox owner in with the device-code flow for what the profile's mailbox checks
-/// need; the sessions hold their Graph and Outlook tokens.
+/// need; the sessions hold their Graph and Outlook tokens. The same sign-in as a verification's
+/// ([`crate::verify::sign_in::mailbox_owner_with_device_code`]).
 pub async fn mailbox_owner(
     profile: &Profile,
     inputs: &Inputs,
@@ -50,45 +51,12 @@ pub async fn mailbox_owner(
     sign_in_client: &str,
     show: PromptSink<'_>,
 ) -> Result<Sessions, SignInError> {
-    let (graph, outlook) = mailbox_scopes(profile, inputs, ctx);
-    let mut sessions = Sessions::default();
-    if graph.is_empty() && outlook.is_empty() {
-        return Ok(sessions);
-    }
-    let tenant = inputs.tenant.as_str();
-    let mut scopes = if graph.is_empty() {
-        outlook.clone()
-    } else {
-        graph.clone()
-    };
-    scopes.push("offline_access".into());
-    let owner = identity::sign_in_with_device_code(
-        &ctx.http,
-        &ctx.endpoints,
-        tenant,
+    crate::verify::sign_in::mailbox_owner_with_device_code(
+        profile,
+        inputs,
+        ctx,
         sign_in_client,
-        &scopes,
         show,
     )
-    .await?;
-    if graph.is_empty() {
-        sessions.mailbox_outlook = Some(owner.access_token);
-        return Ok(sessions);
-    }
-    sessions.mailbox_graph = Some(owner.access_token);
-    if !outlook.is_empty()
-        && let Some(refresh) = &owner.refresh_token
-    {
-        let smtp = identity::token_for_scopes(
-            &ctx.http,
-            &ctx.endpoints,
-            tenant,
-            sign_in_client,
-            refresh,
-            &outlook,
-        )
-        .await?;
-        sessions.mailbox_outlook = Some(smtp.access_token);
-    }
-    Ok(sessions)
+    .await
 }
