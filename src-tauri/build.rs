@@ -31,6 +31,7 @@ fn entra_setup_commands() -> &'static [&'static str] {
         "keychain_status",
         "wizard_use_kept_secret",
         "bundle_export",
+        "bundle_check_form",
         "bundle_open",
         "bundle_choose_save_path",
         "bundle_choose_open_path",

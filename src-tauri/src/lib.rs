@@ -54,6 +54,7 @@ pub fn ipc_builder() -> tauri_specta::Builder<tauri::Wry> {
         commands::keychain::keychain_status,
         commands::keychain::wizard_use_kept_secret,
         commands::bundle::bundle_export,
+        commands::bundle::bundle_check_form,
         commands::bundle::bundle_open,
         commands::bundle::bundle_choose_save_path,
         commands::bundle::bundle_choose_open_path,

@@ -232,6 +232,13 @@ async bundleExport(form: ExportForm) : Promise<Result<ExportOutcome, IpcError>> 
 }
 },
 /**
+ * What is wrong with the export panel as typed, field by field (the core's rules, the same the
+ * export applies); nothing is written.
+ */
+async bundleCheckForm(draft: ExportDraft) : Promise<ExportInputError[]> {
+    return await TAURI_INVOKE("bundle_check_form", { draft });
+},
+/**
  * Open a saved bundle and resume the wizard where it left off (with `demo`, on the demo
  * tenant's scenario).
  */
@@ -817,6 +824,23 @@ expires: string;
  */
 days_left: number }
 /**
+ * What the export panel holds so far: the passphrase's value never crosses for this, only
+ * whether one is typed.
+ */
+export type ExportDraft = { 
+/**
+ * Where to save the bundle, as typed.
+ */
+path: string; 
+/**
+ * age recipients, as typed.
+ */
+recipients: string; 
+/**
+ * Whether a passphrase is typed.
+ */
+passphrase_given: boolean }
+/**
  * What the export panel sends. The passphrase is turned into a [`Secret`] at once and never
  * kept.
  */
@@ -833,6 +857,18 @@ recipients: string;
  * A passphrase for `secret.age` instead of recipients.
  */
 passphrase: string | null }
+/**
+ * A field of the export panel that is wrong, and why.
+ */
+export type ExportInputError = { 
+/**
+ * The field: `path`, `recipients` or `passphrase`.
+ */
+field: string; 
+/**
+ * What is wrong, for people.
+ */
+problem: string }
 /**
  * What was written.
  */

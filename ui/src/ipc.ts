@@ -10,7 +10,9 @@ import type {
   DemoScenario,
   DesktopSettings,
   ExpiringCredential,
+  ExportDraft,
   ExportForm,
+  ExportInputError,
   ExportOutcome,
   KeychainStatus,
   ReminderForm,
@@ -56,7 +58,9 @@ export type {
 export type {
   DesktopSettings,
   ExpiringCredential,
+  ExportDraft,
   ExportForm,
+  ExportInputError,
   ExportOutcome,
   KeychainStatus,
   ReminderForm,
@@ -205,6 +209,11 @@ export async function useKeptSecret(): Promise<WizardView> {
 /** Export the configuration bundle of the setup under way. */
 export async function exportBundle(form: ExportForm): Promise<ExportOutcome> {
   return unwrap(() => commands.bundleExport(form));
+}
+
+/** What is wrong with the export panel as typed, field by field (nothing is written). */
+export async function checkExportForm(draft: ExportDraft): Promise<ExportInputError[]> {
+  return commands.bundleCheckForm(draft);
 }
 
 /** Open a saved bundle and resume the wizard where it left off. */

@@ -7,11 +7,12 @@
 
 use std::path::PathBuf;
 
-use entra_setup_core::bundle::{self, SecretStorage};
+use entra_setup_core::bundle::{self, ExportReminder};
+use entra_setup_core::error_text::with_sources;
 use entra_setup_core::reminders::Reminder;
 use entra_setup_core::secret::Secret;
 use entra_setup_core::secrets;
-use entra_setup_core::wizard::export;
+use entra_setup_core::wizard::export::{self, ExportInputError};
 use entra_setup_core::wizard::resume;
 use serde::{Deserialize, Serialize};
 
@@ -42,6 +43,26 @@ impl std::fmt::Debug for ExportForm {
             .field("recipients", &self.recipients)
             .finish_non_exhaustive()
     }
+}
+
+/// What the export panel holds so far: the passphrase's value never crosses for this, only
+/// whether one is typed.
+#[derive(Debug, Deserialize, specta::Type)]
+pub struct ExportDraft {
+    /// Where to save the bundle, as typed.
+    pub path: String,
+    /// age recipients, as typed.
+    pub recipients: String,
+    /// Whether a passphrase is typed.
+    pub passphrase_given: bool,
+}
+
+/// What is wrong with the export panel as typed, field by field (the core's rules, the same the
+/// export applies); nothing is written.
+#[tauri::command]
+#[specta::specta]
+pub fn bundle_check_form(draft: ExportDraft) -> Vec<ExportInputError> {
+    export::form_issues(&draft.path, &draft.recipients, draft.passphrase_given)
 }
 
 /// What was written.
@@ -105,48 +126,22 @@ pub async fn bundle_export(state: State<'_>, form: ExportForm) -> Result<ExportO
         keep.now(),
     );
     let out = path.clone();
-    let record = blocking(move || bundle::export(&request, &out, None)).await??;
-    let (mut reminder, mut reminder_problem) = (None, None);
-    if let (Some(key_id), Some(expires)) = (&record.secret.key_id, record.secret.expires) {
-        let tenant = record
-            .tenant
-            .id
-            .clone()
-            .unwrap_or_else(|| wizard.inputs.tenant.clone());
-        let name = record
-            .application
-            .display_name
-            .clone()
-            .unwrap_or_else(|| profile.title.clone());
-        match keep.registry().record_secret(
-            &tenant,
-            &record.application.client_id,
-            key_id,
-            expires,
-            Some(&name),
-            "bundle export",
-        ) {
-            Ok(kept) => reminder = Some(kept),
-            Err(e) => reminder_problem = Some(e.to_string()),
-        }
-    }
-    let opened = path.clone();
-    let entries = blocking(move || bundle::open(&opened)).await??.entries;
+    let registry = keep.registry().clone();
+    let exported =
+        blocking(move || bundle::export_and_remind(&request, &out, None, &registry)).await??;
+    let (reminder, reminder_problem) = match exported.reminder {
+        ExportReminder::Kept(kept) => (Some(kept), None),
+        ExportReminder::Nothing => (None, None),
+        ExportReminder::Failed(e) => (None, Some(with_sources(&e))),
+    };
+    let (record, entries) = (exported.record, exported.entries);
     Ok(ExportOutcome {
         path: path.display().to_string(),
         entries,
-        storage: storage_name(record.secret.storage).into(),
+        storage: record.secret.storage.to_string(),
         reminder,
         reminder_problem,
     })
-}
-
-fn storage_name(storage: SecretStorage) -> &'static str {
-    match storage {
-        SecretStorage::Age => "age",
-        SecretStorage::Keyring => "keyring",
-        SecretStorage::None => "none",
-    }
 }
 
 /// Open a saved bundle and resume the wizard where it left off (with `demo`, on the demo

@@ -2,15 +2,29 @@ import { beforeEach, describe, expect, it, vi } from "vitest";
 import { render, screen } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { FluentProvider, webLightTheme } from "@fluentui/react-components";
-import { exportBundle } from "../ipc";
-import { ExportPanel, badRecipients } from "./ExportPanel";
+import { checkExportForm, exportBundle } from "../ipc";
+import type { ExportDraft, ExportInputError } from "../ipc";
+import { ExportPanel } from "./ExportPanel";
 
 vi.mock("../ipc", async (importOriginal) => {
   const actual = await importOriginal<typeof import("../ipc")>();
-  return { ...actual, exportBundle: vi.fn(), chooseSavePath: vi.fn() };
+  return { ...actual, exportBundle: vi.fn(), chooseSavePath: vi.fn(), checkExportForm: vi.fn() };
 });
 
 const exportMock = vi.mocked(exportBundle);
+const checkMock = vi.mocked(checkExportForm);
+
+/** The shell's answer for a draft: what the core would say of a path and recipients. */
+function shellRules(draft: ExportDraft): Promise<ExportInputError[]> {
+  const issues: ExportInputError[] = [];
+  if (draft.path !== "" && !draft.path.endsWith(".zip")) {
+    issues.push({ field: "path", problem: "a bundle is a .zip file: end the name with .zip" });
+  }
+  if (draft.recipients.includes("ssh-rsa")) {
+    issues.push({ field: "recipients", problem: "'ssh-rsa' is not an age recipient" });
+  }
+  return Promise.resolve(issues);
+}
 
 function renderPanel() {
   return render(
@@ -20,12 +34,21 @@ function renderPanel() {
   );
 }
 
-beforeEach(() => exportMock.mockReset());
+beforeEach(() => {
+  exportMock.mockReset();
+  checkMock.mockReset();
+  checkMock.mockImplementation(shellRules);
+});
 
 describe("ExportPanel", () => {
-  it("flags recipients that are not age recipients as they are typed", () => {
-    expect(badRecipients("age1qyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqs9zn2pt, ssh-rsa")).toEqual(["ssh-rsa"]);
-    expect(badRecipients("")).toEqual([]);
+  it("shows the shell's word on the recipients as they are typed, and waits", async () => {
+    renderPanel();
+    await userEvent.type(screen.getByTestId("export-path"), "/b.zip");
+    await userEvent.click(screen.getByLabelText("Encrypt it to age recipients"));
+    await userEvent.type(screen.getByTestId("export-recipients"), "ssh-rsa");
+    expect(await screen.findByText(/'ssh-rsa' is not an age recipient/)).toBeInTheDocument();
+    expect(screen.getByTestId("export-button")).toBeDisabled();
+    expect(checkMock).toHaveBeenLastCalledWith({ path: "/b.zip", recipients: "ssh-rsa", passphrase_given: false });
   });
 
   it("exports to the typed path and lists what was written", async () => {
@@ -63,7 +86,7 @@ describe("ExportPanel", () => {
   it("names the path field when the name is not a .zip, and waits", async () => {
     renderPanel();
     await userEvent.type(screen.getByTestId("export-path"), "/home/admin/bundle.txt");
-    expect(screen.getByText(/Path: a bundle is a .zip file/)).toBeInTheDocument();
+    expect(await screen.findByText(/a bundle is a .zip file/)).toBeInTheDocument();
     expect(screen.getByTestId("export-button")).toBeDisabled();
     expect(exportMock).not.toHaveBeenCalled();
   });

@@ -4,7 +4,7 @@
  * system's save dialog. A passphrase is sent once and never kept; the result lists what was
  * written and where the secret's value is.
  */
-import { useId, useState } from "react";
+import { useEffect, useId, useState } from "react";
 import {
   Body1,
   Button,
@@ -21,8 +21,8 @@ import {
   tokens,
 } from "@fluentui/react-components";
 import { ArrowDownloadRegular, FolderOpenRegular } from "@fluentui/react-icons";
-import { IpcFailure, chooseSavePath, exportBundle } from "../ipc";
-import type { ExportOutcome } from "../ipc";
+import { IpcFailure, checkExportForm, chooseSavePath, exportBundle } from "../ipc";
+import type { ExportInputError, ExportOutcome } from "../ipc";
 
 const useStyles = makeStyles({
   panel: {
@@ -42,14 +42,6 @@ const useStyles = makeStyles({
 
 type Protection = "none" | "recipients" | "passphrase";
 
-/** The recipients typed that are not age recipients (`age1…`). */
-export function badRecipients(text: string): string[] {
-  return text
-    .split(/[\s,]+/)
-    .filter((r) => r.length > 0)
-    .filter((r) => !/^age1[02-9ac-hj-np-z]{20,}$/.test(r));
-}
-
 const STORAGE_TEXT: Record<string, string> = {
   age: "encrypted in secret.age (open it with the age tool and your key or passphrase)",
   keyring: "kept in this computer's OS keychain (not in the bundle)",
@@ -67,10 +59,23 @@ export function ExportPanel() {
   const [error, setError] = useState<string | null>(null);
   const [outcome, setOutcome] = useState<ExportOutcome | null>(null);
 
-  const bad = protection === "recipients" ? badRecipients(recipients) : [];
-  const recipientsMessage =
-    bad.length > 0 ? `Recipients: ${bad.map((r) => `'${r}'`).join(", ")} is not an age recipient (they start with age1…).` : undefined;
-  const pathMessage = path.trim() !== "" && !/\.zip$/i.test(path.trim()) ? "Path: a bundle is a .zip file: end the name with .zip." : undefined;
+  // The shell checks the form as it is typed, with the same rules the export applies.
+  const [issues, setIssues] = useState<ExportInputError[]>([]);
+  const typedRecipients = protection === "recipients" ? recipients : "";
+  const passphraseGiven = protection === "passphrase" && passphrase !== "";
+  useEffect(() => {
+    let current = true;
+    checkExportForm({ path, recipients: typedRecipients, passphrase_given: passphraseGiven }).then(
+      (found) => current && setIssues(found),
+      () => current && setIssues([]),
+    );
+    return () => {
+      current = false;
+    };
+  }, [path, typedRecipients, passphraseGiven]);
+  const problem = (field: string) => issues.find((issue) => issue.field === field)?.problem;
+  const pathMessage = problem("path");
+  const recipientsMessage = problem("recipients");
 
   const choose = async () => {
     try {

@@ -205,38 +205,20 @@ fn export(globals: &Globals, args: ExportArgs) -> anyhow::Result<ExitStatus> {
     let crash = std::env::var_os(CRASH_BEFORE_RENAME_ENV).is_some_and(|v| !v.is_empty());
     let abort = |_: &std::path::Path| std::process::abort();
     let hook: Option<&dyn Fn(&std::path::Path)> = if crash { Some(&abort) } else { None };
-    let record = bundle::export(&request, out, hook).map_err(|e| match e {
-        bundle::BundleError::Encrypt(_) | bundle::BundleError::NoSecretToEncrypt => {
-            anyhow::Error::new(UsageError(e.to_string()))
-        }
-        other => anyhow::Error::new(other),
-    })?;
-    if let (Some(key_id), Some(expires)) = (&key_id, expires) {
-        let tenant = record
-            .tenant
-            .id
-            .clone()
-            .unwrap_or_else(|| args.verify.tenant.trim().to_string());
-        let name = record
-            .application
-            .display_name
-            .clone()
-            .unwrap_or_else(|| profile.title.clone());
-        if let Err(e) = registry.record_secret(
-            &tenant,
-            &client_id,
-            key_id,
-            expires,
-            Some(&name),
-            "bundle export",
-        ) {
-            eprintln!(
-                "entra-setup: the bundle is written, but the reminder could not be kept: {}",
-                entra_setup_core::error_text::with_sources(&e)
-            );
-        }
+    let exported =
+        bundle::export_and_remind(&request, out, hook, &registry).map_err(|e| match e {
+            bundle::BundleError::Encrypt(_) | bundle::BundleError::NoSecretToEncrypt => {
+                anyhow::Error::new(UsageError(e.to_string()))
+            }
+            other => anyhow::Error::new(other),
+        })?;
+    if let bundle::ExportReminder::Failed(e) = &exported.reminder {
+        eprintln!(
+            "entra-setup: the bundle is written, but the reminder could not be kept: {}",
+            entra_setup_core::error_text::with_sources(e)
+        );
     }
-    let entries = bundle::open(out)?.entries;
+    let (record, entries) = (exported.record, exported.entries);
     eprintln!(
         "Bundle written: {} ({}; secret value: {}).",
         out.display(),

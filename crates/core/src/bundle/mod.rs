@@ -10,12 +10,15 @@
 //! and refuse a hostile file naming what is wrong with it.
 //! The secret's value goes into `secret.age` and nowhere else. This module does not run the
 //! verification nor read the keychain: callers hand it the report and the value.
+//! [`export_and_remind`] is the export both front ends make: the bundle, then its secret's
+//! reminder.
 
 mod archive;
 mod calendar;
 mod encrypt;
 mod html;
 mod record;
+mod remind;
 mod settings;
 
 use std::path::{Path, PathBuf};
@@ -31,6 +34,7 @@ pub use record::{
     ApplicationRecord, BundleRecord, FORMAT, PermissionsRecord, ProfileRef, ReminderRecord,
     SecretRecord, SecretStorage, TenantRecord, VERSION,
 };
+pub use remind::{EXPORT_SOURCE, ExportReminder, Exported, export_and_remind};
 
 use crate::check::CheckId;
 use crate::endpoints::Cloud;

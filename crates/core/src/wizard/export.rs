@@ -19,7 +19,8 @@ use crate::verify::Report;
 use super::state::WizardState;
 
 /// A field of the export panel that is wrong, and why.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, serde::Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[error("{field}: {problem}")]
 pub struct ExportInputError {
     /// The field: `path`, `recipients` or `passphrase`.
@@ -93,6 +94,24 @@ pub fn bundle_path(path: &str) -> Result<std::path::PathBuf, ExportInputError> {
             format!("the folder of '{}' does not exist", path.display()),
         )),
     }
+}
+
+/// Every field of the export panel that is wrong as typed so far (the path, the recipients, both
+/// recipients and a passphrase), so the panel can say so beside each field before the admin
+/// exports; an empty path is not yet wrong. The export itself applies the same rules through
+/// [`bundle_path`] and [`protection`].
+pub fn form_issues(path: &str, recipients: &str, passphrase_given: bool) -> Vec<ExportInputError> {
+    let mut issues = Vec::new();
+    if !path.trim().is_empty()
+        && let Err(issue) = bundle_path(path)
+    {
+        issues.push(issue);
+    }
+    let passphrase = passphrase_given.then(|| Secret::new("given"));
+    if let Err(issue) = protection(recipients, passphrase) {
+        issues.push(issue);
+    }
+    issues
 }
 
 /// The wizard's latest checks as a verification report, in the profile's order.
@@ -237,6 +256,25 @@ mod tests {
         assert!(bundle_path(not_zip.to_str().expect("utf8")).is_err());
         let missing = dir.path().join("no/such/bundle.zip");
         assert!(bundle_path(missing.to_str().expect("utf8")).is_err());
+    }
+
+    #[test]
+    fn the_form_says_what_is_wrong_with_each_field_as_typed() {
+        let dir = tempfile::tempdir().expect("dir");
+        let good = dir.path().join("bundle.zip");
+        let good = good.to_str().expect("utf8");
+        assert_eq!(form_issues("", "", false), vec![]);
+        assert_eq!(form_issues(good, "", true), vec![]);
+        let fields = |issues: Vec<ExportInputError>| -> Vec<&'static str> {
+            issues.into_iter().map(|i| i.field).collect()
+        };
+        assert_eq!(
+            fields(form_issues("bundle.txt", "age1nope", false)),
+            ["path", "recipients"]
+        );
+        assert_eq!(fields(form_issues(good, "age1nope", true)), ["recipients"]);
+        let issue = &form_issues(&good.replace(".zip", ".ZIP.txt"), "", false)[0];
+        assert!(issue.problem.contains(".zip"), "{issue}");
     }
 
     #[test]
