@@ -2,6 +2,8 @@
 
 use clap::{Parser, Subcommand};
 
+use crate::options::CloudOption;
+
 /// Register and verify Entra ID apps for third-party integrations.
 #[derive(Debug, Parser)]
 #[command(name = "entra-setup", version, about, long_about = None)]
@@ -16,8 +18,8 @@ pub struct Cli {
     )]
     pub endpoints: Option<std::path::PathBuf>,
     /// Microsoft's national cloud, when no endpoints file is given.
-    #[arg(long, global = true, default_value = "global", value_parser = ["global", "usgov", "china"])]
-    pub cloud: String,
+    #[arg(long, global = true, value_enum, default_value_t = CloudOption::Global)]
+    pub cloud: CloudOption,
     /// The time limit of each request to Microsoft, in seconds.
     #[arg(long, global = true, default_value_t = 20, value_parser = clap::value_parser!(u64).range(1..=600), value_name = "SECONDS")]
     pub timeout: u64,

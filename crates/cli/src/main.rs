@@ -8,6 +8,7 @@ mod args;
 mod commands;
 mod exit;
 mod logging;
+mod options;
 mod output;
 
 use clap::Parser;

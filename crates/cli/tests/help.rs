@@ -96,3 +96,186 @@ fn rotate_secret_help_states_when_a_secret_may_be_removed() {
     assert!(text.contains("not have expired"), "{text}");
     assert!(!text.contains("--secret "), "a secret is never an argument");
 }
+
+#[test]
+fn each_command_help_lists_every_option_of_the_contract() {
+    let global = [
+        "--endpoints",
+        "--cloud",
+        "--timeout",
+        "--no-progress",
+        "--verbose",
+    ];
+    let commands: &[(&[&str], &[&str])] = &[
+        (&["profiles"], &["--json"]),
+        (
+            &["verify"],
+            &[
+                "--profile",
+                "--tenant",
+                "--client-id",
+                "--secret-stdin",
+                "--secret-env",
+                "--secret-from-keyring",
+                "--site-url",
+                "--redirect-uri",
+                "--mailbox",
+                "--test-recipient",
+                "--sign-in",
+                "--sign-in-client",
+                "--json",
+            ],
+        ),
+        (&["diagnose"], &["--profile", "--json"]),
+        (
+            &["register"],
+            &[
+                "--profile",
+                "--tenant",
+                "--site-url",
+                "--redirect-uri",
+                "--app-name",
+                "--client-id",
+                "--secret-days",
+                "--new-secret",
+                "--secret-stdin",
+                "--secret-env",
+                "--sign-in",
+                "--sign-in-client",
+                "--show-secret",
+                "--wait-seconds",
+                "--json",
+            ],
+        ),
+        (
+            &["rotate-secret"],
+            &[
+                "--tenant",
+                "--client-id",
+                "--secret-days",
+                "--profile",
+                "--site-url",
+                "--redirect-uri",
+                "--remove",
+                "--secret-stdin",
+                "--secret-env",
+                "--sign-in",
+                "--sign-in-client",
+                "--show-secret",
+                "--json",
+            ],
+        ),
+        (
+            &["bundle", "export"],
+            &[
+                "--profile",
+                "--tenant",
+                "--client-id",
+                "--secret-stdin",
+                "--secret-env",
+                "--secret-from-keyring",
+                "--site-url",
+                "--redirect-uri",
+                "--sign-in",
+                "--recipient",
+                "--passphrase-env",
+                "--app-name",
+                "--out",
+                "--json",
+            ],
+        ),
+        (&["bundle", "inspect"], &["--json"]),
+        (&["reminders", "list"], &["--json"]),
+        (&["reminders", "check"], &["--within-days", "--json"]),
+        (
+            &["reminders", "add"],
+            &["--tenant", "--client-id", "--key-id", "--expires", "--name"],
+        ),
+        (&["reminders", "remove"], &["--key-id"]),
+        (
+            &["reminders", "scan"],
+            &[
+                "--tenant",
+                "--sign-in",
+                "--sign-in-client",
+                "--within-days",
+                "--add",
+                "--json",
+            ],
+        ),
+    ];
+    for (command, options) in commands {
+        let output = entra_setup(&[command, &["--help"][..]].concat());
+        assert!(output.status.success(), "{command:?}");
+        let text = String::from_utf8_lossy(&output.stdout);
+        let listed: Vec<&str> = text
+            .lines()
+            .filter_map(|line| {
+                // An option's line starts with it, after its short form if it has one ("-v,").
+                let mut words = line.split_whitespace();
+                let first = words.next()?;
+                let long = if first.starts_with("--") {
+                    first
+                } else if first.starts_with('-') {
+                    words.next()?
+                } else {
+                    return None;
+                };
+                Some(long.trim_end_matches('.'))
+            })
+            .collect();
+        for option in global.iter().chain(options.iter()) {
+            assert!(
+                listed.contains(option),
+                "{command:?} --help lacks {option}: {text}"
+            );
+        }
+    }
+}
+
+#[test]
+fn closed_option_sets_describe_each_value() {
+    for (command, option, values) in [
+        (
+            &["verify"][..],
+            "--cloud",
+            &["global", "usgov", "china"][..],
+        ),
+        (
+            &["verify"][..],
+            "--sign-in",
+            &["none", "device-code", "browser"][..],
+        ),
+        (
+            &["register"][..],
+            "--sign-in",
+            &["device-code", "browser"][..],
+        ),
+        (
+            &["rotate-secret"][..],
+            "--sign-in",
+            &["device-code", "browser"][..],
+        ),
+        (
+            &["reminders", "scan"][..],
+            "--sign-in",
+            &["device-code", "browser"][..],
+        ),
+    ] {
+        let output = entra_setup(&[command, &["--help"][..]].concat());
+        assert!(output.status.success(), "{command:?}");
+        let text = String::from_utf8_lossy(&output.stdout);
+        let section: String = text
+            .split("\n\n")
+            .skip_while(|block| !block.trim_start().starts_with(option))
+            .take(2)
+            .collect::<Vec<_>>()
+            .join("\n\n");
+        for value in values {
+            assert!(
+                section.contains(&format!("- {value}:")),
+                "{command:?} {option} does not describe {value}: {section}"
+            );
+        }
+    }
+}

@@ -2,11 +2,9 @@
 //! core decides from the option, the environment, `config.toml` and the built-in default; this
 //! says which one and where it came from), the administrator's sign-in itself (device code or
 //! browser) and the words that tell a person how to sign in, a repair's progress lines, how a
-//! failed sign-in or repair is explained and mapped to an exit status, and reading a client
-//! secret from `--secret-stdin` / `--secret-env`.
+//! failed sign-in or repair is explained and mapped to an exit status.
 
 use entra_setup_core::printable::printable;
-use std::io::{BufRead, IsTerminal};
 
 use entra_setup_core::diagnose::describe;
 use entra_setup_core::fix::{FixError, Patience, RepairSession};
@@ -18,6 +16,7 @@ use entra_setup_core::secret::Secret;
 use entra_setup_core::verify::Context;
 
 use crate::exit::{ExitStatus, UsageError};
+use crate::options::SignIn;
 
 /// The sign-in client for `--sign-in-client` (if given), told on stderr.
 pub(crate) fn sign_in_client(
@@ -29,7 +28,7 @@ pub(crate) fn sign_in_client(
         .map_err(|e| UsageError(e.to_string()))
 }
 
-/// Sign the administrator in for `scopes` with `method` (`browser` or `device-code`); a failed
+/// Sign the administrator in for `scopes` with `method`; a failed
 /// sign-in is explained on stderr and answers the exit status to end with.
 pub(crate) fn sign_in_admin(
     runtime: &tokio::runtime::Runtime,
@@ -37,7 +36,7 @@ pub(crate) fn sign_in_admin(
     tenant: &str,
     client: &SignInClient,
     scopes: &[String],
-    method: &str,
+    method: SignIn,
 ) -> Result<Secret, ExitStatus> {
     eprintln!("{}", client.describe());
     sign_in_token(runtime, context, tenant, &client.client_id, scopes, method)
@@ -45,7 +44,7 @@ pub(crate) fn sign_in_admin(
 }
 
 /// Sign the administrator in with the public client `client_id`, telling them how on stderr:
-/// in the browser (`method` `browser`, its address given too) or with a device code; answers
+/// in the browser (its address given too) or with a device code, as `method` says; answers
 /// the access token.
 pub(crate) fn sign_in_token(
     runtime: &tokio::runtime::Runtime,
@@ -53,9 +52,9 @@ pub(crate) fn sign_in_token(
     tenant: &str,
     client_id: &str,
     scopes: &[String],
-    method: &str,
+    method: SignIn,
 ) -> Result<Secret, Box<SignInError>> {
-    let signed_in = if method == "browser" {
+    let signed_in = if method == SignIn::Browser {
         runtime.block_on(identity::sign_in_with_browser(
             &context.http,
             &context.endpoints,
@@ -210,46 +209,4 @@ fn print_fix_failure_json(error: &FixError) {
     if let Ok(text) = serde_json::to_string_pretty(&document) {
         println!("{text}");
     }
-}
-
-/// A client secret from `--secret-stdin` (the first line; asked without echo at a terminal) or
-/// `--secret-env VAR`; `None` when neither is given.
-pub(crate) fn read_secret(stdin: bool, env: Option<&str>) -> Result<Option<Secret>, UsageError> {
-    if stdin {
-        // At a terminal, ask without echoing; from a pipe, take the first line.
-        let line = zeroize::Zeroizing::new(if std::io::stdin().is_terminal() {
-            rpassword::prompt_password(
-                "Client secret (the Value, not the Secret ID; input hidden): ",
-            )
-            .map_err(|e| UsageError(format!("--secret-stdin: cannot read the secret ({e})")))?
-        } else {
-            let mut line = String::new();
-            std::io::stdin().lock().read_line(&mut line).map_err(|e| {
-                UsageError(format!("--secret-stdin: cannot read standard input ({e})"))
-            })?;
-            line
-        });
-        let secret = Secret::new(line.trim_end_matches(['\r', '\n']));
-        if secret.is_blank() {
-            return Err(UsageError(
-                "--secret-stdin: the first line of standard input is empty".into(),
-            ));
-        }
-        return Ok(Some(secret));
-    }
-    if let Some(var) = env {
-        let value = std::env::var(var).map_err(|_| {
-            UsageError(format!(
-                "--secret-env: the environment variable {var} is not set"
-            ))
-        })?;
-        let secret = Secret::new(value.trim());
-        if secret.is_blank() {
-            return Err(UsageError(format!(
-                "--secret-env: the environment variable {var} is empty"
-            )));
-        }
-        return Ok(Some(secret));
-    }
-    Ok(None)
 }

@@ -14,10 +14,12 @@ use entra_setup_core::paths::AppPaths;
 use entra_setup_core::printable::printable;
 use entra_setup_core::reminders::Registry;
 use entra_setup_core::secret::Secret;
+use entra_setup_core::validate::Field;
 
 use super::verify::{VerifyArgs, exit_status, verify_with};
 use super::{Globals, find_profile};
 use crate::exit::{ExitStatus, UsageError};
+use crate::options::field_option;
 
 /// For testing only: abort the process once the bundle's temporary file is complete, before
 /// it is renamed (proves a crash leaves no partial bundle).
@@ -69,17 +71,18 @@ pub fn run(globals: &Globals, command: BundleCommand) -> anyhow::Result<ExitStat
 
 fn export(globals: &Globals, args: ExportArgs) -> anyhow::Result<ExitStatus> {
     let paths = AppPaths::from_env()?;
-    let profile = &find_profile(&paths, &args.verify.profile)?;
+    let profile = &find_profile(&paths, &args.verify.integration.profile)?;
     let Some(client_id) = args
         .verify
+        .integration
         .client_id
         .as_deref()
         .map(|c| c.trim().to_ascii_lowercase())
     else {
-        return Err(UsageError(
-            "--client-id: a bundle is for one app registration; give its Application (client) ID"
-                .into(),
-        )
+        return Err(UsageError(format!(
+            "{}: a bundle is for one app registration; give its Application (client) ID",
+            field_option(Field::ClientId)
+        ))
         .into());
     };
     let out = &args.out;
@@ -121,10 +124,7 @@ fn export(globals: &Globals, args: ExportArgs) -> anyhow::Result<ExitStatus> {
         Protection::None
     };
     let wants_value = !matches!(protection, Protection::None);
-    let has_secret_option = args.verify.secret_stdin
-        || args.verify.secret_env.is_some()
-        || args.verify.secret_from_keyring;
-    if wants_value && !has_secret_option {
+    if wants_value && !args.verify.secret_given() {
         let option = if args.recipients.is_empty() {
             "--passphrase-env"
         } else {
@@ -173,7 +173,7 @@ fn export(globals: &Globals, args: ExportArgs) -> anyhow::Result<ExitStatus> {
     let request = ExportRequest {
         profile: profile.clone(),
         report: report.clone(),
-        tenant: args.verify.tenant.trim().to_string(),
+        tenant: args.verify.integration.tenant.trim().to_string(),
         cloud: done.endpoints.cloud,
         login: done
             .endpoints

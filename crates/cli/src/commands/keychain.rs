@@ -8,9 +8,11 @@ use entra_setup_core::paths::AppPaths;
 use entra_setup_core::reminders::Registry;
 use entra_setup_core::secret::Secret;
 use entra_setup_core::secrets::{self, KeychainOutcome, KeyringStore, SecretStore};
+use entra_setup_core::validate::Field;
 use entra_setup_core::verify::Context;
 
 use crate::exit::UsageError;
+use crate::options::field_option;
 
 /// The tenant's GUID: the input itself when it is one, otherwise from OpenID discovery.
 pub fn tenant_guid(
@@ -23,7 +25,8 @@ pub fn tenant_guid(
         .block_on(tenant_id_of(&ctx.http, &ctx.endpoints, tenant))
         .map_err(|e| {
             anyhow::anyhow!(
-                "--tenant: cannot find the tenant '{tenant}' to look up its keychain entry: {e}"
+                "{}: cannot find the tenant '{tenant}' to look up its keychain entry: {e}",
+                field_option(Field::Tenant)
             )
         })
 }

@@ -21,11 +21,12 @@ use entra_setup_core::endpoints::{Cloud, Endpoints};
 use entra_setup_core::http::{Http, RetryPolicy};
 use entra_setup_core::paths::AppPaths;
 use entra_setup_core::profile::{Catalog, Profile};
-use entra_setup_core::validate::{self, Field, FieldContext};
+use entra_setup_core::validate::{self, Field, FieldContext, InputIssue};
 use entra_setup_core::verify::Context;
 
 use crate::args::{Cli, Command};
 use crate::exit::{ExitStatus, UsageError};
+use crate::options::field_option;
 
 /// The options every command takes.
 #[derive(Debug, Clone)]
@@ -33,7 +34,7 @@ pub struct Globals {
     /// `--endpoints FILE` / `ENTRA_SETUP_ENDPOINTS`.
     pub endpoints: Option<PathBuf>,
     /// `--cloud`.
-    pub cloud: String,
+    pub cloud: Cloud,
     /// `--timeout` in seconds.
     pub timeout: u64,
     /// `--no-progress`, or a log on stderr (`-v`), which a redrawn progress line would garble.
@@ -52,7 +53,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
     } = cli;
     let globals = Globals {
         endpoints,
-        cloud,
+        cloud: cloud.into(),
         timeout,
         no_progress: no_progress || verbose > 0,
     };
@@ -67,17 +68,23 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
     }
 }
 
-/// Refuse an input that breaks an offline rule: exit 64 naming the option and why.
-pub(crate) fn refuse_errors(field: Field, value: &str) -> Result<(), UsageError> {
-    match validate::issues(field, value, &FieldContext::default())
+/// The first rule `value`, given as `field`, breaks offline (an error, not a warning).
+pub(crate) fn first_error(field: Field, value: &str) -> Option<InputIssue> {
+    validate::issues(field, value, &FieldContext::default())
         .into_iter()
         .find(|i| i.is_error())
-    {
-        Some(issue) => Err(UsageError(format!(
-            "{}: {}",
-            field.cli_option(),
-            issue.message
-        ))),
+}
+
+/// Refuse an input that breaks an offline rule: exit 64 naming its option and why.
+pub(crate) fn refuse_errors(field: Field, value: &str) -> Result<(), UsageError> {
+    refuse_errors_as(field_option(field), field, value)
+}
+
+/// Refuse a value that `option` gives for the core's `field` (`--sign-in-client` gives a client
+/// ID) when it breaks an offline rule: exit 64 naming `option` and why.
+pub(crate) fn refuse_errors_as(option: &str, field: Field, value: &str) -> Result<(), UsageError> {
+    match first_error(field, value) {
+        Some(issue) => Err(UsageError(format!("{option}: {}", issue.message))),
         None => Ok(()),
     }
 }
@@ -92,16 +99,12 @@ pub(crate) fn refuse_unwritable(
     app_name: Option<&str>,
 ) -> Result<(), UsageError> {
     entra_setup_core::fix::refuse_before_writing(profile, tenant, redirect_uri, app_name)
-        .map_err(|issue| UsageError(format!("{}: {}", issue.field.cli_option(), issue.message)))
+        .map_err(|issue| UsageError(format!("{}: {}", field_option(issue.field), issue.message)))
 }
 
 /// Microsoft's endpoints for `--cloud`, or the `--endpoints` file (the stand-in's ready line).
 pub(crate) fn endpoints(globals: &Globals) -> Result<Endpoints, UsageError> {
-    let cloud: Cloud = globals
-        .cloud
-        .parse()
-        .map_err(|_| UsageError(format!("--cloud: unknown cloud '{}'", globals.cloud)))?;
-    Endpoints::load(globals.endpoints.as_deref(), cloud)
+    Endpoints::load(globals.endpoints.as_deref(), globals.cloud)
         .map_err(|e| UsageError(format!("--endpoints: {e}")))
 }
 

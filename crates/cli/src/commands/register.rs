@@ -26,50 +26,38 @@ use serde_json::{Value, json};
 use super::verify::run_checks;
 use super::{Globals, admin, connect, find_profile, keychain, refuse_errors, refuse_unwritable};
 use crate::exit::{ExitStatus, UsageError};
+use crate::options::{AdminSignIn, Integration, field_option};
 use crate::output::report;
 
 /// `register`'s options.
 #[derive(Debug, Args)]
+#[command(
+    mut_arg("client_id", |a| a.help("Repair this existing registration instead of creating one")),
+    mut_arg("secret_stdin", |a| a.requires("client_id").help(
+        "The existing registration's secret, from the first line of standard input (used to \
+         verify it; without it or --secret-env, a secret the keychain keeps for the registration \
+         is used, else a new one is added)"
+    )),
+    mut_arg("secret_env", |a| a.requires("client_id").help(
+        "The existing registration's secret, from this environment variable"
+    )),
+)]
 pub struct RegisterArgs {
-    /// The integration profile (see `entra-setup profiles`).
-    #[arg(long)]
-    pub profile: String,
-    /// The tenant: its Directory (tenant) ID or one of its domains.
-    #[arg(long)]
-    pub tenant: String,
-    /// The product's address; the redirect URI is computed from it.
-    #[arg(long, conflicts_with = "redirect_uri", value_name = "URL")]
-    pub site_url: Option<String>,
-    /// The redirect URI the product sends, exactly.
-    #[arg(long, value_name = "URI")]
-    pub redirect_uri: Option<String>,
+    /// The integration, the registration to repair and its secret (shared with `verify`).
+    #[command(flatten)]
+    pub integration: Integration,
     /// The display name of a new registration (default: the profile's suggestion).
     #[arg(long, value_name = "NAME")]
     pub app_name: Option<String>,
-    /// Repair this existing registration instead of creating one.
-    #[arg(long, value_name = "GUID")]
-    pub client_id: Option<String>,
     /// The new secret's lifetime in days (capped at the profile's maximum).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=3650))]
     pub secret_days: Option<u32>,
     /// Add a new secret to an existing registration (never removes one).
     #[arg(long)]
     pub new_secret: bool,
-    /// The existing registration's secret, from the first line of standard input (used to
-    /// verify it; without it or --secret-env, a secret the keychain keeps for the registration
-    /// is used, else a new one is added).
-    #[arg(long, group = "secret", requires = "client_id")]
-    pub secret_stdin: bool,
-    /// The existing registration's secret, from this environment variable.
-    #[arg(long, group = "secret", value_name = "VAR", requires = "client_id")]
-    pub secret_env: Option<String>,
-    /// How the administrator signs in.
-    #[arg(long, default_value = "device-code", value_parser = ["device-code", "browser"])]
-    pub sign_in: String,
-    /// The public client that signs people in (else ENTRA_SETUP_SIGN_IN_CLIENT, then
-    /// sign_in_client in config.toml, then Microsoft Graph Command Line Tools).
-    #[arg(long, value_name = "GUID")]
-    pub sign_in_client: Option<String>,
+    /// `--sign-in` and `--sign-in-client`.
+    #[command(flatten)]
+    pub sign_in: AdminSignIn,
     /// Print the new secret's value once (on stdout; with --json as `secret.value`).
     #[arg(long)]
     pub show_secret: bool,
@@ -85,9 +73,10 @@ pub struct RegisterArgs {
 /// Register or repair, then verify and print.
 pub fn run(globals: &Globals, args: RegisterArgs) -> anyhow::Result<ExitStatus> {
     let paths = AppPaths::from_env()?;
-    let profile = &find_profile(&paths, &args.profile)?;
-    refuse_errors(Field::Tenant, &args.tenant)?;
-    let sign_in_client = admin::sign_in_client(&paths, args.sign_in_client.as_deref())?;
+    let integration = &args.integration;
+    let profile = &find_profile(&paths, &integration.profile)?;
+    refuse_errors(Field::Tenant, &integration.tenant)?;
+    let sign_in_client = admin::sign_in_client(&paths, args.sign_in.client.id.as_deref())?;
     if !fix::registers_an_app(profile) {
         return super::register_vendor::run(globals, &args, profile, &sign_in_client);
     }
@@ -98,38 +87,36 @@ pub fn run(globals: &Globals, args: RegisterArgs) -> anyhow::Result<ExitStatus> 
         ))
         .into());
     }
-    if let Some(client_id) = &args.client_id {
+    if let Some(client_id) = &integration.client_id {
         refuse_errors(Field::ClientId, client_id)?;
     }
-    let redirect_uri = match (&args.site_url, &args.redirect_uri) {
-        (Some(site), _) => {
-            refuse_errors(Field::SiteUrl, site)?;
-            profile.redirect_uri_for(site)
-        }
-        (None, Some(uri)) => Some(uri.trim().to_string()),
-        (None, None) => None,
-    };
+    let redirect_uri = integration
+        .redirect
+        .uri(profile)?
+        .map(|uri| uri.trim().to_string());
     refuse_unwritable(
         Some(profile),
-        &args.tenant,
+        &integration.tenant,
         redirect_uri.as_deref(),
         args.app_name.as_deref(),
     )?;
     if profile.registration.redirect.is_some() && redirect_uri.is_none() {
         return Err(UsageError(format!(
-            "--site-url: the profile '{}' needs a redirect URI; give --site-url URL ({}) or --redirect-uri URI",
+            "{site}: the profile '{}' needs a redirect URI; give {site} URL ({}) or {redirect} URI",
             profile.id,
             profile
                 .registration
                 .redirect
                 .as_ref()
-                .map_or("", |r| r.site_hint.as_str())
+                .map_or("", |r| r.site_hint.as_str()),
+            site = field_option(Field::SiteUrl),
+            redirect = field_option(Field::RedirectUri),
         ))
         .into());
     }
     let inputs = RegistrationInputs {
-        tenant: args.tenant.trim().to_string(),
-        client_id: args
+        tenant: integration.tenant.trim().to_string(),
+        client_id: integration
             .client_id
             .as_deref()
             .map(|c| c.trim().to_ascii_lowercase()),
@@ -143,7 +130,7 @@ pub fn run(globals: &Globals, args: RegisterArgs) -> anyhow::Result<ExitStatus> 
         ))
         .into());
     }
-    let given = admin::read_secret(args.secret_stdin, args.secret_env.as_deref())?;
+    let given = integration.secret.read()?;
     let mut request = SecretRequest {
         new_secret: args.new_secret,
         days: args.secret_days,
@@ -196,7 +183,7 @@ pub fn run(globals: &Globals, args: RegisterArgs) -> anyhow::Result<ExitStatus> 
         &inputs.tenant,
         &sign_in_client,
         &scopes,
-        &args.sign_in,
+        args.sign_in.sign_in,
     );
     let admin = match signed_in {
         Ok(token) => token,

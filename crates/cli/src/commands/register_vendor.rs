@@ -24,6 +24,7 @@ use super::register::RegisterArgs;
 use super::verify::run_checks;
 use super::{Globals, admin, connect, refuse_errors};
 use crate::exit::{ExitStatus, UsageError};
+use crate::options::{SignIn, field_option};
 use crate::output::report;
 
 /// The options that make no sense for a vendor's app, and why.
@@ -35,13 +36,13 @@ fn refuse_inapplicable(profile: &Profile, args: &RegisterArgs) -> Result<(), Usa
         (args.show_secret, "--show-secret", no_secret),
         (args.new_secret, "--new-secret", no_secret),
         (
-            args.site_url.is_some(),
-            "--site-url",
+            args.integration.redirect.site_url.is_some(),
+            field_option(Field::SiteUrl),
             "the vendor's app has its own redirect URIs in the vendor's registration",
         ),
         (
             args.app_name.is_some(),
-            "--app-name",
+            field_option(Field::AppName),
             "the vendor's app keeps the name its vendor gave it",
         ),
     ];
@@ -62,17 +63,18 @@ pub fn run(
     sign_in_client: &SignInClient,
 ) -> anyhow::Result<ExitStatus> {
     refuse_inapplicable(profile, args)?;
-    let Some(client_id) = args.client_id.as_deref().map(str::trim) else {
+    let Some(client_id) = args.integration.client_id.as_deref().map(str::trim) else {
         return Err(UsageError(format!(
-            "--client-id: the profile '{}' approves a vendor's app: give its Application (client) ID (from the vendor, \
+            "{}: the profile '{}' approves a vendor's app: give its Application (client) ID (from the vendor, \
              the approval screen or the pending request)",
+            field_option(Field::ClientId),
             profile.id
         ))
         .into());
     };
     refuse_errors(Field::ClientId, client_id)?;
     let client_id = client_id.to_ascii_lowercase();
-    let redirect_uri = match &args.redirect_uri {
+    let redirect_uri = match &args.integration.redirect.redirect_uri {
         Some(uri) => {
             refuse_errors(Field::RedirectUri, uri)?;
             Some(uri.trim().to_string())
@@ -85,7 +87,7 @@ pub fn run(
     };
 
     let (context, runtime) = connect(globals, chrono::Utc::now())?;
-    let tenant = args.tenant.trim().to_string();
+    let tenant = args.integration.tenant.trim().to_string();
     // Only reads: the approval itself is given on Microsoft's consent screen.
     let scopes = verify::sign_in::admin_scopes(&context);
     let admin = match admin::sign_in_admin(
@@ -94,7 +96,7 @@ pub fn run(
         &tenant,
         sign_in_client,
         &scopes,
-        &args.sign_in,
+        args.sign_in.sign_in,
     ) {
         Ok(token) => token,
         Err(status) => return Ok(status),
@@ -139,7 +141,7 @@ pub fn run(
     };
 
     let session = admin::repair_session(&context, &admin, globals.no_progress);
-    let browser = args.sign_in == "browser";
+    let browser = args.sign_in.sign_in == SignIn::Browser;
     let how_long = match wait.timeout.as_secs() {
         seconds @ 0..60 => format!("{seconds} seconds"),
         seconds => format!("{} minutes", seconds.div_ceil(60)),

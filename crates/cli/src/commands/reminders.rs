@@ -12,8 +12,9 @@ use entra_setup_core::reminders::{self, DEFAULT_WITHIN_DAYS, Registry, Stage, St
 use entra_setup_core::validate::Field;
 use serde_json::json;
 
-use super::{Globals, admin, connect, keychain, refuse_errors};
+use super::{Globals, admin, connect, keychain, refuse_errors, refuse_errors_as};
 use crate::exit::{ExitStatus, UsageError};
+use crate::options::{AdminSignIn, field_option};
 
 /// `reminders` subcommands.
 #[derive(Debug, Subcommand)]
@@ -49,16 +50,16 @@ pub enum RemindersCommand {
 
 /// `reminders scan`'s options.
 #[derive(Debug, Args)]
+#[command(mut_arg("sign_in_client", |a| a.help(
+    "The public client that signs people in (default: Microsoft Graph Command Line Tools)"
+)))]
 pub struct ScanArgs {
     /// The tenant: its Directory (tenant) ID or one of its domains.
     #[arg(long)]
     pub tenant: String,
-    /// How the administrator signs in.
-    #[arg(long, default_value = "device-code", value_parser = ["device-code", "browser"])]
-    pub sign_in: String,
-    /// The public client that signs people in (default: Microsoft Graph Command Line Tools).
-    #[arg(long, value_name = "GUID")]
-    pub sign_in_client: Option<String>,
+    /// `--sign-in` and `--sign-in-client`.
+    #[command(flatten)]
+    pub sign_in: AdminSignIn,
     /// The window in days.
     #[arg(long, default_value_t = 30, value_name = "N", value_parser = clap::value_parser!(u32).range(0..=3650))]
     pub within_days: u32,
@@ -124,7 +125,7 @@ pub fn run(globals: &Globals, command: RemindersCommand) -> anyhow::Result<ExitS
                 expires: &args.expires,
                 name: args.name.as_deref().unwrap_or_default(),
             })
-            .map_err(|e| UsageError(format!("--{}: {}", e.field.replace('_', "-"), e.problem)))?;
+            .map_err(|e| UsageError(format!("{}: {}", add_option(e.field), e.problem)))?;
             let reminder = registry.record_secret(
                 &entry.tenant,
                 &entry.client_id,
@@ -199,6 +200,18 @@ fn print(standings: &[Standing], json: bool, within_days: Option<u32>) -> anyhow
     Ok(())
 }
 
+/// The option of `reminders add` that carries the field a hand-entered reminder's rules name.
+fn add_option(field: &str) -> &str {
+    match field {
+        "tenant" => field_option(Field::Tenant),
+        "client_id" => field_option(Field::ClientId),
+        "key_id" => "--key-id",
+        "expires" => "--expires",
+        "name" => "--name",
+        other => other,
+    }
+}
+
 /// `reminders scan`: sign in, read every registration's credentials, print those expiring.
 fn scan(
     globals: &Globals,
@@ -210,10 +223,9 @@ fn scan(
     use entra_setup_core::identity::DEFAULT_SIGN_IN_CLIENT;
 
     refuse_errors(Field::Tenant, &args.tenant)?;
-    let sign_in_client = match &args.sign_in_client {
+    let sign_in_client = match &args.sign_in.client.id {
         Some(client) => {
-            refuse_errors(Field::ClientId, client)
-                .map_err(|e| UsageError(e.0.replacen("--client-id", "--sign-in-client", 1)))?;
+            refuse_errors_as("--sign-in-client", Field::ClientId, client)?;
             client.trim().to_ascii_lowercase()
         }
         None => DEFAULT_SIGN_IN_CLIENT.to_string(),
@@ -227,7 +239,7 @@ fn scan(
         tenant,
         &sign_in_client,
         &scopes,
-        &args.sign_in,
+        args.sign_in.sign_in,
     );
     let token = match signed_in {
         Ok(token) => token,

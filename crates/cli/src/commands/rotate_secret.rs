@@ -19,8 +19,11 @@ use entra_setup_core::verify::{self, Inputs, Report, Sessions};
 use serde_json::{Value, json};
 
 use super::verify::run_checks;
-use super::{Globals, admin, connect, find_profile, keychain, refuse_errors, refuse_unwritable};
+use super::{
+    Globals, admin, connect, find_profile, first_error, keychain, refuse_errors, refuse_unwritable,
+};
 use crate::exit::{ExitStatus, UsageError};
+use crate::options::{AdminSignIn, Redirect, SecretInput};
 use crate::output::report;
 
 /// `rotate-secret`'s options.
@@ -30,14 +33,27 @@ use crate::output::report;
 of the registration still works: it must not have expired, and when you give the value of the \
 secret the product keeps (--secret-stdin or --secret-env VAR), Microsoft must issue a token for \
 it and it must not be the one removed. Removing a secret that has already expired is always \
-allowed; removing a secret ID the registration does not have changes nothing."
+allowed; removing a secret ID the registration does not have changes nothing.",
+    mut_arg("site_url", |a| a.requires("profile").help(
+        "With --profile: the product's address; the redirect URI is computed from it"
+    )),
+    mut_arg("redirect_uri", |a| a.requires("profile").help(
+        "With --profile: the redirect URI the product sends, exactly"
+    )),
+    mut_arg("secret_stdin", |a| a.requires("remove").help(
+        "With --remove: read the value of the secret the product keeps from standard input, to \
+         confirm it works before the other is removed"
+    )),
+    mut_arg("secret_env", |a| a.requires("remove").help(
+        "With --remove: read the value of the secret the product keeps from this variable"
+    )),
 )]
 pub struct RotateSecretArgs {
     /// The tenant: its Directory (tenant) ID or one of its domains.
     #[arg(long)]
     pub tenant: String,
     /// The Application (client) ID of the registration.
-    #[arg(long)]
+    #[arg(long, value_name = "GUID")]
     pub client_id: String,
     /// The new secret's lifetime in days (default: the profile's, else 180; at most the
     /// profile's maximum, else 730, and the tenant's app management policy).
@@ -46,34 +62,18 @@ pub struct RotateSecretArgs {
     /// Verify every check of this profile afterwards (default: only the secret's checks).
     #[arg(long, value_name = "ID")]
     pub profile: Option<String>,
-    /// With --profile: the product's address; the redirect URI is computed from it.
-    #[arg(
-        long,
-        conflicts_with = "redirect_uri",
-        value_name = "URL",
-        requires = "profile"
-    )]
-    pub site_url: Option<String>,
-    /// With --profile: the redirect URI the product sends, exactly.
-    #[arg(long, value_name = "URI", requires = "profile")]
-    pub redirect_uri: Option<String>,
+    /// With `--profile`: `--site-url` or `--redirect-uri`.
+    #[command(flatten)]
+    pub redirect: Redirect,
     /// Remove the client secret with this secret ID instead of adding one.
     #[arg(long, value_name = "KEY_ID")]
     pub remove: Option<String>,
-    /// With --remove: read the value of the secret the product keeps from standard input, to
-    /// confirm it works before the other is removed.
-    #[arg(long, group = "kept_secret", requires = "remove")]
-    pub secret_stdin: bool,
-    /// With --remove: read the value of the secret the product keeps from this variable.
-    #[arg(long, group = "kept_secret", value_name = "VAR", requires = "remove")]
-    pub secret_env: Option<String>,
-    /// How the administrator signs in.
-    #[arg(long, default_value = "device-code", value_parser = ["device-code", "browser"])]
-    pub sign_in: String,
-    /// The public client that signs people in (else ENTRA_SETUP_SIGN_IN_CLIENT, then
-    /// sign_in_client in config.toml, then Microsoft Graph Command Line Tools).
-    #[arg(long, value_name = "GUID")]
-    pub sign_in_client: Option<String>,
+    /// With `--remove`: the secret the product keeps.
+    #[command(flatten)]
+    pub kept_secret: SecretInput,
+    /// `--sign-in` and `--sign-in-client`.
+    #[command(flatten)]
+    pub sign_in: AdminSignIn,
     /// Print the new secret's value once (on stdout; with --json as `secret.value`).
     #[arg(long, conflicts_with = "remove")]
     pub show_secret: bool,
@@ -94,27 +94,29 @@ pub fn run(globals: &Globals, args: RotateSecretArgs) -> anyhow::Result<ExitStat
     refuse_errors(Field::ClientId, &args.client_id)?;
     let tenant = args.tenant.trim().to_string();
     let client_id = args.client_id.trim().to_ascii_lowercase();
-    let redirect_uri = match (&args.site_url, &args.redirect_uri, &profile) {
-        (Some(site), _, Some(profile)) => {
-            refuse_errors(Field::SiteUrl, site)?;
-            profile.redirect_uri_for(site)
-        }
-        (None, Some(uri), _) => Some(uri.trim().to_string()),
-        _ => None,
+    // --site-url and --redirect-uri come only with --profile.
+    let redirect_uri = match &profile {
+        Some(profile) => args
+            .redirect
+            .uri(profile)?
+            .map(|uri| uri.trim().to_string()),
+        None => None,
     };
     let removing = match &args.remove {
         Some(key_id) => {
-            refuse_errors(Field::ClientId, key_id).map_err(|e| {
-                UsageError(format!(
-                    "--remove: '{key_id}' is not a secret ID (a GUID such as the Secret ID column of Certificates & secrets){}",
-                    e.0.split_once(':').map_or(String::new(), |(_, why)| format!(":{why}"))
+            // A secret ID is a GUID, as a client ID is: the same rules.
+            if let Some(issue) = first_error(Field::ClientId, key_id) {
+                return Err(UsageError(format!(
+                    "--remove: '{key_id}' is not a secret ID (a GUID such as the Secret ID column of Certificates & secrets): {}",
+                    issue.message
                 ))
-            })?;
+                .into());
+            }
             Some(key_id.trim().to_ascii_lowercase())
         }
         None => None,
     };
-    let kept = admin::read_secret(args.secret_stdin, args.secret_env.as_deref())?;
+    let kept = args.kept_secret.read()?;
     let days = if removing.is_none() {
         Some(
             fix::rotation_days(profile.as_ref(), args.secret_days).map_err(|e| {
@@ -129,7 +131,7 @@ pub fn run(globals: &Globals, args: RotateSecretArgs) -> anyhow::Result<ExitStat
     };
     // Refused before anything is made when the new secret could be neither kept nor shown.
     let keychain_ready = removing.is_none() && keychain::ready_for_new_secret(args.show_secret)?;
-    let sign_in_client = admin::sign_in_client(&paths, args.sign_in_client.as_deref())?;
+    let sign_in_client = admin::sign_in_client(&paths, args.sign_in.client.id.as_deref())?;
 
     let (context, runtime) = connect(globals, chrono::Utc::now())?;
     // Read scopes for the verification, and the one write scope a secret needs.
@@ -144,7 +146,7 @@ pub fn run(globals: &Globals, args: RotateSecretArgs) -> anyhow::Result<ExitStat
         &tenant,
         &sign_in_client,
         &scopes,
-        &args.sign_in,
+        args.sign_in.sign_in,
     ) {
         Ok(token) => token,
         Err(status) => return Ok(status),

@@ -14,35 +14,18 @@ use entra_setup_core::verify::{self, Context, Inputs, Report};
 
 use super::{Globals, admin, connect, find_profile, keychain, refuse_errors};
 use crate::exit::{ExitStatus, UsageError};
+use crate::options::{Integration, SignIn, SignInClient, VerifySignIn, field_option};
 use crate::output::{progress, report};
 
 /// `verify`'s options.
 #[derive(Debug, Args)]
 pub struct VerifyArgs {
-    /// The integration profile (see `entra-setup profiles`).
-    #[arg(long)]
-    pub profile: String,
-    /// The tenant: its Directory (tenant) ID or one of its domains.
-    #[arg(long)]
-    pub tenant: String,
-    /// The Application (client) ID of the registration.
-    #[arg(long)]
-    pub client_id: Option<String>,
-    /// Read the client secret from the first line of standard input.
-    #[arg(long, group = "secret")]
-    pub secret_stdin: bool,
-    /// Read the client secret from this environment variable.
-    #[arg(long, group = "secret", value_name = "VAR")]
-    pub secret_env: Option<String>,
+    /// The integration, its registration and the secret (shared with `register`).
+    #[command(flatten)]
+    pub integration: Integration,
     /// Use the secret that `register` stored in the OS keychain.
     #[arg(long, group = "secret")]
     pub secret_from_keyring: bool,
-    /// The product's address; the redirect URI is computed from it.
-    #[arg(long, conflicts_with = "redirect_uri", value_name = "URL")]
-    pub site_url: Option<String>,
-    /// The redirect URI the product sends, exactly.
-    #[arg(long, value_name = "URI")]
-    pub redirect_uri: Option<String>,
     /// The mailbox the integration sends from or reads (UPN).
     #[arg(long, value_name = "UPN")]
     pub mailbox: Option<String>,
@@ -50,21 +33,27 @@ pub struct VerifyArgs {
     #[arg(long, value_name = "ADDR")]
     pub test_recipient: Option<String>,
     /// Sign an administrator in to read the registration, consent, policies and licences.
-    #[arg(long, default_value = "none", value_parser = ["none", "device-code", "browser"])]
-    pub sign_in: String,
-    /// The public client that signs people in (else ENTRA_SETUP_SIGN_IN_CLIENT, then
-    /// sign_in_client in config.toml, then Microsoft Graph Command Line Tools).
-    #[arg(long, value_name = "GUID")]
-    pub sign_in_client: Option<String>,
+    #[arg(long, value_enum, default_value_t = VerifySignIn::None)]
+    pub sign_in: VerifySignIn,
+    /// `--sign-in-client`.
+    #[command(flatten)]
+    pub sign_in_client: SignInClient,
     /// Print one JSON document on stdout.
     #[arg(long)]
     pub json: bool,
 }
 
+impl VerifyArgs {
+    /// Whether a client secret is given by any of the secret options.
+    pub fn secret_given(&self) -> bool {
+        self.integration.secret.given() || self.secret_from_keyring
+    }
+}
+
 /// Run the checks and print the report.
 pub fn run(globals: &Globals, args: VerifyArgs) -> anyhow::Result<ExitStatus> {
     let paths = AppPaths::from_env()?;
-    let profile = find_profile(&paths, &args.profile)?;
+    let profile = find_profile(&paths, &args.integration.profile)?;
     let done = verify_with(globals, &args, &profile)?;
     let report = &done.report;
     if args.json {
@@ -106,39 +95,34 @@ pub fn verify_with(
     profile: &Profile,
 ) -> anyhow::Result<Verification> {
     let paths = AppPaths::from_env()?;
-    refuse_errors(Field::Tenant, &args.tenant)?;
+    let integration = &args.integration;
+    refuse_errors(Field::Tenant, &integration.tenant)?;
     // The sign-in client is resolved only when someone signs in (a bad config file does not stop
     // a verification without sign-in), but a bad --sign-in-client is always refused.
-    let sign_in_client = if args.sign_in == "none" && args.sign_in_client.is_none() {
+    let method = args.sign_in.method();
+    let sign_in_client = if method.is_none() && args.sign_in_client.id.is_none() {
         None
     } else {
         Some(admin::sign_in_client(
             &paths,
-            args.sign_in_client.as_deref(),
+            args.sign_in_client.id.as_deref(),
         )?)
     };
-    if let Some(client_id) = &args.client_id {
+    if let Some(client_id) = &integration.client_id {
         refuse_errors(Field::ClientId, client_id)?;
     }
-    let redirect_uri = match (&args.site_url, &args.redirect_uri) {
-        (Some(site), _) => {
-            refuse_errors(Field::SiteUrl, site)?;
-            profile.redirect_uri_for(site)
-        }
-        (None, Some(uri)) => Some(uri.clone()),
-        (None, None) => None,
-    };
+    let redirect_uri = integration.redirect.uri(profile)?;
     if let Some(mailbox) = &args.mailbox {
         refuse_errors(Field::Mailbox, mailbox)?;
     }
     if let Some(recipient) = &args.test_recipient {
         refuse_errors(Field::TestRecipient, recipient)?;
     }
-    let secret = admin::read_secret(args.secret_stdin, args.secret_env.as_deref())?;
+    let secret = integration.secret.read()?;
 
     let mut inputs = Inputs {
-        tenant: args.tenant.trim().to_string(),
-        client_id: args
+        tenant: integration.tenant.trim().to_string(),
+        client_id: integration
             .client_id
             .as_deref()
             .map(|c| c.trim().to_ascii_lowercase()),
@@ -151,18 +135,19 @@ pub fn verify_with(
     let (context, runtime) = connect(globals, chrono::Utc::now())?;
     if args.secret_from_keyring {
         let client_id = inputs.client_id.clone().ok_or_else(|| {
-            UsageError(
-                "--secret-from-keyring: give --client-id, the keychain entry is per client".into(),
-            )
+            UsageError(format!(
+                "--secret-from-keyring: give {}, the keychain entry is per client",
+                field_option(Field::ClientId)
+            ))
         })?;
         let tenant_id = keychain::tenant_guid(&runtime, &context, &inputs.tenant)?;
         inputs.secret = Some(keychain::read_secret(&tenant_id, &client_id)?);
     }
     let mut failed_sign_in = None;
-    if let Some(client) = sign_in_client.as_ref().filter(|_| args.sign_in != "none") {
+    if let (Some(client), Some(method)) = (&sign_in_client, method) {
         eprintln!("{}", client.describe());
         let sign_in_client = client.client_id.as_str();
-        let signed_in = if args.sign_in == "browser" {
+        let signed_in = if method == SignIn::Browser {
             runtime.block_on(sign_in::sign_in_with_browser(
                 profile,
                 &inputs,

@@ -72,22 +72,6 @@ pub enum Field {
     AppName,
 }
 
-impl Field {
-    /// The CLI option that carries this input (for messages that say which option is wrong).
-    pub fn cli_option(self) -> &'static str {
-        match self {
-            Field::ClientId => "--client-id",
-            Field::Tenant => "--tenant",
-            Field::ClientSecret => "the client secret",
-            Field::SiteUrl => "--site-url",
-            Field::RedirectUri => "--redirect-uri",
-            Field::Mailbox => "--mailbox",
-            Field::TestRecipient => "--test-recipient",
-            Field::AppName => "--app-name",
-        }
-    }
-}
-
 /// How bad an issue is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]

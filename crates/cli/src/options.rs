@@ -1,0 +1,245 @@
+//! What the commands' options have in common: the closed sets of values an option takes (clap
+//! `ValueEnum`s, spelled as contracts/cli.md spells them and mapped here onto the core's types),
+//! the groups of options several commands share (flattened into each with
+//! `#[command(flatten)]`), and how an input the core names ([`Field`]) is worded as the option
+//! that carries it — the core names inputs, never options.
+
+use std::io::{BufRead, IsTerminal};
+
+use clap::{Args, ValueEnum};
+use entra_setup_core::endpoints::Cloud;
+use entra_setup_core::profile::Profile;
+use entra_setup_core::secret::Secret;
+use entra_setup_core::validate::Field;
+
+use crate::commands::refuse_errors;
+use crate::exit::UsageError;
+
+/// The option that carries the core's input `field`, as a message about it names it.
+pub fn field_option(field: Field) -> &'static str {
+    match field {
+        Field::ClientId => "--client-id",
+        Field::Tenant => "--tenant",
+        Field::ClientSecret => "--secret-stdin / --secret-env",
+        Field::SiteUrl => "--site-url",
+        Field::RedirectUri => "--redirect-uri",
+        Field::Mailbox => "--mailbox",
+        Field::TestRecipient => "--test-recipient",
+        Field::AppName => "--app-name",
+    }
+}
+
+/// `--cloud`: Microsoft's national cloud, when no endpoints file is given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CloudOption {
+    /// The global (commercial) cloud, also GCC Moderate: login.microsoftonline.com and
+    /// graph.microsoft.com.
+    #[value(name = "global")]
+    Global,
+    /// US Government (GCC High): login.microsoftonline.us and graph.microsoft.us.
+    #[value(name = "usgov")]
+    Usgov,
+    /// China, operated by 21Vianet: login.partner.microsoftonline.cn and
+    /// microsoftgraph.chinacloudapi.cn.
+    #[value(name = "china")]
+    China,
+}
+
+impl From<CloudOption> for Cloud {
+    fn from(cloud: CloudOption) -> Cloud {
+        match cloud {
+            CloudOption::Global => Cloud::Global,
+            CloudOption::Usgov => Cloud::Usgov,
+            CloudOption::China => Cloud::China,
+        }
+    }
+}
+
+/// `--sign-in` of the commands an administrator must sign in to: how they sign in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SignIn {
+    /// Enter a code at Microsoft's device login page, in a browser on any device.
+    #[value(name = "device-code")]
+    DeviceCode,
+    /// Sign in in this machine's browser, which comes back to this program; the sign-in address
+    /// is printed on stderr too, for a machine without a browser.
+    #[value(name = "browser")]
+    Browser,
+}
+
+/// `verify --sign-in`: whether an administrator signs in, and how.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum VerifySignIn {
+    /// Nobody signs in: the checks that need an administrator are skipped (needs_sign_in).
+    #[value(name = "none")]
+    None,
+    /// Enter a code at Microsoft's device login page, in a browser on any device.
+    #[value(name = "device-code")]
+    DeviceCode,
+    /// Sign in in this machine's browser, which comes back to this program; the sign-in address
+    /// is printed on stderr too, for a machine without a browser.
+    #[value(name = "browser")]
+    Browser,
+}
+
+impl VerifySignIn {
+    /// How the administrator signs in; `None` when nobody does.
+    pub fn method(self) -> Option<SignIn> {
+        match self {
+            VerifySignIn::None => None,
+            VerifySignIn::DeviceCode => Some(SignIn::DeviceCode),
+            VerifySignIn::Browser => Some(SignIn::Browser),
+        }
+    }
+}
+
+/// The integration and its registration: what `verify`, `register` and `bundle export` are
+/// about.
+#[derive(Debug, Args)]
+pub struct Integration {
+    /// The integration profile (see `entra-setup profiles`).
+    #[arg(long, value_name = "ID")]
+    pub profile: String,
+    /// The tenant: its Directory (tenant) ID or one of its domains.
+    #[arg(long)]
+    pub tenant: String,
+    /// The Application (client) ID of the registration.
+    #[arg(long, value_name = "GUID")]
+    pub client_id: Option<String>,
+    /// `--site-url` or `--redirect-uri`.
+    #[command(flatten)]
+    pub redirect: Redirect,
+    /// `--secret-stdin` or `--secret-env`.
+    #[command(flatten)]
+    pub secret: SecretInput,
+}
+
+/// `--site-url URL | --redirect-uri URI`: the redirect URI the product sends.
+#[derive(Debug, Args)]
+pub struct Redirect {
+    /// The product's address; the redirect URI is computed from it.
+    #[arg(long, conflicts_with = "redirect_uri", value_name = "URL")]
+    pub site_url: Option<String>,
+    /// The redirect URI the product sends, exactly.
+    #[arg(long, value_name = "URI")]
+    pub redirect_uri: Option<String>,
+}
+
+impl Redirect {
+    /// The redirect URI: computed by `profile` from `--site-url` (refused with exit 64 when the
+    /// core's rules refuse the address), else `--redirect-uri` as given.
+    pub fn uri(&self, profile: &Profile) -> Result<Option<String>, UsageError> {
+        match (&self.site_url, &self.redirect_uri) {
+            (Some(site), _) => {
+                refuse_errors(Field::SiteUrl, site)?;
+                Ok(profile.redirect_uri_for(site))
+            }
+            (None, uri) => Ok(uri.clone()),
+        }
+    }
+}
+
+/// `--secret-stdin | --secret-env VAR`: a client secret, never as a command-line argument
+/// (others can read those from the process list).
+#[derive(Debug, Args)]
+pub struct SecretInput {
+    /// Read the client secret from the first line of standard input.
+    #[arg(long, group = "secret")]
+    pub secret_stdin: bool,
+    /// Read the client secret from this environment variable.
+    #[arg(long, group = "secret", value_name = "VAR")]
+    pub secret_env: Option<String>,
+}
+
+impl SecretInput {
+    /// Whether a secret is given.
+    pub fn given(&self) -> bool {
+        self.secret_stdin || self.secret_env.is_some()
+    }
+
+    /// The secret given, read now: the first line of standard input (asked without echo at a
+    /// terminal) or the environment variable; `None` when neither option is given.
+    pub fn read(&self) -> Result<Option<Secret>, UsageError> {
+        if self.secret_stdin {
+            // At a terminal, ask without echoing; from a pipe, take the first line.
+            let line = zeroize::Zeroizing::new(if std::io::stdin().is_terminal() {
+                rpassword::prompt_password(
+                    "Client secret (the Value, not the Secret ID; input hidden): ",
+                )
+                .map_err(|e| UsageError(format!("--secret-stdin: cannot read the secret ({e})")))?
+            } else {
+                let mut line = String::new();
+                std::io::stdin().lock().read_line(&mut line).map_err(|e| {
+                    UsageError(format!("--secret-stdin: cannot read standard input ({e})"))
+                })?;
+                line
+            });
+            let secret = Secret::new(line.trim_end_matches(['\r', '\n']));
+            if secret.is_blank() {
+                return Err(UsageError(
+                    "--secret-stdin: the first line of standard input is empty".into(),
+                ));
+            }
+            return Ok(Some(secret));
+        }
+        if let Some(var) = &self.secret_env {
+            let value = std::env::var(var).map_err(|_| {
+                UsageError(format!(
+                    "--secret-env: the environment variable {var} is not set"
+                ))
+            })?;
+            let secret = Secret::new(value.trim());
+            if secret.is_blank() {
+                return Err(UsageError(format!(
+                    "--secret-env: the environment variable {var} is empty"
+                )));
+            }
+            return Ok(Some(secret));
+        }
+        Ok(None)
+    }
+}
+
+/// `--sign-in-client GUID`: the public client that signs people in.
+#[derive(Debug, Args)]
+pub struct SignInClient {
+    /// The public client that signs people in (else ENTRA_SETUP_SIGN_IN_CLIENT, then
+    /// sign_in_client in config.toml, then Microsoft Graph Command Line Tools).
+    #[arg(long = "sign-in-client", id = "sign_in_client", value_name = "GUID")]
+    pub id: Option<String>,
+}
+
+/// `--sign-in device-code|browser` and `--sign-in-client`: how the administrator the command
+/// needs signs in.
+#[derive(Debug, Args)]
+pub struct AdminSignIn {
+    /// How the administrator signs in.
+    #[arg(long, value_enum, default_value_t = SignIn::DeviceCode)]
+    pub sign_in: SignIn,
+    /// `--sign-in-client`.
+    #[command(flatten)]
+    pub client: SignInClient,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_cloud_is_spelled_as_the_core_spells_it() {
+        for cloud in CloudOption::value_variants() {
+            let value = cloud.to_possible_value().expect("every cloud is offered");
+            assert_eq!(Cloud::from(*cloud).to_string(), value.get_name());
+        }
+    }
+
+    #[test]
+    fn verify_signs_in_as_the_other_commands_do_unless_told_none() {
+        assert_eq!(VerifySignIn::None.method(), None);
+        for method in SignIn::value_variants() {
+            let name = method.to_possible_value().expect("offered");
+            let verify = VerifySignIn::from_str(name.get_name(), false).expect("verify has it");
+            assert_eq!(verify.method(), Some(*method));
+        }
+    }
+}
