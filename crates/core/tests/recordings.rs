@@ -57,6 +57,7 @@ use entra_setup_core::diagnose::diagnose;
 use entra_setup_core::endpoints::{Cloud, Endpoints};
 use entra_setup_core::fix::{self, Patience, RegistrationInputs, RepairSession, SecretRequest};
 use entra_setup_core::graph::applications::{Application, application_by_app_id};
+use entra_setup_core::graph::bodies::ApplicationBody;
 use entra_setup_core::graph::grants::grants_for_client;
 use entra_setup_core::graph::service_principals::{
     ResourcePermissions, ServicePrincipal, graph_permissions, service_principal_by_app_id,
@@ -476,9 +477,10 @@ async fn a_recorded_application_gives_its_redirect_uris_audience_and_permissions
     ])
     .await;
     let reader = replayed.reader();
-    let Upserted::Created(app) = write::upsert_application(&reader, "unique", &json!({}))
-        .await
-        .expect("a 201 is a creation")
+    let Upserted::Created(app) =
+        write::upsert_application(&reader, "unique", &ApplicationBody::default())
+            .await
+            .expect("a 201 is a creation")
     else {
         panic!("a 201 answer is a creation");
     };
@@ -1028,10 +1030,8 @@ async fn recorded_token_answers_give_a_token_and_its_lifetime() {
     // Microsoft's documented request; the content type is the one the Go SDK's recording kept.
     let sent = replayed.sent();
     let form = sent[0].form();
-    // (A form's fields are compared as a set: their order carries nothing.)
-    let mut keys: Vec<&str> = form.iter().map(|(k, _)| k.as_str()).collect();
-    keys.sort_unstable();
-    assert_eq!(keys, ["client_id", "client_secret", "grant_type", "scope"]);
+    let keys: Vec<&str> = form.iter().map(|(k, _)| k.as_str()).collect();
+    assert_eq!(keys, ["client_id", "scope", "client_secret", "grant_type"]);
     assert!(form.contains(&("grant_type".into(), "client_credentials".into())));
     assert!(
         sent[0]
@@ -1351,7 +1351,10 @@ async fn recorded_no_content_answers_are_accepted() {
     write::update_application(
         &reader,
         "f0794693-cfca-422b-8c0a-9a91666afc9a",
-        &json!({"signInAudience": "AzureADMyOrg"}),
+        &ApplicationBody {
+            sign_in_audience: Some("AzureADMyOrg".into()),
+            ..ApplicationBody::default()
+        },
     )
     .await
     .expect("204");

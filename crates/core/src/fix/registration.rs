@@ -7,13 +7,12 @@
 //! `requiredResourceAccess` as a whole, so the whole list is sent). Nothing to do: no `PATCH`.
 //!
 //! Permission names become GUIDs through the tenant's Microsoft Graph service principal, with
-//! the built-in table when it cannot be read.
-
-use serde_json::{Value, json};
+//! the built-in table when it cannot be read. Both writes send a [`bodies::ApplicationBody`].
 
 use super::replication::retry_while_replicating;
 use super::{Change, ChangeKind, FixError, RepairSession};
-use crate::graph::applications::{Application, RequiredResourceAccess, application_by_unique_name};
+use crate::graph::applications::{Application, application_by_unique_name};
+use crate::graph::bodies::{self, ApiApplication, ApplicationBody};
 use crate::graph::write::Upserted;
 use crate::graph::{
     self, GRAPH_APP_ID, PermissionCatalog, PermissionKind, ReadError, application_by_app_id,
@@ -88,18 +87,15 @@ pub async fn ensure_registration(
                 }
             }
             let audience = profile.registration.default_account_type;
-            let mut body = json!({
-                "displayName": name,
-                "signInAudience": audience.sign_in_audience(),
-            });
-            if needs_v2_tokens(audience) {
-                body["api"] = json!({ "requestedAccessTokenVersion": 2 });
-            }
+            let mut body = ApplicationBody {
+                api: needs_v2_tokens(audience).then(ApiApplication::v2_tokens),
+                display_name: Some(name.clone()),
+                required_resource_access: (!needed.is_empty()).then(|| vec![graph_access(&needed)]),
+                sign_in_audience: Some(audience.sign_in_audience().to_owned()),
+                ..ApplicationBody::default()
+            };
             if let Some((platform, uri)) = &redirect {
-                body[platform_property(*platform)] = json!({ "redirectUris": [uri] });
-            }
-            if !needed.is_empty() {
-                body["requiredResourceAccess"] = json!([graph_access(&needed)]);
+                set_redirect_uris(&mut body, *platform, vec![uri.clone()]);
             }
             let what = "app registration create";
             let application = match graph::write::upsert_application(&graph, &unique, &body).await {
@@ -256,8 +252,8 @@ fn repairs_of(
     app: &Application,
     redirect: Option<(RedirectPlatform, String)>,
     needed: &[(PermissionKind, String, String)],
-) -> (Value, Vec<Change>) {
-    let mut patch = json!({});
+) -> (ApplicationBody, Vec<Change>) {
+    let mut patch = ApplicationBody::default();
     let mut changes = Vec::new();
 
     let accepted = app.sign_in_audience.as_deref().is_some_and(|a| {
@@ -269,10 +265,8 @@ fn repairs_of(
     });
     if !accepted {
         let audience = profile.registration.default_account_type;
-        patch["signInAudience"] = json!(audience.sign_in_audience());
-        if needs_v2_tokens(audience) {
-            patch["api"] = json!({ "requestedAccessTokenVersion": 2 });
-        }
+        patch.sign_in_audience = Some(audience.sign_in_audience().to_owned());
+        patch.api = needs_v2_tokens(audience).then(ApiApplication::v2_tokens);
         changes.push(Change::new(
             ChangeKind::AccountTypeSet,
             format!(
@@ -292,7 +286,7 @@ fn repairs_of(
         if !existing.iter().any(|u| u == &uri) {
             let mut uris = existing.to_vec();
             uris.push(uri.clone());
-            patch[platform_property(platform)] = json!({ "redirectUris": uris });
+            set_redirect_uris(&mut patch, platform, uris);
             changes.push(Change::new(
                 ChangeKind::RedirectUriAdded,
                 format!("added redirect URI {uri} ({})", platform_label(platform)),
@@ -316,15 +310,15 @@ fn repairs_of(
         .cloned()
         .collect();
     if !missing.is_empty() {
-        let mut list: Vec<Value> = app
+        let mut list: Vec<bodies::RequiredResourceAccess> = app
             .required_resource_access
             .iter()
             .map(|r| {
-                let mut entry = access_json(r);
-                if r.resource_app_id.eq_ignore_ascii_case(GRAPH_APP_ID)
-                    && let Some(items) = entry["resourceAccess"].as_array_mut()
-                {
-                    items.extend(missing.iter().map(|(k, id, _)| access_item(*k, id)));
+                let mut entry = bodies::RequiredResourceAccess::from(r);
+                if r.resource_app_id.eq_ignore_ascii_case(GRAPH_APP_ID) {
+                    entry
+                        .resource_access
+                        .extend(graph_access(&missing).resource_access);
                 }
                 entry
             })
@@ -332,32 +326,17 @@ fn repairs_of(
         if graph_entry.is_none() {
             list.push(graph_access(&missing));
         }
-        patch["requiredResourceAccess"] = Value::Array(list);
+        patch.required_resource_access = Some(list);
         changes.push(permissions_change(&missing));
     }
     (patch, changes)
 }
 
-fn access_json(r: &RequiredResourceAccess) -> Value {
-    json!({
-        "resourceAppId": r.resource_app_id,
-        "resourceAccess": r.resource_access.iter().map(|a| access_item(a.kind, &a.id)).collect::<Vec<_>>(),
-    })
-}
-
-fn access_item(kind: PermissionKind, id: &str) -> Value {
-    let kind = match kind {
-        PermissionKind::Scope => "Scope",
-        PermissionKind::Role => "Role",
-    };
-    json!({ "id": id, "type": kind })
-}
-
-fn graph_access(permissions: &[(PermissionKind, String, String)]) -> Value {
-    json!({
-        "resourceAppId": GRAPH_APP_ID,
-        "resourceAccess": permissions.iter().map(|(k, id, _)| access_item(*k, id)).collect::<Vec<_>>(),
-    })
+/// The Microsoft Graph entry of `requiredResourceAccess` asking for `permissions`.
+fn graph_access(
+    permissions: &[(PermissionKind, String, String)],
+) -> bodies::RequiredResourceAccess {
+    bodies::RequiredResourceAccess::graph(permissions.iter().map(|(k, id, _)| (*k, id.as_str())))
 }
 
 fn permissions_change(permissions: &[(PermissionKind, String, String)]) -> Change {
@@ -394,12 +373,16 @@ fn describe_audience(audience: AccountType) -> String {
     )
 }
 
-fn platform_property(platform: RedirectPlatform) -> &'static str {
-    match platform {
-        RedirectPlatform::Web => "web",
-        RedirectPlatform::Spa => "spa",
-        RedirectPlatform::PublicClient => "publicClient",
-    }
+/// The platform's whole list of redirect URIs becomes `uris`.
+fn set_redirect_uris(body: &mut ApplicationBody, platform: RedirectPlatform, uris: Vec<String>) {
+    let slot = match platform {
+        RedirectPlatform::Web => &mut body.web,
+        RedirectPlatform::Spa => &mut body.spa,
+        RedirectPlatform::PublicClient => &mut body.public_client,
+    };
+    *slot = Some(bodies::RedirectUris {
+        redirect_uris: uris,
+    });
 }
 
 fn platform_label(platform: RedirectPlatform) -> &'static str {
@@ -412,6 +395,8 @@ fn platform_label(platform: RedirectPlatform) -> &'static str {
 
 #[cfg(test)]
 mod tests {
+    use serde_json::{Value, json};
+
     use super::*;
     use crate::profile::Catalog;
 
@@ -461,6 +446,7 @@ mod tests {
             &needed,
         );
         assert_eq!(changes.len(), 3, "{changes:?}");
+        let patch = serde_json::to_value(&patch).expect("json");
         assert_eq!(patch["signInAudience"], "AzureADMyOrg");
         assert_eq!(
             patch["web"]["redirectUris"],

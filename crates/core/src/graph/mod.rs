@@ -11,10 +11,13 @@
 //! (`NotFound`) or another refusal carrying Graph's error (`Refused`).
 //!
 //! The repairs' writes (create and `PATCH` the application, `addPassword`, the service
-//! principal, admin consent) are in [`write`], answering a [`WriteError`] the same way.
+//! principal, admin consent) are in [`write`], answering a [`WriteError`] the same way. Every
+//! write's body, theirs and the test message's, is a typed struct of [`bodies`] that the request
+//! serialises; the conformance tests walk each against Graph's metadata.
 
 pub mod app_management;
 pub mod applications;
+pub mod bodies;
 pub mod consent_requests;
 mod error;
 pub mod grants;
@@ -27,6 +30,7 @@ pub mod users;
 pub mod write;
 
 pub use applications::application_by_app_id;
+pub use bodies::RequestBody;
 pub use consent_requests::pending_consent_requests;
 pub use error::{GraphError, GraphErrorBody};
 pub use grants::grants_for_client;
@@ -65,15 +69,15 @@ pub async fn get(
     .await
 }
 
-/// A Graph POST of a JSON body with a bearer token: `path` is relative to `/v1.0/` (e.g.
-/// `me/sendMail`). Throttling and 5xx answers are retried like every request (Graph did not act
-/// on them).
-pub async fn post(
+/// A Graph POST of a typed body ([`bodies`]) with a bearer token: `path` is relative to `/v1.0/`
+/// (e.g. `me/sendMail`). Throttling and 5xx answers are retried like every request (Graph did not
+/// act on them).
+pub async fn post<B: RequestBody>(
     http: &Http,
     endpoints: &Endpoints,
     token: &Secret,
     path: &[&str],
-    body: &serde_json::Value,
+    body: &B,
     what: &str,
 ) -> Result<Answer, Unavailable> {
     let url = url(endpoints, path, &[]);

@@ -1,14 +1,21 @@
 //! Every Graph request the core builds, as a template: method, path (with `{placeholders}` for
-//! ids), the `$select` and `$filter` properties, and for the repairs' writes the body's
-//! properties and the bound action (`addPassword`) called on the path's entity. The conformance
-//! test checks each path, `$select` and `$filter` against Graph's published metadata
-//! (`shared/conformance/graph-description`); the reads and writes use the same constants, so the
-//! list cannot drift from what is sent.
+//! ids), the `$select` and `$filter` properties, and for a write a fully populated body of the
+//! very type the request serialises ([`RequestBody::fully_populated`]) and the bound action
+//! (`addPassword`) called on the path's entity. The conformance test checks each path, `$select`
+//! and `$filter` against Graph's published metadata (`shared/conformance/graph-description`) and
+//! walks each body against the entity, complex type or action parameters it is written to; the
+//! reads use the same constants and the writes the same body types, so the list cannot drift from
+//! what is sent.
 
 use reqwest::Method;
+use serde_json::Value;
 
 use super::app_management::{APP_MANAGEMENT_POLICY_SELECT, DEFAULT_APP_MANAGEMENT_POLICY_SELECT};
 use super::applications::APPLICATION_SELECT;
+use super::bodies::{
+    AddPassword, ApplicationBody, GrantScope, NewAppRoleAssignment, NewPermissionGrant,
+    NewServicePrincipal, RemovePassword, RequestBody, SendMail,
+};
 use super::consent_requests::{
     APP_CONSENT_REQUEST_FILTER, APP_CONSENT_REQUEST_SELECT, USER_CONSENT_REQUEST_FILTER,
     USER_CONSENT_REQUEST_SELECT,
@@ -19,17 +26,13 @@ use super::service_principals::{
     APP_ROLE_ASSIGNMENT_SELECT, GRAPH_PERMISSIONS_SELECT, SERVICE_PRINCIPAL_SELECT,
 };
 use super::users::{LICENSE_DETAILS_SELECT, USER_SELECT};
-use super::write::{
-    APP_ROLE_ASSIGNMENT_BODY, APPLICATION_CREATE_BODY, APPLICATION_PATCH_BODY, GRANT_CREATE_BODY,
-    GRANT_PATCH_BODY, GRANT_WITH_ID_FILTER, GRANT_WITH_ID_SELECT, PASSWORD_CREDENTIAL_BODY,
-    REMOVE_PASSWORD_BODY, SERVICE_PRINCIPAL_CREATE_BODY,
-};
+use super::write::{GRANT_WITH_ID_FILTER, GRANT_WITH_ID_SELECT};
 
 /// The properties the calendar check selects on events.
 pub const CALENDAR_EVENTS_SELECT: &[&str] = &["subject", "start", "end"];
 
 /// One kind of request.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RequestTemplate {
     /// The HTTP method.
     pub method: Method,
@@ -39,8 +42,9 @@ pub struct RequestTemplate {
     pub select: &'static [&'static str],
     /// The properties named in `$filter`.
     pub filter: &'static [&'static str],
-    /// A write's body properties (of the path's entity type, or of the action's parameter).
-    pub body: &'static [&'static str],
+    /// A write's body: a fully populated instance of the type the request sends, as JSON (its
+    /// properties are the path's entity type's, or the action's parameters).
+    pub body: Option<Value>,
     /// The bound action a `POST` calls on the path's entity (`addPassword`), if any.
     pub action: Option<&'static str>,
 }
@@ -55,15 +59,15 @@ const fn get(
         path,
         select,
         filter,
-        body: &[],
+        body: None,
         action: None,
     }
 }
 
-const fn write(
+/// A write whose body is a `B`.
+fn write<B: RequestBody>(
     method: Method,
     path: &'static str,
-    body: &'static [&'static str],
     action: Option<&'static str>,
 ) -> RequestTemplate {
     RequestTemplate {
@@ -71,7 +75,9 @@ const fn write(
         path,
         select: &[],
         filter: &[],
-        body,
+        body: Some(
+            serde_json::to_value(B::fully_populated()).expect("a request body serialises to JSON"),
+        ),
         action,
     }
 }
@@ -131,30 +137,14 @@ pub fn request_templates() -> Vec<RequestTemplate> {
             GRANT_WITH_ID_SELECT,
             GRANT_WITH_ID_FILTER,
         ),
-        write(
+        write::<ApplicationBody>(
             Method::PATCH,
             "applications(uniqueName='{uniqueName}')",
-            APPLICATION_CREATE_BODY,
             None,
         ),
-        write(
-            Method::PATCH,
-            "applications/{id}",
-            APPLICATION_PATCH_BODY,
-            None,
-        ),
-        write(
-            Method::POST,
-            "applications/{id}",
-            PASSWORD_CREDENTIAL_BODY,
-            Some("addPassword"),
-        ),
-        write(
-            Method::POST,
-            "applications/{id}",
-            REMOVE_PASSWORD_BODY,
-            Some("removePassword"),
-        ),
+        write::<ApplicationBody>(Method::PATCH, "applications/{id}", None),
+        write::<AddPassword>(Method::POST, "applications/{id}", Some("addPassword")),
+        write::<RemovePassword>(Method::POST, "applications/{id}", Some("removePassword")),
         get(
             "policies/defaultAppManagementPolicy",
             DEFAULT_APP_MANAGEMENT_POLICY_SELECT,
@@ -165,29 +155,15 @@ pub fn request_templates() -> Vec<RequestTemplate> {
             APP_MANAGEMENT_POLICY_SELECT,
             &[],
         ),
-        write(
-            Method::POST,
-            "servicePrincipals",
-            SERVICE_PRINCIPAL_CREATE_BODY,
-            None,
-        ),
-        write(
-            Method::POST,
-            "oauth2PermissionGrants",
-            GRANT_CREATE_BODY,
-            None,
-        ),
-        write(
-            Method::PATCH,
-            "oauth2PermissionGrants/{id}",
-            GRANT_PATCH_BODY,
-            None,
-        ),
-        write(
+        write::<NewServicePrincipal>(Method::POST, "servicePrincipals", None),
+        write::<NewPermissionGrant>(Method::POST, "oauth2PermissionGrants", None),
+        write::<GrantScope>(Method::PATCH, "oauth2PermissionGrants/{id}", None),
+        write::<NewAppRoleAssignment>(
             Method::POST,
             "servicePrincipals/{id}/appRoleAssignedTo",
-            APP_ROLE_ASSIGNMENT_BODY,
             None,
         ),
+        // The test message (crate::verify::checks::test_email).
+        write::<SendMail>(Method::POST, "me", Some("sendMail")),
     ]
 }

@@ -4,18 +4,24 @@
 //! delegated admin-consent grant, and assign an application permission
 //! (reference/microsoft-wire.md §4.3).
 //!
-//! Each write answers its typed result or a [`WriteError`]: transient (`Unavailable`, after the
+//! Each request serialises its typed body from [`super::bodies`]; nothing here builds JSON by
+//! hand. Each write answers its typed result or a [`WriteError`]: transient (`Unavailable`, after the
 //! client's bounded retries; a `POST` whose answer was lost after it was sent is not repeated and
 //! answers cause `write_outcome_unknown`), 404 (`NotFound`, often directory replication right after a
 //! create) or another refusal carrying Graph's error (`Refused`). Nothing here decides what to
 //! write: that is [`crate::fix`]. A new secret's value comes back as a [`Secret`] only.
 
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::{DateTime, Utc};
 use reqwest::Method;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::applications::Application;
+pub use super::bodies::graph_time;
+use super::bodies::{
+    AddPassword, ApplicationBody, GrantScope, NewAppRoleAssignment, NewPasswordCredential,
+    NewPermissionGrant, NewServicePrincipal, RemovePassword, RequestBody,
+};
 use super::read::{ReadError, Reader, odata_string};
 use super::service_principals::ServicePrincipal;
 use super::{GraphError, url};
@@ -27,38 +33,6 @@ use crate::secret::Secret;
 pub const GRANT_WITH_ID_SELECT: &[&str] = &["id", "clientId", "consentType", "resourceId", "scope"];
 /// The properties [`admin_grants_for_client`] filters on.
 pub const GRANT_WITH_ID_FILTER: &[&str] = &["clientId", "consentType"];
-/// The properties a new application is created with ([`upsert_application`]).
-pub const APPLICATION_CREATE_BODY: &[&str] = &[
-    "displayName",
-    "signInAudience",
-    "web",
-    "spa",
-    "publicClient",
-    "api",
-    "requiredResourceAccess",
-];
-/// The properties a repair may `PATCH` on an application ([`update_application`]).
-pub const APPLICATION_PATCH_BODY: &[&str] = &[
-    "signInAudience",
-    "web",
-    "spa",
-    "publicClient",
-    "api",
-    "requiredResourceAccess",
-];
-/// The body of `addPassword`'s `passwordCredential`.
-pub const PASSWORD_CREDENTIAL_BODY: &[&str] = &["displayName", "startDateTime", "endDateTime"];
-/// The body of `removePassword`.
-pub const REMOVE_PASSWORD_BODY: &[&str] = &["keyId"];
-/// The body of `POST /servicePrincipals`.
-pub const SERVICE_PRINCIPAL_CREATE_BODY: &[&str] = &["appId"];
-/// The body of `POST /oauth2PermissionGrants`.
-pub const GRANT_CREATE_BODY: &[&str] = &["clientId", "consentType", "resourceId", "scope"];
-/// The body of `PATCH /oauth2PermissionGrants/{id}`.
-pub const GRANT_PATCH_BODY: &[&str] = &["scope"];
-/// The body of `POST /servicePrincipals/{id}/appRoleAssignedTo`.
-pub const APP_ROLE_ASSIGNMENT_BODY: &[&str] = &["principalId", "resourceId", "appRoleId"];
-
 /// Why a write did not happen (or may not have).
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum WriteError {
@@ -170,11 +144,6 @@ struct PasswordAnswer {
     secret_text: Option<String>,
 }
 
-/// A Graph timestamp as `addPassword` takes it.
-pub fn graph_time(time: DateTime<Utc>) -> String {
-    time.to_rfc3339_opts(SecondsFormat::Secs, true)
-}
-
 /// What [`upsert_application`] did.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Upserted {
@@ -191,7 +160,7 @@ pub enum Upserted {
 pub async fn upsert_application(
     graph: &Reader<'_>,
     unique_name: &str,
-    body: &Value,
+    body: &ApplicationBody,
 ) -> Result<Upserted, WriteError> {
     let what = "app registration create";
     let key = format!("applications(uniqueName={})", odata_string(unique_name));
@@ -199,7 +168,7 @@ pub async fn upsert_application(
         graph,
         Method::PATCH,
         &[&key],
-        Some(body),
+        body,
         Some("create-if-missing"),
         what,
     )
@@ -213,17 +182,17 @@ pub async fn upsert_application(
     Ok(Upserted::Updated)
 }
 
-/// `PATCH /applications/{object_id}` with only the properties in `body`.
+/// `PATCH /applications/{object_id}` with only the properties set in `body`.
 pub async fn update_application(
     graph: &Reader<'_>,
     object_id: &str,
-    body: &Value,
+    body: &ApplicationBody,
 ) -> Result<(), WriteError> {
     send(
         graph,
         Method::PATCH,
         &["applications", object_id],
-        Some(body),
+        body,
         "app registration update",
     )
     .await
@@ -238,17 +207,19 @@ pub async fn add_password(
     start: DateTime<Utc>,
     end: DateTime<Utc>,
 ) -> Result<AddedPassword, WriteError> {
-    let body = json!({ "passwordCredential": {
-        "displayName": display_name,
-        "startDateTime": graph_time(start),
-        "endDateTime": graph_time(end),
-    }});
+    let body = AddPassword {
+        password_credential: NewPasswordCredential {
+            display_name: display_name.to_owned(),
+            end_date_time: end,
+            start_date_time: start,
+        },
+    };
     let what = "client secret create";
     let answer = send(
         graph,
         Method::POST,
         &["applications", object_id, "addPassword"],
-        Some(&body),
+        &body,
         what,
     )
     .await?;
@@ -279,7 +250,9 @@ pub async fn remove_password(
         graph,
         Method::POST,
         &["applications", object_id, "removePassword"],
-        Some(&json!({ "keyId": key_id })),
+        &RemovePassword {
+            key_id: key_id.to_owned(),
+        },
         "client secret remove",
     )
     .await
@@ -296,7 +269,9 @@ pub async fn create_service_principal(
         graph,
         Method::POST,
         &["servicePrincipals"],
-        Some(&json!({ "appId": app_id })),
+        &NewServicePrincipal {
+            app_id: app_id.to_owned(),
+        },
         what,
     )
     .await?;
@@ -335,17 +310,11 @@ pub async fn create_admin_grant(
     resource_sp_id: &str,
     scope: &str,
 ) -> Result<(), WriteError> {
-    let body = json!({
-        "clientId": client_sp_id,
-        "consentType": "AllPrincipals",
-        "resourceId": resource_sp_id,
-        "scope": scope,
-    });
     send(
         graph,
         Method::POST,
         &["oauth2PermissionGrants"],
-        Some(&body),
+        &NewPermissionGrant::admin_consent(client_sp_id, resource_sp_id, scope),
         "admin consent grant create",
     )
     .await
@@ -362,7 +331,9 @@ pub async fn update_grant_scope(
         graph,
         Method::PATCH,
         &["oauth2PermissionGrants", grant_id],
-        Some(&json!({ "scope": scope })),
+        &GrantScope {
+            scope: scope.to_owned(),
+        },
         "admin consent grant update",
     )
     .await
@@ -377,39 +348,40 @@ pub async fn assign_app_role(
     client_sp_id: &str,
     app_role_id: &str,
 ) -> Result<(), WriteError> {
-    let body = json!({
-        "principalId": client_sp_id,
-        "resourceId": resource_sp_id,
-        "appRoleId": app_role_id,
-    });
+    let body = NewAppRoleAssignment {
+        app_role_id: app_role_id.to_owned(),
+        principal_id: client_sp_id.to_owned(),
+        resource_id: resource_sp_id.to_owned(),
+    };
     send(
         graph,
         Method::POST,
         &["servicePrincipals", resource_sp_id, "appRoleAssignedTo"],
-        Some(&body),
+        &body,
         "application permission grant",
     )
     .await
     .map(drop)
 }
 
-/// Send one write; a success answers, an error body becomes a [`WriteError`].
-async fn send(
+/// Send one write with its typed body; a success answers, an error body becomes a
+/// [`WriteError`].
+async fn send<B: RequestBody>(
     graph: &Reader<'_>,
     method: Method,
     path: &[&str],
-    body: Option<&Value>,
+    body: &B,
     what: &str,
 ) -> Result<Answer, WriteError> {
     send_with(graph, method, path, body, None, what).await
 }
 
 /// [`send`] with a `Prefer` header.
-async fn send_with(
+async fn send_with<B: RequestBody>(
     graph: &Reader<'_>,
     method: Method,
     path: &[&str],
-    body: Option<&Value>,
+    body: &B,
     prefer: Option<&str>,
     what: &str,
 ) -> Result<Answer, WriteError> {
@@ -422,10 +394,7 @@ async fn send_with(
         if let Some(prefer) = prefer {
             request = request.header("Prefer", prefer);
         }
-        match body {
-            Some(body) => request.json(body),
-            None => request,
-        }
+        request.json(body)
     };
     // A POST creates or adds: sent again only when Graph surely did not act. A PATCH here sets
     // whole values (or upserts by unique name) and a DELETE removes, so repeating them changes
@@ -454,14 +423,6 @@ async fn send_with(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn graph_times_are_utc_seconds() {
-        let time = DateTime::parse_from_rfc3339("2027-01-02T03:04:05.678+00:00")
-            .expect("time")
-            .with_timezone(&Utc);
-        assert_eq!(graph_time(time), "2027-01-02T03:04:05Z");
-    }
 
     #[test]
     fn refusals_map_to_causes() {

@@ -9,6 +9,7 @@ use serde_json::json;
 
 use crate::cause::Cause;
 use crate::check::CheckId;
+use crate::graph::bodies::{BodyType, ItemBody, Message, Recipient, SendMail};
 use crate::graph::{self, GraphError};
 use crate::http::Unavailable;
 use crate::secret::Secret;
@@ -61,20 +62,20 @@ pub async fn run(
 ) -> CheckResult {
     let sent_at = ctx.now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     let sender = mailbox.unwrap_or("the signed-in mailbox");
-    let body = json!({
-        "message": {
-            "subject": SUBJECT,
-            "body": {
-                "contentType": "Text",
-                "content": format!(
+    let body = SendMail {
+        message: Message {
+            body: ItemBody {
+                content: format!(
                     "This is a test message from {sender}, sent by Entra Setup Wizard's setup check at {sent_at} \
                      to confirm that Microsoft Graph accepts mail from this mailbox. No action is needed; you can delete it."
                 ),
+                content_type: BodyType::Text,
             },
-            "toRecipients": [{ "emailAddress": { "address": recipient } }],
+            subject: SUBJECT.to_owned(),
+            to_recipients: vec![Recipient::address(recipient)],
         },
-        "saveToSentItems": false,
-    });
+        save_to_sent_items: false,
+    };
     let answer = match graph::post(
         &ctx.http,
         &ctx.endpoints,
