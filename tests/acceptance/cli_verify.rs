@@ -350,3 +350,85 @@ fn a_mailbox_or_recipient_that_is_not_an_address_is_refused() {
         assert!(run.stderr.contains(option), "{}", run.stderr);
     }
 }
+
+/// `--cloud` and `--sign-in` take one of a closed set of values: anything else is bad usage
+/// (exit 64) with a message naming the option and every value it takes, before anything runs.
+/// `register` and `rotate-secret` need an administrator, so `none` is not one of theirs.
+#[test]
+fn a_value_outside_an_options_set_is_refused_naming_the_option_and_its_values() {
+    let home = tempfile::tempdir().expect("home");
+    let verify = ["verify", "--profile", "axero-outlook-calendar"];
+    let cases: &[(&[&str], &str, &[&str])] = &[
+        (
+            &["--cloud", "mars", "profiles"],
+            "--cloud",
+            &["global", "usgov", "china"],
+        ),
+        (
+            &[
+                &verify[..],
+                &["--tenant", "contoso.com", "--cloud", "Global"],
+            ]
+            .concat(),
+            "--cloud",
+            &["global", "usgov", "china"],
+        ),
+        (
+            &[
+                &verify[..],
+                &["--tenant", "contoso.com", "--sign-in", "password"],
+            ]
+            .concat(),
+            "--sign-in",
+            &["none", "device-code", "browser"],
+        ),
+        (
+            &[
+                &verify[..],
+                &["--tenant", "contoso.com", "--sign-in", "device_code"],
+            ]
+            .concat(),
+            "--sign-in",
+            &["none", "device-code", "browser"],
+        ),
+        (
+            &[
+                "register",
+                "--profile",
+                "axero-outlook-calendar",
+                "--tenant",
+                "contoso.com",
+                "--sign-in",
+                "none",
+            ],
+            "--sign-in",
+            &["device-code", "browser"],
+        ),
+        (
+            &[
+                "rotate-secret",
+                "--tenant",
+                "contoso.com",
+                "--client-id",
+                APP,
+                "--sign-in",
+                "kiosk",
+            ],
+            "--sign-in",
+            &["device-code", "browser"],
+        ),
+    ];
+    for (args, option, values) in cases {
+        let run = entra_setup_tests::cli::run(home.path(), None, args, None, &[]);
+        assert_eq!(run.code, Some(64), "{args:?}: {run:?}");
+        assert!(run.stdout.is_empty(), "{args:?}: {run:?}");
+        assert!(run.stderr.contains(option), "{args:?}: {}", run.stderr);
+        for value in *values {
+            assert!(
+                run.stderr.contains(value),
+                "{args:?} lacks {value}: {}",
+                run.stderr
+            );
+        }
+    }
+}

@@ -5,22 +5,28 @@
 //! request the browser makes back to it, checks `state`, answers with a small page saying the tab
 //! can be closed, and redeems the code with the verifier at the token endpoint.
 //!
-//! Written on the shared [`Http`] client, `ring` (already in the tree through rustls) providing
-//! the CSPRNG and SHA-256, rather than with the `oauth2` crate, for the same reason as the
-//! device-code flow: Microsoft's error bodies carry `error_codes`, which the crate drops.
+//! The sign-in address, the PKCE verifier and challenge, the `state` (CSRF token) and the code's
+//! redemption are the `oauth2` crate's ([`super::oauth`]; a refused redemption keeps Microsoft's
+//! `error_codes`). The loopback listener serves HTTP/1.1 with `hyper`: one connection at a time
+//! per task, a bounded head read in bounded time, no keep-alive.
 //!
 //! Errors on the redirect are classified from `error` and the AADSTS number, taken from
 //! `error_codes` when present, else from `error_uri`'s `code` (Microsoft's front channel sends
 //! no `error_codes`), else from the `AADSTSnnnn` that opens `error_description` — the number
 //! only, never the wording. Dropping the future (or the timeout) closes the listener.
 
+use std::convert::Infallible;
 use std::net::{Ipv4Addr, Ipv6Addr};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use ring::rand::{SecureRandom, SystemRandom};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use hyper::body::Incoming;
+use hyper::header::{CACHE_CONTROL, CONTENT_TYPE, HeaderValue};
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper::{Method, Request, Response, StatusCode};
+use hyper_util::rt::{TokioIo, TokioTimer};
+use oauth2::{AuthUrl, AuthorizationCode, CsrfToken, PkceCodeChallenge, RedirectUrl, Scope};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::task::JoinSet;
 use url::Url;
@@ -31,7 +37,8 @@ use crate::http::{Http, Unavailable};
 use crate::secret::Secret;
 
 use super::AadError;
-use super::sign_in::{SignInError, UserTokens, tenant_url, token_request, token_url};
+use super::oauth::{self, Sender};
+use super::sign_in::{SignInError, UserTokens, tenant_url};
 
 /// How long the sign-in page may stay open before the sign-in ends as [`SignInError::Expired`].
 pub const BROWSER_SIGN_IN_TIMEOUT: Duration = Duration::from_secs(300);
@@ -41,6 +48,9 @@ const MAX_REQUEST: usize = 16 * 1024;
 
 /// How long one connection may take to send its request before it is dropped.
 const READ_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// What the redirect brought: the code, or why there is none.
+type Outcome = Result<Secret, SignInError>;
 
 /// Sign a person in in the browser. `login_hint` pre-fills the account (the mailbox owner);
 /// without one the page asks which account to use (`prompt=select_account`, for the
@@ -60,6 +70,7 @@ pub async fn sign_in_with_browser(
     open: &(dyn Fn(&Url) -> std::io::Result<()> + Send + Sync),
     timeout: Duration,
 ) -> Result<UserTokens, SignInError> {
+    const WHAT: &str = "authorization code sign-in";
     let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
         .await
         .map_err(|e| local_fault(format!("cannot listen on 127.0.0.1 for the sign-in ({e})")))?;
@@ -69,34 +80,25 @@ pub async fn sign_in_with_browser(
         .port();
     // A browser may try `localhost` as ::1 first; listen there too when the system allows it.
     let listener_v6 = TcpListener::bind((Ipv6Addr::LOCALHOST, port)).await.ok();
-    let redirect_uri = format!("http://localhost:{port}/");
+    let redirect_uri = RedirectUrl::new(format!("http://localhost:{port}/"))
+        .map_err(|e| local_fault(format!("cannot name the loopback address ({e})")))?;
 
-    let random = SystemRandom::new();
-    let verifier = Secret::new(random_text(&random, 32).map_err(|e| *e)?);
-    let challenge = URL_SAFE_NO_PAD.encode(ring::digest::digest(
-        &ring::digest::SHA256,
-        verifier.expose().as_bytes(),
-    ));
-    let state = random_text(&random, 16).map_err(|e| *e)?;
-
-    let scope = scopes.join(" ");
-    let mut url = tenant_url(endpoints, tenant, &["oauth2", "v2.0", "authorize"])?;
-    {
-        let mut query = url.query_pairs_mut();
-        query
-            .append_pair("client_id", client_id)
-            .append_pair("response_type", "code")
-            .append_pair("response_mode", "query")
-            .append_pair("redirect_uri", &redirect_uri)
-            .append_pair("scope", &scope)
-            .append_pair("state", &state)
-            .append_pair("code_challenge", &challenge)
-            .append_pair("code_challenge_method", "S256");
-        match login_hint {
-            Some(hint) => query.append_pair("login_hint", hint),
-            None => query.append_pair("prompt", "select_account"),
-        };
+    let authorize_url = tenant_url(endpoints, tenant, &["oauth2", "v2.0", "authorize"])?;
+    let client = oauth::client(endpoints, tenant, client_id)?
+        .set_auth_uri(AuthUrl::from_url(authorize_url))
+        .set_redirect_uri(redirect_uri);
+    let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
+    let request = client
+        .authorize_url(CsrfToken::new_random)
+        .add_scopes(scopes.iter().cloned().map(Scope::new))
+        .set_pkce_challenge(challenge)
+        .add_extra_param("response_mode", "query");
+    let (url, state) = match login_hint {
+        Some(hint) => request.add_extra_param("login_hint", hint),
+        None => request.add_extra_param("prompt", "select_account"),
     }
+    .url();
+
     // A browser that does not open is not an error: the address was shown, and may be used.
     tracing::info!(
         port,
@@ -108,7 +110,7 @@ pub async fn sign_in_with_browser(
 
     let code = tokio::time::timeout(
         timeout,
-        wait_for_redirect(&listener, listener_v6.as_ref(), &state),
+        wait_for_redirect(&listener, listener_v6.as_ref(), state.secret()),
     )
     .await
     .map_err(|_| SignInError::Expired)
@@ -118,33 +120,21 @@ pub async fn sign_in_with_browser(
     drop(listener_v6);
     drop(listener);
 
-    let token_url = token_url(endpoints, tenant)?;
-    let form = [
-        ("grant_type", "authorization_code"),
-        ("client_id", client_id),
-        ("code", code.expose()),
-        ("redirect_uri", redirect_uri.as_str()),
-        ("code_verifier", verifier.expose()),
-        ("scope", scope.as_str()),
-    ];
-    let outcome = token_request(http, &token_url, &form, "authorization code sign-in").await;
+    // Microsoft takes the scopes again at redemption (they name the resource of the token).
+    let scope = scopes.join(" ");
+    let outcome = client
+        .exchange_code(AuthorizationCode::new(code.expose().to_owned()))
+        .set_pkce_verifier(verifier)
+        .add_extra_param("scope", scope.as_str())
+        .request_async(&Sender::new(http, WHAT))
+        .await
+        .map(|token| oauth::user_tokens(&token))
+        .map_err(|failure| SignInError::from_failure(failure, WHAT));
     match &outcome {
         Ok(_) => tracing::info!("signed in"),
         Err(e) => tracing::warn!(cause = e.cause().map(|c| c.as_str()), "sign-in ended: {e}"),
     }
     outcome
-}
-
-/// `bytes` random bytes from the system's CSPRNG, base64url without padding (RFC 7636's
-/// unreserved characters: 32 bytes make a 43-character verifier).
-fn random_text(random: &SystemRandom, bytes: usize) -> Result<String, Box<SignInError>> {
-    let mut buffer = vec![0u8; bytes];
-    random.fill(&mut buffer).map_err(|_| {
-        Box::new(local_fault(
-            "the system's random number generator failed".into(),
-        ))
-    })?;
-    Ok(URL_SAFE_NO_PAD.encode(&buffer))
 }
 
 fn local_fault(detail: String) -> SignInError {
@@ -163,17 +153,18 @@ async fn wait_for_redirect(
     v6: Option<&TcpListener>,
     state: &str,
 ) -> Result<Secret, SignInError> {
-    let mut connections: JoinSet<Option<Result<Secret, SignInError>>> = JoinSet::new();
+    let state: Arc<str> = Arc::from(state);
+    let mut connections: JoinSet<Option<Outcome>> = JoinSet::new();
     loop {
         tokio::select! {
             accepted = v4.accept() => {
                 if let Ok((stream, _)) = accepted {
-                    connections.spawn(serve(stream, state.to_owned()));
+                    connections.spawn(serve(stream, state.clone()));
                 }
             }
             accepted = accept_optional(v6) => {
                 if let Ok((stream, _)) = accepted {
-                    connections.spawn(serve(stream, state.to_owned()));
+                    connections.spawn(serve(stream, state.clone()));
                 }
             }
             Some(done) = connections.join_next() => {
@@ -194,47 +185,64 @@ async fn accept_optional(
     }
 }
 
-/// Serve one connection: `None` when it was not the redirect (another path, a malformed or
-/// idle request), else what the redirect said, after the page has been sent.
-async fn serve(mut stream: TcpStream, state: String) -> Option<Result<Secret, SignInError>> {
-    let target = tokio::time::timeout(READ_TIMEOUT, read_request_target(&mut stream))
-        .await
-        .ok()??;
-    let url = Url::parse("http://localhost/").ok()?.join(&target).ok()?;
-    if url.path() != "/" {
-        respond(&mut stream, "404 Not Found", "Not found.").await;
-        return None;
+/// Serve one connection (one request: no keep-alive): `None` when it was not the redirect
+/// (another path or method, a malformed or idle request), else what the redirect said, once the
+/// page has been sent (or the browser has gone).
+async fn serve(stream: TcpStream, state: Arc<str>) -> Option<Outcome> {
+    let outcome: Arc<Mutex<Option<Outcome>>> = Arc::default();
+    let kept = outcome.clone();
+    let service = service_fn(move |request: Request<Incoming>| {
+        let page = answer(&request, &state, &kept);
+        std::future::ready(Ok::<_, Infallible>(page))
+    });
+    // The browser may already be gone; the outcome does not depend on the page arriving.
+    let _ = http1::Builder::new()
+        .timer(TokioTimer::new())
+        .header_read_timeout(READ_TIMEOUT)
+        .max_buf_size(MAX_REQUEST)
+        .keep_alive(false)
+        .serve_connection(TokioIo::new(stream), service)
+        .await;
+    outcome.lock().ok()?.take()
+}
+
+/// The page for one request; the redirect's outcome is put in `outcome`.
+fn answer(
+    request: &Request<Incoming>,
+    state: &str,
+    outcome: &Mutex<Option<Outcome>>,
+) -> Response<String> {
+    if request.method() != Method::GET {
+        return page(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "Only the sign-in's redirect is answered here.",
+        );
     }
-    let outcome = read_redirect(&url, &state).map_err(|error| *error);
-    let message = match &outcome {
+    let target = request
+        .uri()
+        .path_and_query()
+        .map_or("/", |target| target.as_str());
+    let Some(url) = Url::parse("http://localhost/")
+        .ok()
+        .and_then(|base| base.join(target).ok())
+    else {
+        return page(StatusCode::BAD_REQUEST, "The address could not be read.");
+    };
+    if url.path() != "/" {
+        return page(StatusCode::NOT_FOUND, "Not found.");
+    }
+    let result = read_redirect(&url, state).map_err(|error| *error);
+    let message = match &result {
         Ok(_) => "You can close this tab and return to Entra Setup Wizard.".to_string(),
         Err(error) => format!(
             "The sign-in did not finish: {}. You can close this tab and return to Entra Setup Wizard.",
             plain_words(error)
         ),
     };
-    respond(&mut stream, "200 OK", &message).await;
-    Some(outcome)
-}
-
-/// The request target of a `GET`, once the whole head has arrived.
-async fn read_request_target(stream: &mut TcpStream) -> Option<String> {
-    let mut head = Vec::with_capacity(1024);
-    let mut chunk = [0u8; 1024];
-    while !head.windows(4).any(|w| w == b"\r\n\r\n") {
-        if head.len() >= MAX_REQUEST {
-            return None;
-        }
-        let read = stream.read(&mut chunk).await.ok()?;
-        if read == 0 {
-            return None;
-        }
-        head.extend_from_slice(&chunk[..read]);
+    if let Ok(mut slot) = outcome.lock() {
+        *slot = Some(result);
     }
-    let head = std::str::from_utf8(&head).ok()?;
-    let mut parts = head.lines().next()?.split(' ');
-    let (method, target) = (parts.next()?, parts.next()?);
-    (method == "GET" && target.starts_with('/')).then(|| target.to_owned())
+    page(StatusCode::OK, &message)
 }
 
 /// What the redirect's query says: the code when `state` is ours, else why not.
@@ -287,9 +295,12 @@ fn read_redirect(url: &Url, expected_state: &str) -> Result<Secret, Box<SignInEr
             error,
             error_codes: codes,
             error_description: description,
+            suberror,
             trace_id: get("trace_id"),
             correlation_id: get("correlation_id"),
-            suberror,
+            timestamp: get("timestamp"),
+            error_uri: get("error_uri"),
+            raw: answered(url),
         })));
     }
     get("code").map(Secret::new).ok_or_else(|| {
@@ -299,9 +310,12 @@ fn read_redirect(url: &Url, expected_state: &str) -> Result<Secret, Box<SignInEr
             error_description: Some(
                 "The sign-in answer carried neither a code nor an error.".into(),
             ),
+            suberror: None,
             trace_id: None,
             correlation_id: None,
-            suberror: None,
+            timestamp: None,
+            error_uri: None,
+            raw: answered(url),
         }))
     })
 }
@@ -322,6 +336,16 @@ fn leading_code(description: &str) -> Option<u32> {
     digits[..end].parse().ok()
 }
 
+/// The redirect's query as answered, less `state` and `code` (kept as an error's raw answer).
+fn answered(url: &Url) -> String {
+    url::form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(
+            url.query_pairs()
+                .filter(|(k, _)| k != "state" && k != "code"),
+        )
+        .finish()
+}
+
 /// The error in words for the page (never the code or a token).
 fn plain_words(error: &SignInError) -> String {
     match error {
@@ -335,21 +359,22 @@ fn plain_words(error: &SignInError) -> String {
     }
 }
 
-/// Send a small self-contained page and close the connection.
-async fn respond(stream: &mut TcpStream, status: &str, message: &str) {
+/// A small self-contained page; the connection closes after it.
+fn page(status: StatusCode, message: &str) -> Response<String> {
     let body = format!(
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Entra Setup Wizard</title></head>\
          <body style=\"font-family:system-ui,sans-serif;margin:3em\"><p>{}</p></body></html>",
         crate::html::escape(message)
     );
-    let response = format!(
-        "HTTP/1.1 {status}\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: {}\r\n\
-         Cache-Control: no-store\r\nConnection: close\r\n\r\n{body}",
-        body.len()
+    let mut response = Response::new(body);
+    *response.status_mut() = status;
+    let headers = response.headers_mut();
+    headers.insert(
+        CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
     );
-    // The browser may already be gone; the outcome does not depend on the page arriving.
-    let _ = stream.write_all(response.as_bytes()).await;
-    let _ = stream.shutdown().await;
+    headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
 }
 
 #[cfg(test)]
@@ -405,5 +430,50 @@ mod tests {
         }
         assert_eq!(leading_code("AADSTS70011: The scope"), Some(70011));
         assert_eq!(leading_code("the user canceled"), None);
+    }
+
+    /// The listener answers every request, and only the redirect to `/` with our state ends the
+    /// wait: another path or method is answered and the wait goes on.
+    #[tokio::test]
+    async fn the_listener_waits_for_the_redirect_and_answers_everything_else() {
+        let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
+            .await
+            .expect("listen");
+        let base = format!(
+            "http://127.0.0.1:{}",
+            listener.local_addr().expect("port").port()
+        );
+        let browser = async {
+            let client = reqwest::Client::new();
+            let missing = client
+                .get(format!("{base}/favicon.ico"))
+                .send()
+                .await
+                .expect("answered");
+            assert_eq!(missing.status(), 404);
+            let posted = client
+                .post(format!("{base}/"))
+                .send()
+                .await
+                .expect("answered");
+            assert_eq!(posted.status(), 405);
+            let page = client
+                .get(format!("{base}/?code=the-code&state=s1"))
+                .send()
+                .await
+                .expect("answered");
+            assert_eq!(page.status(), 200);
+            assert_eq!(
+                page.headers()
+                    .get("cache-control")
+                    .and_then(|v| v.to_str().ok()),
+                Some("no-store")
+            );
+            let text = page.text().await.expect("page");
+            assert!(text.contains("You can close this tab"), "{text}");
+            assert!(!text.contains("the-code"), "{text}");
+        };
+        let (code, ()) = tokio::join!(wait_for_redirect(&listener, None, "s1"), browser);
+        assert_eq!(code.expect("the code").expose(), "the-code");
     }
 }

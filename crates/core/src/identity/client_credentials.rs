@@ -2,13 +2,17 @@
 //! ID and secret. One request tells whether the app exists, is enabled, and whether the secret is
 //! its value, current and valid — and the token's `roles` claim tells which application
 //! permissions are consented.
+//!
+//! Made with the `oauth2` crate's client-credentials request ([`super::oauth`]): its error type
+//! is [`AadError`], so a refusal keeps Microsoft's `error_codes`.
 
-use serde::Deserialize;
+use oauth2::{ClientSecret, Scope, TokenResponse};
 
 use crate::endpoints::Endpoints;
 use crate::http::{Http, Unavailable};
 use crate::secret::Secret;
 
+use super::oauth::{self, Sender};
 use super::{AadError, TokenClaims};
 
 /// An app-only access token and what it says.
@@ -33,13 +37,6 @@ pub enum TokenError {
     Unavailable(#[from] Unavailable),
 }
 
-#[derive(Debug, Deserialize)]
-struct TokenAnswer {
-    access_token: String,
-    #[serde(default)]
-    expires_in: u64,
-}
-
 /// Ask for an app-only token for `scope` (a resource's `/.default`).
 pub async fn client_credentials(
     http: &Http,
@@ -49,40 +46,22 @@ pub async fn client_credentials(
     secret: &Secret,
     scope: &str,
 ) -> Result<AppToken, TokenError> {
-    let url = super::sign_in::token_url(endpoints, tenant)?;
-    let answer = http
-        .send("token request", |c| {
-            c.post(url.clone()).form(&[
-                ("client_id", client_id),
-                ("scope", scope),
-                ("client_secret", secret.expose()),
-                ("grant_type", "client_credentials"),
-            ])
-        })
-        .await?;
-    if !answer.status.is_success() {
-        return Err(match AadError::parse(&answer.body) {
-            Some(error) => TokenError::Rejected(error),
-            None => unavailable(&format!(
-                "the token endpoint answered {} without an error body",
-                answer.status
-            ))
-            .into(),
-        });
-    }
-    let token: TokenAnswer = answer.json("token request")?;
-    let claims = TokenClaims::read(&token.access_token).unwrap_or_default();
+    const WHAT: &str = "token request";
+    let client = oauth::client(endpoints, tenant, client_id)?
+        .set_client_secret(ClientSecret::new(secret.expose().to_owned()));
+    let token = client
+        .exchange_client_credentials()
+        .add_scope(Scope::new(scope.to_owned()))
+        .request_async(&Sender::new(http, WHAT))
+        .await
+        .map_err(|failure| match oauth::refusal(failure, WHAT) {
+            Ok(error) => TokenError::Rejected(error),
+            Err(fault) => TokenError::Unavailable(fault),
+        })?;
+    let access_token = token.access_token().secret();
     Ok(AppToken {
-        access_token: Secret::new(token.access_token),
-        expires_in: token.expires_in,
-        claims,
+        claims: TokenClaims::read(access_token).unwrap_or_default(),
+        access_token: Secret::new(access_token.as_str()),
+        expires_in: token.expires_in().map_or(0, |lifetime| lifetime.as_secs()),
     })
-}
-
-fn unavailable(detail: &str) -> Unavailable {
-    Unavailable {
-        cause: crate::cause::Cause::NetworkError,
-        detail: detail.to_string(),
-        retry_after: None,
-    }
 }

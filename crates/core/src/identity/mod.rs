@@ -2,6 +2,11 @@
 //! and cloud), the token endpoint (client credentials), the error bodies it answers with, and the
 //! claims of the tokens it issues.
 //!
+//! The OAuth 2.0 requests (client credentials, authorization code with PKCE, refresh, device
+//! authorization) are the `oauth2` crate's, sent through the core's own HTTP client, with
+//! Microsoft's error body as the crate's error type ([`AadError`]); only the device-code poll is
+//! written by hand (its module says why).
+//!
 //! Errors are classified from `error` and `error_codes` only, never from the description text,
 //! which Microsoft changes without notice (the browser's redirect, which carries no
 //! `error_codes`, gives its number in `error_uri` or as the `AADSTSnnnn` opening the
@@ -16,6 +21,7 @@ mod client_credentials;
 mod codes;
 mod device_code;
 mod discovery;
+mod oauth;
 mod sign_in;
 mod sign_in_client;
 

@@ -1,8 +1,9 @@
 //! What every sign-in flow shares: the person's tokens, the errors a sign-in can end with, the
-//! token request, and a second token for another resource from the refresh token (a v2.0
-//! refresh token works across resources, so the mailbox owner signs in once for Graph and SMTP).
+//! tenant's addresses, and a second token for another resource from the refresh token (a v2.0
+//! refresh token works across resources, so the mailbox owner signs in once for Graph and SMTP),
+//! redeemed with the `oauth2` crate's refresh request ([`super::oauth`]).
 
-use serde::Deserialize;
+use oauth2::{RefreshToken, Scope};
 use url::Url;
 
 use crate::cause::Cause;
@@ -10,6 +11,7 @@ use crate::endpoints::Endpoints;
 use crate::http::{Answer, Http, Unavailable};
 use crate::secret::Secret;
 
+use super::oauth::{self, OAuthFailure, Sender};
 use super::{AadError, TokenClaims, cause_of};
 
 /// The public client that signs people in when none is configured: Microsoft Graph Command Line
@@ -61,6 +63,15 @@ impl SignInError {
         }
     }
 
+    /// A request made with the `oauth2` crate that did not end with tokens.
+    pub(super) fn from_failure(failure: OAuthFailure, what: &str) -> SignInError {
+        match oauth::refusal(failure, what) {
+            Ok(error) => SignInError::Rejected(error),
+            Err(fault) => SignInError::Unavailable(fault),
+        }
+    }
+
+    /// A hand-made request's answer that was not a success.
     pub(super) fn from_answer(answer: &Answer) -> SignInError {
         match AadError::parse(&answer.body) {
             Some(error) => SignInError::Rejected(error),
@@ -74,13 +85,6 @@ impl SignInError {
             }),
         }
     }
-}
-
-#[derive(Deserialize)]
-struct TokenAnswer {
-    access_token: String,
-    #[serde(default)]
-    refresh_token: Option<String>,
 }
 
 /// `{login}/{tenant}/…` with the segments escaped.
@@ -107,25 +111,6 @@ pub(super) fn token_url(endpoints: &Endpoints, tenant: &str) -> Result<Url, Unav
     tenant_url(endpoints, tenant, &["oauth2", "v2.0", "token"])
 }
 
-/// POST a form to the token endpoint and read a user token or the error.
-pub(super) async fn token_request(
-    http: &Http,
-    url: &Url,
-    form: &[(&str, &str)],
-    what: &str,
-) -> Result<UserTokens, SignInError> {
-    let answer = http.send(what, |c| c.post(url.clone()).form(form)).await?;
-    if !answer.status.is_success() {
-        return Err(SignInError::from_answer(&answer));
-    }
-    let token: TokenAnswer = answer.json(what)?;
-    Ok(UserTokens {
-        claims: TokenClaims::read(&token.access_token).unwrap_or_default(),
-        access_token: Secret::new(token.access_token),
-        refresh_token: token.refresh_token.map(Secret::new),
-    })
-}
-
 /// A token for other scopes (another resource) from a refresh token, without a new sign-in.
 pub async fn token_for_scopes(
     http: &Http,
@@ -135,13 +120,14 @@ pub async fn token_for_scopes(
     refresh_token: &Secret,
     scopes: &[String],
 ) -> Result<UserTokens, SignInError> {
-    let url = token_url(endpoints, tenant)?;
-    let scope = scopes.join(" ");
-    let form = [
-        ("grant_type", "refresh_token"),
-        ("client_id", client_id),
-        ("refresh_token", refresh_token.expose()),
-        ("scope", scope.as_str()),
-    ];
-    token_request(http, &url, &form, "token refresh").await
+    const WHAT: &str = "token refresh";
+    let client = oauth::client(endpoints, tenant, client_id)?;
+    let refresh_token = RefreshToken::new(refresh_token.expose().to_owned());
+    let token = client
+        .exchange_refresh_token(&refresh_token)
+        .add_scopes(scopes.iter().cloned().map(Scope::new))
+        .request_async(&Sender::new(http, WHAT))
+        .await
+        .map_err(|failure| SignInError::from_failure(failure, WHAT))?;
+    Ok(oauth::user_tokens(&token))
 }
