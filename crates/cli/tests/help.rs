@@ -1,5 +1,6 @@
 //! The command line describes itself: `--help` lists every command of contracts/cli.md that this
-//! version has, and `--version` answers — both with status 0.
+//! version has, each command's `--help` every option it takes (never a secret as an argument) and
+//! what each value of a closed option set means, and `--version` answers — all with status 0.
 
 use std::process::Command;
 
@@ -10,11 +11,16 @@ fn entra_setup(args: &[&str]) -> std::process::Output {
         .expect("run entra-setup")
 }
 
+/// `entra-setup ARGS --help`: what it prints on stdout, having exited 0.
+fn help(args: &[&str]) -> String {
+    let output = entra_setup(&[args, &["--help"][..]].concat());
+    assert!(output.status.success(), "{args:?} --help: {output:?}");
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
 #[test]
 fn help_lists_the_commands() {
-    let output = entra_setup(&["--help"]);
-    assert!(output.status.success());
-    let text = String::from_utf8_lossy(&output.stdout);
+    let text = help(&[]);
     for command in [
         "profiles",
         "verify",
@@ -29,46 +35,16 @@ fn help_lists_the_commands() {
 }
 
 #[test]
-fn verify_help_names_the_secret_options_and_no_secret_argument() {
-    let output = entra_setup(&["verify", "--help"]);
-    assert!(output.status.success());
-    let text = String::from_utf8_lossy(&output.stdout);
-    for option in ["--secret-stdin", "--secret-env", "--sign-in"] {
-        assert!(text.contains(option), "verify --help lacks {option}");
-    }
-    assert!(
-        !text.contains("--secret "),
-        "a secret must never be a command-line argument"
-    );
-}
-
-#[test]
 fn bundle_and_reminders_describe_their_subcommands() {
     for (command, subcommands) in [
         ("bundle", &["export", "inspect"][..]),
         ("reminders", &["list", "check", "add", "remove", "scan"][..]),
     ] {
-        let output = entra_setup(&[command, "--help"]);
-        assert!(output.status.success());
-        let text = String::from_utf8_lossy(&output.stdout);
+        let text = help(&[command]);
         for sub in subcommands {
             assert!(text.contains(sub), "{command} --help lacks {sub}: {text}");
         }
     }
-    let output = entra_setup(&["bundle", "export", "--help"]);
-    let text = String::from_utf8_lossy(&output.stdout);
-    for option in [
-        "--recipient",
-        "--passphrase-env",
-        "--secret-from-keyring",
-        "--out",
-    ] {
-        assert!(text.contains(option), "bundle export --help lacks {option}");
-    }
-    assert!(
-        !text.contains("--secret "),
-        "a secret must never be a command-line argument"
-    );
 }
 
 #[test]
@@ -80,9 +56,7 @@ fn version_answers() {
 
 #[test]
 fn rotate_secret_help_states_when_a_secret_may_be_removed() {
-    let output = entra_setup(&["rotate-secret", "--help"]);
-    assert!(output.status.success());
-    let text = String::from_utf8_lossy(&output.stdout);
+    let text = help(&["rotate-secret"]);
     for option in [
         "--remove",
         "--show-secret",
@@ -97,6 +71,8 @@ fn rotate_secret_help_states_when_a_secret_may_be_removed() {
     assert!(!text.contains("--secret "), "a secret is never an argument");
 }
 
+/// Every option of contracts/cli.md (and the additions this version has) is listed by its
+/// command's --help, the global ones too; a secret is never an argument.
 #[test]
 fn each_command_help_lists_every_option_of_the_contract() {
     let global = [
@@ -205,9 +181,7 @@ fn each_command_help_lists_every_option_of_the_contract() {
         ),
     ];
     for (command, options) in commands {
-        let output = entra_setup(&[command, &["--help"][..]].concat());
-        assert!(output.status.success(), "{command:?}");
-        let text = String::from_utf8_lossy(&output.stdout);
+        let text = help(command);
         let listed: Vec<&str> = text
             .lines()
             .filter_map(|line| {
@@ -224,6 +198,10 @@ fn each_command_help_lists_every_option_of_the_contract() {
                 Some(long.trim_end_matches('.'))
             })
             .collect();
+        assert!(
+            !text.contains("--secret "),
+            "{command:?}: a secret must never be a command-line argument"
+        );
         for option in global.iter().chain(options.iter()) {
             assert!(
                 listed.contains(option),
@@ -233,6 +211,7 @@ fn each_command_help_lists_every_option_of_the_contract() {
     }
 }
 
+/// --cloud and --sign-in take one of a closed set of values, each described in --help.
 #[test]
 fn closed_option_sets_describe_each_value() {
     for (command, option, values) in [
@@ -262,9 +241,7 @@ fn closed_option_sets_describe_each_value() {
             &["device-code", "browser"][..],
         ),
     ] {
-        let output = entra_setup(&[command, &["--help"][..]].concat());
-        assert!(output.status.success(), "{command:?}");
-        let text = String::from_utf8_lossy(&output.stdout);
+        let text = help(command);
         let section: String = text
             .split("\n\n")
             .skip_while(|block| !block.trim_start().starts_with(option))
