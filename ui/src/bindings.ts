@@ -726,7 +726,12 @@ portal_link?: string | null;
 /**
  * What the verdict rests on: codes, ids and values Microsoft answered (never a secret).
  */
-evidence: JsonValue }
+evidence: JsonValue; 
+/**
+ * For `skipped`: the inputs or sign-ins it waits for (empty otherwise; absent in files
+ * written before it existed).
+ */
+needs?: Needed[] }
 /**
  * One pending request, as the evidence and the desktop app show it.
  */
@@ -1120,6 +1125,39 @@ export type Need =
  * The mailbox the integration uses.
  */
 "mailbox"
+/**
+ * What a checkpoint that was not checked waits for: an input or a sign-in. The core names it;
+ * each front end words it (the CLI as its options, the app as its fields and buttons).
+ */
+export type Needed = 
+/**
+ * The Application (client) ID.
+ */
+"client_id" | 
+/**
+ * The client secret's value.
+ */
+"client_secret" | 
+/**
+ * The redirect URI (or the product's address it is computed from).
+ */
+"redirect_uri" | 
+/**
+ * The mailbox the integration uses.
+ */
+"mailbox" | 
+/**
+ * Where the test email goes.
+ */
+"test_recipient" | 
+/**
+ * An administrator's sign-in.
+ */
+"admin_sign_in" | 
+/**
+ * The mailbox owner's sign-in (after the administrator's).
+ */
+"mailbox_owner_sign_in"
 /**
  * Users' requests for admin consent to the app, as the permissions step shows them.
  */

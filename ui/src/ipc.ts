@@ -42,6 +42,7 @@ export type {
   InputField,
   InputIssue,
   IpcErrorCode,
+  Needed,
   PermissionRow,
   ProfileKind,
   ProfileSource,

@@ -1,5 +1,5 @@
 /** Words for the ids the shell sends: checkpoint names and what each status means to people. */
-import type { CheckId, Status } from "./ipc";
+import type { CheckId, Needed, Status } from "./ipc";
 
 /** Each checkpoint's name. */
 export const CHECK_LABELS: Record<CheckId, string> = {
@@ -27,4 +27,15 @@ export const STATUS_LABELS: Record<Status | "running" | "pending", string> = {
   skipped: "Not checked",
   running: "Checking…",
   pending: "Not checked yet",
+};
+
+/** What a check that was not checked waits for, as the wizard offers it (field or button). */
+export const NEEDED_LABELS: Record<Needed, string> = {
+  client_id: "the Application (client) ID (App registration step)",
+  client_secret: "the client secret's value (Client secret step)",
+  redirect_uri: "the product's address (first step)",
+  mailbox: "the mailbox (Mailbox step)",
+  test_recipient: "where the test email goes (Mailbox step)",
+  admin_sign_in: "an administrator's sign-in (Sign in step)",
+  mailbox_owner_sign_in: "the mailbox owner's sign-in (Mailbox step)",
 };

@@ -25,7 +25,7 @@ import {
   WarningFilled,
 } from "@fluentui/react-icons";
 import type { CheckId, CheckResult } from "../ipc";
-import { CHECK_LABELS, STATUS_LABELS } from "../labels";
+import { CHECK_LABELS, NEEDED_LABELS, STATUS_LABELS } from "../labels";
 import { ExternalLink } from "./ExternalLink";
 
 const useStyles = makeStyles({
@@ -105,6 +105,11 @@ export function CheckList({ checks, results, running, onRetry, labelledBy }: Che
               </div>
               {isRunning && <Spinner size="extra-tiny" label="Asking Microsoft…" labelPosition="after" />}
               {!isRunning && result && <Body1 data-testid={`check-${id}-message`}>{result.message}</Body1>}
+              {!isRunning && result && result.needs && result.needs.length > 0 && (
+                <Body1 className={styles.fix} data-testid={`check-${id}-needs`}>
+                  <strong>It needs:</strong> {result.needs.map((n) => NEEDED_LABELS[n]).join("; ")}.
+                </Body1>
+              )}
               {!isRunning && result?.fix && status !== "pass" && (
                 <Body1 className={styles.fix}>
                   <strong>What to do:</strong> {result.fix}

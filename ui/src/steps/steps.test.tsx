@@ -276,4 +276,22 @@ describe("CheckList", () => {
     await userEvent.click(screen.getByTestId("check-tenant-retry"));
     expect(onRetry).toHaveBeenCalled();
   });
+
+  it("says what a check that was not checked waits for, in the wizard's words", () => {
+    render(
+      <FluentProvider theme={webLightTheme}>
+        <CheckList
+          checks={["smtp_auth", "mailbox"]}
+          running={[]}
+          results={[
+            { id: "smtp_auth", status: "skipped", reason: "needs_sign_in", message: "The probe acts as the owner.", evidence: null, needs: ["admin_sign_in", "mailbox_owner_sign_in"] },
+            { id: "mailbox", status: "pass", message: "A mailbox.", evidence: null, needs: [] },
+          ]}
+        />
+      </FluentProvider>,
+    );
+    expect(screen.getByTestId("check-smtp_auth-needs")).toHaveTextContent("an administrator's sign-in (Sign in step); the mailbox owner's sign-in (Mailbox step)");
+    expect(screen.queryByTestId("check-mailbox-needs")).not.toBeInTheDocument();
+    expect(screen.getByTestId("check-smtp_auth-message")).not.toHaveTextContent("--");
+  });
 });

@@ -7,7 +7,38 @@ use std::fmt::Write;
 use console::style;
 use entra_setup_core::diagnose::describe;
 use entra_setup_core::printable::printable;
-use entra_setup_core::verify::{Report, Status};
+use entra_setup_core::verify::{CheckResult, Needed, Report, Status};
+
+/// The options that give what a skipped check waits for (the core names the input, this
+/// command's options carry it).
+fn needed_option(needed: Needed) -> &'static str {
+    match needed {
+        Needed::ClientId => "--client-id",
+        Needed::ClientSecret => "--secret-stdin, --secret-env or --secret-from-keyring",
+        Needed::RedirectUri => "--site-url or --redirect-uri",
+        Needed::Mailbox => "--mailbox",
+        Needed::TestRecipient => "--test-recipient",
+        Needed::AdminSignIn => "--sign-in device-code",
+        Needed::MailboxOwnerSignIn => "--sign-in device-code with --mailbox",
+    }
+}
+
+/// ` (use --mailbox)` after a skipped check's message, or nothing.
+fn needs_in_options(check: &CheckResult) -> String {
+    let owner = check.needs.contains(&Needed::MailboxOwnerSignIn);
+    let options: Vec<&str> = check
+        .needs
+        .iter()
+        // The owner's sign-in already implies the administrator's.
+        .filter(|n| !(owner && **n == Needed::AdminSignIn))
+        .map(|n| needed_option(*n))
+        .collect();
+    if options.is_empty() {
+        String::new()
+    } else {
+        format!(" (use {})", options.join(" and "))
+    }
+}
 
 /// The report as text.
 pub fn render(report: &Report) -> String {
@@ -24,9 +55,10 @@ pub fn render(report: &Report) -> String {
         };
         let _ = writeln!(
             out,
-            "{mark:<13} {:<16} {}",
+            "{mark:<13} {:<16} {}{}",
             check.id.as_str(),
-            printable(&check.message)
+            printable(&check.message),
+            needs_in_options(check)
         );
         if let Some(cause) = check.cause.filter(|_| check.status != Status::Pass) {
             let _ = writeln!(
@@ -50,4 +82,53 @@ pub fn render(report: &Report) -> String {
         s.pass, s.fail, s.warn, s.unverified, s.skipped
     );
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use entra_setup_core::check::CheckId;
+    use entra_setup_core::verify::outcome::skipped;
+    use entra_setup_core::verify::{Needed, Report, SkipReason};
+
+    use super::render;
+
+    #[test]
+    fn a_skipped_check_names_the_options_that_give_what_it_waits_for() {
+        let checks = vec![
+            skipped(
+                CheckId::Mailbox,
+                SkipReason::MissingInput,
+                "No mailbox was given.",
+            )
+            .with_needs(&[Needed::Mailbox]),
+            skipped(
+                CheckId::SmtpAuth,
+                SkipReason::NeedsSignIn,
+                "The probe acts as the mailbox owner.",
+            )
+            .with_needs(&[Needed::AdminSignIn, Needed::MailboxOwnerSignIn]),
+            skipped(
+                CheckId::CalendarAccess,
+                SkipReason::NotApplicable,
+                "Not used.",
+            ),
+        ];
+        let report = Report {
+            profile: "axero-m365-email".into(),
+            tenant_id: None,
+            client_id: None,
+            summary: Report::summarise(&checks),
+            checks,
+        };
+        let text = console::strip_ansi_codes(&render(&report)).to_string();
+        assert!(
+            text.contains("No mailbox was given. (use --mailbox)"),
+            "{text}"
+        );
+        assert!(
+            text.contains("mailbox owner. (use --sign-in device-code with --mailbox)"),
+            "{text}"
+        );
+        assert!(text.contains("Not used.\n"), "{text}");
+    }
 }

@@ -43,7 +43,7 @@ pub fn describe(cause: Cause) -> Description {
         Cause::WrongCloud => d(
             "Tenant belongs to another Microsoft cloud",
             "The tenant is hosted in a national cloud (Microsoft Cloud for US Government or the China cloud operated by 21Vianet), but the request went to the global sign-in service, or the reverse. Each cloud has its own sign-in and Graph addresses.",
-            "Use the endpoints of the tenant's cloud: login.microsoftonline.us and graph.microsoft.us for US Government, login.partner.microsoftonline.cn and microsoftgraph.chinacloudapi.cn for China (in this tool: --cloud usgov or --cloud china). Register the app in that cloud's admin center.",
+            "Use the endpoints of the tenant's cloud: login.microsoftonline.us and graph.microsoft.us for US Government, login.partner.microsoftonline.cn and microsoftgraph.chinacloudapi.cn for China (choose that cloud in this tool). Register the app in that cloud's admin center.",
         ),
         Cause::SingleTenantAppOnCommon => d(
             "Single-tenant app signed in through the shared endpoint",

@@ -96,11 +96,14 @@ impl<'a> AdminStage<'a> {
         }
         match &first.mailbox {
             Some(reads) => board.record(admin::mailbox_result(self.ctx.endpoints.cloud, reads)),
-            None => board.record(skipped(
-                CheckId::Mailbox,
-                SkipReason::MissingInput,
-                "No mailbox was given (--mailbox).",
-            )),
+            None => board.record(
+                skipped(
+                    CheckId::Mailbox,
+                    SkipReason::MissingInput,
+                    "No mailbox was given.",
+                )
+                .with_needs(&[super::Needed::Mailbox]),
+            ),
         }
     }
 

@@ -25,7 +25,7 @@ mod report;
 pub mod sign_in;
 
 pub use inputs::{Context, Inputs, Sessions};
-pub use report::{CheckResult, Progress, Report, SkipReason, Status, Summary};
+pub use report::{CheckResult, Needed, Progress, Report, SkipReason, Status, Summary};
 
 use std::collections::BTreeMap;
 
@@ -88,9 +88,10 @@ impl Board<'_> {
             .checks
             .iter()
             .map(|id| {
-                self.results
-                    .remove(id)
-                    .unwrap_or_else(|| skipped(*id, SkipReason::NeedsSignIn, needs_sign_in(*id)))
+                self.results.remove(id).unwrap_or_else(|| {
+                    let (message, needs) = needs_sign_in(*id);
+                    skipped(*id, SkipReason::NeedsSignIn, message).with_needs(needs)
+                })
             })
             .collect();
         Report {
@@ -137,8 +138,9 @@ pub async fn verify(
         let missing = skipped(
             CheckId::ClientId,
             SkipReason::MissingInput,
-            "No application (client) ID was given (--client-id).",
-        );
+            "No application (client) ID was given.",
+        )
+        .with_needs(&[Needed::ClientId]);
         board.record(missing.clone());
         for id in [
             CheckId::ClientSecret,
@@ -201,11 +203,14 @@ pub async fn verify(
     let mut calendar_read = None;
     if board.applies(CheckId::CalendarAccess) {
         match (&credentials.token, inputs.mailbox.as_deref()) {
-            (_, None) => board.record(skipped(
-                CheckId::CalendarAccess,
-                SkipReason::MissingInput,
-                "No mailbox was given to read a calendar from (--mailbox).",
-            )),
+            (_, None) => board.record(
+                skipped(
+                    CheckId::CalendarAccess,
+                    SkipReason::MissingInput,
+                    "No mailbox was given to read a calendar from.",
+                )
+                .with_needs(&[Needed::Mailbox]),
+            ),
             (None, Some(_)) => board.record(downstream(CheckId::CalendarAccess, &secret_result)),
             (Some(_), Some(_)) if token_consent.as_ref().is_some_and(|r| !r.holds()) => {
                 if let Some(consent) = &token_consent {
@@ -272,15 +277,17 @@ async fn mailbox_owner_stage(board: &mut Board<'_>, inputs: &Inputs, ctx: &Conte
     }
 }
 
-/// Why a check that was not run needs a sign-in.
-fn needs_sign_in(id: CheckId) -> &'static str {
+/// Why a check that was not run needs a sign-in, and whose.
+fn needs_sign_in(id: CheckId) -> (&'static str, &'static [Needed]) {
     match id {
-        CheckId::SmtpAuth | CheckId::TestEmail => {
-            "This check acts as the mailbox owner, who signs in after the administrator: run with --sign-in device-code and --mailbox."
-        }
-        _ => {
-            "This check reads what only a signed-in administrator may read: run with --sign-in device-code."
-        }
+        CheckId::SmtpAuth | CheckId::TestEmail => (
+            "This check acts as the mailbox owner, who signs in after the administrator.",
+            &[Needed::AdminSignIn, Needed::MailboxOwnerSignIn],
+        ),
+        _ => (
+            "This check reads what only a signed-in administrator may read.",
+            &[Needed::AdminSignIn],
+        ),
     }
 }
 

@@ -9,7 +9,7 @@ use crate::check::CheckId;
 use crate::diagnose::describe;
 use crate::http::Unavailable;
 
-use super::report::{CheckResult, SkipReason, Status};
+use super::report::{CheckResult, Needed, SkipReason, Status};
 
 /// A passing result.
 pub fn pass(id: CheckId, message: impl Into<String>, evidence: Value) -> CheckResult {
@@ -22,6 +22,7 @@ pub fn pass(id: CheckId, message: impl Into<String>, evidence: Value) -> CheckRe
         fix: None,
         portal_link: None,
         evidence,
+        needs: Vec::new(),
     }
 }
 
@@ -42,6 +43,7 @@ pub fn verdict(
         fix: Some(describe(cause).fix.to_string()),
         portal_link: None,
         evidence,
+        needs: Vec::new(),
     }
 }
 
@@ -75,6 +77,7 @@ pub fn unverified(id: CheckId, fault: &Unavailable) -> CheckResult {
         fix: Some(format!("{} Then check again.", describe(fault.cause).fix)),
         portal_link: None,
         evidence: json!({ "detail": fault.detail, "retry_after_seconds": fault.retry_after.map(|d| d.as_secs_f64()) }),
+        needs: Vec::new(),
     }
 }
 
@@ -89,6 +92,7 @@ pub fn skipped(id: CheckId, reason: SkipReason, message: impl Into<String>) -> C
         fix: None,
         portal_link: None,
         evidence: Value::Null,
+        needs: Vec::new(),
     }
 }
 
@@ -109,7 +113,8 @@ pub fn downstream(id: CheckId, upstream: &CheckResult) -> CheckResult {
             id,
             upstream.reason.unwrap_or(SkipReason::MissingInput),
             format!("Not checked: it needs {} first.", upstream.id),
-        ),
+        )
+        .with_needs(&upstream.needs),
         Status::Pass | Status::Warn | Status::Fail => skipped(
             id,
             SkipReason::DependsOnFailed,
@@ -128,6 +133,12 @@ impl CheckResult {
     /// Replace the generic fix with one that names the exact values.
     pub fn with_fix(mut self, fix: impl Into<String>) -> Self {
         self.fix = Some(fix.into());
+        self
+    }
+
+    /// Say what a skipped check waits for.
+    pub fn with_needs(mut self, needs: &[Needed]) -> Self {
+        self.needs = needs.to_vec();
         self
     }
 

@@ -41,6 +41,29 @@ pub enum SkipReason {
     MissingInput,
 }
 
+/// What a checkpoint that was not checked waits for: an input or a sign-in. The core names it;
+/// each front end words it (the CLI as its options, the app as its fields and buttons).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, strum::Display)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+pub enum Needed {
+    /// The Application (client) ID.
+    ClientId,
+    /// The client secret's value.
+    ClientSecret,
+    /// The redirect URI (or the product's address it is computed from).
+    RedirectUri,
+    /// The mailbox the integration uses.
+    Mailbox,
+    /// Where the test email goes.
+    TestRecipient,
+    /// An administrator's sign-in.
+    AdminSignIn,
+    /// The mailbox owner's sign-in (after the administrator's).
+    MailboxOwnerSignIn,
+}
+
 /// One checkpoint's result.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
@@ -65,6 +88,10 @@ pub struct CheckResult {
     pub portal_link: Option<String>,
     /// What the verdict rests on: codes, ids and values Microsoft answered (never a secret).
     pub evidence: serde_json::Value,
+    /// For `skipped`: the inputs or sign-ins it waits for (empty otherwise; absent in files
+    /// written before it existed).
+    #[serde(default)]
+    pub needs: Vec<Needed>,
 }
 
 /// How many checkpoints ended in each status.

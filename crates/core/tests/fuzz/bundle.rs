@@ -85,6 +85,7 @@ fn real_bundles(dir: &Path) -> Vec<Vec<u8>> {
                 fix: (i % 2 == 1).then(|| "Do this & that.".to_string()),
                 portal_link: None,
                 evidence: serde_json::json!({ "codes": [i], "text": "é\u{202e}" }),
+                needs: Vec::new(),
             })
             .collect();
         let report = Report {

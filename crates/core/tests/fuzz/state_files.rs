@@ -142,6 +142,7 @@ fn wizard_state_takes_any_file() {
                 fix: None,
                 portal_link: None,
                 evidence: serde_json::json!({ "tenant_id": "b1e7c4a2-93d5-4c6e-8f0a-2d9b7e51c3f4" }),
+                needs: Vec::new(),
             })
             .collect();
         state.record(&results);

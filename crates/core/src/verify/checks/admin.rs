@@ -127,8 +127,9 @@ pub fn registration_results(j: &Judging<'_>, reads: &FirstReads) -> Vec<CheckRes
         None => skipped(
             CheckId::RedirectUri,
             SkipReason::MissingInput,
-            "No redirect URI was given (--site-url or --redirect-uri).",
-        ),
+            "No redirect URI was given.",
+        )
+        .with_needs(&[crate::verify::Needed::RedirectUri]),
     };
     vec![
         redirect,

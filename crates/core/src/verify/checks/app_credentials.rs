@@ -140,8 +140,9 @@ pub async fn run(
                     client_secret: skipped(
                         CheckId::ClientSecret,
                         SkipReason::MissingInput,
-                        "No client secret was given (--secret-stdin, --secret-env or --secret-from-keyring).",
-                    ),
+                        "No client secret was given.",
+                    )
+                    .with_needs(&[crate::verify::Needed::ClientSecret]),
                     token: None,
                 },
                 other => {

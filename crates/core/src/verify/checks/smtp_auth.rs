@@ -11,7 +11,7 @@ use crate::endpoints::{Cloud, SmtpEndpoint};
 use crate::secret::Secret;
 use crate::smtp::{self, ProbeError, ProbeOptions, Reply};
 use crate::verify::outcome::{fail, pass, skipped, unverified};
-use crate::verify::{CheckResult, Context, Inputs, SkipReason};
+use crate::verify::{CheckResult, Context, Inputs, Needed, SkipReason};
 
 /// The check as the engine runs it: skipped without a mailbox, without the mailbox owner's
 /// Outlook token or without an SMTP endpoint; otherwise the probe.
@@ -25,8 +25,9 @@ pub async fn check(ctx: &Context, inputs: &Inputs) -> CheckResult {
         return skipped(
             CheckId::SmtpAuth,
             SkipReason::MissingInput,
-            "No mailbox was given to sign in to SMTP as (--mailbox).",
-        );
+            "No mailbox was given to sign in to SMTP as.",
+        )
+        .with_needs(&[Needed::Mailbox]);
     };
     let Some(token) = inputs.sessions.mailbox_outlook.as_ref() else {
         return skipped(
@@ -37,10 +38,11 @@ pub async fn check(ctx: &Context, inputs: &Inputs) -> CheckResult {
                     format!("The SMTP AUTH probe acts as {mailbox}, whose sign-in failed: {why}")
                 }
                 None => format!(
-                    "The SMTP AUTH probe acts as {mailbox}, who must sign in (--sign-in) to grant SMTP.Send."
+                    "The SMTP AUTH probe acts as {mailbox}, who must sign in to grant SMTP.Send."
                 ),
             },
-        );
+        )
+        .with_needs(&[Needed::MailboxOwnerSignIn]);
     };
     let Some(endpoint) = ctx.endpoints.smtp.as_ref() else {
         return skipped(

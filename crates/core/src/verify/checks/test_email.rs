@@ -31,8 +31,9 @@ pub async fn check(ctx: &Context, inputs: &Inputs) -> CheckResult {
         return skipped(
             CheckId::TestEmail,
             SkipReason::MissingInput,
-            "No recipient was given for the test email (--test-recipient).",
-        );
+            "No recipient was given for the test email.",
+        )
+        .with_needs(&[crate::verify::Needed::TestRecipient]);
     };
     let Some(token) = inputs.sessions.mailbox_graph.as_ref() else {
         return skipped(
@@ -40,9 +41,10 @@ pub async fn check(ctx: &Context, inputs: &Inputs) -> CheckResult {
             SkipReason::NeedsSignIn,
             match &inputs.sessions.mailbox_sign_in_failed {
                 Some(why) => format!("The test email is sent as the mailbox owner, whose sign-in failed: {why}"),
-                None => "The test email is sent as the mailbox owner, who must sign in (--sign-in) to grant Mail.Send.".to_string(),
+                None => "The test email is sent as the mailbox owner, who must sign in to grant Mail.Send.".to_string(),
             },
-        );
+        )
+        .with_needs(&[crate::verify::Needed::MailboxOwnerSignIn]);
     };
     let mailbox = inputs
         .mailbox
