@@ -188,15 +188,9 @@ async fn sign_in(
         .map_err(|error| SessionError { person, error })?;
     sessions.admin_graph = Some(admin.access_token);
 
-    let (graph, outlook) = mailbox_scopes(profile, inputs, ctx);
-    let Some(mailbox) = inputs
-        .mailbox
-        .clone()
-        .filter(|_| !graph.is_empty() || !outlook.is_empty())
-    else {
+    let Some((mailbox, needs)) = owner_needed(profile, inputs, ctx) else {
         return Ok(sessions);
     };
-    let needs = (graph, outlook);
     if let Err(error) =
         mailbox_owner(&mut sessions, tenant, client_id, &mailbox, needs, ctx, flow).await
     {
@@ -218,17 +212,11 @@ pub async fn mailbox_owner_with_device_code(
     show: &(dyn Fn(&DevicePrompt) + Send + Sync),
 ) -> Result<Sessions, SignInError> {
     let mut sessions = Sessions::default();
-    let (graph, outlook) = mailbox_scopes(profile, inputs, ctx);
-    let Some(mailbox) = inputs
-        .mailbox
-        .clone()
-        .filter(|_| !graph.is_empty() || !outlook.is_empty())
-    else {
+    let Some((mailbox, needs)) = owner_needed(profile, inputs, ctx) else {
         return Ok(sessions);
     };
     let show = |_: &Person, prompt: &DevicePrompt| show(prompt);
     let flow = Flow::DeviceCode(&show);
-    let needs = (graph, outlook);
     mailbox_owner(
         &mut sessions,
         &inputs.tenant,
@@ -240,6 +228,21 @@ pub async fn mailbox_owner_with_device_code(
     )
     .await?;
     Ok(sessions)
+}
+
+/// The Graph scopes and the Outlook scopes a mailbox owner grants.
+type OwnerScopes = (Vec<String>, Vec<String>);
+
+/// The mailbox whose owner must sign in, with the scopes the checks need; `None` when no check
+/// needs the owner (or no mailbox was given).
+fn owner_needed(
+    profile: &Profile,
+    inputs: &Inputs,
+    ctx: &Context,
+) -> Option<(String, OwnerScopes)> {
+    let (graph, outlook) = mailbox_scopes(profile, inputs, ctx);
+    let mailbox = inputs.mailbox.clone()?;
+    (!graph.is_empty() || !outlook.is_empty()).then_some((mailbox, (graph, outlook)))
 }
 
 /// What a failed sign-in means, for a check's message.
