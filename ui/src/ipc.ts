@@ -186,13 +186,18 @@ export async function openExternal(url: string): Promise<void> {
     await openUrl(url);
   } catch (cause) {
     const detail = cause instanceof Error ? cause.message : String(cause);
-    throw new IpcFailure("ipc_failed", `The browser could not be opened: ${detail}`);
+    throw new IpcFailure("ipc_failed", `The browser could not be opened on ${url}: ${detail}`);
   }
 }
 
 /** Copy text to the clipboard. */
 export async function copyText(text: string): Promise<void> {
-  await navigator.clipboard.writeText(text);
+  try {
+    await navigator.clipboard.writeText(text);
+  } catch (cause) {
+    const detail = cause instanceof Error ? cause.message : String(cause);
+    throw new IpcFailure("ipc_failed", `The clipboard could not be written: ${detail}`);
+  }
 }
 
 // The bundle, the keychain, the reminders and the desktop settings.
@@ -214,7 +219,12 @@ export async function exportBundle(form: ExportForm): Promise<ExportOutcome> {
 
 /** What is wrong with the export panel as typed, field by field (nothing is written). */
 export async function checkExportForm(draft: ExportDraft): Promise<ExportInputError[]> {
-  return commands.bundleCheckForm(draft);
+  try {
+    return await commands.bundleCheckForm(draft);
+  } catch (cause) {
+    const detail = cause instanceof Error ? cause.message : String(cause);
+    throw new IpcFailure("ipc_failed", `The app's back end could not check the export form: ${detail}`);
+  }
 }
 
 /** Open a saved bundle and resume the wizard where it left off. */

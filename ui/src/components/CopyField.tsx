@@ -1,8 +1,13 @@
-/** A value the admin must paste somewhere else, shown read-only with a labelled copy button. */
+/**
+ * A value the admin must paste somewhere else, shown read-only with a labelled copy button;
+ * when the clipboard refuses, that is said under it (the value stays there to select by hand).
+ */
 import { useId, useState } from "react";
 import { Button, Caption1, Text, makeStyles, tokens } from "@fluentui/react-components";
 import { CheckmarkRegular, CopyRegular } from "@fluentui/react-icons";
 import { copyText } from "../ipc";
+import { useFailure } from "../hooks/useFailure";
+import { FailureBar } from "./FailureBar";
 
 const useStyles = makeStyles({
   root: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalXXS, minWidth: 0 },
@@ -39,13 +44,16 @@ export function CopyField({ label, value, testId }: CopyFieldProps) {
   const styles = useStyles();
   const labelId = useId();
   const [copied, setCopied] = useState(false);
+  const failure = useFailure();
   const copy = async () => {
+    failure.clear();
     try {
       await copyText(value);
       setCopied(true);
       window.setTimeout(() => setCopied(false), 2000);
-    } catch {
+    } catch (cause) {
       setCopied(false);
+      failure.show(cause, () => void copy());
     }
   };
   return (
@@ -66,6 +74,7 @@ export function CopyField({ label, value, testId }: CopyFieldProps) {
           {copied ? "Copied" : "Copy"}
         </Button>
       </div>
+      <FailureBar notice={failure.notice} testId={testId ? `${testId}-copy-error` : undefined} />
     </div>
   );
 }

@@ -1,11 +1,14 @@
 /**
  * The persistent mark that the wizard is rehearsing on the demo tenant, not a Microsoft tenant,
- * with the picker of the demo's scenarios (the healthy tenant and the broken ones).
+ * with the picker of the demo's scenarios (the healthy tenant and the broken ones). When the
+ * scenarios cannot be listed, the picker offers the one playing and says why.
  */
 import { useEffect, useId, useState } from "react";
 import { Body1, MessageBar, MessageBarBody, MessageBarTitle, Select, makeStyles, tokens } from "@fluentui/react-components";
 import { demoScenarios } from "../ipc";
 import type { DemoScenario } from "../ipc";
+import { useFailure } from "../hooks/useFailure";
+import { FailureBar } from "./FailureBar";
 
 const useStyles = makeStyles({
   body: { display: "flex", flexWrap: "wrap", alignItems: "center", gap: tokens.spacingHorizontalM, width: "100%" },
@@ -22,34 +25,40 @@ export function DemoBanner({ scenario, onSwitch }: DemoBannerProps) {
   const styles = useStyles();
   const selectId = useId();
   const [scenarios, setScenarios] = useState<DemoScenario[]>([scenario]);
-  useEffect(() => {
-    demoScenarios().then(setScenarios, () => undefined);
-  }, []);
+  const failure = useFailure();
+  const load = () => {
+    failure.clear();
+    demoScenarios().then(setScenarios, (cause: unknown) => failure.show(cause, load));
+  };
+  useEffect(load, []);
   return (
-    <MessageBar intent="warning" layout="multiline" data-testid="demo-banner" role="region" aria-label="Demo tenant">
-      <MessageBarBody className={styles.body}>
-        <div className={styles.text}>
-          <MessageBarTitle>Demo tenant — nothing here touches Microsoft.</MessageBarTitle>
-          <Body1 data-testid="demo-description">
-            {scenario.title}: {scenario.description}
-          </Body1>
-        </div>
-        <div className={styles.picker}>
-          <label htmlFor={selectId}>Scenario</label>
-          <Select
-            id={selectId}
-            value={scenario.name}
-            data-testid="demo-scenario"
-            onChange={(_, data) => onSwitch(data.value)}
-          >
-            {scenarios.map((s) => (
-              <option key={s.name} value={s.name}>
-                {s.title}
-              </option>
-            ))}
-          </Select>
-        </div>
-      </MessageBarBody>
-    </MessageBar>
+    <>
+      <MessageBar intent="warning" layout="multiline" data-testid="demo-banner" role="region" aria-label="Demo tenant">
+        <MessageBarBody className={styles.body}>
+          <div className={styles.text}>
+            <MessageBarTitle>Demo tenant — nothing here touches Microsoft.</MessageBarTitle>
+            <Body1 data-testid="demo-description">
+              {scenario.title}: {scenario.description}
+            </Body1>
+          </div>
+          <div className={styles.picker}>
+            <label htmlFor={selectId}>Scenario</label>
+            <Select
+              id={selectId}
+              value={scenario.name}
+              data-testid="demo-scenario"
+              onChange={(_, data) => onSwitch(data.value)}
+            >
+              {scenarios.map((s) => (
+                <option key={s.name} value={s.name}>
+                  {s.title}
+                </option>
+              ))}
+            </Select>
+          </div>
+        </MessageBarBody>
+      </MessageBar>
+      <FailureBar notice={failure.notice} testId="demo-scenarios-error" />
+    </>
   );
 }

@@ -1,12 +1,15 @@
 /**
  * The start screen's alert: the client secrets that expire within 30 days or have expired,
- * the same the desktop notifications announce, with a way to the reminders page.
+ * the same the desktop notifications announce, with a way to the reminders page. When the
+ * reminders cannot be read, that is said instead (the admin would otherwise miss an expiry).
  */
 import { useEffect, useState } from "react";
 import { Button, MessageBar, MessageBarActions, MessageBarBody, MessageBarTitle, makeStyles, tokens } from "@fluentui/react-components";
 import { reminderAlerts } from "../ipc";
 import type { Standing } from "../ipc";
+import { useFailure } from "../hooks/useFailure";
 import { daysText } from "./ExpiryBadge";
+import { FailureBar } from "./FailureBar";
 
 const useStyles = makeStyles({
   list: { margin: `${tokens.spacingVerticalXS} 0 0`, paddingLeft: tokens.spacingHorizontalXL },
@@ -15,10 +18,16 @@ const useStyles = makeStyles({
 export function DueBanner({ onOpenReminders }: { onOpenReminders: () => void }) {
   const styles = useStyles();
   const [due, setDue] = useState<Standing[]>([]);
-  useEffect(() => {
-    reminderAlerts().then(setDue, () => setDue([]));
-  }, []);
-  if (due.length === 0) return null;
+  const failure = useFailure();
+  const load = () => {
+    failure.clear();
+    reminderAlerts().then(setDue, (cause: unknown) => {
+      setDue([]);
+      failure.show(cause, load);
+    });
+  };
+  useEffect(load, []);
+  if (due.length === 0) return <FailureBar notice={failure.notice} testId="due-banner-error" />;
   const pressing = due.some((s) => s.urgency === "expired" || s.urgency === "urgent");
   return (
     <MessageBar intent={pressing ? "error" : "warning"} layout="multiline" data-testid="due-banner">

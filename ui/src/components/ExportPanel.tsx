@@ -4,7 +4,7 @@
  * system's save dialog. A passphrase is sent once and never kept; the result lists what was
  * written and where the secret's value is.
  */
-import { useEffect, useId, useState } from "react";
+import { useEffect, useId, useRef, useState } from "react";
 import {
   Body1,
   Button,
@@ -21,8 +21,10 @@ import {
   tokens,
 } from "@fluentui/react-components";
 import { ArrowDownloadRegular, FolderOpenRegular } from "@fluentui/react-icons";
-import { IpcFailure, checkExportForm, chooseSavePath, exportBundle } from "../ipc";
+import { checkExportForm, chooseSavePath, exportBundle } from "../ipc";
 import type { ExportInputError, ExportOutcome } from "../ipc";
+import { useFailure } from "../hooks/useFailure";
+import { FailureBar } from "./FailureBar";
 
 const useStyles = makeStyles({
   panel: {
@@ -56,39 +58,51 @@ export function ExportPanel() {
   const [recipients, setRecipients] = useState("");
   const [passphrase, setPassphrase] = useState("");
   const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const failure = useFailure();
   const [outcome, setOutcome] = useState<ExportOutcome | null>(null);
 
-  // The shell checks the form as it is typed, with the same rules the export applies.
+  // The shell checks the form as it is typed, with the same rules the export applies; when it
+  // cannot, that is said (the export itself still applies the rules).
   const [issues, setIssues] = useState<ExportInputError[]>([]);
+  const checkFailure = useFailure();
+  const [checkAttempt, setCheckAttempt] = useState(0);
   const typedRecipients = protection === "recipients" ? recipients : "";
   const passphraseGiven = protection === "passphrase" && passphrase !== "";
   useEffect(() => {
     let current = true;
     checkExportForm({ path, recipients: typedRecipients, passphrase_given: passphraseGiven }).then(
-      (found) => current && setIssues(found),
-      () => current && setIssues([]),
+      (found) => {
+        if (!current) return;
+        checkFailure.clear();
+        setIssues(found);
+      },
+      (cause: unknown) => {
+        if (!current) return;
+        setIssues([]);
+        checkFailure.show(cause, () => setCheckAttempt((n) => n + 1));
+      },
     );
     return () => {
       current = false;
     };
-  }, [path, typedRecipients, passphraseGiven]);
+  }, [path, typedRecipients, passphraseGiven, checkAttempt]);
   const problem = (field: string) => issues.find((issue) => issue.field === field)?.problem;
   const pathMessage = problem("path");
   const recipientsMessage = problem("recipients");
 
   const choose = async () => {
+    failure.clear();
     try {
       const chosen = await chooseSavePath();
       if (chosen) setPath(chosen);
-    } catch (failure) {
-      setError(failure instanceof IpcFailure ? failure.message : String(failure));
+    } catch (cause) {
+      failure.show(cause, () => void choose());
     }
   };
 
   const run = async () => {
     setBusy(true);
-    setError(null);
+    failure.clear();
     setOutcome(null);
     try {
       const result = await exportBundle({
@@ -98,12 +112,15 @@ export function ExportPanel() {
       });
       setOutcome(result);
       setPassphrase("");
-    } catch (failure) {
-      setError(failure instanceof IpcFailure ? failure.message : String(failure));
+    } catch (cause) {
+      // Trying again exports the form as it is then.
+      failure.show(cause, () => void latestRun.current());
     } finally {
       setBusy(false);
     }
   };
+  const latestRun = useRef(run);
+  latestRun.current = run;
 
   return (
     <section className={styles.panel} aria-labelledby={headingId} data-testid="export-panel">
@@ -160,11 +177,8 @@ export function ExportPanel() {
           {busy ? "Exporting…" : "Export bundle"}
         </Button>
       </div>
-      {error && (
-        <MessageBar intent="error" layout="multiline" data-testid="export-error">
-          <MessageBarBody>{error}</MessageBarBody>
-        </MessageBar>
-      )}
+      <FailureBar notice={checkFailure.notice} testId="export-check-error" />
+      <FailureBar notice={failure.notice} testId="export-error" besideForm />
       {outcome && (
         <MessageBar intent="success" layout="multiline" data-testid="export-done">
           <MessageBarBody>

@@ -5,16 +5,24 @@
 import { useEffect, useState } from "react";
 import { Button, MessageBar, MessageBarBody } from "@fluentui/react-components";
 import { KeyRegular } from "@fluentui/react-icons";
-import { IpcFailure, keychainStatus, useKeptSecret } from "../ipc";
+import { keychainStatus, useKeptSecret } from "../ipc";
 import type { KeychainStatus, WizardView } from "../ipc";
+import { useFailure } from "../hooks/useFailure";
+import { FailureBar } from "./FailureBar";
 
 export function KeptSecretButton({ onView, held }: { onView: (view: WizardView) => void; held: boolean }) {
   const [status, setStatus] = useState<KeychainStatus | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const [asked, setAsked] = useState(0);
+  const statusFailure = useFailure();
+  const failure = useFailure();
   useEffect(() => {
-    keychainStatus().then(setStatus, () => setStatus(null));
-  }, [held]);
-  if (!status) return null;
+    statusFailure.clear();
+    keychainStatus().then(setStatus, (cause: unknown) => {
+      setStatus(null);
+      statusFailure.show(cause, () => setAsked((n) => n + 1));
+    });
+  }, [held, asked]);
+  if (!status) return <FailureBar notice={statusFailure.notice} testId="keychain-status-error" />;
   if (!status.available) {
     return (
       <MessageBar intent="warning" layout="multiline" data-testid="keychain-unavailable">
@@ -27,11 +35,11 @@ export function KeptSecretButton({ onView, held }: { onView: (view: WizardView) 
   }
   if (!status.has_secret) return null;
   const use = async () => {
-    setError(null);
+    failure.clear();
     try {
       onView(await useKeptSecret());
-    } catch (failure) {
-      setError(failure instanceof IpcFailure ? failure.message : String(failure));
+    } catch (cause) {
+      failure.show(cause, () => void use());
     }
   };
   return (
@@ -39,11 +47,7 @@ export function KeptSecretButton({ onView, held }: { onView: (view: WizardView) 
       <Button icon={<KeyRegular />} onClick={() => void use()} data-testid="use-kept-secret" disabled={held}>
         {held ? "Using the secret kept in the keychain" : "Use the secret kept in the keychain"}
       </Button>
-      {error && (
-        <MessageBar intent="error" layout="multiline">
-          <MessageBarBody>{error}</MessageBarBody>
-        </MessageBar>
-      )}
+      <FailureBar notice={failure.notice} testId="use-kept-secret-error" />
     </>
   );
 }

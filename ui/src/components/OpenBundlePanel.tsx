@@ -4,10 +4,12 @@
  * reads is refused with the shell's message.
  */
 import { useId, useState } from "react";
-import { Button, Checkbox, Field, Input, MessageBar, MessageBarBody, Subtitle2, makeStyles, tokens } from "@fluentui/react-components";
+import { Button, Checkbox, Field, Input, Subtitle2, makeStyles, tokens } from "@fluentui/react-components";
 import { DocumentArrowUpRegular, FolderOpenRegular } from "@fluentui/react-icons";
-import { IpcFailure, chooseOpenPath, openBundle } from "../ipc";
+import { chooseOpenPath, openBundle } from "../ipc";
 import type { WizardView } from "../ipc";
+import { useFailure } from "../hooks/useFailure";
+import { FailureBar } from "./FailureBar";
 
 const useStyles = makeStyles({
   panel: {
@@ -37,29 +39,29 @@ export function OpenBundlePanel({ onOpened, demoScenario }: OpenBundlePanelProps
   const [path, setPath] = useState("");
   const [demo, setDemo] = useState(false);
   const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const failure = useFailure();
 
-  const fail = (failure: unknown) => setError(failure instanceof IpcFailure ? failure.message : String(failure));
   const open = async (chosen: string) => {
     setBusy(true);
-    setError(null);
+    failure.clear();
     try {
       onOpened(await openBundle(chosen, demo ? demoScenario : null));
-    } catch (failure) {
-      fail(failure);
+    } catch (cause) {
+      failure.show(cause, () => void open(chosen));
     } finally {
       setBusy(false);
     }
   };
   const browse = async () => {
+    failure.clear();
     try {
       const chosen = await chooseOpenPath();
       if (chosen) {
         setPath(chosen);
         await open(chosen);
       }
-    } catch (failure) {
-      fail(failure);
+    } catch (cause) {
+      failure.show(cause, () => void browse());
     }
   };
 
@@ -91,11 +93,7 @@ export function OpenBundlePanel({ onOpened, demoScenario }: OpenBundlePanelProps
         label="Continue on the demo tenant"
         data-testid="open-bundle-demo"
       />
-      {error && (
-        <MessageBar intent="error" layout="multiline" data-testid="open-bundle-error">
-          <MessageBarBody>{error}</MessageBarBody>
-        </MessageBar>
-      )}
+      <FailureBar notice={failure.notice} testId="open-bundle-error" />
     </section>
   );
 }

@@ -9,8 +9,6 @@ import {
   Button,
   Checkbox,
   Field,
-  MessageBar,
-  MessageBarBody,
   Select,
   Subtitle2,
   Table,
@@ -23,9 +21,11 @@ import {
   tokens,
 } from "@fluentui/react-components";
 import { SearchRegular } from "@fluentui/react-icons";
-import { IpcFailure, addScanned, scanTenant } from "../ipc";
+import { addScanned, scanTenant } from "../ipc";
 import type { ExpiringCredential, RemindersView } from "../ipc";
+import { useFailure } from "../hooks/useFailure";
 import { daysText } from "./ExpiryBadge";
+import { FailureBar } from "./FailureBar";
 
 const useStyles = makeStyles({
   panel: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalS },
@@ -38,33 +38,33 @@ export function ScanPanel({ onAdded }: { onAdded: (view: RemindersView) => void 
   const [days, setDays] = useState(90);
   const [found, setFound] = useState<ExpiringCredential[] | null>(null);
   const [picked, setPicked] = useState<Set<string>>(new Set());
-  const [error, setError] = useState<string | null>(null);
+  const failure = useFailure();
   const [busy, setBusy] = useState(false);
 
-  const fail = (failure: unknown) => setError(failure instanceof IpcFailure ? failure.message : String(failure));
   const scan = async () => {
     setBusy(true);
-    setError(null);
+    failure.clear();
     try {
       const list = await scanTenant(days);
       setFound(list);
       setPicked(new Set(list.filter((c) => c.kind === "secret").map((c) => c.key_id)));
-    } catch (failure) {
-      fail(failure);
+    } catch (cause) {
+      failure.show(cause, () => void scan());
     } finally {
       setBusy(false);
     }
   };
   const add = async () => {
     if (!found) return;
+    failure.clear();
     try {
       const picks = found
         .filter((c) => c.kind === "secret" && picked.has(c.key_id))
         .map((c) => ({ client_id: c.client_id, key_id: c.key_id, expires: c.expires, name: c.app_name }));
       onAdded(await addScanned(picks));
       setFound(null);
-    } catch (failure) {
-      fail(failure);
+    } catch (cause) {
+      failure.show(cause, () => void add());
     }
   };
   const toggle = (key: string, on: boolean) => {
@@ -94,11 +94,7 @@ export function ScanPanel({ onAdded }: { onAdded: (view: RemindersView) => void 
           {busy ? "Scanning…" : "Scan"}
         </Button>
       </div>
-      {error && (
-        <MessageBar intent="error" layout="multiline" data-testid="scan-error">
-          <MessageBarBody>{error}</MessageBarBody>
-        </MessageBar>
-      )}
+      <FailureBar notice={failure.notice} testId="scan-error" />
       {found && found.length === 0 && <Body1 data-testid="scan-empty">Nothing expires within {days} days.</Body1>}
       {found && found.length > 0 && (
         <>

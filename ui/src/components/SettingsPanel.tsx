@@ -3,9 +3,11 @@
  * checked) and start it at login. Both are off until turned on; the shell saves and applies them.
  */
 import { useEffect, useId, useState } from "react";
-import { MessageBar, MessageBarBody, Subtitle2, Switch, makeStyles, tokens } from "@fluentui/react-components";
-import { IpcFailure, getSettings, saveSettings } from "../ipc";
+import { Subtitle2, Switch, makeStyles, tokens } from "@fluentui/react-components";
+import { getSettings, saveSettings } from "../ipc";
 import type { DesktopSettings } from "../ipc";
+import { useFailure } from "../hooks/useFailure";
+import { FailureBar } from "./FailureBar";
 
 const useStyles = makeStyles({
   panel: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalS },
@@ -16,16 +18,18 @@ export function SettingsPanel() {
   const styles = useStyles();
   const headingId = useId();
   const [settings, setSettings] = useState<DesktopSettings | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    getSettings().then(setSettings, (failure: unknown) => setError(String(failure)));
-  }, []);
+  const failure = useFailure();
+  const load = () => {
+    failure.clear();
+    getSettings().then(setSettings, (cause: unknown) => failure.show(cause, load));
+  };
+  useEffect(load, []);
   const change = async (next: DesktopSettings) => {
-    setError(null);
+    failure.clear();
     try {
       setSettings(await saveSettings(next));
-    } catch (failure) {
-      setError(failure instanceof IpcFailure ? failure.message : String(failure));
+    } catch (cause) {
+      failure.show(cause, () => void change(next));
     }
   };
   return (
@@ -49,11 +53,7 @@ export function SettingsPanel() {
           />
         </>
       )}
-      {error && (
-        <MessageBar intent="error" layout="multiline">
-          <MessageBarBody>{error}</MessageBarBody>
-        </MessageBar>
-      )}
+      <FailureBar notice={failure.notice} testId="settings-error" />
     </section>
   );
 }

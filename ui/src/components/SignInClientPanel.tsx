@@ -5,8 +5,10 @@
  */
 import { useState } from "react";
 import { Body1, Button, Caption1, Input, MessageBar, MessageBarBody, makeStyles, tokens } from "@fluentui/react-components";
-import { IpcFailure, setSignInClient } from "../ipc";
+import { setSignInClient } from "../ipc";
 import type { SignInClientView, WizardView } from "../bindings";
+import { useFailure } from "../hooks/useFailure";
+import { FailureBar } from "./FailureBar";
 
 const useStyles = makeStyles({
   box: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalS },
@@ -19,15 +21,15 @@ export function SignInClientPanel({ client, onView }: { client: SignInClientView
   const [editing, setEditing] = useState(false);
   const [value, setValue] = useState(client.client_id ?? "");
   const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const failure = useFailure();
   const save = async (clientId: string | null) => {
     setBusy(true);
-    setError(null);
+    failure.clear();
     try {
       onView(await setSignInClient(clientId));
       setEditing(false);
-    } catch (failure) {
-      setError(failure instanceof IpcFailure ? failure.message : String(failure));
+    } catch (cause) {
+      failure.show(cause, () => void save(clientId));
     } finally {
       setBusy(false);
     }
@@ -77,11 +79,7 @@ export function SignInClientPanel({ client, onView }: { client: SignInClientView
         </div>
       )}
       {editing && <Caption1>Kept as sign_in_client in {client.config_file}, which the command line reads too.</Caption1>}
-      {error && (
-        <MessageBar intent="error" layout="multiline" data-testid="sign-in-client-error">
-          <MessageBarBody>{error}</MessageBarBody>
-        </MessageBar>
-      )}
+      <FailureBar notice={failure.notice} testId="sign-in-client-error" besideForm />
     </div>
   );
 }

@@ -4,7 +4,7 @@
  * one (after confirming), "rotate now" into the wizard's secret step, scan the tenant, and the
  * desktop settings.
  */
-import { useEffect, useId, useState } from "react";
+import { useEffect, useId, useRef, useState } from "react";
 import {
   Body1,
   Button,
@@ -16,8 +16,6 @@ import {
   DialogTitle,
   Field,
   Input,
-  MessageBar,
-  MessageBarBody,
   Select,
   Spinner,
   Subtitle2,
@@ -32,9 +30,11 @@ import {
   tokens,
 } from "@fluentui/react-components";
 import { AddRegular, ArrowLeftRegular, ArrowSyncRegular, DeleteRegular } from "@fluentui/react-icons";
-import { IpcFailure, addReminder, listProfiles, listReminders, removeReminder, rotateSecret } from "../ipc";
+import { addReminder, listProfiles, listReminders, removeReminder, rotateSecret } from "../ipc";
 import type { ProfileSummary, ReminderForm, RemindersView, Standing, WizardView } from "../ipc";
 import { ExpiryBadge, daysText } from "../components/ExpiryBadge";
+import { FailureBar } from "../components/FailureBar";
+import { useFailure } from "../hooks/useFailure";
 import { ScanPanel } from "../components/ScanPanel";
 import { SettingsPanel } from "../components/SettingsPanel";
 
@@ -72,49 +72,63 @@ export function RemindersScreen({ onBack, onRotate, demoScenario }: RemindersScr
   const headingId = useId();
   const [view, setView] = useState<RemindersView | null>(null);
   const [profiles, setProfiles] = useState<ProfileSummary[]>([]);
-  const [error, setError] = useState<string | null>(null);
+  const failure = useFailure();
   const [form, setForm] = useState<ReminderForm>(EMPTY_FORM);
-  const [formError, setFormError] = useState<string | null>(null);
+  const formFailure = useFailure();
+  const profilesFailure = useFailure();
   const [removing, setRemoving] = useState<Standing | null>(null);
   const [rotating, setRotating] = useState<Standing | null>(null);
   const [rotateProfile, setRotateProfile] = useState("");
   const [rotateDemo, setRotateDemo] = useState("real");
 
-  const fail = (failure: unknown) => (failure instanceof IpcFailure ? failure.message : String(failure));
-  useEffect(() => {
-    listReminders().then(setView, (f: unknown) => setError(fail(f)));
+  const load = () => {
+    failure.clear();
+    listReminders().then(setView, (cause: unknown) => failure.show(cause, load));
+  };
+  // The integrations to rotate a secret in; without them the rotate dialog says why.
+  const loadProfiles = () => {
+    profilesFailure.clear();
     listProfiles().then(
       (list) => {
         setProfiles(list);
         setRotateProfile(list.find((p) => p.checks.includes("client_secret"))?.id ?? list[0]?.id ?? "");
       },
-      () => setProfiles([]),
+      (cause: unknown) => profilesFailure.show(cause, loadProfiles),
     );
+  };
+  useEffect(() => {
+    load();
+    loadProfiles();
   }, []);
 
   const add = async () => {
-    setFormError(null);
+    formFailure.clear();
     try {
       setView(await addReminder(form));
       setForm(EMPTY_FORM);
-    } catch (failure) {
-      setFormError(fail(failure));
+    } catch (cause) {
+      // Trying again adds the form as it is then.
+      formFailure.show(cause, () => void latestAdd.current());
     }
   };
+  const latestAdd = useRef(add);
+  latestAdd.current = add;
   const remove = async (standing: Standing) => {
     setRemoving(null);
+    failure.clear();
     try {
       setView(await removeReminder(standing.key_id));
-    } catch (failure) {
-      setError(fail(failure));
+    } catch (cause) {
+      failure.show(cause, () => void remove(standing));
     }
   };
   const rotate = async (standing: Standing) => {
     setRotating(null);
+    failure.clear();
     try {
       onRotate(await rotateSecret(standing.key_id, rotateProfile, rotateDemo === "demo" ? demoScenario : null));
-    } catch (failure) {
-      setError(fail(failure));
+    } catch (cause) {
+      failure.show(cause, () => void rotate(standing));
     }
   };
   const field = (key: keyof ReminderForm, label: string, hint: string) => (
@@ -133,16 +147,12 @@ export function RemindersScreen({ onBack, onRotate, demoScenario }: RemindersScr
           Client secret reminders
         </Title3>
       </div>
-      {error && (
-        <MessageBar intent="error" layout="multiline" data-testid="reminders-error">
-          <MessageBarBody>{error}</MessageBarBody>
-        </MessageBar>
-      )}
+      <FailureBar notice={failure.notice} testId="reminders-error" />
       <div className={styles.card}>
         <Subtitle2 as="h3" className={styles.title}>
           What expires when
         </Subtitle2>
-        {!view && !error && <Spinner label="Loading reminders…" />}
+        {!view && !failure.notice && <Spinner label="Loading reminders…" />}
         {view && view.standings.length === 0 && <Body1 data-testid="reminders-empty">No client secret is watched yet.</Body1>}
         {view && view.standings.length > 0 && (
           <Table aria-label="Watched client secrets" size="small" data-testid="reminders-table">
@@ -210,11 +220,7 @@ export function RemindersScreen({ onBack, onRotate, demoScenario }: RemindersScr
           {field("key_id", "Secret ID", "Under Certificates & secrets (not the value)")}
           {field("expires", "Expires", "A date such as 2027-03-01")}
         </div>
-        {formError && (
-          <MessageBar intent="error" layout="multiline" data-testid="reminder-form-error">
-            <MessageBarBody>{formError}</MessageBarBody>
-          </MessageBar>
-        )}
+        <FailureBar notice={formFailure.notice} testId="reminder-form-error" besideForm />
         <div className={styles.row}>
           <Button appearance="primary" icon={<AddRegular />} onClick={() => void add()} data-testid="reminder-add">
             Add reminder
@@ -265,6 +271,7 @@ export function RemindersScreen({ onBack, onRotate, demoScenario }: RemindersScr
                   ))}
                 </Select>
               </Field>
+              <FailureBar notice={profilesFailure.notice} testId="rotate-profiles-error" />
               <Field label="Tenant">
                 <Select value={rotateDemo} onChange={(_, d) => setRotateDemo(d.value)}>
                   <option value="real">My tenant</option>

@@ -80,18 +80,19 @@ describe("StartScreen", () => {
     expect(screen.queryByTestId("profile-list")).not.toBeInTheDocument();
   });
 
-  it("shows the error and loads again on Retry", async () => {
+  it("shows the failure's title and message, and loads again on Try again", async () => {
     listProfilesMock
       .mockRejectedValueOnce(new IpcFailure("storage_unavailable", "The profile folder cannot be read."))
       .mockResolvedValueOnce(sampleProfiles);
     renderStartScreen();
 
     const error = await screen.findByTestId("profiles-error");
-    expect(error).toHaveTextContent("Could not load the integrations.");
+    expect(error).toHaveTextContent("A file the app keeps could not be read or written");
     expect(error).toHaveTextContent("The profile folder cannot be read.");
-    expect(error).toHaveTextContent("storage_unavailable");
+    expect(error).toHaveAttribute("data-code", "storage_unavailable");
+    expect(within(error).getByRole("button", { name: "Open the log folder" })).toBeInTheDocument();
 
-    await userEvent.click(within(error).getByRole("button", { name: "Retry" }));
+    await userEvent.click(within(error).getByRole("button", { name: "Try again" }));
 
     expect(await screen.findByTestId("profile-list")).toBeInTheDocument();
     expect(screen.queryByTestId("profiles-error")).not.toBeInTheDocument();

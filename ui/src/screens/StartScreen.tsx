@@ -12,20 +12,18 @@ import {
   MessageBarBody,
   MessageBarTitle,
   Spinner,
-  Text,
   Title3,
   makeStyles,
   tokens,
 } from "@fluentui/react-components";
 import { ArrowClockwiseRegular, ArrowRightRegular, BeakerRegular } from "@fluentui/react-icons";
-import { IpcFailure, listProfiles } from "../ipc";
+import { listProfiles } from "../ipc";
 import type { ProfileSummary } from "../ipc";
+import { FailureBar } from "../components/FailureBar";
 import { ProfileList } from "../components/ProfileList";
+import { useFailure } from "../hooks/useFailure";
 
-type Profiles =
-  | { status: "loading" }
-  | { status: "failed"; code: string; message: string }
-  | { status: "loaded"; profiles: ProfileSummary[] };
+type Profiles = { status: "loading" } | { status: "failed" } | { status: "loaded"; profiles: ProfileSummary[] };
 
 const useStyles = makeStyles({
   screen: {
@@ -73,6 +71,7 @@ export function StartScreen({ onStart, starting = false }: StartScreenProps) {
   const nextStepId = useId();
   const [profiles, setProfiles] = useState<Profiles>({ status: "loading" });
   const [attempt, setAttempt] = useState(0);
+  const failure = useFailure();
   const [selectedId, setSelectedId] = useState<string>();
   const startPanel = useRef<HTMLDivElement>(null);
   // The Start buttons sit under the cards: bring them into view once a card is chosen — at
@@ -93,8 +92,11 @@ export function StartScreen({ onStart, starting = false }: StartScreenProps) {
       (loaded) => {
         if (current) setProfiles({ status: "loaded", profiles: loaded });
       },
-      (error: unknown) => {
-        if (current) setProfiles({ status: "failed", ...describeFailure(error) });
+      (cause: unknown) => {
+        if (current) {
+          setProfiles({ status: "failed" });
+          failure.show(cause, retry);
+        }
       },
     );
     return () => {
@@ -132,19 +134,7 @@ export function StartScreen({ onStart, starting = false }: StartScreenProps) {
         <Spinner className={styles.loading} label="Loading integrations…" data-testid="profiles-loading" />
       )}
 
-      {profiles.status === "failed" && (
-        <MessageBar intent="error" layout="multiline" data-testid="profiles-error">
-          <MessageBarBody>
-            <MessageBarTitle>Could not load the integrations.</MessageBarTitle> {profiles.message}{" "}
-            <Text size={200}>(code: {profiles.code})</Text>
-          </MessageBarBody>
-          <MessageBarActions>
-            <Button icon={<ArrowClockwiseRegular />} onClick={retry}>
-              Retry
-            </Button>
-          </MessageBarActions>
-        </MessageBar>
-      )}
+      {profiles.status === "failed" && <FailureBar notice={failure.notice} testId="profiles-error" />}
 
       {profiles.status === "loaded" && profiles.profiles.length === 0 && (
         <MessageBar intent="info" layout="multiline" data-testid="profiles-empty">
@@ -204,9 +194,3 @@ export function prefersReducedMotion(): boolean {
   return window.matchMedia?.("(prefers-reduced-motion: reduce)").matches ?? false;
 }
 
-function describeFailure(error: unknown): { code: string; message: string } {
-  if (error instanceof IpcFailure) {
-    return { code: error.code, message: error.message };
-  }
-  return { code: "unexpected", message: error instanceof Error ? error.message : String(error) };
-}

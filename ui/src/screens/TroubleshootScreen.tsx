@@ -15,8 +15,10 @@ import {
   tokens,
 } from "@fluentui/react-components";
 import { ArrowLeftRegular, CopyRegular, FolderOpenRegular, SearchRegular } from "@fluentui/react-icons";
-import { IpcFailure, copyText, diagnose, openLogFolder, supportLog } from "../ipc";
+import { copyText, diagnose, openLogFolder, supportLog } from "../ipc";
 import type { Finding } from "../ipc";
+import { FailureBar } from "../components/FailureBar";
+import { useFailure } from "../hooks/useFailure";
 
 const useStyles = makeStyles({
   screen: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalL, maxWidth: "820px" },
@@ -47,13 +49,13 @@ export function TroubleshootScreen({ onBack, integration = null }: { onBack: () 
   const headingId = useId();
   const [text, setText] = useState("");
   const [findings, setFindings] = useState<Finding[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const failure = useFailure();
   const run = async () => {
-    setError(null);
+    failure.clear();
     try {
       setFindings(await diagnose(text, integration?.profile ?? null));
-    } catch (failure) {
-      setError(failure instanceof IpcFailure ? failure.message : String(failure));
+    } catch (cause) {
+      failure.show(cause, () => void run());
     }
   };
   return (
@@ -76,11 +78,7 @@ export function TroubleshootScreen({ onBack, integration = null }: { onBack: () 
           Back
         </Button>
       </div>
-      {error && (
-        <MessageBar intent="error">
-          <MessageBarBody>{error}</MessageBarBody>
-        </MessageBar>
-      )}
+      <FailureBar notice={failure.notice} testId="diagnose-error" />
       {findings && findings.length === 0 && (
         <MessageBar intent="info" data-testid="diagnose-nothing">
           <MessageBarBody>Nothing in this text is known to the wizard. Check that it is the whole message.</MessageBarBody>
@@ -119,9 +117,10 @@ function SupportLog() {
   const styles = useStyles();
   const headingId = useId();
   const [said, setSaid] = useState<{ intent: "success" | "error"; text: string } | null>(null);
-  const fail = (failure: unknown) =>
-    setSaid({ intent: "error", text: failure instanceof IpcFailure ? failure.message : String(failure) });
+  const failure = useFailure();
   const copy = async () => {
+    setSaid(null);
+    failure.clear();
     try {
       const log = await supportLog();
       if (!log) {
@@ -130,15 +129,17 @@ function SupportLog() {
       }
       await copyText(log);
       setSaid({ intent: "success", text: "The support log was copied. It holds no secret, token or code." });
-    } catch (failure) {
-      fail(failure);
+    } catch (cause) {
+      failure.show(cause, () => void copy());
     }
   };
   const open = async () => {
+    setSaid(null);
+    failure.clear();
     try {
       await openLogFolder();
-    } catch (failure) {
-      fail(failure);
+    } catch (cause) {
+      failure.show(cause, () => void open());
     }
   };
   return (
@@ -163,6 +164,8 @@ function SupportLog() {
           <MessageBarBody>{said.text}</MessageBarBody>
         </MessageBar>
       )}
+      {/* What was said about the log, or why it could not be done: one or the other, under one test id. */}
+      <FailureBar notice={failure.notice} testId="support-log-said" />
     </div>
   );
 }

@@ -4,7 +4,7 @@
  * "Check again" verifies it anew, each check's progress shown as it happens. Every change is
  * saved by the shell at once, so the admin never loses their place.
  */
-import { useCallback, useEffect, useId, useRef, useState } from "react";
+import { useCallback, useContext, useEffect, useId, useMemo, useRef, useState } from "react";
 import {
   Body1,
   Button,
@@ -18,6 +18,9 @@ import {
 } from "@fluentui/react-components";
 import { ArrowClockwiseRegular, ArrowLeftRegular, ArrowRightRegular, DismissRegular } from "@fluentui/react-icons";
 import { IpcFailure, checkStep, closeWizard, goToStep, setInput, setSecret, switchDemo } from "../ipc";
+import { FailureBar } from "../components/FailureBar";
+import { FailureOffersContext, useFailure } from "../hooks/useFailure";
+import type { ScreenOffers } from "../hooks/useFailure";
 import type { CheckId, InputField, StepView, WizardStep, WizardView } from "../ipc";
 import { CheckList } from "../components/CheckList";
 import { DemoBanner } from "../components/DemoBanner";
@@ -64,7 +67,8 @@ const useStyles = makeStyles({
 
 export interface WizardScreenProps {
   initial: WizardView;
-  onClose: () => void;
+  /** The setup was left ("Start over", or none is under way any more); `failure` when its progress could not be forgotten. */
+  onClose: (failure?: unknown) => void;
 }
 
 export function WizardScreen({ initial, onClose }: WizardScreenProps) {
@@ -73,7 +77,7 @@ export function WizardScreen({ initial, onClose }: WizardScreenProps) {
   const checksHeading = useId();
   const [view, setView] = useState(initial);
   const [running, setRunning] = useState<CheckId[]>([]);
-  const [error, setError] = useState<string | null>(null);
+  const failure = useFailure();
   const inputSeq = useRef(0);
   const flushRef = useRef<() => Promise<unknown>>(() => Promise.resolve());
   const pendingInput = useRef<Promise<unknown>>(Promise.resolve());
@@ -84,7 +88,7 @@ export function WizardScreen({ initial, onClose }: WizardScreenProps) {
   const run = useCallback(async (target: StepView) => {
     if (target.checks.length === 0) return;
     await flushRef.current();
-    setError(null);
+    failure.clear();
     setRunning(target.checks);
     try {
       const next = await checkStep(target.step, (event) => {
@@ -95,8 +99,8 @@ export function WizardScreen({ initial, onClose }: WizardScreenProps) {
         }
       });
       setView(next);
-    } catch (failure) {
-      setError(message(failure));
+    } catch (cause) {
+      failure.show(cause, () => void run(target));
     } finally {
       setRunning([]);
     }
@@ -126,8 +130,10 @@ export function WizardScreen({ initial, onClose }: WizardScreenProps) {
         try {
           const next = field === "secret" ? await setSecret(value) : await setInput(field, value);
           if (seq === inputSeq.current && unsaved.current.size === 0) setView(next);
-        } catch (failure) {
-          setError(message(failure));
+        } catch (cause) {
+          // The value stays queued (unless typed over meanwhile), so trying again saves it.
+          if (!unsaved.current.has(field)) unsaved.current.set(field, value);
+          failure.show(cause, () => void flushRef.current());
         }
       }
     });
@@ -149,8 +155,8 @@ export function WizardScreen({ initial, onClose }: WizardScreenProps) {
     await flush();
     try {
       setView(await goToStep(target));
-    } catch (failure) {
-      setError(message(failure));
+    } catch (cause) {
+      failure.show(cause, () => void goTo(target));
     }
   }, [flush]);
 
@@ -159,154 +165,154 @@ export function WizardScreen({ initial, onClose }: WizardScreenProps) {
       const next = await switchDemo(scenario);
       entered.current = null;
       setView(next);
-    } catch (failure) {
-      setError(message(failure));
+    } catch (cause) {
+      failure.show(cause, () => void onSwitch(scenario));
     }
   };
 
   const close = async () => {
-    await closeWizard().catch(() => undefined);
-    onClose();
+    try {
+      await closeWizard();
+      onClose();
+    } catch (cause) {
+      // No setup under way is what "Start over" wanted: nothing to say about it.
+      onClose(cause instanceof IpcFailure && cause.code === "no_wizard" ? undefined : cause);
+    }
   };
+
+  // Inside the wizard, signing in is its own sign-in step; "Start over" and no setup under way
+  // go back to the start screen as the app around it says.
+  const screen = useContext(FailureOffersContext);
+  const offers = useMemo<ScreenOffers>(
+    () => ({ ...screen, startOver: screen.startOver ?? (() => onClose()), signIn: () => void goTo("sign_in") }),
+    [screen, onClose, goTo],
+  );
 
   const previous = index > 0 ? view.steps[index - 1] : undefined;
   const next = index < view.steps.length - 1 ? view.steps[index + 1] : undefined;
 
   return (
-    <section className={styles.screen} data-testid="wizard-screen" data-step={view.step} aria-label={`Set up ${view.title}`}>
-      {view.demo && <DemoBanner scenario={view.demo} onSwitch={(name) => void onSwitch(name)} />}
-      <div className={styles.layout}>
-        <aside className={styles.aside}>
-          <Subtitle2 as="h2" className={styles.sectionTitle}>
-            {view.title}
-          </Subtitle2>
-          <StepNav view={view} onGo={(target) => void goTo(target)} />
-          <Button appearance="subtle" icon={<DismissRegular />} onClick={() => void close()} data-testid="close-wizard">
-            Start over
-          </Button>
-        </aside>
-        <div className={styles.main}>
-          <header className={styles.header}>
-            <Text size={200} className={styles.profile}>
-              Step {index + 1} of {view.steps.length}
-            </Text>
-            <h2 ref={headingRef} tabIndex={-1} className={styles.heading} data-testid="step-title">
-              {step.title}
-            </h2>
-            <Body1 as="p" className={styles.purpose}>
-              {step.purpose}
-            </Body1>
-          </header>
+    <FailureOffersContext.Provider value={offers}>
+      <section className={styles.screen} data-testid="wizard-screen" data-step={view.step} aria-label={`Set up ${view.title}`}>
+        {view.demo && <DemoBanner scenario={view.demo} onSwitch={(name) => void onSwitch(name)} />}
+        <div className={styles.layout}>
+          <aside className={styles.aside}>
+            <Subtitle2 as="h2" className={styles.sectionTitle}>
+              {view.title}
+            </Subtitle2>
+            <StepNav view={view} onGo={(target) => void goTo(target)} />
+            <Button appearance="subtle" icon={<DismissRegular />} onClick={() => void close()} data-testid="close-wizard">
+              Start over
+            </Button>
+          </aside>
+          <div className={styles.main}>
+            <header className={styles.header}>
+              <Text size={200} className={styles.profile}>
+                Step {index + 1} of {view.steps.length}
+              </Text>
+              <h2 ref={headingRef} tabIndex={-1} className={styles.heading} data-testid="step-title">
+                {step.title}
+              </h2>
+              <Body1 as="p" className={styles.purpose}>
+                {step.purpose}
+              </Body1>
+            </header>
 
-          {error && (
-            <MessageBar intent="error" layout="multiline" data-testid="wizard-error">
-              <MessageBarBody>
-                <MessageBarTitle>That did not work.</MessageBarTitle> {error}
-              </MessageBarBody>
-            </MessageBar>
-          )}
+            <FailureBar notice={failure.notice} testId="wizard-error" />
 
-          {step.warnings.length > 0 && (
-            <MessageBar intent="warning" layout="multiline" data-testid="step-warnings">
-              <MessageBarBody>
-                <MessageBarTitle>Watch out</MessageBarTitle>
-                <ul className={styles.warnings}>
-                  {step.warnings.map((warning) => (
-                    <li key={warning}>{warning}</li>
-                  ))}
-                </ul>
-              </MessageBarBody>
-            </MessageBar>
-          )}
+            {step.warnings.length > 0 && (
+              <MessageBar intent="warning" layout="multiline" data-testid="step-warnings">
+                <MessageBarBody>
+                  <MessageBarTitle>Watch out</MessageBarTitle>
+                  <ul className={styles.warnings}>
+                    {step.warnings.map((warning) => (
+                      <li key={warning}>{warning}</li>
+                    ))}
+                  </ul>
+                </MessageBarBody>
+              </MessageBar>
+            )}
 
-          <div className={styles.card}>
-            <StepBody
-              key={step.step}
-              view={view}
-              step={step}
-              onView={setView}
-              onInput={onInput}
-              recheck={() => void run(step)}
-              running={running}
-              goTo={(target) => void goTo(target)}
-            />
-          </div>
-
-          {step.checks.length > 0 && step.step !== "summary" && (
-            <section className={styles.card} aria-labelledby={checksHeading}>
-              <Subtitle2 as="h3" id={checksHeading} className={styles.sectionTitle}>
-                Checked live
-              </Subtitle2>
-              <CheckList
-                checks={step.checks}
-                results={view.results}
+            <div className={styles.card}>
+              <StepBody
+                key={step.step}
+                view={view}
+                step={step}
+                onView={setView}
+                onInput={onInput}
+                recheck={() => void run(step)}
                 running={running}
-                onRetry={() => void run(step)}
-                labelledBy={checksHeading}
+                goTo={(target) => void goTo(target)}
               />
-            </section>
-          )}
+            </div>
 
-          {step.instructions.length > 0 && (
-            <details className={styles.card} data-testid="instructions">
-              <summary>
-                <Subtitle2>{step.step === "summary" ? "In the product" : "Doing it yourself in the admin center"}</Subtitle2>
-              </summary>
-              <ol className={styles.steps}>
-                {step.instructions.map((line) => (
-                  <li key={line}>
-                    <Body1>{line}</Body1>
-                  </li>
-                ))}
-              </ol>
-              {step.portal_link && (
-                <div>
-                  <ExternalLink href={step.portal_link}>Open the Entra admin center</ExternalLink>
-                </div>
+            {step.checks.length > 0 && step.step !== "summary" && (
+              <section className={styles.card} aria-labelledby={checksHeading}>
+                <Subtitle2 as="h3" id={checksHeading} className={styles.sectionTitle}>
+                  Checked live
+                </Subtitle2>
+                <CheckList
+                  checks={step.checks}
+                  results={view.results}
+                  running={running}
+                  onRetry={() => void run(step)}
+                  labelledBy={checksHeading}
+                />
+              </section>
+            )}
+
+            {step.instructions.length > 0 && (
+              <details className={styles.card} data-testid="instructions">
+                <summary>
+                  <Subtitle2>{step.step === "summary" ? "In the product" : "Doing it yourself in the admin center"}</Subtitle2>
+                </summary>
+                <ol className={styles.steps}>
+                  {step.instructions.map((line) => (
+                    <li key={line}>
+                      <Body1>{line}</Body1>
+                    </li>
+                  ))}
+                </ol>
+                {step.portal_link && (
+                  <div>
+                    <ExternalLink href={step.portal_link}>Open the Entra admin center</ExternalLink>
+                  </div>
+                )}
+              </details>
+            )}
+
+            <div className={styles.footer}>
+              {previous && (
+                <Button icon={<ArrowLeftRegular />} onClick={() => void goTo(previous.step)} data-testid="back-button">
+                  Back
+                </Button>
               )}
-            </details>
-          )}
-
-          <div className={styles.footer}>
-            {previous && (
-              <Button icon={<ArrowLeftRegular />} onClick={() => void goTo(previous.step)} data-testid="back-button">
-                Back
-              </Button>
-            )}
-            <span className={styles.spacer} />
-            {step.checks.length > 0 && (
-              <Button
-                icon={<ArrowClockwiseRegular />}
-                disabled={running.length > 0}
-                onClick={() => void run(step)}
-                data-testid="check-again"
-              >
-                {running.length > 0 ? "Checking…" : "Check again"}
-              </Button>
-            )}
-            {next && (
-              <Button
-                appearance="primary"
-                icon={<ArrowRightRegular />}
-                iconPosition="after"
-                onClick={() => void goTo(next.step)}
-                data-testid="continue-button"
-              >
-                Continue to {next.title.toLowerCase()}
-              </Button>
-            )}
+              <span className={styles.spacer} />
+              {step.checks.length > 0 && (
+                <Button
+                  icon={<ArrowClockwiseRegular />}
+                  disabled={running.length > 0}
+                  onClick={() => void run(step)}
+                  data-testid="check-again"
+                >
+                  {running.length > 0 ? "Checking…" : "Check again"}
+                </Button>
+              )}
+              {next && (
+                <Button
+                  appearance="primary"
+                  icon={<ArrowRightRegular />}
+                  iconPosition="after"
+                  onClick={() => void goTo(next.step)}
+                  data-testid="continue-button"
+                >
+                  Continue to {next.title.toLowerCase()}
+                </Button>
+              )}
+            </div>
           </div>
         </div>
-      </div>
-    </section>
+      </section>
+    </FailureOffersContext.Provider>
   );
-}
-
-/**
- * What to say about a failed call: nothing when its setup was closed or replaced meanwhile
- * (`session_ended`: the answer belongs to no screen any more), else the shell's message.
- */
-function message(failure: unknown): string | null {
-  if (failure instanceof IpcFailure) return failure.code === "session_ended" ? null : failure.message;
-  return failure instanceof Error ? failure.message : String(failure);
 }

@@ -6,10 +6,12 @@
 import { useState } from "react";
 import { Body1, Button, MessageBar, MessageBarBody, Spinner, makeStyles, tokens } from "@fluentui/react-components";
 import { PersonMailRegular } from "@fluentui/react-icons";
-import { IpcFailure, signInMailboxOwner } from "../ipc";
+import { signInMailboxOwner } from "../ipc";
 import type { SignInPrompt } from "../ipc";
 import { CopyField } from "../components/CopyField";
 import { DeviceCodePrompt } from "../components/DeviceCodePrompt";
+import { FailureBar } from "../components/FailureBar";
+import { useFailure } from "../hooks/useFailure";
 import { WizardInput } from "../components/WizardInput";
 import type { StepProps } from "./types";
 
@@ -22,16 +24,18 @@ export function MailboxStep({ view, step, onView, onInput, recheck }: StepProps)
   const styles = useStyles();
   const [prompt, setPrompt] = useState<SignInPrompt | null>(null);
   const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const failure = useFailure();
   const needsOwner = step.checks.includes("smtp_auth") || step.checks.includes("test_email");
   const signIn = async () => {
     setBusy(true);
-    setError(null);
+    failure.clear();
     try {
       onView(await signInMailboxOwner(setPrompt));
       recheck();
-    } catch (failure) {
-      setError(failure instanceof IpcFailure ? failure.message : String(failure));
+    } catch (cause) {
+      // A sign-in that did not finish is tried again here; one that needs the administrator's
+      // sign-in first goes to the wizard's sign-in step.
+      failure.show(cause, () => void signIn());
     } finally {
       setBusy(false);
       setPrompt(null);
@@ -82,11 +86,7 @@ export function MailboxStep({ view, step, onView, onInput, recheck }: StepProps)
           </>
         ))}
       {prompt && <DeviceCodePrompt prompt={prompt} who={`the mailbox owner, ${view.inputs.mailbox}`} />}
-      {error && (
-        <MessageBar intent="error" layout="multiline" data-testid="mailbox-sign-in-error">
-          <MessageBarBody>{error}</MessageBarBody>
-        </MessageBar>
-      )}
+      <FailureBar notice={failure.notice} testId="mailbox-sign-in-error" />
       {view.powershell && (
         <CopyField label="Exchange Online PowerShell to turn SMTP AUTH on" value={view.powershell} testId="powershell" />
       )}

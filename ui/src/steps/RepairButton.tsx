@@ -2,8 +2,9 @@
 import { useState } from "react";
 import { Body1, Button, MessageBar, MessageBarBody, MessageBarTitle, Spinner, makeStyles, tokens } from "@fluentui/react-components";
 import { WrenchRegular } from "@fluentui/react-icons";
-import { IpcFailure } from "../ipc";
 import type { RepairOutcome, WizardView } from "../ipc";
+import { FailureBar } from "../components/FailureBar";
+import { useFailure } from "../hooks/useFailure";
 
 const useStyles = makeStyles({
   row: { display: "flex", flexWrap: "wrap", gap: tokens.spacingHorizontalM, alignItems: "center" },
@@ -26,17 +27,17 @@ export function RepairButton({ label, action, onView, after, disabled, testId, a
   const styles = useStyles();
   const [busy, setBusy] = useState(false);
   const [changes, setChanges] = useState<string[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const failure = useFailure();
   const go = async () => {
     setBusy(true);
-    setError(null);
+    failure.clear();
     try {
       const outcome = await action();
       setChanges(outcome.changes);
       onView(outcome.view);
       after();
-    } catch (failure) {
-      setError(failure instanceof IpcFailure ? failure.message : String(failure));
+    } catch (cause) {
+      failure.show(cause, () => void go());
     } finally {
       setBusy(false);
     }
@@ -65,11 +66,7 @@ export function RepairButton({ label, action, onView, after, disabled, testId, a
           </MessageBarBody>
         </MessageBar>
       )}
-      {error && (
-        <MessageBar intent="error" layout="multiline" data-testid={`${testId}-error`}>
-          <MessageBarBody>{error}</MessageBarBody>
-        </MessageBar>
-      )}
+      <FailureBar notice={failure.notice} testId={`${testId}-error`} />
     </>
   );
 }

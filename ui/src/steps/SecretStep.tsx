@@ -19,8 +19,10 @@ import {
   tokens,
 } from "@fluentui/react-components";
 import { EyeRegular } from "@fluentui/react-icons";
-import { IpcFailure, createSecret, revealSecret } from "../ipc";
+import { createSecret, revealSecret } from "../ipc";
 import { CopyField } from "../components/CopyField";
+import { FailureBar } from "../components/FailureBar";
+import { useFailure } from "../hooks/useFailure";
 import { KeptSecretButton } from "../components/KeptSecretButton";
 import { IssueList } from "../components/IssueList";
 import { RepairButton } from "./RepairButton";
@@ -44,17 +46,18 @@ export function SecretStep({ view, onView, onInput, recheck, goTo }: StepProps) 
   const [until, setUntil] = useState("");
   const [pasted, setPasted] = useState("");
   const [revealed, setRevealed] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const failure = useFailure();
 
   const paste = (value: string) => {
     setPasted(value);
     onInput("secret", value);
   };
   const reveal = async () => {
+    failure.clear();
     try {
       setRevealed(await revealSecret());
-    } catch (failure) {
-      setError(failure instanceof IpcFailure ? failure.message : String(failure));
+    } catch (cause) {
+      failure.show(cause, () => void reveal());
     }
   };
   const pastedError = secret.issues.some((i) => i.severity === "error");
@@ -150,11 +153,7 @@ export function SecretStep({ view, onView, onInput, recheck, goTo }: StepProps) 
           <IssueList issues={secret.issues} testId="issues-secret" />
         </Field>
       )}
-      {error && (
-        <MessageBar intent="error" layout="multiline">
-          <MessageBarBody>{error}</MessageBarBody>
-        </MessageBar>
-      )}
+      <FailureBar notice={failure.notice} testId="reveal-secret-error" />
     </div>
   );
 }

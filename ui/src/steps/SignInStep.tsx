@@ -6,9 +6,11 @@
 import { useState } from "react";
 import { Body1, Button, MessageBar, MessageBarBody, Spinner, makeStyles, tokens } from "@fluentui/react-components";
 import { PersonKeyRegular } from "@fluentui/react-icons";
-import { IpcFailure, signInAdministrator } from "../ipc";
+import { signInAdministrator } from "../ipc";
 import type { SignInPrompt } from "../ipc";
 import { DeviceCodePrompt } from "../components/DeviceCodePrompt";
+import { FailureBar } from "../components/FailureBar";
+import { useFailure } from "../hooks/useFailure";
 import { SignInClientPanel } from "../components/SignInClientPanel";
 import type { StepProps } from "./types";
 
@@ -21,15 +23,16 @@ export function SignInStep({ view, onView }: StepProps) {
   const styles = useStyles();
   const [prompt, setPrompt] = useState<SignInPrompt | null>(null);
   const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  // On this step, signing in is this step's button.
+  const failure = useFailure({ signIn: () => void signIn() });
   const signIn = async () => {
     setBusy(true);
-    setError(null);
+    failure.clear();
     setPrompt(null);
     try {
       onView(await signInAdministrator(setPrompt));
-    } catch (failure) {
-      setError(failure instanceof IpcFailure ? failure.message : String(failure));
+    } catch (cause) {
+      failure.show(cause, () => void signIn());
     } finally {
       setBusy(false);
       setPrompt(null);
@@ -60,11 +63,7 @@ export function SignInStep({ view, onView }: StepProps) {
         {!view.inputs.tenant && <Body1>Enter the tenant first.</Body1>}
       </div>
       {prompt && <DeviceCodePrompt prompt={prompt} who="an administrator of the tenant" />}
-      {error && (
-        <MessageBar intent="error" layout="multiline" data-testid="sign-in-error">
-          <MessageBarBody>{error}</MessageBarBody>
-        </MessageBar>
-      )}
+      <FailureBar notice={failure.notice} testId="sign-in-error" />
     </>
   );
 }
