@@ -541,3 +541,76 @@ fn a_failed_sign_in_writes_no_bundle_and_still_answers_json() {
         "{document:#}"
     );
 }
+
+/// `bundle export` with nobody signed in: the secret's ID and expiry cannot be read. With
+/// `--secret-expires` (as Certificates & secrets shows it) the calendar and the reminder are made
+/// from it; without it, the output says that no reminder was made.
+#[test]
+fn without_a_sign_in_the_expiry_the_admin_gives_makes_the_calendar_and_the_reminder() {
+    let stand_in = stand_in("axero-outlook-calendar");
+    let (_, profile, args, _) = PROFILES[0];
+    let run_export = |home: &Path, extra: &[&str]| {
+        let out = home.join("bundle.zip");
+        let out_text = out.to_str().expect("utf-8 path").to_string();
+        let mut all = vec![
+            "bundle",
+            "export",
+            "--profile",
+            profile,
+            "--tenant",
+            "contoso.com",
+        ];
+        all.extend_from_slice(args);
+        all.push("--secret-stdin");
+        all.extend_from_slice(extra);
+        all.extend_from_slice(&["--out", &out_text]);
+        (run(home, Some(&stand_in), &all, Some(SECRET), &[]), out)
+    };
+
+    let home = tempfile::tempdir().expect("home");
+    let (result, out) = run_export(home.path(), &["--secret-expires", "2027-03-01"]);
+    assert!(out.exists(), "{result:?}");
+    let files = entries(&out);
+    let ics = String::from_utf8(files["secret-rotation.ics"].clone()).expect("text");
+    assert!(ics.contains("20270301"), "{ics}");
+    let reminders = reminders_list(home.path());
+    assert_eq!(
+        reminders["secrets"].as_array().map(Vec::len),
+        Some(1),
+        "{reminders}"
+    );
+    assert_eq!(reminders["secrets"][0]["client_id"], APP, "{reminders}");
+    assert_eq!(
+        reminders["secrets"][0]["expires"], "2027-03-01T00:00:00Z",
+        "{reminders}"
+    );
+    assert!(
+        !result.stderr.contains("no reminder was made"),
+        "{result:?}"
+    );
+
+    let home = tempfile::tempdir().expect("home");
+    let (result, out) = run_export(home.path(), &[]);
+    assert!(out.exists(), "{result:?}");
+    assert!(!entries(&out).contains_key("secret-rotation.ics"));
+    assert!(
+        result.stderr.contains("no reminder was made")
+            && result.stderr.contains("--secret-expires"),
+        "{result:?}"
+    );
+    assert_eq!(
+        reminders_list(home.path())["secrets"]
+            .as_array()
+            .map(Vec::len),
+        Some(0)
+    );
+
+    let home = tempfile::tempdir().expect("home");
+    let (result, out) = run_export(home.path(), &["--secret-expires", "next March"]);
+    assert_eq!(result.code, Some(64), "{result:?}");
+    assert!(
+        result.stderr.contains("--secret-expires: 'next March'"),
+        "{result:?}"
+    );
+    assert!(!out.exists());
+}

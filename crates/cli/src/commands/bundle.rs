@@ -59,6 +59,10 @@ pub struct ExportArgs {
     /// Where to write the bundle.
     #[arg(long, value_name = "FILE.zip")]
     pub out: PathBuf,
+    /// When the secret expires, as Certificates & secrets shows it (RFC 3339 or YYYY-MM-DD): for
+    /// the calendar and the reminder when no administrator is signed in to read it.
+    #[arg(long, value_name = "DATE")]
+    pub secret_expires: Option<String>,
 }
 
 /// Run a `bundle` subcommand.
@@ -72,6 +76,20 @@ pub fn run(globals: &Globals, command: BundleCommand) -> anyhow::Result<ExitStat
 fn export(globals: &Globals, args: ExportArgs) -> anyhow::Result<ExitStatus> {
     let paths = AppPaths::from_env()?;
     let profile = &find_profile(&paths, &args.verify.integration.profile)?;
+    // Refused before anything is asked, like every other bad value.
+    let given_expiry = args
+        .secret_expires
+        .as_deref()
+        .map(|text| {
+            entra_setup_core::reminders::manual::parse_expiry(text).ok_or_else(|| {
+                UsageError(format!(
+                    "--secret-expires: '{}' is not a date such as 2027-03-01 (or a time such as \
+                     2027-03-01T00:00:00Z)",
+                    text.trim()
+                ))
+            })
+        })
+        .transpose()?;
     let Some(client_id) = args
         .verify
         .integration
@@ -168,6 +186,7 @@ fn export(globals: &Globals, args: ExportArgs) -> anyhow::Result<ExitStatus> {
     let expires = from_report("end_date_time")
         .and_then(|t| chrono::DateTime::parse_from_rfc3339(&t).ok())
         .map(|t| t.with_timezone(&chrono::Utc))
+        .or(given_expiry)
         .or_else(|| known.as_ref().map(|r| r.expires));
     let hint = from_report("hint").or_else(|| done.secret.as_ref().map(Secret::hint));
     let request = ExportRequest {
@@ -212,11 +231,17 @@ fn export(globals: &Globals, args: ExportArgs) -> anyhow::Result<ExitStatus> {
             }
             other => anyhow::Error::new(other),
         })?;
-    if let bundle::ExportReminder::Failed(e) = &exported.reminder {
-        eprintln!(
+    match &exported.reminder {
+        bundle::ExportReminder::Failed(e) => eprintln!(
             "entra-setup: the bundle is written, but the reminder could not be kept: {}",
             entra_setup_core::error_text::with_sources(e)
-        );
+        ),
+        bundle::ExportReminder::Nothing => eprintln!(
+            "entra-setup: no reminder was made and the bundle has no calendar file: the secret's \
+             expiry is not known. Give --secret-expires DATE (as Certificates & secrets shows it), \
+             or sign in with --sign-in device-code so it can be read."
+        ),
+        bundle::ExportReminder::Kept(_) => {}
     }
     let (record, entries) = (exported.record, exported.entries);
     eprintln!(

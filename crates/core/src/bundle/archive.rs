@@ -129,7 +129,8 @@ fn read(bytes: &[u8]) -> Result<OpenedBundle, String> {
     let json = entry(BUNDLE_JSON).ok_or_else(|| format!("it has no {BUNDLE_JSON}"))?;
     let record = read_record(json)?;
     // The other entries, as bundle.json says they should be.
-    let secret_expires = record.secret.key_id.is_some() && record.secret.expires.is_some();
+    // The calendar follows the expiry (a secret whose ID was not read still has one).
+    let secret_expires = record.secret.expires.is_some();
     let age = record.secret.storage == SecretStorage::Age;
     for (name, expected, why) in [
         (SETTINGS_TXT, true, "every bundle has it"),
@@ -138,9 +139,9 @@ fn read(bytes: &[u8]) -> Result<OpenedBundle, String> {
             ROTATION_ICS,
             secret_expires,
             if secret_expires {
-                "bundle.json names a secret with an expiry"
+                "bundle.json names a secret's expiry"
             } else {
-                "bundle.json names no secret with an expiry"
+                "bundle.json names no secret's expiry"
             },
         ),
         (

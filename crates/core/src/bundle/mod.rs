@@ -40,7 +40,7 @@ use crate::check::CheckId;
 use crate::endpoints::Cloud;
 use crate::portal::{self, AppPage};
 use crate::profile::{AccountType, Profile, SettingSource};
-use crate::reminders::LEAD_DAYS;
+use crate::reminders::{LEAD_DAYS, unread_key_id};
 use crate::secret::Secret;
 use crate::validate::{canonical_id, is_guid};
 use crate::verify::{Report, Status};
@@ -248,7 +248,12 @@ pub fn build(request: &ExportRequest) -> Result<BuiltBundle, BundleError> {
             html::page(&record, &profile.product, &todo).into_bytes(),
         ),
     ];
-    if let (Some(key_id), Some(expires)) = (&key_id, request.secret.expires) {
+    // The calendar needs the expiry; without the secret's ID (nobody signed in to read it) its
+    // events are keyed like the reminder kept for the client's unread secret.
+    let calendar_key = key_id
+        .clone()
+        .or_else(|| request.secret.expires.map(|_| unread_key_id(&client_id)));
+    if let (Some(key_id), Some(expires)) = (&calendar_key, request.secret.expires) {
         let credentials_link =
             portal::app_registration(request.cloud, &client_id, AppPage::Credentials);
         let secret_setting = profile

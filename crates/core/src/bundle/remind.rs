@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use super::{BundleError, BundleRecord, ExportRequest, export, open};
-use crate::reminders::{Registry, RegistryError, Reminder};
+use crate::reminders::{Registry, RegistryError, Reminder, unread_key_id};
 
 /// What `reminders` calls a reminder kept by an export.
 pub const EXPORT_SOURCE: &str = "bundle export";
@@ -15,7 +15,8 @@ pub const EXPORT_SOURCE: &str = "bundle export";
 pub enum ExportReminder {
     /// Kept (or refreshed) in the reminders file.
     Kept(Reminder),
-    /// The bundle names no secret with a key ID and an expiry: nothing to remind of.
+    /// The secret's expiry is not known (nobody signed in to read it and none was given): no
+    /// reminder and no calendar file were made.
     Nothing,
     /// The bundle is written, but the reminder could not be kept.
     Failed(RegistryError),
@@ -43,7 +44,15 @@ pub fn export_and_remind(
 ) -> Result<Exported, BundleError> {
     let record = export(request, out, before_rename)?;
     let entries = open(out)?.entries;
-    let reminder = match (&record.secret.key_id, record.secret.expires) {
+    // Without the secret's ID (nobody signed in to read it), an expiry the admin gave is kept
+    // under the client's unread-secret key until a reminder with the real ID replaces it.
+    let key_id = record.secret.key_id.clone().or_else(|| {
+        record
+            .secret
+            .expires
+            .map(|_| unread_key_id(&record.application.client_id))
+    });
+    let reminder = match (&key_id, record.secret.expires) {
         (Some(key_id), Some(expires)) => {
             let tenant = record
                 .tenant

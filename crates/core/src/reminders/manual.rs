@@ -75,7 +75,8 @@ pub fn reminder(entry: &ManualEntry<'_>) -> Result<Reminder, ManualEntryError> {
     })
 }
 
-fn parse_expiry(text: &str) -> Option<DateTime<Utc>> {
+/// An expiry as the admin types it: a date (`2027-03-01`, midnight UTC) or an RFC 3339 time.
+pub fn parse_expiry(text: &str) -> Option<DateTime<Utc>> {
     let text = text.trim();
     DateTime::parse_from_rfc3339(text)
         .map(|t| t.with_timezone(&Utc))

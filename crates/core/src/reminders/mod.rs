@@ -22,7 +22,7 @@ pub use clock::{
 };
 pub use manual::{ManualEntry, ManualEntryError};
 pub use notified::{Announcement, Notified};
-pub use registry::{Registry, RegistryError};
+pub use registry::{Registry, RegistryError, unread_key_id};
 pub use scan::{CredentialKind, ExpiringCredential, SCAN_SELECT, scan};
 
 use chrono::{DateTime, Utc};

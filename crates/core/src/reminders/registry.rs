@@ -62,6 +62,13 @@ struct Entry {
     unknown: serde_json::Map<String, serde_json::Value>,
 }
 
+/// The key a reminder is kept under when the secret's ID could not be read (no administrator
+/// signed in) but the admin gave its expiry: one per client, replaced as soon as a reminder with
+/// the real ID is recorded for that client.
+pub fn unread_key_id(client_id: &str) -> String {
+    format!("unread-secret-of-{}", canonical_id(client_id))
+}
+
 /// The registry of secrets to be reminded of.
 #[derive(Debug, Clone)]
 pub struct Registry {
@@ -140,6 +147,10 @@ impl Registry {
             source: Some(source.to_string()),
         };
         self.add(reminder.clone())?;
+        // Once a secret's ID is known, the reminder kept while it was not stands for it no more.
+        if reminder.key_id != unread_key_id(&reminder.client_id) {
+            self.remove(&unread_key_id(&reminder.client_id))?;
+        }
         Ok(reminder)
     }
 
