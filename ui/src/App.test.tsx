@@ -1,13 +1,37 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { act, render, screen } from "@testing-library/react";
+import { act, render, screen, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
 import { webDarkTheme, webLightTheme } from "@fluentui/react-components";
-import { listProfiles, resumeWizard } from "./ipc";
+import {
+  IpcFailure,
+  closeWizard,
+  demoScenarios,
+  getSettings,
+  goToStep,
+  listProfiles,
+  listReminders,
+  reminderAlerts,
+  resumeWizard,
+  scanTenant,
+} from "./ipc";
 import { sampleProfiles } from "./test/profiles";
+import { sampleView } from "./test/wizard";
 import { App } from "./App";
 
 vi.mock("./ipc", async (importOriginal) => {
   const actual = await importOriginal<typeof import("./ipc")>();
-  return { ...actual, listProfiles: vi.fn(), resumeWizard: vi.fn() };
+  return {
+    ...actual,
+    listProfiles: vi.fn(),
+    resumeWizard: vi.fn(),
+    reminderAlerts: vi.fn(),
+    demoScenarios: vi.fn(),
+    closeWizard: vi.fn(),
+    goToStep: vi.fn(),
+    listReminders: vi.fn(),
+    getSettings: vi.fn(),
+    scanTenant: vi.fn(),
+  };
 });
 
 /** A controllable `prefers-color-scheme: dark` media query. */
@@ -41,6 +65,8 @@ function providerBackground(): string {
 beforeEach(() => {
   vi.mocked(listProfiles).mockResolvedValue(sampleProfiles);
   vi.mocked(resumeWizard).mockResolvedValue({ view: null, set_aside: null });
+  vi.mocked(reminderAlerts).mockResolvedValue([]);
+  vi.mocked(demoScenarios).mockResolvedValue([]);
   window.localStorage.clear();
 });
 
@@ -75,6 +101,46 @@ describe("App", () => {
     vi.mocked(resumeWizard).mockRejectedValue(new Error("storage: cannot read the wizard's progress file"));
     render(<App />);
     expect(await screen.findByTestId("start-error")).toHaveTextContent("cannot read the wizard's progress file");
+  });
+
+  it("a failed resume shows its title and the shell's message, and Try again resumes", async () => {
+    mockColorScheme(false);
+    vi.mocked(resumeWizard)
+      .mockRejectedValueOnce(new IpcFailure("storage_unavailable", "wizard.json: permission denied"))
+      .mockResolvedValueOnce({ view: sampleView({ step: "tenant" }), set_aside: null });
+    render(<App />);
+    const bar = await screen.findByTestId("start-error");
+    expect(bar).toHaveTextContent("A file the app keeps could not be read or written");
+    expect(bar).toHaveTextContent("wizard.json: permission denied");
+    await userEvent.click(within(bar).getByRole("button", { name: "Try again" }));
+    expect(await screen.findByTestId("wizard-screen")).toHaveAttribute("data-step", "tenant");
+    expect(screen.queryByTestId("start-error")).not.toBeInTheDocument();
+  });
+
+  it("Start over that could not forget the progress says so on the start screen", async () => {
+    mockColorScheme(false);
+    vi.mocked(resumeWizard).mockResolvedValue({ view: sampleView({ step: "tenant" }), set_aside: null });
+    vi.mocked(closeWizard).mockRejectedValue(new IpcFailure("storage_unavailable", "wizard.json: read-only file system"));
+    render(<App />);
+    await userEvent.click(await screen.findByTestId("close-wizard"));
+    expect(await screen.findByTestId("start-screen")).toBeInTheDocument();
+    expect(screen.getByTestId("start-error")).toHaveTextContent("wizard.json: read-only file system");
+  });
+
+  it("Sign in from the reminders page opens the setup under way on its sign-in step", async () => {
+    mockColorScheme(false);
+    vi.mocked(listReminders).mockResolvedValue({ file: "/r.json", standings: [] });
+    vi.mocked(getSettings).mockResolvedValue({ keep_in_tray: false, start_at_login: false });
+    vi.mocked(scanTenant).mockRejectedValue(new IpcFailure("not_signed_in", "The scan needs the administrator's sign-in."));
+    vi.mocked(goToStep).mockResolvedValue(sampleView({ step: "sign_in" }));
+    render(<App />);
+    await userEvent.click(await screen.findByTestId("reminders-button"));
+    await userEvent.click(await screen.findByTestId("scan-button"));
+    const bar = await screen.findByTestId("scan-error");
+    expect(bar).toHaveTextContent("Sign in as administrator first");
+    await userEvent.click(within(bar).getByRole("button", { name: "Sign in" }));
+    expect(goToStep).toHaveBeenCalledWith("sign_in");
+    expect(await screen.findByTestId("wizard-screen")).toHaveAttribute("data-step", "sign_in");
   });
 
   it("follows the system's light or dark preference, live", async () => {

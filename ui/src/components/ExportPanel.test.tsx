@@ -1,8 +1,8 @@
 import { beforeEach, describe, expect, it, vi } from "vitest";
-import { render, screen } from "@testing-library/react";
+import { render, screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { FluentProvider, webLightTheme } from "@fluentui/react-components";
-import { checkExportForm, exportBundle } from "../ipc";
+import { IpcFailure, checkExportForm, exportBundle } from "../ipc";
 import type { ExportDraft, ExportInputError } from "../ipc";
 import { ExportPanel } from "./ExportPanel";
 
@@ -89,5 +89,32 @@ describe("ExportPanel", () => {
     expect(await screen.findByText(/a bundle is a .zip file/)).toBeInTheDocument();
     expect(screen.getByTestId("export-button")).toBeDisabled();
     expect(exportMock).not.toHaveBeenCalled();
+  });
+
+  it("a failed export shows its title and the shell's message, and exports the form as it is on Try again", async () => {
+    exportMock
+      .mockRejectedValueOnce(new IpcFailure("storage_unavailable", "/media/usb/b.zip: read-only file system"))
+      .mockResolvedValueOnce({ path: "/home/admin/b.zip", entries: ["bundle.json"], storage: "none", reminder: null, reminder_problem: null });
+    renderPanel();
+    await userEvent.type(screen.getByTestId("export-path"), "/media/usb/b.zip");
+    await userEvent.click(screen.getByTestId("export-button"));
+    const bar = await screen.findByTestId("export-error");
+    expect(bar).toHaveTextContent("A file the app keeps could not be read or written");
+    expect(bar).toHaveTextContent("/media/usb/b.zip: read-only file system");
+
+    await userEvent.clear(screen.getByTestId("export-path"));
+    await userEvent.type(screen.getByTestId("export-path"), "/home/admin/b.zip");
+    await userEvent.click(within(bar).getByRole("button", { name: "Try again" }));
+    expect(exportMock).toHaveBeenLastCalledWith({ path: "/home/admin/b.zip", recipients: "", passphrase: null });
+    expect(await screen.findByTestId("export-done")).toBeInTheDocument();
+    expect(screen.queryByTestId("export-error")).not.toBeInTheDocument();
+  });
+
+  it("says when the form could not be checked as typed", async () => {
+    checkMock.mockRejectedValue(new IpcFailure("ipc_failed", "The app's back end could not check the export form: gone"));
+    renderPanel();
+    const bar = await screen.findByTestId("export-check-error");
+    expect(bar).toHaveTextContent("The app could not do that");
+    expect(bar).toHaveTextContent("could not check the export form: gone");
   });
 });

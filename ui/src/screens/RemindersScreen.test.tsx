@@ -90,4 +90,27 @@ describe("RemindersScreen", () => {
     await userEvent.click(await screen.findByTestId("reminder-remove-confirm"));
     expect(removeReminder).toHaveBeenCalledWith("gone");
   });
+
+  it("a list that cannot be read is shown with its title and message, and read again on Try again", async () => {
+    vi.mocked(listReminders)
+      .mockRejectedValueOnce(new IpcFailure("storage_unavailable", "reminders.json: permission denied"))
+      .mockResolvedValueOnce(view);
+    renderScreen();
+    const bar = await screen.findByTestId("reminders-error");
+    expect(bar).toHaveTextContent("A file the app keeps could not be read or written");
+    expect(bar).toHaveTextContent("reminders.json: permission denied");
+    await userEvent.click(within(bar).getByRole("button", { name: "Try again" }));
+    expect(await screen.findByTestId("reminders-table")).toBeInTheDocument();
+    expect(screen.queryByTestId("reminders-error")).not.toBeInTheDocument();
+  });
+
+  it("the integrations to rotate in that cannot be listed are said in the rotate dialog", async () => {
+    vi.mocked(listProfiles).mockRejectedValue(new IpcFailure("profile_invalid", "odoo.toml: unknown permission 'Mail.Sendd'"));
+    renderScreen();
+    await screen.findByTestId("reminders-table");
+    await userEvent.click(within(screen.getByTestId("reminder-row-soon")).getByRole("button", { name: /Rotate the secret/ }));
+    const bar = await screen.findByTestId("rotate-profiles-error");
+    expect(bar).toHaveTextContent("An integration profile is not valid");
+    expect(bar).toHaveTextContent("odoo.toml: unknown permission 'Mail.Sendd'");
+  });
 });

@@ -1,8 +1,8 @@
 import { describe, expect, it, vi } from "vitest";
-import { render, screen } from "@testing-library/react";
+import { render, screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { FluentProvider, webLightTheme } from "@fluentui/react-components";
-import { copyText, diagnose, openLogFolder, supportLog } from "../ipc";
+import { IpcFailure, copyText, diagnose, openLogFolder, supportLog } from "../ipc";
 import { TroubleshootScreen } from "./TroubleshootScreen";
 
 vi.mock("../ipc", async (importOriginal) => {
@@ -101,5 +101,35 @@ describe("TroubleshootScreen", () => {
     await userEvent.click(screen.getByTestId("support-log-copy"));
     expect(await screen.findByTestId("support-log-said")).toHaveTextContent("Nothing has been logged yet.");
     expect(copyText).not.toHaveBeenCalled();
+  });
+
+  it("shows a failed explanation with its title and message", async () => {
+    vi.mocked(diagnose).mockRejectedValue(new IpcFailure("invalid_input", "profile: no integration 'nope'"));
+    render(
+      <FluentProvider theme={webLightTheme}>
+        <TroubleshootScreen onBack={() => {}} />
+      </FluentProvider>,
+    );
+    await userEvent.type(screen.getByTestId("diagnose-input"), "AADSTS50011");
+    await userEvent.click(screen.getByTestId("diagnose-button"));
+    const bar = await screen.findByTestId("diagnose-error");
+    expect(bar).toHaveTextContent("Check what you entered");
+    expect(bar).toHaveTextContent("profile: no integration 'nope'");
+  });
+
+  it("a log folder that cannot be opened says why, and offers to copy the details", async () => {
+    vi.mocked(openLogFolder).mockRejectedValue(new IpcFailure("storage_unavailable", "log folder: cannot open /home/a/logs"));
+    vi.mocked(copyText).mockReset().mockResolvedValue();
+    render(
+      <FluentProvider theme={webLightTheme}>
+        <TroubleshootScreen onBack={() => {}} />
+      </FluentProvider>,
+    );
+    await userEvent.click(screen.getByTestId("support-log-folder"));
+    const bar = await screen.findByTestId("support-log-said");
+    expect(bar).toHaveTextContent("A file the app keeps could not be read or written");
+    expect(bar).toHaveTextContent("log folder: cannot open /home/a/logs");
+    await userEvent.click(within(bar).getByRole("button", { name: "Copy the details" }));
+    expect(copyText).toHaveBeenCalledWith(expect.stringContaining("log folder: cannot open /home/a/logs"));
   });
 });

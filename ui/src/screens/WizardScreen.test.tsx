@@ -4,9 +4,9 @@
  * save. Entering a step verifies it when the shell says the step is ready.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { act, fireEvent, render, screen } from "@testing-library/react";
+import { act, fireEvent, render, screen, within } from "@testing-library/react";
 import { FluentProvider, webLightTheme } from "@fluentui/react-components";
-import { checkStep, goToStep, setInput } from "../ipc";
+import { IpcFailure, checkStep, closeWizard, goToStep, registerApp, setInput } from "../ipc";
 import type { InputIssue, WizardStep, WizardView } from "../ipc";
 import { sampleView } from "../test/wizard";
 import { WizardScreen } from "./WizardScreen";
@@ -21,6 +21,8 @@ vi.mock("../ipc", async (importOriginal) => {
     checkStep: vi.fn(),
     closeWizard: vi.fn().mockResolvedValue(undefined),
     switchDemo: vi.fn(),
+    registerApp: vi.fn(),
+    demoScenarios: vi.fn().mockResolvedValue([]),
   };
 });
 
@@ -47,10 +49,10 @@ function onStep(step: WizardStep, ready: boolean, overrides: Partial<WizardView>
   };
 }
 
-function renderWizard(view: WizardView) {
+function renderWizard(view: WizardView, onClose: (failure?: unknown) => void = () => undefined) {
   return render(
     <FluentProvider theme={webLightTheme}>
-      <WizardScreen initial={view} onClose={() => undefined} />
+      <WizardScreen initial={view} onClose={onClose} />
     </FluentProvider>,
   );
 }
@@ -163,5 +165,81 @@ describe("WizardScreen save queue", () => {
     await settle();
     expect(checkStepMock).toHaveBeenCalledTimes(1);
     expect(checkStepMock.mock.calls[0]?.[0]).toBe("registration");
+  });
+});
+
+describe("WizardScreen failures", () => {
+  it("a check that could not reach Microsoft shows its title and message, and Try again checks again", async () => {
+    checkStepMock
+      .mockRejectedValueOnce(new IpcFailure("unavailable", "login.microsoftonline.com did not answer (timeout)."))
+      .mockImplementationOnce(async (step) => onStep(step, true));
+    renderWizard(onStep("tenant", true));
+    await settle();
+    const bar = screen.getByTestId("wizard-error");
+    expect(bar).toHaveTextContent("Microsoft could not be reached");
+    expect(bar).toHaveTextContent("login.microsoftonline.com did not answer (timeout).");
+
+    fireEvent.click(within(bar).getByRole("button", { name: "Try again" }));
+    await settle();
+    expect(checkStepMock).toHaveBeenCalledTimes(2);
+    expect(screen.queryByTestId("wizard-error")).not.toBeInTheDocument();
+  });
+
+  it("an answer for a setup that ended meanwhile is shown as nothing", async () => {
+    checkStepMock.mockRejectedValue(new IpcFailure("session_ended", "The setup this was started in was closed or replaced."));
+    renderWizard(onStep("tenant", true));
+    await settle();
+    expect(checkStepMock).toHaveBeenCalledTimes(1);
+    expect(screen.queryByTestId("wizard-error")).not.toBeInTheDocument();
+  });
+
+  it("a step's failure that needs the administrator offers the wizard's sign-in step", async () => {
+    vi.mocked(registerApp).mockRejectedValue(new IpcFailure("not_signed_in", "Creating the registration needs the administrator's sign-in."));
+    goToStepMock.mockResolvedValue(onStep("sign_in", false));
+    renderWizard(onStep("registration", false, { admin: "admin@contoso.com" }));
+    fireEvent.click(screen.getByTestId("create-registration"));
+    await settle();
+    const bar = screen.getByTestId("create-registration-error");
+    expect(bar).toHaveTextContent("Sign in as administrator first");
+    fireEvent.click(within(bar).getByRole("button", { name: "Sign in" }));
+    await settle();
+    expect(goToStepMock).toHaveBeenCalledWith("sign_in");
+    expect(screen.getByTestId("wizard-screen")).toHaveAttribute("data-step", "sign_in");
+  });
+
+  it("a save that failed is kept and saved again on Try again", async () => {
+    setInputMock
+      .mockRejectedValueOnce(new IpcFailure("storage_unavailable", "wizard.json: disk full"))
+      .mockImplementationOnce(async (_field, value) => onStep("tenant", false, { inputs: { ...sampleView().inputs, tenant: value } }));
+    renderWizard(onStep("tenant", false));
+    type("tenant", "contoso.com");
+    act(() => void vi.advanceTimersByTime(250));
+    await settle();
+    const bar = screen.getByTestId("wizard-error");
+    expect(bar).toHaveTextContent("A file the app keeps could not be read or written");
+    expect(bar).toHaveTextContent("wizard.json: disk full");
+
+    fireEvent.click(within(bar).getByRole("button", { name: "Try again" }));
+    await settle();
+    expect(setInputMock).toHaveBeenCalledTimes(2);
+    expect(setInputMock).toHaveBeenLastCalledWith("tenant", "contoso.com");
+    expect(screen.queryByTestId("wizard-error")).not.toBeInTheDocument();
+  });
+
+  it("Start over leaves; a failure to forget the progress goes with it, none under way is nothing", async () => {
+    const onClose = vi.fn();
+    vi.mocked(closeWizard).mockRejectedValueOnce(new IpcFailure("no_wizard", "No setup is under way."));
+    const { unmount } = renderWizard(onStep("tenant", false), onClose);
+    fireEvent.click(screen.getByTestId("close-wizard"));
+    await settle();
+    expect(onClose).toHaveBeenCalledWith(undefined);
+    unmount();
+
+    const refused = new IpcFailure("storage_unavailable", "wizard.json: read-only");
+    vi.mocked(closeWizard).mockRejectedValueOnce(refused);
+    renderWizard(onStep("tenant", false), onClose);
+    fireEvent.click(screen.getByTestId("close-wizard"));
+    await settle();
+    expect(onClose).toHaveBeenLastCalledWith(refused);
   });
 });

@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it, vi } from "vitest";
 import { render, screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { FluentProvider, webLightTheme } from "@fluentui/react-components";
-import { createSecret, openExternal, registerApp, setSignInClient, signInAdministrator } from "../ipc";
+import { IpcFailure, createSecret, openExternal, registerApp, revealSecret, setSignInClient, signInAdministrator, signInMailboxOwner } from "../ipc";
 import type { StepView, WizardView } from "../ipc";
 import { CheckList } from "../components/CheckList";
 import { sampleView } from "../test/wizard";
@@ -18,6 +18,8 @@ vi.mock("../ipc", async (importOriginal) => {
     setSignInClient: vi.fn(),
     createSecret: vi.fn(),
     revealSecret: vi.fn(),
+    signInMailboxOwner: vi.fn(),
+    keychainStatus: vi.fn().mockResolvedValue({ available: true, has_secret: false, message: null }),
     copyText: vi.fn().mockResolvedValue(undefined),
     openExternal: vi.fn().mockResolvedValue(undefined),
   };
@@ -293,5 +295,58 @@ describe("CheckList", () => {
     expect(screen.getByTestId("check-smtp_auth-needs")).toHaveTextContent("an administrator's sign-in (Sign in step); the mailbox owner's sign-in (Mailbox step)");
     expect(screen.queryByTestId("check-mailbox-needs")).not.toBeInTheDocument();
     expect(screen.getByTestId("check-smtp_auth-message")).not.toHaveTextContent("--");
+  });
+
+  describe("failures", () => {
+    it("sign in: a sign-in that did not finish says why and signs in again", async () => {
+      vi.mocked(signInAdministrator)
+        .mockRejectedValueOnce(new IpcFailure("sign_in_failed", "The sign-in did not finish: the code expired."))
+        .mockReturnValueOnce(new Promise(() => {}));
+      renderStep(sampleView({ step: "sign_in", inputs: { ...sampleView().inputs, tenant: "contoso.com" } }));
+      await userEvent.click(screen.getByTestId("sign-in-button"));
+      const bar = await screen.findByTestId("sign-in-error");
+      expect(bar).toHaveTextContent("The sign-in did not finish");
+      expect(bar).toHaveTextContent("the code expired.");
+      await userEvent.click(within(bar).getByRole("button", { name: "Sign in again" }));
+      expect(signInAdministrator).toHaveBeenCalledTimes(2);
+      expect(screen.queryByTestId("sign-in-error")).not.toBeInTheDocument();
+    });
+
+    it("a repair Microsoft refused shows its title and the shell's reason, and tries again", async () => {
+      vi.mocked(registerApp).mockRejectedValue(
+        new IpcFailure("repair_failed", "Could not repair: the app registration is not in this tenant. Check the client ID."),
+      );
+      const view = sampleView({ step: "permissions", admin: "admin@contoso.com", inputs: { ...sampleView().inputs, client_id: "11111111-0000-0000-0000-000000000001" } });
+      renderStep(view);
+      await userEvent.click(screen.getByTestId("fix-Mail.Send"));
+      const bar = await screen.findByTestId("fix-Mail.Send-error");
+      expect(bar).toHaveTextContent("Microsoft refused the change");
+      expect(bar).toHaveTextContent("the app registration is not in this tenant. Check the client ID.");
+      await userEvent.click(within(bar).getByRole("button", { name: "Try again" }));
+      expect(registerApp).toHaveBeenCalledTimes(2);
+    });
+
+    it("secret: a value that can no longer be shown says why", async () => {
+      vi.mocked(revealSecret).mockRejectedValue(new IpcFailure("no_wizard", "No setup is under way."));
+      renderStep(
+        sampleView({
+          step: "secret",
+          secret: { ...sampleView().secret, created_hint: "abc", created_expires: "2027-01-01T00:00:00Z", can_reveal: true },
+        }),
+      );
+      await userEvent.click(screen.getByTestId("reveal-secret"));
+      const bar = await screen.findByTestId("reveal-secret-error");
+      expect(bar).toHaveTextContent("No setup is under way");
+    });
+
+    it("mailbox: the owner's sign-in that did not finish", async () => {
+      vi.mocked(signInMailboxOwner).mockRejectedValue(new IpcFailure("sign_in_failed", "The sign-in did not finish: declined."));
+      renderStep(sampleView({ step: "mailbox", inputs: { ...sampleView().inputs, mailbox: "intranet@contoso.com" } }));
+      await userEvent.click(screen.getByTestId("mailbox-sign-in-button"));
+      const bar = await screen.findByTestId("mailbox-sign-in-error");
+      expect(bar).toHaveTextContent("The sign-in did not finish");
+      expect(bar).toHaveTextContent("declined.");
+      expect(within(bar).getByRole("button", { name: "Sign in again" })).toBeInTheDocument();
+    });
   });
 });
