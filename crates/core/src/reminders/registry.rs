@@ -459,4 +459,49 @@ mod tests {
         );
         assert_eq!(registry.list().expect("list").len(), 2);
     }
+
+    #[test]
+    fn a_reminder_with_the_real_id_replaces_the_unread_one_of_its_client() {
+        let dir = tempfile::tempdir().expect("dir");
+        let registry = Registry::at(dir.path());
+        let expires = Utc::now() + chrono::Duration::days(60);
+        let client = "aaaaaaaa-0000-0000-0000-000000000001";
+        let unread = unread_key_id(client);
+        registry
+            .record_secret("t", client, &unread, expires, None, "bundle export")
+            .expect("unread");
+        registry
+            .record_secret(
+                "t",
+                "another-client",
+                &unread_key_id("another-client"),
+                expires,
+                None,
+                "bundle export",
+            )
+            .expect("another client's");
+        assert_eq!(registry.list().expect("list").len(), 2);
+        registry
+            .record_secret(
+                "t",
+                client,
+                "bbbbbbbb-0000-0000-0000-000000000002",
+                expires,
+                None,
+                "scan",
+            )
+            .expect("real");
+        let keys: Vec<String> = registry
+            .list()
+            .expect("list")
+            .into_iter()
+            .map(|r| r.key_id)
+            .collect();
+        assert!(!keys.contains(&unread), "{keys:?}");
+        assert!(keys.contains(&"bbbbbbbb-0000-0000-0000-000000000002".to_string()));
+        assert!(
+            keys.contains(&unread_key_id("another-client")),
+            "other clients keep theirs"
+        );
+    }
 }
