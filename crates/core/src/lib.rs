@@ -27,6 +27,8 @@
 //! - [`fix`] — repairs with the admin's sign-in: create or repair the registration, service
 //!   principal, admin consent and a new secret; idempotent, reporting each change.
 //! - [`bundle`] — the configuration bundle: export (zip, settings, report, calendar, age) and open.
+//! - [`credentials`] — certificate credentials: a self-signed RSA certificate, its thumbprints,
+//!   its key in the keychain or an encrypted file, and the client assertion it signs.
 //! - [`secrets`] — the OS keychain and an in-memory store behind one trait.
 //! - [`reminders`] — the registry of secrets and their expiry; what is due, with an injected clock.
 //! - [`atomic_file`] — files written whole or not at all (temporary file, flush, rename).
@@ -38,6 +40,7 @@ pub mod atomic_file;
 pub mod bundle;
 pub mod cause;
 pub mod check;
+pub mod credentials;
 pub mod desktop_settings;
 pub mod diagnose;
 pub mod endpoints;

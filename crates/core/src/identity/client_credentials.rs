@@ -3,11 +3,17 @@
 //! its value, current and valid — and the token's `roles` claim tells which application
 //! permissions are consented.
 //!
+//! With a certificate credential ([`client_credentials_with_certificate`]) the secret is replaced
+//! by a client assertion the certificate signs (`client_assertion_type` and `client_assertion`
+//! as extra form parameters; the client has no secret, so none is sent).
+//!
 //! Made with the `oauth2` crate's client-credentials request ([`super::oauth`]): its error type
 //! is [`AadError`], so a refusal keeps Microsoft's `error_codes`.
 
 use oauth2::{ClientSecret, Scope, TokenResponse};
 
+use crate::cause::Cause;
+use crate::credentials::{ASSERTION_TYPE, Certificate, CertificateError};
 use crate::endpoints::Endpoints;
 use crate::http::{Http, Unavailable};
 use crate::secret::Secret;
@@ -58,10 +64,51 @@ pub async fn client_credentials(
             Ok(error) => TokenError::Rejected(error),
             Err(fault) => TokenError::Unavailable(fault),
         })?;
+    Ok(app_token(&token))
+}
+
+/// Ask for an app-only token for `scope` (a resource's `/.default`), proving the client with a
+/// client assertion that `certificate` signs (RS256, `x5t#S256`), issued now.
+pub async fn client_credentials_with_certificate(
+    http: &Http,
+    endpoints: &Endpoints,
+    tenant: &str,
+    client_id: &str,
+    certificate: &Certificate,
+    scope: &str,
+) -> Result<AppToken, TokenError> {
+    const WHAT: &str = "token request";
+    let audience = super::sign_in::token_url(endpoints, tenant)?;
+    // A certificate is checked when it is read (an RSA key of 2048 bits or more that belongs to
+    // it), so signing fails only inside the crypto library: nothing is sent then.
+    let assertion = certificate
+        .client_assertion(audience.as_str(), client_id, chrono::Utc::now())
+        .map_err(|e: CertificateError| Unavailable {
+            cause: Cause::CertificateAssertionInvalid,
+            detail: format!("{WHAT}: {e}"),
+            retry_after: None,
+        })?;
+    let client = oauth::client(endpoints, tenant, client_id)?;
+    let token = client
+        .exchange_client_credentials()
+        .add_scope(Scope::new(scope.to_owned()))
+        .add_extra_param("client_assertion_type", ASSERTION_TYPE)
+        .add_extra_param("client_assertion", assertion.expose())
+        .request_async(&Sender::new(http, WHAT))
+        .await
+        .map_err(|failure| match oauth::refusal(failure, WHAT) {
+            Ok(error) => TokenError::Rejected(error),
+            Err(fault) => TokenError::Unavailable(fault),
+        })?;
+    Ok(app_token(&token))
+}
+
+/// The token answered, as the core keeps it.
+fn app_token(token: &oauth2::basic::BasicTokenResponse) -> AppToken {
     let access_token = token.access_token().secret();
-    Ok(AppToken {
+    AppToken {
         claims: TokenClaims::read(access_token).unwrap_or_default(),
         access_token: Secret::new(access_token.as_str()),
         expires_in: token.expires_in().map_or(0, |lifetime| lifetime.as_secs()),
-    })
+    }
 }

@@ -28,7 +28,9 @@ mod sign_in_client;
 pub use aad_error::AadError;
 pub use browser::{BROWSER_SIGN_IN_TIMEOUT, sign_in_with_browser};
 pub use claims::TokenClaims;
-pub use client_credentials::{AppToken, TokenError, client_credentials};
+pub use client_credentials::{
+    AppToken, TokenError, client_credentials, client_credentials_with_certificate,
+};
 pub use codes::{cause_for_code, cause_of};
 pub use device_code::{DevicePrompt, sign_in_with_device_code};
 pub use discovery::{DiscoveryError, TenantInfo, discover, tenant_id_of};

@@ -1,0 +1,72 @@
+//! Reading a certificate credential the admin already has: a PEM file holding the certificate
+//! and its private key — encrypted PKCS#8 (`ENCRYPTED PRIVATE KEY`, opened with the password
+//! from `--certificate-password-env`) or plain PKCS#8 (`PRIVATE KEY`, as the keychain entry holds
+//! it). PKCS#12 (`.pfx`, `.p12`) is recognised and refused with the conversion to make.
+
+use std::path::Path;
+
+use pkcs8::EncryptedPrivateKeyInfo;
+use pkcs8::der::Decode as _;
+
+use super::{Certificate, CertificateError, PrivateKey};
+use crate::secret::Secret;
+
+/// Read the file at `path`.
+pub(super) fn read(
+    path: &Path,
+    password: Option<&Secret>,
+) -> Result<Certificate, CertificateError> {
+    let failed = |reason: String| CertificateError::File {
+        path: path.display().to_string(),
+        reason,
+    };
+    let bytes = zeroize::Zeroizing::new(std::fs::read(path).map_err(|e| failed(e.to_string()))?);
+    let pkcs12 = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("pfx") || e.eq_ignore_ascii_case("p12"));
+    if pkcs12 || bytes.first() == Some(&0x30) {
+        return Err(failed(
+            "PKCS#12 (.pfx) files are not read; convert it to PEM with the key still encrypted \
+             (openssl pkcs12 -in FILE.pfx -out FILE.pem) and give that file"
+                .into(),
+        ));
+    }
+    let text = std::str::from_utf8(&bytes).map_err(|_| failed("it is not PEM text".into()))?;
+    from_pem(text, password)
+}
+
+/// Read a certificate and its key from PEM text.
+pub(super) fn from_pem(
+    text: &str,
+    password: Option<&Secret>,
+) -> Result<Certificate, CertificateError> {
+    let blocks = pem::parse_many(text)
+        .map_err(|_| CertificateError::Format("the PEM text cannot be read".into()))?;
+    let certificate = blocks
+        .iter()
+        .find(|b| b.tag() == "CERTIFICATE")
+        .ok_or_else(|| CertificateError::Format("the file holds no CERTIFICATE".into()))?;
+    let key = if let Some(block) = blocks.iter().find(|b| b.tag() == "ENCRYPTED PRIVATE KEY") {
+        let password = password.ok_or_else(|| {
+            CertificateError::Password(
+                "the private key is encrypted: give its password with --certificate-password-env"
+                    .into(),
+            )
+        })?;
+        let encrypted = EncryptedPrivateKeyInfo::from_der(block.contents()).map_err(|_| {
+            CertificateError::Format("the encrypted private key cannot be read".into())
+        })?;
+        let document = encrypted.decrypt(password.expose()).map_err(|_| {
+            CertificateError::Password("the password does not open the private key".into())
+        })?;
+        PrivateKey::from_pkcs8_der(document.as_bytes().to_vec())
+    } else if let Some(block) = blocks.iter().find(|b| b.tag() == "PRIVATE KEY") {
+        PrivateKey::from_pkcs8_der(block.contents().to_vec())
+    } else {
+        return Err(CertificateError::Format(
+            "the file holds no PRIVATE KEY or ENCRYPTED PRIVATE KEY (PKCS#8)".into(),
+        ));
+    };
+    Certificate::from_parts(certificate.contents().to_vec(), key)
+}
