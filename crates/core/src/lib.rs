@@ -31,6 +31,8 @@
 //!   its key in the keychain or an encrypted file, and the client assertion it signs.
 //! - [`secrets`] — the OS keychain and an in-memory store behind one trait.
 //! - [`reminders`] — the registry of secrets and their expiry; what is due, with an injected clock.
+//! - [`monitor`] — the unattended monitor: every tenant's expiring credentials read with the
+//!   monitor app's own token, alerts by webhook and mail, ready-made schedules.
 //! - [`atomic_file`] — files written whole or not at all (temporary file, flush, rename).
 //! - [`wizard`] — the guided setup: a profile's steps, the wizard's state and its persistence.
 //! - [`desktop_settings`] — the desktop app's tray and start-at-login settings.
@@ -51,6 +53,7 @@ pub mod html;
 pub mod http;
 pub mod identity;
 pub mod logging;
+pub mod monitor;
 pub mod paths;
 pub mod portal;
 pub mod printable;

@@ -97,13 +97,30 @@ impl Reader<'_> {
         query: &[(&str, &str)],
         what: &str,
     ) -> Result<Vec<T>, ReadError> {
-        let mut next = Some(self.url(path, select, query));
         let mut items = Vec::new();
+        self.each_page(path, select, query, what, |page| items.extend(page))
+            .await?;
+        Ok(items)
+    }
+
+    /// GET a collection at `path` page by page, following `@odata.nextLink`: `on_page` gets each
+    /// page's items and the page is dropped before the next is read, so memory stays flat however
+    /// large the collection.
+    pub async fn each_page<T: DeserializeOwned>(
+        &self,
+        path: &[&str],
+        select: &[&str],
+        query: &[(&str, &str)],
+        what: &str,
+        mut on_page: impl FnMut(Vec<T>),
+    ) -> Result<(), ReadError> {
+        let mut next = Some(self.url(path, select, query));
         let mut pages = 0;
         while let Some(url) = next.take() {
             let answer = self.send(&url, what).await?;
             let page: Page<T> = answer.json(what).map_err(ReadError::Unavailable)?;
-            items.extend(page.value);
+            drop(answer);
+            on_page(page.value);
             pages += 1;
             next = match page.next_link {
                 Some(link) if pages < MAX_PAGES => Some(self.same_host(&link, what)?),
@@ -117,7 +134,7 @@ impl Reader<'_> {
                 None => None,
             };
         }
-        Ok(items)
+        Ok(())
     }
 
     fn url(&self, path: &[&str], select: &[&str], query: &[(&str, &str)]) -> Url {

@@ -23,7 +23,10 @@ pub use clock::{
 pub use manual::{ManualEntry, ManualEntryError};
 pub use notified::{Announcement, Notified};
 pub use registry::{Registry, RegistryError, unread_key_id};
-pub use scan::{CredentialKind, ExpiringCredential, SCAN_SELECT, scan};
+pub use scan::{
+    AppCredentials, CredentialKind, ExpiringCredential, SCAN_PAGE_SIZE, SCAN_SELECT, each_expiring,
+    scan,
+};
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};

@@ -1,0 +1,27 @@
+//! The unattended monitor: every app registration's secrets and certificates, in every tenant of
+//! a list, read with the wizard's own monitor app and no person signing in, and people told of
+//! what expires soon.
+//!
+//! - [`tenants`] — the tenants file (one a line, comments and blanks ignored).
+//! - [`token`] — where the monitor's app-only Graph token comes from ([`TokenSource`]).
+//! - [`scan`] — each tenant read page by page, several at once with a bound; per-tenant reports.
+//! - [`alert`] — the webhook message and the mail through Graph, each reported sent or failed.
+//! - [`schedule`] — ready-made daily schedules: cron, systemd, Windows Task Scheduler.
+//!
+//! Reading and judging registrations is the reminders' ([`crate::reminders::each_expiring`]),
+//! shared with the administrator's `reminders scan`. This module keeps no file and no secret; the
+//! webhook URL and tokens stay in memory as [`crate::secret::Secret`]s.
+
+pub mod alert;
+pub mod scan;
+pub mod schedule;
+pub mod tenants;
+pub mod token;
+
+pub use alert::{AlertChannel, AlertReport, AlertStatus};
+pub use scan::{
+    DEFAULT_CONCURRENCY, DEFAULT_WITHIN_DAYS, DueCredential, Outcome, ScanOptions, TenantReport,
+    TenantStatus, outcome, scan_tenants,
+};
+pub use tenants::{TenantLineError, parse_tenants};
+pub use token::{SecretCredential, TokenSource};
