@@ -53,6 +53,9 @@ pub struct SecretView {
     pub choices: Vec<LifetimeChoice>,
     /// The profile's advice on the secret.
     pub advice: String,
+    /// Whether the secret's expiry is known (read live, made here, or remembered), so an export
+    /// can make its calendar and reminder; when not, the export panel asks for it.
+    pub expiry_known: bool,
 }
 
 /// Everything the wizard screens show.
@@ -197,7 +200,7 @@ pub async fn build(app: &AppState, profile: &Profile, session: &Session) -> Wiza
         permissions: wizard::permission_rows(profile, &state.results),
         consent_requests: wizard::pending_consent_requests(&state.results, ctx.endpoints.cloud),
         powershell,
-        secret: secret_view(profile, memory),
+        secret: secret_view(app, profile, state, memory),
         admin: memory.admin.as_ref().map(|(_, upn)| upn.clone()),
         mailbox_owner: memory.mailbox.as_ref().map(|(_, upn)| upn.clone()),
         demo: state.demo.as_deref().and_then(crate::demo::describe),
@@ -205,7 +208,23 @@ pub async fn build(app: &AppState, profile: &Profile, session: &Session) -> Wiza
     }
 }
 
-fn secret_view(profile: &Profile, memory: &Memory) -> SecretView {
+fn secret_view(
+    app: &AppState,
+    profile: &Profile,
+    state: &wizard::WizardState,
+    memory: &Memory,
+) -> SecretView {
+    let keep = &app.safekeeping;
+    let known = keep
+        .registry()
+        .latest_for_client(&state.inputs.client_id)
+        .ok()
+        .flatten();
+    let made = keep.made();
+    let expiry_known =
+        wizard::export::secret_facts(state, made.as_ref(), known.as_ref(), None, false)
+            .expires
+            .is_some();
     let issues = match (&memory.secret, &memory.created) {
         (Some(secret), None) => state::secret_issues(secret.expose()),
         _ => Vec::new(),
@@ -220,5 +239,6 @@ fn secret_view(profile: &Profile, memory: &Memory) -> SecretView {
         max_days: profile.secret.max_days,
         choices: fix::lifetime_choices(profile),
         advice: profile.secret.advice.clone(),
+        expiry_known,
     }
 }

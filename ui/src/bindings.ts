@@ -844,7 +844,11 @@ recipients: string;
 /**
  * Whether a passphrase is typed.
  */
-passphrase_given: boolean }
+passphrase_given: boolean; 
+/**
+ * The secret's expiry, as typed.
+ */
+secret_expires?: string }
 /**
  * What the export panel sends. The passphrase is turned into a [`Secret`] at once and never
  * kept.
@@ -861,13 +865,18 @@ recipients: string;
 /**
  * A passphrase for `secret.age` instead of recipients.
  */
-passphrase: string | null }
+passphrase: string | null; 
+/**
+ * The secret's expiry as Certificates & secrets shows it, when nobody signed in read it
+ * (a date or an RFC 3339 time; blank for none).
+ */
+secret_expires?: string }
 /**
  * A field of the export panel that is wrong, and why.
  */
 export type ExportInputError = { 
 /**
- * The field: `path`, `recipients` or `passphrase`.
+ * The field: `path`, `recipients`, `passphrase` or `secret_expires`.
  */
 field: string; 
 /**
@@ -1451,7 +1460,12 @@ choices: LifetimeChoice[];
 /**
  * The profile's advice on the secret.
  */
-advice: string }
+advice: string; 
+/**
+ * Whether the secret's expiry is known (read live, made here, or remembered), so an export
+ * can make its calendar and reminder; when not, the export panel asks for it.
+ */
+expiry_known: boolean }
 /**
  * How bad an issue is.
  */

@@ -34,6 +34,10 @@ pub struct ExportForm {
     pub recipients: String,
     /// A passphrase for `secret.age` instead of recipients.
     pub passphrase: Option<String>,
+    /// The secret's expiry as Certificates & secrets shows it, when nobody signed in read it
+    /// (a date or an RFC 3339 time; blank for none).
+    #[serde(default)]
+    pub secret_expires: String,
 }
 
 impl std::fmt::Debug for ExportForm {
@@ -55,6 +59,9 @@ pub struct ExportDraft {
     pub recipients: String,
     /// Whether a passphrase is typed.
     pub passphrase_given: bool,
+    /// The secret's expiry, as typed.
+    #[serde(default)]
+    pub secret_expires: String,
 }
 
 /// What is wrong with the export panel as typed, field by field (the core's rules, the same the
@@ -62,7 +69,12 @@ pub struct ExportDraft {
 #[tauri::command]
 #[specta::specta]
 pub fn bundle_check_form(draft: ExportDraft) -> Vec<ExportInputError> {
-    export::form_issues(&draft.path, &draft.recipients, draft.passphrase_given)
+    export::form_issues(
+        &draft.path,
+        &draft.recipients,
+        draft.passphrase_given,
+        &draft.secret_expires,
+    )
 }
 
 /// What was written.
@@ -89,6 +101,7 @@ pub async fn bundle_export(state: State<'_>, form: ExportForm) -> Result<ExportO
     let profile = state.profile(&wizard.profile)?;
     let path = export::bundle_path(&form.path)?;
     let protection = export::protection(&form.recipients, form.passphrase.map(Secret::new))?;
+    let given_expiry = export::given_expiry(&form.secret_expires)?;
     let keep = &state.safekeeping;
     let held = session.memory.secret.clone();
     let tenant_id = tenant_guid(&state, wizard).await.ok();
@@ -113,7 +126,9 @@ pub async fn bundle_export(state: State<'_>, form: ExportForm) -> Result<ExportO
     let wants_value = !matches!(protection, bundle::Protection::None);
     let value = if wants_value { held.or(kept) } else { None };
     let made = keep.made();
-    let facts = export::secret_facts(wizard, made.as_ref(), known.as_ref(), value, in_keychain);
+    let mut facts = export::secret_facts(wizard, made.as_ref(), known.as_ref(), value, in_keychain);
+    // What was read live or made here wins; the admin's date stands in when nothing was read.
+    facts.expires = facts.expires.or(given_expiry);
     let display_name = known.as_ref().and_then(|r| r.name.clone());
     let ctx = state.context().await;
     let request = export::request(
@@ -131,8 +146,14 @@ pub async fn bundle_export(state: State<'_>, form: ExportForm) -> Result<ExportO
         blocking(move || bundle::export_and_remind(&request, &out, None, &registry)).await??;
     let (reminder, reminder_problem) = match exported.reminder {
         ExportReminder::Kept(kept) => (Some(kept), None),
-        ExportReminder::Nothing => (None, None),
-        ExportReminder::Failed(e) => (None, Some(with_sources(&e))),
+        ExportReminder::Nothing => (None, Some(export::NO_REMINDER.to_string())),
+        ExportReminder::Failed(e) => (
+            None,
+            Some(format!(
+                "The reminder could not be kept: {}.",
+                with_sources(&e)
+            )),
+        ),
     };
     let (record, entries) = (exported.record, exported.entries);
     Ok(ExportOutcome {

@@ -23,13 +23,16 @@ function shellRules(draft: ExportDraft): Promise<ExportInputError[]> {
   if (draft.recipients.includes("ssh-rsa")) {
     issues.push({ field: "recipients", problem: "'ssh-rsa' is not an age recipient" });
   }
+  if ((draft.secret_expires ?? "") !== "" && !/^\d{4}-\d{2}-\d{2}/.test(draft.secret_expires ?? "")) {
+    issues.push({ field: "secret_expires", problem: `'${draft.secret_expires}' is not a date such as 2027-03-01` });
+  }
   return Promise.resolve(issues);
 }
 
-function renderPanel() {
+function renderPanel(expiryKnown = true) {
   return render(
     <FluentProvider theme={webLightTheme}>
-      <ExportPanel />
+      <ExportPanel expiryKnown={expiryKnown} />
     </FluentProvider>,
   );
 }
@@ -48,7 +51,7 @@ describe("ExportPanel", () => {
     await userEvent.type(screen.getByTestId("export-recipients"), "ssh-rsa");
     expect(await screen.findByText(/'ssh-rsa' is not an age recipient/)).toBeInTheDocument();
     expect(screen.getByTestId("export-button")).toBeDisabled();
-    expect(checkMock).toHaveBeenLastCalledWith({ path: "/b.zip", recipients: "ssh-rsa", passphrase_given: false });
+    expect(checkMock).toHaveBeenLastCalledWith({ path: "/b.zip", recipients: "ssh-rsa", passphrase_given: false, secret_expires: "" });
   });
 
   it("exports to the typed path and lists what was written", async () => {
@@ -62,7 +65,7 @@ describe("ExportPanel", () => {
     renderPanel();
     await userEvent.type(screen.getByTestId("export-path"), "/home/admin/bundle.zip");
     await userEvent.click(screen.getByTestId("export-button"));
-    expect(exportMock).toHaveBeenCalledWith({ path: "/home/admin/bundle.zip", recipients: "", passphrase: null });
+    expect(exportMock).toHaveBeenCalledWith({ path: "/home/admin/bundle.zip", recipients: "", passphrase: null, secret_expires: "" });
     const done = await screen.findByTestId("export-done");
     expect(done).toHaveTextContent("secret-rotation.ics");
     expect(done).toHaveTextContent("OS keychain");
@@ -78,7 +81,7 @@ describe("ExportPanel", () => {
     expect(field).toHaveAttribute("type", "password");
     await userEvent.type(field, "correct horse");
     await userEvent.click(screen.getByTestId("export-button"));
-    expect(exportMock).toHaveBeenCalledWith({ path: "/b.zip", recipients: "", passphrase: "correct horse" });
+    expect(exportMock).toHaveBeenCalledWith({ path: "/b.zip", recipients: "", passphrase: "correct horse", secret_expires: "" });
     await screen.findByTestId("export-done");
     expect(screen.getByTestId("export-passphrase")).toHaveValue("");
   });
@@ -105,7 +108,7 @@ describe("ExportPanel", () => {
     await userEvent.clear(screen.getByTestId("export-path"));
     await userEvent.type(screen.getByTestId("export-path"), "/home/admin/b.zip");
     await userEvent.click(within(bar).getByRole("button", { name: "Try again" }));
-    expect(exportMock).toHaveBeenLastCalledWith({ path: "/home/admin/b.zip", recipients: "", passphrase: null });
+    expect(exportMock).toHaveBeenLastCalledWith({ path: "/home/admin/b.zip", recipients: "", passphrase: null, secret_expires: "" });
     expect(await screen.findByTestId("export-done")).toBeInTheDocument();
     expect(screen.queryByTestId("export-error")).not.toBeInTheDocument();
   });
@@ -116,5 +119,29 @@ describe("ExportPanel", () => {
     const bar = await screen.findByTestId("export-check-error");
     expect(bar).toHaveTextContent("The app could not do that");
     expect(bar).toHaveTextContent("could not check the export form: gone");
+  });
+
+  it("asks for the expiry when nobody could read it, checks it, and says when no reminder was made", async () => {
+    exportMock.mockResolvedValue({
+      path: "/b.zip",
+      entries: ["bundle.json"],
+      storage: "none",
+      reminder: null,
+      reminder_problem: "No reminder and no calendar file were made: the secret's expiry is not known.",
+    });
+    renderPanel(false);
+    await userEvent.type(screen.getByTestId("export-path"), "/b.zip");
+    await userEvent.type(screen.getByTestId("export-secret-expires"), "soon");
+    expect(await screen.findByText(/'soon' is not a date/)).toBeInTheDocument();
+    expect(screen.getByTestId("export-button")).toBeDisabled();
+    await userEvent.clear(screen.getByTestId("export-secret-expires"));
+    await userEvent.click(screen.getByTestId("export-button"));
+    expect(exportMock).toHaveBeenLastCalledWith({ path: "/b.zip", recipients: "", passphrase: null, secret_expires: "" });
+    expect(await screen.findByTestId("export-reminder-problem")).toHaveTextContent("No reminder and no calendar file were made");
+  });
+
+  it("does not ask for the expiry when it is known", () => {
+    renderPanel(true);
+    expect(screen.queryByTestId("export-secret-expires")).not.toBeInTheDocument();
   });
 });

@@ -50,13 +50,20 @@ const STORAGE_TEXT: Record<string, string> = {
   none: "not in the bundle (paste it into the product yourself)",
 };
 
-export function ExportPanel() {
+export interface ExportPanelProps {
+  /** Whether the secret's expiry is known; when not, the panel asks for it. */
+  expiryKnown: boolean;
+}
+
+export function ExportPanel({ expiryKnown }: ExportPanelProps) {
   const styles = useStyles();
   const headingId = useId();
   const [path, setPath] = useState("");
   const [protection, setProtection] = useState<Protection>("none");
   const [recipients, setRecipients] = useState("");
   const [passphrase, setPassphrase] = useState("");
+  const [expires, setExpires] = useState("");
+  const typedExpiry = expiryKnown ? "" : expires;
   const [busy, setBusy] = useState(false);
   const failure = useFailure();
   const [outcome, setOutcome] = useState<ExportOutcome | null>(null);
@@ -70,7 +77,7 @@ export function ExportPanel() {
   const passphraseGiven = protection === "passphrase" && passphrase !== "";
   useEffect(() => {
     let current = true;
-    checkExportForm({ path, recipients: typedRecipients, passphrase_given: passphraseGiven }).then(
+    checkExportForm({ path, recipients: typedRecipients, passphrase_given: passphraseGiven, secret_expires: typedExpiry }).then(
       (found) => {
         if (!current) return;
         checkFailure.clear();
@@ -85,10 +92,11 @@ export function ExportPanel() {
     return () => {
       current = false;
     };
-  }, [path, typedRecipients, passphraseGiven, checkAttempt]);
+  }, [path, typedRecipients, passphraseGiven, typedExpiry, checkAttempt]);
   const problem = (field: string) => issues.find((issue) => issue.field === field)?.problem;
   const pathMessage = problem("path");
   const recipientsMessage = problem("recipients");
+  const expiryMessage = problem("secret_expires");
 
   const choose = async () => {
     failure.clear();
@@ -109,6 +117,7 @@ export function ExportPanel() {
         path,
         recipients: protection === "recipients" ? recipients : "",
         passphrase: protection === "passphrase" && passphrase !== "" ? passphrase : null,
+        secret_expires: typedExpiry,
       });
       setOutcome(result);
       setPassphrase("");
@@ -166,11 +175,21 @@ export function ExportPanel() {
           <Input type="password" value={passphrase} onChange={(_, d) => setPassphrase(d.value)} data-testid="export-passphrase" />
         </Field>
       )}
+      {!expiryKnown && (
+        <Field
+          label="When the secret expires"
+          hint="Nobody signed in could read it: copy the Expires date shown under Certificates & secrets (for example 2027-03-01), so the bundle gets its calendar file and a reminder is kept"
+          validationMessage={expiryMessage}
+          validationState={expiryMessage ? "error" : "none"}
+        >
+          <Input value={expires} onChange={(_, d) => setExpires(d.value)} data-testid="export-secret-expires" placeholder="2027-03-01" />
+        </Field>
+      )}
       <div className={styles.row}>
         <Button
           appearance="primary"
           icon={<ArrowDownloadRegular />}
-          disabled={busy || path.trim() === "" || !!recipientsMessage || !!pathMessage}
+          disabled={busy || path.trim() === "" || !!recipientsMessage || !!pathMessage || !!expiryMessage}
           onClick={() => void run()}
           data-testid="export-button"
         >
@@ -195,7 +214,7 @@ export function ExportPanel() {
                 A reminder is kept: the secret expires on {new Date(outcome.reminder.expires).toLocaleDateString()}.
               </div>
             )}
-            {outcome.reminder_problem && <div>The reminder could not be kept: {outcome.reminder_problem}</div>}
+            {outcome.reminder_problem && <div data-testid="export-reminder-problem">{outcome.reminder_problem}</div>}
           </MessageBarBody>
         </MessageBar>
       )}

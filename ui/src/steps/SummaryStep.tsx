@@ -51,7 +51,7 @@ export function SummaryStep({ view, step, running, recheck }: StepProps) {
         </section>
       )}
       <CheckList checks={step.checks} results={view.results} running={running} onRetry={recheck} />
-      <ExportPanel />
+      <ExportPanel expiryKnown={view.secret.expiry_known} />
     </div>
   );
 }

@@ -51,6 +51,7 @@ export function sampleView(overrides: Partial<WizardView> = {}): WizardView {
         { days: 730, label: "730 days (24 months)", default: false },
       ],
       advice: "Keep an eye on the expiry date.",
+      expiry_known: true,
     },
     admin: null,
     mailbox_owner: null,

@@ -23,7 +23,7 @@ use super::state::WizardState;
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[error("{field}: {problem}")]
 pub struct ExportInputError {
-    /// The field: `path`, `recipients` or `passphrase`.
+    /// The field: `path`, `recipients`, `passphrase` or `secret_expires`.
     pub field: &'static str,
     /// What is wrong, for people.
     pub problem: String,
@@ -99,8 +99,13 @@ pub fn bundle_path(path: &str) -> Result<std::path::PathBuf, ExportInputError> {
 /// Every field of the export panel that is wrong as typed so far (the path, the recipients, both
 /// recipients and a passphrase), so the panel can say so beside each field before the admin
 /// exports; an empty path is not yet wrong. The export itself applies the same rules through
-/// [`bundle_path`] and [`protection`].
-pub fn form_issues(path: &str, recipients: &str, passphrase_given: bool) -> Vec<ExportInputError> {
+/// [`bundle_path`], [`protection`] and [`given_expiry`].
+pub fn form_issues(
+    path: &str,
+    recipients: &str,
+    passphrase_given: bool,
+    secret_expires: &str,
+) -> Vec<ExportInputError> {
     let mut issues = Vec::new();
     if !path.trim().is_empty()
         && let Err(issue) = bundle_path(path)
@@ -111,8 +116,35 @@ pub fn form_issues(path: &str, recipients: &str, passphrase_given: bool) -> Vec<
     if let Err(issue) = protection(recipients, passphrase) {
         issues.push(issue);
     }
+    if let Err(issue) = given_expiry(secret_expires) {
+        issues.push(issue);
+    }
     issues
 }
+
+/// The secret's expiry as the admin typed it from Certificates & secrets (a date or an RFC 3339
+/// time), for when nobody signed in could read it; blank is none.
+pub fn given_expiry(text: &str) -> Result<Option<DateTime<Utc>>, ExportInputError> {
+    if text.trim().is_empty() {
+        return Ok(None);
+    }
+    crate::reminders::manual::parse_expiry(text)
+        .map(Some)
+        .ok_or_else(|| {
+            refuse(
+                "secret_expires",
+                format!(
+                    "'{}' is not a date such as 2027-03-01 (or a time such as 2027-03-01T00:00:00Z)",
+                    text.trim()
+                ),
+            )
+        })
+}
+
+/// Why an export made no reminder and no calendar file, in words for people.
+pub const NO_REMINDER: &str = "No reminder and no calendar file were made: the secret's expiry is \
+not known. Give the expiry Certificates & secrets shows for it, or sign in as an administrator so \
+it can be read.";
 
 /// The wizard's latest checks as a verification report, in the profile's order.
 pub fn report(profile: &Profile, state: &WizardState) -> Report {
@@ -263,17 +295,20 @@ mod tests {
         let dir = tempfile::tempdir().expect("dir");
         let good = dir.path().join("bundle.zip");
         let good = good.to_str().expect("utf8");
-        assert_eq!(form_issues("", "", false), vec![]);
-        assert_eq!(form_issues(good, "", true), vec![]);
+        assert_eq!(form_issues("", "", false, ""), vec![]);
+        assert_eq!(form_issues(good, "", true, "2027-03-01"), vec![]);
         let fields = |issues: Vec<ExportInputError>| -> Vec<&'static str> {
             issues.into_iter().map(|i| i.field).collect()
         };
         assert_eq!(
-            fields(form_issues("bundle.txt", "age1nope", false)),
-            ["path", "recipients"]
+            fields(form_issues("bundle.txt", "age1nope", false, "soon")),
+            ["path", "recipients", "secret_expires"]
         );
-        assert_eq!(fields(form_issues(good, "age1nope", true)), ["recipients"]);
-        let issue = &form_issues(&good.replace(".zip", ".ZIP.txt"), "", false)[0];
+        assert_eq!(
+            fields(form_issues(good, "age1nope", true, "")),
+            ["recipients"]
+        );
+        let issue = &form_issues(&good.replace(".zip", ".ZIP.txt"), "", false, "")[0];
         assert!(issue.problem.contains(".zip"), "{issue}");
     }
 
