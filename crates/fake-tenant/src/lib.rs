@@ -18,6 +18,7 @@
 #![recursion_limit = "256"]
 
 pub mod builtin;
+pub mod certificates;
 pub mod clock;
 pub mod errors;
 pub mod faults;

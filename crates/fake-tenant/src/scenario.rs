@@ -100,6 +100,9 @@ pub struct TenantSpec {
     /// which mailboxes an app-only token may reach through Graph.
     #[serde(default)]
     pub application_access_policies: Vec<AccessPolicySpec>,
+    /// Many generated registrations besides `applications` (optional): see [`GeneratedApplications`].
+    #[serde(default)]
+    pub generated_applications: Option<GeneratedApplications>,
 }
 
 /// One Exchange application access policy, as `New-ApplicationAccessPolicy -AppId … -PolicyScopeGroupId …
@@ -326,6 +329,67 @@ pub struct SecretSpec {
     pub end: DateTime<Utc>,
 }
 
+/// A certificate registered on an application (optional `applications[].certificates[]`, an addition to
+/// contracts/scenario.md):
+///
+/// ```json
+/// {"key_id": "eeeeeeee-0000-0000-0000-000000000001", "display_name": "CN=monitor",
+///  "certificate_pem": "-----BEGIN CERTIFICATE-----\n…\n-----END CERTIFICATE-----\n",
+///  "start": "2026-01-01T00:00:00Z", "end": "2027-01-01T00:00:00Z"}
+/// ```
+///
+/// `certificate_pem` is the public certificate only (never a private key); `start` and `end` default to
+/// the certificate's own validity. Graph shows it in `keyCredentials` (thumbprint, subject, dates), and
+/// the token endpoint accepts client assertions signed with its key until `end`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CertificateSpec {
+    /// The credential's `keyId` (GUID).
+    pub key_id: String,
+    /// Its `displayName`.
+    pub display_name: String,
+    /// The X.509 certificate, PEM.
+    pub certificate_pem: String,
+    /// Start of validity (optional: the certificate's `notBefore`).
+    #[serde(default)]
+    pub start: Option<DateTime<Utc>>,
+    /// End of validity (optional: the certificate's `notAfter`); a past one fails as expired.
+    #[serde(default)]
+    pub end: Option<DateTime<Utc>>,
+}
+
+/// Many cheap registrations for scale runs (optional `tenants[].generated_applications`, an addition to
+/// contracts/scenario.md):
+///
+/// ```json
+/// {"count": 20000, "secrets_each": 1, "certificates_each": 1, "expiring_within_days": 30}
+/// ```
+///
+/// Application `i` (from 0) is `Generated app {i}` with object and client IDs derived from `i`
+/// (`00000000-0000-4000-8000-{i:012}`, `00000000-0000-4000-9000-{i:012}`), no redirect URIs, no
+/// permissions and no service principal. Each has `secrets_each` secrets and `certificates_each`
+/// certificates (one certificate shared by all of them, made at start). Without `expiring_within_days`
+/// every credential ends a year after the scenario starts; with it, every tenth application's
+/// credentials end within that many days (spread over the window) and the others' a year on.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GeneratedApplications {
+    /// How many registrations.
+    pub count: u32,
+    /// Secrets on each (optional, 0).
+    #[serde(default)]
+    pub secrets_each: u32,
+    /// Certificates on each (optional, 0).
+    #[serde(default)]
+    pub certificates_each: u32,
+    /// Every tenth application's credentials end within this many days (optional).
+    #[serde(default)]
+    pub expiring_within_days: Option<u32>,
+}
+
+/// The most registrations `generated_applications` may ask for.
+pub const MAX_GENERATED_APPLICATIONS: u32 = 1_000_000;
+
 /// One app registration of the tenant.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -352,6 +416,11 @@ pub struct ApplicationSpec {
     pub permissions: PermissionSet,
     /// Client secrets.
     pub secrets: Vec<SecretSpec>,
+    /// Registered certificates (optional, none): the `keyCredentials` Graph serves and the keys whose
+    /// client assertions the token endpoint accepts. An addition to contracts/scenario.md, described at
+    /// [`CertificateSpec`].
+    #[serde(default)]
+    pub certificates: Vec<CertificateSpec>,
     /// Whether the enterprise app (service principal) exists in the tenant.
     pub service_principal: bool,
     /// What was consented tenant-wide.
@@ -684,6 +753,14 @@ impl Scenario {
                     }
                 }
             }
+            if let Some(generated) = &tenant.generated_applications
+                && generated.count > MAX_GENERATED_APPLICATIONS
+            {
+                return Err(ScenarioError::field_error(
+                    format!("{at}.generated_applications.count"),
+                    format!("must be at most {MAX_GENERATED_APPLICATIONS}"),
+                ));
+            }
             let mut app_ids = HashSet::new();
             for (a, app) in tenant.applications.iter().enumerate() {
                 let at = format!("{at}.applications[{a}]");
@@ -724,6 +801,26 @@ impl Scenario {
                         ));
                     }
                     if secret.end <= secret.start {
+                        return Err(ScenarioError::field_error(
+                            format!("{at}.end"),
+                            "must be after start",
+                        ));
+                    }
+                }
+                for (c, certificate) in app.certificates.iter().enumerate() {
+                    let at = format!("{at}.certificates[{c}]");
+                    check_guid(&format!("{at}.key_id"), &certificate.key_id)?;
+                    let Some(read) = crate::certificates::CertificateInfo::from_pem(
+                        &certificate.certificate_pem,
+                    ) else {
+                        return Err(ScenarioError::field_error(
+                            format!("{at}.certificate_pem"),
+                            "is not a PEM X.509 certificate",
+                        ));
+                    };
+                    let start = certificate.start.unwrap_or(read.not_before);
+                    let end = certificate.end.unwrap_or(read.not_after);
+                    if end <= start {
                         return Err(ScenarioError::field_error(
                             format!("{at}.end"),
                             "must be after start",

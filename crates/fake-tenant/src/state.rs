@@ -7,6 +7,7 @@
 //! owned by the server.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use base64::Engine as _;
@@ -14,11 +15,12 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::certificates::{CertificateInfo, KeyCredential};
 use crate::clock::Clock;
 use crate::permissions::{self, Resource};
 use crate::scenario::{
     AccessPolicySpec, AccessRight, ApplicationSpec, CalendarEventSpec, Cloud, FaultSpec,
-    MailboxKind, PermissionSet, Scenario, UserConsent, VendorAppSpec,
+    GeneratedApplications, MailboxKind, PermissionSet, Scenario, UserConsent, VendorAppSpec,
 };
 
 /// A new random GUID as a lowercase string.
@@ -61,6 +63,9 @@ pub struct Directory {
     pub refresh_tokens: HashMap<String, RefreshGrant>,
     /// Mail accepted through Graph sendMail or SMTP, oldest first.
     pub sent_mail: Vec<SentMail>,
+    /// Client assertions already accepted, by client ID and `jti`, with when each stops being valid:
+    /// the same `jti` is refused until then.
+    pub used_assertions: HashMap<(String, String), DateTime<Utc>>,
 }
 
 /// A fault with how many more requests it affects.
@@ -248,6 +253,8 @@ pub struct Application {
     pub required_resource_access: Vec<RequiredResourceAccess>,
     /// Secrets.
     pub secrets: Vec<Secret>,
+    /// Certificates (`keyCredentials`).
+    pub certificates: Vec<KeyCredential>,
     /// Created.
     pub created: DateTime<Utc>,
     /// When other calls see it.
@@ -465,6 +472,10 @@ pub struct ClientView {
     pub enabled: bool,
     /// Secrets (own registrations only).
     pub secrets: Vec<Secret>,
+    /// Certificates whose client assertions are accepted (the home registration's).
+    pub certificates: Vec<KeyCredential>,
+    /// The request at hand proved the client with a certificate (its tokens' `appidacr` is `2`).
+    pub certificate_used: bool,
     /// One of the scenario's `public_clients` (dynamic consent for admins).
     pub first_party_public: bool,
     /// Requested permissions by name.
@@ -513,6 +524,7 @@ impl Directory {
             device_code_lifetime: Duration::from_secs(scenario.device_code_expires_in),
             refresh_tokens: HashMap::new(),
             sent_mail: Vec::new(),
+            used_assertions: HashMap::new(),
         }
     }
 
@@ -594,6 +606,8 @@ impl Directory {
                 allow_public_client_flows: vendor.allow_public_client_flows,
                 enabled: vendor.enabled,
                 secrets: Vec::new(),
+                certificates: Vec::new(),
+                certificate_used: false,
                 first_party_public: false,
                 permissions: vendor.permissions.clone(),
             });
@@ -627,6 +641,8 @@ impl Directory {
                 allow_public_client_flows: true,
                 enabled: true,
                 secrets: Vec::new(),
+                certificates: Vec::new(),
+                certificate_used: false,
                 first_party_public: true,
                 permissions: PermissionSet::default(),
             });
@@ -670,6 +686,11 @@ fn build_tenant(
             .applications
             .iter()
             .map(|app| application_from_spec(app, created, now))
+            .chain(
+                spec.generated_applications
+                    .iter()
+                    .flat_map(|generated| generated_applications(generated, created, now)),
+            )
             .collect(),
         vendor_apps: spec.vendor_apps.iter().map(vendor_from_spec).collect(),
         service_principals: Vec::new(),
@@ -775,10 +796,124 @@ fn application_from_spec(
                 visible_at: now,
             })
             .collect(),
+        certificates: app
+            .certificates
+            .iter()
+            .filter_map(|spec| {
+                // The scenario's checks have read every certificate already.
+                let certificate = CertificateInfo::from_pem(&spec.certificate_pem)?;
+                Some(KeyCredential {
+                    key_id: spec.key_id.to_ascii_lowercase(),
+                    display_name: spec.display_name.clone(),
+                    start: spec.start.unwrap_or(certificate.not_before),
+                    end: spec.end.unwrap_or(certificate.not_after),
+                    certificate: Arc::new(certificate),
+                    kind: "AsymmetricX509Cert".to_owned(),
+                    usage: "Verify".to_owned(),
+                    visible_at: now,
+                })
+            })
+            .collect(),
         created,
         visible_at: now,
         shown: serde_json::Map::new(),
     }
+}
+
+/// A GUID-shaped ID numbered `index` (`00000000-0000-4000-{group}-{index:012}`).
+fn numbered_guid(group: &str, index: u32) -> String {
+    format!("00000000-0000-4000-{group}-{index:012}")
+}
+
+/// The registrations `generated_applications` asks for, sharing one certificate.
+fn generated_applications(
+    spec: &GeneratedApplications,
+    created: DateTime<Utc>,
+    now: Instant,
+) -> Vec<Application> {
+    let certificate = (spec.certificates_each > 0).then(|| Arc::new(generated_certificate()));
+    let year = created + chrono::Duration::days(365);
+    let end_of = |index: u32| match spec.expiring_within_days {
+        Some(days) if index.is_multiple_of(10) => {
+            let window = i64::from(days.max(1)) * 86_400;
+            let offset = (i64::from(index / 10) * 7_919) % window;
+            created + chrono::Duration::seconds(offset.max(60))
+        }
+        _ => year,
+    };
+    (0..spec.count)
+        .map(|index| {
+            let end = end_of(index);
+            Application {
+                object_id: numbered_guid("8000", index),
+                app_id: numbered_guid("9000", index),
+                display_name: format!("Generated app {index}"),
+                unique_name: None,
+                sign_in_audience: "AzureADMyOrg".to_owned(),
+                web_redirect_uris: Vec::new(),
+                spa_redirect_uris: Vec::new(),
+                public_client_redirect_uris: Vec::new(),
+                is_fallback_public_client: false,
+                enabled: true,
+                identifier_uris: Vec::new(),
+                required_resource_access: Vec::new(),
+                secrets: (0..spec.secrets_each)
+                    .map(|s| Secret {
+                        key_id: numbered_guid(&format!("a{s:03}"), index),
+                        display_name: format!("secret {s}"),
+                        value: format!("G{s}x~generated-{index:012}"),
+                        start: created,
+                        end,
+                        visible_at: now,
+                    })
+                    .collect(),
+                certificates: certificate
+                    .iter()
+                    .flat_map(|certificate| {
+                        (0..spec.certificates_each).map(move |c| KeyCredential {
+                            key_id: numbered_guid(&format!("b{c:03}"), index),
+                            display_name: certificate.subject.clone(),
+                            certificate: Arc::clone(certificate),
+                            start: created,
+                            end,
+                            kind: "AsymmetricX509Cert".to_owned(),
+                            usage: "Verify".to_owned(),
+                            visible_at: now,
+                        })
+                    })
+                    .collect(),
+                created,
+                visible_at: now,
+                shown: serde_json::Map::new(),
+            }
+        })
+        .collect()
+}
+
+/// The one certificate generated applications hold: a self-signed `CN=Generated app certificate`.
+fn generated_certificate() -> CertificateInfo {
+    let made = rcgen::CertificateParams::new(Vec::<String>::new())
+        .and_then(|mut params| {
+            let mut name = rcgen::DistinguishedName::new();
+            name.push(rcgen::DnType::CommonName, "Generated app certificate");
+            params.distinguished_name = name;
+            params.not_before = rcgen::date_time_ymd(2020, 1, 1);
+            params.not_after = rcgen::date_time_ymd(2049, 12, 31);
+            let key = rcgen::KeyPair::generate()?;
+            params.self_signed(&key)
+        })
+        .ok()
+        .and_then(|cert| CertificateInfo::from_der(cert.der()));
+    // rcgen's ECDSA key generation and its own DER do not fail; a placeholder keeps the shape anyway.
+    made.unwrap_or_else(|| CertificateInfo {
+        der: Vec::new(),
+        sha1: [0; 20],
+        sha256: [0; 32],
+        subject: "CN=Generated app certificate".to_owned(),
+        not_before: DateTime::<Utc>::MIN_UTC,
+        not_after: DateTime::<Utc>::MAX_UTC,
+        rsa_public_key: None,
+    })
 }
 
 /// `consent_requests[]` grouped by app (in the order each app first appears), each user's request
@@ -913,7 +1048,9 @@ impl Application {
                 .chain(&self.public_client_redirect_uris)
                 .cloned()
                 .collect(),
-            is_public: self.is_fallback_public_client && self.secrets.is_empty(),
+            is_public: self.is_fallback_public_client
+                && self.secrets.is_empty()
+                && self.certificates.is_empty(),
             allow_public_client_flows: self.is_fallback_public_client,
             enabled: self.enabled,
             secrets: self
@@ -922,6 +1059,13 @@ impl Application {
                 .filter(|s| s.visible_at <= now)
                 .cloned()
                 .collect(),
+            certificates: self
+                .certificates
+                .iter()
+                .filter(|c| c.visible_at <= now)
+                .cloned()
+                .collect(),
+            certificate_used: false,
             first_party_public,
             permissions: permissions_of(&self.required_resource_access),
         }

@@ -87,7 +87,7 @@ pub fn to_json(app: &Application, tenant: &Tenant) -> Value {
         },
         "appRoles": [],
         "info": {"logoUrl": null, "marketingUrl": null, "privacyStatementUrl": null, "supportUrl": null, "termsOfServiceUrl": null},
-        "keyCredentials": [],
+        "keyCredentials": app.certificates.iter().map(key_credentials::to_json).collect::<Vec<_>>(),
         "parentalControlSettings": {"countriesBlockedForMinors": [], "legalAgeGroupRule": "Allow"},
         "passwordCredentials": app.secrets.iter().map(password_json).collect::<Vec<_>>(),
         "publicClient": {"redirectUris": app.public_client_redirect_uris},
@@ -148,9 +148,18 @@ pub fn route(call: &Call<'_>) -> Result<Response, GraphError> {
         (Some(key), None, &Method::DELETE) => delete(call, &key),
         (Some(key), Some("addPassword"), &Method::POST) => add_password(call, &key),
         (Some(key), Some("removePassword"), &Method::POST) => remove_password(call, &key),
+        (Some(key), Some("addKey"), &Method::POST) => add_key(call, &key),
+        (Some(key), Some("removeKey"), &Method::POST) => remove_key(call, &key),
         (Some(key), Some("appManagementPolicies"), &Method::GET) => policies_of(call, &key),
         (Some(_), Some(other), _)
-            if !["addPassword", "removePassword", "appManagementPolicies"].contains(&other) =>
+            if ![
+                "addPassword",
+                "removePassword",
+                "addKey",
+                "removeKey",
+                "appManagementPolicies",
+            ]
+            .contains(&other) =>
         {
             Err(call.error(
                 StatusCode::BAD_REQUEST,
@@ -214,13 +223,19 @@ fn list(call: &Call<'_>) -> Result<Response, GraphError> {
     let directory = call.shared.directory();
     let tenant = &directory.tenants[call.caller.tenant];
     let now = call.now;
-    let items = tenant
+    // Only the page asked for is made into JSON: tenants with tens of thousands of registrations
+    // page through at one page's cost per request.
+    let visible: Vec<&Application> = tenant
         .applications
         .iter()
         .filter(|app| app.visible_at <= now)
-        .map(|app| to_json(app, tenant))
         .collect();
-    call.collection("applications", "application", items)
+    call.collection_window("applications", "application", visible.len(), |range| {
+        visible[range]
+            .iter()
+            .map(|app| to_json(app, tenant))
+            .collect()
+    })
 }
 
 fn get(call: &Call<'_>, key: &(Option<String>, String)) -> Result<Response, GraphError> {
@@ -464,9 +479,9 @@ fn apply(
                         .map_err(|_| invalid(call, "requiredResourceAccess"))?;
             }
             "keyCredentials" => {
-                let shown = key_credentials::shown_all(value)
+                // The whole list is replaced, as Graph replaces a collection property.
+                app.certificates = key_credentials::parse_all(value, &app.certificates, call.now)
                     .map_err(|_| invalid(call, "keyCredentials"))?;
-                app.shown.insert(property.clone(), shown);
             }
             "api" => {
                 let Some(api) = value.as_object() else {
@@ -585,6 +600,7 @@ fn insert(
         identifier_uris: Vec::new(),
         required_resource_access: Vec::new(),
         secrets: Vec::new(),
+        certificates: Vec::new(),
         created: call.ids.date,
         visible_at,
         // Graph leaves it null until it is written.
@@ -795,5 +811,176 @@ fn remove_password(
     };
     secrets.remove(position);
     let _ = random_token(1);
+    Ok(graph_empty(&call.ids, StatusCode::NO_CONTENT))
+}
+
+/// The audience Graph requires of an `addKey` / `removeKey` proof: the legacy Azure AD Graph's app ID.
+pub const PROOF_AUDIENCE: &str = "00000002-0000-0000-c000-000000000000";
+
+/// The longest lifetime Graph accepts for a proof (`exp` at most ten minutes after `nbf`).
+const PROOF_LIFETIME_SECONDS: i64 = 600;
+
+/// Clock skew tolerated on a proof's `nbf` / `exp`.
+const PROOF_SKEW_SECONDS: i64 = 300;
+
+/// Checks the `proof` of an `addKey` / `removeKey` call against the application's certificates: a JWT
+/// signed (RS256/PS256) with the key of one of its certificates valid now, `aud`
+/// [`PROOF_AUDIENCE`], `iss` the application's object ID, `nbf` and `exp` at most ten minutes apart
+/// and around now. Each failure answers 400 as Graph does.
+fn check_proof(
+    call: &Call<'_>,
+    app: &Application,
+    proof: Option<&Value>,
+) -> Result<(), GraphError> {
+    let Some(proof) = proof.and_then(Value::as_str).filter(|p| !p.is_empty()) else {
+        return Err(bad_request(call, "Property 'proof' is required."));
+    };
+    let now = call.shared.clock.utc();
+    let valid: Vec<_> = app
+        .certificates
+        .iter()
+        .filter(|c| c.start <= now && now < c.end)
+        .collect();
+    if valid.is_empty() {
+        return Err(bad_request(
+            call,
+            "The application has no valid certificate to prove possession of a key. Use PATCH on the application to change its keyCredentials.",
+        ));
+    }
+    let refused = |reason: &str| {
+        call.error(
+            StatusCode::BAD_REQUEST,
+            "Authentication_MissingOrMalformed",
+            format!("Invalid proof of possession: {reason}."),
+        )
+    };
+    let jwt = crate::certificates::SignedJwt::parse(proof)
+        .ok_or_else(|| refused("the proof is not a signed JWT"))?;
+    if !jwt.algorithm_accepted() {
+        return Err(refused("the signing algorithm must be RS256 or PS256"));
+    }
+    let signed_by_valid = match jwt.thumbprint() {
+        Some(thumbprint) => valid
+            .iter()
+            .filter(|c| c.matches(&thumbprint))
+            .any(|c| jwt.verifies_with(&c.certificate)),
+        None => valid.iter().any(|c| jwt.verifies_with(&c.certificate)),
+    };
+    if !signed_by_valid {
+        return Err(refused(
+            "it is not signed by a valid certificate of the application",
+        ));
+    }
+    if jwt.claim_text("aud") != Some(PROOF_AUDIENCE) {
+        return Err(refused(
+            "the audience must be 00000002-0000-0000-c000-000000000000",
+        ));
+    }
+    if !jwt
+        .claim_text("iss")
+        .is_some_and(|iss| iss.eq_ignore_ascii_case(&app.object_id))
+    {
+        return Err(refused("the issuer must be the application's object ID"));
+    }
+    let (Some(nbf), Some(exp)) = (jwt.claim_time("nbf"), jwt.claim_time("exp")) else {
+        return Err(refused("nbf and exp are required"));
+    };
+    let at = now.timestamp();
+    if exp - nbf > PROOF_LIFETIME_SECONDS {
+        return Err(refused("exp must be at most 10 minutes after nbf"));
+    }
+    if at + PROOF_SKEW_SECONDS < nbf || exp + PROOF_SKEW_SECONDS <= at {
+        return Err(refused("the proof is not within its valid time range"));
+    }
+    Ok(())
+}
+
+/// Whether the caller is the application itself calling app-only (it needs no permission to roll its
+/// own keys).
+fn is_self(call: &Call<'_>, app: &Application) -> bool {
+    matches!(call.caller.kind, super::CallerKind::App { .. })
+        && call.caller.app_id.eq_ignore_ascii_case(&app.app_id)
+}
+
+/// `POST /applications/{id}/addKey`: adds a certificate after checking the proof signed by an existing
+/// one; 200 and the key credential as Graph shows it.
+fn add_key(call: &Call<'_>, key: &(Option<String>, String)) -> Result<Response, GraphError> {
+    let body = call.json_body()?;
+    let mut directory = call.shared.directory();
+    let visible_at = directory.visible_from(call.now);
+    let index = {
+        let tenant = &directory.tenants[call.caller.tenant];
+        find(tenant, key, call.now).ok_or_else(|| call.not_found(&key.1))?
+    };
+    if !is_self(
+        call,
+        &directory.tenants[call.caller.tenant].applications[index],
+    ) {
+        call.require_admin_write(&directory, WRITE_DELEGATED, WRITE_APPLICATION)?;
+    }
+    let tenant = &mut directory.tenants[call.caller.tenant];
+    let app = &tenant.applications[index];
+    let Some(written) = body.get("keyCredential").filter(|v| v.is_object()) else {
+        return Err(bad_request(call, "Property 'keyCredential' is required."));
+    };
+    check_proof(call, app, body.get("proof"))?;
+    let credential = key_credentials::parse(written, &[], visible_at)
+        .map_err(|_| invalid(call, "keyCredential"))?;
+    if app
+        .certificates
+        .iter()
+        .any(|c| c.key_id.eq_ignore_ascii_case(&credential.key_id))
+    {
+        return Err(bad_request(
+            call,
+            format!(
+                "A key credential with keyId '{}' already exists.",
+                credential.key_id
+            ),
+        ));
+    }
+    let json = key_credentials::to_json(&credential);
+    tenant.applications[index].certificates.push(credential);
+    call.entity(
+        StatusCode::OK,
+        "microsoft.graph.keyCredential",
+        "keyCredential",
+        json,
+    )
+}
+
+/// `POST /applications/{id}/removeKey`: removes a certificate by `keyId` after checking the proof;
+/// 204.
+fn remove_key(call: &Call<'_>, key: &(Option<String>, String)) -> Result<Response, GraphError> {
+    let body = call.json_body()?;
+    let mut directory = call.shared.directory();
+    let index = {
+        let tenant = &directory.tenants[call.caller.tenant];
+        find(tenant, key, call.now).ok_or_else(|| call.not_found(&key.1))?
+    };
+    if !is_self(
+        call,
+        &directory.tenants[call.caller.tenant].applications[index],
+    ) {
+        call.require_admin_write(&directory, WRITE_DELEGATED, WRITE_APPLICATION)?;
+    }
+    let tenant = &mut directory.tenants[call.caller.tenant];
+    let key_id = body
+        .get("keyId")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned();
+    check_proof(call, &tenant.applications[index], body.get("proof"))?;
+    let certificates = &mut tenant.applications[index].certificates;
+    let Some(position) = certificates
+        .iter()
+        .position(|c| c.key_id.eq_ignore_ascii_case(&key_id))
+    else {
+        return Err(bad_request(
+            call,
+            format!("No key credential found with keyId '{key_id}'."),
+        ));
+    };
+    certificates.remove(position);
     Ok(graph_empty(&call.ids, StatusCode::NO_CONTENT))
 }

@@ -1,17 +1,21 @@
-//! Certificates written to an application's `keyCredentials` (`POST`/`PATCH /applications`), shown back as
-//! Graph shows them: `customKeyIdentifier` the certificate's SHA-1 thumbprint in upper-case hex,
-//! `displayName` its subject as Windows writes it (`CN=…, O=…, S=…, C=…`, last part first), `key` null,
-//! the validity given or else the certificate's own, `keyId` given or new.
+//! Certificates in an application's `keyCredentials` (`POST`/`PATCH /applications`, `addKey`), read from
+//! what a client writes and shown back as Graph shows them: `customKeyIdentifier` the certificate's SHA-1
+//! thumbprint in upper-case hex, `displayName` its subject as Windows writes it (`CN=…, O=…, S=…, C=…`,
+//! last part first), `key` null, the validity given or else the certificate's own, `keyId` given or new.
 //!
-//! Only what that needs of X.509 is read here (the DER of the `tbsCertificate` up to its subject); the
-//! certificate is not verified and nothing signs in with it — the stand-in's clients use secrets.
+//! The certificate is read by [`crate::certificates`]; the token endpoint accepts client assertions signed
+//! with the private key of any certificate kept here.
+
+use std::sync::Arc;
+use std::time::Instant;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
-use chrono::{DateTime, NaiveDateTime, Utc};
+use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 
 use super::graph_time;
+use crate::certificates::{CertificateInfo, KeyCredential};
 use crate::state::new_guid;
 
 /// Why a key credential was refused (Graph answers 400 for each).
@@ -25,8 +29,14 @@ pub enum KeyCredentialError {
     Key,
 }
 
-/// One certificate as Graph shows it, from a key credential as written.
-pub fn shown(written: &Value) -> Result<Value, KeyCredentialError> {
+/// A key credential as written, kept from `visible_at`. An entry without `key` that names an existing
+/// credential by `keyId` keeps that one (Graph never shows `key`, so a client rewriting the list can only
+/// name the certificates it keeps).
+pub fn parse(
+    written: &Value,
+    existing: &[KeyCredential],
+    visible_at: Instant,
+) -> Result<KeyCredential, KeyCredentialError> {
     let written = written.as_object().ok_or(KeyCredentialError::Shape)?;
     let text = |name: &str| -> Result<Option<String>, KeyCredentialError> {
         match written.get(name) {
@@ -44,187 +54,70 @@ pub fn shown(written: &Value) -> Result<Value, KeyCredentialError> {
             })
             .transpose()
     };
-    let der = text("key")?
-        .and_then(|key| STANDARD.decode(key.trim()).ok())
-        .ok_or(KeyCredentialError::Key)?;
-    let certificate = Certificate::read(&der).ok_or(KeyCredentialError::Key)?;
-    let thumbprint = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA1_FOR_LEGACY_USE_ONLY, &der)
-        .as_ref()
-        .iter()
-        .map(|b| format!("{b:02X}"))
-        .collect::<String>();
+    let key_id = text("keyId")?;
+    let Some(key) = text("key")? else {
+        return key_id
+            .and_then(|id| existing.iter().find(|k| k.key_id.eq_ignore_ascii_case(&id)))
+            .cloned()
+            .ok_or(KeyCredentialError::Key);
+    };
+    let der = STANDARD
+        .decode(key.trim())
+        .map_err(|_| KeyCredentialError::Key)?;
+    let certificate = CertificateInfo::from_der(&der).ok_or(KeyCredentialError::Key)?;
+    let kind = text("type")?.unwrap_or_else(|| "AsymmetricX509Cert".to_owned());
+    let usage = text("usage")?.unwrap_or_else(|| "Verify".to_owned());
+    if kind != "AsymmetricX509Cert" && kind != "X509CertAndPassword" {
+        return Err(KeyCredentialError::Shape);
+    }
+    if usage != "Verify" && usage != "Sign" {
+        return Err(KeyCredentialError::Shape);
+    }
     let start = time("startDateTime")?.unwrap_or(certificate.not_before);
     let end = time("endDateTime")?.unwrap_or(certificate.not_after);
-    Ok(json!({
-        "customKeyIdentifier": thumbprint,
-        "displayName": text("displayName")?.unwrap_or(certificate.subject),
-        "endDateTime": graph_time(&end),
-        "key": null,
-        "keyId": text("keyId")?.unwrap_or_else(new_guid),
-        "startDateTime": graph_time(&start),
-        "type": text("type")?.unwrap_or_else(|| "AsymmetricX509Cert".to_owned()),
-        "usage": text("usage")?.unwrap_or_else(|| "Verify".to_owned()),
-    }))
+    if end <= start {
+        return Err(KeyCredentialError::Shape);
+    }
+    Ok(KeyCredential {
+        key_id: key_id
+            .map(|id| id.to_ascii_lowercase())
+            .unwrap_or_else(new_guid),
+        display_name: text("displayName")?.unwrap_or_else(|| certificate.subject.clone()),
+        certificate: Arc::new(certificate),
+        start,
+        end,
+        kind,
+        usage,
+        visible_at,
+    })
 }
 
-/// The key credentials of a write, each as Graph shows it.
-pub fn shown_all(written: &Value) -> Result<Value, KeyCredentialError> {
-    let items = written.as_array().ok_or(KeyCredentialError::Shape)?;
-    items
+/// A written `keyCredentials` list: each parsed, or the first refusal.
+pub fn parse_all(
+    written: &Value,
+    existing: &[KeyCredential],
+    visible_at: Instant,
+) -> Result<Vec<KeyCredential>, KeyCredentialError> {
+    written
+        .as_array()
+        .ok_or(KeyCredentialError::Shape)?
         .iter()
-        .map(shown)
-        .collect::<Result<Vec<_>, _>>()
-        .map(Value::Array)
+        .map(|item| parse(item, existing, visible_at))
+        .collect()
 }
 
-/// What is read of a certificate.
-struct Certificate {
-    subject: String,
-    not_before: DateTime<Utc>,
-    not_after: DateTime<Utc>,
-}
-
-/// One DER element: its tag and contents.
-struct Element<'a> {
-    tag: u8,
-    contents: &'a [u8],
-}
-
-/// Reads one DER element from the front of `input`; the rest after it.
-fn element(input: &[u8]) -> Option<(Element<'_>, &[u8])> {
-    let (&tag, rest) = input.split_first()?;
-    let (&first, rest) = rest.split_first()?;
-    let (length, rest) = if first < 0x80 {
-        (usize::from(first), rest)
-    } else {
-        let count = usize::from(first & 0x7f);
-        if count == 0 || count > 4 || rest.len() < count {
-            return None;
-        }
-        let length = rest[..count]
-            .iter()
-            .fold(0usize, |length, b| (length << 8) | usize::from(*b));
-        (length, &rest[count..])
-    };
-    if rest.len() < length {
-        return None;
-    }
-    Some((
-        Element {
-            tag,
-            contents: &rest[..length],
-        },
-        &rest[length..],
-    ))
-}
-
-/// The elements inside a constructed element's contents.
-fn children(contents: &[u8]) -> Option<Vec<Element<'_>>> {
-    let mut items = Vec::new();
-    let mut rest = contents;
-    while !rest.is_empty() {
-        let (item, after) = element(rest)?;
-        items.push(item);
-        rest = after;
-    }
-    Some(items)
-}
-
-impl Certificate {
-    fn read(der: &[u8]) -> Option<Certificate> {
-        let (certificate, _) = element(der)?;
-        let parts = children(certificate.contents)?;
-        let tbs = children(parts.first()?.contents)?;
-        // An explicit version ([0]) comes first when present; then serial, signature, issuer,
-        // validity, subject.
-        let skip = usize::from(tbs.first()?.tag == 0xa0);
-        let validity = children(tbs.get(skip + 3)?.contents)?;
-        let subject = tbs.get(skip + 4)?;
-        Some(Certificate {
-            subject: distinguished_name(subject.contents)?,
-            not_before: der_time(validity.first()?)?,
-            not_after: der_time(validity.get(1)?)?,
-        })
-    }
-}
-
-/// UTCTime (`YYMMDDHHMMSSZ`) or GeneralizedTime (`YYYYMMDDHHMMSSZ`).
-fn der_time(element: &Element<'_>) -> Option<DateTime<Utc>> {
-    let text = std::str::from_utf8(element.contents).ok()?;
-    let text = text.strip_suffix('Z')?;
-    let full = match element.tag {
-        0x17 => {
-            let year: u32 = text.get(..2)?.parse().ok()?;
-            let century = if year >= 50 { "19" } else { "20" };
-            format!("{century}{text}")
-        }
-        0x18 => text.to_owned(),
-        _ => return None,
-    };
-    NaiveDateTime::parse_from_str(&full, "%Y%m%d%H%M%S")
-        .ok()
-        .map(|t| t.and_utc())
-}
-
-/// A Name as Windows writes it: its parts last first, `TYPE=value` joined by `, `.
-fn distinguished_name(contents: &[u8]) -> Option<String> {
-    let mut parts = Vec::new();
-    for set in children(contents)? {
-        for pair in children(set.contents)? {
-            let pair = children(pair.contents)?;
-            let oid = pair.first()?.contents;
-            let value = String::from_utf8_lossy(pair.get(1)?.contents).into_owned();
-            parts.push(format!("{}={value}", attribute_name(oid)));
-        }
-    }
-    parts.reverse();
-    Some(parts.join(", "))
-}
-
-/// The short name Windows gives an attribute type, or its dotted OID.
-fn attribute_name(oid: &[u8]) -> String {
-    const NAMES: &[(&[u8], &str)] = &[
-        (&[0x55, 0x04, 0x03], "CN"),
-        (&[0x55, 0x04, 0x05], "SERIALNUMBER"),
-        (&[0x55, 0x04, 0x06], "C"),
-        (&[0x55, 0x04, 0x07], "L"),
-        (&[0x55, 0x04, 0x08], "S"),
-        (&[0x55, 0x04, 0x09], "STREET"),
-        (&[0x55, 0x04, 0x0a], "O"),
-        (&[0x55, 0x04, 0x0b], "OU"),
-        (&[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x09, 0x01], "E"),
-        (
-            &[0x09, 0x92, 0x26, 0x89, 0x93, 0xf2, 0x2c, 0x64, 0x01, 0x19],
-            "DC",
-        ),
-    ];
-    if let Some((_, name)) = NAMES.iter().find(|(known, _)| *known == oid) {
-        return (*name).to_owned();
-    }
-    dotted(oid)
-}
-
-/// An OID's dotted form.
-fn dotted(oid: &[u8]) -> String {
-    let mut arcs: Vec<u64> = Vec::new();
-    let mut value = 0u64;
-    for byte in oid {
-        value = (value << 7) | u64::from(byte & 0x7f);
-        if byte & 0x80 == 0 {
-            if arcs.is_empty() {
-                let first = (value / 40).min(2);
-                arcs.push(first);
-                arcs.push(value - first * 40);
-            } else {
-                arcs.push(value);
-            }
-            value = 0;
-        }
-    }
-    arcs.iter()
-        .map(u64::to_string)
-        .collect::<Vec<_>>()
-        .join(".")
+/// One certificate as Graph shows it (`key` always null on reads).
+pub fn to_json(credential: &KeyCredential) -> Value {
+    json!({
+        "customKeyIdentifier": credential.certificate.thumbprint_hex(),
+        "displayName": credential.display_name,
+        "endDateTime": graph_time(&credential.end),
+        "key": null,
+        "keyId": credential.key_id,
+        "startDateTime": graph_time(&credential.start),
+        "type": credential.kind,
+        "usage": credential.usage,
+    })
 }
 
 #[cfg(test)]
@@ -245,6 +138,10 @@ mod tests {
         let cert = params.self_signed(&key).expect("cert");
         let der = cert.der().to_vec();
         (STANDARD.encode(&der), der)
+    }
+
+    fn shown(written: &Value) -> Result<Value, KeyCredentialError> {
+        parse(written, &[], Instant::now()).map(|k| to_json(&k))
     }
 
     #[test]
@@ -293,15 +190,23 @@ mod tests {
             Err(KeyCredentialError::Key)
         );
         assert_eq!(shown(&json!("x")), Err(KeyCredentialError::Shape));
-        assert_eq!(shown_all(&json!([])), Ok(json!([])));
+        assert!(parse_all(&json!([]), &[], Instant::now()).is_ok_and(|list| list.is_empty()));
     }
 
     #[test]
-    fn unknown_attribute_types_are_named_by_their_oid() {
+    fn an_entry_without_key_keeps_the_credential_it_names() {
+        let (key, _) = certificate();
+        let kept = parse(&json!({"key": key}), &[], Instant::now()).expect("parsed");
+        let again = parse(
+            &json!({"keyId": kept.key_id}),
+            std::slice::from_ref(&kept),
+            Instant::now(),
+        )
+        .expect("kept");
+        assert_eq!(again.certificate, kept.certificate);
         assert_eq!(
-            dotted(&[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d]),
-            "1.2.840.113549"
+            parse(&json!({"keyId": new_guid()}), &[kept], Instant::now()).err(),
+            Some(KeyCredentialError::Key)
         );
-        assert_eq!(attribute_name(&[0x55, 0x04, 0x2a]), "2.5.4.42");
     }
 }

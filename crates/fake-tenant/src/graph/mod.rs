@@ -409,6 +409,41 @@ impl Call<'_> {
             self.ids.add_headers(response.headers_mut());
             return Ok(response);
         }
+        let (top, skip) = self.page_bounds(paging)?;
+        let total = filtered.len();
+        let page: Vec<Value> = filtered.into_iter().skip(skip).take(top).collect();
+        self.page_response(context, type_name, page, total, (top, skip), paging)
+    }
+
+    /// Answers a directory collection of `total` items without `$filter` or `$search` by making only the
+    /// items of the page asked for (`page` gets their index range): a list of many thousand objects costs
+    /// one page's work per request. Falls back to [`collection`](Call::collection) when the query filters,
+    /// searches or counts.
+    pub fn collection_window(
+        &self,
+        context: &str,
+        type_name: &str,
+        total: usize,
+        page: impl Fn(std::ops::Range<usize>) -> Vec<Value>,
+    ) -> Result<Response, GraphError> {
+        if self.count_only || self.param("$filter").is_some() || self.param("$search").is_some() {
+            return self.collection(context, type_name, page(0..total));
+        }
+        let (top, skip) = self.page_bounds(Paging::Directory)?;
+        let start = skip.min(total);
+        let items = page(start..(skip.saturating_add(top)).min(total));
+        self.page_response(
+            context,
+            type_name,
+            items,
+            total,
+            (top, skip),
+            Paging::Directory,
+        )
+    }
+
+    /// `$top` (checked against the paging style's limit) and how many items to skip.
+    fn page_bounds(&self, paging: Paging) -> Result<(usize, usize), GraphError> {
         let (default_top, max_top) = match paging {
             Paging::Directory => (100, 999),
             Paging::Outlook => (10, 1000),
@@ -436,10 +471,24 @@ impl Call<'_> {
             })?,
             _ => 0,
         };
-        let total = filtered.len();
-        let selected = self.selected_names(filtered.first());
-        let mut page = Vec::new();
-        for item in filtered.into_iter().skip(skip).take(top) {
+        Ok((top, skip))
+    }
+
+    /// One page of a collection: `$select` applied to its items, `@odata.count` when asked and honoured,
+    /// `@odata.nextLink` when items remain after it.
+    fn page_response(
+        &self,
+        context: &str,
+        type_name: &str,
+        items: Vec<Value>,
+        total: usize,
+        (top, skip): (usize, usize),
+        paging: Paging,
+    ) -> Result<Response, GraphError> {
+        let counts = paging == Paging::Outlook || self.eventual;
+        let selected = self.selected_names(items.first());
+        let mut page = Vec::with_capacity(items.len());
+        for item in items {
             page.push(self.select(type_name, item)?);
         }
         let mut body = json!({

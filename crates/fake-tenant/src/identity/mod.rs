@@ -5,6 +5,7 @@
 //! The endpoints themselves live in the submodules: [`discovery`], [`token`], [`authorize`],
 //! [`devicecode`], [`consent`] and [`session`] (userinfo and sign-out).
 
+pub mod assertion;
 pub mod authorize;
 pub mod consent;
 pub mod devicecode;
@@ -388,7 +389,11 @@ pub fn app_token(
         APP_TOKEN_LIFETIME,
         shared.clock.utc(),
     );
-    claims.insert("appidacr".into(), json!("1"));
+    // "1": the client proved itself with a secret; "2": with a certificate (a client assertion).
+    claims.insert(
+        "appidacr".into(),
+        json!(if client.certificate_used { "2" } else { "1" }),
+    );
     claims.insert(
         "idp".into(),
         json!(format!("https://sts.windows.net/{tenant_id}/")),

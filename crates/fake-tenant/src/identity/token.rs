@@ -12,7 +12,7 @@ use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 
 use super::{
-    APP_TOKEN_LIFETIME, DelegatedIssue, TenantRef, app_token, authenticate_client,
+    APP_TOKEN_LIFETIME, DelegatedIssue, TenantRef, app_token, assertion, authenticate_client,
     delegated_tokens, disabled_client, parse_delegated_scope, resolve_tenant, unknown_client,
 };
 use crate::errors::{AadError, ests_json};
@@ -136,7 +136,9 @@ fn handle(shared: &Shared, tenant: &str, form: &TokenForm) -> Result<Value, AadE
     let tenant_ref = resolve_tenant(&directory, tenant)?;
     let grant_type = form.require("grant_type")?.to_owned();
     match grant_type.as_str() {
-        "client_credentials" => client_credentials(shared, &directory, tenant_ref, form),
+        "client_credentials" => {
+            client_credentials(shared, &mut directory, tenant_ref, tenant, form)
+        }
         "authorization_code" => authorization_code(shared, &mut directory, tenant_ref, form),
         "refresh_token" => refresh_token(shared, &mut directory, tenant_ref, form),
         "urn:ietf:params:oauth:grant-type:device_code" => {
@@ -150,10 +152,46 @@ fn handle(shared: &Shared, tenant: &str, form: &TokenForm) -> Result<Value, AadE
     }
 }
 
+/// The client credential a token request carries.
+enum Credential {
+    /// Neither a secret nor an assertion.
+    None,
+    /// `client_secret` (in the body or HTTP Basic).
+    Secret(String),
+    /// `client_assertion` of type jwt-bearer.
+    Assertion(String),
+}
+
+/// Which credential the request carries: both at once, or an assertion of another type, is refused.
+fn credential(form: &TokenForm) -> Result<Credential, AadError> {
+    match (form.client_secret(), form.get("client_assertion")) {
+        (Some(_), Some(_)) => Err(AadError::bad_request(
+            "invalid_request",
+            90023,
+            "The request carries both 'client_secret' and 'client_assertion'; send only one client credential.",
+        )),
+        (None, Some(assertion)) => match form.get("client_assertion_type") {
+            None => Err(missing_parameter("client_assertion_type")),
+            Some(kind) if kind != assertion::JWT_BEARER => Err(AadError::bad_request(
+                "invalid_request",
+                90023,
+                format!(
+                    "The 'client_assertion_type' '{kind}' is not supported; use '{}'.",
+                    assertion::JWT_BEARER
+                ),
+            )),
+            Some(_) => Ok(Credential::Assertion(assertion.to_owned())),
+        },
+        (Some(secret), None) => Ok(Credential::Secret(secret)),
+        (None, None) => Ok(Credential::None),
+    }
+}
+
 fn client_credentials(
     shared: &Shared,
-    directory: &Directory,
+    directory: &mut Directory,
     tenant_ref: TenantRef,
+    segment: &str,
     form: &TokenForm,
 ) -> Result<Value, AadError> {
     let t = match tenant_ref {
@@ -173,19 +211,29 @@ fn client_credentials(
             ));
         }
     };
+    let sent = credential(form)?;
+    // With an assertion, the client ID may be left to the assertion's issuer, as Entra allows.
     let client_id = form
         .client_id()
+        .or_else(|| match &sent {
+            Credential::Assertion(jwt) => assertion::issuer(jwt),
+            _ => None,
+        })
         .ok_or_else(|| missing_parameter("client_id"))?;
-    let tenant = &directory.tenants[t];
     let now = shared.clock.now();
-    let client = directory
+    let mut client = directory
         .client_view(t, &client_id, shared.clock.now())
         .filter(|client| !client.first_party_public)
         .filter(|client| {
-            tenant.application_by_app_id(&client.app_id, now).is_some()
-                || tenant.sp_by_app_id(&client.app_id, now).is_some()
+            directory.tenants[t]
+                .application_by_app_id(&client.app_id, now)
+                .is_some()
+                || directory.tenants[t]
+                    .sp_by_app_id(&client.app_id, now)
+                    .is_some()
         })
-        .ok_or_else(|| unknown_client(&client_id, &tenant.display_name))?;
+        .ok_or_else(|| unknown_client(&client_id, &directory.tenants[t].display_name))?;
+    let tenant = &directory.tenants[t];
     if !client.enabled {
         return Err(disabled_client(&client));
     }
@@ -220,7 +268,30 @@ fn client_credentials(
             ),
         ));
     };
-    authenticate_client(&client, shared.clock.utc(), form.client_secret().as_deref())?;
+    match &sent {
+        Credential::Assertion(jwt) if !client.is_public => {
+            let login_base = shared.public_base();
+            let expected = assertion::Expected {
+                client: &client,
+                tenant,
+                segment,
+                login_base: &login_base,
+                now: shared.clock.utc(),
+            };
+            assertion::verify(jwt, &expected, &mut directory.used_assertions)?;
+            client.certificate_used = true;
+        }
+        Credential::Assertion(_) => {
+            authenticate_client(&client, shared.clock.utc(), Some(""))?;
+        }
+        Credential::Secret(secret) => {
+            authenticate_client(&client, shared.clock.utc(), Some(secret))?;
+        }
+        Credential::None => {
+            authenticate_client(&client, shared.clock.utc(), None)?;
+        }
+    }
+    let tenant = &directory.tenants[t];
     let Some(sp) = tenant.sp_by_app_id(&client.app_id, now) else {
         return Err(AadError::bad_request(
             "invalid_client",

@@ -16,12 +16,13 @@
 //! - the refresh-token grant (JS) with the recorded form;
 //! - client credentials with a secret (Go) and its error for a wrong secret (7000215, Go, .NET);
 //! - an authorization code redeemed twice (54005, Go);
+//! - a client assertion signed with a certificate the app does not hold (700027 "The key was not found",
+//!   Go, .NET): a well-formed RS256 assertion for the app, signed by a certificate registered nowhere;
 //! - a refresh token of a user whose sign-in sessions were revoked (50173 `bad_token`, Python, JS's
 //!   `revokeSignInSessions`).
 //!
-//! Replayed for their shape only, because the stand-in does not model them (its answer differs in
-//! `error_codes`, listed in [`NOT_MODELLED`]): certificate client assertions (700027: the stand-in knows
-//! only secrets and asks for one, 7000218) and username/password sign-in (ROPC, 50126: scenarios hold no
+//! Replayed for its shape only, because the stand-in does not model it (its answer differs in
+//! `error_codes`, listed in [`NOT_MODELLED`]): username/password sign-in (ROPC, 50126: scenarios hold no
 //! passwords; the stand-in answers `unsupported_grant_type`). Their successes (workload identity,
 //! username/password, on-behalf-of) are compared with the stand-in's answers of the same kind: client
 //! credentials, and a delegated sign-in.
@@ -41,7 +42,7 @@ const ADMIN: &str = "admin@contoso.com";
 const DELEGATED_SCOPE: &str = "https://graph.microsoft.com/User.Read openid profile offline_access";
 
 /// Situations the stand-in does not model: the recorded `error_codes` and the stand-in's.
-const NOT_MODELLED: &[(u64, u64)] = &[(700027, 7000218), (50126, 70003)];
+const NOT_MODELLED: &[(u64, u64)] = &[(50126, 70003)];
 
 /// Claims of recorded ID tokens the stand-in's do not carry, and why.
 const ABSENT_CLAIMS: &[(&str, &str)] = &[(
@@ -401,6 +402,13 @@ async fn replay(rig: &Rig, exchange: &Exchange) -> (u16, Value) {
             send(tenant, "POST", &token_path, &form).await
         }
         Situation::ClientAssertion => {
+            let audience = format!("{}{token_path}", tenant.endpoints().login);
+            // Named by its SHA-1 thumbprint (`x5t`), as the recorded SDKs named theirs.
+            let other = crate::certificates::other();
+            let unregistered_assertion = other.sign(
+                &json!({"alg": "RS256", "typ": "JWT", "x5t": other.x5t()}),
+                &crate::certificates::assertion_claims(APP, &audience, tenant.clock().utc()),
+            );
             let form = pairs(&[
                 ("grant_type", "client_credentials"),
                 ("client_id", APP),
@@ -408,10 +416,18 @@ async fn replay(rig: &Rig, exchange: &Exchange) -> (u16, Value) {
                     "client_assertion_type",
                     "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
                 ),
-                ("client_assertion", "eyJhbGciOiJSUzI1NiJ9.e30.c2ln"),
+                ("client_assertion", &unregistered_assertion),
                 ("scope", GRAPH_DEFAULT),
             ]);
-            send(tenant, "POST", &token_path, &form).await
+            let (status, body) = send(tenant, "POST", &token_path, &form).await;
+            // The recorded wording, naming the thumbprint the client used and the app.
+            let description = body["error_description"].as_str().unwrap_or_default();
+            let expected = format!(
+                "AADSTS700027: Client assertion contains an invalid signature. [Reason - The key was not found., Thumbprint of key used by client: '{}', Please visit the Azure Portal, Graph Explorer or directly use MS Graph to see configured keys for app Id '{APP}'.",
+                crate::certificates::other().thumbprint()
+            );
+            assert!(description.starts_with(&expected), "{description}");
+            (status, body)
         }
         Situation::Password => {
             let form = pairs(&[

@@ -1,12 +1,15 @@
 //! Integration tests of the stand-in tenant, driving it over real HTTP (reqwest) and SMTP (lettre).
 
 mod binary;
+mod certificates;
+mod client_assertions;
 mod clock;
 mod common;
 mod conformance;
 mod examples;
 mod faults;
 mod graph;
+mod graph_key_credentials;
 mod graph_odata;
 mod graph_recordings;
 mod identity;
