@@ -478,6 +478,19 @@ export type Cause =
  */
 "certificate_assertion_invalid" | 
 /**
+ * From: 'keyCredentials[].endDateTime' in the past; AADSTS700027 for an expired certificate
+ */
+"certificate_expired" | 
+/**
+ * From: (warn) the certificate in use ends within 30 days
+ */
+"certificate_expiring_soon" | 
+/**
+ * From: AADSTS700027 / 700024-style: the assertion's certificate (x5t) is not among the
+ * app's key credentials
+ */
+"certificate_not_registered" | 
+/**
  * From: offline rules: not HTTPS (localhost aside), trailing slash, spaces, query string with personal accounts, placeholder host
  */
 "redirect_uri_invalid" | 
@@ -655,6 +668,14 @@ export type CheckId =
  * The secret in use does not expire soon.
  */
 "secret_expiry" | 
+/**
+ * The certificate given proves the app (a client assertion gets a token) and is registered.
+ */
+"client_certificate" | 
+/**
+ * The certificate in use does not expire soon.
+ */
+"certificate_expiry" | 
 /**
  * The registration has the exact redirect URI under the right platform.
  */

@@ -7,6 +7,8 @@ export const CHECK_LABELS: Record<CheckId, string> = {
   client_id: "Application (client) ID",
   client_secret: "Client secret",
   secret_expiry: "Secret expiry",
+  client_certificate: "Certificate",
+  certificate_expiry: "Certificate expiry",
   redirect_uri: "Redirect URI",
   account_type: "Supported account type",
   api_permissions: "API permissions",

@@ -59,6 +59,13 @@ pub enum Cause {
     PublicClientSentSecret,
     /// From: AADSTS700027
     CertificateAssertionInvalid,
+    /// From: 'keyCredentials[].endDateTime' in the past; AADSTS700027 for an expired certificate
+    CertificateExpired,
+    /// From: (warn) the certificate in use ends within 30 days
+    CertificateExpiringSoon,
+    /// From: AADSTS700027 / 700024-style: the assertion's certificate (x5t) is not among the
+    /// app's key credentials
+    CertificateNotRegistered,
     // Redirect URI and account type
     /// From: offline rules: not HTTPS (localhost aside), trailing slash, spaces, query string with personal accounts, placeholder host
     RedirectUriInvalid,
@@ -192,6 +199,9 @@ mod tests {
         "secret_lifetime_policy",
         "public_client_sent_secret",
         "certificate_assertion_invalid",
+        "certificate_expired",
+        "certificate_expiring_soon",
+        "certificate_not_registered",
         "redirect_uri_invalid",
         "redirect_uri_mismatch",
         "redirect_platform_wrong",

@@ -34,6 +34,10 @@ pub enum CheckId {
     ClientSecret,
     /// The secret in use does not expire soon.
     SecretExpiry,
+    /// The certificate given proves the app (a client assertion gets a token) and is registered.
+    ClientCertificate,
+    /// The certificate in use does not expire soon.
+    CertificateExpiry,
     /// The registration has the exact redirect URI under the right platform.
     RedirectUri,
     /// The supported account type fits the integration.
@@ -69,7 +73,7 @@ mod tests {
     #[test]
     fn json_names_are_the_contract_ids() {
         let all: Vec<CheckId> = CheckId::iter().collect();
-        assert_eq!(all.len(), 13);
+        assert_eq!(all.len(), 15);
         for id in all {
             let json = serde_json::to_string(&id).expect("serialise");
             assert_eq!(json, format!("\"{}\"", id.as_str()));

@@ -231,11 +231,7 @@ impl Certificate {
     /// Whether Graph's `customKeyIdentifier` of a key credential names this certificate: its
     /// SHA-1 thumbprint in hex (as Graph shows an uploaded certificate) or in base64.
     pub fn is_named_by(&self, custom_key_identifier: &str) -> bool {
-        let text = custom_key_identifier.trim();
-        text.eq_ignore_ascii_case(&self.thumbprint())
-            || STANDARD
-                .decode(text)
-                .is_ok_and(|bytes| bytes == self.sha1 || bytes == self.thumbprint().as_bytes())
+        names_thumbprint(custom_key_identifier, &self.thumbprint())
     }
 
     /// A client assertion for `client_id` at the token endpoint `audience`, issued at `now`, with
@@ -257,6 +253,22 @@ impl Certificate {
         )));
         Secret::new(format!("{}{}", self.certificate_pem(), key.as_str()))
     }
+}
+
+/// Whether Graph's `customKeyIdentifier` of a key credential names the certificate whose SHA-1
+/// thumbprint is `thumbprint` (hex): the same hex, in any case, or base64 of its bytes (or of the
+/// hex text, as some tools upload it).
+pub fn names_thumbprint(custom_key_identifier: &str, thumbprint: &str) -> bool {
+    let (text, thumbprint) = (custom_key_identifier.trim(), thumbprint.trim());
+    if thumbprint.is_empty() {
+        return false;
+    }
+    let hex: String = thumbprint.to_ascii_uppercase();
+    text.eq_ignore_ascii_case(&hex)
+        || STANDARD.decode(text).is_ok_and(|bytes| {
+            let as_hex: String = bytes.iter().map(|b| format!("{b:02X}")).collect();
+            as_hex == hex || bytes.eq_ignore_ascii_case(hex.as_bytes())
+        })
 }
 
 /// The RSA key pair of a private key, refused unless RSA of at least [`MIN_RSA_BITS`].

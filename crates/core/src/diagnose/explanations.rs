@@ -111,6 +111,21 @@ pub fn describe(cause: Cause) -> Description {
             "The app signed in with a certificate, but Microsoft could not validate the signed assertion: the certificate is not uploaded to this app, has expired, or the assertion was built for another app or tenant.",
             "Upload the certificate's public part (.cer) under the app registration's Certificates & secrets > Certificates, check its dates and thumbprint, and make sure the product signs with the matching private key.",
         ),
+        Cause::CertificateExpired => d(
+            "The certificate has expired",
+            "A certificate credential works only between its start and end dates. Past its end date Microsoft refuses every assertion it signs, so the integration stops the day it ends.",
+            "Make a new certificate, upload its public key beside the old one and switch the product to it; once it works, remove the expired certificate (entra-setup rotate-secret --credential certificate does this).",
+        ),
+        Cause::CertificateExpiringSoon => d(
+            "The certificate expires soon",
+            "The certificate in use reaches its end date within 30 days. When it does, the integration stops signing in until a new certificate is registered and in use.",
+            "Add a second certificate now (both work side by side), move the product to it and confirm it works, then remove the old one (entra-setup rotate-secret --credential certificate).",
+        ),
+        Cause::CertificateNotRegistered => d(
+            "The certificate is not registered on this app",
+            "The assertion names its certificate by thumbprint, and no certificate with that thumbprint is among the app registration's certificates: it was never uploaded, was uploaded to another app, or has been removed.",
+            "Upload the certificate's public key under the app registration's Certificates & secrets > Certificates (entra-setup register --credential certificate does it), check that the thumbprint shown there matches the one the product uses, and sign with that certificate's private key.",
+        ),
         // Redirect URI and account type
         Cause::RedirectUriInvalid => d(
             "The redirect URI breaks Microsoft's rules",

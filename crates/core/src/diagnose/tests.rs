@@ -237,6 +237,18 @@ const NOT_FROM_ERROR_TEXT: &[(Cause, &str)] = &[
         "verify: passwordCredentials end dates",
     ),
     (
+        Cause::CertificateExpired,
+        "verify: keyCredentials end dates; AADSTS700027 for a certificate past its end date",
+    ),
+    (
+        Cause::CertificateExpiringSoon,
+        "verify: keyCredentials end dates",
+    ),
+    (
+        Cause::CertificateNotRegistered,
+        "verify: AADSTS700027 for a certificate not among keyCredentials (the same code as a bad signature)",
+    ),
+    (
         Cause::RedirectUriInvalid,
         "validate::redirect_uri and validate::site_url",
     ),

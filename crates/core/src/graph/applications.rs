@@ -1,6 +1,7 @@
 //! The app registration: `GET /applications(appId='{appId}')` (or by the `uniqueName` a repair
 //! created it under) with exactly the fields the checks
-//! read — audience, redirect URIs per platform, required permissions and password credentials.
+//! read — audience, redirect URIs per platform, required permissions, password credentials and
+//! key credentials (certificates).
 //! Writing the registration belongs to the repairs, not here.
 
 use chrono::{DateTime, Utc};
@@ -20,6 +21,7 @@ pub const APPLICATION_SELECT: &[&str] = &[
     "publicClient",
     "requiredResourceAccess",
     "passwordCredentials",
+    "keyCredentials",
 ];
 
 /// An application object, as far as the checks read it.
@@ -51,6 +53,36 @@ pub struct Application {
     /// The client secrets (never their values).
     #[serde(default)]
     pub password_credentials: Vec<PasswordCredential>,
+    /// The certificates (their public metadata; Graph shows no key unless asked by ID).
+    #[serde(default)]
+    pub key_credentials: Vec<KeyCredential>,
+}
+
+/// A certificate's metadata (`keyCredential`).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct KeyCredential {
+    /// The key ID.
+    pub key_id: String,
+    /// The certificate's SHA-1 thumbprint (hex as Graph shows an uploaded certificate's, or
+    /// base64).
+    #[serde(default)]
+    pub custom_key_identifier: Option<String>,
+    /// Its name (the subject, unless one was given).
+    #[serde(default)]
+    pub display_name: Option<String>,
+    /// `AsymmetricX509Cert`, …
+    #[serde(default, rename = "type")]
+    pub kind: Option<String>,
+    /// `Verify` for a credential the app signs in with.
+    #[serde(default)]
+    pub usage: Option<String>,
+    /// When it starts to work.
+    #[serde(default)]
+    pub start_date_time: Option<DateTime<Utc>>,
+    /// When it stops working.
+    #[serde(default)]
+    pub end_date_time: Option<DateTime<Utc>>,
 }
 
 /// The redirect URIs of one platform.

@@ -26,6 +26,14 @@ const CODES: &[(u32, Cause)] = &[
     (700027, Cause::CertificateAssertionInvalid),
     // The client assertion is no valid JWT (no certificate thumbprint in its header).
     (50027, Cause::CertificateAssertionInvalid),
+    // The assertion's issuer and subject differ or are not the client, it is outside its
+    // validity (clock skew), or its jti was used before. (An assertion whose certificate is
+    // not registered also answers 700027; the certificate check tells it apart by reading the
+    // registration's key credentials.)
+    (50048, Cause::CertificateAssertionInvalid),
+    (700021, Cause::CertificateAssertionInvalid),
+    (700024, Cause::CertificateAssertionInvalid),
+    (7000274, Cause::CertificateAssertionInvalid),
     (50011, Cause::RedirectUriMismatch),
     // No reply address is registered for the application.
     (500113, Cause::RedirectUriMismatch),

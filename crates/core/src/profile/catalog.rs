@@ -358,6 +358,59 @@ mod tests {
     }
 
     #[test]
+    fn credentials_default_to_a_secret_and_the_seed_products_take_only_one() {
+        use crate::profile::CredentialType;
+        for profile in Catalog::shipped().profiles() {
+            let expected: &[CredentialType] = if profile.id == "custom" {
+                &[CredentialType::Secret, CredentialType::Certificate]
+            } else {
+                &[CredentialType::Secret]
+            };
+            assert_eq!(profile.credentials, expected, "{}", profile.id);
+        }
+        let dir = tempfile::tempdir().expect("tempdir");
+        let without = SHIPPED[0]
+            .1
+            .replace("id = \"axero-outlook-calendar\"", "id = \"own\"")
+            .replace("credentials = [\"secret\"]\n", "");
+        std::fs::write(dir.path().join("own.toml"), &without).expect("write");
+        let catalog = Catalog::with_user_dir(dir.path()).expect("catalog");
+        assert_eq!(
+            catalog.get("own").expect("own").credentials,
+            [CredentialType::Secret]
+        );
+        for (list, problem) in [
+            ("[]", "at least one"),
+            ("[\"secret\", \"secret\"]", "listed twice"),
+        ] {
+            let text = SHIPPED[0]
+                .1
+                .replace("id = \"axero-outlook-calendar\"", "id = \"own\"")
+                .replace(
+                    "credentials = [\"secret\"]",
+                    &format!("credentials = {list}"),
+                );
+            std::fs::write(dir.path().join("own.toml"), &text).expect("write");
+            let err = crate::error_text::with_sources(
+                &Catalog::with_user_dir(dir.path()).expect_err(list),
+            );
+            assert!(
+                err.contains("credentials") && err.contains(problem),
+                "{err}"
+            );
+        }
+        let listed = SHIPPED[0]
+            .1
+            .replace("id = \"axero-outlook-calendar\"", "id = \"own\"")
+            .replace("\"secret_expiry\",", "\"certificate_expiry\",");
+        std::fs::write(dir.path().join("own.toml"), &listed).expect("write");
+        let err = crate::error_text::with_sources(
+            &Catalog::with_user_dir(dir.path()).expect_err("listed"),
+        );
+        assert!(err.contains("certificate_expiry"), "{err}");
+    }
+
+    #[test]
     fn a_missing_user_folder_means_no_user_profiles() {
         let catalog = Catalog::with_user_dir(Path::new("/nonexistent/entra-setup/profiles"))
             .expect("catalog");

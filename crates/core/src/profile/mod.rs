@@ -15,8 +15,9 @@ mod schema;
 
 pub use catalog::{Catalog, CatalogError, ProfileSource};
 pub use schema::{
-    AccountType, Guidance, Needs, Permissions, Profile, ProfileKind, Redirect, RedirectPlatform,
-    Registration, SecretAdvice, Setting, SettingSource, Troubleshooting, Warning, WizardStep,
+    AccountType, CredentialType, Guidance, Needs, Permissions, Profile, ProfileKind, Redirect,
+    RedirectPlatform, Registration, SecretAdvice, Setting, SettingSource, Troubleshooting, Warning,
+    WizardStep,
 };
 
 use serde::Serialize;

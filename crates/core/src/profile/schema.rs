@@ -38,6 +38,10 @@ pub struct Profile {
     pub registration: Registration,
     /// How long the client secret should live and when to rotate it.
     pub secret: SecretAdvice,
+    /// The credentials the product can prove the app with: `["secret"]` (the default) or
+    /// `["secret", "certificate"]`. The wizard offers a certificate only where it is listed.
+    #[serde(default = "secret_only")]
+    pub credentials: Vec<CredentialType>,
     /// The target product's settings, in its own names, for the exported bundle.
     #[serde(default)]
     pub settings: Vec<Setting>,
@@ -50,6 +54,32 @@ pub struct Profile {
     /// The vendor guide's troubleshooting entries: a symptom an admin or user sees, and why.
     #[serde(default)]
     pub troubleshooting: Vec<Troubleshooting>,
+}
+
+/// A kind of credential an app proves itself with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum CredentialType {
+    /// A client secret (password credential).
+    Secret,
+    /// A certificate (key credential) proved with a signed client assertion.
+    Certificate,
+}
+
+impl CredentialType {
+    /// The name as written in profiles and on the command line.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CredentialType::Secret => "secret",
+            CredentialType::Certificate => "certificate",
+        }
+    }
+}
+
+/// What a profile takes when it says nothing: a client secret.
+fn secret_only() -> Vec<CredentialType> {
+    vec![CredentialType::Secret]
 }
 
 /// The archetype of an integration.
@@ -332,6 +362,32 @@ impl Profile {
         for check in &self.checks {
             if !seen.insert(*check) {
                 return Err(broken("checks", format!("'{check}' is listed twice")));
+            }
+            if matches!(
+                check,
+                CheckId::ClientCertificate | CheckId::CertificateExpiry
+            ) {
+                return Err(broken(
+                    "checks",
+                    format!(
+                        "'{check}' is not listed: it takes the place of client_secret or secret_expiry when a certificate is used"
+                    ),
+                ));
+            }
+        }
+        let mut credentials = BTreeSet::new();
+        if self.credentials.is_empty() {
+            return Err(broken(
+                "credentials",
+                "must name at least one of \"secret\", \"certificate\"".into(),
+            ));
+        }
+        for credential in &self.credentials {
+            if !credentials.insert(*credential) {
+                return Err(broken(
+                    "credentials",
+                    format!("'{}' is listed twice", credential.as_str()),
+                ));
             }
         }
         let registration = &self.registration;

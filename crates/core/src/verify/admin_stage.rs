@@ -10,6 +10,7 @@ use super::outcome::{downstream, skipped};
 use super::{Board, CheckResult, Context, Inputs, SkipReason};
 use crate::cause::Cause;
 use crate::check::CheckId;
+use crate::credentials::Certificate;
 use crate::graph::Reader;
 use crate::profile::{Profile, ProfileKind};
 
@@ -21,6 +22,7 @@ pub(super) struct AdminStage<'a> {
     inputs: &'a Inputs,
     ctx: &'a Context,
     secret_hint: Option<String>,
+    certificate_thumbprint: Option<String>,
 }
 
 impl<'a> AdminStage<'a> {
@@ -37,7 +39,14 @@ impl<'a> AdminStage<'a> {
             inputs,
             ctx,
             secret_hint: inputs.secret.as_ref().map(|s| s.hint()),
+            certificate_thumbprint: None,
         }
+    }
+
+    /// The certificate given in place of a secret: its expiry is judged by its thumbprint.
+    pub(super) fn with_certificate(mut self, certificate: Option<&Certificate>) -> Self {
+        self.certificate_thumbprint = certificate.map(Certificate::thumbprint);
+        self
     }
 
     /// Whether the administrator's reads decide `id` (rather than the app token or nothing).
@@ -84,6 +93,7 @@ impl<'a> AdminStage<'a> {
             client_id,
             redirect_uri: self.inputs.redirect_uri.as_deref(),
             secret_hint: self.secret_hint.as_deref(),
+            certificate_thumbprint: self.certificate_thumbprint.as_deref(),
             token_roles,
             now: self.ctx.now,
         }

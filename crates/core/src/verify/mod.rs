@@ -6,6 +6,11 @@
 //! `fail` — and the checks that build on it are `unverified` too. The checks themselves live in
 //! [`checks`]; how results are worded in [`outcome`].
 //!
+//! A registration proved with a certificate ([`verify_with_certificate`]) has `client_certificate`
+//! and `certificate_expiry` where the profile lists `client_secret` and `secret_expiry`: the
+//! client-credentials request sends a client assertion the certificate signs, and the expiry is
+//! that of the registered certificate with its thumbprint.
+//!
 //! The checks that act as the mailbox owner (SMTP AUTH, test email) run last, with the owner's
 //! tokens from [`Sessions`]; without them they are `skipped` with reason `needs_sign_in`.
 //!
@@ -30,6 +35,7 @@ pub use report::{CheckResult, Needed, Progress, Report, SkipReason, Status, Summ
 use std::collections::BTreeMap;
 
 use crate::check::CheckId;
+use crate::credentials::Certificate;
 use crate::profile::Profile;
 use crate::validate::{RedirectRules, redirect_uri_issues};
 
@@ -112,6 +118,48 @@ pub async fn verify(
     ctx: &Context,
     progress: ProgressSink<'_>,
 ) -> Report {
+    run(profile, inputs, None, ctx, progress).await
+}
+
+/// Run every checkpoint of `profile` that the inputs allow, the app proved with `certificate`
+/// (any secret in `inputs` is not used): `client_secret` and `secret_expiry` become
+/// `client_certificate` and `certificate_expiry`.
+#[tracing::instrument(name = "verify", skip_all, fields(profile = %profile.id))]
+pub async fn verify_with_certificate(
+    profile: &Profile,
+    inputs: &Inputs,
+    certificate: &Certificate,
+    ctx: &Context,
+    progress: ProgressSink<'_>,
+) -> Report {
+    let profile = with_certificate_checks(profile);
+    let inputs = Inputs {
+        secret: None,
+        ..inputs.clone()
+    };
+    run(&profile, &inputs, Some(certificate), ctx, progress).await
+}
+
+/// `profile` with its secret checks turned into the certificate checks.
+pub fn with_certificate_checks(profile: &Profile) -> Profile {
+    let mut profile = profile.clone();
+    for id in &mut profile.checks {
+        *id = match *id {
+            CheckId::ClientSecret => CheckId::ClientCertificate,
+            CheckId::SecretExpiry => CheckId::CertificateExpiry,
+            other => other,
+        };
+    }
+    profile
+}
+
+async fn run(
+    profile: &Profile,
+    inputs: &Inputs,
+    certificate: Option<&Certificate>,
+    ctx: &Context,
+    progress: ProgressSink<'_>,
+) -> Report {
     let mut board = Board {
         profile,
         results: BTreeMap::new(),
@@ -133,7 +181,7 @@ pub async fn verify(
         record_redirect_offline(&mut board, redirect);
     }
 
-    let admin = admin_stage::AdminStage::new(profile, inputs, ctx);
+    let admin = admin_stage::AdminStage::new(profile, inputs, ctx).with_certificate(certificate);
     let Some(client_id) = inputs.client_id.as_deref().map(str::trim) else {
         let missing = skipped(
             CheckId::ClientId,
@@ -145,6 +193,8 @@ pub async fn verify(
         for id in [
             CheckId::ClientSecret,
             CheckId::SecretExpiry,
+            CheckId::ClientCertificate,
+            CheckId::CertificateExpiry,
             CheckId::ApiPermissions,
             CheckId::AdminConsent,
             CheckId::CalendarAccess,
@@ -156,10 +206,24 @@ pub async fn verify(
         return board.finish(Some(tenant_id), None);
     };
 
-    board.start(&[CheckId::ClientId, CheckId::ClientSecret]);
+    board.start(&[
+        CheckId::ClientId,
+        CheckId::ClientSecret,
+        CheckId::ClientCertificate,
+    ]);
     admin.start(&board);
     let (credentials, reads) = tokio::join!(
-        checks::app_credentials::run(ctx, &tenant_id, client_id, inputs.secret.as_ref()),
+        async {
+            match certificate {
+                Some(certificate) => {
+                    checks::certificate::run(ctx, &tenant_id, client_id, certificate).await
+                }
+                None => {
+                    checks::app_credentials::run(ctx, &tenant_id, client_id, inputs.secret.as_ref())
+                        .await
+                }
+            }
+        },
         admin.first_reads(Some(client_id)),
     );
     admin.record_mailbox(&mut board, &reads);

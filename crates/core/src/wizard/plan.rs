@@ -36,7 +36,10 @@ pub fn step_of(check: CheckId) -> WizardStep {
     match check {
         CheckId::Tenant => WizardStep::Tenant,
         CheckId::ClientId | CheckId::RedirectUri | CheckId::AccountType => WizardStep::Registration,
-        CheckId::ClientSecret | CheckId::SecretExpiry => WizardStep::Secret,
+        CheckId::ClientSecret
+        | CheckId::SecretExpiry
+        | CheckId::ClientCertificate
+        | CheckId::CertificateExpiry => WizardStep::Secret,
         CheckId::ApiPermissions | CheckId::AdminConsent | CheckId::ConsentPolicy => {
             WizardStep::Permissions
         }

@@ -10,6 +10,7 @@ use serde_json::json;
 
 use super::admin_reads::{ConsentReads, FirstReads, MailboxReads};
 use super::api_permissions::judge_api_permissions;
+use super::certificate::judge_certificate_expiry;
 use super::consent::{
     ConsentPolicyInputs, Granted, RequestReads, judge_admin_consent, judge_consent_policy,
     with_pending_requests,
@@ -40,6 +41,8 @@ pub struct Judging<'a> {
     pub redirect_uri: Option<&'a str>,
     /// The first three characters of the secret given, when given.
     pub secret_hint: Option<&'a str>,
+    /// The SHA-1 thumbprint (hex) of the certificate given, when one was.
+    pub certificate_thumbprint: Option<&'a str>,
     /// The `roles` of the app's own token, when one was issued (evidence).
     pub token_roles: Option<&'a [String]>,
     /// Now.
@@ -77,14 +80,16 @@ pub fn mailbox_result(cloud: Cloud, reads: &MailboxReads) -> CheckResult {
     }
 }
 
-const REGISTRATION_CHECKS: [CheckId; 4] = [
+const REGISTRATION_CHECKS: [CheckId; 5] = [
     CheckId::RedirectUri,
     CheckId::AccountType,
     CheckId::ApiPermissions,
     CheckId::SecretExpiry,
+    CheckId::CertificateExpiry,
 ];
 
-/// `redirect_uri`, `account_type`, `api_permissions` and `secret_expiry` from the registration.
+/// `redirect_uri`, `account_type`, `api_permissions`, `secret_expiry` and `certificate_expiry`
+/// from the registration (the engine keeps those of the checks that apply).
 pub fn registration_results(j: &Judging<'_>, reads: &FirstReads) -> Vec<CheckResult> {
     let Some(read) = &reads.application else {
         return Vec::new();
@@ -142,6 +147,7 @@ pub fn registration_results(j: &Judging<'_>, reads: &FirstReads) -> Vec<CheckRes
             j.token_roles,
         ),
         judge_secret_expiry(j.cloud, app, j.secret_hint, j.now),
+        judge_certificate_expiry(j.cloud, app, j.certificate_thumbprint, j.now),
     ]
 }
 

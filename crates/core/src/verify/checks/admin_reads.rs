@@ -52,6 +52,7 @@ impl Wanted {
                 CheckId::AccountType,
                 CheckId::ApiPermissions,
                 CheckId::SecretExpiry,
+                CheckId::CertificateExpiry,
             ]
             .into_iter()
             .any(applies),
@@ -74,6 +75,7 @@ impl Wanted {
                 CheckId::AccountType,
                 CheckId::ApiPermissions,
                 CheckId::SecretExpiry,
+                CheckId::CertificateExpiry,
             ]);
         }
         if self.consent {

@@ -229,6 +229,7 @@ mod tests {
                     .collect(),
             }],
             password_credentials: vec![],
+            key_credentials: vec![],
         }
     }
 

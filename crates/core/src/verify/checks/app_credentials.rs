@@ -19,9 +19,9 @@ use crate::verify::{CheckResult, Context, SkipReason};
 pub struct Credentials {
     /// The `client_id` result.
     pub client_id: CheckResult,
-    /// The `client_secret` result.
+    /// The `client_secret` result (`client_certificate` when a certificate proved the app).
     pub client_secret: CheckResult,
-    /// The app token, when the secret works.
+    /// The app token, when the secret (or certificate) works.
     pub token: Option<AppToken>,
 }
 

@@ -4,8 +4,10 @@
 //!
 //! With an administrator signed in, [`admin_reads`] reads the directory and [`admin`] routes the
 //! answers to the pure judgements: [`registration`] (redirect URI, account type),
-//! [`api_permissions`], [`consent`] (admin consent, consent policy), [`secret_expiry`] and
-//! [`mailbox`]; [`read_failure`] says what a failed read means.
+//! [`api_permissions`], [`consent`] (admin consent, consent policy), [`secret_expiry`],
+//! [`certificate`] (its expiry) and [`mailbox`]; [`read_failure`] says what a failed read means.
+//! A registration proved with a certificate is checked by [`certificate`] instead of
+//! [`app_credentials`]' secret.
 
 pub mod admin;
 pub mod admin_reads;
@@ -13,6 +15,7 @@ pub mod api_permissions;
 pub mod app_credentials;
 pub mod app_permissions;
 pub mod calendar_access;
+pub mod certificate;
 pub mod consent;
 pub mod mailbox;
 pub mod read_failure;

@@ -230,6 +230,7 @@ mod tests {
             public_client: None,
             required_resource_access: vec![],
             password_credentials: vec![],
+            key_credentials: vec![],
         }
     }
 

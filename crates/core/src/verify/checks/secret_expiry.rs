@@ -149,6 +149,7 @@ mod tests {
             public_client: None,
             required_resource_access: vec![],
             password_credentials: secrets,
+            key_credentials: vec![],
         }
     }
 
