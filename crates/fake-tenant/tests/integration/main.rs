@@ -17,5 +17,6 @@ mod identity_endpoints;
 mod identity_recordings;
 mod identity_tokens;
 mod interactive;
+mod scale;
 mod scenario_loading;
 mod smtp;
