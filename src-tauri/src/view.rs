@@ -221,10 +221,17 @@ fn secret_view(
         .ok()
         .flatten();
     let made = keep.made();
-    let expiry_known =
-        wizard::export::secret_facts(state, made.as_ref(), known.as_ref(), None, false)
-            .expires
-            .is_some();
+    let expiry_known = wizard::export::secret_facts(
+        state,
+        made.as_ref(),
+        known.as_ref(),
+        None,
+        None,
+        None,
+        false,
+    )
+    .expires
+    .is_some();
     let issues = match (&memory.secret, &memory.created) {
         (Some(secret), None) => state::secret_issues(secret.expose()),
         _ => Vec::new(),

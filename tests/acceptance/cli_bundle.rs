@@ -497,7 +497,7 @@ fn bad_export_options_are_refused_naming_them() {
             "NOT_SET_ANYWHERE",
         ),
         (&["--out", "/no/such/folder/b.zip"], "does not exist"),
-        (&["--out", "bundle.tar"], "must end in .zip"),
+        (&["--out", "bundle.tar"], "end the name with .zip"),
     ];
     for (extra, expected) in cases {
         let mut args = base.to_vec();

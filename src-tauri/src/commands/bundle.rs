@@ -124,11 +124,21 @@ pub async fn bundle_export(state: State<'_>, form: ExportForm) -> Result<ExportO
         .registry()
         .latest_for_client(&wizard.inputs.client_id)?;
     let wants_value = !matches!(protection, bundle::Protection::None);
-    let value = if wants_value { held.or(kept) } else { None };
+    let value = if wants_value {
+        held.clone().or(kept)
+    } else {
+        None
+    };
     let made = keep.made();
-    let mut facts = export::secret_facts(wizard, made.as_ref(), known.as_ref(), value, in_keychain);
-    // What was read live or made here wins; the admin's date stands in when nothing was read.
-    facts.expires = facts.expires.or(given_expiry);
+    let facts = export::secret_facts(
+        wizard,
+        made.as_ref(),
+        known.as_ref(),
+        given_expiry,
+        held.as_ref(),
+        value,
+        in_keychain,
+    );
     let display_name = known.as_ref().and_then(|r| r.name.clone());
     let ctx = state.context().await;
     let request = export::request(

@@ -103,23 +103,12 @@ fn export(globals: &Globals, args: ExportArgs) -> anyhow::Result<ExitStatus> {
         ))
         .into());
     };
-    let out = &args.out;
-    if out
-        .extension()
-        .is_none_or(|e| !e.eq_ignore_ascii_case("zip"))
-    {
-        return Err(UsageError(format!("--out: '{}' must end in .zip", out.display())).into());
-    }
-    match out.parent().filter(|p| !p.as_os_str().is_empty()) {
-        Some(dir) if !dir.is_dir() => {
-            return Err(UsageError(format!(
-                "--out: the folder '{}' does not exist",
-                dir.display()
-            ))
-            .into());
-        }
-        _ => {}
-    }
+    // The core's rules for where a bundle goes (the app's export panel applies the same), on
+    // the path made absolute from the working folder.
+    let out = std::path::absolute(&args.out)
+        .map_err(|e| UsageError(format!("--out: '{}': {e}", args.out.display())))?;
+    let out = &entra_setup_core::wizard::export::bundle_path(&out.to_string_lossy())
+        .map_err(|e| UsageError(format!("--out: {}", e.problem)))?;
     let protection = if !args.recipients.is_empty() {
         bundle::parse_recipients(&args.recipients)
             .map_err(|e| UsageError(format!("--recipient: {e}")))?;
@@ -180,15 +169,18 @@ fn export(globals: &Globals, args: ExportArgs) -> anyhow::Result<ExitStatus> {
     let report = &done.report;
     let registry = Registry::new(&paths);
     let known = registry.latest_for_client(&client_id).ok().flatten();
-    let expiry = report.check(CheckId::SecretExpiry).map(|c| &c.evidence);
-    let from_report = |key: &str| expiry.and_then(|e| e[key].as_str()).map(str::to_string);
-    let key_id = from_report("key_id").or_else(|| known.as_ref().map(|r| r.key_id.clone()));
-    let expires = from_report("end_date_time")
-        .and_then(|t| chrono::DateTime::parse_from_rfc3339(&t).ok())
-        .map(|t| t.with_timezone(&chrono::Utc))
-        .or(given_expiry)
-        .or_else(|| known.as_ref().map(|r| r.expires));
-    let hint = from_report("hint").or_else(|| done.secret.as_ref().map(Secret::hint));
+    let secret = SecretFacts::gather(
+        report.check(CheckId::SecretExpiry).map(|c| &c.evidence),
+        given_expiry,
+        known.as_ref(),
+        done.secret.as_ref(),
+        if wants_value {
+            done.secret.clone()
+        } else {
+            None
+        },
+        args.verify.secret_from_keyring,
+    );
     let request = ExportRequest {
         profile: profile.clone(),
         report: report.clone(),
@@ -207,17 +199,7 @@ fn export(globals: &Globals, args: ExportArgs) -> anyhow::Result<ExitStatus> {
             .or_else(|| registered_name(globals, &done, &client_id))
             .or_else(|| known.as_ref().and_then(|r| r.name.clone())),
         redirect_uri: done.redirect_uri.clone(),
-        secret: SecretFacts {
-            key_id: key_id.clone(),
-            hint,
-            expires,
-            value: if wants_value {
-                done.secret.clone()
-            } else {
-                None
-            },
-            in_keychain: args.verify.secret_from_keyring,
-        },
+        secret,
         protection,
         now: chrono::Utc::now(),
     };

@@ -90,6 +90,38 @@ pub struct SecretFacts {
     pub in_keychain: bool,
 }
 
+impl SecretFacts {
+    /// What is known of the secret, the same way for every front end: what the live
+    /// `secret_expiry` check read (`evidence`: `key_id`, `end_date_time`, `hint`) first, then
+    /// the expiry the admin gave (`given_expiry`, from Certificates & secrets), then the reminder
+    /// kept earlier (`known`); the hint falls back to the secret at hand (`held`). `value` is
+    /// what goes into `secret.age` (none unless the admin asked for it).
+    pub fn gather(
+        evidence: Option<&serde_json::Value>,
+        given_expiry: Option<DateTime<Utc>>,
+        known: Option<&crate::reminders::Reminder>,
+        held: Option<&Secret>,
+        value: Option<Secret>,
+        in_keychain: bool,
+    ) -> SecretFacts {
+        let read = |key: &str| evidence.and_then(|e| e[key].as_str()).map(str::to_string);
+        let key_id = read("key_id").or_else(|| known.map(|r| r.key_id.clone()));
+        let expires = read("end_date_time")
+            .and_then(|t| DateTime::parse_from_rfc3339(&t).ok())
+            .map(|t| t.with_timezone(&Utc))
+            .or(given_expiry)
+            .or_else(|| known.map(|r| r.expires));
+        let hint = read("hint").or_else(|| held.map(Secret::hint));
+        SecretFacts {
+            key_id,
+            hint,
+            expires,
+            value,
+            in_keychain,
+        }
+    }
+}
+
 /// Everything a bundle is made from.
 #[derive(Debug, Clone)]
 pub struct ExportRequest {

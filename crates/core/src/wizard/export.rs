@@ -197,37 +197,24 @@ pub fn secret_facts(
     state: &WizardState,
     made: Option<&MadeSecret>,
     known: Option<&Reminder>,
+    given_expiry: Option<DateTime<Utc>>,
+    held: Option<&Secret>,
     value: Option<Secret>,
     in_keychain: bool,
 ) -> SecretFacts {
-    let made = made.filter(|m| {
+    let evidence = state.result(CheckId::SecretExpiry).map(|c| &c.evidence);
+    let mut facts = SecretFacts::gather(evidence, given_expiry, known, held, value, in_keychain);
+    // A secret made in this run of the wizard is known best of all.
+    if let Some(made) = made.filter(|m| {
         m.client_id
             .trim()
             .eq_ignore_ascii_case(state.inputs.client_id.trim())
-    });
-    let evidence = state.result(CheckId::SecretExpiry).map(|c| &c.evidence);
-    let from_check = |key: &str| evidence.and_then(|e| e[key].as_str()).map(str::to_string);
-    let key_id = made
-        .map(|m| m.key_id.clone())
-        .or_else(|| from_check("key_id"))
-        .or_else(|| known.map(|r| r.key_id.clone()));
-    let expires = made.map(|m| m.expires).or_else(|| {
-        from_check("end_date_time")
-            .and_then(|t| DateTime::parse_from_rfc3339(&t).ok())
-            .map(|t| t.with_timezone(&Utc))
-            .or_else(|| known.map(|r| r.expires))
-    });
-    let hint = made
-        .map(|m| m.hint.clone())
-        .or_else(|| from_check("hint"))
-        .or_else(|| value.as_ref().map(Secret::hint));
-    SecretFacts {
-        key_id,
-        hint,
-        expires,
-        value,
-        in_keychain,
+    }) {
+        facts.key_id = Some(made.key_id.clone());
+        facts.expires = Some(made.expires);
+        facts.hint = Some(made.hint.clone());
     }
+    facts
 }
 
 /// Everything the bundle is made from, out of the wizard.
@@ -322,7 +309,7 @@ mod tests {
             "ok",
             serde_json::json!({"key_id": "k-check", "end_date_time": "2027-01-01T00:00:00Z", "hint": "abc"}),
         )]);
-        let from_check = secret_facts(&state, None, None, None, false);
+        let from_check = secret_facts(&state, None, None, None, None, None, false);
         assert_eq!(from_check.key_id.as_deref(), Some("k-check"));
         assert_eq!(from_check.hint.as_deref(), Some("abc"));
         let other = MadeSecret {
@@ -331,7 +318,7 @@ mod tests {
             hint: "Abc".into(),
             expires: chrono::Utc::now(),
         };
-        let facts = secret_facts(&state, Some(&other), None, None, false);
+        let facts = secret_facts(&state, Some(&other), None, None, None, None, false);
         assert_eq!(facts.key_id.as_deref(), Some("k-check"));
         state.set_input(super::super::InputField::ClientId, "c1");
         let made = MadeSecret {
@@ -340,7 +327,7 @@ mod tests {
             hint: "Xy7".into(),
             expires: chrono::Utc::now(),
         };
-        let facts = secret_facts(&state, Some(&made), None, None, true);
+        let facts = secret_facts(&state, Some(&made), None, None, None, None, true);
         assert_eq!(facts.key_id.as_deref(), Some("k-made"));
         assert!(facts.in_keychain);
     }
