@@ -5,6 +5,7 @@ mod architecture;
 mod cli_bundle;
 mod cli_diagnose;
 mod cli_lost_answers;
+mod cli_monitor;
 mod cli_profiles;
 mod cli_register;
 mod cli_register_vendor;

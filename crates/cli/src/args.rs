@@ -78,4 +78,12 @@ pub enum Command {
         #[command(subcommand)]
         command: crate::commands::reminders::RemindersCommand,
     },
+    /// The unattended monitor: register the wizard's own monitor app (setup), scan every
+    /// tenant's app credentials with no person signing in and alert (scan), print a daily
+    /// schedule (schedule).
+    Monitor {
+        /// setup, scan or schedule.
+        #[command(subcommand)]
+        command: crate::commands::monitor::MonitorCommand,
+    },
 }

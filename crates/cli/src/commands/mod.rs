@@ -7,6 +7,7 @@ mod admin;
 pub mod bundle;
 mod diagnose;
 mod keychain;
+pub mod monitor;
 mod profiles;
 pub mod register;
 mod register_vendor;
@@ -65,6 +66,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::RotateSecret(args) => rotate_secret::run(&globals, *args),
         Command::Bundle { command } => bundle::run(&globals, command),
         Command::Reminders { command } => reminders::run(&globals, command),
+        Command::Monitor { command } => monitor::run(&globals, command),
     }
 }
 

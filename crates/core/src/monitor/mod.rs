@@ -6,6 +6,8 @@
 //! - [`token`] — where the monitor's app-only Graph token comes from ([`TokenSource`]).
 //! - [`scan`] — each tenant read page by page, several at once with a bound; per-tenant reports.
 //! - [`alert`] — the webhook message and the mail through Graph, each reported sent or failed.
+//! - [`setup`] — the monitor app registered with the registration repair and a built-in profile,
+//!   and the admin-consent link for other tenants.
 //! - [`schedule`] — ready-made daily schedules: cron, systemd, Windows Task Scheduler.
 //!
 //! Reading and judging registrations is the reminders' ([`crate::reminders::each_expiring`]),
@@ -15,6 +17,7 @@
 pub mod alert;
 pub mod scan;
 pub mod schedule;
+pub mod setup;
 pub mod tenants;
 pub mod token;
 
@@ -24,4 +27,4 @@ pub use scan::{
     TenantStatus, outcome, scan_tenants,
 };
 pub use tenants::{TenantLineError, parse_tenants};
-pub use token::{SecretCredential, TokenSource};
+pub use token::{CertificateCredential, MonitorCredential, SecretCredential, TokenSource};

@@ -29,11 +29,7 @@ pub fn parse_tenants(text: &str) -> Result<Vec<String>, TenantLineError> {
         {
             return Err(TenantLineError {
                 line,
-                problem: format!(
-                    "'{}': {}",
-                    crate::printable::printable(value),
-                    issue.message
-                ),
+                problem: issue.message,
             });
         }
         let tenant = value.to_ascii_lowercase();
