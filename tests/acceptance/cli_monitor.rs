@@ -514,3 +514,131 @@ fn schedule_prints_cron_systemd_and_windows_with_the_variable_named() {
     );
     assert_eq!(result.code, Some(64), "{result:?}");
 }
+
+/// Set inside the private keychain session.
+const INSIDE: &str = "ENTRA_SETUP_TEST_INSIDE_MONITOR_KEYRING_SESSION";
+
+const SETUP_THEN_SCAN: &str =
+    "cli_monitor::setup_keeps_the_monitors_credential_and_scan_uses_it_with_no_sign_in";
+
+/// `monitor setup` needs the real OS keychain: the test re-executes itself in a private D-Bus
+/// session with an unlocked gnome-keyring (as the keychain test does). Inside, `setup` registers
+/// the monitor app with an administrator signed in, keeps its secret in the keychain and prints
+/// the consent link; then `scan` reads the home tenant with that secret and no sign-in.
+#[test]
+fn setup_keeps_the_monitors_credential_and_scan_uses_it_with_no_sign_in() {
+    if std::env::var_os(INSIDE).is_some() {
+        setup_then_scan_inside_the_session();
+        return;
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    let runtime_dir = dir.path().join("run");
+    std::fs::create_dir_all(&runtime_dir).expect("runtime dir");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&runtime_dir, std::fs::Permissions::from_mode(0o700))
+            .expect("chmod");
+    }
+    let output = std::process::Command::new("dbus-run-session")
+        .args([
+            "--",
+            "sh",
+            "-c",
+            "printf pw | gnome-keyring-daemon --unlock --components=secrets >/dev/null && exec \"$0\" \"$@\"",
+        ])
+        .arg(std::env::current_exe().expect("this test"))
+        .args(["--exact", SETUP_THEN_SCAN, "--nocapture", "--test-threads=1"])
+        .env(INSIDE, "1")
+        .env("HOME", dir.path())
+        .env("XDG_DATA_HOME", dir.path().join("data"))
+        .env("XDG_RUNTIME_DIR", &runtime_dir)
+        .output()
+        .expect("run dbus-run-session (scripts/install-deps.sh test installs it)");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success(),
+        "inside the session:\n{stdout}\n{stderr}"
+    );
+    assert!(
+        stdout.contains("1 passed"),
+        "the test ran inside the session:\n{stdout}"
+    );
+}
+
+fn setup_then_scan_inside_the_session() {
+    use entra_setup_tests::cli::run;
+    let stand_in = StandIn::start_with("contoso", |scenario| {
+        scenario["sign_in"] = json!({ "as": "admin@contoso.com" });
+    });
+    let home = tempfile::tempdir().expect("home");
+    let set_up = run(
+        home.path(),
+        Some(&stand_in),
+        &[
+            "monitor",
+            "setup",
+            "--tenant",
+            "contoso.com",
+            "--sign-in",
+            "device-code",
+            "--json",
+        ],
+        None,
+        &[],
+    );
+    assert_eq!(set_up.code, Some(0), "{set_up:?}");
+    let json = set_up.json();
+    let client_id = json["client_id"].as_str().expect("client id").to_owned();
+    assert_eq!(json["created"], true);
+    assert_eq!(json["credential"]["storage"], "keyring", "{json:#}");
+    assert!(
+        json["consent_link"]
+            .as_str()
+            .is_some_and(|l| l.contains(&format!(
+                "/organizations/v2.0/adminconsent?client_id={client_id}"
+            ))),
+        "{json:#}"
+    );
+    let config: Value = serde_json::from_slice(
+        &std::fs::read(json["config"].as_str().expect("config path")).expect("monitor.json"),
+    )
+    .expect("config JSON");
+    assert_eq!(config["client_id"], client_id.as_str());
+
+    // No --tenants, no credential option, nobody signs in: the home tenant with the kept secret.
+    let scanned = run(
+        home.path(),
+        Some(&stand_in),
+        &["monitor", "scan", "--json"],
+        None,
+        &[],
+    );
+    let report = scanned.json();
+    assert_eq!(report["tenants"][0]["status"], "ok", "{scanned:?}");
+    assert!(
+        report["tenants"][0]["registrations"].as_u64().unwrap_or(0) >= 2,
+        "{report:#}"
+    );
+    assert!(matches!(scanned.code, Some(0 | 1)), "{scanned:?}");
+
+    // Run again: the registration is repaired in place, no second secret.
+    let again = run(
+        home.path(),
+        Some(&stand_in),
+        &[
+            "monitor",
+            "setup",
+            "--tenant",
+            "contoso.com",
+            "--client-id",
+            &client_id,
+            "--json",
+        ],
+        None,
+        &[],
+    );
+    assert_eq!(again.code, Some(0), "{again:?}");
+    assert_eq!(again.json()["credential"], Value::Null, "{again:?}");
+}
