@@ -585,17 +585,33 @@ impl Directory {
     }
 
     /// The client `client_id` as tenant `t` sees it at `now`: an own registration, a vendor app, a
-    /// multi-tenant app of another tenant of the scenario, or one of the public clients.
+    /// multi-tenant app of another tenant of the scenario, or one of the public clients. A vendor app or a
+    /// multi-tenant app registered in another tenant of the scenario carries that registration's secrets
+    /// and certificates.
     pub fn client_view(&self, t: usize, client_id: &str, now: Instant) -> Option<ClientView> {
         let tenant = &self.tenants[t];
         if let Some(app) = tenant.application_by_app_id(client_id, now) {
             return Some(app.client_view(now, false));
         }
+        // A multi-tenant app registered in another tenant of the scenario proves itself there with its
+        // home registration's credentials, as in Entra (the app object holds them, not the tenants
+        // that consented to it).
+        let home = self
+            .tenants
+            .iter()
+            .enumerate()
+            .filter(|(index, _)| *index != t)
+            .find_map(|(_, other)| other.application_by_app_id(client_id, now))
+            .filter(|app| app.sign_in_audience != "AzureADMyOrg")
+            .map(|app| app.client_view(now, false));
         if let Some(vendor) = tenant
             .vendor_apps
             .iter()
             .find(|v| v.app_id.eq_ignore_ascii_case(client_id))
         {
+            let (secrets, certificates) = home
+                .map(|home| (home.secrets, home.certificates))
+                .unwrap_or_default();
             return Some(ClientView {
                 app_id: vendor.app_id.clone(),
                 display_name: vendor.display_name.clone(),
@@ -605,24 +621,15 @@ impl Directory {
                 is_public: false,
                 allow_public_client_flows: vendor.allow_public_client_flows,
                 enabled: vendor.enabled,
-                secrets: Vec::new(),
-                certificates: Vec::new(),
+                secrets,
+                certificates,
                 certificate_used: false,
                 first_party_public: false,
                 permissions: vendor.permissions.clone(),
             });
         }
-        for (other_index, other) in self.tenants.iter().enumerate() {
-            if other_index == t {
-                continue;
-            }
-            if let Some(app) = other.application_by_app_id(client_id, now)
-                && app.sign_in_audience != "AzureADMyOrg"
-            {
-                let mut view = app.client_view(now, false);
-                view.secrets.clear();
-                return Some(view);
-            }
+        if let Some(view) = home {
+            return Some(view);
         }
         if self.is_public_client(client_id) {
             return Some(ClientView {

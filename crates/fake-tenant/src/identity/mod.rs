@@ -479,7 +479,11 @@ pub fn delegated_tokens(
     claims.insert("amr".into(), json!(["pwd"]));
     claims.insert(
         "appidacr".into(),
-        json!(if issue.with_secret { "1" } else { "0" }),
+        json!(match (issue.client.certificate_used, issue.with_secret) {
+            (true, _) => "2",
+            (false, true) => "1",
+            (false, false) => "0",
+        }),
     );
     if let Some((given, family)) = split_name(&issue.user.display_name) {
         claims.insert("family_name".into(), json!(family));

@@ -1,5 +1,7 @@
 //! `POST /{tenant}/oauth2/v2.0/token`: client credentials, authorization code (+PKCE), refresh token and the
-//! device-code grant, with the AADSTS errors of reference/microsoft-wire.md §2.4 and ESTS's headers.
+//! device-code grant, with the AADSTS errors of reference/microsoft-wire.md §2.4 and ESTS's headers. A
+//! confidential client proves itself with a secret or with a client assertion signed by one of its
+//! certificates ([`super::assertion`]); tokens it gets with a certificate carry `appidacr` `2`.
 
 use std::sync::Arc;
 
@@ -18,7 +20,7 @@ use super::{
 use crate::errors::{AadError, ests_json};
 use crate::permissions::Resource;
 use crate::server::Shared;
-use crate::state::{DeviceStatus, Directory};
+use crate::state::{ClientView, DeviceStatus, Directory};
 
 /// The form of a token request, with HTTP Basic client credentials folded in.
 #[derive(Debug, Default)]
@@ -139,10 +141,12 @@ fn handle(shared: &Shared, tenant: &str, form: &TokenForm) -> Result<Value, AadE
         "client_credentials" => {
             client_credentials(shared, &mut directory, tenant_ref, tenant, form)
         }
-        "authorization_code" => authorization_code(shared, &mut directory, tenant_ref, form),
-        "refresh_token" => refresh_token(shared, &mut directory, tenant_ref, form),
+        "authorization_code" => {
+            authorization_code(shared, &mut directory, tenant_ref, tenant, form)
+        }
+        "refresh_token" => refresh_token(shared, &mut directory, tenant_ref, tenant, form),
         "urn:ietf:params:oauth:grant-type:device_code" => {
-            device_code(shared, &mut directory, tenant_ref, form)
+            device_code(shared, &mut directory, tenant_ref, tenant, form)
         }
         other => Err(AadError::bad_request(
             "unsupported_grant_type",
@@ -184,6 +188,39 @@ fn credential(form: &TokenForm) -> Result<Credential, AadError> {
         },
         (Some(secret), None) => Ok(Credential::Secret(secret)),
         (None, None) => Ok(Credential::None),
+    }
+}
+
+/// Checks the credential sent against the client as tenant `t` sees it (the tenant named in the path
+/// as `segment`): a client assertion as [`assertion::verify`] does (the client then counts as proven by
+/// a certificate), a secret or none as [`authenticate_client`] does. Whether a confidential client
+/// proved itself.
+fn authenticate(
+    shared: &Shared,
+    directory: &mut Directory,
+    t: usize,
+    segment: &str,
+    client: &mut ClientView,
+    sent: &Credential,
+) -> Result<bool, AadError> {
+    let now = shared.clock.utc();
+    match sent {
+        Credential::Assertion(jwt) if !client.is_public => {
+            let login_base = shared.public_base();
+            let expected = assertion::Expected {
+                client,
+                tenant: &directory.tenants[t],
+                segment,
+                login_base: &login_base,
+                now,
+            };
+            assertion::verify(jwt, &expected, &mut directory.used_assertions)?;
+            client.certificate_used = true;
+            Ok(true)
+        }
+        Credential::Assertion(_) => authenticate_client(client, now, Some("")),
+        Credential::Secret(secret) => authenticate_client(client, now, Some(secret)),
+        Credential::None => authenticate_client(client, now, None),
     }
 }
 
@@ -268,29 +305,7 @@ fn client_credentials(
             ),
         ));
     };
-    match &sent {
-        Credential::Assertion(jwt) if !client.is_public => {
-            let login_base = shared.public_base();
-            let expected = assertion::Expected {
-                client: &client,
-                tenant,
-                segment,
-                login_base: &login_base,
-                now: shared.clock.utc(),
-            };
-            assertion::verify(jwt, &expected, &mut directory.used_assertions)?;
-            client.certificate_used = true;
-        }
-        Credential::Assertion(_) => {
-            authenticate_client(&client, shared.clock.utc(), Some(""))?;
-        }
-        Credential::Secret(secret) => {
-            authenticate_client(&client, shared.clock.utc(), Some(secret))?;
-        }
-        Credential::None => {
-            authenticate_client(&client, shared.clock.utc(), None)?;
-        }
-    }
+    authenticate(shared, directory, t, segment, &mut client, &sent)?;
     let tenant = &directory.tenants[t];
     let Some(sp) = tenant.sp_by_app_id(&client.app_id, now) else {
         return Err(AadError::bad_request(
@@ -320,6 +335,7 @@ fn authorization_code(
     shared: &Shared,
     directory: &mut Directory,
     tenant_ref: TenantRef,
+    segment: &str,
     form: &TokenForm,
 ) -> Result<Value, AadError> {
     let code_value = form.require("code")?.to_owned();
@@ -393,8 +409,15 @@ fn authorization_code(
     let client = directory
         .client_view(t, &client_id, shared.clock.now())
         .ok_or_else(|| unknown_client(&client_id, &directory.tenants[t].display_name))?;
-    let with_secret =
-        authenticate_client(&client, shared.clock.utc(), form.client_secret().as_deref())?;
+    let mut client = client;
+    let with_secret = authenticate(
+        shared,
+        directory,
+        t,
+        segment,
+        &mut client,
+        &credential(form)?,
+    )?;
     if let Some(stored) = directory.codes.get_mut(&code_value) {
         stored.redeemed = true;
     }
@@ -428,6 +451,7 @@ fn refresh_token(
     shared: &Shared,
     directory: &mut Directory,
     tenant_ref: TenantRef,
+    segment: &str,
     form: &TokenForm,
 ) -> Result<Value, AadError> {
     let refresh = form.require("refresh_token")?.to_owned();
@@ -470,8 +494,15 @@ fn refresh_token(
     if !client.enabled {
         return Err(disabled_client(&client));
     }
-    let with_secret =
-        authenticate_client(&client, shared.clock.utc(), form.client_secret().as_deref())?;
+    let mut client = client;
+    let with_secret = authenticate(
+        shared,
+        directory,
+        t,
+        segment,
+        &mut client,
+        &credential(form)?,
+    )?;
     let user = directory.tenants[t]
         .users
         .iter()
@@ -513,6 +544,7 @@ fn device_code(
     shared: &Shared,
     directory: &mut Directory,
     tenant_ref: TenantRef,
+    segment: &str,
     form: &TokenForm,
 ) -> Result<Value, AadError> {
     let device_code = form
@@ -606,8 +638,15 @@ fn device_code(
             let client = directory
                 .client_view(t, &client_id, shared.clock.now())
                 .unwrap_or(client);
-            let with_secret =
-                authenticate_client(&client, shared.clock.utc(), form.client_secret().as_deref())?;
+            let mut client = client;
+            let with_secret = authenticate(
+                shared,
+                directory,
+                t,
+                segment,
+                &mut client,
+                &credential(form)?,
+            )?;
             directory.device_codes[index].status = DeviceStatus::Redeemed;
             let scope = parse_delegated_scope(&grant.scopes.join(" "))?;
             let issue = DelegatedIssue {

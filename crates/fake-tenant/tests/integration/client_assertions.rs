@@ -397,3 +397,162 @@ async fn a_scenario_certificate_that_is_not_pem_is_refused_naming_the_field() {
         "{error}"
     );
 }
+
+#[tokio::test]
+async fn a_web_app_redeems_its_authorization_code_with_an_assertion() {
+    let (tenant, clock) = holding(registered(), None).await;
+    let redirect = "https://intranet.contoso.com/oauth2/outlook/callback";
+    let scope = "https://graph.microsoft.com/Calendars.ReadWrite offline_access openid";
+    let response = authorize(
+        &tenant,
+        TENANT,
+        &[
+            ("client_id", APP),
+            ("response_type", "code"),
+            ("redirect_uri", redirect),
+            ("scope", scope),
+            ("state", "s1"),
+        ],
+    )
+    .await;
+    assert_eq!(response.status().as_u16(), 302);
+    let code = location_param(&response, "code").expect("code");
+    let assertion = registered().assertion(APP, &endpoint(&tenant, TENANT), clock.utc());
+    let (status, body) = token_request(
+        &tenant,
+        TENANT,
+        &[
+            ("grant_type", "authorization_code"),
+            ("client_id", APP),
+            ("code", &code),
+            ("redirect_uri", redirect),
+            ("scope", scope),
+            (
+                "client_assertion_type",
+                "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+            ),
+            ("client_assertion", &assertion),
+        ],
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let token = claims(body["access_token"].as_str().expect("token"));
+    assert_eq!(token["appidacr"], "2");
+    // The refresh token is redeemed with a new assertion; the used one is refused.
+    let refresh = body["refresh_token"].as_str().expect("refresh");
+    let refresh_with = |assertion: String| {
+        let tenant = &tenant;
+        async move {
+            token_request(
+                tenant,
+                TENANT,
+                &[
+                    ("grant_type", "refresh_token"),
+                    ("client_id", APP),
+                    ("refresh_token", refresh),
+                    ("scope", scope),
+                    (
+                        "client_assertion_type",
+                        "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+                    ),
+                    ("client_assertion", &assertion),
+                ],
+            )
+            .await
+        }
+    };
+    let (status, body) = refresh_with(assertion.clone()).await;
+    assert_eq!(
+        (status, body["error_codes"][0].as_u64()),
+        (401, Some(7000274))
+    );
+    let fresh = registered().assertion(APP, &endpoint(&tenant, TENANT), clock.utc());
+    let (status, body) = refresh_with(fresh).await;
+    assert_eq!(status, 200, "{body}");
+}
+
+#[tokio::test]
+async fn a_multi_tenant_app_proves_itself_in_another_tenant_with_its_home_certificate() {
+    const OTHER_TENANT: &str = "22222222-2222-3333-4444-555555555555";
+    let scenario = scenario_with(|v| {
+        let app = &mut v["tenants"][0]["applications"][0];
+        app["sign_in_audience"] = json!("AzureADMultipleOrgs");
+        app["certificates"] = json!([{
+            "key_id": KEY_ID, "display_name": "CN=Registered", "certificate_pem": registered().pem,
+        }]);
+        let mut other = v["tenants"][0].clone();
+        other["id"] = json!(OTHER_TENANT);
+        other["display_name"] = json!("Fabrikam");
+        other["domains"] = json!(["fabrikam.onmicrosoft.com"]);
+        for (i, user) in other["users"]
+            .as_array_mut()
+            .expect("users")
+            .iter_mut()
+            .enumerate()
+        {
+            user["id"] = json!(format!("aaaaaaaa-2222-0000-0000-{i:012}"));
+            let upn = user["upn"]
+                .as_str()
+                .expect("upn")
+                .replace("contoso.com", "fabrikam.onmicrosoft.com");
+            user["upn"] = json!(upn);
+        }
+        other["applications"] = json!([]);
+        other["consent_requests"] = json!([]);
+        other["application_access_policies"] = json!([]);
+        other["vendor_apps"] = json!([{
+            "app_id": APP, "object_id": "cccccccc-2222-0000-0000-000000000001",
+            "display_name": "Intranet Outlook Calendar", "sign_in_audience": "AzureADMultipleOrgs",
+            "web_redirect_uris": [], "spa_redirect_uris": [], "public_client_redirect_uris": [],
+            "allow_public_client_flows": false, "enabled": true,
+            "permissions": {"delegated": [], "application": ["Application.Read.All"]},
+            "service_principal": true,
+            "consented": {"delegated": [], "application": ["Application.Read.All"]},
+            "publisher_tenant_id": TENANT,
+        }]);
+        v["tenants"].as_array_mut().expect("tenants").push(other);
+        v.as_object_mut().expect("object").remove("sign_in");
+    });
+    let (tenant, clock) = start_on_manual_clock(scenario).await;
+    let assertion = registered().assertion(APP, &endpoint(&tenant, OTHER_TENANT), clock.utc());
+    let (status, body) = token_request(
+        &tenant,
+        OTHER_TENANT,
+        &[
+            ("grant_type", "client_credentials"),
+            ("client_id", APP),
+            (
+                "client_assertion_type",
+                "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+            ),
+            ("client_assertion", &assertion),
+            ("scope", GRAPH_DEFAULT),
+        ],
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let token = claims(body["access_token"].as_str().expect("token"));
+    assert_eq!(token["tid"], OTHER_TENANT);
+    assert_eq!(token["roles"], json!(["Application.Read.All"]));
+    // An assertion made for the home tenant's endpoint is not for this one.
+    let home = registered().assertion(APP, &endpoint(&tenant, TENANT), clock.utc());
+    let (status, body) = token_request(
+        &tenant,
+        OTHER_TENANT,
+        &[
+            ("grant_type", "client_credentials"),
+            ("client_id", APP),
+            (
+                "client_assertion_type",
+                "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+            ),
+            ("client_assertion", &home),
+            ("scope", GRAPH_DEFAULT),
+        ],
+    )
+    .await;
+    assert_eq!(
+        (status, body["error_codes"][0].as_u64()),
+        (401, Some(700023))
+    );
+}
