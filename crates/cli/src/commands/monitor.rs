@@ -426,7 +426,7 @@ fn run_scan(globals: &Globals, paths: &AppPaths, args: &ScanArgs) -> anyhow::Res
             }))?
         );
     } else {
-        print_table(&reports, &alerts, args.within_days, webhook.as_ref());
+        print_table(&reports, &alerts, args.within_days, webhook.as_ref(), now);
     }
     Ok(match monitor::outcome(&reports) {
         Outcome::Clear => ExitStatus::Ok,
@@ -442,9 +442,10 @@ fn kind_word(kind: CredentialKind) -> &'static str {
     }
 }
 
-fn stage_words(stage: Stage, days_left: i64) -> String {
+fn stage_words(stage: Stage, days_left: i64, expires: DateTime<Utc>, now: DateTime<Utc>) -> String {
     match stage {
-        Stage::Expired => format!("EXPIRED {} days ago", -days_left),
+        // Whole days since it expired (days left round down, so they would say one more).
+        Stage::Expired => format!("EXPIRED {} days ago", (now - expires).num_days()),
         Stage::Due { lead_days } => format!("in {days_left} days ({lead_days}-day stage)"),
         Stage::Later => format!("in {days_left} days"),
     }
@@ -456,6 +457,7 @@ fn print_table(
     alerts: &[AlertReport],
     within_days: u32,
     webhook: Option<&WebhookUrl>,
+    now: DateTime<Utc>,
 ) {
     let rows: Vec<[String; 6]> = reports
         .iter()
@@ -479,7 +481,7 @@ fn print_table(
                     format!("{} {}", kind_word(due.kind), printable(&due.key_id)),
                     printable(&due.client_id).into_owned(),
                     due.expires.format("%Y-%m-%d").to_string(),
-                    stage_words(due.stage, due.days_left),
+                    stage_words(due.stage, due.days_left, due.expires, now),
                 ]);
             }
             rows
