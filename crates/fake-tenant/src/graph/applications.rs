@@ -21,8 +21,8 @@ use chrono::{DateTime, Duration, Utc};
 use serde_json::{Map, Value, json};
 
 use super::{
-    Call, GRAPH_BASE, graph_time, key_credentials, merge, method_not_allowed, split_key,
-    with_location,
+    Call, Clause, GRAPH_BASE, Literal, graph_time, key_credentials, merge, method_not_allowed,
+    parse_filter, split_key, with_location,
 };
 use crate::errors::{GraphError, graph_empty};
 use crate::state::{Application, RequiredResourceAccess, Secret, Tenant, new_guid, random_token};
@@ -225,10 +225,32 @@ fn list(call: &Call<'_>) -> Result<Response, GraphError> {
     let now = call.now;
     // Only the page asked for is made into JSON: tenants with tens of thousands of registrations
     // page through at one page's cost per request.
+    // A `$filter` naming registrations by `appId` or `id` (the clauses are ANDed) keeps only those
+    // before any JSON is made; the filter itself then applies as usual.
+    let named = call
+        .param("$filter")
+        .and_then(parse_filter)
+        .and_then(|clauses| {
+            clauses.into_iter().find_map(|clause| match clause {
+                Clause::Eq(property, Literal::Text(value))
+                    if property == "appId" || property == "id" =>
+                {
+                    Some((property, value))
+                }
+                _ => None,
+            })
+        });
     let visible: Vec<&Application> = tenant
         .applications
         .iter()
         .filter(|app| app.visible_at <= now)
+        .filter(|app| match &named {
+            Some((property, value)) if property == "appId" => {
+                app.app_id.eq_ignore_ascii_case(value)
+            }
+            Some((_, value)) => app.object_id.eq_ignore_ascii_case(value),
+            None => true,
+        })
         .collect();
     call.collection_window("applications", "application", visible.len(), |range| {
         visible[range]

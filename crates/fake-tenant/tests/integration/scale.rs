@@ -71,6 +71,20 @@ async fn twenty_thousand_generated_registrations_page_through_graph_in_21_pages(
     assert_eq!(pages, 21);
     // Every tenth generated registration's credentials end within the window.
     assert_eq!(expiring, GENERATED / 10);
+    // Looking one registration up by client ID costs one registration's work, not the tenant's.
+    let started = Instant::now();
+    let (status, _, found) = graph_get(
+        &tenant,
+        &token,
+        "/applications?$filter=appId eq '00000000-0000-4000-9000-000000019999'&$select=id,displayName",
+    )
+    .await;
+    println!("found one registration by appId in {:?}", started.elapsed());
+    assert_eq!(status, 200, "{found}");
+    assert_eq!(
+        found["value"],
+        json!([{"id": "00000000-0000-4000-8000-000000019999", "displayName": "Generated app 19999"}])
+    );
 }
 
 #[tokio::test]
