@@ -286,3 +286,54 @@ async fn add_key_cannot_be_used_by_an_app_without_a_certificate() {
     assert_eq!(status, 400, "{body}");
     assert_eq!(body["error"]["code"], "Request_BadRequest");
 }
+
+#[tokio::test]
+async fn an_app_rolls_its_own_key_without_a_permission() {
+    let tenant = holding().await;
+    let audience = format!("{}/{TENANT}/oauth2/v2.0/token", tenant.endpoints().login);
+    let now = tenant.clock().utc();
+    let (status, body) = token_request(
+        &tenant,
+        TENANT,
+        &[
+            ("grant_type", "client_credentials"),
+            ("client_id", APP),
+            (
+                "client_assertion_type",
+                "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+            ),
+            (
+                "client_assertion",
+                &registered().assertion(APP, &audience, now),
+            ),
+            ("scope", GRAPH_DEFAULT),
+        ],
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let own = body["access_token"].as_str().expect("token").to_owned();
+    assert!(
+        claims(&own).get("roles").is_none(),
+        "no application permission"
+    );
+    let (status, body) = graph_send(
+        &tenant,
+        &own,
+        Method::POST,
+        &format!("/applications/{APP_OBJECT}/addKey"),
+        json!({"keyCredential": new_key(other()), "proof": registered().proof(APP_OBJECT, now)}),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let (status, body) = graph_send(
+        &tenant,
+        &own,
+        Method::POST,
+        &format!("/applications/{APP_OBJECT}/removeKey"),
+        json!({"keyId": KEY_ID, "proof": other().proof(APP_OBJECT, now)}),
+    )
+    .await;
+    assert_eq!(status, 204, "{body}");
+    assert!(signs_in(&tenant, other()).await);
+    assert!(!signs_in(&tenant, registered()).await);
+}
