@@ -2,7 +2,9 @@
 //! client-credentials token in each (no person signs in), every registration's secrets and
 //! certificates due within the window found per tenant with its stage, a tenant without the
 //! monitor reported unreadable with its cause, throttling honoured; and the webhook alert posted
-//! once to a receiver on loopback, retried after 500s and then reported failed.
+//! once to a receiver on loopback, retried after 500s and then reported failed; the monitor
+//! proving itself with a certificate at home and in a tenant that approved it; thousands of
+//! registrations read across next links; the mail alert sent through Graph or reported failed.
 
 mod support;
 
@@ -558,4 +560,137 @@ fn a_webhook_url_must_be_https_except_on_loopback() {
         .expect_err("plain http");
     assert!(!refused.to_string().contains("secretpath"));
     assert!(WebhookUrl::parse(Secret::new("not a url")).is_err());
+}
+
+/// The monitor as Entra has it: registered once, in Contoso (its home), with a certificate;
+/// approved in Fabrikam, where it is another organisation's app (an enterprise application with
+/// Application.Read.All consented, its credentials those of the home registration).
+#[tokio::test]
+async fn the_monitor_proves_itself_with_its_certificate_at_home_and_where_it_is_approved() {
+    let now = Utc::now();
+    let certificate =
+        entra_setup_core::credentials::Certificate::generate("Entra setup monitor", now, 365)
+            .expect("certificate");
+    let pem = certificate.certificate_pem();
+    let stand = stand(|s| {
+        let monitor = &mut s["tenants"][0]["applications"][0];
+        monitor["secrets"] = json!([]);
+        monitor["certificates"] = json!([{
+            "key_id": "eeeeeeee-0001-0000-0000-0000000000c1",
+            "display_name": "CN=Entra setup monitor",
+            "certificate_pem": pem,
+        }]);
+        let fabrikam = &mut s["tenants"][1];
+        fabrikam["applications"]
+            .as_array_mut()
+            .expect("apps")
+            .retain(|a| a["app_id"] != MONITOR);
+        fabrikam["vendor_apps"] = json!([{
+            "app_id": MONITOR, "object_id": "cccccccc-0000-0000-0002-0000000000f1",
+            "display_name": "Entra setup monitor", "sign_in_audience": "AzureADMultipleOrgs",
+            "web_redirect_uris": [], "spa_redirect_uris": [], "public_client_redirect_uris": [],
+            "allow_public_client_flows": false, "enabled": true,
+            "permissions": {"delegated": [], "application": ["Application.Read.All"]},
+            "service_principal": true,
+            "consented": {"delegated": [], "application": ["Application.Read.All"]},
+            "publisher_tenant_id": CONTOSO,
+        }]);
+    })
+    .await;
+    let tokens = Arc::new(monitor::CertificateCredential::new(
+        stand.served.ctx.http.clone(),
+        stand.served.ctx.endpoints.clone(),
+        MONITOR,
+        certificate,
+    ));
+    let reports = monitor::scan_tenants(
+        &stand.served.ctx.http,
+        &stand.served.ctx.endpoints,
+        tokens,
+        &["contoso.com".to_string(), "fabrikam.com".to_string()],
+        ScanOptions {
+            now: stand.now,
+            within_days: 30,
+            concurrency: 4,
+        },
+    )
+    .await;
+    assert_eq!(reports[0].status, TenantStatus::Ok, "{:?}", reports[0]);
+    assert_eq!(reports[1].status, TenantStatus::Ok, "{:?}", reports[1]);
+    assert_eq!(reports[0].due.len(), 3);
+    assert_eq!(reports[1].due.len(), 2);
+    // Fabrikam's own registrations only: the monitor is not registered there.
+    assert_eq!(reports[1].registrations, 2);
+    stand.served.fake.shutdown().await;
+}
+
+/// Thousands of registrations are read a page of 999 at a time, following @odata.nextLink.
+#[tokio::test]
+async fn registrations_are_read_page_by_page_across_next_links() {
+    let stand = stand(|s| {
+        s["tenants"][1]["generated_applications"] = json!({
+            "count": 2500, "secrets_each": 1, "certificates_each": 1, "expiring_within_days": 30
+        });
+    })
+    .await;
+    let reports = stand.scan(&["fabrikam.com"], 30).await;
+    let fabrikam = &reports[0];
+    assert_eq!(fabrikam.status, TenantStatus::Ok, "{fabrikam:?}");
+    // 2,500 generated, the monitor, the seeder and Fabrikam CRM: three pages of at most 999.
+    assert_eq!(fabrikam.registrations, 2503);
+    let generated_due = fabrikam
+        .due
+        .iter()
+        .filter(|d| {
+            d.display_name
+                .as_deref()
+                .is_some_and(|n| n.starts_with("Generated app"))
+        })
+        .count();
+    // Every tenth generated registration's secret and certificate are due.
+    assert_eq!(generated_due, 2 * 250);
+    stand.served.fake.shutdown().await;
+}
+
+/// The mail alert goes out through Graph as the chosen mailbox with the monitor's own token when
+/// it holds Mail.Send, and is reported failed with the cause when it does not.
+#[tokio::test]
+async fn the_mail_alert_is_sent_as_the_mailbox_or_reported_failed() {
+    use entra_setup_core::monitor::alert::mail::{self, MailRoute};
+    let stand = stand(|s| {
+        let monitor = &mut s["tenants"][0]["applications"][0];
+        monitor["permissions"]["application"] = json!(["Application.Read.All", "Mail.Send"]);
+        monitor["consented"]["application"] = json!(["Application.Read.All", "Mail.Send"]);
+    })
+    .await;
+    let reports = stand.scan(&["contoso.com", "fabrikam.com"], 30).await;
+    let route = MailRoute {
+        from: "admin@contoso.com".into(),
+        to: vec!["it-team@contoso.com".into(), "msp@example.net".into()],
+    };
+    let (http, endpoints) = (&stand.served.ctx.http, &stand.served.ctx.endpoints);
+    let sent = mail::send(http, endpoints, stand.tokens.as_ref(), &route, &reports, 30).await;
+    assert_eq!(sent.status, AlertStatus::Sent, "{sent:?}");
+    let mails = stand.served.fake.sent_mail();
+    assert_eq!(mails.len(), 1);
+    assert_eq!(mails[0].from, "admin@contoso.com");
+    assert_eq!(mails[0].to, ["it-team@contoso.com", "msp@example.net"]);
+    assert!(
+        mails[0]
+            .subject
+            .contains("5 app credentials expire within 30 days"),
+        "{:?}",
+        mails[0]
+    );
+
+    // Fabrikam's monitor has no Mail.Send: refused, reported with the cause.
+    let route = MailRoute {
+        from: "admin@fabrikam.com".into(),
+        to: vec!["it-team@fabrikam.com".into()],
+    };
+    let refused = mail::send(http, endpoints, stand.tokens.as_ref(), &route, &reports, 30).await;
+    assert_eq!(refused.status, AlertStatus::Failed, "{refused:?}");
+    assert_eq!(refused.cause, Some(Cause::PermissionMissing));
+    assert_eq!(stand.served.fake.sent_mail().len(), 1);
+    stand.served.fake.shutdown().await;
 }
