@@ -115,12 +115,14 @@ impl From<FixError> for IpcError {
                 | FixError::ApprovalTimeout { .. }
                 | FixError::StoppedAfterCreate { .. }
                 | FixError::SecretValueLost { .. } => IpcErrorCode::RepairFailed,
+                FixError::CertificateNotKept { .. } => IpcErrorCode::KeychainUnavailable,
                 FixError::ConsentLink(_)
                 | FixError::InputRefused(_)
                 | FixError::RedirectUriMissing
                 | FixError::SecretNotNeeded
                 | FixError::NothingToRegister { .. }
-                | FixError::RemovalRefused { .. } => IpcErrorCode::InvalidInput,
+                | FixError::RemovalRefused { .. }
+                | FixError::CertificateNotAccepted { .. } => IpcErrorCode::InvalidInput,
             }
         };
         let fix = entra_setup_core::diagnose::describe(cause).fix;

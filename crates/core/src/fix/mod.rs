@@ -20,6 +20,7 @@
 //! (incremental consent); verification keeps its read-only scopes.
 
 mod approval_wait;
+mod certificate;
 mod consent;
 mod consent_link;
 mod inputs;
@@ -38,6 +39,10 @@ use std::time::Duration;
 use serde::Serialize;
 
 pub use approval_wait::{ApprovalSeen, ApprovalWait, approval_seen, wait_for_approval};
+pub use certificate::{
+    CERTIFICATE_DEFAULT_DAYS, CERTIFICATE_MAX_DAYS, NewCertificate, RotatedCertificate,
+    add_certificate, certificate_days, confirm_certificate, remove_certificate, rotate_certificate,
+};
 pub use consent::ensure_admin_consent;
 pub use consent_link::{
     ConsentLinkError, admin_consent_url, is_multi_tenant, setup_admin_consent_url,
@@ -47,13 +52,16 @@ pub use inputs::refuse_before_writing;
 pub use lifetimes::{
     LifetimeChoice, LifetimeError, PORTAL_LIFETIMES, days_until, lifetime_choices,
 };
-pub use register::{Registered, SecretRequest, may_add_secret, register, registers_an_app};
+pub use register::{
+    CertificateRequest, Registered, SecretRequest, may_add_secret, register,
+    register_with_certificate, registers_an_app,
+};
 pub use registration::{RegistrationInputs, RegistrationOutcome, ensure_registration};
 pub use rotation::{
     Removal, Rotated, SecretConfirmation, confirm_secret, remove_secret, rotate_secret,
     rotation_days, secret_checks_profile,
 };
-pub use secret::{NewSecret, add_secret, policy_max_days, secret_days};
+pub use secret::{NewSecret, add_secret, policy_max_days, policy_max_days_of, secret_days};
 pub use service_principal::{ServicePrincipalOutcome, ensure_service_principal};
 pub use vendor_approval::{Readiness, VendorApproval, approve_vendor_app, readiness};
 
@@ -109,6 +117,10 @@ pub enum ChangeKind {
     SecretAdded,
     /// A client secret removed.
     SecretRemoved,
+    /// A certificate added (its public key uploaded to `keyCredentials`).
+    CertificateAdded,
+    /// A certificate removed from `keyCredentials`.
+    CertificateRemoved,
 }
 
 impl Change {
@@ -225,6 +237,23 @@ pub enum FixError {
     /// The profile uses no client secret (a vendor's app).
     #[error("this profile uses no client secret of its own")]
     SecretNotNeeded,
+    /// The profile's product takes no certificate (its `credentials` list only a secret).
+    #[error(
+        "the product of the profile '{profile}' cannot use a certificate: it takes a client secret"
+    )]
+    CertificateNotAccepted {
+        /// The profile's id.
+        profile: String,
+    },
+    /// The new certificate's private key could not be kept (no keychain, or it refused): nothing
+    /// was written to the registration.
+    #[error(
+        "the new certificate's private key could not be kept in the OS keychain, so no certificate was registered: {reason}"
+    )]
+    CertificateNotKept {
+        /// Why.
+        reason: String,
+    },
     /// The tenant's app management policy refused the secret's lifetime.
     #[error(
         "the tenant's app management policy refuses a secret valid for {requested_days} days ({})",
@@ -318,6 +347,10 @@ impl FixError {
             FixError::UnknownPermission { .. } => Cause::PermissionMissing,
             FixError::RedirectUriMissing => Cause::RedirectUriInvalid,
             FixError::SecretNotNeeded => Cause::SecretMissing,
+            // Either way no certificate was registered.
+            FixError::CertificateNotAccepted { .. } | FixError::CertificateNotKept { .. } => {
+                Cause::CertificateNotRegistered
+            }
             FixError::NothingToRegister { .. } => Cause::ClientIdNotFound,
             FixError::SecretLifetimePolicy { .. } => Cause::SecretLifetimePolicy,
             FixError::ReplicationTimeout { .. } => Cause::ServiceUnavailable,

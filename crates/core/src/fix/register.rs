@@ -7,13 +7,19 @@
 //! error names the new registration ([`FixError::StoppedAfterCreate`]) so it can be repaired
 //! with its client ID rather than left behind. For an account type that lets other
 //! organisations sign in, the result carries their administrators' admin-consent link.
+//!
+//! [`register_with_certificate`] does the same with a certificate in place of the secret (for a
+//! product whose profile takes one): a new certificate when the registration is new, when one is
+//! asked for, or when the keychain keeps no certificate of it that is registered and unexpired.
 
 use std::sync::Arc;
 
 use super::{
-    Change, ChangeKind, FixError, NewSecret, RegistrationInputs, RepairSession, add_secret,
-    ensure_admin_consent, ensure_registration, ensure_service_principal, secret_days,
+    Change, ChangeKind, FixError, NewCertificate, NewSecret, RegistrationInputs, RepairSession,
+    add_certificate, add_secret, certificate_days, ensure_admin_consent, ensure_registration,
+    ensure_service_principal, secret_days,
 };
+use crate::credentials::Certificate;
 use crate::identity::TokenClaims;
 use crate::profile::{Profile, ProfileKind};
 use crate::secret::Secret;
@@ -46,6 +52,33 @@ impl std::fmt::Debug for SecretRequest {
     }
 }
 
+/// What to do about the certificate ([`register_with_certificate`]).
+#[derive(Clone)]
+pub struct CertificateRequest {
+    /// Add a certificate even when the registration is not new.
+    pub new_certificate: bool,
+    /// The lifetime asked for (capped at the profile's maximum); `None` = the profile's default.
+    pub days: Option<u32>,
+    /// Where the private key is kept (the OS keychain), and where a certificate made before is
+    /// looked for.
+    pub store: Arc<dyn SecretStore>,
+}
+
+impl std::fmt::Debug for CertificateRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CertificateRequest")
+            .field("new_certificate", &self.new_certificate)
+            .field("days", &self.days)
+            .finish()
+    }
+}
+
+/// The credential a registration is given.
+enum Plan<'a> {
+    Secret(&'a SecretRequest),
+    Certificate(&'a CertificateRequest),
+}
+
 /// What [`register`] did.
 #[derive(Debug, Clone)]
 pub struct Registered {
@@ -59,6 +92,11 @@ pub struct Registered {
     pub changes: Vec<Change>,
     /// The new secret, when one was made.
     pub secret: Option<NewSecret>,
+    /// The new certificate, when one was made ([`register_with_certificate`]).
+    pub certificate: Option<NewCertificate>,
+    /// When none was made: the registration's certificate found kept in the keychain
+    /// ([`CertificateRequest::store`]), registered and unexpired.
+    pub kept_certificate: Option<Certificate>,
     /// When none was made: the registration's secret found kept in [`SecretRequest::kept_in`]
     /// (for the verification that follows).
     pub kept_secret: Option<Secret>,
@@ -95,6 +133,28 @@ pub async fn register(
     request: &SecretRequest,
     session: &RepairSession<'_>,
 ) -> Result<Registered, FixError> {
+    register_with(profile, inputs, Plan::Secret(request), session).await
+}
+
+/// Create or repair the registration `profile` needs, end to end, with a certificate in place
+/// of a client secret; [`FixError::CertificateNotAccepted`] before anything is written when the
+/// profile's product takes no certificate.
+#[tracing::instrument(name = "repair", skip_all, fields(profile = %profile.id, client_id = ?inputs.client_id), err(Display))]
+pub async fn register_with_certificate(
+    profile: &Profile,
+    inputs: &RegistrationInputs,
+    request: &CertificateRequest,
+    session: &RepairSession<'_>,
+) -> Result<Registered, FixError> {
+    register_with(profile, inputs, Plan::Certificate(request), session).await
+}
+
+async fn register_with(
+    profile: &Profile,
+    inputs: &RegistrationInputs,
+    plan: Plan<'_>,
+    session: &RepairSession<'_>,
+) -> Result<Registered, FixError> {
     if !registers_an_app(profile) {
         return Err(FixError::NothingToRegister {
             profile: profile.id.clone(),
@@ -107,10 +167,12 @@ pub async fn register(
         inputs.app_name.as_deref(),
     )
     .map_err(FixError::InputRefused)?;
-    let days = if may_add_secret(profile, inputs, request) {
-        Some(secret_days(profile, request.days)?)
-    } else {
-        None
+    let days = match plan {
+        Plan::Secret(request) if may_add_secret(profile, inputs, request) => {
+            Some(secret_days(profile, request.days)?)
+        }
+        Plan::Secret(_) => None,
+        Plan::Certificate(request) => Some(certificate_days(Some(profile), request.days)?),
     };
     let registration = ensure_registration(profile, inputs, session).await?;
     let fresh = registration.created;
@@ -133,26 +195,51 @@ pub async fn register(
         }
         _ => None,
     };
-    let (days, kept_secret) = match days {
-        Some(days) => match secret_at_hand(profile, &app, fresh, request, session).await {
-            Some(kept) => (None, kept),
-            None => (Some(days), None),
-        },
-        None => (None, None),
+    let mut kept_secret = None;
+    let mut kept_certificate = None;
+    let to_add = match (plan, days) {
+        (Plan::Secret(request), Some(days)) => {
+            match secret_at_hand(profile, &app, fresh, request, session).await {
+                Some(kept) => {
+                    kept_secret = kept;
+                    None
+                }
+                None => Some(ToAdd::Secret(SecretToAdd {
+                    days,
+                    none_at_hand: !fresh && !request.new_secret,
+                })),
+            }
+        }
+        (Plan::Certificate(request), Some(days)) => {
+            let tenant_id = TokenClaims::read(session.admin_token.expose())
+                .and_then(|c| c.tid)
+                .unwrap_or_else(|| inputs.tenant.trim().to_owned());
+            match certificate_at_hand(&app, fresh, request, &tenant_id, session).await {
+                Some(kept) => {
+                    kept_certificate = Some(kept);
+                    None
+                }
+                None => Some(ToAdd::Certificate {
+                    days,
+                    tenant_id,
+                    store: Arc::clone(&request.store),
+                    none_at_hand: !fresh && !request.new_certificate,
+                }),
+            }
+        }
+        (_, None) => None,
     };
-    let to_add = days.map(|days| SecretToAdd {
-        days,
-        none_at_hand: !fresh && !request.new_secret,
-    });
     let rest = finish(profile, inputs, &app, fresh, changes, to_add, session).await;
     match rest {
-        Ok((changes, secret)) => Ok(Registered {
+        Ok((changes, added)) => Ok(Registered {
             client_id,
             object_id,
             created: fresh,
             changes,
-            secret,
+            secret: added.secret,
+            certificate: added.certificate,
             kept_secret,
+            kept_certificate,
             sign_in_audience,
             admin_consent_url,
         }),
@@ -201,6 +288,65 @@ async fn secret_at_hand(
     None
 }
 
+/// Whether a certificate of the registration `app` is at hand, so none is added: the one the
+/// keychain keeps as its current certificate, when it is among the registration's certificates
+/// and has not ended. `None` when one must be added (which the progress says for an existing
+/// registration).
+async fn certificate_at_hand(
+    app: &crate::graph::applications::Application,
+    fresh: bool,
+    request: &CertificateRequest,
+    tenant_id: &str,
+    session: &RepairSession<'_>,
+) -> Option<Certificate> {
+    if fresh || request.new_certificate {
+        return None;
+    }
+    let now = session.ctx.now;
+    let store = Arc::clone(&request.store);
+    let (tenant, client) = (tenant_id.to_owned(), app.app_id.clone());
+    let kept = secrets::within(secrets::KEYCHAIN_PATIENCE, move || {
+        Certificate::from_keychain(store.as_ref(), &tenant, &client)
+            .map_err(|e| secrets::SecretStoreError::Failed(e.to_string()))
+    })
+    .await
+    .ok()
+    .flatten()
+    .filter(|kept| {
+        kept.not_after() > now
+            && app.key_credentials.iter().any(|c| {
+                c.custom_key_identifier
+                    .as_deref()
+                    .is_some_and(|id| kept.is_named_by(id))
+                    && c.end_date_time.is_none_or(|end| end > now)
+            })
+    });
+    if kept.is_none() {
+        (session.progress)(
+            "No certificate of this registration is at hand (the keychain keeps none that is registered and still valid): adding one.",
+        );
+    }
+    kept
+}
+
+/// The credential [`finish`] adds.
+enum ToAdd {
+    Secret(SecretToAdd),
+    Certificate {
+        days: u32,
+        tenant_id: String,
+        store: Arc<dyn SecretStore>,
+        none_at_hand: bool,
+    },
+}
+
+/// What [`finish`] added.
+#[derive(Default)]
+struct Added {
+    secret: Option<NewSecret>,
+    certificate: Option<NewCertificate>,
+}
+
 /// A secret [`finish`] adds.
 struct SecretToAdd {
     /// Its lifetime.
@@ -216,17 +362,18 @@ async fn finish(
     app: &crate::graph::applications::Application,
     fresh: bool,
     mut changes: Vec<Change>,
-    to_add: Option<SecretToAdd>,
+    to_add: Option<ToAdd>,
     session: &RepairSession<'_>,
-) -> Result<(Vec<Change>, Option<NewSecret>), FixError> {
+) -> Result<(Vec<Change>, Added), FixError> {
     let sp = ensure_service_principal(&app.app_id, fresh, session).await?;
     changes.extend(sp.changes);
     let consent =
         ensure_admin_consent(profile, &sp.service_principal, fresh || sp.created, session).await?;
     changes.extend(consent);
-    let secret = match to_add {
-        Some(SecretToAdd { days, none_at_hand }) => {
-            let name = format!("entra-setup {}", session.ctx.now.format("%Y-%m-%d"));
+    let name = format!("entra-setup {}", session.ctx.now.format("%Y-%m-%d"));
+    let mut added = Added::default();
+    match to_add {
+        Some(ToAdd::Secret(SecretToAdd { days, none_at_hand })) => {
             let mut secret = add_secret(app, &inputs.tenant, &name, days, fresh, session).await?;
             if none_at_hand {
                 secret.change.description.push_str(
@@ -234,11 +381,36 @@ async fn finish(
                 );
             }
             changes.push(secret.change.clone());
-            Some(secret)
+            added.secret = Some(secret);
         }
-        None => None,
-    };
-    Ok((changes, secret))
+        Some(ToAdd::Certificate {
+            days,
+            tenant_id,
+            store,
+            none_at_hand,
+        }) => {
+            let mut certificate = add_certificate(
+                app,
+                &inputs.tenant,
+                &tenant_id,
+                &name,
+                days,
+                fresh,
+                store,
+                session,
+            )
+            .await?;
+            if none_at_hand {
+                certificate.change.description.push_str(
+                    " — no certificate of this registration was at hand (the keychain keeps none that is registered and valid)",
+                );
+            }
+            changes.push(certificate.change.clone());
+            added.certificate = Some(certificate);
+        }
+        None => {}
+    }
+    Ok((changes, added))
 }
 
 #[cfg(test)]

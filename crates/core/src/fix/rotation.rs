@@ -131,7 +131,7 @@ pub async fn confirm_secret(
 }
 
 /// The registration with client ID `client_id`, or [`FixError::ClientIdNotFound`].
-async fn registration(
+pub(super) async fn registration(
     session: &RepairSession<'_>,
     client_id: &str,
 ) -> Result<Application, FixError> {

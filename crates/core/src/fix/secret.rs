@@ -21,12 +21,12 @@ use super::replication::{retry_while_replicating, wait_until_visible};
 use super::{Change, ChangeKind, FixError, RepairSession};
 use crate::cause::Cause;
 use crate::graph::app_management::{
-    PasswordRestriction, app_management_policies_of, default_app_management_policy,
+    CredentialRestrictions, app_management_policies_of, default_app_management_policy,
 };
 use crate::graph::applications::Application;
 use crate::graph::{self, AddedPassword, GraphError, WriteError};
 use crate::identity::{self, TokenError};
-use crate::profile::Profile;
+use crate::profile::{CredentialType, Profile};
 use crate::secret::Secret;
 
 /// A client secret just added.
@@ -393,17 +393,35 @@ async fn wait_until_accepted(
 /// policy replaces the default: the shortest cap is applied, which errs on the short side and is
 /// never refused.
 pub async fn policy_max_days(session: &RepairSession<'_>, object_id: &str) -> Option<u32> {
+    policy_max_days_of(session, object_id, CredentialType::Secret).await
+}
+
+/// [`policy_max_days`] for a kind of credential: a certificate is capped by the policies'
+/// `keyCredentials` restrictions (`asymmetricKeyLifetime`).
+pub async fn policy_max_days_of(
+    session: &RepairSession<'_>,
+    object_id: &str,
+    kind: CredentialType,
+) -> Option<u32> {
+    let cap = |r: &CredentialRestrictions| -> Vec<u32> {
+        let list = match kind {
+            CredentialType::Secret => &r.password_credentials,
+            CredentialType::Certificate => &r.key_credentials,
+        };
+        list.iter()
+            .filter_map(|restriction| match kind {
+                CredentialType::Secret => restriction.max_lifetime_days(),
+                CredentialType::Certificate => restriction.max_key_lifetime_days(),
+            })
+            .collect()
+    };
     let graph = session.graph();
     let mut caps: Vec<u32> = Vec::new();
     let mut unread = false;
     match default_app_management_policy(&graph).await {
-        Ok(policy) if policy.is_enabled => caps.extend(
-            policy
-                .application_restrictions
-                .iter()
-                .flat_map(|r| &r.password_credentials)
-                .filter_map(PasswordRestriction::max_lifetime_days),
-        ),
+        Ok(policy) if policy.is_enabled => {
+            caps.extend(policy.application_restrictions.iter().flat_map(cap))
+        }
         Ok(_) => {}
         Err(_) => unread = true,
     }
@@ -413,8 +431,7 @@ pub async fn policy_max_days(session: &RepairSession<'_>, object_id: &str) -> Op
                 .iter()
                 .filter(|p| p.is_enabled)
                 .flat_map(|p| p.restrictions.iter())
-                .flat_map(|r| &r.password_credentials)
-                .filter_map(PasswordRestriction::max_lifetime_days),
+                .flat_map(cap),
         ),
         // A registration created a moment ago may not be visible yet: no custom policy can
         // apply to it then.

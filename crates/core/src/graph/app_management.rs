@@ -1,4 +1,4 @@
-//! The tenant's app management policies, as far as client secrets go
+//! The tenant's app management policies, as far as client secrets and certificates go
 //! (reference/microsoft-wire.md §7): the tenant default at `GET /policies/defaultAppManagementPolicy`
 //! (`applicationRestrictions.passwordCredentials[]`) and the custom policies applied to one
 //! registration at `GET /applications/{id}/appManagementPolicies` (`restrictions.passwordCredentials[]`).
@@ -50,6 +50,10 @@ pub struct CredentialRestrictions {
     /// The restrictions on client secrets.
     #[serde(default)]
     pub password_credentials: Vec<PasswordRestriction>,
+    /// The restrictions on certificates (`asymmetricKeyLifetime` caps their lifetime), in the
+    /// same shape.
+    #[serde(default)]
+    pub key_credentials: Vec<PasswordRestriction>,
 }
 
 /// One restriction on client secrets.
@@ -70,6 +74,16 @@ pub struct PasswordRestriction {
 impl PasswordRestriction {
     /// The maximum lifetime in whole days, when this is an enforced lifetime restriction.
     pub fn max_lifetime_days(&self) -> Option<u32> {
+        self.max_days_of("passwordLifetime")
+    }
+
+    /// The maximum lifetime in whole days, when this is an enforced certificate lifetime
+    /// restriction (`asymmetricKeyLifetime`, among `keyCredentials`).
+    pub fn max_key_lifetime_days(&self) -> Option<u32> {
+        self.max_days_of("asymmetricKeyLifetime")
+    }
+
+    fn max_days_of(&self, restriction_type: &str) -> Option<u32> {
         let enforced = !self
             .state
             .as_deref()
@@ -77,7 +91,7 @@ impl PasswordRestriction {
         let lifetime = self
             .restriction_type
             .as_deref()
-            .is_some_and(|t| t.eq_ignore_ascii_case("passwordLifetime"));
+            .is_some_and(|t| t.eq_ignore_ascii_case(restriction_type));
         if !enforced || !lifetime {
             return None;
         }

@@ -71,6 +71,10 @@ pub struct KeyCredential {
     /// Its name (the subject, unless one was given).
     #[serde(default)]
     pub display_name: Option<String>,
+    /// The certificate (public) in base64 DER: Graph shows it only when a single application is
+    /// read with `$select=keyCredentials`, and a repair rewriting the list sends it back.
+    #[serde(default)]
+    pub key: Option<String>,
     /// `AsymmetricX509Cert`, …
     #[serde(default, rename = "type")]
     pub kind: Option<String>,

@@ -52,6 +52,10 @@ pub struct ApplicationBody {
     /// `displayName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
+    /// `keyCredentials`: the certificates. Graph replaces the whole list, so it is sent whole
+    /// (the ones kept named by `keyId`, with their `key` when it was read).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub key_credentials: Option<Vec<KeyCredentialBody>>,
     /// `publicClient`: the mobile and desktop platform's redirect URIs.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub public_client: Option<RedirectUris>,
@@ -79,6 +83,7 @@ impl RequestBody for ApplicationBody {
         ApplicationBody {
             api: Some(ApiApplication::v2_tokens()),
             display_name: Some("Outlook calendar sync".into()),
+            key_credentials: Some(vec![KeyCredentialBody::fully_populated()]),
             public_client: uris("http://localhost"),
             required_resource_access: Some(vec![RequiredResourceAccess::graph([
                 (
@@ -90,6 +95,74 @@ impl RequestBody for ApplicationBody {
             sign_in_audience: Some("AzureADMyOrg".into()),
             spa: uris("https://intranet.contoso.com/spa"),
             web: uris("https://intranet.contoso.com/oauth2/callback"),
+        }
+    }
+}
+
+/// One certificate of an application's `keyCredentials` as a repair writes it: a new one with its
+/// `key` (the certificate's DER in base64) and validity, or one kept, named by its `keyId`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct KeyCredentialBody {
+    /// `displayName` (the certificate's subject when absent).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+    /// `endDateTime`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "serialize_optional_graph_time"
+    )]
+    pub end_date_time: Option<DateTime<Utc>>,
+    /// `key`: the certificate (public) in base64 DER.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+    /// `keyId`.
+    pub key_id: String,
+    /// `startDateTime`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "serialize_optional_graph_time"
+    )]
+    pub start_date_time: Option<DateTime<Utc>>,
+    /// `type`: `AsymmetricX509Cert`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// `usage`: `Verify` (the app signs in with it).
+    pub usage: String,
+}
+
+fn serialize_optional_graph_time<S: Serializer>(
+    time: &Option<DateTime<Utc>>,
+    out: S,
+) -> Result<S::Ok, S::Error> {
+    match time {
+        Some(time) => serialize_graph_time(time, out),
+        None => out.serialize_none(),
+    }
+}
+
+impl KeyCredentialBody {
+    /// The `type` of a certificate.
+    pub const CERTIFICATE: &'static str = "AsymmetricX509Cert";
+    /// The `usage` of a credential an app signs in with.
+    pub const VERIFY: &'static str = "Verify";
+}
+
+impl RequestBody for KeyCredentialBody {
+    fn fully_populated() -> Self {
+        let at = |year| {
+            DateTime::parse_from_rfc3339(&format!("{year}-01-02T03:04:05Z"))
+                .map(|t| t.with_timezone(&Utc))
+                .unwrap_or_default()
+        };
+        KeyCredentialBody {
+            display_name: Some("CN=Outlook calendar sync".into()),
+            end_date_time: Some(at(2027)),
+            key: Some("MIIC".into()),
+            key_id: "d3c3a8a4-9d1e-4a57-8a0c-6b7c5c1e2f3a".into(),
+            start_date_time: Some(at(2026)),
+            kind: KeyCredentialBody::CERTIFICATE.into(),
+            usage: KeyCredentialBody::VERIFY.into(),
         }
     }
 }
@@ -446,7 +519,7 @@ mod tests {
         }
         assert_eq!(
             sample::<ApplicationBody>().as_object().map(|o| o.len()),
-            Some(7),
+            Some(8),
             "every property of ApplicationBody"
         );
     }

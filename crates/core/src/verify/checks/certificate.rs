@@ -283,6 +283,7 @@ mod tests {
             key_id: id.into(),
             custom_key_identifier: Some(thumbprint.into()),
             display_name: Some("CN=Intranet".into()),
+            key: None,
             kind: Some("AsymmetricX509Cert".into()),
             usage: Some("Verify".into()),
             start_date_time: None,
