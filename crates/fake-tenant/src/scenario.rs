@@ -83,6 +83,11 @@ pub struct TenantSpec {
     /// App-management policy: the longest secret lifetime `addPassword` accepts (optional).
     #[serde(default)]
     pub secret_max_lifetime_days: Option<u32>,
+    /// App-management policy: the longest certificate lifetime (`endDateTime - startDateTime`) that
+    /// `keyCredentials` writes and `addKey` accept (optional, none): Graph's `asymmetricKeyLifetime`
+    /// restriction; beyond it they fail as `addPassword` does past `secret_max_lifetime_days`.
+    #[serde(default)]
+    pub certificate_max_lifetime_days: Option<u32>,
     /// Whether the app-management policy may be read through Graph
     /// (`/policies/defaultAppManagementPolicy`, `/applications/{id}/appManagementPolicies`);
     /// optional, default `true`. `false` answers those reads 403, as for an administrator
@@ -668,6 +673,12 @@ impl Scenario {
                 return Err(ScenarioError::field_error(
                     format!("{at}.user_consent"),
                     "legacy, low, none, recommended or a policy id; not empty",
+                ));
+            }
+            if tenant.certificate_max_lifetime_days == Some(0) {
+                return Err(ScenarioError::field_error(
+                    format!("{at}.certificate_max_lifetime_days"),
+                    "must be at least 1",
                 ));
             }
             if tenant.secret_max_lifetime_days == Some(0) {

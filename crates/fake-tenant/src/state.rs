@@ -98,6 +98,8 @@ pub struct Tenant {
     pub consent_requests: Vec<AppConsentRequest>,
     /// App-management policy: longest secret lifetime in days.
     pub secret_max_lifetime_days: Option<u32>,
+    /// App-management policy: longest certificate lifetime in days.
+    pub certificate_max_lifetime_days: Option<u32>,
     /// Whether Graph serves the app-management policy to readers.
     pub app_management_policy_readable: bool,
     /// Users.
@@ -673,6 +675,7 @@ fn build_tenant(
         admin_consent_workflow: spec.admin_consent_workflow,
         consent_requests: consent_requests_from_spec(spec),
         secret_max_lifetime_days: spec.secret_max_lifetime_days,
+        certificate_max_lifetime_days: spec.certificate_max_lifetime_days,
         app_management_policy_readable: spec.app_management_policy_readable,
         users: spec
             .users

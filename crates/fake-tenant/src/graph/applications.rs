@@ -638,6 +638,7 @@ fn insert(
         merge_shown(&mut app, "api", json!({"requestedAccessTokenVersion": 2}));
     }
     let tenant = &mut directory.tenants[call.caller.tenant];
+    check_key_lifetimes(call, tenant, &app.certificates, &[])?;
     let json = to_json(&app, tenant);
     let location = format!(
         "{GRAPH_BASE}/v2/{}/directoryObjects/{}/Microsoft.DirectoryServices.Application",
@@ -680,6 +681,12 @@ fn update(call: &Call<'_>, key: &(Option<String>, String)) -> Result<Response, G
     };
     let mut updated = tenant.applications[index].clone();
     apply(call, &mut updated, &body)?;
+    check_key_lifetimes(
+        call,
+        tenant,
+        &updated.certificates,
+        &tenant.applications[index].certificates,
+    )?;
     tenant.applications[index] = updated;
     Ok(graph_empty(&call.ids, StatusCode::NO_CONTENT))
 }
@@ -721,6 +728,43 @@ pub fn new_secret_text() -> String {
     format!("{head}{digit}Q~{tail}")
 }
 
+/// 400 `CredentialInvalidLifetimeAsPerAppPolicy`: a credential outlives the tenant's app-management
+/// policy.
+fn beyond_policy(call: &Call<'_>, tenant: &Tenant) -> GraphError {
+    let message = format!(
+        "Credential lifetime exceeds the max value allowed as per assigned policy '{}'.",
+        tenant.app_policy_id
+    );
+    call.error(
+        StatusCode::BAD_REQUEST,
+        "CredentialInvalidLifetimeAsPerAppPolicy",
+        message.clone(),
+    )
+    .with_details(json!([{"code": "InvalidKeyEndDate", "message": message, "target": "EndDate"}]))
+}
+
+/// Refuses certificates written now (those not in `before`) that outlive the tenant's
+/// `certificate_max_lifetime_days`.
+fn check_key_lifetimes(
+    call: &Call<'_>,
+    tenant: &Tenant,
+    written: &[crate::certificates::KeyCredential],
+    before: &[crate::certificates::KeyCredential],
+) -> Result<(), GraphError> {
+    let Some(days) = tenant.certificate_max_lifetime_days else {
+        return Ok(());
+    };
+    let longest = Duration::days(i64::from(days));
+    let beyond = written
+        .iter()
+        .filter(|key| !before.iter().any(|kept| kept.key_id == key.key_id))
+        .any(|key| key.end - key.start > longest);
+    if beyond {
+        return Err(beyond_policy(call, tenant));
+    }
+    Ok(())
+}
+
 fn add_password(call: &Call<'_>, key: &(Option<String>, String)) -> Result<Response, GraphError> {
     let body = if call.body.is_empty() {
         Map::new()
@@ -750,19 +794,7 @@ fn add_password(call: &Call<'_>, key: &(Option<String>, String)) -> Result<Respo
     if let Some(days) = tenant.secret_max_lifetime_days
         && end - start > Duration::days(i64::from(days))
     {
-        let message = format!(
-            "Credential lifetime exceeds the max value allowed as per assigned policy '{}'.",
-            tenant.app_policy_id
-        );
-        return Err(call
-            .error(
-                StatusCode::BAD_REQUEST,
-                "CredentialInvalidLifetimeAsPerAppPolicy",
-                message.clone(),
-            )
-            .with_details(
-                json!([{"code": "InvalidKeyEndDate", "message": message, "target": "EndDate"}]),
-            ));
+        return Err(beyond_policy(call, tenant));
     }
     let key_id = match credential.get("keyId") {
         None | Some(Value::Null) => new_guid(),
@@ -948,6 +980,7 @@ fn add_key(call: &Call<'_>, key: &(Option<String>, String)) -> Result<Response, 
     check_proof(call, app, body.get("proof"))?;
     let credential = key_credentials::parse(written, &[], visible_at)
         .map_err(|_| invalid(call, "keyCredential"))?;
+    check_key_lifetimes(call, tenant, std::slice::from_ref(&credential), &[])?;
     if app
         .certificates
         .iter()

@@ -2,8 +2,8 @@
 //! Microsoft's built-in policy ids, or the scenario's own id verbatim),
 //! `/v1.0/policies/adminConsentRequestPolicy` (`admin_consent_workflow` as `isEnabled`) and
 //! `/v1.0/policies/defaultAppManagementPolicy` (`secret_max_lifetime_days` as an enabled
-//! `passwordLifetime` restriction with `maxLifetime` `P{n}D`; 403 when the scenario makes the
-//! policy unreadable).
+//! `passwordLifetime` restriction with `maxLifetime` `P{n}D`, `certificate_max_lifetime_days` as an
+//! `asymmetricKeyLifetime` one; 403 when the scenario makes the policy unreadable).
 
 use axum::http::{Method, StatusCode};
 use axum::response::Response;
@@ -106,14 +106,28 @@ pub fn default_app_management_policy(tenant: &Tenant) -> Value {
         })
         .into_iter()
         .collect();
+    let keys: Vec<Value> = tenant
+        .certificate_max_lifetime_days
+        .map(|days| {
+            json!({
+                "restrictionType": "asymmetricKeyLifetime",
+                "state": "enabled",
+                "maxLifetime": format!("P{days}D"),
+                "restrictForAppsCreatedAfterDateTime": "2019-01-01T00:00:00Z",
+                "excludeActors": null,
+            })
+        })
+        .into_iter()
+        .collect();
     json!({
         "id": "00000000-0000-0000-0000-000000000000",
         "displayName": "Default app management tenant policy",
         "description": "Default tenant policy that enforces app management restrictions on applications and service principals. To apply policy to targeted resources, create a new policy under appManagementPolicies collection.",
-        "isEnabled": tenant.secret_max_lifetime_days.is_some(),
+        "isEnabled": tenant.secret_max_lifetime_days.is_some()
+            || tenant.certificate_max_lifetime_days.is_some(),
         "applicationRestrictions": {
             "passwordCredentials": passwords,
-            "keyCredentials": [],
+            "keyCredentials": keys,
             "identifierUris": {"nonDefaultUriAddition": null},
         },
         "servicePrincipalRestrictions": {

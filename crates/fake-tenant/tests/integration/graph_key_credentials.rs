@@ -337,3 +337,70 @@ async fn an_app_rolls_its_own_key_without_a_permission() {
     assert!(signs_in(&tenant, other()).await);
     assert!(!signs_in(&tenant, registered()).await);
 }
+
+#[tokio::test]
+async fn certificates_beyond_the_app_management_policy_are_refused() {
+    let tenant = start(scenario_with(|v| {
+        v["tenants"][0]["certificate_max_lifetime_days"] = json!(365);
+        v["tenants"][0]["applications"][0]["certificates"] = json!([{
+            "key_id": KEY_ID, "display_name": "CN=Registered", "certificate_pem": registered().pem,
+        }]);
+    }))
+    .await;
+    let token = admin_token(&tenant).await;
+    let (status, _, policy) =
+        graph_get(&tenant, &token, "/policies/defaultAppManagementPolicy").await;
+    assert_eq!(status, 200, "{policy}");
+    assert_eq!(policy["isEnabled"], true);
+    assert_eq!(
+        policy["applicationRestrictions"]["keyCredentials"][0]["restrictionType"],
+        "asymmetricKeyLifetime"
+    );
+    assert_eq!(
+        policy["applicationRestrictions"]["keyCredentials"][0]["maxLifetime"],
+        "P365D"
+    );
+    let path = format!("/applications/{APP_OBJECT}");
+    // The certificate's own 30 years are too long; the kept one (named by keyId) is not rechecked.
+    let (status, body) = graph_send(
+        &tenant,
+        &token,
+        Method::PATCH,
+        &path,
+        json!({"keyCredentials": [{"keyId": KEY_ID}, new_key(other())]}),
+    )
+    .await;
+    assert_eq!(status, 400, "{body}");
+    assert_eq!(
+        body["error"]["code"],
+        "CredentialInvalidLifetimeAsPerAppPolicy"
+    );
+    assert_eq!(body["error"]["details"][0]["code"], "InvalidKeyEndDate");
+    let mut within = new_key(other());
+    within["startDateTime"] = json!("2026-01-01T00:00:00Z");
+    within["endDateTime"] = json!("2026-12-31T00:00:00Z");
+    let (status, body) = graph_send(
+        &tenant,
+        &token,
+        Method::PATCH,
+        &path,
+        json!({"keyCredentials": [{"keyId": KEY_ID}, within]}),
+    )
+    .await;
+    assert_eq!(status, 204, "{body}");
+    // addKey answers the same.
+    let (status, body) = graph_send(
+        &tenant,
+        &token,
+        Method::POST,
+        &format!("{path}/addKey"),
+        json!({"keyCredential": new_key(other()),
+               "proof": registered().proof(APP_OBJECT, tenant.clock().utc())}),
+    )
+    .await;
+    assert_eq!(status, 400, "{body}");
+    assert_eq!(
+        body["error"]["code"],
+        "CredentialInvalidLifetimeAsPerAppPolicy"
+    );
+}
