@@ -1,5 +1,7 @@
 //! `entra-setup monitor` (the real binary) against the stand-in over two tenants: `scan` with no
-//! person signing in — the monitor app's own client-credentials token in each tenant — finds
+//! person signing in — the monitor app's own client-credentials token in each tenant: it is
+//! registered once, in its home tenant, and approved as another organisation's app in the
+//! second — finds
 //! every secret and certificate due within the window, posts one webhook message to a receiver
 //! on loopback (the URL from the environment, never printed) and exits 1; a tenant that has not
 //! approved the monitor is named unreadable (exit 2 when nothing is due); a bad tenants file is
@@ -48,9 +50,21 @@ fn app(
     })
 }
 
-fn tenant(id: &str, domain: &str, n: u8, mut apps: Vec<Value>, monitored: bool) -> Value {
+/// Where the monitor app stands in a tenant.
+#[derive(Clone, Copy, PartialEq)]
+enum Monitor {
+    /// Registered here, with its secret.
+    Home,
+    /// Another organisation's app here, approved: an enterprise application with
+    /// Application.Read.All consented (its credentials are the home registration's).
+    Approved,
+    /// Unknown here: nobody approved it.
+    Absent,
+}
+
+fn tenant(id: &str, domain: &str, n: u8, mut apps: Vec<Value>, monitor: Monitor) -> Value {
     let far = Utc::now() + Duration::days(700);
-    if monitored {
+    if monitor == Monitor::Home {
         apps.push(app(
             MONITOR,
             &format!("cccccccc-0000-0000-000{n}-000000000001"),
@@ -59,6 +73,8 @@ fn tenant(id: &str, domain: &str, n: u8, mut apps: Vec<Value>, monitored: bool) 
             MONITOR_SECRET,
             &["Application.Read.All"],
         ));
+    }
+    if monitor != Monitor::Absent {
         apps.push(app(
             SEEDER,
             &format!("cccccccc-0000-0000-000{n}-000000000002"),
@@ -68,6 +84,19 @@ fn tenant(id: &str, domain: &str, n: u8, mut apps: Vec<Value>, monitored: bool) 
             &["Application.ReadWrite.All"],
         ));
     }
+    let vendor_apps = if monitor == Monitor::Approved {
+        json!([{
+            "app_id": MONITOR, "object_id": format!("cccccccc-0000-0000-000{n}-0000000000f1"),
+            "display_name": "Entra setup monitor", "sign_in_audience": "AzureADMultipleOrgs",
+            "web_redirect_uris": [], "spa_redirect_uris": [], "public_client_redirect_uris": [],
+            "allow_public_client_flows": false, "enabled": true,
+            "permissions": {"delegated": [], "application": ["Application.Read.All"]},
+            "service_principal": true,
+            "consented": {"delegated": [], "application": ["Application.Read.All"]},
+        }])
+    } else {
+        json!([])
+    };
     json!({
         "id": id, "display_name": domain, "domains": [domain], "cloud": "global",
         "smtp_auth_enabled": true, "user_consent": "legacy", "admin_consent_workflow": false,
@@ -78,11 +107,12 @@ fn tenant(id: &str, domain: &str, n: u8, mut apps: Vec<Value>, monitored: bool) 
             "exchange_license": true, "smtp_auth": null
         }],
         "applications": apps,
+        "vendor_apps": vendor_apps,
     })
 }
 
-/// Contoso and Fabrikam, where the monitor is approved, each with credentials due and not;
-/// Northwind, where it is not.
+/// Contoso, the monitor's home, and Fabrikam, where it is approved, each with credentials due
+/// and not; Northwind, where it is not approved.
 fn scenario() -> Value {
     let days = |d: i64| Utc::now() + Duration::days(d);
     json!({"tenants": [
@@ -91,12 +121,12 @@ fn scenario() -> Value {
                 &[("dddddddd-0001-0000-0000-000000000001", days(10)), ("dddddddd-0001-0000-0000-000000000002", days(200))], "Pay~", &[]),
             app("bbbbbbbb-0000-0000-0001-000000000002", "cccccccc-0000-0000-0001-000000000011", "Old portal",
                 &[("dddddddd-0001-0000-0000-000000000003", days(-3))], "Old~", &[]),
-        ], true),
+        ], Monitor::Home),
         tenant("4a7d1e2b-8c3f-4b6a-9d2e-5f1c7b3a9e80", "fabrikam.com", 2, vec![
             app("bbbbbbbb-0000-0000-0002-000000000001", "cccccccc-0000-0000-0002-000000000010", "Fabrikam CRM",
                 &[("dddddddd-0002-0000-0000-000000000001", days(20))], "Crm~", &[]),
-        ], true),
-        tenant("33333333-4444-5555-6666-777777777777", "northwind.com", 3, vec![], false),
+        ], Monitor::Approved),
+        tenant("33333333-4444-5555-6666-777777777777", "northwind.com", 3, vec![], Monitor::Absent),
     ]})
 }
 
