@@ -3,14 +3,20 @@
 //! whole), upsert (`PATCH /applications(uniqueName='…')` with `Prefer: create-if-missing`: 201 and
 //! the new application when there is none by that name, else an update and 204 — the name is
 //! unique at once, before the new application has replicated), delete, `addPassword`
-//! (honouring the tenant's `secret_max_lifetime_days`), `removePassword`, and the custom
-//! app-management policies applied to one (`/appManagementPolicies`: none in a scenario).
+//! (honouring the tenant's `secret_max_lifetime_days`), `removePassword`, `addKey` / `removeKey`
+//! (with their proof of possession), and the custom app-management policies applied to one
+//! (`/appManagementPolicies`: none in a scenario).
+//!
+//! Certificates (`keyCredentials`) are kept as [`crate::certificates::KeyCredential`]s: a write
+//! replaces the whole list (honouring `certificate_max_lifetime_days`), and the token endpoint accepts
+//! client assertions signed with their keys. The list makes JSON only for the page asked for (or the
+//! registrations a `$filter` on `appId` / `id` names), so tenants of tens of thousands page cheaply.
 //!
 //! As Graph does, an application created without `signInAudience` is for work, school and personal
 //! accounts (`AzureADandPersonalMicrosoftAccount`) and asks for v2 tokens
 //! (`api.requestedAccessTokenVersion` 2), and its `isFallbackPublicClient` stays null until written.
 //! Properties the stand-in does not act on (`description`, `notes`, `web.homePageUrl`, `api`,
-//! `optionalClaims`, certificates in `keyCredentials`, …) are kept as written and shown back; complex
+//! `optionalClaims`, …) are kept as written and shown back; complex
 //! properties are merged on PATCH, as OData merges them.
 
 use std::time::Instant;
