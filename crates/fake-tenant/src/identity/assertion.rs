@@ -7,7 +7,7 @@
 //! | `alg` other than RS256 / PS256 | 700027 | invalid_client (401) |
 //! | `iss` ≠ `sub` | 50048 | invalid_client (401) |
 //! | `iss` / `sub` ≠ the client ID | 700021 | invalid_client (401) |
-//! | `aud` not this tenant's token endpoint (v2 or v1 form) | 700023 | invalid_client (401) |
+//! | `aud` not this tenant's token endpoint (v2 or v1 form, by tenant ID, domain or the path's name) | 700023 | invalid_client (401) |
 //! | now outside `nbf` … `exp` (five minutes' skew) | 700024 | invalid_client (401) |
 //! | the header's thumbprint not among the app's `keyCredentials` | 700027 | invalid_client (401) |
 //! | the certificate's end date passed | 700027 | invalid_client (401) |
@@ -48,8 +48,10 @@ pub struct Expected<'a> {
     pub tenant: &'a Tenant,
     /// The tenant as it appears in the request path (a GUID, a domain, `organizations`…).
     pub segment: &'a str,
-    /// The base URL the stand-in is reached at (its token endpoint's origin).
+    /// The base URL the stand-in names itself by (its token endpoint's origin: `public_url` when set).
     pub login_base: &'a str,
+    /// The address the stand-in listens on (also accepted when `public_url` names another).
+    pub listen_base: &'a str,
     /// Now.
     pub now: DateTime<Utc>,
 }
@@ -180,6 +182,7 @@ fn audience_accepted(jwt: &SignedJwt, expected: &Expected<'_>) -> bool {
     };
     let bases = [
         expected.login_base.trim_end_matches('/'),
+        expected.listen_base.trim_end_matches('/'),
         "https://login.microsoftonline.com",
     ];
     let tenants = std::iter::once(expected.segment)

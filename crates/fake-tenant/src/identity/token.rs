@@ -212,6 +212,7 @@ fn authenticate(
                 tenant: &directory.tenants[t],
                 segment,
                 login_base: &login_base,
+                listen_base: &shared.endpoints.login,
                 now,
             };
             assertion::verify(jwt, &expected, &mut directory.used_assertions)?;

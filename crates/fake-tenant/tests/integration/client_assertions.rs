@@ -556,3 +556,22 @@ async fn a_multi_tenant_app_proves_itself_in_another_tenant_with_its_home_certif
         (401, Some(700023))
     );
 }
+
+#[tokio::test]
+async fn behind_a_public_url_its_token_endpoint_and_the_listening_one_are_both_the_audience() {
+    let (tenant, clock) = start_on_manual_clock(scenario_with(|v| {
+        v["public_url"] = json!("https://login.contoso.test/");
+        v["tenants"][0]["applications"][0]["certificates"] = json!([{
+            "key_id": KEY_ID, "display_name": "CN=Registered", "certificate_pem": registered().pem,
+        }]);
+    }))
+    .await;
+    for audience in [
+        format!("https://login.contoso.test/{TENANT}/oauth2/v2.0/token"),
+        endpoint(&tenant, TENANT),
+    ] {
+        let assertion = registered().assertion(APP, &audience, clock.utc());
+        let (status, body) = with_assertion(&tenant, &assertion).await;
+        assert_eq!(status, 200, "{audience}: {body}");
+    }
+}
