@@ -16,6 +16,7 @@ import {
 } from "./ipc";
 import { sampleProfiles } from "./test/profiles";
 import { sampleView } from "./test/wizard";
+import type { Standing } from "./ipc";
 import { App } from "./App";
 
 vi.mock("./ipc", async (importOriginal) => {
@@ -63,6 +64,7 @@ function providerBackground(): string {
 }
 
 beforeEach(() => {
+  vi.clearAllMocks();
   vi.mocked(listProfiles).mockResolvedValue(sampleProfiles);
   vi.mocked(resumeWizard).mockResolvedValue({ view: null, set_aside: null });
   vi.mocked(reminderAlerts).mockResolvedValue([]);
@@ -154,5 +156,53 @@ describe("App", () => {
 
     act(() => scheme.setDark(false));
     expect(providerBackground()).toBe(webLightTheme.colorNeutralBackground1);
+  });
+
+  it("asks for the progress, the profiles and the due reminders side by side at launch", async () => {
+    mockColorScheme(false);
+    vi.mocked(resumeWizard).mockReturnValue(new Promise(() => {}));
+    render(<App />);
+    await vi.waitFor(() => expect(resumeWizard).toHaveBeenCalled());
+    expect(listProfiles).toHaveBeenCalled();
+    expect(reminderAlerts).toHaveBeenCalled();
+    // Nothing is shown in the main region until the first screen can show whole.
+    expect(screen.queryByTestId("start-screen")).not.toBeInTheDocument();
+    expect(screen.getByRole("main")).toHaveAttribute("aria-busy", "true");
+  });
+
+  it("shows the start screen whole from its first paint: the due banner, the open-bundle panel and the cards", async () => {
+    mockColorScheme(false);
+    const due: Standing = {
+      tenant: "contoso.com",
+      client_id: "11111111-0000-0000-0000-000000000001",
+      key_id: "k1",
+      expires: "2027-01-01T00:00:00Z",
+      name: "Payroll sync",
+      source: "add",
+      days_left: 5,
+      stage: { state: "due", lead_days: 7 },
+      urgency: "urgent",
+      due: true,
+    };
+    vi.mocked(reminderAlerts).mockResolvedValue([due]);
+    render(<App />);
+    await screen.findByTestId("start-screen");
+    // Everything above the cards came with the screen, so nothing pushes them down later.
+    expect(screen.getByTestId("due-banner")).toHaveTextContent("Payroll sync");
+    expect(screen.getByTestId("open-bundle-panel")).toBeInTheDocument();
+    expect(await screen.findByTestId("profile-list")).toBeInTheDocument();
+    expect(listProfiles).toHaveBeenCalledTimes(1);
+  });
+
+  it("opens the troubleshoot screen once its chunk is in, and comes back to the start screen whole", async () => {
+    mockColorScheme(false);
+    render(<App />);
+    await userEvent.click(await screen.findByTestId("troubleshoot-button"));
+    expect(await screen.findByTestId("troubleshoot-screen")).toBeInTheDocument();
+    expect(screen.queryByTestId("start-screen")).not.toBeInTheDocument();
+    await userEvent.click(screen.getByTestId("troubleshoot-back"));
+    await screen.findByTestId("start-screen");
+    expect(screen.getByTestId("open-bundle-panel")).toBeInTheDocument();
+    expect(reminderAlerts).toHaveBeenCalledTimes(2);
   });
 });

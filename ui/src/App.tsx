@@ -3,29 +3,78 @@
  * chose one), the page landmarks (header and main) and the choice of which screen is shown. A
  * setup under way opens on the step it was left on.
  */
-import { useCallback, useEffect, useMemo, useState } from "react";
-import { FluentProvider, MessageBar, MessageBarBody, Spinner, makeStyles, tokens, webDarkTheme } from "@fluentui/react-components";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { FluentProvider, MessageBar, MessageBarBody, makeStyles, tokens, webDarkTheme } from "@fluentui/react-components";
 import { AppHeader } from "./components/AppHeader";
 import { FailureBar } from "./components/FailureBar";
 import { FailureOffersContext, useFailure } from "./hooks/useFailure";
 import type { ScreenOffers } from "./hooks/useFailure";
-import { goToStep, resumeWizard, startWizard } from "./ipc";
-import type { WizardView } from "./ipc";
+import { goToStep, listProfiles, resumeWizard, startWizard } from "./ipc";
+import type { ProfileSummary, WizardView } from "./ipc";
 import { StartScreen } from "./screens/StartScreen";
-import { TroubleshootScreen } from "./screens/TroubleshootScreen";
-import { WizardScreen } from "./screens/WizardScreen";
-import { RemindersScreen } from "./screens/RemindersScreen";
-import { DueBanner } from "./components/DueBanner";
-import { OpenBundlePanel } from "./components/OpenBundlePanel";
+import { DueBanner, readDueAlerts } from "./components/DueBanner";
+import type { DueAlerts } from "./components/DueBanner";
+import { PanelSkeleton, ScreenSkeleton } from "./components/Placeholder";
+import { Deferred, openBundlePanel, preloadWizard, remindersScreen, troubleshootScreen, whenIdle, wizardScreen } from "./lazy";
 import { useChosenTheme } from "./theme";
 
 /** The screens the app can show. */
 type Screen =
   | { name: "loading" }
-  | { name: "start" }
+  | {
+      name: "start";
+      /** The reminders due, read before the screen showed (its banner is there from the first paint). */
+      due?: DueAlerts;
+      /** The profiles, asked for beside the other reads. */
+      profiles?: Promise<ProfileSummary[]>;
+    }
   | { name: "wizard"; view: WizardView }
   | { name: "troubleshoot"; back: Screen }
   | { name: "reminders" };
+
+/** How long the start screen waits for the due reminders before showing without them (they then load in it). */
+const DUE_WAIT_MS = 1000;
+
+/** `promise`'s value, or undefined if it takes longer than `ms`. */
+function within<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  return new Promise((resolve) => {
+    const timer = window.setTimeout(() => resolve(undefined), ms);
+    void promise.then((value) => {
+      window.clearTimeout(timer);
+      resolve(value);
+    });
+  });
+}
+
+/**
+ * What the start screen shows from its first paint, read at once and side by side: the due
+ * reminders (the banner above the cards), the open-bundle panel's chunk, and the profiles (the
+ * cards' skeletons hold their place if these come later).
+ */
+async function prepareStart(): Promise<Screen> {
+  const profiles = listProfiles();
+  // The start screen handles a failure; this only keeps it from being reported as unhandled.
+  profiles.catch(() => {});
+  const [due] = await Promise.all([
+    within(readDueAlerts(), DUE_WAIT_MS),
+    openBundlePanel.preload().catch(() => {}),
+  ]);
+  return { name: "start", due, profiles };
+}
+
+/** Load the chunk of the screen about to show, so it shows whole rather than as a skeleton. */
+function preloadFor(screen: Screen): Promise<void> {
+  const part =
+    screen.name === "wizard"
+      ? wizardScreen
+      : screen.name === "reminders"
+        ? remindersScreen
+        : screen.name === "troubleshoot"
+          ? troubleshootScreen
+          : undefined;
+  // A chunk that fails to load is tried again when the screen renders.
+  return part ? part.preload().catch(() => {}) : Promise.resolve();
+}
 
 /** The demo tenant's healthy scenario, where every integration can be created. */
 const DEMO_SCENARIO = "contoso";
@@ -56,12 +105,21 @@ export function App() {
   const [screen, setScreen] = useState<Screen>({ name: "loading" });
   const [starting, setStarting] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
-  const toStart = useCallback(() => setScreen({ name: "start" }), []);
+  // Screens are switched to once what they show first is in; the latest switch asked for wins.
+  const switches = useRef(0);
+  const go = useCallback(async (next: Screen | (() => Promise<Screen>)) => {
+    const switched = ++switches.current;
+    const target = typeof next === "function" ? await next() : next;
+    await preloadFor(target);
+    if (switched === switches.current) setScreen(target);
+  }, []);
+  const toStart = useCallback(() => void go(prepareStart), [go]);
   // The administrator's sign-in, from any screen: the setup under way on its sign-in step.
   const signIn = useCallback(async () => {
     failure.clear();
     try {
-      setScreen({ name: "wizard", view: await goToStep("sign_in") });
+      const view = await goToStep("sign_in");
+      await go({ name: "wizard", view });
     } catch (cause) {
       failure.show(cause);
     }
@@ -69,29 +127,35 @@ export function App() {
   const offers = useMemo<ScreenOffers>(() => ({ startOver: toStart, signIn: () => void signIn() }), [toStart, signIn]);
   const failure = useFailure(offers);
 
-  // Back to the setup under way (or the start screen); a failure is shown, never swallowed.
+  // Back to the setup under way (or the start screen, prepared beside the resume); a failure
+  // is shown, never swallowed.
   const resume = () =>
-    resumeWizard().then(
-      (resumed) => {
+    go(async () => {
+      const start = prepareStart();
+      try {
+        const resumed = await resumeWizard();
         if (resumed.set_aside) setNotice(resumed.set_aside);
-        setScreen(resumed.view ? { name: "wizard", view: resumed.view } : { name: "start" });
-      },
-      (cause: unknown) => {
+        return resumed.view ? { name: "wizard", view: resumed.view } : await start;
+      } catch (cause) {
         failure.show(cause, () => void resume());
-        setScreen({ name: "start" });
-      },
-    );
+        return await start;
+      }
+    });
 
   useEffect(() => {
     void resume();
   }, []);
+
+  // Once the first screen is up and the page idle, the wizard's chunk loads: opening it is instant.
+  const shown = screen.name !== "loading";
+  useEffect(() => (shown ? whenIdle(preloadWizard) : undefined), [shown]);
 
   const start = async (profileId: string, demo: boolean) => {
     setStarting(true);
     failure.clear();
     try {
       const view = await startWizard(profileId, demo ? DEMO_SCENARIO : null);
-      setScreen({ name: "wizard", view });
+      await go({ name: "wizard", view });
     } catch (cause) {
       failure.show(cause, () => void start(profileId, demo));
     } finally {
@@ -101,9 +165,14 @@ export function App() {
 
   // Leaving the setup: a failure to forget its progress is shown on the start screen.
   const closed = (cause?: unknown) => {
-    setScreen({ name: "start" });
+    toStart();
     if (cause !== undefined) failure.show(cause);
   };
+
+  const Wizard = wizardScreen.Component;
+  const Reminders = remindersScreen.Component;
+  const Troubleshoot = troubleshootScreen.Component;
+  const OpenBundle = openBundlePanel.Component;
 
   return (
     <FluentProvider theme={theme} className={styles.root} data-theme={theme === webDarkTheme ? "dark" : "light"}>
@@ -111,43 +180,52 @@ export function App() {
         themeChoice={choice}
         onThemeChoice={choose}
         onTroubleshoot={
-          screen.name === "troubleshoot" ? undefined : () => setScreen({ name: "troubleshoot", back: screen })
+          screen.name === "troubleshoot" ? undefined : () => void go({ name: "troubleshoot", back: screen })
         }
-        onReminders={screen.name === "reminders" ? undefined : () => setScreen({ name: "reminders" })}
+        onReminders={screen.name === "reminders" ? undefined : () => void go({ name: "reminders" })}
       />
       <FailureOffersContext.Provider value={offers}>
-        <main className={styles.main}>
+        <main className={styles.main} aria-busy={screen.name === "loading" || undefined}>
           <FailureBar notice={failure.notice} testId="start-error" />
           {notice && screen.name === "start" && (
             <MessageBar intent="warning" layout="multiline" data-testid="progress-set-aside">
               <MessageBarBody>{notice}</MessageBarBody>
             </MessageBar>
           )}
-          {screen.name === "loading" && <Spinner label="Opening…" />}
-          {screen.name === "start" && <DueBanner onOpenReminders={() => setScreen({ name: "reminders" })} />}
           {screen.name === "start" && (
-            <OpenBundlePanel demoScenario={DEMO_SCENARIO} onOpened={(view) => setScreen({ name: "wizard", view })} />
+            <DueBanner initial={screen.due} onOpenReminders={() => void go({ name: "reminders" })} />
+          )}
+          {screen.name === "start" && (
+            <Deferred placeholder={<PanelSkeleton minHeight="150px" />}>
+              <OpenBundle demoScenario={DEMO_SCENARIO} onOpened={(view) => void go({ name: "wizard", view })} />
+            </Deferred>
           )}
           {screen.name === "reminders" && (
-            <RemindersScreen
-              demoScenario={DEMO_SCENARIO}
-              onBack={() => void resume()}
-              onRotate={(view) => setScreen({ name: "wizard", view })}
-            />
+            <Deferred placeholder={<ScreenSkeleton />}>
+              <Reminders
+                demoScenario={DEMO_SCENARIO}
+                onBack={() => void resume()}
+                onRotate={(view) => void go({ name: "wizard", view })}
+              />
+            </Deferred>
           )}
-          {screen.name === "start" && <StartScreen onStart={(id, demo) => void start(id, demo)} starting={starting} />}
+          {screen.name === "start" && (
+            <StartScreen onStart={(id, demo) => void start(id, demo)} starting={starting} profiles={screen.profiles} />
+          )}
           {screen.name === "wizard" && (
-            <WizardScreen key={screen.view.session} initial={screen.view} onClose={closed} />
+            <Deferred placeholder={<ScreenSkeleton />}>
+              <Wizard key={screen.view.session} initial={screen.view} onClose={closed} />
+            </Deferred>
           )}
           {screen.name === "troubleshoot" && (
-            <TroubleshootScreen
-              integration={screen.back.name === "wizard" ? { profile: screen.back.view.profile, title: screen.back.view.title } : null}
-              onBack={() =>
-                screen.back.name === "wizard"
-                  ? void resume()
-                  : setScreen({ name: "start" })
-              }
-            />
+            <Deferred placeholder={<ScreenSkeleton />}>
+              <Troubleshoot
+                integration={
+                  screen.back.name === "wizard" ? { profile: screen.back.view.profile, title: screen.back.view.title } : null
+                }
+                onBack={() => (screen.back.name === "wizard" ? void resume() : toStart())}
+              />
+            </Deferred>
           )}
         </main>
       </FailureOffersContext.Provider>

@@ -2,7 +2,7 @@
  * A value the admin must paste somewhere else, shown read-only with a labelled copy button;
  * when the clipboard refuses, that is said under it (the value stays there to select by hand).
  */
-import { useId, useState } from "react";
+import { useEffect, useId, useRef, useState } from "react";
 import { Button, Caption1, Text, makeStyles, tokens } from "@fluentui/react-components";
 import { CheckmarkRegular, CopyRegular } from "@fluentui/react-icons";
 import { copyText } from "../ipc";
@@ -45,12 +45,16 @@ export function CopyField({ label, value, testId }: CopyFieldProps) {
   const labelId = useId();
   const [copied, setCopied] = useState(false);
   const failure = useFailure();
+  // "Copied" shows for 2 s after each copy; the one timer goes with the field.
+  const copiedTimer = useRef<number | undefined>(undefined);
+  useEffect(() => () => window.clearTimeout(copiedTimer.current), []);
   const copy = async () => {
     failure.clear();
     try {
       await copyText(value);
       setCopied(true);
-      window.setTimeout(() => setCopied(false), 2000);
+      window.clearTimeout(copiedTimer.current);
+      copiedTimer.current = window.setTimeout(() => setCopied(false), 2000);
     } catch (cause) {
       setCopied(false);
       failure.show(cause, () => void copy());

@@ -14,6 +14,8 @@ const useStyles = makeStyles({
   body: { display: "flex", flexWrap: "wrap", alignItems: "center", gap: tokens.spacingHorizontalM, width: "100%" },
   text: { flexGrow: 1, flexBasis: "320px", minWidth: 0 },
   picker: { display: "flex", alignItems: "center", gap: tokens.spacingHorizontalS },
+  // A set width: the scenarios' names arrive after the banner shows, and must not resize it.
+  select: { width: "240px" },
 });
 
 export interface DemoBannerProps {
@@ -46,6 +48,7 @@ export function DemoBanner({ scenario, onSwitch }: DemoBannerProps) {
             <Select
               id={selectId}
               value={scenario.name}
+              className={styles.select}
               data-testid="demo-scenario"
               onChange={(_, data) => onSwitch(data.value)}
             >

@@ -3,7 +3,7 @@
  * the same the desktop notifications announce, with a way to the reminders page. When the
  * reminders cannot be read, that is said instead (the admin would otherwise miss an expiry).
  */
-import { useEffect, useState } from "react";
+import { useEffect, useLayoutEffect, useState } from "react";
 import { Button, MessageBar, MessageBarActions, MessageBarBody, MessageBarTitle, makeStyles, tokens } from "@fluentui/react-components";
 import { reminderAlerts } from "../ipc";
 import type { Standing } from "../ipc";
@@ -15,9 +15,29 @@ const useStyles = makeStyles({
   list: { margin: `${tokens.spacingVerticalXS} 0 0`, paddingLeft: tokens.spacingHorizontalXL },
 });
 
-export function DueBanner({ onOpenReminders }: { onOpenReminders: () => void }) {
+/** The alerts read before the start screen showed: the secrets due, or why they could not be read. */
+export type DueAlerts = { ok: true; due: Standing[] } | { ok: false; cause: unknown };
+
+/** Read the alerts, a failure kept as such (shown by the banner). */
+export function readDueAlerts(): Promise<DueAlerts> {
+  return reminderAlerts().then(
+    (due): DueAlerts => ({ ok: true, due }),
+    (cause: unknown): DueAlerts => ({ ok: false, cause }),
+  );
+}
+
+export interface DueBannerProps {
+  onOpenReminders: () => void;
+  /**
+   * The alerts read before the screen showed: the banner is then there from the first paint,
+   * pushing nothing down later. Without them it reads them itself.
+   */
+  initial?: DueAlerts;
+}
+
+export function DueBanner({ onOpenReminders, initial }: DueBannerProps) {
   const styles = useStyles();
-  const [due, setDue] = useState<Standing[]>([]);
+  const [due, setDue] = useState<Standing[]>(initial?.ok ? initial.due : []);
   const failure = useFailure();
   const load = () => {
     failure.clear();
@@ -26,7 +46,13 @@ export function DueBanner({ onOpenReminders }: { onOpenReminders: () => void }) 
       failure.show(cause, load);
     });
   };
-  useEffect(load, []);
+  useEffect(() => {
+    if (!initial) load();
+  }, []);
+  // Before the first paint, so the failure takes its place at once.
+  useLayoutEffect(() => {
+    if (initial && !initial.ok) failure.show(initial.cause, load);
+  }, []);
   if (due.length === 0) return <FailureBar notice={failure.notice} testId="due-banner-error" />;
   const pressing = due.some((s) => s.urgency === "expired" || s.urgency === "urgent");
   return (

@@ -8,12 +8,23 @@ import type { KeyboardEvent } from "react";
 import { makeStyles, tokens } from "@fluentui/react-components";
 import type { ProfileSummary } from "../ipc";
 import { ProfileCard } from "./ProfileCard";
+import { ProfileCardSkeleton } from "./Placeholder";
 
 const useStyles = makeStyles({
   list: {
     display: "grid",
     gridTemplateColumns: "repeat(auto-fill, minmax(340px, 1fr))",
     gap: tokens.spacingHorizontalL,
+  },
+  // Read by screen readers, not shown.
+  hidden: {
+    position: "absolute",
+    width: "1px",
+    height: "1px",
+    margin: "-1px",
+    overflow: "hidden",
+    clipPath: "inset(50%)",
+    whiteSpace: "nowrap",
   },
 });
 
@@ -23,9 +34,11 @@ export interface ProfileListProps {
   onSelect: (profile: ProfileSummary) => void;
   /** The id of the heading that names the group. */
   labelledBy: string;
+  /** The admin points at or focuses a card: about to choose one (the wizard can preload). */
+  onIntent?: () => void;
 }
 
-export function ProfileList({ profiles, selectedId, onSelect, labelledBy }: ProfileListProps) {
+export function ProfileList({ profiles, selectedId, onSelect, labelledBy, onIntent }: ProfileListProps) {
   const styles = useStyles();
   const cards = useRef(new Map<string, HTMLDivElement>());
   const selectedIndex = profiles.findIndex((profile) => profile.id === selectedId);
@@ -64,7 +77,14 @@ export function ProfileList({ profiles, selectedId, onSelect, labelledBy }: Prof
   };
 
   return (
-    <div role="radiogroup" aria-labelledby={labelledBy} data-testid="profile-list" className={styles.list}>
+    <div
+      role="radiogroup"
+      aria-labelledby={labelledBy}
+      data-testid="profile-list"
+      className={styles.list}
+      onPointerEnter={onIntent}
+      onFocus={onIntent}
+    >
       {profiles.map((profile, index) => (
         <ProfileCard
           key={profile.id}
@@ -81,6 +101,22 @@ export function ProfileList({ profiles, selectedId, onSelect, labelledBy }: Prof
           onSelect={onSelect}
           onKeyDown={handleKeyDown(index)}
         />
+      ))}
+    </div>
+  );
+}
+
+/**
+ * The list's place while the profiles load: `count` card skeletons in the same grid, so the
+ * cards take their place without moving anything. Said to assistive technology as loading.
+ */
+export function ProfileListSkeleton({ count, label }: { count: number; label: string }) {
+  const styles = useStyles();
+  return (
+    <div role="status" aria-busy="true" data-testid="profiles-loading" className={styles.list}>
+      <span className={styles.hidden}>{label}</span>
+      {Array.from({ length: count }, (_, index) => (
+        <ProfileCardSkeleton key={index} />
       ))}
     </div>
   );

@@ -1,10 +1,12 @@
 import { beforeEach, describe, expect, it, vi } from "vitest";
-import { render, screen, within } from "@testing-library/react";
+import { act, cleanup, fireEvent, render, screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { FluentProvider, webLightTheme } from "@fluentui/react-components";
 import { IpcFailure, listProfiles } from "../ipc";
+import type { ProfileSummary } from "../ipc";
+import { wizardScreen } from "../lazy";
 import { axeroCalendar, exchangeConnector, sampleProfiles, vendorConsent } from "../test/profiles";
-import { StartScreen } from "./StartScreen";
+import { PROFILE_COUNT_KEY, StartScreen } from "./StartScreen";
 
 vi.mock("../ipc", async (importOriginal) => {
   const actual = await importOriginal<typeof import("../ipc")>();
@@ -30,6 +32,7 @@ async function renderLoaded() {
 }
 
 beforeEach(() => {
+  window.localStorage.clear();
   listProfilesMock.mockReset();
   onStart.mockReset();
 });
@@ -72,12 +75,58 @@ describe("StartScreen", () => {
     expect(screen.getByRole("radio", { name: exchangeConnector.title })).toHaveAttribute("aria-checked", "false");
   });
 
-  it("shows a labelled spinner while the profiles load", async () => {
+  it("holds the list's place with labelled skeleton cards while the profiles load", async () => {
     listProfilesMock.mockReturnValue(new Promise(() => {}));
     renderStartScreen();
 
-    expect(screen.getByText("Loading integrations…")).toBeInTheDocument();
+    expect(screen.getByRole("status")).toHaveTextContent("Loading integrations…");
+    expect(screen.getByTestId("profiles-loading")).toHaveAttribute("aria-busy", "true");
+    expect(screen.getAllByTestId("profile-skeleton")).toHaveLength(6);
+    // Not cards: nothing to choose yet, and nothing the end-to-end tests take for a profile.
+    expect(document.querySelector("[data-testid^='profile-card-']")).toBeNull();
     expect(screen.queryByTestId("profile-list")).not.toBeInTheDocument();
+  });
+
+  it("shows as many skeletons as it showed cards last time, then the cards in their place", async () => {
+    // A first launch keeps how many cards there were.
+    const first = await renderLoaded();
+    expect(within(first).getAllByRole("radio")).toHaveLength(sampleProfiles.length);
+    expect(window.localStorage.getItem(PROFILE_COUNT_KEY)).toBe(String(sampleProfiles.length));
+    cleanup();
+
+    // The next launch shows that many skeletons, in the list's grid, until the same number of cards replace them.
+    let arrive: (profiles: ProfileSummary[]) => void = () => {};
+    listProfilesMock.mockReturnValue(new Promise((resolve) => (arrive = resolve)));
+    renderStartScreen();
+    const skeletons = screen.getAllByTestId("profile-skeleton");
+    expect(skeletons).toHaveLength(sampleProfiles.length);
+    const grid = screen.getByTestId("profiles-loading").className;
+
+    await act(async () => arrive(sampleProfiles));
+    const list = screen.getByTestId("profile-list");
+    expect(within(list).getAllByRole("radio")).toHaveLength(skeletons.length);
+    // The same grid as the skeletons': the cards sit where they were.
+    expect(list.className).toBe(grid);
+    expect(screen.queryByTestId("profiles-loading")).not.toBeInTheDocument();
+  });
+
+  it("uses the profiles asked for at launch rather than asking again", async () => {
+    render(
+      <FluentProvider theme={webLightTheme}>
+        <StartScreen onStart={onStart} profiles={Promise.resolve(sampleProfiles)} />
+      </FluentProvider>,
+    );
+    expect(within(await screen.findByTestId("profile-list")).getAllByRole("radio")).toHaveLength(sampleProfiles.length);
+    expect(listProfilesMock).not.toHaveBeenCalled();
+  });
+
+  it("preloads the wizard when a card is pointed at or focused", async () => {
+    const preload = vi.spyOn(wizardScreen, "preload").mockResolvedValue();
+    const list = await renderLoaded();
+    fireEvent.pointerEnter(list);
+    expect(preload).toHaveBeenCalledTimes(1);
+    fireEvent.focus(screen.getByTestId("profile-card-axero-outlook-calendar"));
+    expect(preload).toHaveBeenCalledTimes(2);
   });
 
   it("shows the failure's title and message, and loads again on Try again", async () => {

@@ -11,7 +11,6 @@ import {
   MessageBarActions,
   MessageBarBody,
   MessageBarTitle,
-  Spinner,
   Title3,
   makeStyles,
   tokens,
@@ -20,8 +19,9 @@ import { ArrowClockwiseRegular, ArrowRightRegular, BeakerRegular } from "@fluent
 import { listProfiles } from "../ipc";
 import type { ProfileSummary } from "../ipc";
 import { FailureBar } from "../components/FailureBar";
-import { ProfileList } from "../components/ProfileList";
+import { ProfileList, ProfileListSkeleton } from "../components/ProfileList";
 import { useFailure } from "../hooks/useFailure";
+import { preloadWizard } from "../lazy";
 
 type Profiles = { status: "loading" } | { status: "failed" } | { status: "loaded"; profiles: ProfileSummary[] };
 
@@ -43,9 +43,6 @@ const useStyles = makeStyles({
     margin: 0,
     color: tokens.colorNeutralForeground2,
   },
-  loading: {
-    padding: tokens.spacingVerticalXXL,
-  },
   start: {
     display: "flex",
     flexWrap: "wrap",
@@ -63,9 +60,34 @@ export interface StartScreenProps {
   onStart?: (profileId: string, demo: boolean) => void;
   /** Whether a start is under way (the buttons wait). */
   starting?: boolean;
+  /** The profiles already asked for (at launch, beside the other reads); asked for here if not. */
+  profiles?: Promise<ProfileSummary[]>;
 }
 
-export function StartScreen({ onStart, starting = false }: StartScreenProps) {
+/** Where the number of profiles last shown is kept, for as many skeletons at the next launch. */
+export const PROFILE_COUNT_KEY = "entra-setup.profile-count";
+/** The skeletons shown when no count was kept: the shipped catalogue's size. */
+const DEFAULT_PROFILE_COUNT = 6;
+
+/** How many cards the list showed last time (so the skeletons take the same room). */
+export function keptProfileCount(): number {
+  try {
+    const kept = Number(window.localStorage.getItem(PROFILE_COUNT_KEY));
+    return Number.isInteger(kept) && kept > 0 && kept <= 100 ? kept : DEFAULT_PROFILE_COUNT;
+  } catch {
+    return DEFAULT_PROFILE_COUNT;
+  }
+}
+
+function keepProfileCount(count: number): void {
+  try {
+    window.localStorage.setItem(PROFILE_COUNT_KEY, String(count));
+  } catch {
+    // Storage refused: the next launch shows the default number of skeletons.
+  }
+}
+
+export function StartScreen({ onStart, starting = false, profiles: prefetched }: StartScreenProps) {
   const styles = useStyles();
   const headingId = useId();
   const nextStepId = useId();
@@ -88,9 +110,11 @@ export function StartScreen({ onStart, starting = false }: StartScreenProps) {
 
   useEffect(() => {
     let current = true;
-    listProfiles().then(
+    (attempt === 0 && prefetched ? prefetched : listProfiles()).then(
       (loaded) => {
-        if (current) setProfiles({ status: "loaded", profiles: loaded });
+        if (!current) return;
+        setProfiles({ status: "loaded", profiles: loaded });
+        if (loaded.length > 0) keepProfileCount(loaded.length);
       },
       (cause: unknown) => {
         if (current) {
@@ -131,7 +155,7 @@ export function StartScreen({ onStart, starting = false }: StartScreenProps) {
       </div>
 
       {profiles.status === "loading" && (
-        <Spinner className={styles.loading} label="Loading integrations…" data-testid="profiles-loading" />
+        <ProfileListSkeleton count={keptProfileCount()} label="Loading integrations…" />
       )}
 
       {profiles.status === "failed" && <FailureBar notice={failure.notice} testId="profiles-error" />}
@@ -156,6 +180,7 @@ export function StartScreen({ onStart, starting = false }: StartScreenProps) {
           selectedId={selectedId}
           onSelect={select}
           labelledBy={headingId}
+          onIntent={preloadWizard}
         />
       )}
 

@@ -27,6 +27,7 @@ import { DemoBanner } from "../components/DemoBanner";
 import { ExternalLink } from "../components/ExternalLink";
 import { StepNav } from "../components/StepNav";
 import { StepBody } from "../steps/StepBody";
+import { exportPanel, whenIdle } from "../lazy";
 
 const useStyles = makeStyles({
   screen: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalL },
@@ -149,6 +150,8 @@ export function WizardScreen({ initial, onClose }: WizardScreenProps) {
     [flush],
   );
   useEffect(() => () => window.clearTimeout(saveTimer.current), []);
+  // The summary's export panel loads when the page is next idle, so the summary shows it whole.
+  useEffect(() => whenIdle(() => void exportPanel.preload().catch(() => {})), []);
   flushRef.current = flush;
 
   const goTo = useCallback(async (target: WizardStep) => {

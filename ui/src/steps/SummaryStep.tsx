@@ -4,7 +4,8 @@
  */
 import { Body1, MessageBar, MessageBarBody, MessageBarTitle, Subtitle2, makeStyles, tokens } from "@fluentui/react-components";
 import { CheckList } from "../components/CheckList";
-import { ExportPanel } from "../components/ExportPanel";
+import { PanelSkeleton } from "../components/Placeholder";
+import { Deferred, exportPanel } from "../lazy";
 import { CHECK_LABELS } from "../labels";
 import type { StepProps } from "./types";
 
@@ -51,7 +52,9 @@ export function SummaryStep({ view, step, running, recheck }: StepProps) {
         </section>
       )}
       <CheckList checks={step.checks} results={view.results} running={running} onRetry={recheck} />
-      <ExportPanel expiryKnown={view.secret.expiry_known} />
+      <Deferred placeholder={<PanelSkeleton minHeight="240px" testId="export-loading" />}>
+        <exportPanel.Component expiryKnown={view.secret.expiry_known} />
+      </Deferred>
     </div>
   );
 }

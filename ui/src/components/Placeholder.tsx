@@ -1,0 +1,85 @@
+/**
+ * Still placeholders (no animation, so an idle screen repaints nothing) that take the space of
+ * what is loading: bones the height of a line of text, a profile card's skeleton with the real
+ * card's structure, and the skeletons of a screen or panel whose chunk is on its way.
+ */
+import { Card, CardHeader, makeStyles, mergeClasses, tokens } from "@fluentui/react-components";
+import type { CSSProperties } from "react";
+
+const useStyles = makeStyles({
+  bone: {
+    display: "block",
+    borderRadius: tokens.borderRadiusMedium,
+    backgroundColor: tokens.colorNeutralStencil1,
+  },
+  card: { height: "100%" },
+  icon: { width: "32px", height: "32px" },
+  lines: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalXXS },
+  details: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalM, flexGrow: 1 },
+  rows: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalS },
+  panel: {
+    boxSizing: "border-box",
+    display: "flex",
+    flexDirection: "column",
+    gap: tokens.spacingVerticalM,
+    padding: `${tokens.spacingVerticalM} ${tokens.spacingHorizontalL}`,
+    borderRadius: tokens.borderRadiusMedium,
+    backgroundColor: tokens.colorNeutralBackground1,
+    border: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke2}`,
+  },
+  screen: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalL },
+});
+
+/** A block of `height` (a line of text: its line height) and `width`. */
+export function Bone({ height, width = "100%", className }: { height: string; width?: string; className?: string }) {
+  const styles = useStyles();
+  const style: CSSProperties = { height, width };
+  return <span aria-hidden className={mergeClasses(styles.bone, className)} style={style} />;
+}
+
+/** A profile card's skeleton: the real card's header, summary, needs and footer, as lines. */
+export function ProfileCardSkeleton() {
+  const styles = useStyles();
+  return (
+    <Card className={styles.card} aria-hidden data-testid="profile-skeleton">
+      <CardHeader
+        image={<Bone height="32px" width="32px" />}
+        header={<Bone height={tokens.lineHeightBase400} width="60%" />}
+        description={<Bone height={tokens.lineHeightBase200} width="40%" />}
+      />
+      <div className={styles.details}>
+        <div className={styles.lines}>
+          <Bone height={tokens.lineHeightBase300} />
+          <Bone height={tokens.lineHeightBase300} width="80%" />
+        </div>
+        <div className={styles.rows}>
+          <Bone height={tokens.lineHeightBase300} width="70%" />
+          <Bone height={tokens.lineHeightBase300} width="70%" />
+          <Bone height={tokens.lineHeightBase300} width="70%" />
+        </div>
+        <Bone height={tokens.lineHeightBase300} width="50%" />
+      </div>
+    </Card>
+  );
+}
+
+/** A bordered panel's skeleton of at least `minHeight`, its title a line. */
+export function PanelSkeleton({ minHeight, testId }: { minHeight: string; testId?: string }) {
+  const styles = useStyles();
+  return (
+    <div className={styles.panel} style={{ minHeight }} aria-hidden data-testid={testId}>
+      <Bone height={tokens.lineHeightBase400} width="30%" />
+    </div>
+  );
+}
+
+/** A screen's skeleton while its chunk loads: its heading and a body of panels. */
+export function ScreenSkeleton({ testId }: { testId?: string }) {
+  const styles = useStyles();
+  return (
+    <div className={styles.screen} aria-busy="true" data-testid={testId}>
+      <Bone height={tokens.lineHeightBase500} width="40%" />
+      <PanelSkeleton minHeight="320px" />
+    </div>
+  );
+}
