@@ -1,11 +1,11 @@
 //! `entra-setup monitor` (the real binary) against the stand-in over two tenants: `scan` with no
 //! person signing in — the monitor app's own client-credentials token in each tenant: it is
 //! registered once, in its home tenant, and approved as another organisation's app in the
-//! second — finds
-//! every secret and certificate due within the window, posts one webhook message to a receiver
-//! on loopback (the URL from the environment, never printed) and exits 1; a tenant that has not
-//! approved the monitor is named unreadable (exit 2 when nothing is due); a bad tenants file is
-//! refused naming its line; `schedule --print` prints each schedule.
+//! second — finds every secret and certificate due within the window, posts one webhook message
+//! to a receiver on loopback (the URL from the environment, never printed) and exits 1; a tenant
+//! that has not approved the monitor is named unreadable (exit 2 when nothing is due); a bad
+//! tenants file is refused naming its line; `schedule --print` prints each schedule; `setup`
+//! (in a private keychain session) gives the monitor a certificate that `scan` then uses.
 
 use std::io::{Read, Write};
 use std::sync::{Arc, Mutex};
@@ -553,8 +553,9 @@ const SETUP_THEN_SCAN: &str =
 
 /// `monitor setup` needs the real OS keychain: the test re-executes itself in a private D-Bus
 /// session with an unlocked gnome-keyring (as the keychain test does). Inside, `setup` registers
-/// the monitor app with an administrator signed in, keeps its secret in the keychain and prints
-/// the consent link; then `scan` reads the home tenant with that secret and no sign-in.
+/// the monitor app with an administrator signed in, gives it a certificate whose private key the
+/// keychain keeps and prints the consent link; then `scan` reads the home tenant with that
+/// certificate and no sign-in.
 #[test]
 fn setup_keeps_the_monitors_credential_and_scan_uses_it_with_no_sign_in() {
     if std::env::var_os(INSIDE).is_some() {
@@ -622,7 +623,16 @@ fn setup_then_scan_inside_the_session() {
     let json = set_up.json();
     let client_id = json["client_id"].as_str().expect("client id").to_owned();
     assert_eq!(json["created"], true);
-    assert_eq!(json["credential"]["storage"], "keyring", "{json:#}");
+    let thumbprint = json["certificate"]["thumbprint"]
+        .as_str()
+        .expect("thumbprint");
+    assert_eq!(thumbprint.len(), 40, "{json:#}");
+    assert!(
+        json["certificate"]["keychain_account"]
+            .as_str()
+            .is_some_and(|a| a.ends_with("/certificate")),
+        "{json:#}"
+    );
     assert!(
         json["consent_link"]
             .as_str()
@@ -637,7 +647,8 @@ fn setup_then_scan_inside_the_session() {
     .expect("config JSON");
     assert_eq!(config["client_id"], client_id.as_str());
 
-    // No --tenants, no credential option, nobody signs in: the home tenant with the kept secret.
+    // No --tenants, no credential option, nobody signs in: the home tenant, the monitor proving
+    // itself with the certificate the keychain keeps.
     let scanned = run(
         home.path(),
         Some(&stand_in),
@@ -653,7 +664,7 @@ fn setup_then_scan_inside_the_session() {
     );
     assert!(matches!(scanned.code, Some(0 | 1)), "{scanned:?}");
 
-    // Run again: the registration is repaired in place, no second secret.
+    // Run again: the registration is repaired in place, no second certificate.
     let again = run(
         home.path(),
         Some(&stand_in),
@@ -670,5 +681,10 @@ fn setup_then_scan_inside_the_session() {
         &[],
     );
     assert_eq!(again.code, Some(0), "{again:?}");
-    assert_eq!(again.json()["credential"], Value::Null, "{again:?}");
+    assert_eq!(again.json()["certificate"], Value::Null, "{again:?}");
+    // No private key in any plain file under the program's home.
+    for (path, bytes) in entra_setup_tests::cli::files_under(home.path()) {
+        let text = String::from_utf8_lossy(&bytes);
+        assert!(!text.contains("PRIVATE KEY"), "{}", path.display());
+    }
 }

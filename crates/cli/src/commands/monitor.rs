@@ -3,8 +3,9 @@
 //!
 //! - `setup` signs an administrator in once and registers the wizard's own multi-tenant monitor
 //!   app with the core's registration repair (application `Application.Read.All`, `Mail.Send`
-//!   with `--mail-from`, admin consent); its credential goes to the OS keychain, its IDs to
-//!   `monitor.json` in the config folder; it prints the consent link for other tenants.
+//!   with `--mail-from`, admin consent) and a certificate whose private key goes to the OS
+//!   keychain; its IDs go to `monitor.json` in the config folder; it prints the consent link
+//!   for other tenants.
 //! - `scan` signs nobody in: the monitor app's own token in each tenant of the tenants file,
 //!   what expires within N days, one webhook message and/or a mail; exit 0 nothing due, 1
 //!   something due, 2 a tenant could not be read.
@@ -20,7 +21,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use clap::{Args, Subcommand, ValueEnum};
 use entra_setup_core::credentials::Certificate;
-use entra_setup_core::fix::SecretRequest;
+use entra_setup_core::fix::CertificateRequest;
 use entra_setup_core::monitor::alert::mail::{self, MAIL_REQUIREMENTS, MailRoute};
 use entra_setup_core::monitor::alert::webhook::{self, Patience, WebhookUrl};
 use entra_setup_core::monitor::schedule::{self, ScheduledScan, Scheduler};
@@ -74,9 +75,12 @@ pub struct SetupArgs {
     /// limit it to that mailbox.
     #[arg(long, value_name = "UPN")]
     pub mail_from: Option<String>,
-    /// The new credential's lifetime in days.
+    /// The new certificate's lifetime in days (capped by the tenant's app management policy).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=730))]
-    pub secret_days: Option<u32>,
+    pub cert_days: Option<u32>,
+    /// Add a new certificate even when the keychain keeps one that works (never removes one).
+    #[arg(long)]
+    pub new_certificate: bool,
     /// `--sign-in` and `--sign-in-client`.
     #[command(flatten)]
     pub sign_in: AdminSignIn,
@@ -556,10 +560,11 @@ fn run_setup(globals: &Globals, paths: &AppPaths, args: &SetupArgs) -> anyhow::R
         .map(|from| mail_address("--mail-from", from))
         .transpose()?;
     let sign_in_client = admin::sign_in_client(paths, args.sign_in.client.id.as_deref())?;
-    // The monitor runs unattended: its credential must be kept, or it is of no use.
+    // The monitor runs unattended with a certificate whose private key only the keychain keeps:
+    // settled before anyone signs in.
     keychain::available().map_err(|e| {
         UsageError(format!(
-            "--tenant: the monitor's credential must be kept in the OS keychain of the machine that runs the scan, and it is not available: {e}"
+            "--tenant: the monitor's certificate is kept in the OS keychain of the machine that runs the scan, and it is not available: {e}. Start or unlock the keychain"
         ))
     })?;
     let (context, runtime) = connect(globals, Utc::now())?;
@@ -576,11 +581,10 @@ fn run_setup(globals: &Globals, paths: &AppPaths, args: &SetupArgs) -> anyhow::R
         Ok(token) => token,
         Err(status) => return Ok(status),
     };
-    let request = SecretRequest {
-        new_secret: false,
-        days: args.secret_days,
-        given: false,
-        kept_in: Some(Arc::new(KeyringStore::default())),
+    let request = CertificateRequest {
+        new_certificate: args.new_certificate,
+        days: args.cert_days,
+        store: Arc::new(KeyringStore::default()),
     };
     let session = admin::repair_session(&context, &admin_token, globals.no_progress);
     let done = match runtime.block_on(setup::set_up(
@@ -594,29 +598,15 @@ fn run_setup(globals: &Globals, paths: &AppPaths, args: &SetupArgs) -> anyhow::R
         Err(error) => return Ok(admin::fix_failed(&error, args.json)),
     };
     let registered = &done.registered;
-    let kept = match &registered.secret {
-        Some(secret) => keychain::keep_new_secret(
-            &runtime,
-            &context,
-            paths,
-            tenant,
-            &registered.client_id,
-            secret,
-            true,
-            Some("Entra setup monitor"),
-            "monitor setup",
-        ),
-        None => registered.kept_secret.is_some(),
-    };
     let home_tenant_id = keychain::tenant_guid(&runtime, &context, tenant)?;
     let previous = MonitorConfig::load(paths).ok().flatten();
     let config = MonitorConfig {
         client_id: registered.client_id.clone(),
         home_tenant_id: home_tenant_id.clone(),
         key_id: registered
-            .secret
+            .certificate
             .as_ref()
-            .map(|s| s.key_id.clone())
+            .map(|c| c.key_id.clone())
             .or_else(|| {
                 previous
                     .filter(|p| p.client_id == registered.client_id)
@@ -634,9 +624,9 @@ fn run_setup(globals: &Globals, paths: &AppPaths, args: &SetupArgs) -> anyhow::R
                 "tenant_id": home_tenant_id,
                 "created": registered.created,
                 "changes": registered.changes.iter().map(|c| c.description.clone()).collect::<Vec<_>>(),
-                "credential": registered.secret.as_ref().map(|s| json!({
-                    "kind": "secret", "key_id": s.key_id, "expires": s.expires,
-                    "storage": if kept { "keyring" } else { "none" },
+                "certificate": registered.certificate.as_ref().map(|c| json!({
+                    "thumbprint": c.thumbprint, "key_id": c.key_id, "expires": c.expires,
+                    "keychain_account": c.keychain_account,
                 })),
                 "consent_link": consent_link,
                 "config": MonitorConfig::path(paths),
@@ -657,17 +647,20 @@ fn run_setup(globals: &Globals, paths: &AppPaths, args: &SetupArgs) -> anyhow::R
         for change in &registered.changes {
             println!("  - {}", printable(&change.description));
         }
-        if let Some(secret) = &registered.secret {
-            println!(
-                "Its client secret {} (expires {}) is {}.",
-                secret.key_id,
-                secret.expires.format("%Y-%m-%d"),
-                if kept {
-                    "kept in the OS keychain"
-                } else {
-                    "NOT kept: run monitor setup again"
-                }
-            );
+        match (&registered.certificate, &registered.kept_certificate) {
+            (Some(made), _) => println!(
+                "Its certificate {} (thumbprint {}, expires {}) is registered; its private key is kept in the OS keychain (account {}).",
+                made.key_id,
+                made.thumbprint,
+                made.expires.format("%Y-%m-%d"),
+                made.keychain_account
+            ),
+            (None, Some(kept)) => println!(
+                "Its certificate (thumbprint {}, expires {}) is already kept in the OS keychain: none added.",
+                kept.thumbprint(),
+                kept.not_after().format("%Y-%m-%d")
+            ),
+            (None, None) => {}
         }
         if let Some(link) = &consent_link {
             println!(

@@ -2,20 +2,22 @@
 //! `register` command uses ([`fix::register`]) and a built-in profile (`entra-setup-monitor`,
 //! data in `entra-setup-monitor.toml` beside this file: multi-tenant, application
 //! `Application.Read.All`, plus `Mail.Send` when alerts go out by mail), admin consent in the
-//! home tenant, and the admin-consent link other tenants' administrators open.
+//! home tenant, a certificate in place of a secret ([`fix::register_with_certificate`]: its
+//! private key kept in the keychain, its public key in `keyCredentials`), and the
+//! admin-consent link other tenants' administrators open.
 //!
 //! The profile is not part of the integration catalogue (`entra-setup profiles`, the wizard):
 //! it is the product's own app, not a third party's integration.
 //!
-//! Where the monitor's credential is kept, and which one the scan uses, is the caller's (the
-//! keychain, [`MonitorConfig`] for the IDs).
+//! The scan finds the certificate in the keychain by the IDs kept in [`MonitorConfig`].
 
 use serde::{Deserialize, Serialize};
 use url::Url;
 
 use crate::endpoints::Endpoints;
 use crate::fix::{
-    self, ConsentLinkError, FixError, Registered, RegistrationInputs, RepairSession, SecretRequest,
+    self, CertificateRequest, ConsentLinkError, FixError, Registered, RegistrationInputs,
+    RepairSession,
 };
 use crate::profile::Profile;
 
@@ -53,7 +55,7 @@ pub struct MonitorConfig {
     pub client_id: String,
     /// The GUID of the tenant it is registered in (its keychain entries are keyed by it).
     pub home_tenant_id: String,
-    /// The key ID of the credential kept for it, when one was made.
+    /// The key ID of its certificate kept in the keychain, when one was made.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key_id: Option<String>,
 }
@@ -129,7 +131,7 @@ pub fn default_tenants_file(paths: &crate::paths::AppPaths) -> std::path::PathBu
 /// What `monitor setup` did.
 #[derive(Debug, Clone)]
 pub struct MonitorSetup {
-    /// The registration repair's outcome (IDs, changes, the new secret if one was made).
+    /// The registration repair's outcome (IDs, changes, the new certificate if one was made).
     pub registered: Registered,
     /// The link other tenants' administrators open to approve the monitor (none only when the
     /// login endpoint cannot take a path).
@@ -137,12 +139,13 @@ pub struct MonitorSetup {
 }
 
 /// Register (or repair, with `client_id`) the monitor app in the tenant the session's
-/// administrator signed in to, with admin consent there.
+/// administrator signed in to, with admin consent there and a certificate (none added when the
+/// keychain keeps one that is registered and unexpired, unless `request` asks for one).
 pub async fn set_up(
     tenant: &str,
     client_id: Option<&str>,
     mail: bool,
-    request: &SecretRequest,
+    request: &CertificateRequest,
     session: &RepairSession<'_>,
 ) -> Result<MonitorSetup, FixError> {
     let profile = monitor_profile(mail);
@@ -152,7 +155,7 @@ pub async fn set_up(
         redirect_uri: None,
         app_name: None,
     };
-    let registered = fix::register(&profile, &inputs, request, session).await?;
+    let registered = fix::register_with_certificate(&profile, &inputs, request, session).await?;
     let consent_link = consent_link(&session.ctx.endpoints, None, &registered.client_id).ok();
     Ok(MonitorSetup {
         registered,
@@ -196,6 +199,10 @@ mod tests {
         );
         assert!(profile.registration.permissions.delegated.is_empty());
         assert!(profile.registration.redirect.is_none());
+        assert_eq!(
+            profile.credentials,
+            [crate::profile::CredentialType::Certificate]
+        );
         let with_mail = monitor_profile(true);
         assert_eq!(
             with_mail.registration.permissions.application,
