@@ -39,6 +39,9 @@ export default defineConfig({
     // wizard, reminders, troubleshoot and the export and open-bundle panels are chunks of their
     // own, imported with relative URLs (base "./") when first opened or preloaded (src/lazy.tsx).
     chunkSizeWarningLimit: 512,
+    // A webview without <link rel="modulepreload"> loads the chunks through their imports anyway;
+    // the polyfill would fetch() them instead, which the CSP's connect-src (IPC only) refuses.
+    modulePreload: { polyfill: false },
     rolldownOptions: {
       onwarn(warning, warn) {
         // Fluent's modules start with React's "use client" directive, which means nothing in a

@@ -190,8 +190,19 @@ describe("App", () => {
     // Everything above the cards came with the screen, so nothing pushes them down later.
     expect(screen.getByTestId("due-banner")).toHaveTextContent("Payroll sync");
     expect(screen.getByTestId("open-bundle-panel")).toBeInTheDocument();
-    expect(await screen.findByTestId("profile-list")).toBeInTheDocument();
+    // The profiles came in time: the cards, not their skeletons.
+    expect(screen.getByTestId("profile-list")).toBeInTheDocument();
+    expect(screen.queryByTestId("profiles-loading")).not.toBeInTheDocument();
     expect(listProfiles).toHaveBeenCalledTimes(1);
+  });
+
+  it("shows skeleton cards when the profiles are slower than the rest of the start screen", async () => {
+    mockColorScheme(false);
+    vi.mocked(listProfiles).mockReturnValue(new Promise(() => {}));
+    render(<App />);
+    await screen.findByTestId("start-screen", {}, { timeout: 3000 });
+    expect(screen.getByTestId("profiles-loading")).toBeInTheDocument();
+    expect(screen.getByTestId("open-bundle-panel")).toBeInTheDocument();
   });
 
   it("opens the troubleshoot screen once its chunk is in, and comes back to the start screen whole", async () => {

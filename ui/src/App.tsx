@@ -27,6 +27,8 @@ type Screen =
       due?: DueAlerts;
       /** The profiles, asked for beside the other reads. */
       profiles?: Promise<ProfileSummary[]>;
+      /** The profiles, when they came in time for the screen's first paint (no skeletons then). */
+      ready?: ProfileSummary[];
     }
   | { name: "wizard"; view: WizardView }
   | { name: "troubleshoot"; back: Screen }
@@ -34,6 +36,8 @@ type Screen =
 
 /** How long the start screen waits for the due reminders before showing without them (they then load in it). */
 const DUE_WAIT_MS = 1000;
+/** How long it waits for the profiles before showing their skeletons instead. */
+const PROFILES_WAIT_MS = 200;
 
 /** `promise`'s value, or undefined if it takes longer than `ms`. */
 function within<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
@@ -49,17 +53,21 @@ function within<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
 /**
  * What the start screen shows from its first paint, read at once and side by side: the due
  * reminders (the banner above the cards), the open-bundle panel's chunk, and the profiles (the
- * cards' skeletons hold their place if these come later).
+ * cards' skeletons hold their place if these come later than a moment).
  */
 async function prepareStart(): Promise<Screen> {
   const profiles = listProfiles();
   // The start screen handles a failure; this only keeps it from being reported as unhandled.
   profiles.catch(() => {});
-  const [due] = await Promise.all([
+  const [due, ready] = await Promise.all([
     within(readDueAlerts(), DUE_WAIT_MS),
+    within(
+      profiles.catch(() => undefined),
+      PROFILES_WAIT_MS,
+    ),
     openBundlePanel.preload().catch(() => {}),
   ]);
-  return { name: "start", due, profiles };
+  return { name: "start", due, profiles, ready };
 }
 
 /** Load the chunk of the screen about to show, so it shows whole rather than as a skeleton. */
@@ -210,7 +218,12 @@ export function App() {
             </Deferred>
           )}
           {screen.name === "start" && (
-            <StartScreen onStart={(id, demo) => void start(id, demo)} starting={starting} profiles={screen.profiles} />
+            <StartScreen
+              onStart={(id, demo) => void start(id, demo)}
+              starting={starting}
+              profiles={screen.profiles}
+              ready={screen.ready}
+            />
           )}
           {screen.name === "wizard" && (
             <Deferred placeholder={<ScreenSkeleton />}>

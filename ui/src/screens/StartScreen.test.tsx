@@ -120,6 +120,18 @@ describe("StartScreen", () => {
     expect(listProfilesMock).not.toHaveBeenCalled();
   });
 
+  it("shows profiles already in from its first render, without skeletons", () => {
+    render(
+      <FluentProvider theme={webLightTheme}>
+        <StartScreen onStart={onStart} ready={sampleProfiles} />
+      </FluentProvider>,
+    );
+    expect(within(screen.getByTestId("profile-list")).getAllByRole("radio")).toHaveLength(sampleProfiles.length);
+    expect(screen.queryByTestId("profiles-loading")).not.toBeInTheDocument();
+    expect(listProfilesMock).not.toHaveBeenCalled();
+    expect(window.localStorage.getItem(PROFILE_COUNT_KEY)).toBe(String(sampleProfiles.length));
+  });
+
   it("preloads the wizard when a card is pointed at or focused", async () => {
     const preload = vi.spyOn(wizardScreen, "preload").mockResolvedValue();
     const list = await renderLoaded();

@@ -62,6 +62,8 @@ export interface StartScreenProps {
   starting?: boolean;
   /** The profiles already asked for (at launch, beside the other reads); asked for here if not. */
   profiles?: Promise<ProfileSummary[]>;
+  /** The profiles, already in: the cards show from the first paint. */
+  ready?: ProfileSummary[];
 }
 
 /** Where the number of profiles last shown is kept, for as many skeletons at the next launch. */
@@ -87,11 +89,13 @@ function keepProfileCount(count: number): void {
   }
 }
 
-export function StartScreen({ onStart, starting = false, profiles: prefetched }: StartScreenProps) {
+export function StartScreen({ onStart, starting = false, profiles: prefetched, ready }: StartScreenProps) {
   const styles = useStyles();
   const headingId = useId();
   const nextStepId = useId();
-  const [profiles, setProfiles] = useState<Profiles>({ status: "loading" });
+  const [profiles, setProfiles] = useState<Profiles>(
+    ready ? { status: "loaded", profiles: ready } : { status: "loading" },
+  );
   const [attempt, setAttempt] = useState(0);
   const failure = useFailure();
   const [selectedId, setSelectedId] = useState<string>();
@@ -109,6 +113,10 @@ export function StartScreen({ onStart, starting = false, profiles: prefetched }:
   }, [selectedId]);
 
   useEffect(() => {
+    if (attempt === 0 && ready) {
+      if (ready.length > 0) keepProfileCount(ready.length);
+      return;
+    }
     let current = true;
     (attempt === 0 && prefetched ? prefetched : listProfiles()).then(
       (loaded) => {
