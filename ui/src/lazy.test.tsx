@@ -1,6 +1,7 @@
 /** Parts loaded on first use: they render once their chunk resolves, and at once when preloaded. */
 import { describe, expect, it, vi } from "vitest";
-import { act, render, screen } from "@testing-library/react";
+import { act, render, screen, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
 import { Deferred, preloadable, whenIdle } from "./lazy";
 
 /** A part whose chunk arrives when the test says. */
@@ -59,6 +60,28 @@ describe("preloadable", () => {
     await expect(part.preload()).rejects.toThrow("chunk missing");
     await part.preload();
     expect(part.loaded()).toBe(true);
+    expect(load).toHaveBeenCalledTimes(2);
+  });
+});
+
+describe("Deferred", () => {
+  it("says when a part cannot load, and Try again loads it afresh", async () => {
+    const load = vi
+      .fn<() => Promise<{ Part: () => React.JSX.Element }>>()
+      .mockRejectedValueOnce(new Error("Importing a module script failed."))
+      .mockResolvedValueOnce({ Part: () => <p data-testid="part">here</p> });
+    const part = preloadable(load, (m) => m.Part);
+    vi.spyOn(console, "error").mockImplementation(() => {});
+    render(
+      <Deferred placeholder={<div data-testid="placeholder" />} testId="part-error">
+        <part.Component />
+      </Deferred>,
+    );
+    const bar = await screen.findByTestId("part-error");
+    expect(bar).toHaveTextContent("Importing a module script failed.");
+    await userEvent.click(within(bar).getByRole("button", { name: "Try again" }));
+    expect(await screen.findByTestId("part")).toHaveTextContent("here");
+    expect(screen.queryByTestId("part-error")).not.toBeInTheDocument();
     expect(load).toHaveBeenCalledTimes(2);
   });
 });
