@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { act, render, screen, within } from "@testing-library/react";
+import { act, fireEvent, render, screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { webDarkTheme, webLightTheme } from "@fluentui/react-components";
 import {
@@ -18,6 +18,7 @@ import { sampleProfiles } from "./test/profiles";
 import { sampleView } from "./test/wizard";
 import type { Standing } from "./ipc";
 import { App } from "./App";
+import { remindersScreen, troubleshootScreen } from "./lazy";
 
 vi.mock("./ipc", async (importOriginal) => {
   const actual = await importOriginal<typeof import("./ipc")>();
@@ -203,6 +204,18 @@ describe("App", () => {
     await screen.findByTestId("start-screen", {}, { timeout: 3000 });
     expect(screen.getByTestId("profiles-loading")).toBeInTheDocument();
     expect(screen.getByTestId("open-bundle-panel")).toBeInTheDocument();
+  });
+
+  it("preloads the reminders and troubleshoot screens when their buttons are pointed at or focused", async () => {
+    mockColorScheme(false);
+    const reminders = vi.spyOn(remindersScreen, "preload").mockResolvedValue();
+    const troubleshoot = vi.spyOn(troubleshootScreen, "preload").mockResolvedValue();
+    render(<App />);
+    fireEvent.pointerEnter(await screen.findByTestId("reminders-button"));
+    expect(reminders).toHaveBeenCalled();
+    fireEvent.focus(screen.getByTestId("troubleshoot-button"));
+    expect(troubleshoot).toHaveBeenCalled();
+    await screen.findByTestId("start-screen");
   });
 
   it("opens the troubleshoot screen once its chunk is in, and comes back to the start screen whole", async () => {

@@ -84,11 +84,14 @@ export const exportPanel = preloadable(
   (m) => m.ExportPanel,
 );
 
+/** Preload a part's chunk (about to be opened: hovered or focused); a failure shows when it is opened. */
+export function preloadQuietly(part: Pick<Preloadable<object>, "preload">): void {
+  part.preload().catch(() => {});
+}
+
 /** Preload the wizard's chunk (a profile card hovered or focused): opening it is then instant. */
 export function preloadWizard(): void {
-  wizardScreen.preload().catch(() => {
-    // Tried again when the wizard is opened, where a failure shows.
-  });
+  preloadQuietly(wizardScreen);
 }
 
 /**

@@ -1,8 +1,12 @@
-/** The banner at the top of every screen: the product name, Troubleshoot and the theme choice. */
+/**
+ * The banner at the top of every screen: the product name, Reminders, Troubleshoot and the theme
+ * choice. Pointing at or focusing Reminders or Troubleshoot preloads its screen.
+ */
 import { useId } from "react";
 import { Body1, Button, Select, Title2, makeStyles, tokens } from "@fluentui/react-components";
 import { AlertRegular, ShieldKeyholeRegular, StethoscopeRegular } from "@fluentui/react-icons";
 import type { ThemeChoice } from "../theme";
+import { preloadQuietly, remindersScreen, troubleshootScreen } from "../lazy";
 
 const useStyles = makeStyles({
   header: {
@@ -62,12 +66,26 @@ export function AppHeader({ themeChoice = "system", onThemeChoice, onTroubleshoo
       </div>
       <div className={styles.tools}>
         {onReminders && (
-          <Button appearance="subtle" icon={<AlertRegular />} onClick={onReminders} data-testid="reminders-button">
+          <Button
+            appearance="subtle"
+            icon={<AlertRegular />}
+            onClick={onReminders}
+            onPointerEnter={() => preloadQuietly(remindersScreen)}
+            onFocus={() => preloadQuietly(remindersScreen)}
+            data-testid="reminders-button"
+          >
             Reminders
           </Button>
         )}
         {onTroubleshoot && (
-          <Button appearance="subtle" icon={<StethoscopeRegular />} onClick={onTroubleshoot} data-testid="troubleshoot-button">
+          <Button
+            appearance="subtle"
+            icon={<StethoscopeRegular />}
+            onClick={onTroubleshoot}
+            onPointerEnter={() => preloadQuietly(troubleshootScreen)}
+            onFocus={() => preloadQuietly(troubleshootScreen)}
+            data-testid="troubleshoot-button"
+          >
             Troubleshoot
           </Button>
         )}
