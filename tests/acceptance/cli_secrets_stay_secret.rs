@@ -4,7 +4,12 @@
 //! verbose logging asked for, neither the scenario's secret, nor any new secret value, nor any
 //! issued token (a JWT: `eyJ…`) appears in any file under `ENTRA_SETUP_HOME`, on stderr, or on
 //! stdout — except each new value, printed exactly once by the `--show-secret` that made it.
+//! A certificate's private key, used by `verify --certificate-file` (its key encrypted, the
+//! password in an environment variable), appears nowhere either, nor its client assertion.
 
+use entra_setup_core::credentials::{Certificate, certificate_key, store_certificate};
+use entra_setup_core::secret::Secret;
+use entra_setup_core::secrets::{MemoryStore, SecretStore};
 use entra_setup_tests::cli::{Run, entra_setup, files_under};
 use entra_setup_tests::stand_in::StandIn;
 use entra_setup_tests::verify_cli::AXERO_CALENDAR;
@@ -114,6 +119,69 @@ fn no_secret_or_token_appears_outside_the_one_printed_value() {
         ),
     ));
 
+    // A certificate with its key encrypted in a file outside the home folder; its plain key, as
+    // a leak would show it, read back through an in-memory keychain.
+    let certificate = Certificate::generate("Leak test", chrono::Utc::now(), 30).expect("made");
+    let store = MemoryStore::default();
+    store_certificate(&store, "t", "c", "k", &certificate).expect("kept");
+    let plain = store
+        .get(&certificate_key("t", "c", None))
+        .expect("read")
+        .expect("kept");
+    let key_lines: Vec<String> = plain
+        .expose()
+        .split("-----BEGIN PRIVATE KEY-----")
+        .nth(1)
+        .and_then(|rest| rest.split("-----END PRIVATE KEY-----").next())
+        .expect("a key block")
+        .lines()
+        .map(str::trim)
+        .filter(|line| line.len() >= 32)
+        .map(str::to_string)
+        .collect();
+    assert!(!key_lines.is_empty());
+    let files = tempfile::tempdir().expect("files");
+    let certificate_file = files.path().join("app.pem");
+    std::fs::write(
+        &certificate_file,
+        certificate
+            .to_encrypted_pem(&Secret::new("pw-of-the-key"))
+            .expect("encrypted")
+            .expose(),
+    )
+    .expect("write");
+    let with_password = [
+        ("RUST_LOG", "trace"),
+        ("RUST_BACKTRACE", "1"),
+        ("CERT_PASSWORD", "pw-of-the-key"),
+    ];
+    let certificate_run = entra_setup(
+        &stand_in,
+        home.path(),
+        &[
+            "verify",
+            "--tenant",
+            "contoso.com",
+            "--profile",
+            "custom",
+            "--client-id",
+            APP,
+            "--certificate-file",
+            certificate_file.to_str().expect("utf-8"),
+            "--certificate-password-env",
+            "CERT_PASSWORD",
+        ],
+        None,
+        &with_password,
+    );
+    assert!(certificate_run.code != Some(64), "{certificate_run:?}");
+    assert!(
+        certificate_run.stderr.contains("check client_certificate"),
+        "{}",
+        certificate_run.stderr
+    );
+    runs.push(("verify --certificate-file", certificate_run));
+
     let secrets = [
         ("the scenario's secret", APP_SECRET),
         ("the registered secret", registered_value.as_str()),
@@ -163,5 +231,31 @@ fn no_secret_or_token_appears_outside_the_one_printed_value() {
             assert!(!text.contains(value), "{what} in {}", path.display());
         }
         assert!(!text.contains(JWT_PREFIX), "a token in {}", path.display());
+        assert!(!text.contains("PRIVATE KEY"), "a key in {}", path.display());
+        for line in &key_lines {
+            assert!(
+                !text.contains(line.as_str()),
+                "the private key in {}",
+                path.display()
+            );
+        }
+    }
+    for (name, run) in &runs {
+        for stream in [&run.stdout, &run.stderr] {
+            assert!(
+                !stream.contains("PRIVATE KEY"),
+                "a key in the output of {name}"
+            );
+            assert!(
+                !stream.contains("pw-of-the-key"),
+                "the key's password in the output of {name}"
+            );
+            for line in &key_lines {
+                assert!(
+                    !stream.contains(line.as_str()),
+                    "the private key in the output of {name}"
+                );
+            }
+        }
     }
 }

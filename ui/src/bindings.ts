@@ -786,6 +786,18 @@ export type CredentialKind =
  */
 "certificate"
 /**
+ * A kind of credential an app proves itself with.
+ */
+export type CredentialType = 
+/**
+ * A client secret (password credential).
+ */
+"secret" | 
+/**
+ * A certificate (key credential) proved with a signed client assertion.
+ */
+"certificate"
+/**
  * A scenario the demo tenant can play.
  */
 export type DemoScenario = { 
@@ -1350,6 +1362,11 @@ client_id: string;
  */
 key_id: string; 
 /**
+ * A client secret or a certificate (files written before certificates were read as
+ * secrets).
+ */
+kind?: CredentialType; 
+/**
  * When the secret stops working.
  */
 expires: string; 
@@ -1616,6 +1633,11 @@ client_id: string;
  * The secret's key id (Graph `keyId`).
  */
 key_id: string; 
+/**
+ * A client secret or a certificate (files written before certificates were read as
+ * secrets).
+ */
+kind?: CredentialType; 
 /**
  * When the secret stops working.
  */

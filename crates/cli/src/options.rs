@@ -7,8 +7,9 @@
 use std::io::{BufRead, IsTerminal};
 
 use clap::{Args, ValueEnum};
+use entra_setup_core::credentials::Certificate;
 use entra_setup_core::endpoints::Cloud;
-use entra_setup_core::profile::Profile;
+use entra_setup_core::profile::{CredentialType, Profile};
 use entra_setup_core::secret::Secret;
 use entra_setup_core::validate::Field;
 
@@ -198,6 +199,98 @@ impl SecretInput {
         }
         Ok(None)
     }
+}
+
+/// `--credential`: what the registration proves itself with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
+pub enum CredentialOption {
+    /// A client secret, kept in the OS keychain.
+    #[default]
+    #[value(name = "secret")]
+    Secret,
+    /// A self-signed certificate: its public key uploaded to the registration, its private key
+    /// kept in the OS keychain (only for a product whose profile takes one).
+    #[value(name = "certificate")]
+    Certificate,
+}
+
+impl From<CredentialOption> for CredentialType {
+    fn from(option: CredentialOption) -> CredentialType {
+        match option {
+            CredentialOption::Secret => CredentialType::Secret,
+            CredentialOption::Certificate => CredentialType::Certificate,
+        }
+    }
+}
+
+/// `--certificate-from-keyring | --certificate-file PATH [--certificate-password-env VAR]`: a
+/// certificate with its private key, proved with a client assertion instead of a secret.
+#[derive(Debug, Args)]
+pub struct CertificateInput {
+    /// Use the certificate that `register --credential certificate` kept in the OS keychain
+    /// (instead of a secret).
+    #[arg(long, group = "certificate", conflicts_with = "secret")]
+    pub certificate_from_keyring: bool,
+    /// Use this certificate with its private key (PEM: CERTIFICATE and ENCRYPTED PRIVATE KEY)
+    /// instead of a secret.
+    #[arg(
+        long,
+        group = "certificate",
+        conflicts_with = "secret",
+        value_name = "PATH.pem"
+    )]
+    pub certificate_file: Option<std::path::PathBuf>,
+    /// The environment variable holding the password of --certificate-file's encrypted key.
+    #[arg(long, value_name = "VAR", requires = "certificate_file")]
+    pub certificate_password_env: Option<String>,
+}
+
+impl CertificateInput {
+    /// Whether a certificate is given by either option.
+    pub fn given(&self) -> bool {
+        self.certificate_from_keyring || self.certificate_file.is_some()
+    }
+
+    /// The certificate of `--certificate-file`, read now (`None` without it); the keychain's is
+    /// read by the command, which knows the tenant's GUID.
+    pub fn read_file(&self) -> Result<Option<Certificate>, UsageError> {
+        let Some(path) = &self.certificate_file else {
+            return Ok(None);
+        };
+        let password = self
+            .certificate_password_env
+            .as_deref()
+            .map(|var| env_secret("--certificate-password-env", var))
+            .transpose()?;
+        Certificate::from_file(path, password.as_ref())
+            .map(Some)
+            .map_err(|e| UsageError(format!("--certificate-file: {e}")))
+    }
+}
+
+/// The value of the environment variable `var` named by `option`, as a secret.
+pub fn env_secret(option: &str, var: &str) -> Result<Secret, UsageError> {
+    let named = !var.is_empty()
+        && !var.starts_with(|c: char| c.is_ascii_digit())
+        && var.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    if !named {
+        return Err(UsageError(format!(
+            "{option}: '{}' is not an environment variable's name (letters, digits and _)",
+            entra_setup_core::printable::printable(var)
+        )));
+    }
+    let value = std::env::var(var).map_err(|_| {
+        UsageError(format!(
+            "{option}: the environment variable {var} is not set"
+        ))
+    })?;
+    let secret = Secret::new(value);
+    if secret.is_blank() {
+        return Err(UsageError(format!(
+            "{option}: the environment variable {var} is empty"
+        )));
+    }
+    Ok(secret)
 }
 
 /// `--sign-in-client GUID`: the public client that signs people in.

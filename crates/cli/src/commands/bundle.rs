@@ -131,6 +131,17 @@ fn export(globals: &Globals, args: ExportArgs) -> anyhow::Result<ExitStatus> {
         Protection::None
     };
     let wants_value = !matches!(protection, Protection::None);
+    if wants_value && args.verify.certificate_given() {
+        let option = if args.recipients.is_empty() {
+            "--passphrase-env"
+        } else {
+            "--recipient"
+        };
+        return Err(UsageError(format!(
+            "{option}: a certificate's private key is not packed into a bundle yet; export without {option} (the bundle then carries no credential) and give the product the certificate from its own file"
+        ))
+        .into());
+    }
     if wants_value && !args.verify.secret_given() {
         let option = if args.recipients.is_empty() {
             "--passphrase-env"

@@ -1,8 +1,10 @@
 //! The OS keychain for the commands: the tenant's GUID (entries are keyed by it, and the admin
-//! may give a domain), reading the secret `register` stored, and keeping a new one (with its
-//! reminder) for `register` and `rotate-secret`.
+//! may give a domain), reading the secret or certificate `register` stored, and keeping a new
+//! secret (with its reminder) for `register` and `rotate-secret` (a new certificate's key is
+//! kept by the core itself, before its public key is uploaded).
 
-use entra_setup_core::fix::NewSecret;
+use entra_setup_core::credentials::Certificate;
+use entra_setup_core::fix::{NewCertificate, NewSecret};
 use entra_setup_core::identity::tenant_id_of;
 use entra_setup_core::paths::AppPaths;
 use entra_setup_core::reminders::Registry;
@@ -42,6 +44,31 @@ pub fn read_secret(tenant_id: &str, client_id: &str) -> Result<Secret, UsageErro
         ))),
         Err(e) => Err(UsageError(format!("--secret-from-keyring: {e}"))),
     }
+}
+
+/// The certificate `register --credential certificate` kept for this client
+/// (`--certificate-from-keyring`).
+pub fn read_certificate(tenant_id: &str, client_id: &str) -> Result<Certificate, UsageError> {
+    let store = KeyringStore::default();
+    match Certificate::from_keychain(&store, tenant_id, client_id) {
+        Ok(Some(certificate)) => Ok(certificate),
+        Ok(None) => Err(UsageError(format!(
+            "--certificate-from-keyring: the OS keychain has no certificate for client {client_id} in tenant {tenant_id} \
+             (entra-setup register --credential certificate keeps one when it creates it); use --certificate-file"
+        ))),
+        Err(e) => Err(UsageError(format!("--certificate-from-keyring: {e}"))),
+    }
+}
+
+/// Before a certificate is made: the keychain must keep its private key (a certificate is never
+/// made, nor its key written to a plain file, without it), so this refuses with exit 64.
+pub fn ready_for_new_certificate(option: &str) -> Result<(), UsageError> {
+    available().map_err(|e| {
+        UsageError(format!(
+            "{option}: a certificate's private key is kept only in the OS keychain, and it is not available: {e}. \
+             Start or unlock the keychain, or use --credential secret"
+        ))
+    })
 }
 
 /// Whether the keychain answers; the error explains why not.
@@ -125,6 +152,41 @@ pub fn keep_new_secret(
             );
             false
         }
+    }
+}
+
+/// Record the reminder of a certificate just made (its private key is in the keychain already);
+/// what went wrong is said on stderr.
+#[allow(clippy::too_many_arguments)]
+pub fn remind_certificate(
+    runtime: &tokio::runtime::Runtime,
+    context: &Context,
+    paths: &AppPaths,
+    tenant: &str,
+    client_id: &str,
+    certificate: &NewCertificate,
+    name: Option<&str>,
+    source: &str,
+) {
+    let tenant_id = match tenant_guid(runtime, context, tenant) {
+        Ok(id) => id,
+        Err(e) => {
+            eprintln!("entra-setup: the reminder for the new certificate is not kept: {e}");
+            return;
+        }
+    };
+    if let Err(e) = Registry::new(paths).record_certificate(
+        &tenant_id,
+        client_id,
+        &certificate.key_id,
+        certificate.expires,
+        name,
+        source,
+    ) {
+        eprintln!(
+            "entra-setup: the reminder for the new certificate could not be kept: {}",
+            entra_setup_core::error_text::with_sources(&e)
+        );
     }
 }
 

@@ -13,11 +13,20 @@
 //! admin-consent link their administrators open (`admin_consent_url`).
 //! A vendor's app (the `vendor-app-consent` profile) is approved rather than registered:
 //! [`super::register_vendor`].
+//!
+//! With `--credential certificate` (for a product whose profile takes one) a self-signed
+//! certificate takes the secret's place: refused before signing in unless the keychain can keep
+//! its private key (never a plain file), uploaded to `keyCredentials`, its thumbprint printed, and
+//! the verification proves it with a client assertion.
 
 use clap::Args;
-use entra_setup_core::fix::{self, Registered, RegistrationInputs, SecretRequest};
+use entra_setup_core::fix::{
+    self, CertificateRequest, Registered, RegistrationInputs, SecretRequest,
+};
+use entra_setup_core::identity::SignInClient;
 use entra_setup_core::paths::AppPaths;
 use entra_setup_core::printable::printable;
+use entra_setup_core::profile::{CredentialType, Profile};
 use entra_setup_core::secrets::KeyringStore;
 use entra_setup_core::validate::Field;
 use entra_setup_core::verify::{self, Inputs, Report, Sessions};
@@ -26,7 +35,7 @@ use serde_json::{Value, json};
 use super::verify::run_checks;
 use super::{Globals, admin, connect, find_profile, keychain, refuse_errors, refuse_unwritable};
 use crate::exit::{ExitStatus, UsageError};
-use crate::options::{AdminSignIn, Integration, field_option};
+use crate::options::{AdminSignIn, CredentialOption, Integration, field_option};
 use crate::output::report;
 
 /// `register`'s options.
@@ -52,9 +61,18 @@ pub struct RegisterArgs {
     /// The new secret's lifetime in days (capped at the profile's maximum).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=3650))]
     pub secret_days: Option<u32>,
-    /// Add a new secret to an existing registration (never removes one).
+    /// Add a new secret (or, with --credential certificate, a new certificate) to an existing
+    /// registration (never removes one).
     #[arg(long)]
     pub new_secret: bool,
+    /// What the registration proves itself with: a client secret, or a certificate (only for a
+    /// product whose profile takes one).
+    #[arg(long, value_enum, default_value_t = CredentialOption::Secret)]
+    pub credential: CredentialOption,
+    /// The new certificate's lifetime in days (with --credential certificate; capped at the
+    /// profile's maximum and the tenant's policy).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=3650))]
+    pub cert_days: Option<u32>,
     /// `--sign-in` and `--sign-in-client`.
     #[command(flatten)]
     pub sign_in: AdminSignIn,
@@ -128,6 +146,16 @@ pub fn run(globals: &Globals, args: RegisterArgs) -> anyhow::Result<ExitStatus> 
             "--new-secret: the profile '{}' uses no client secret of its own",
             profile.id
         ))
+        .into());
+    }
+    if args.credential == CredentialOption::Certificate {
+        return run_with_certificate(globals, &args, &paths, profile, &sign_in_client, inputs);
+    }
+    if args.cert_days.is_some() {
+        return Err(UsageError(
+            "--cert-days: only with --credential certificate (a secret's lifetime is --secret-days)"
+                .into(),
+        )
         .into());
     }
     let given = integration.secret.read()?;
@@ -237,6 +265,7 @@ pub fn run(globals: &Globals, args: RegisterArgs) -> anyhow::Result<ExitStatus> 
         &runtime,
         profile,
         &verify_inputs,
+        None,
         &context,
         globals.no_progress,
     );
@@ -261,6 +290,122 @@ pub fn run(globals: &Globals, args: RegisterArgs) -> anyhow::Result<ExitStatus> 
     Ok(status)
 }
 
+/// `register --credential certificate`: the keychain must keep the private key (settled before
+/// signing in), the profile's product must take a certificate; then register, remind, verify
+/// with the certificate and print its thumbprint.
+fn run_with_certificate(
+    globals: &Globals,
+    args: &RegisterArgs,
+    paths: &AppPaths,
+    profile: &Profile,
+    sign_in_client: &SignInClient,
+    inputs: RegistrationInputs,
+) -> anyhow::Result<ExitStatus> {
+    if !profile.credentials.contains(&CredentialType::Certificate) {
+        return Err(UsageError(format!(
+            "--credential: the product of the profile '{}' takes a client secret, not a certificate (use --credential secret)",
+            profile.id
+        ))
+        .into());
+    }
+    for (used, option) in [
+        (
+            args.integration.secret.given(),
+            "--secret-stdin / --secret-env",
+        ),
+        (args.show_secret, "--show-secret"),
+        (args.secret_days.is_some(), "--secret-days"),
+    ] {
+        if used {
+            return Err(UsageError(format!(
+                "{option}: not used with --credential certificate (its lifetime is --cert-days)"
+            ))
+            .into());
+        }
+    }
+    // The private key is kept only in the keychain: settled before anything is signed in to.
+    keychain::ready_for_new_certificate("--credential")?;
+    let (context, runtime) = connect(globals, chrono::Utc::now())?;
+    let mut scopes = verify::sign_in::admin_scopes(&context);
+    for scope in fix::repair_scopes(&context) {
+        if !scopes.contains(&scope) {
+            scopes.push(scope);
+        }
+    }
+    let admin = match admin::sign_in_admin(
+        &runtime,
+        &context,
+        &inputs.tenant,
+        sign_in_client,
+        &scopes,
+        args.sign_in.sign_in,
+    ) {
+        Ok(token) => token,
+        Err(status) => return Ok(status),
+    };
+    let session = admin::repair_session(&context, &admin, globals.no_progress);
+    let request = CertificateRequest {
+        new_certificate: args.new_secret,
+        days: args.cert_days,
+        store: std::sync::Arc::new(KeyringStore::default()),
+    };
+    let registered = match runtime.block_on(fix::register_with_certificate(
+        profile, &inputs, &request, &session,
+    )) {
+        Ok(registered) => registered,
+        Err(error) => return Ok(admin::fix_failed(&error, args.json)),
+    };
+    let name = args
+        .app_name
+        .as_deref()
+        .unwrap_or(&profile.registration.suggested_name);
+    if let Some(made) = &registered.certificate {
+        keychain::remind_certificate(
+            &runtime,
+            &context,
+            paths,
+            &inputs.tenant,
+            &registered.client_id,
+            made,
+            Some(name),
+            "register",
+        );
+    }
+    let certificate = registered
+        .certificate
+        .as_ref()
+        .map(|made| &made.certificate)
+        .or(registered.kept_certificate.as_ref());
+    let verify_inputs = Inputs {
+        tenant: inputs.tenant.clone(),
+        client_id: Some(registered.client_id.clone()),
+        secret: None,
+        redirect_uri: inputs.redirect_uri.clone(),
+        mailbox: None,
+        test_recipient: None,
+        sessions: Sessions {
+            admin_graph: Some(admin.clone()),
+            ..Sessions::default()
+        },
+    };
+    let report = run_checks(
+        &runtime,
+        profile,
+        &verify_inputs,
+        certificate,
+        &context,
+        globals.no_progress,
+    );
+    if args.json {
+        let document = to_json(&registered, &report, false)?;
+        println!("{}", serde_json::to_string_pretty(&document)?);
+    } else {
+        print!("{}", summary(&registered, false));
+        print!("{}", report::render(&report));
+    }
+    Ok(super::verify::exit_status(&report))
+}
+
 /// The JSON of contracts/cli.md: the secret's value only with `--show-secret`.
 fn to_json(registered: &Registered, report: &Report, show_secret: bool) -> anyhow::Result<Value> {
     let secret = registered.secret.as_ref().map(|s| {
@@ -280,6 +425,13 @@ fn to_json(registered: &Registered, report: &Report, show_secret: bool) -> anyho
         "created": registered.created,
         "changes": registered.changes.iter().map(|c| c.description.as_str()).collect::<Vec<_>>(),
         "secret": secret,
+        "certificate": registered.certificate.as_ref().map(|c| json!({
+            "thumbprint": c.thumbprint,
+            "key_id": c.key_id,
+            "expires": c.expires.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            "storage": "keyring",
+            "keychain_account": c.keychain_account,
+        })),
         "sign_in_audience": registered.sign_in_audience,
         "admin_consent_url": registered.admin_consent_url,
         "verify": serde_json::to_value(report)?,
@@ -319,6 +471,15 @@ fn summary(registered: &Registered, show_secret: bool) -> String {
                 secret.value.expose()
             ));
         }
+    }
+    if let Some(certificate) = &registered.certificate {
+        text.push_str(&format!(
+            "New certificate: thumbprint {}, ID {}, expires {}; its private key is kept in the OS keychain (service entra-setup, account {}), use --certificate-from-keyring to use it\n",
+            certificate.thumbprint,
+            certificate.key_id,
+            certificate.expires.format("%Y-%m-%d"),
+            certificate.keychain_account
+        ));
     }
     if let Some(link) = &registered.admin_consent_url {
         text.push_str(&format!(

@@ -118,6 +118,7 @@ pub fn run(
             &runtime,
             profile,
             &verify_inputs,
+            None,
             &context,
             globals.no_progress,
         )

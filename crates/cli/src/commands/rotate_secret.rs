@@ -170,7 +170,14 @@ pub fn run(globals: &Globals, args: RotateSecretArgs) -> anyhow::Result<ExitStat
                 ..Sessions::default()
             },
         };
-        run_checks(&runtime, &checks, &inputs, &context, globals.no_progress)
+        run_checks(
+            &runtime,
+            &checks,
+            &inputs,
+            None,
+            &context,
+            globals.no_progress,
+        )
     };
 
     if let Some(key_id) = removing {

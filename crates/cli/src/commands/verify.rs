@@ -1,12 +1,15 @@
 //! `entra-setup verify`: every checkpoint of a profile, live (contracts/cli.md).
 //!
 //! Inputs are validated offline first (exit 64 naming the option); the secret comes from stdin,
-//! an environment variable or the keychain — never from the command line. The checks with their
+//! an environment variable or the keychain — never from the command line. A certificate may take
+//! its place (`--certificate-from-keyring`, `--certificate-file`): the checks then prove the app
+//! with a client assertion and judge `client_certificate` and `certificate_expiry`. The checks with their
 //! progress display ([`run_checks`]) also run after `register`'s and `rotate-secret`'s repairs.
 
 use clap::Args;
+use entra_setup_core::credentials::Certificate;
 use entra_setup_core::paths::AppPaths;
-use entra_setup_core::profile::Profile;
+use entra_setup_core::profile::{CredentialType, Profile};
 use entra_setup_core::secret::Secret;
 use entra_setup_core::validate::Field;
 use entra_setup_core::verify::sign_in::{self, Person};
@@ -14,7 +17,9 @@ use entra_setup_core::verify::{self, Context, Inputs, Report};
 
 use super::{Globals, admin, connect, find_profile, keychain, refuse_errors};
 use crate::exit::{ExitStatus, UsageError};
-use crate::options::{Integration, SignIn, SignInClient, VerifySignIn, field_option};
+use crate::options::{
+    CertificateInput, Integration, SignIn, SignInClient, VerifySignIn, field_option,
+};
 use crate::output::{progress, report};
 
 /// `verify`'s options.
@@ -26,6 +31,9 @@ pub struct VerifyArgs {
     /// Use the secret that `register` stored in the OS keychain.
     #[arg(long, group = "secret")]
     pub secret_from_keyring: bool,
+    /// `--certificate-from-keyring` or `--certificate-file` (with `--certificate-password-env`).
+    #[command(flatten)]
+    pub certificate: CertificateInput,
     /// The mailbox the integration sends from or reads (UPN).
     #[arg(long, value_name = "UPN")]
     pub mailbox: Option<String>,
@@ -47,6 +55,11 @@ impl VerifyArgs {
     /// Whether a client secret is given by any of the secret options.
     pub fn secret_given(&self) -> bool {
         self.integration.secret.given() || self.secret_from_keyring
+    }
+
+    /// Whether a certificate is given instead of a secret.
+    pub fn certificate_given(&self) -> bool {
+        self.certificate.given()
     }
 }
 
@@ -118,7 +131,20 @@ pub fn verify_with(
     if let Some(recipient) = &args.test_recipient {
         refuse_errors(Field::TestRecipient, recipient)?;
     }
+    if args.certificate.given() && !profile.credentials.contains(&CredentialType::Certificate) {
+        let option = if args.certificate.certificate_from_keyring {
+            "--certificate-from-keyring"
+        } else {
+            "--certificate-file"
+        };
+        return Err(UsageError(format!(
+            "{option}: the product of the profile '{}' takes a client secret, not a certificate",
+            profile.id
+        ))
+        .into());
+    }
     let secret = integration.secret.read()?;
+    let mut certificate = args.certificate.read_file()?;
 
     let mut inputs = Inputs {
         tenant: integration.tenant.trim().to_string(),
@@ -142,6 +168,16 @@ pub fn verify_with(
         })?;
         let tenant_id = keychain::tenant_guid(&runtime, &context, &inputs.tenant)?;
         inputs.secret = Some(keychain::read_secret(&tenant_id, &client_id)?);
+    }
+    if args.certificate.certificate_from_keyring {
+        let client_id = inputs.client_id.clone().ok_or_else(|| {
+            UsageError(format!(
+                "--certificate-from-keyring: give {}, the keychain entry is per client",
+                field_option(Field::ClientId)
+            ))
+        })?;
+        let tenant_id = keychain::tenant_guid(&runtime, &context, &inputs.tenant)?;
+        certificate = Some(keychain::read_certificate(&tenant_id, &client_id)?);
     }
     let mut failed_sign_in = None;
     if let (Some(client), Some(method)) = (&sign_in_client, method) {
@@ -177,7 +213,14 @@ pub fn verify_with(
             }
         }
     }
-    let mut report = run_checks(&runtime, profile, &inputs, &context, globals.no_progress);
+    let mut report = run_checks(
+        &runtime,
+        profile,
+        &inputs,
+        certificate.as_ref(),
+        &context,
+        globals.no_progress,
+    );
     if let Some((_, cause, why)) = &failed_sign_in {
         report.sign_in_failed(*cause, why);
     }
@@ -200,19 +243,28 @@ fn who(person: &Person) -> String {
     }
 }
 
-/// Run every checkpoint of `profile` with `inputs`, the progress shown on stderr unless
-/// `--no-progress`.
+/// Run every checkpoint of `profile` with `inputs` (the app proved with `certificate` when one
+/// is given, else with the secret), the progress shown on stderr unless `--no-progress`.
 pub(crate) fn run_checks(
     runtime: &tokio::runtime::Runtime,
     profile: &Profile,
     inputs: &Inputs,
+    certificate: Option<&Certificate>,
     context: &Context,
     no_progress: bool,
 ) -> Report {
     let display = progress::Display::new(profile.checks.len(), no_progress);
-    let report = runtime.block_on(verify::verify(profile, inputs, context, &|event| {
-        display.on(&event)
-    }));
+    let on = |event| display.on(&event);
+    let report = match certificate {
+        Some(certificate) => runtime.block_on(verify::verify_with_certificate(
+            profile,
+            inputs,
+            certificate,
+            context,
+            &on,
+        )),
+        None => runtime.block_on(verify::verify(profile, inputs, context, &on)),
+    };
     display.finish();
     report
 }

@@ -2,6 +2,9 @@
 //! and its private key — encrypted PKCS#8 (`ENCRYPTED PRIVATE KEY`, opened with the password
 //! from `--certificate-password-env`) or plain PKCS#8 (`PRIVATE KEY`, as the keychain entry holds
 //! it). PKCS#12 (`.pfx`, `.p12`) is recognised and refused with the conversion to make.
+//!
+//! Writing one is only ever encrypted ([`encrypted_pem`]): the key as encrypted PKCS#8 (PBES2,
+//! scrypt and AES-256-CBC, as OpenSSL reads it) under a password the admin chose.
 
 use std::path::Path;
 
@@ -34,6 +37,40 @@ pub(super) fn read(
     }
     let text = std::str::from_utf8(&bytes).map_err(|_| failed("it is not PEM text".into()))?;
     from_pem(text, password)
+}
+
+/// The certificate and its private key as PEM, the key encrypted under `password`.
+pub(super) fn encrypted_pem(
+    certificate: &Certificate,
+    password: &Secret,
+) -> Result<Secret, CertificateError> {
+    use aws_lc_rs::rand::SecureRandom as _;
+    if password.is_blank() {
+        return Err(CertificateError::Password(
+            "an encrypted key needs a password that is not empty".into(),
+        ));
+    }
+    let (mut salt, mut iv) = ([0u8; 16], [0u8; 16]);
+    let random = aws_lc_rs::rand::SystemRandom::new();
+    random
+        .fill(&mut salt)
+        .and_then(|()| random.fill(&mut iv))
+        .map_err(|_| CertificateError::Signing)?;
+    let info = pkcs8::PrivateKeyInfo::try_from(certificate.key.expose())
+        .map_err(|_| CertificateError::WeakKey)?;
+    let params = pkcs8::pkcs5::pbes2::Parameters::scrypt_aes256cbc(Default::default(), &salt, &iv)
+        .map_err(|_| CertificateError::Signing)?;
+    let encrypted = info
+        .encrypt_with_params(params, password.expose())
+        .map_err(|_| CertificateError::Signing)?;
+    Ok(Secret::new(format!(
+        "{}{}",
+        certificate.certificate_pem(),
+        pem::encode(&pem::Pem::new(
+            "ENCRYPTED PRIVATE KEY",
+            encrypted.as_bytes().to_vec()
+        ))
+    )))
 }
 
 /// Read a certificate and its key from PEM text.

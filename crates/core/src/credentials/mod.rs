@@ -26,6 +26,45 @@ pub use keychain::{certificate_key, store_certificate};
 
 use crate::secret::Secret;
 
+/// A kind of credential an app proves itself with.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    Default,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    serde::Deserialize,
+    serde::Serialize,
+)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum CredentialType {
+    /// A client secret (password credential).
+    #[default]
+    Secret,
+    /// A certificate (key credential) proved with a signed client assertion.
+    Certificate,
+}
+
+impl CredentialType {
+    /// Whether this is a client secret (what a reminder recorded before certificates were is).
+    pub fn is_secret(&self) -> bool {
+        *self == CredentialType::Secret
+    }
+
+    /// The name as written in profiles and on the command line.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CredentialType::Secret => "secret",
+            CredentialType::Certificate => "certificate",
+        }
+    }
+}
+
 /// The smallest RSA key Microsoft Entra accepts for a certificate credential.
 pub const MIN_RSA_BITS: usize = 2048;
 
@@ -243,6 +282,12 @@ impl Certificate {
         now: DateTime<Utc>,
     ) -> Result<Secret, CertificateError> {
         assertion::sign(self, audience, client_id, now)
+    }
+
+    /// The certificate and its private key as PEM text, the key encrypted (PKCS#8, scrypt and
+    /// AES-256-CBC) under `password`: what a certificate file may hold, never a plain key.
+    pub fn to_encrypted_pem(&self, password: &Secret) -> Result<Secret, CertificateError> {
+        file::encrypted_pem(self, password)
     }
 
     /// The certificate and its private key as PEM text, for the keychain only.

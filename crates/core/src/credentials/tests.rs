@@ -195,6 +195,16 @@ fn a_pem_file_with_an_encrypted_key_is_read_with_its_password() {
     );
     let wrong = Certificate::from_file(&path, Some(&Secret::new("wrong"))).expect_err("wrong");
     assert!(matches!(wrong, CertificateError::Password(_)), "{wrong}");
+    // What the core writes is encrypted, and reads back with its password only.
+    let written = certificate
+        .to_encrypted_pem(&Secret::new("another password"))
+        .expect("encrypted");
+    assert!(written.expose().contains("ENCRYPTED PRIVATE KEY"));
+    assert!(!written.expose().contains("BEGIN PRIVATE KEY"));
+    let back = Certificate::from_pem(written.expose(), Some(&Secret::new("another password")))
+        .expect("read back");
+    assert_eq!(back.thumbprint(), certificate.thumbprint());
+    assert!(Certificate::from_pem(written.expose(), None).is_err());
     // A PFX is refused with the conversion to make.
     let pfx = dir.path().join("app.pfx");
     std::fs::write(&pfx, [0x30, 0x82, 0x01]).expect("write");

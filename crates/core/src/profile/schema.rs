@@ -56,26 +56,7 @@ pub struct Profile {
     pub troubleshooting: Vec<Troubleshooting>,
 }
 
-/// A kind of credential an app proves itself with.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-#[serde(rename_all = "snake_case")]
-pub enum CredentialType {
-    /// A client secret (password credential).
-    Secret,
-    /// A certificate (key credential) proved with a signed client assertion.
-    Certificate,
-}
-
-impl CredentialType {
-    /// The name as written in profiles and on the command line.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            CredentialType::Secret => "secret",
-            CredentialType::Certificate => "certificate",
-        }
-    }
-}
+pub use crate::credentials::CredentialType;
 
 /// What a profile takes when it says nothing: a client secret.
 fn secret_only() -> Vec<CredentialType> {

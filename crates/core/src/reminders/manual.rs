@@ -69,6 +69,7 @@ pub fn reminder(entry: &ManualEntry<'_>) -> Result<Reminder, ManualEntryError> {
         tenant: entry.tenant.trim().to_ascii_lowercase(),
         client_id: entry.client_id.trim().to_ascii_lowercase(),
         key_id: entry.key_id.trim().to_ascii_lowercase(),
+        kind: crate::credentials::CredentialType::Secret,
         expires,
         name: Some(entry.name.trim().to_string()).filter(|n| !n.is_empty()),
         source: Some("add".into()),

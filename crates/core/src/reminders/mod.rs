@@ -3,7 +3,9 @@
 //!
 //! A secret is due when it expires within the lead days asked for; its stage is the smallest of
 //! the lead days 30, 14, 7 and 1 it has reached, or expired. `register`, `bundle export` and
-//! secret rotation all record their secret through one function, [`Registry::record_secret`].
+//! secret rotation all record their secret through one function, [`Registry::record_secret`];
+//! certificates are reminded of the same way ([`Registry::record_certificate`], a reminder's
+//! `kind`).
 //!
 //! [`scan`] lists every app registration's secrets and certificates that expire soon, for an
 //! administrator who wants the whole tenant watched.
@@ -31,6 +33,8 @@ pub use scan::{
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::credentials::CredentialType;
+
 /// The lead days reminders use: a month, the vendor guides' two weeks, a week, a day.
 pub const LEAD_DAYS: [u32; 4] = [30, 14, 7, 1];
 
@@ -47,6 +51,10 @@ pub struct Reminder {
     pub client_id: String,
     /// The secret's key id (Graph `keyId`).
     pub key_id: String,
+    /// A client secret or a certificate (files written before certificates were read as
+    /// secrets).
+    #[serde(default)]
+    pub kind: CredentialType,
     /// When the secret stops working.
     #[cfg_attr(feature = "specta", specta(type = String))]
     pub expires: DateTime<Utc>,
@@ -188,6 +196,7 @@ mod tests {
             tenant: "t".into(),
             client_id: "c".into(),
             key_id: key.into(),
+            kind: crate::credentials::CredentialType::Secret,
             expires,
             name: None,
             source: None,

@@ -162,6 +162,7 @@ mod tests {
             tenant: "t".into(),
             client_id: "c".into(),
             key_id: "K1".into(),
+            kind: crate::credentials::CredentialType::Secret,
             expires,
             name: Some("Axero".into()),
             source: None,

@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use super::Reminder;
 use crate::atomic_file;
+use crate::credentials::CredentialType;
 use crate::paths::AppPaths;
 use crate::validate::canonical_id;
 
@@ -142,6 +143,7 @@ impl Registry {
             tenant: canonical_id(tenant),
             client_id: canonical_id(client_id),
             key_id: canonical_id(key_id),
+            kind: CredentialType::Secret,
             expires,
             name: name.map(str::to_string),
             source: Some(source.to_string()),
@@ -154,12 +156,36 @@ impl Registry {
         Ok(reminder)
     }
 
+    /// Remember a certificate until it expires (`register --credential certificate`, its
+    /// rotation), as [`Registry::record_secret`] does a secret.
+    pub fn record_certificate(
+        &self,
+        tenant: &str,
+        client_id: &str,
+        key_id: &str,
+        expires: DateTime<Utc>,
+        name: Option<&str>,
+        source: &str,
+    ) -> Result<Reminder, RegistryError> {
+        let reminder = Reminder {
+            tenant: canonical_id(tenant),
+            client_id: canonical_id(client_id),
+            key_id: canonical_id(key_id),
+            kind: CredentialType::Certificate,
+            expires,
+            name: name.map(str::to_string),
+            source: Some(source.to_string()),
+        };
+        self.add(reminder.clone())?;
+        Ok(reminder)
+    }
+
     /// The reminder of the newest-expiring secret of a client, if any.
     pub fn latest_for_client(&self, client_id: &str) -> Result<Option<Reminder>, RegistryError> {
         Ok(self
             .read()?
             .into_iter()
-            .filter(|r| canonical_id(&r.client_id) == canonical_id(client_id))
+            .filter(|r| r.kind.is_secret() && canonical_id(&r.client_id) == canonical_id(client_id))
             .max_by_key(|r| r.expires))
     }
 
@@ -404,6 +430,44 @@ mod tests {
     }
 
     #[test]
+    fn certificates_are_reminded_of_beside_secrets_and_old_files_read_as_secrets() {
+        let dir = tempfile::tempdir().expect("dir");
+        let registry = Registry::at(dir.path());
+        std::fs::write(
+            registry.path(),
+            r#"{"format": "entra-setup-reminders", "version": 1, "secrets": [
+                  {"tenant": "t", "client_id": "c", "key_id": "k1",
+                   "expires": "2027-03-01T00:00:00Z"}]}"#,
+        )
+        .expect("write");
+        registry
+            .record_certificate("t", "c", "k2", expires(), Some("Intranet"), "register")
+            .expect("certificate");
+        let list = registry.list().expect("list");
+        let kinds: Vec<(&str, CredentialType)> =
+            list.iter().map(|r| (r.key_id.as_str(), r.kind)).collect();
+        assert_eq!(
+            kinds,
+            [
+                ("k1", CredentialType::Secret),
+                ("k2", CredentialType::Certificate)
+            ]
+        );
+        let file: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(registry.path()).expect("read"))
+                .expect("json");
+        assert_eq!(file["secrets"][1]["kind"], "certificate", "{file}");
+        // The newest secret of a client is a secret, never its certificate.
+        assert_eq!(
+            registry
+                .latest_for_client("c")
+                .expect("read")
+                .map(|r| r.key_id),
+            Some("k1".to_string())
+        );
+    }
+
+    #[test]
     fn fields_it_does_not_know_are_kept_when_it_rewrites_the_file() {
         let dir = tempfile::tempdir().expect("dir");
         let registry = Registry::at(dir.path());
@@ -453,8 +517,8 @@ mod tests {
         assert_eq!(secrets[1]["key_id"], "k3");
         assert_eq!(
             secrets[1].as_object().expect("object").len(),
-            5,
-            "a new reminder has no borrowed fields: {}",
+            6,
+            "a new reminder has no borrowed fields (tenant, client_id, key_id, kind, expires, source): {}",
             secrets[1]
         );
         assert_eq!(registry.list().expect("list").len(), 2);

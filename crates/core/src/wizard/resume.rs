@@ -205,6 +205,7 @@ mod tests {
             tenant: "contoso.com".into(),
             client_id: "aaaaaaaa-0000-0000-0000-000000000001".into(),
             key_id: "k".into(),
+            kind: crate::credentials::CredentialType::Secret,
             expires: chrono::Utc::now(),
             name: None,
             source: None,

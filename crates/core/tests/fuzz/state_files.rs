@@ -83,6 +83,7 @@ fn reminders_registry_takes_any_file() {
                 tenant: "contoso.onmicrosoft.com".into(),
                 client_id: "bbbbbbbb-0000-0000-0000-000000000001".into(),
                 key_id: format!("dddddddd-0000-0000-0000-00000000000{i}"),
+                kind: entra_setup_core::credentials::CredentialType::Secret,
                 expires: now() + chrono::Duration::days(7 * i as i64 - 3),
                 name: name.map(str::to_string),
                 source: Some("add".into()),
