@@ -4,7 +4,9 @@
 //! session, as `keychain.rs` starts one); without a keychain `register --credential certificate`
 //! refuses before signing in; a seed product refuses a certificate; a certificate the
 //! registration does not have (`--certificate-file`, its key encrypted) fails
-//! `certificate_not_registered`; no private key appears in any file, log or output.
+//! `certificate_not_registered`; `rotate-secret --credential certificate` adds a second one and
+//! removes the first only while the second works; no private key appears in any file, log or
+//! output.
 
 use std::process::Command;
 
@@ -371,13 +373,95 @@ fn inside_the_session() {
     );
     assert_eq!(status("client_id"), Some(json!("pass")), "{report:#}");
 
+    // Rotation: a second certificate beside the first, kept as the current one; the first is
+    // removed only while the second works, and the last one is not removed.
+    let rotate = |extra: &[&str]| {
+        run(
+            home.path(),
+            Some(&stand_in),
+            &[
+                &[
+                    "rotate-secret",
+                    "--json",
+                    "--tenant",
+                    "contoso.com",
+                    "--client-id",
+                    &client_id,
+                    "--credential",
+                    "certificate",
+                ],
+                extra,
+            ]
+            .concat(),
+            None,
+            &verbose,
+        )
+    };
+    let rotated = rotate(&["--cert-days", "60"]);
+    assert_eq!(rotated.code, Some(0), "{rotated:?}");
+    let rotation = rotated.json();
+    let new_thumbprint = rotation["certificate"]["thumbprint"]
+        .as_str()
+        .expect("thumbprint")
+        .to_string();
+    let new_key_id = rotation["certificate"]["key_id"]
+        .as_str()
+        .expect("key id")
+        .to_string();
+    assert_ne!(new_thumbprint, thumbprint);
+    assert_eq!(rotation["certificate"]["confirmed"], true, "{rotation:#}");
+    let current = Certificate::from_keychain(&store, &tenant_id, &client_id)
+        .expect("read")
+        .expect("kept");
+    assert_eq!(
+        current.thumbprint(),
+        new_thumbprint,
+        "the new one is current"
+    );
+    let removed = rotate(&["--remove", &key_id, "--certificate-from-keyring"]);
+    assert_eq!(removed.code, Some(0), "{removed:?}");
+    let removal = removed.json();
+    assert_eq!(removal["removed"], true, "{removal:#}");
+    assert_eq!(removal["kept"], new_key_id.as_str(), "{removal:#}");
+    let last = rotate(&["--remove", &new_key_id]);
+    assert_eq!(last.code, Some(1), "{last:?}");
+    assert!(last.stderr.contains("only certificate"), "{}", last.stderr);
+    let after = run(
+        home.path(),
+        Some(&stand_in),
+        &[
+            "verify",
+            "--json",
+            "--tenant",
+            "contoso.com",
+            "--profile",
+            "custom",
+            "--client-id",
+            &client_id,
+            "--certificate-from-keyring",
+        ],
+        None,
+        &verbose,
+    );
+    assert_eq!(after.code, Some(0), "{after:?}");
+    let new_entry = store
+        .get(&certificate_key(&tenant_id, &client_id, None))
+        .expect("read")
+        .expect("entry");
+    let mut all_lines = lines;
+    all_lines.extend(key_lines(new_entry.expose()));
+
     assert_no_key(
-        &lines,
+        &all_lines,
         &[
             ("register's stdout", &registered.stdout),
             ("register's stderr", &registered.stderr),
             ("verify's stdout", &verified.stdout),
             ("verify's stderr", &verified.stderr),
+            ("rotate's stdout", &rotated.stdout),
+            ("rotate's stderr", &rotated.stderr),
+            ("remove's stderr", &removed.stderr),
+            ("last verify's stderr", &after.stderr),
         ],
         home.path(),
     );

@@ -8,12 +8,21 @@
 //! otherwise. Removing a secret also forgets its reminder. After adding,
 //! the secret checks (tenant, client ID, secret, expiry) are verified with the new value, or
 //! every check of `--profile ID` when given.
+//!
+//! `--credential certificate` does the same for certificates: a new self-signed certificate
+//! beside the registration's others (its private key kept in the keychain first, its reminder
+//! recorded), confirmed with a client assertion; `--remove KEY_ID` removes one while another in
+//! force remains, the certificate the product keeps given with `--certificate-from-keyring` or
+//! `--certificate-file`.
 
 use clap::Args;
+use entra_setup_core::credentials::Certificate;
 use entra_setup_core::fix::{self, Removal, Rotated, SecretConfirmation};
 use entra_setup_core::paths::AppPaths;
 use entra_setup_core::printable::printable;
+use entra_setup_core::profile::Profile;
 use entra_setup_core::secret::Secret;
+use entra_setup_core::secrets::KeyringStore;
 use entra_setup_core::validate::Field;
 use entra_setup_core::verify::{self, Inputs, Report, Sessions};
 use serde_json::{Value, json};
@@ -23,7 +32,7 @@ use super::{
     Globals, admin, connect, find_profile, first_error, keychain, refuse_errors, refuse_unwritable,
 };
 use crate::exit::{ExitStatus, UsageError};
-use crate::options::{AdminSignIn, Redirect, SecretInput};
+use crate::options::{AdminSignIn, CertificateInput, CredentialOption, Redirect, SecretInput};
 use crate::output::report;
 
 /// `rotate-secret`'s options.
@@ -71,6 +80,15 @@ pub struct RotateSecretArgs {
     /// With `--remove`: the secret the product keeps.
     #[command(flatten)]
     pub kept_secret: SecretInput,
+    /// A client secret (default) or a certificate: what is added, or removed with --remove.
+    #[arg(long, value_enum, default_value_t = CredentialOption::Secret)]
+    pub credential: CredentialOption,
+    /// With --credential certificate: the new certificate's lifetime in days.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=3650), conflicts_with = "remove")]
+    pub cert_days: Option<u32>,
+    /// With --credential certificate --remove: the certificate the product keeps.
+    #[command(flatten)]
+    pub kept_certificate: CertificateInput,
     /// `--sign-in` and `--sign-in-client`.
     #[command(flatten)]
     pub sign_in: AdminSignIn,
@@ -116,6 +134,20 @@ pub fn run(globals: &Globals, args: RotateSecretArgs) -> anyhow::Result<ExitStat
         }
         None => None,
     };
+    if args.credential == CredentialOption::Certificate {
+        return run_certificate(globals, &args, &paths, profile, redirect_uri, removing);
+    }
+    for (used, option) in [
+        (args.cert_days.is_some(), "--cert-days"),
+        (
+            args.kept_certificate.given(),
+            "--certificate-from-keyring / --certificate-file",
+        ),
+    ] {
+        if used {
+            return Err(UsageError(format!("{option}: only with --credential certificate")).into());
+        }
+    }
     let kept = args.kept_secret.read()?;
     let days = if removing.is_none() {
         Some(
@@ -195,7 +227,7 @@ pub fn run(globals: &Globals, args: RotateSecretArgs) -> anyhow::Result<ExitStat
             keychain::forget_removed_secret(&paths, &removal.key_id);
         }
         let report = verify_with(kept);
-        return print_removal(&removal, &report, args.json);
+        return print_removal(&removal, &report, args.json, "client secret");
     }
 
     let days = days.unwrap_or(fix::rotation_days(None, None)?);
@@ -221,6 +253,189 @@ pub fn run(globals: &Globals, args: RotateSecretArgs) -> anyhow::Result<ExitStat
         println!("{}", serde_json::to_string_pretty(&document)?);
     } else {
         print!("{}", rotation_summary(&rotated, args.show_secret));
+        print!("{}", report::render(&report));
+    }
+    let status = super::verify::exit_status(&report);
+    Ok(match (&rotated.confirmation, status) {
+        (SecretConfirmation::Rejected(_), _) => ExitStatus::Failed,
+        (SecretConfirmation::Unavailable(_), ExitStatus::Ok) => ExitStatus::Unverified,
+        (_, status) => status,
+    })
+}
+
+/// `rotate-secret --credential certificate`: add a certificate beside the others (or remove one
+/// with `--remove`), then verify with it.
+fn run_certificate(
+    globals: &Globals,
+    args: &RotateSecretArgs,
+    paths: &AppPaths,
+    profile: Option<Profile>,
+    redirect_uri: Option<String>,
+    removing: Option<String>,
+) -> anyhow::Result<ExitStatus> {
+    for (used, option) in [
+        (args.kept_secret.given(), "--secret-stdin / --secret-env"),
+        (args.show_secret, "--show-secret"),
+        (args.secret_days.is_some(), "--secret-days"),
+    ] {
+        if used {
+            return Err(
+                UsageError(format!("{option}: not used with --credential certificate")).into(),
+            );
+        }
+    }
+    if removing.is_none() && args.kept_certificate.given() {
+        return Err(UsageError(
+            "--certificate-from-keyring / --certificate-file: only with --remove (the certificate the product keeps)"
+                .into(),
+        )
+        .into());
+    }
+    let days = match removing {
+        None => Some(
+            fix::certificate_days(profile.as_ref(), args.cert_days)
+                .map_err(|e| UsageError(format!("--credential: {e}")))?,
+        ),
+        Some(_) => None,
+    };
+    if removing.is_none() {
+        keychain::ready_for_new_certificate("--credential")?;
+    }
+    let tenant = args.tenant.trim().to_string();
+    let client_id = args.client_id.trim().to_ascii_lowercase();
+    let mut kept = args.kept_certificate.read_file()?;
+    let sign_in_client = admin::sign_in_client(paths, args.sign_in.client.id.as_deref())?;
+    let (context, runtime) = connect(globals, chrono::Utc::now())?;
+    let tenant_id = keychain::tenant_guid(&runtime, &context, &tenant)?;
+    if args.kept_certificate.certificate_from_keyring {
+        kept = Some(keychain::read_certificate(&tenant_id, &client_id)?);
+    }
+    let mut scopes = verify::sign_in::admin_scopes(&context);
+    scopes.push(format!(
+        "{}/Application.ReadWrite.All",
+        context.endpoints.graph_resource()
+    ));
+    let admin_token = match admin::sign_in_admin(
+        &runtime,
+        &context,
+        &tenant,
+        &sign_in_client,
+        &scopes,
+        args.sign_in.sign_in,
+    ) {
+        Ok(token) => token,
+        Err(status) => return Ok(status),
+    };
+    let session = admin::repair_session(&context, &admin_token, globals.no_progress);
+    let checks = match profile {
+        Some(profile) => profile,
+        None => fix::secret_checks_profile()
+            .ok_or_else(|| anyhow::anyhow!("the shipped profile 'custom' is missing"))?,
+    };
+    let verify_with = |certificate: Option<&Certificate>| -> Report {
+        let inputs = Inputs {
+            tenant: tenant.clone(),
+            client_id: Some(client_id.clone()),
+            secret: None,
+            redirect_uri: redirect_uri.clone(),
+            mailbox: None,
+            test_recipient: None,
+            sessions: Sessions {
+                admin_graph: Some(admin_token.clone()),
+                ..Sessions::default()
+            },
+        };
+        run_checks(
+            &runtime,
+            &checks,
+            &inputs,
+            certificate,
+            &context,
+            globals.no_progress,
+        )
+    };
+    if let Some(key_id) = removing {
+        let removal = match runtime.block_on(fix::remove_certificate(
+            &tenant,
+            &client_id,
+            &key_id,
+            kept.as_ref(),
+            &session,
+        )) {
+            Ok(removal) => removal,
+            Err(error) => return Ok(admin::fix_failed(&error, args.json)),
+        };
+        if removal.removed {
+            keychain::forget_removed_secret(paths, &removal.key_id);
+        }
+        let report = verify_with(kept.as_ref());
+        return print_removal(&removal, &report, args.json, "certificate");
+    }
+    let days = days.unwrap_or(fix::CERTIFICATE_DEFAULT_DAYS);
+    let store: std::sync::Arc<dyn entra_setup_core::secrets::SecretStore> =
+        std::sync::Arc::new(KeyringStore::default());
+    let rotated = match runtime.block_on(fix::rotate_certificate(
+        &tenant, &tenant_id, &client_id, days, store, &session,
+    )) {
+        Ok(rotated) => rotated,
+        Err(error) => return Ok(admin::fix_failed(&error, args.json)),
+    };
+    keychain::remind_certificate(
+        &runtime,
+        &context,
+        paths,
+        &tenant,
+        &client_id,
+        &rotated.certificate,
+        None,
+        "rotate-secret",
+    );
+    eprintln!(
+        "The old certificates still work until you remove them (rotate-secret --credential certificate --remove KEY_ID)."
+    );
+    let made = &rotated.certificate;
+    let report = verify_with(Some(&made.certificate));
+    if args.json {
+        let document = json!({
+            "client_id": rotated.client_id,
+            "object_id": rotated.object_id,
+            "created": false,
+            "changes": rotated.changes.iter().map(|c| c.description.as_str()).collect::<Vec<_>>(),
+            "secret": Value::Null,
+            "certificate": {
+                "thumbprint": made.thumbprint,
+                "key_id": made.key_id,
+                "expires": made.expires.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                "days": made.days,
+                "capped_from_days": made.capped_from,
+                "confirmed": rotated.confirmation.is_accepted(),
+                "storage": "keyring",
+                "keychain_account": made.keychain_account,
+            },
+            "verify": serde_json::to_value(&report)?,
+        });
+        println!("{}", serde_json::to_string_pretty(&document)?);
+    } else {
+        let mut text = format!(
+            "App registration: client ID {} (object ID {})\nChanges:\n",
+            rotated.client_id, rotated.object_id
+        );
+        for change in &rotated.changes {
+            text.push_str(&format!("  - {}\n", printable(&change.description)));
+        }
+        text.push_str(&format!(
+            "New certificate: thumbprint {}, ID {}, expires {}; its private key is kept in the OS keychain (account {})\n",
+            made.thumbprint,
+            made.key_id,
+            made.expires.format("%Y-%m-%d"),
+            made.keychain_account
+        ));
+        text.push_str(if rotated.confirmation.is_accepted() {
+            "Microsoft issues tokens for the new certificate.\n\n"
+        } else {
+            "Microsoft does not accept the new certificate yet; verify it later.\n\n"
+        });
+        print!("{text}");
         print!("{}", report::render(&report));
     }
     let status = super::verify::exit_status(&report);
@@ -297,7 +512,12 @@ fn rotation_summary(rotated: &Rotated, show_secret: bool) -> String {
 }
 
 /// Print what `--remove` did; exit by the verification that follows.
-fn print_removal(removal: &Removal, report: &Report, json: bool) -> anyhow::Result<ExitStatus> {
+fn print_removal(
+    removal: &Removal,
+    report: &Report,
+    json: bool,
+    what: &str,
+) -> anyhow::Result<ExitStatus> {
     if json {
         let document = json!({
             "client_id": removal.client_id,
@@ -321,11 +541,11 @@ fn print_removal(removal: &Removal, report: &Report, json: bool) -> anyhow::Resu
                 text.push_str(&format!("Removed: {}\n", change.description));
             }
             if let Some(kept) = &removal.kept {
-                text.push_str(&format!("The client secret {kept} keeps working.\n"));
+                text.push_str(&format!("The {what} {kept} keeps working.\n"));
             }
         } else {
             text.push_str(&format!(
-                "The registration has no client secret with ID {}; nothing changed.\n",
+                "The registration has no {what} with ID {}; nothing changed.\n",
                 removal.key_id
             ));
         }
