@@ -3,7 +3,7 @@
 //! --certificate-from-keyring` passes with a client assertion (inside a private Secret Service
 //! session, as `keychain.rs` starts one); without a keychain `register --credential certificate`
 //! refuses before signing in; a seed product refuses a certificate; a certificate the
-//! registration does not have (`--certificate-file`, its key encrypted) fails
+//! registration does not have (`--certificate-file`, its key encrypted in PEM or PKCS#12) fails
 //! `certificate_not_registered`; `rotate-secret --credential certificate` adds a second one and
 //! removes the first only while the second works; no private key appears in any file, log or
 //! output.
@@ -190,6 +190,28 @@ fn an_unregistered_certificate_fails_and_a_certificate_needs_a_keychain_and_a_pr
             .expect("checks")
             .iter()
             .all(|c| c["id"] != "client_secret")
+    );
+    // The same certificate as PKCS#12.
+    let pfx_path = files.path().join("stranger.pfx");
+    std::fs::write(
+        &pfx_path,
+        certificate
+            .to_pfx(&Secret::new(PASSWORD))
+            .expect("pfx")
+            .as_slice(),
+    )
+    .expect("write");
+    let from_pfx = verify(&[
+        "--certificate-file",
+        pfx_path.to_str().expect("utf-8 path"),
+        "--certificate-password-env",
+        PASSWORD_VAR,
+    ]);
+    assert_eq!(from_pfx.code, Some(1), "{from_pfx:?}");
+    assert!(
+        from_pfx.stdout.contains("certificate_not_registered"),
+        "{}",
+        from_pfx.stdout
     );
     // The wrong password, or none, is bad input.
     let wrong = verify(&["--certificate-file", path_text]);

@@ -231,16 +231,17 @@ pub struct CertificateInput {
     /// (instead of a secret).
     #[arg(long, group = "certificate", conflicts_with = "secret")]
     pub certificate_from_keyring: bool,
-    /// Use this certificate with its private key (PEM: CERTIFICATE and ENCRYPTED PRIVATE KEY)
-    /// instead of a secret.
+    /// Use this certificate with its private key instead of a secret: PEM (CERTIFICATE and
+    /// ENCRYPTED PRIVATE KEY) or PKCS#12 (.pfx, .p12).
     #[arg(
         long,
         group = "certificate",
         conflicts_with = "secret",
-        value_name = "PATH.pem"
+        value_name = "PATH.pem|.pfx"
     )]
     pub certificate_file: Option<std::path::PathBuf>,
-    /// The environment variable holding the password of --certificate-file's encrypted key.
+    /// The environment variable holding the password of --certificate-file's encrypted key or
+    /// PKCS#12 file.
     #[arg(long, value_name = "VAR", requires = "certificate_file")]
     pub certificate_password_env: Option<String>,
 }

@@ -1,10 +1,12 @@
 //! Reading a certificate credential the admin already has: a PEM file holding the certificate
 //! and its private key — encrypted PKCS#8 (`ENCRYPTED PRIVATE KEY`, opened with the password
 //! from `--certificate-password-env`) or plain PKCS#8 (`PRIVATE KEY`, as the keychain entry holds
-//! it). PKCS#12 (`.pfx`, `.p12`) is recognised and refused with the conversion to make.
+//! it), or PKCS#12 (`.pfx`, `.p12`, as Windows and the Azure portal export one; its password
+//! likewise).
 //!
-//! Writing one is only ever encrypted ([`encrypted_pem`]): the key as encrypted PKCS#8 (PBES2,
-//! scrypt and AES-256-CBC, as OpenSSL reads it) under a password the admin chose.
+//! Writing one is only ever encrypted: the key as encrypted PKCS#8 (PBES2, scrypt and
+//! AES-256-CBC, as OpenSSL reads it) in PEM ([`encrypted_pem`]), or PKCS#12 ([`pfx`]), under a
+//! password the admin chose.
 
 use std::path::Path;
 
@@ -29,14 +31,72 @@ pub(super) fn read(
         .and_then(|e| e.to_str())
         .is_some_and(|e| e.eq_ignore_ascii_case("pfx") || e.eq_ignore_ascii_case("p12"));
     if pkcs12 || bytes.first() == Some(&0x30) {
-        return Err(failed(
-            "PKCS#12 (.pfx) files are not read; convert it to PEM with the key still encrypted \
-             (openssl pkcs12 -in FILE.pfx -out FILE.pem) and give that file"
-                .into(),
-        ));
+        return from_pfx(&bytes, password);
     }
     let text = std::str::from_utf8(&bytes).map_err(|_| failed("it is not PEM text".into()))?;
     from_pem(text, password)
+}
+
+/// Read a certificate and its key from PKCS#12 (DER) opened with `password` (none: the empty
+/// password some exports use).
+pub(super) fn from_pfx(
+    bytes: &[u8],
+    password: Option<&Secret>,
+) -> Result<Certificate, CertificateError> {
+    let store = p12_keystore::KeyStore::from_pkcs12(
+        bytes,
+        password.map_or("", Secret::expose),
+        p12_keystore::Pkcs12ImportPolicy::Strict,
+    )
+    .map_err(|e| match password {
+        None => CertificateError::Password(format!(
+            "the PKCS#12 file cannot be opened without its password ({e}): give it with --certificate-password-env"
+        )),
+        Some(_) => CertificateError::Password(format!(
+            "the PKCS#12 file cannot be opened with the password given ({e})"
+        )),
+    })?;
+    let (_, chain) = store.private_key_chain().ok_or_else(|| {
+        CertificateError::Format(
+            "the PKCS#12 file holds no private key with its certificate".into(),
+        )
+    })?;
+    let certificate = chain.certs().first().ok_or_else(|| {
+        CertificateError::Format("the PKCS#12 file holds no certificate for its key".into())
+    })?;
+    Certificate::from_parts(
+        certificate.as_der().to_vec(),
+        PrivateKey::from_pkcs8_der(chain.key().as_der().to_vec()),
+    )
+}
+
+/// The certificate and its private key as PKCS#12 (DER), encrypted under `password` (PBES2 with
+/// AES-256 and a SHA-256 MAC, the library's default).
+pub(super) fn pfx(
+    certificate: &Certificate,
+    password: &Secret,
+) -> Result<zeroize::Zeroizing<Vec<u8>>, CertificateError> {
+    if password.is_blank() {
+        return Err(CertificateError::Password(
+            "a PKCS#12 file needs a password that is not empty".into(),
+        ));
+    }
+    let failed = |e: p12_keystore::error::Error| {
+        CertificateError::Format(format!("the PKCS#12 file could not be made: {e}"))
+    };
+    let key = p12_keystore::PrivateKey::from_der(certificate.key.expose()).map_err(failed)?;
+    let public = p12_keystore::Certificate::from_der(certificate.der()).map_err(failed)?;
+    let chain = p12_keystore::PrivateKeyChain::new(certificate.thumbprint_bytes(), key, [public]);
+    let mut store = p12_keystore::KeyStore::new();
+    store.add_entry(
+        &certificate.thumbprint(),
+        p12_keystore::KeyStoreEntry::PrivateKeyChain(chain),
+    );
+    store
+        .writer(password.expose())
+        .write()
+        .map(zeroize::Zeroizing::new)
+        .map_err(failed)
 }
 
 /// The certificate and its private key as PEM, the key encrypted under `password`.

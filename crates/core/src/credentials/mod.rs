@@ -6,7 +6,8 @@
 //! The private key is a [`PrivateKey`]: redacted `Debug`, no `Serialize`, zeroed on drop, and
 //! [`Certificate`]'s own `Debug` shows only the thumbprint and validity. A key file is read only
 //! when the key in it is encrypted (encrypted PKCS#8 in PEM, or PKCS#12) — or plain PKCS#8 when
-//! the admin's own tooling wrote it — and this module never writes one.
+//! the admin's own tooling wrote it — and this module writes one only encrypted
+//! ([`Certificate::to_encrypted_pem`], [`Certificate::to_pfx`]).
 //!
 //! Not here: uploading the public key to the registration and rotating it (`fix`), the checks
 //! that prove it (`verify`), the token request itself ([`crate::identity`]).
@@ -195,7 +196,7 @@ impl Certificate {
 
     /// Read a certificate and its private key from a file: PEM (a `CERTIFICATE` and an
     /// `ENCRYPTED PRIVATE KEY`, or a `PRIVATE KEY`) or PKCS#12 (`.pfx`/`.p12`). `password` opens
-    /// an encrypted key.
+    /// an encrypted key or the PKCS#12 file.
     pub fn from_file(
         path: &std::path::Path,
         password: Option<&Secret>,
@@ -288,6 +289,12 @@ impl Certificate {
     /// AES-256-CBC) under `password`: what a certificate file may hold, never a plain key.
     pub fn to_encrypted_pem(&self, password: &Secret) -> Result<Secret, CertificateError> {
         file::encrypted_pem(self, password)
+    }
+
+    /// The certificate and its private key as PKCS#12 (a `.pfx`), encrypted under `password`:
+    /// what Windows and most products import.
+    pub fn to_pfx(&self, password: &Secret) -> Result<Zeroizing<Vec<u8>>, CertificateError> {
+        file::pfx(self, password)
     }
 
     /// The certificate and its private key as PEM text, for the keychain only.

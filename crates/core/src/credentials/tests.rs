@@ -205,11 +205,23 @@ fn a_pem_file_with_an_encrypted_key_is_read_with_its_password() {
         .expect("read back");
     assert_eq!(back.thumbprint(), certificate.thumbprint());
     assert!(Certificate::from_pem(written.expose(), None).is_err());
-    // A PFX is refused with the conversion to make.
-    let pfx = dir.path().join("app.pfx");
-    std::fs::write(&pfx, [0x30, 0x82, 0x01]).expect("write");
-    let refused = Certificate::from_file(&pfx, None).expect_err("pfx");
-    assert!(refused.to_string().contains("openssl pkcs12"), "{refused}");
+    // PKCS#12, as written here and read back with its password only.
+    let pfx = certificate
+        .to_pfx(&Secret::new("pfx password"))
+        .expect("pfx");
+    let pfx_path = dir.path().join("app.pfx");
+    std::fs::write(&pfx_path, pfx.as_slice()).expect("write");
+    let read = Certificate::from_file(&pfx_path, Some(&Secret::new("pfx password"))).expect("pfx");
+    assert_eq!(read.thumbprint(), certificate.thumbprint());
+    let wrong = Certificate::from_file(&pfx_path, Some(&Secret::new("nope"))).expect_err("wrong");
+    assert!(matches!(wrong, CertificateError::Password(_)), "{wrong}");
+    let none = Certificate::from_file(&pfx_path, None).expect_err("needs its password");
+    assert!(
+        none.to_string().contains("--certificate-password-env"),
+        "{none}"
+    );
+    std::fs::write(&pfx_path, [0x30, 0x82, 0x01]).expect("write");
+    assert!(Certificate::from_file(&pfx_path, Some(&Secret::new("x"))).is_err());
 }
 
 #[test]
