@@ -43,8 +43,8 @@ pub enum RemindersCommand {
         key_id: String,
     },
     /// Sign in as an administrator and list every app registration's secrets and certificates
-    /// that expire within N days; exit 1 when there is one. --add keeps the secrets in the
-    /// reminders.
+    /// that expire within N days; exit 1 when there is one. --add keeps them (secrets and
+    /// certificates) in the reminders.
     Scan(ScanArgs),
 }
 
@@ -63,7 +63,7 @@ pub struct ScanArgs {
     /// The window in days.
     #[arg(long, default_value_t = 30, value_name = "N", value_parser = clap::value_parser!(u32).range(0..=3650))]
     pub within_days: u32,
-    /// Keep the client secrets found in the reminders.
+    /// Keep the client secrets and certificates found in the reminders.
     #[arg(long)]
     pub add: bool,
     /// Print one JSON document on stdout.
@@ -189,10 +189,11 @@ fn print(standings: &[Standing], json: bool, within_days: Option<u32>) -> anyhow
             "     "
         };
         println!(
-            "{mark}{}  {when} ({})  client {}  secret {}  tenant {}",
+            "{mark}{}  {when} ({})  client {}  {} {}  tenant {}",
             printable(r.name.as_deref().unwrap_or("(unnamed)")),
             r.expires.format("%Y-%m-%d"),
             printable(&r.client_id),
+            r.kind.as_str(),
             printable(&r.key_id),
             printable(&r.tenant)
         );
@@ -269,11 +270,13 @@ fn scan(
     let mut added = 0;
     if args.add {
         let tenant_id = keychain::tenant_guid(&runtime, &context, tenant)?;
-        for credential in found
-            .iter()
-            .filter(|c| c.kind == reminders::CredentialKind::Secret)
-        {
-            registry.record_secret(
+        for credential in &found {
+            let record = match credential.kind {
+                reminders::CredentialKind::Secret => Registry::record_secret,
+                reminders::CredentialKind::Certificate => Registry::record_certificate,
+            };
+            record(
+                &registry,
                 &tenant_id,
                 &credential.client_id,
                 &credential.key_id,
