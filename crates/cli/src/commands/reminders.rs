@@ -276,7 +276,7 @@ fn scan(
                 reminders::CredentialKind::Certificate => Registry::record_certificate,
             };
             record(
-                &registry,
+                registry,
                 &tenant_id,
                 &credential.client_id,
                 &credential.key_id,
