@@ -641,6 +641,17 @@ fn setup_then_scan_inside_the_session() {
             ))),
         "{json:#}"
     );
+    // Its certificate is reminded of like any other.
+    let key_id = json["certificate"]["key_id"].as_str().expect("key id");
+    let reminders = entra_setup_tests::cli::reminders_list(home.path());
+    assert!(
+        reminders["secrets"]
+            .as_array()
+            .expect("reminders")
+            .iter()
+            .any(|r| r["key_id"] == key_id && r["source"] == "monitor setup"),
+        "{reminders:#}"
+    );
     let config: Value = serde_json::from_slice(
         &std::fs::read(json["config"].as_str().expect("config path")).expect("monitor.json"),
     )

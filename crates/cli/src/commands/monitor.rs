@@ -22,7 +22,7 @@ use chrono::{DateTime, Utc};
 use clap::{Args, Subcommand, ValueEnum};
 use entra_setup_core::credentials::Certificate;
 use entra_setup_core::fix::CertificateRequest;
-use entra_setup_core::monitor::alert::mail::{self, MAIL_REQUIREMENTS, MailRoute};
+use entra_setup_core::monitor::alert::mail::{self, MailRoute};
 use entra_setup_core::monitor::alert::webhook::{self, Patience, WebhookUrl};
 use entra_setup_core::monitor::schedule::{self, ScheduledScan, Scheduler};
 use entra_setup_core::monitor::setup::{self, MonitorConfig, default_tenants_file};
@@ -598,6 +598,19 @@ fn run_setup(globals: &Globals, paths: &AppPaths, args: &SetupArgs) -> anyhow::R
         Err(error) => return Ok(admin::fix_failed(&error, args.json)),
     };
     let registered = &done.registered;
+    // The monitor's own certificate is reminded of like any other.
+    if let Some(made) = &registered.certificate {
+        keychain::remind_certificate(
+            &runtime,
+            &context,
+            paths,
+            tenant,
+            &registered.client_id,
+            made,
+            Some("Entra setup monitor"),
+            "monitor setup",
+        );
+    }
     let home_tenant_id = keychain::tenant_guid(&runtime, &context, tenant)?;
     let previous = MonitorConfig::load(paths).ok().flatten();
     let config = MonitorConfig {
@@ -671,8 +684,8 @@ fn run_setup(globals: &Globals, paths: &AppPaths, args: &SetupArgs) -> anyhow::R
         println!(
             "\nRun daily with: entra-setup monitor schedule --print cron|systemd|windows [--webhook-env VAR]"
         );
-        if mail_from.is_some() {
-            println!("\n{MAIL_REQUIREMENTS}");
+        if let Some(from) = &mail_from {
+            println!("\n{}", mail::mail_requirements(&registered.client_id, from));
         }
     }
     Ok(ExitStatus::Ok)

@@ -1,7 +1,7 @@
 //! The mail alert: `POST /users/{mail-from}/sendMail` with the monitor app's own token in the
 //! tenant of the sending mailbox (its UPN's domain), to each `--mail-to` address.
 //!
-//! What that takes, which `monitor setup` explains ([`MAIL_REQUIREMENTS`]): the application
+//! What that takes, which `monitor setup` explains ([`mail_requirements`]): the application
 //! permission `Mail.Send`, admin-consented — which by itself lets the app send as *any* mailbox —
 //! narrowed with Exchange Online's RBAC for Applications to the one sending mailbox.
 
@@ -16,16 +16,22 @@ use crate::http::Http;
 use crate::monitor::scan::TenantReport;
 use crate::monitor::token::TokenSource;
 
-/// What sending the alert by mail needs, in the words `monitor setup` prints.
-pub const MAIL_REQUIREMENTS: &str = "Mail alerts are sent through Microsoft Graph as the mailbox given with --mail-from, with the monitor app's own token:
-  1. The monitor app needs the application permission Mail.Send with admin consent (monitor setup --mail-from UPN asks for it).
-  2. On its own, Mail.Send lets the app send as every mailbox of the organisation. Limit it to the one sending mailbox with RBAC for Applications in Exchange Online (PowerShell, Exchange administrator):
-       New-ServicePrincipal -AppId <monitor client ID> -ObjectId <its enterprise application object ID> -DisplayName \"Entra setup monitor\"
-       New-ManagementScope -Name \"Entra setup monitor mailbox\" -RecipientRestrictionFilter \"PrimarySmtpAddress -eq '<mail-from>'\"
-       New-ManagementRoleAssignment -App <monitor client ID> -Role \"Application Mail.Send\" -CustomResourceScope \"Entra setup monitor mailbox\"
-     then remove the tenant-wide Mail.Send consent from the enterprise application, so only the scoped assignment remains.
-     Test-ServicePrincipalAuthorization -Identity <monitor client ID> -Resource <mail-from> shows what the app may do.
-  3. The sending mailbox must be a licensed user mailbox (Exchange Online).";
+/// What sending the alert by mail needs, in the words `monitor setup` prints: the monitor app
+/// `client_id` sending as the mailbox `mail_from`.
+pub fn mail_requirements(client_id: &str, mail_from: &str) -> String {
+    format!(
+        "Mail alerts are sent through Microsoft Graph as {mail_from}, with the monitor app's own token:
+  1. The monitor app needs the application permission Mail.Send with admin consent (monitor setup --mail-from asked for it).
+  2. On its own, Mail.Send lets the app send as every mailbox of the organisation. Limit it to {mail_from} with RBAC for Applications in Exchange Online (Exchange Online PowerShell, as an Exchange administrator):
+       New-ServicePrincipal -AppId {client_id} -ObjectId <the object ID of its enterprise application> -DisplayName \"Entra setup monitor\"
+       New-ManagementScope -Name \"Entra setup monitor mailbox\" -RecipientRestrictionFilter \"PrimarySmtpAddress -eq '{mail_from}'\"
+       New-ManagementRoleAssignment -App {client_id} -Role \"Application Mail.Send\" -CustomResourceScope \"Entra setup monitor mailbox\"
+     then remove the tenant-wide Mail.Send consent from the enterprise application (Permissions), so only the scoped assignment remains.
+     Test-ServicePrincipalAuthorization -Identity {client_id} -Resource {mail_from} shows what the app may do.
+  3. {mail_from} must be a licensed user mailbox (Exchange Online), not a shared one.
+  4. Scans then send with: entra-setup monitor scan --mail-from {mail_from} --mail-to ADDRESS"
+    )
+}
 
 /// Where the mail alert goes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -121,5 +127,22 @@ pub async fn send<S: TokenSource>(
             }
         }
         Err(fault) => failed(fault.cause, fault.detail),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_requirements_name_the_app_and_the_mailbox() {
+        let text = mail_requirements("99999999-0000-0000-0000-000000000001", "alerts@contoso.com");
+        assert!(text.contains("New-ManagementRoleAssignment -App 99999999-0000-0000-0000-000000000001 -Role \"Application Mail.Send\""));
+        assert!(text.contains("PrimarySmtpAddress -eq 'alerts@contoso.com'"));
+        let route = MailRoute {
+            from: "alerts@contoso.com".into(),
+            to: vec![],
+        };
+        assert_eq!(route.tenant(), "contoso.com");
     }
 }
