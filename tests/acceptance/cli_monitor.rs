@@ -418,6 +418,15 @@ fn a_tenant_that_has_not_approved_the_monitor_is_named_and_a_failed_webhook_repo
     assert_eq!(json["alerts"][0]["status"], "failed", "{json}");
     assert_eq!(json["alerts"][0]["cause"], "object_not_found");
     assert_eq!(posts.lock().expect("lock").len(), 1, "a 404 is not retried");
+    assert!(
+        result
+            .stderr
+            .contains("the webhook alert was not delivered")
+            && result.stderr.contains("127.0.0.1"),
+        "{}",
+        result.stderr
+    );
+    assert!(!result.stderr.contains("SECRETPART"));
 }
 
 #[test]

@@ -420,6 +420,21 @@ fn run_scan(globals: &Globals, paths: &AppPaths, args: &ScanArgs) -> anyhow::Res
             )));
         }
     }
+    // A failed alert is said on stderr too, which cron mails even when stdout is dropped.
+    for alert in alerts
+        .iter()
+        .filter(|a| a.status == monitor::AlertStatus::Failed)
+    {
+        eprintln!(
+            "entra-setup: the {} alert was not delivered: {} ({})",
+            match alert.channel {
+                monitor::AlertChannel::Webhook => "webhook",
+                monitor::AlertChannel::Mail => "mail",
+            },
+            printable(alert.detail.as_deref().unwrap_or("")),
+            alert.cause.map(|c| c.as_str()).unwrap_or("")
+        );
+    }
     if args.json {
         println!(
             "{}",

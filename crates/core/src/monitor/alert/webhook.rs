@@ -1,6 +1,8 @@
 //! The webhook alert: one JSON POST per scan that Slack incoming webhooks and Teams workflows
 //! ("When a Teams webhook request is received") both accept — `text` carries the whole message,
-//! and `entra_setup` the same facts as structured fields for a workflow to pick from.
+//! and `entra_setup` the same facts as structured fields for a workflow to pick from. In `text`,
+//! `&`, `<` and `>` are escaped as Slack requires, so a registration named `<!channel>` cannot
+//! notify a whole channel or pass off a link.
 //!
 //! The URL is a secret (whoever has it can post to the channel): it is kept in a [`Secret`],
 //! never logged, printed or put in an error — only its host is. The post goes through the core's
@@ -106,7 +108,7 @@ impl Patience {
 /// The message posted: `text` for Slack and Teams, `entra_setup` for a workflow's own use.
 pub fn message(tenants: &[TenantReport], within_days: u32) -> Value {
     json!({
-        "text": summary(tenants, within_days),
+        "text": escape_control_sequences(&summary(tenants, within_days)),
         "entra_setup": {
             "title": subject(tenants, within_days),
             "within_days": within_days,
@@ -114,6 +116,14 @@ pub fn message(tenants: &[TenantReport], within_days: u32) -> Value {
             "tenants": tenants,
         },
     })
+}
+
+/// Text with `&`, `<` and `>` escaped, as Slack's message formatting requires: what the
+/// directory names (app names) is shown, never read as a mention or a link.
+fn escape_control_sequences(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
 /// POST `body` to the webhook, retrying transient failures: `sent`, or `failed` with a cause.
@@ -221,5 +231,45 @@ fn cause_of_status(status: StatusCode) -> Cause {
         StatusCode::NOT_FOUND | StatusCode::GONE => Cause::ObjectNotFound,
         // 5xx, and any other refusal: the receiver did not take the message.
         _ => Cause::ServiceUnavailable,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::monitor::scan::{DueCredential, TenantStatus};
+    use crate::reminders::{CredentialKind, Stage};
+
+    #[test]
+    fn directory_names_cannot_mention_or_link() {
+        let expires = chrono::Utc::now();
+        let tenants = [TenantReport {
+            tenant: "contoso.com".into(),
+            status: TenantStatus::Ok,
+            cause: None,
+            detail: None,
+            registrations: 1,
+            due: vec![DueCredential {
+                client_id: "c".into(),
+                display_name: Some("<!channel> & <https://evil.example|Payroll>".into()),
+                kind: CredentialKind::Secret,
+                key_id: "k".into(),
+                expires,
+                stage: Stage::Expired,
+                days_left: 0,
+            }],
+        }];
+        let message = message(&tenants, 30);
+        let text = message["text"].as_str().expect("text");
+        assert!(
+            text.contains("&lt;!channel&gt; &amp; &lt;https://evil.example|Payroll&gt;"),
+            "{text}"
+        );
+        assert!(!text.contains('<') && !text.contains('>'));
+        // The structured fields keep the name as the directory has it.
+        assert_eq!(
+            message["entra_setup"]["tenants"][0]["due"][0]["display_name"],
+            "<!channel> & <https://evil.example|Payroll>"
+        );
     }
 }
