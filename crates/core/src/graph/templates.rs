@@ -165,5 +165,7 @@ pub fn request_templates() -> Vec<RequestTemplate> {
         ),
         // The test message (crate::verify::checks::test_email).
         write::<SendMail>(Method::POST, "me", Some("sendMail")),
+        // The monitor's mail alert, with its own token (crate::monitor::alert::mail).
+        write::<SendMail>(Method::POST, "users/{id}", Some("sendMail")),
     ]
 }
