@@ -33,7 +33,7 @@
 //! | `POST /servicePrincipals/{id}/appRoleAssignedTo`, `GET …/appRoleAssignments` | none recorded | — |
 //! | `GET /policies/*`, `GET …/appManagementPolicies`, `identityGovernance/appConsent/*`, `GET /users/{id}/licenseDetails`, calendar events, `POST /me/sendMail` | none recorded | — |
 //! | `GET /{tenant}/v2.0/.well-known/openid-configuration` | every recorded discovery document (Go, JS, Python SDKs) | parses through `discover`; a GUID in `issuer`/`token_endpoint` becomes the tenant id, with cloud, endpoints and region; the sanitised ones (`fake-tenant`, `tenant`, `{tenantid}`) name no tenant and are refused as such; `tenant` check passes; `400 invalid_tenant` (`environmentcredential…jsonl:2`) → `tenant_not_found` |
-//! | `POST /{tenant}/oauth2/v2.0/token`, client credentials | `TestClientSecretCredential_Live__default_options.jsonl:3`, `TestClientCertificateCredential_Regional.jsonl:2`; errors of the Go and .NET SDKs | token and `expires_in`; `client_secret` check passes; `7000215` → `secret_invalid`, `700027` → `certificate_assertion_invalid`. The recorded request bodies are sanitised (`{}`, `"Sanitized"`): method, path and the form content type (from the Go SDK's own recording) are compared |
+//! | `POST /{tenant}/oauth2/v2.0/token`, client credentials | `TestClientSecretCredential_Live__default_options.jsonl:3`, `TestClientCertificateCredential_Regional.jsonl:2`; errors of the Go and .NET SDKs | token and `expires_in`; `client_secret` check passes; `7000215` → `secret_invalid`, `700027` → `certificate_assertion_invalid` (for a certificate that has not ended, `client_certificate` says `certificate_not_registered`); a certificate sends `client_assertion` and `client_assertion_type`, never `client_secret`. The recorded request bodies are sanitised (`{}`, `"Sanitized"`): method, path and the form content type (from the Go SDK's own recording) are compared |
 //! | `POST /{tenant}/oauth2/v2.0/devicecode` + token polls | `cae__recording_devicecodecredential.jsonl:3–6` (JS, forms kept), `TestDeviceCodeCredential_Live__default_options.jsonl:3–5` | the prompt and the tokens; `authorization_pending` (`70016`) keeps polling; the core's form fields are among MSAL.js's; its `grant_type` is RFC 8628's URN where MSAL.js sends `device_code` (Microsoft takes both) |
 //! | `POST /{tenant}/oauth2/v2.0/token`, refresh | `cae__recording_devicecodecredential.jsonl:8` (form kept); `50173` in `test_cae.*.jsonl` | tokens; form fields among MSAL.js's; `50173` → `token_invalid` |
 //! | token answers of other grants (password, on-behalf-of, certificate) | Python, .NET and Go SDK recordings | each parses with the core's token answer (access and refresh token, `expires_in`) |
@@ -1083,6 +1083,90 @@ fn recorded_microsoft_tokens_are_read_by_the_core_s_claims_reader() {
     assert!(read >= 10, "{read}");
     // A redacted access token is no JWT: no claims, and the checks treat it as such.
     assert!(identity::TokenClaims::read("redacted").is_none());
+}
+
+/// A certificate sends a client assertion and no secret, and Microsoft's recorded answers decide
+/// the certificate check: a token passes it, AADSTS700027 for a certificate that has not ended
+/// means it is not registered.
+#[tokio::test]
+async fn recorded_client_credentials_answers_decide_the_certificate_check() {
+    let live = at(
+        "azure-sdk-for-go/TestClientCertificateCredential_Regional.jsonl",
+        2,
+    );
+    let refused = at(
+        "azure-sdk-for-go/TestClientCertificateCredential_InvalidCertLive.jsonl",
+        3,
+    );
+    let replayed = Replayed::new(vec![Reply::recorded(&live), Reply::recorded(&refused)]).await;
+    let ctx = replayed.context(Utc::now());
+    let client = "00000000-0000-0000-0000-00000000000a";
+    let certificate =
+        entra_setup_core::credentials::Certificate::generate("Recorded", Utc::now(), 30)
+            .expect("a certificate");
+    let passed = entra_setup_core::verify::checks::certificate::run(
+        &ctx,
+        "fake-tenant",
+        client,
+        &certificate,
+    )
+    .await;
+    assert_eq!(
+        passed.client_secret.status,
+        Status::Pass,
+        "{:#?}",
+        passed.client_secret
+    );
+    assert_eq!(
+        passed.client_secret.evidence["thumbprint"],
+        certificate.thumbprint()
+    );
+    let failed = entra_setup_core::verify::checks::certificate::run(
+        &ctx,
+        "fake-tenant",
+        client,
+        &certificate,
+    )
+    .await;
+    assert_eq!(failed.client_secret.status, Status::Fail);
+    assert_eq!(
+        failed.client_secret.cause,
+        Some(Cause::CertificateNotRegistered)
+    );
+    assert_eq!(failed.client_id.status, Status::Pass, "the app exists");
+    for sent in replayed.sent() {
+        let form = sent.form();
+        let mut keys: Vec<&str> = form.iter().map(|(k, _)| k.as_str()).collect();
+        keys.sort_unstable();
+        assert_eq!(
+            keys,
+            [
+                "client_assertion",
+                "client_assertion_type",
+                "client_id",
+                "grant_type",
+                "scope"
+            ]
+        );
+        assert!(form.contains(&(
+            "client_assertion_type".into(),
+            "urn:ietf:params:oauth:client-assertion-type:jwt-bearer".into()
+        )));
+        let assertion = &form
+            .iter()
+            .find(|(k, _)| k == "client_assertion")
+            .expect("assertion")
+            .1;
+        let claims = jwt_payload(assertion);
+        assert_eq!(claims["iss"], client);
+        assert_eq!(claims["sub"], client);
+        assert!(
+            claims["aud"]
+                .as_str()
+                .is_some_and(|aud| aud.ends_with("/fake-tenant/oauth2/v2.0/token")),
+            "{claims}"
+        );
+    }
 }
 
 #[tokio::test]
