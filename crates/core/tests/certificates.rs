@@ -2,7 +2,8 @@
 //! certificate keeps its private key in the keychain, uploads its public key and then verifies
 //! with a client assertion; a certificate the registration does not have fails
 //! `certificate_not_registered`; with no keychain nothing is uploaded; rotating adds a second
-//! certificate beside the first, and the first is removed only while the second works.
+//! certificate beside the first, and the first is removed only while the second works; an
+//! expired certificate fails `certificate_expired`.
 //!
 //! These tests are the specification of the stand-in's client assertions and `keyCredentials`
 //! writes as much as of the core.
@@ -19,6 +20,7 @@ use entra_setup_core::credentials::Certificate;
 use entra_setup_core::fix::{
     self, CertificateRequest, ChangeKind, FixError, Registered, RegistrationInputs,
 };
+use entra_setup_core::graph::bodies::{ApplicationBody, KeyCredentialBody};
 use entra_setup_core::identity::TokenClaims;
 use entra_setup_core::profile::Catalog;
 use entra_setup_core::secrets::{MemoryStore, SecretStore};
@@ -308,4 +310,64 @@ async fn rotation_keeps_both_until_the_old_one_is_removed() {
     .await
     .expect_err("the only one");
     assert!(matches!(last, FixError::RemovalRefused { .. }), "{last}");
+}
+
+#[tokio::test]
+async fn an_expired_certificate_fails_certificate_expired() {
+    let stand_in = start("contoso", no_apps).await;
+    let store: Arc<dyn SecretStore> = Arc::new(MemoryStore::default());
+    let registered = register(&stand_in, None, Arc::clone(&store), false)
+        .await
+        .expect("registered");
+    // A certificate that ended ten days ago, written beside the registration's own.
+    let now = stand_in.ctx.now;
+    let expired =
+        Certificate::generate("Expired", now - chrono::Duration::days(40), 30).expect("generate");
+    let apps = applications(&stand_in).await;
+    let app = apps
+        .iter()
+        .find(|a| a["appId"] == registered.client_id.as_str())
+        .expect("the app");
+    let object_id = app["id"].as_str().expect("object id");
+    let kept = app["keyCredentials"][0]["keyId"].as_str().expect("key id");
+    let body = ApplicationBody {
+        key_credentials: Some(vec![
+            KeyCredentialBody {
+                key_id: kept.into(),
+                kind: KeyCredentialBody::CERTIFICATE.into(),
+                usage: KeyCredentialBody::VERIFY.into(),
+                ..KeyCredentialBody::default()
+            },
+            KeyCredentialBody {
+                display_name: Some("CN=Expired".into()),
+                end_date_time: Some(expired.not_after()),
+                key: Some(expired.key_base64()),
+                key_id: uuid::Uuid::new_v4().to_string(),
+                start_date_time: Some(expired.not_before()),
+                kind: KeyCredentialBody::CERTIFICATE.into(),
+                usage: KeyCredentialBody::VERIFY.into(),
+            },
+        ]),
+        ..ApplicationBody::default()
+    };
+    let graph = stand_in.session().graph();
+    entra_setup_core::graph::write::update_application(&graph, object_id, &body)
+        .await
+        .expect("written");
+    let report = verify_with(&stand_in, &registered.client_id, &expired).await;
+    assert_eq!(
+        result(&report, CheckId::ClientCertificate),
+        (Status::Fail, Some(Cause::CertificateExpired))
+    );
+    assert_eq!(
+        result(&report, CheckId::CertificateExpiry),
+        (Status::Fail, Some(Cause::CertificateExpired))
+    );
+    // The registration's own certificate still works.
+    let own = registered.certificate.expect("its certificate");
+    let report = verify_with(&stand_in, &registered.client_id, &own.certificate).await;
+    assert_eq!(
+        result(&report, CheckId::ClientCertificate),
+        (Status::Pass, None)
+    );
 }
