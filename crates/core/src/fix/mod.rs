@@ -2,7 +2,9 @@
 //! existing one in line (account type, redirect URI, permissions by name), create its service
 //! principal, grant admin consent, and add a client secret with an explicit end date; rotate a
 //! client secret (add one beside the others) and, as a separate step, remove an old one only
-//! while another that works remains.
+//! while another that works remains. Certificates are given, rotated and removed the same way
+//! ([`register_with_certificate`], [`rotate_certificate`], [`remove_certificate`]), the private
+//! key kept in the keychain before the public key is uploaded.
 //!
 //! Every repair is idempotent — it reads first and writes only what is missing — and reports
 //! exactly what it changed as [`Change`]s ("added redirect URI https://… (Web)"). Nothing is

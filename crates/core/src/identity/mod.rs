@@ -1,6 +1,6 @@
 //! The Microsoft identity platform (v2.0): OpenID discovery (a domain becomes the tenant's GUID
-//! and cloud), the token endpoint (client credentials), the error bodies it answers with, and the
-//! claims of the tokens it issues.
+//! and cloud), the token endpoint (client credentials, with a secret or with a client assertion a
+//! certificate signs), the error bodies it answers with, and the claims of the tokens it issues.
 //!
 //! The OAuth 2.0 requests (client credentials, authorization code with PKCE, refresh, device
 //! authorization) are the `oauth2` crate's, sent through the core's own HTTP client, with
