@@ -3,7 +3,8 @@
 //! with a client assertion; a certificate the registration does not have fails
 //! `certificate_not_registered`; with no keychain nothing is uploaded; rotating adds a second
 //! certificate beside the first, and the first is removed only while the second works; an
-//! expired certificate fails `certificate_expired`.
+//! expired certificate fails `certificate_expired`; the tenant's certificate lifetime policy caps
+//! a new certificate.
 //!
 //! These tests are the specification of the stand-in's client assertions and `keyCredentials`
 //! writes as much as of the core.
@@ -369,5 +370,36 @@ async fn an_expired_certificate_fails_certificate_expired() {
     assert_eq!(
         result(&report, CheckId::ClientCertificate),
         (Status::Pass, None)
+    );
+}
+
+#[tokio::test]
+async fn the_tenants_certificate_lifetime_policy_caps_a_new_certificate() {
+    let stand_in = start("contoso", |scenario| {
+        no_apps(scenario);
+        scenario["tenants"][0]["certificate_max_lifetime_days"] = json!(30);
+    })
+    .await;
+    let store: Arc<dyn SecretStore> = Arc::new(MemoryStore::default());
+    // 90 days asked for, 30 allowed.
+    let registered = register(&stand_in, None, Arc::clone(&store), false)
+        .await
+        .expect("registered within the policy");
+    let made = registered.certificate.expect("a certificate");
+    assert_eq!((made.days, made.capped_from), (30, Some(90)));
+    assert!(
+        made.change.description.contains("capped from 90 days"),
+        "{}",
+        made.change.description
+    );
+    let report = verify_with(&stand_in, &registered.client_id, &made.certificate).await;
+    assert_eq!(
+        result(&report, CheckId::ClientCertificate),
+        (Status::Pass, None)
+    );
+    // 30 days left warns.
+    assert_eq!(
+        result(&report, CheckId::CertificateExpiry),
+        (Status::Warn, Some(Cause::CertificateExpiringSoon))
     );
 }

@@ -148,7 +148,8 @@ impl std::fmt::Debug for Certificate {
 
 impl Certificate {
     /// Make a self-signed certificate with a new RSA 2048 key, named `CN={common_name}`, valid
-    /// from five minutes before `now` (clocks differ) for `days` days from `now`.
+    /// from five minutes before `now` (clocks differ) for exactly `days` days from then (a
+    /// lifetime policy measures end minus start).
     pub fn generate(
         common_name: &str,
         now: DateTime<Utc>,
@@ -164,8 +165,9 @@ impl Certificate {
         params.distinguished_name = name;
         // rcgen takes the `time` crate's times: counted from the Unix epoch.
         let epoch = rcgen::date_time_ymd(1970, 1, 1);
-        params.not_before = epoch + since_epoch(now - chrono::Duration::minutes(5))?;
-        params.not_after = epoch + since_epoch(now + chrono::Duration::days(i64::from(days)))?;
+        let start = now - chrono::Duration::minutes(5);
+        params.not_before = epoch + since_epoch(start)?;
+        params.not_after = epoch + since_epoch(start + chrono::Duration::days(i64::from(days)))?;
         let certificate = params.self_signed(&key_pair).map_err(failed)?;
         Certificate::from_parts(
             certificate.der().to_vec(),
