@@ -23,7 +23,7 @@ use chrono::{DateTime, Utc};
 use zeroize::Zeroizing;
 
 pub use assertion::{ASSERTION_LIFETIME_SECONDS, ASSERTION_TYPE, AssertionClaims};
-pub use keychain::{certificate_key, store_certificate};
+pub use keychain::{KeychainCertificateError, certificate_key, store_certificate};
 
 use crate::secret::Secret;
 
