@@ -29,6 +29,7 @@ fn help_lists_the_commands() {
         "rotate-secret",
         "bundle",
         "reminders",
+        "monitor",
     ] {
         assert!(text.contains(command), "--help lacks {command}: {text}");
     }
@@ -39,6 +40,7 @@ fn bundle_and_reminders_describe_their_subcommands() {
     for (command, subcommands) in [
         ("bundle", &["export", "inspect"][..]),
         ("reminders", &["list", "check", "add", "remove", "scan"][..]),
+        ("monitor", &["setup", "scan", "schedule"][..]),
     ] {
         let text = help(&[command]);
         for sub in subcommands {
@@ -99,6 +101,9 @@ fn each_command_help_lists_every_option_of_the_contract() {
                 "--test-recipient",
                 "--sign-in",
                 "--sign-in-client",
+                "--certificate-from-keyring",
+                "--certificate-file",
+                "--certificate-password-env",
                 "--json",
             ],
         ),
@@ -120,6 +125,8 @@ fn each_command_help_lists_every_option_of_the_contract() {
                 "--sign-in-client",
                 "--show-secret",
                 "--wait-seconds",
+                "--credential",
+                "--cert-days",
                 "--json",
             ],
         ),
@@ -157,6 +164,10 @@ fn each_command_help_lists_every_option_of_the_contract() {
                 "--passphrase-env",
                 "--app-name",
                 "--out",
+                "--secret-expires",
+                "--certificate-from-keyring",
+                "--certificate-file",
+                "--certificate-password-env",
                 "--json",
             ],
         ),
@@ -179,6 +190,19 @@ fn each_command_help_lists_every_option_of_the_contract() {
                 "--json",
             ],
         ),
+        (&["monitor", "setup"], &["--tenant", "--sign-in", "--json"]),
+        (
+            &["monitor", "scan"],
+            &[
+                "--tenants",
+                "--within-days",
+                "--webhook-env",
+                "--mail-from",
+                "--mail-to",
+                "--json",
+            ],
+        ),
+        (&["monitor", "schedule"], &["--print"]),
     ];
     for (command, options) in commands {
         let text = help(command);
