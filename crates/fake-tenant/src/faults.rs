@@ -76,10 +76,11 @@ pub fn take_fault(
     None
 }
 
-/// The middleware: latency, then the fault (if any), then the real answer.
+/// The middleware: the request counted, latency, then the fault (if any), then the real answer.
 pub async fn inject(State(shared): State<Arc<Shared>>, request: Request, next: Next) -> Response {
     let method = request.method().as_str().to_owned();
     let path = request.uri().path().to_owned();
+    shared.requests.count(&path);
     let path_and_query = request
         .uri()
         .path_and_query()

@@ -34,4 +34,4 @@ pub mod state;
 
 pub use clock::{Clock, ManualClock};
 pub use scenario::{Scenario, ScenarioError};
-pub use server::{Endpoints, FakeTenant, StartError, StartOptions};
+pub use server::{Endpoints, FakeTenant, RequestCounts, StartError, StartOptions};

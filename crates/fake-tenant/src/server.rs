@@ -7,6 +7,7 @@
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 use std::time::Duration;
 
@@ -90,6 +91,45 @@ pub struct Shared {
     pub latency_override: Option<Duration>,
     /// Where every handler reads the time.
     pub clock: Clock,
+    /// HTTP requests received so far, by service (scale benches count them).
+    pub requests: RequestCounter,
+}
+
+/// How many HTTP requests the stand-in has received: Graph's (`/v1.0/…`) and the identity
+/// platform's (everything else on the HTTP port), faulted ones included.
+#[derive(Debug, Default)]
+pub struct RequestCounter {
+    graph: AtomicU64,
+    login: AtomicU64,
+}
+
+/// A reading of [`RequestCounter`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RequestCounts {
+    /// Requests to Microsoft Graph (`/v1.0/…`).
+    pub graph: u64,
+    /// Requests to the identity platform (tokens, discovery, sign-in pages).
+    pub login: u64,
+}
+
+impl RequestCounter {
+    /// Counts one request to `path`.
+    pub fn count(&self, path: &str) {
+        let counter = if path == "/v1.0" || path.starts_with("/v1.0/") {
+            &self.graph
+        } else {
+            &self.login
+        };
+        counter.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// The counts so far.
+    pub fn read(&self) -> RequestCounts {
+        RequestCounts {
+            graph: self.graph.load(Ordering::Relaxed),
+            login: self.login.load(Ordering::Relaxed),
+        }
+    }
 }
 
 impl Shared {
@@ -206,6 +246,7 @@ impl FakeTenant {
             endpoints,
             latency_override: options.latency_ms.map(Duration::from_millis),
             clock: options.clock,
+            requests: RequestCounter::default(),
         });
         let (shutdown, shutdown_rx) = watch::channel(false);
         let router = crate::routes::router(shared.clone());
@@ -269,6 +310,11 @@ impl FakeTenant {
         let t = directory.tenant_of_upn(upn)?;
         let user_id = directory.tenants[t].user_by_upn(upn)?.id.clone();
         Some(directory.revoke_sign_in_sessions(&user_id, now))
+    }
+
+    /// The HTTP requests received since it started (a scale bench's request count).
+    pub fn requests(&self) -> RequestCounts {
+        self.shared.requests.read()
     }
 
     /// Mail accepted so far through Graph sendMail and SMTP, oldest first.
