@@ -5,7 +5,9 @@
 //! to a receiver on loopback (the URL from the environment, never printed) and exits 1; a tenant
 //! that has not approved the monitor is named unreadable (exit 2 when nothing is due); a bad
 //! tenants file is refused naming its line; `schedule --print` prints each schedule; `setup`
-//! (in a private keychain session) gives the monitor a certificate that `scan` then uses.
+//! (in a private keychain session) gives the monitor a certificate that `scan` then uses. Each
+//! scan is kept as the monitor's last scan (the document `--json` prints, with when it ran; no
+//! secret), replaced by the next.
 
 use std::io::{Read, Write};
 use std::sync::{Arc, Mutex};
@@ -340,6 +342,39 @@ fn scan_over_two_tenants_finds_every_credential_due_posts_once_and_exits_1() {
         );
         assert!(!output.contains(&secret));
     }
+    // The scan is kept as the monitor's last scan: the document printed, with when it ran; no
+    // secret and no webhook URL in it; read back by the core as the desktop app reads it.
+    let kept_path = home.path().join("monitor-last-scan.json");
+    let kept_text = std::fs::read_to_string(&kept_path).expect("the last scan is kept");
+    assert!(
+        !kept_text.contains(&secret) && !kept_text.contains("SECRETPART"),
+        "{kept_text}"
+    );
+    let mut kept: Value = serde_json::from_str(&kept_text).expect("JSON");
+    let ran_at = kept
+        .as_object_mut()
+        .and_then(|o| o.remove("ran_at"))
+        .expect("ran_at");
+    assert!(
+        ran_at
+            .as_str()
+            .and_then(|t| t.parse::<DateTime<Utc>>().ok())
+            .is_some(),
+        "{ran_at}"
+    );
+    assert_eq!(kept, json, "the document --json printed");
+    let paths = entra_setup_core::paths::AppPaths::under(home.path());
+    let last = entra_setup_core::monitor::last_scan(&paths)
+        .expect("readable")
+        .expect("kept");
+    assert_eq!(
+        (
+            last.tenants.len(),
+            last.due_count(),
+            last.unreadable_count()
+        ),
+        (2, 5, 0)
+    );
 
     // The readable table, and a narrower window with nothing due: exit 0, no alert posted.
     let table = entra_setup(&stand_in, home.path(), &args, None, &env);
@@ -381,6 +416,14 @@ fn scan_over_two_tenants_finds_every_credential_due_posts_once_and_exits_1() {
         posts.lock().expect("lock").len(),
         2,
         "no message when nothing is due"
+    );
+    // Each scan replaces the last one kept.
+    let last = entra_setup_core::monitor::last_scan(&paths)
+        .expect("readable")
+        .expect("kept");
+    assert_eq!(
+        (last.within_days, last.tenants.len(), last.due_count()),
+        (2, 1, 0)
     );
 }
 

@@ -8,7 +8,8 @@
 //!   for other tenants.
 //! - `scan` signs nobody in: the monitor app's own token in each tenant of the tenants file,
 //!   what expires within N days, one webhook message and/or a mail; exit 0 nothing due, 1
-//!   something due, 2 a tenant could not be read.
+//!   something due, 2 a tenant could not be read. Its report is kept as the monitor's last scan
+//!   (`monitor-last-scan.json` in the data folder) for the desktop app's Reminders page.
 //! - `schedule --print cron|systemd|windows` prints a daily schedule of that scan.
 //!
 //! The webhook URL is read from the environment variable `--webhook-env` names and never printed
@@ -433,6 +434,15 @@ fn run_scan(globals: &Globals, paths: &AppPaths, args: &ScanArgs) -> anyhow::Res
             },
             printable(alert.detail.as_deref().unwrap_or("")),
             alert.cause.map(|c| c.as_str()).unwrap_or("")
+        );
+    }
+    // Kept for the desktop app's Reminders page; a scan whose report cannot be kept still
+    // reports and exits as it found.
+    if let Err(error) = monitor::last_scan::record(paths, now, args.within_days, &reports, &alerts)
+    {
+        eprintln!(
+            "entra-setup: this scan could not be kept as the monitor's last scan: {}",
+            printable(&error.to_string())
         );
     }
     if args.json {
