@@ -15,7 +15,9 @@ impl From<BundleError> for IpcError {
             BundleError::Write { .. } => IpcErrorCode::StorageUnavailable,
             BundleError::Encrypt(_)
             | BundleError::RecipientsAndPassphrase
-            | BundleError::NoSecretToEncrypt => IpcErrorCode::InvalidInput,
+            | BundleError::NoSecretToEncrypt
+            | BundleError::NoCertificateToEncrypt
+            | BundleError::Certificate(_) => IpcErrorCode::InvalidInput,
         };
         let message = match &error {
             BundleError::NoSecretToEncrypt => format!(

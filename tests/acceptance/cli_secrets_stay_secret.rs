@@ -5,7 +5,8 @@
 //! issued token (a JWT: `eyJ…`) appears in any file under `ENTRA_SETUP_HOME`, on stderr, or on
 //! stdout — except each new value, printed exactly once by the `--show-secret` that made it.
 //! A certificate's private key, used by `verify --certificate-file` (its key encrypted, the
-//! password in an environment variable), appears nowhere either, nor its client assertion.
+//! password in an environment variable), appears nowhere either, nor its client assertion; packed
+//! by `bundle export --passphrase-env`, it is in `certificate.pfx.age` and in no plain entry.
 
 use entra_setup_core::credentials::{Certificate, certificate_key, store_certificate};
 use entra_setup_core::secret::Secret;
@@ -181,6 +182,72 @@ fn no_secret_or_token_appears_outside_the_one_printed_value() {
         certificate_run.stderr
     );
     runs.push(("verify --certificate-file", certificate_run));
+    // The same certificate packed into a bundle under a passphrase: its key goes only into
+    // certificate.pfx.age (the bundle's plain entries are read below).
+    let bundle_out = files.path().join("bundle.zip");
+    let bundle_run = entra_setup(
+        &stand_in,
+        home.path(),
+        &[
+            "bundle",
+            "export",
+            "--tenant",
+            "contoso.com",
+            "--profile",
+            "custom",
+            "--client-id",
+            APP,
+            "--certificate-file",
+            certificate_file.to_str().expect("utf-8"),
+            "--certificate-password-env",
+            "CERT_PASSWORD",
+            "--passphrase-env",
+            "BUNDLE_PASSPHRASE",
+            "--out",
+            bundle_out.to_str().expect("utf-8"),
+        ],
+        None,
+        &[
+            with_password.as_slice(),
+            &[("BUNDLE_PASSPHRASE", "pw-of-the-bundle")],
+        ]
+        .concat(),
+    );
+    assert!(bundle_out.exists(), "{bundle_run:?}");
+    runs.push(("bundle export --certificate-file", bundle_run));
+    let mut zip =
+        zip::ZipArchive::new(std::fs::File::open(&bundle_out).expect("bundle")).expect("zip");
+    let mut plain_entries = Vec::new();
+    for index in 0..zip.len() {
+        let mut entry = zip.by_index(index).expect("entry");
+        let name = entry.name().expect("name").into_owned();
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut entry, &mut bytes).expect("read");
+        if name != "certificate.pfx.age" {
+            plain_entries.push((name, String::from_utf8_lossy(&bytes).into_owned()));
+        }
+    }
+    assert_eq!(
+        plain_entries.len() + 1,
+        zip.len(),
+        "certificate.pfx.age is there"
+    );
+    for (name, text) in &plain_entries {
+        assert!(
+            !text.contains("PRIVATE KEY"),
+            "a key in the bundle's {name}"
+        );
+        assert!(
+            !text.contains("pw-of-the-"),
+            "a password in the bundle's {name}"
+        );
+        for line in &key_lines {
+            assert!(
+                !text.contains(line.as_str()),
+                "the private key in the bundle's {name}"
+            );
+        }
+    }
 
     let secrets = [
         ("the scenario's secret", APP_SECRET),
@@ -247,8 +314,8 @@ fn no_secret_or_token_appears_outside_the_one_printed_value() {
                 "a key in the output of {name}"
             );
             assert!(
-                !stream.contains("pw-of-the-key"),
-                "the key's password in the output of {name}"
+                !stream.contains("pw-of-the-"),
+                "the key's or the bundle's password in the output of {name}"
             );
             for line in &key_lines {
                 assert!(

@@ -3,6 +3,7 @@
 mod app_start;
 mod architecture;
 mod cli_bundle;
+mod cli_bundle_certificate;
 mod cli_certificates;
 mod cli_diagnose;
 mod cli_lost_answers;

@@ -108,6 +108,7 @@ async fn every_shipped_profile_exports_and_opens_again() {
                 value: inputs.secret.clone(),
                 in_keychain: false,
             },
+            certificate: None,
             protection: if has_secret {
                 Protection::Recipients(vec![identity.to_public().to_string()])
             } else {
@@ -229,6 +230,7 @@ fn recipients_and_missing_values_are_refused_before_anything_is_written() {
         display_name: None,
         redirect_uri: None,
         secret: SecretFacts::default(),
+        certificate: None,
         protection: Protection::Recipients(vec!["age1nope".into()]),
         now: now(),
     };

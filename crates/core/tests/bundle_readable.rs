@@ -39,6 +39,7 @@ fn request(client_id: &str, key_id: &str) -> ExportRequest {
             value: None,
             in_keychain: false,
         },
+        certificate: None,
         protection: Protection::None,
         now,
     }

@@ -58,6 +58,7 @@ fn request(writer: &str) -> ExportRequest {
             value: None,
             in_keychain: true,
         },
+        certificate: None,
         protection: Protection::None,
         now: now(),
     }

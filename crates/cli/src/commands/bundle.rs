@@ -2,14 +2,19 @@
 //!
 //! `export` verifies the integration (the same checks as `verify`, so `checks` is live), then
 //! writes the zip atomically and records the secret in the reminders. The secret's value goes
-//! only into `secret.age`, and only with `--recipient` or `--passphrase-env`. `inspect` validates
-//! a bundle's format and version and shows its record.
+//! only into `secret.age`, and only with `--recipient` or `--passphrase-env`. With a certificate
+//! (`--certificate-from-keyring`, `--certificate-file`), the bundle names its thumbprint, its
+//! calendar and reminder follow the certificate's end date, and with `--recipient` or
+//! `--passphrase-env` the certificate with its private key goes into `certificate.pfx.age`
+//! (PKCS#12 encrypted with age; see the core's `bundle` module for its password). `inspect`
+//! validates a bundle's format and version and shows its record.
 
 use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
-use entra_setup_core::bundle::{self, ExportRequest, Protection, SecretFacts};
+use entra_setup_core::bundle::{self, CertificateFacts, ExportRequest, Protection, SecretFacts};
 use entra_setup_core::check::CheckId;
+use entra_setup_core::credentials::CredentialType;
 use entra_setup_core::paths::AppPaths;
 use entra_setup_core::printable::printable;
 use entra_setup_core::reminders::Registry;
@@ -47,10 +52,12 @@ pub struct ExportArgs {
     /// What to verify (the options of `verify`).
     #[command(flatten)]
     pub verify: VerifyArgs,
-    /// Encrypt the secret into secret.age for this age public key (age1…); repeatable.
+    /// Encrypt the secret into secret.age (a certificate with its key into certificate.pfx.age)
+    /// for this age public key (age1…); repeatable.
     #[arg(long = "recipient", value_name = "AGE_PUBLIC_KEY")]
     pub recipients: Vec<String>,
-    /// Encrypt the secret into secret.age with the passphrase in this environment variable.
+    /// Encrypt the secret into secret.age (a certificate with its key into certificate.pfx.age)
+    /// with the passphrase in this environment variable.
     #[arg(long, value_name = "VAR", conflicts_with = "recipients")]
     pub passphrase_env: Option<String>,
     /// The registration's display name, for the report and the calendar.
@@ -131,18 +138,8 @@ fn export(globals: &Globals, args: ExportArgs) -> anyhow::Result<ExitStatus> {
         Protection::None
     };
     let wants_value = !matches!(protection, Protection::None);
-    if wants_value && args.verify.certificate_given() {
-        let option = if args.recipients.is_empty() {
-            "--passphrase-env"
-        } else {
-            "--recipient"
-        };
-        return Err(UsageError(format!(
-            "{option}: a certificate's private key is not packed into a bundle yet; export without {option} (the bundle then carries no credential) and give the product the certificate from its own file"
-        ))
-        .into());
-    }
-    if wants_value && !args.verify.secret_given() {
+    let with_certificate = args.verify.certificate_given();
+    if wants_value && !with_certificate && !args.verify.secret_given() {
         let option = if args.recipients.is_empty() {
             "--passphrase-env"
         } else {
@@ -180,18 +177,46 @@ fn export(globals: &Globals, args: ExportArgs) -> anyhow::Result<ExitStatus> {
     let report = &done.report;
     let registry = Registry::new(&paths);
     let known = registry.latest_for_client(&client_id).ok().flatten();
-    let secret = SecretFacts::gather(
-        report.check(CheckId::SecretExpiry).map(|c| &c.evidence),
-        given_expiry,
-        known.as_ref(),
-        done.secret.as_ref(),
-        if wants_value {
-            done.secret.clone()
-        } else {
-            None
-        },
-        args.verify.secret_from_keyring,
-    );
+    let certificate = done.certificate.as_ref().map(|certificate| {
+        // The reminder `register` kept for this very certificate (same client, same end) names
+        // its key id when nobody signed in to read it.
+        let kept = registry.list().ok().and_then(|list| {
+            list.into_iter()
+                .filter(|r| {
+                    r.kind == CredentialType::Certificate
+                        && r.client_id.eq_ignore_ascii_case(&client_id)
+                        && r.expires == certificate.not_after()
+                })
+                .max_by_key(|r| r.expires)
+        });
+        CertificateFacts::gather(
+            certificate,
+            report
+                .check(CheckId::CertificateExpiry)
+                .map(|c| &c.evidence),
+            kept.as_ref(),
+            wants_value,
+            args.verify.certificate.certificate_from_keyring,
+        )
+    });
+    // A certificate stands in the secret's place: no secret's facts are guessed from an older
+    // reminder then.
+    let secret = if certificate.is_some() {
+        SecretFacts::default()
+    } else {
+        SecretFacts::gather(
+            report.check(CheckId::SecretExpiry).map(|c| &c.evidence),
+            given_expiry,
+            known.as_ref(),
+            done.secret.as_ref(),
+            if wants_value {
+                done.secret.clone()
+            } else {
+                None
+            },
+            args.verify.secret_from_keyring,
+        )
+    };
     let request = ExportRequest {
         profile: profile.clone(),
         report: report.clone(),
@@ -211,6 +236,7 @@ fn export(globals: &Globals, args: ExportArgs) -> anyhow::Result<ExitStatus> {
             .or_else(|| known.as_ref().and_then(|r| r.name.clone())),
         redirect_uri: done.redirect_uri.clone(),
         secret,
+        certificate,
         protection,
         now: chrono::Utc::now(),
     };
@@ -219,7 +245,9 @@ fn export(globals: &Globals, args: ExportArgs) -> anyhow::Result<ExitStatus> {
     let hook: Option<&dyn Fn(&std::path::Path)> = if crash { Some(&abort) } else { None };
     let exported =
         bundle::export_and_remind(&request, out, hook, &registry).map_err(|e| match e {
-            bundle::BundleError::Encrypt(_) | bundle::BundleError::NoSecretToEncrypt => {
+            bundle::BundleError::Encrypt(_)
+            | bundle::BundleError::NoSecretToEncrypt
+            | bundle::BundleError::NoCertificateToEncrypt => {
                 anyhow::Error::new(UsageError(e.to_string()))
             }
             other => anyhow::Error::new(other),
@@ -237,12 +265,21 @@ fn export(globals: &Globals, args: ExportArgs) -> anyhow::Result<ExitStatus> {
         bundle::ExportReminder::Kept(_) => {}
     }
     let (record, entries) = (exported.record, exported.entries);
-    eprintln!(
-        "Bundle written: {} ({}; secret value: {}).",
-        out.display(),
-        entries.join(", "),
-        record.secret.storage
-    );
+    match &record.certificate {
+        Some(certificate) => eprintln!(
+            "Bundle written: {} ({}; certificate {}, private key: {}).",
+            out.display(),
+            entries.join(", "),
+            certificate.thumbprint,
+            certificate.storage
+        ),
+        None => eprintln!(
+            "Bundle written: {} ({}; secret value: {}).",
+            out.display(),
+            entries.join(", "),
+            record.secret.storage
+        ),
+    }
     if args.verify.json {
         println!(
             "{}",
@@ -326,15 +363,32 @@ fn inspect(file: &std::path::Path, json: bool) -> anyhow::Result<ExitStatus> {
         "Application (client) ID: {}",
         p(&record.application.client_id)
     );
-    println!(
-        "Secret: {} expires {} (value: {})",
-        p(record.secret.key_id.as_deref().unwrap_or("unknown")),
-        record
-            .secret
-            .expires
-            .map_or_else(|| "unknown".into(), |e| e.format("%Y-%m-%d").to_string()),
-        p(&record.secret.storage.to_string())
-    );
+    // An app that proves itself with a certificate has no secret to show.
+    let secret_known = record.secret.key_id.is_some()
+        || record.secret.expires.is_some()
+        || record.secret.storage != bundle::SecretStorage::None;
+    if record.certificate.is_none() || secret_known {
+        println!(
+            "Secret: {} expires {} (value: {})",
+            p(record.secret.key_id.as_deref().unwrap_or("unknown")),
+            record
+                .secret
+                .expires
+                .map_or_else(|| "unknown".into(), |e| e.format("%Y-%m-%d").to_string()),
+            p(&record.secret.storage.to_string())
+        );
+    }
+    if let Some(certificate) = &record.certificate {
+        println!(
+            "Certificate: {} ID {} expires {} (private key: {})",
+            p(&certificate.thumbprint),
+            p(certificate.key_id.as_deref().unwrap_or("unknown")),
+            certificate
+                .expires
+                .map_or_else(|| "unknown".into(), |e| e.format("%Y-%m-%d").to_string()),
+            p(&certificate.storage.to_string())
+        );
+    }
     println!("Settings:");
     for (name, value) in &record.settings {
         println!(

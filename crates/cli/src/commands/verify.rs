@@ -87,6 +87,8 @@ pub struct Verification {
     pub report: Report,
     /// The client secret it used.
     pub secret: Option<Secret>,
+    /// The certificate it used (its `Debug` shows no key).
+    pub certificate: Option<Certificate>,
     /// The redirect URI it checked.
     pub redirect_uri: Option<String>,
     /// Where Microsoft was.
@@ -229,6 +231,7 @@ pub fn verify_with(
         sign_in_failure: failed_sign_in.map(|(_, cause, why)| (cause, why.to_string())),
         report,
         secret: inputs.secret,
+        certificate,
         redirect_uri: inputs.redirect_uri,
         endpoints: context.endpoints,
         admin_graph: inputs.sessions.admin_graph,

@@ -27,14 +27,18 @@ pub const REPORT_HTML: &str = "REPORT.html";
 pub const ROTATION_ICS: &str = "secret-rotation.ics";
 /// `secret.age`.
 pub const SECRET_AGE: &str = "secret.age";
+/// `certificate.pfx.age`: the certificate with its private key (PKCS#12), age-encrypted.
+pub const CERTIFICATE_AGE: &str = "certificate.pfx.age";
 
-/// Every entry a bundle may have; all but `secret.age` and `secret-rotation.ics` always.
-const ENTRY_NAMES: [&str; 5] = [
+/// Every entry a bundle may have; all but `secret.age`, `certificate.pfx.age` and
+/// `secret-rotation.ics` always.
+const ENTRY_NAMES: [&str; 6] = [
     BUNDLE_JSON,
     SETTINGS_TXT,
     REPORT_HTML,
     ROTATION_ICS,
     SECRET_AGE,
+    CERTIFICATE_AGE,
 ];
 
 /// The largest entry [`open`] reads (a bundle's entries are a few kilobytes).
@@ -99,6 +103,11 @@ impl OpenedBundle {
     pub fn has_encrypted_secret(&self) -> bool {
         self.entries.iter().any(|e| e == SECRET_AGE)
     }
+
+    /// Whether the bundle carries the encrypted certificate with its private key.
+    pub fn has_encrypted_certificate(&self) -> bool {
+        self.entries.iter().any(|e| e == CERTIFICATE_AGE)
+    }
 }
 
 /// Open a bundle and validate it whole (see the module's doc); anything else is refused with a
@@ -129,9 +138,13 @@ fn read(bytes: &[u8]) -> Result<OpenedBundle, String> {
     let json = entry(BUNDLE_JSON).ok_or_else(|| format!("it has no {BUNDLE_JSON}"))?;
     let record = read_record(json)?;
     // The other entries, as bundle.json says they should be.
-    // The calendar follows the expiry (a secret whose ID was not read still has one).
-    let secret_expires = record.secret.expires.is_some();
+    // The calendar follows the expiry (a secret whose ID was not read still has one), of the
+    // certificate when the app proves itself with one.
+    let certificate = record.certificate.as_ref();
+    let secret_expires =
+        record.secret.expires.is_some() || certificate.is_some_and(|c| c.expires.is_some());
     let age = record.secret.storage == SecretStorage::Age;
+    let certificate_age = certificate.is_some_and(|c| c.storage == SecretStorage::Age);
     for (name, expected, why) in [
         (SETTINGS_TXT, true, "every bundle has it"),
         (REPORT_HTML, true, "every bundle has it"),
@@ -139,9 +152,9 @@ fn read(bytes: &[u8]) -> Result<OpenedBundle, String> {
             ROTATION_ICS,
             secret_expires,
             if secret_expires {
-                "bundle.json names a secret's expiry"
+                "bundle.json names a secret's or a certificate's expiry"
             } else {
-                "bundle.json names no secret's expiry"
+                "bundle.json names no secret's nor certificate's expiry"
             },
         ),
         (
@@ -151,6 +164,17 @@ fn read(bytes: &[u8]) -> Result<OpenedBundle, String> {
                 "bundle.json says the secret is in secret.age"
             } else {
                 "bundle.json says the secret is not in the bundle"
+            },
+        ),
+        (
+            CERTIFICATE_AGE,
+            certificate_age,
+            if certificate_age {
+                "bundle.json says the certificate's private key is in certificate.pfx.age"
+            } else if certificate.is_some() {
+                "bundle.json says the certificate's private key is not in the bundle"
+            } else {
+                "bundle.json names no certificate"
             },
         ),
     ] {
@@ -343,7 +367,7 @@ fn read_record(json: &[u8]) -> Result<BundleRecord, String> {
 
 /// What is wrong with the content of an entry other than `bundle.json`.
 fn entry_content_problem(name: &str, bytes: &[u8]) -> Result<(), String> {
-    if name == SECRET_AGE {
+    if name == SECRET_AGE || name == CERTIFICATE_AGE {
         let binary = bytes.starts_with(b"age-encryption.org/v1\n");
         let armored = bytes.starts_with(b"-----BEGIN AGE ENCRYPTED FILE-----");
         if binary || armored {

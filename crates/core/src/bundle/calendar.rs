@@ -2,6 +2,8 @@
 //! and one on the expiry day, for Outlook, Google Calendar and Thunderbird. UIDs are derived
 //! from the secret's key id, so importing a newer bundle of the same secret updates the events
 //! instead of doubling them. Written with the `icalendar` crate (CRLF, 75-octet folding).
+//! A certificate's events are worded for a certificate (its thumbprint, `rotate-certificate`
+//! is not a command: the admin center's Certificates & secrets) and keyed the same way.
 
 use chrono::{DateTime, Duration, Utc};
 use icalendar::{Alarm, Calendar, Component, Event, EventLike, Trigger};
@@ -11,7 +13,9 @@ pub const PRODID: &str = "-//Entra Setup Wizard//entra-setup//EN";
 
 /// What the events are about.
 pub struct CalendarInputs<'a> {
-    /// The secret's key id (the UIDs' stem).
+    /// A secret's or a certificate's.
+    pub kind: crate::credentials::CredentialType,
+    /// The secret's or certificate's key id (the UIDs' stem).
     pub key_id: &'a str,
     /// When it expires.
     pub expires: DateTime<Utc>,
@@ -56,26 +60,51 @@ pub fn ics(inputs: &CalendarInputs<'_>) -> String {
         .setting
         .map(|s| format!(" and paste its Value into {s}"))
         .unwrap_or_default();
-    let steps = format!(
-        "The client secret of {} (client ID {}, secret ID {}) expires on {}. \
-         Add a new secret under Certificates & secrets{paste}, confirm the integration still works, \
-         then delete the old secret. With the command line: entra-setup rotate-secret --client-id {}. \
-         Admin center: {}",
-        inputs.app,
-        inputs.client_id,
-        inputs.key_id,
-        inputs.expires.format("%Y-%m-%d %H:%M UTC"),
-        inputs.client_id,
-        inputs.credentials_link,
-    );
+    let certificate = inputs.kind == crate::credentials::CredentialType::Certificate;
+    let what = if certificate {
+        "certificate"
+    } else {
+        "client secret"
+    };
+    let what_capital = if certificate {
+        "Certificate"
+    } else {
+        "Client secret"
+    };
+    let steps = if certificate {
+        format!(
+            "The certificate of {} (client ID {}, certificate ID {}) expires on {}. \
+             Upload a new certificate under Certificates & secrets and give it to the product, \
+             confirm the integration still works, then delete the old certificate. \
+             Admin center: {}",
+            inputs.app,
+            inputs.client_id,
+            inputs.key_id,
+            inputs.expires.format("%Y-%m-%d %H:%M UTC"),
+            inputs.credentials_link,
+        )
+    } else {
+        format!(
+            "The client secret of {} (client ID {}, secret ID {}) expires on {}. \
+             Add a new secret under Certificates & secrets{paste}, confirm the integration still works, \
+             then delete the old secret. With the command line: entra-setup rotate-secret --client-id {}. \
+             Admin center: {}",
+            inputs.app,
+            inputs.client_id,
+            inputs.key_id,
+            inputs.expires.format("%Y-%m-%d %H:%M UTC"),
+            inputs.client_id,
+            inputs.credentials_link,
+        )
+    };
     let rotate = Event::new()
         .uid(&rotate_uid(inputs.key_id))
         .timestamp(inputs.stamp)
         .all_day(rotate_day)
-        .summary(&format!("Rotate the client secret of {}", inputs.app))
+        .summary(&format!("Rotate the {what} of {}", inputs.app))
         .description(&steps)
         .alarm(alarm(
-            &format!("Rotate the client secret of {} now", inputs.app),
+            &format!("Rotate the {what} of {} now", inputs.app),
             &rotate_uid(inputs.key_id),
             inputs.stamp,
         ))
@@ -84,10 +113,10 @@ pub fn ics(inputs: &CalendarInputs<'_>) -> String {
         .uid(&expiry_uid(inputs.key_id))
         .timestamp(inputs.stamp)
         .all_day(expiry_day)
-        .summary(&format!("Client secret of {} expires today", inputs.app))
+        .summary(&format!("{what_capital} of {} expires today", inputs.app))
         .description(&steps)
         .alarm(alarm(
-            &format!("The client secret of {} expires tomorrow", inputs.app),
+            &format!("The {what} of {} expires tomorrow", inputs.app),
             &expiry_uid(inputs.key_id),
             inputs.stamp,
         ))
@@ -119,6 +148,7 @@ mod tests {
             .single()
             .expect("date");
         let text = ics(&CalendarInputs {
+            kind: crate::credentials::CredentialType::Secret,
             key_id: "DDDDDDDD-0000-0000-0000-000000000001",
             expires,
             lead_days: 14,

@@ -1,5 +1,6 @@
-//! `secret.age`: the secret's value encrypted in the age format, to X25519 recipients
-//! (`age1…`) or to a passphrase (scrypt), readable with the standard `age` tool.
+//! `secret.age` and `certificate.pfx.age`: the secret's value, or the certificate with its
+//! private key as PKCS#12, encrypted in the age format, to X25519 recipients (`age1…`) or to a
+//! passphrase (scrypt), readable with the standard `age` tool.
 
 use std::io::Write;
 use std::str::FromStr;
@@ -57,6 +58,14 @@ pub fn parse_recipients(
 
 /// The encrypted value, or `None` without protection.
 pub fn encrypt(value: &Secret, protection: &Protection) -> Result<Option<Vec<u8>>, EncryptError> {
+    encrypt_bytes(value.expose().as_bytes(), protection)
+}
+
+/// The encrypted bytes (a secret's value, a PKCS#12 file), or `None` without protection.
+pub fn encrypt_bytes(
+    plain: &[u8],
+    protection: &Protection,
+) -> Result<Option<Vec<u8>>, EncryptError> {
     let failed = |e: &dyn std::fmt::Display| EncryptError::Failed(e.to_string());
     let encryptor = match protection {
         Protection::None => return Ok(None),
@@ -76,9 +85,7 @@ pub fn encrypt(value: &Secret, protection: &Protection) -> Result<Option<Vec<u8>
     };
     let mut out = Vec::new();
     let mut writer = encryptor.wrap_output(&mut out).map_err(|e| failed(&e))?;
-    writer
-        .write_all(value.expose().as_bytes())
-        .map_err(|e| failed(&e))?;
+    writer.write_all(plain).map_err(|e| failed(&e))?;
     writer.finish().map_err(|e| failed(&e))?;
     Ok(Some(out))
 }

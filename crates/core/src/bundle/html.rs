@@ -1,6 +1,8 @@
 //! `REPORT.html`: one self-contained page (inline CSS, no scripts, no remote content) that reads
 //! well on screen and on paper: every checkpoint with its status, message, fix and evidence,
-//! what is left to do, and the secret's expiry. Every value is HTML-escaped.
+//! what is left to do, and the secret's expiry — or, for an app that proves itself with a
+//! certificate, the certificate's thumbprint, expiry and where its private key is (never the key
+//! itself). Every value is HTML-escaped.
 
 use std::fmt::Write;
 
@@ -152,6 +154,42 @@ pub fn page(record: &BundleRecord, product: &str, todo: &[String]) -> String {
         let _ = writeln!(out, "<dt>{}</dt><dd>{}</dd>", escape(name), escape(&value));
     }
     out.push_str("</dl>\n");
+
+    if let Some(certificate) = &record.certificate {
+        out.push_str("<h2>Certificate</h2>\n<dl>\n");
+        let expiry = match certificate.expires {
+            Some(expires) => format!(
+                "{} ({} days after this report)",
+                expires.format("%Y-%m-%d %H:%M UTC"),
+                (expires - record.created).num_days()
+            ),
+            None => "not known".into(),
+        };
+        let key = match certificate.storage {
+            super::record::SecretStorage::Age => {
+                "with the certificate in certificate.pfx.age in this bundle (PKCS#12, encrypted with age; see What is left to do)"
+            }
+            super::record::SecretStorage::Keyring => {
+                "in the OS keychain of the computer that exported this bundle"
+            }
+            super::record::SecretStorage::None => "not in this bundle",
+        };
+        for (name, value) in [
+            ("Thumbprint", certificate.thumbprint.clone()),
+            (
+                "Certificate ID",
+                certificate
+                    .key_id
+                    .clone()
+                    .unwrap_or_else(|| "not known".into()),
+            ),
+            ("Expires", expiry),
+            ("Private key", key.to_string()),
+        ] {
+            let _ = writeln!(out, "<dt>{}</dt><dd>{}</dd>", escape(name), escape(&value));
+        }
+        out.push_str("</dl>\n");
+    }
 
     out.push_str("<h2>Product settings</h2>\n<table>\n<thead><tr><th>Setting</th><th>Value</th></tr></thead>\n<tbody>\n");
     for (name, value) in &record.settings {

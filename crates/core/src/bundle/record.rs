@@ -1,6 +1,10 @@
 //! `bundle.json`: the machine-readable record of a configuration bundle (contracts/bundle.md).
 //! It is read back by `bundle inspect` and by the GUI's "Open bundle" to resume the wizard, so it
-//! both serialises and deserialises; it never holds a secret value.
+//! both serialises and deserialises; it never holds a secret value nor a private key.
+//!
+//! A bundle of an app that proves itself with a certificate has a `certificate` object
+//! (thumbprint, key id, expiry, where its private key is); a bundle without one omits it, so the
+//! bundles written before certificates existed read as they always did.
 
 use std::collections::BTreeMap;
 
@@ -31,6 +35,10 @@ pub struct BundleRecord {
     pub application: ApplicationRecord,
     /// The client secret, without its value.
     pub secret: SecretRecord,
+    /// The certificate the app proves itself with, without its private key; absent for an app
+    /// that uses a client secret.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub certificate: Option<CertificateRecord>,
     /// The product's settings by its own names; the secret's setting is `null`.
     pub settings: BTreeMap<String, Option<String>>,
     /// The checkpoints, as in `entra-setup verify --json`.
@@ -118,6 +126,21 @@ pub struct SecretRecord {
     pub storage: SecretStorage,
 }
 
+/// The certificate credential, without its private key.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct CertificateRecord {
+    /// Its SHA-1 thumbprint in upper-case hex, as the Entra admin center shows it.
+    pub thumbprint: String,
+    /// Its key id on the registration, when known.
+    pub key_id: Option<String>,
+    /// When it expires, when known.
+    #[cfg_attr(feature = "specta", specta(type = Option<String>))]
+    pub expires: Option<DateTime<Utc>>,
+    /// Where its private key is (`age`: in `certificate.pfx.age`).
+    pub storage: SecretStorage,
+}
+
 /// When reminders fall.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
@@ -141,6 +164,9 @@ const AUDIENCES: [&str; 4] = [
 /// longer would be more of the secret than a bundle may carry).
 const HINT_CHARS: usize = 3;
 
+/// A SHA-1 thumbprint's length in hex digits.
+const THUMBPRINT_CHARS: usize = 40;
+
 /// What of `bundle.json` is wrong in the fields serde would only say vaguely about (the times,
 /// the storage), checked on the raw document before it is read into a [`BundleRecord`]: the
 /// first problem, naming the field. A field that is missing is left for serde to name.
@@ -162,26 +188,28 @@ pub(super) fn raw_problem(raw: &serde_json::Value) -> Option<String> {
         }
         None => {}
     }
-    match at("/secret/expires") {
-        None | Some(serde_json::Value::Null) => {}
-        Some(serde_json::Value::String(text)) if is_rfc3339(text) => {}
-        Some(other) => {
-            return Some(format!(
-                "secret.expires is {}, not an RFC 3339 time or null",
-                shown_value(other)
-            ));
+    for credential in ["secret", "certificate"] {
+        match at(&format!("/{credential}/expires")) {
+            None | Some(serde_json::Value::Null) => {}
+            Some(serde_json::Value::String(text)) if is_rfc3339(text) => {}
+            Some(other) => {
+                return Some(format!(
+                    "{credential}.expires is {}, not an RFC 3339 time or null",
+                    shown_value(other)
+                ));
+            }
         }
-    }
-    match at("/secret/storage") {
-        Some(serde_json::Value::String(text)) if STORAGES.contains(&text.as_str()) => {}
-        Some(other) => {
-            return Some(format!(
-                "secret.storage is {}, not one of {}",
-                shown_value(other),
-                STORAGES.join(", ")
-            ));
+        match at(&format!("/{credential}/storage")) {
+            Some(serde_json::Value::String(text)) if STORAGES.contains(&text.as_str()) => {}
+            Some(other) => {
+                return Some(format!(
+                    "{credential}.storage is {}, not one of {}",
+                    shown_value(other),
+                    STORAGES.join(", ")
+                ));
+            }
+            None => {}
         }
-        None => {}
     }
     None
 }
@@ -258,6 +286,23 @@ impl BundleRecord {
                     )
                 })
             }),
+            self.certificate.as_ref().and_then(|certificate| {
+                let thumbprint = &certificate.thumbprint;
+                (thumbprint.len() != THUMBPRINT_CHARS
+                    || !thumbprint
+                        .chars()
+                        .all(|c| c.is_ascii_digit() || ('A'..='F').contains(&c)))
+                .then(|| {
+                    format!(
+                        "certificate.thumbprint is '{}', not a SHA-1 thumbprint ({THUMBPRINT_CHARS} upper-case hex digits)",
+                        shown(thumbprint)
+                    )
+                })
+            }),
+            self.certificate
+                .as_ref()
+                .and_then(|c| c.key_id.as_deref())
+                .and_then(|key_id| guid("certificate.key_id", key_id)),
             (self.reminder.lead_days.is_empty()
                 || self.reminder.lead_days.iter().any(|d| !(1..=365).contains(d)))
             .then(|| {

@@ -1,10 +1,12 @@
 //! Exporting a bundle the way both front ends do: write it, read its entries back, and keep the
 //! reminder of its secret (tenant, client, key ID and expiry as the bundle records them, named
 //! after the registration or else the profile), so the CLI and the app only word the outcome.
+//! For an app that proves itself with a certificate, the reminder is the certificate's (`kind`
+//! certificate, keyed by its key id or else its thumbprint, at its end date).
 
 use std::path::Path;
 
-use super::{BundleError, BundleRecord, ExportRequest, export, open};
+use super::{BundleError, BundleRecord, ExportRequest, certificate_key_id, export, open};
 use crate::reminders::{Registry, RegistryError, Reminder, unread_key_id};
 
 /// What `reminders` calls a reminder kept by an export.
@@ -44,6 +46,37 @@ pub fn export_and_remind(
 ) -> Result<Exported, BundleError> {
     let record = export(request, out, before_rename)?;
     let entries = open(out)?.entries;
+    let tenant = record
+        .tenant
+        .id
+        .clone()
+        .unwrap_or_else(|| request.tenant.trim().to_string());
+    let name = record
+        .application
+        .display_name
+        .clone()
+        .unwrap_or_else(|| request.profile.title.clone());
+    if let Some(certificate) = &record.certificate {
+        let reminder = match certificate.expires {
+            Some(expires) => match registry.record_certificate(
+                &tenant,
+                &record.application.client_id,
+                &certificate_key_id(certificate),
+                expires,
+                Some(&name),
+                EXPORT_SOURCE,
+            ) {
+                Ok(kept) => ExportReminder::Kept(kept),
+                Err(e) => ExportReminder::Failed(e),
+            },
+            None => ExportReminder::Nothing,
+        };
+        return Ok(Exported {
+            record,
+            entries,
+            reminder,
+        });
+    }
     // Without the secret's ID (nobody signed in to read it), an expiry the admin gave is kept
     // under the client's unread-secret key until a reminder with the real ID replaces it.
     let key_id = record.secret.key_id.clone().or_else(|| {
@@ -54,16 +87,6 @@ pub fn export_and_remind(
     });
     let reminder = match (&key_id, record.secret.expires) {
         (Some(key_id), Some(expires)) => {
-            let tenant = record
-                .tenant
-                .id
-                .clone()
-                .unwrap_or_else(|| request.tenant.trim().to_string());
-            let name = record
-                .application
-                .display_name
-                .clone()
-                .unwrap_or_else(|| request.profile.title.clone());
             match registry.record_secret(
                 &tenant,
                 &record.application.client_id,

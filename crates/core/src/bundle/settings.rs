@@ -1,5 +1,8 @@
 //! The target product's settings: their values for `bundle.json` (the secret's is `null`) and
 //! `settings.txt`, one `Name: value` line each, grouped under where in the product they go.
+//! For an app that proves itself with a certificate, a last group names its thumbprint
+//! (`Certificate thumbprint: …`: no shipped profile has a setting of its own for it) and says how
+//! to take the certificate with its private key out of `certificate.pfx.age`.
 
 use std::collections::BTreeMap;
 
@@ -21,6 +24,18 @@ pub struct SettingInputs<'a> {
     pub storage: SecretStorage,
     /// The keychain entry's account name, when it is there.
     pub keychain_account: Option<&'a str>,
+    /// The certificate the app proves itself with, when it does.
+    pub certificate: Option<CertificateLines<'a>>,
+}
+
+/// What `settings.txt` says of a certificate.
+pub struct CertificateLines<'a> {
+    /// Its SHA-1 thumbprint (hex).
+    pub thumbprint: &'a str,
+    /// Where its private key is.
+    pub storage: SecretStorage,
+    /// What the password of the `.pfx` inside `certificate.pfx.age` is, in words.
+    pub pfx_password: &'a str,
 }
 
 /// One setting's value; `None` for the secret and for what is not known.
@@ -56,6 +71,10 @@ pub fn values(inputs: &SettingInputs<'_>) -> BTreeMap<String, Option<String>> {
 
 /// Where the secret is, for its line in `settings.txt`.
 fn secret_placeholder(inputs: &SettingInputs<'_>) -> String {
+    if inputs.certificate.is_some() && inputs.storage == SecretStorage::None {
+        return "(none: the app proves itself with the certificate named at the end of this file)"
+            .into();
+    }
     match (inputs.storage, inputs.keychain_account) {
         (SecretStorage::Age, _) => {
             "(not in this file: decrypt secret.age in this bundle with `age --decrypt`)".into()
@@ -91,6 +110,27 @@ pub fn text(inputs: &SettingInputs<'_>) -> String {
         };
         out.push_str(&format!("{}: {shown}\n", setting.name));
     }
+    if let Some(certificate) = &inputs.certificate {
+        out.push_str(
+            "\n# Certificate: the app proves itself with it in place of a client secret\n",
+        );
+        let key = match certificate.storage {
+            SecretStorage::Age => format!(
+                "# Its private key is in certificate.pfx.age in this bundle, with the certificate (PKCS#12).\n\
+                 # Decrypt it: age --decrypt -i KEYFILE -o certificate.pfx certificate.pfx.age\n\
+                 # (with a passphrase: age --decrypt -o certificate.pfx certificate.pfx.age, then type it).\n\
+                 # The .pfx's own password is {}. Import certificate.pfx into {}, then delete it.\n",
+                certificate.pfx_password, profile.product
+            ),
+            SecretStorage::Keyring => "# Its private key is not in this file: it is in the OS keychain of the exporting computer (service entra-setup).\n".into(),
+            SecretStorage::None => "# Its private key is not in this bundle: use the certificate file you gave.\n".into(),
+        };
+        out.push_str(&key);
+        out.push_str(&format!(
+            "Certificate thumbprint: {}\n",
+            certificate.thumbprint
+        ));
+    }
     out.replace('\n', "\r\n")
 }
 
@@ -111,6 +151,7 @@ mod tests {
             redirect_uri: Some("https://intranet.contoso.com/oauth2/outlook/callback"),
             storage,
             keychain_account: account,
+            certificate: None,
         }
     }
 

@@ -237,6 +237,8 @@ pub fn request(
         display_name,
         redirect_uri: state.redirect_uri(profile),
         secret,
+        // The wizard offers no certificate yet: its bundles carry a secret.
+        certificate: None,
         protection,
         now,
     }

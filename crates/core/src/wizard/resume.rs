@@ -129,6 +129,7 @@ mod tests {
                 expires: None,
                 storage: SecretStorage::None,
             },
+            certificate: None,
             settings: Default::default(),
             checks: checks
                 .iter()

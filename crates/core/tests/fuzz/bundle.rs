@@ -113,6 +113,7 @@ fn real_bundles(dir: &Path) -> Vec<Vec<u8>> {
                     .then(|| Secret::new("Xy7Q~abcdefghijklmnopqrstuvwxyz0123456789")),
                 in_keychain: false,
             },
+            certificate: None,
             protection: if with_secret {
                 Protection::Recipients(vec![recipient.clone()])
             } else {
