@@ -6,7 +6,8 @@
 //! one (same thumbprint) with its private key; `bundle.json` records thumbprint, key id, expiry
 //! and `storage: age`; `settings.txt` names the thumbprint; the calendar and the reminder follow
 //! the certificate; `bundle inspect` shows it; no plain entry, output or file of the home folder
-//! holds the private key. With `--recipient` the same entry decrypts with the age identity.
+//! holds the private key. With `--recipient` the same entry decrypts with the age identity;
+//! `--secret-expires` beside a certificate is refused.
 
 use std::collections::BTreeMap;
 use std::io::Read;
@@ -262,6 +263,17 @@ fn inside_the_session() {
         .expect("the .pfx opens with the thumbprint");
     assert_eq!(back.thumbprint(), thumbprint);
     std::fs::remove_file(&pfx_file).expect("remove the decrypted .pfx");
+
+    // A certificate has its own end date: an expiry given by hand is refused, nothing written.
+    let dated = out_dir.path().join("dated.zip");
+    let refused = export(&dated, &["--secret-expires", "2027-01-01"]);
+    assert_eq!(refused.code, Some(64), "{refused:?}");
+    assert!(
+        refused.stderr.contains("--secret-expires"),
+        "{}",
+        refused.stderr
+    );
+    assert!(!dated.exists());
 
     // The private key is in no plain entry, output, or file of the home folder.
     for bundle in [&out, &to_key] {

@@ -139,6 +139,14 @@ fn export(globals: &Globals, args: ExportArgs) -> anyhow::Result<ExitStatus> {
     };
     let wants_value = !matches!(protection, Protection::None);
     let with_certificate = args.verify.certificate_given();
+    if with_certificate && args.secret_expires.is_some() {
+        return Err(UsageError(
+            "--secret-expires: a certificate carries its own end date, which the calendar and the \
+             reminder use; give --secret-expires only with a client secret"
+                .into(),
+        )
+        .into());
+    }
     if wants_value && !with_certificate && !args.verify.secret_given() {
         let option = if args.recipients.is_empty() {
             "--passphrase-env"
