@@ -93,6 +93,8 @@ bench: ui
 	$(CARGO) bench --workspace --bench verify_latency
 	$(CARGO) build -p entra-setup-app --bin entra-setup-app --example minimal_window
 	$(CARGO) bench -p entra-setup-tests --bench launch
+	$(CARGO) build --release -p entra-setup-cli
+	$(CARGO) bench -p entra-setup-tests --bench monitor_scan
 
 bindings:
 	UPDATE_BINDINGS=1 $(CARGO) test -p entra-setup-app --test bindings
