@@ -42,6 +42,7 @@ fn entra_setup_commands() -> &'static [&'static str] {
         "reminders_scan",
         "reminders_add_scanned",
         "reminders_rotate",
+        "reminders_monitor_last_scan",
         "settings_get",
         "settings_set",
         "support_log_text",

@@ -65,6 +65,7 @@ pub fn ipc_builder() -> tauri_specta::Builder<tauri::Wry> {
         commands::reminders::reminders_scan,
         commands::reminders::reminders_add_scanned,
         commands::reminders::reminders_rotate,
+        commands::reminders::reminders_monitor_last_scan,
         commands::settings::settings_get,
         commands::settings::settings_set,
         commands::support::support_log_text,

@@ -354,6 +354,13 @@ async remindersRotate(keyId: string, profile: string, demo: string | null) : Pro
 }
 },
 /**
+ * The unattended monitor's last scan on this computer: when it ran, each tenant's report and
+ * what was due. A damaged file is reported in `problem`, never refused.
+ */
+async remindersMonitorLastScan() : Promise<MonitorLastScanView> {
+    return await TAURI_INVOKE("reminders_monitor_last_scan");
+},
+/**
  * The desktop settings.
  */
 async settingsGet() : Promise<Result<DesktopSettings, IpcError>> {
@@ -1132,6 +1139,138 @@ has_secret: boolean;
  */
 message: string | null }
 /**
+ * A scan as it was kept.
+ */
+export type LastScan = { 
+/**
+ * When it ran (the time it judged expiry by).
+ */
+ran_at: string; 
+/**
+ * Credentials expiring within this many days (or expired) were due.
+ */
+within_days: number; 
+/**
+ * Each tenant's report, in the tenants file's order.
+ */
+tenants: LastScanTenant[]; 
+/**
+ * Each alert's fate (none when nothing called for one or no channel was set).
+ */
+alerts?: LastScanAlert[] }
+/**
+ * One alert's fate as kept.
+ */
+export type LastScanAlert = { 
+/**
+ * `webhook` or `mail`.
+ */
+channel: string; 
+/**
+ * `sent` or `failed`.
+ */
+status: string; 
+/**
+ * Why it failed.
+ */
+cause?: Cause | null; 
+/**
+ * What happened: the receiver's host, never its URL.
+ */
+detail?: string | null; 
+/**
+ * How many attempts were made.
+ */
+attempts: number }
+/**
+ * One credential that was due.
+ */
+export type LastScanDue = { 
+/**
+ * The application (client) ID.
+ */
+client_id: string; 
+/**
+ * The registration's display name.
+ */
+display_name?: string | null; 
+/**
+ * Secret or certificate.
+ */
+kind: LastScanKind; 
+/**
+ * The credential's key ID.
+ */
+key_id: string; 
+/**
+ * When it expires.
+ */
+expires: string; 
+/**
+ * Its stage on the way to expiry when the scan ran.
+ */
+stage: Stage; 
+/**
+ * Whole days left when the scan ran (negative once expired).
+ */
+days_left: number; 
+/**
+ * How pressing its stage is (not in the file: [`last_scan`] judges it from the stage).
+ */
+urgency?: Urgency }
+/**
+ * Secret or certificate.
+ */
+export type LastScanKind = 
+/**
+ * A client secret.
+ */
+"secret" | 
+/**
+ * A certificate.
+ */
+"certificate"
+/**
+ * Whether a tenant could be read.
+ */
+export type LastScanStatus = 
+/**
+ * Every registration was read.
+ */
+"ok" | 
+/**
+ * It could not be read: see the cause.
+ */
+"unreadable"
+/**
+ * One tenant's report as kept.
+ */
+export type LastScanTenant = { 
+/**
+ * The tenant as the tenants file names it.
+ */
+tenant: string; 
+/**
+ * Whether it could be read.
+ */
+status: LastScanStatus; 
+/**
+ * Why it could not be read.
+ */
+cause?: Cause | null; 
+/**
+ * What happened, for people.
+ */
+detail?: string | null; 
+/**
+ * The registrations read.
+ */
+registrations: number; 
+/**
+ * The credentials due, soonest first.
+ */
+due: LastScanDue[] }
+/**
  * One lifetime a front end offers.
  */
 export type LifetimeChoice = { 
@@ -1147,6 +1286,23 @@ label: string;
  * Whether it is the profile's default.
  */
 default: boolean }
+/**
+ * The unattended monitor's last scan, as the Reminders page shows it.
+ */
+export type MonitorLastScanView = { 
+/**
+ * The last scan `entra-setup monitor scan` kept here; `None` when the monitor has not run
+ * on this computer or its file cannot be read (see `problem`).
+ */
+scan: LastScan | null; 
+/**
+ * Why the kept scan cannot be read (a damaged file), for people.
+ */
+problem: string | null; 
+/**
+ * Where the last scan is kept.
+ */
+file: string }
 /**
  * Something a step's checks need before they can run.
  */

@@ -15,6 +15,7 @@ import type {
   ExportInputError,
   ExportOutcome,
   KeychainStatus,
+  MonitorLastScanView,
   ReminderForm,
   RemindersView,
   ScannedSecret,
@@ -64,6 +65,10 @@ export type {
   ExportInputError,
   ExportOutcome,
   KeychainStatus,
+  LastScan,
+  LastScanDue,
+  LastScanTenant,
+  MonitorLastScanView,
   ReminderForm,
   RemindersView,
   ScannedSecret,
@@ -275,6 +280,16 @@ export async function addScanned(picks: ScannedSecret[]): Promise<RemindersView>
 /** The wizard's secret step for a reminder's client, to make a new secret beside the old one. */
 export async function rotateSecret(keyId: string, profile: string, demo: string | null): Promise<WizardView> {
   return unwrap(() => commands.remindersRotate(keyId, profile, demo));
+}
+
+/** The unattended monitor's last scan on this computer (`entra-setup monitor scan`). */
+export async function monitorLastScan(): Promise<MonitorLastScanView> {
+  try {
+    return await commands.remindersMonitorLastScan();
+  } catch (cause) {
+    const detail = cause instanceof Error ? cause.message : String(cause);
+    throw new IpcFailure("ipc_failed", `The app's back end could not read the monitor's last scan: ${detail}`);
+  }
 }
 
 /** The desktop settings. */

@@ -1,10 +1,12 @@
 //! The reminders' commands: list, the due alerts, add by hand, remove, scan the tenant for
-//! expiring secrets and certificates, and rotate now (into the wizard's secret step).
+//! expiring secrets and certificates, rotate now (into the wizard's secret step), and the
+//! unattended monitor's last scan on this computer (kept by `entra-setup monitor scan`).
 //!
 //! Like every command, each is also listed in `ipc_builder` (`lib.rs`), `build.rs` and the
 //! capability; `tests/commands.rs` fails when they disagree.
 
 use entra_setup_core::graph::Reader;
+use entra_setup_core::monitor::{self, LastScan};
 use entra_setup_core::profile::WizardStep;
 use entra_setup_core::reminders::{self, ExpiringCredential, ManualEntry, Standing};
 use entra_setup_core::wizard::resume;
@@ -133,6 +135,40 @@ pub async fn reminders_scan(
         };
         IpcError::new(code, format!("Cannot read the app registrations: {e}"))
     })
+}
+
+/// The unattended monitor's last scan, as the Reminders page shows it.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+pub struct MonitorLastScanView {
+    /// The last scan `entra-setup monitor scan` kept here; `None` when the monitor has not run
+    /// on this computer or its file cannot be read (see `problem`).
+    pub scan: Option<LastScan>,
+    /// Why the kept scan cannot be read (a damaged file), for people.
+    pub problem: Option<String>,
+    /// Where the last scan is kept.
+    pub file: String,
+}
+
+/// The unattended monitor's last scan on this computer: when it ran, each tenant's report and
+/// what was due. A damaged file is reported in `problem`, never refused.
+#[tauri::command]
+#[specta::specta]
+pub fn reminders_monitor_last_scan(state: State<'_>) -> MonitorLastScanView {
+    let file = monitor::last_scan::path(state.paths())
+        .display()
+        .to_string();
+    match monitor::last_scan(state.paths()) {
+        Ok(scan) => MonitorLastScanView {
+            scan,
+            problem: None,
+            file,
+        },
+        Err(error) => MonitorLastScanView {
+            scan: None,
+            problem: Some(error.to_string()),
+            file,
+        },
+    }
 }
 
 /// A secret found by the scan that the admin chose to be reminded of.

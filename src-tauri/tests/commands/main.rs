@@ -111,6 +111,7 @@ mock_commands![
     commands::reminders::reminders_scan,
     commands::reminders::reminders_add_scanned,
     commands::reminders::reminders_rotate,
+    commands::reminders::reminders_monitor_last_scan,
     commands::settings::settings_get,
     commands::support::support_log_text,
 ];

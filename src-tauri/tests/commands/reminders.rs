@@ -1,7 +1,8 @@
 //! The reminders' commands (`src-tauri/src/commands/reminders.rs`) through the IPC, with the
 //! reminders clock fixed at [`crate::NOW`]: add by hand, list, the due alerts and remove; each
 //! hand-entered field checked; the signed-in tenant scanned for expiring secrets and the chosen
-//! ones kept; and "rotate now" into the wizard's secret step.
+//! ones kept; "rotate now" into the wizard's secret step; and the unattended monitor's last scan
+//! (none yet, kept, damaged).
 
 use serde_json::{Value, json};
 
@@ -155,4 +156,47 @@ fn rotating_opens_the_secret_step_of_the_reminders_client() {
     let again = app.ok("reminders_rotate", rotate);
     assert_eq!(again["session"], view["session"]);
     assert_eq!(again["step"], "secret");
+}
+
+#[test]
+fn the_monitors_last_scan_is_shown_and_a_damaged_one_is_named_not_refused() {
+    use entra_setup_core::monitor::last_scan;
+
+    let app = Harness::new();
+    let none = app.ok("reminders_monitor_last_scan", json!({}));
+    assert_eq!(none["scan"], Value::Null, "{none}");
+    assert_eq!(none["problem"], Value::Null, "{none}");
+    let file = none["file"].as_str().expect("file").to_owned();
+    assert!(file.ends_with(last_scan::FILE_NAME), "{file}");
+
+    // What `entra-setup monitor scan --json` prints, with when it ran.
+    let kept = json!({
+        "ran_at": "2027-02-19T06:00:00Z",
+        "within_days": 30,
+        "tenants": [
+            {"tenant": DOMAIN, "status": "ok", "registrations": 12, "due": [{
+                "client_id": CLIENT_ID, "display_name": "Intranet Outlook Calendar",
+                "kind": "secret", "key_id": SECRET_KEY_ID, "expires": "2027-03-01T00:00:00Z",
+                "stage": {"state": "due", "lead_days": 14}, "days_left": 9,
+            }]},
+            {"tenant": "northwind.com", "status": "unreadable", "cause": "admin_consent_missing",
+             "detail": "not approved", "registrations": 0, "due": []},
+        ],
+        "alerts": [],
+    });
+    std::fs::create_dir_all(app.paths.data_dir()).expect("data folder");
+    std::fs::write(&file, kept.to_string()).expect("last scan");
+    let view = app.ok("reminders_monitor_last_scan", json!({}));
+    assert_eq!(view["problem"], Value::Null, "{view}");
+    let scan = &view["scan"];
+    assert_eq!(scan["ran_at"], "2027-02-19T06:00:00Z");
+    assert_eq!(scan["tenants"].as_array().map(Vec::len), Some(2));
+    assert_eq!(scan["tenants"][0]["due"][0]["key_id"], SECRET_KEY_ID);
+    assert_eq!(scan["tenants"][1]["status"], "unreadable");
+
+    std::fs::write(&file, "{\"ran_at\": ").expect("damaged");
+    let damaged = app.ok("reminders_monitor_last_scan", json!({}));
+    assert_eq!(damaged["scan"], Value::Null);
+    let problem = damaged["problem"].as_str().expect("problem");
+    assert!(problem.contains(last_scan::FILE_NAME), "{problem}");
 }

@@ -2,8 +2,8 @@ import { beforeEach, describe, expect, it, vi } from "vitest";
 import { render, screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { FluentProvider, webLightTheme } from "@fluentui/react-components";
-import { IpcFailure, addReminder, getSettings, listProfiles, listReminders, removeReminder } from "../ipc";
-import type { RemindersView, Standing } from "../ipc";
+import { IpcFailure, addReminder, getSettings, listProfiles, listReminders, monitorLastScan, removeReminder } from "../ipc";
+import type { LastScan, MonitorLastScanView, RemindersView, Standing } from "../ipc";
 import { sampleProfiles } from "../test/profiles";
 import { RemindersScreen } from "./RemindersScreen";
 
@@ -13,6 +13,7 @@ vi.mock("../ipc", async (importOriginal) => {
     ...actual,
     listReminders: vi.fn(),
     listProfiles: vi.fn(),
+    monitorLastScan: vi.fn(),
     addReminder: vi.fn(),
     removeReminder: vi.fn(),
     getSettings: vi.fn(),
@@ -45,6 +46,52 @@ const view: RemindersView = {
   ],
 };
 
+const lastScanFile = "/home/admin/.local/share/entra-setup/monitor-last-scan.json";
+const neverRan: MonitorLastScanView = { scan: null, problem: null, file: lastScanFile };
+const lastScan: LastScan = {
+  ran_at: "2027-02-19T06:00:00Z",
+  within_days: 30,
+  tenants: [
+    {
+      tenant: "contoso.com",
+      status: "ok",
+      registrations: 20001,
+      due: [
+        {
+          client_id: "11111111-0000-0000-0000-000000000001",
+          display_name: "Payroll sync",
+          kind: "certificate",
+          key_id: "ffffffff-0001-0000-0000-000000000001",
+          expires: "2027-02-24T00:00:00Z",
+          stage: { state: "due", lead_days: 7 },
+          days_left: 4,
+          urgency: "urgent",
+        },
+        {
+          client_id: "11111111-0000-0000-0000-000000000002",
+          display_name: "Old portal",
+          kind: "secret",
+          key_id: "dddddddd-0001-0000-0000-000000000003",
+          expires: "2027-02-16T00:00:00Z",
+          stage: { state: "expired" },
+          days_left: -3,
+          urgency: "expired",
+        },
+      ],
+    },
+    { tenant: "fabrikam.com", status: "ok", registrations: 4, due: [] },
+    {
+      tenant: "northwind.com",
+      status: "unreadable",
+      cause: "admin_consent_missing",
+      detail: "the monitor app is not approved in this tenant",
+      registrations: 0,
+      due: [],
+    },
+  ],
+  alerts: [],
+};
+
 function renderScreen() {
   return render(
     <FluentProvider theme={webLightTheme}>
@@ -56,12 +103,50 @@ function renderScreen() {
 beforeEach(() => {
   vi.mocked(listReminders).mockResolvedValue(view);
   vi.mocked(listProfiles).mockResolvedValue(sampleProfiles);
+  vi.mocked(monitorLastScan).mockResolvedValue(neverRan);
   vi.mocked(getSettings).mockResolvedValue({ keep_in_tray: false, start_at_login: false });
   vi.mocked(addReminder).mockReset();
   vi.mocked(removeReminder).mockReset();
 });
 
 describe("RemindersScreen", () => {
+  it("shows the monitor's last scan: when, how many tenants, due and unreadable, and each item due", async () => {
+    vi.mocked(monitorLastScan).mockResolvedValue({ scan: lastScan, problem: null, file: lastScanFile });
+    renderScreen();
+    const summary = await screen.findByTestId("monitor-summary");
+    expect(summary).toHaveTextContent(
+      `Monitor: last scan at ${new Date("2027-02-19T06:00:00Z").toLocaleString()}, 3 tenants, 2 due, 1 unreadable`,
+    );
+    const certificate = screen.getByTestId("monitor-due-ffffffff-0001-0000-0000-000000000001");
+    expect(within(certificate).getByText(/Payroll sync/)).toBeInTheDocument();
+    expect(within(certificate).getByText(/Certificate/)).toBeInTheDocument();
+    expect(within(certificate).getByText("Within 7 days")).toBeInTheDocument();
+    expect(within(screen.getByTestId("monitor-due-dddddddd-0001-0000-0000-000000000003")).getByText("Expired")).toBeInTheDocument();
+    expect(screen.getByTestId("monitor-unreadable-northwind.com")).toHaveTextContent(
+      "the monitor app is not approved in this tenant (admin_consent_missing)",
+    );
+    expect(screen.queryByTestId("monitor-never-ran")).not.toBeInTheDocument();
+  });
+
+  it("says the monitor has not run here and how to set it up", async () => {
+    renderScreen();
+    const never = await screen.findByTestId("monitor-never-ran");
+    expect(never).toHaveTextContent("The monitor has not run on this computer");
+    expect(never).toHaveTextContent("entra-setup monitor setup");
+    expect(screen.queryByTestId("monitor-summary")).not.toBeInTheDocument();
+  });
+
+  it("names a damaged last scan instead of failing the page", async () => {
+    vi.mocked(monitorLastScan).mockResolvedValue({
+      scan: null,
+      problem: `${lastScanFile} is damaged (EOF while parsing); the next monitor scan replaces it`,
+      file: lastScanFile,
+    });
+    renderScreen();
+    expect(await screen.findByTestId("monitor-last-scan-problem")).toHaveTextContent("is damaged");
+    await screen.findByTestId("reminders-table");
+  });
+
   it("lists each secret with its urgency in words", async () => {
     renderScreen();
     await screen.findByTestId("reminders-table");

@@ -1,8 +1,9 @@
 /**
  * The reminders page: every client secret the app watches and when it expires (name, tenant,
  * client ID, secret ID, expiry, days left, urgency in words and colour), add one by hand, remove
- * one (after confirming), "rotate now" into the wizard's secret step, scan the tenant, and the
- * desktop settings.
+ * one (after confirming), "rotate now" into the wizard's secret step, scan the tenant, the
+ * unattended monitor's last scan on this computer (`entra-setup monitor scan`), and the desktop
+ * settings.
  */
 import { useEffect, useId, useRef, useState } from "react";
 import {
@@ -30,8 +31,8 @@ import {
   tokens,
 } from "@fluentui/react-components";
 import { AddRegular, ArrowLeftRegular, ArrowSyncRegular, DeleteRegular } from "@fluentui/react-icons";
-import { addReminder, listProfiles, listReminders, removeReminder, rotateSecret } from "../ipc";
-import type { ProfileSummary, ReminderForm, RemindersView, Standing, WizardView } from "../ipc";
+import { addReminder, listProfiles, listReminders, monitorLastScan, removeReminder, rotateSecret } from "../ipc";
+import type { LastScan, MonitorLastScanView, ProfileSummary, ReminderForm, RemindersView, Standing, WizardView } from "../ipc";
 import { ExpiryBadge, daysText } from "../components/ExpiryBadge";
 import { FailureBar } from "../components/FailureBar";
 import { useFailure } from "../hooks/useFailure";
@@ -56,6 +57,101 @@ const useStyles = makeStyles({
   mono: { fontFamily: tokens.fontFamilyMonospace, fontSize: tokens.fontSizeBase200 },
   muted: { color: tokens.colorNeutralForeground2 },
 });
+
+function count(n: number, one: string, many: string): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+/** "Monitor: last scan at …, N tenants, M due, K unreadable". */
+function lastScanSummary(scan: LastScan): string {
+  const due = scan.tenants.reduce((sum, t) => sum + t.due.length, 0);
+  const unreadable = scan.tenants.filter((t) => t.status === "unreadable").length;
+  return `Monitor: last scan at ${new Date(scan.ran_at).toLocaleString()}, ${count(scan.tenants.length, "tenant", "tenants")}, ${due} due, ${unreadable} unreadable`;
+}
+
+/** The unattended monitor's last scan: its summary, each credential due and each tenant it could not read. */
+function MonitorCard({ mono, muted, title }: { mono: string; muted: string; title: string }) {
+  const [view, setView] = useState<MonitorLastScanView | null>(null);
+  const failure = useFailure();
+  const load = () => {
+    failure.clear();
+    monitorLastScan().then(setView, (cause: unknown) => failure.show(cause, load));
+  };
+  useEffect(() => {
+    load();
+  }, []);
+  const scan = view?.scan ?? null;
+  return (
+    <div data-testid="monitor-last-scan">
+      <Subtitle2 as="h3" className={title}>
+        Unattended monitor
+      </Subtitle2>
+      <FailureBar notice={failure.notice} testId="monitor-last-scan-error" />
+      {view && !scan && view.problem && (
+        <Body1 as="p" data-testid="monitor-last-scan-problem">
+          The monitor's last scan cannot be read: {view.problem}
+        </Body1>
+      )}
+      {view && !scan && !view.problem && (
+        <Body1 as="p" data-testid="monitor-never-ran">
+          The monitor has not run on this computer. Set it up with <code>entra-setup monitor setup --tenant …</code>, then
+          schedule <code>entra-setup monitor scan</code> (<code>entra-setup monitor schedule --print cron</code> prints a
+          ready-made schedule).
+        </Body1>
+      )}
+      {scan && (
+        <>
+          <Body1 as="p" data-testid="monitor-summary">
+            {lastScanSummary(scan)}
+          </Body1>
+          {scan.tenants.some((t) => t.due.length > 0) && (
+            <Table aria-label="Credentials due at the monitor's last scan" size="small" data-testid="monitor-due-table">
+              <TableHeader>
+                <TableRow>
+                  <TableHeaderCell>Tenant</TableHeaderCell>
+                  <TableHeaderCell>App</TableHeaderCell>
+                  <TableHeaderCell>Credential</TableHeaderCell>
+                  <TableHeaderCell>Expires</TableHeaderCell>
+                  <TableHeaderCell>Urgency</TableHeaderCell>
+                </TableRow>
+              </TableHeader>
+              <TableBody>
+                {scan.tenants.flatMap((t) =>
+                  t.due.map((d) => (
+                    <TableRow key={`${t.tenant}/${d.key_id}`} data-testid={`monitor-due-${d.key_id}`}>
+                      <TableCell className={mono}>{t.tenant}</TableCell>
+                      <TableCell>
+                        {d.display_name ?? "—"} <span className={mono}>{d.client_id}</span>
+                      </TableCell>
+                      <TableCell>
+                        {d.kind === "certificate" ? "Certificate" : "Secret"} <span className={mono}>{d.key_id}</span>
+                      </TableCell>
+                      <TableCell>
+                        {new Date(d.expires).toLocaleDateString()} ({daysText(d.days_left)} at the scan)
+                      </TableCell>
+                      <TableCell>
+                        <ExpiryBadge stage={d.stage} urgency={d.urgency ?? "later"} />
+                      </TableCell>
+                    </TableRow>
+                  )),
+                )}
+              </TableBody>
+            </Table>
+          )}
+          {scan.tenants
+            .filter((t) => t.status === "unreadable")
+            .map((t) => (
+              <Body1 as="p" key={t.tenant} data-testid={`monitor-unreadable-${t.tenant}`}>
+                Could not read <span className={mono}>{t.tenant}</span>: {t.detail ?? "no detail"}
+                {t.cause ? ` (${t.cause})` : ""}
+              </Body1>
+            ))}
+        </>
+      )}
+      {view && <Body1 className={muted}>Kept in {view.file}</Body1>}
+    </div>
+  );
+}
 
 const EMPTY_FORM: ReminderForm = { tenant: "", client_id: "", key_id: "", expires: "", name: "" };
 
@@ -228,6 +324,9 @@ export function RemindersScreen({ onBack, onRotate, demoScenario }: RemindersScr
         </div>
       </div>
 
+      <div className={styles.card}>
+        <MonitorCard mono={styles.mono} muted={styles.muted} title={styles.title} />
+      </div>
       <div className={styles.card}>
         <ScanPanel onAdded={setView} />
       </div>

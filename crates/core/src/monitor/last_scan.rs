@@ -120,8 +120,8 @@ pub struct LastScanDue {
     pub stage: Stage,
     /// Whole days left when the scan ran (negative once expired).
     pub days_left: i64,
-    /// How pressing its stage is (not kept: [`last_scan`] judges it from the stage).
-    #[serde(skip_deserializing, default = "not_pressing")]
+    /// How pressing its stage is (not in the file: [`last_scan`] judges it from the stage).
+    #[serde(default = "not_pressing")]
     pub urgency: Urgency,
 }
 
