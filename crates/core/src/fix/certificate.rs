@@ -17,6 +17,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 
+use super::removal_rule::{Dated, Split, dates_said, ending_last, not_confirmed, split};
 use super::replication::{retry_while_replicating, wait_until_visible};
 use super::rotation::{Removal, SecretConfirmation, registration};
 use super::secret::policy_max_days_of;
@@ -329,12 +330,6 @@ pub async fn rotate_certificate(
     })
 }
 
-/// Whether a certificate works by its dates at `now`.
-fn in_force(certificate: &KeyCredential, now: DateTime<Utc>) -> bool {
-    certificate.start_date_time.is_none_or(|start| start <= now)
-        && certificate.end_date_time.is_none_or(|end| end > now)
-}
-
 /// Remove the certificate `key_id` of the registration `client_id` of `tenant`, unless that
 /// would leave no certificate that works: another must remain in force by its dates, and when
 /// the certificate the product keeps using is given (`kept`), it must be among the remaining ones
@@ -363,10 +358,11 @@ pub async fn remove_certificate(
         kept: None,
         changes: Vec::new(),
     };
-    let Some(target) = app
-        .key_credentials
-        .iter()
-        .find(|c| c.key_id.eq_ignore_ascii_case(key_id))
+    let Some(Split {
+        target,
+        others,
+        working,
+    }) = split(&app.key_credentials, key_id, now)
     else {
         return Ok(removal);
     };
@@ -375,17 +371,7 @@ pub async fn remove_certificate(
         reason,
         cause,
     };
-    let others: Vec<&KeyCredential> = app
-        .key_credentials
-        .iter()
-        .filter(|c| !c.key_id.eq_ignore_ascii_case(key_id))
-        .collect();
-    let working: Vec<&KeyCredential> = others
-        .iter()
-        .copied()
-        .filter(|c| in_force(c, now))
-        .collect();
-    if in_force(target, now) {
+    if target.in_force(now) {
         if working.is_empty() {
             return Err(refuse(
                 "it is the only certificate of the registration that has not expired; \
@@ -394,10 +380,7 @@ pub async fn remove_certificate(
                 Cause::CertificateNotRegistered,
             ));
         }
-        removal.kept = working
-            .iter()
-            .max_by_key(|c| c.end_date_time.unwrap_or(DateTime::<Utc>::MAX_UTC))
-            .map(|c| c.key_id.clone());
+        removal.kept = ending_last(&working);
         if let Some(certificate) = kept {
             let named = |c: &KeyCredential| {
                 c.custom_key_identifier
@@ -412,35 +395,16 @@ pub async fn remove_certificate(
                 };
                 return Err(refuse(reason.into(), Cause::CertificateNotRegistered));
             };
-            match confirm_certificate(session, tenant, &app.app_id, certificate).await {
-                SecretConfirmation::Accepted => {}
-                SecretConfirmation::Rejected(cause) => {
-                    return Err(refuse(
-                        format!(
-                            "Microsoft does not accept the certificate given ({cause}), so it cannot replace this one"
-                        ),
-                        cause,
-                    ));
-                }
-                SecretConfirmation::Unavailable(cause) => {
-                    return Err(refuse(
-                        format!(
-                            "Microsoft could not be asked whether the certificate given works ({cause}); nothing was removed, try again"
-                        ),
-                        cause,
-                    ));
-                }
+            let confirmation = confirm_certificate(session, tenant, &app.app_id, certificate).await;
+            if let Some((reason, cause)) = not_confirmed("certificate", confirmation) {
+                return Err(refuse(reason, cause));
             }
             removal.kept = Some(kept_one.key_id.clone());
         }
     }
     let list = others.iter().map(|c| kept_body(c)).collect();
     write_key_credentials(session, &app.id, list, false, "certificate remove").await?;
-    let ended = match target.end_date_time {
-        Some(end) if end <= now => format!(", ended {}", end.format("%Y-%m-%d")),
-        Some(end) => format!(", valid until {}", end.format("%Y-%m-%d")),
-        None => String::new(),
-    };
+    let ended = dates_said(target.end_date_time, now);
     removal.removed = true;
     removal.changes.push(Change::new(
         ChangeKind::CertificateRemoved,

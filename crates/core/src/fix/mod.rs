@@ -30,6 +30,7 @@ mod lifetimes;
 mod lost_answer;
 mod register;
 mod registration;
+mod removal_rule;
 mod replication;
 mod rotation;
 mod secret;

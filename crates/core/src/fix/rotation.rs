@@ -13,8 +13,7 @@
 //! Removing a secret that has already ended is always allowed (it works for nobody). Removing a
 //! secret ID the registration does not have changes nothing and says so.
 
-use chrono::{DateTime, Utc};
-
+use super::removal_rule::{Dated, Split, dates_said, ending_last, not_confirmed, split};
 use super::secret::add_secret;
 use super::{Change, ChangeKind, FixError, NewSecret, RepairSession};
 use crate::cause::Cause;
@@ -175,12 +174,6 @@ pub async fn rotate_secret(
     })
 }
 
-/// Whether a secret works by its dates at `now`.
-fn in_force(secret: &PasswordCredential, now: DateTime<Utc>) -> bool {
-    secret.start_date_time.is_none_or(|start| start <= now)
-        && secret.end_date_time.is_none_or(|end| end > now)
-}
-
 /// Remove the secret `key_id` of the registration `client_id` of `tenant`, unless that would
 /// leave no secret that works (see the module's rule); `kept` is the value of the secret the
 /// product keeps using, when the administrator gives it, confirmed by a token request.
@@ -208,10 +201,9 @@ pub async fn remove_secret(
         kept: None,
         changes: Vec::new(),
     };
-    let Some(target) = app
-        .password_credentials
-        .iter()
-        .find(|s| s.key_id.eq_ignore_ascii_case(key_id))
+    let Some(Split {
+        target, working, ..
+    }) = split(&app.password_credentials, key_id, now)
     else {
         return Ok(removal);
     };
@@ -220,17 +212,7 @@ pub async fn remove_secret(
         reason,
         cause,
     };
-    let others: Vec<&PasswordCredential> = app
-        .password_credentials
-        .iter()
-        .filter(|s| !s.key_id.eq_ignore_ascii_case(key_id))
-        .collect();
-    let working: Vec<&PasswordCredential> = others
-        .iter()
-        .copied()
-        .filter(|s| in_force(s, now))
-        .collect();
-    if in_force(target, now) {
+    if target.in_force(now) {
         if working.is_empty() {
             return Err(refuse(
                 "it is the only client secret of the registration that has not expired; \
@@ -239,14 +221,12 @@ pub async fn remove_secret(
                 Cause::SecretMissing,
             ));
         }
-        removal.kept = working
-            .iter()
-            .max_by_key(|s| s.end_date_time.unwrap_or(DateTime::<Utc>::MAX_UTC))
-            .map(|s| s.key_id.clone());
+        removal.kept = ending_last(&working);
         if let Some(value) = kept {
             let hint = value.hint();
-            let matching: Vec<&&PasswordCredential> = working
+            let matching: Vec<&PasswordCredential> = working
                 .iter()
+                .copied()
                 .filter(|s| s.hint.as_deref() == Some(hint.as_str()))
                 .collect();
             if matching.is_empty() {
@@ -257,29 +237,11 @@ pub async fn remove_secret(
                 };
                 return Err(refuse(reason.into(), Cause::SecretInvalid));
             }
-            match confirm_secret(session, tenant, &app.app_id, value).await {
-                SecretConfirmation::Accepted => {}
-                SecretConfirmation::Rejected(cause) => {
-                    return Err(refuse(
-                        format!(
-                            "Microsoft does not accept the secret value given ({cause}), so it cannot replace this one"
-                        ),
-                        cause,
-                    ));
-                }
-                SecretConfirmation::Unavailable(cause) => {
-                    return Err(refuse(
-                        format!(
-                            "Microsoft could not be asked whether the secret value given works ({cause}); nothing was removed, try again"
-                        ),
-                        cause,
-                    ));
-                }
+            let confirmation = confirm_secret(session, tenant, &app.app_id, value).await;
+            if let Some((reason, cause)) = not_confirmed("secret value", confirmation) {
+                return Err(refuse(reason, cause));
             }
-            removal.kept = matching
-                .iter()
-                .max_by_key(|s| s.end_date_time.unwrap_or(DateTime::<Utc>::MAX_UTC))
-                .map(|s| s.key_id.clone());
+            removal.kept = ending_last(&matching);
         }
     }
     if !super::secret::remove_password_settled(session, &app.app_id, &app.id, &target.key_id)
@@ -294,11 +256,7 @@ pub async fn remove_secret(
         .filter(|n| !n.is_empty())
         .map(|n| format!(" \"{n}\""))
         .unwrap_or_default();
-    let ended = match target.end_date_time {
-        Some(end) if end <= now => format!(", ended {}", end.format("%Y-%m-%d")),
-        Some(end) => format!(", valid until {}", end.format("%Y-%m-%d")),
-        None => String::new(),
-    };
+    let ended = dates_said(target.end_date_time, now);
     removal.removed = true;
     removal.changes.push(Change::new(
         ChangeKind::SecretRemoved,
@@ -346,7 +304,7 @@ mod tests {
 
     #[test]
     fn a_secret_is_in_force_between_its_dates() {
-        let now = Utc::now();
+        let now = chrono::Utc::now();
         let secret = |start: i64, end: i64| PasswordCredential {
             key_id: "k".into(),
             display_name: None,
@@ -354,8 +312,8 @@ mod tests {
             start_date_time: Some(now + chrono::Duration::days(start)),
             end_date_time: Some(now + chrono::Duration::days(end)),
         };
-        assert!(in_force(&secret(-1, 1), now));
-        assert!(!in_force(&secret(-10, -1), now));
-        assert!(!in_force(&secret(1, 10), now));
+        assert!(secret(-1, 1).in_force(now));
+        assert!(!secret(-10, -1).in_force(now));
+        assert!(!secret(1, 10).in_force(now));
     }
 }
