@@ -172,7 +172,12 @@ fn report_fix_failure(error: &FixError) -> ExitStatus {
             eprintln!(
                 "entra-setup: {} ({cause}).",
                 printable(&entra_setup_core::error_text::with_sources(error))
-            )
+            );
+            if matches!(error, FixError::RemovalRefused { .. }) {
+                eprintln!(
+                    "entra-setup: rotate-secret without --remove adds a new one (with --credential certificate for a certificate)."
+                );
+            }
         }
         _ => eprintln!(
             "entra-setup: the repair stopped: {}. {} ({cause}). {}",

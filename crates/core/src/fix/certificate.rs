@@ -375,7 +375,7 @@ pub async fn remove_certificate(
         if working.is_empty() {
             return Err(refuse(
                 "it is the only certificate of the registration that has not expired; \
-                 add a new one first (rotate-secret --credential certificate without --remove), give it to the product, then remove this one"
+                 add a new one first, give it to the product, then remove this one"
                     .into(),
                 Cause::CertificateNotRegistered,
             ));

@@ -272,7 +272,7 @@ pub enum FixError {
     /// `register --client-id` repairs it.
     #[error(
         "{source} — the new app registration exists (client ID {client_id}, object ID {object_id}); \
-         repair it with `register --client-id {client_id}`"
+         repairing it with that client ID finishes the job"
     )]
     StoppedAfterCreate {
         /// The new registration's application (client) ID.

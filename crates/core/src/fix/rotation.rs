@@ -216,7 +216,7 @@ pub async fn remove_secret(
         if working.is_empty() {
             return Err(refuse(
                 "it is the only client secret of the registration that has not expired; \
-                 add a new one first (rotate-secret without --remove), give it to the product, then remove this one"
+                 add a new one first, give it to the product, then remove this one"
                     .into(),
                 Cause::SecretMissing,
             ));
