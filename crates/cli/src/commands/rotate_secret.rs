@@ -190,18 +190,7 @@ pub fn run(globals: &Globals, args: RotateSecretArgs) -> anyhow::Result<ExitStat
             .ok_or_else(|| anyhow::anyhow!("the shipped profile 'custom' is missing"))?,
     };
     let verify_with = |secret: Option<Secret>| -> Report {
-        let inputs = Inputs {
-            tenant: tenant.clone(),
-            client_id: Some(client_id.clone()),
-            secret,
-            redirect_uri: redirect_uri.clone(),
-            mailbox: None,
-            test_recipient: None,
-            sessions: Sessions {
-                admin_graph: Some(admin_token.clone()),
-                ..Sessions::default()
-            },
-        };
+        let inputs = registration_inputs(&tenant, &client_id, secret, &redirect_uri, &admin_token);
         run_checks(
             &runtime,
             &checks,
@@ -333,18 +322,7 @@ fn run_certificate(
             .ok_or_else(|| anyhow::anyhow!("the shipped profile 'custom' is missing"))?,
     };
     let verify_with = |certificate: Option<&Certificate>| -> Report {
-        let inputs = Inputs {
-            tenant: tenant.clone(),
-            client_id: Some(client_id.clone()),
-            secret: None,
-            redirect_uri: redirect_uri.clone(),
-            mailbox: None,
-            test_recipient: None,
-            sessions: Sessions {
-                admin_graph: Some(admin_token.clone()),
-                ..Sessions::default()
-            },
-        };
+        let inputs = registration_inputs(&tenant, &client_id, None, &redirect_uri, &admin_token);
         run_checks(
             &runtime,
             &checks,
@@ -554,4 +532,27 @@ fn print_removal(
         print!("{}", report::render(report));
     }
     Ok(super::verify::exit_status(report))
+}
+
+/// What the checks after a rotation are given: the registration, the credential at hand (a
+/// secret, or none for a certificate, which is passed beside), and the administrator's token.
+fn registration_inputs(
+    tenant: &str,
+    client_id: &str,
+    secret: Option<Secret>,
+    redirect_uri: &Option<String>,
+    admin_token: &Secret,
+) -> Inputs {
+    Inputs {
+        tenant: tenant.to_string(),
+        client_id: Some(client_id.to_string()),
+        secret,
+        redirect_uri: redirect_uri.clone(),
+        mailbox: None,
+        test_recipient: None,
+        sessions: Sessions {
+            admin_graph: Some(admin_token.clone()),
+            ..Sessions::default()
+        },
+    }
 }
