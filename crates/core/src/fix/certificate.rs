@@ -19,7 +19,7 @@ use chrono::{DateTime, Utc};
 
 use super::removal_rule::{Dated, Split, dates_said, ending_last, not_confirmed, split};
 use super::replication::{retry_while_replicating, wait_until_visible};
-use super::rotation::{Removal, SecretConfirmation, registration};
+use super::rotation::{Removal, SecretConfirmation, begin_removal, registration};
 use super::secret::policy_max_days_of;
 use super::{Change, ChangeKind, FixError, RepairSession};
 use crate::cause::Cause;
@@ -347,17 +347,8 @@ pub async fn remove_certificate(
     kept: Option<&Certificate>,
     session: &RepairSession<'_>,
 ) -> Result<Removal, FixError> {
-    super::refuse_before_writing(None, tenant, None, None).map_err(FixError::InputRefused)?;
-    let app = registration(session, client_id).await?;
+    let (app, mut removal) = begin_removal(tenant, client_id, key_id, session).await?;
     let now = session.ctx.now;
-    let mut removal = Removal {
-        client_id: app.app_id.clone(),
-        object_id: app.id.clone(),
-        key_id: key_id.to_string(),
-        removed: false,
-        kept: None,
-        changes: Vec::new(),
-    };
     let Some(Split {
         target,
         others,

@@ -174,6 +174,27 @@ pub async fn rotate_secret(
     })
 }
 
+/// What removing a credential starts with, for secrets and certificates alike: the tenant
+/// checked before anything is written, the registration read, and nothing removed yet.
+pub(super) async fn begin_removal(
+    tenant: &str,
+    client_id: &str,
+    key_id: &str,
+    session: &RepairSession<'_>,
+) -> Result<(Application, Removal), FixError> {
+    super::refuse_before_writing(None, tenant, None, None).map_err(FixError::InputRefused)?;
+    let app = registration(session, client_id).await?;
+    let removal = Removal {
+        client_id: app.app_id.clone(),
+        object_id: app.id.clone(),
+        key_id: key_id.to_string(),
+        removed: false,
+        kept: None,
+        changes: Vec::new(),
+    };
+    Ok((app, removal))
+}
+
 /// Remove the secret `key_id` of the registration `client_id` of `tenant`, unless that would
 /// leave no secret that works (see the module's rule); `kept` is the value of the secret the
 /// product keeps using, when the administrator gives it, confirmed by a token request.
@@ -190,17 +211,8 @@ pub async fn remove_secret(
     kept: Option<&Secret>,
     session: &RepairSession<'_>,
 ) -> Result<Removal, FixError> {
-    super::refuse_before_writing(None, tenant, None, None).map_err(FixError::InputRefused)?;
-    let app = registration(session, client_id).await?;
+    let (app, mut removal) = begin_removal(tenant, client_id, key_id, session).await?;
     let now = session.ctx.now;
-    let mut removal = Removal {
-        client_id: app.app_id.clone(),
-        object_id: app.id.clone(),
-        key_id: key_id.to_string(),
-        removed: false,
-        kept: None,
-        changes: Vec::new(),
-    };
     let Some(Split {
         target, working, ..
     }) = split(&app.password_credentials, key_id, now)
