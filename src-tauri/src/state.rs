@@ -267,7 +267,7 @@ impl AppState {
     async fn lock(&self) -> Result<tokio::sync::MutexGuard<'_, Current>, IpcError> {
         let mut current = self.current.lock().await;
         if !current.loaded {
-            match self.store.load_or_set_aside(chrono::Utc::now())? {
+            match self.store.load_or_set_aside(self.safekeeping.now())? {
                 Loaded::Nothing => {}
                 Loaded::Resumed(state) => current.session = Some(Session::new(*state)),
                 Loaded::SetAside(aside) => {
@@ -380,7 +380,9 @@ impl AppState {
         Ok(())
     }
 
-    /// Where checks run: the demo tenant's endpoints when rehearsing, Microsoft's otherwise.
+    /// Where checks run: the demo tenant's endpoints when rehearsing, Microsoft's otherwise; the
+    /// time is the app's one clock, the one its reminders read (the system clock, or the
+    /// injected one of a test).
     pub async fn context(&self) -> Context {
         let endpoints = match self.demo.lock().await.as_ref() {
             Some(demo) => demo.endpoints().clone(),
@@ -389,7 +391,7 @@ impl AppState {
         Context {
             http: self.http.clone(),
             endpoints,
-            now: chrono::Utc::now(),
+            now: self.safekeeping.now(),
         }
     }
 }

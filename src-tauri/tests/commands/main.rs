@@ -209,7 +209,13 @@ impl Harness {
             .client_id;
         let tenant = tauri::async_runtime::block_on(FakeTenant::start(
             stand_in(options.scenario, &client),
-            StartOptions::default(),
+            // The stand-in reads the same instant as the app: one clock on both sides.
+            StartOptions {
+                clock: entra_fake_tenant::Clock::from(entra_fake_tenant::ManualClock::starting_at(
+                    NOW.parse().expect("a time"),
+                )),
+                ..StartOptions::default()
+            },
         ))
         .expect("the stand-in starts");
         let endpoints = Endpoints::from_json(&tenant.endpoints().ready_line())
