@@ -11,20 +11,18 @@
 
 use std::collections::BTreeMap;
 use std::io::Read;
-use std::process::Command;
 
 use entra_setup_core::credentials::{Certificate, certificate_key};
 use entra_setup_core::secret::Secret;
 use entra_setup_core::secrets::{KeyringStore, SecretStore};
 use entra_setup_tests::cli::{files_under, reminders_list, run};
+use entra_setup_tests::keyring_session;
 use entra_setup_tests::stand_in::StandIn;
 use serde_json::json;
 
 const PASSPHRASE_VAR: &str = "ENTRA_SETUP_TEST_BUNDLE_PASSPHRASE";
 const PASSPHRASE: &str = "correct horse battery staple";
 
-/// Set inside the private session.
-const INSIDE: &str = "ENTRA_SETUP_TEST_INSIDE_BUNDLE_CERTIFICATE_SESSION";
 const NAME: &str =
     "cli_bundle_certificate::a_registered_certificate_goes_into_certificate_pfx_age_with_its_key";
 
@@ -56,44 +54,11 @@ fn zip_entries(path: &std::path::Path) -> BTreeMap<String, Vec<u8>> {
 
 #[test]
 fn a_registered_certificate_goes_into_certificate_pfx_age_with_its_key() {
-    if std::env::var_os(INSIDE).is_some() {
+    if keyring_session::inside() {
         inside_the_session();
         return;
     }
-    let dir = tempfile::tempdir().expect("temp dir");
-    let runtime_dir = dir.path().join("run");
-    std::fs::create_dir_all(&runtime_dir).expect("runtime dir");
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(&runtime_dir, std::fs::Permissions::from_mode(0o700))
-            .expect("chmod");
-    }
-    let output = Command::new("dbus-run-session")
-        .args([
-            "--",
-            "sh",
-            "-c",
-            "printf pw | gnome-keyring-daemon --unlock --components=secrets >/dev/null && exec \"$0\" \"$@\"",
-        ])
-        .arg(std::env::current_exe().expect("this test"))
-        .args(["--exact", NAME, "--nocapture", "--test-threads=1"])
-        .env(INSIDE, "1")
-        .env("HOME", dir.path())
-        .env("XDG_DATA_HOME", dir.path().join("data"))
-        .env("XDG_RUNTIME_DIR", &runtime_dir)
-        .output()
-        .expect("run dbus-run-session (scripts/install-deps.sh test installs it)");
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        output.status.success(),
-        "inside the session:\n{stdout}\n{stderr}"
-    );
-    assert!(
-        stdout.contains("1 passed"),
-        "the test ran inside the session:\n{stdout}"
-    );
+    keyring_session::rerun_inside(NAME);
 }
 
 fn inside_the_session() {

@@ -8,12 +8,11 @@
 //! removes the first only while the second works; no private key appears in any file, log or
 //! output.
 
-use std::process::Command;
-
 use entra_setup_core::credentials::{Certificate, certificate_key, store_certificate};
 use entra_setup_core::secret::Secret;
 use entra_setup_core::secrets::{KeyringStore, MemoryStore, SecretStore};
 use entra_setup_tests::cli::{entra_setup, files_under, reminders_list, run};
+use entra_setup_tests::keyring_session;
 use entra_setup_tests::stand_in::StandIn;
 use serde_json::{Value, json};
 
@@ -22,8 +21,6 @@ const REDIRECT: &str = "https://intranet.contoso.com/oauth2/callback";
 const PASSWORD_VAR: &str = "ENTRA_SETUP_TEST_CERT_PASSWORD";
 const PASSWORD: &str = "correct horse battery staple";
 
-/// Set inside the private session.
-const INSIDE: &str = "ENTRA_SETUP_TEST_INSIDE_CERTIFICATE_KEYRING_SESSION";
 const NAME: &str = "cli_certificates::register_then_verify_with_the_keychains_certificate";
 
 /// The base64 lines of a PEM's `PRIVATE KEY` block: what a leaked key would show.
@@ -246,44 +243,11 @@ fn an_unregistered_certificate_fails_and_a_certificate_needs_a_keychain_and_a_pr
 
 #[test]
 fn register_then_verify_with_the_keychains_certificate() {
-    if std::env::var_os(INSIDE).is_some() {
+    if keyring_session::inside() {
         inside_the_session();
         return;
     }
-    let dir = tempfile::tempdir().expect("temp dir");
-    let runtime_dir = dir.path().join("run");
-    std::fs::create_dir_all(&runtime_dir).expect("runtime dir");
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(&runtime_dir, std::fs::Permissions::from_mode(0o700))
-            .expect("chmod");
-    }
-    let output = Command::new("dbus-run-session")
-        .args([
-            "--",
-            "sh",
-            "-c",
-            "printf pw | gnome-keyring-daemon --unlock --components=secrets >/dev/null && exec \"$0\" \"$@\"",
-        ])
-        .arg(std::env::current_exe().expect("this test"))
-        .args(["--exact", NAME, "--nocapture", "--test-threads=1"])
-        .env(INSIDE, "1")
-        .env("HOME", dir.path())
-        .env("XDG_DATA_HOME", dir.path().join("data"))
-        .env("XDG_RUNTIME_DIR", &runtime_dir)
-        .output()
-        .expect("run dbus-run-session (scripts/install-deps.sh test installs it)");
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        output.status.success(),
-        "inside the session:\n{stdout}\n{stderr}"
-    );
-    assert!(
-        stdout.contains("1 passed"),
-        "the test ran inside the session:\n{stdout}"
-    );
+    keyring_session::rerun_inside(NAME);
 }
 
 fn inside_the_session() {

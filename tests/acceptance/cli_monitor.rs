@@ -18,6 +18,7 @@ use entra_setup_core::http::Http;
 use entra_setup_core::identity;
 use entra_setup_core::secret::Secret;
 use entra_setup_tests::cli::entra_setup;
+use entra_setup_tests::keyring_session;
 use entra_setup_tests::stand_in::StandIn;
 use serde_json::{Value, json};
 
@@ -597,9 +598,6 @@ fn schedule_prints_cron_systemd_and_windows_with_the_variable_named() {
     assert_eq!(result.code, Some(64), "{result:?}");
 }
 
-/// Set inside the private keychain session.
-const INSIDE: &str = "ENTRA_SETUP_TEST_INSIDE_MONITOR_KEYRING_SESSION";
-
 const SETUP_THEN_SCAN: &str =
     "cli_monitor::setup_keeps_the_monitors_credential_and_scan_uses_it_with_no_sign_in";
 
@@ -610,44 +608,11 @@ const SETUP_THEN_SCAN: &str =
 /// certificate and no sign-in.
 #[test]
 fn setup_keeps_the_monitors_credential_and_scan_uses_it_with_no_sign_in() {
-    if std::env::var_os(INSIDE).is_some() {
+    if keyring_session::inside() {
         setup_then_scan_inside_the_session();
         return;
     }
-    let dir = tempfile::tempdir().expect("temp dir");
-    let runtime_dir = dir.path().join("run");
-    std::fs::create_dir_all(&runtime_dir).expect("runtime dir");
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(&runtime_dir, std::fs::Permissions::from_mode(0o700))
-            .expect("chmod");
-    }
-    let output = std::process::Command::new("dbus-run-session")
-        .args([
-            "--",
-            "sh",
-            "-c",
-            "printf pw | gnome-keyring-daemon --unlock --components=secrets >/dev/null && exec \"$0\" \"$@\"",
-        ])
-        .arg(std::env::current_exe().expect("this test"))
-        .args(["--exact", SETUP_THEN_SCAN, "--nocapture", "--test-threads=1"])
-        .env(INSIDE, "1")
-        .env("HOME", dir.path())
-        .env("XDG_DATA_HOME", dir.path().join("data"))
-        .env("XDG_RUNTIME_DIR", &runtime_dir)
-        .output()
-        .expect("run dbus-run-session (scripts/install-deps.sh test installs it)");
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        output.status.success(),
-        "inside the session:\n{stdout}\n{stderr}"
-    );
-    assert!(
-        stdout.contains("1 passed"),
-        "the test ran inside the session:\n{stdout}"
-    );
+    keyring_session::rerun_inside(SETUP_THEN_SCAN);
 }
 
 fn setup_then_scan_inside_the_session() {

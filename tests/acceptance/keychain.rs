@@ -12,64 +12,19 @@ use std::process::Command;
 
 use entra_setup_core::secrets::{KeyringStore, Secret, SecretKey, SecretStore};
 use entra_setup_tests::cli::{reminders_list, run};
+use entra_setup_tests::keyring_session;
 use entra_setup_tests::stand_in::StandIn;
 use serde_json::{Value, json};
-
-/// Set inside the private session.
-const INSIDE: &str = "ENTRA_SETUP_TEST_INSIDE_KEYRING_SESSION";
 
 const NAME: &str = "keychain::secret_service_round_trip_and_the_commands_that_use_it";
 
 #[test]
 fn secret_service_round_trip_and_the_commands_that_use_it() {
-    if std::env::var_os(INSIDE).is_some() {
+    if keyring_session::inside() {
         inside_the_session();
         return;
     }
-    for tool in ["dbus-run-session", "gnome-keyring-daemon"] {
-        let found = Command::new("sh")
-            .args(["-c", &format!("command -v {tool}")])
-            .output()
-            .is_ok_and(|o| o.status.success());
-        assert!(
-            found,
-            "{tool} is missing: scripts/install-deps.sh test installs it (dbus-daemon, gnome-keyring)"
-        );
-    }
-    let dir = tempfile::tempdir().expect("temp dir");
-    let runtime_dir = dir.path().join("run");
-    std::fs::create_dir_all(&runtime_dir).expect("runtime dir");
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(&runtime_dir, std::fs::Permissions::from_mode(0o700))
-            .expect("chmod");
-    }
-    let output = Command::new("dbus-run-session")
-        .args([
-            "--",
-            "sh",
-            "-c",
-            "printf pw | gnome-keyring-daemon --unlock --components=secrets >/dev/null && exec \"$0\" \"$@\"",
-        ])
-        .arg(std::env::current_exe().expect("this test"))
-        .args(["--exact", NAME, "--nocapture", "--test-threads=1"])
-        .env(INSIDE, "1")
-        .env("HOME", dir.path())
-        .env("XDG_DATA_HOME", dir.path().join("data"))
-        .env("XDG_RUNTIME_DIR", &runtime_dir)
-        .output()
-        .expect("run dbus-run-session");
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        output.status.success(),
-        "inside the session:\n{stdout}\n{stderr}"
-    );
-    assert!(
-        stdout.contains("1 passed"),
-        "the test ran inside the session:\n{stdout}"
-    );
+    keyring_session::rerun_inside(NAME);
 }
 
 fn inside_the_session() {
