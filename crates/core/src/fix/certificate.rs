@@ -17,9 +17,9 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 
-use super::removal_rule::{Dated, Split, dates_said, ending_last, not_confirmed, split};
+use super::removal_rule::{Removable, Split, remove};
 use super::replication::{retry_while_replicating, wait_until_visible};
-use super::rotation::{Removal, SecretConfirmation, begin_removal, registration};
+use super::rotation::{Removal, SecretConfirmation, begin_rotation, registration};
 use super::secret::policy_max_days_of;
 use super::{Change, ChangeKind, FixError, RepairSession};
 use crate::cause::Cause;
@@ -27,7 +27,7 @@ use crate::credentials::{Certificate, store_certificate};
 use crate::graph::applications::{Application, KeyCredential};
 use crate::graph::bodies::{ApplicationBody, KeyCredentialBody};
 use crate::graph::{self, WriteError};
-use crate::identity::{self, TokenError};
+use crate::identity;
 use crate::profile::{CredentialType, Profile};
 use crate::secrets::{KEYCHAIN_PATIENCE, SecretStore};
 
@@ -260,7 +260,7 @@ pub async fn confirm_certificate(
 ) -> SecretConfirmation {
     let ctx = session.ctx;
     let scope = ctx.endpoints.graph_default_scope();
-    match identity::client_credentials_with_certificate(
+    let answer = identity::client_credentials_with_certificate(
         &ctx.http,
         &ctx.endpoints,
         tenant,
@@ -268,14 +268,8 @@ pub async fn confirm_certificate(
         certificate,
         &scope,
     )
-    .await
-    {
-        Ok(_) => SecretConfirmation::Accepted,
-        Err(TokenError::Rejected(aad)) => SecretConfirmation::Rejected(
-            identity::cause_of(&aad).unwrap_or(Cause::CertificateAssertionInvalid),
-        ),
-        Err(TokenError::Unavailable(fault)) => SecretConfirmation::Unavailable(fault.cause),
-    }
+    .await;
+    SecretConfirmation::of(answer, Cause::CertificateAssertionInvalid)
 }
 
 /// Wait until the token endpoint accepts an assertion the new certificate signs: right after
@@ -314,9 +308,7 @@ pub async fn rotate_certificate(
     store: Arc<dyn SecretStore>,
     session: &RepairSession<'_>,
 ) -> Result<RotatedCertificate, FixError> {
-    super::refuse_before_writing(None, tenant, None, None).map_err(FixError::InputRefused)?;
-    let app = registration(session, client_id).await?;
-    let name = format!("entra-setup {}", session.ctx.now.format("%Y-%m-%d"));
+    let (app, name) = begin_rotation(tenant, client_id, session).await?;
     let certificate =
         add_certificate(&app, tenant, tenant_id, &name, days, false, store, session).await?;
     let confirmation =
@@ -334,12 +326,6 @@ pub async fn rotate_certificate(
 /// would leave no certificate that works: another must remain in force by its dates, and when
 /// the certificate the product keeps using is given (`kept`), it must be among the remaining ones
 /// and Microsoft must accept an assertion it signs. An ended certificate may always go.
-#[tracing::instrument(
-    name = "repair",
-    skip_all,
-    fields(tenant, client_id, key_id),
-    err(Display)
-)]
 pub async fn remove_certificate(
     tenant: &str,
     client_id: &str,
@@ -347,66 +333,73 @@ pub async fn remove_certificate(
     kept: Option<&Certificate>,
     session: &RepairSession<'_>,
 ) -> Result<Removal, FixError> {
-    let (app, mut removal) = begin_removal(tenant, client_id, key_id, session).await?;
-    let now = session.ctx.now;
-    let Some(Split {
-        target,
-        others,
-        working,
-    }) = split(&app.key_credentials, key_id, now)
-    else {
-        return Ok(removal);
-    };
-    let refuse = |reason: String, cause: Cause| FixError::RemovalRefused {
-        key_id: key_id.to_string(),
-        reason,
-        cause,
-    };
-    if target.in_force(now) {
-        if working.is_empty() {
-            return Err(refuse(
-                "it is the only certificate of the registration that has not expired; \
-                 add a new one first, give it to the product, then remove this one"
-                    .into(),
-                Cause::CertificateNotRegistered,
-            ));
-        }
-        removal.kept = ending_last(&working);
-        if let Some(certificate) = kept {
-            let named = |c: &KeyCredential| {
-                c.custom_key_identifier
-                    .as_deref()
-                    .is_some_and(|id| certificate.is_named_by(id))
-            };
-            let Some(kept_one) = working.iter().find(|c| named(c)) else {
-                let reason = if named(target) {
+    remove::<KeyCredential>(tenant, client_id, key_id, kept, session).await
+}
+
+/// A certificate the product keeps is told by its thumbprint (the credential's custom key
+/// identifier); removing one rewrites the whole list without it.
+impl Removable for KeyCredential {
+    type Kept = Certificate;
+    const NAME: &'static str = "certificate";
+    const GIVEN: &'static str = "certificate";
+    const NONE_LEFT: Cause = Cause::CertificateNotRegistered;
+
+    fn all(app: &Application) -> &[Self] {
+        &app.key_credentials
+    }
+
+    fn kept_among(
+        split: &Split<'_, Self>,
+        kept: &Certificate,
+    ) -> Result<Option<String>, (&'static str, Cause)> {
+        let named = |c: &KeyCredential| {
+            c.custom_key_identifier
+                .as_deref()
+                .is_some_and(|id| kept.is_named_by(id))
+        };
+        match split.working.iter().find(|c| named(c)) {
+            Some(kept_one) => Ok(Some(kept_one.key_id.clone())),
+            None => Err((
+                if named(split.target) {
                     "the certificate given is the one to be removed; give the certificate the product keeps"
                 } else {
                     "the certificate given is none of the remaining unexpired certificates"
-                };
-                return Err(refuse(reason.into(), Cause::CertificateNotRegistered));
-            };
-            let confirmation = confirm_certificate(session, tenant, &app.app_id, certificate).await;
-            if let Some((reason, cause)) = not_confirmed("certificate", confirmation) {
-                return Err(refuse(reason, cause));
-            }
-            removal.kept = Some(kept_one.key_id.clone());
+                },
+                Cause::CertificateNotRegistered,
+            )),
         }
     }
-    let list = others.iter().map(|c| kept_body(c)).collect();
-    write_key_credentials(session, &app.id, list, false, "certificate remove").await?;
-    let ended = dates_said(target.end_date_time, now);
-    removal.removed = true;
-    removal.changes.push(Change::new(
-        ChangeKind::CertificateRemoved,
-        format!(
-            "removed certificate {} (thumbprint {}, ID {}{ended})",
-            target.display_name.as_deref().unwrap_or(""),
-            target.custom_key_identifier.as_deref().unwrap_or("?"),
-            target.key_id
-        ),
-    ));
-    Ok(removal)
+
+    async fn confirm(
+        session: &RepairSession<'_>,
+        tenant: &str,
+        client_id: &str,
+        kept: &Certificate,
+    ) -> SecretConfirmation {
+        confirm_certificate(session, tenant, client_id, kept).await
+    }
+
+    async fn remove(
+        session: &RepairSession<'_>,
+        app: &Application,
+        split: &Split<'_, Self>,
+    ) -> Result<bool, FixError> {
+        let list = split.others.iter().map(|c| kept_body(c)).collect();
+        write_key_credentials(session, &app.id, list, false, "certificate remove").await?;
+        Ok(true)
+    }
+
+    fn removed(target: &Self, ended: &str) -> Change {
+        Change::new(
+            ChangeKind::CertificateRemoved,
+            format!(
+                "removed certificate {} (thumbprint {}, ID {}{ended})",
+                target.display_name.as_deref().unwrap_or(""),
+                target.custom_key_identifier.as_deref().unwrap_or("?"),
+                target.key_id
+            ),
+        )
+    }
 }
 
 #[cfg(test)]

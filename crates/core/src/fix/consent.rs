@@ -12,8 +12,10 @@ use super::lost_answer::{Settled, create_settled};
 use super::replication::{retry_while_replicating, wait_until_visible};
 use super::{Change, ChangeKind, FixError, RepairSession};
 use crate::graph::service_principals::ServicePrincipal;
+use crate::graph::write::AdminGrant;
 use crate::graph::{
-    self, PermissionCatalog, PermissionKind, WriteError, app_role_assignments, graph_permissions,
+    self, PermissionCatalog, PermissionKind, Reader, WriteError, app_role_assignments,
+    graph_permissions,
 };
 use crate::profile::Profile;
 
@@ -39,12 +41,7 @@ pub async fn ensure_admin_consent(
     let mut changes = Vec::new();
 
     if !permissions.delegated.is_empty() {
-        let grants = graph::write::admin_grants_for_client(&graph, &client.id)
-            .await
-            .map_err(|source| FixError::Read {
-                what: "delegated permission grants read",
-                source,
-            })?;
+        let grants = admin_grants(&graph, &client.id).await?;
         let existing = grants.iter().find(|g| g.resource_id == resource.id);
         let have: Vec<&str> = existing.map(|g| g.scopes().collect()).unwrap_or_default();
         let missing: Vec<&str> = permissions
@@ -79,12 +76,7 @@ pub async fn ensure_admin_consent(
                             )
                         },
                         || async {
-                            let grants = graph::write::admin_grants_for_client(&graph, &client.id)
-                                .await
-                                .map_err(|source| FixError::Read {
-                                    what: "delegated permission grants read",
-                                    source,
-                                })?;
+                            let grants = admin_grants(&graph, &client.id).await?;
                             Ok(grants.iter().any(|g| g.resource_id == resource.id))
                         },
                         |error| matches!(error, WriteError::Refused { status: 409, .. }),
@@ -206,12 +198,7 @@ async fn extend_existing_grant(
         Ok(grants.iter().any(|g| g.resource_id == resource_sp_id))
     })
     .await?;
-    let grants = graph::write::admin_grants_for_client(&graph, client_sp_id)
-        .await
-        .map_err(|source| FixError::Read {
-            what: "delegated permission grants read",
-            source,
-        })?;
+    let grants = admin_grants(&graph, client_sp_id).await?;
     let Some(grant) = grants.into_iter().find(|g| g.resource_id == resource_sp_id) else {
         return Ok(());
     };
@@ -229,6 +216,17 @@ async fn extend_existing_grant(
         .await
         .map_err(|source| FixError::Write {
             what: "admin consent grant update",
+            source,
+        })
+}
+
+/// The `AllPrincipals` delegated grants of the service principal `client_sp_id`, read for a
+/// repair.
+async fn admin_grants(graph: &Reader<'_>, client_sp_id: &str) -> Result<Vec<AdminGrant>, FixError> {
+    graph::write::admin_grants_for_client(graph, client_sp_id)
+        .await
+        .map_err(|source| FixError::Read {
+            what: "delegated permission grants read",
             source,
         })
 }

@@ -13,7 +13,7 @@
 //! Removing a secret that has already ended is always allowed (it works for nobody). Removing a
 //! secret ID the registration does not have changes nothing and says so.
 
-use super::removal_rule::{Dated, Split, dates_said, ending_last, not_confirmed, split};
+use super::removal_rule::{Removable, Split, ending_last, registration_to_change, remove};
 use super::secret::add_secret;
 use super::{Change, ChangeKind, FixError, NewSecret, RepairSession};
 use crate::cause::Cause;
@@ -79,6 +79,18 @@ impl SecretConfirmation {
     pub fn is_accepted(&self) -> bool {
         matches!(self, SecretConfirmation::Accepted)
     }
+
+    /// What the token endpoint's `answer` says of a credential; `refused` is the cause when
+    /// Microsoft refuses it without one it names.
+    pub(super) fn of<T>(answer: Result<T, TokenError>, refused: Cause) -> SecretConfirmation {
+        match answer {
+            Ok(_) => SecretConfirmation::Accepted,
+            Err(TokenError::Rejected(aad)) => {
+                SecretConfirmation::Rejected(identity::cause_of(&aad).unwrap_or(refused))
+            }
+            Err(TokenError::Unavailable(fault)) => SecretConfirmation::Unavailable(fault.cause),
+        }
+    }
 }
 
 /// The lifetime of a rotated secret: with a profile, as `register` decides
@@ -118,15 +130,10 @@ pub async fn confirm_secret(
 ) -> SecretConfirmation {
     let ctx = session.ctx;
     let scope = ctx.endpoints.graph_default_scope();
-    match identity::client_credentials(&ctx.http, &ctx.endpoints, tenant, client_id, secret, &scope)
-        .await
-    {
-        Ok(_) => SecretConfirmation::Accepted,
-        Err(TokenError::Rejected(aad)) => {
-            SecretConfirmation::Rejected(identity::cause_of(&aad).unwrap_or(Cause::SecretInvalid))
-        }
-        Err(TokenError::Unavailable(fault)) => SecretConfirmation::Unavailable(fault.cause),
-    }
+    let answer =
+        identity::client_credentials(&ctx.http, &ctx.endpoints, tenant, client_id, secret, &scope)
+            .await;
+    SecretConfirmation::of(answer, Cause::SecretInvalid)
 }
 
 /// The registration with client ID `client_id`, or [`FixError::ClientIdNotFound`].
@@ -160,9 +167,7 @@ pub async fn rotate_secret(
     days: u32,
     session: &RepairSession<'_>,
 ) -> Result<Rotated, FixError> {
-    super::refuse_before_writing(None, tenant, None, None).map_err(FixError::InputRefused)?;
-    let app = registration(session, client_id).await?;
-    let name = format!("entra-setup {}", session.ctx.now.format("%Y-%m-%d"));
+    let (app, name) = begin_rotation(tenant, client_id, session).await?;
     let secret = add_secret(&app, tenant, &name, days, false, session).await?;
     let confirmation = confirm_secret(session, tenant, &app.app_id, &secret.value).await;
     Ok(Rotated {
@@ -174,36 +179,23 @@ pub async fn rotate_secret(
     })
 }
 
-/// What removing a credential starts with, for secrets and certificates alike: the tenant
-/// checked before anything is written, the registration read, and nothing removed yet.
-pub(super) async fn begin_removal(
+/// What adding a credential beside the others starts with: the registration read to change it
+/// (the tenant checked first) and the new credential's display name, `entra-setup YYYY-MM-DD`.
+pub(super) async fn begin_rotation(
     tenant: &str,
     client_id: &str,
-    key_id: &str,
     session: &RepairSession<'_>,
-) -> Result<(Application, Removal), FixError> {
-    super::refuse_before_writing(None, tenant, None, None).map_err(FixError::InputRefused)?;
-    let app = registration(session, client_id).await?;
-    let removal = Removal {
-        client_id: app.app_id.clone(),
-        object_id: app.id.clone(),
-        key_id: key_id.to_string(),
-        removed: false,
-        kept: None,
-        changes: Vec::new(),
-    };
-    Ok((app, removal))
+) -> Result<(Application, String), FixError> {
+    let app = registration_to_change(tenant, client_id, session).await?;
+    Ok((
+        app,
+        format!("entra-setup {}", session.ctx.now.format("%Y-%m-%d")),
+    ))
 }
 
 /// Remove the secret `key_id` of the registration `client_id` of `tenant`, unless that would
 /// leave no secret that works (see the module's rule); `kept` is the value of the secret the
 /// product keeps using, when the administrator gives it, confirmed by a token request.
-#[tracing::instrument(
-    name = "repair",
-    skip_all,
-    fields(tenant, client_id, key_id),
-    err(Display)
-)]
 pub async fn remove_secret(
     tenant: &str,
     client_id: &str,
@@ -211,79 +203,82 @@ pub async fn remove_secret(
     kept: Option<&Secret>,
     session: &RepairSession<'_>,
 ) -> Result<Removal, FixError> {
-    let (app, mut removal) = begin_removal(tenant, client_id, key_id, session).await?;
-    let now = session.ctx.now;
-    let Some(Split {
-        target, working, ..
-    }) = split(&app.password_credentials, key_id, now)
-    else {
-        return Ok(removal);
-    };
-    let refuse = |reason: String, cause: Cause| FixError::RemovalRefused {
-        key_id: key_id.to_string(),
-        reason,
-        cause,
-    };
-    if target.in_force(now) {
-        if working.is_empty() {
-            return Err(refuse(
-                "it is the only client secret of the registration that has not expired; \
-                 add a new one first, give it to the product, then remove this one"
-                    .into(),
-                Cause::SecretMissing,
-            ));
-        }
-        removal.kept = ending_last(&working);
-        if let Some(value) = kept {
-            let hint = value.hint();
-            let matching: Vec<&PasswordCredential> = working
-                .iter()
-                .copied()
-                .filter(|s| s.hint.as_deref() == Some(hint.as_str()))
-                .collect();
-            if matching.is_empty() {
-                let reason = if target.hint.as_deref() == Some(hint.as_str()) {
-                    "the secret value given is the one to be removed; give the value of the secret the product keeps"
-                } else {
-                    "the secret value given belongs to none of the remaining unexpired secrets"
-                };
-                return Err(refuse(reason.into(), Cause::SecretInvalid));
-            }
-            let confirmation = confirm_secret(session, tenant, &app.app_id, value).await;
-            if let Some((reason, cause)) = not_confirmed("secret value", confirmation) {
-                return Err(refuse(reason, cause));
-            }
-            removal.kept = ending_last(&matching);
-        }
+    remove::<PasswordCredential>(tenant, client_id, key_id, kept, session).await
+}
+
+/// A secret the product keeps is told by its hint (its first three characters).
+impl Removable for PasswordCredential {
+    type Kept = Secret;
+    const NAME: &'static str = "client secret";
+    const GIVEN: &'static str = "secret value";
+    const NONE_LEFT: Cause = Cause::SecretMissing;
+
+    fn all(app: &Application) -> &[Self] {
+        &app.password_credentials
     }
-    if !super::secret::remove_password_settled(session, &app.app_id, &app.id, &target.key_id)
-        .await?
-    {
-        // Already gone (removed by someone else meanwhile): nothing changed.
-        return Ok(removal);
+
+    fn kept_among(
+        split: &Split<'_, Self>,
+        kept: &Secret,
+    ) -> Result<Option<String>, (&'static str, Cause)> {
+        let hint = kept.hint();
+        let matching: Vec<&PasswordCredential> = split
+            .working
+            .iter()
+            .copied()
+            .filter(|s| s.hint.as_deref() == Some(hint.as_str()))
+            .collect();
+        if matching.is_empty() {
+            let reason = if split.target.hint.as_deref() == Some(hint.as_str()) {
+                "the secret value given is the one to be removed; give the value of the secret the product keeps"
+            } else {
+                "the secret value given belongs to none of the remaining unexpired secrets"
+            };
+            return Err((reason, Cause::SecretInvalid));
+        }
+        Ok(ending_last(&matching))
     }
-    let name = target
-        .display_name
-        .as_deref()
-        .filter(|n| !n.is_empty())
-        .map(|n| format!(" \"{n}\""))
-        .unwrap_or_default();
-    let ended = dates_said(target.end_date_time, now);
-    removal.removed = true;
-    removal.changes.push(Change::new(
-        ChangeKind::SecretRemoved,
-        format!(
-            "removed client secret{name} ({}…, ID {}{ended})",
-            target.hint.as_deref().unwrap_or(""),
-            target.key_id
-        ),
-    ));
-    Ok(removal)
+
+    async fn confirm(
+        session: &RepairSession<'_>,
+        tenant: &str,
+        client_id: &str,
+        kept: &Secret,
+    ) -> SecretConfirmation {
+        confirm_secret(session, tenant, client_id, kept).await
+    }
+
+    async fn remove(
+        session: &RepairSession<'_>,
+        app: &Application,
+        split: &Split<'_, Self>,
+    ) -> Result<bool, FixError> {
+        super::secret::remove_password_settled(session, &app.app_id, &app.id, &split.target.key_id)
+            .await
+    }
+
+    fn removed(target: &Self, ended: &str) -> Change {
+        let name = target
+            .display_name
+            .as_deref()
+            .filter(|n| !n.is_empty())
+            .map(|n| format!(" \"{n}\""))
+            .unwrap_or_default();
+        Change::new(
+            ChangeKind::SecretRemoved,
+            format!(
+                "removed client secret{name} ({}…, ID {}{ended})",
+                target.hint.as_deref().unwrap_or(""),
+                target.key_id
+            ),
+        )
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::fix::removal_rule::Dated;
     use crate::profile::Catalog;
 
     #[test]

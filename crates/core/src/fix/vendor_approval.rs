@@ -146,23 +146,27 @@ mod tests {
         pass(CheckId::Tenant, "found", json!({}))
     }
 
+    fn client_id_not_found() -> crate::verify::CheckResult {
+        fail(
+            CheckId::ClientId,
+            Cause::ClientIdNotFound,
+            "not here",
+            json!({}),
+        )
+    }
+
+    fn no_consent() -> crate::verify::CheckResult {
+        fail(
+            CheckId::AdminConsent,
+            Cause::AdminConsentMissing,
+            "none",
+            json!({}),
+        )
+    }
+
     #[test]
     fn an_unapproved_app_needs_approval() {
-        let r = report(vec![
-            tenant_ok(),
-            fail(
-                CheckId::ClientId,
-                Cause::ClientIdNotFound,
-                "not here",
-                json!({}),
-            ),
-            fail(
-                CheckId::AdminConsent,
-                Cause::AdminConsentMissing,
-                "none",
-                json!({}),
-            ),
-        ]);
+        let r = report(vec![tenant_ok(), client_id_not_found(), no_consent()]);
         assert_eq!(readiness(&r), Readiness::NeedsApproval);
     }
 
@@ -181,22 +185,12 @@ mod tests {
         let disabled = report(vec![
             tenant_ok(),
             fail(CheckId::ClientId, Cause::AppDisabled, "off", json!({})),
-            fail(
-                CheckId::AdminConsent,
-                Cause::AdminConsentMissing,
-                "none",
-                json!({}),
-            ),
+            no_consent(),
         ]);
         assert_eq!(readiness(&disabled), Readiness::Blocked);
         let outage = report(vec![
             tenant_ok(),
-            fail(
-                CheckId::ClientId,
-                Cause::ClientIdNotFound,
-                "not here",
-                json!({}),
-            ),
+            client_id_not_found(),
             unverified(
                 CheckId::AdminConsent,
                 &crate::http::Unavailable {
