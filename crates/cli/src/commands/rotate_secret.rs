@@ -17,14 +17,15 @@
 
 use clap::Args;
 use entra_setup_core::credentials::Certificate;
-use entra_setup_core::fix::{self, Removal, Rotated, SecretConfirmation};
+use entra_setup_core::fix::{self, Change, Removal, RepairSession, Rotated, SecretConfirmation};
+use entra_setup_core::identity::SignInClient;
 use entra_setup_core::paths::AppPaths;
 use entra_setup_core::printable::printable;
 use entra_setup_core::profile::Profile;
 use entra_setup_core::secret::Secret;
 use entra_setup_core::secrets::KeyringStore;
 use entra_setup_core::validate::Field;
-use entra_setup_core::verify::{self, Inputs, Report, Sessions};
+use entra_setup_core::verify::{self, Context, Inputs, Report, Sessions};
 use serde_json::{Value, json};
 
 use super::verify::run_checks;
@@ -134,9 +135,91 @@ pub fn run(globals: &Globals, args: RotateSecretArgs) -> anyhow::Result<ExitStat
         }
         None => None,
     };
-    if args.credential == CredentialOption::Certificate {
-        return run_certificate(globals, &args, &paths, profile, redirect_uri, removing);
+    let mut credential = match args.credential {
+        CredentialOption::Secret => secret_options(&args, profile.as_ref(), removing.is_none())?,
+        CredentialOption::Certificate => {
+            certificate_options(&args, profile.as_ref(), removing.is_none())?
+        }
+    };
+    let sign_in_client = admin::sign_in_client(&paths, args.sign_in.client.id.as_deref())?;
+    let (context, runtime) = connect(globals, chrono::Utc::now())?;
+    if let Credential::Certificate {
+        kept,
+        from_keyring,
+        tenant_id,
+        ..
+    } = &mut credential
+    {
+        // The keychain keeps a certificate under the tenant's GUID.
+        let guid = keychain::tenant_guid(&runtime, &context, &tenant)?;
+        if *from_keyring {
+            *kept = Some(keychain::read_certificate(&guid, &client_id)?);
+        }
+        *tenant_id = guid;
     }
+    let target = Target {
+        tenant,
+        client_id,
+        redirect_uri,
+    };
+    let signed = match sign_in_to_rotate(
+        globals,
+        &args,
+        (context, runtime),
+        target,
+        &sign_in_client,
+        profile,
+    )? {
+        Ok(signed) => signed,
+        Err(status) => return Ok(status),
+    };
+    match removing {
+        Some(key_id) => signed.remove(&key_id, &credential, &paths),
+        None => match credential {
+            Credential::Secret {
+                days,
+                keychain_ready,
+                ..
+            } => signed.add_secret(days, keychain_ready, &paths),
+            Credential::Certificate {
+                days, tenant_id, ..
+            } => signed.add_certificate(days, &tenant_id, &paths),
+        },
+    }
+}
+
+/// What `--credential` works with: what is needed to add a new one, or the one the product keeps
+/// while another is removed.
+enum Credential {
+    /// A client secret.
+    Secret {
+        /// With `--remove`: the value of the secret the product keeps, when given.
+        kept: Option<Secret>,
+        /// The new secret's lifetime (when adding).
+        days: Option<u32>,
+        /// Whether the OS keychain can keep the new secret.
+        keychain_ready: bool,
+    },
+    /// A certificate.
+    Certificate {
+        /// With `--remove`: the certificate the product keeps, when given.
+        kept: Option<Certificate>,
+        /// Whether the kept certificate is read from the keychain once the tenant is known.
+        from_keyring: bool,
+        /// The new certificate's lifetime (when adding).
+        days: Option<u32>,
+        /// The tenant's GUID, which the keychain keeps a certificate under (once connected).
+        tenant_id: String,
+    },
+}
+
+/// `--credential secret` (the default): the certificate's options refused; the kept secret read,
+/// the new one's lifetime decided and the keychain's readiness settled before anything is made.
+fn secret_options(
+    args: &RotateSecretArgs,
+    profile: Option<&Profile>,
+    adding: bool,
+) -> anyhow::Result<Credential> {
     for (used, option) in [
         (args.cert_days.is_some(), "--cert-days"),
         (
@@ -149,119 +232,33 @@ pub fn run(globals: &Globals, args: RotateSecretArgs) -> anyhow::Result<ExitStat
         }
     }
     let kept = args.kept_secret.read()?;
-    let days = if removing.is_none() {
-        Some(
-            fix::rotation_days(profile.as_ref(), args.secret_days).map_err(|e| {
-                UsageError(format!(
-                    "--profile: {e} ('{}')",
-                    args.profile.as_deref().unwrap_or_default()
-                ))
-            })?,
-        )
+    let days = if adding {
+        Some(fix::rotation_days(profile, args.secret_days).map_err(|e| {
+            UsageError(format!(
+                "--profile: {e} ('{}')",
+                args.profile.as_deref().unwrap_or_default()
+            ))
+        })?)
     } else {
         None
     };
     // Refused before anything is made when the new secret could be neither kept nor shown.
-    let keychain_ready = removing.is_none() && keychain::ready_for_new_secret(args.show_secret)?;
-    let sign_in_client = admin::sign_in_client(&paths, args.sign_in.client.id.as_deref())?;
-
-    let (context, runtime) = connect(globals, chrono::Utc::now())?;
-    // Read scopes for the verification, and the one write scope a secret needs.
-    let mut scopes = verify::sign_in::admin_scopes(&context);
-    scopes.push(format!(
-        "{}/Application.ReadWrite.All",
-        context.endpoints.graph_resource()
-    ));
-    let admin_token = match admin::sign_in_admin(
-        &runtime,
-        &context,
-        &tenant,
-        &sign_in_client,
-        &scopes,
-        args.sign_in.sign_in,
-    ) {
-        Ok(token) => token,
-        Err(status) => return Ok(status),
-    };
-    let session = admin::repair_session(&context, &admin_token, globals.no_progress);
-    let checks = match profile {
-        Some(profile) => profile,
-        None => fix::secret_checks_profile()
-            .ok_or_else(|| anyhow::anyhow!("the shipped profile 'custom' is missing"))?,
-    };
-    let verify_with = |secret: Option<Secret>| -> Report {
-        let inputs = registration_inputs(&tenant, &client_id, secret, &redirect_uri, &admin_token);
-        run_checks(
-            &runtime,
-            &checks,
-            &inputs,
-            None,
-            &context,
-            globals.no_progress,
-        )
-    };
-
-    if let Some(key_id) = removing {
-        let removal = match runtime.block_on(fix::remove_secret(
-            &tenant,
-            &client_id,
-            &key_id,
-            kept.as_ref(),
-            &session,
-        )) {
-            Ok(removal) => removal,
-            Err(error) => return Ok(admin::fix_failed(&error, args.json)),
-        };
-        if removal.removed {
-            keychain::forget_removed_secret(&paths, &removal.key_id);
-        }
-        let report = verify_with(kept);
-        return print_removal(&removal, &report, args.json, "client secret");
-    }
-
-    let days = days.unwrap_or(fix::rotation_days(None, None)?);
-    let rotated = match runtime.block_on(fix::rotate_secret(&tenant, &client_id, days, &session)) {
-        Ok(rotated) => rotated,
-        Err(error) => return Ok(admin::fix_failed(&error, args.json)),
-    };
-    let stored = keychain::keep_new_secret(
-        &runtime,
-        &context,
-        &paths,
-        &tenant,
-        &client_id,
-        &rotated.secret,
+    let keychain_ready = adding && keychain::ready_for_new_secret(args.show_secret)?;
+    Ok(Credential::Secret {
+        kept,
+        days,
         keychain_ready,
-        None,
-        "rotate-secret",
-    );
-    eprintln!("The old secrets still work until you remove them (rotate-secret --remove KEY_ID).");
-    let report = verify_with(Some(rotated.secret.value.clone()));
-    if args.json {
-        let document = rotation_json(&rotated, &report, args.show_secret, stored)?;
-        println!("{}", serde_json::to_string_pretty(&document)?);
-    } else {
-        print!("{}", rotation_summary(&rotated, args.show_secret));
-        print!("{}", report::render(&report));
-    }
-    let status = super::verify::exit_status(&report);
-    Ok(match (&rotated.confirmation, status) {
-        (SecretConfirmation::Rejected(_), _) => ExitStatus::Failed,
-        (SecretConfirmation::Unavailable(_), ExitStatus::Ok) => ExitStatus::Unverified,
-        (_, status) => status,
     })
 }
 
-/// `rotate-secret --credential certificate`: add a certificate beside the others (or remove one
-/// with `--remove`), then verify with it.
-fn run_certificate(
-    globals: &Globals,
+/// `--credential certificate`: the secret's options refused, the kept certificate only with
+/// `--remove`; a new one's lifetime decided and the keychain's readiness settled before anything
+/// is made.
+fn certificate_options(
     args: &RotateSecretArgs,
-    paths: &AppPaths,
-    profile: Option<Profile>,
-    redirect_uri: Option<String>,
-    removing: Option<String>,
-) -> anyhow::Result<ExitStatus> {
+    profile: Option<&Profile>,
+    adding: bool,
+) -> anyhow::Result<Credential> {
     for (used, option) in [
         (args.kept_secret.given(), "--secret-stdin / --secret-env"),
         (args.show_secret, "--show-secret"),
@@ -273,32 +270,63 @@ fn run_certificate(
             );
         }
     }
-    if removing.is_none() && args.kept_certificate.given() {
+    if adding && args.kept_certificate.given() {
         return Err(UsageError(
             "--certificate-from-keyring / --certificate-file: only with --remove (the certificate the product keeps)"
                 .into(),
         )
         .into());
     }
-    let days = match removing {
-        None => Some(
-            fix::certificate_days(profile.as_ref(), args.cert_days)
+    let days = if adding {
+        Some(
+            fix::certificate_days(profile, args.cert_days)
                 .map_err(|e| UsageError(format!("--credential: {e}")))?,
-        ),
-        Some(_) => None,
+        )
+    } else {
+        None
     };
-    if removing.is_none() {
+    if adding {
         keychain::ready_for_new_certificate("--credential")?;
     }
-    let tenant = args.tenant.trim().to_string();
-    let client_id = args.client_id.trim().to_ascii_lowercase();
-    let mut kept = args.kept_certificate.read_file()?;
-    let sign_in_client = admin::sign_in_client(paths, args.sign_in.client.id.as_deref())?;
-    let (context, runtime) = connect(globals, chrono::Utc::now())?;
-    let tenant_id = keychain::tenant_guid(&runtime, &context, &tenant)?;
-    if args.kept_certificate.certificate_from_keyring {
-        kept = Some(keychain::read_certificate(&tenant_id, &client_id)?);
-    }
+    Ok(Credential::Certificate {
+        kept: args.kept_certificate.read_file()?,
+        from_keyring: args.kept_certificate.certificate_from_keyring,
+        days,
+        tenant_id: String::new(),
+    })
+}
+
+/// Who and what a rotation or a removal is about: the tenant, the registration's client ID and
+/// the redirect URI the checks afterwards are given.
+struct Target {
+    tenant: String,
+    client_id: String,
+    redirect_uri: Option<String>,
+}
+
+/// The administrator signed in to add or remove a credential, and what the checks afterwards
+/// are run with.
+struct Signed<'a> {
+    globals: &'a Globals,
+    args: &'a RotateSecretArgs,
+    context: Context,
+    runtime: tokio::runtime::Runtime,
+    target: Target,
+    admin_token: Secret,
+    checks: Profile,
+}
+
+/// Sign the administrator in with the read scopes and `Application.ReadWrite.All` (the one
+/// write scope a credential needs); the checks afterwards are the profile's, else the secret's
+/// (the shipped profile `custom`). A failed sign-in answers the exit status to end with.
+fn sign_in_to_rotate<'a>(
+    globals: &'a Globals,
+    args: &'a RotateSecretArgs,
+    (context, runtime): (Context, tokio::runtime::Runtime),
+    target: Target,
+    sign_in_client: &SignInClient,
+    profile: Option<Profile>,
+) -> anyhow::Result<Result<Signed<'a>, ExitStatus>> {
     let mut scopes = verify::sign_in::admin_scopes(&context);
     scopes.push(format!(
         "{}/Application.ReadWrite.All",
@@ -307,80 +335,178 @@ fn run_certificate(
     let admin_token = match admin::sign_in_admin(
         &runtime,
         &context,
-        &tenant,
-        &sign_in_client,
+        &target.tenant,
+        sign_in_client,
         &scopes,
         args.sign_in.sign_in,
     ) {
         Ok(token) => token,
-        Err(status) => return Ok(status),
+        Err(status) => return Ok(Err(status)),
     };
-    let session = admin::repair_session(&context, &admin_token, globals.no_progress);
     let checks = match profile {
         Some(profile) => profile,
         None => fix::secret_checks_profile()
             .ok_or_else(|| anyhow::anyhow!("the shipped profile 'custom' is missing"))?,
     };
-    let verify_with = |certificate: Option<&Certificate>| -> Report {
-        let inputs = registration_inputs(&tenant, &client_id, None, &redirect_uri, &admin_token);
+    Ok(Ok(Signed {
+        globals,
+        args,
+        context,
+        runtime,
+        target,
+        admin_token,
+        checks,
+    }))
+}
+
+impl Signed<'_> {
+    /// The administrator's session for the repair.
+    fn session(&self) -> RepairSession<'_> {
+        admin::repair_session(&self.context, &self.admin_token, self.globals.no_progress)
+    }
+
+    /// Run the checks with the credential at hand: a secret, or a certificate.
+    fn verify(&self, secret: Option<Secret>, certificate: Option<&Certificate>) -> Report {
+        let inputs = registration_inputs(
+            &self.target.tenant,
+            &self.target.client_id,
+            secret,
+            &self.target.redirect_uri,
+            &self.admin_token,
+        );
         run_checks(
-            &runtime,
-            &checks,
+            &self.runtime,
+            &self.checks,
             &inputs,
             certificate,
-            &context,
-            globals.no_progress,
+            &self.context,
+            self.globals.no_progress,
         )
-    };
-    if let Some(key_id) = removing {
-        let removal = match runtime.block_on(fix::remove_certificate(
-            &tenant,
-            &client_id,
-            &key_id,
-            kept.as_ref(),
-            &session,
-        )) {
+    }
+
+    /// `--remove KEY_ID`: remove it while another that works remains, forget its reminder, then
+    /// verify with the one the product keeps (when given) and print what was done.
+    fn remove(
+        &self,
+        key_id: &str,
+        credential: &Credential,
+        paths: &AppPaths,
+    ) -> anyhow::Result<ExitStatus> {
+        let session = self.session();
+        let (tenant, client_id) = (&self.target.tenant, &self.target.client_id);
+        let (removal, what) = self.runtime.block_on(async {
+            match credential {
+                Credential::Secret { kept, .. } => (
+                    fix::remove_secret(tenant, client_id, key_id, kept.as_ref(), &session).await,
+                    "client secret",
+                ),
+                Credential::Certificate { kept, .. } => (
+                    fix::remove_certificate(tenant, client_id, key_id, kept.as_ref(), &session)
+                        .await,
+                    "certificate",
+                ),
+            }
+        });
+        let removal = match removal {
             Ok(removal) => removal,
-            Err(error) => return Ok(admin::fix_failed(&error, args.json)),
+            Err(error) => return Ok(admin::fix_failed(&error, self.args.json)),
         };
         if removal.removed {
             keychain::forget_removed_secret(paths, &removal.key_id);
         }
-        let report = verify_with(kept.as_ref());
-        return print_removal(&removal, &report, args.json, "certificate");
+        let report = match credential {
+            Credential::Secret { kept, .. } => self.verify(kept.clone(), None),
+            Credential::Certificate { kept, .. } => self.verify(None, kept.as_ref()),
+        };
+        print_removal(&removal, &report, self.args.json, what)
     }
-    let days = days.unwrap_or(fix::CERTIFICATE_DEFAULT_DAYS);
-    let store: std::sync::Arc<dyn entra_setup_core::secrets::SecretStore> =
-        std::sync::Arc::new(KeyringStore::default());
-    let rotated = match runtime.block_on(fix::rotate_certificate(
-        &tenant, &tenant_id, &client_id, days, store, &session,
-    )) {
-        Ok(rotated) => rotated,
-        Err(error) => return Ok(admin::fix_failed(&error, args.json)),
-    };
-    keychain::remind_certificate(
-        &runtime,
-        &context,
-        paths,
-        &tenant,
-        &client_id,
-        &rotated.certificate,
-        None,
-        "rotate-secret",
-    );
-    eprintln!(
-        "The old certificates still work until you remove them (rotate-secret --credential certificate --remove KEY_ID)."
-    );
-    let made = &rotated.certificate;
-    let report = verify_with(Some(&made.certificate));
-    if args.json {
-        let document = json!({
-            "client_id": rotated.client_id,
-            "object_id": rotated.object_id,
-            "created": false,
-            "changes": rotated.changes.iter().map(|c| c.description.as_str()).collect::<Vec<_>>(),
-            "secret": Value::Null,
-            "certificate": {
+
+    /// Add a client secret valid for `days` (else the default) beside the others, keep it in the
+    /// keychain when `keychain_ready`, then verify with it and print.
+    fn add_secret(
+        &self,
+        days: Option<u32>,
+        keychain_ready: bool,
+        paths: &AppPaths,
+    ) -> anyhow::Result<ExitStatus> {
+        let args = self.args;
+        let days = days.unwrap_or(fix::rotation_days(None, None)?);
+        let (tenant, client_id) = (&self.target.tenant, &self.target.client_id);
+        let rotated = match self.runtime.block_on(fix::rotate_secret(
+            tenant,
+            client_id,
+            days,
+            &self.session(),
+        )) {
+            Ok(rotated) => rotated,
+            Err(error) => return Ok(admin::fix_failed(&error, args.json)),
+        };
+        let stored = keychain::keep_new_secret(
+            &self.runtime,
+            &self.context,
+            paths,
+            tenant,
+            client_id,
+            &rotated.secret,
+            keychain_ready,
+            None,
+            "rotate-secret",
+        );
+        eprintln!(
+            "The old secrets still work until you remove them (rotate-secret --remove KEY_ID)."
+        );
+        let report = self.verify(Some(rotated.secret.value.clone()), None);
+        if args.json {
+            let document = rotation_json(&rotated, &report, args.show_secret, stored)?;
+            println!("{}", serde_json::to_string_pretty(&document)?);
+        } else {
+            print!("{}", rotation_summary(&rotated, args.show_secret));
+            print!("{}", report::render(&report));
+        }
+        Ok(rotation_status(&rotated.confirmation, &report))
+    }
+
+    /// Add a self-signed certificate valid for `days` (else the default) beside the others, its
+    /// private key kept in the keychain under `tenant_id` and its reminder recorded, then verify
+    /// with it and print.
+    fn add_certificate(
+        &self,
+        days: Option<u32>,
+        tenant_id: &str,
+        paths: &AppPaths,
+    ) -> anyhow::Result<ExitStatus> {
+        let days = days.unwrap_or(fix::CERTIFICATE_DEFAULT_DAYS);
+        let (tenant, client_id) = (&self.target.tenant, &self.target.client_id);
+        let store: std::sync::Arc<dyn entra_setup_core::secrets::SecretStore> =
+            std::sync::Arc::new(KeyringStore::default());
+        let rotated = match self.runtime.block_on(fix::rotate_certificate(
+            tenant,
+            tenant_id,
+            client_id,
+            days,
+            store,
+            &self.session(),
+        )) {
+            Ok(rotated) => rotated,
+            Err(error) => return Ok(admin::fix_failed(&error, self.args.json)),
+        };
+        keychain::remind_certificate(
+            &self.runtime,
+            &self.context,
+            paths,
+            tenant,
+            client_id,
+            &rotated.certificate,
+            None,
+            "rotate-secret",
+        );
+        eprintln!(
+            "The old certificates still work until you remove them (rotate-secret --credential certificate --remove KEY_ID)."
+        );
+        let made = &rotated.certificate;
+        let report = self.verify(None, Some(&made.certificate));
+        if self.args.json {
+            let certificate = json!({
                 "thumbprint": made.thumbprint,
                 "key_id": made.key_id,
                 "expires": made.expires.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
@@ -389,39 +515,75 @@ fn run_certificate(
                 "confirmed": rotated.confirmation.is_accepted(),
                 "storage": "keyring",
                 "keychain_account": made.keychain_account,
-            },
-            "verify": serde_json::to_value(&report)?,
-        });
-        println!("{}", serde_json::to_string_pretty(&document)?);
-    } else {
-        let mut text = format!(
-            "App registration: client ID {} (object ID {})\nChanges:\n",
-            rotated.client_id, rotated.object_id
-        );
-        for change in &rotated.changes {
-            text.push_str(&format!("  - {}\n", printable(&change.description)));
-        }
-        text.push_str(&format!(
-            "New certificate: thumbprint {}, ID {}, expires {}; its private key is kept in the OS keychain (account {})\n",
-            made.thumbprint,
-            made.key_id,
-            made.expires.format("%Y-%m-%d"),
-            made.keychain_account
-        ));
-        text.push_str(if rotated.confirmation.is_accepted() {
-            "Microsoft issues tokens for the new certificate.\n\n"
+            });
+            let mut document = rotation_document(
+                &rotated.client_id,
+                &rotated.object_id,
+                &rotated.changes,
+                Value::Null,
+                &report,
+            )?;
+            document["certificate"] = certificate;
+            println!("{}", serde_json::to_string_pretty(&document)?);
         } else {
-            "Microsoft does not accept the new certificate yet; verify it later.\n\n"
-        });
-        print!("{text}");
-        print!("{}", report::render(&report));
+            let mut text =
+                changes_summary(&rotated.client_id, &rotated.object_id, &rotated.changes);
+            text.push_str(&format!(
+                "New certificate: thumbprint {}, ID {}, expires {}; its private key is kept in the OS keychain (account {})\n",
+                made.thumbprint,
+                made.key_id,
+                made.expires.format("%Y-%m-%d"),
+                made.keychain_account
+            ));
+            text.push_str(if rotated.confirmation.is_accepted() {
+                "Microsoft issues tokens for the new certificate.\n\n"
+            } else {
+                "Microsoft does not accept the new certificate yet; verify it later.\n\n"
+            });
+            print!("{text}");
+            print!("{}", report::render(&report));
+        }
+        Ok(rotation_status(&rotated.confirmation, &report))
     }
-    let status = super::verify::exit_status(&report);
-    Ok(match (&rotated.confirmation, status) {
+}
+
+/// How a rotation ends: failed when Microsoft refuses the new credential, unverified when it
+/// could not be asked and the checks passed, else as the checks say.
+fn rotation_status(confirmation: &SecretConfirmation, report: &Report) -> ExitStatus {
+    match (confirmation, super::verify::exit_status(report)) {
         (SecretConfirmation::Rejected(_), _) => ExitStatus::Failed,
         (SecretConfirmation::Unavailable(_), ExitStatus::Ok) => ExitStatus::Unverified,
         (_, status) => status,
-    })
+    }
+}
+
+/// The JSON document of a rotation (contracts/cli.md, as `register`): the registration, its
+/// changes, the new secret (`null` for a certificate) and the verification.
+fn rotation_document(
+    client_id: &str,
+    object_id: &str,
+    changes: &[Change],
+    secret: Value,
+    report: &Report,
+) -> anyhow::Result<Value> {
+    Ok(json!({
+        "client_id": client_id,
+        "object_id": object_id,
+        "created": false,
+        "changes": changes.iter().map(|c| c.description.as_str()).collect::<Vec<_>>(),
+        "secret": secret,
+        "verify": serde_json::to_value(report)?,
+    }))
+}
+
+/// The first lines of a rotation's readable summary: the registration and its changes.
+fn changes_summary(client_id: &str, object_id: &str, changes: &[Change]) -> String {
+    let mut text =
+        format!("App registration: client ID {client_id} (object ID {object_id})\nChanges:\n");
+    for change in changes {
+        text.push_str(&format!("  - {}\n", printable(&change.description)));
+    }
+    text
 }
 
 /// The JSON of contracts/cli.md (as `register`): the value only with `--show-secret`.
@@ -444,26 +606,19 @@ fn rotation_json(
     if show_secret {
         secret["value"] = json!(s.value.expose());
     }
-    Ok(json!({
-        "client_id": rotated.client_id,
-        "object_id": rotated.object_id,
-        "created": false,
-        "changes": rotated.changes.iter().map(|c| c.description.as_str()).collect::<Vec<_>>(),
-        "secret": secret,
-        "verify": serde_json::to_value(report)?,
-    }))
+    rotation_document(
+        &rotated.client_id,
+        &rotated.object_id,
+        &rotated.changes,
+        secret,
+        report,
+    )
 }
 
 /// The readable summary printed before the verification report.
 fn rotation_summary(rotated: &Rotated, show_secret: bool) -> String {
     let s = &rotated.secret;
-    let mut text = format!(
-        "App registration: client ID {} (object ID {})\nChanges:\n",
-        rotated.client_id, rotated.object_id
-    );
-    for change in &rotated.changes {
-        text.push_str(&format!("  - {}\n", printable(&change.description)));
-    }
+    let mut text = changes_summary(&rotated.client_id, &rotated.object_id, &rotated.changes);
     text.push_str(&format!(
         "New client secret: ID {}, starts with {}, expires {}\n",
         s.key_id,
