@@ -4,8 +4,9 @@
 //! IPC answers.
 //!
 //! - [`commands`] — one `#[tauri::command]` per operation, a few lines each: the wizard's in
-//!   `commands/mod.rs`; the bundle's, the keychain's, the reminders', the desktop settings' and
-//!   the support log's in `commands/{bundle,keychain,reminders,settings,support}.rs`.
+//!   `commands/mod.rs`; the certificate's, the bundle's, the keychain's, the reminders', the
+//!   desktop settings' and the support log's in
+//!   `commands/{certificate,bundle,keychain,reminders,settings,support}.rs`.
 //! - [`state`] — [`state::AppState`], built by one constructor that tests reuse.
 //! - [`ipc_error`] — core errors as `{ code, message }` for the UI.
 //! - [`logging`] — the app's daily log files in `logs/` of its data folder.
@@ -51,6 +52,9 @@ pub fn ipc_builder() -> tauri_specta::Builder<tauri::Wry> {
         commands::wizard_reveal_secret,
         commands::diagnose_text,
         commands::demo_switch,
+        commands::certificate::wizard_set_credential,
+        commands::certificate::wizard_new_certificate,
+        commands::certificate::wizard_use_kept_certificate,
         commands::keychain::keychain_status,
         commands::keychain::wizard_use_kept_secret,
         commands::bundle::bundle_export,

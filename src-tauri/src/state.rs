@@ -3,7 +3,8 @@
 //!
 //! The wizard under way is one [`Session`]: the core's [`WizardState`], saved through the core's
 //! [`WizardStore`] after every change, with what must never be saved — the client secret, the
-//! signed-in people's tokens, as the core's [`Secret`] — held beside it in [`Memory`]. Each session
+//! certificate's private key, the signed-in people's tokens, as the core's [`Secret`] and
+//! [`Certificate`] — held beside it in [`Memory`]. Each session
 //! has an identity of its own ([`SessionId`], new whenever a wizard starts, opens from a bundle or
 //! is resumed at launch); it lives here, in memory, because no command outlives the process.
 //!
@@ -15,6 +16,7 @@
 
 use std::future::Future;
 
+use entra_setup_core::credentials::Certificate;
 use entra_setup_core::endpoints::EndpointsError;
 use entra_setup_core::endpoints::{Cloud, Endpoints};
 use entra_setup_core::http::HttpSetupError;
@@ -44,13 +46,18 @@ pub struct CreatedSecret {
     pub revealed: bool,
 }
 
-/// What lives only in memory: the secret and the sign-ins.
+/// What lives only in memory: the secret, the certificate and the sign-ins.
 #[derive(Debug, Default, Clone)]
 pub struct Memory {
     /// The client secret's value (pasted or created).
     pub secret: Option<Secret>,
     /// The secret the wizard created in this run.
     pub created: Option<CreatedSecret>,
+    /// The certificate with its private key (made in this run or read from the OS keychain),
+    /// when the app proves itself with one; its `Debug` shows only the thumbprint and dates.
+    pub certificate: Option<Certificate>,
+    /// Whether that certificate was made in this run.
+    pub certificate_made: bool,
     /// The administrator's Graph token (read and repair scopes) and who they are.
     pub admin: Option<(Secret, String)>,
     /// The mailbox owner's tokens and who they are.

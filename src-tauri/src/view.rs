@@ -4,11 +4,13 @@
 //! (never its value), with the session it belongs to so that the UI can drop an answer about a
 //! setup it no longer shows.
 
+use entra_setup_core::credentials::CredentialType;
 use entra_setup_core::fix::{self, LifetimeChoice};
 use entra_setup_core::identity::{SignInClientError, SignInClientSource};
 use entra_setup_core::profile::{Profile, ProfileKind, WizardStep};
 use entra_setup_core::validate::InputIssue;
 use entra_setup_core::verify::CheckResult;
+use entra_setup_core::wizard::credential::{self, CertificateShown};
 use entra_setup_core::wizard::plan::portal_link;
 use entra_setup_core::wizard::{
     self, InputField, PendingConsentRequests, PermissionRow, Readiness, StepPlan, WizardInputs,
@@ -54,8 +56,17 @@ pub struct SecretView {
     /// The profile's advice on the secret.
     pub advice: String,
     /// Whether the secret's expiry is known (read live, made here, or remembered), so an export
-    /// can make its calendar and reminder; when not, the export panel asks for it.
+    /// can make its calendar and reminder; when not, the export panel asks for it. Always with a
+    /// certificate, which carries its own end date.
     pub expiry_known: bool,
+    /// The credentials the admin may choose between (`secret`, `certificate`); empty when the
+    /// product takes only a client secret (no choice is shown).
+    pub credentials: Vec<CredentialType>,
+    /// The credential the app proves itself with.
+    pub credential: CredentialType,
+    /// The certificate held for this setup (made here or read from the OS keychain): its
+    /// thumbprint and end date, never its key.
+    pub certificate: Option<CertificateShown>,
 }
 
 /// Everything the wizard screens show.
@@ -142,16 +153,24 @@ pub fn sign_in_client_view(app: &AppState) -> SignInClientView {
     }
 }
 
-/// Build the view of `session` for `profile`.
+/// Build the view of `session` for `profile` (as the wizard runs it: with the certificate's
+/// checks when a certificate is chosen).
 pub async fn build(app: &AppState, profile: &Profile, session: &Session) -> WizardView {
     let ctx = app.context().await;
     let (state, memory) = (&session.wizard, &session.memory);
+    let chosen = credential::chosen(profile, state);
+    let held = match chosen {
+        CredentialType::Certificate => memory.certificate.is_some(),
+        CredentialType::Secret => memory.secret.is_some(),
+    };
+    let offered = credential::offered(profile);
+    let profile = &credential::profile_for(profile, state);
     let client_id = (!state.inputs.client_id.is_empty()).then_some(state.inputs.client_id.as_str());
     let steps = wizard::plan(profile)
         .into_iter()
         .map(|plan| StepView {
             portal_link: portal_link(plan.step, ctx.endpoints.cloud, client_id),
-            readiness: wizard::readiness(state, plan.step, memory.secret.is_some()),
+            readiness: wizard::readiness(state, plan.step, held),
             plan,
         })
         .collect();
@@ -200,7 +219,16 @@ pub async fn build(app: &AppState, profile: &Profile, session: &Session) -> Wiza
         permissions: wizard::permission_rows(profile, &state.results),
         consent_requests: wizard::pending_consent_requests(&state.results, ctx.endpoints.cloud),
         powershell,
-        secret: secret_view(app, profile, state, memory),
+        secret: SecretView {
+            credentials: offered,
+            credential: chosen,
+            certificate: memory
+                .certificate
+                .as_ref()
+                .map(|c| credential::shown(c, memory.certificate_made, ctx.now)),
+            expiry_known: chosen == CredentialType::Certificate || secret_expiry_known(app, state),
+            ..secret_view(profile, memory)
+        },
         admin: memory.admin.as_ref().map(|(_, upn)| upn.clone()),
         mailbox_owner: memory.mailbox.as_ref().map(|(_, upn)| upn.clone()),
         demo: state.demo.as_deref().and_then(crate::demo::describe),
@@ -208,12 +236,8 @@ pub async fn build(app: &AppState, profile: &Profile, session: &Session) -> Wiza
     }
 }
 
-fn secret_view(
-    app: &AppState,
-    profile: &Profile,
-    state: &wizard::WizardState,
-    memory: &Memory,
-) -> SecretView {
+/// Whether the client secret's expiry is known (read live, made here, or remembered).
+fn secret_expiry_known(app: &AppState, state: &wizard::WizardState) -> bool {
     let keep = &app.safekeeping;
     let known = keep
         .registry()
@@ -221,7 +245,7 @@ fn secret_view(
         .ok()
         .flatten();
     let made = keep.made();
-    let expiry_known = wizard::export::secret_facts(
+    wizard::export::secret_facts(
         state,
         made.as_ref(),
         known.as_ref(),
@@ -231,7 +255,10 @@ fn secret_view(
         false,
     )
     .expires
-    .is_some();
+    .is_some()
+}
+
+fn secret_view(profile: &Profile, memory: &Memory) -> SecretView {
     let issues = match (&memory.secret, &memory.created) {
         (Some(secret), None) => state::secret_issues(secret.expose()),
         _ => Vec::new(),
@@ -246,6 +273,9 @@ fn secret_view(
         max_days: profile.secret.max_days,
         choices: fix::lifetime_choices(profile),
         advice: profile.secret.advice.clone(),
-        expiry_known,
+        expiry_known: false,
+        credentials: Vec::new(),
+        credential: CredentialType::Secret,
+        certificate: None,
     }
 }

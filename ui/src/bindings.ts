@@ -119,7 +119,8 @@ async wizardSignInMailbox(onPrompt: TAURI_CHANNEL<SignInPrompt>) : Promise<Resul
 }
 },
 /**
- * "Create it for me": create the registration, or repair the one entered.
+ * "Create it for me": create the registration, or repair the one entered; its new credential
+ * (a secret, or a certificate when one is chosen) lives `secret_days`.
  */
 async wizardRegister(secretDays: number | null) : Promise<Result<RepairOutcome, IpcError>> {
     try {
@@ -193,6 +194,42 @@ async diagnoseText(text: string, profile: string | null) : Promise<Result<Findin
 async demoSwitch(scenario: string) : Promise<Result<WizardView, IpcError>> {
     try {
     return { status: "ok", data: await TAURI_INVOKE("demo_switch", { scenario }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Choose what the app proves itself with: `secret`, or `certificate` where the product takes
+ * one (refused otherwise, naming the credential).
+ */
+async wizardSetCredential(credential: CredentialType) : Promise<Result<WizardView, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("wizard_set_credential", { credential }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Add a new certificate to the registration (creating the registration when no client ID is
+ * entered), valid for `days` or until the custom end date `until` (`YYYY-MM-DD`), within the
+ * profile's limit.
+ */
+async wizardNewCertificate(days: number | null, until: string | null) : Promise<Result<RepairOutcome, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("wizard_new_certificate", { days, until }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Use the certificate the keychain keeps for this client (held in memory, like one made here).
+ */
+async wizardUseKeptCertificate() : Promise<Result<WizardView, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("wizard_use_kept_certificate") };
 } catch (e) {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
@@ -656,6 +693,46 @@ export type Cause =
  */
 "write_outcome_unknown"
 /**
+ * The certificate credential, without its private key.
+ */
+export type CertificateRecord = { 
+/**
+ * Its SHA-1 thumbprint in upper-case hex, as the Entra admin center shows it.
+ */
+thumbprint: string; 
+/**
+ * Its key id on the registration, when known.
+ */
+key_id: string | null; 
+/**
+ * When it expires, when known.
+ */
+expires: string | null; 
+/**
+ * Where its private key is (`age`: in `certificate.pfx.age`).
+ */
+storage: SecretStorage }
+/**
+ * A certificate as the credential step shows it: never its key.
+ */
+export type CertificateShown = { 
+/**
+ * Its SHA-1 thumbprint in upper-case hex, as the Entra admin center shows it.
+ */
+thumbprint: string; 
+/**
+ * When it stops working (RFC 3339).
+ */
+expires: string; 
+/**
+ * Whole days until then (negative once it has ended).
+ */
+days_left: number; 
+/**
+ * Whether it was made in this run of the wizard.
+ */
+made_here: boolean }
+/**
  * One checkpoint of an integration, as named in the CLI's JSON and in profiles.
  */
 export type CheckId = 
@@ -916,7 +993,7 @@ secret_expires?: string }
  */
 export type ExportInputError = { 
 /**
- * The field: `path`, `recipients`, `passphrase` or `secret_expires`.
+ * The field: `path`, `recipients`, `passphrase`, `secret_expires` or `certificate`.
  */
 field: string; 
 /**
@@ -939,6 +1016,11 @@ entries: string[];
  * Where the secret's value is: `age`, `keyring` or `none`.
  */
 storage: string; 
+/**
+ * The certificate the app proves itself with, when it uses one: its thumbprint, key id,
+ * end date and where its private key is (`age`: in `certificate.pfx.age`).
+ */
+certificate: CertificateRecord | null; 
 /**
  * The secret's reminder, when one was kept.
  */
@@ -1123,7 +1205,8 @@ export type IpcErrorCode =
 "session_ended"
 export type JsonValue = null | boolean | number | string | JsonValue[] | Partial<{ [key in string]: JsonValue }>
 /**
- * Whether the keychain answers, and holds a secret for the setup under way.
+ * Whether the keychain answers, and holds a secret (or, with a certificate chosen, a
+ * certificate) for the setup under way.
  */
 export type KeychainStatus = { 
 /**
@@ -1134,6 +1217,11 @@ available: boolean;
  * Whether it holds a secret for this tenant and client.
  */
 has_secret: boolean; 
+/**
+ * Whether it holds a certificate for this tenant and client (looked up only when the app
+ * proves itself with a certificate).
+ */
+has_certificate: boolean; 
 /**
  * Why not, for people.
  */
@@ -1319,6 +1407,11 @@ export type Need =
  * The client secret's value (held in memory only).
  */
 "secret" | 
+/**
+ * The certificate with its private key (made here or read from the OS keychain; held in
+ * memory only), when the app proves itself with a certificate.
+ */
+"certificate" | 
 /**
  * The mailbox the integration uses.
  */
@@ -1615,6 +1708,22 @@ expires: string;
  */
 name: string | null }
 /**
+ * Where the secret's value is kept.
+ */
+export type SecretStorage = 
+/**
+ * In `secret.age`, inside the bundle.
+ */
+"age" | 
+/**
+ * In the OS keychain of the machine that exported it.
+ */
+"keyring" | 
+/**
+ * Nowhere this program knows.
+ */
+"none"
+/**
  * The secret the wizard holds, as shown.
  */
 export type SecretView = { 
@@ -1657,9 +1766,24 @@ choices: LifetimeChoice[];
 advice: string; 
 /**
  * Whether the secret's expiry is known (read live, made here, or remembered), so an export
- * can make its calendar and reminder; when not, the export panel asks for it.
+ * can make its calendar and reminder; when not, the export panel asks for it. Always with a
+ * certificate, which carries its own end date.
  */
-expiry_known: boolean }
+expiry_known: boolean; 
+/**
+ * The credentials the admin may choose between (`secret`, `certificate`); empty when the
+ * product takes only a client secret (no choice is shown).
+ */
+credentials: CredentialType[]; 
+/**
+ * The credential the app proves itself with.
+ */
+credential: CredentialType; 
+/**
+ * The certificate held for this setup (made here or read from the OS keychain): its
+ * thumbprint and end date, never its key.
+ */
+certificate: CertificateShown | null }
 /**
  * How bad an issue is.
  */

@@ -1,5 +1,7 @@
 //! The configuration bundle's commands: export the setup under way (core `bundle` and
-//! `wizard::export`), open a saved one and resume the wizard from it (`wizard::resume`), and the
+//! `wizard::export`; with a certificate chosen, the certificate's thumbprint and end date, and
+//! with a passphrase or recipients the certificate with its key in `certificate.pfx.age`), open
+//! a saved one and resume the wizard from it (`wizard::resume`), and the
 //! save and open dialogs.
 //!
 //! Like every command, each is also listed in `ipc_builder` (`lib.rs`), `build.rs` and the
@@ -7,16 +9,18 @@
 
 use std::path::PathBuf;
 
-use entra_setup_core::bundle::{self, ExportReminder};
+use entra_setup_core::bundle::{self, CertificateRecord, ExportReminder};
+use entra_setup_core::credentials::CredentialType;
 use entra_setup_core::error_text::with_sources;
+use entra_setup_core::profile::Profile;
 use entra_setup_core::reminders::Reminder;
 use entra_setup_core::secret::Secret;
 use entra_setup_core::secrets;
-use entra_setup_core::wizard::export::{self, ExportInputError};
-use entra_setup_core::wizard::resume;
+use entra_setup_core::wizard::export::{self, CredentialFacts, ExportInputError};
+use entra_setup_core::wizard::{WizardState, credential, resume};
 use serde::{Deserialize, Serialize};
 
-use super::{current_view, ensure_demo};
+use super::{certificate, current_view, ensure_demo};
 use crate::ipc_error::{IpcError, IpcErrorCode};
 use crate::state::AppState;
 use crate::view::WizardView;
@@ -86,6 +90,9 @@ pub struct ExportOutcome {
     pub entries: Vec<String>,
     /// Where the secret's value is: `age`, `keyring` or `none`.
     pub storage: String,
+    /// The certificate the app proves itself with, when it uses one: its thumbprint, key id,
+    /// end date and where its private key is (`age`: in `certificate.pfx.age`).
+    pub certificate: Option<CertificateRecord>,
     /// The secret's reminder, when one was kept.
     pub reminder: Option<Reminder>,
     /// Why the reminder could not be kept, when it could not.
@@ -99,10 +106,41 @@ pub async fn bundle_export(state: State<'_>, form: ExportForm) -> Result<ExportO
     let session = state.current().await?;
     let wizard = &session.wizard;
     let profile = state.profile(&wizard.profile)?;
+    let chosen = credential::chosen(&profile, wizard);
     let path = export::bundle_path(&form.path)?;
     let protection = export::protection(&form.recipients, form.passphrase.map(Secret::new))?;
-    let given_expiry = export::given_expiry(&form.secret_expires)?;
+    let given_expiry = export::given_expiry_for(&form.secret_expires, chosen)?;
+    let wants_value = !matches!(protection, bundle::Protection::None);
     let keep = &state.safekeeping;
+    if chosen == CredentialType::Certificate {
+        // The certificate held in this setup, or the one the keychain keeps; either way its
+        // private key is in the keychain (a certificate is made only once it is kept there).
+        let certificate = match session.memory.certificate.clone() {
+            Some(held) => held,
+            None => certificate::kept_certificate(&state, wizard)
+                .await?
+                .ok_or_else(export::no_certificate)?,
+        };
+        let reminders = keep.registry().list()?;
+        let facts = export::certificate_facts(wizard, &certificate, &reminders, wants_value, true);
+        let display_name = reminders
+            .iter()
+            .filter(|r| {
+                r.client_id
+                    .eq_ignore_ascii_case(wizard.inputs.client_id.trim())
+            })
+            .find_map(|r| r.name.clone());
+        return export_request(
+            &state,
+            &profile,
+            wizard,
+            &path,
+            CredentialFacts::Certificate(facts),
+            protection,
+            display_name,
+        )
+        .await;
+    }
     let held = session.memory.secret.clone();
     let tenant_id = tenant_guid(&state, wizard).await.ok();
     let kept = match &tenant_id {
@@ -123,7 +161,6 @@ pub async fn bundle_export(state: State<'_>, form: ExportForm) -> Result<ExportO
     let known = keep
         .registry()
         .latest_for_client(&wizard.inputs.client_id)?;
-    let wants_value = !matches!(protection, bundle::Protection::None);
     let value = if wants_value {
         held.clone().or(kept)
     } else {
@@ -140,18 +177,40 @@ pub async fn bundle_export(state: State<'_>, form: ExportForm) -> Result<ExportO
         in_keychain,
     );
     let display_name = known.as_ref().and_then(|r| r.name.clone());
-    let ctx = state.context().await;
-    let request = export::request(
+    export_request(
+        &state,
         &profile,
         wizard,
-        &ctx.endpoints,
-        facts,
+        &path,
+        CredentialFacts::Secret(facts),
         protection,
         display_name,
-        keep.now(),
+    )
+    .await
+}
+
+/// Write the bundle of the wizard's work with the credential's facts, and keep its reminder.
+async fn export_request(
+    state: &AppState,
+    profile: &Profile,
+    wizard: &WizardState,
+    path: &std::path::Path,
+    credential: CredentialFacts,
+    protection: bundle::Protection,
+    display_name: Option<String>,
+) -> Result<ExportOutcome, IpcError> {
+    let ctx = state.context().await;
+    let request = export::request(
+        profile,
+        wizard,
+        &ctx.endpoints,
+        credential,
+        protection,
+        display_name,
+        state.safekeeping.now(),
     );
-    let out = path.clone();
-    let registry = keep.registry().clone();
+    let out = path.to_path_buf();
+    let registry = state.safekeeping.registry().clone();
     let exported =
         blocking(move || bundle::export_and_remind(&request, &out, None, &registry)).await??;
     let (reminder, reminder_problem) = match exported.reminder {
@@ -170,6 +229,7 @@ pub async fn bundle_export(state: State<'_>, form: ExportForm) -> Result<ExportO
         path: path.display().to_string(),
         entries,
         storage: record.secret.storage.to_string(),
+        certificate: record.certificate,
         reminder,
         reminder_problem,
     })

@@ -10,12 +10,13 @@
 //! Like every command, each is also listed in `ipc_builder` (`lib.rs`), `build.rs` and the
 //! capability; `tests/commands.rs` fails when they disagree.
 
+use entra_setup_core::credentials::CredentialType;
 use entra_setup_core::fix::Registered;
 use entra_setup_core::identity::tenant_id_of;
 use entra_setup_core::profile::Profile;
 use entra_setup_core::secrets::{self, KEYCHAIN_PATIENCE, KeychainOutcome, SecretStoreError};
-use entra_setup_core::wizard::WizardState;
 use entra_setup_core::wizard::export::{self, MadeSecret};
+use entra_setup_core::wizard::{WizardState, credential};
 use serde::Serialize;
 
 use super::current_view;
@@ -115,13 +116,17 @@ pub(crate) async fn keep_made_secret(
     said
 }
 
-/// Whether the keychain answers, and holds a secret for the setup under way.
+/// Whether the keychain answers, and holds a secret (or, with a certificate chosen, a
+/// certificate) for the setup under way.
 #[derive(Debug, Clone, Serialize, specta::Type)]
 pub struct KeychainStatus {
     /// Whether an OS keychain answered.
     pub available: bool,
     /// Whether it holds a secret for this tenant and client.
     pub has_secret: bool,
+    /// Whether it holds a certificate for this tenant and client (looked up only when the app
+    /// proves itself with a certificate).
+    pub has_certificate: bool,
     /// Why not, for people.
     pub message: Option<String>,
 }
@@ -136,7 +141,28 @@ pub async fn keychain_status(state: State<'_>) -> Result<KeychainStatus, IpcErro
         return Ok(KeychainStatus {
             available: true,
             has_secret: false,
+            has_certificate: false,
             message: None,
+        });
+    }
+    let profile = state.profile(&wizard.profile)?;
+    if credential::chosen(&profile, wizard) == CredentialType::Certificate {
+        let found = session
+            .unless_ended(super::certificate::kept_certificate(&state, wizard))
+            .await?;
+        return Ok(match found {
+            Ok(found) => KeychainStatus {
+                available: true,
+                has_secret: false,
+                has_certificate: found.is_some(),
+                message: None,
+            },
+            Err(e) => KeychainStatus {
+                available: e.code != IpcErrorCode::KeychainUnavailable,
+                has_secret: false,
+                has_certificate: false,
+                message: Some(e.message),
+            },
         });
     }
     let store = state.safekeeping.store();
@@ -151,11 +177,13 @@ pub async fn keychain_status(state: State<'_>) -> Result<KeychainStatus, IpcErro
         Ok(found) => KeychainStatus {
             available: true,
             has_secret: found.is_some(),
+            has_certificate: false,
             message: None,
         },
         Err(e) => KeychainStatus {
             available: !matches!(e, SecretStoreError::Unavailable(_)),
             has_secret: false,
+            has_certificate: false,
             message: Some(e.to_string()),
         },
     })

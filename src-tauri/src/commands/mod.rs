@@ -11,12 +11,13 @@
 //! A new command goes in three places: here, `ipc_builder` in `lib.rs`, and `build.rs` (which
 //! generates its permission); `tests/commands.rs` fails when they disagree.
 
+use entra_setup_core::credentials::CredentialType;
 use entra_setup_core::diagnose::{Finding, diagnose_for};
 use entra_setup_core::fix::{self, Patience, RegistrationInputs, RepairSession, SecretRequest};
 use entra_setup_core::identity::{
     DEFAULT_SIGN_IN_CLIENT, DevicePrompt, SignInClientError, save_sign_in_client,
 };
-use entra_setup_core::profile::{ProfileSummary, WizardStep};
+use entra_setup_core::profile::{Profile, ProfileSummary, WizardStep};
 use entra_setup_core::secret::Secret;
 use entra_setup_core::verify::{Progress, ProgressSink};
 use entra_setup_core::wizard::sign_in::PromptSink;
@@ -30,6 +31,7 @@ use crate::state::{AppState, CreatedSecret, Session};
 use crate::view::{self, WizardView};
 
 pub mod bundle;
+pub mod certificate;
 pub mod keychain;
 pub mod reminders;
 pub mod settings;
@@ -216,8 +218,14 @@ pub async fn check_step(
     );
     let ctx = state.context().await;
     let results = session
-        .unless_ended(wizard::run::verify_step(
-            &profile, step, &inputs, &ctx, progress,
+        .unless_ended(wizard::run::verify_step_as_chosen(
+            &profile,
+            &session.wizard,
+            step,
+            &inputs,
+            session.memory.certificate.as_ref(),
+            &ctx,
+            progress,
         ))
         .await?;
     let session = state.record(session.id, |w, _| w.record(&results)).await?;
@@ -365,7 +373,7 @@ pub async fn wizard_set_sign_in_client(
     current_view(&state, &session).await
 }
 
-fn require_tenant(wizard: &WizardState) -> Result<(), IpcError> {
+pub(crate) fn require_tenant(wizard: &WizardState) -> Result<(), IpcError> {
     if wizard.inputs.tenant.is_empty() {
         return Err(IpcError::new(
             IpcErrorCode::InvalidInput,
@@ -418,13 +426,7 @@ pub async fn repair(state: &AppState, request: SecretRequest) -> Result<RepairOu
         patience: Patience::default(),
         progress: &|_| {},
     };
-    let inputs = RegistrationInputs {
-        tenant: wizard.inputs.tenant.clone(),
-        client_id: (!wizard.inputs.client_id.is_empty())
-            .then(|| wizard.inputs.client_id.to_ascii_lowercase()),
-        redirect_uri: wizard.redirect_uri(&profile),
-        app_name: None,
-    };
+    let inputs = registration_inputs(wizard, &profile);
     // A secret entered in this session, or one the keychain keeps for the registration, is at
     // hand: none is added for want of one.
     let store = state.safekeeping.store();
@@ -443,19 +445,41 @@ pub async fn repair(state: &AppState, request: SecretRequest) -> Result<RepairOu
         .chain(kept)
         .collect();
     let (client_id, secret) = (registered.client_id, registered.secret);
-    let recorded = state
-        .record(session.id, |w, memory| {
-            w.set_input(InputField::ClientId, &client_id);
-            if let Some(secret) = secret {
-                memory.created = Some(CreatedSecret {
-                    hint: secret.hint,
-                    expires: secret.expires,
-                    revealed: false,
-                });
-                memory.secret = Some(secret.value);
-            }
-        })
-        .await;
+    answer_repair(state, session.id, changes, move |w, memory| {
+        w.set_input(InputField::ClientId, &client_id);
+        if let Some(secret) = secret {
+            memory.created = Some(CreatedSecret {
+                hint: secret.hint,
+                expires: secret.expires,
+                revealed: false,
+            });
+            memory.secret = Some(secret.value);
+        }
+    })
+    .await
+}
+
+/// The registration a repair creates or repairs, from what the admin entered.
+pub(crate) fn registration_inputs(wizard: &WizardState, profile: &Profile) -> RegistrationInputs {
+    RegistrationInputs {
+        tenant: wizard.inputs.tenant.clone(),
+        client_id: (!wizard.inputs.client_id.is_empty())
+            .then(|| wizard.inputs.client_id.to_ascii_lowercase()),
+        redirect_uri: wizard.redirect_uri(profile),
+        app_name: None,
+    }
+}
+
+/// Record what a repair found into the session `id` it started in, and answer with its
+/// `changes`; when that session has ended, the answer is [`IpcErrorCode::SessionEnded`] naming
+/// what was changed in the tenant.
+pub(crate) async fn answer_repair(
+    state: &AppState,
+    id: crate::state::SessionId,
+    changes: Vec<String>,
+    found: impl FnOnce(&mut WizardState, &mut crate::state::Memory),
+) -> Result<RepairOutcome, IpcError> {
+    let recorded = state.record(id, found).await;
     let session = match recorded {
         Ok(session) => session,
         Err(ended) if ended.code == IpcErrorCode::SessionEnded => {
@@ -476,13 +500,20 @@ pub async fn repair(state: &AppState, request: SecretRequest) -> Result<RepairOu
     })
 }
 
-/// "Create it for me": create the registration, or repair the one entered.
+/// "Create it for me": create the registration, or repair the one entered; its new credential
+/// (a secret, or a certificate when one is chosen) lives `secret_days`.
 #[tauri::command]
 #[specta::specta]
 pub async fn wizard_register(
     state: State<'_>,
     secret_days: Option<u32>,
 ) -> Result<RepairOutcome, IpcError> {
+    // With a certificate chosen, the registration gets a certificate in place of a secret.
+    let session = state.current().await?;
+    let profile = state.profile(&session.wizard.profile)?;
+    if wizard::credential::chosen(&profile, &session.wizard) == CredentialType::Certificate {
+        return certificate::repair_with_certificate(&state, false, secret_days).await;
+    }
     repair(
         &state,
         SecretRequest {

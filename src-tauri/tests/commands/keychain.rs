@@ -23,7 +23,7 @@ fn the_keychain_is_asked_for_the_setup_under_way_and_its_secret_used() {
     app.start(PROFILE);
     assert_eq!(
         app.ok("keychain_status", json!({})),
-        json!({ "available": true, "has_secret": false, "message": null }),
+        json!({ "available": true, "has_secret": false, "has_certificate": false, "message": null }),
         "nothing to look up before the tenant and client ID"
     );
     // The tenant by its domain: its GUID (the keychain's key) comes from the stand-in.
@@ -48,7 +48,7 @@ fn the_keychain_is_asked_for_the_setup_under_way_and_its_secret_used() {
     .expect("kept");
     assert_eq!(
         app.ok("keychain_status", json!({})),
-        json!({ "available": true, "has_secret": true, "message": null })
+        json!({ "available": true, "has_secret": true, "has_certificate": false, "message": null })
     );
     let view = app.ok("wizard_use_kept_secret", json!({}));
     assert_eq!(view["secret"]["held"], true);

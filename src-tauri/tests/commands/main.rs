@@ -28,6 +28,7 @@
 //! the answer.
 
 mod bundle;
+mod certificate;
 mod keychain;
 mod reminders;
 mod settings;
@@ -99,6 +100,9 @@ mock_commands![
     commands::wizard_reveal_secret,
     commands::diagnose_text,
     commands::demo_switch,
+    commands::certificate::wizard_set_credential,
+    commands::certificate::wizard_new_certificate,
+    commands::certificate::wizard_use_kept_certificate,
     commands::keychain::keychain_status,
     commands::keychain::wizard_use_kept_secret,
     commands::bundle::bundle_check_form,
@@ -155,6 +159,9 @@ pub struct Options {
     pub scenario: &'static str,
     /// Files to lay in the home folder before the app starts.
     pub prepare: fn(&AppPaths),
+    /// The one instant the app's clock and the stand-in's read ([`NOW`] unless a test needs
+    /// another).
+    pub now: chrono::DateTime<chrono::Utc>,
 }
 
 impl Default for Options {
@@ -163,6 +170,7 @@ impl Default for Options {
             keychain: Arc::new(MemoryStore::default()),
             scenario: "contoso",
             prepare: |_| {},
+            now: NOW.parse().expect("a time"),
         }
     }
 }
@@ -212,7 +220,7 @@ impl Harness {
             // The stand-in reads the same instant as the app: one clock on both sides.
             StartOptions {
                 clock: entra_fake_tenant::Clock::from(entra_fake_tenant::ManualClock::starting_at(
-                    NOW.parse().expect("a time"),
+                    options.now,
                 )),
                 ..StartOptions::default()
             },
@@ -225,7 +233,7 @@ impl Harness {
         state.safekeeping = entra_setup_app::safekeeping::Safekeeping::new(
             &paths,
             options.keychain.clone(),
-            Box::new(FixedClock(NOW.parse().expect("a time"))),
+            Box::new(FixedClock(options.now)),
         );
 
         let (sender, receiver) = mpsc::channel();
@@ -409,6 +417,7 @@ const SOURCES: &[&str] = &[
     include_str!("wizard.rs"),
     include_str!("keychain.rs"),
     include_str!("bundle.rs"),
+    include_str!("certificate.rs"),
     include_str!("reminders.rs"),
     include_str!("settings.rs"),
     include_str!("support.rs"),

@@ -59,6 +59,7 @@ describe("ExportPanel", () => {
       path: "/home/admin/bundle.zip",
       entries: ["bundle.json", "settings.txt", "REPORT.html", "secret-rotation.ics"],
       storage: "keyring",
+      certificate: null,
       reminder: { tenant: "t", client_id: "c", key_id: "k", expires: "2027-01-01T00:00:00Z", name: "Axero", source: "bundle export" },
       reminder_problem: null,
     });
@@ -73,7 +74,7 @@ describe("ExportPanel", () => {
   });
 
   it("sends a passphrase from a masked field once and clears it", async () => {
-    exportMock.mockResolvedValue({ path: "/b.zip", entries: ["secret.age"], storage: "age", reminder: null, reminder_problem: null });
+    exportMock.mockResolvedValue({ path: "/b.zip", entries: ["secret.age"], storage: "age", certificate: null, reminder: null, reminder_problem: null });
     renderPanel();
     await userEvent.type(screen.getByTestId("export-path"), "/b.zip");
     await userEvent.click(screen.getByLabelText("Encrypt it with a passphrase"));
@@ -97,7 +98,7 @@ describe("ExportPanel", () => {
   it("a failed export shows its title and the shell's message, and exports the form as it is on Try again", async () => {
     exportMock
       .mockRejectedValueOnce(new IpcFailure("storage_unavailable", "/media/usb/b.zip: read-only file system"))
-      .mockResolvedValueOnce({ path: "/home/admin/b.zip", entries: ["bundle.json"], storage: "none", reminder: null, reminder_problem: null });
+      .mockResolvedValueOnce({ path: "/home/admin/b.zip", entries: ["bundle.json"], storage: "none", certificate: null, reminder: null, reminder_problem: null });
     renderPanel();
     await userEvent.type(screen.getByTestId("export-path"), "/media/usb/b.zip");
     await userEvent.click(screen.getByTestId("export-button"));
@@ -126,6 +127,7 @@ describe("ExportPanel", () => {
       path: "/b.zip",
       entries: ["bundle.json"],
       storage: "none",
+      certificate: null,
       reminder: null,
       reminder_problem: "No reminder and no calendar file were made: the secret's expiry is not known.",
     });

@@ -110,7 +110,7 @@ describe("failures shown by each panel", () => {
     expect(status).toHaveTextContent("could not be reached: gone");
     unmount();
 
-    vi.mocked(keychainStatus).mockResolvedValue({ available: true, has_secret: true, message: null });
+    vi.mocked(keychainStatus).mockResolvedValue({ available: true, has_secret: true, has_certificate: false, message: null });
     vi.mocked(useKeptSecret).mockRejectedValue(new IpcFailure("keychain_unavailable", "The keychain is locked."));
     renderIn(<KeptSecretButton onView={vi.fn()} held={false} />);
     await userEvent.click(await screen.findByTestId("use-kept-secret"));

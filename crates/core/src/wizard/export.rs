@@ -2,14 +2,18 @@
 //! panel (recipients or a passphrase) becomes the bundle's protection, with a message naming the
 //! field when it is wrong; the wizard's latest checks become the bundle's report; and what is
 //! known of the client secret (the check's evidence, the secret made in this run, the reminder
-//! kept earlier) becomes its facts.
+//! kept earlier) becomes its facts. With a certificate chosen ([`super::credential`]), the
+//! certificate's facts take the secret's place ([`certificate_facts`]): its thumbprint, its end
+//! date, and — when the bundle is protected — the certificate with its key for
+//! `certificate.pfx.age`.
 //!
 //! Writing the zip is [`crate::bundle::export`]'s; reading the keychain is the caller's.
 
 use chrono::{DateTime, Utc};
 
-use crate::bundle::{ExportRequest, Protection, SecretFacts, parse_recipients};
+use crate::bundle::{CertificateFacts, ExportRequest, Protection, SecretFacts, parse_recipients};
 use crate::check::CheckId;
+use crate::credentials::{Certificate, CredentialType, names_thumbprint};
 use crate::endpoints::Endpoints;
 use crate::profile::Profile;
 use crate::reminders::Reminder;
@@ -23,7 +27,7 @@ use super::state::WizardState;
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[error("{field}: {problem}")]
 pub struct ExportInputError {
-    /// The field: `path`, `recipients`, `passphrase` or `secret_expires`.
+    /// The field: `path`, `recipients`, `passphrase`, `secret_expires` or `certificate`.
     pub field: &'static str,
     /// What is wrong, for people.
     pub problem: String,
@@ -141,6 +145,65 @@ pub fn given_expiry(text: &str) -> Result<Option<DateTime<Utc>>, ExportInputErro
         })
 }
 
+/// The secret's expiry as typed, for the credential the wizard works with: a certificate carries
+/// its own end date (the calendar and the reminder use it), so a typed one is refused beside it,
+/// as `entra-setup bundle export` refuses `--secret-expires` beside a certificate.
+pub fn given_expiry_for(
+    text: &str,
+    credential: CredentialType,
+) -> Result<Option<DateTime<Utc>>, ExportInputError> {
+    if credential == CredentialType::Certificate && !text.trim().is_empty() {
+        return Err(refuse(
+            "secret_expires",
+            "a certificate carries its own end date, which the calendar and the reminder use; \
+             give the secret's expiry only with a client secret",
+        ));
+    }
+    given_expiry(text)
+}
+
+/// Why a certificate export cannot be made: no certificate is at hand.
+pub fn no_certificate() -> ExportInputError {
+    refuse(
+        "certificate",
+        "no certificate is at hand for this app: create one on the credential step, or use the \
+         one the OS keychain keeps, then export",
+    )
+}
+
+/// What is known of the certificate the app proves itself with: its thumbprint and end date,
+/// and its key id as the live `certificate_expiry` check read it or else as the reminder kept
+/// for this very certificate (a certificate reminder of the same client ending when it ends).
+/// `with_key`: whether the certificate with its key goes into `certificate.pfx.age` (only when
+/// the bundle is protected).
+pub fn certificate_facts(
+    state: &WizardState,
+    certificate: &Certificate,
+    reminders: &[Reminder],
+    with_key: bool,
+    in_keychain: bool,
+) -> CertificateFacts {
+    let client = state.inputs.client_id.trim();
+    let kept = reminders
+        .iter()
+        .filter(|r| {
+            r.kind == CredentialType::Certificate
+                && r.client_id.trim().eq_ignore_ascii_case(client)
+                && r.expires == certificate.not_after()
+        })
+        .max_by_key(|r| r.expires);
+    let evidence = state
+        .result(CheckId::CertificateExpiry)
+        .map(|c| &c.evidence)
+        .filter(|e| {
+            // Only the evidence of this certificate (the check reads the registration's).
+            e["thumbprint"]
+                .as_str()
+                .is_none_or(|named| names_thumbprint(named, &certificate.thumbprint()))
+        });
+    CertificateFacts::gather(certificate, evidence, kept, with_key, in_keychain)
+}
+
 /// Why an export made no reminder and no calendar file, in words for people.
 pub const NO_REMINDER: &str = "No reminder and no calendar file were made: the secret's expiry is \
 not known. Give the expiry Certificates & secrets shows for it, or sign in as an administrator so \
@@ -217,19 +280,34 @@ pub fn secret_facts(
     facts
 }
 
-/// Everything the bundle is made from, out of the wizard.
+/// What the bundle says of the credential the app proves itself with.
+#[derive(Debug, Clone)]
+pub enum CredentialFacts {
+    /// A client secret ([`secret_facts`]).
+    Secret(SecretFacts),
+    /// A certificate ([`certificate_facts`]): no secret's facts beside it.
+    Certificate(CertificateFacts),
+}
+
+/// Everything the bundle is made from, out of the wizard: the secret's facts, or the
+/// certificate's when the app proves itself with one. The report is of the checks the wizard
+/// ran for the credential it works with.
 pub fn request(
     profile: &Profile,
     state: &WizardState,
     endpoints: &Endpoints,
-    secret: SecretFacts,
+    credential: CredentialFacts,
     protection: Protection,
     display_name: Option<String>,
     now: DateTime<Utc>,
 ) -> ExportRequest {
+    let (secret, certificate) = match credential {
+        CredentialFacts::Secret(secret) => (secret, None),
+        CredentialFacts::Certificate(certificate) => (SecretFacts::default(), Some(certificate)),
+    };
     ExportRequest {
         profile: profile.clone(),
-        report: report(profile, state),
+        report: report(&super::credential::profile_for(profile, state), state),
         tenant: state.inputs.tenant.trim().to_string(),
         cloud: endpoints.cloud,
         login: endpoints.login.as_str().trim_end_matches('/').to_string(),
@@ -237,8 +315,7 @@ pub fn request(
         display_name,
         redirect_uri: state.redirect_uri(profile),
         secret,
-        // The wizard offers no certificate yet: its bundles carry a secret.
-        certificate: None,
+        certificate,
         protection,
         now,
     }
@@ -299,6 +376,95 @@ mod tests {
         );
         let issue = &form_issues(&good.replace(".zip", ".ZIP.txt"), "", false, "")[0];
         assert!(issue.problem.contains(".zip"), "{issue}");
+    }
+
+    #[test]
+    fn a_certificate_takes_the_secrets_place_in_the_bundle() {
+        let catalog = crate::profile::Catalog::shipped();
+        let profile = catalog.get("custom").expect("profile");
+        let mut state = WizardState::new(profile, None);
+        state.set_input(super::super::InputField::ClientId, "C1");
+        super::super::credential::choose(&mut state, profile, CredentialType::Certificate)
+            .expect("custom takes a certificate");
+        let now: DateTime<Utc> = "2027-02-20T09:00:00Z".parse().expect("time");
+        let certificate = Certificate::generate("export test", now, 90).expect("certificate");
+        let reminder = |kind, key_id: &str, expires| Reminder {
+            tenant: "t".into(),
+            client_id: "c1".into(),
+            key_id: key_id.into(),
+            kind,
+            expires,
+            name: None,
+            source: None,
+        };
+        let reminders = [
+            reminder(CredentialType::Secret, "k-secret", certificate.not_after()),
+            reminder(CredentialType::Certificate, "k-other", now),
+            reminder(
+                CredentialType::Certificate,
+                "k-this",
+                certificate.not_after(),
+            ),
+        ];
+        let facts = certificate_facts(&state, &certificate, &reminders, true, true);
+        assert_eq!(facts.thumbprint, certificate.thumbprint());
+        assert_eq!(facts.key_id.as_deref(), Some("k-this"), "its own reminder");
+        assert_eq!(facts.expires, Some(certificate.not_after()));
+        assert!(facts.value.is_some() && facts.in_keychain);
+        // The live check's evidence names the key id, when it is about this certificate.
+        state.record(&[outcome::pass(
+            CheckId::CertificateExpiry,
+            "ok",
+            serde_json::json!({"key_id": "k-check", "thumbprint": certificate.thumbprint(), "end_date_time": "2027-05-21T08:55:00Z"}),
+        )]);
+        let facts = certificate_facts(&state, &certificate, &[], false, true);
+        assert_eq!(facts.key_id.as_deref(), Some("k-check"));
+        assert!(facts.value.is_none(), "no key without protection");
+        state.record(&[outcome::pass(
+            CheckId::CertificateExpiry,
+            "ok",
+            serde_json::json!({"key_id": "k-another", "thumbprint": "AB".repeat(20)}),
+        )]);
+        let facts = certificate_facts(&state, &certificate, &[], false, true);
+        assert_eq!(
+            facts.key_id, None,
+            "another certificate's evidence is not used"
+        );
+
+        let request = request(
+            profile,
+            &state,
+            &Endpoints::for_cloud(crate::endpoints::Cloud::Global),
+            CredentialFacts::Certificate(facts),
+            Protection::None,
+            None,
+            now,
+        );
+        assert!(request.certificate.is_some());
+        assert_eq!(
+            request.secret.key_id, None,
+            "no secret beside a certificate"
+        );
+        let ids: Vec<CheckId> = request.report.checks.iter().map(|c| c.id).collect();
+        assert_eq!(
+            ids,
+            [CheckId::CertificateExpiry],
+            "the certificate's checks report"
+        );
+    }
+
+    #[test]
+    fn a_typed_secret_expiry_is_refused_beside_a_certificate() {
+        let error = given_expiry_for("2027-03-01", CredentialType::Certificate)
+            .expect_err("a certificate has its own end");
+        assert_eq!(error.field, "secret_expires");
+        assert_eq!(given_expiry_for(" ", CredentialType::Certificate), Ok(None));
+        assert!(
+            given_expiry_for("2027-03-01", CredentialType::Secret)
+                .expect("a date")
+                .is_some()
+        );
+        assert_eq!(no_certificate().field, "certificate");
     }
 
     #[test]

@@ -11,6 +11,7 @@
 //! - [`state`] — [`WizardState`]: profile, step, inputs, the latest result of every check.
 //! - [`store`] — load and save the state atomically (temporary file, fsync, rename).
 //! - [`run`] — a step's live checks through the verification engine.
+//! - [`credential`] — a client secret or, where the product takes one, a certificate.
 //! - [`readiness`] — whether a step has what its checks need, and what is still missing.
 //! - [`sign_in`] — the administrator's and the mailbox owner's sign-ins, one at a time.
 //! - [`permissions`] — the permission table of the permissions step.
@@ -20,6 +21,7 @@
 //! - [`powershell`] — the Exchange Online PowerShell the admin may run to fix what Graph cannot.
 
 pub mod consent_requests;
+pub mod credential;
 pub mod export;
 pub mod permissions;
 pub mod plan;

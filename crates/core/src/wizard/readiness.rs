@@ -5,6 +5,7 @@
 
 use serde::Serialize;
 
+use crate::credentials::CredentialType;
 use crate::profile::WizardStep;
 
 use super::state::{InputField, WizardState};
@@ -20,6 +21,9 @@ pub enum Need {
     ClientId,
     /// The client secret's value (held in memory only).
     Secret,
+    /// The certificate with its private key (made here or read from the OS keychain; held in
+    /// memory only), when the app proves itself with a certificate.
+    Certificate,
     /// The mailbox the integration uses.
     Mailbox,
 }
@@ -31,7 +35,7 @@ impl Need {
             Need::Tenant => Some(InputField::Tenant),
             Need::ClientId => Some(InputField::ClientId),
             Need::Mailbox => Some(InputField::Mailbox),
-            Need::Secret => None,
+            Need::Secret | Need::Certificate => None,
         }
     }
 }
@@ -59,15 +63,20 @@ pub fn needs(step: WizardStep) -> &'static [Need] {
     }
 }
 
-/// The readiness of `step` given what the admin entered and whether a secret is held.
-pub fn readiness(state: &WizardState, step: WizardStep, secret_held: bool) -> Readiness {
+/// The readiness of `step` given what the admin entered and whether the credential chosen (the
+/// secret, or the certificate when one is chosen) is held.
+pub fn readiness(state: &WizardState, step: WizardStep, credential_held: bool) -> Readiness {
     let needs = needs(step);
     let missing: Vec<Need> = needs
         .iter()
         .copied()
+        .map(|need| match (need, state.credential) {
+            (Need::Secret, CredentialType::Certificate) => Need::Certificate,
+            (need, _) => need,
+        })
         .filter(|need| match need.input() {
             Some(field) => state.inputs.get(field).trim().is_empty(),
-            None => !secret_held,
+            None => !credential_held,
         })
         .collect();
     Readiness {
@@ -111,6 +120,20 @@ mod tests {
         s.inputs.client_id = "bbbbbbbb-0000-0000-0000-000000000001".into();
         let r = readiness(&s, WizardStep::Secret, false);
         assert_eq!(r.missing, vec![Need::Secret]);
+        assert!(readiness(&s, WizardStep::Secret, true).ready);
+    }
+
+    #[test]
+    fn with_a_certificate_chosen_the_credential_step_waits_for_one() {
+        let catalog = Catalog::shipped();
+        let profile = catalog.get("custom").expect("profile");
+        let mut s = WizardState::new(profile, None);
+        s.inputs.tenant = "contoso.com".into();
+        s.inputs.client_id = "bbbbbbbb-0000-0000-0000-000000000001".into();
+        super::super::credential::choose(&mut s, profile, CredentialType::Certificate)
+            .expect("the custom profile takes a certificate");
+        let r = readiness(&s, WizardStep::Secret, false);
+        assert_eq!(r.missing, vec![Need::Certificate]);
         assert!(readiness(&s, WizardStep::Secret, true).ready);
     }
 

@@ -36,6 +36,16 @@ pub fn from_bundle(record: &BundleRecord, profile: &Profile, demo: Option<String
         .iter()
         .filter_map(|c| serde_json::from_value(c.clone()).ok())
         .collect();
+    // A bundle of an app that proves itself with a certificate resumes with the certificate
+    // chosen, where the profile still takes one (chosen first: a change of credential forgets
+    // the credential step's results).
+    if record.certificate.is_some() {
+        let _ = super::credential::choose(
+            &mut state,
+            profile,
+            crate::credentials::CredentialType::Certificate,
+        );
+    }
     state.record(&results);
     state.step = resume_step(profile, &state);
     state
@@ -76,7 +86,7 @@ pub fn resume_step(profile: &Profile, state: &WizardState) -> WizardStep {
         Status::Skipped => r.reason == Some(SkipReason::NotApplicable),
         Status::Fail | Status::Unverified => false,
     };
-    super::plan(profile)
+    super::plan(&super::credential::profile_for(profile, state))
         .iter()
         .filter(|step| step.step != WizardStep::Summary)
         .find(|step| {
@@ -143,6 +153,45 @@ mod tests {
 
     fn pass(id: CheckId) -> CheckResult {
         outcome::pass(id, "ok", serde_json::Value::Null)
+    }
+
+    #[test]
+    fn a_certificate_bundle_resumes_with_the_certificate_chosen() {
+        let catalog = Catalog::shipped();
+        let profile = catalog.get("custom").expect("profile");
+        let checks: Vec<CheckResult> = crate::verify::with_certificate_checks(profile)
+            .checks
+            .iter()
+            .map(|id| pass(*id))
+            .collect();
+        let mut bundle = record(profile, checks, "x");
+        bundle.certificate = Some(crate::bundle::CertificateRecord {
+            thumbprint: "AB".repeat(20),
+            key_id: None,
+            expires: None,
+            storage: SecretStorage::None,
+        });
+        let state = from_bundle(&bundle, profile, None);
+        assert_eq!(
+            super::super::credential::chosen(profile, &state),
+            crate::credentials::CredentialType::Certificate
+        );
+        assert_eq!(
+            state.step,
+            WizardStep::Summary,
+            "every certificate check held"
+        );
+        // A seed profile's bundle never carries one; were it to, the wizard keeps a secret.
+        let axero = catalog.get("axero-m365-email").expect("profile");
+        let mut bundle = record(axero, vec![], "x");
+        bundle.certificate = Some(crate::bundle::CertificateRecord {
+            thumbprint: "AB".repeat(20),
+            key_id: None,
+            expires: None,
+            storage: SecretStorage::None,
+        });
+        let state = from_bundle(&bundle, axero, None);
+        assert_eq!(state.credential, crate::credentials::CredentialType::Secret);
     }
 
     #[test]

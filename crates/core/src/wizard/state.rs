@@ -5,6 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::check::CheckId;
+use crate::credentials::CredentialType;
 use crate::profile::{Profile, WizardStep};
 use crate::secret::Secret;
 use crate::validate::{self, Field, FieldContext, InputIssue};
@@ -90,6 +91,11 @@ pub struct WizardState {
     pub results: Vec<CheckResult>,
     /// The demo tenant's scenario when rehearsing, `None` against Microsoft.
     pub demo: Option<String>,
+    /// The credential the app proves itself with (a certificate only where the profile's product
+    /// takes one, see [`super::credential`]); progress saved before the choice existed reads as
+    /// a client secret.
+    #[serde(default)]
+    pub credential: CredentialType,
 }
 
 impl WizardState {
@@ -105,6 +111,7 @@ impl WizardState {
             inputs: WizardInputs::default(),
             results: Vec::new(),
             demo,
+            credential: CredentialType::Secret,
         }
     }
 
