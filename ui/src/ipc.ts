@@ -7,6 +7,7 @@ import { Channel } from "@tauri-apps/api/core";
 import { openUrl } from "@tauri-apps/plugin-opener";
 import { commands } from "./bindings";
 import type {
+  CredentialType,
   DemoScenario,
   DesktopSettings,
   ExpiringCredential,
@@ -36,7 +37,10 @@ import type {
 
 export type {
   Resumed,
+  CertificateRecord,
+  CertificateShown,
   CheckId,
+  CredentialType,
   CheckResult,
   DemoScenario,
   Finding,
@@ -161,11 +165,27 @@ export async function createSecret(days: number | null, until: string | null = n
   return unwrap(() => commands.wizardNewSecret(days, until));
 }
 
-/** Hold a pasted secret value in the shell's memory (never saved). */
+/** Choose what the app proves itself with: a client secret, or a certificate where the product takes one. */
+export async function setCredential(credential: CredentialType): Promise<WizardView> {
+  return unwrap(() => commands.wizardSetCredential(credential));
+}
+
+/** A new certificate for `days`, or until the custom end date `until` (YYYY-MM-DD); its private key stays in the OS keychain. */
+export async function createCertificate(days: number | null, until: string | null = null): Promise<RepairOutcome> {
+  return unwrap(() => commands.wizardNewCertificate(days, until));
+}
+
+/** Use the certificate the OS keychain keeps for this client. */
+export async function useKeptCertificate(): Promise<WizardView> {
+  return unwrap(() => commands.wizardUseKeptCertificate());
+}
+
+/** Keep the public client people sign in with (null: back to the default). */
 export async function setSignInClient(clientId: string | null): Promise<WizardView> {
   return unwrap(() => commands.wizardSetSignInClient(clientId));
 }
 
+/** Hold a pasted secret value in the shell's memory (never saved). */
 export async function setSecret(value: string): Promise<WizardView> {
   return unwrap(() => commands.wizardSetSecret(value));
 }

@@ -2,7 +2,9 @@
  * The summary's hand-over: export the configuration bundle (settings, report, rotation
  * calendar and, when asked, the secret encrypted with age) to a path typed or chosen in the
  * system's save dialog. A passphrase is sent once and never kept; the result lists what was
- * written and where the secret's value is.
+ * written and where the secret's value is. When the app proves itself with a certificate, the
+ * bundle names its thumbprint and, when asked, carries it with its private key in
+ * certificate.pfx.age.
  */
 import { useEffect, useId, useRef, useState } from "react";
 import {
@@ -22,7 +24,7 @@ import {
 } from "@fluentui/react-components";
 import { ArrowDownloadRegular, FolderOpenRegular } from "@fluentui/react-icons";
 import { checkExportForm, chooseSavePath, exportBundle } from "../ipc";
-import type { ExportInputError, ExportOutcome } from "../ipc";
+import type { CredentialType, ExportInputError, ExportOutcome } from "../ipc";
 import { useFailure } from "../hooks/useFailure";
 import { FailureBar } from "./FailureBar";
 
@@ -50,12 +52,35 @@ const STORAGE_TEXT: Record<string, string> = {
   none: "not in the bundle (paste it into the product yourself)",
 };
 
+const CERTIFICATE_STORAGE_TEXT: Record<string, string> = {
+  age: "encrypted in certificate.pfx.age (decrypt it with the age tool and your key or passphrase, then import the .pfx)",
+  keyring: "kept in this computer's OS keychain (not in the bundle)",
+  none: "not in the bundle",
+};
+
+/** What the panel calls the credential, by kind. */
+const WORDS: Record<CredentialType, { field: string; passphraseHint: string; intro: string }> = {
+  secret: {
+    field: "The secret's value in the bundle",
+    passphraseHint: "Used once to encrypt secret.age; never saved",
+    intro: "a calendar file to rotate the secret in time and, if you choose, the secret encrypted for you.",
+  },
+  certificate: {
+    field: "The certificate and its private key in the bundle",
+    passphraseHint: "Used once to encrypt certificate.pfx.age, and as the .pfx's own password; never saved",
+    intro: "the certificate's thumbprint, a calendar file to renew it in time and, if you choose, the certificate with its private key encrypted for you.",
+  },
+};
+
 export interface ExportPanelProps {
   /** Whether the secret's expiry is known; when not, the panel asks for it. */
   expiryKnown: boolean;
+  /** What the app proves itself with. */
+  credential?: CredentialType;
 }
 
-export function ExportPanel({ expiryKnown }: ExportPanelProps) {
+export function ExportPanel({ expiryKnown, credential = "secret" }: ExportPanelProps) {
+  const words = WORDS[credential];
   const styles = useStyles();
   const headingId = useId();
   const [path, setPath] = useState("");
@@ -137,8 +162,7 @@ export function ExportPanel({ expiryKnown }: ExportPanelProps) {
         Export the configuration bundle
       </Subtitle2>
       <Body1>
-        One .zip with the product's settings, a printable report of every check, a calendar file to
-        rotate the secret in time and, if you choose, the secret encrypted for you.
+        One .zip with the product's settings, a printable report of every check, {words.intro}
       </Body1>
       <div className={styles.row}>
         <Field
@@ -153,7 +177,7 @@ export function ExportPanel({ expiryKnown }: ExportPanelProps) {
           Choose…
         </Button>
       </div>
-      <Field label="The secret's value in the bundle">
+      <Field label={words.field}>
         <RadioGroup value={protection} onChange={(_, d) => setProtection(d.value as Protection)} data-testid="export-protection">
           <Radio value="none" label="Leave it out" />
           <Radio value="recipients" label="Encrypt it to age recipients" />
@@ -171,7 +195,7 @@ export function ExportPanel({ expiryKnown }: ExportPanelProps) {
         </Field>
       )}
       {protection === "passphrase" && (
-        <Field label="Passphrase" hint="Used once to encrypt secret.age; never saved">
+        <Field label="Passphrase" hint={words.passphraseHint}>
           <Input type="password" value={passphrase} onChange={(_, d) => setPassphrase(d.value)} data-testid="export-passphrase" />
         </Field>
       )}
@@ -208,10 +232,20 @@ export function ExportPanel({ expiryKnown }: ExportPanelProps) {
                 <li key={e}>{e}</li>
               ))}
             </ul>
-            <div data-testid="export-storage">The secret's value: {STORAGE_TEXT[outcome.storage] ?? outcome.storage}.</div>
+            {outcome.certificate ? (
+              <>
+                <div data-testid="export-certificate">Certificate thumbprint: {outcome.certificate.thumbprint}</div>
+                <div data-testid="export-storage">
+                  Its private key: {CERTIFICATE_STORAGE_TEXT[outcome.certificate.storage] ?? outcome.certificate.storage}.
+                </div>
+              </>
+            ) : (
+              <div data-testid="export-storage">The secret's value: {STORAGE_TEXT[outcome.storage] ?? outcome.storage}.</div>
+            )}
             {outcome.reminder && (
               <div data-testid="export-reminder">
-                A reminder is kept: the secret expires on {new Date(outcome.reminder.expires).toLocaleDateString()}.
+                A reminder is kept: the {outcome.reminder.kind === "certificate" ? "certificate" : "secret"} expires on{" "}
+                {new Date(outcome.reminder.expires).toLocaleDateString()}.
               </div>
             )}
             {outcome.reminder_problem && <div data-testid="export-reminder-problem">{outcome.reminder_problem}</div>}

@@ -2,6 +2,9 @@
  * The client secret: "create it for me" with a lifetime within the profile's limit, or paste
  * the value — the secret ID pasted by mistake is caught as it is pasted. The value stays in the
  * app's memory only; a created one can be shown once, on request.
+ *
+ * Where the product takes a certificate too (the shell offers the choice), the admin chooses a
+ * client secret or a certificate first; with a certificate the step is the {@link CertificatePanel}.
  */
 import { useId, useState } from "react";
 import {
@@ -19,12 +22,14 @@ import {
   tokens,
 } from "@fluentui/react-components";
 import { EyeRegular } from "@fluentui/react-icons";
-import { createSecret, revealSecret } from "../ipc";
+import { createSecret, revealSecret, setCredential } from "../ipc";
+import type { CredentialType } from "../ipc";
 import { CopyField } from "../components/CopyField";
 import { FailureBar } from "../components/FailureBar";
 import { useFailure } from "../hooks/useFailure";
 import { KeptSecretButton } from "../components/KeptSecretButton";
 import { IssueList } from "../components/IssueList";
+import { CertificatePanel } from "./CertificatePanel";
 import { RepairButton } from "./RepairButton";
 import type { StepProps } from "./types";
 
@@ -62,8 +67,18 @@ export function SecretStep({ view, onView, onInput, recheck, goTo }: StepProps) 
   };
   const pastedError = secret.issues.some((i) => i.severity === "error");
 
+  if (secret.credential === "certificate") {
+    return (
+      <div className={styles.group}>
+        <CredentialChoice view={view} onView={onView} recheck={recheck} />
+        <CertificatePanel view={view} onView={onView} recheck={recheck} goTo={goTo} />
+      </div>
+    );
+  }
+
   return (
     <div className={styles.group}>
+      <CredentialChoice view={view} onView={onView} recheck={recheck} />
       <Body1>{secret.advice}</Body1>
       <KeptSecretButton onView={onView} held={secret.held} />
       {secret.created_hint && (
@@ -154,6 +169,46 @@ export function SecretStep({ view, onView, onInput, recheck, goTo }: StepProps) 
         </Field>
       )}
       <FailureBar notice={failure.notice} testId="reveal-secret-error" />
+    </div>
+  );
+}
+
+const CREDENTIAL_LABELS: Record<CredentialType, string> = {
+  secret: "A client secret (a password the product keeps)",
+  certificate: "A certificate (its private key stays in your OS keychain)",
+};
+
+/** What the app proves itself with, when the product takes more than a client secret; nothing otherwise. */
+function CredentialChoice({ view, onView, recheck }: Pick<StepProps, "view" | "onView" | "recheck">) {
+  const styles = useStyles();
+  const legendId = useId();
+  const failure = useFailure();
+  const offered = view.secret.credentials;
+  if (offered.length < 2) return null;
+  const choose = async (credential: CredentialType) => {
+    failure.clear();
+    try {
+      onView(await setCredential(credential));
+      recheck();
+    } catch (cause) {
+      failure.show(cause, () => void choose(credential));
+    }
+  };
+  return (
+    <div data-testid="credential-choice">
+      <Body1 id={legendId} className={styles.legend} as="p">
+        What does {view.product} prove the app's identity with?
+      </Body1>
+      <RadioGroup
+        aria-labelledby={legendId}
+        value={view.secret.credential}
+        onChange={(_, data) => void choose(data.value as CredentialType)}
+      >
+        {offered.map((credential) => (
+          <Radio key={credential} value={credential} label={CREDENTIAL_LABELS[credential]} data-testid={`credential-${credential}`} />
+        ))}
+      </RadioGroup>
+      <FailureBar notice={failure.notice} testId="credential-choice-error" />
     </div>
   );
 }

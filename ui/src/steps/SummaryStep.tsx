@@ -53,7 +53,7 @@ export function SummaryStep({ view, step, running, recheck }: StepProps) {
       )}
       <CheckList checks={step.checks} results={view.results} running={running} onRetry={recheck} />
       <Deferred placeholder={<PanelSkeleton minHeight="240px" testId="export-loading" />}>
-        <exportPanel.Component expiryKnown={view.secret.expiry_known} />
+        <exportPanel.Component expiryKnown={view.secret.expiry_known} credential={view.secret.credential} />
       </Deferred>
     </div>
   );
