@@ -184,18 +184,7 @@ impl SecretInput {
             return Ok(Some(secret));
         }
         if let Some(var) = &self.secret_env {
-            let value = std::env::var(var).map_err(|_| {
-                UsageError(format!(
-                    "--secret-env: the environment variable {var} is not set"
-                ))
-            })?;
-            let secret = Secret::new(value.trim());
-            if secret.is_blank() {
-                return Err(UsageError(format!(
-                    "--secret-env: the environment variable {var} is empty"
-                )));
-            }
-            return Ok(Some(secret));
+            return env_client_secret(var).map(Some);
         }
         Ok(None)
     }
@@ -271,21 +260,45 @@ impl CertificateInput {
 
 /// The value of the environment variable `var` named by `option`, as a secret.
 pub fn env_secret(option: &str, var: &str) -> Result<Secret, UsageError> {
+    env_name(option, var)?;
+    not_blank(option, var, Secret::new(env_value(option, var)?))
+}
+
+/// A client secret from the environment variable `var` (`--secret-env`), without the white
+/// space around it.
+pub fn env_client_secret(var: &str) -> Result<Secret, UsageError> {
+    let option = "--secret-env";
+    not_blank(option, var, Secret::new(env_value(option, var)?.trim()))
+}
+
+/// Refuse (exit 64) a `var` that `option` gives which is not an environment variable's name.
+pub fn env_name(option: &str, var: &str) -> Result<(), UsageError> {
     let named = !var.is_empty()
         && !var.starts_with(|c: char| c.is_ascii_digit())
         && var.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
-    if !named {
-        return Err(UsageError(format!(
+    if named {
+        Ok(())
+    } else {
+        Err(UsageError(format!(
             "{option}: '{}' is not an environment variable's name (letters, digits and _)",
             entra_setup_core::printable::printable(var)
-        )));
+        )))
     }
-    let value = std::env::var(var).map_err(|_| {
+}
+
+/// The value of the environment variable `var` that `option` names; refused (exit 64) when it is
+/// not set.
+pub fn env_value(option: &str, var: &str) -> Result<String, UsageError> {
+    std::env::var(var).map_err(|_| {
         UsageError(format!(
             "{option}: the environment variable {var} is not set"
         ))
-    })?;
-    let secret = Secret::new(value);
+    })
+}
+
+/// `secret`, read from the environment variable `var` that `option` names; refused (exit 64)
+/// when it is blank.
+pub fn not_blank(option: &str, var: &str, secret: Secret) -> Result<Secret, UsageError> {
     if secret.is_blank() {
         return Err(UsageError(format!(
             "{option}: the environment variable {var} is empty"

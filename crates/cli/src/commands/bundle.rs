@@ -24,7 +24,8 @@ use entra_setup_core::validate::Field;
 use super::verify::{VerifyArgs, exit_status, verify_with};
 use super::{Globals, find_profile};
 use crate::exit::{ExitStatus, UsageError};
-use crate::options::field_option;
+use crate::options::{env_value, field_option, not_blank};
+use crate::output::print_json;
 
 /// For testing only: abort the process once the bundle's temporary file is complete, before
 /// it is renamed (proves a crash leaves no partial bundle).
@@ -121,19 +122,9 @@ fn export(globals: &Globals, args: ExportArgs) -> anyhow::Result<ExitStatus> {
             .map_err(|e| UsageError(format!("--recipient: {e}")))?;
         Protection::Recipients(args.recipients.clone())
     } else if let Some(var) = &args.passphrase_env {
-        let value = std::env::var(var).map_err(|_| {
-            UsageError(format!(
-                "--passphrase-env: the environment variable {var} is not set"
-            ))
-        })?;
-        let passphrase = Secret::new(value);
-        if passphrase.is_blank() {
-            return Err(UsageError(format!(
-                "--passphrase-env: the environment variable {var} is empty"
-            ))
-            .into());
-        }
-        Protection::Passphrase(passphrase)
+        let option = "--passphrase-env";
+        let passphrase = Secret::new(env_value(option, var)?);
+        Protection::Passphrase(not_blank(option, var, passphrase)?)
     } else {
         Protection::None
     };
@@ -166,19 +157,16 @@ fn export(globals: &Globals, args: ExportArgs) -> anyhow::Result<ExitStatus> {
         eprintln!("entra-setup: no bundle was written: the sign-in did not finish.");
         if args.verify.json {
             let (cause, why) = done.sign_in_failure.clone().unwrap_or_default();
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&serde_json::json!({
-                    "out": null,
-                    "entries": [],
-                    "bundle": null,
-                    "error": {
-                        "cause": cause.map(|c| c.as_str()),
-                        "message": format!("no bundle was written: {why}"),
-                    },
-                    "verify": done.report,
-                }))?
-            );
+            print_json(&serde_json::json!({
+                "out": null,
+                "entries": [],
+                "bundle": null,
+                "error": {
+                    "cause": cause.map(|c| c.as_str()),
+                    "message": format!("no bundle was written: {why}"),
+                },
+                "verify": done.report,
+            }))?;
         }
         return Ok(status);
     }
@@ -289,14 +277,11 @@ fn export(globals: &Globals, args: ExportArgs) -> anyhow::Result<ExitStatus> {
         ),
     }
     if args.verify.json {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&serde_json::json!({
-                "out": out,
-                "entries": entries,
-                "bundle": record,
-            }))?
-        );
+        print_json(&serde_json::json!({
+            "out": out,
+            "entries": entries,
+            "bundle": record,
+        }))?;
     }
     Ok(exit_status(report))
 }
@@ -339,13 +324,10 @@ fn registered_name(
 fn inspect(file: &std::path::Path, json: bool) -> anyhow::Result<ExitStatus> {
     let opened = bundle::open(file).map_err(|e| UsageError(e.to_string()))?;
     if json {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&serde_json::json!({
-                "entries": opened.entries,
-                "bundle": opened.record,
-            }))?
-        );
+        print_json(&serde_json::json!({
+            "entries": opened.entries,
+            "bundle": opened.record,
+        }))?;
         return Ok(ExitStatus::Ok);
     }
     // Everything below comes from the file: shown, never acted on by the terminal.

@@ -1,7 +1,7 @@
 //! One module per command; each calls the core and prints what it answers. Here: the options
 //! every command takes, and what several commands share — refusing an input that breaks an
-//! offline rule, Microsoft's endpoints, the context and runtime a command works with, and the
-//! profile `--profile` names.
+//! offline rule, Microsoft's endpoints, the context and runtime a command works with, the
+//! profile `--profile` names, and what the checks after a change to a registration are given.
 
 mod admin;
 pub mod bundle;
@@ -22,8 +22,9 @@ use entra_setup_core::endpoints::{Cloud, Endpoints};
 use entra_setup_core::http::{Http, RetryPolicy};
 use entra_setup_core::paths::AppPaths;
 use entra_setup_core::profile::{Catalog, Profile};
+use entra_setup_core::secret::Secret;
 use entra_setup_core::validate::{self, Field, FieldContext, InputIssue};
-use entra_setup_core::verify::Context;
+use entra_setup_core::verify::{Context, Inputs, Sessions};
 
 use crate::args::{Cli, Command};
 use crate::exit::{ExitStatus, UsageError};
@@ -142,4 +143,28 @@ pub(crate) fn find_profile(paths: &AppPaths, id: &str) -> Result<Profile, UsageE
             known.join(", ")
         ))
     })
+}
+
+/// What the checks after a change to a registration are given: the tenant, the registration, the
+/// credential at hand (a secret; none for a certificate, which is passed beside, or for a vendor's
+/// app), the redirect URI, and the administrator's token.
+pub(crate) fn registration_inputs(
+    tenant: &str,
+    client_id: &str,
+    secret: Option<Secret>,
+    redirect_uri: Option<String>,
+    admin_token: &Secret,
+) -> Inputs {
+    Inputs {
+        tenant: tenant.to_string(),
+        client_id: Some(client_id.to_string()),
+        secret,
+        redirect_uri,
+        mailbox: None,
+        test_recipient: None,
+        sessions: Sessions {
+            admin_graph: Some(admin_token.clone()),
+            ..Sessions::default()
+        },
+    }
 }

@@ -42,7 +42,8 @@ use serde_json::json;
 
 use super::{Globals, admin, connect, keychain, refuse_errors, refuse_errors_as};
 use crate::exit::{ExitStatus, UsageError};
-use crate::options::AdminSignIn;
+use crate::options::{AdminSignIn, env_client_secret, env_name, env_value};
+use crate::output::{change_lines, print_json};
 
 /// `monitor` subcommands.
 #[derive(Debug, Subcommand)]
@@ -110,6 +111,24 @@ pub struct MonitorCredentialArgs {
 /// `monitor scan`'s options.
 #[derive(Debug, Args)]
 pub struct ScanArgs {
+    /// `--tenants`, `--within-days`, `--webhook-env`, `--mail-from` and `--mail-to`.
+    #[command(flatten)]
+    pub scan: ScanSettingsArgs,
+    /// How many tenants are read at once.
+    #[arg(long, default_value_t = DEFAULT_CONCURRENCY as u32, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=32))]
+    pub concurrency: u32,
+    /// The monitor app and its credential.
+    #[command(flatten)]
+    pub credential: MonitorCredentialArgs,
+    /// Print one JSON document on stdout.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// What a scan reads and where its alert goes, for `monitor scan` and the scan `monitor
+/// schedule` prints.
+#[derive(Debug, Args)]
+pub struct ScanSettingsArgs {
     /// The tenants to scan, one a line (GUID or domain; # comments). Default: monitor-tenants.txt
     /// in the config folder, else the tenant `monitor setup` registered the app in.
     #[arg(long, value_name = "FILE")]
@@ -120,21 +139,27 @@ pub struct ScanArgs {
     /// Post the alert to the webhook whose URL (a secret) this environment variable holds.
     #[arg(long, value_name = "VAR")]
     pub webhook_env: Option<String>,
+    /// `--mail-from` and `--mail-to`.
+    #[command(flatten)]
+    pub mail: MailAlertArgs,
+}
+
+/// The alert by mail, for `monitor scan` and the scan `monitor schedule` prints.
+#[derive(Debug, Args)]
+pub struct MailAlertArgs {
     /// Send the alert by mail from this mailbox (with --mail-to).
     #[arg(long, value_name = "UPN", requires = "mail_to")]
     pub mail_from: Option<String>,
     /// Who gets the alert mail (repeat for several).
     #[arg(long, value_name = "ADDR", requires = "mail_from", num_args = 1..)]
     pub mail_to: Vec<String>,
-    /// How many tenants are read at once.
-    #[arg(long, default_value_t = DEFAULT_CONCURRENCY as u32, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=32))]
-    pub concurrency: u32,
-    /// The monitor app and its credential.
-    #[command(flatten)]
-    pub credential: MonitorCredentialArgs,
-    /// Print one JSON document on stdout.
-    #[arg(long)]
-    pub json: bool,
+}
+
+impl MailAlertArgs {
+    /// Where the alert mail goes, when `--mail-from` is given; a malformed address is refused.
+    fn route(&self) -> Result<Option<MailRoute>, UsageError> {
+        mail_route(self.mail_from.as_deref(), &self.mail_to)
+    }
 }
 
 /// The schedulers `--print` knows.
@@ -150,25 +175,21 @@ pub enum SchedulerOption {
 
 /// `monitor schedule`'s options.
 #[derive(Debug, Args)]
+#[command(
+    mut_arg("tenants", |a| a.help(
+        "The tenants file the scan reads (default: monitor-tenants.txt in the config folder)"
+    )),
+    mut_arg("webhook_env", |a| a.help(
+        "The environment variable that will hold the webhook URL (named, never written out)"
+    )),
+)]
 pub struct ScheduleArgs {
     /// The scheduler to print for.
     #[arg(long, value_enum, value_name = "SCHEDULER")]
     pub print: SchedulerOption,
-    /// The tenants file the scan reads (default: monitor-tenants.txt in the config folder).
-    #[arg(long, value_name = "FILE")]
-    pub tenants: Option<PathBuf>,
-    /// The window in days.
-    #[arg(long, default_value_t = DEFAULT_WITHIN_DAYS, value_name = "N", value_parser = clap::value_parser!(u32).range(0..=3650))]
-    pub within_days: u32,
-    /// The environment variable that will hold the webhook URL (named, never written out).
-    #[arg(long, value_name = "VAR")]
-    pub webhook_env: Option<String>,
-    /// Send the alert by mail from this mailbox (with --mail-to).
-    #[arg(long, value_name = "UPN", requires = "mail_to")]
-    pub mail_from: Option<String>,
-    /// Who gets the alert mail (repeat for several).
-    #[arg(long, value_name = "ADDR", requires = "mail_from", num_args = 1..)]
-    pub mail_to: Vec<String>,
+    /// `--tenants`, `--within-days`, `--webhook-env`, `--mail-from` and `--mail-to`.
+    #[command(flatten)]
+    pub scan: ScanSettingsArgs,
 }
 
 /// Run a `monitor` subcommand.
@@ -178,21 +199,6 @@ pub fn run(globals: &Globals, command: MonitorCommand) -> anyhow::Result<ExitSta
         MonitorCommand::Setup(args) => run_setup(globals, &paths, &args),
         MonitorCommand::Scan(args) => run_scan(globals, &paths, &args),
         MonitorCommand::Schedule(args) => run_schedule(&paths, &args),
-    }
-}
-
-/// An environment variable's name as `option` gives it: letters, digits and underscores.
-fn env_name(option: &str, var: &str) -> Result<(), UsageError> {
-    let ok = !var.is_empty()
-        && !var.starts_with(|c: char| c.is_ascii_digit())
-        && var.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
-    if ok {
-        Ok(())
-    } else {
-        Err(UsageError(format!(
-            "{option}: '{}' is not an environment variable's name (letters, digits and _)",
-            printable(var)
-        )))
     }
 }
 
@@ -291,11 +297,7 @@ fn credential(
         let password = match &args.certificate_password_env {
             Some(var) => {
                 env_name("--certificate-password-env", var)?;
-                Some(Secret::new(std::env::var(var).map_err(|_| {
-                    UsageError(format!(
-                        "--certificate-password-env: the environment variable {var} is not set"
-                    ))
-                })?))
+                Some(Secret::new(env_value("--certificate-password-env", var)?))
             }
             None => None,
         };
@@ -315,17 +317,7 @@ fn credential(
     }
     if let Some(var) = &args.secret_env {
         env_name("--secret-env", var)?;
-        let value = std::env::var(var).map_err(|_| {
-            UsageError(format!(
-                "--secret-env: the environment variable {var} is not set"
-            ))
-        })?;
-        let secret = Secret::new(value.trim());
-        if secret.is_blank() {
-            return Err(UsageError(format!(
-                "--secret-env: the environment variable {var} is empty"
-            )));
-        }
+        let secret = env_client_secret(var)?;
         return Ok(MonitorCredential::Secret(SecretCredential::new(
             http, endpoints, &client_id, secret,
         )));
@@ -367,15 +359,11 @@ fn credential(
 fn run_scan(globals: &Globals, paths: &AppPaths, args: &ScanArgs) -> anyhow::Result<ExitStatus> {
     let now = now()?;
     let config = MonitorConfig::load(paths).map_err(|e| UsageError(e.to_string()))?;
-    let tenants = tenants(paths, args.tenants.as_ref(), config.as_ref())?;
-    let webhook = match &args.webhook_env {
+    let tenants = tenants(paths, args.scan.tenants.as_ref(), config.as_ref())?;
+    let webhook = match &args.scan.webhook_env {
         Some(var) => {
             env_name("--webhook-env", var)?;
-            let value = std::env::var(var).map_err(|_| {
-                UsageError(format!(
-                    "--webhook-env: the environment variable {var} is not set"
-                ))
-            })?;
+            let value = env_value("--webhook-env", var)?;
             Some(WebhookUrl::parse(Secret::new(value)).map_err(|e| {
                 UsageError(format!(
                     "--webhook-env: the URL in {var} cannot be used: {e}"
@@ -384,12 +372,12 @@ fn run_scan(globals: &Globals, paths: &AppPaths, args: &ScanArgs) -> anyhow::Res
         }
         None => None,
     };
-    let route = mail_route(args.mail_from.as_deref(), &args.mail_to)?;
+    let route = args.scan.mail.route()?;
     let (context, runtime) = connect(globals, now)?;
     let tokens = Arc::new(credential(&context, &args.credential, config.as_ref())?);
     let options = ScanOptions {
         now,
-        within_days: args.within_days,
+        within_days: args.scan.within_days,
         concurrency: args.concurrency as usize,
     };
     let reports = runtime.block_on(monitor::scan_tenants(
@@ -402,7 +390,7 @@ fn run_scan(globals: &Globals, paths: &AppPaths, args: &ScanArgs) -> anyhow::Res
     let mut alerts: Vec<AlertReport> = Vec::new();
     if monitor::alert::worth_alerting(&reports) {
         if let Some(webhook) = &webhook {
-            let message = webhook::message(&reports, args.within_days);
+            let message = webhook::message(&reports, args.scan.within_days);
             alerts.push(runtime.block_on(webhook::post(
                 &context.http,
                 webhook,
@@ -417,7 +405,7 @@ fn run_scan(globals: &Globals, paths: &AppPaths, args: &ScanArgs) -> anyhow::Res
                 tokens.as_ref(),
                 route,
                 &reports,
-                args.within_days,
+                args.scan.within_days,
             )));
         }
     }
@@ -438,7 +426,8 @@ fn run_scan(globals: &Globals, paths: &AppPaths, args: &ScanArgs) -> anyhow::Res
     }
     // Kept for the desktop app's Reminders page; a scan whose report cannot be kept still
     // reports and exits as it found.
-    if let Err(error) = monitor::last_scan::record(paths, now, args.within_days, &reports, &alerts)
+    if let Err(error) =
+        monitor::last_scan::record(paths, now, args.scan.within_days, &reports, &alerts)
     {
         eprintln!(
             "entra-setup: this scan could not be kept as the monitor's last scan: {}",
@@ -446,16 +435,19 @@ fn run_scan(globals: &Globals, paths: &AppPaths, args: &ScanArgs) -> anyhow::Res
         );
     }
     if args.json {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&json!({
-                "within_days": args.within_days,
-                "tenants": reports,
-                "alerts": alerts,
-            }))?
-        );
+        print_json(&json!({
+            "within_days": args.scan.within_days,
+            "tenants": reports,
+            "alerts": alerts,
+        }))?;
     } else {
-        print_table(&reports, &alerts, args.within_days, webhook.as_ref(), now);
+        print_table(
+            &reports,
+            &alerts,
+            args.scan.within_days,
+            webhook.as_ref(),
+            now,
+        );
     }
     Ok(match monitor::outcome(&reports) {
         Outcome::Clear => ExitStatus::Ok,
@@ -654,23 +646,20 @@ fn run_setup(globals: &Globals, paths: &AppPaths, args: &SetupArgs) -> anyhow::R
     config.save(paths)?;
     let consent_link = done.consent_link.as_ref().map(|u| u.to_string());
     if args.json {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&json!({
-                "client_id": registered.client_id,
-                "object_id": registered.object_id,
-                "tenant_id": home_tenant_id,
-                "created": registered.created,
-                "changes": registered.changes.iter().map(|c| c.description.clone()).collect::<Vec<_>>(),
-                "certificate": registered.certificate.as_ref().map(|c| json!({
-                    "thumbprint": c.thumbprint, "key_id": c.key_id, "expires": c.expires,
-                    "keychain_account": c.keychain_account,
-                })),
-                "consent_link": consent_link,
-                "config": MonitorConfig::path(paths),
-                "mail": mail_from.as_ref().map(|from| json!({"from": from, "permission": setup::MAIL_SEND})),
-            }))?
-        );
+        print_json(&json!({
+            "client_id": registered.client_id,
+            "object_id": registered.object_id,
+            "tenant_id": home_tenant_id,
+            "created": registered.created,
+            "changes": registered.changes.iter().map(|c| c.description.clone()).collect::<Vec<_>>(),
+            "certificate": registered.certificate.as_ref().map(|c| json!({
+                "thumbprint": c.thumbprint, "key_id": c.key_id, "expires": c.expires,
+                "keychain_account": c.keychain_account,
+            })),
+            "consent_link": consent_link,
+            "config": MonitorConfig::path(paths),
+            "mail": mail_from.as_ref().map(|from| json!({"from": from, "permission": setup::MAIL_SEND})),
+        }))?;
     } else {
         println!(
             "Monitor app {} ({}) in tenant {}.",
@@ -682,9 +671,7 @@ fn run_setup(globals: &Globals, paths: &AppPaths, args: &SetupArgs) -> anyhow::R
             },
             home_tenant_id
         );
-        for change in &registered.changes {
-            println!("  - {}", printable(&change.description));
-        }
+        print!("{}", change_lines(&registered.changes));
         match (&registered.certificate, &registered.kept_certificate) {
             (Some(made), _) => println!(
                 "Its certificate {} (thumbprint {}, expires {}) is registered; its private key is kept in the OS keychain (account {}).",
@@ -718,11 +705,11 @@ fn run_setup(globals: &Globals, paths: &AppPaths, args: &SetupArgs) -> anyhow::R
 
 /// `monitor schedule --print`.
 fn run_schedule(paths: &AppPaths, args: &ScheduleArgs) -> anyhow::Result<ExitStatus> {
-    if let Some(var) = &args.webhook_env {
+    if let Some(var) = &args.scan.webhook_env {
         env_name("--webhook-env", var)?;
     }
     let mut extra = Vec::new();
-    if let Some(route) = mail_route(args.mail_from.as_deref(), &args.mail_to)? {
+    if let Some(route) = args.scan.mail.route()? {
         extra.push("--mail-from".to_owned());
         extra.push(route.from);
         for to in route.to {
@@ -734,14 +721,15 @@ fn run_schedule(paths: &AppPaths, args: &ScheduleArgs) -> anyhow::Result<ExitSta
         .map(|p| p.display().to_string())
         .unwrap_or_else(|_| "entra-setup".to_owned());
     let tenants_file = args
+        .scan
         .tenants
         .clone()
         .unwrap_or_else(|| default_tenants_file(paths));
     let scan = ScheduledScan {
         program,
         tenants_file: tenants_file.display().to_string(),
-        within_days: args.within_days,
-        webhook_env: args.webhook_env.clone(),
+        within_days: args.scan.within_days,
+        webhook_env: args.scan.webhook_env.clone(),
         extra,
     };
     let scheduler = match args.print {

@@ -25,18 +25,21 @@ use entra_setup_core::fix::{
 };
 use entra_setup_core::identity::SignInClient;
 use entra_setup_core::paths::AppPaths;
-use entra_setup_core::printable::printable;
 use entra_setup_core::profile::{CredentialType, Profile};
+use entra_setup_core::secret::Secret;
 use entra_setup_core::secrets::KeyringStore;
 use entra_setup_core::validate::Field;
-use entra_setup_core::verify::{self, Inputs, Report, Sessions};
+use entra_setup_core::verify::{self, Context, Report};
 use serde_json::{Value, json};
 
 use super::verify::run_checks;
-use super::{Globals, admin, connect, find_profile, keychain, refuse_errors, refuse_unwritable};
+use super::{
+    Globals, admin, connect, find_profile, keychain, refuse_errors, refuse_unwritable,
+    registration_inputs,
+};
 use crate::exit::{ExitStatus, UsageError};
 use crate::options::{AdminSignIn, CredentialOption, Integration, field_option};
-use crate::output::report;
+use crate::output::{change_lines, new_certificate_line, print_json, report};
 
 /// `register`'s options.
 #[derive(Debug, Args)]
@@ -198,22 +201,8 @@ pub fn run(globals: &Globals, args: RegisterArgs) -> anyhow::Result<ExitStatus> 
 
     let (context, runtime) = connect(globals, chrono::Utc::now())?;
 
-    // Read scopes for the verification, write scopes for the repairs: one sign-in.
-    let mut scopes = verify::sign_in::admin_scopes(&context);
-    for scope in fix::repair_scopes(&context) {
-        if !scopes.contains(&scope) {
-            scopes.push(scope);
-        }
-    }
-    let signed_in = admin::sign_in_admin(
-        &runtime,
-        &context,
-        &inputs.tenant,
-        &sign_in_client,
-        &scopes,
-        args.sign_in.sign_in,
-    );
-    let admin = match signed_in {
+    let admin = match sign_in_to_repair(&runtime, &context, &inputs.tenant, &sign_in_client, &args)
+    {
         Ok(token) => token,
         Err(status) => return Ok(status),
     };
@@ -244,23 +233,19 @@ pub fn run(globals: &Globals, args: RegisterArgs) -> anyhow::Result<ExitStatus> 
         );
     }
 
-    let verify_inputs = Inputs {
-        tenant: inputs.tenant.clone(),
-        client_id: Some(registered.client_id.clone()),
-        secret: registered
-            .secret
-            .as_ref()
-            .map(|s| s.value.clone())
-            .or_else(|| registered.kept_secret.clone())
-            .or(given),
+    let secret = registered
+        .secret
+        .as_ref()
+        .map(|s| s.value.clone())
+        .or_else(|| registered.kept_secret.clone())
+        .or(given);
+    let verify_inputs = registration_inputs(
+        &inputs.tenant,
+        &registered.client_id,
+        secret,
         redirect_uri,
-        mailbox: None,
-        test_recipient: None,
-        sessions: Sessions {
-            admin_graph: Some(admin.clone()),
-            ..Sessions::default()
-        },
-    };
+        &admin,
+    );
     let report = run_checks(
         &runtime,
         profile,
@@ -269,17 +254,7 @@ pub fn run(globals: &Globals, args: RegisterArgs) -> anyhow::Result<ExitStatus> 
         &context,
         globals.no_progress,
     );
-
-    if args.json {
-        let mut document = to_json(&registered, &report, args.show_secret)?;
-        if registered.secret.is_some() {
-            document["secret"]["storage"] = json!(if stored { "keyring" } else { "none" });
-        }
-        println!("{}", serde_json::to_string_pretty(&document)?);
-    } else {
-        print!("{}", summary(&registered, args.show_secret));
-        print!("{}", report::render(&report));
-    }
+    print_registered(&registered, &report, args.json, args.show_secret, stored)?;
     let status = super::verify::exit_status(&report);
     if status == ExitStatus::Ok && report.missing_credential() {
         eprintln!(
@@ -326,20 +301,7 @@ fn run_with_certificate(
     // The private key is kept only in the keychain: settled before anything is signed in to.
     keychain::ready_for_new_certificate("--credential")?;
     let (context, runtime) = connect(globals, chrono::Utc::now())?;
-    let mut scopes = verify::sign_in::admin_scopes(&context);
-    for scope in fix::repair_scopes(&context) {
-        if !scopes.contains(&scope) {
-            scopes.push(scope);
-        }
-    }
-    let admin = match admin::sign_in_admin(
-        &runtime,
-        &context,
-        &inputs.tenant,
-        sign_in_client,
-        &scopes,
-        args.sign_in.sign_in,
-    ) {
+    let admin = match sign_in_to_repair(&runtime, &context, &inputs.tenant, sign_in_client, args) {
         Ok(token) => token,
         Err(status) => return Ok(status),
     };
@@ -376,18 +338,13 @@ fn run_with_certificate(
         .as_ref()
         .map(|made| &made.certificate)
         .or(registered.kept_certificate.as_ref());
-    let verify_inputs = Inputs {
-        tenant: inputs.tenant.clone(),
-        client_id: Some(registered.client_id.clone()),
-        secret: None,
-        redirect_uri: inputs.redirect_uri.clone(),
-        mailbox: None,
-        test_recipient: None,
-        sessions: Sessions {
-            admin_graph: Some(admin.clone()),
-            ..Sessions::default()
-        },
-    };
+    let verify_inputs = registration_inputs(
+        &inputs.tenant,
+        &registered.client_id,
+        None,
+        inputs.redirect_uri.clone(),
+        &admin,
+    );
     let report = run_checks(
         &runtime,
         profile,
@@ -396,14 +353,56 @@ fn run_with_certificate(
         &context,
         globals.no_progress,
     );
-    if args.json {
-        let document = to_json(&registered, &report, false)?;
-        println!("{}", serde_json::to_string_pretty(&document)?);
-    } else {
-        print!("{}", summary(&registered, false));
-        print!("{}", report::render(&report));
-    }
+    print_registered(&registered, &report, args.json, false, false)?;
     Ok(super::verify::exit_status(&report))
+}
+
+/// Sign the administrator in once for a registration and its repairs: the read scopes the
+/// verification needs and the repairs' write scopes. A failed sign-in answers the exit status
+/// to end with.
+fn sign_in_to_repair(
+    runtime: &tokio::runtime::Runtime,
+    context: &Context,
+    tenant: &str,
+    sign_in_client: &SignInClient,
+    args: &RegisterArgs,
+) -> Result<Secret, ExitStatus> {
+    let mut scopes = verify::sign_in::admin_scopes(context);
+    for scope in fix::repair_scopes(context) {
+        if !scopes.contains(&scope) {
+            scopes.push(scope);
+        }
+    }
+    admin::sign_in_admin(
+        runtime,
+        context,
+        tenant,
+        sign_in_client,
+        &scopes,
+        args.sign_in.sign_in,
+    )
+}
+
+/// Print what `register` did and the verification: one JSON document with `--json` (the new
+/// secret's `storage` said, `stored` in the keychain or not), else the summary and the report.
+fn print_registered(
+    registered: &Registered,
+    report: &Report,
+    json: bool,
+    show_secret: bool,
+    stored: bool,
+) -> anyhow::Result<()> {
+    if json {
+        let mut document = to_json(registered, report, show_secret)?;
+        if registered.secret.is_some() {
+            document["secret"]["storage"] = json!(if stored { "keyring" } else { "none" });
+        }
+        print_json(&document)?;
+    } else {
+        print!("{}", summary(registered, show_secret));
+        print!("{}", report::render(report));
+    }
+    Ok(())
 }
 
 /// The JSON of contracts/cli.md: the secret's value only with `--show-secret`.
@@ -454,9 +453,7 @@ fn summary(registered: &Registered, show_secret: bool) -> String {
         text.push_str("Nothing to change: the registration already matches the profile.\n");
     } else {
         text.push_str("Changes:\n");
-        for change in &registered.changes {
-            text.push_str(&format!("  - {}\n", printable(&change.description)));
-        }
+        text.push_str(&change_lines(&registered.changes));
     }
     if let Some(secret) = &registered.secret {
         text.push_str(&format!(
@@ -473,12 +470,12 @@ fn summary(registered: &Registered, show_secret: bool) -> String {
         }
     }
     if let Some(certificate) = &registered.certificate {
-        text.push_str(&format!(
-            "New certificate: thumbprint {}, ID {}, expires {}; its private key is kept in the OS keychain (service entra-setup, account {}), use --certificate-from-keyring to use it\n",
-            certificate.thumbprint,
-            certificate.key_id,
-            certificate.expires.format("%Y-%m-%d"),
-            certificate.keychain_account
+        text.push_str(&new_certificate_line(
+            certificate,
+            &format!(
+                " (service entra-setup, account {}), use --certificate-from-keyring to use it",
+                certificate.keychain_account
+            ),
         ));
     }
     if let Some(link) = &registered.admin_consent_url {

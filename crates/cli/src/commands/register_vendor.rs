@@ -17,15 +17,15 @@ use entra_setup_core::fix::{self, ApprovalWait, Readiness};
 use entra_setup_core::identity::SignInClient;
 use entra_setup_core::profile::Profile;
 use entra_setup_core::validate::Field;
-use entra_setup_core::verify::{self, Inputs, Report, Sessions};
+use entra_setup_core::verify::{self, Report};
 use serde_json::{Value, json};
 
 use super::register::RegisterArgs;
 use super::verify::run_checks;
-use super::{Globals, admin, connect, refuse_errors};
+use super::{Globals, admin, connect, refuse_errors, registration_inputs};
 use crate::exit::{ExitStatus, UsageError};
 use crate::options::{SignIn, field_option};
-use crate::output::report;
+use crate::output::{print_json, report};
 
 /// The options that make no sense for a vendor's app, and why.
 fn refuse_inapplicable(profile: &Profile, args: &RegisterArgs) -> Result<(), UsageError> {
@@ -101,18 +101,7 @@ pub fn run(
         Ok(token) => token,
         Err(status) => return Ok(status),
     };
-    let verify_inputs = Inputs {
-        tenant: tenant.clone(),
-        client_id: Some(client_id.clone()),
-        secret: None,
-        redirect_uri: None,
-        mailbox: None,
-        test_recipient: None,
-        sessions: Sessions {
-            admin_graph: Some(admin.clone()),
-            ..Sessions::default()
-        },
-    };
+    let verify_inputs = registration_inputs(&tenant, &client_id, None, None, &admin);
     let run_verify = || {
         run_checks(
             &runtime,
@@ -235,10 +224,7 @@ impl Outcome {
 /// Print the result and the verification; the exit status is the verification's.
 fn finish(json: bool, outcome: &Outcome, report: &Report) -> anyhow::Result<ExitStatus> {
     if json {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&to_json(outcome, report)?)?
-        );
+        print_json(&to_json(outcome, report)?)?;
     } else {
         print!("{}", summary(outcome));
         print!("{}", report::render(report));

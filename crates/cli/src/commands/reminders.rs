@@ -15,6 +15,7 @@ use serde_json::json;
 use super::{Globals, admin, connect, keychain, refuse_errors, refuse_errors_as};
 use crate::exit::{ExitStatus, UsageError};
 use crate::options::{AdminSignIn, field_option};
+use crate::output::print_json;
 
 /// `reminders` subcommands.
 #[derive(Debug, Subcommand)]
@@ -168,7 +169,7 @@ fn print(standings: &[Standing], json: bool, within_days: Option<u32>) -> anyhow
         if let Some(days) = within_days {
             document["within_days"] = json!(days);
         }
-        println!("{}", serde_json::to_string_pretty(&document)?);
+        print_json(&document)?;
         return Ok(());
     }
     if standings.is_empty() {
@@ -288,14 +289,11 @@ fn scan(
         }
     }
     if args.json {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&json!({
-                "within_days": args.within_days,
-                "credentials": found,
-                "added": added,
-            }))?
-        );
+        print_json(&json!({
+            "within_days": args.within_days,
+            "credentials": found,
+            "added": added,
+        }))?;
     } else if found.is_empty() {
         println!(
             "No secret or certificate expires within {} days.",

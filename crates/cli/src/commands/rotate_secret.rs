@@ -20,21 +20,21 @@ use entra_setup_core::credentials::Certificate;
 use entra_setup_core::fix::{self, Change, Removal, RepairSession, Rotated, SecretConfirmation};
 use entra_setup_core::identity::SignInClient;
 use entra_setup_core::paths::AppPaths;
-use entra_setup_core::printable::printable;
 use entra_setup_core::profile::Profile;
 use entra_setup_core::secret::Secret;
 use entra_setup_core::secrets::KeyringStore;
 use entra_setup_core::validate::Field;
-use entra_setup_core::verify::{self, Context, Inputs, Report, Sessions};
+use entra_setup_core::verify::{self, Context, Report};
 use serde_json::{Value, json};
 
 use super::verify::run_checks;
 use super::{
     Globals, admin, connect, find_profile, first_error, keychain, refuse_errors, refuse_unwritable,
+    registration_inputs,
 };
 use crate::exit::{ExitStatus, UsageError};
 use crate::options::{AdminSignIn, CertificateInput, CredentialOption, Redirect, SecretInput};
-use crate::output::report;
+use crate::output::{change_lines, new_certificate_line, print_json, report};
 
 /// `rotate-secret`'s options.
 #[derive(Debug, Args)]
@@ -371,7 +371,7 @@ impl Signed<'_> {
             &self.target.tenant,
             &self.target.client_id,
             secret,
-            &self.target.redirect_uri,
+            self.target.redirect_uri.clone(),
             &self.admin_token,
         );
         run_checks(
@@ -458,7 +458,7 @@ impl Signed<'_> {
         let report = self.verify(Some(rotated.secret.value.clone()), None);
         if args.json {
             let document = rotation_json(&rotated, &report, args.show_secret, stored)?;
-            println!("{}", serde_json::to_string_pretty(&document)?);
+            print_json(&document)?;
         } else {
             print!("{}", rotation_summary(&rotated, args.show_secret));
             print!("{}", report::render(&report));
@@ -524,16 +524,13 @@ impl Signed<'_> {
                 &report,
             )?;
             document["certificate"] = certificate;
-            println!("{}", serde_json::to_string_pretty(&document)?);
+            print_json(&document)?;
         } else {
             let mut text =
                 changes_summary(&rotated.client_id, &rotated.object_id, &rotated.changes);
-            text.push_str(&format!(
-                "New certificate: thumbprint {}, ID {}, expires {}; its private key is kept in the OS keychain (account {})\n",
-                made.thumbprint,
-                made.key_id,
-                made.expires.format("%Y-%m-%d"),
-                made.keychain_account
+            text.push_str(&new_certificate_line(
+                made,
+                &format!(" (account {})", made.keychain_account),
             ));
             text.push_str(if rotated.confirmation.is_accepted() {
                 "Microsoft issues tokens for the new certificate.\n\n"
@@ -578,12 +575,10 @@ fn rotation_document(
 
 /// The first lines of a rotation's readable summary: the registration and its changes.
 fn changes_summary(client_id: &str, object_id: &str, changes: &[Change]) -> String {
-    let mut text =
-        format!("App registration: client ID {client_id} (object ID {object_id})\nChanges:\n");
-    for change in changes {
-        text.push_str(&format!("  - {}\n", printable(&change.description)));
-    }
-    text
+    format!(
+        "App registration: client ID {client_id} (object ID {object_id})\nChanges:\n{}",
+        change_lines(changes)
+    )
 }
 
 /// The JSON of contracts/cli.md (as `register`): the value only with `--show-secret`.
@@ -663,7 +658,7 @@ fn print_removal(
             "kept": removal.kept,
             "verify": serde_json::to_value(report)?,
         });
-        println!("{}", serde_json::to_string_pretty(&document)?);
+        print_json(&document)?;
     } else {
         let mut text = format!(
             "App registration: client ID {} (object ID {})\n",
@@ -687,27 +682,4 @@ fn print_removal(
         print!("{}", report::render(report));
     }
     Ok(super::verify::exit_status(report))
-}
-
-/// What the checks after a rotation are given: the registration, the credential at hand (a
-/// secret, or none for a certificate, which is passed beside), and the administrator's token.
-fn registration_inputs(
-    tenant: &str,
-    client_id: &str,
-    secret: Option<Secret>,
-    redirect_uri: &Option<String>,
-    admin_token: &Secret,
-) -> Inputs {
-    Inputs {
-        tenant: tenant.to_string(),
-        client_id: Some(client_id.to_string()),
-        secret,
-        redirect_uri: redirect_uri.clone(),
-        mailbox: None,
-        test_recipient: None,
-        sessions: Sessions {
-            admin_graph: Some(admin_token.clone()),
-            ..Sessions::default()
-        },
-    }
 }
