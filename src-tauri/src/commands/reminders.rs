@@ -7,7 +7,6 @@
 
 use entra_setup_core::graph::Reader;
 use entra_setup_core::monitor::{self, LastScan};
-use entra_setup_core::profile::WizardStep;
 use entra_setup_core::reminders::{self, ExpiringCredential, ManualEntry, Standing};
 use entra_setup_core::wizard::resume;
 use serde::{Deserialize, Serialize};
@@ -249,7 +248,7 @@ pub async fn reminders_rotate(
             ensure_demo(&state, session.wizard.demo.as_deref(), false).await?;
             let session = state
                 .record(session.id, |w, _| {
-                    w.go(&found, WizardStep::Secret);
+                    resume::rotate_here(w, &reminder, &found);
                 })
                 .await?;
             return current_view(&state, &session).await;

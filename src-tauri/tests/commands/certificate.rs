@@ -170,6 +170,7 @@ fn a_certificate_is_made_verified_exported_and_used_again_from_the_keychain() {
         .unwrap_or_else(|| panic!("a reminder for {client_id}: {reminders}"))
         .clone();
     assert_eq!(standing["kind"], "certificate", "{standing}");
+    let reminder_key = standing["key_id"].as_str().expect("key id").to_string();
 
     // The credential step proves the app with the certificate.
     app.ok("wizard_go", json!({ "step": "secret" }));
@@ -264,6 +265,16 @@ fn a_certificate_is_made_verified_exported_and_used_again_from_the_keychain() {
         json!({ "step": "secret", "onProgress": app.channel().arg() }),
     );
     assert_eq!(status_of(&view, "client_certificate"), "pass", "{view}");
+
+    // "Rotate now" on the certificate's reminder opens the credential step with the certificate.
+    app.ok("wizard_close", json!({}));
+    let view = app.ok(
+        "reminders_rotate",
+        json!({ "keyId": reminder_key, "profile": CUSTOM, "demo": null }),
+    );
+    assert_eq!(view["step"], "secret");
+    assert_eq!(view["inputs"]["client_id"], client_id.as_str());
+    assert_eq!(view["secret"]["credential"], "certificate");
 }
 
 #[test]

@@ -53,6 +53,7 @@ pub fn from_bundle(record: &BundleRecord, profile: &Profile, demo: Option<String
 
 /// The wizard on the secret step of the client a reminder is for, to make a new secret beside
 /// the old one (which keeps working until it expires); `None` when `profile` has no secret step.
+/// A certificate's reminder chooses the certificate, where the profile's product takes one.
 pub fn for_rotation(
     reminder: &crate::reminders::Reminder,
     profile: &Profile,
@@ -61,7 +62,24 @@ pub fn for_rotation(
     let mut state = WizardState::new(profile, demo);
     state.set_input(InputField::Tenant, &reminder.tenant);
     state.set_input(InputField::ClientId, &reminder.client_id);
-    state.go(profile, WizardStep::Secret).then_some(state)
+    rotate_here(&mut state, reminder, profile).then_some(state)
+}
+
+/// Move the wizard under way for the reminder's client to its credential step, with the
+/// reminder's kind of credential chosen (a certificate only where the product takes one);
+/// `false` when `profile` has no credential step.
+pub fn rotate_here(
+    state: &mut WizardState,
+    reminder: &crate::reminders::Reminder,
+    profile: &Profile,
+) -> bool {
+    if !state.go(profile, WizardStep::Secret) {
+        return false;
+    }
+    if reminder.kind == crate::credentials::CredentialType::Certificate {
+        let _ = super::credential::choose(state, profile, reminder.kind);
+    }
+    true
 }
 
 /// The product's address a redirect URI was made from, by the profile's template
@@ -153,6 +171,39 @@ mod tests {
 
     fn pass(id: CheckId) -> CheckResult {
         outcome::pass(id, "ok", serde_json::Value::Null)
+    }
+
+    #[test]
+    fn a_certificate_reminder_rotates_on_the_credential_step_with_the_certificate_chosen() {
+        let catalog = Catalog::shipped();
+        let reminder = |kind| crate::reminders::Reminder {
+            tenant: "11111111-2222-3333-4444-555555555555".into(),
+            client_id: "aaaaaaaa-0000-0000-0000-000000000001".into(),
+            key_id: "k1".into(),
+            kind,
+            expires: chrono::Utc::now(),
+            name: None,
+            source: None,
+        };
+        let custom = catalog.get("custom").expect("profile");
+        let state = for_rotation(
+            &reminder(crate::credentials::CredentialType::Certificate),
+            custom,
+            None,
+        )
+        .expect("a credential step");
+        assert_eq!(state.step, WizardStep::Secret);
+        assert_eq!(
+            super::super::credential::chosen(custom, &state),
+            crate::credentials::CredentialType::Certificate
+        );
+        let state = for_rotation(
+            &reminder(crate::credentials::CredentialType::Secret),
+            custom,
+            None,
+        )
+        .expect("a credential step");
+        assert_eq!(state.credential, crate::credentials::CredentialType::Secret);
     }
 
     #[test]
