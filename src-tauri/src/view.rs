@@ -163,7 +163,6 @@ pub async fn build(app: &AppState, profile: &Profile, session: &Session) -> Wiza
         CredentialType::Certificate => memory.certificate.is_some(),
         CredentialType::Secret => memory.secret.is_some(),
     };
-    let offered = credential::offered(profile);
     let profile = &credential::profile_for(profile, state);
     let client_id = (!state.inputs.client_id.is_empty()).then_some(state.inputs.client_id.as_str());
     let steps = wizard::plan(profile)
@@ -219,16 +218,7 @@ pub async fn build(app: &AppState, profile: &Profile, session: &Session) -> Wiza
         permissions: wizard::permission_rows(profile, &state.results),
         consent_requests: wizard::pending_consent_requests(&state.results, ctx.endpoints.cloud),
         powershell,
-        secret: SecretView {
-            credentials: offered,
-            credential: chosen,
-            certificate: memory
-                .certificate
-                .as_ref()
-                .map(|c| credential::shown(c, memory.certificate_made, ctx.now)),
-            expiry_known: chosen == CredentialType::Certificate || secret_expiry_known(app, state),
-            ..secret_view(profile, memory)
-        },
+        secret: secret_view(app, profile, state, memory, ctx.now),
         admin: memory.admin.as_ref().map(|(_, upn)| upn.clone()),
         mailbox_owner: memory.mailbox.as_ref().map(|(_, upn)| upn.clone()),
         demo: state.demo.as_deref().and_then(crate::demo::describe),
@@ -258,7 +248,16 @@ fn secret_expiry_known(app: &AppState, state: &wizard::WizardState) -> bool {
     .is_some()
 }
 
-fn secret_view(profile: &Profile, memory: &Memory) -> SecretView {
+/// The credential step as shown: the secret held (never its value), the credential chosen and
+/// the choices offered, and the certificate held (its thumbprint and end date).
+fn secret_view(
+    app: &AppState,
+    profile: &Profile,
+    state: &wizard::WizardState,
+    memory: &Memory,
+    now: chrono::DateTime<chrono::Utc>,
+) -> SecretView {
+    let chosen = credential::chosen(profile, state);
     let issues = match (&memory.secret, &memory.created) {
         (Some(secret), None) => state::secret_issues(secret.expose()),
         _ => Vec::new(),
@@ -273,9 +272,13 @@ fn secret_view(profile: &Profile, memory: &Memory) -> SecretView {
         max_days: profile.secret.max_days,
         choices: fix::lifetime_choices(profile),
         advice: profile.secret.advice.clone(),
-        expiry_known: false,
-        credentials: Vec::new(),
-        credential: CredentialType::Secret,
-        certificate: None,
+        // A certificate carries its own end date.
+        expiry_known: chosen == CredentialType::Certificate || secret_expiry_known(app, state),
+        credentials: credential::offered(profile),
+        credential: chosen,
+        certificate: memory
+            .certificate
+            .as_ref()
+            .map(|c| credential::shown(c, memory.certificate_made, now)),
     }
 }

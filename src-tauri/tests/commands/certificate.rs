@@ -315,3 +315,23 @@ fn a_new_certificate_is_added_beside_the_one_in_use() {
     );
     assert_eq!(refusal.code, "not_signed_in", "{}", refusal.message);
 }
+
+#[test]
+fn without_a_keychain_no_certificate_is_made() {
+    let app = Harness::with(Options {
+        keychain: std::sync::Arc::new(entra_setup_core::secrets::MemoryStore::unavailable()),
+        now: Utc::now().trunc_subsecs(0),
+        ..Options::default()
+    });
+    certificate_setup(&app);
+    let refusal = app.refused("wizard_register", json!({ "secretDays": 90 }));
+    assert_eq!(refusal.code, "keychain_unavailable", "{}", refusal.message);
+    assert!(
+        refusal.message.starts_with("certificate:"),
+        "{}",
+        refusal.message
+    );
+    let view = app.ok("wizard_resume", json!({}))["view"].clone();
+    assert_eq!(view["inputs"]["client_id"], "", "no registration was made");
+    assert!(view["secret"]["certificate"].is_null());
+}

@@ -2,9 +2,9 @@
 //! step, what the admin entered, what each live check found) and its persistence, so that the
 //! admin never loses their place — after a crash or a restart the wizard opens on the same step.
 //!
-//! The state deliberately holds no secret value and no token: those live only in the memory of
-//! the front end that runs the wizard, and the secret step asks for the secret again after a
-//! restart. Which checks a step runs, what it says and where it links come from here; front ends
+//! The state deliberately holds no secret value, no private key and no token: those live only in
+//! the memory of the front end that runs the wizard (a certificate's key also in the OS
+//! keychain), and the secret step asks for the secret again after a restart. Which checks a step runs, what it says and where it links come from here; front ends
 //! only show them.
 //!
 //! - [`plan`] — the steps of a profile, in order, with their checks, instructions and warnings.
