@@ -210,27 +210,20 @@ mod tests {
 
     fn app(entries: &[(&str, PermissionKind)]) -> Application {
         let catalog = PermissionCatalog::builtin();
-        Application {
-            id: "c".into(),
-            app_id: "b".into(),
-            display_name: None,
-            sign_in_audience: None,
-            web: None,
-            spa: None,
-            public_client: None,
-            required_resource_access: vec![RequiredResourceAccess {
-                resource_app_id: GRAPH_APP_ID.into(),
-                resource_access: entries
-                    .iter()
-                    .map(|(name, kind)| ResourceAccess {
-                        id: catalog.id_of(*kind, name).expect("known").to_string(),
-                        kind: *kind,
-                    })
-                    .collect(),
-            }],
-            password_credentials: vec![],
-            key_credentials: vec![],
-        }
+        let mut app: Application =
+            serde_json::from_value(serde_json::json!({ "id": "c", "appId": "b" }))
+                .expect("application");
+        app.required_resource_access = vec![RequiredResourceAccess {
+            resource_app_id: GRAPH_APP_ID.into(),
+            resource_access: entries
+                .iter()
+                .map(|(name, kind)| ResourceAccess {
+                    id: catalog.id_of(*kind, name).expect("known").to_string(),
+                    kind: *kind,
+                })
+                .collect(),
+        }];
+        app
     }
 
     fn needs(delegated: &[&str], application: &[&str]) -> Permissions {

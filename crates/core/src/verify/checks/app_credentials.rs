@@ -4,11 +4,11 @@
 //! (7000222) and a public client that must not send one (700025). Without a secret the same
 //! request still tells whether the app exists (7000218 means it does).
 
-use serde_json::json;
+use serde_json::{Value, json};
 
 use crate::cause::Cause;
 use crate::check::CheckId;
-use crate::identity::{self, AppToken, TokenError};
+use crate::identity::{self, AadError, AppToken, TokenError};
 use crate::portal::{self, AppPage};
 use crate::secret::Secret;
 use crate::validate::is_guid;
@@ -55,129 +55,146 @@ pub async fn run(
         &scope,
     )
     .await;
-    let app_found = || {
+    let accepted = |token: &AppToken| {
         pass(
-            CheckId::ClientId,
-            format!("The app {client_id} is registered in the tenant and enabled."),
-            json!({ "client_id": client_id }),
+            CheckId::ClientSecret,
+            format!(
+                "The secret starting '{}' is valid: Microsoft issued a token with it.",
+                sent.hint()
+            ),
+            json!({ "hint": sent.hint(), "roles": token.claims.roles, "expires_in": token.expires_in }),
         )
     };
-    match outcome {
-        Ok(token) => {
-            let evidence = json!({ "hint": sent.hint(), "roles": token.claims.roles, "expires_in": token.expires_in });
-            Credentials {
-                client_id: app_found(),
-                client_secret: pass(
-                    CheckId::ClientSecret,
-                    format!(
-                        "The secret starting '{}' is valid: Microsoft issued a token with it.",
-                        sent.hint()
-                    ),
-                    evidence,
-                ),
-                token: Some(token),
-            }
+    let refused = |error: &AadError, cause: Option<Cause>, evidence| {
+        if cause == Some(Cause::SecretMissing) && secret.is_none() {
+            return skipped(
+                CheckId::ClientSecret,
+                SkipReason::MissingInput,
+                "No client secret was given.",
+            )
+            .with_needs(&[crate::verify::Needed::ClientSecret]);
         }
-        Err(TokenError::Unavailable(fault)) => Credentials {
-            client_id: unverified(CheckId::ClientId, &fault),
-            client_secret: unverified(CheckId::ClientSecret, &fault),
+        let cause = match cause {
+            Some(Cause::SecretInvalid) if is_guid(sent.expose().trim()) => Cause::SecretIsSecretId,
+            Some(cause) => cause,
+            None => Cause::SecretInvalid,
+        };
+        let message = match cause {
+            Cause::SecretIsSecretId => format!(
+                "What was given as the secret is a GUID: the secret's ID, not its value ({}).",
+                error.label()
+            ),
+            Cause::SecretExpired => format!(
+                "The secret starting '{}' has expired ({}).",
+                sent.hint(),
+                error.label()
+            ),
+            Cause::SecretInvalid => format!(
+                "Microsoft does not accept the secret starting '{}' for this app ({}).",
+                sent.hint(),
+                error.label()
+            ),
+            _ => format!("Microsoft refused the app's sign-in ({}).", error.label()),
+        };
+        fail(CheckId::ClientSecret, cause, message, evidence).with_link(credentials_page)
+    };
+    let answer = Answer {
+        client_id,
+        proof: CheckId::ClientSecret,
+        unknown_app_link: portal::app_registrations(cloud),
+        disabled_app_link: overview,
+    };
+    answer.judge(outcome, |evidence| evidence, accepted, refused)
+}
+
+/// What Microsoft's answer to a client-credentials request says, for a secret and a certificate
+/// alike: the app found (a token, or a refusal of its credential), unknown or disabled (the
+/// credential's check then stands downstream), or Microsoft unavailable (both unverified, also
+/// for a refusal whose cause is transient).
+pub(super) struct Answer<'a> {
+    /// The app asked for.
+    pub client_id: &'a str,
+    /// The credential's check: `client_secret` or `client_certificate`.
+    pub proof: CheckId,
+    /// The portal page linked when no app has the client ID.
+    pub unknown_app_link: String,
+    /// The portal page linked when the app is disabled.
+    pub disabled_app_link: Option<String>,
+}
+
+impl Answer<'_> {
+    /// Judge `outcome`: `accepted` judges the credential when a token was issued; a refusal's
+    /// evidence is `evidence` of Microsoft's, and `refused` judges a refusal of the credential
+    /// itself (with its cause, when Microsoft names a known one).
+    pub fn judge(
+        self,
+        outcome: Result<AppToken, TokenError>,
+        evidence: impl FnOnce(Value) -> Value,
+        accepted: impl FnOnce(&AppToken) -> CheckResult,
+        refused: impl FnOnce(&AadError, Option<Cause>, Value) -> CheckResult,
+    ) -> Credentials {
+        let client_id = self.client_id;
+        let app_found = || {
+            pass(
+                CheckId::ClientId,
+                format!("The app {client_id} is registered in the tenant and enabled."),
+                json!({ "client_id": client_id }),
+            )
+        };
+        let unavailable = |fault: &crate::http::Unavailable| Credentials {
+            client_id: unverified(CheckId::ClientId, fault),
+            client_secret: unverified(self.proof, fault),
             token: None,
-        },
-        Err(TokenError::Rejected(error)) => {
-            let evidence = error.evidence();
-            let cause = identity::cause_of(&error);
-            match cause {
-                Some(Cause::ClientIdNotFound) => {
-                    let id = fail(
-                        CheckId::ClientId,
-                        Cause::ClientIdNotFound,
-                        format!(
-                            "No app with the ID {client_id} exists in this tenant ({}).",
-                            error.label()
-                        ),
-                        evidence,
-                    )
-                    .with_link(Some(portal::app_registrations(cloud)));
-                    let secret = downstream(CheckId::ClientSecret, &id);
-                    Credentials {
-                        client_id: id,
-                        client_secret: secret,
-                        token: None,
-                    }
-                }
-                Some(Cause::AppDisabled) => {
-                    let id = fail(
-                        CheckId::ClientId,
-                        Cause::AppDisabled,
-                        format!(
-                            "The app {client_id} exists but is disabled ({}).",
-                            error.label()
-                        ),
-                        evidence,
-                    )
-                    .with_link(overview);
-                    let secret = downstream(CheckId::ClientSecret, &id);
-                    Credentials {
-                        client_id: id,
-                        client_secret: secret,
-                        token: None,
-                    }
-                }
-                Some(cause) if cause.is_transient() => {
-                    let fault = crate::http::Unavailable {
-                        cause,
-                        detail: error.label(),
-                        retry_after: None,
-                    };
-                    Credentials {
-                        client_id: unverified(CheckId::ClientId, &fault),
-                        client_secret: unverified(CheckId::ClientSecret, &fault),
-                        token: None,
-                    }
-                }
-                Some(Cause::SecretMissing) if secret.is_none() => Credentials {
+        };
+        let error = match outcome {
+            Ok(token) => {
+                return Credentials {
                     client_id: app_found(),
-                    client_secret: skipped(
-                        CheckId::ClientSecret,
-                        SkipReason::MissingInput,
-                        "No client secret was given.",
-                    )
-                    .with_needs(&[crate::verify::Needed::ClientSecret]),
-                    token: None,
-                },
-                other => {
-                    let cause = match other {
-                        Some(Cause::SecretInvalid) if is_guid(sent.expose().trim()) => {
-                            Cause::SecretIsSecretId
-                        }
-                        Some(cause) => cause,
-                        None => Cause::SecretInvalid,
-                    };
-                    let message = match cause {
-                        Cause::SecretIsSecretId => format!(
-                            "What was given as the secret is a GUID: the secret's ID, not its value ({}).",
-                            error.label()
-                        ),
-                        Cause::SecretExpired => format!(
-                            "The secret starting '{}' has expired ({}).",
-                            sent.hint(),
-                            error.label()
-                        ),
-                        Cause::SecretInvalid => format!(
-                            "Microsoft does not accept the secret starting '{}' for this app ({}).",
-                            sent.hint(),
-                            error.label()
-                        ),
-                        _ => format!("Microsoft refused the app's sign-in ({}).", error.label()),
-                    };
-                    Credentials {
-                        client_id: app_found(),
-                        client_secret: fail(CheckId::ClientSecret, cause, message, evidence)
-                            .with_link(credentials_page),
-                        token: None,
-                    }
-                }
+                    client_secret: accepted(&token),
+                    token: Some(token),
+                };
             }
+            Err(TokenError::Unavailable(fault)) => return unavailable(&fault),
+            Err(TokenError::Rejected(error)) => error,
+        };
+        let evidence = evidence(error.evidence());
+        let (cause, message, link) = match identity::cause_of(&error) {
+            Some(Cause::ClientIdNotFound) => (
+                Cause::ClientIdNotFound,
+                format!(
+                    "No app with the ID {client_id} exists in this tenant ({}).",
+                    error.label()
+                ),
+                Some(self.unknown_app_link),
+            ),
+            Some(Cause::AppDisabled) => (
+                Cause::AppDisabled,
+                format!(
+                    "The app {client_id} exists but is disabled ({}).",
+                    error.label()
+                ),
+                self.disabled_app_link,
+            ),
+            Some(cause) if cause.is_transient() => {
+                return unavailable(&crate::http::Unavailable {
+                    cause,
+                    detail: error.label(),
+                    retry_after: None,
+                });
+            }
+            other => {
+                return Credentials {
+                    client_id: app_found(),
+                    client_secret: refused(&error, other, evidence),
+                    token: None,
+                };
+            }
+        };
+        let id = fail(CheckId::ClientId, cause, message, evidence).with_link(link);
+        Credentials {
+            client_secret: downstream(self.proof, &id),
+            client_id: id,
+            token: None,
         }
     }
 }

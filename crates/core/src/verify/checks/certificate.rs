@@ -8,19 +8,19 @@
 //! tells the two apart (`certificate_expired` or `certificate_not_registered`).
 
 use chrono::{DateTime, Utc};
-use serde_json::json;
+use serde_json::{Value, json};
 
-use super::app_credentials::Credentials;
-use super::secret_expiry::EXPIRING_SOON_DAYS;
+use super::app_credentials::{Answer, Credentials};
+use super::secret_expiry::{InUse, days_left, ending_last};
 use crate::cause::Cause;
 use crate::check::CheckId;
 use crate::credentials::{Certificate, names_thumbprint};
 use crate::endpoints::Cloud;
 use crate::graph::applications::{Application, KeyCredential};
-use crate::identity::{self, TokenError};
+use crate::identity::{self, AadError, AppToken};
 use crate::portal::{self, AppPage};
 use crate::verify::Context;
-use crate::verify::outcome::{downstream, fail, pass, unverified, warn};
+use crate::verify::outcome::{fail, pass};
 
 /// Ask for an app token with a client assertion signed by `certificate`.
 pub async fn run(
@@ -46,139 +46,73 @@ pub async fn run(
     )
     .await;
     let thumbprint = certificate.thumbprint();
-    let app_found = || {
+    let accepted = |token: &AppToken| {
         pass(
-            CheckId::ClientId,
-            format!("The app {client_id} is registered in the tenant and enabled."),
-            json!({ "client_id": client_id }),
-        )
-    };
-    let refused_app = |cause: Cause, message: String, evidence| {
-        let id = fail(CheckId::ClientId, cause, message, evidence).with_link(Some(
-            portal::app_registration(cloud, client_id, AppPage::Overview),
-        ));
-        let certificate = downstream(CheckId::ClientCertificate, &id);
-        Credentials {
-            client_id: id,
-            client_secret: certificate,
-            token: None,
-        }
-    };
-    match outcome {
-        Ok(token) => {
-            let evidence = json!({
+            CheckId::ClientCertificate,
+            format!(
+                "The certificate {thumbprint} is valid: Microsoft issued a token for an assertion it signed."
+            ),
+            json!({
                 "thumbprint": thumbprint,
                 "not_after": certificate.not_after(),
                 "roles": token.claims.roles,
                 "expires_in": token.expires_in,
-            });
-            Credentials {
-                client_id: app_found(),
-                client_secret: pass(
-                    CheckId::ClientCertificate,
-                    format!(
-                        "The certificate {thumbprint} is valid: Microsoft issued a token for an assertion it signed."
-                    ),
-                    evidence,
-                ),
-                token: Some(token),
-            }
+            }),
+        )
+    };
+    let with_thumbprint = |mut evidence: Value| {
+        if let Some(fields) = evidence.as_object_mut() {
+            fields.insert("thumbprint".into(), json!(thumbprint));
         }
-        Err(TokenError::Unavailable(fault)) => Credentials {
-            client_id: unverified(CheckId::ClientId, &fault),
-            client_secret: unverified(CheckId::ClientCertificate, &fault),
-            token: None,
-        },
-        Err(TokenError::Rejected(error)) => {
-            let mut evidence = error.evidence();
-            if let Some(fields) = evidence.as_object_mut() {
-                fields.insert("thumbprint".into(), json!(thumbprint));
-            }
-            match identity::cause_of(&error) {
-                Some(Cause::ClientIdNotFound) => refused_app(
-                    Cause::ClientIdNotFound,
-                    format!(
-                        "No app with the ID {client_id} exists in this tenant ({}).",
-                        error.label()
-                    ),
-                    evidence,
-                ),
-                Some(Cause::AppDisabled) => refused_app(
-                    Cause::AppDisabled,
-                    format!(
-                        "The app {client_id} exists but is disabled ({}).",
-                        error.label()
-                    ),
-                    evidence,
-                ),
-                Some(cause) if cause.is_transient() => {
-                    let fault = crate::http::Unavailable {
-                        cause,
-                        detail: error.label(),
-                        retry_after: None,
-                    };
-                    Credentials {
-                        client_id: unverified(CheckId::ClientId, &fault),
-                        client_secret: unverified(CheckId::ClientCertificate, &fault),
-                        token: None,
-                    }
-                }
-                other => {
-                    let (cause, message) = match other {
-                        Some(Cause::CertificateAssertionInvalid)
-                            if error.error_codes.contains(&700027) =>
-                        {
-                            if certificate.not_after() <= ctx.now {
-                                (
-                                    Cause::CertificateExpired,
-                                    format!(
-                                        "The certificate {thumbprint} ended on {} ({}).",
-                                        certificate.not_after().format("%Y-%m-%d"),
-                                        error.label()
-                                    ),
-                                )
-                            } else {
-                                (
-                                    Cause::CertificateNotRegistered,
-                                    format!(
-                                        "The certificate {thumbprint} is not registered on the app {client_id} ({}).",
-                                        error.label()
-                                    ),
-                                )
-                            }
-                        }
-                        Some(cause) => (
-                            cause,
-                            format!(
-                                "Microsoft refused the assertion signed with the certificate {thumbprint} ({}).",
-                                error.label()
-                            ),
+        evidence
+    };
+    let refused = |error: &AadError, cause: Option<Cause>, evidence| {
+        let (cause, message) = match cause {
+            Some(Cause::CertificateAssertionInvalid) if error.error_codes.contains(&700027) => {
+                if certificate.not_after() <= ctx.now {
+                    (
+                        Cause::CertificateExpired,
+                        format!(
+                            "The certificate {thumbprint} ended on {} ({}).",
+                            certificate.not_after().format("%Y-%m-%d"),
+                            error.label()
                         ),
-                        None => (
-                            Cause::CertificateAssertionInvalid,
-                            format!(
-                                "Microsoft refused the assertion signed with the certificate {thumbprint} ({}).",
-                                error.label()
-                            ),
+                    )
+                } else {
+                    (
+                        Cause::CertificateNotRegistered,
+                        format!(
+                            "The certificate {thumbprint} is not registered on the app {client_id} ({}).",
+                            error.label()
                         ),
-                    };
-                    Credentials {
-                        client_id: app_found(),
-                        client_secret: fail(CheckId::ClientCertificate, cause, message, evidence)
-                            .with_link(credentials_page),
-                        token: None,
-                    }
+                    )
                 }
             }
-        }
-    }
+            cause => (
+                cause.unwrap_or(Cause::CertificateAssertionInvalid),
+                format!(
+                    "Microsoft refused the assertion signed with the certificate {thumbprint} ({}).",
+                    error.label()
+                ),
+            ),
+        };
+        fail(CheckId::ClientCertificate, cause, message, evidence).with_link(credentials_page)
+    };
+    let overview = portal::app_registration(cloud, client_id, AppPage::Overview);
+    let answer = Answer {
+        client_id,
+        proof: CheckId::ClientCertificate,
+        unknown_app_link: overview.clone(),
+        disabled_app_link: Some(overview),
+    };
+    answer.judge(outcome, with_thumbprint, accepted, refused)
 }
 
 /// Judge the certificate in use: the key credential named by `thumbprint` (hex SHA-1) when one is
 /// given, else the one that ends last.
-pub fn judge_certificate_expiry(
+pub fn judge_certificate_expiry<'a>(
     cloud: Cloud,
-    app: &Application,
+    app: &'a Application,
     thumbprint: Option<&str>,
     now: DateTime<Utc>,
 ) -> crate::verify::CheckResult {
@@ -189,10 +123,7 @@ pub fn judge_certificate_expiry(
         AppPage::Credentials,
     ));
     let certificates = &app.key_credentials;
-    fn latest(list: Vec<&KeyCredential>) -> Option<&KeyCredential> {
-        list.into_iter()
-            .max_by_key(|c| c.end_date_time.unwrap_or(DateTime::<Utc>::MAX_UTC))
-    }
+    let latest = |list: Vec<&'a KeyCredential>| ending_last(list, |c| c.end_date_time);
     let chosen = match thumbprint {
         Some(thumbprint) => latest(
             certificates
@@ -222,13 +153,12 @@ pub fn judge_certificate_expiry(
         )
         .with_link(link);
     };
-    let days_left = certificate.end_date_time.map(|end| (end - now).num_days());
     let evidence = json!({
         "key_id": certificate.key_id,
         "thumbprint": certificate.custom_key_identifier,
         "display_name": certificate.display_name,
         "end_date_time": certificate.end_date_time,
-        "days_left": days_left,
+        "days_left": days_left(certificate.end_date_time, now),
         "chosen_by": if thumbprint.is_some() { "thumbprint" } else { "latest_end" },
         "certificates": certificates.len(),
     });
@@ -236,33 +166,17 @@ pub fn judge_certificate_expiry(
         Some(thumbprint) => format!("The certificate in use ({thumbprint})"),
         None => format!("The certificate that ends last ({})", certificate.key_id),
     };
-    let Some(end) = certificate.end_date_time else {
-        return pass(id, format!("{which} has no end date."), evidence);
-    };
-    let date = end.format("%Y-%m-%d");
-    if end <= now {
-        return fail(
-            id,
-            Cause::CertificateExpired,
-            format!("{which} ended on {date}."),
-            evidence,
-        )
-        .with_link(link);
-    }
-    let days = days_left.unwrap_or_default();
-    if days < EXPIRING_SOON_DAYS {
-        return warn(
-            id,
-            Cause::CertificateExpiringSoon,
-            format!("{which} ends on {date}, in {days} days."),
-            evidence,
-        )
-        .with_link(link);
-    }
-    pass(
+    let in_use = InUse {
         id,
-        format!("{which} ends on {date}, in {days} days."),
+        which,
+        end: certificate.end_date_time,
         evidence,
+        link,
+    };
+    in_use.judge(
+        now,
+        Cause::CertificateExpired,
+        Cause::CertificateExpiringSoon,
     )
 }
 
@@ -273,9 +187,7 @@ mod tests {
     use chrono::TimeZone;
 
     fn now() -> DateTime<Utc> {
-        Utc.with_ymd_and_hms(2026, 3, 1, 0, 0, 0)
-            .single()
-            .expect("date")
+        "2026-03-01T00:00:00Z".parse().expect("date")
     }
 
     fn key(id: &str, thumbprint: &str, end: (i32, u32, u32)) -> KeyCredential {
@@ -292,18 +204,10 @@ mod tests {
     }
 
     fn app(keys: Vec<KeyCredential>) -> Application {
-        Application {
-            id: "c".into(),
-            app_id: "b".into(),
-            display_name: None,
-            sign_in_audience: None,
-            web: None,
-            spa: None,
-            public_client: None,
-            required_resource_access: vec![],
-            password_credentials: vec![],
-            key_credentials: keys,
-        }
+        let mut app: Application =
+            serde_json::from_value(json!({ "id": "c", "appId": "b" })).expect("application");
+        app.key_credentials = keys;
+        app
     }
 
     fn judge(app: &Application, thumbprint: Option<&str>) -> crate::verify::CheckResult {

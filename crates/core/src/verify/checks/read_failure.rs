@@ -97,6 +97,17 @@ mod tests {
         }
     }
 
+    /// The mailbox check's result when reading the user failed with `error`.
+    fn user_read_failure(error: &ReadError) -> CheckResult {
+        read_failure(
+            Cloud::Global,
+            CheckId::Mailbox,
+            error,
+            "the user",
+            USER_READER_ROLES,
+        )
+    }
+
     #[test]
     fn forbidden_is_insufficient_admin_rights() {
         let result = read_failure(
@@ -119,32 +130,14 @@ mod tests {
             detail: "x".into(),
             retry_after: None,
         });
-        let result = read_failure(
-            Cloud::Global,
-            CheckId::Mailbox,
-            &throttled,
-            "the user",
-            USER_READER_ROLES,
-        );
+        let result = user_read_failure(&throttled);
         assert_eq!(
             (result.status, result.cause),
             (Status::Unverified, Some(Cause::Throttled))
         );
-        let odd = read_failure(
-            Cloud::Global,
-            CheckId::Mailbox,
-            &refused(400, "BadRequest"),
-            "the user",
-            USER_READER_ROLES,
-        );
+        let odd = user_read_failure(&refused(400, "BadRequest"));
         assert_eq!(odd.status, Status::Unverified);
-        let expired = read_failure(
-            Cloud::Global,
-            CheckId::Mailbox,
-            &refused(401, "InvalidAuthenticationToken"),
-            "the user",
-            USER_READER_ROLES,
-        );
+        let expired = user_read_failure(&refused(401, "InvalidAuthenticationToken"));
         assert_eq!(
             (expired.status, expired.cause),
             (Status::Fail, Some(Cause::TokenInvalid))

@@ -2,10 +2,10 @@
 //! (its first three characters) matches the secret given, or the one that ends last when none is
 //! given — and how long it has left, against the injected clock: ended fails `secret_expired`,
 //! ending within [`EXPIRING_SOON_DAYS`] warns `secret_expiring_soon`, otherwise it passes with
-//! its end date.
+//! its end date. A certificate's expiry is judged by the same rule (`InUse::judge`).
 
 use chrono::{DateTime, Utc};
-use serde_json::json;
+use serde_json::{Value, json};
 
 use crate::cause::Cause;
 use crate::check::CheckId;
@@ -19,9 +19,9 @@ use crate::verify::outcome::{fail, pass, warn};
 pub const EXPIRING_SOON_DAYS: i64 = 30;
 
 /// Judge the secret in use; `hint` is the first three characters of the secret given, if any.
-pub fn judge_secret_expiry(
+pub fn judge_secret_expiry<'a>(
     cloud: Cloud,
-    app: &Application,
+    app: &'a Application,
     hint: Option<&str>,
     now: DateTime<Utc>,
 ) -> CheckResult {
@@ -31,10 +31,7 @@ pub fn judge_secret_expiry(
         AppPage::Credentials,
     ));
     let secrets = &app.password_credentials;
-    fn latest(list: Vec<&PasswordCredential>) -> Option<&PasswordCredential> {
-        list.into_iter()
-            .max_by_key(|s| s.end_date_time.unwrap_or(DateTime::<Utc>::MAX_UTC))
-    }
+    let latest = |list: Vec<&'a PasswordCredential>| ending_last(list, |s| s.end_date_time);
     let matching: Vec<&PasswordCredential> = match hint {
         Some(h) => secrets
             .iter()
@@ -56,13 +53,12 @@ pub fn judge_secret_expiry(
         )
         .with_link(link);
     };
-    let days_left = secret.end_date_time.map(|end| (end - now).num_days());
     let evidence = json!({
         "key_id": secret.key_id,
         "hint": secret.hint,
         "display_name": secret.display_name,
         "end_date_time": secret.end_date_time,
-        "days_left": days_left,
+        "days_left": days_left(secret.end_date_time, now),
         "chosen_by": chosen_by,
         "secrets": secrets.len(),
     });
@@ -78,38 +74,71 @@ pub fn judge_secret_expiry(
         ),
         _ => format!("The secret that ends last ({})", secret.key_id),
     };
-    let Some(end) = secret.end_date_time else {
-        return pass(
-            CheckId::SecretExpiry,
-            format!("{which} has no end date."),
-            evidence,
-        );
-    };
-    let date = end.format("%Y-%m-%d");
-    if end <= now {
-        return fail(
-            CheckId::SecretExpiry,
-            Cause::SecretExpired,
-            format!("{which} ended on {date}."),
-            evidence,
-        )
-        .with_link(link);
-    }
-    let days = days_left.unwrap_or_default();
-    if days < EXPIRING_SOON_DAYS {
-        return warn(
-            CheckId::SecretExpiry,
-            Cause::SecretExpiringSoon,
-            format!("{which} ends on {date}, in {days} days."),
-            evidence,
-        )
-        .with_link(link);
-    }
-    pass(
-        CheckId::SecretExpiry,
-        format!("{which} ends on {date}, in {days} days."),
+    let in_use = InUse {
+        id: CheckId::SecretExpiry,
+        which,
+        end: secret.end_date_time,
         evidence,
-    )
+        link,
+    };
+    in_use.judge(now, Cause::SecretExpired, Cause::SecretExpiringSoon)
+}
+
+/// The one of `credentials` that ends last by `end` (one without an end counts as last).
+pub(super) fn ending_last<C>(
+    credentials: Vec<&C>,
+    end: impl Fn(&C) -> Option<DateTime<Utc>>,
+) -> Option<&C> {
+    credentials
+        .into_iter()
+        .max_by_key(|c| end(c).unwrap_or(DateTime::<Utc>::MAX_UTC))
+}
+
+/// Whole days from `now` until `end`, when there is one.
+pub(super) fn days_left(end: Option<DateTime<Utc>>, now: DateTime<Utc>) -> Option<i64> {
+    end.map(|end| (end - now).num_days())
+}
+
+/// The credential in use, as an expiry check found it.
+pub(super) struct InUse {
+    /// The check.
+    pub id: CheckId,
+    /// How the messages name it ("The secret in use (starting 'Xy7')").
+    pub which: String,
+    /// When it stops working.
+    pub end: Option<DateTime<Utc>>,
+    /// What was found.
+    pub evidence: Value,
+    /// The portal page of the registration's credentials.
+    pub link: Option<String>,
+}
+
+impl InUse {
+    /// Judge its end date against `now`: none passes, ended fails `expired`, ending within
+    /// [`EXPIRING_SOON_DAYS`] warns `expiring_soon`, later passes with the date.
+    pub fn judge(self, now: DateTime<Utc>, expired: Cause, expiring_soon: Cause) -> CheckResult {
+        let InUse {
+            id,
+            which,
+            end,
+            evidence,
+            link,
+        } = self;
+        let Some(end) = end else {
+            return pass(id, format!("{which} has no end date."), evidence);
+        };
+        let date = end.format("%Y-%m-%d");
+        if end <= now {
+            return fail(id, expired, format!("{which} ended on {date}."), evidence)
+                .with_link(link);
+        }
+        let days = (end - now).num_days();
+        let message = format!("{which} ends on {date}, in {days} days.");
+        if days < EXPIRING_SOON_DAYS {
+            return warn(id, expiring_soon, message, evidence).with_link(link);
+        }
+        pass(id, message, evidence)
+    }
 }
 
 #[cfg(test)]
@@ -139,18 +168,10 @@ mod tests {
     }
 
     fn app(secrets: Vec<PasswordCredential>) -> Application {
-        Application {
-            id: "c".into(),
-            app_id: "b".into(),
-            display_name: None,
-            sign_in_audience: None,
-            web: None,
-            spa: None,
-            public_client: None,
-            required_resource_access: vec![],
-            password_credentials: secrets,
-            key_credentials: vec![],
-        }
+        let mut app: Application =
+            serde_json::from_value(json!({ "id": "c", "appId": "b" })).expect("application");
+        app.password_credentials = secrets;
+        app
     }
 
     fn judge(app: &Application, hint: Option<&str>) -> CheckResult {
