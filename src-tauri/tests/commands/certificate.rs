@@ -241,6 +241,18 @@ fn a_certificate_is_made_verified_exported_and_used_again_from_the_keychain() {
         refusal.message
     );
 
+    // The bundle opens back into the wizard with the certificate chosen.
+    let view = app.ok(
+        "bundle_open",
+        json!({ "path": path.display().to_string(), "demo": null }),
+    );
+    assert_eq!(view["secret"]["credential"], "certificate");
+    assert_eq!(
+        credential_step(&view)["checks"],
+        json!(["client_certificate", "certificate_expiry"])
+    );
+    assert_eq!(view["inputs"]["client_id"], client_id.as_str());
+
     // After the setup is closed, the certificate the keychain keeps is used again.
     app.ok("wizard_close", json!({}));
     app.ok("wizard_start", json!({ "profile": CUSTOM, "demo": null }));
