@@ -18,8 +18,11 @@ use crate::endpoints::Endpoints;
 use crate::http::{Http, Unavailable};
 use crate::secret::Secret;
 
-use super::oauth::{self, Sender};
+use super::oauth::{self, OAuthFailure, Sender};
 use super::{AadError, TokenClaims};
+
+/// What a client-credentials request is called in what it reports.
+const WHAT: &str = "token request";
 
 /// An app-only access token and what it says.
 #[derive(Debug, Clone)]
@@ -52,19 +55,14 @@ pub async fn client_credentials(
     secret: &Secret,
     scope: &str,
 ) -> Result<AppToken, TokenError> {
-    const WHAT: &str = "token request";
     let client = oauth::client(endpoints, tenant, client_id)?
         .set_client_secret(ClientSecret::new(secret.expose().to_owned()));
-    let token = client
+    let answer = client
         .exchange_client_credentials()
         .add_scope(Scope::new(scope.to_owned()))
         .request_async(&Sender::new(http, WHAT))
-        .await
-        .map_err(|failure| match oauth::refusal(failure, WHAT) {
-            Ok(error) => TokenError::Rejected(error),
-            Err(fault) => TokenError::Unavailable(fault),
-        })?;
-    Ok(app_token(&token))
+        .await;
+    answer.map(|token| app_token(&token)).map_err(token_error)
 }
 
 /// Ask for an app-only token for `scope` (a resource's `/.default`), proving the client with a
@@ -77,7 +75,6 @@ pub async fn client_credentials_with_certificate(
     certificate: &Certificate,
     scope: &str,
 ) -> Result<AppToken, TokenError> {
-    const WHAT: &str = "token request";
     let audience = super::sign_in::token_url(endpoints, tenant)?;
     // A certificate is checked when it is read (an RSA key of 2048 bits or more that belongs to
     // it), so signing fails only inside the crypto library: nothing is sent then.
@@ -89,18 +86,23 @@ pub async fn client_credentials_with_certificate(
             retry_after: None,
         })?;
     let client = oauth::client(endpoints, tenant, client_id)?;
-    let token = client
+    let answer = client
         .exchange_client_credentials()
         .add_scope(Scope::new(scope.to_owned()))
         .add_extra_param("client_assertion_type", ASSERTION_TYPE)
         .add_extra_param("client_assertion", assertion.expose())
         .request_async(&Sender::new(http, WHAT))
-        .await
-        .map_err(|failure| match oauth::refusal(failure, WHAT) {
-            Ok(error) => TokenError::Rejected(error),
-            Err(fault) => TokenError::Unavailable(fault),
-        })?;
-    Ok(app_token(&token))
+        .await;
+    answer.map(|token| app_token(&token)).map_err(token_error)
+}
+
+/// Why a client-credentials request got no token: Microsoft refused (its error kept), or could
+/// not be asked.
+fn token_error(failure: OAuthFailure) -> TokenError {
+    match oauth::refusal(failure, WHAT) {
+        Ok(error) => TokenError::Rejected(error),
+        Err(fault) => TokenError::Unavailable(fault),
+    }
 }
 
 /// The token answered, as the core keeps it.

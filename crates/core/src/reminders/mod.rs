@@ -185,13 +185,15 @@ mod tests {
     use super::*;
     use chrono::TimeZone;
 
-    fn at(day: u32) -> DateTime<Utc> {
+    /// Noon on `day` January 2026.
+    pub(super) fn at(day: u32) -> DateTime<Utc> {
         Utc.with_ymd_and_hms(2026, 1, day, 12, 0, 0)
             .single()
             .expect("date")
     }
 
-    fn reminder(key: &str, expires: DateTime<Utc>) -> Reminder {
+    /// A secret's reminder, unnamed, with the ID `key`.
+    pub(super) fn reminder(key: &str, expires: DateTime<Utc>) -> Reminder {
         Reminder {
             tenant: "t".into(),
             client_id: "c".into(),

@@ -149,23 +149,12 @@ fn announcement(reminder: &Reminder, stage: Stage, now: DateTime<Utc>) -> Announ
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::TimeZone;
-
-    fn at(day: u32) -> DateTime<Utc> {
-        Utc.with_ymd_and_hms(2026, 1, day, 12, 0, 0)
-            .single()
-            .expect("date")
-    }
+    use crate::reminders::tests::at;
 
     fn reminder(expires: DateTime<Utc>) -> Reminder {
         Reminder {
-            tenant: "t".into(),
-            client_id: "c".into(),
-            key_id: "K1".into(),
-            kind: crate::credentials::CredentialType::Secret,
-            expires,
             name: Some("Axero".into()),
-            source: None,
+            ..crate::reminders::tests::reminder("K1", expires)
         }
     }
 

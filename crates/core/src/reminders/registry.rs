@@ -77,6 +77,33 @@ pub struct Registry {
     lock: PathBuf,
 }
 
+/// `Registry::$name`: remember a credential of `$kind` until it expires, its IDs spelled one way
+/// ([`Registry::record`] keeps it); every kind takes the same arguments.
+macro_rules! recorder {
+    ($name:ident, $kind:expr, $doc:literal) => {
+        #[doc = $doc]
+        pub fn $name(
+            &self,
+            tenant: &str,
+            client_id: &str,
+            key_id: &str,
+            expires: DateTime<Utc>,
+            name: Option<&str>,
+            source: &str,
+        ) -> Result<Reminder, RegistryError> {
+            self.record(Reminder {
+                tenant: canonical_id(tenant),
+                client_id: canonical_id(client_id),
+                key_id: canonical_id(key_id),
+                kind: $kind,
+                expires,
+                name: name.map(str::to_string),
+                source: Some(source.to_string()),
+            })
+        }
+    };
+}
+
 impl Registry {
     /// The registry in the program's config folder.
     pub fn new(paths: &AppPaths) -> Registry {
@@ -128,55 +155,28 @@ impl Registry {
         Ok(removed)
     }
 
-    /// The one function every command that makes or exports a secret calls (`register`,
-    /// `bundle export`, secret rotation): remember it until it expires.
-    pub fn record_secret(
-        &self,
-        tenant: &str,
-        client_id: &str,
-        key_id: &str,
-        expires: DateTime<Utc>,
-        name: Option<&str>,
-        source: &str,
-    ) -> Result<Reminder, RegistryError> {
-        let reminder = Reminder {
-            tenant: canonical_id(tenant),
-            client_id: canonical_id(client_id),
-            key_id: canonical_id(key_id),
-            kind: CredentialType::Secret,
-            expires,
-            name: name.map(str::to_string),
-            source: Some(source.to_string()),
-        };
-        self.add(reminder.clone())?;
-        // Once a secret's ID is known, the reminder kept while it was not stands for it no more.
-        if reminder.key_id != unread_key_id(&reminder.client_id) {
-            self.remove(&unread_key_id(&reminder.client_id))?;
-        }
-        Ok(reminder)
-    }
+    recorder!(
+        record_secret,
+        CredentialType::Secret,
+        "The one function every command that makes or exports a secret calls (`register`, \
+         `bundle export`, secret rotation): remember it until it expires."
+    );
 
-    /// Remember a certificate until it expires (`register --credential certificate`, its
-    /// rotation), as [`Registry::record_secret`] does a secret.
-    pub fn record_certificate(
-        &self,
-        tenant: &str,
-        client_id: &str,
-        key_id: &str,
-        expires: DateTime<Utc>,
-        name: Option<&str>,
-        source: &str,
-    ) -> Result<Reminder, RegistryError> {
-        let reminder = Reminder {
-            tenant: canonical_id(tenant),
-            client_id: canonical_id(client_id),
-            key_id: canonical_id(key_id),
-            kind: CredentialType::Certificate,
-            expires,
-            name: name.map(str::to_string),
-            source: Some(source.to_string()),
-        };
+    recorder!(
+        record_certificate,
+        CredentialType::Certificate,
+        "Remember a certificate until it expires (`register --credential certificate`, its \
+         rotation), as [`Registry::record_secret`] does a secret."
+    );
+
+    /// Remember `reminder` until its credential expires. Once a secret's ID is known, the
+    /// reminder kept while it was not stands for it no more.
+    fn record(&self, reminder: Reminder) -> Result<Reminder, RegistryError> {
         self.add(reminder.clone())?;
+        let unread = unread_key_id(&reminder.client_id);
+        if reminder.kind.is_secret() && reminder.key_id != unread {
+            self.remove(&unread)?;
+        }
         Ok(reminder)
     }
 
@@ -399,15 +399,17 @@ mod tests {
         assert_eq!(registry.list().expect("list").len(), 1);
     }
 
-    #[test]
-    fn refuses_a_file_of_another_format() {
+    /// A registry in a folder of its own whose file holds `text`.
+    fn registry_holding(text: &str) -> (tempfile::TempDir, Registry) {
         let dir = tempfile::tempdir().expect("dir");
         let registry = Registry::at(dir.path());
-        std::fs::write(
-            registry.path(),
-            r#"{"format":"other","version":1,"secrets":[]}"#,
-        )
-        .expect("write");
+        std::fs::write(registry.path(), text).expect("write");
+        (dir, registry)
+    }
+
+    #[test]
+    fn refuses_a_file_of_another_format() {
+        let (_dir, registry) = registry_holding(r#"{"format":"other","version":1,"secrets":[]}"#);
         let error = registry.list().expect_err("refused");
         assert!(error.to_string().contains("other"), "{error}");
     }
@@ -431,15 +433,11 @@ mod tests {
 
     #[test]
     fn certificates_are_reminded_of_beside_secrets_and_old_files_read_as_secrets() {
-        let dir = tempfile::tempdir().expect("dir");
-        let registry = Registry::at(dir.path());
-        std::fs::write(
-            registry.path(),
+        let (_dir, registry) = registry_holding(
             r#"{"format": "entra-setup-reminders", "version": 1, "secrets": [
                   {"tenant": "t", "client_id": "c", "key_id": "k1",
                    "expires": "2027-03-01T00:00:00Z"}]}"#,
-        )
-        .expect("write");
+        );
         registry
             .record_certificate("t", "c", "k2", expires(), Some("Intranet"), "register")
             .expect("certificate");

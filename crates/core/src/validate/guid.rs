@@ -117,9 +117,7 @@ mod tests {
             "Axero Outlook Calendar Sync",
             "Xy7Q~aB3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY3z",
         ] {
-            let issue = client_id(input).expect_err(input);
-            assert_eq!(issue.cause, Cause::ClientIdMalformed, "{input}");
-            assert_eq!(issue.field, Field::ClientId);
+            refused(input, Cause::ClientIdMalformed);
         }
         let no_dashes = client_id("3f2504e04f8941d39a0c0305e82c3301").expect_err("dashes");
         assert!(
@@ -138,8 +136,14 @@ mod tests {
             "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx",
             "<client-id>",
         ] {
-            let issue = client_id(input).expect_err(input);
-            assert_eq!(issue.cause, Cause::PlaceholderNotReplaced, "{input}");
+            refused(input, Cause::PlaceholderNotReplaced);
         }
+    }
+
+    /// `input` is refused as a client ID, for `cause`.
+    fn refused(input: &str, cause: Cause) {
+        let issue = client_id(input).expect_err(input);
+        assert_eq!(issue.cause, cause, "{input}");
+        assert_eq!(issue.field, Field::ClientId);
     }
 }

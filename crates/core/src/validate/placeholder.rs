@@ -106,8 +106,24 @@ fn is_sample_guid(text: &str) -> bool {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
+
+    /// The redirect URIs of the vendors' guides, each with the placeholder in it.
+    pub(in crate::validate) const VENDOR_REDIRECT_PLACEHOLDERS: [(&str, &str); 3] = [
+        (
+            "https://YOUR_AXERO_URL/oauth2/sharepoint/callback",
+            "YOUR_AXERO_URL",
+        ),
+        (
+            "https://your-site.com/oauth2/outlook/callback",
+            "your-site.com",
+        ),
+        (
+            "https://yourdbname.odoo.com/microsoft_account/authentication",
+            "yourdbname.odoo.com",
+        ),
+    ];
 
     fn template(text: &str) -> Option<String> {
         match find_placeholder(text) {
@@ -135,18 +151,6 @@ mod tests {
                 "{tenant}",
             ),
             ("<tenant-id>", "<tenant-id>"),
-            (
-                "https://YOUR_AXERO_URL/oauth2/sharepoint/callback",
-                "YOUR_AXERO_URL",
-            ),
-            (
-                "https://your-site.com/oauth2/outlook/callback",
-                "your-site.com",
-            ),
-            (
-                "https://yourdbname.odoo.com/microsoft_account/authentication",
-                "yourdbname.odoo.com",
-            ),
             ("your_tenant_id", "your_tenant_id"),
             (
                 "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx",
@@ -154,7 +158,10 @@ mod tests {
             ),
             ("xxxxxxxx-…", "xxxxxxxx"),
             ("${CLIENT_ID}", "${CLIENT_ID}"),
-        ] {
+        ]
+        .into_iter()
+        .chain(VENDOR_REDIRECT_PLACEHOLDERS)
+        {
             assert_eq!(template(input).as_deref(), Some(found), "{input}");
         }
     }

@@ -163,6 +163,7 @@ fn scheme_and_host_issues(url: &Url) -> Vec<InputIssue> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::validate::placeholder::tests::VENDOR_REDIRECT_PLACEHOLDERS;
 
     const WORK_ONLY: RedirectRules = RedirectRules {
         personal_accounts: false,
@@ -230,23 +231,14 @@ mod tests {
                 "complete web address",
             ),
             (
-                "https://YOUR_AXERO_URL/oauth2/sharepoint/callback",
-                "YOUR_AXERO_URL",
-            ),
-            (
-                "https://your-site.com/oauth2/outlook/callback",
-                "your-site.com",
-            ),
-            (
-                "https://yourdbname.odoo.com/microsoft_account/authentication",
-                "yourdbname.odoo.com",
-            ),
-            (
                 "https://admin:pw@intranet.acmecorp.net/callback",
                 "user name",
             ),
             ("", "empty"),
-        ] {
+        ]
+        .into_iter()
+        .chain(VENDOR_REDIRECT_PLACEHOLDERS)
+        {
             let issue = redirect_uri(input, &WORK_ONLY).expect_err(input);
             assert_eq!(issue.cause, Cause::RedirectUriInvalid, "{input}");
             assert_eq!(issue.field, Field::RedirectUri);
