@@ -1,5 +1,5 @@
 //! `entra-fake-tenant`: a stand-in for Microsoft's identity platform (login.microsoftonline.com), Microsoft
-//! Graph v1.0 and SMTP AUTH (smtp.office365.com:587), served on loopback for the tenants of a scenario file
+//! Graph v1.0, SMTP AUTH (smtp.office365.com:587) and IMAP (outlook.office365.com:993), served on loopback for the tenants of a scenario file
 //! (contracts/scenario.md).
 //!
 //! It is an independent model with its own wire types — it does not depend on the wizard's core. Use it
@@ -24,6 +24,7 @@ pub mod errors;
 pub mod faults;
 pub mod graph;
 pub mod identity;
+pub mod imap;
 pub mod jwt;
 pub mod permissions;
 pub mod routes;

@@ -279,6 +279,10 @@ pub struct UserSpec {
     /// Per-mailbox SMTP AUTH: `null` follows the organisation.
     #[serde(default)]
     pub smtp_auth: Option<bool>,
+    /// Per-mailbox IMAP (optional, true): `false` is `Set-CASMailbox -ImapEnabled $false`; the IMAP listener
+    /// then signs the owner in but never connects the session to the mailbox (see `imap`).
+    #[serde(default = "yes")]
+    pub imap_enabled: bool,
     /// Events of the mailbox's default calendar (optional, none).
     #[serde(default)]
     pub calendar_events: Vec<CalendarEventSpec>,

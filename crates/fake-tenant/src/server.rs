@@ -1,4 +1,4 @@
-//! The running stand-in: listeners, the HTTP accept loop, the SMTP listener, the ready-line endpoints, the
+//! The running stand-in: listeners, the HTTP accept loop, the SMTP and IMAP listeners, the ready-line endpoints, the
 //! public base of the URLs it names (the scenario's `public_url`, else its listen address) and the handle
 //! ([`FakeTenant`]) the binary, the tests and the desktop app's demo tenant hold.
 //!
@@ -33,6 +33,10 @@ pub struct Endpoints {
     pub smtp: String,
     /// Absolute path of the PEM certificate to trust for STARTTLS.
     pub smtp_ca_pem: String,
+    /// IMAP address, TLS from the first byte (`127.0.0.1:PORT`).
+    pub imap: String,
+    /// Absolute path of the PEM certificate to trust for IMAP's TLS (the same CA as SMTP's).
+    pub imap_ca_pem: String,
 }
 
 impl Endpoints {
@@ -49,6 +53,8 @@ pub struct StartOptions {
     pub port: u16,
     /// SMTP port on 127.0.0.1 (0 = any free port).
     pub smtp_port: u16,
+    /// IMAP port on 127.0.0.1 (0 = any free port).
+    pub imap_port: u16,
     /// Overrides the scenario's `latency_ms`.
     pub latency_ms: Option<u64>,
     /// Where to write `ca.pem` (default: a temporary directory removed on shutdown).
@@ -196,7 +202,7 @@ pub struct FakeTenant {
 pub struct ConnectionKill(pub Arc<Notify>);
 
 impl FakeTenant {
-    /// Starts the HTTP (identity + Graph) and SMTP servers for `scenario` on 127.0.0.1.
+    /// Starts the HTTP (identity + Graph), SMTP and IMAP servers for `scenario` on 127.0.0.1.
     pub async fn start(
         scenario: Scenario,
         options: StartOptions,
@@ -213,8 +219,15 @@ impl FakeTenant {
                 port: options.smtp_port,
                 source,
             })?;
+        let imap = TcpListener::bind(("127.0.0.1", options.imap_port))
+            .await
+            .map_err(|source| StartError::Bind {
+                port: options.imap_port,
+                source,
+            })?;
         let http_addr = local_addr(&http, options.port)?;
         let smtp_addr = local_addr(&smtp, options.smtp_port)?;
+        let imap_addr = local_addr(&imap, options.imap_port)?;
 
         let (ca_dir, ca_path) = match &options.ca_dir {
             Some(dir) => (None, dir.clone()),
@@ -227,7 +240,7 @@ impl FakeTenant {
                 (Some(dir), path)
             }
         };
-        let tls = SmtpTls::generate(&ca_path)?;
+        let tls = Arc::new(SmtpTls::generate(&ca_path)?);
         let key = tokio::task::spawn_blocking(SigningKey::generate)
             .await
             .map_err(|error| KeyError::Generate(error.to_string()))??;
@@ -238,6 +251,8 @@ impl FakeTenant {
             graph: base,
             smtp: smtp_addr.to_string(),
             smtp_ca_pem: tls.ca_pem_path.to_string_lossy().into_owned(),
+            imap: imap_addr.to_string(),
+            imap_ca_pem: tls.ca_pem_path.to_string_lossy().into_owned(),
         };
         let shared = Arc::new(Shared {
             directory: Mutex::new(Directory::from_scenario(&scenario, &options.clock)),
@@ -255,9 +270,10 @@ impl FakeTenant {
             tokio::spawn(crate::smtp::serve(
                 smtp,
                 shared.clone(),
-                Arc::new(tls),
-                shutdown_rx,
+                tls.clone(),
+                shutdown_rx.clone(),
             )),
+            tokio::spawn(crate::imap::serve(imap, shared.clone(), tls, shutdown_rx)),
         ];
         Ok(FakeTenant {
             shared,

@@ -173,6 +173,8 @@ pub struct User {
     pub exchange_license: bool,
     /// Per-mailbox SMTP AUTH.
     pub smtp_auth: Option<bool>,
+    /// Per-mailbox IMAP (`Set-CASMailbox -ImapEnabled`).
+    pub imap_enabled: bool,
     /// Events of the default calendar.
     pub calendar_events: Vec<CalendarEventSpec>,
 }
@@ -689,6 +691,7 @@ fn build_tenant(
                 mailbox: user.mailbox,
                 exchange_license: user.exchange_license,
                 smtp_auth: user.smtp_auth,
+                imap_enabled: user.imap_enabled,
                 calendar_events: user.calendar_events.clone(),
             })
             .collect(),

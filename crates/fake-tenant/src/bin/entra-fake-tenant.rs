@@ -7,7 +7,8 @@ use std::path::PathBuf;
 use clap::Parser;
 use entra_fake_tenant::{FakeTenant, Scenario, StartOptions};
 
-/// Stand-in for login.microsoftonline.com, graph.microsoft.com and smtp.office365.com on 127.0.0.1.
+/// Stand-in for login.microsoftonline.com, graph.microsoft.com, smtp.office365.com and outlook.office365.com's
+/// IMAP on 127.0.0.1.
 #[derive(Debug, Parser)]
 #[command(name = "entra-fake-tenant", version)]
 struct Args {
@@ -20,6 +21,9 @@ struct Args {
     /// SMTP port (0 = any free port).
     #[arg(long, default_value_t = 0)]
     smtp_port: u16,
+    /// IMAP port, TLS from the first byte (0 = any free port).
+    #[arg(long, default_value_t = 0)]
+    imap_port: u16,
     /// Added to every answer, overriding the scenario's latency_ms.
     #[arg(long)]
     latency_ms: Option<u64>,
@@ -54,6 +58,7 @@ async fn run(scenario: Scenario, args: Args) -> anyhow::Result<()> {
     let options = StartOptions {
         port: args.port,
         smtp_port: args.smtp_port,
+        imap_port: args.imap_port,
         latency_ms: args.latency_ms,
         ca_dir: None,
         clock: entra_fake_tenant::Clock::System,

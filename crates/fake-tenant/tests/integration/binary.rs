@@ -29,8 +29,15 @@ async fn prints_one_ready_line_and_serves() {
         .keys()
         .map(String::as_str)
         .collect();
-    assert_eq!(keys.len(), 4);
-    for key in ["login", "graph", "smtp", "smtp_ca_pem"] {
+    assert_eq!(keys.len(), 6);
+    for key in [
+        "login",
+        "graph",
+        "smtp",
+        "smtp_ca_pem",
+        "imap",
+        "imap_ca_pem",
+    ] {
         assert!(ready.get(key).is_some(), "{key}");
     }
     let ca = ready["smtp_ca_pem"].as_str().expect("path");

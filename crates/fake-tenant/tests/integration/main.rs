@@ -1,4 +1,4 @@
-//! Integration tests of the stand-in tenant, driving it over real HTTP (reqwest) and SMTP (lettre).
+//! Integration tests of the stand-in tenant, driving it over real HTTP (reqwest) and SMTP (lettre) and IMAP (a raw TLS socket).
 
 mod binary;
 mod certificates;
@@ -16,6 +16,7 @@ mod identity;
 mod identity_endpoints;
 mod identity_recordings;
 mod identity_tokens;
+mod imap;
 mod interactive;
 mod scale;
 mod scenario_loading;
