@@ -139,6 +139,11 @@ pub enum Cause {
     SmtpAuthFailed,
     /// From: connection, STARTTLS or certificate failure on port 587
     SmtpUnreachable,
+    // IMAP
+    /// From: IMAP 'AUTHENTICATE XOAUTH2' answered 'NO AUTHENTICATE failed'
+    ImapAuthFailed,
+    /// From: IMAP is turned off for the mailbox ('Set-CASMailbox -ImapEnabled $false')
+    ImapDisabledMailbox,
     // Transient (status `unverified`, never `fail`)
     /// From: HTTP 429 (honour 'Retry-After')
     Throttled,
@@ -234,6 +239,8 @@ mod tests {
         "smtp_basic_auth_blocked",
         "smtp_auth_failed",
         "smtp_unreachable",
+        "imap_auth_failed",
+        "imap_disabled_mailbox",
         "throttled",
         "service_unavailable",
         "network_error",

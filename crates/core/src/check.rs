@@ -52,6 +52,8 @@ pub enum CheckId {
     Mailbox,
     /// SMTP AUTH works for the mailbox with OAuth.
     SmtpAuth,
+    /// IMAP works for the mailbox with the owner's OAuth token.
+    ImapAuth,
     /// A test email is accepted by Microsoft Graph.
     TestEmail,
     /// The app can read a mailbox calendar with its own token.
@@ -73,7 +75,7 @@ mod tests {
     #[test]
     fn json_names_are_the_contract_ids() {
         let all: Vec<CheckId> = CheckId::iter().collect();
-        assert_eq!(all.len(), 15);
+        assert_eq!(all.len(), 16);
         for id in all {
             let json = serde_json::to_string(&id).expect("serialise");
             assert_eq!(json, format!("\"{}\"", id.as_str()));

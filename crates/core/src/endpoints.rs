@@ -1,5 +1,5 @@
-//! Where Microsoft is: the sign-in host, the Graph host, the SMTP submission host and the
-//! Outlook resource, for each national cloud — or for anything that answers like them (the
+//! Where Microsoft is: the sign-in host, the Graph host, the SMTP submission host, the IMAP host
+//! and the Outlook resource, for each national cloud — or for anything that answers like them (the
 //! stand-in tenant), loaded from an endpoints file (contracts/cli.md).
 //!
 //! Plain `http://` and a custom CA are accepted only for loopback addresses, so a mistyped
@@ -83,6 +83,17 @@ pub struct SmtpEndpoint {
     pub ca_pem: Option<PathBuf>,
 }
 
+/// The IMAP endpoint (TLS from the first byte, port 993 at Microsoft).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImapEndpoint {
+    /// Host name or address.
+    pub host: String,
+    /// Port (993 for Microsoft).
+    pub port: u16,
+    /// A CA certificate (PEM file) to trust for TLS besides the system's; loopback only.
+    pub ca_pem: Option<PathBuf>,
+}
+
 /// Where the program talks to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Endpoints {
@@ -92,6 +103,8 @@ pub struct Endpoints {
     pub graph: Url,
     /// SMTP submission, when known.
     pub smtp: Option<SmtpEndpoint>,
+    /// IMAP, when known.
+    pub imap: Option<ImapEndpoint>,
     /// The resource whose tokens SMTP AUTH accepts (`https://outlook.office.com`).
     pub outlook_resource: String,
     /// The cloud these endpoints belong to (for a stand-in: the cloud it models).
@@ -108,6 +121,10 @@ struct EndpointsFile {
     smtp: Option<String>,
     #[serde(default)]
     smtp_ca_pem: Option<PathBuf>,
+    #[serde(default)]
+    imap: Option<String>,
+    #[serde(default)]
+    imap_ca_pem: Option<PathBuf>,
 }
 
 /// An endpoints file or value that cannot be used.
@@ -149,28 +166,37 @@ pub enum EndpointsError {
     /// `smtp` is not `HOST:PORT`.
     #[error("endpoints `smtp`: '{0}' is not HOST:PORT")]
     SmtpMalformed(String),
+    /// `imap` is not `HOST:PORT`.
+    #[error("endpoints `imap`: '{0}' is not HOST:PORT")]
+    ImapMalformed(String),
+    /// `imap_ca_pem` names no readable PEM certificate.
+    #[error("endpoints `imap_ca_pem`: {0}")]
+    ImapCa(String),
 }
 
 impl Endpoints {
     /// Microsoft's endpoints for a national cloud.
     pub fn for_cloud(cloud: Cloud) -> Endpoints {
-        let (login, graph, smtp, outlook) = match cloud {
+        let (login, graph, smtp, imap, outlook) = match cloud {
             Cloud::Global => (
                 "https://login.microsoftonline.com",
                 "https://graph.microsoft.com",
                 "smtp.office365.com",
+                "outlook.office365.com",
                 "https://outlook.office.com",
             ),
             Cloud::Usgov => (
                 "https://login.microsoftonline.us",
                 "https://graph.microsoft.us",
                 "smtp.office365.us",
+                "outlook.office365.us",
                 "https://outlook.office365.us",
             ),
             Cloud::China => (
                 "https://login.partner.microsoftonline.cn",
                 "https://microsoftgraph.chinacloudapi.cn",
                 "smtp.partner.outlook.cn",
+                "partner.outlook.cn",
                 "https://partner.outlook.cn",
             ),
         };
@@ -182,12 +208,17 @@ impl Endpoints {
                 port: 587,
                 ca_pem: None,
             }),
+            imap: Some(ImapEndpoint {
+                host: imap.into(),
+                port: 993,
+                ca_pem: None,
+            }),
             outlook_resource: outlook.into(),
             cloud,
         }
     }
 
-    /// Read an endpoints file (`{"login","graph","smtp","smtp_ca_pem"}`).
+    /// Read an endpoints file (`{"login","graph","smtp","smtp_ca_pem","imap","imap_ca_pem"}`).
     /// The endpoints a front end works with: the endpoints file when one is named (the CLI's
     /// `--endpoints`, `ENTRA_SETUP_ENDPOINTS`), strictly — a file that cannot be used is an
     /// error, never a silent fall-back to Microsoft's cloud — otherwise `cloud`'s hosts.
@@ -210,6 +241,10 @@ impl Endpoints {
             crate::smtp::add_ca(&mut tokio_rustls::rustls::RootCertStore::empty(), ca)
                 .map_err(|e| EndpointsError::SmtpCa(e.to_string()))?;
         }
+        if let Some(ca) = endpoints.imap.as_ref().and_then(|s| s.ca_pem.as_deref()) {
+            crate::smtp::add_ca(&mut tokio_rustls::rustls::RootCertStore::empty(), ca)
+                .map_err(|e| EndpointsError::ImapCa(e.to_string()))?;
+        }
         Ok(endpoints)
     }
 
@@ -225,15 +260,7 @@ impl Endpoints {
         let smtp = match file.smtp {
             None => None,
             Some(value) => {
-                let (host, port) = value
-                    .rsplit_once(':')
-                    .and_then(|(h, p)| {
-                        Some((
-                            h.trim_matches(['[', ']']).to_string(),
-                            p.parse::<u16>().ok()?,
-                        ))
-                    })
-                    .filter(|(h, _)| !h.is_empty())
+                let (host, port) = host_port(&value)
                     .ok_or_else(|| EndpointsError::SmtpMalformed(value.clone()))?;
                 if file.smtp_ca_pem.is_some() && !is_loopback_host(&host) {
                     return Err(EndpointsError::InsecureRemote {
@@ -248,6 +275,24 @@ impl Endpoints {
                 })
             }
         };
+        let imap = match file.imap {
+            None => None,
+            Some(value) => {
+                let (host, port) = host_port(&value)
+                    .ok_or_else(|| EndpointsError::ImapMalformed(value.clone()))?;
+                if file.imap_ca_pem.is_some() && !is_loopback_host(&host) {
+                    return Err(EndpointsError::InsecureRemote {
+                        field: "imap_ca_pem",
+                        value,
+                    });
+                }
+                Some(ImapEndpoint {
+                    host,
+                    port,
+                    ca_pem: file.imap_ca_pem,
+                })
+            }
+        };
         let cloud = login
             .host_str()
             .and_then(Cloud::from_login_host)
@@ -257,6 +302,7 @@ impl Endpoints {
             login,
             graph,
             smtp,
+            imap,
             outlook_resource,
             cloud,
         })
@@ -276,6 +322,19 @@ impl Endpoints {
             Cloud::China => "https://microsoftgraph.chinacloudapi.cn".into(),
         }
     }
+}
+
+/// `HOST:PORT` (an IPv6 host in brackets) split, or `None`.
+fn host_port(value: &str) -> Option<(String, u16)> {
+    value
+        .rsplit_once(':')
+        .and_then(|(h, p)| {
+            Some((
+                h.trim_matches(['[', ']']).to_string(),
+                p.parse::<u16>().ok()?,
+            ))
+        })
+        .filter(|(h, _)| !h.is_empty())
 }
 
 /// Whether a host is this machine (127.0.0.0/8, ::1 or `localhost`).
@@ -327,6 +386,31 @@ mod tests {
         assert!(
             error.to_string().contains("no usable PEM certificate"),
             "{error}"
+        );
+    }
+
+    #[test]
+    fn the_imap_endpoint_is_read_like_the_smtp_one() {
+        let e = Endpoints::from_json(
+            r#"{"login":"http://127.0.0.1:4100","graph":"http://127.0.0.1:4100","imap":"127.0.0.1:4993","imap_ca_pem":"/tmp/ca.pem"}"#,
+        )
+        .expect("valid");
+        let imap = e.imap.expect("imap");
+        assert_eq!((imap.host.as_str(), imap.port), ("127.0.0.1", 4993));
+        assert_eq!(imap.ca_pem.as_deref(), Some(Path::new("/tmp/ca.pem")));
+        assert!(e.smtp.is_none());
+        let err = Endpoints::from_json(
+            r#"{"login":"https://l","graph":"https://g","imap":"outlook.office365.com:993","imap_ca_pem":"/tmp/ca.pem"}"#,
+        )
+        .expect_err("custom CA for a remote host");
+        assert!(err.to_string().contains("imap_ca_pem"), "{err}");
+        let err = Endpoints::from_json(r#"{"login":"https://l","graph":"https://g","imap":"h"}"#)
+            .expect_err("bad");
+        assert!(err.to_string().contains("`imap`"), "{err}");
+        let global = Endpoints::for_cloud(Cloud::Global).imap.expect("imap");
+        assert_eq!(
+            (global.host.as_str(), global.port),
+            ("outlook.office365.com", 993)
         );
     }
 

@@ -19,6 +19,7 @@
 //! - [`identity`] — OpenID discovery, the token endpoint, identity error bodies, token claims.
 //! - [`graph`] — the Microsoft Graph requests the checks make and Graph's error body.
 //! - [`smtp`] — the SMTP AUTH probe: STARTTLS, `AUTH XOAUTH2`, the reply classified; sends no mail.
+//! - [`imap`] — the IMAP probe: TLS on 993, `AUTHENTICATE XOAUTH2`, the mailbox opened read-only.
 //! - [`printable`] — outside text made safe to print on a terminal (control characters shown).
 //! - [`error_text`] — an error worded once with its sources, for front ends to show.
 //! - [`html`] — text made safe to place in HTML (the report, the sign-in redirect's page).
@@ -52,6 +53,7 @@ pub mod graph;
 pub mod html;
 pub mod http;
 pub mod identity;
+pub mod imap;
 pub mod logging;
 pub mod monitor;
 pub mod paths;

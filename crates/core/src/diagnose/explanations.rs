@@ -291,6 +291,17 @@ pub fn describe(cause: Cause) -> Description {
             "The connection to smtp.office365.com on port 587 failed before authentication: a firewall or DNS problem, STARTTLS not used, or a TLS interception device presenting an untrusted certificate.",
             "Allow outbound TCP 587 to smtp.office365.com, connect with STARTTLS (TLS 1.2 or later), and if a proxy inspects TLS, exclude this host or trust its certificate.",
         ),
+        // IMAP
+        Cause::ImapAuthFailed => d(
+            "IMAP sign-in with OAuth failed",
+            "Exchange Online refused the XOAUTH2 sign-in to IMAP without saying why: the token belongs to another user than the one named in the sign-in, was issued for another resource (a Graph token instead of an Outlook one), lacks IMAP.AccessAsUser.All, has expired, or IMAP is turned off for the mailbox.",
+            "Request the token with the scope https://outlook.office.com/IMAP.AccessAsUser.All as the mailbox owner, sign in to IMAP with that same address, and make sure IMAP is on for the mailbox: Set-CASMailbox -Identity <mailbox> -ImapEnabled $true.",
+        ),
+        Cause::ImapDisabledMailbox => d(
+            "IMAP is turned off for this mailbox",
+            "Exchange Online accepted the OAuth token but would not open the mailbox over IMAP. The usual reason is that IMAP access is disabled in the mailbox's own settings, which no token can override.",
+            "Run in Exchange Online PowerShell: Set-CASMailbox -Identity <mailbox> -ImapEnabled $true, or in the Microsoft 365 admin center open Users > Active users > the user > Mail > Manage email apps and tick IMAP. Changes can take up to an hour.",
+        ),
         // Transient
         Cause::Throttled => d(
             "Microsoft is throttling requests",

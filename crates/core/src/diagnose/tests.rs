@@ -264,6 +264,14 @@ const NOT_FROM_ERROR_TEXT: &[(Cause, &str)] = &[
         Cause::ConsentRequestPending,
         "verify: appConsentRequests with userConsentRequests InProgress",
     ),
+    (
+        Cause::ImapAuthFailed,
+        "imap: the probe's AUTHENTICATE XOAUTH2 answered 'NO AUTHENTICATE failed.'",
+    ),
+    (
+        Cause::ImapDisabledMailbox,
+        "imap: signed in, then EXAMINE answered 'BAD User is authenticated but not connected.'",
+    ),
 ];
 
 #[test]

@@ -35,5 +35,6 @@ mod xoauth2;
 
 pub use probe::{Authenticated, ProbeError, ProbeOptions, Stage, probe};
 pub use reply::{Reply, ReplyError};
+pub(crate) use tls::client_config;
 pub use tls::{TlsSetupError, add_ca};
 pub use xoauth2::{AddressError, initial_response};

@@ -1,7 +1,7 @@
-//! The STARTTLS client configuration: rustls with the `ring` provider chosen explicitly (some
+//! The TLS client configuration of the mail probes (SMTP's STARTTLS, IMAP's TLS on connect): rustls with the `ring` provider chosen explicitly (some
 //! binaries compile two providers, so the process default cannot be relied on), TLS 1.2 or later,
 //! trusting the public web roots plus, for the stand-in on loopback, the endpoints file's
-//! `smtp_ca_pem` (the endpoints loader refuses it for any other host).
+//! `smtp_ca_pem` / `imap_ca_pem` (the endpoints loader refuses them for any other host).
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -14,7 +14,7 @@ use tokio_rustls::rustls::{ClientConfig, RootCertStore, crypto::ring};
 #[derive(Debug, thiserror::Error)]
 pub enum TlsSetupError {
     /// The CA file cannot be read.
-    #[error("cannot read the SMTP CA file {path}: {reason}")]
+    #[error("cannot read the CA file {path}: {reason}")]
     Unreadable {
         /// The file.
         path: PathBuf,
@@ -22,7 +22,7 @@ pub enum TlsSetupError {
         reason: std::io::Error,
     },
     /// The CA file holds no usable certificate.
-    #[error("the SMTP CA file {0} holds no usable PEM certificate")]
+    #[error("the CA file {0} holds no usable PEM certificate")]
     NoCertificate(PathBuf),
     /// rustls refused the configuration.
     #[error("the TLS client could not start: {0}")]
@@ -46,7 +46,7 @@ pub fn add_ca(roots: &mut RootCertStore, path: &Path) -> Result<(), TlsSetupErro
     Ok(())
 }
 
-/// The client configuration for STARTTLS.
+/// The client configuration for STARTTLS (SMTP) and TLS on connect (IMAP).
 pub(crate) fn client_config(ca_pem: Option<&Path>) -> Result<Arc<ClientConfig>, TlsSetupError> {
     let mut roots = RootCertStore::empty();
     roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());

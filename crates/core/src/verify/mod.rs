@@ -312,18 +312,27 @@ async fn run(
     board.finish(Some(tenant_id), Some(client_id.to_string()))
 }
 
-/// The checks that act as the mailbox owner (`smtp_auth`, `test_email`): they need the tenant,
-/// the owner's sign-in and their own inputs, not the registration, and run side by side.
+/// The checks that act as the mailbox owner (`smtp_auth`, `imap_auth`, `test_email`): they need
+/// the tenant, the owner's sign-in and their own inputs, not the registration, and run side by
+/// side.
 async fn mailbox_owner_stage(board: &mut Board<'_>, inputs: &Inputs, ctx: &Context) {
-    let (smtp, mail) = (
+    let (smtp, imap, mail) = (
         board.applies(CheckId::SmtpAuth),
+        board.applies(CheckId::ImapAuth),
         board.applies(CheckId::TestEmail),
     );
-    board.start(&[CheckId::SmtpAuth, CheckId::TestEmail]);
-    let (smtp, mail) = tokio::join!(
+    board.start(&[CheckId::SmtpAuth, CheckId::ImapAuth, CheckId::TestEmail]);
+    let (smtp, imap, mail) = tokio::join!(
         async {
             if smtp {
                 Some(checks::smtp_auth::check(ctx, inputs).await)
+            } else {
+                None
+            }
+        },
+        async {
+            if imap {
+                Some(checks::imap_auth::check(ctx, inputs).await)
             } else {
                 None
             }
@@ -336,7 +345,7 @@ async fn mailbox_owner_stage(board: &mut Board<'_>, inputs: &Inputs, ctx: &Conte
             }
         },
     );
-    for result in [smtp, mail].into_iter().flatten() {
+    for result in [smtp, imap, mail].into_iter().flatten() {
         board.record(result);
     }
 }
@@ -344,7 +353,7 @@ async fn mailbox_owner_stage(board: &mut Board<'_>, inputs: &Inputs, ctx: &Conte
 /// Why a check that was not run needs a sign-in, and whose.
 fn needs_sign_in(id: CheckId) -> (&'static str, &'static [Needed]) {
     match id {
-        CheckId::SmtpAuth | CheckId::TestEmail => (
+        CheckId::SmtpAuth | CheckId::ImapAuth | CheckId::TestEmail => (
             "This check acts as the mailbox owner, who signs in after the administrator.",
             &[Needed::AdminSignIn, Needed::MailboxOwnerSignIn],
         ),

@@ -58,7 +58,8 @@ pub fn admin_scopes(ctx: &Context) -> Vec<String> {
     scopes
 }
 
-/// What the mailbox owner must grant: Graph scopes for the test email, Outlook scopes for SMTP.
+/// What the mailbox owner must grant: Graph scopes for the test email, Outlook scopes for SMTP
+/// and IMAP (one Outlook token carries both).
 pub fn mailbox_scopes(
     profile: &Profile,
     inputs: &Inputs,
@@ -74,6 +75,12 @@ pub fn mailbox_scopes(
     }
     if profile.checks.contains(&CheckId::SmtpAuth) {
         outlook.push(format!("{}/SMTP.Send", ctx.endpoints.outlook_resource));
+    }
+    if profile.checks.contains(&CheckId::ImapAuth) {
+        outlook.push(format!(
+            "{}/IMAP.AccessAsUser.All",
+            ctx.endpoints.outlook_resource
+        ));
     }
     (graph, outlook)
 }

@@ -17,6 +17,7 @@ pub mod app_permissions;
 pub mod calendar_access;
 pub mod certificate;
 pub mod consent;
+pub mod imap_auth;
 pub mod mailbox;
 pub mod read_failure;
 pub mod registration;

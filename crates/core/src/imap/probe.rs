@@ -1,0 +1,572 @@
+//! The probe's dialogue: connect, TLS handshake, greeting, `AUTHENTICATE XOAUTH2`, `EXAMINE
+//! INBOX`, `LOGOUT` — and how each way it can end becomes a verdict, a transient fault or a
+//! success ([`judge_authenticate`], [`judge_examine`]).
+//!
+//! Every read has a time limit and a size limit; nothing is retried: a probe is cheap to run
+//! again.
+
+use std::fmt;
+use std::time::Duration;
+
+use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufReader};
+use tokio::net::TcpStream;
+use tokio::time::timeout;
+use tokio_rustls::TlsConnector;
+use tokio_rustls::rustls::pki_types::ServerName;
+use zeroize::Zeroizing;
+
+use super::response::{Response, Status};
+use crate::cause::Cause;
+use crate::endpoints::ImapEndpoint;
+use crate::http::Unavailable;
+use crate::secret::Secret;
+use crate::smtp::{AddressError, TlsSetupError, client_config, initial_response};
+
+/// The longest response line read.
+const MAX_LINE: u64 = 8192;
+/// The most lines read while waiting for one command's completion.
+const MAX_LINES: usize = 200;
+/// How long LOGOUT may take before the connection is simply closed.
+const LOGOUT_TIMEOUT: Duration = Duration::from_secs(2);
+/// The tags of the probe's commands.
+const AUTH_TAG: &str = "A1";
+const EXAMINE_TAG: &str = "A2";
+const LOGOUT_TAG: &str = "A3";
+
+/// How patient the probe is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ProbeOptions {
+    /// The time limit of the TCP connection.
+    pub connect_timeout: Duration,
+    /// The time limit of each response and of the TLS handshake.
+    pub reply_timeout: Duration,
+}
+
+impl ProbeOptions {
+    /// Every wait of the probe within `limit` (the time limit of each request to Microsoft).
+    pub fn within(limit: Duration) -> ProbeOptions {
+        ProbeOptions {
+            connect_timeout: limit,
+            reply_timeout: limit,
+        }
+    }
+}
+
+impl Default for ProbeOptions {
+    fn default() -> Self {
+        ProbeOptions {
+            connect_timeout: Duration::from_secs(10),
+            reply_timeout: Duration::from_secs(20),
+        }
+    }
+}
+
+/// Where in the dialogue the probe was.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    /// Opening the TCP connection.
+    Connect,
+    /// The TLS handshake.
+    TlsHandshake,
+    /// Waiting for the `* OK` greeting.
+    Greeting,
+    /// `AUTHENTICATE XOAUTH2`.
+    Authenticate,
+    /// `EXAMINE INBOX`: the mailbox opened read-only.
+    Examine,
+}
+
+impl Stage {
+    /// The stage's name in evidence (`authenticate`, `examine`, …).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Stage::Connect => "connect",
+            Stage::TlsHandshake => "tls_handshake",
+            Stage::Greeting => "greeting",
+            Stage::Authenticate => "authenticate",
+            Stage::Examine => "examine",
+        }
+    }
+}
+
+impl fmt::Display for Stage {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Stage::Connect => "connecting",
+            Stage::TlsHandshake => "the TLS handshake",
+            Stage::Greeting => "waiting for the greeting",
+            Stage::Authenticate => "AUTHENTICATE XOAUTH2",
+            Stage::Examine => "EXAMINE INBOX",
+        })
+    }
+}
+
+/// Exchange accepted the token and opened the mailbox.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Authenticated {
+    /// `host:port` probed.
+    pub server: String,
+    /// The tagged `OK` of `AUTHENTICATE`.
+    pub reply: Response,
+    /// The tagged `OK` of `EXAMINE INBOX`.
+    pub mailbox_reply: Response,
+}
+
+/// How a probe ended without opening the mailbox. None of these carries the token.
+#[derive(Debug, thiserror::Error)]
+pub enum ProbeError {
+    /// The mailbox address cannot be used in XOAUTH2.
+    #[error(transparent)]
+    Address(#[from] AddressError),
+    /// The TLS client could not be set up (the endpoints file's CA).
+    #[error(transparent)]
+    TlsSetup(#[from] TlsSetupError),
+    /// Exchange refused: a verdict.
+    #[error("{stage}: the server answered {reply}")]
+    Refused {
+        /// Where.
+        stage: Stage,
+        /// `imap_auth_failed` or `imap_disabled_mailbox`.
+        cause: Cause,
+        /// The response.
+        reply: Response,
+    },
+    /// A fault that says nothing about the setup: no connection, a TLS failure, a `* BYE`, a
+    /// dropped or garbled connection, a response that does not fit, no answer in time.
+    #[error("{stage}: {detail}")]
+    Transient {
+        /// Where.
+        stage: Stage,
+        /// `service_unavailable` or `network_error`.
+        cause: Cause,
+        /// What happened.
+        detail: String,
+        /// The response, when there was one.
+        reply: Option<Response>,
+    },
+}
+
+impl ProbeError {
+    /// The cause id.
+    pub fn cause(&self) -> Cause {
+        match self {
+            ProbeError::Address(_) => Cause::ImapAuthFailed,
+            ProbeError::TlsSetup(_) => Cause::NetworkError,
+            ProbeError::Refused { cause, .. } | ProbeError::Transient { cause, .. } => *cause,
+        }
+    }
+
+    /// Where the dialogue ended, when it started.
+    pub fn stage(&self) -> Option<Stage> {
+        match self {
+            ProbeError::Address(_) | ProbeError::TlsSetup(_) => None,
+            ProbeError::Refused { stage, .. } | ProbeError::Transient { stage, .. } => Some(*stage),
+        }
+    }
+
+    /// The server's response, when the probe ended on one.
+    pub fn reply(&self) -> Option<&Response> {
+        match self {
+            ProbeError::Refused { reply, .. } => Some(reply),
+            ProbeError::Transient { reply, .. } => reply.as_ref(),
+            _ => None,
+        }
+    }
+
+    /// For anything but a verdict, the same [`Unavailable`] an HTTP check gets (the check is
+    /// then `unverified`); `None` for a verdict.
+    pub fn unavailable(&self, server: &str) -> Option<Unavailable> {
+        match self {
+            ProbeError::Transient { cause, .. } => Some(Unavailable {
+                cause: *cause,
+                detail: format!("IMAP probe of {server}, {self}"),
+                retry_after: None,
+            }),
+            ProbeError::TlsSetup(_) => Some(Unavailable {
+                cause: Cause::NetworkError,
+                detail: format!("IMAP probe of {server}: {self}"),
+                retry_after: None,
+            }),
+            _ => None,
+        }
+    }
+}
+
+fn transient(stage: Stage, detail: impl Into<String>) -> ProbeError {
+    ProbeError::Transient {
+        stage,
+        cause: Cause::NetworkError,
+        detail: detail.into(),
+        reply: None,
+    }
+}
+
+/// What the completion of `AUTHENTICATE` means: `Ok(())` to go on, or how the probe ends.
+pub(crate) fn judge_authenticate(reply: &Response) -> Result<(), ProbeError> {
+    match reply.status {
+        Status::Ok => Ok(()),
+        Status::No => Err(ProbeError::Refused {
+            stage: Stage::Authenticate,
+            cause: Cause::ImapAuthFailed,
+            reply: reply.clone(),
+        }),
+        _ => Err(ProbeError::Transient {
+            stage: Stage::Authenticate,
+            cause: Cause::NetworkError,
+            detail: format!("the server's response {reply} does not fit the dialogue"),
+            reply: Some(reply.clone()),
+        }),
+    }
+}
+
+/// What the completion of `EXAMINE INBOX` means after a successful sign-in.
+pub(crate) fn judge_examine(reply: &Response) -> Result<(), ProbeError> {
+    match reply.status {
+        Status::Ok => Ok(()),
+        Status::Bad | Status::No if reply.says_not_connected() => Err(ProbeError::Refused {
+            stage: Stage::Examine,
+            cause: Cause::ImapDisabledMailbox,
+            reply: reply.clone(),
+        }),
+        _ => Err(ProbeError::Transient {
+            stage: Stage::Examine,
+            cause: Cause::ServiceUnavailable,
+            detail: format!("signed in, but the mailbox did not open: {reply}"),
+            reply: Some(reply.clone()),
+        }),
+    }
+}
+
+/// Probe IMAP at `endpoint` as `user` (the mailbox) with `token` (the mailbox owner's token for
+/// the Outlook resource with `IMAP.AccessAsUser.All`). Reads no message.
+pub async fn probe(
+    endpoint: &ImapEndpoint,
+    user: &str,
+    token: &Secret,
+    options: &ProbeOptions,
+) -> Result<Authenticated, ProbeError> {
+    let auth = initial_response(user, token)?;
+    let config = client_config(endpoint.ca_pem.as_deref())?;
+    let server = format!("{}:{}", endpoint.host, endpoint.port);
+    let server_name = ServerName::try_from(endpoint.host.clone()).map_err(|_| {
+        transient(
+            Stage::Connect,
+            format!("'{}' is not a host name or address", endpoint.host),
+        )
+    })?;
+    tracing::debug!(server = %server, "IMAP probe: connecting");
+
+    let tcp = match timeout(
+        options.connect_timeout,
+        TcpStream::connect((endpoint.host.as_str(), endpoint.port)),
+    )
+    .await
+    {
+        Err(_) => {
+            return Err(transient(
+                Stage::Connect,
+                format!(
+                    "no connection to {server} within {} s",
+                    options.connect_timeout.as_secs_f64()
+                ),
+            ));
+        }
+        Ok(Err(e)) => {
+            return Err(transient(
+                Stage::Connect,
+                format!("could not connect to {server}: {e}"),
+            ));
+        }
+        Ok(Ok(tcp)) => tcp,
+    };
+
+    let handshake = TlsConnector::from(config).connect(server_name, tcp);
+    let tls = match timeout(options.reply_timeout, handshake).await {
+        Err(_) => {
+            return Err(transient(
+                Stage::TlsHandshake,
+                format!(
+                    "no TLS handshake within {} s",
+                    options.reply_timeout.as_secs_f64()
+                ),
+            ));
+        }
+        Ok(Err(e)) => {
+            return Err(transient(
+                Stage::TlsHandshake,
+                format!("the TLS handshake failed: {e}"),
+            ));
+        }
+        Ok(Ok(tls)) => tls,
+    };
+
+    let mut session = Session::new(tls, options.reply_timeout);
+    let greeting = session.read_response(Stage::Greeting).await?;
+    match greeting.status {
+        Status::Ok => {}
+        Status::Bye => {
+            return Err(ProbeError::Transient {
+                stage: Stage::Greeting,
+                cause: Cause::ServiceUnavailable,
+                detail: format!("the server said goodbye at once: {greeting}"),
+                reply: Some(greeting),
+            });
+        }
+        _ => {
+            session.logout().await;
+            return Err(ProbeError::Transient {
+                stage: Stage::Greeting,
+                cause: Cause::NetworkError,
+                detail: format!("the greeting {greeting} does not fit the dialogue"),
+                reply: Some(greeting),
+            });
+        }
+    }
+
+    let reply = session.authenticate(&auth).await?;
+    tracing::debug!(server = %server, status = ?reply.status, "IMAP probe: AUTHENTICATE answered");
+    if let Err(error) = judge_authenticate(&reply) {
+        session.logout().await;
+        return Err(error);
+    }
+    let mailbox_reply = session
+        .command(Stage::Examine, EXAMINE_TAG, "EXAMINE INBOX")
+        .await?;
+    tracing::debug!(server = %server, status = ?mailbox_reply.status, "IMAP probe: EXAMINE answered");
+    let judged = judge_examine(&mailbox_reply);
+    session.logout().await;
+    judged.map(|()| Authenticated {
+        server,
+        reply,
+        mailbox_reply,
+    })
+}
+
+/// The dialogue inside TLS.
+struct Session<S> {
+    stream: BufReader<S>,
+    reply_timeout: Duration,
+    /// The server said `* BYE`: nothing more is sent.
+    closed: bool,
+}
+
+impl<S: AsyncRead + AsyncWrite + Unpin> Session<S> {
+    fn new(stream: S, reply_timeout: Duration) -> Self {
+        Session {
+            stream: BufReader::new(stream),
+            reply_timeout,
+            closed: false,
+        }
+    }
+
+    /// Send `TAG line` (not a secret) and read up to its completion.
+    async fn command(
+        &mut self,
+        stage: Stage,
+        tag: &str,
+        line: &str,
+    ) -> Result<Response, ProbeError> {
+        let wire = format!("{tag} {line}\r\n");
+        self.write(stage, wire.as_bytes()).await?;
+        self.completion(stage, tag).await
+    }
+
+    /// Send `A1 AUTHENTICATE XOAUTH2 <initial response>` from zeroed memory and read up to its
+    /// completion, answering an error challenge (`+ …`) with an empty line.
+    async fn authenticate(&mut self, initial: &Secret) -> Result<Response, ProbeError> {
+        let mut wire = Zeroizing::new(Vec::with_capacity(initial.expose().len() + 32));
+        wire.extend_from_slice(AUTH_TAG.as_bytes());
+        wire.extend_from_slice(b" AUTHENTICATE XOAUTH2 ");
+        wire.extend_from_slice(initial.expose().as_bytes());
+        wire.extend_from_slice(b"\r\n");
+        self.write(Stage::Authenticate, &wire).await?;
+        self.completion(Stage::Authenticate, AUTH_TAG).await
+    }
+
+    /// Read responses until the completion of `tag`: untagged data is passed over, a
+    /// continuation gets an empty line, a `* BYE` ends the dialogue.
+    async fn completion(&mut self, stage: Stage, tag: &str) -> Result<Response, ProbeError> {
+        for _ in 0..MAX_LINES {
+            let response = self.read_response(stage).await?;
+            match response.status {
+                _ if response.completes(tag) => return Ok(response),
+                Status::Continuation => self.write(stage, b"\r\n").await?,
+                Status::Bye => {
+                    self.closed = true;
+                    return Err(ProbeError::Transient {
+                        stage,
+                        cause: Cause::ServiceUnavailable,
+                        detail: format!("the server closed the session: {response}"),
+                        reply: Some(response),
+                    });
+                }
+                _ if response.tag.is_some() => {
+                    return Err(ProbeError::Transient {
+                        stage,
+                        cause: Cause::NetworkError,
+                        detail: format!("a response to another command: {response}"),
+                        reply: Some(response),
+                    });
+                }
+                _ => {}
+            }
+        }
+        Err(transient(stage, "the server's answer has too many lines"))
+    }
+
+    async fn write(&mut self, stage: Stage, bytes: &[u8]) -> Result<(), ProbeError> {
+        let stream = self.stream.get_mut();
+        let sent = async {
+            stream.write_all(bytes).await?;
+            stream.flush().await
+        };
+        match timeout(self.reply_timeout, sent).await {
+            Err(_) => Err(transient(stage, "the server stopped reading (timeout)")),
+            // The error names the I/O failure only, never what was being written.
+            Ok(Err(e)) => Err(transient(
+                stage,
+                format!("the connection broke while sending: {e}"),
+            )),
+            Ok(Ok(())) => Ok(()),
+        }
+    }
+
+    /// Read and parse one response line within the time limit.
+    async fn read_response(&mut self, stage: Stage) -> Result<Response, ProbeError> {
+        let limit = self.reply_timeout;
+        let line = match timeout(limit, self.read_line(stage)).await {
+            Ok(line) => line?,
+            Err(_) => {
+                return Err(transient(
+                    stage,
+                    format!("no answer within {} s", limit.as_secs_f64()),
+                ));
+            }
+        };
+        Response::parse(&line).map_err(|e| transient(stage, e.to_string()))
+    }
+
+    async fn read_line(&mut self, stage: Stage) -> Result<String, ProbeError> {
+        let mut buf = Vec::new();
+        let read = (&mut self.stream)
+            .take(MAX_LINE)
+            .read_until(b'\n', &mut buf)
+            .await
+            .map_err(|e| transient(stage, format!("the connection broke: {e}")))?;
+        if read == 0 {
+            return Err(transient(stage, "the server closed the connection"));
+        }
+        if !buf.ends_with(b"\n") {
+            return Err(transient(
+                stage,
+                if buf.len() as u64 >= MAX_LINE {
+                    "the server's response line is too long"
+                } else {
+                    "the server closed the connection in the middle of a response"
+                },
+            ));
+        }
+        let text = String::from_utf8_lossy(&buf);
+        Ok(text.trim_end_matches(['\r', '\n']).to_string())
+    }
+
+    /// Say LOGOUT and close, politely but without waiting long.
+    async fn logout(mut self) {
+        if self.closed {
+            return;
+        }
+        let _ = timeout(LOGOUT_TIMEOUT, async {
+            let wire = format!("{LOGOUT_TAG} LOGOUT\r\n");
+            if self.write(Stage::Examine, wire.as_bytes()).await.is_ok() {
+                for _ in 0..MAX_LINES {
+                    match self.read_line(Stage::Examine).await {
+                        Ok(line) if line.starts_with(LOGOUT_TAG) => break,
+                        Ok(_) => {}
+                        Err(_) => break,
+                    }
+                }
+            }
+            let _ = self.stream.get_mut().shutdown().await;
+        })
+        .await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn response(line: &str) -> Response {
+        Response::parse(line).expect("response")
+    }
+
+    #[test]
+    fn exchanges_real_authenticate_answers_are_judged() {
+        assert!(judge_authenticate(&response("A00000001 OK AUTHENTICATE completed.")).is_ok());
+        for refused in [
+            "B00000001 NO AUTHENTICATE failed.",
+            "A0001 NO AUTHENTICATE failed.",
+        ] {
+            let judged = judge_authenticate(&response(refused)).expect_err("refused");
+            assert_eq!(judged.cause(), Cause::ImapAuthFailed, "{refused}");
+            assert!(judged.unavailable("h:993").is_none());
+            assert_eq!(judged.stage(), Some(Stage::Authenticate));
+            assert_eq!(
+                judged.reply().map(ToString::to_string).as_deref(),
+                Some(refused)
+            );
+        }
+        let odd =
+            judge_authenticate(&response("A1 BAD Command Argument Error. 11")).expect_err("odd");
+        assert_eq!(odd.cause(), Cause::NetworkError);
+        assert!(odd.unavailable("h:993").is_some());
+    }
+
+    #[test]
+    fn exchanges_real_mailbox_answers_are_judged() {
+        let not_connected = judge_examine(&response(
+            "C00000003 BAD User is authenticated but not connected.",
+        ))
+        .expect_err("not connected");
+        assert_eq!(not_connected.cause(), Cause::ImapDisabledMailbox);
+        assert!(not_connected.unavailable("h:993").is_none());
+        assert!(judge_examine(&response("A2 OK [READ-ONLY] EXAMINE completed.")).is_ok());
+        let other = judge_examine(&response("A2 NO Mailbox does not exist")).expect_err("no");
+        assert_eq!(other.cause(), Cause::ServiceUnavailable);
+        assert!(other.unavailable("h:993").is_some());
+    }
+
+    /// A server that greets in the clear (no TLS) is a transient fault, never a verdict.
+    #[tokio::test]
+    async fn a_server_that_does_not_speak_tls_is_unverified() {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let port = listener.local_addr().expect("addr").port();
+        let server = tokio::spawn(async move {
+            let (mut stream, _) = listener.accept().await.expect("accept");
+            let _ = stream
+                .write_all(b"* OK The Microsoft Exchange IMAP4 service is ready.\r\n")
+                .await;
+            let mut sink = Vec::new();
+            let _ = stream.read_to_end(&mut sink).await;
+        });
+        let endpoint = ImapEndpoint {
+            host: "127.0.0.1".into(),
+            port,
+            ca_pem: None,
+        };
+        let error = probe(
+            &endpoint,
+            "a@example.com",
+            &Secret::new("tok"),
+            &ProbeOptions::default(),
+        )
+        .await
+        .expect_err("no TLS");
+        assert_eq!(error.cause(), Cause::NetworkError, "{error}");
+        assert_eq!(error.stage(), Some(Stage::TlsHandshake));
+        assert!(error.unavailable("127.0.0.1").is_some());
+        server.abort();
+    }
+}
