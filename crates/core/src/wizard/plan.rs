@@ -43,7 +43,9 @@ pub fn step_of(check: CheckId) -> WizardStep {
         CheckId::ApiPermissions | CheckId::AdminConsent | CheckId::ConsentPolicy => {
             WizardStep::Permissions
         }
-        CheckId::Mailbox | CheckId::SmtpAuth | CheckId::TestEmail => WizardStep::Mailbox,
+        CheckId::Mailbox | CheckId::SmtpAuth | CheckId::ImapAuth | CheckId::TestEmail => {
+            WizardStep::Mailbox
+        }
         CheckId::CalendarAccess => WizardStep::Calendar,
     }
 }
