@@ -667,6 +667,14 @@ export type Cause =
  */
 "smtp_unreachable" | 
 /**
+ * From: IMAP 'AUTHENTICATE XOAUTH2' answered 'NO AUTHENTICATE failed'
+ */
+"imap_auth_failed" | 
+/**
+ * From: IMAP is turned off for the mailbox ('Set-CASMailbox -ImapEnabled $false')
+ */
+"imap_disabled_mailbox" | 
+/**
  * From: HTTP 429 (honour 'Retry-After')
  */
 "throttled" | 
@@ -788,6 +796,10 @@ export type CheckId =
  * SMTP AUTH works for the mailbox with OAuth.
  */
 "smtp_auth" | 
+/**
+ * IMAP works for the mailbox with the owner's OAuth token.
+ */
+"imap_auth" | 
 /**
  * A test email is accepted by Microsoft Graph.
  */

@@ -16,6 +16,7 @@ export const CHECK_LABELS: Record<CheckId, string> = {
   consent_policy: "Consent settings",
   mailbox: "Mailbox",
   smtp_auth: "SMTP AUTH",
+  imap_auth: "IMAP",
   test_email: "Test email",
   calendar_access: "Calendar access",
 };
