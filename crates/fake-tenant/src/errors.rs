@@ -205,6 +205,25 @@ impl GraphIds {
         );
     }
 
+    /// Graph's 401 `InvalidAuthenticationToken` for a bearer token it refuses, with its
+    /// `WWW-Authenticate` challenge.
+    pub fn unauthorized(&self, message: &str) -> Response {
+        let mut response = self
+            .error(
+                StatusCode::UNAUTHORIZED,
+                "InvalidAuthenticationToken",
+                message,
+            )
+            .into_response();
+        response.headers_mut().insert(
+            header::WWW_AUTHENTICATE,
+            HeaderValue::from_static(
+                "Bearer realm=\"\", authorization_uri=\"https://login.microsoftonline.com/common/oauth2/authorize\", client_id=\"00000003-0000-0000-c000-000000000000\"",
+            ),
+        );
+        response
+    }
+
     /// A Graph error carrying these IDs.
     pub fn error(&self, status: StatusCode, code: &str, message: impl Into<String>) -> GraphError {
         GraphError(Box::new(GraphErrorDetail {

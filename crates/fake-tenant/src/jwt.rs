@@ -228,6 +228,15 @@ impl SigningKey {
     }
 }
 
+/// A text claim of verified `claims`, or the empty string when there is none.
+pub fn claim_text(claims: &Map<String, Value>, name: &str) -> String {
+    claims
+        .get(name)
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned()
+}
+
 /// base64url(SHA-256(nonce)): what the signature of a Graph token covers in place of its `nonce`.
 pub fn hash_nonce(nonce: &str) -> String {
     URL_SAFE_NO_PAD

@@ -40,7 +40,7 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value, json};
 
 use crate::errors::{GraphError, GraphIds, graph_json};
-use crate::jwt::TokenRejection;
+use crate::jwt::{TokenRejection, claim_text};
 use crate::permissions;
 use crate::server::Shared;
 use crate::state::Directory;
@@ -895,30 +895,9 @@ fn percent_decode(segment: &str) -> String {
         .unwrap_or_else(|| segment.to_owned())
 }
 
-fn unauthorized(ids: &GraphIds, message: &str) -> Box<Response> {
-    let mut response = ids
-        .error(
-            StatusCode::UNAUTHORIZED,
-            "InvalidAuthenticationToken",
-            message,
-        )
-        .into_response();
-    response.headers_mut().insert(
-        header::WWW_AUTHENTICATE,
-        HeaderValue::from_static(
-            "Bearer realm=\"\", authorization_uri=\"https://login.microsoftonline.com/common/oauth2/authorize\", client_id=\"00000003-0000-0000-c000-000000000000\"",
-        ),
-    );
-    Box::new(response)
-}
-
-/// Validates the bearer token: signature, lifetime, Graph audience, a tenant of the scenario.
-fn authenticate(
-    shared: &Shared,
-    headers: &HeaderMap,
-    ids: &GraphIds,
-) -> Result<Caller, Box<Response>> {
-    let token = headers
+/// The token of an `Authorization: Bearer …` header (`bearer` in either case), when one is sent.
+pub fn bearer_token(headers: &HeaderMap) -> Option<&str> {
+    headers
         .get(header::AUTHORIZATION)
         .and_then(|value| value.to_str().ok())
         .and_then(|value| {
@@ -927,46 +906,30 @@ fn authenticate(
                 .or_else(|| value.strip_prefix("bearer "))
         })
         .map(str::trim)
-        .filter(|token| !token.is_empty());
-    let Some(token) = token else {
-        return Err(unauthorized(ids, "Access token is empty."));
-    };
-    let claims = match shared.key.verify(token, ids.date.timestamp()) {
-        Ok(claims) => claims,
-        Err(TokenRejection::Expired) => {
-            return Err(unauthorized(
-                ids,
-                "Lifetime validation failed, the token is expired.",
-            ));
-        }
-        Err(TokenRejection::Invalid) => {
-            let message = if token.split('.').count() != 3 {
+        .filter(|token| !token.is_empty())
+}
+
+/// Validates the bearer token at `now`: signature, lifetime, Graph audience, a tenant of the
+/// scenario. Why it is refused: the message of Graph's 401 ([`GraphIds::unauthorized`]).
+fn authenticate(shared: &Shared, headers: &HeaderMap, now: i64) -> Result<Caller, &'static str> {
+    let token = bearer_token(headers).ok_or("Access token is empty.")?;
+    let claims = shared
+        .key
+        .verify(token, now)
+        .map_err(|rejection| match rejection {
+            TokenRejection::Expired => "Lifetime validation failed, the token is expired.",
+            TokenRejection::Invalid if token.split('.').count() != 3 => {
                 "IDX14100: JWT is not well formed, there are no dots (.).\nThe token needs to be in JWS or JWE Compact Serialization Format."
-            } else {
-                "Access token validation failure."
-            };
-            return Err(unauthorized(ids, message));
-        }
-    };
-    let text = |name: &str| {
-        claims
-            .get(name)
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_owned()
-    };
+            }
+            TokenRejection::Invalid => "Access token validation failure.",
+        })?;
+    let text = |name: &str| claim_text(&claims, name);
     if !permissions::is_graph_audience(&text("aud")) {
-        return Err(unauthorized(
-            ids,
-            "Access token validation failure. Invalid audience.",
-        ));
+        return Err("Access token validation failure. Invalid audience.");
     }
     let directory = shared.directory();
     let Some(tenant) = directory.tenants.iter().position(|t| t.id == text("tid")) else {
-        return Err(unauthorized(
-            ids,
-            "Access token validation failure. Invalid issuer.",
-        ));
+        return Err("Access token validation failure. Invalid issuer.");
     };
     let kind = if text("idtyp") == "app" {
         let roles = claims
@@ -1004,9 +967,9 @@ pub async fn handle(
 ) -> Response {
     let now = shared.clock.now();
     let ids = GraphIds::from_headers(&headers, shared.clock.utc());
-    let caller = match authenticate(&shared, &headers, &ids) {
+    let caller = match authenticate(&shared, &headers, ids.date.timestamp()) {
         Ok(caller) => caller,
-        Err(response) => return *response,
+        Err(message) => return ids.unauthorized(message),
     };
     let path = uri.path().to_owned();
     let mut segments: Vec<String> = path

@@ -17,7 +17,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use axum::extract::{Path, RawQuery, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -28,7 +28,8 @@ use super::{
     client_accepts_redirect, error_page, pairwise_sub, redirect, resolve_tenant, split_name,
 };
 use crate::errors::{GraphIds, graph_json};
-use crate::jwt::TokenRejection;
+use crate::graph::bearer_token;
+use crate::jwt::{TokenRejection, claim_text};
 use crate::permissions;
 use crate::server::Shared;
 
@@ -37,23 +38,13 @@ pub async fn userinfo(State(shared): State<Arc<Shared>>, headers: HeaderMap) -> 
     let ids = GraphIds::from_headers(&headers, shared.clock.utc());
     match user_claims(&shared, &headers) {
         Ok(body) => graph_json(&ids, StatusCode::OK, &body),
-        Err(message) => unauthorized(&ids, message),
+        Err(message) => ids.unauthorized(message),
     }
 }
 
 /// The userinfo claims for the bearer token of `headers`, or why it is refused.
 fn user_claims(shared: &Shared, headers: &HeaderMap) -> Result<Value, &'static str> {
-    let token = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|value| value.to_str().ok())
-        .and_then(|value| {
-            value
-                .strip_prefix("Bearer ")
-                .or_else(|| value.strip_prefix("bearer "))
-        })
-        .map(str::trim)
-        .filter(|token| !token.is_empty())
-        .ok_or("Access token is empty.")?;
+    let token = bearer_token(headers).ok_or("Access token is empty.")?;
     let claims = shared
         .key
         .verify(token, shared.clock.utc().timestamp())
@@ -61,13 +52,7 @@ fn user_claims(shared: &Shared, headers: &HeaderMap) -> Result<Value, &'static s
             TokenRejection::Expired => "Lifetime validation failed, the token is expired.",
             TokenRejection::Invalid => "Access token validation failure.",
         })?;
-    let text = |name: &str| {
-        claims
-            .get(name)
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_owned()
-    };
+    let text = |name: &str| claim_text(&claims, name);
     if !permissions::is_graph_audience(&text("aud")) {
         return Err("Access token validation failure. Invalid audience.");
     }
@@ -90,24 +75,6 @@ fn user_claims(shared: &Shared, headers: &HeaderMap) -> Result<Value, &'static s
     }
     body.insert("email".into(), json!(user.upn));
     Ok(Value::Object(body))
-}
-
-/// Graph's 401 with its `WWW-Authenticate` challenge.
-fn unauthorized(ids: &GraphIds, message: &str) -> Response {
-    let mut response = ids
-        .error(
-            StatusCode::UNAUTHORIZED,
-            "InvalidAuthenticationToken",
-            message,
-        )
-        .into_response();
-    response.headers_mut().insert(
-        header::WWW_AUTHENTICATE,
-        HeaderValue::from_static(
-            "Bearer realm=\"\", authorization_uri=\"https://login.microsoftonline.com/common/oauth2/authorize\", client_id=\"00000003-0000-0000-c000-000000000000\"",
-        ),
-    );
-    response
 }
 
 /// `GET`/`POST /{tenant}/oauth2/v2.0/logout` and `/{tenant}/oauth2/logout`: parameters in the query or,
