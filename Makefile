@@ -8,8 +8,9 @@
 #                 when tests/python_clients/requirements.txt changed) and their tests
 #   make lint     rustfmt, clippy (warnings are errors) and the TypeScript type check
 #   make bundle   a .deb of the app in target/release/bundle/deb/
-#   make bench    benchmarks: verification wall time, concurrent against one request at a time;
-#                 the app's launch time and memory next to a minimal Tauri window
+#   make bench    benchmarks (release builds): verification wall time, concurrent against one
+#                 request at a time; the app's launch time, memory (PSS) and CPU next to a bare
+#                 Tauri window; round trips of a whole verification per profile; a monitor scan
 #   make bindings regenerate ui/src/bindings.ts from the Rust commands
 #   make fuzz     every fuzz target (fuzz/README.md) in release, a million inputs each
 #                 (FUZZ_CASES=N for another number), printing the inputs run and the time per target
@@ -88,12 +89,14 @@ bundle: deps-run ui
 	command -v cargo-tauri >/dev/null || $(CARGO) install tauri-cli --version "^2" --locked
 	cd src-tauri && $(CARGO) tauri build --bundles deb
 
-# The launch bench runs the debug builds of the app and of a minimal Tauri window, side by side.
+# Every bench measures release builds: the launch bench the app and a bare Tauri window side by
+# side, the others the CLI as an administrator or a schedule runs it.
 bench: ui
 	$(CARGO) bench --workspace --bench verify_latency
-	$(CARGO) build -p entra-setup-app --bin entra-setup-app --example minimal_window
+	$(CARGO) build --release -p entra-setup-app --bin entra-setup-app --example minimal_window
 	$(CARGO) bench -p entra-setup-tests --bench launch
 	$(CARGO) build --release -p entra-setup-cli
+	$(CARGO) bench -p entra-setup-tests --bench round_trips
 	$(CARGO) bench -p entra-setup-tests --bench monitor_scan
 
 bindings:

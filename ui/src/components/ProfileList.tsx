@@ -3,12 +3,13 @@
  * selected card, or the first), the arrow keys, Home and End move between cards and select
  * them, Space and Enter select the focused card.
  */
-import { useRef } from "react";
+import { useLayoutEffect, useRef } from "react";
 import type { KeyboardEvent } from "react";
 import { makeStyles, tokens } from "@fluentui/react-components";
 import type { ProfileSummary } from "../ipc";
 import { ProfileCard } from "./ProfileCard";
 import { ProfileCardSkeleton } from "./Placeholder";
+import { markFirstScreen } from "../firstScreen";
 
 const useStyles = makeStyles({
   list: {
@@ -43,6 +44,12 @@ export function ProfileList({ profiles, selectedId, onSelect, labelledBy, onInte
   const cards = useRef(new Map<string, HTMLDivElement>());
   const selectedIndex = profiles.findIndex((profile) => profile.id === selectedId);
   const tabStop = selectedIndex >= 0 ? selectedIndex : 0;
+  // The cards are in the page before it paints: the launch is over.
+  useLayoutEffect(() => {
+    if (profiles.length > 0) {
+      markFirstScreen();
+    }
+  }, [profiles.length]);
 
   const moveTo = (index: number) => {
     const count = profiles.length;
