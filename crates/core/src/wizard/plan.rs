@@ -7,6 +7,7 @@
 use serde::Serialize;
 
 use crate::check::CheckId;
+use crate::credentials::CredentialType;
 use crate::endpoints::Cloud;
 use crate::portal::{self, AppPage};
 use crate::profile::{Profile, WizardStep};
@@ -140,6 +141,12 @@ fn words(profile: &Profile, step: WizardStep) -> (&'static str, String) {
                 format!("The app {product} signs in with: created for you, or registered by you in the portal.")
             },
         ),
+        WizardStep::Secret if profile.credentials.contains(&CredentialType::Certificate) => (
+            "Client secret or certificate",
+            format!(
+                "What {product} proves the app's identity with: a client secret (a password) or a certificate (its private key stays in your OS keychain)."
+            ),
+        ),
         WizardStep::Secret => (
             "Client secret",
             format!("The password {product} proves the app's identity with."),
@@ -249,6 +256,20 @@ mod tests {
             let summary = plan.last().expect("summary");
             assert_eq!(summary.checks, profile.checks);
         }
+    }
+
+    #[test]
+    fn the_credential_step_names_a_certificate_only_where_the_product_takes_one() {
+        let catalog = Catalog::shipped();
+        let title = |id: &str| {
+            plan(catalog.get(id).expect("profile"))
+                .into_iter()
+                .find(|s| s.step == WizardStep::Secret)
+                .expect("a credential step")
+                .title
+        };
+        assert_eq!(title("custom"), "Client secret or certificate");
+        assert_eq!(title("axero-m365-email"), "Client secret");
     }
 
     #[test]
