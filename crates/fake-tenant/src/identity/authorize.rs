@@ -13,9 +13,9 @@ use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
 
 use super::{
-    ConsentOutcome, TenantRef, choose_user, client_accepts_redirect, error_page,
-    interactive_consent, page_users, parse_delegated_scope, pick_account_page, redirect,
-    resolve_tenant, with_query,
+    ConsentOutcome, TenantRef, account_picker, choose_user, client_accepts_redirect, error_page,
+    interactive_consent, parse_delegated_scope, redirect, redirect_mismatch_page, sent_param,
+    tenant_and_client, unknown_client_page, with_query,
 };
 use crate::server::Shared;
 use crate::state::{AuthCode, random_token};
@@ -26,24 +26,12 @@ pub async fn authorize(
     Path(tenant): Path<String>,
     Query(params): Query<HashMap<String, String>>,
 ) -> Response {
-    let get = |name: &str| {
-        params
-            .get(name)
-            .map(String::as_str)
-            .filter(|v| !v.is_empty())
-    };
+    let get = |name: &str| sent_param(&params, name);
     let (now, utc) = (shared.clock.now(), shared.clock.utc());
     let mut directory = shared.directory();
-    let tenant_ref = match resolve_tenant(&directory, &tenant) {
+    let (tenant_ref, client_id) = match tenant_and_client(&directory, &tenant, &params) {
         Ok(found) => found,
         Err(error) => return error_page(utc, error.code, &error.message),
-    };
-    let Some(client_id) = get("client_id") else {
-        return error_page(
-            utc,
-            900144,
-            "The request body must contain the following parameter: 'client_id'.",
-        );
     };
     let Some(redirect_uri) = get("redirect_uri") else {
         return error_page(utc, 900971, "No reply address provided.");
@@ -72,21 +60,10 @@ pub async fn authorize(
             TenantRef::Tenant(t) => directory.tenants[t].display_name.clone(),
             _ => tenant.clone(),
         };
-        return error_page(
-            utc,
-            700016,
-            &super::unknown_client(client_id, &name).message,
-        );
+        return unknown_client_page(utc, client_id, &name);
     };
     if !client_accepts_redirect(&client, redirect_uri) {
-        return error_page(
-            utc,
-            50011,
-            &format!(
-                "The redirect URI '{redirect_uri}' specified in the request does not match the redirect URIs configured for the application '{}'. Make sure the redirect URI sent in the request matches one added to your application in the Azure portal. Navigate to https://aka.ms/redirectUriMismatchError to learn more about how to fix this.",
-                client.app_id
-            ),
-        );
+        return redirect_mismatch_page(utc, &client, redirect_uri);
     }
     if matches!(tenant_ref, TenantRef::Common | TenantRef::Organizations)
         && client.sign_in_audience == "AzureADMyOrg"
@@ -129,25 +106,14 @@ pub async fn authorize(
         return fail("access_denied", "the user canceled the authentication");
     }
 
-    let Some((t, user)) = choose_user(
-        &mut directory,
-        tenant_ref,
-        get("login_hint"),
-        get("fake_user"),
-    ) else {
-        let users = page_users(&directory, tenant_ref);
-        let users: Vec<_> = users.iter().collect();
-        let here = format!(
-            "{}/{tenant}/oauth2/v2.0/authorize?{}",
-            shared.public_base(),
-            url::form_urlencoded::Serializer::new(String::new())
-                .extend_pairs(params.iter().filter(|(k, _)| !k.starts_with("fake_")))
-                .finish()
-        );
-        return pick_account_page(
+    let Some((t, user)) = choose_user(&mut directory, tenant_ref, &params) else {
+        return account_picker(
+            &shared,
+            &directory,
+            tenant_ref,
+            &format!("{tenant}/oauth2/v2.0/authorize"),
+            &params,
             &format!("Sign in to {}", client.display_name),
-            &here,
-            &users,
         );
     };
     if !user.account_enabled {
@@ -155,11 +121,7 @@ pub async fn authorize(
     }
     // The app as the user's tenant sees it (a multi-tenant app signs users of other tenants in).
     let Some(client) = directory.client_view(t, client_id, now) else {
-        return error_page(
-            utc,
-            700016,
-            &super::unknown_client(client_id, &directory.tenants[t].display_name).message,
-        );
+        return unknown_client_page(utc, client_id, &directory.tenants[t].display_name);
     };
     if client.sign_in_audience == "AzureADMyOrg"
         && !directory.tenants[t]

@@ -13,8 +13,8 @@ use axum::extract::{Path, Query, State};
 use axum::response::Response;
 
 use super::{
-    TenantRef, choose_user, client_accepts_redirect, error_page, page_users, pick_account_page,
-    redirect, resolve_tenant, with_query,
+    TenantRef, account_picker, choose_user, client_accepts_redirect, error_page, redirect,
+    redirect_mismatch_page, sent_param, tenant_and_client, unknown_client_page, with_query,
 };
 use crate::permissions::{self, Resource};
 use crate::server::Shared;
@@ -43,24 +43,12 @@ fn admin_consent(
     params: &HashMap<String, String>,
     v2: bool,
 ) -> Response {
-    let get = |name: &str| {
-        params
-            .get(name)
-            .map(String::as_str)
-            .filter(|v| !v.is_empty())
-    };
+    let get = |name: &str| sent_param(params, name);
     let (now, utc) = (shared.clock.now(), shared.clock.utc());
     let mut directory = shared.directory();
-    let tenant_ref = match resolve_tenant(&directory, tenant) {
+    let (tenant_ref, client_id) = match tenant_and_client(&directory, tenant, params) {
         Ok(found) => found,
         Err(error) => return error_page(utc, error.code, &error.message),
-    };
-    let Some(client_id) = get("client_id") else {
-        return error_page(
-            utc,
-            900144,
-            "The request body must contain the following parameter: 'client_id'.",
-        );
     };
     let state = get("state").unwrap_or_default().to_owned();
     let scope_param = get("scope").unwrap_or_default().to_owned();
@@ -76,11 +64,7 @@ fn admin_consent(
         _ => 0,
     };
     let Some(client) = directory.client_view(probe, client_id, now) else {
-        return error_page(
-            utc,
-            700016,
-            &super::unknown_client(client_id, tenant).message,
-        );
+        return unknown_client_page(utc, client_id, tenant);
     };
     let redirect_uri = get("redirect_uri")
         .map(str::to_owned)
@@ -89,14 +73,7 @@ fn admin_consent(
         return error_page(utc, 900971, "No reply address provided.");
     };
     if !client_accepts_redirect(&client, &redirect_uri) {
-        return error_page(
-            utc,
-            50011,
-            &format!(
-                "The redirect URI '{redirect_uri}' specified in the request does not match the redirect URIs configured for the application '{}'. Make sure the redirect URI sent in the request matches one added to your application in the Azure portal. Navigate to https://aka.ms/redirectUriMismatchError to learn more about how to fix this.",
-                client.app_id
-            ),
-        );
+        return redirect_mismatch_page(utc, &client, &redirect_uri);
     }
     let fail = |error: &str, description: &str| {
         let mut query = vec![];
@@ -123,30 +100,19 @@ fn admin_consent(
             fail("permission_denied", "The admin canceled the request")
         };
     }
-    let Some((t, user)) = choose_user(
-        &mut directory,
-        tenant_ref,
-        get("login_hint"),
-        get("fake_user"),
-    ) else {
-        let users = page_users(&directory, tenant_ref);
-        let users: Vec<_> = users.iter().collect();
+    let Some((t, user)) = choose_user(&mut directory, tenant_ref, params) else {
         let path = if v2 {
             "v2.0/adminconsent"
         } else {
             "adminconsent"
         };
-        let here = format!(
-            "{}/{tenant}/{path}?{}",
-            shared.public_base(),
-            url::form_urlencoded::Serializer::new(String::new())
-                .extend_pairs(params.iter().filter(|(k, _)| !k.starts_with("fake_")))
-                .finish()
-        );
-        return pick_account_page(
+        return account_picker(
+            shared,
+            &directory,
+            tenant_ref,
+            &format!("{tenant}/{path}"),
+            params,
             &format!("Permissions requested by {}", client.display_name),
-            &here,
-            &users,
         );
     };
     if !user.admin {
@@ -156,11 +122,7 @@ fn admin_consent(
         );
     }
     let Some(client) = directory.client_view(t, client_id, now) else {
-        return error_page(
-            utc,
-            700016,
-            &super::unknown_client(client_id, &directory.tenants[t].display_name).message,
-        );
+        return unknown_client_page(utc, client_id, &directory.tenants[t].display_name);
     };
     // What is approved: named scopes, or with `.default` (and on v1) everything the app requests.
     let mut delegated: Vec<String> = Vec::new();

@@ -13,6 +13,7 @@ pub mod discovery;
 pub mod session;
 pub mod token;
 
+use std::collections::HashMap;
 use std::time::Instant;
 
 use axum::http::StatusCode;
@@ -87,6 +88,15 @@ pub fn resolve_tenant(directory: &Directory, segment: &str) -> Result<TenantRef,
         ));
     }
     Ok(TenantRef::Tenant(index))
+}
+
+/// AADSTS900144: a required parameter was not sent.
+pub fn missing_parameter(name: &str) -> AadError {
+    AadError::bad_request(
+        "invalid_request",
+        900144,
+        format!("The request body must contain the following parameter: '{name}'."),
+    )
 }
 
 /// The 700016 error for a client the tenant does not know.
@@ -748,6 +758,76 @@ pub fn error_page(now: DateTime<Utc>, code: u32, message: &str) -> Response {
     (StatusCode::OK, Html(body)).into_response()
 }
 
+/// A parameter of a front-channel request, when it is sent and not empty.
+pub fn sent_param<'a>(params: &'a HashMap<String, String>, name: &str) -> Option<&'a str> {
+    params
+        .get(name)
+        .map(String::as_str)
+        .filter(|v| !v.is_empty())
+}
+
+/// The tenant the path of an interactive page names (`segment`) and the `client_id` it was sent
+/// (AADSTS900144 without one).
+pub fn tenant_and_client<'a>(
+    directory: &Directory,
+    segment: &str,
+    params: &'a HashMap<String, String>,
+) -> Result<(TenantRef, &'a str), AadError> {
+    let tenant_ref = resolve_tenant(directory, segment)?;
+    let client_id =
+        sent_param(params, "client_id").ok_or_else(|| missing_parameter("client_id"))?;
+    Ok((tenant_ref, client_id))
+}
+
+/// AADSTS700016 as the login page shows it: no application `client_id` in the directory named
+/// `directory_name`.
+pub fn unknown_client_page(now: DateTime<Utc>, client_id: &str, directory_name: &str) -> Response {
+    error_page(
+        now,
+        700016,
+        &unknown_client(client_id, directory_name).message,
+    )
+}
+
+/// AADSTS50011 as the login page shows it: `redirect_uri` is not one `client` registered.
+pub fn redirect_mismatch_page(
+    now: DateTime<Utc>,
+    client: &ClientView,
+    redirect_uri: &str,
+) -> Response {
+    error_page(
+        now,
+        50011,
+        &format!(
+            "The redirect URI '{redirect_uri}' specified in the request does not match the redirect URIs configured for the application '{}'. Make sure the redirect URI sent in the request matches one added to your application in the Azure portal. Navigate to https://aka.ms/redirectUriMismatchError to learn more about how to fix this.",
+            client.app_id
+        ),
+    )
+}
+
+/// The account picker of an interactive page with no one to sign in yet (see [`choose_user`]): `title`
+/// over the users of `tenant`, each linking back to the request — `path` on the stand-in's public
+/// address, with the parameters sent but the `fake_` ones.
+pub fn account_picker(
+    shared: &Shared,
+    directory: &Directory,
+    tenant: TenantRef,
+    path: &str,
+    params: &HashMap<String, String>,
+    title: &str,
+) -> Response {
+    let users = page_users(directory, tenant);
+    let users: Vec<_> = users.iter().collect();
+    let here = format!(
+        "{}/{path}?{}",
+        shared.public_base(),
+        url::form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(params.iter().filter(|(k, _)| !k.starts_with("fake_")))
+            .finish()
+    );
+    pick_account_page(title, &here, &users)
+}
+
 /// Escapes text for HTML.
 pub fn html_escape(text: &str) -> String {
     text.replace('&', "&amp;")
@@ -805,14 +885,18 @@ pub fn redirect(location: &str) -> Response {
     response
 }
 
-/// Who signs in on an interactive page: `fake_user` (picked on the page), else `login_hint` when it is a
-/// user of the tenant, else the next of `sign_in.as`; `None` means the page must be shown.
+/// Who signs in on an interactive page sent `params`: `fake_user` (picked on the page), else
+/// `login_hint` when it is a user of the tenant, else the next of `sign_in.as`; `None` means the page
+/// must be shown.
 pub fn choose_user(
     directory: &mut Directory,
     tenant: TenantRef,
-    login_hint: Option<&str>,
-    picked: Option<&str>,
+    params: &HashMap<String, String>,
 ) -> Option<(usize, User)> {
+    let (login_hint, picked) = (
+        sent_param(params, "login_hint"),
+        sent_param(params, "fake_user"),
+    );
     let find = |directory: &Directory, upn: &str| -> Option<(usize, User)> {
         let t = directory.tenant_of_upn(upn)?;
         if let TenantRef::Tenant(wanted) = tenant

@@ -23,9 +23,9 @@ use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::{Map, Value, json};
 
-use super::{TenantRef, with_query};
 use super::{
-    client_accepts_redirect, error_page, pairwise_sub, redirect, resolve_tenant, split_name,
+    TenantRef, client_accepts_redirect, error_page, pairwise_sub, redirect, resolve_tenant,
+    sent_param, split_name, with_query,
 };
 use crate::errors::{GraphIds, graph_json};
 use crate::graph::bearer_token;
@@ -90,12 +90,7 @@ pub async fn logout(
             .into_owned()
             .collect();
     params.extend(url::form_urlencoded::parse(body.as_bytes()).into_owned());
-    let get = |name: &str| {
-        params
-            .get(name)
-            .map(String::as_str)
-            .filter(|v| !v.is_empty())
-    };
+    let get = |name: &str| sent_param(&params, name);
     let (now, utc) = (shared.clock.now(), shared.clock.utc());
     let directory = shared.directory();
     let tenant_ref = match resolve_tenant(&directory, &tenant) {

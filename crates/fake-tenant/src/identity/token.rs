@@ -15,8 +15,8 @@ use serde_json::{Value, json};
 
 use super::{
     APP_TOKEN_LIFETIME, DelegatedIssue, ScopeRequest, TenantRef, app_token, assertion,
-    authenticate_client, delegated_tokens, disabled_client, parse_delegated_scope, resolve_tenant,
-    unknown_client,
+    authenticate_client, delegated_tokens, disabled_client, missing_parameter,
+    parse_delegated_scope, resolve_tenant, unknown_client,
 };
 use crate::errors::{AadError, ests_json};
 use crate::permissions::Resource;
@@ -87,14 +87,6 @@ impl TokenForm {
     fn wants_client_info(&self) -> bool {
         self.get("client_info") == Some("1")
     }
-}
-
-fn missing_parameter(name: &str) -> AadError {
-    AadError::bad_request(
-        "invalid_request",
-        900144,
-        format!("The request body must contain the following parameter: '{name}'."),
-    )
 }
 
 fn invalid_grant(code: u32, message: &str) -> AadError {
