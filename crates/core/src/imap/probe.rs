@@ -536,6 +536,44 @@ mod tests {
         assert!(other.unavailable("h:993").is_some());
     }
 
+    /// An XOAUTH2 error challenge (`+ <base64 JSON>`) gets an empty line, then the final answer is
+    /// read; untagged lines before it are passed over.
+    #[tokio::test]
+    async fn an_error_challenge_is_answered_with_an_empty_line() {
+        let (client, server) = tokio::io::duplex(4096);
+        let server = tokio::spawn(async move {
+            let mut server = BufReader::new(server);
+            let mut heard = Vec::new();
+            let mut line = String::new();
+            server.read_line(&mut line).await.expect("AUTHENTICATE");
+            heard.push(line.clone());
+            server
+                .get_mut()
+                .write_all(b"* CAPABILITY IMAP4rev1\r\n+ eyJzdGF0dXMiOiI0MDEifQ==\r\n")
+                .await
+                .expect("challenge");
+            line.clear();
+            server.read_line(&mut line).await.expect("empty line");
+            heard.push(line.clone());
+            server
+                .get_mut()
+                .write_all(b"A1 NO AUTHENTICATE failed.\r\n")
+                .await
+                .expect("final");
+            heard
+        });
+        let mut session = Session::new(client, Duration::from_secs(20));
+        let initial = initial_response("a@example.com", &Secret::new("tok")).expect("encodes");
+        let reply = session.authenticate(&initial).await.expect("answered");
+        assert_eq!(reply.to_string(), "A1 NO AUTHENTICATE failed.");
+        let heard = server.await.expect("server");
+        assert!(
+            heard[0].starts_with("A1 AUTHENTICATE XOAUTH2 "),
+            "{heard:?}"
+        );
+        assert_eq!(heard[1], "\r\n");
+    }
+
     /// A server that greets in the clear (no TLS) is a transient fault, never a verdict.
     #[tokio::test]
     async fn a_server_that_does_not_speak_tls_is_unverified() {
