@@ -27,31 +27,14 @@ use chrono::{DateTime, Duration, Utc};
 use serde_json::{Map, Value, json};
 
 use super::{
-    Call, Clause, GRAPH_BASE, Literal, graph_time, key_credentials, merge, method_not_allowed,
-    parse_filter, split_key, with_location,
+    APPS_READ_APPLICATION, APPS_READ_DELEGATED, APPS_WRITE_APPLICATION, APPS_WRITE_DELEGATED, Call,
+    Clause, GRAPH_BASE, Literal, graph_time, key_credentials, merge, method_not_allowed,
+    parse_filter, with_location,
 };
 use crate::errors::{GraphError, graph_empty};
-use crate::state::{Application, RequiredResourceAccess, Secret, Tenant, new_guid, random_token};
-
-const READ_DELEGATED: &[&str] = &[
-    "Application.Read.All",
-    "Application.ReadWrite.All",
-    "Directory.Read.All",
-    "Directory.ReadWrite.All",
-];
-const READ_APPLICATION: &[&str] = &[
-    "Application.Read.All",
-    "Application.ReadWrite.All",
-    "Application.ReadWrite.OwnedBy",
-    "Directory.Read.All",
-    "Directory.ReadWrite.All",
-];
-const WRITE_DELEGATED: &[&str] = &["Application.ReadWrite.All", "Directory.ReadWrite.All"];
-const WRITE_APPLICATION: &[&str] = &[
-    "Application.ReadWrite.All",
-    "Application.ReadWrite.OwnedBy",
-    "Directory.ReadWrite.All",
-];
+use crate::state::{
+    Application, Directory, RequiredResourceAccess, Secret, Tenant, new_guid, random_token,
+};
 
 /// The Graph JSON of an application.
 pub fn to_json(app: &Application, tenant: &Tenant) -> Value {
@@ -132,20 +115,18 @@ fn password_json(secret: &Secret) -> Value {
     })
 }
 
+/// The actions and navigation properties of an application the stand-in serves.
+const SEGMENTS: &[&str] = &[
+    "addPassword",
+    "removePassword",
+    "addKey",
+    "removeKey",
+    "appManagementPolicies",
+];
+
 /// Routes `/applications…`.
 pub fn route(call: &Call<'_>) -> Result<Response, GraphError> {
-    let (_, key) = split_key(&call.segments[0]);
-    let key = match (key, call.segments.get(1)) {
-        (Some(key), _) => Some(key),
-        (None, Some(id)) => Some((None, id.clone())),
-        (None, None) => None,
-    };
-    let action_index = if split_key(&call.segments[0]).1.is_some() {
-        1
-    } else {
-        2
-    };
-    let action = call.segments.get(action_index).map(String::as_str);
+    let (key, action) = call.entity_path();
     match (key, action, &call.method) {
         (None, _, &Method::GET) => list(call),
         (None, _, &Method::POST) => create(call),
@@ -157,22 +138,7 @@ pub fn route(call: &Call<'_>) -> Result<Response, GraphError> {
         (Some(key), Some("addKey"), &Method::POST) => add_key(call, &key),
         (Some(key), Some("removeKey"), &Method::POST) => remove_key(call, &key),
         (Some(key), Some("appManagementPolicies"), &Method::GET) => policies_of(call, &key),
-        (Some(_), Some(other), _)
-            if ![
-                "addPassword",
-                "removePassword",
-                "addKey",
-                "removeKey",
-                "appManagementPolicies",
-            ]
-            .contains(&other) =>
-        {
-            Err(call.error(
-                StatusCode::BAD_REQUEST,
-                "BadRequest",
-                format!("Resource not found for the segment '{other}'."),
-            ))
-        }
+        (Some(_), Some(other), _) if !SEGMENTS.contains(&other) => Err(call.unknown_segment(other)),
         _ => Err(method_not_allowed(call)),
     }
 }
@@ -199,7 +165,7 @@ fn has_key(app: &Application, key: &(Option<String>, String)) -> bool {
 /// `GET /applications/{id}/appManagementPolicies`: the custom policies applied to the app — none in
 /// a scenario (the tenant's limit is its default policy); 403 when policies are unreadable.
 fn policies_of(call: &Call<'_>, key: &(Option<String>, String)) -> Result<Response, GraphError> {
-    call.require(READ_DELEGATED, READ_APPLICATION)?;
+    call.require(APPS_READ_DELEGATED, APPS_READ_APPLICATION)?;
     call.require(
         &[
             "Policy.Read.All",
@@ -225,9 +191,13 @@ fn policies_of(call: &Call<'_>, key: &(Option<String>, String)) -> Result<Respon
 }
 
 fn list(call: &Call<'_>) -> Result<Response, GraphError> {
-    call.require(READ_DELEGATED, READ_APPLICATION)?;
-    let directory = call.shared.directory();
-    let tenant = &directory.tenants[call.caller.tenant];
+    call.read_tenant(APPS_READ_DELEGATED, APPS_READ_APPLICATION, |tenant| {
+        list_of(call, tenant)
+    })
+}
+
+/// The applications of `tenant` visible now, as `GET /applications` answers them.
+fn list_of(call: &Call<'_>, tenant: &Tenant) -> Result<Response, GraphError> {
     let now = call.now;
     // Only the page asked for is made into JSON: tenants with tens of thousands of registrations
     // page through at one page's cost per request.
@@ -267,16 +237,15 @@ fn list(call: &Call<'_>) -> Result<Response, GraphError> {
 }
 
 fn get(call: &Call<'_>, key: &(Option<String>, String)) -> Result<Response, GraphError> {
-    call.require(READ_DELEGATED, READ_APPLICATION)?;
-    let directory = call.shared.directory();
-    let tenant = &directory.tenants[call.caller.tenant];
-    let index = find(tenant, key, call.now).ok_or_else(|| call.not_found(&key.1))?;
-    call.entity(
-        StatusCode::OK,
-        "applications/$entity",
-        "application",
-        to_json(&tenant.applications[index], tenant),
-    )
+    call.read_tenant(APPS_READ_DELEGATED, APPS_READ_APPLICATION, |tenant| {
+        let index = find(tenant, key, call.now).ok_or_else(|| call.not_found(&key.1))?;
+        call.entity(
+            StatusCode::OK,
+            "applications/$entity",
+            "application",
+            to_json(&tenant.applications[index], tenant),
+        )
+    })
 }
 
 fn bad_request(call: &Call<'_>, message: impl Into<String>) -> GraphError {
@@ -598,14 +567,14 @@ fn apply(
 fn create(call: &Call<'_>) -> Result<Response, GraphError> {
     let body = call.json_body()?;
     let mut directory = call.shared.directory();
-    call.require_admin_write(&directory, WRITE_DELEGATED, WRITE_APPLICATION)?;
+    call.require_admin_write(&directory, APPS_WRITE_DELEGATED, APPS_WRITE_APPLICATION)?;
     insert(call, &mut directory, &body, None)
 }
 
 /// A new application from a create or upsert body, added to the caller's tenant: 201 and its JSON.
 fn insert(
     call: &Call<'_>,
-    directory: &mut crate::state::Directory,
+    directory: &mut Directory,
     body: &Map<String, Value>,
     unique_name: Option<String>,
 ) -> Result<Response, GraphError> {
@@ -663,7 +632,7 @@ fn insert(
 fn update(call: &Call<'_>, key: &(Option<String>, String)) -> Result<Response, GraphError> {
     let body = call.json_body()?;
     let mut directory = call.shared.directory();
-    call.require_admin_write(&directory, WRITE_DELEGATED, WRITE_APPLICATION)?;
+    call.require_admin_write(&directory, APPS_WRITE_DELEGATED, APPS_WRITE_APPLICATION)?;
     let upsert = key.0.as_deref() == Some("uniqueName");
     let tenant = &mut directory.tenants[call.caller.tenant];
     // A unique name is unique at once: an upsert finds an application not replicated yet.
@@ -698,12 +667,11 @@ fn update(call: &Call<'_>, key: &(Option<String>, String)) -> Result<Response, G
 }
 
 fn delete(call: &Call<'_>, key: &(Option<String>, String)) -> Result<Response, GraphError> {
-    let mut directory = call.shared.directory();
-    call.require_admin_write(&directory, WRITE_DELEGATED, WRITE_APPLICATION)?;
-    let tenant = &mut directory.tenants[call.caller.tenant];
-    let index = find(tenant, key, call.now).ok_or_else(|| call.not_found(&key.1))?;
-    tenant.applications.remove(index);
-    Ok(graph_empty(&call.ids, StatusCode::NO_CONTENT))
+    call.write_tenant(APPS_WRITE_DELEGATED, APPS_WRITE_APPLICATION, |tenant| {
+        let index = find(tenant, key, call.now).ok_or_else(|| call.not_found(&key.1))?;
+        tenant.applications.remove(index);
+        Ok(graph_empty(&call.ids, StatusCode::NO_CONTENT))
+    })
 }
 
 fn parse_time(
@@ -778,7 +746,7 @@ fn add_password(call: &Call<'_>, key: &(Option<String>, String)) -> Result<Respo
         call.json_body()?
     };
     let mut directory = call.shared.directory();
-    call.require_admin_write(&directory, WRITE_DELEGATED, WRITE_APPLICATION)?;
+    call.require_admin_write(&directory, APPS_WRITE_DELEGATED, APPS_WRITE_APPLICATION)?;
     let visible_at = directory.visible_from(call.now);
     let tenant = &mut directory.tenants[call.caller.tenant];
     let index = find(tenant, key, call.now).ok_or_else(|| call.not_found(&key.1))?;
@@ -850,28 +818,39 @@ fn remove_password(
     key: &(Option<String>, String),
 ) -> Result<Response, GraphError> {
     let body = call.json_body()?;
-    let mut directory = call.shared.directory();
-    call.require_admin_write(&directory, WRITE_DELEGATED, WRITE_APPLICATION)?;
-    let tenant = &mut directory.tenants[call.caller.tenant];
-    let index = find(tenant, key, call.now).ok_or_else(|| call.not_found(&key.1))?;
+    call.write_tenant(APPS_WRITE_DELEGATED, APPS_WRITE_APPLICATION, |tenant| {
+        let index = find(tenant, key, call.now).ok_or_else(|| call.not_found(&key.1))?;
+        let secrets = &mut tenant.applications[index].secrets;
+        remove_by_key_id(call, &body, secrets, |s| &s.key_id, "password credential")?;
+        let _ = random_token(1);
+        Ok(graph_empty(&call.ids, StatusCode::NO_CONTENT))
+    })
+}
+
+/// Removes the credential whose `keyId` the body names (in any letter case); 400 `No {what} found
+/// with keyId '…'.` when there is none.
+fn remove_by_key_id<T>(
+    call: &Call<'_>,
+    body: &Map<String, Value>,
+    credentials: &mut Vec<T>,
+    key_id_of: impl Fn(&T) -> &str,
+    what: &str,
+) -> Result<(), GraphError> {
     let key_id = body
         .get("keyId")
         .and_then(Value::as_str)
-        .unwrap_or_default()
-        .to_owned();
-    let secrets = &mut tenant.applications[index].secrets;
-    let Some(position) = secrets
+        .unwrap_or_default();
+    let Some(position) = credentials
         .iter()
-        .position(|s| s.key_id.eq_ignore_ascii_case(&key_id))
+        .position(|c| key_id_of(c).eq_ignore_ascii_case(key_id))
     else {
         return Err(bad_request(
             call,
-            format!("No password credential found with keyId '{key_id}'."),
+            format!("No {what} found with keyId '{key_id}'."),
         ));
     };
-    secrets.remove(position);
-    let _ = random_token(1);
-    Ok(graph_empty(&call.ids, StatusCode::NO_CONTENT))
+    credentials.remove(position);
+    Ok(())
 }
 
 /// The audience Graph requires of an `addKey` / `removeKey` proof: the legacy Azure AD Graph's app ID.
@@ -962,22 +941,28 @@ fn is_self(call: &Call<'_>, app: &Application) -> bool {
         && call.caller.app_id.eq_ignore_ascii_case(&app.app_id)
 }
 
+/// The application an `addKey` / `removeKey` call names, once the caller may roll its keys: the
+/// application itself, or a caller that may write applications.
+fn key_roll_target(
+    call: &Call<'_>,
+    directory: &Directory,
+    key: &(Option<String>, String),
+) -> Result<usize, GraphError> {
+    let tenant = &directory.tenants[call.caller.tenant];
+    let index = find(tenant, key, call.now).ok_or_else(|| call.not_found(&key.1))?;
+    if !is_self(call, &tenant.applications[index]) {
+        call.require_admin_write(directory, APPS_WRITE_DELEGATED, APPS_WRITE_APPLICATION)?;
+    }
+    Ok(index)
+}
+
 /// `POST /applications/{id}/addKey`: adds a certificate after checking the proof signed by an existing
 /// one; 200 and the key credential as Graph shows it.
 fn add_key(call: &Call<'_>, key: &(Option<String>, String)) -> Result<Response, GraphError> {
     let body = call.json_body()?;
     let mut directory = call.shared.directory();
     let visible_at = directory.visible_from(call.now);
-    let index = {
-        let tenant = &directory.tenants[call.caller.tenant];
-        find(tenant, key, call.now).ok_or_else(|| call.not_found(&key.1))?
-    };
-    if !is_self(
-        call,
-        &directory.tenants[call.caller.tenant].applications[index],
-    ) {
-        call.require_admin_write(&directory, WRITE_DELEGATED, WRITE_APPLICATION)?;
-    }
+    let index = key_roll_target(call, &directory, key)?;
     let tenant = &mut directory.tenants[call.caller.tenant];
     let app = &tenant.applications[index];
     let Some(written) = body.get("keyCredential").filter(|v| v.is_object()) else {
@@ -1015,33 +1000,10 @@ fn add_key(call: &Call<'_>, key: &(Option<String>, String)) -> Result<Response, 
 fn remove_key(call: &Call<'_>, key: &(Option<String>, String)) -> Result<Response, GraphError> {
     let body = call.json_body()?;
     let mut directory = call.shared.directory();
-    let index = {
-        let tenant = &directory.tenants[call.caller.tenant];
-        find(tenant, key, call.now).ok_or_else(|| call.not_found(&key.1))?
-    };
-    if !is_self(
-        call,
-        &directory.tenants[call.caller.tenant].applications[index],
-    ) {
-        call.require_admin_write(&directory, WRITE_DELEGATED, WRITE_APPLICATION)?;
-    }
+    let index = key_roll_target(call, &directory, key)?;
     let tenant = &mut directory.tenants[call.caller.tenant];
-    let key_id = body
-        .get("keyId")
-        .and_then(Value::as_str)
-        .unwrap_or_default()
-        .to_owned();
     check_proof(call, &tenant.applications[index], body.get("proof"))?;
     let certificates = &mut tenant.applications[index].certificates;
-    let Some(position) = certificates
-        .iter()
-        .position(|c| c.key_id.eq_ignore_ascii_case(&key_id))
-    else {
-        return Err(bad_request(
-            call,
-            format!("No key credential found with keyId '{key_id}'."),
-        ));
-    };
-    certificates.remove(position);
+    remove_by_key_id(call, &body, certificates, |c| &c.key_id, "key credential")?;
     Ok(graph_empty(&call.ids, StatusCode::NO_CONTENT))
 }

@@ -43,7 +43,7 @@ use crate::errors::{GraphError, GraphIds, graph_json};
 use crate::jwt::{TokenRejection, claim_text};
 use crate::permissions;
 use crate::server::Shared;
-use crate::state::Directory;
+use crate::state::{Directory, Tenant};
 
 /// Who is calling Graph.
 #[derive(Debug, Clone)]
@@ -177,6 +177,52 @@ impl Call<'_> {
             "Request_ResourceNotFound",
             format!("Resource '{key}' does not exist or one of its queried reference-property objects are not present."),
         )
+    }
+
+    /// The 400 of a path segment the stand-in does not serve.
+    pub fn unknown_segment(&self, segment: &str) -> GraphError {
+        self.error(
+            StatusCode::BAD_REQUEST,
+            "BadRequest",
+            format!("Resource not found for the segment '{segment}'."),
+        )
+    }
+
+    /// The key of an entity path (`/things/{id}` or `/things(key)`; `None` for the collection) and
+    /// the name of the segment after it (an action or a navigation property).
+    pub fn entity_path(&self) -> (Option<(Option<String>, String)>, Option<&str>) {
+        let (_, inline) = split_key(&self.segments[0]);
+        let (key, next) = match (inline, self.segments.get(1)) {
+            (Some(key), _) => (Some(key), 1),
+            (None, Some(id)) => (Some((None, id.clone())), 2),
+            (None, None) => (None, 2),
+        };
+        (key, self.segments.get(next).map(String::as_str))
+    }
+
+    /// `read` on the caller's tenant, once the caller holds one of the permissions (403 otherwise).
+    pub fn read_tenant<T>(
+        &self,
+        delegated: &[&str],
+        application: &[&str],
+        read: impl FnOnce(&Tenant) -> Result<T, GraphError>,
+    ) -> Result<T, GraphError> {
+        self.require(delegated, application)?;
+        let directory = self.shared.directory();
+        read(&directory.tenants[self.caller.tenant])
+    }
+
+    /// `write` on the caller's tenant, once the caller may write the directory (see
+    /// [`Call::require_admin_write`]).
+    pub fn write_tenant<T>(
+        &self,
+        delegated: &[&str],
+        application: &[&str],
+        write: impl FnOnce(&mut Tenant) -> Result<T, GraphError>,
+    ) -> Result<T, GraphError> {
+        let mut directory = self.shared.directory();
+        self.require_admin_write(&directory, delegated, application)?;
+        write(&mut directory.tenants[self.caller.tenant])
     }
 
     /// A query parameter (`$filter`, `$select`, …).
@@ -778,6 +824,30 @@ fn resource_name(type_name: &str) -> String {
     }
 }
 
+/// The delegated permissions that read app registrations and service principals.
+pub const APPS_READ_DELEGATED: &[&str] = &[
+    "Application.Read.All",
+    "Application.ReadWrite.All",
+    "Directory.Read.All",
+    "Directory.ReadWrite.All",
+];
+/// The application permissions that read app registrations and service principals.
+pub const APPS_READ_APPLICATION: &[&str] = &[
+    "Application.Read.All",
+    "Application.ReadWrite.All",
+    "Application.ReadWrite.OwnedBy",
+    "Directory.Read.All",
+    "Directory.ReadWrite.All",
+];
+/// The delegated permissions that write app registrations and service principals.
+pub const APPS_WRITE_DELEGATED: &[&str] = &["Application.ReadWrite.All", "Directory.ReadWrite.All"];
+/// The application permissions that write app registrations and service principals.
+pub const APPS_WRITE_APPLICATION: &[&str] = &[
+    "Application.ReadWrite.All",
+    "Application.ReadWrite.OwnedBy",
+    "Directory.ReadWrite.All",
+];
+
 /// Graph's own base, which `@odata.context` always names (Microsoft's answers name it whatever the
 /// address they were reached at).
 pub const GRAPH_BASE: &str = "https://graph.microsoft.com";
@@ -1036,11 +1106,7 @@ fn dispatch(call: &Call<'_>) -> Result<Response, GraphError> {
         "policies" => policies::route(call),
         "identityGovernance" => consent_requests::route(call),
         "users" | "me" => users::route(call),
-        other => Err(call.error(
-            StatusCode::BAD_REQUEST,
-            "BadRequest",
-            format!("Resource not found for the segment '{other}'."),
-        )),
+        other => Err(call.unknown_segment(other)),
     }
 }
 

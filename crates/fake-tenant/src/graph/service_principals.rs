@@ -12,7 +12,8 @@ use serde_json::{Value, json};
 
 use super::grants::grant_json;
 use super::{
-    Call, GRAPH_BASE, graph_time, key_context, method_not_allowed, split_key, with_location,
+    APPS_READ_APPLICATION, APPS_READ_DELEGATED, APPS_WRITE_APPLICATION, APPS_WRITE_DELEGATED, Call,
+    GRAPH_BASE, graph_time, key_context, method_not_allowed, with_location,
 };
 use crate::errors::GraphError;
 use crate::errors::graph_empty;
@@ -20,25 +21,6 @@ use crate::permissions::{self, Resource};
 use crate::state::{Assignment, ServicePrincipal, SpKind, Tenant};
 use entra_graph_catalogue::Kind;
 
-const READ_DELEGATED: &[&str] = &[
-    "Application.Read.All",
-    "Application.ReadWrite.All",
-    "Directory.Read.All",
-    "Directory.ReadWrite.All",
-];
-const READ_APPLICATION: &[&str] = &[
-    "Application.Read.All",
-    "Application.ReadWrite.All",
-    "Application.ReadWrite.OwnedBy",
-    "Directory.Read.All",
-    "Directory.ReadWrite.All",
-];
-const WRITE_DELEGATED: &[&str] = &["Application.ReadWrite.All", "Directory.ReadWrite.All"];
-const WRITE_APPLICATION: &[&str] = &[
-    "Application.ReadWrite.All",
-    "Application.ReadWrite.OwnedBy",
-    "Directory.ReadWrite.All",
-];
 const ASSIGN_DELEGATED: &[&str] = &["AppRoleAssignment.ReadWrite.All", "Directory.ReadWrite.All"];
 const ASSIGN_APPLICATION: &[&str] = &["AppRoleAssignment.ReadWrite.All"];
 
@@ -146,19 +128,16 @@ pub fn assignment_json(assignment: &Assignment) -> Value {
     })
 }
 
+/// The navigation properties of a service principal the stand-in serves.
+const SEGMENTS: &[&str] = &[
+    "appRoleAssignedTo",
+    "appRoleAssignments",
+    "oauth2PermissionGrants",
+];
+
 /// Routes `/servicePrincipals…`.
 pub fn route(call: &Call<'_>) -> Result<Response, GraphError> {
-    let (_, key) = split_key(&call.segments[0]);
-    let keyed_inline = key.is_some();
-    let key = match (key, call.segments.get(1)) {
-        (Some(key), _) => Some(key),
-        (None, Some(id)) => Some((None, id.clone())),
-        (None, None) => None,
-    };
-    let nav = call
-        .segments
-        .get(if keyed_inline { 1 } else { 2 })
-        .map(String::as_str);
+    let (key, nav) = call.entity_path();
     match (key, nav, &call.method) {
         (None, _, &Method::GET) => list(call),
         (None, _, &Method::POST) => create(call),
@@ -169,20 +148,7 @@ pub fn route(call: &Call<'_>) -> Result<Response, GraphError> {
         (Some(key), Some("appRoleAssignments"), &Method::GET) => assignments(call, &key, false),
         (Some(key), Some("appRoleAssignments"), &Method::POST) => assign(call, &key),
         (Some(key), Some("oauth2PermissionGrants"), &Method::GET) => grants(call, &key),
-        (Some(_), Some(other), _)
-            if ![
-                "appRoleAssignedTo",
-                "appRoleAssignments",
-                "oauth2PermissionGrants",
-            ]
-            .contains(&other) =>
-        {
-            Err(call.error(
-                StatusCode::BAD_REQUEST,
-                "BadRequest",
-                format!("Resource not found for the segment '{other}'."),
-            ))
-        }
+        (Some(_), Some(other), _) if !SEGMENTS.contains(&other) => Err(call.unknown_segment(other)),
         _ => Err(method_not_allowed(call)),
     }
 }
@@ -199,36 +165,46 @@ fn find(tenant: &Tenant, key: &(Option<String>, String), now: Instant) -> Option
 }
 
 fn list(call: &Call<'_>) -> Result<Response, GraphError> {
-    call.require(READ_DELEGATED, READ_APPLICATION)?;
-    let directory = call.shared.directory();
-    let tenant = &directory.tenants[call.caller.tenant];
-    let now = call.now;
-    let items = tenant
-        .service_principals
-        .iter()
-        .filter(|sp| sp.visible_at <= now)
-        .map(|sp| to_json(sp, tenant))
-        .collect();
-    call.collection("servicePrincipals", "servicePrincipal", items)
+    call.read_tenant(APPS_READ_DELEGATED, APPS_READ_APPLICATION, |tenant| {
+        let now = call.now;
+        let items = tenant
+            .service_principals
+            .iter()
+            .filter(|sp| sp.visible_at <= now)
+            .map(|sp| to_json(sp, tenant))
+            .collect();
+        call.collection("servicePrincipals", "servicePrincipal", items)
+    })
+}
+
+/// `read` on the service principal `key` names (404 when there is none visible now) and its tenant,
+/// once the caller may read service principals.
+fn read_sp<T>(
+    call: &Call<'_>,
+    key: &(Option<String>, String),
+    read: impl FnOnce(&Tenant, &ServicePrincipal) -> Result<T, GraphError>,
+) -> Result<T, GraphError> {
+    call.read_tenant(APPS_READ_DELEGATED, APPS_READ_APPLICATION, |tenant| {
+        let index = find(tenant, key, call.now).ok_or_else(|| call.not_found(&key.1))?;
+        read(tenant, &tenant.service_principals[index])
+    })
 }
 
 fn get(call: &Call<'_>, key: &(Option<String>, String)) -> Result<Response, GraphError> {
-    call.require(READ_DELEGATED, READ_APPLICATION)?;
-    let directory = call.shared.directory();
-    let tenant = &directory.tenants[call.caller.tenant];
-    let index = find(tenant, key, call.now).ok_or_else(|| call.not_found(&key.1))?;
-    call.entity(
-        StatusCode::OK,
-        "servicePrincipals/$entity",
-        "servicePrincipal",
-        to_json(&tenant.service_principals[index], tenant),
-    )
+    read_sp(call, key, |tenant, sp| {
+        call.entity(
+            StatusCode::OK,
+            "servicePrincipals/$entity",
+            "servicePrincipal",
+            to_json(sp, tenant),
+        )
+    })
 }
 
 fn create(call: &Call<'_>) -> Result<Response, GraphError> {
     let body = call.json_body()?;
     let mut directory = call.shared.directory();
-    call.require_admin_write(&directory, WRITE_DELEGATED, WRITE_APPLICATION)?;
+    call.require_admin_write(&directory, APPS_WRITE_DELEGATED, APPS_WRITE_APPLICATION)?;
     let Some(app_id) = body.get("appId").and_then(Value::as_str).map(str::to_owned) else {
         return Err(call.error(
             StatusCode::BAD_REQUEST,
@@ -308,19 +284,18 @@ fn create(call: &Call<'_>) -> Result<Response, GraphError> {
 /// `DELETE /servicePrincipals/{id}`: the enterprise application goes, and with it the consent given to
 /// it (its delegated grants and the app roles assigned to it).
 fn delete(call: &Call<'_>, key: &(Option<String>, String)) -> Result<Response, GraphError> {
-    let mut directory = call.shared.directory();
-    call.require_admin_write(&directory, WRITE_DELEGATED, WRITE_APPLICATION)?;
-    let tenant = &mut directory.tenants[call.caller.tenant];
-    let index = find(tenant, key, call.now).ok_or_else(|| call.not_found(&key.1))?;
-    if tenant.service_principals[index].kind != SpKind::Client {
-        return Err(call.denied());
-    }
-    let id = tenant.service_principals.remove(index).id;
-    tenant.grants.retain(|g| g.client_id != id);
-    tenant
-        .assignments
-        .retain(|a| a.principal_id != id && a.resource_id != id);
-    Ok(graph_empty(&call.ids, StatusCode::NO_CONTENT))
+    call.write_tenant(APPS_WRITE_DELEGATED, APPS_WRITE_APPLICATION, |tenant| {
+        let index = find(tenant, key, call.now).ok_or_else(|| call.not_found(&key.1))?;
+        if tenant.service_principals[index].kind != SpKind::Client {
+            return Err(call.denied());
+        }
+        let id = tenant.service_principals.remove(index).id;
+        tenant.grants.retain(|g| g.client_id != id);
+        tenant
+            .assignments
+            .retain(|a| a.principal_id != id && a.resource_id != id);
+        Ok(graph_empty(&call.ids, StatusCode::NO_CONTENT))
+    })
 }
 
 fn assignments(
@@ -328,51 +303,43 @@ fn assignments(
     key: &(Option<String>, String),
     assigned_to: bool,
 ) -> Result<Response, GraphError> {
-    call.require(READ_DELEGATED, READ_APPLICATION)?;
-    let directory = call.shared.directory();
-    let tenant = &directory.tenants[call.caller.tenant];
-    let now = call.now;
-    let index = find(tenant, key, now).ok_or_else(|| call.not_found(&key.1))?;
-    let sp_id = &tenant.service_principals[index].id;
-    let items = tenant
-        .assignments
-        .iter()
-        .filter(|a| a.visible_at <= now)
-        .filter(|a| {
+    read_sp(call, key, |tenant, sp| {
+        let items = tenant
+            .assignments
+            .iter()
+            .filter(|a| a.visible_at <= call.now)
+            .filter(|a| {
+                if assigned_to {
+                    a.resource_id == sp.id
+                } else {
+                    a.principal_id == sp.id
+                }
+            })
+            .map(assignment_json)
+            .collect();
+        let context = format!(
+            "servicePrincipals{}/{}",
+            key_context(key),
             if assigned_to {
-                &a.resource_id == sp_id
+                "appRoleAssignedTo"
             } else {
-                &a.principal_id == sp_id
+                "appRoleAssignments"
             }
-        })
-        .map(assignment_json)
-        .collect();
-    let context = format!(
-        "servicePrincipals{}/{}",
-        key_context(key),
-        if assigned_to {
-            "appRoleAssignedTo"
-        } else {
-            "appRoleAssignments"
-        }
-    );
-    call.collection(&context, "appRoleAssignment", items)
+        );
+        call.collection(&context, "appRoleAssignment", items)
+    })
 }
 
 fn grants(call: &Call<'_>, key: &(Option<String>, String)) -> Result<Response, GraphError> {
-    call.require(READ_DELEGATED, READ_APPLICATION)?;
-    let directory = call.shared.directory();
-    let tenant = &directory.tenants[call.caller.tenant];
-    let now = call.now;
-    let index = find(tenant, key, now).ok_or_else(|| call.not_found(&key.1))?;
-    let sp_id = &tenant.service_principals[index].id;
-    let items = tenant
-        .grants
-        .iter()
-        .filter(|g| g.visible_at <= now && &g.client_id == sp_id)
-        .map(grant_json)
-        .collect();
-    call.collection("oauth2PermissionGrants", "oAuth2PermissionGrant", items)
+    read_sp(call, key, |tenant, sp| {
+        let items = tenant
+            .grants
+            .iter()
+            .filter(|g| g.visible_at <= call.now && g.client_id == sp.id)
+            .map(grant_json)
+            .collect();
+        call.collection("oauth2PermissionGrants", "oAuth2PermissionGrant", items)
+    })
 }
 
 fn assign(call: &Call<'_>, key: &(Option<String>, String)) -> Result<Response, GraphError> {
