@@ -536,6 +536,46 @@ mod tests {
         assert!(other.unavailable("h:993").is_some());
     }
 
+    /// Every tagged AUTHENTICATE or mailbox answer in the conformance data (Exchange Online's
+    /// real lines, each with its source) is judged as the probe judges it.
+    #[test]
+    fn every_real_completion_line_in_the_conformance_data_is_judged() {
+        let data = include_str!(
+            "../../../fake-tenant/conformance/imap/exchange-online-imap-replies.jsonl"
+        );
+        let mut judged = 0;
+        for record in data.lines().filter(|l| !l.trim().is_empty()) {
+            let record: serde_json::Value = serde_json::from_str(record).expect("jsonl");
+            let line = record["server_line"].as_str().expect("line");
+            let Ok(reply) = Response::parse(line) else {
+                continue;
+            };
+            if reply.tag.is_none() {
+                continue;
+            }
+            if reply.text.starts_with("AUTHENTICATE") {
+                let result = judge_authenticate(&reply);
+                match reply.status {
+                    Status::Ok => assert!(result.is_ok(), "{line}"),
+                    _ => assert_eq!(
+                        result.expect_err(line).cause(),
+                        Cause::ImapAuthFailed,
+                        "{line}"
+                    ),
+                }
+                judged += 1;
+            } else if reply.says_not_connected() {
+                let error = judge_examine(&reply).expect_err(line);
+                assert_eq!(error.cause(), Cause::ImapDisabledMailbox, "{line}");
+                judged += 1;
+            }
+        }
+        assert_eq!(
+            judged, 4,
+            "the accepted, the two refused and the not-connected lines"
+        );
+    }
+
     /// An XOAUTH2 error challenge (`+ <base64 JSON>`) gets an empty line, then the final answer is
     /// read; untagged lines before it are passed over.
     #[tokio::test]
