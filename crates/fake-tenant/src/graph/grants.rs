@@ -9,26 +9,18 @@ use super::{Call, method_not_allowed, split_key};
 use crate::errors::{GraphError, graph_empty};
 use crate::state::{Grant, random_token};
 
-/// Who may list and read delegated permission grants: `DelegatedPermissionGrant.Read.All` (the
-/// least privileged), `Directory.Read.All`, or a permission that also writes them
-/// (reference/microsoft-wire.md §4.1). `Application.Read.All` alone is not enough.
-const READ_DELEGATED: &[&str] = &[
+/// Who may list and read delegated permission grants, delegated or app-only:
+/// `DelegatedPermissionGrant.Read.All` (the least privileged), `Directory.Read.All`, or a permission
+/// that also writes them (reference/microsoft-wire.md §4.1). `Application.Read.All` alone is not
+/// enough.
+const READ: &[&str] = &[
     "DelegatedPermissionGrant.Read.All",
     "DelegatedPermissionGrant.ReadWrite.All",
     "Directory.Read.All",
     "Directory.ReadWrite.All",
 ];
-const READ_APPLICATION: &[&str] = &[
-    "DelegatedPermissionGrant.Read.All",
-    "DelegatedPermissionGrant.ReadWrite.All",
-    "Directory.Read.All",
-    "Directory.ReadWrite.All",
-];
-const WRITE_DELEGATED: &[&str] = &[
-    "DelegatedPermissionGrant.ReadWrite.All",
-    "Directory.ReadWrite.All",
-];
-const WRITE_APPLICATION: &[&str] = &[
+/// Who may write delegated permission grants, delegated or app-only.
+const WRITE: &[&str] = &[
     "DelegatedPermissionGrant.ReadWrite.All",
     "Directory.ReadWrite.All",
 ];
@@ -61,40 +53,48 @@ pub fn route(call: &Call<'_>) -> Result<Response, GraphError> {
     }
 }
 
+/// The grants of the caller's tenant visible now, once the caller may read them.
+fn read_visible<T>(
+    call: &Call<'_>,
+    read: impl FnOnce(Vec<&Grant>) -> Result<T, GraphError>,
+) -> Result<T, GraphError> {
+    call.read_tenant(READ, READ, |tenant| {
+        read(
+            tenant
+                .grants
+                .iter()
+                .filter(|g| g.visible_at <= call.now)
+                .collect(),
+        )
+    })
+}
+
 fn list(call: &Call<'_>) -> Result<Response, GraphError> {
-    call.require(READ_DELEGATED, READ_APPLICATION)?;
-    let directory = call.shared.directory();
-    let now = call.now;
-    let items = directory.tenants[call.caller.tenant]
-        .grants
-        .iter()
-        .filter(|g| g.visible_at <= now)
-        .map(grant_json)
-        .collect();
-    call.collection("oauth2PermissionGrants", "oAuth2PermissionGrant", items)
+    read_visible(call, |grants| {
+        let items = grants.into_iter().map(grant_json).collect();
+        call.collection("oauth2PermissionGrants", "oAuth2PermissionGrant", items)
+    })
 }
 
 fn get(call: &Call<'_>, id: &str) -> Result<Response, GraphError> {
-    call.require(READ_DELEGATED, READ_APPLICATION)?;
-    let directory = call.shared.directory();
-    let now = call.now;
-    let grant = directory.tenants[call.caller.tenant]
-        .grants
-        .iter()
-        .find(|g| g.visible_at <= now && g.id == id)
-        .ok_or_else(|| call.not_found(id))?;
-    call.entity(
-        StatusCode::OK,
-        "oauth2PermissionGrants/$entity",
-        "oAuth2PermissionGrant",
-        grant_json(grant),
-    )
+    read_visible(call, |grants| {
+        let grant = grants
+            .into_iter()
+            .find(|g| g.id == id)
+            .ok_or_else(|| call.not_found(id))?;
+        call.entity(
+            StatusCode::OK,
+            "oauth2PermissionGrants/$entity",
+            "oAuth2PermissionGrant",
+            grant_json(grant),
+        )
+    })
 }
 
 fn create(call: &Call<'_>) -> Result<Response, GraphError> {
     let body = call.json_body()?;
     let mut directory = call.shared.directory();
-    call.require_admin_write(&directory, WRITE_DELEGATED, WRITE_APPLICATION)?;
+    call.require_admin_write(&directory, WRITE, WRITE)?;
     let visible_at = directory.visible_from(call.now);
     let now = call.now;
     let tenant = &mut directory.tenants[call.caller.tenant];
@@ -152,37 +152,36 @@ fn create(call: &Call<'_>) -> Result<Response, GraphError> {
 
 fn update(call: &Call<'_>, id: &str) -> Result<Response, GraphError> {
     let body = call.json_body()?;
-    let mut directory = call.shared.directory();
-    call.require_admin_write(&directory, WRITE_DELEGATED, WRITE_APPLICATION)?;
-    let now = call.now;
-    let grant = directory.tenants[call.caller.tenant]
-        .grants
-        .iter_mut()
-        .find(|g| g.visible_at <= now && g.id == id)
-        .ok_or_else(|| call.not_found(id))?;
-    for (property, value) in &body {
-        match property.as_str() {
-            "scope" => grant.scope = value.as_str().unwrap_or_default().to_owned(),
-            other => {
-                return Err(call.error(
-                    StatusCode::BAD_REQUEST,
-                    "Request_BadRequest",
-                    format!("Property '{other}' is read-only and cannot be set."),
-                ));
+    call.write_tenant(WRITE, WRITE, |tenant| {
+        let grant = tenant
+            .grants
+            .iter_mut()
+            .find(|g| g.visible_at <= call.now && g.id == id)
+            .ok_or_else(|| call.not_found(id))?;
+        for (property, value) in &body {
+            match property.as_str() {
+                "scope" => grant.scope = value.as_str().unwrap_or_default().to_owned(),
+                other => {
+                    return Err(call.error(
+                        StatusCode::BAD_REQUEST,
+                        "Request_BadRequest",
+                        format!("Property '{other}' is read-only and cannot be set."),
+                    ));
+                }
             }
         }
-    }
-    Ok(graph_empty(&call.ids, StatusCode::NO_CONTENT))
+        Ok(graph_empty(&call.ids, StatusCode::NO_CONTENT))
+    })
 }
 
 fn delete(call: &Call<'_>, id: &str) -> Result<Response, GraphError> {
-    let mut directory = call.shared.directory();
-    call.require_admin_write(&directory, WRITE_DELEGATED, WRITE_APPLICATION)?;
-    let grants = &mut directory.tenants[call.caller.tenant].grants;
-    let index = grants
-        .iter()
-        .position(|g| g.id == id)
-        .ok_or_else(|| call.not_found(id))?;
-    grants.remove(index);
-    Ok(graph_empty(&call.ids, StatusCode::NO_CONTENT))
+    call.write_tenant(WRITE, WRITE, |tenant| {
+        let index = tenant
+            .grants
+            .iter()
+            .position(|g| g.id == id)
+            .ok_or_else(|| call.not_found(id))?;
+        tenant.grants.remove(index);
+        Ok(graph_empty(&call.ids, StatusCode::NO_CONTENT))
+    })
 }

@@ -91,34 +91,30 @@ pub fn admin_consent_request_policy(tenant: &Tenant) -> Value {
     })
 }
 
+/// An enabled credential-lifetime restriction of kind `restriction_type` allowing `max_days`, or
+/// none.
+fn lifetime_restriction(restriction_type: &str, max_days: Option<u32>) -> Vec<Value> {
+    max_days
+        .map(|days| {
+            json!({
+                "restrictionType": restriction_type,
+                "state": "enabled",
+                "maxLifetime": format!("P{days}D"),
+                "restrictForAppsCreatedAfterDateTime": "2019-01-01T00:00:00Z",
+                "excludeActors": null,
+            })
+        })
+        .into_iter()
+        .collect()
+}
+
 /// The Graph JSON of the tenant's default app-management policy.
 pub fn default_app_management_policy(tenant: &Tenant) -> Value {
-    let passwords: Vec<Value> = tenant
-        .secret_max_lifetime_days
-        .map(|days| {
-            json!({
-                "restrictionType": "passwordLifetime",
-                "state": "enabled",
-                "maxLifetime": format!("P{days}D"),
-                "restrictForAppsCreatedAfterDateTime": "2019-01-01T00:00:00Z",
-                "excludeActors": null,
-            })
-        })
-        .into_iter()
-        .collect();
-    let keys: Vec<Value> = tenant
-        .certificate_max_lifetime_days
-        .map(|days| {
-            json!({
-                "restrictionType": "asymmetricKeyLifetime",
-                "state": "enabled",
-                "maxLifetime": format!("P{days}D"),
-                "restrictForAppsCreatedAfterDateTime": "2019-01-01T00:00:00Z",
-                "excludeActors": null,
-            })
-        })
-        .into_iter()
-        .collect();
+    let passwords = lifetime_restriction("passwordLifetime", tenant.secret_max_lifetime_days);
+    let keys = lifetime_restriction(
+        "asymmetricKeyLifetime",
+        tenant.certificate_max_lifetime_days,
+    );
     json!({
         "id": "00000000-0000-0000-0000-000000000000",
         "displayName": "Default app management tenant policy",
@@ -170,15 +166,7 @@ pub fn route(call: &Call<'_>) -> Result<Response, GraphError> {
             "adminConsentRequestPolicy",
             admin_consent_request_policy(tenant),
         ),
-        Some(other) => Err(call.error(
-            StatusCode::BAD_REQUEST,
-            "BadRequest",
-            format!("Resource not found for the segment '{other}'."),
-        )),
-        None => Err(call.error(
-            StatusCode::BAD_REQUEST,
-            "BadRequest",
-            "Resource not found for the segment 'policies'.",
-        )),
+        Some(other) => Err(call.unknown_segment(other)),
+        None => Err(call.unknown_segment("policies")),
     }
 }

@@ -117,101 +117,73 @@ pub fn route(call: &Call<'_>) -> Result<Response, GraphError> {
         ([other, ..], _)
             if !["licenseDetails", "sendMail", "calendar", "events"].contains(other) =>
         {
-            Err(call.error(
-                StatusCode::BAD_REQUEST,
-                "BadRequest",
-                format!("Resource not found for the segment '{other}'."),
-            ))
+            Err(call.unknown_segment(other))
         }
         _ => Err(method_not_allowed(call)),
     }
 }
 
-fn is_self(call: &Call<'_>, user: &User) -> bool {
-    call.caller.user_id() == Some(user.id.as_str())
+/// Who may read any user's profile, delegated or app-only.
+const READ_USERS: &[&str] = &[
+    "User.Read.All",
+    "User.ReadBasic.All",
+    "Directory.Read.All",
+    "Directory.ReadWrite.All",
+];
+
+/// Who may read any user's licences, delegated or app-only.
+const READ_USER_LICENSES: &[&str] = &[
+    "User.Read.All",
+    "Directory.Read.All",
+    "Directory.ReadWrite.All",
+];
+
+/// 403 unless the caller holds one of `any_user` (delegated or app-only), or is `user` signed in with
+/// `User.Read` or `User.ReadWrite`.
+fn require_self_or(call: &Call<'_>, user: &User, any_user: &[&str]) -> Result<(), GraphError> {
+    let is_self = call.caller.user_id() == Some(user.id.as_str());
+    if is_self && call.caller.has_any(&["User.Read", "User.ReadWrite"], &[]) {
+        return Ok(());
+    }
+    call.require(any_user, any_user)
+}
+
+/// A user's JSON as the call asks for it: like Graph, properties outside the default set
+/// (`accountEnabled`, `userType`) come only when `$select` is given.
+fn selected_json(call: &Call<'_>, user: &User) -> Value {
+    if call.param("$select").is_some() {
+        let mut object = to_json(user);
+        object["accountEnabled"] = json!(user.account_enabled);
+        object["userType"] = json!("Member");
+        object
+    } else {
+        to_json(user)
+    }
 }
 
 fn list(call: &Call<'_>) -> Result<Response, GraphError> {
-    call.require(
-        &[
-            "User.Read.All",
-            "User.ReadBasic.All",
-            "Directory.Read.All",
-            "Directory.ReadWrite.All",
-        ],
-        &[
-            "User.Read.All",
-            "User.ReadBasic.All",
-            "Directory.Read.All",
-            "Directory.ReadWrite.All",
-        ],
-    )?;
-    let directory = call.shared.directory();
-    let selecting = call.param("$select").is_some();
-    let items = directory.tenants[call.caller.tenant]
-        .users
-        .iter()
-        .map(|user| {
-            if selecting {
-                with_selectable(user)
-            } else {
-                to_json(user)
-            }
-        })
-        .collect();
-    call.collection("users", "user", items)
+    call.read_tenant(READ_USERS, READ_USERS, |tenant| {
+        let items = tenant
+            .users
+            .iter()
+            .map(|user| selected_json(call, user))
+            .collect();
+        call.collection("users", "user", items)
+    })
 }
 
 fn get(call: &Call<'_>, user: &User) -> Result<Response, GraphError> {
-    if !(is_self(call, user) && call.caller.has_any(&["User.Read", "User.ReadWrite"], &[])) {
-        call.require(
-            &[
-                "User.Read.All",
-                "User.ReadBasic.All",
-                "Directory.Read.All",
-                "Directory.ReadWrite.All",
-            ],
-            &[
-                "User.Read.All",
-                "User.ReadBasic.All",
-                "Directory.Read.All",
-                "Directory.ReadWrite.All",
-            ],
-        )?;
-    }
-    // Like Graph, properties outside the default set (accountEnabled, userType) come only when
-    // `$select` names them.
-    let object = if call.param("$select").is_some() {
-        with_selectable(user)
-    } else {
-        to_json(user)
-    };
-    call.entity(StatusCode::OK, "users/$entity", "user", object)
-}
-
-/// The default property set plus the properties Graph returns only on request.
-fn with_selectable(user: &User) -> Value {
-    let mut object = to_json(user);
-    object["accountEnabled"] = json!(user.account_enabled);
-    object["userType"] = json!("Member");
-    object
+    require_self_or(call, user, READ_USERS)?;
+    call.entity(
+        StatusCode::OK,
+        "users/$entity",
+        "user",
+        selected_json(call, user),
+    )
 }
 
 fn license_details(call: &Call<'_>, user: &User) -> Result<Response, GraphError> {
-    if !(is_self(call, user) && call.caller.has_any(&["User.Read", "User.ReadWrite"], &[])) {
-        call.require(
-            &[
-                "User.Read.All",
-                "Directory.Read.All",
-                "Directory.ReadWrite.All",
-            ],
-            &[
-                "User.Read.All",
-                "Directory.Read.All",
-                "Directory.ReadWrite.All",
-            ],
-        )?;
-    }
+    require_self_or(call, user, READ_USER_LICENSES)?;
     let items = if user.exchange_license {
         vec![json!({
             "id": format!("{}_{}", user.id, E3_SKU_ID),
