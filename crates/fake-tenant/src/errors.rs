@@ -22,41 +22,39 @@ fn set(headers: &mut HeaderMap, name: &'static str, value: &str) {
     }
 }
 
+/// The caching headers of an ESTS answer that may be cached (a day, open to browsers' CORS).
+const CACHEABLE: [(HeaderName, &str); 3] = [
+    (header::CACHE_CONTROL, "max-age=86400, private"),
+    (header::ACCESS_CONTROL_ALLOW_ORIGIN, "*"),
+    (header::ACCESS_CONTROL_ALLOW_METHODS, "GET, OPTIONS"),
+];
+
+/// The caching headers of an ESTS answer that may not be cached.
+const NOT_CACHEABLE: [(HeaderName, &str); 3] = [
+    (header::CACHE_CONTROL, "no-store, no-cache"),
+    (header::PRAGMA, "no-cache"),
+    (header::EXPIRES, "-1"),
+];
+
+/// The transport-security headers of every ESTS answer.
+const ESTS_SECURITY: [(HeaderName, &str); 2] = [
+    (
+        header::STRICT_TRANSPORT_SECURITY,
+        "max-age=31536000; includeSubDomains",
+    ),
+    (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+];
+
 /// Adds the headers every ESTS answer carries (recordings in conformance/recordings).
 pub fn add_ests_headers(headers: &mut HeaderMap, request_id: &str, cacheable: bool) {
     headers.insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static("application/json; charset=utf-8"),
     );
-    if cacheable {
-        headers.insert(
-            header::CACHE_CONTROL,
-            HeaderValue::from_static("max-age=86400, private"),
-        );
-        headers.insert(
-            header::ACCESS_CONTROL_ALLOW_ORIGIN,
-            HeaderValue::from_static("*"),
-        );
-        headers.insert(
-            header::ACCESS_CONTROL_ALLOW_METHODS,
-            HeaderValue::from_static("GET, OPTIONS"),
-        );
-    } else {
-        headers.insert(
-            header::CACHE_CONTROL,
-            HeaderValue::from_static("no-store, no-cache"),
-        );
-        headers.insert(header::PRAGMA, HeaderValue::from_static("no-cache"));
-        headers.insert(header::EXPIRES, HeaderValue::from_static("-1"));
+    let caching = if cacheable { CACHEABLE } else { NOT_CACHEABLE };
+    for (name, value) in caching.into_iter().chain(ESTS_SECURITY) {
+        headers.insert(name, HeaderValue::from_static(value));
     }
-    headers.insert(
-        header::STRICT_TRANSPORT_SECURITY,
-        HeaderValue::from_static("max-age=31536000; includeSubDomains"),
-    );
-    headers.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
     set(headers, "p3p", "CP=\"DSP CUR OTPi IND OTRi ONL FIN\"");
     set(headers, "x-ms-request-id", request_id);
     set(headers, "x-ms-ests-server", ESTS_SERVER);
