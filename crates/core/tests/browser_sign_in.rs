@@ -10,11 +10,12 @@ use std::time::Duration;
 
 use chrono::TimeZone;
 use entra_fake_tenant::FakeTenant;
+use entra_setup_core::check::CheckId;
 use entra_setup_core::identity::{self, SignInError, TokenClaims};
 use entra_setup_core::profile::Catalog;
 use entra_setup_core::secret::Secret;
-use entra_setup_core::verify::sign_in::{self, Person};
-use entra_setup_core::verify::{Context, Inputs, Sessions};
+use entra_setup_core::verify::sign_in::{Person, SignInWith};
+use entra_setup_core::verify::{self, Context, Inputs, Sessions, Status};
 use url::Url;
 
 /// Microsoft Graph Command Line Tools, the public client the stand-in's scenarios list.
@@ -210,33 +211,39 @@ async fn the_verification_signs_both_people_in_with_the_browser() {
         test_recipient: Some("someone@example.com".into()),
         sessions: Sessions::default(),
     };
-    let sessions = sign_in::sign_in_with_browser(
+    let show_url = |person: &Person, url: &url::Url| {
+        shown
+            .lock()
+            .expect("lock")
+            .push((person.clone(), url.clone()))
+    };
+    let signed_in = verify::verify_signing_in(
         profile,
         &inputs,
+        None,
         &stand_in.ctx,
-        PUBLIC_CLIENT,
-        &open,
-        &|person, url| {
-            shown
-                .lock()
-                .expect("lock")
-                .push((person.clone(), url.clone()))
-        },
+        SignInWith::browser(PUBLIC_CLIENT, &open, &show_url),
+        &|_| {},
     )
-    .await
-    .expect("signed in");
+    .await;
+    assert!(signed_in.failure.is_none());
     let upn = |token: &Option<Secret>| {
         TokenClaims::read(token.as_ref().expect("token").expose())
             .and_then(|c| c.upn)
             .expect("upn")
     };
-    assert_eq!(upn(&sessions.admin_graph), "admin@contoso.com");
-    assert_eq!(upn(&sessions.mailbox_graph), MAILBOX);
-    assert!(
-        sessions.mailbox_outlook.is_some(),
-        "SMTP token from refresh"
-    );
-    assert_eq!(sessions.mailbox_sign_in_failed, None);
+    assert_eq!(upn(&signed_in.admin_graph), "admin@contoso.com");
+    // The owner's Outlook token (SMTP AUTH) and Graph token (the test email, from the refresh
+    // token) reached their checks.
+    for id in [CheckId::SmtpAuth, CheckId::TestEmail] {
+        let check = signed_in
+            .report
+            .checks
+            .iter()
+            .find(|c| c.id == id)
+            .expect("check");
+        assert_eq!(check.status, Status::Pass, "{check:#?}");
+    }
     let shown = shown.into_inner().expect("lock");
     assert_eq!(shown.len(), 2);
     assert_eq!(shown[0].0, Person::Administrator);

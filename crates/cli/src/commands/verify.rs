@@ -12,7 +12,7 @@ use entra_setup_core::paths::AppPaths;
 use entra_setup_core::profile::{CredentialType, Profile};
 use entra_setup_core::secret::Secret;
 use entra_setup_core::validate::Field;
-use entra_setup_core::verify::sign_in::{self, Person};
+use entra_setup_core::verify::sign_in::{Person, SignInWith};
 use entra_setup_core::verify::{self, Context, Inputs, Report};
 
 use super::{Globals, admin, connect, find_profile, keychain, refuse_errors};
@@ -182,30 +182,37 @@ pub fn verify_with(
         certificate = Some(keychain::read_certificate(&tenant_id, &client_id)?);
     }
     let mut failed_sign_in = None;
-    if let (Some(client), Some(method)) = (&sign_in_client, method) {
-        eprintln!("{}", client.describe());
-        let sign_in_client = client.client_id.as_str();
-        let signed_in = if method == SignIn::Browser {
-            runtime.block_on(sign_in::sign_in_with_browser(
+    let report = match (&sign_in_client, method) {
+        (Some(client), Some(method)) => {
+            // People sign in while the checks run: each check waits only for the token it needs.
+            eprintln!("{}", client.describe());
+            let sign_in_client = client.client_id.as_str();
+            // The prompts are printed while the progress bar runs: it steps aside for them.
+            let display = progress::Display::new(profile.checks.len(), globals.no_progress);
+            let on = |event| display.on(&event);
+            let open = |url: &url::Url| open::that(url.as_str());
+            let show_url = |person: &Person, url: &url::Url| {
+                display.suspend(|| admin::show_sign_in_url(&who(person), url))
+            };
+            let show_code = |person: &Person, prompt: &entra_setup_core::identity::DevicePrompt| {
+                display.suspend(|| admin::show_device_prompt(&who(person), prompt))
+            };
+            let with = if method == SignIn::Browser {
+                SignInWith::browser(sign_in_client, &open, &show_url)
+            } else {
+                SignInWith::device_code(sign_in_client, &show_code)
+            };
+            let signed_in = runtime.block_on(verify::verify_signing_in(
                 profile,
                 &inputs,
+                certificate.as_ref(),
                 &context,
-                sign_in_client,
-                &|url| open::that(url.as_str()),
-                &|person, url| admin::show_sign_in_url(&who(person), url),
-            ))
-        } else {
-            runtime.block_on(sign_in::sign_in_with_device_code(
-                profile,
-                &inputs,
-                &context,
-                sign_in_client,
-                &|person, prompt| admin::show_device_prompt(&who(person), prompt),
-            ))
-        };
-        match signed_in {
-            Ok(sessions) => inputs.sessions = sessions,
-            Err(failure) => {
+                with,
+                &on,
+            ));
+            display.finish();
+            inputs.sessions.admin_graph = signed_in.admin_graph;
+            if let Some(failure) = signed_in.failure {
                 let whose = match &failure.person {
                     Person::Administrator => admin::ADMINISTRATOR_SIGN_IN.to_string(),
                     Person::MailboxOwner(upn) => format!("The sign-in of {upn}"),
@@ -213,16 +220,18 @@ pub fn verify_with(
                 let status = admin::report_sign_in_failure(&whose, &failure.error);
                 failed_sign_in = Some((status, failure.error.cause(), failure.error.to_string()));
             }
+            signed_in.report
         }
-    }
-    let mut report = run_checks(
-        &runtime,
-        profile,
-        &inputs,
-        certificate.as_ref(),
-        &context,
-        globals.no_progress,
-    );
+        _ => run_checks(
+            &runtime,
+            profile,
+            &inputs,
+            certificate.as_ref(),
+            &context,
+            globals.no_progress,
+        ),
+    };
+    let mut report = report;
     if let Some((_, cause, why)) = &failed_sign_in {
         report.sign_in_failed(*cause, why);
     }

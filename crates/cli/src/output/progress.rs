@@ -38,6 +38,11 @@ impl Display {
         }
     }
 
+    /// Print something else on stderr (a sign-in prompt) without the bar drawing over it.
+    pub fn suspend<R>(&self, print: impl FnOnce() -> R) -> R {
+        self.bar.suspend(print)
+    }
+
     /// Remove the bar.
     pub fn finish(&self) {
         self.bar.finish_and_clear();

@@ -395,7 +395,7 @@ impl Connection<TcpStream> {
     }
 }
 
-impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
+impl<S: AsyncRead + AsyncWrite + Unpin + Send + 'static> Connection<S> {
     fn new(stream: S, reply_timeout: Duration) -> Self {
         Connection {
             stream: BufReader::new(stream),
@@ -493,15 +493,20 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
         error
     }
 
-    /// Say QUIT and close, politely but without waiting long.
+    /// Say QUIT and close, politely but without holding the verdict up: the server's goodbye
+    /// is read, and the connection closed, in the background (a round trip saved), within
+    /// [`QUIT_TIMEOUT`].
     async fn quit(mut self) {
-        let _ = timeout(QUIT_TIMEOUT, async {
-            if self.write(Stage::Auth, b"QUIT\r\n").await.is_ok() {
+        if self.write(Stage::Auth, b"QUIT\r\n").await.is_err() {
+            return;
+        }
+        tokio::spawn(async move {
+            let _ = timeout(QUIT_TIMEOUT, async {
                 let _ = self.read_reply_untimed(Stage::Auth).await;
-            }
-            let _ = self.stream.get_mut().shutdown().await;
-        })
-        .await;
+                let _ = self.stream.get_mut().shutdown().await;
+            })
+            .await;
+        });
     }
 }
 

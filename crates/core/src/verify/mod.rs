@@ -11,8 +11,14 @@
 //! client-credentials request sends a client assertion the certificate signs, and the expiry is
 //! that of the registered certificate with its thumbprint.
 //!
-//! The checks that act as the mailbox owner (SMTP AUTH, test email) run last, with the owner's
-//! tokens from [`Sessions`]; without them they are `skipped` with reason `needs_sign_in`.
+//! The checks that act as the mailbox owner (SMTP AUTH, IMAP, test email) run beside the
+//! registration's once the client ID holds, each as soon as the owner's token it needs is there;
+//! without it they are `skipped` with reason `needs_sign_in`.
+//!
+//! People's tokens are given with the inputs ([`Sessions`], the desktop wizard signs people in
+//! step by step) or arrive while the checks run ([`verify_signing_in`], the CLI's `--sign-in`):
+//! the administrator's sign-in beside the tenant's discovery, the mailbox owner's beside the
+//! administrator's reads ([`tokens`]), so sign-ins cost no round trip of their own.
 //!
 //! The checks that need an administrator's sign-in (redirect URI, account type, permissions and
 //! their consent, secret expiry, consent policy, mailbox) read Graph with `sessions.admin_graph`
@@ -28,6 +34,7 @@ mod inputs;
 pub mod outcome;
 mod report;
 pub mod sign_in;
+mod tokens;
 
 pub use inputs::{Context, Inputs, Sessions};
 pub use report::{CheckResult, Needed, Progress, Report, SkipReason, Status, Summary};
@@ -38,6 +45,8 @@ use crate::check::CheckId;
 use crate::credentials::Certificate;
 use crate::profile::Profile;
 use crate::validate::{RedirectRules, redirect_uri_issues};
+use sign_in::{SessionError, SignInWith};
+use tokens::Tokens;
 
 use outcome::{downstream, fail, skipped};
 
@@ -118,7 +127,8 @@ pub async fn verify(
     ctx: &Context,
     progress: ProgressSink<'_>,
 ) -> Report {
-    run(profile, inputs, None, ctx, progress).await
+    let tokens = Tokens::Given(inputs.sessions.clone());
+    run(profile, inputs, None, ctx, progress, &tokens).await
 }
 
 /// Run every checkpoint of `profile` that the inputs allow, the app proved with `certificate`
@@ -137,7 +147,68 @@ pub async fn verify_with_certificate(
         secret: None,
         ..inputs.clone()
     };
-    run(&profile, &inputs, Some(certificate), ctx, progress).await
+    let tokens = Tokens::Given(inputs.sessions.clone());
+    run(&profile, &inputs, Some(certificate), ctx, progress, &tokens).await
+}
+
+/// Run every checkpoint of `profile` while people sign in `with` the given client and flow: the
+/// administrator, and the mailbox owner when the profile's checks need them
+/// ([`sign_in`]'s module doc says in which order). The app is proved with `certificate` when one
+/// is given (as [`verify_with_certificate`]), else with the secret. Answers the report, the
+/// administrator's token and, when their sign-in failed, why (their checks are then `skipped`);
+/// the owner's failed sign-in is told by the owner's checks. Sign-ins still waiting when the checks are done (an
+/// owner nothing needs any more) are abandoned.
+#[tracing::instrument(name = "verify", skip_all, fields(profile = %profile.id))]
+pub async fn verify_signing_in(
+    profile: &Profile,
+    inputs: &Inputs,
+    certificate: Option<&Certificate>,
+    ctx: &Context,
+    with: SignInWith<'_>,
+    progress: ProgressSink<'_>,
+) -> SignedIn {
+    let (profile, inputs) = match certificate {
+        Some(_) => (
+            with_certificate_checks(profile),
+            Inputs {
+                secret: None,
+                ..inputs.clone()
+            },
+        ),
+        None => (profile.clone(), inputs.clone()),
+    };
+    let (senders, tokens) = tokens::channel();
+    let admin_failure = std::sync::Mutex::new(None);
+    let signing_in = sign_in::beside(&profile, &inputs, ctx, with, senders, &admin_failure);
+    let checks = run(&profile, &inputs, certificate, ctx, progress, &tokens);
+    // The checks wait for whichever sign-in they need; when they are done, a sign-in still
+    // waiting (an owner nothing needs any more) is dropped.
+    let report = tokio::select! {
+        report = checks => report,
+        never = async {
+            signing_in.await;
+            std::future::pending::<Report>().await
+        } => never,
+    };
+    let failure = admin_failure
+        .into_inner()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    SignedIn {
+        report,
+        admin_graph: tokens.admin().await,
+        failure,
+    }
+}
+
+/// What [`verify_signing_in`] answers.
+pub struct SignedIn {
+    /// The checks' results.
+    pub report: Report,
+    /// The administrator's Graph token, when they signed in (an export reads the secret's
+    /// expiry with it).
+    pub admin_graph: Option<crate::secret::Secret>,
+    /// Why the administrator's sign-in failed, when it did.
+    pub failure: Option<SessionError>,
 }
 
 /// `profile` with its secret checks turned into the certificate checks.
@@ -159,6 +230,7 @@ async fn run(
     certificate: Option<&Certificate>,
     ctx: &Context,
     progress: ProgressSink<'_>,
+    tokens: &Tokens,
 ) -> Report {
     let mut board = Board {
         profile,
@@ -167,7 +239,11 @@ async fn run(
     };
 
     board.start(&[CheckId::Tenant]);
-    let (tenant, info) = checks::tenant::run(ctx, inputs.tenant.trim()).await;
+    // An administrator still signing in finishes beside the tenant's discovery.
+    let ((tenant, info), admin_graph) = tokio::join!(
+        checks::tenant::run(ctx, inputs.tenant.trim()),
+        tokens.admin()
+    );
     let tenant_holds = tenant.holds();
     board.record(tenant.clone());
     let Some(info) = info.filter(|_| tenant_holds) else {
@@ -175,14 +251,59 @@ async fn run(
         return board.finish(None, inputs.client_id.clone());
     };
     let tenant_id = info.tenant_id.clone();
+    let inputs = &Inputs {
+        sessions: Sessions {
+            admin_graph,
+            ..inputs.sessions.clone()
+        },
+        ..inputs.clone()
+    };
 
     // Offline rules that fail a check without asking anyone.
     if let Some(redirect) = &inputs.redirect_uri {
         record_redirect_offline(&mut board, redirect);
     }
 
+    // The mailbox owner's checks run beside the registration's as soon as the owner's tokens
+    // are there — once the client ID is known to hold (or none was given): nothing acts as the
+    // owner for a registration that is not there.
+    board.start(&OWNER_CHECKS);
+    let (owner_may_act, may_act) = tokio::sync::watch::channel(None);
+    let (client_id, owner) = tokio::join!(
+        registration_stage(
+            &mut board,
+            inputs,
+            certificate,
+            ctx,
+            &tenant_id,
+            &owner_may_act
+        ),
+        mailbox_owner_stage(profile, inputs, ctx, tokens, may_act),
+    );
+    for result in owner {
+        board.record(result);
+    }
+    board.finish(Some(tenant_id), client_id)
+}
+
+/// The checks that act as the mailbox owner.
+const OWNER_CHECKS: [CheckId; 3] = [CheckId::SmtpAuth, CheckId::ImapAuth, CheckId::TestEmail];
+
+/// Everything about the registration, after the tenant: the client ID and credential, the
+/// administrator's reads and the calendar. `owner_may_act` learns whether the mailbox owner's
+/// checks may run. Answers the client ID checked.
+async fn registration_stage(
+    board: &mut Board<'_>,
+    inputs: &Inputs,
+    certificate: Option<&Certificate>,
+    ctx: &Context,
+    tenant_id: &str,
+    owner_may_act: &tokio::sync::watch::Sender<Option<bool>>,
+) -> Option<String> {
+    let profile = board.profile;
     let admin = admin_stage::AdminStage::new(profile, inputs, ctx).with_certificate(certificate);
     let Some(client_id) = inputs.client_id.as_deref().map(str::trim) else {
+        owner_may_act.send_replace(Some(true));
         let missing = skipped(
             CheckId::ClientId,
             SkipReason::MissingInput,
@@ -201,9 +322,8 @@ async fn run(
         ] {
             board.record(downstream(id, &missing));
         }
-        admin.without_client_id(&mut board, &missing).await;
-        mailbox_owner_stage(&mut board, inputs, ctx).await;
-        return board.finish(Some(tenant_id), None);
+        admin.without_client_id(board, &missing).await;
+        return None;
     };
 
     board.start(&[
@@ -211,36 +331,36 @@ async fn run(
         CheckId::ClientSecret,
         CheckId::ClientCertificate,
     ]);
-    admin.start(&board);
+    admin.start(board);
     let (credentials, reads) = tokio::join!(
         async {
             match certificate {
                 Some(certificate) => {
-                    checks::certificate::run(ctx, &tenant_id, client_id, certificate).await
+                    checks::certificate::run(ctx, tenant_id, client_id, certificate).await
                 }
                 None => {
-                    checks::app_credentials::run(ctx, &tenant_id, client_id, inputs.secret.as_ref())
+                    checks::app_credentials::run(ctx, tenant_id, client_id, inputs.secret.as_ref())
                         .await
                 }
             }
         },
         admin.first_reads(Some(client_id)),
     );
-    admin.record_mailbox(&mut board, &reads);
+    admin.record_mailbox(board, &reads);
     let client_id_result = credentials.client_id.clone();
     let secret_result = credentials.client_secret.clone();
+    owner_may_act.send_replace(Some(client_id_result.holds()));
     board.record(credentials.client_id);
     board.record(credentials.client_secret);
     if !client_id_result.holds() && !admin.continues_after(&client_id_result) {
         board.block_rest(&client_id_result);
-        return board.finish(Some(tenant_id), Some(client_id.to_string()));
+        return Some(client_id.to_string());
     }
-
     let token_roles = credentials
         .token
         .as_ref()
         .map(|t| t.claims.roles.as_slice());
-    admin.record_registration(&mut board, &reads, client_id, token_roles);
+    admin.record_registration(board, &reads, client_id, token_roles);
 
     // The app token's roles judge application permissions when no administrator reads them (an
     // administrator's result, recorded first, wins); the calendar read builds on that judgement.
@@ -294,7 +414,7 @@ async fn run(
         }
     });
     admin.record_consent(
-        &mut board,
+        board,
         &reads,
         consent_reads.as_ref(),
         client_id,
@@ -308,46 +428,61 @@ async fn run(
         // Only a vendor's unapproved app gets here: its consent checks ran, nothing else does.
         board.block_rest(&client_id_result);
     }
-    mailbox_owner_stage(&mut board, inputs, ctx).await;
-    board.finish(Some(tenant_id), Some(client_id.to_string()))
+    Some(client_id.to_string())
 }
 
 /// The checks that act as the mailbox owner (`smtp_auth`, `imap_auth`, `test_email`): they need
-/// the tenant, the owner's sign-in and their own inputs, not the registration, and run side by
-/// side.
-async fn mailbox_owner_stage(board: &mut Board<'_>, inputs: &Inputs, ctx: &Context) {
-    let (smtp, imap, mail) = (
-        board.applies(CheckId::SmtpAuth),
-        board.applies(CheckId::ImapAuth),
-        board.applies(CheckId::TestEmail),
-    );
-    board.start(&[CheckId::SmtpAuth, CheckId::ImapAuth, CheckId::TestEmail]);
+/// the tenant, the owner's tokens (each check waits for its own) and their own inputs, not the
+/// registration, and run side by side — once `may_act` says the client ID holds.
+async fn mailbox_owner_stage(
+    profile: &Profile,
+    inputs: &Inputs,
+    ctx: &Context,
+    tokens: &Tokens,
+    mut may_act: tokio::sync::watch::Receiver<Option<bool>>,
+) -> Vec<CheckResult> {
+    let applies = |id: CheckId| profile.checks.contains(&id);
+    if !OWNER_CHECKS.into_iter().any(applies) {
+        return Vec::new();
+    }
+    let allowed = may_act
+        .wait_for(Option::is_some)
+        .await
+        .is_ok_and(|may| *may == Some(true));
+    if !allowed {
+        return Vec::new();
+    }
+    let as_owner = |sessions: Sessions| Inputs {
+        sessions,
+        ..inputs.clone()
+    };
     let (smtp, imap, mail) = tokio::join!(
         async {
-            if smtp {
-                Some(checks::smtp_auth::check(ctx, inputs).await)
+            if applies(CheckId::SmtpAuth) {
+                let inputs = as_owner(tokens.owner_outlook().await);
+                Some(checks::smtp_auth::check(ctx, &inputs).await)
             } else {
                 None
             }
         },
         async {
-            if imap {
-                Some(checks::imap_auth::check(ctx, inputs).await)
+            if applies(CheckId::ImapAuth) {
+                let inputs = as_owner(tokens.owner_outlook().await);
+                Some(checks::imap_auth::check(ctx, &inputs).await)
             } else {
                 None
             }
         },
         async {
-            if mail {
-                Some(checks::test_email::check(ctx, inputs).await)
+            if applies(CheckId::TestEmail) {
+                let inputs = as_owner(tokens.owner_graph().await);
+                Some(checks::test_email::check(ctx, &inputs).await)
             } else {
                 None
             }
         },
     );
-    for result in [smtp, imap, mail].into_iter().flatten() {
-        board.record(result);
-    }
+    [smtp, imap, mail].into_iter().flatten().collect()
 }
 
 /// Why a check that was not run needs a sign-in, and whose.

@@ -5,13 +5,21 @@
 //! the mailbox checks need — Graph `Mail.Send` for the test email, the Outlook resource's
 //! `SMTP.Send` for the SMTP AUTH probe — the second token coming from the refresh token. Both
 //! sign-in flows (device code, browser) go through the same steps, only the flow differs.
+//!
+//! [`super::verify_signing_in`] signs people in while the checks run ([`beside`]): the
+//! administrator at once; the mailbox owner as soon as the administrator has their device code
+//! (in the browser, once the administrator is signed in, so that one sign-in page opens at a
+//! time), beside the administrator's reads. The owner's Outlook token comes first — the SMTP and
+//! IMAP probes take the most round trips — and Graph's from the refresh token beside them.
 
 use crate::check::CheckId;
 use url::Url;
 
 use crate::identity::{self, DevicePrompt, SignInError, UserTokens};
 use crate::profile::Profile;
+use crate::secret::Secret;
 
+use super::tokens::{OwnerToken, TokenSenders};
 use super::{Context, Inputs, Sessions};
 
 /// Who is asked to sign in.
@@ -144,68 +152,109 @@ impl Flow<'_> {
     }
 }
 
-/// Sign the administrator in, then the mailbox owner when the profile's checks need them, with
-/// the device-code flow; `show` tells the person at the screen what to do.
-pub async fn sign_in_with_device_code(
-    profile: &Profile,
-    inputs: &Inputs,
-    ctx: &Context,
-    client_id: &str,
-    show: &(dyn Fn(&Person, &DevicePrompt) + Send + Sync),
-) -> Result<Sessions, SessionError> {
-    sign_in(profile, inputs, ctx, client_id, Flow::DeviceCode(show)).await
+/// Who signs people in for a verification, and how: the sign-in client and the flow
+/// ([`super::verify_signing_in`]).
+#[derive(Clone, Copy)]
+pub struct SignInWith<'a> {
+    client_id: &'a str,
+    flow: Flow<'a>,
 }
 
-/// Sign the administrator in (asked which account), then the mailbox owner (`login_hint` = the
-/// mailbox) when the profile's checks need them, in the browser: `show_url` is given each
-/// sign-in page's address before `open` opens it (the address stays usable if it does not open).
-/// Each page may stay open [`identity::BROWSER_SIGN_IN_TIMEOUT`].
-pub async fn sign_in_with_browser(
-    profile: &Profile,
-    inputs: &Inputs,
-    ctx: &Context,
-    client_id: &str,
-    open: &(dyn Fn(&Url) -> std::io::Result<()> + Send + Sync),
-    show_url: &(dyn Fn(&Person, &Url) + Send + Sync),
-) -> Result<Sessions, SessionError> {
-    sign_in(
-        profile,
-        inputs,
-        ctx,
-        client_id,
-        Flow::Browser { open, show_url },
-    )
-    .await
-}
-
-/// The administrator, then the mailbox owner, with `flow`.
-async fn sign_in(
-    profile: &Profile,
-    inputs: &Inputs,
-    ctx: &Context,
-    client_id: &str,
-    flow: Flow<'_>,
-) -> Result<Sessions, SessionError> {
-    let tenant = inputs.tenant.as_str();
-    let mut sessions = Sessions::default();
-    let person = Person::Administrator;
-    let admin = flow
-        .sign_in(ctx, tenant, client_id, &person, &admin_scopes(ctx))
-        .await
-        .map_err(|error| SessionError { person, error })?;
-    sessions.admin_graph = Some(admin.access_token);
-
-    let Some((mailbox, needs)) = owner_needed(profile, inputs, ctx) else {
-        return Ok(sessions);
-    };
-    if let Err(error) =
-        mailbox_owner(&mut sessions, tenant, client_id, &mailbox, needs, ctx, flow).await
-    {
-        // The owner's sign-in failing does not stop the verification: the administrator's checks
-        // still run (and the `mailbox` check tells a shared mailbox, which cannot sign in).
-        sessions.mailbox_sign_in_failed = Some(describe_failure(&error));
+impl<'a> SignInWith<'a> {
+    /// The device-code flow through `client_id`; `show` tells each person their code.
+    pub fn device_code(
+        client_id: &'a str,
+        show: &'a (dyn Fn(&Person, &DevicePrompt) + Send + Sync),
+    ) -> Self {
+        SignInWith {
+            client_id,
+            flow: Flow::DeviceCode(show),
+        }
     }
-    Ok(sessions)
+
+    /// The browser through `client_id`: `show_url` is given each sign-in page's address before
+    /// `open` opens it.
+    pub fn browser(
+        client_id: &'a str,
+        open: &'a (dyn Fn(&Url) -> std::io::Result<()> + Send + Sync),
+        show_url: &'a (dyn Fn(&Person, &Url) + Send + Sync),
+    ) -> Self {
+        SignInWith {
+            client_id,
+            flow: Flow::Browser { open, show_url },
+        }
+    }
+}
+
+/// Sign people in while the checks run, handing each token to `senders` the moment it is there
+/// (see the module's doc for the order). Why the administrator's sign-in failed goes to
+/// `admin_failure` before the checks learn it failed; the mailbox owner's failure is told to the
+/// owner's checks, and the owner is not asked to sign in after the administrator failed.
+pub(super) async fn beside(
+    profile: &Profile,
+    inputs: &Inputs,
+    ctx: &Context,
+    with: SignInWith<'_>,
+    senders: TokenSenders,
+    admin_failure: &std::sync::Mutex<Option<SessionError>>,
+) {
+    let tenant = inputs.tenant.trim();
+    let client_id = with.client_id;
+    // Whether the owner may start: the administrator has their code, or their sign-in ended.
+    let (owner_may_start, mut may_start) = tokio::sync::watch::channel(false);
+    let release_on_code = |person: &Person, prompt: &DevicePrompt| {
+        if let Flow::DeviceCode(show) = with.flow {
+            show(person, prompt);
+        }
+        if *person == Person::Administrator {
+            owner_may_start.send_replace(true);
+        }
+    };
+    let admin_flow = match with.flow {
+        Flow::DeviceCode(_) => Flow::DeviceCode(&release_on_code),
+        browser => browser,
+    };
+    let admin = async {
+        let person = Person::Administrator;
+        let signed_in = admin_flow
+            .sign_in(ctx, tenant, client_id, &person, &admin_scopes(ctx))
+            .await;
+        match signed_in {
+            Ok(tokens) => senders.admin(Some(tokens.access_token)),
+            Err(error) => {
+                *admin_failure
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner) =
+                    Some(SessionError { person, error });
+                senders.admin(None);
+            }
+        }
+        owner_may_start.send_replace(true);
+    };
+    let owner = async {
+        let Some((mailbox, needs)) = owner_needed(profile, inputs, ctx) else {
+            senders.owner_done(None);
+            return;
+        };
+        let _ = may_start.wait_for(|may| *may).await;
+        if senders.admin_failed() {
+            senders.owner_done(None);
+            return;
+        }
+        let failed = mailbox_owner(
+            tenant,
+            client_id,
+            &mailbox,
+            needs,
+            ctx,
+            with.flow,
+            &|token| senders.owner(token),
+        )
+        .await
+        .err();
+        senders.owner_done(failed.as_ref().map(describe_failure));
+    };
+    tokio::join!(admin, owner);
 }
 
 /// Sign only the mailbox owner in, with the device-code flow, for what the profile's mailbox
@@ -224,17 +273,45 @@ pub async fn mailbox_owner_with_device_code(
     };
     let show = |_: &Person, prompt: &DevicePrompt| show(prompt);
     let flow = Flow::DeviceCode(&show);
-    mailbox_owner(
-        &mut sessions,
-        &inputs.tenant,
-        client_id,
-        &mailbox,
-        needs,
-        ctx,
-        flow,
-    )
-    .await?;
+    let (owner, failed) =
+        owner_sessions(&inputs.tenant, client_id, &mailbox, needs, ctx, flow).await;
+    if let Some(error) = failed {
+        return Err(error);
+    }
+    sessions.mailbox_graph = owner.mailbox_graph;
+    sessions.mailbox_outlook = owner.mailbox_outlook;
     Ok(sessions)
+}
+
+/// The mailbox owner signed in with `flow`: the tokens they gave, and the error when the
+/// sign-in (or the second token) failed.
+async fn owner_sessions(
+    tenant: &str,
+    client_id: &str,
+    mailbox: &str,
+    needs: OwnerScopes,
+    ctx: &Context,
+    flow: Flow<'_>,
+) -> (Sessions, Option<SignInError>) {
+    let given = std::sync::Mutex::new(Sessions::default());
+    let keep = |token: OwnerToken| {
+        let mut sessions = given
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        match token {
+            OwnerToken::Outlook(token) => sessions.mailbox_outlook = Some(token),
+            OwnerToken::Graph(token) => sessions.mailbox_graph = Some(token),
+        }
+    };
+    let failed = mailbox_owner(tenant, client_id, mailbox, needs, ctx, flow, &keep)
+        .await
+        .err();
+    (
+        given
+            .into_inner()
+            .unwrap_or_else(std::sync::PoisonError::into_inner),
+        failed,
+    )
 }
 
 /// The Graph scopes and the Outlook scopes a mailbox owner grants.
@@ -267,41 +344,51 @@ fn describe_failure(error: &SignInError) -> String {
     }
 }
 
-/// Sign the mailbox owner in for the Graph and Outlook scopes the checks need.
+/// Sign the mailbox owner in for the Outlook and Graph scopes the checks need, giving each
+/// token to `give` as it comes: the Outlook resource's first (the SMTP and IMAP probes take the
+/// most round trips), then Graph's from the refresh token.
 async fn mailbox_owner(
-    sessions: &mut Sessions,
     tenant: &str,
     client_id: &str,
     mailbox: &str,
-    (graph, outlook): (Vec<String>, Vec<String>),
+    (graph, outlook): OwnerScopes,
     ctx: &Context,
     flow: Flow<'_>,
+    give: &(dyn Fn(OwnerToken) + Send + Sync),
 ) -> Result<(), SignInError> {
     let person = Person::MailboxOwner(mailbox.to_string());
-    let first = if graph.is_empty() { &outlook } else { &graph };
-    let mut scopes = first.clone();
+    let outlook_first = !outlook.is_empty();
+    let (first, second) = if outlook_first {
+        (outlook, graph)
+    } else {
+        (graph, outlook)
+    };
+    let wrap = |token: Secret, outlook: bool| {
+        if outlook {
+            OwnerToken::Outlook(token)
+        } else {
+            OwnerToken::Graph(token)
+        }
+    };
+    let mut scopes = first;
     scopes.push("offline_access".into());
     let owner = flow
         .sign_in(ctx, tenant, client_id, &person, &scopes)
         .await?;
-    if graph.is_empty() {
-        sessions.mailbox_outlook = Some(owner.access_token);
-        return Ok(());
-    }
-    sessions.mailbox_graph = Some(owner.access_token);
-    if !outlook.is_empty()
+    give(wrap(owner.access_token, outlook_first));
+    if !second.is_empty()
         && let Some(refresh) = &owner.refresh_token
     {
-        let smtp = identity::token_for_scopes(
+        let next = identity::token_for_scopes(
             &ctx.http,
             &ctx.endpoints,
             tenant,
             client_id,
             refresh,
-            &outlook,
+            &second,
         )
         .await?;
-        sessions.mailbox_outlook = Some(smtp.access_token);
+        give(wrap(next.access_token, !outlook_first));
     }
     Ok(())
 }
