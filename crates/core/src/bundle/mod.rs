@@ -316,6 +316,7 @@ pub fn build(request: &ExportRequest) -> Result<BuiltBundle, BundleError> {
                 storage: c.storage,
                 pfx_password: pfx_words,
             }),
+        mailbox: settings::MailboxFacts::from_report(&request.report),
     };
     let audience = request
         .report

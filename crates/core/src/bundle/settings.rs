@@ -2,7 +2,8 @@
 //! `settings.txt`, one `Name: value` line each, grouped under where in the product they go.
 //! For an app that proves itself with a certificate, a last group names its thumbprint
 //! (`Certificate thumbprint: …`: no shipped profile has a setting of its own for it) and says how
-//! to take the certificate with its private key out of `certificate.pfx.age`.
+//! to take the certificate with its private key out of `certificate.pfx.age`. The mailbox and its
+//! owner's user ID come from what the `mailbox` check read ([`MailboxFacts`]).
 
 use std::collections::BTreeMap;
 
@@ -26,6 +27,40 @@ pub struct SettingInputs<'a> {
     pub keychain_account: Option<&'a str>,
     /// The certificate the app proves itself with, when it does.
     pub certificate: Option<CertificateLines<'a>>,
+    /// The mailbox the product uses, when the verification read it.
+    pub mailbox: Option<MailboxFacts>,
+}
+
+/// The mailbox the product uses, as the `mailbox` check read it from the directory.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct MailboxFacts {
+    /// Its address (`mail`, else the user principal name).
+    pub address: Option<String>,
+    /// The owner's user ID (object ID).
+    pub user_id: Option<String>,
+}
+
+impl MailboxFacts {
+    /// What the `mailbox` check's evidence says of the mailbox, when it read the user.
+    pub fn from_report(report: &crate::verify::Report) -> Option<MailboxFacts> {
+        let check = report
+            .checks
+            .iter()
+            .find(|c| c.id == crate::check::CheckId::Mailbox)?;
+        let text = |key: &str| {
+            check
+                .evidence
+                .get(key)
+                .and_then(serde_json::Value::as_str)
+                .filter(|v| !v.is_empty())
+                .map(str::to_string)
+        };
+        let facts = MailboxFacts {
+            address: text("mail").or_else(|| text("user_principal_name")),
+            user_id: text("user_id"),
+        };
+        (facts != MailboxFacts::default()).then_some(facts)
+    }
 }
 
 /// What `settings.txt` says of a certificate.
@@ -48,11 +83,38 @@ fn value(
         SettingSource::ClientId => Some(inputs.client_id.to_string()),
         SettingSource::ClientSecret => None,
         SettingSource::TenantId => inputs.tenant_id.map(str::to_string),
-        SettingSource::Scopes => Some(inputs.profile.registration.permissions.delegated.join(" ")),
+        SettingSource::Scopes => Some(scopes(inputs.profile)),
         SettingSource::RedirectUri => inputs.redirect_uri.map(str::to_string),
+        SettingSource::Mailbox => inputs.mailbox.as_ref().and_then(|m| m.address.clone()),
+        SettingSource::MailboxUserId => inputs.mailbox.as_ref().and_then(|m| m.user_id.clone()),
         SettingSource::Literal => literal.map(str::to_string),
     }
 }
+
+/// The delegated scopes, space-separated: Microsoft Graph's by name, then Office 365 Exchange
+/// Online's with the Outlook resource in front (`https://outlook.office.com/IMAP.AccessAsUser.All`),
+/// as a product asks for them.
+fn scopes(profile: &Profile) -> String {
+    let registration = &profile.registration;
+    registration
+        .permissions
+        .delegated
+        .iter()
+        .cloned()
+        .chain(
+            registration
+                .resource_permissions
+                .exchange_online
+                .delegated
+                .iter()
+                .map(|name| format!("{}/{name}", OUTLOOK_RESOURCE)),
+        )
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The Outlook resource's identifier as products ask for its scopes.
+const OUTLOOK_RESOURCE: &str = "https://outlook.office.com";
 
 /// The settings by the product's names, for `bundle.json`.
 pub fn values(inputs: &SettingInputs<'_>) -> BTreeMap<String, Option<String>> {
@@ -152,7 +214,67 @@ mod tests {
             storage,
             keychain_account: account,
             certificate: None,
+            mailbox: None,
         }
+    }
+
+    #[test]
+    fn mailbox_settings_come_from_the_mailbox_check() {
+        let text = r#"
+id = "imap-mail"
+title = "IMAP mail"
+product = "Mail"
+kind = "delegated_web"
+summary = "Reads a mailbox over IMAP."
+estimated_minutes = 10
+checks = ["tenant", "client_id", "mailbox"]
+[needs]
+[registration]
+account_types = ["AzureADMyOrg"]
+default_account_type = "AzureADMyOrg"
+suggested_name = "IMAP mail"
+[registration.permissions]
+delegated = ["offline_access"]
+[registration.resource_permissions.exchange_online]
+delegated = ["IMAP.AccessAsUser.All"]
+[secret]
+required = true
+default_days = 180
+max_days = 730
+lead_days = 14
+advice = "Keep it."
+[[settings]]
+name = "Mailbox"
+source = "mailbox"
+location = "Mail settings"
+[[settings]]
+name = "User ID"
+source = "mailbox_user_id"
+location = "Mail settings"
+[[settings]]
+name = "Scopes"
+source = "scopes"
+location = "Mail settings"
+"#;
+        let profile: Profile = toml::from_str(text).expect("profile");
+        profile.validate().expect("valid");
+        let mut with = inputs(&profile, SecretStorage::None, None);
+        let unknown = values(&with);
+        assert_eq!(unknown["Mailbox"], None);
+        with.mailbox = Some(MailboxFacts {
+            address: Some("support@contoso.com".into()),
+            user_id: Some("aaaaaaaa-0000-0000-0000-000000000002".into()),
+        });
+        let known = values(&with);
+        assert_eq!(known["Mailbox"].as_deref(), Some("support@contoso.com"));
+        assert_eq!(
+            known["User ID"].as_deref(),
+            Some("aaaaaaaa-0000-0000-0000-000000000002")
+        );
+        assert_eq!(
+            known["Scopes"].as_deref(),
+            Some("offline_access https://outlook.office.com/IMAP.AccessAsUser.All")
+        );
     }
 
     #[test]

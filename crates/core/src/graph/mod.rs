@@ -34,7 +34,9 @@ pub use bodies::RequestBody;
 pub use consent_requests::pending_consent_requests;
 pub use error::{GraphError, GraphErrorBody};
 pub use grants::grants_for_client;
-pub use permission_ids::{GRAPH_APP_ID, PermissionCatalog, PermissionKind};
+pub use permission_ids::{
+    ApiResource, EXCHANGE_ONLINE_APP_ID, GRAPH_APP_ID, PermissionCatalog, PermissionKind,
+};
 pub use policies::{admin_consent_request_policy, authorization_policy};
 pub use read::{MAX_PAGES, ReadError, Reader, odata_string};
 pub use service_principals::{

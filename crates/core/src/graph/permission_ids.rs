@@ -6,8 +6,9 @@
 //! falls back on Microsoft's whole Graph catalogue as `entra-graph-catalogue` generates it at build
 //! time (the service principal as Microsoft served it in February 2023, and later permissions
 //! the wizard uses), with each delegated permission's `type`; a tenant's catalogue is consulted
-//! first and the built-in one fills what it lacks. Other resources (Office 365 Exchange Online,
-//! …) are not resolved here.
+//! first and the built-in one fills what it lacks. The Office 365 Exchange Online resource
+//! ([`ApiResource::ExchangeOnline`]) is resolved the same way, from its own service principal and
+//! its catalogue in `entra-graph-catalogue` ([`PermissionCatalog::builtin_for`]).
 
 use std::collections::BTreeMap;
 
@@ -19,6 +20,52 @@ use super::service_principals::ResourcePermissions;
 
 /// The Microsoft Graph resource application ID.
 pub const GRAPH_APP_ID: &str = "00000003-0000-0000-c000-000000000000";
+/// The Office 365 Exchange Online resource application ID.
+pub const EXCHANGE_ONLINE_APP_ID: &str = catalogue::EXCHANGE_ONLINE_APP_ID;
+
+/// A resource (API) whose permissions a profile may list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ApiResource {
+    /// Microsoft Graph (`00000003-0000-0000-c000-000000000000`).
+    MicrosoftGraph,
+    /// Office 365 Exchange Online (`00000002-0000-0ff1-ce00-000000000000`): the Outlook resource
+    /// whose tokens IMAP, POP, SMTP and EWS take.
+    ExchangeOnline,
+}
+
+impl ApiResource {
+    /// Every resource, Microsoft Graph first.
+    pub const ALL: [ApiResource; 2] = [ApiResource::MicrosoftGraph, ApiResource::ExchangeOnline];
+
+    /// The resource's application ID (`resourceAppId` in `requiredResourceAccess`).
+    pub fn app_id(self) -> &'static str {
+        match self {
+            ApiResource::MicrosoftGraph => GRAPH_APP_ID,
+            ApiResource::ExchangeOnline => EXCHANGE_ONLINE_APP_ID,
+        }
+    }
+
+    /// The name the Entra admin center shows for it.
+    pub fn display_name(self) -> &'static str {
+        self.catalogue().display_name()
+    }
+
+    /// Microsoft's permission catalogue of the resource.
+    pub fn catalogue(self) -> &'static catalogue::Resource {
+        match self {
+            ApiResource::MicrosoftGraph => &MICROSOFT_GRAPH,
+            ApiResource::ExchangeOnline => &catalogue::EXCHANGE_ONLINE,
+        }
+    }
+
+    /// The resource with application ID `app_id` (any letter case).
+    pub fn from_app_id(app_id: &str) -> Option<ApiResource> {
+        ApiResource::ALL
+            .into_iter()
+            .find(|r| r.app_id().eq_ignore_ascii_case(app_id))
+    }
+}
 
 /// A delegated permission (scope) or an application permission (app role).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -58,9 +105,12 @@ pub enum CatalogSource {
     Builtin,
 }
 
-/// Graph permission names and GUIDs, per kind: the tenant's, then the built-in catalogue.
+/// A resource's permission names and GUIDs, per kind: the tenant's, then the built-in catalogue
+/// (Microsoft Graph unless made for another resource).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PermissionCatalog {
+    /// The resource whose permissions these are.
+    resource: ApiResource,
     /// The tenant's: GUID (lower case) → name, per kind. Empty for the built-in catalogue.
     by_id: BTreeMap<(PermissionKind, String), String>,
     /// The tenant's: delegated permission name (lower case) → whether only an administrator may
@@ -73,7 +123,13 @@ pub struct PermissionCatalog {
 impl PermissionCatalog {
     /// The built-in catalogue: Microsoft Graph's permissions from `entra-graph-catalogue`.
     pub fn builtin() -> PermissionCatalog {
+        PermissionCatalog::builtin_for(ApiResource::MicrosoftGraph)
+    }
+
+    /// The built-in catalogue of `resource`, from `entra-graph-catalogue`.
+    pub fn builtin_for(resource: ApiResource) -> PermissionCatalog {
         PermissionCatalog {
+            resource,
             by_id: BTreeMap::new(),
             scope_needs_admin: BTreeMap::new(),
             source: CatalogSource::Builtin,
@@ -82,7 +138,13 @@ impl PermissionCatalog {
 
     /// The tenant's Graph service principal, with the built-in table for anything it lacks.
     pub fn from_graph(graph: &ResourcePermissions) -> PermissionCatalog {
-        let mut catalog = PermissionCatalog::builtin();
+        PermissionCatalog::from_resource(ApiResource::MicrosoftGraph, graph)
+    }
+
+    /// The tenant's service principal of `resource`, with the built-in table for anything it
+    /// lacks.
+    pub fn from_resource(resource: ApiResource, graph: &ResourcePermissions) -> PermissionCatalog {
+        let mut catalog = PermissionCatalog::builtin_for(resource);
         catalog.source = CatalogSource::Tenant;
         let entries = graph
             .app_roles
@@ -119,7 +181,8 @@ impl PermissionCatalog {
             .get(&name.to_ascii_lowercase())
             .copied()
             .or_else(|| {
-                MICROSOFT_GRAPH
+                self.resource
+                    .catalogue()
                     .find_ignore_case(catalogue::Kind::Scope, name)
                     .and_then(|scope| scope.consent_type)
                     .map(|consent| consent == catalogue::ConsentType::Admin)
@@ -131,7 +194,12 @@ impl PermissionCatalog {
         self.by_id
             .get(&(kind, id.to_ascii_lowercase()))
             .map(String::as_str)
-            .or_else(|| MICROSOFT_GRAPH.by_id(kind.into(), id).map(|p| p.value))
+            .or_else(|| {
+                self.resource
+                    .catalogue()
+                    .by_id(kind.into(), id)
+                    .map(|p| p.value)
+            })
     }
 
     /// The GUID of a permission name of `kind` (names compare case-insensitively).
@@ -141,10 +209,16 @@ impl PermissionCatalog {
             .find(|((k, _), n)| *k == kind && n.eq_ignore_ascii_case(name))
             .map(|((_, id), _)| id.as_str())
             .or_else(|| {
-                MICROSOFT_GRAPH
+                self.resource
+                    .catalogue()
                     .find_ignore_case(kind.into(), name)
                     .map(|p| p.id)
             })
+    }
+
+    /// The resource whose permissions these are.
+    pub fn resource(&self) -> ApiResource {
+        self.resource
     }
 }
 
@@ -248,6 +322,29 @@ mod tests {
         assert_eq!(
             catalog.name_of(PermissionKind::Scope, shared),
             Some("User.Export.All")
+        );
+    }
+
+    #[test]
+    fn exchange_onlines_catalogue_resolves_its_own_ids() {
+        let exchange = PermissionCatalog::builtin_for(ApiResource::ExchangeOnline);
+        assert_eq!(exchange.resource(), ApiResource::ExchangeOnline);
+        assert_eq!(
+            exchange.id_of(PermissionKind::Scope, "IMAP.AccessAsUser.All"),
+            Some("195adc35-e27b-454b-a7ed-1ecdffa1c09f")
+        );
+        assert_eq!(
+            exchange.id_of(PermissionKind::Role, "full_access_as_app"),
+            Some("dc890d15-9560-4a4c-9b7f-a736ec74ec40")
+        );
+        assert_eq!(exchange.id_of(PermissionKind::Scope, "Files.Read"), None);
+        assert_eq!(
+            ApiResource::from_app_id("00000002-0000-0FF1-CE00-000000000000"),
+            Some(ApiResource::ExchangeOnline)
+        );
+        assert_eq!(
+            ApiResource::ExchangeOnline.display_name(),
+            "Office 365 Exchange Online"
         );
     }
 

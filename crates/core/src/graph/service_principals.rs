@@ -1,10 +1,12 @@
 //! Enterprise applications: a client app's service principal by app ID, its app role assignments
-//! (application consent), and the Microsoft Graph service principal's permission catalogue
-//! (`appRoles` and `oauth2PermissionScopes`, to resolve permission GUIDs ↔ names at run time).
+//! (application consent), who is assigned to it and whether assignment is required, and a
+//! resource's service principal — Microsoft Graph's or Office 365 Exchange Online's — with its
+//! permission catalogue (`appRoles` and `oauth2PermissionScopes`, to resolve permission GUIDs ↔
+//! names at run time).
 
 use serde::Deserialize;
 
-use super::permission_ids::GRAPH_APP_ID;
+use super::permission_ids::ApiResource;
 use super::read::{ReadError, Reader};
 
 /// The properties [`service_principal_by_app_id`] selects.
@@ -87,12 +89,80 @@ pub async fn service_principal_by_app_id(
 
 /// The Microsoft Graph service principal's `appRoles` and `oauth2PermissionScopes`.
 pub async fn graph_permissions(reader: &Reader<'_>) -> Result<ResourcePermissions, ReadError> {
+    resource_permissions(reader, ApiResource::MicrosoftGraph).await
+}
+
+/// The `appRoles` and `oauth2PermissionScopes` of `resource`'s service principal in the tenant
+/// (`GET /servicePrincipals(appId='…')`), with its object ID (the `resourceId` of grants).
+pub async fn resource_permissions(
+    reader: &Reader<'_>,
+    resource: ApiResource,
+) -> Result<ResourcePermissions, ReadError> {
+    let what = match resource {
+        ApiResource::MicrosoftGraph => "Microsoft Graph permission catalogue read",
+        ApiResource::ExchangeOnline => "Office 365 Exchange Online permission catalogue read",
+    };
     reader
         .one(
-            &[&by_app_id(GRAPH_APP_ID)],
+            &[&by_app_id(resource.app_id())],
             GRAPH_PERMISSIONS_SELECT,
             &[],
-            "Microsoft Graph permission catalogue read",
+            what,
+        )
+        .await
+}
+
+/// The properties [`user_assignment_required`] selects.
+pub const ASSIGNMENT_REQUIRED_SELECT: &[&str] = &["id", "appRoleAssignmentRequired"];
+/// The properties [`users_assigned`] selects.
+pub const ASSIGNED_TO_SELECT: &[&str] = &["principalId", "principalType", "appRoleId"];
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct AssignmentRequired {
+    #[serde(default)]
+    app_role_assignment_required: Option<bool>,
+}
+
+/// Whether the service principal `sp_id` lets only assigned users and groups sign in
+/// (`appRoleAssignmentRequired`, the admin center's "Assignment required?").
+pub async fn user_assignment_required(reader: &Reader<'_>, sp_id: &str) -> Result<bool, ReadError> {
+    let read: AssignmentRequired = reader
+        .one(
+            &["servicePrincipals", sp_id],
+            ASSIGNMENT_REQUIRED_SELECT,
+            &[],
+            "enterprise application read",
+        )
+        .await?;
+    Ok(read.app_role_assignment_required.unwrap_or(false))
+}
+
+/// Who is assigned to the enterprise application `sp_id`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AssignedPrincipal {
+    /// The user's, group's or service principal's object ID.
+    pub principal_id: String,
+    /// `User`, `Group` or `ServicePrincipal`.
+    #[serde(default)]
+    pub principal_type: Option<String>,
+    /// The app role; the all-zero GUID is the default access.
+    pub app_role_id: String,
+}
+
+/// `GET /servicePrincipals/{sp_id}/appRoleAssignedTo`: the users, groups and apps assigned to
+/// the enterprise application, every page.
+pub async fn users_assigned(
+    reader: &Reader<'_>,
+    sp_id: &str,
+) -> Result<Vec<AssignedPrincipal>, ReadError> {
+    reader
+        .all(
+            &["servicePrincipals", sp_id, "appRoleAssignedTo"],
+            ASSIGNED_TO_SELECT,
+            &[],
+            "enterprise application assignments read",
         )
         .await
 }

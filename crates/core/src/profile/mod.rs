@@ -1,6 +1,8 @@
 //! Integration profiles: what an integration needs from Entra ID, as data.
 //!
-//! A profile says which redirect URI, account type and permissions (by *name*) a product needs,
+//! A profile says which redirect URIs, account type and permissions (by *name*, per resource:
+//! Microsoft Graph and Office 365 Exchange Online) a product needs, whether its enterprise app
+//! requires user assignment,
 //! which checkpoints apply, how long its secret should live, what the product calls each setting,
 //! and the product's own warnings and troubleshooting entries. The shipped profiles are TOML files
 //! in `crates/core/profiles/`, embedded at build time; an admin may add their own in the config
@@ -8,16 +10,17 @@
 //!
 //! This module parses and validates profiles and answers questions about them. It deliberately
 //! does not verify anything against Microsoft (that is the verification engine's job) and does
-//! not resolve permission names to GUIDs.
+//! not resolve permission names to GUIDs (it only checks that another resource's names are in
+//! Microsoft's catalogue of that resource).
 
 mod catalog;
 mod schema;
 
 pub use catalog::{Catalog, CatalogError, ProfileSource};
 pub use schema::{
-    AccountType, CredentialType, Guidance, Needs, Permissions, Profile, ProfileKind, Redirect,
-    RedirectPlatform, Registration, SecretAdvice, Setting, SettingSource, Troubleshooting, Warning,
-    WizardStep,
+    AccountType, ApiResource, Assignee, CredentialType, Guidance, MoreRedirect, Needs, Permissions,
+    Profile, ProfileKind, Redirect, RedirectPlatform, Registration, ResourcePermissions,
+    SecretAdvice, Setting, SettingSource, Troubleshooting, UserAssignment, Warning, WizardStep,
 };
 
 use serde::Serialize;

@@ -3,13 +3,23 @@
 //! Unknown fields are refused so that a typo in a profile is an error, not a silently ignored
 //! line. Cross-field rules (a redirect for a redirect check, settings that name a known source, …)
 //! are checked by [`Profile::validate`].
+//!
+//! Permissions are listed per resource: `[registration.permissions]` is Microsoft Graph's (the
+//! default), `[registration.resource_permissions.exchange_online]` Office 365 Exchange Online's
+//! (the Outlook resource of IMAP, POP and SMTP), each name checked against Microsoft's catalogue
+//! for that resource. `[registration.redirect]` is the main redirect URI and
+//! `[[registration.more_redirects]]` the product's others on the same site;
+//! `[registration.user_assignment]` says that the enterprise app lets only assigned users in.
 
 use std::collections::BTreeSet;
 
 use serde::{Deserialize, Serialize};
 
+use entra_graph_catalogue::Kind;
+
 use crate::cause::Cause;
 use crate::check::CheckId;
+pub use crate::graph::ApiResource;
 
 /// One integration profile.
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
@@ -104,11 +114,67 @@ pub struct Registration {
     /// The redirect URI the product uses; none for app-only integrations.
     #[serde(default)]
     pub redirect: Option<Redirect>,
+    /// The product's other redirect URIs, on the same site as `redirect` (`[[registration.more_redirects]]`):
+    /// each is registered and verified beside it.
+    #[serde(default)]
+    pub more_redirects: Vec<MoreRedirect>,
     /// Microsoft Graph permissions by name.
     #[serde(default)]
     pub permissions: Permissions,
+    /// Other resources' permissions by name
+    /// (`[registration.resource_permissions.exchange_online]`).
+    #[serde(default)]
+    pub resource_permissions: ResourcePermissions,
+    /// Whether the enterprise application must let only assigned users sign in, and whom to
+    /// assign (`[registration.user_assignment]`).
+    #[serde(default)]
+    pub user_assignment: Option<UserAssignment>,
     /// The display name the wizard proposes for a new registration.
     pub suggested_name: String,
+}
+
+/// Permissions on resources other than Microsoft Graph, by name.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResourcePermissions {
+    /// Office 365 Exchange Online (`00000002-0000-0ff1-ce00-000000000000`): delegated
+    /// `IMAP.AccessAsUser.All`, `SMTP.Send`, `POP.AccessAsUser.All` (tokens for the Outlook
+    /// resource, `https://outlook.office.com/…`) and application `IMAP.AccessAsApp`,
+    /// `SMTP.SendAsApp`, `full_access_as_app`, ….
+    #[serde(default)]
+    pub exchange_online: Permissions,
+}
+
+/// Another redirect URI of the product, on the same site as the main one.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct MoreRedirect {
+    /// The platform it must be registered under.
+    pub platform: RedirectPlatform,
+    /// The URI with `{site}` standing for the product's site URL, as in [`Redirect::template`].
+    pub template: String,
+}
+
+/// The enterprise application lets only assigned users sign in (`appRoleAssignmentRequired`),
+/// as the product's guide requires.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct UserAssignment {
+    /// Whether assignment is required.
+    pub required: bool,
+    /// Whom to assign (default access) when the registration is made or repaired.
+    #[serde(default)]
+    pub assign: Vec<Assignee>,
+}
+
+/// Someone the setup assigns to the enterprise application.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Assignee {
+    /// The administrator who runs the setup (they connect the product).
+    Administrator,
+    /// The owner of the mailbox the product uses.
+    MailboxOwner,
 }
 
 /// Who may sign in to the app: Graph's `signInAudience`.
@@ -181,6 +247,39 @@ pub enum RedirectPlatform {
     PublicClient,
 }
 
+impl Registration {
+    /// Every resource's permissions, Microsoft Graph first, resources with none left out.
+    pub fn all_permissions(&self) -> Vec<(ApiResource, &Permissions)> {
+        [
+            (ApiResource::MicrosoftGraph, &self.permissions),
+            (
+                ApiResource::ExchangeOnline,
+                &self.resource_permissions.exchange_online,
+            ),
+        ]
+        .into_iter()
+        .filter(|(_, p)| !p.is_empty())
+        .collect()
+    }
+
+    /// The permissions listed for `resource`.
+    pub fn permissions_of(&self, resource: ApiResource) -> &Permissions {
+        match resource {
+            ApiResource::MicrosoftGraph => &self.permissions,
+            ApiResource::ExchangeOnline => &self.resource_permissions.exchange_online,
+        }
+    }
+
+    /// Whether the enterprise application must let only assigned users sign in.
+    pub fn requires_user_assignment(&self) -> bool {
+        self.user_assignment.as_ref().is_some_and(|a| a.required)
+    }
+}
+
+fn platform_key(platform: RedirectPlatform) -> u8 {
+    platform as u8
+}
+
 /// Microsoft Graph permissions by name.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -192,6 +291,13 @@ pub struct Permissions {
     /// Application permissions (app roles): the app acts as itself.
     #[serde(default)]
     pub application: Vec<String>,
+}
+
+impl Permissions {
+    /// Whether no permission is listed.
+    pub fn is_empty(&self) -> bool {
+        self.delegated.is_empty() && self.application.is_empty()
+    }
 }
 
 /// How long the client secret should live and when to rotate it.
@@ -239,6 +345,10 @@ pub enum SettingSource {
     Scopes,
     /// The redirect URI.
     RedirectUri,
+    /// The mailbox the product uses (its address).
+    Mailbox,
+    /// The mailbox owner's user ID (their object ID in the directory).
+    MailboxUserId,
     /// A fixed value, in `literal`.
     Literal,
 }
@@ -398,6 +508,26 @@ impl Profile {
                 Some(_) => {}
             }
         }
+        self.validate_redirects()?;
+        self.validate_permissions()?;
+        if let Some(assignment) = &registration.user_assignment {
+            let mut assignees = BTreeSet::new();
+            for assignee in &assignment.assign {
+                if !assignees.insert(*assignee) {
+                    return Err(broken(
+                        "registration.user_assignment.assign",
+                        format!("'{assignee:?}' is listed twice"),
+                    ));
+                }
+            }
+            if !assignment.required && !assignment.assign.is_empty() {
+                return Err(broken(
+                    "registration.user_assignment.assign",
+                    "users are assigned only where assignment is required (required = true)"
+                        .into(),
+                ));
+            }
+        }
         for setting in &self.settings {
             let literal = setting.source == SettingSource::Literal;
             if literal != setting.literal.is_some() {
@@ -420,6 +550,151 @@ impl Profile {
             }
         }
         Ok(())
+    }
+
+    /// `registration.more_redirects`: each needs the main redirect, a `{site}` template, and no
+    /// two URIs of the profile alike.
+    fn validate_redirects(&self) -> Result<(), ProfileRuleBroken> {
+        let registration = &self.registration;
+        let broken = |field: String, problem: String| ProfileRuleBroken { field, problem };
+        if registration.more_redirects.is_empty() {
+            return Ok(());
+        }
+        let Some(main) = &registration.redirect else {
+            return Err(broken(
+                "registration.more_redirects".into(),
+                "more redirect URIs need registration.redirect, the main one".into(),
+            ));
+        };
+        if !main.template.contains("{site}") {
+            return Err(broken(
+                "registration.redirect.template".into(),
+                "must contain {site} when registration.more_redirects are listed".into(),
+            ));
+        }
+        let mut seen = BTreeSet::from([(platform_key(main.platform), main.template.as_str())]);
+        for (i, more) in registration.more_redirects.iter().enumerate() {
+            let field = format!("registration.more_redirects[{i}].template");
+            if !more.template.starts_with("{site}") || more.template.matches("{site}").count() != 1
+            {
+                return Err(broken(
+                    field,
+                    format!(
+                        "'{}' must start with {{site}} (once): it is on the product's site",
+                        more.template
+                    ),
+                ));
+            }
+            if !seen.insert((platform_key(more.platform), more.template.as_str())) {
+                return Err(broken(
+                    field,
+                    format!("'{}' is listed twice", more.template),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// Every permission name is one of its resource's, of its kind, in Microsoft's catalogue
+    /// (`entra-graph-catalogue`), listed once.
+    fn validate_permissions(&self) -> Result<(), ProfileRuleBroken> {
+        for (resource, permissions) in self.registration.all_permissions() {
+            let table = match resource {
+                ApiResource::MicrosoftGraph => "registration.permissions".to_string(),
+                ApiResource::ExchangeOnline => {
+                    "registration.resource_permissions.exchange_online".to_string()
+                }
+            };
+            for (list, kind, names) in [
+                ("delegated", Kind::Scope, &permissions.delegated),
+                ("application", Kind::Role, &permissions.application),
+            ] {
+                let mut seen = BTreeSet::new();
+                for name in names {
+                    let field = format!("{table}.{list}");
+                    if !seen.insert(name.to_ascii_lowercase()) {
+                        return Err(ProfileRuleBroken {
+                            field,
+                            problem: format!("'{name}' is listed twice"),
+                        });
+                    }
+                    // Graph's names are resolved with the tenant's catalogue too (it may know
+                    // newer ones); another resource's must be in Microsoft's catalogue.
+                    if resource != ApiResource::MicrosoftGraph
+                        && resource.catalogue().find_ignore_case(kind, name).is_none()
+                    {
+                        let other = match kind {
+                            Kind::Scope => Kind::Role,
+                            Kind::Role => Kind::Scope,
+                        };
+                        let hint = if resource.catalogue().find_ignore_case(other, name).is_some()
+                        {
+                            format!(
+                                " (it is one of its {} permissions)",
+                                if other == Kind::Scope {
+                                    "delegated"
+                                } else {
+                                    "application"
+                                }
+                            )
+                        } else {
+                            String::new()
+                        };
+                        return Err(ProfileRuleBroken {
+                            field,
+                            problem: format!(
+                                "'{name}' is not a {list} permission of {}{hint}",
+                                resource.display_name()
+                            ),
+                        });
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Every redirect URI for a site URL, the main one first: each platform with its URI.
+    pub fn redirect_uris_for(&self, site_url: &str) -> Vec<(RedirectPlatform, String)> {
+        let Some(main) = &self.registration.redirect else {
+            return Vec::new();
+        };
+        let site = site_url.trim().trim_end_matches('/');
+        std::iter::once((main.platform, main.template.as_str()))
+            .chain(
+                self.registration
+                    .more_redirects
+                    .iter()
+                    .map(|m| (m.platform, m.template.as_str())),
+            )
+            .map(|(platform, template)| (platform, template.replace("{site}", site)))
+            .collect()
+    }
+
+    /// Every redirect URI given the main one as the product sends it: the main one as given,
+    /// then the others made from the site it was made from (none when it does not follow the
+    /// main template).
+    pub fn redirect_uris_from(&self, main_uri: &str) -> Vec<(RedirectPlatform, String)> {
+        let Some(main) = &self.registration.redirect else {
+            return Vec::new();
+        };
+        let main_uri = main_uri.trim();
+        let mut uris = vec![(main.platform, main_uri.to_string())];
+        if let Some(site) = self.site_of(main_uri) {
+            uris.extend(self.redirect_uris_for(&site).into_iter().skip(1));
+        }
+        uris
+    }
+
+    /// The product's address a main redirect URI was made from, by the main template.
+    fn site_of(&self, redirect_uri: &str) -> Option<String> {
+        let template = &self.registration.redirect.as_ref()?.template;
+        let (prefix, suffix) = template.split_once("{site}")?;
+        let site = redirect_uri
+            .trim()
+            .strip_prefix(prefix)?
+            .strip_suffix(suffix)?;
+        (!site.is_empty()).then(|| site.to_string())
     }
 
     /// The redirect URI for a site URL: the template with `{site}` replaced by the site URL
