@@ -1,5 +1,5 @@
-//! IMAP as outlook.office365.com:993 answers it: TLS from the first byte (the same test certificate as the
-//! SMTP listener), Exchange's greeting and CAPABILITY lists, `AUTHENTICATE XOAUTH2` (with or without an
+//! IMAP as outlook.office365.com:993 answers it: TLS from the first byte (the same test certificate, accept
+//! loop, connection and token checks as the SMTP listener: `mail_listener`), Exchange's greeting and CAPABILITY lists, `AUTHENTICATE XOAUTH2` (with or without an
 //! initial response) checked against the scenario — a valid token for the Outlook resource with
 //! `IMAP.AccessAsUser.All`, issued to the mailbox's own user — and basic auth refused. Reply lines follow
 //! conformance/imap/exchange-online-imap-replies.jsonl.
@@ -15,21 +15,14 @@
 //! answer to an unknown command or to a command before sign-in) are its own wording, in Exchange's style.
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
-use serde_json::Value;
-use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::watch;
-use tokio_rustls::TlsAcceptor;
-use tokio_rustls::server::TlsStream;
 
-use crate::permissions;
-use crate::scenario::MailboxKind;
+use crate::mail_listener::{Connection, SmtpTls, accept_tls, xoauth2_mailbox};
 use crate::server::Shared;
-use crate::smtp::SmtpTls;
 
 /// The CAPABILITY list before sign-in (jstedfast/MailKit#1494).
 pub const CAPABILITY_BEFORE_AUTH: &str = "* CAPABILITY IMAP4 IMAP4rev1 AUTH=PLAIN AUTH=XOAUTH2 SASL-IR UIDPLUS ID UNSELECT CHILDREN IDLE NAMESPACE LITERAL+";
@@ -49,20 +42,9 @@ pub async fn serve(
     listener: TcpListener,
     shared: Arc<Shared>,
     tls: Arc<SmtpTls>,
-    mut shutdown: watch::Receiver<bool>,
+    shutdown: watch::Receiver<bool>,
 ) {
-    let mut sessions = tokio::task::JoinSet::new();
-    loop {
-        tokio::select! {
-            accepted = listener.accept() => {
-                let Ok((stream, _)) = accepted else { continue };
-                sessions.spawn(session(stream, shared.clone(), tls.clone()));
-            }
-            _ = shutdown.changed() => break,
-            Some(_) = sessions.join_next(), if !sessions.is_empty() => {}
-        }
-    }
-    sessions.abort_all();
+    crate::mail_listener::serve(listener, shared, tls, shutdown, session).await;
 }
 
 /// Who signed in, and whether Exchange connects the session to the mailbox.
@@ -72,48 +54,34 @@ struct SignedIn {
 
 struct Session {
     shared: Arc<Shared>,
-    stream: BufReader<TlsStream<TcpStream>>,
-    latency: Duration,
+    connection: Connection,
     signed_in: Option<SignedIn>,
     not_connected_answers: u32,
 }
 
 impl Session {
+    /// `lines`, each ended with CRLF, after the latency.
     async fn send(&mut self, lines: &[&str]) -> std::io::Result<()> {
-        if !self.latency.is_zero() {
-            tokio::time::sleep(self.latency).await;
-        }
-        let mut wire = String::new();
-        for line in lines {
-            wire.push_str(line);
-            wire.push_str("\r\n");
-        }
-        self.stream.get_mut().write_all(wire.as_bytes()).await?;
-        self.stream.get_mut().flush().await
+        self.connection.send(&lines.join("\n")).await
     }
 
     async fn read_line(&mut self) -> Option<String> {
-        let mut line = String::new();
-        match self.stream.read_line(&mut line).await {
-            Ok(0) | Err(_) => None,
-            Ok(_) => Some(line.trim_end_matches(['\r', '\n']).to_owned()),
-        }
+        self.connection.read_line().await
     }
 }
 
 async fn session(stream: TcpStream, shared: Arc<Shared>, tls: Arc<SmtpTls>) {
-    let Ok(stream) = TlsAcceptor::from(tls.config.clone()).accept(stream).await else {
+    let Ok(stream) = accept_tls(stream, &tls).await else {
         return;
     };
     let mut session = Session {
-        latency: shared.latency(),
+        connection: Connection::new(stream, shared.latency()),
         shared,
-        stream: BufReader::new(stream),
         signed_in: None,
         not_connected_answers: 0,
     };
     let _ = run(&mut session).await;
-    let _ = session.stream.get_mut().shutdown().await;
+    session.connection.shutdown().await;
 }
 
 /// The greeting: Exchange's text with the front end's name, base64 of its UTF-16LE form, in brackets
@@ -303,51 +271,9 @@ async fn authenticate(
 /// Checks an XOAUTH2 initial response: who signed in, or `None` (Exchange says no more than
 /// `NO AUTHENTICATE failed.`).
 fn check_xoauth2(shared: &Shared, response: &str) -> Option<SignedIn> {
-    let decoded = String::from_utf8(STANDARD.decode(response.trim()).ok()?).ok()?;
-    let mut user = None;
-    let mut token = None;
-    for part in decoded.split('\x01') {
-        if let Some(value) = part.strip_prefix("user=") {
-            user = Some(value.to_owned());
-        } else if let Some(value) = part.strip_prefix("auth=") {
-            token = value
-                .strip_prefix("Bearer ")
-                .or_else(|| value.strip_prefix("bearer "))
-                .map(str::to_owned);
+    xoauth2_mailbox(shared, response, "IMAP.AccessAsUser.All", |_, mailbox| {
+        SignedIn {
+            imap_enabled: mailbox.imap_enabled,
         }
-    }
-    let (user, token) = (user?, token?);
-    let claims = shared
-        .key
-        .verify(&token, shared.clock.utc().timestamp())
-        .ok()?;
-    let text = |name: &str| {
-        claims
-            .get(name)
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_owned()
-    };
-    if !permissions::is_exchange_audience(&text("aud")) || text("idtyp") == "app" {
-        return None;
-    }
-    if !text("scp")
-        .split_whitespace()
-        .any(|s| s == "IMAP.AccessAsUser.All")
-    {
-        return None;
-    }
-    let directory = shared.directory();
-    let tenant = directory.tenants.iter().find(|t| t.id == text("tid"))?;
-    let mailbox = tenant.user_by_upn(&user)?;
-    let signed_in = text("oid");
-    let own = mailbox.id == signed_in;
-    let shared_mailbox =
-        mailbox.mailbox == MailboxKind::Shared && tenant.users.iter().any(|u| u.id == signed_in);
-    if !(own || shared_mailbox) || !mailbox.has_rest_mailbox() || own && !mailbox.account_enabled {
-        return None;
-    }
-    Some(SignedIn {
-        imap_enabled: mailbox.imap_enabled,
     })
 }

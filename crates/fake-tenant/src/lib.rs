@@ -26,6 +26,7 @@ pub mod graph;
 pub mod identity;
 pub mod imap;
 pub mod jwt;
+mod mail_listener;
 pub mod permissions;
 pub mod routes;
 pub mod scenario;
