@@ -1,8 +1,9 @@
-//! Admin consent for the profile's Microsoft Graph permissions. Delegated: one `AllPrincipals`
-//! grant from the client service principal to the Graph service principal whose scope holds
-//! every required permission — an existing grant's scope is extended with `PATCH`, never a
+//! Admin consent for the profile's permissions, resource by resource (Microsoft Graph, Office 365
+//! Exchange Online — each resource's service principal read by its appId). Delegated: one
+//! `AllPrincipals` grant from the client service principal to the resource's service principal
+//! whose scope holds every required permission — an existing grant's scope is extended with `PATCH`, never a
 //! duplicate created. Application: one app role assignment per missing role
-//! (`POST /servicePrincipals/{graphSpId}/appRoleAssignedTo`). The new grants are waited for
+//! (`POST /servicePrincipals/{resourceSpId}/appRoleAssignedTo`). The new grants are waited for
 //! until the directory shows them, so a verification right after sees them. A create whose answer
 //! was lost is settled by reading the grants back ([`super::lost_answer`]).
 
@@ -14,10 +15,9 @@ use super::{Change, ChangeKind, FixError, RepairSession};
 use crate::graph::service_principals::ServicePrincipal;
 use crate::graph::write::AdminGrant;
 use crate::graph::{
-    self, PermissionCatalog, PermissionKind, Reader, WriteError, app_role_assignments,
-    graph_permissions,
+    self, ApiResource, PermissionCatalog, PermissionKind, Reader, WriteError, app_role_assignments,
 };
-use crate::profile::Profile;
+use crate::profile::{Permissions, Profile};
 
 /// Grant admin consent for what the profile needs to `client`; `fresh` when the client's service
 /// principal was just created.
@@ -27,17 +27,38 @@ pub async fn ensure_admin_consent(
     fresh: bool,
     session: &RepairSession<'_>,
 ) -> Result<Vec<Change>, FixError> {
-    let permissions = &profile.registration.permissions;
-    if permissions.delegated.is_empty() && permissions.application.is_empty() {
-        return Ok(Vec::new());
+    let mut changes = Vec::new();
+    for (resource, permissions) in profile.registration.all_permissions() {
+        changes.extend(consent_on(resource, permissions, client, fresh, session).await?);
     }
+    Ok(changes)
+}
+
+/// Grant admin consent for `permissions` of `api` to `client`.
+async fn consent_on(
+    api: ApiResource,
+    permissions: &Permissions,
+    client: &ServicePrincipal,
+    fresh: bool,
+    session: &RepairSession<'_>,
+) -> Result<Vec<Change>, FixError> {
     let graph = session.graph();
-    let resource = graph_permissions(&graph)
+    let resource = graph::service_principals::resource_permissions(&graph, api)
         .await
         .map_err(|source| FixError::Read {
-            what: "Microsoft Graph service principal read",
+            what: match api {
+                ApiResource::MicrosoftGraph => "Microsoft Graph service principal read",
+                ApiResource::ExchangeOnline => {
+                    "Office 365 Exchange Online service principal read"
+                }
+            },
             source,
         })?;
+    // Graph's changes say no resource (as they always have); another resource's name it.
+    let on = match api {
+        ApiResource::MicrosoftGraph => String::new(),
+        other => format!("{} ", other.display_name()),
+    };
     let mut changes = Vec::new();
 
     if !permissions.delegated.is_empty() {
@@ -102,7 +123,7 @@ pub async fn ensure_admin_consent(
             changes.push(Change::new(
                 ChangeKind::AdminConsentGranted,
                 format!(
-                    "granted admin consent for {}",
+                    "granted admin consent for {on}{}",
                     permissions.delegated.join(" ")
                 ),
             ));
@@ -110,7 +131,7 @@ pub async fn ensure_admin_consent(
     }
 
     if !permissions.application.is_empty() {
-        let catalog = PermissionCatalog::from_graph(&resource);
+        let catalog = PermissionCatalog::from_resource(api, &resource);
         let assigned = if fresh {
             Vec::new()
         } else {
@@ -126,6 +147,7 @@ pub async fn ensure_admin_consent(
             let role = catalog
                 .id_of(PermissionKind::Role, name)
                 .ok_or_else(|| FixError::UnknownPermission {
+                    resource: api.display_name(),
                     kind: PermissionKind::Role.label(),
                     name: name.clone(),
                 })?
@@ -165,9 +187,9 @@ pub async fn ensure_admin_consent(
             wait_until_visible(session, "the application permission grants", || async {
                 let assigned = app_role_assignments(&graph, &client.id).await?;
                 Ok(granted.iter().all(|(_, role)| {
-                    assigned
-                        .iter()
-                        .any(|a| a.app_role_id.eq_ignore_ascii_case(role))
+                    assigned.iter().any(|a| {
+                        a.resource_id == resource.id && a.app_role_id.eq_ignore_ascii_case(role)
+                    })
                 }))
             })
             .await?;
@@ -175,7 +197,7 @@ pub async fn ensure_admin_consent(
             changes.push(Change::new(
                 ChangeKind::AdminConsentGranted,
                 format!(
-                    "granted admin consent for the application permission {}",
+                    "granted admin consent for the {on}application permission {}",
                     names.join(" ")
                 ),
             ));

@@ -1,6 +1,8 @@
 //! Repairs with the administrator's sign-in: create the registration a profile needs or bring an
-//! existing one in line (account type, redirect URI, permissions by name), create its service
-//! principal, grant admin consent, and add a client secret with an explicit end date; rotate a
+//! existing one in line (account type, every redirect URI, permissions by name on each resource —
+//! Microsoft Graph, Office 365 Exchange Online), create its service principal, grant admin
+//! consent per resource, make the enterprise app require user assignment and assign its users
+//! when the profile says so ([`ensure_user_assignment`]), and add a client secret with an explicit end date; rotate a
 //! client secret (add one beside the others) and, as a separate step, remove an old one only
 //! while another that works remains. Certificates are given, rotated and removed the same way
 //! ([`register_with_certificate`], [`rotate_certificate`], [`remove_certificate`]), the private
@@ -22,6 +24,7 @@
 //! (incremental consent); verification keeps its read-only scopes.
 
 mod approval_wait;
+mod assignment;
 mod certificate;
 mod consent;
 mod consent_link;
@@ -46,6 +49,7 @@ pub use certificate::{
     CERTIFICATE_DEFAULT_DAYS, CERTIFICATE_MAX_DAYS, NewCertificate, RotatedCertificate,
     add_certificate, certificate_days, confirm_certificate, remove_certificate, rotate_certificate,
 };
+pub use assignment::ensure_user_assignment;
 pub use consent::ensure_admin_consent;
 pub use consent_link::{
     ConsentLinkError, admin_consent_url, is_multi_tenant, setup_admin_consent_url,
@@ -110,12 +114,16 @@ pub enum ChangeKind {
     AccountTypeSet,
     /// A redirect URI added.
     RedirectUriAdded,
-    /// Graph permissions added to the registration.
+    /// Permissions added to the registration (Microsoft Graph's or another resource's).
     PermissionsAdded,
     /// The enterprise application (service principal) created.
     ServicePrincipalCreated,
     /// Admin consent granted (delegated grant created or extended, or app roles assigned).
     AdminConsentGranted,
+    /// The enterprise application made to let only assigned users sign in.
+    UserAssignmentRequired,
+    /// A user assigned to the enterprise application.
+    UserAssigned,
     /// A client secret added.
     SecretAdded,
     /// A client secret removed.
@@ -218,9 +226,11 @@ pub enum FixError {
         /// The client ID given.
         client_id: String,
     },
-    /// A permission of the profile is not in Microsoft Graph's catalogue.
-    #[error("Microsoft Graph has no {kind} permission named {name}")]
+    /// A permission of the profile is not in its resource's catalogue.
+    #[error("{resource} has no {kind} permission named {name}")]
     UnknownPermission {
+        /// The resource (`Microsoft Graph`, `Office 365 Exchange Online`).
+        resource: &'static str,
         /// `delegated` or `application`.
         kind: &'static str,
         /// The permission's name.

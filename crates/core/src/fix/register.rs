@@ -1,5 +1,5 @@
 //! The whole `register` repair, in order: the registration (created or repaired), its service
-//! principal, admin consent, and a new secret when the registration is new, when one is asked
+//! principal, admin consent, user assignment (when the profile requires it), and a new secret when the registration is new, when one is asked
 //! for, or when no secret of it is at hand — none given, none kept in the keychain — so that a
 //! run that stopped before its secret is finished by running it again (a repair of a
 //! registration whose secret is at hand adds none). Each step is idempotent, so
@@ -355,7 +355,7 @@ struct SecretToAdd {
     none_at_hand: bool,
 }
 
-/// The steps after the registration: service principal, consent, secret.
+/// The steps after the registration: service principal, consent, user assignment, secret.
 async fn finish(
     profile: &Profile,
     inputs: &RegistrationInputs,
@@ -370,6 +370,16 @@ async fn finish(
     let consent =
         ensure_admin_consent(profile, &sp.service_principal, fresh || sp.created, session).await?;
     changes.extend(consent);
+    changes.extend(
+        super::ensure_user_assignment(
+            profile,
+            &sp.service_principal,
+            fresh || sp.created,
+            None,
+            session,
+        )
+        .await?,
+    );
     let name = format!("entra-setup {}", session.ctx.now.format("%Y-%m-%d"));
     let mut added = Added::default();
     match to_add {

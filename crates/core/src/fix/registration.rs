@@ -1,12 +1,14 @@
 //! The app registration a profile needs: created from nothing — by upsert under a `uniqueName`
 //! derived from the profile, the display name and the redirect URI ([`unique_name`]), so a
 //! lost answer or a second run never leaves two registrations — or an existing one brought in
-//! line by a `PATCH` of only what the profile owns — the redirect URI added beside the others,
-//! the account type set when the product does not accept the current one, the missing Graph
-//! permissions added (other permissions and other resources kept; Graph replaces
-//! `requiredResourceAccess` as a whole, so the whole list is sent). Nothing to do: no `PATCH`.
+//! line by a `PATCH` of only what the profile owns — each of the profile's redirect URIs added
+//! beside the others under its platform, the account type set when the product does not accept
+//! the current one, the missing permissions of each resource (Microsoft Graph, Office 365
+//! Exchange Online) added to that resource's entry (other permissions and other resources kept;
+//! Graph replaces `requiredResourceAccess` as a whole, so the whole list is sent). Nothing to do:
+//! no `PATCH`.
 //!
-//! Permission names become GUIDs through the tenant's Microsoft Graph service principal, with
+//! Permission names become GUIDs through each resource's service principal in the tenant, with
 //! the built-in table when it cannot be read. Both writes send a [`bodies::ApplicationBody`].
 
 use super::replication::retry_while_replicating;
@@ -15,9 +17,12 @@ use crate::graph::applications::{Application, application_by_unique_name};
 use crate::graph::bodies::{self, ApiApplication, ApplicationBody};
 use crate::graph::write::Upserted;
 use crate::graph::{
-    self, GRAPH_APP_ID, PermissionCatalog, PermissionKind, ReadError, application_by_app_id,
+    self, ApiResource, PermissionCatalog, PermissionKind, ReadError, application_by_app_id,
 };
 use crate::profile::{AccountType, Profile, RedirectPlatform};
+
+/// One permission the profile needs: its resource, kind, GUID and name.
+type Needed = (ApiResource, PermissionKind, String, String);
 
 /// What the registration is for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -49,9 +54,10 @@ pub async fn ensure_registration(
     inputs: &RegistrationInputs,
     session: &RepairSession<'_>,
 ) -> Result<RegistrationOutcome, FixError> {
-    let redirect = match (&profile.registration.redirect, &inputs.redirect_uri) {
-        (None, _) => None,
-        (Some(r), Some(uri)) => Some((r.platform, uri.trim().to_string())),
+    // The main redirect URI as the product sends it, then the product's others on its site.
+    let redirects = match (&profile.registration.redirect, &inputs.redirect_uri) {
+        (None, _) => Vec::new(),
+        (Some(_), Some(uri)) => profile.redirect_uris_from(uri),
         (Some(_), None) => return Err(FixError::RedirectUriMissing),
     };
     let needed = needed_permissions(profile, session).await?;
@@ -65,7 +71,7 @@ pub async fn ensure_registration(
             let unique = unique_name(
                 profile,
                 &name,
-                redirect.as_ref().map(|(_, uri)| uri.as_str()),
+                redirects.first().map(|(_, uri)| uri.as_str()),
             );
             // An earlier run with the same options may have created it and then stopped (or lost
             // Microsoft's answer): finish that one rather than make a second.
@@ -76,7 +82,7 @@ pub async fn ensure_registration(
                         application.display_name.as_deref().unwrap_or(&name),
                         application.app_id
                     ));
-                    return repair(profile, application, redirect, &needed, session).await;
+                    return repair(profile, application, &redirects, &needed, session).await;
                 }
                 Err(ReadError::NotFound(_)) => {}
                 Err(source) => {
@@ -90,12 +96,19 @@ pub async fn ensure_registration(
             let mut body = ApplicationBody {
                 api: needs_v2_tokens(audience).then(ApiApplication::v2_tokens),
                 display_name: Some(name.clone()),
-                required_resource_access: (!needed.is_empty()).then(|| vec![graph_access(&needed)]),
+                required_resource_access: (!needed.is_empty()).then(|| access_list(&needed)),
                 sign_in_audience: Some(audience.sign_in_audience().to_owned()),
                 ..ApplicationBody::default()
             };
-            if let Some((platform, uri)) = &redirect {
-                set_redirect_uris(&mut body, *platform, vec![uri.clone()]);
+            for platform in PLATFORMS {
+                let uris: Vec<String> = redirects
+                    .iter()
+                    .filter(|(p, _)| *p == platform)
+                    .map(|(_, uri)| uri.clone())
+                    .collect();
+                if !uris.is_empty() {
+                    set_redirect_uris(&mut body, platform, uris);
+                }
             }
             let what = "app registration create";
             let application = match graph::write::upsert_application(&graph, &unique, &body).await {
@@ -123,15 +136,13 @@ pub async fn ensure_registration(
                 ChangeKind::AccountTypeSet,
                 format!("set account type {}", describe_audience(audience)),
             ));
-            if let Some((platform, uri)) = &redirect {
+            for (platform, uri) in &redirects {
                 changes.push(Change::new(
                     ChangeKind::RedirectUriAdded,
                     format!("added redirect URI {uri} ({})", platform_label(*platform)),
                 ));
             }
-            if !needed.is_empty() {
-                changes.push(permissions_change(&needed));
-            }
+            changes.extend(permissions_changes(&needed));
             Ok(RegistrationOutcome {
                 application,
                 created: true,
@@ -153,20 +164,26 @@ pub async fn ensure_registration(
                     });
                 }
             };
-            repair(profile, application, redirect, &needed, session).await
+            repair(profile, application, &redirects, &needed, session).await
         }
     }
 }
+
+const PLATFORMS: [RedirectPlatform; 3] = [
+    RedirectPlatform::Web,
+    RedirectPlatform::Spa,
+    RedirectPlatform::PublicClient,
+];
 
 /// Bring an existing registration in line with the profile (a `PATCH` of only what is missing).
 async fn repair(
     profile: &Profile,
     application: Application,
-    redirect: Option<(RedirectPlatform, String)>,
-    needed: &[(PermissionKind, String, String)],
+    redirects: &[(RedirectPlatform, String)],
+    needed: &[Needed],
     session: &RepairSession<'_>,
 ) -> Result<RegistrationOutcome, FixError> {
-    let (patch, changes) = repairs_of(profile, &application, redirect, needed);
+    let (patch, changes) = repairs_of(profile, &application, redirects, needed);
     if !changes.is_empty() {
         graph::write::update_application(&session.graph(), &application.id, &patch)
             .await
@@ -209,49 +226,53 @@ pub fn unique_name(profile: &Profile, display_name: &str, redirect_uri: Option<&
     format!("entra-setup-{id}-{hex}")
 }
 
-/// The profile's Graph permissions as (kind, GUID, name), resolved through the tenant's Graph
-/// service principal (the built-in table when it cannot be read).
+/// The profile's permissions as (resource, kind, GUID, name), each resource's resolved through
+/// its service principal in the tenant (the built-in table when it cannot be read).
 async fn needed_permissions(
     profile: &Profile,
     session: &RepairSession<'_>,
-) -> Result<Vec<(PermissionKind, String, String)>, FixError> {
-    let permissions = &profile.registration.permissions;
-    if permissions.delegated.is_empty() && permissions.application.is_empty() {
-        return Ok(Vec::new());
-    }
-    let catalog = match graph::graph_permissions(&session.graph()).await {
-        Ok(graph) => PermissionCatalog::from_graph(&graph),
-        Err(_) => PermissionCatalog::builtin(),
-    };
-    let wanted = permissions
-        .delegated
-        .iter()
-        .map(|n| (PermissionKind::Scope, n))
-        .chain(
-            permissions
-                .application
-                .iter()
-                .map(|n| (PermissionKind::Role, n)),
-        );
-    wanted
-        .map(|(kind, name)| {
-            catalog
+) -> Result<Vec<Needed>, FixError> {
+    let mut needed = Vec::new();
+    for (resource, permissions) in profile.registration.all_permissions() {
+        let catalog = match graph::service_principals::resource_permissions(
+            &session.graph(),
+            resource,
+        )
+        .await
+        {
+            Ok(read) => PermissionCatalog::from_resource(resource, &read),
+            Err(_) => PermissionCatalog::builtin_for(resource),
+        };
+        let wanted = permissions
+            .delegated
+            .iter()
+            .map(|n| (PermissionKind::Scope, n))
+            .chain(
+                permissions
+                    .application
+                    .iter()
+                    .map(|n| (PermissionKind::Role, n)),
+            );
+        for (kind, name) in wanted {
+            let id = catalog
                 .id_of(kind, name)
-                .map(|id| (kind, id.to_string(), name.clone()))
                 .ok_or_else(|| FixError::UnknownPermission {
+                    resource: resource.display_name(),
                     kind: kind.label(),
                     name: name.clone(),
-                })
-        })
-        .collect()
+                })?;
+            needed.push((resource, kind, id.to_string(), name.clone()));
+        }
+    }
+    Ok(needed)
 }
 
 /// The `PATCH` body and the changes that bring `app` in line with the profile.
 fn repairs_of(
     profile: &Profile,
     app: &Application,
-    redirect: Option<(RedirectPlatform, String)>,
-    needed: &[(PermissionKind, String, String)],
+    redirects: &[(RedirectPlatform, String)],
+    needed: &[Needed],
 ) -> (ApplicationBody, Vec<Change>) {
     let mut patch = ApplicationBody::default();
     let mut changes = Vec::new();
@@ -277,32 +298,38 @@ fn repairs_of(
         ));
     }
 
-    if let Some((platform, uri)) = redirect {
+    for platform in PLATFORMS {
         let existing = match platform {
             RedirectPlatform::Web => app.web_uris(),
             RedirectPlatform::Spa => app.spa_uris(),
             RedirectPlatform::PublicClient => app.public_client_uris(),
         };
-        if !existing.iter().any(|u| u == &uri) {
-            let mut uris = existing.to_vec();
-            uris.push(uri.clone());
+        let mut uris = existing.to_vec();
+        for (_, uri) in redirects.iter().filter(|(p, _)| *p == platform) {
+            if !uris.iter().any(|u| u == uri) {
+                uris.push(uri.clone());
+                changes.push(Change::new(
+                    ChangeKind::RedirectUriAdded,
+                    format!("added redirect URI {uri} ({})", platform_label(platform)),
+                ));
+            }
+        }
+        if uris.len() != existing.len() {
             set_redirect_uris(&mut patch, platform, uris);
-            changes.push(Change::new(
-                ChangeKind::RedirectUriAdded,
-                format!("added redirect URI {uri} ({})", platform_label(platform)),
-            ));
         }
     }
 
-    let graph_entry = app
-        .required_resource_access
+    let entry_of = |resource: ApiResource| {
+        app.required_resource_access
+            .iter()
+            .find(|r| r.resource_app_id.eq_ignore_ascii_case(resource.app_id()))
+    };
+    let missing: Vec<Needed> = needed
         .iter()
-        .find(|r| r.resource_app_id.eq_ignore_ascii_case(GRAPH_APP_ID));
-    let missing: Vec<(PermissionKind, String, String)> = needed
-        .iter()
-        .filter(|(kind, id, _)| {
-            !graph_entry.is_some_and(|g| {
-                g.resource_access
+        .filter(|(resource, kind, id, _)| {
+            !entry_of(*resource).is_some_and(|entry| {
+                entry
+                    .resource_access
                     .iter()
                     .any(|a| a.kind == *kind && a.id.eq_ignore_ascii_case(id))
             })
@@ -310,51 +337,82 @@ fn repairs_of(
         .cloned()
         .collect();
     if !missing.is_empty() {
+        // Graph replaces the list as a whole: every entry goes back, the missing ones added to
+        // their resource's entry (or a new entry for a resource not asked for yet).
         let mut list: Vec<bodies::RequiredResourceAccess> = app
             .required_resource_access
             .iter()
             .map(|r| {
                 let mut entry = bodies::RequiredResourceAccess::from(r);
-                if r.resource_app_id.eq_ignore_ascii_case(GRAPH_APP_ID) {
-                    entry
-                        .resource_access
-                        .extend(graph_access(&missing).resource_access);
+                if let Some(resource) = ApiResource::from_app_id(&r.resource_app_id) {
+                    entry.resource_access.extend(
+                        access_of(resource, &missing)
+                            .map(|a| a.resource_access)
+                            .unwrap_or_default(),
+                    );
                 }
                 entry
             })
             .collect();
-        if graph_entry.is_none() {
-            list.push(graph_access(&missing));
+        for resource in ApiResource::ALL {
+            if entry_of(resource).is_none()
+                && let Some(entry) = access_of(resource, &missing)
+            {
+                list.push(entry);
+            }
         }
         patch.required_resource_access = Some(list);
-        changes.push(permissions_change(&missing));
+        changes.extend(permissions_changes(&missing));
     }
     (patch, changes)
 }
 
-/// The Microsoft Graph entry of `requiredResourceAccess` asking for `permissions`.
-fn graph_access(
-    permissions: &[(PermissionKind, String, String)],
-) -> bodies::RequiredResourceAccess {
-    bodies::RequiredResourceAccess::graph(permissions.iter().map(|(k, id, _)| (*k, id.as_str())))
+/// `resource`'s entry of `requiredResourceAccess` asking for its permissions among `needed`, if
+/// any.
+fn access_of(resource: ApiResource, needed: &[Needed]) -> Option<bodies::RequiredResourceAccess> {
+    let mine: Vec<(PermissionKind, &str)> = needed
+        .iter()
+        .filter(|(r, ..)| *r == resource)
+        .map(|(_, kind, id, _)| (*kind, id.as_str()))
+        .collect();
+    (!mine.is_empty()).then(|| bodies::RequiredResourceAccess::of(resource.app_id(), mine))
 }
 
-fn permissions_change(permissions: &[(PermissionKind, String, String)]) -> Change {
-    let mut parts = Vec::new();
-    for kind in [PermissionKind::Scope, PermissionKind::Role] {
-        let names: Vec<&str> = permissions
-            .iter()
-            .filter(|(k, _, _)| *k == kind)
-            .map(|(_, _, n)| n.as_str())
-            .collect();
-        if !names.is_empty() {
-            parts.push(format!("{} {}", kind.label(), names.join(" ")));
+/// `requiredResourceAccess` asking for `needed`: one entry per resource, Microsoft Graph first.
+fn access_list(needed: &[Needed]) -> Vec<bodies::RequiredResourceAccess> {
+    ApiResource::ALL
+        .into_iter()
+        .filter_map(|resource| access_of(resource, needed))
+        .collect()
+}
+
+/// One change per resource whose permissions were added.
+fn permissions_changes(permissions: &[Needed]) -> Vec<Change> {
+    let mut changes = Vec::new();
+    for resource in ApiResource::ALL {
+        let mut parts = Vec::new();
+        for kind in [PermissionKind::Scope, PermissionKind::Role] {
+            let names: Vec<&str> = permissions
+                .iter()
+                .filter(|(r, k, ..)| *r == resource && *k == kind)
+                .map(|(.., n)| n.as_str())
+                .collect();
+            if !names.is_empty() {
+                parts.push(format!("{} {}", kind.label(), names.join(" ")));
+            }
+        }
+        if !parts.is_empty() {
+            changes.push(Change::new(
+                ChangeKind::PermissionsAdded,
+                format!(
+                    "added {} permissions: {}",
+                    resource.display_name(),
+                    parts.join("; ")
+                ),
+            ));
         }
     }
-    Change::new(
-        ChangeKind::PermissionsAdded,
-        format!("added Microsoft Graph permissions: {}", parts.join("; ")),
-    )
+    changes
 }
 
 /// Personal Microsoft accounts need v2 access tokens (Graph refuses the audience otherwise).
@@ -416,19 +474,24 @@ mod tests {
             .iter()
             .map(|n| {
                 let id = builtin.id_of(PermissionKind::Scope, n).expect("id");
-                (PermissionKind::Scope, id.to_string(), n.clone())
+                (
+                    ApiResource::MicrosoftGraph,
+                    PermissionKind::Scope,
+                    id.to_string(),
+                    n.clone(),
+                )
             })
             .collect();
         let uri = "https://intranet.contoso.com/oauth2/outlook/callback";
         let healthy = app(
             json!({"id": "o", "appId": "a", "signInAudience": "AzureADMyOrg",
             "web": {"redirectUris": [uri]},
-            "requiredResourceAccess": [graph_access(&needed)]}),
+            "requiredResourceAccess": access_list(&needed)}),
         );
         let (_, changes) = repairs_of(
             profile,
             &healthy,
-            Some((RedirectPlatform::Web, uri.into())),
+            &[(RedirectPlatform::Web, uri.into())],
             &needed,
         );
         assert!(changes.is_empty(), "{changes:?}");
@@ -442,7 +505,7 @@ mod tests {
         let (patch, changes) = repairs_of(
             profile,
             &broken,
-            Some((RedirectPlatform::Web, uri.into())),
+            &[(RedirectPlatform::Web, uri.into())],
             &needed,
         );
         assert_eq!(changes.len(), 3, "{changes:?}");
@@ -456,4 +519,67 @@ mod tests {
         assert_eq!(list.len(), 2, "the other resource is kept");
         assert_eq!(list[1]["resourceAccess"].as_array().map(Vec::len), Some(4));
     }
+
+    #[test]
+    fn every_redirect_and_each_resources_permissions_are_added_beside_what_is_there() {
+        let text = include_str!("../../profiles/axero-m365-email.toml")
+            .replace("id = \"axero-m365-email\"", "id = \"mail-two\"")
+            .replace(
+                "[registration.permissions]",
+                "[[registration.more_redirects]]\nplatform = \"spa\"\ntemplate = \"{site}/spa/callback\"\n\n[registration.resource_permissions.exchange_online]\ndelegated = [\"IMAP.AccessAsUser.All\"]\n\n[registration.permissions]",
+            );
+        let profile: Profile = toml::from_str(&text).expect("profile");
+        profile.validate().expect("valid");
+        let redirects =
+            profile.redirect_uris_from("https://intranet.contoso.com/oauth2/sharepoint/callback");
+        assert_eq!(
+            redirects,
+            [
+                (
+                    RedirectPlatform::Web,
+                    "https://intranet.contoso.com/oauth2/sharepoint/callback".to_string()
+                ),
+                (
+                    RedirectPlatform::Spa,
+                    "https://intranet.contoso.com/spa/callback".to_string()
+                ),
+            ]
+        );
+        let exchange = PermissionCatalog::builtin_for(ApiResource::ExchangeOnline);
+        let imap = exchange
+            .id_of(PermissionKind::Scope, "IMAP.AccessAsUser.All")
+            .expect("id")
+            .to_string();
+        let needed = vec![(
+            ApiResource::ExchangeOnline,
+            PermissionKind::Scope,
+            imap.clone(),
+            "IMAP.AccessAsUser.All".to_string(),
+        )];
+        let existing = app(json!({"id": "o", "appId": "a", "signInAudience": "AzureADMyOrg",
+            "web": {"redirectUris": ["https://intranet.contoso.com/oauth2/sharepoint/callback"]},
+            "requiredResourceAccess": [{"resourceAppId": GRAPH_APP,
+                "resourceAccess": [{"id": "e383f46e-2787-4529-855e-0e479a3ffac0", "type": "Scope"}]}]}));
+        let (patch, changes) = repairs_of(&profile, &existing, &redirects, &needed);
+        let patch = serde_json::to_value(&patch).expect("json");
+        assert_eq!(
+            patch["spa"]["redirectUris"],
+            json!(["https://intranet.contoso.com/spa/callback"])
+        );
+        assert!(patch.get("web").is_none(), "{patch}");
+        let list = patch["requiredResourceAccess"].as_array().expect("list");
+        assert_eq!(list.len(), 2, "{list:?}");
+        assert_eq!(list[1]["resourceAppId"], "00000002-0000-0ff1-ce00-000000000000");
+        assert_eq!(list[1]["resourceAccess"], json!([{"id": imap, "type": "Scope"}]));
+        let said: Vec<&str> = changes.iter().map(|c| c.description.as_str()).collect();
+        assert_eq!(
+            said,
+            [
+                "added redirect URI https://intranet.contoso.com/spa/callback (Single-page application)",
+                "added Office 365 Exchange Online permissions: delegated IMAP.AccessAsUser.All",
+            ]
+        );
+    }
+
+    const GRAPH_APP: &str = "00000003-0000-0000-c000-000000000000";
 }

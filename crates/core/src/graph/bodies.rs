@@ -207,6 +207,14 @@ pub struct RequiredResourceAccess {
 impl RequiredResourceAccess {
     /// The Microsoft Graph entry asking for `permissions` (kind and GUID).
     pub fn graph<'a>(permissions: impl IntoIterator<Item = (PermissionKind, &'a str)>) -> Self {
+        RequiredResourceAccess::of(GRAPH_APP_ID, permissions)
+    }
+
+    /// The entry of the resource `resource_app_id` asking for `permissions` (kind and GUID).
+    pub fn of<'a>(
+        resource_app_id: &str,
+        permissions: impl IntoIterator<Item = (PermissionKind, &'a str)>,
+    ) -> Self {
         RequiredResourceAccess {
             resource_access: permissions
                 .into_iter()
@@ -215,7 +223,7 @@ impl RequiredResourceAccess {
                     kind,
                 })
                 .collect(),
-            resource_app_id: GRAPH_APP_ID.to_owned(),
+            resource_app_id: resource_app_id.to_owned(),
         }
     }
 }
@@ -385,6 +393,49 @@ impl RequestBody for NewAppRoleAssignment {
             app_role_id: "798ee544-9d2d-430c-a058-570e29e34338".into(),
             principal_id: "043293df-9b19-46aa-962f-65f957d7bcc8".into(),
             resource_id: "b2ad3f8e-4f57-4b69-a7a8-7d5b5e0f3c6a".into(),
+        }
+    }
+}
+
+/// The body of `PATCH /servicePrincipals/{id}` that makes the enterprise application let only
+/// assigned users and groups sign in (the admin center's "Assignment required?").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AssignmentRequired {
+    /// `appRoleAssignmentRequired`.
+    pub app_role_assignment_required: bool,
+}
+
+impl RequestBody for AssignmentRequired {
+    fn fully_populated() -> Self {
+        AssignmentRequired {
+            app_role_assignment_required: true,
+        }
+    }
+}
+
+/// The body of `POST /servicePrincipals/{id}/appRoleAssignedTo` that assigns a user to the
+/// enterprise application (default access: the all-zero app role).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NewUserAssignment {
+    /// `appRoleId`: the default access role, `00000000-0000-0000-0000-000000000000`.
+    pub app_role_id: String,
+    /// `principalId`: the user's object ID.
+    pub principal_id: String,
+    /// `resourceId`: the enterprise application's object ID.
+    pub resource_id: String,
+}
+
+/// The app role of default access, for an app that defines none.
+pub const DEFAULT_ACCESS_ROLE: &str = "00000000-0000-0000-0000-000000000000";
+
+impl RequestBody for NewUserAssignment {
+    fn fully_populated() -> Self {
+        NewUserAssignment {
+            app_role_id: DEFAULT_ACCESS_ROLE.into(),
+            principal_id: "aaaaaaaa-0000-0000-0000-000000000001".into(),
+            resource_id: "043293df-9b19-46aa-962f-65f957d7bcc8".into(),
         }
     }
 }

@@ -13,8 +13,9 @@ use serde_json::Value;
 use super::app_management::{APP_MANAGEMENT_POLICY_SELECT, DEFAULT_APP_MANAGEMENT_POLICY_SELECT};
 use super::applications::APPLICATION_SELECT;
 use super::bodies::{
-    AddPassword, ApplicationBody, GrantScope, NewAppRoleAssignment, NewPermissionGrant,
-    NewServicePrincipal, RemovePassword, RequestBody, SendMail,
+    AddPassword, ApplicationBody, AssignmentRequired, GrantScope, NewAppRoleAssignment,
+    NewPermissionGrant, NewServicePrincipal, NewUserAssignment, RemovePassword, RequestBody,
+    SendMail,
 };
 use super::consent_requests::{
     APP_CONSENT_REQUEST_FILTER, APP_CONSENT_REQUEST_SELECT, USER_CONSENT_REQUEST_FILTER,
@@ -23,7 +24,8 @@ use super::consent_requests::{
 use super::grants::{GRANT_FILTER, GRANT_SELECT};
 use super::policies::{ADMIN_CONSENT_REQUEST_POLICY_SELECT, AUTHORIZATION_POLICY_SELECT};
 use super::service_principals::{
-    APP_ROLE_ASSIGNMENT_SELECT, GRAPH_PERMISSIONS_SELECT, SERVICE_PRINCIPAL_SELECT,
+    APP_ROLE_ASSIGNMENT_SELECT, ASSIGNED_TO_SELECT, ASSIGNMENT_REQUIRED_SELECT,
+    GRAPH_PERMISSIONS_SELECT, SERVICE_PRINCIPAL_SELECT,
 };
 use super::users::{LICENSE_DETAILS_SELECT, USER_SELECT};
 use super::write::{GRANT_WITH_ID_FILTER, GRANT_WITH_ID_SELECT};
@@ -103,6 +105,17 @@ pub fn request_templates() -> Vec<RequestTemplate> {
             &[],
         ),
         get(
+            "servicePrincipals(appId='00000002-0000-0ff1-ce00-000000000000')",
+            GRAPH_PERMISSIONS_SELECT,
+            &[],
+        ),
+        get("servicePrincipals/{id}", ASSIGNMENT_REQUIRED_SELECT, &[]),
+        get(
+            "servicePrincipals/{id}/appRoleAssignedTo",
+            ASSIGNED_TO_SELECT,
+            &[],
+        ),
+        get(
             "servicePrincipals/{id}/appRoleAssignments",
             APP_ROLE_ASSIGNMENT_SELECT,
             &[],
@@ -159,6 +172,12 @@ pub fn request_templates() -> Vec<RequestTemplate> {
         write::<NewPermissionGrant>(Method::POST, "oauth2PermissionGrants", None),
         write::<GrantScope>(Method::PATCH, "oauth2PermissionGrants/{id}", None),
         write::<NewAppRoleAssignment>(
+            Method::POST,
+            "servicePrincipals/{id}/appRoleAssignedTo",
+            None,
+        ),
+        write::<AssignmentRequired>(Method::PATCH, "servicePrincipals/{id}", None),
+        write::<NewUserAssignment>(
             Method::POST,
             "servicePrincipals/{id}/appRoleAssignedTo",
             None,

@@ -1,8 +1,9 @@
 //! The Graph writes the repairs make, with the administrator's delegated token: create the
 //! application by upsert (`PATCH /applications(uniqueName='…')` with `Prefer: create-if-missing`,
 //! so sending it twice never makes two) and `PATCH` it, `addPassword` and `removePassword`, create the service principal, create or extend the
-//! delegated admin-consent grant, and assign an application permission
-//! (reference/microsoft-wire.md §4.3).
+//! delegated admin-consent grant, assign an application permission
+//! (reference/microsoft-wire.md §4.3), and make an enterprise application require user assignment
+//! and assign users to it.
 //!
 //! Each request serialises its typed body from [`super::bodies`]; nothing here builds JSON by
 //! hand. Each write answers its typed result or a [`WriteError`]: transient (`Unavailable`, after the
@@ -19,8 +20,9 @@ use serde_json::{Value, json};
 use super::applications::Application;
 pub use super::bodies::graph_time;
 use super::bodies::{
-    AddPassword, ApplicationBody, GrantScope, NewAppRoleAssignment, NewPasswordCredential,
-    NewPermissionGrant, NewServicePrincipal, RemovePassword, RequestBody,
+    AddPassword, ApplicationBody, AssignmentRequired, GrantScope, NewAppRoleAssignment,
+    NewPasswordCredential, NewPermissionGrant, NewServicePrincipal, NewUserAssignment,
+    RemovePassword, RequestBody,
 };
 use super::read::{ReadError, Reader, odata_string};
 use super::service_principals::ServicePrincipal;
@@ -359,6 +361,40 @@ pub async fn assign_app_role(
         &["servicePrincipals", resource_sp_id, "appRoleAssignedTo"],
         &body,
         "application permission grant",
+    )
+    .await
+    .map(drop)
+}
+
+/// `PATCH /servicePrincipals/{sp_id} {"appRoleAssignmentRequired": true}`: only assigned users
+/// and groups may sign in to the app.
+pub async fn require_user_assignment(graph: &Reader<'_>, sp_id: &str) -> Result<(), WriteError> {
+    send(
+        graph,
+        Method::PATCH,
+        &["servicePrincipals", sp_id],
+        &AssignmentRequired {
+            app_role_assignment_required: true,
+        },
+        "enterprise application update",
+    )
+    .await
+    .map(drop)
+}
+
+/// `POST /servicePrincipals/{sp_id}/appRoleAssignedTo`: assign the user `user_id` to the
+/// enterprise application (default access).
+pub async fn assign_user(graph: &Reader<'_>, sp_id: &str, user_id: &str) -> Result<(), WriteError> {
+    send(
+        graph,
+        Method::POST,
+        &["servicePrincipals", sp_id, "appRoleAssignedTo"],
+        &NewUserAssignment {
+            app_role_id: super::bodies::DEFAULT_ACCESS_ROLE.to_owned(),
+            principal_id: user_id.to_owned(),
+            resource_id: sp_id.to_owned(),
+        },
+        "user assignment",
     )
     .await
     .map(drop)
