@@ -17,7 +17,7 @@ import {
 import { sampleProfiles } from "./test/profiles";
 import { sampleView } from "./test/wizard";
 import type { Standing } from "./ipc";
-import { App } from "./App";
+import { App, firstScreen } from "./App";
 import { remindersScreen, troubleshootScreen } from "./lazy";
 
 vi.mock("./ipc", async (importOriginal) => {
@@ -88,6 +88,28 @@ describe("App", () => {
     expect(await screen.findByTestId("start-screen")).toBeInTheDocument();
     expect(screen.getByRole("main")).toContainElement(screen.getByTestId("start-screen"));
     expect(await screen.findByTestId("profile-list")).toBeInTheDocument();
+  });
+
+  it("opens on the first screen decided before it rendered: the cards and the notice from the first render, nothing asked again", async () => {
+    mockColorScheme(false);
+    vi.mocked(resumeWizard).mockResolvedValue({ view: null, set_aside: "Your saved progress was set aside." });
+    const first = await firstScreen();
+    expect(first?.screen.name).toBe("start");
+    vi.mocked(resumeWizard).mockClear();
+    vi.mocked(listProfiles).mockClear();
+
+    render(<App first={first} />);
+    // Synchronously, with no loading state in between.
+    expect(screen.getByTestId("profile-list")).toBeInTheDocument();
+    expect(screen.getByTestId("progress-set-aside")).toHaveTextContent("set aside");
+    expect(resumeWizard).not.toHaveBeenCalled();
+    expect(listProfiles).not.toHaveBeenCalled();
+  });
+
+  it("starts as usual when the first screen could not be decided", async () => {
+    mockColorScheme(false);
+    vi.mocked(resumeWizard).mockRejectedValueOnce(new IpcFailure("storage_unavailable", "the data folder cannot be read"));
+    expect(await firstScreen()).toBeUndefined();
   });
 
   it("says when saved progress could not be used and was set aside, and a failed resume too", async () => {

@@ -84,6 +84,30 @@ function preloadFor(screen: Screen): Promise<void> {
   return part ? part.preload().catch(() => {}) : Promise.resolve();
 }
 
+/**
+ * The screen the app opens on — the setup under way, or the start screen with its reads done —
+ * and the notice about progress set aside, asked for before React first renders (main.tsx) so
+ * that the first render is already the screen's final layout. Undefined when the reads failed:
+ * the app then starts as usual and shows the failure.
+ */
+export interface FirstScreen {
+  screen: Screen;
+  notice: string | null;
+}
+
+/** Decide the first screen (see {@link FirstScreen}); never rejects. */
+export async function firstScreen(): Promise<FirstScreen | undefined> {
+  try {
+    const start = prepareStart();
+    const resumed = await resumeWizard();
+    const screen: Screen = resumed.view ? { name: "wizard", view: resumed.view } : await start;
+    await preloadFor(screen);
+    return { screen, notice: resumed.set_aside ?? null };
+  } catch {
+    return undefined;
+  }
+}
+
 /** The demo tenant's healthy scenario, where every integration can be created. */
 const DEMO_SCENARIO = "contoso";
 
@@ -107,12 +131,17 @@ const useStyles = makeStyles({
   },
 });
 
-export function App() {
+export interface AppProps {
+  /** The first screen, when it was decided before the first render ({@link firstScreen}). */
+  first?: FirstScreen;
+}
+
+export function App({ first }: AppProps = {}) {
   const { theme, choice, choose } = useChosenTheme();
   const styles = useStyles();
-  const [screen, setScreen] = useState<Screen>({ name: "loading" });
+  const [screen, setScreen] = useState<Screen>(first?.screen ?? { name: "loading" });
   const [starting, setStarting] = useState(false);
-  const [notice, setNotice] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(first?.notice ?? null);
   // Screens are switched to once what they show first is in; the latest switch asked for wins.
   const switches = useRef(0);
   const go = useCallback(async (next: Screen | (() => Promise<Screen>)) => {
@@ -151,7 +180,7 @@ export function App() {
     });
 
   useEffect(() => {
-    void resume();
+    if (!first) void resume();
   }, []);
 
   // Once the first screen is up and the page idle, the wizard's chunk loads: opening it is instant.
