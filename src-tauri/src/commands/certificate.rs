@@ -13,13 +13,16 @@
 
 use entra_setup_core::credentials::{Certificate, CredentialType, KeychainCertificateError};
 use entra_setup_core::error_text::with_sources;
-use entra_setup_core::fix::{self, CertificateRequest, NewCertificate, Patience, RepairSession};
+use entra_setup_core::fix::{self, CertificateRequest, NewCertificate};
 use entra_setup_core::profile::Profile;
 use entra_setup_core::secrets;
 use entra_setup_core::wizard::{InputField, WizardState, credential};
 
 use super::keychain::{keychain, tenant_guid};
-use super::{RepairOutcome, admin_token, answer_repair, current_view, registration_inputs};
+use super::{
+    RepairOutcome, admin_token, answer_repair, current_view, lifetime_days, registration_inputs,
+    repair_session, session_with_tenant,
+};
 use crate::ipc_error::{IpcError, IpcErrorCode};
 use crate::state::AppState;
 use crate::view::WizardView;
@@ -60,20 +63,7 @@ pub async fn wizard_new_certificate(
     days: Option<u32>,
     until: Option<String>,
 ) -> Result<RepairOutcome, IpcError> {
-    let days = match until.as_deref().filter(|u| !u.trim().is_empty()) {
-        Some(end) => {
-            let session = state.current().await?;
-            let profile = state.profile(&session.wizard.profile)?;
-            let today = state.context().await.now.date_naive();
-            Some(fix::days_until(end, today, &profile).map_err(|e| {
-                IpcError::new(
-                    IpcErrorCode::InvalidInput,
-                    format!("certificate end date: {e}"),
-                )
-            })?)
-        }
-        None => days,
-    };
+    let days = lifetime_days(&state, days, until.as_deref(), "certificate").await?;
     repair_with_certificate(&state, true, days).await
 }
 
@@ -87,9 +77,8 @@ pub async fn repair_with_certificate(
     new_certificate: bool,
     days: Option<u32>,
 ) -> Result<RepairOutcome, IpcError> {
-    let session = state.current().await?;
+    let session = session_with_tenant(state).await?;
     let wizard = &session.wizard;
-    super::require_tenant(wizard)?;
     let profile = state.profile(&wizard.profile)?;
     if credential::chosen(&profile, wizard) != CredentialType::Certificate {
         return Err(IpcError::new(
@@ -114,12 +103,7 @@ pub async fn repair_with_certificate(
             )
         })?;
     let ctx = state.context().await;
-    let repair_session = RepairSession {
-        ctx: &ctx,
-        admin_token: &admin_token,
-        patience: Patience::default(),
-        progress: &|_| {},
-    };
+    let repair_session = repair_session(&ctx, &admin_token);
     let inputs = registration_inputs(wizard, &profile);
     let request = CertificateRequest {
         new_certificate,

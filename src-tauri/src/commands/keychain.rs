@@ -14,6 +14,7 @@ use entra_setup_core::credentials::CredentialType;
 use entra_setup_core::fix::Registered;
 use entra_setup_core::identity::tenant_id_of;
 use entra_setup_core::profile::Profile;
+use entra_setup_core::secret::Secret;
 use entra_setup_core::secrets::{self, KEYCHAIN_PATIENCE, KeychainOutcome, SecretStoreError};
 use entra_setup_core::wizard::export::{self, MadeSecret};
 use entra_setup_core::wizard::{WizardState, credential};
@@ -21,7 +22,7 @@ use serde::Serialize;
 
 use super::current_view;
 use crate::ipc_error::{IpcError, IpcErrorCode};
-use crate::state::AppState;
+use crate::state::{AppState, Session};
 use crate::view::WizardView;
 
 type State<'a> = tauri::State<'a, AppState>;
@@ -165,15 +166,7 @@ pub async fn keychain_status(state: State<'_>) -> Result<KeychainStatus, IpcErro
             },
         });
     }
-    let store = state.safekeeping.store();
-    let client_id = wizard.inputs.client_id.clone();
-    let found = session
-        .unless_ended(async {
-            let tenant_id = tenant_guid(&state, wizard).await?;
-            keychain(move || secrets::client_secret(store.as_ref(), &tenant_id, &client_id)).await
-        })
-        .await??;
-    Ok(match found {
+    Ok(match kept_secret(&state, &session).await? {
         Ok(found) => KeychainStatus {
             available: true,
             has_secret: found.is_some(),
@@ -189,21 +182,30 @@ pub async fn keychain_status(state: State<'_>) -> Result<KeychainStatus, IpcErro
     })
 }
 
+/// The client secret the OS keychain keeps for the registration of `session` (read within it:
+/// ended at once when it ends); the inner error is the keychain's own answer.
+async fn kept_secret(
+    state: &AppState,
+    session: &Session,
+) -> Result<Result<Option<Secret>, SecretStoreError>, IpcError> {
+    let wizard = &session.wizard;
+    let store = state.safekeeping.store();
+    let client_id = wizard.inputs.client_id.clone();
+    session
+        .unless_ended(async {
+            let tenant_id = tenant_guid(state, wizard).await?;
+            keychain(move || secrets::client_secret(store.as_ref(), &tenant_id, &client_id)).await
+        })
+        .await?
+}
+
 /// Use the secret kept in the keychain for this client (held in memory, like a pasted one).
 #[tauri::command]
 #[specta::specta]
 pub async fn wizard_use_kept_secret(state: State<'_>) -> Result<WizardView, IpcError> {
     let session = state.current().await?;
     let wizard = &session.wizard;
-    let store = state.safekeeping.store();
-    let client_id = wizard.inputs.client_id.clone();
-    let found = session
-        .unless_ended(async {
-            let tenant_id = tenant_guid(&state, wizard).await?;
-            keychain(move || secrets::client_secret(store.as_ref(), &tenant_id, &client_id)).await
-        })
-        .await???;
-    let Some(value) = found else {
+    let Some(value) = kept_secret(&state, &session).await?? else {
         return Err(IpcError::new(
             IpcErrorCode::InvalidInput,
             format!(

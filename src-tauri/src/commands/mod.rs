@@ -19,7 +19,7 @@ use entra_setup_core::identity::{
 };
 use entra_setup_core::profile::{Profile, ProfileSummary, WizardStep};
 use entra_setup_core::secret::Secret;
-use entra_setup_core::verify::{Progress, ProgressSink};
+use entra_setup_core::verify::{Context, Progress, ProgressSink};
 use entra_setup_core::wizard::sign_in::PromptSink;
 use entra_setup_core::wizard::{self, InputField, WizardState};
 use serde::Serialize;
@@ -27,7 +27,7 @@ use tauri::ipc::Channel;
 
 use crate::demo::{self, DemoScenario, DemoTenant};
 use crate::ipc_error::{IpcError, IpcErrorCode};
-use crate::state::{AppState, CreatedSecret, Session};
+use crate::state::{AppState, CreatedSecret, Memory, Session};
 use crate::view::{self, WizardView};
 
 pub mod bundle;
@@ -269,30 +269,23 @@ pub async fn sign_in_administrator(
     state: &AppState,
     show: PromptSink<'_>,
 ) -> Result<WizardView, IpcError> {
-    let session = state.current().await?;
+    let session = session_with_tenant(state).await?;
     let wizard = &session.wizard;
-    require_tenant(wizard)?;
-    let client = state.sign_in_client().map_err(sign_in_client_refused)?;
-    let ctx = state.context().await;
-    let tokens = session
-        .unless_ended(wizard::sign_in::administrator(
-            &ctx,
-            &wizard.inputs.tenant,
-            &client.client_id,
-            show,
-        ))
-        .await??;
-    let upn = tokens
-        .claims
-        .upn
-        .clone()
-        .unwrap_or_else(|| "administrator".into());
-    let session = state
-        .record(session.id, |_, memory| {
+    let tenant = &wizard.inputs.tenant;
+    sign_in_within(
+        state,
+        &session,
+        async |ctx, client_id| wizard::sign_in::administrator(ctx, tenant, client_id, show).await,
+        |memory, tokens| {
+            let upn = tokens
+                .claims
+                .upn
+                .clone()
+                .unwrap_or_else(|| "administrator".into());
             memory.admin = Some((tokens.access_token, upn));
-        })
-        .await?;
-    current_view(state, &session).await
+        },
+    )
+    .await
 }
 
 /// Sign the mailbox owner in (device code, shown through `on_prompt`).
@@ -311,9 +304,8 @@ pub async fn sign_in_mailbox_owner(
     state: &AppState,
     show: PromptSink<'_>,
 ) -> Result<WizardView, IpcError> {
-    let session = state.current().await?;
+    let session = session_with_tenant(state).await?;
     let wizard = &session.wizard;
-    require_tenant(wizard)?;
     if wizard.inputs.mailbox.is_empty() {
         return Err(IpcError::new(
             IpcErrorCode::InvalidInput,
@@ -322,22 +314,37 @@ pub async fn sign_in_mailbox_owner(
     }
     let profile = state.profile(&wizard.profile)?;
     let inputs = wizard.verify_inputs(&profile, None, Default::default());
+    let owner = wizard.inputs.mailbox.clone();
+    sign_in_within(
+        state,
+        &session,
+        async |ctx, client_id| {
+            wizard::sign_in::mailbox_owner(&profile, &inputs, ctx, client_id, show).await
+        },
+        |memory, sessions| memory.mailbox = Some((sessions, owner)),
+    )
+    .await
+}
+
+/// The body of both sign-ins: `sign_in` runs with the app's context and the client the app signs
+/// people in with, ended at once when `session` ends, and `keep` holds what it gave in that
+/// session's memory only.
+async fn sign_in_within<T, E>(
+    state: &AppState,
+    session: &Session,
+    sign_in: impl AsyncFnOnce(&Context, &str) -> Result<T, E>,
+    keep: impl FnOnce(&mut Memory, T),
+) -> Result<WizardView, IpcError>
+where
+    IpcError: From<E>,
+{
     let client = state.sign_in_client().map_err(sign_in_client_refused)?;
     let ctx = state.context().await;
-    let sessions = session
-        .unless_ended(wizard::sign_in::mailbox_owner(
-            &profile,
-            &inputs,
-            &ctx,
-            &client.client_id,
-            show,
-        ))
+    let signed_in = session
+        .unless_ended(sign_in(&ctx, &client.client_id))
         .await??;
-    let owner = wizard.inputs.mailbox.clone();
     let session = state
-        .record(session.id, |_, memory| {
-            memory.mailbox = Some((sessions, owner));
-        })
+        .record(session.id, |_, memory| keep(memory, signed_in))
         .await?;
     current_view(state, &session).await
 }
@@ -373,14 +380,16 @@ pub async fn wizard_set_sign_in_client(
     current_view(&state, &session).await
 }
 
-pub(crate) fn require_tenant(wizard: &WizardState) -> Result<(), IpcError> {
-    if wizard.inputs.tenant.is_empty() {
+/// The session under way, once its tenant is entered (signing in and repairing need it).
+pub(crate) async fn session_with_tenant(state: &AppState) -> Result<Session, IpcError> {
+    let session = state.current().await?;
+    if session.wizard.inputs.tenant.is_empty() {
         return Err(IpcError::new(
             IpcErrorCode::InvalidInput,
             "tenant: enter your tenant's domain or Directory (tenant) ID first",
         ));
     }
-    Ok(())
+    Ok(session)
 }
 
 /// What a repair changed, with the wizard afterwards.
@@ -411,21 +420,15 @@ pub(crate) fn admin_token(session: Option<&Session>, why: &str) -> Result<Secret
 /// and when that session has ended the answer is [`IpcErrorCode::SessionEnded`], naming what
 /// was changed.
 pub async fn repair(state: &AppState, request: SecretRequest) -> Result<RepairOutcome, IpcError> {
-    let session = state.current().await?;
+    let session = session_with_tenant(state).await?;
     let wizard = &session.wizard;
-    require_tenant(wizard)?;
     let profile = state.profile(&wizard.profile)?;
     let admin_token = admin_token(
         Some(&session),
         "Sign in as administrator first: creating and repairing needs your sign-in.",
     )?;
     let ctx = state.context().await;
-    let repair_session = RepairSession {
-        ctx: &ctx,
-        admin_token: &admin_token,
-        patience: Patience::default(),
-        progress: &|_| {},
-    };
+    let repair_session = repair_session(&ctx, &admin_token);
     let inputs = registration_inputs(wizard, &profile);
     // A secret entered in this session, or one the keychain keeps for the registration, is at
     // hand: none is added for want of one.
@@ -457,6 +460,17 @@ pub async fn repair(state: &AppState, request: SecretRequest) -> Result<RepairOu
         }
     })
     .await
+}
+
+/// A repair with the administrator's `admin_token`, waiting out replication as long as the core
+/// advises; its progress is not shown (the UI waits on the repair's answer).
+pub(crate) fn repair_session<'a>(ctx: &'a Context, admin_token: &'a Secret) -> RepairSession<'a> {
+    RepairSession {
+        ctx,
+        admin_token,
+        patience: Patience::default(),
+        progress: &|_| {},
+    }
 }
 
 /// The registration a repair creates or repairs, from what the admin entered.
@@ -534,17 +548,7 @@ pub async fn wizard_new_secret(
     days: Option<u32>,
     until: Option<String>,
 ) -> Result<RepairOutcome, IpcError> {
-    let days = match until.as_deref().filter(|u| !u.trim().is_empty()) {
-        Some(end) => {
-            let session = state.current().await?;
-            let profile = state.profile(&session.wizard.profile)?;
-            let today = state.context().await.now.date_naive();
-            Some(fix::days_until(end, today, &profile).map_err(|e| {
-                IpcError::new(IpcErrorCode::InvalidInput, format!("secret end date: {e}"))
-            })?)
-        }
-        None => days,
-    };
+    let days = lifetime_days(&state, days, until.as_deref(), "secret").await?;
     repair(
         &state,
         SecretRequest {
@@ -554,6 +558,30 @@ pub async fn wizard_new_secret(
         },
     )
     .await
+}
+
+/// A new credential's lifetime: `days`, or the days up to the custom end date `until`
+/// (`YYYY-MM-DD`, none when blank) within the profile's limit; a date refused is named as
+/// `credential`'s end date.
+pub(crate) async fn lifetime_days(
+    state: &AppState,
+    days: Option<u32>,
+    until: Option<&str>,
+    credential: &str,
+) -> Result<Option<u32>, IpcError> {
+    let Some(end) = until.filter(|u| !u.trim().is_empty()) else {
+        return Ok(days);
+    };
+    let session = state.current().await?;
+    let profile = state.profile(&session.wizard.profile)?;
+    let today = state.context().await.now.date_naive();
+    let days = fix::days_until(end, today, &profile).map_err(|e| {
+        IpcError::new(
+            IpcErrorCode::InvalidInput,
+            format!("{credential} end date: {e}"),
+        )
+    })?;
+    Ok(Some(days))
 }
 
 /// Hold a pasted secret value in memory (never saved); the view carries its offline issues.
