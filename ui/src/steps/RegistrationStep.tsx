@@ -2,22 +2,22 @@
  * The app registration: "create it for me" (with the administrator's sign-in) or "I'll do it in
  * the portal" and paste the Application (client) ID. A vendor's app is only pasted.
  */
-import { useId, useState } from "react";
-import { Body1, Button, Radio, RadioGroup, makeStyles, tokens } from "@fluentui/react-components";
+import { useState } from "react";
+import { Radio, makeStyles, tokens } from "@fluentui/react-components";
 import { registerApp } from "../ipc";
 import { CopyField } from "../components/CopyField";
 import { WizardInput } from "../components/WizardInput";
+import { ChoiceGroup } from "./ChoiceGroup";
+import { NeededFirst } from "./NeededFirst";
 import { RepairButton } from "./RepairButton";
 import type { StepProps } from "./types";
 
 const useStyles = makeStyles({
   group: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalM },
-  legend: { fontWeight: tokens.fontWeightSemibold, marginBottom: tokens.spacingVerticalXS },
 });
 
 export function RegistrationStep({ view, onView, onInput, recheck, goTo }: StepProps) {
   const styles = useStyles();
-  const legendId = useId();
   const vendor = view.kind === "vendor_consent";
   const [mode, setMode] = useState<"create" | "portal">(view.inputs.client_id || vendor ? "portal" : "create");
   const clientInput = (
@@ -36,13 +36,10 @@ export function RegistrationStep({ view, onView, onInput, recheck, goTo }: StepP
   return (
     <div className={styles.group}>
       <div>
-        <Body1 id={legendId} className={styles.legend} as="p">
-          How do you want to register the app?
-        </Body1>
-        <RadioGroup aria-labelledby={legendId} value={mode} onChange={(_, data) => setMode(data.value as "create" | "portal")}>
+        <ChoiceGroup legend="How do you want to register the app?" value={mode} onChange={setMode}>
           <Radio value="create" label="Create it for me" data-testid="mode-create" />
           <Radio value="portal" label="I'll do it in the portal and paste the client ID" data-testid="mode-portal" />
-        </RadioGroup>
+        </ChoiceGroup>
       </div>
       {mode === "create" && (
         <>
@@ -55,14 +52,7 @@ export function RegistrationStep({ view, onView, onInput, recheck, goTo }: StepP
               after={recheck}
             />
           ) : (
-            <>
-              <Body1>Creating the registration needs your administrator sign-in.</Body1>
-              <div>
-                <Button onClick={() => goTo("sign_in")} data-testid="go-sign-in">
-                  Go to the sign-in step
-                </Button>
-              </div>
-            </>
+            <NeededFirst needs="Creating the registration needs your administrator sign-in." step="sign_in" goTo={goTo} testId="go-sign-in" />
           )}
           {view.inputs.client_id && <CopyField label="Application (client) ID" value={view.inputs.client_id} testId="client-id-value" />}
         </>
