@@ -10,7 +10,8 @@
 #   make bundle   a .deb of the app in target/release/bundle/deb/
 #   make bench    benchmarks (release builds): verification wall time, concurrent against one
 #                 request at a time; the app's launch time, memory (PSS) and CPU next to a bare
-#                 Tauri window; round trips of a whole verification per profile; a monitor scan
+#                 Tauri window; round trips of a whole verification per profile; the CLI next to
+#                 MSAL Python doing the same; a monitor scan
 #   make bindings regenerate ui/src/bindings.ts from the Rust commands
 #   make fuzz     every fuzz target (fuzz/README.md) in release, a million inputs each
 #                 (FUZZ_CASES=N for another number), printing the inputs run and the time per target
@@ -91,12 +92,13 @@ bundle: deps-run ui
 
 # Every bench measures release builds: the launch bench the app and a bare Tauri window side by
 # side, the others the CLI as an administrator or a schedule runs it.
-bench: ui
+bench: ui python-venv
 	$(CARGO) bench --workspace --bench verify_latency
 	$(CARGO) build --release -p entra-setup-app --bin entra-setup-app --example minimal_window
 	$(CARGO) bench -p entra-setup-tests --bench launch
-	$(CARGO) build --release -p entra-setup-cli
+	$(CARGO) build --release -p entra-setup-cli -p entra-fake-tenant
 	$(CARGO) bench -p entra-setup-tests --bench round_trips
+	$(CARGO) bench -p entra-setup-tests --bench cli_vs_msal
 	$(CARGO) bench -p entra-setup-tests --bench monitor_scan
 
 bindings:

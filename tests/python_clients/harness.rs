@@ -155,6 +155,7 @@ impl Rig {
                 read_log(dir.path())
             );
         }
+        std::fs::write(dir.path().join("endpoints.json"), ready.trim()).expect("endpoints file");
         let ready: Value = serde_json::from_str(&ready).expect("the ready line is JSON");
         let login = ready["login"].as_str().expect("ready line: login");
         let upstream: SocketAddr = login
@@ -176,6 +177,17 @@ impl Rig {
             ca_pem,
             dir,
         }
+    }
+
+    /// The stand-in's own endpoints file (its ready line: plain HTTP on loopback), for a program
+    /// that talks to it directly rather than through the front.
+    pub fn endpoints_file(&self) -> PathBuf {
+        self.dir.path().join("endpoints.json")
+    }
+
+    /// The CA certificate (PEM) the front's certificate is issued by.
+    pub fn ca_pem(&self) -> &Path {
+        &self.ca_pem
     }
 
     /// The `environment` of MSAL's cache entries: the authority's host name, without its port.
