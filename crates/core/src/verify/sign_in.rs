@@ -3,7 +3,9 @@
 //! Least privilege: the administrator is asked only for read scopes (the registration, its
 //! consent, the tenant's policies, users and licences). The mailbox owner signs in once for what
 //! the mailbox checks need — Graph `Mail.Send` for the test email, the Outlook resource's
-//! `SMTP.Send` for the SMTP AUTH probe — the second token coming from the refresh token. Both
+//! `SMTP.Send` for the SMTP AUTH probe, `IMAP.AccessAsUser.All` for the IMAP one, and every other
+//! Outlook scope the profile lists for Office 365 Exchange Online — the second token coming from
+//! the refresh token. Both
 //! sign-in flows (device code, browser) go through the same steps, only the flow differs.
 //!
 //! [`super::verify_signing_in`] signs people in while the checks run ([`beside`]): the
@@ -89,6 +91,21 @@ pub fn mailbox_scopes(
             "{}/IMAP.AccessAsUser.All",
             ctx.endpoints.outlook_resource
         ));
+    }
+    // When the owner signs in to the Outlook resource, they are asked for every one of its
+    // delegated scopes the profile lists (so one sign-in consents to what the product uses).
+    if !outlook.is_empty() {
+        let listed = &profile
+            .registration
+            .resource_permissions
+            .exchange_online
+            .delegated;
+        for name in listed {
+            let scope = format!("{}/{name}", ctx.endpoints.outlook_resource);
+            if !outlook.iter().any(|s| s.eq_ignore_ascii_case(&scope)) {
+                outlook.push(scope);
+            }
+        }
     }
     (graph, outlook)
 }

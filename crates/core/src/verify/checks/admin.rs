@@ -1,6 +1,6 @@
 //! The checks an administrator's sign-in unlocks, from the reads of [`super::admin_reads`]:
-//! `redirect_uri`, `account_type`, `api_permissions` and `secret_expiry` from the app
-//! registration; `admin_consent` and `consent_policy` from the enterprise application, its grants,
+//! `redirect_uri` (every redirect URI of the profile), `account_type`, `api_permissions` (each
+//! resource's) and `secret_expiry` from the app registration; `admin_consent` and `consent_policy` from the enterprise application, its grants,
 //! the tenant's policies and users' pending requests for admin consent; `mailbox` from the user and their licences. The judgements
 //! themselves are pure functions in their own modules; this one routes each read (or its failure,
 //! via [`super::read_failure`]) to them.
@@ -9,20 +9,20 @@ use chrono::{DateTime, Utc};
 use serde_json::json;
 
 use super::admin_reads::{ConsentReads, FirstReads, MailboxReads};
-use super::api_permissions::judge_api_permissions;
+use super::api_permissions::{Required, judge_api_permissions_of};
 use super::certificate::judge_certificate_expiry;
 use super::consent::{
-    ConsentPolicyInputs, Granted, RequestReads, judge_admin_consent, judge_consent_policy,
-    with_pending_requests,
+    ConsentPolicyInputs, Granted, OtherResource, RequestReads, judge_admin_consent_with,
+    judge_consent_policy, with_pending_requests,
 };
 use super::mailbox::{judge_mailbox, mailbox_not_found};
 use super::read_failure::{APP_READER_ROLES, POLICY_READER_ROLES, USER_READER_ROLES, read_failure};
-use super::registration::{judge_account_type, judge_redirect_uri};
+use super::registration::{judge_account_type, judge_redirect_uris};
 use super::secret_expiry::judge_secret_expiry;
 use crate::cause::Cause;
 use crate::check::CheckId;
 use crate::endpoints::Cloud;
-use crate::graph::{PermissionCatalog, ReadError};
+use crate::graph::{ApiResource, PermissionCatalog, ReadError};
 use crate::portal;
 use crate::profile::{Profile, RedirectPlatform};
 use crate::verify::outcome::{downstream, fail, skipped};
@@ -55,6 +55,24 @@ pub fn catalog(reads: &FirstReads) -> PermissionCatalog {
         Some(Ok(graph)) => PermissionCatalog::from_graph(graph),
         _ => PermissionCatalog::builtin(),
     }
+}
+
+/// Each resource's catalogue the profile needs, Microsoft Graph first (always): the tenant's
+/// service principal as read, or the built-in table.
+pub fn catalogs(reads: &FirstReads, profile: &Profile) -> Vec<(ApiResource, PermissionCatalog)> {
+    let mut all = vec![(ApiResource::MicrosoftGraph, catalog(reads))];
+    for (resource, _) in profile.registration.all_permissions() {
+        if resource == ApiResource::MicrosoftGraph {
+            continue;
+        }
+        let read = reads.other_resources.iter().find(|(r, _)| *r == resource);
+        let catalog = match read {
+            Some((_, Ok(sp))) => PermissionCatalog::from_resource(resource, sp),
+            _ => PermissionCatalog::builtin_for(resource),
+        };
+        all.push((resource, catalog));
+    }
+    all
 }
 
 /// `mailbox` from the user and licence reads.
@@ -123,11 +141,12 @@ pub fn registration_results(j: &Judging<'_>, reads: &FirstReads) -> Vec<CheckRes
     let registration = &j.profile.registration;
     let redirect = match j.redirect_uri {
         Some(uri) => {
-            let platform = registration
-                .redirect
-                .as_ref()
-                .map_or(RedirectPlatform::Web, |r| r.platform);
-            judge_redirect_uri(j.cloud, app, uri, platform)
+            let mut expected = j.profile.redirect_uris_from(uri);
+            if expected.is_empty() {
+                // A custom profile without a redirect template: the URI given, under Web.
+                expected.push((RedirectPlatform::Web, uri.to_string()));
+            }
+            judge_redirect_uris(j.cloud, app, &expected)
         }
         None => skipped(
             CheckId::RedirectUri,
@@ -139,13 +158,18 @@ pub fn registration_results(j: &Judging<'_>, reads: &FirstReads) -> Vec<CheckRes
     vec![
         redirect,
         judge_account_type(j.cloud, app, &registration.account_types),
-        judge_api_permissions(
-            j.cloud,
-            app,
-            &registration.permissions,
-            &catalog(reads),
-            j.token_roles,
-        ),
+        {
+            let catalogs = catalogs(reads, j.profile);
+            let required: Vec<Required<'_>> = catalogs
+                .iter()
+                .map(|(resource, catalog)| Required {
+                    resource: *resource,
+                    permissions: registration.permissions_of(*resource),
+                    catalog,
+                })
+                .collect();
+            judge_api_permissions_of(j.cloud, app, &required, j.token_roles)
+        },
         judge_secret_expiry(j.cloud, app, j.secret_hint, j.now),
         judge_certificate_expiry(j.cloud, app, j.certificate_thumbprint, j.now),
     ]
@@ -197,8 +221,32 @@ fn admin_consent_result(
     let id = CheckId::AdminConsent;
     let catalog = catalog(reads);
     let permissions = &j.profile.registration.permissions;
+    let catalogs = catalogs(reads, j.profile);
+    let mut others = Vec::new();
+    for (resource, other_catalog) in catalogs.iter().skip(1) {
+        let sp_id = match reads.other_resources.iter().find(|(r, _)| r == resource) {
+            Some((_, Ok(sp))) => Some(sp.id.as_str()),
+            // No such service principal in the tenant: nothing can be consented on it.
+            Some((_, Err(ReadError::NotFound(_)))) | None => None,
+            Some((_, Err(error))) => {
+                return read_failure(
+                    j.cloud,
+                    id,
+                    error,
+                    "the Office 365 Exchange Online service principal",
+                    APP_READER_ROLES,
+                );
+            }
+        };
+        others.push(OtherResource {
+            resource: *resource,
+            required: j.profile.registration.permissions_of(*resource),
+            sp_id,
+            catalog: other_catalog,
+        });
+    }
     let judge = |granted| {
-        judge_admin_consent(
+        judge_admin_consent_with(
             j.cloud,
             j.client_id,
             j.profile.kind,
@@ -206,6 +254,7 @@ fn admin_consent_result(
             granted,
             &catalog,
             j.token_roles,
+            &others,
         )
     };
     let sp = match sp_read {

@@ -2,7 +2,8 @@
 //!
 //! Stage one needs nothing but the app ID and the mailbox, so the engine runs it alongside the
 //! client-credentials request: the registration, the client's service principal, the Graph
-//! permission catalogue, both consent policies, users' pending requests for admin consent to the
+//! permission catalogue (and that of each other resource the profile lists, Office 365 Exchange
+//! Online's read by its appId), both consent policies, users' pending requests for admin consent to the
 //! app, the mailbox user and their licences — each only when a check of the profile needs it, all
 //! at once. Stage two needs the service principal's
 //! object ID: its delegated grants and app role assignments, at once (alongside the calendar
@@ -17,7 +18,7 @@ use crate::graph::grants::PermissionGrant;
 use crate::graph::policies::{AdminConsentRequestPolicy, AuthorizationPolicy};
 use crate::graph::service_principals::{AppRoleAssignment, ResourcePermissions, ServicePrincipal};
 use crate::graph::users::{LicenseDetails, User};
-use crate::graph::{self, ReadError, Reader};
+use crate::graph::{self, ApiResource, ReadError, Reader};
 use crate::profile::Profile;
 
 /// A read's outcome.
@@ -39,6 +40,9 @@ pub struct Wanted {
     pub requests: bool,
     /// The mailbox to read, when the mailbox check applies and one was given.
     pub mailbox: Option<String>,
+    /// Resources besides Microsoft Graph whose permission catalogue (and service principal) to
+    /// read: those the profile lists permissions of, when the catalogue is read.
+    pub other_resources: Vec<ApiResource>,
 }
 
 impl Wanted {
@@ -63,6 +67,17 @@ impl Wanted {
             mailbox: mailbox
                 .filter(|_| applies(CheckId::Mailbox))
                 .map(|m| m.trim().to_string()),
+            other_resources: if consent || applies(CheckId::ApiPermissions) {
+                profile
+                    .registration
+                    .all_permissions()
+                    .into_iter()
+                    .map(|(resource, _)| resource)
+                    .filter(|r| *r != ApiResource::MicrosoftGraph)
+                    .collect()
+            } else {
+                Vec::new()
+            },
         }
     }
 
@@ -97,6 +112,9 @@ pub struct FirstReads {
     pub service_principal: Option<Read<ServicePrincipal>>,
     /// The Graph service principal's permission catalogue.
     pub graph: Option<Read<ResourcePermissions>>,
+    /// The other resources' service principals with their catalogues (Office 365 Exchange Online,
+    /// read by its appId), for the resources [`Wanted::other_resources`] names.
+    pub other_resources: Vec<(ApiResource, Read<ResourcePermissions>)>,
     /// The authorization policy.
     pub authorization: Option<Read<AuthorizationPolicy>>,
     /// The admin consent request policy.
@@ -145,6 +163,7 @@ pub async fn first_reads(reader: &Reader<'_>, app_id: Option<&str>, wanted: &Wan
         pending_requests,
         user,
         licences,
+        exchange_online,
     ) = tokio::join!(
         when(
             wanted.application && with_app,
@@ -166,7 +185,18 @@ pub async fn first_reads(reader: &Reader<'_>, app_id: Option<&str>, wanted: &Wan
         ),
         when(!mailbox.is_empty(), graph::user(reader, mailbox)),
         when(!mailbox.is_empty(), graph::license_details(reader, mailbox)),
+        when(
+            with_app
+                && wanted
+                    .other_resources
+                    .contains(&ApiResource::ExchangeOnline),
+            graph::service_principals::resource_permissions(reader, ApiResource::ExchangeOnline)
+        ),
     );
+    let other_resources = exchange_online
+        .map(|read| (ApiResource::ExchangeOnline, read))
+        .into_iter()
+        .collect();
     let mailbox = match (user, licences) {
         (Some(user), Some(licences)) => Some(MailboxReads {
             mailbox: mailbox.to_string(),
@@ -183,6 +213,7 @@ pub async fn first_reads(reader: &Reader<'_>, app_id: Option<&str>, wanted: &Wan
         consent_requests,
         pending_requests,
         mailbox,
+        other_resources,
     }
 }
 

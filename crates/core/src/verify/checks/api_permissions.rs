@@ -1,5 +1,6 @@
-//! `api_permissions` from the app registration: the Microsoft Graph entries of
-//! `requiredResourceAccess`, GUIDs resolved to names with the tenant's Graph catalogue, compared
+//! `api_permissions` from the app registration: each resource's entries of
+//! `requiredResourceAccess` (Microsoft Graph's, and Office 365 Exchange Online's when the profile
+//! lists its permissions), GUIDs resolved to names with that resource's catalogue, compared
 //! with the profile — every delegated permission configured as a `Scope`, every application
 //! permission as a `Role`. Missing ones fail, ones of the wrong type fail (a delegated
 //! Calendars.Read does not serve a connector), and extra ones warn when nothing is missing.
@@ -13,7 +14,7 @@ use crate::cause::Cause;
 use crate::check::CheckId;
 use crate::endpoints::Cloud;
 use crate::graph::applications::Application;
-use crate::graph::{GRAPH_APP_ID, PermissionCatalog, PermissionKind};
+use crate::graph::{ApiResource, PermissionCatalog, PermissionKind};
 use crate::portal::{self, AppPage};
 use crate::profile::Permissions;
 use crate::verify::CheckResult;
@@ -32,13 +33,26 @@ pub struct Configured {
 
 /// Read the Graph entries of `requiredResourceAccess`; an unknown GUID keeps its GUID as name.
 pub fn configured(app: &Application, catalog: &PermissionCatalog) -> Configured {
+    configured_on(app, ApiResource::MicrosoftGraph, catalog)
+}
+
+/// Read `resource`'s entries of `requiredResourceAccess` with its catalogue; the other resources'
+/// app IDs go to [`Configured::other_resources`].
+pub fn configured_on(
+    app: &Application,
+    resource: ApiResource,
+    catalog: &PermissionCatalog,
+) -> Configured {
     let mut out = Configured::default();
-    for resource in &app.required_resource_access {
-        if !resource.resource_app_id.eq_ignore_ascii_case(GRAPH_APP_ID) {
-            out.other_resources.push(resource.resource_app_id.clone());
+    for entry in &app.required_resource_access {
+        if !entry
+            .resource_app_id
+            .eq_ignore_ascii_case(resource.app_id())
+        {
+            out.other_resources.push(entry.resource_app_id.clone());
             continue;
         }
-        for access in &resource.resource_access {
+        for access in &entry.resource_access {
             let name = catalog
                 .name_of(access.kind, &access.id)
                 .map_or_else(|| access.id.clone(), str::to_string);
@@ -59,6 +73,35 @@ fn join(names: &[String]) -> String {
     names.join(", ")
 }
 
+/// A permission as the messages name it: Graph's by name and kind (`Mail.Send (delegated)`),
+/// another resource's with the resource (`IMAP.AccessAsUser.All (Office 365 Exchange Online,
+/// delegated)`).
+fn label(resource: ApiResource, name: &str, kind: PermissionKind) -> String {
+    match resource {
+        ApiResource::MicrosoftGraph => format!("{name} ({})", kind.label()),
+        other => format!("{name} ({}, {})", other.display_name(), kind.label()),
+    }
+}
+
+/// Where the admin center adds a resource's permissions.
+fn add_path(resource: ApiResource) -> String {
+    match resource {
+        ApiResource::MicrosoftGraph => "Microsoft Graph".into(),
+        other => format!("APIs my organization uses > {}", other.display_name()),
+    }
+}
+
+/// One resource's permissions the product needs, with the catalogue that names its GUIDs.
+#[derive(Debug, Clone, Copy)]
+pub struct Required<'a> {
+    /// The resource.
+    pub resource: ApiResource,
+    /// Its permissions the product needs.
+    pub permissions: &'a Permissions,
+    /// Its catalogue (the tenant's service principal, or the built-in one).
+    pub catalog: &'a PermissionCatalog,
+}
+
 /// Judge the configured Graph permissions against the profile's.
 pub fn judge_api_permissions(
     cloud: Cloud,
@@ -67,95 +110,160 @@ pub fn judge_api_permissions(
     catalog: &PermissionCatalog,
     token_roles: Option<&[String]>,
 ) -> CheckResult {
-    let found = configured(app, catalog);
+    judge_api_permissions_of(
+        cloud,
+        app,
+        &[Required {
+            resource: ApiResource::MicrosoftGraph,
+            permissions: required,
+            catalog,
+        }],
+        token_roles,
+    )
+}
+
+/// Judge the configured permissions of each resource against the profile's; `required` holds
+/// Microsoft Graph first.
+pub fn judge_api_permissions_of(
+    cloud: Cloud,
+    app: &Application,
+    required: &[Required<'_>],
+    token_roles: Option<&[String]>,
+) -> CheckResult {
     let link = Some(portal::app_registration(
         cloud,
         &app.app_id,
         AppPage::ApiPermissions,
     ));
-    let mut wrong_type = Vec::new();
-    let mut missing = Vec::new();
-    for (needed, kind, right, other) in [
-        (
-            &required.delegated,
-            PermissionKind::Scope,
-            &found.delegated,
-            &found.application,
-        ),
-        (
-            &required.application,
-            PermissionKind::Role,
-            &found.application,
-            &found.delegated,
-        ),
-    ] {
-        for name in needed.iter().filter(|n| !has(right, n)) {
-            let label = format!("{name} ({})", kind.label());
-            if has(other, name) {
-                wrong_type.push(label);
-            } else {
-                missing.push(label);
+    let mut wrong_type: Vec<(ApiResource, String)> = Vec::new();
+    let mut missing: Vec<(ApiResource, String)> = Vec::new();
+    let mut extra = Vec::new();
+    let mut all = Vec::new();
+    let mut evidence = json!({ "portal_default_ignored": PORTAL_DEFAULT });
+    let mut others = serde_json::Map::new();
+    for need in required {
+        let found = configured_on(app, need.resource, need.catalog);
+        let wanted = need.permissions;
+        for (needed, kind, right, other) in [
+            (
+                &wanted.delegated,
+                PermissionKind::Scope,
+                &found.delegated,
+                &found.application,
+            ),
+            (
+                &wanted.application,
+                PermissionKind::Role,
+                &found.application,
+                &found.delegated,
+            ),
+        ] {
+            for name in needed.iter() {
+                all.push(label(need.resource, name, kind));
+                if has(right, name) {
+                    continue;
+                }
+                let entry = (need.resource, label(need.resource, name, kind));
+                if has(other, name) {
+                    wrong_type.push(entry);
+                } else {
+                    missing.push(entry);
+                }
             }
         }
-    }
-    let extra: Vec<String> = found
-        .delegated
-        .iter()
-        .filter(|n| !has(&required.delegated, n) && !is_portal_default(n))
-        .map(|n| format!("{n} (delegated)"))
-        .chain(
+        let graph = need.resource == ApiResource::MicrosoftGraph;
+        extra.extend(
             found
-                .application
+                .delegated
                 .iter()
-                .filter(|n| !has(&required.application, n))
-                .map(|n| format!("{n} (application)")),
-        )
-        .collect();
-    let mut evidence = json!({
-        "portal_default_ignored": PORTAL_DEFAULT,
-        "required": { "delegated": required.delegated, "application": required.application },
-        "configured": { "delegated": found.delegated, "application": found.application },
-        "other_resources": found.other_resources,
-        "names_from": catalog.source,
-    });
+                .filter(|n| !has(&wanted.delegated, n) && !(graph && is_portal_default(n)))
+                .map(|n| label(need.resource, n, PermissionKind::Scope))
+                .chain(
+                    found
+                        .application
+                        .iter()
+                        .filter(|n| !has(&wanted.application, n))
+                        .map(|n| label(need.resource, n, PermissionKind::Role)),
+                ),
+        );
+        let facts = json!({
+            "required": { "delegated": wanted.delegated, "application": wanted.application },
+            "configured": { "delegated": found.delegated, "application": found.application },
+        });
+        if graph {
+            evidence["required"] = facts["required"].clone();
+            evidence["configured"] = facts["configured"].clone();
+            evidence["other_resources"] = json!(found.other_resources);
+            evidence["names_from"] = json!(need.catalog.source);
+        } else {
+            others.insert(need.resource.display_name().to_string(), facts);
+        }
+    }
+    if !others.is_empty() {
+        evidence["resources"] = serde_json::Value::Object(others);
+    }
     if let Some(roles) = token_roles {
         evidence["roles_in_token"] = json!(roles);
     }
+    let names =
+        |list: &[(ApiResource, String)]| list.iter().map(|(_, l)| l.clone()).collect::<Vec<_>>();
+    // "Add a permission > Microsoft Graph and add …", once per resource.
+    let adding = |list: &[(ApiResource, String)]| {
+        ApiResource::ALL
+            .into_iter()
+            .filter_map(|resource| {
+                let mine: Vec<String> = list
+                    .iter()
+                    .filter(|(r, _)| *r == resource)
+                    .map(|(_, l)| l.clone())
+                    .collect();
+                (!mine.is_empty()).then(|| (add_path(resource), join(&mine)))
+            })
+            .collect::<Vec<_>>()
+    };
     if !wrong_type.is_empty() {
         let also = if missing.is_empty() {
             String::new()
         } else {
-            format!(" Also missing: {}.", join(&missing))
+            format!(" Also missing: {}.", join(&names(&missing)))
         };
+        let fix = adding(&wrong_type)
+            .into_iter()
+            .map(|(path, names)| format!("{path} {names}"))
+            .collect::<Vec<_>>()
+            .join("; ");
         return fail(
             CheckId::ApiPermissions,
             Cause::WrongPermissionType,
             format!(
                 "Configured with the wrong type: {} is needed, but the registration has the other kind.{also}",
-                join(&wrong_type)
+                join(&names(&wrong_type))
             ),
             evidence,
         )
         .with_link(link)
         .with_fix(format!(
-            "Under API permissions, remove the permission of the wrong type and add Microsoft Graph {}; then grant admin consent if the product needs it.",
-            join(&wrong_type)
+            "Under API permissions, remove the permission of the wrong type and add {fix}; then grant admin consent if the product needs it."
         ));
     }
     if !missing.is_empty() {
+        let fix = adding(&missing)
+            .into_iter()
+            .map(|(path, names)| format!("choose Add a permission > {path} and add {names}"))
+            .collect::<Vec<_>>()
+            .join("; ");
         return fail(
             CheckId::ApiPermissions,
             Cause::PermissionMissing,
             format!(
                 "The registration does not ask for {}.",
-                join(&missing)
+                join(&names(&missing))
             ),
             evidence,
         )
         .with_link(link)
         .with_fix(format!(
-            "Under API permissions, choose Add a permission > Microsoft Graph and add {}; then grant admin consent if the product needs it.",
-            join(&missing)
+            "Under API permissions, {fix}; then grant admin consent if the product needs it."
         ));
     }
     if !extra.is_empty() {
@@ -170,17 +278,6 @@ pub fn judge_api_permissions(
         )
         .with_link(link);
     }
-    let all: Vec<String> = required
-        .delegated
-        .iter()
-        .map(|n| format!("{n} (delegated)"))
-        .chain(
-            required
-                .application
-                .iter()
-                .map(|n| format!("{n} (application)")),
-        )
-        .collect();
     let message = if all.is_empty() {
         "The product needs no Microsoft Graph permissions and the registration asks for none."
             .to_string()
@@ -214,7 +311,7 @@ mod tests {
             serde_json::from_value(serde_json::json!({ "id": "c", "appId": "b" }))
                 .expect("application");
         app.required_resource_access = vec![RequiredResourceAccess {
-            resource_app_id: GRAPH_APP_ID.into(),
+            resource_app_id: crate::graph::GRAPH_APP_ID.into(),
             resource_access: entries
                 .iter()
                 .map(|(name, kind)| ResourceAccess {

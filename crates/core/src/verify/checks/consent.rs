@@ -4,7 +4,9 @@
 //! oauth2PermissionGrant of the client's service principal on the Microsoft Graph resource,
 //! whose space-separated `scope` must hold every required delegated permission (`openid` and
 //! `offline_access` too, when required); application permissions by one app role assignment
-//! each. No service principal at all means nobody ever consented (no enterprise app yet). For a
+//! each. Another resource's permissions (Office 365 Exchange Online's) are judged the same way on
+//! that resource's service principal ([`OtherResource`]). No service principal at all means
+//! nobody ever consented (no enterprise app yet). For a
 //! vendor's app (profile kind `vendor_consent`) the profile cannot know what the vendor asks
 //! for: any organisation-wide grant or assignment counts as approval, and the evidence lists them.
 //! Users' pending requests for admin consent are added by [`requests`].
@@ -30,7 +32,7 @@ use crate::endpoints::Cloud;
 use crate::graph::grants::PermissionGrant;
 use crate::graph::policies::AuthorizationPolicy;
 use crate::graph::service_principals::{AppRoleAssignment, ServicePrincipal};
-use crate::graph::{PermissionCatalog, PermissionKind};
+use crate::graph::{ApiResource, PermissionCatalog, PermissionKind};
 use crate::portal::{self, AppPage};
 use crate::profile::{Permissions, ProfileKind};
 use crate::verify::CheckResult;
@@ -111,6 +113,60 @@ impl Granted<'_> {
     }
 }
 
+/// Another resource's permissions the product needs (Office 365 Exchange Online's), judged
+/// against the grants and assignments on that resource's service principal.
+#[derive(Debug, Clone, Copy)]
+pub struct OtherResource<'a> {
+    /// The resource.
+    pub resource: ApiResource,
+    /// Its permissions the product needs.
+    pub required: &'a Permissions,
+    /// Its service principal's object ID in the tenant; `None` when the tenant has none (nothing
+    /// can be consented on it).
+    pub sp_id: Option<&'a str>,
+    /// Its catalogue (app role GUIDs to names).
+    pub catalog: &'a PermissionCatalog,
+}
+
+impl OtherResource<'_> {
+    fn on(&self, resource_id: &str) -> bool {
+        self.sp_id
+            .is_some_and(|id| id.eq_ignore_ascii_case(resource_id))
+    }
+
+    /// Delegated permissions consented for everyone on this resource.
+    fn admin_scopes<'g>(&self, granted: &Granted<'g>) -> Vec<&'g str> {
+        granted
+            .grants
+            .iter()
+            .filter(|g| g.is_admin_consent() && self.on(&g.resource_id))
+            .flat_map(PermissionGrant::scopes)
+            .collect()
+    }
+
+    /// Application permissions granted on this resource, by name.
+    fn roles(&self, granted: &Granted<'_>) -> Vec<String> {
+        granted
+            .assignments
+            .iter()
+            .filter(|a| self.on(&a.resource_id))
+            .map(|a| {
+                self.catalog
+                    .name_of(PermissionKind::Role, &a.app_role_id)
+                    .map_or_else(|| a.app_role_id.clone(), str::to_string)
+            })
+            .collect()
+    }
+
+    fn label(&self, name: &str, kind: PermissionKind) -> String {
+        format!(
+            "{name} ({}, {})",
+            self.resource.display_name(),
+            kind.label()
+        )
+    }
+}
+
 /// Judge admin consent; `granted` is `None` when the tenant has no service principal for the app.
 pub fn judge_admin_consent(
     cloud: Cloud,
@@ -120,6 +176,32 @@ pub fn judge_admin_consent(
     granted: Option<Granted<'_>>,
     catalog: &PermissionCatalog,
     token_roles: Option<&[String]>,
+) -> CheckResult {
+    judge_admin_consent_with(
+        cloud,
+        client_id,
+        kind,
+        required,
+        granted,
+        catalog,
+        token_roles,
+        &[],
+    )
+}
+
+/// [`judge_admin_consent`] with other resources' permissions besides Microsoft Graph's
+/// (`required`): each is consented by an `AllPrincipals` grant and app role assignments on its
+/// own service principal.
+#[allow(clippy::too_many_arguments)]
+pub fn judge_admin_consent_with(
+    cloud: Cloud,
+    client_id: &str,
+    kind: ProfileKind,
+    required: &Permissions,
+    granted: Option<Granted<'_>>,
+    catalog: &PermissionCatalog,
+    token_roles: Option<&[String]>,
+    others: &[OtherResource<'_>],
 ) -> CheckResult {
     let vendor = kind == ProfileKind::VendorConsent;
     let Some(granted) = granted else {
@@ -159,7 +241,25 @@ pub fn judge_admin_consent(
     if let Some(roles) = token_roles {
         evidence["roles_in_token"] = json!(roles);
     }
-    if vendor || (required.delegated.is_empty() && required.application.is_empty()) {
+    let others: Vec<&OtherResource<'_>> =
+        others.iter().filter(|o| !o.required.is_empty()).collect();
+    if !others.is_empty() {
+        let resources: serde_json::Map<String, Value> = others
+            .iter()
+            .map(|o| {
+                (
+                    o.resource.display_name().to_string(),
+                    json!({
+                        "service_principal_id": o.sp_id,
+                        "admin_consented_scopes": o.admin_scopes(&granted),
+                        "app_roles": o.roles(&granted),
+                    }),
+                )
+            })
+            .collect();
+        evidence["resources"] = Value::Object(resources);
+    }
+    if vendor || (required.is_empty() && others.is_empty()) {
         let any = granted.grants.iter().any(PermissionGrant::is_admin_consent)
             || !granted.assignments.is_empty();
         return if any {
@@ -198,6 +298,25 @@ pub fn judge_admin_consent(
                 .filter(|n| !roles.iter().any(|r| r.eq_ignore_ascii_case(n)))
                 .map(|n| format!("{n} (application)")),
         )
+        .chain(others.iter().flat_map(|other| {
+            let scopes = other.admin_scopes(&granted);
+            let roles = other.roles(&granted);
+            other
+                .required
+                .delegated
+                .iter()
+                .filter(move |n| !scopes.iter().any(|s| s.eq_ignore_ascii_case(n)))
+                .map(|n| other.label(n, PermissionKind::Scope))
+                .chain(
+                    other
+                        .required
+                        .application
+                        .iter()
+                        .filter(move |n| !roles.iter().any(|r| r.eq_ignore_ascii_case(n)))
+                        .map(|n| other.label(n, PermissionKind::Role)),
+                )
+                .collect::<Vec<_>>()
+        }))
         .collect();
     if missing.is_empty() {
         return pass(

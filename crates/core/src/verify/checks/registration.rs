@@ -1,5 +1,6 @@
 //! `redirect_uri` and `account_type`, judged from the app registration read by an administrator:
-//! the exact redirect URI must be registered under the platform the product uses (Web), and the
+//! each exact redirect URI the product uses must be registered under its platform (Web for most),
+//! the first that is not deciding the result ([`judge_redirect_uris`]), and the
 //! supported account type (`signInAudience`) must be one the product accepts.
 //!
 //! A redirect URI that breaks the offline rules has already failed in the engine before anything
@@ -48,6 +49,82 @@ fn is_near(difference: &RedirectDifference) -> bool {
             | RedirectDifference::Path { .. }
             | RedirectDifference::Other
     )
+}
+
+/// Judge the registered redirect URIs against every one the product uses (`expected`: each with
+/// its platform, the main one first): the first that is not registered as it must be decides;
+/// when all are, one pass names them all. A single URI is judged by [`judge_redirect_uri`] alone.
+pub fn judge_redirect_uris(
+    cloud: Cloud,
+    app: &Application,
+    expected: &[(RedirectPlatform, String)],
+) -> CheckResult {
+    let mut results: Vec<CheckResult> = expected
+        .iter()
+        .map(|(platform, uri)| judge_redirect_uri(cloud, app, uri, *platform))
+        .collect();
+    if results.len() <= 1 {
+        return results.pop().unwrap_or_else(|| {
+            pass(
+                CheckId::RedirectUri,
+                "The product uses no redirect URI.",
+                json!({}),
+            )
+        });
+    }
+    let all: Vec<serde_json::Value> = expected
+        .iter()
+        .zip(&results)
+        .map(|((platform, uri), result)| {
+            json!({
+                "redirect_uri": uri.trim(),
+                "platform": platform_label(*platform),
+                "status": result.status,
+            })
+        })
+        .collect();
+    if let Some(index) = results
+        .iter()
+        .position(|r| r.status != crate::verify::Status::Pass)
+    {
+        let mut failed = results.swap_remove(index);
+        failed.evidence["every_redirect_uri"] = json!(all);
+        if expected.len() > 1 {
+            failed.message = format!(
+                "{} ({} of the product's {} redirect URIs.)",
+                failed.message,
+                ordinal(index + 1),
+                expected.len()
+            );
+        }
+        return failed;
+    }
+    let listed: Vec<String> = expected
+        .iter()
+        .map(|(platform, uri)| format!("{} ({})", uri.trim(), platform_label(*platform)))
+        .collect();
+    pass(
+        CheckId::RedirectUri,
+        format!(
+            "Every redirect URI the product uses is registered exactly: {}.",
+            listed.join(", ")
+        ),
+        json!({
+            "every_redirect_uri": all,
+            "web": app.web_uris(),
+            "spa": app.spa_uris(),
+            "public_client": app.public_client_uris(),
+        }),
+    )
+}
+
+fn ordinal(n: usize) -> String {
+    match n {
+        1 => "The first".into(),
+        2 => "The second".into(),
+        3 => "The third".into(),
+        n => format!("Number {n}"),
+    }
 }
 
 /// Judge the registered redirect URIs against `expected`, which belongs under `platform`.
