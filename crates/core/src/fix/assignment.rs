@@ -11,7 +11,9 @@
 
 use super::replication::retry_while_replicating;
 use super::{Change, ChangeKind, FixError, RepairSession};
-use crate::graph::service_principals::{ServicePrincipal, user_assignment_required, users_assigned};
+use crate::graph::service_principals::{
+    ServicePrincipal, user_assignment_required, users_assigned,
+};
 use crate::graph::{self, ReadError};
 use crate::identity::TokenClaims;
 use crate::profile::{Assignee, Profile};
@@ -36,18 +38,14 @@ pub async fn ensure_user_assignment(
     };
     let graph = session.graph();
     let mut changes = Vec::new();
-    let required = retry_while_replicating(
-        session,
-        fresh,
-        "enterprise application read",
-        || async {
+    let required =
+        retry_while_replicating(session, fresh, "enterprise application read", || async {
             match user_assignment_required(&graph, &client.id).await {
                 Err(ReadError::NotFound(error)) => Err(graph::WriteError::NotFound(error)),
                 other => other.map_err(graph::WriteError::from),
             }
-        },
-    )
-    .await?;
+        })
+        .await?;
     if !required {
         retry_while_replicating(session, fresh, "enterprise application update", || {
             graph::write::require_user_assignment(&graph, &client.id)

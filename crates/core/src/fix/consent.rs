@@ -48,9 +48,7 @@ async fn consent_on(
         .map_err(|source| FixError::Read {
             what: match api {
                 ApiResource::MicrosoftGraph => "Microsoft Graph service principal read",
-                ApiResource::ExchangeOnline => {
-                    "Office 365 Exchange Online service principal read"
-                }
+                ApiResource::ExchangeOnline => "Office 365 Exchange Online service principal read",
             },
             source,
         })?;

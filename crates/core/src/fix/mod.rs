@@ -45,11 +45,11 @@ use std::time::Duration;
 use serde::Serialize;
 
 pub use approval_wait::{ApprovalSeen, ApprovalWait, approval_seen, wait_for_approval};
+pub use assignment::ensure_user_assignment;
 pub use certificate::{
     CERTIFICATE_DEFAULT_DAYS, CERTIFICATE_MAX_DAYS, NewCertificate, RotatedCertificate,
     add_certificate, certificate_days, confirm_certificate, remove_certificate, rotate_certificate,
 };
-pub use assignment::ensure_user_assignment;
 pub use consent::ensure_admin_consent;
 pub use consent_link::{
     ConsentLinkError, admin_consent_url, is_multi_tenant, setup_admin_consent_url,

@@ -234,15 +234,12 @@ async fn needed_permissions(
 ) -> Result<Vec<Needed>, FixError> {
     let mut needed = Vec::new();
     for (resource, permissions) in profile.registration.all_permissions() {
-        let catalog = match graph::service_principals::resource_permissions(
-            &session.graph(),
-            resource,
-        )
-        .await
-        {
-            Ok(read) => PermissionCatalog::from_resource(resource, &read),
-            Err(_) => PermissionCatalog::builtin_for(resource),
-        };
+        let catalog =
+            match graph::service_principals::resource_permissions(&session.graph(), resource).await
+            {
+                Ok(read) => PermissionCatalog::from_resource(resource, &read),
+                Err(_) => PermissionCatalog::builtin_for(resource),
+            };
         let wanted = permissions
             .delegated
             .iter()
@@ -556,10 +553,12 @@ mod tests {
             imap.clone(),
             "IMAP.AccessAsUser.All".to_string(),
         )];
-        let existing = app(json!({"id": "o", "appId": "a", "signInAudience": "AzureADMyOrg",
+        let existing = app(
+            json!({"id": "o", "appId": "a", "signInAudience": "AzureADMyOrg",
             "web": {"redirectUris": ["https://intranet.contoso.com/oauth2/sharepoint/callback"]},
             "requiredResourceAccess": [{"resourceAppId": GRAPH_APP,
-                "resourceAccess": [{"id": "e383f46e-2787-4529-855e-0e479a3ffac0", "type": "Scope"}]}]}));
+                "resourceAccess": [{"id": "e383f46e-2787-4529-855e-0e479a3ffac0", "type": "Scope"}]}]}),
+        );
         let (patch, changes) = repairs_of(&profile, &existing, &redirects, &needed);
         let patch = serde_json::to_value(&patch).expect("json");
         assert_eq!(
@@ -569,8 +568,14 @@ mod tests {
         assert!(patch.get("web").is_none(), "{patch}");
         let list = patch["requiredResourceAccess"].as_array().expect("list");
         assert_eq!(list.len(), 2, "{list:?}");
-        assert_eq!(list[1]["resourceAppId"], "00000002-0000-0ff1-ce00-000000000000");
-        assert_eq!(list[1]["resourceAccess"], json!([{"id": imap, "type": "Scope"}]));
+        assert_eq!(
+            list[1]["resourceAppId"],
+            "00000002-0000-0ff1-ce00-000000000000"
+        );
+        assert_eq!(
+            list[1]["resourceAccess"],
+            json!([{"id": imap, "type": "Scope"}])
+        );
         let said: Vec<&str> = changes.iter().map(|c| c.description.as_str()).collect();
         assert_eq!(
             said,

@@ -523,8 +523,7 @@ impl Profile {
             if !assignment.required && !assignment.assign.is_empty() {
                 return Err(broken(
                     "registration.user_assignment.assign",
-                    "users are assigned only where assignment is required (required = true)"
-                        .into(),
+                    "users are assigned only where assignment is required (required = true)".into(),
                 ));
             }
         }
@@ -627,8 +626,7 @@ impl Profile {
                             Kind::Scope => Kind::Role,
                             Kind::Role => Kind::Scope,
                         };
-                        let hint = if resource.catalogue().find_ignore_case(other, name).is_some()
-                        {
+                        let hint = if resource.catalogue().find_ignore_case(other, name).is_some() {
                             format!(
                                 " (it is one of its {} permissions)",
                                 if other == Kind::Scope {
