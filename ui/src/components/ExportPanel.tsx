@@ -6,7 +6,7 @@
  * bundle names its thumbprint and, when asked, carries it with its private key in
  * certificate.pfx.age.
  */
-import { useEffect, useId, useRef, useState } from "react";
+import { useEffect, useId, useState } from "react";
 import {
   Body1,
   Button,
@@ -25,21 +25,15 @@ import {
 import { ArrowDownloadRegular, FolderOpenRegular } from "@fluentui/react-icons";
 import { checkExportForm, chooseSavePath, exportBundle } from "../ipc";
 import type { CredentialType, ExportInputError, ExportOutcome } from "../ipc";
+import { useAction } from "../hooks/useAction";
 import { useFailure } from "../hooks/useFailure";
+import { cardSurface, column, controlRow } from "../layout";
 import { FailureBar } from "./FailureBar";
 
 const useStyles = makeStyles({
-  panel: {
-    display: "flex",
-    flexDirection: "column",
-    gap: tokens.spacingVerticalM,
-    padding: tokens.spacingHorizontalL,
-    borderRadius: tokens.borderRadiusMedium,
-    backgroundColor: tokens.colorNeutralBackground1,
-    border: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke2}`,
-  },
+  panel: { ...column(tokens.spacingVerticalM), ...cardSurface, padding: tokens.spacingHorizontalL },
   title: { margin: 0 },
-  row: { display: "flex", flexWrap: "wrap", gap: tokens.spacingHorizontalM, alignItems: "end" },
+  row: controlRow(tokens.spacingHorizontalM),
   grow: { flexGrow: 1, minWidth: "280px" },
   list: { margin: 0, paddingLeft: tokens.spacingHorizontalXL },
 });
@@ -89,8 +83,6 @@ export function ExportPanel({ expiryKnown, credential = "secret" }: ExportPanelP
   const [passphrase, setPassphrase] = useState("");
   const [expires, setExpires] = useState("");
   const typedExpiry = expiryKnown ? "" : expires;
-  const [busy, setBusy] = useState(false);
-  const failure = useFailure();
   const [outcome, setOutcome] = useState<ExportOutcome | null>(null);
 
   // The shell checks the form as it is typed, with the same rules the export applies; when it
@@ -123,21 +115,14 @@ export function ExportPanel({ expiryKnown, credential = "secret" }: ExportPanelP
   const recipientsMessage = problem("recipients");
   const expiryMessage = problem("secret_expires");
 
-  const choose = async () => {
-    failure.clear();
-    try {
-      const chosen = await chooseSavePath();
-      if (chosen) setPath(chosen);
-    } catch (cause) {
-      failure.show(cause, () => void choose());
-    }
-  };
-
-  const run = async () => {
-    setBusy(true);
-    failure.clear();
-    setOutcome(null);
-    try {
+  const choose = useAction(async () => {
+    const chosen = await chooseSavePath();
+    if (chosen) setPath(chosen);
+  });
+  // Trying again exports the form as it is then.
+  const exporting = useAction(
+    async () => {
+      setOutcome(null);
       const result = await exportBundle({
         path,
         recipients: protection === "recipients" ? recipients : "",
@@ -146,15 +131,9 @@ export function ExportPanel({ expiryKnown, credential = "secret" }: ExportPanelP
       });
       setOutcome(result);
       setPassphrase("");
-    } catch (cause) {
-      // Trying again exports the form as it is then.
-      failure.show(cause, () => void latestRun.current());
-    } finally {
-      setBusy(false);
-    }
-  };
-  const latestRun = useRef(run);
-  latestRun.current = run;
+    },
+    { failure: choose.failure },
+  );
 
   return (
     <section className={styles.panel} aria-labelledby={headingId} data-testid="export-panel">
@@ -173,7 +152,7 @@ export function ExportPanel({ expiryKnown, credential = "secret" }: ExportPanelP
         >
           <Input value={path} onChange={(_, d) => setPath(d.value)} data-testid="export-path" placeholder="/home/you/contoso-bundle.zip" />
         </Field>
-        <Button icon={<FolderOpenRegular />} onClick={() => void choose()} data-testid="export-choose">
+        <Button icon={<FolderOpenRegular />} onClick={() => void choose.run()} data-testid="export-choose">
           Choose…
         </Button>
       </div>
@@ -213,15 +192,15 @@ export function ExportPanel({ expiryKnown, credential = "secret" }: ExportPanelP
         <Button
           appearance="primary"
           icon={<ArrowDownloadRegular />}
-          disabled={busy || path.trim() === "" || !!recipientsMessage || !!pathMessage || !!expiryMessage}
-          onClick={() => void run()}
+          disabled={exporting.busy || path.trim() === "" || !!recipientsMessage || !!pathMessage || !!expiryMessage}
+          onClick={() => void exporting.run()}
           data-testid="export-button"
         >
-          {busy ? "Exporting…" : "Export bundle"}
+          {exporting.busy ? "Exporting…" : "Export bundle"}
         </Button>
       </div>
       <FailureBar notice={checkFailure.notice} testId="export-check-error" />
-      <FailureBar notice={failure.notice} testId="export-error" besideForm />
+      <FailureBar notice={exporting.failure.notice} testId="export-error" besideForm />
       {outcome && (
         <MessageBar intent="success" layout="multiline" data-testid="export-done">
           <MessageBarBody>

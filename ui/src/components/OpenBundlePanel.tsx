@@ -8,21 +8,14 @@ import { Button, Checkbox, Field, Input, Subtitle2, makeStyles, tokens } from "@
 import { DocumentArrowUpRegular, FolderOpenRegular } from "@fluentui/react-icons";
 import { chooseOpenPath, openBundle } from "../ipc";
 import type { WizardView } from "../ipc";
-import { useFailure } from "../hooks/useFailure";
+import { useAction } from "../hooks/useAction";
+import { cardSurface, column, controlRow } from "../layout";
 import { FailureBar } from "./FailureBar";
 
 const useStyles = makeStyles({
-  panel: {
-    display: "flex",
-    flexDirection: "column",
-    gap: tokens.spacingVerticalS,
-    padding: `${tokens.spacingVerticalM} ${tokens.spacingHorizontalL}`,
-    borderRadius: tokens.borderRadiusMedium,
-    backgroundColor: tokens.colorNeutralBackground1,
-    border: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke2}`,
-  },
+  panel: { ...column(tokens.spacingVerticalS), ...cardSurface, padding: `${tokens.spacingVerticalM} ${tokens.spacingHorizontalL}` },
   title: { margin: 0 },
-  row: { display: "flex", flexWrap: "wrap", gap: tokens.spacingHorizontalM, alignItems: "end" },
+  row: controlRow(tokens.spacingHorizontalM),
   grow: { flexGrow: 1, minWidth: "280px" },
 });
 
@@ -38,32 +31,17 @@ export function OpenBundlePanel({ onOpened, demoScenario }: OpenBundlePanelProps
   const headingId = useId();
   const [path, setPath] = useState("");
   const [demo, setDemo] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const failure = useFailure();
-
-  const open = async (chosen: string) => {
-    setBusy(true);
-    failure.clear();
-    try {
-      onOpened(await openBundle(chosen, demo ? demoScenario : null));
-    } catch (cause) {
-      failure.show(cause, () => void open(chosen));
-    } finally {
-      setBusy(false);
-    }
-  };
-  const browse = async () => {
-    failure.clear();
-    try {
+  const open = useAction(async (chosen: string) => onOpened(await openBundle(chosen, demo ? demoScenario : null)));
+  const browse = useAction(
+    async () => {
       const chosen = await chooseOpenPath();
       if (chosen) {
         setPath(chosen);
-        await open(chosen);
+        await open.run(chosen);
       }
-    } catch (cause) {
-      failure.show(cause, () => void browse());
-    }
-  };
+    },
+    { failure: open.failure },
+  );
 
   return (
     <section className={styles.panel} aria-labelledby={headingId} data-testid="open-bundle-panel">
@@ -77,13 +55,13 @@ export function OpenBundlePanel({ onOpened, demoScenario }: OpenBundlePanelProps
         <Button
           appearance="primary"
           icon={<DocumentArrowUpRegular />}
-          disabled={busy || path.trim() === ""}
-          onClick={() => void open(path)}
+          disabled={open.busy || path.trim() === ""}
+          onClick={() => void open.run(path)}
           data-testid="open-bundle-button"
         >
           Open bundle
         </Button>
-        <Button icon={<FolderOpenRegular />} disabled={busy} onClick={() => void browse()} data-testid="open-bundle-browse">
+        <Button icon={<FolderOpenRegular />} disabled={open.busy} onClick={() => void browse.run()} data-testid="open-bundle-browse">
           Browse…
         </Button>
       </div>
@@ -93,7 +71,7 @@ export function OpenBundlePanel({ onOpened, demoScenario }: OpenBundlePanelProps
         label="Continue on the demo tenant"
         data-testid="open-bundle-demo"
       />
-      <FailureBar notice={failure.notice} testId="open-bundle-error" />
+      <FailureBar notice={open.failure.notice} testId="open-bundle-error" />
     </section>
   );
 }

@@ -4,33 +4,20 @@
  * reminders.
  */
 import { useState } from "react";
-import {
-  Body1,
-  Button,
-  Checkbox,
-  Field,
-  Select,
-  Subtitle2,
-  Table,
-  TableBody,
-  TableCell,
-  TableHeader,
-  TableHeaderCell,
-  TableRow,
-  makeStyles,
-  tokens,
-} from "@fluentui/react-components";
+import { Body1, Button, Checkbox, Field, Select, Subtitle2, TableCell, TableRow, makeStyles, tokens } from "@fluentui/react-components";
 import { SearchRegular } from "@fluentui/react-icons";
 import { addScanned, scanTenant } from "../ipc";
 import type { ExpiringCredential, RemindersView } from "../ipc";
-import { useFailure } from "../hooks/useFailure";
+import { useAction } from "../hooks/useAction";
+import { column, controlRow } from "../layout";
 import { daysText } from "./ExpiryBadge";
 import { FailureBar } from "./FailureBar";
+import { HeadedTable } from "./HeadedTable";
 
 const useStyles = makeStyles({
-  panel: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalS },
+  panel: column(tokens.spacingVerticalS),
   title: { margin: 0 },
-  row: { display: "flex", flexWrap: "wrap", gap: tokens.spacingHorizontalM, alignItems: "end" },
+  row: controlRow(tokens.spacingHorizontalM),
 });
 
 export function ScanPanel({ onAdded }: { onAdded: (view: RemindersView) => void }) {
@@ -38,35 +25,22 @@ export function ScanPanel({ onAdded }: { onAdded: (view: RemindersView) => void 
   const [days, setDays] = useState(90);
   const [found, setFound] = useState<ExpiringCredential[] | null>(null);
   const [picked, setPicked] = useState<Set<string>>(new Set());
-  const failure = useFailure();
-  const [busy, setBusy] = useState(false);
-
-  const scan = async () => {
-    setBusy(true);
-    failure.clear();
-    try {
-      const list = await scanTenant(days);
-      setFound(list);
-      setPicked(new Set(list.filter((c) => c.kind === "secret").map((c) => c.key_id)));
-    } catch (cause) {
-      failure.show(cause, () => void scan());
-    } finally {
-      setBusy(false);
-    }
-  };
-  const add = async () => {
-    if (!found) return;
-    failure.clear();
-    try {
+  const scan = useAction(async () => {
+    const list = await scanTenant(days);
+    setFound(list);
+    setPicked(new Set(list.filter((c) => c.kind === "secret").map((c) => c.key_id)));
+  });
+  const add = useAction(
+    async () => {
+      if (!found) return;
       const picks = found
         .filter((c) => c.kind === "secret" && picked.has(c.key_id))
         .map((c) => ({ client_id: c.client_id, key_id: c.key_id, expires: c.expires, name: c.app_name }));
       onAdded(await addScanned(picks));
       setFound(null);
-    } catch (cause) {
-      failure.show(cause, () => void add());
-    }
-  };
+    },
+    { failure: scan.failure },
+  );
   const toggle = (key: string, on: boolean) => {
     const next = new Set(picked);
     if (on) next.add(key);
@@ -90,44 +64,34 @@ export function ScanPanel({ onAdded }: { onAdded: (view: RemindersView) => void 
             ))}
           </Select>
         </Field>
-        <Button icon={<SearchRegular />} disabled={busy} onClick={() => void scan()} data-testid="scan-button">
-          {busy ? "Scanning…" : "Scan"}
+        <Button icon={<SearchRegular />} disabled={scan.busy} onClick={() => void scan.run()} data-testid="scan-button">
+          {scan.busy ? "Scanning…" : "Scan"}
         </Button>
       </div>
-      <FailureBar notice={failure.notice} testId="scan-error" />
+      <FailureBar notice={scan.failure.notice} testId="scan-error" />
       {found && found.length === 0 && <Body1 data-testid="scan-empty">Nothing expires within {days} days.</Body1>}
       {found && found.length > 0 && (
         <>
-          <Table aria-label="Credentials found" size="small" data-testid="scan-results">
-            <TableHeader>
-              <TableRow>
-                <TableHeaderCell>Add</TableHeaderCell>
-                <TableHeaderCell>App</TableHeaderCell>
-                <TableHeaderCell>Kind</TableHeaderCell>
-                <TableHeaderCell>Expires</TableHeaderCell>
+          <HeadedTable label="Credentials found" testId="scan-results" headings={["Add", "App", "Kind", "Expires"]}>
+            {found.map((c) => (
+              <TableRow key={c.key_id}>
+                <TableCell>
+                  <Checkbox
+                    aria-label={`Add a reminder for ${c.app_name ?? c.client_id}`}
+                    disabled={c.kind !== "secret"}
+                    checked={picked.has(c.key_id)}
+                    onChange={(_, d) => toggle(c.key_id, d.checked === true)}
+                  />
+                </TableCell>
+                <TableCell>{c.app_name ?? c.client_id}</TableCell>
+                <TableCell>{c.kind === "secret" ? "Client secret" : "Certificate"}</TableCell>
+                <TableCell>
+                  {new Date(c.expires).toLocaleDateString()} ({daysText(c.days_left)})
+                </TableCell>
               </TableRow>
-            </TableHeader>
-            <TableBody>
-              {found.map((c) => (
-                <TableRow key={c.key_id}>
-                  <TableCell>
-                    <Checkbox
-                      aria-label={`Add a reminder for ${c.app_name ?? c.client_id}`}
-                      disabled={c.kind !== "secret"}
-                      checked={picked.has(c.key_id)}
-                      onChange={(_, d) => toggle(c.key_id, d.checked === true)}
-                    />
-                  </TableCell>
-                  <TableCell>{c.app_name ?? c.client_id}</TableCell>
-                  <TableCell>{c.kind === "secret" ? "Client secret" : "Certificate"}</TableCell>
-                  <TableCell>
-                    {new Date(c.expires).toLocaleDateString()} ({daysText(c.days_left)})
-                  </TableCell>
-                </TableRow>
-              ))}
-            </TableBody>
-          </Table>
-          <Button appearance="primary" disabled={picked.size === 0} onClick={() => void add()} data-testid="scan-add">
+            ))}
+          </HeadedTable>
+          <Button appearance="primary" disabled={picked.size === 0} onClick={() => void add.run()} data-testid="scan-add">
             Add the selected secrets
           </Button>
         </>

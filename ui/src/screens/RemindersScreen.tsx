@@ -5,7 +5,7 @@
  * unattended monitor's last scan on this computer (`entra-setup monitor scan`), and the desktop
  * settings.
  */
-import { useEffect, useId, useRef, useState } from "react";
+import { useEffect, useId, useState } from "react";
 import {
   Body1,
   Button,
@@ -20,138 +20,35 @@ import {
   Select,
   Spinner,
   Subtitle2,
-  Table,
-  TableBody,
   TableCell,
-  TableHeader,
-  TableHeaderCell,
   TableRow,
   Title3,
   makeStyles,
   tokens,
 } from "@fluentui/react-components";
 import { AddRegular, ArrowLeftRegular, ArrowSyncRegular, DeleteRegular } from "@fluentui/react-icons";
-import { addReminder, listProfiles, listReminders, monitorLastScan, removeReminder, rotateSecret } from "../ipc";
-import type { LastScan, MonitorLastScanView, ProfileSummary, ReminderForm, RemindersView, Standing, WizardView } from "../ipc";
+import { addReminder, listProfiles, listReminders, removeReminder, rotateSecret } from "../ipc";
+import type { ProfileSummary, ReminderForm, RemindersView, Standing, WizardView } from "../ipc";
 import { ExpiryBadge, daysText } from "../components/ExpiryBadge";
 import { FailureBar } from "../components/FailureBar";
-import { useFailure } from "../hooks/useFailure";
+import { HeadedTable } from "../components/HeadedTable";
+import { MonitorCard } from "../components/MonitorCard";
 import { ScanPanel } from "../components/ScanPanel";
 import { SettingsPanel } from "../components/SettingsPanel";
+import { useAction } from "../hooks/useAction";
+import { useFailure } from "../hooks/useFailure";
+import { cardSurface, column, controlRow } from "../layout";
 
 const useStyles = makeStyles({
-  screen: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalL },
+  screen: column(tokens.spacingVerticalL),
   heading: { margin: 0 },
-  card: {
-    display: "flex",
-    flexDirection: "column",
-    gap: tokens.spacingVerticalS,
-    padding: tokens.spacingHorizontalL,
-    borderRadius: tokens.borderRadiusMedium,
-    backgroundColor: tokens.colorNeutralBackground1,
-    border: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke2}`,
-  },
+  card: { ...column(tokens.spacingVerticalS), ...cardSurface, padding: tokens.spacingHorizontalL },
   title: { margin: 0 },
   form: { display: "grid", gridTemplateColumns: "repeat(auto-fill, minmax(240px, 1fr))", gap: tokens.spacingHorizontalM },
-  row: { display: "flex", flexWrap: "wrap", gap: tokens.spacingHorizontalS, alignItems: "center" },
+  row: controlRow(tokens.spacingHorizontalS, "center"),
   mono: { fontFamily: tokens.fontFamilyMonospace, fontSize: tokens.fontSizeBase200 },
   muted: { color: tokens.colorNeutralForeground2 },
 });
-
-function count(n: number, one: string, many: string): string {
-  return `${n} ${n === 1 ? one : many}`;
-}
-
-/** "Monitor: last scan at …, N tenants, M due, K unreadable". */
-function lastScanSummary(scan: LastScan): string {
-  const due = scan.tenants.reduce((sum, t) => sum + t.due.length, 0);
-  const unreadable = scan.tenants.filter((t) => t.status === "unreadable").length;
-  return `Monitor: last scan at ${new Date(scan.ran_at).toLocaleString()}, ${count(scan.tenants.length, "tenant", "tenants")}, ${due} due, ${unreadable} unreadable`;
-}
-
-/** The unattended monitor's last scan: its summary, each credential due and each tenant it could not read. */
-function MonitorCard({ mono, muted, title }: { mono: string; muted: string; title: string }) {
-  const [view, setView] = useState<MonitorLastScanView | null>(null);
-  const failure = useFailure();
-  const load = () => {
-    failure.clear();
-    monitorLastScan().then(setView, (cause: unknown) => failure.show(cause, load));
-  };
-  useEffect(() => {
-    load();
-  }, []);
-  const scan = view?.scan ?? null;
-  return (
-    <div data-testid="monitor-last-scan">
-      <Subtitle2 as="h3" className={title}>
-        Unattended monitor
-      </Subtitle2>
-      <FailureBar notice={failure.notice} testId="monitor-last-scan-error" />
-      {view && !scan && view.problem && (
-        <Body1 as="p" data-testid="monitor-last-scan-problem">
-          The monitor's last scan cannot be read: {view.problem}
-        </Body1>
-      )}
-      {view && !scan && !view.problem && (
-        <Body1 as="p" data-testid="monitor-never-ran">
-          The monitor has not run on this computer. Set it up with <code>entra-setup monitor setup --tenant …</code>, then
-          schedule <code>entra-setup monitor scan</code> (<code>entra-setup monitor schedule --print cron</code> prints a
-          ready-made schedule).
-        </Body1>
-      )}
-      {scan && (
-        <>
-          <Body1 as="p" data-testid="monitor-summary">
-            {lastScanSummary(scan)}
-          </Body1>
-          {scan.tenants.some((t) => t.due.length > 0) && (
-            <Table aria-label="Credentials due at the monitor's last scan" size="small" data-testid="monitor-due-table">
-              <TableHeader>
-                <TableRow>
-                  <TableHeaderCell>Tenant</TableHeaderCell>
-                  <TableHeaderCell>App</TableHeaderCell>
-                  <TableHeaderCell>Credential</TableHeaderCell>
-                  <TableHeaderCell>Expires</TableHeaderCell>
-                  <TableHeaderCell>Urgency</TableHeaderCell>
-                </TableRow>
-              </TableHeader>
-              <TableBody>
-                {scan.tenants.flatMap((t) =>
-                  t.due.map((d) => (
-                    <TableRow key={`${t.tenant}/${d.key_id}`} data-testid={`monitor-due-${d.key_id}`}>
-                      <TableCell className={mono}>{t.tenant}</TableCell>
-                      <TableCell>
-                        {d.display_name ?? "—"} <span className={mono}>{d.client_id}</span>
-                      </TableCell>
-                      <TableCell>
-                        {d.kind === "certificate" ? "Certificate" : "Secret"} <span className={mono}>{d.key_id}</span>
-                      </TableCell>
-                      <TableCell>
-                        {new Date(d.expires).toLocaleDateString()} ({daysText(d.days_left)} at the scan)
-                      </TableCell>
-                      <TableCell>
-                        <ExpiryBadge stage={d.stage} urgency={d.urgency ?? "later"} />
-                      </TableCell>
-                    </TableRow>
-                  )),
-                )}
-              </TableBody>
-            </Table>
-          )}
-          {scan.tenants
-            .filter((t) => t.status === "unreadable")
-            .map((t) => (
-              <Body1 as="p" key={t.tenant} data-testid={`monitor-unreadable-${t.tenant}`}>
-                Could not read <span className={mono}>{t.tenant}</span>: {t.detail ?? "no detail"}
-                {t.cause ? ` (${t.cause})` : ""}
-              </Body1>
-            ))}
-        </>
-      )}
-      {view && <Body1 className={muted}>Kept in {view.file}</Body1>}
-    </div>
-  );
-}
 
 const EMPTY_FORM: ReminderForm = { tenant: "", client_id: "", key_id: "", expires: "", name: "" };
 
@@ -197,36 +94,28 @@ export function RemindersScreen({ onBack, onRotate, demoScenario }: RemindersScr
     loadProfiles();
   }, []);
 
-  const add = async () => {
-    formFailure.clear();
-    try {
+  // Trying again adds the form as it is then.
+  const add = useAction(
+    async () => {
       setView(await addReminder(form));
       setForm(EMPTY_FORM);
-    } catch (cause) {
-      // Trying again adds the form as it is then.
-      formFailure.show(cause, () => void latestAdd.current());
-    }
-  };
-  const latestAdd = useRef(add);
-  latestAdd.current = add;
-  const remove = async (standing: Standing) => {
-    setRemoving(null);
-    failure.clear();
-    try {
+    },
+    { failure: formFailure },
+  );
+  const remove = useAction(
+    async (standing: Standing) => {
+      setRemoving(null);
       setView(await removeReminder(standing.key_id));
-    } catch (cause) {
-      failure.show(cause, () => void remove(standing));
-    }
-  };
-  const rotate = async (standing: Standing) => {
-    setRotating(null);
-    failure.clear();
-    try {
+    },
+    { failure },
+  );
+  const rotate = useAction(
+    async (standing: Standing) => {
+      setRotating(null);
       onRotate(await rotateSecret(standing.key_id, rotateProfile, rotateDemo === "demo" ? demoScenario : null));
-    } catch (cause) {
-      failure.show(cause, () => void rotate(standing));
-    }
-  };
+    },
+    { failure },
+  );
   const field = (key: keyof ReminderForm, label: string, hint: string) => (
     <Field label={label} hint={hint} required={key !== "name"}>
       <Input value={form[key]} onChange={(_, d) => setForm({ ...form, [key]: d.value })} data-testid={`reminder-${key}`} />
@@ -251,56 +140,47 @@ export function RemindersScreen({ onBack, onRotate, demoScenario }: RemindersScr
         {!view && !failure.notice && <Spinner label="Loading reminders…" />}
         {view && view.standings.length === 0 && <Body1 data-testid="reminders-empty">No client secret is watched yet.</Body1>}
         {view && view.standings.length > 0 && (
-          <Table aria-label="Watched client secrets" size="small" data-testid="reminders-table">
-            <TableHeader>
-              <TableRow>
-                <TableHeaderCell>Name</TableHeaderCell>
-                <TableHeaderCell>Tenant</TableHeaderCell>
-                <TableHeaderCell>Client ID</TableHeaderCell>
-                <TableHeaderCell>Secret ID</TableHeaderCell>
-                <TableHeaderCell>Expires</TableHeaderCell>
-                <TableHeaderCell>Urgency</TableHeaderCell>
-                <TableHeaderCell>Actions</TableHeaderCell>
+          <HeadedTable
+            label="Watched client secrets"
+            testId="reminders-table"
+            headings={["Name", "Tenant", "Client ID", "Secret ID", "Expires", "Urgency", "Actions"]}
+          >
+            {view.standings.map((s) => (
+              <TableRow key={s.key_id} data-testid={`reminder-row-${s.key_id}`}>
+                <TableCell>{s.name ?? "—"}</TableCell>
+                <TableCell className={styles.mono}>{s.tenant}</TableCell>
+                <TableCell className={styles.mono}>{s.client_id}</TableCell>
+                <TableCell className={styles.mono}>{s.key_id}</TableCell>
+                <TableCell>
+                  {new Date(s.expires).toLocaleDateString()} ({daysText(s.days_left)})
+                </TableCell>
+                <TableCell>
+                  <ExpiryBadge stage={s.stage} urgency={s.urgency} />
+                </TableCell>
+                <TableCell>
+                  <div className={styles.row}>
+                    <Button
+                      size="small"
+                      icon={<ArrowSyncRegular />}
+                      onClick={() => setRotating(s)}
+                      aria-label={`Rotate the secret of ${s.name ?? s.client_id} now`}
+                    >
+                      Rotate now
+                    </Button>
+                    <Button
+                      size="small"
+                      icon={<DeleteRegular />}
+                      onClick={() => setRemoving(s)}
+                      aria-label={`Remove the reminder for ${s.name ?? s.client_id}`}
+                      data-testid={`reminder-remove-${s.key_id}`}
+                    >
+                      Remove
+                    </Button>
+                  </div>
+                </TableCell>
               </TableRow>
-            </TableHeader>
-            <TableBody>
-              {view.standings.map((s) => (
-                <TableRow key={s.key_id} data-testid={`reminder-row-${s.key_id}`}>
-                  <TableCell>{s.name ?? "—"}</TableCell>
-                  <TableCell className={styles.mono}>{s.tenant}</TableCell>
-                  <TableCell className={styles.mono}>{s.client_id}</TableCell>
-                  <TableCell className={styles.mono}>{s.key_id}</TableCell>
-                  <TableCell>
-                    {new Date(s.expires).toLocaleDateString()} ({daysText(s.days_left)})
-                  </TableCell>
-                  <TableCell>
-                    <ExpiryBadge stage={s.stage} urgency={s.urgency} />
-                  </TableCell>
-                  <TableCell>
-                    <div className={styles.row}>
-                      <Button
-                        size="small"
-                        icon={<ArrowSyncRegular />}
-                        onClick={() => setRotating(s)}
-                        aria-label={`Rotate the secret of ${s.name ?? s.client_id} now`}
-                      >
-                        Rotate now
-                      </Button>
-                      <Button
-                        size="small"
-                        icon={<DeleteRegular />}
-                        onClick={() => setRemoving(s)}
-                        aria-label={`Remove the reminder for ${s.name ?? s.client_id}`}
-                        data-testid={`reminder-remove-${s.key_id}`}
-                      >
-                        Remove
-                      </Button>
-                    </div>
-                  </TableCell>
-                </TableRow>
-              ))}
-            </TableBody>
-          </Table>
+            ))}
+          </HeadedTable>
         )}
         {view && <Body1 className={styles.muted}>Kept in {view.file}</Body1>}
       </div>
@@ -318,7 +198,7 @@ export function RemindersScreen({ onBack, onRotate, demoScenario }: RemindersScr
         </div>
         <FailureBar notice={formFailure.notice} testId="reminder-form-error" besideForm />
         <div className={styles.row}>
-          <Button appearance="primary" icon={<AddRegular />} onClick={() => void add()} data-testid="reminder-add">
+          <Button appearance="primary" icon={<AddRegular />} onClick={() => void add.run()} data-testid="reminder-add">
             Add reminder
           </Button>
         </div>
@@ -344,7 +224,7 @@ export function RemindersScreen({ onBack, onRotate, demoScenario }: RemindersScr
             </DialogContent>
             <DialogActions>
               <Button onClick={() => setRemoving(null)}>Keep it</Button>
-              <Button appearance="primary" onClick={() => removing && void remove(removing)} data-testid="reminder-remove-confirm">
+              <Button appearance="primary" onClick={() => removing && void remove.run(removing)} data-testid="reminder-remove-confirm">
                 Remove
               </Button>
             </DialogActions>
@@ -380,7 +260,7 @@ export function RemindersScreen({ onBack, onRotate, demoScenario }: RemindersScr
             </DialogContent>
             <DialogActions>
               <Button onClick={() => setRotating(null)}>Cancel</Button>
-              <Button appearance="primary" onClick={() => rotating && void rotate(rotating)}>
+              <Button appearance="primary" onClick={() => rotating && void rotate.run(rotating)}>
                 Open the secret step
               </Button>
             </DialogActions>

@@ -8,32 +8,26 @@ import {
   MessageBar,
   MessageBarBody,
   MessageBarTitle,
-  Subtitle2,
   Textarea,
   Title3,
   makeStyles,
   tokens,
 } from "@fluentui/react-components";
-import { ArrowLeftRegular, CopyRegular, FolderOpenRegular, SearchRegular } from "@fluentui/react-icons";
-import { copyText, diagnose, openLogFolder, supportLog } from "../ipc";
+import { ArrowLeftRegular, SearchRegular } from "@fluentui/react-icons";
+import { diagnose } from "../ipc";
 import type { Finding } from "../ipc";
 import { FailureBar } from "../components/FailureBar";
-import { useFailure } from "../hooks/useFailure";
+import { SupportLog } from "../components/SupportLog";
+import { useAction } from "../hooks/useAction";
+import { column } from "../layout";
 
 const useStyles = makeStyles({
-  screen: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalL, maxWidth: "820px" },
+  screen: { ...column(tokens.spacingVerticalL), maxWidth: "820px" },
   heading: { margin: 0 },
   row: { display: "flex", gap: tokens.spacingHorizontalM },
-  finding: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalXS },
+  finding: column(tokens.spacingVerticalXS),
   paragraph: { margin: 0 },
-  support: {
-    display: "flex",
-    flexDirection: "column",
-    gap: tokens.spacingVerticalS,
-    borderTop: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke2}`,
-    paddingTop: tokens.spacingVerticalL,
-  },
-  findings: { listStyleType: "none", margin: 0, padding: 0, display: "flex", flexDirection: "column", gap: tokens.spacingVerticalM },
+  findings: { ...column(tokens.spacingVerticalM), listStyleType: "none", margin: 0, padding: 0 },
 });
 
 /** The setup under way, whose integration's findings come first. */
@@ -49,15 +43,7 @@ export function TroubleshootScreen({ onBack, integration = null }: { onBack: () 
   const headingId = useId();
   const [text, setText] = useState("");
   const [findings, setFindings] = useState<Finding[] | null>(null);
-  const failure = useFailure();
-  const run = async () => {
-    failure.clear();
-    try {
-      setFindings(await diagnose(text, integration?.profile ?? null));
-    } catch (cause) {
-      failure.show(cause, () => void run());
-    }
-  };
+  const run = useAction(async () => setFindings(await diagnose(text, integration?.profile ?? null)));
   return (
     <section className={styles.screen} aria-labelledby={headingId} data-testid="troubleshoot-screen">
       <Title3 as="h2" id={headingId} className={styles.heading}>
@@ -71,14 +57,14 @@ export function TroubleshootScreen({ onBack, integration = null }: { onBack: () 
         <Textarea value={text} onChange={(_, data) => setText(data.value)} rows={6} resize="vertical" data-testid="diagnose-input" />
       </Field>
       <div className={styles.row}>
-        <Button appearance="primary" icon={<SearchRegular />} disabled={!text.trim()} onClick={() => void run()} data-testid="diagnose-button">
+        <Button appearance="primary" icon={<SearchRegular />} disabled={!text.trim()} onClick={() => void run.run()} data-testid="diagnose-button">
           Explain
         </Button>
         <Button icon={<ArrowLeftRegular />} onClick={onBack} data-testid="troubleshoot-back">
           Back
         </Button>
       </div>
-      <FailureBar notice={failure.notice} testId="diagnose-error" />
+      <FailureBar notice={run.failure.notice} testId="diagnose-error" />
       {findings && findings.length === 0 && (
         <MessageBar intent="info" data-testid="diagnose-nothing">
           <MessageBarBody>Nothing in this text is known to the wizard. Check that it is the whole message.</MessageBarBody>
@@ -109,63 +95,5 @@ export function TroubleshootScreen({ onBack, integration = null }: { onBack: () 
       )}
       <SupportLog />
     </section>
-  );
-}
-
-/** The app's log for support: copy its newest part, or open the folder that holds it. */
-function SupportLog() {
-  const styles = useStyles();
-  const headingId = useId();
-  const [said, setSaid] = useState<{ intent: "success" | "error"; text: string } | null>(null);
-  const failure = useFailure();
-  const copy = async () => {
-    setSaid(null);
-    failure.clear();
-    try {
-      const log = await supportLog();
-      if (!log) {
-        setSaid({ intent: "error", text: "Nothing has been logged yet." });
-        return;
-      }
-      await copyText(log);
-      setSaid({ intent: "success", text: "The support log was copied. It holds no secret, token or code." });
-    } catch (cause) {
-      failure.show(cause, () => void copy());
-    }
-  };
-  const open = async () => {
-    setSaid(null);
-    failure.clear();
-    try {
-      await openLogFolder();
-    } catch (cause) {
-      failure.show(cause, () => void open());
-    }
-  };
-  return (
-    <div className={styles.support} role="group" aria-labelledby={headingId}>
-      <Subtitle2 as="h3" id={headingId} className={styles.heading}>
-        Support log
-      </Subtitle2>
-      <Body1>
-        Asked for a log by support? The app logs each request to Microsoft with its request ID, each check, sign-in and
-        change, and never a secret, token or code.
-      </Body1>
-      <div className={styles.row}>
-        <Button icon={<CopyRegular />} onClick={() => void copy()} data-testid="support-log-copy">
-          Copy support log
-        </Button>
-        <Button icon={<FolderOpenRegular />} onClick={() => void open()} data-testid="support-log-folder">
-          Open log folder
-        </Button>
-      </div>
-      {said && (
-        <MessageBar intent={said.intent} data-testid="support-log-said">
-          <MessageBarBody>{said.text}</MessageBarBody>
-        </MessageBar>
-      )}
-      {/* What was said about the log, or why it could not be done: one or the other, under one test id. */}
-      <FailureBar notice={failure.notice} testId="support-log-said" />
-    </div>
   );
 }
