@@ -79,6 +79,45 @@ pub fn by_id(id: &str) -> Option<(Permission, bool)> {
         .or_else(|| scope_by_id(id).map(|permission| (permission, false)))
 }
 
+/// How a scenario names an Office 365 Exchange Online permission in `permissions` and `consented`:
+/// `exchange_online:IMAP.AccessAsUser.All`. A name without it is Microsoft Graph's.
+pub const EXCHANGE_PREFIX: &str = "exchange_online:";
+
+/// The resource a scenario's permission name belongs to, and the bare name.
+pub fn split_resource(name: &str) -> (Resource, &str) {
+    match name.strip_prefix(EXCHANGE_PREFIX) {
+        Some(bare) => (Resource::Exchange, bare),
+        None => (Resource::Graph, name),
+    }
+}
+
+/// A permission name as a scenario writes it: Exchange Online's with [`EXCHANGE_PREFIX`].
+pub fn scenario_name(resource: Resource, name: &str) -> String {
+    match resource {
+        Resource::Graph => name.to_owned(),
+        Resource::Exchange => format!("{EXCHANGE_PREFIX}{name}"),
+    }
+}
+
+/// Looks up a delegated permission of `resource` by name. Exchange Online's take the `type`
+/// [`exchange_scope_type`] gives them.
+pub fn delegated_of(resource: Resource, value: &str) -> Option<Permission> {
+    let entry = resource.catalogue().find(Kind::Scope, value)?;
+    let mut permission = Permission::of(entry);
+    if resource == Resource::Exchange {
+        permission.admin_only = exchange_scope_type(entry) == ConsentType::Admin;
+    }
+    Some(permission)
+}
+
+/// Looks up an application permission of `resource` by name.
+pub fn application_of(resource: Resource, value: &str) -> Option<Permission> {
+    resource
+        .catalogue()
+        .find(Kind::Role, value)
+        .map(Permission::of)
+}
+
 /// Whether `resource` has a delegated permission named exactly `value`.
 pub fn is_scope_of(resource: Resource, value: &str) -> bool {
     resource.catalogue().find(Kind::Scope, value).is_some()
@@ -218,13 +257,17 @@ pub fn is_exchange_audience(aud: &str) -> bool {
     )
 }
 
-/// Delegated permissions of `resource` among `names`: Graph tokens carry every consented Graph scope (as
-/// real ones do, OIDC scopes and SMTP.Send included); Exchange tokens carry only the mail-protocol scopes.
+/// Delegated permissions of `resource` among `names` (what was consented on that resource, and for
+/// Exchange Online also the mail-protocol scopes consented under Microsoft Graph's names, which the
+/// admin center offers there too): Graph tokens carry every consented Graph scope (as real ones do,
+/// OIDC scopes and SMTP.Send included); Exchange tokens carry its own scopes.
 pub fn delegated_for(resource: Resource, names: &[String]) -> Vec<String> {
     names
         .iter()
         .filter(|name| match resource {
-            Resource::Exchange => EXCHANGE_SCOPES.contains(&name.as_str()),
+            Resource::Exchange => {
+                EXCHANGE_SCOPES.contains(&name.as_str()) || is_scope_of(Resource::Exchange, name)
+            }
             Resource::Graph => true,
         })
         .cloned()
@@ -234,6 +277,28 @@ pub fn delegated_for(resource: Resource, names: &[String]) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn scenario_names_carry_their_resource() {
+        assert_eq!(
+            split_resource("exchange_online:IMAP.AccessAsUser.All"),
+            (Resource::Exchange, "IMAP.AccessAsUser.All")
+        );
+        assert_eq!(split_resource("Mail.Send"), (Resource::Graph, "Mail.Send"));
+        assert_eq!(
+            scenario_name(Resource::Exchange, "SMTP.Send"),
+            "exchange_online:SMTP.Send"
+        );
+        let imap = delegated_of(Resource::Exchange, "IMAP.AccessAsUser.All").expect("scope");
+        assert_eq!(imap.id, "195adc35-e27b-454b-a7ed-1ecdffa1c09f");
+        assert!(!imap.admin_only);
+        assert!(
+            application_of(Resource::Exchange, "full_access_as_app")
+                .expect("role")
+                .admin_only
+        );
+        assert_eq!(delegated_of(Resource::Exchange, "Files.Read"), None);
+    }
 
     #[test]
     fn who_may_consent_follows_the_catalogues_type() {

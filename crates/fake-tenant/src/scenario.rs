@@ -312,7 +312,9 @@ pub enum MailboxKind {
     None,
 }
 
-/// A Microsoft Graph permission set by name.
+/// A permission set by name: Microsoft Graph's as they are, Office 365 Exchange Online's with the
+/// prefix `exchange_online:` (`exchange_online:IMAP.AccessAsUser.All`, an addition to
+/// contracts/scenario.md).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PermissionSet {
@@ -982,21 +984,25 @@ fn check_app_common(
     }
     for (set_name, set) in [("permissions", permissions), ("consented", consented)] {
         for (p, name) in set.delegated.iter().enumerate() {
-            if permissions::delegated(name).is_none() {
+            let (resource, bare) = permissions::split_resource(name);
+            if permissions::delegated_of(resource, bare).is_none() {
                 return Err(ScenarioError::field_error(
                     format!("{at}.{set_name}.delegated[{p}]"),
                     format!(
-                        "'{name}' is not a Microsoft Graph delegated permission the stand-in knows"
+                        "'{bare}' is not a {} delegated permission the stand-in knows",
+                        resource.display_name()
                     ),
                 ));
             }
         }
         for (p, name) in set.application.iter().enumerate() {
-            if permissions::application(name).is_none() {
+            let (resource, bare) = permissions::split_resource(name);
+            if permissions::application_of(resource, bare).is_none() {
                 return Err(ScenarioError::field_error(
                     format!("{at}.{set_name}.application[{p}]"),
                     format!(
-                        "'{name}' is not a Microsoft Graph application permission the stand-in knows"
+                        "'{bare}' is not a {} application permission the stand-in knows",
+                        resource.display_name()
                     ),
                 ));
             }

@@ -22,6 +22,7 @@ use crate::scenario::{
     AccessPolicySpec, AccessRight, ApplicationSpec, CalendarEventSpec, Cloud, FaultSpec,
     GeneratedApplications, MailboxKind, PermissionSet, Scenario, UserConsent, VendorAppSpec,
 };
+use entra_graph_catalogue::Kind;
 
 /// A new random GUID as a lowercase string.
 pub fn new_guid() -> String {
@@ -211,6 +212,9 @@ pub struct ResourceAccess {
     pub kind: String,
 }
 
+/// The app role of default access, assigned to users of an app that defines no roles.
+pub const DEFAULT_ACCESS_ROLE: &str = "00000000-0000-0000-0000-000000000000";
+
 /// A client secret.
 #[derive(Debug, Clone)]
 pub struct Secret {
@@ -319,6 +323,8 @@ pub struct ServicePrincipal {
     pub kind: SpKind,
     /// Reply URLs.
     pub reply_urls: Vec<String>,
+    /// `appRoleAssignmentRequired`: only users (and groups) assigned to the app may sign in to it.
+    pub app_role_assignment_required: bool,
     /// When other calls see it.
     pub visible_at: Instant,
 }
@@ -349,10 +355,12 @@ pub struct Assignment {
     pub id: String,
     /// App role GUID.
     pub app_role_id: String,
-    /// Client service principal ID.
+    /// Client service principal ID, or the assigned user's object ID.
     pub principal_id: String,
-    /// Client display name.
+    /// Client display name, or the user's.
     pub principal_display_name: String,
+    /// `ServicePrincipal`, or `User` for a user assigned to an enterprise application.
+    pub principal_type: &'static str,
     /// Resource service principal ID.
     pub resource_id: String,
     /// Resource display name.
@@ -726,6 +734,7 @@ fn build_tenant(
                 SpKind::Exchange
             },
             reply_urls: Vec::new(),
+            app_role_assignment_required: false,
             visible_at: now,
         });
     }
@@ -758,21 +767,32 @@ fn build_tenant(
             continue;
         }
         let sp_id = tenant.add_client_sp(&app_id, &display_name, &audience, &owner, now);
-        if !consented.delegated.is_empty() {
-            let resource_id = tenant.resource_sp(Resource::Graph).id.clone();
+        for resource in [Resource::Graph, Resource::Exchange] {
+            let scopes: Vec<&str> = consented
+                .delegated
+                .iter()
+                .map(|name| permissions::split_resource(name))
+                .filter(|(r, _)| *r == resource)
+                .map(|(_, name)| name)
+                .collect();
+            if scopes.is_empty() {
+                continue;
+            }
+            let resource_id = tenant.resource_sp(resource).id.clone();
             tenant.grants.push(Grant {
                 id: random_token(32),
                 client_id: sp_id.clone(),
                 consent_type: "AllPrincipals".to_owned(),
                 principal_id: None,
                 resource_id,
-                scope: consented.delegated.join(" "),
+                scope: scopes.join(" "),
                 visible_at: now,
             });
         }
         for role in &consented.application {
-            if let Some(permission) = permissions::application(role) {
-                tenant.add_assignment(&sp_id, permission.id, created, now);
+            let (resource, name) = permissions::split_resource(role);
+            if let Some(permission) = permissions::application_of(resource, name) {
+                tenant.add_assignment_on(resource, &sp_id, permission.id, created, now);
             }
         }
     }
@@ -995,52 +1015,59 @@ fn vendor_from_spec(app: &VendorAppSpec) -> VendorApp {
     }
 }
 
-/// `requiredResourceAccess` for a set of Graph permission names.
+/// `requiredResourceAccess` for a scenario's permission names: Microsoft Graph's entry first, then
+/// Office 365 Exchange Online's for the names with [`permissions::EXCHANGE_PREFIX`].
 pub fn required_resource_access(set: &PermissionSet) -> Vec<RequiredResourceAccess> {
-    let mut access: Vec<ResourceAccess> = set
-        .delegated
-        .iter()
-        .filter_map(|name| permissions::delegated(name))
-        .map(|p| ResourceAccess {
-            id: p.id.to_owned(),
-            kind: "Scope".to_owned(),
+    [Resource::Graph, Resource::Exchange]
+        .into_iter()
+        .filter_map(|resource| {
+            let mine = |names: &[String], kind: &str| -> Vec<ResourceAccess> {
+                names
+                    .iter()
+                    .map(|name| permissions::split_resource(name))
+                    .filter(|(r, _)| *r == resource)
+                    .filter_map(|(_, name)| {
+                        if kind == "Scope" {
+                            permissions::delegated_of(resource, name)
+                        } else {
+                            permissions::application_of(resource, name)
+                        }
+                    })
+                    .map(|p| ResourceAccess {
+                        id: p.id.to_owned(),
+                        kind: kind.to_owned(),
+                    })
+                    .collect()
+            };
+            let mut access = mine(&set.delegated, "Scope");
+            access.extend(mine(&set.application, "Role"));
+            (!access.is_empty()).then(|| RequiredResourceAccess {
+                resource_app_id: resource.app_id().to_owned(),
+                resource_access: access,
+            })
         })
-        .collect();
-    access.extend(
-        set.application
-            .iter()
-            .filter_map(|name| permissions::application(name))
-            .map(|p| ResourceAccess {
-                id: p.id.to_owned(),
-                kind: "Role".to_owned(),
-            }),
-    );
-    if access.is_empty() {
-        Vec::new()
-    } else {
-        vec![RequiredResourceAccess {
-            resource_app_id: permissions::GRAPH_APP_ID.to_owned(),
-            resource_access: access,
-        }]
-    }
+        .collect()
 }
 
-/// Graph permission names requested by a `requiredResourceAccess`.
+/// The permission names a `requiredResourceAccess` asks for, as a scenario writes them (Office 365
+/// Exchange Online's with [`permissions::EXCHANGE_PREFIX`]); other resources are left out.
 pub fn permissions_of(required: &[RequiredResourceAccess]) -> PermissionSet {
     let mut set = PermissionSet::default();
-    for entry in required.iter().filter(|e| {
-        e.resource_app_id
-            .eq_ignore_ascii_case(permissions::GRAPH_APP_ID)
-    }) {
+    for entry in required {
+        let Some((resource, _)) =
+            Resource::from_identifier(&entry.resource_app_id.to_ascii_lowercase())
+        else {
+            continue;
+        };
+        let catalogue = resource.catalogue();
         for access in &entry.resource_access {
-            match access.kind.as_str() {
-                "Role" => set
-                    .application
-                    .extend(permissions::role_by_id(&access.id).map(|p| p.value.to_owned())),
-                "Scope" => set
-                    .delegated
-                    .extend(permissions::scope_by_id(&access.id).map(|p| p.value.to_owned())),
-                _ => {}
+            let (kind, list) = match access.kind.as_str() {
+                "Role" => (Kind::Role, &mut set.application),
+                "Scope" => (Kind::Scope, &mut set.delegated),
+                _ => continue,
+            };
+            if let Some(permission) = catalogue.by_id(kind, &access.id) {
+                list.push(permissions::scenario_name(resource, permission.value));
             }
         }
     }
@@ -1186,6 +1213,7 @@ impl Tenant {
             account_enabled: true,
             kind: SpKind::Client,
             reply_urls,
+            app_role_assignment_required: false,
             visible_at,
         });
         id
@@ -1199,18 +1227,37 @@ impl Tenant {
         created: DateTime<Utc>,
         visible_at: Instant,
     ) -> Assignment {
+        self.add_assignment_on(
+            Resource::Graph,
+            principal_id,
+            app_role_id,
+            created,
+            visible_at,
+        )
+    }
+
+    /// Adds an app role assignment of one of `resource`'s app roles to a client service principal.
+    pub fn add_assignment_on(
+        &mut self,
+        resource: Resource,
+        principal_id: &str,
+        app_role_id: &str,
+        created: DateTime<Utc>,
+        visible_at: Instant,
+    ) -> Assignment {
         let principal_display_name = self
             .service_principals
             .iter()
             .find(|sp| sp.id == principal_id)
             .map(|sp| sp.display_name.clone())
             .unwrap_or_default();
-        let resource = self.resource_sp(Resource::Graph);
+        let resource = self.resource_sp(resource);
         let assignment = Assignment {
             id: random_token(32),
             app_role_id: app_role_id.to_ascii_lowercase(),
             principal_id: principal_id.to_owned(),
             principal_display_name,
+            principal_type: "ServicePrincipal",
             resource_id: resource.id.clone(),
             resource_display_name: resource.display_name.clone(),
             created,
@@ -1220,58 +1267,121 @@ impl Tenant {
         assignment
     }
 
-    /// Delegated scopes granted to a client for a user (AllPrincipals plus the user's own grants), for the
-    /// Graph resource.
-    pub fn granted_scopes(&self, client_app_id: &str, user_id: &str, now: Instant) -> Vec<String> {
+    /// Whether `user_id` may sign in to the client `client_app_id`: always, unless its enterprise
+    /// application requires assignment and the user is not assigned to it (AADSTS50105).
+    pub fn user_may_sign_in(&self, client_app_id: &str, user_id: &str, now: Instant) -> bool {
+        let Some(sp) = self.sp_by_app_id(client_app_id, now) else {
+            return true;
+        };
+        !sp.app_role_assignment_required
+            || self.assignments.iter().any(|a| {
+                a.resource_id == sp.id
+                    && a.principal_id.eq_ignore_ascii_case(user_id)
+                    && a.visible_at <= now
+            })
+    }
+
+    /// Assigns the user `user_id` to the enterprise application `sp_id` with default access.
+    pub fn assign_user(
+        &mut self,
+        sp_id: &str,
+        user_id: &str,
+        created: DateTime<Utc>,
+        visible_at: Instant,
+    ) -> Option<Assignment> {
+        let user = self.user_by_key(user_id)?;
+        let sp = self.service_principals.iter().find(|sp| sp.id == sp_id)?;
+        let assignment = Assignment {
+            id: random_token(32),
+            app_role_id: DEFAULT_ACCESS_ROLE.to_owned(),
+            principal_id: user.id.clone(),
+            principal_display_name: user.display_name.clone(),
+            principal_type: "User",
+            resource_id: sp.id.clone(),
+            resource_display_name: sp.display_name.clone(),
+            created,
+            visible_at,
+        };
+        self.assignments.push(assignment.clone());
+        Some(assignment)
+    }
+
+    /// Delegated scopes granted to a client for a user (AllPrincipals plus the user's own grants) on
+    /// `resource`'s service principal. For Office 365 Exchange Online, the mail-protocol scopes
+    /// (`SMTP.Send`, `IMAP.AccessAsUser.All`, …) granted under Microsoft Graph's names count too: the
+    /// admin center offers them there as well.
+    pub fn granted_scopes(
+        &self,
+        resource: Resource,
+        client_app_id: &str,
+        user_id: &str,
+        now: Instant,
+    ) -> Vec<String> {
         let Some(sp) = self.sp_by_app_id(client_app_id, now) else {
             return Vec::new();
         };
-        let graph = &self.resource_sp(Resource::Graph).id;
+        let on = |resource: Resource| {
+            let resource_id = &self.resource_sp(resource).id;
+            self.grants
+                .iter()
+                .filter(move |g| {
+                    g.client_id == sp.id && &g.resource_id == resource_id && g.visible_at <= now
+                })
+                .filter(|grant| {
+                    grant.consent_type == "AllPrincipals"
+                        || grant.principal_id.as_deref() == Some(user_id)
+                })
+                .flat_map(|grant| grant.scope.split_whitespace())
+        };
         let mut scopes: Vec<String> = Vec::new();
-        for grant in self
-            .grants
-            .iter()
-            .filter(|g| g.client_id == sp.id && &g.resource_id == graph && g.visible_at <= now)
-        {
-            let applies = grant.consent_type == "AllPrincipals"
-                || grant.principal_id.as_deref() == Some(user_id);
-            if applies {
-                for scope in grant.scope.split_whitespace() {
-                    if !scopes.iter().any(|s| s == scope) {
-                        scopes.push(scope.to_owned());
-                    }
-                }
+        let aliases = (resource == Resource::Exchange)
+            .then(|| on(Resource::Graph).filter(|s| permissions::EXCHANGE_SCOPES.contains(s)))
+            .into_iter()
+            .flatten();
+        for scope in on(resource).chain(aliases) {
+            if !scopes.iter().any(|s| s == scope) {
+                scopes.push(scope.to_owned());
             }
         }
         scopes
     }
 
-    /// Application permissions (role values) granted to a client on Microsoft Graph.
-    pub fn granted_roles(&self, client_app_id: &str, now: Instant) -> Vec<String> {
+    /// Application permissions (role values) granted to a client on `resource`.
+    pub fn granted_roles(
+        &self,
+        resource: Resource,
+        client_app_id: &str,
+        now: Instant,
+    ) -> Vec<String> {
         let Some(sp) = self.sp_by_app_id(client_app_id, now) else {
             return Vec::new();
         };
-        let graph = &self.resource_sp(Resource::Graph).id;
+        let resource_id = &self.resource_sp(resource).id;
         self.assignments
             .iter()
-            .filter(|a| a.principal_id == sp.id && &a.resource_id == graph && a.visible_at <= now)
+            .filter(|a| {
+                a.principal_id == sp.id && &a.resource_id == resource_id && a.visible_at <= now
+            })
             .filter_map(|a| {
-                permissions::by_id(&a.app_role_id)
-                    .filter(|(_, is_app)| *is_app)
-                    .map(|(p, _)| p.value.to_owned())
+                resource
+                    .catalogue()
+                    .by_id(Kind::Role, &a.app_role_id)
+                    .map(|p| p.value.to_owned())
             })
             .collect()
     }
 
-    /// Records delegated consent: merges scopes into the client's grant of that consent type.
+    /// Records delegated consent on `resource`: merges scopes into the client's grant of that consent
+    /// type on that resource's service principal.
     pub fn record_delegated_consent(
         &mut self,
+        resource: Resource,
         client_sp_id: &str,
         principal_id: Option<&str>,
         scopes: &[String],
         now: Instant,
     ) {
-        let resource_id = self.resource_sp(Resource::Graph).id.clone();
+        let resource_id = self.resource_sp(resource).id.clone();
         let consent_type = if principal_id.is_some() {
             "Principal"
         } else {

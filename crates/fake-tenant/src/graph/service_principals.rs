@@ -1,8 +1,9 @@
 //! `/v1.0/servicePrincipals`: list (`$filter`), get by ID or `(appId='…')` — including the Microsoft Graph
 //! service principal with Microsoft's whole catalogue (337 `appRoles`, 403 `oauth2PermissionScopes`,
 //! real IDs, `type` and texts) and the Office 365 Exchange Online one with its mail permissions — create,
-//! and the navigation properties `appRoleAssignedTo` (GET, POST → 201), `appRoleAssignments` and
-//! `oauth2PermissionGrants`. An app role assignment must name a role of the resource it is on.
+//! update (`appRoleAssignmentRequired`), and the navigation properties `appRoleAssignedTo` (GET,
+//! POST → 201), `appRoleAssignments` and `oauth2PermissionGrants`. An app role assignment must name
+//! a role of the resource it is on, or assign a user default access to the addressed application.
 
 use std::time::Instant;
 
@@ -83,7 +84,7 @@ pub fn to_json(sp: &ServicePrincipal, tenant: &Tenant) -> Value {
         "appId": sp.app_id,
         "applicationTemplateId": null,
         "appOwnerOrganizationId": sp.app_owner_organization_id,
-        "appRoleAssignmentRequired": false,
+        "appRoleAssignmentRequired": sp.app_role_assignment_required,
         "createdByAppId": null,
         "description": null,
         "disabledByMicrosoftStatus": null,
@@ -122,7 +123,7 @@ pub fn assignment_json(assignment: &Assignment) -> Value {
         "createdDateTime": graph_time(&assignment.created),
         "principalDisplayName": assignment.principal_display_name,
         "principalId": assignment.principal_id,
-        "principalType": "ServicePrincipal",
+        "principalType": assignment.principal_type,
         "resourceDisplayName": assignment.resource_display_name,
         "resourceId": assignment.resource_id,
     })
@@ -143,6 +144,7 @@ pub fn route(call: &Call<'_>) -> Result<Response, GraphError> {
         (None, _, &Method::POST) => create(call),
         (Some(key), None, &Method::GET) => get(call, &key),
         (Some(key), None, &Method::DELETE) => delete(call, &key),
+        (Some(key), None, &Method::PATCH) => update(call, &key),
         (Some(key), Some("appRoleAssignedTo"), &Method::GET) => assignments(call, &key, true),
         (Some(key), Some("appRoleAssignedTo"), &Method::POST) => assign(call, &key),
         (Some(key), Some("appRoleAssignments"), &Method::GET) => assignments(call, &key, false),
@@ -342,6 +344,30 @@ fn grants(call: &Call<'_>, key: &(Option<String>, String)) -> Result<Response, G
     })
 }
 
+/// `PATCH /servicePrincipals/{id}`: `appRoleAssignmentRequired` is written; other properties are
+/// refused as not written by the stand-in.
+fn update(call: &Call<'_>, key: &(Option<String>, String)) -> Result<Response, GraphError> {
+    let body = call.json_body()?;
+    call.write_tenant(APPS_WRITE_DELEGATED, APPS_WRITE_APPLICATION, |tenant| {
+        let index = find(tenant, key, call.now).ok_or_else(|| call.not_found(&key.1))?;
+        for (property, value) in &body {
+            match (property.as_str(), value.as_bool()) {
+                ("appRoleAssignmentRequired", Some(required)) => {
+                    tenant.service_principals[index].app_role_assignment_required = required;
+                }
+                (other, _) => {
+                    return Err(call.error(
+                        StatusCode::BAD_REQUEST,
+                        "Request_BadRequest",
+                        format!("Invalid value specified for property '{other}' of resource 'ServicePrincipal'."),
+                    ));
+                }
+            }
+        }
+        Ok(graph_empty(&call.ids, StatusCode::NO_CONTENT))
+    })
+}
+
 fn assign(call: &Call<'_>, key: &(Option<String>, String)) -> Result<Response, GraphError> {
     let body = call.json_body()?;
     let mut directory = call.shared.directory();
@@ -358,6 +384,34 @@ fn assign(call: &Call<'_>, key: &(Option<String>, String)) -> Result<Response, G
     };
     let (principal_id, resource_id, app_role_id) =
         (text("principalId"), text("resourceId"), text("appRoleId"));
+    // A user assigned to this enterprise application (default access), as "Users and groups" does.
+    let addressed = tenant.service_principals[index].id.clone();
+    if resource_id == addressed
+        && tenant.user_by_key(&principal_id).is_some()
+        && app_role_id.eq_ignore_ascii_case(crate::state::DEFAULT_ACCESS_ROLE)
+    {
+        if tenant.assignments.iter().any(|a| {
+            a.resource_id == addressed && a.principal_id.eq_ignore_ascii_case(&principal_id)
+        }) {
+            return Err(call.error(
+                StatusCode::BAD_REQUEST,
+                "Request_BadRequest",
+                "Permission being assigned already exists on the object",
+            ));
+        }
+        let assignment = tenant
+            .assign_user(&addressed, &principal_id, call.ids.date, visible_at)
+            .ok_or_else(|| call.not_found(&principal_id))?;
+        return call.entity(
+            StatusCode::CREATED,
+            &format!(
+                "servicePrincipals{}/appRoleAssignedTo/$entity",
+                key_context(key)
+            ),
+            "appRoleAssignment",
+            assignment_json(&assignment),
+        );
+    }
     // The resource: a first-party API whose roles the stand-in knows, or the addressed principal.
     let resource = [Resource::Graph, Resource::Exchange]
         .into_iter()

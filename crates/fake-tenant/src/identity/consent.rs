@@ -3,7 +3,7 @@
 //! A signed-in admin approving creates the service principal if missing, an `AllPrincipals` delegated grant
 //! and app role assignments (for `.default` / v1: everything in the app's requested permissions). Named
 //! scopes may be Microsoft Graph's or Office 365 Exchange Online's (`https://outlook.office365.com/…`),
-//! each checked against its resource's catalogue. Success and error redirects carry `admin_consent=True`,
+//! each checked against its resource's catalogue and granted on its resource's service principal. Success and error redirects carry `admin_consent=True`,
 //! errors included, as Microsoft sends them.
 
 use std::collections::HashMap;
@@ -125,6 +125,7 @@ fn admin_consent(
         return unknown_client_page(utc, client_id, &directory.tenants[t].display_name);
     };
     // What is approved: named scopes, or with `.default` (and on v1) everything the app requests.
+    // Scenario-style names: Exchange Online's carry `permissions::EXCHANGE_PREFIX`.
     let mut delegated: Vec<String> = Vec::new();
     let mut application: Vec<String> = Vec::new();
     let mut everything = !v2;
@@ -134,10 +135,10 @@ fn admin_consent(
             .unwrap_or(("https://graph.microsoft.com", item));
         if name == ".default" {
             everything = true;
-        } else if Resource::from_identifier(prefix)
-            .is_some_and(|(resource, _)| permissions::is_scope_of(resource, name))
+        } else if let Some((resource, _)) = Resource::from_identifier(prefix)
+            .filter(|(resource, _)| permissions::is_scope_of(*resource, name))
         {
-            delegated.push(name.to_owned());
+            delegated.push(permissions::scenario_name(resource, name));
         } else if !permissions::OIDC_SCOPES.contains(&name) {
             return fail(
                 "invalid_scope",
@@ -171,13 +172,25 @@ fn admin_consent(
             )
         }
     };
-    if !delegated.is_empty() {
-        tenant.record_delegated_consent(&sp_id, None, &delegated, now);
-    }
-    let granted = tenant.granted_roles(&client.app_id, now);
-    for role in application.iter().filter(|role| !granted.contains(role)) {
-        if let Some(permission) = permissions::application(role) {
-            tenant.add_assignment(&sp_id, permission.id, utc, now);
+    for resource in [Resource::Graph, Resource::Exchange] {
+        let scopes: Vec<String> = delegated
+            .iter()
+            .map(|name| permissions::split_resource(name))
+            .filter(|(r, _)| *r == resource)
+            .map(|(_, name)| name.to_owned())
+            .collect();
+        if !scopes.is_empty() {
+            tenant.record_delegated_consent(resource, &sp_id, None, &scopes, now);
+        }
+        let granted = tenant.granted_roles(resource, &client.app_id, now);
+        for (_, role) in application
+            .iter()
+            .map(|name| permissions::split_resource(name))
+            .filter(|(r, name)| *r == resource && !granted.iter().any(|g| g == name))
+        {
+            if let Some(permission) = permissions::application_of(resource, role) {
+                tenant.add_assignment_on(resource, &sp_id, permission.id, utc, now);
+            }
         }
     }
     let tenant_id = tenant.id.clone();

@@ -450,7 +450,22 @@ pub fn delegated_tokens(
 ) -> Result<Value, AadError> {
     let tenant = &directory.tenants[issue.tenant];
     let now = shared.clock.now();
-    let granted = tenant.granted_scopes(&issue.client.app_id, &issue.user.id, now);
+    if !tenant.user_may_sign_in(&issue.client.app_id, &issue.user.id, now) {
+        return Err(AadError::bad_request(
+            "invalid_grant",
+            50105,
+            format!(
+                "Your administrator has configured the application {} ('{}') to block users unless they are specifically granted ('assigned') access to the application. The signed in user '{}' is blocked because they are not a direct member of a group with access, nor had access directly assigned by an administrator. Please contact your administrator to assign access to this application.",
+                issue.client.display_name, issue.client.app_id, issue.user.upn
+            ),
+        ));
+    }
+    let granted = tenant.granted_scopes(
+        issue.scope.resource,
+        &issue.client.app_id,
+        &issue.user.id,
+        now,
+    );
     let mut scp: Vec<String> = if issue.client.first_party_public {
         let mut all = granted.clone();
         for name in &issue.scope.names {
@@ -651,11 +666,19 @@ pub fn interactive_consent(
 ) -> ConsentOutcome {
     let tenant = &directory.tenants[t];
     let asked: Vec<String> = if scope.default {
-        client.permissions.delegated.clone()
+        // Everything the app asks for on this resource.
+        client
+            .permissions
+            .delegated
+            .iter()
+            .map(|name| permissions::split_resource(name))
+            .filter(|(resource, _)| *resource == scope.resource)
+            .map(|(_, name)| name.to_owned())
+            .collect()
     } else {
         scope.names.clone()
     };
-    let granted = tenant.granted_scopes(&client.app_id, &user.id, now);
+    let granted = tenant.granted_scopes(scope.resource, &client.app_id, &user.id, now);
     let missing: Vec<String> = asked
         .iter()
         .filter(|name| !granted.contains(name))
@@ -666,7 +689,7 @@ pub fn interactive_consent(
     }
     let admin_only = missing
         .iter()
-        .any(|name| permissions::delegated(name).is_some_and(|p| p.admin_only));
+        .any(|name| permissions::delegated_of(scope.resource, name).is_some_and(|p| p.admin_only));
     let user_may = match tenant.user_consent.rule() {
         UserConsentRule::AnyApp => !admin_only,
         UserConsentRule::LowImpact => missing
@@ -703,7 +726,13 @@ pub fn interactive_consent(
             )
         }
     };
-    tenant.record_delegated_consent(&sp_id, Some(&user.id), &missing, replication);
+    tenant.record_delegated_consent(
+        scope.resource,
+        &sp_id,
+        Some(&user.id),
+        &missing,
+        replication,
+    );
     ConsentOutcome::Granted
 }
 

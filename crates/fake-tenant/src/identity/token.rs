@@ -417,11 +417,7 @@ impl TokenRequest<'_> {
                 ),
             ));
         };
-        let roles = if resource == Resource::Graph {
-            tenant.granted_roles(&client.app_id, now)
-        } else {
-            Vec::new()
-        };
+        let roles = tenant.granted_roles(resource, &client.app_id, now);
         let access_token = app_token(self.shared, &tenant.id, &audience, &client, &sp.id, &roles);
         Ok(json!({
             "token_type": "Bearer",
