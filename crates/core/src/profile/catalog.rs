@@ -458,4 +458,180 @@ mod tests {
             }
         }
     }
+
+    /// The shipped Axero e-mail profile as a user profile `own`, with `extra` TOML inserted
+    /// before its `[registration.permissions]` table.
+    fn own_with(extra: &str) -> String {
+        SHIPPED[1]
+            .1
+            .replace("id = \"axero-m365-email\"", "id = \"own\"")
+            .replace(
+                "[registration.permissions]",
+                &format!("{extra}\n[registration.permissions]"),
+            )
+    }
+
+    /// The error of loading `text` as the user profile `own.toml`, with its sources.
+    fn refused(text: &str) -> String {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::write(dir.path().join("own.toml"), text).expect("write");
+        crate::error_text::with_sources(&Catalog::with_user_dir(dir.path()).expect_err("refused"))
+    }
+
+    #[test]
+    fn a_profile_lists_exchange_online_permissions_more_redirects_and_user_assignment() {
+        use crate::profile::{ApiResource, Assignee, RedirectPlatform};
+        let text = own_with(
+            "[[registration.more_redirects]]\nplatform = \"spa\"\ntemplate = \"{site}/spa/callback\"\n\n\
+             [registration.resource_permissions.exchange_online]\ndelegated = [\"IMAP.AccessAsUser.All\", \"SMTP.Send\"]\napplication = [\"full_access_as_app\"]\n\n\
+             [registration.user_assignment]\nrequired = true\nassign = [\"administrator\", \"mailbox_owner\"]\n",
+        );
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::write(dir.path().join("own.toml"), &text).expect("write");
+        let catalog = Catalog::with_user_dir(dir.path()).expect("catalog");
+        let own = catalog.get("own").expect("own");
+        let resources: Vec<ApiResource> = own
+            .registration
+            .all_permissions()
+            .into_iter()
+            .map(|(r, _)| r)
+            .collect();
+        assert_eq!(
+            resources,
+            [ApiResource::MicrosoftGraph, ApiResource::ExchangeOnline]
+        );
+        let exchange = own.registration.permissions_of(ApiResource::ExchangeOnline);
+        assert_eq!(exchange.delegated, ["IMAP.AccessAsUser.All", "SMTP.Send"]);
+        assert_eq!(exchange.application, ["full_access_as_app"]);
+        assert!(own.registration.requires_user_assignment());
+        assert_eq!(
+            own.registration
+                .user_assignment
+                .as_ref()
+                .map(|a| a.assign.clone()),
+            Some(vec![Assignee::Administrator, Assignee::MailboxOwner])
+        );
+        assert_eq!(
+            own.redirect_uris_for("https://intranet.contoso.com/"),
+            [
+                (
+                    RedirectPlatform::Web,
+                    "https://intranet.contoso.com/oauth2/sharepoint/callback".to_string()
+                ),
+                (
+                    RedirectPlatform::Spa,
+                    "https://intranet.contoso.com/spa/callback".to_string()
+                ),
+            ]
+        );
+        // A URI that does not follow the main template gives only itself.
+        assert_eq!(
+            own.redirect_uris_from("https://elsewhere.contoso.com/cb")
+                .len(),
+            1
+        );
+        // The shipped profiles list only Graph permissions, one redirect and no assignment.
+        for profile in Catalog::shipped().profiles() {
+            assert!(
+                profile
+                    .registration
+                    .resource_permissions
+                    .exchange_online
+                    .is_empty()
+            );
+            assert!(profile.registration.more_redirects.is_empty());
+            assert!(!profile.registration.requires_user_assignment());
+        }
+    }
+
+    #[test]
+    fn exchange_online_names_are_checked_against_its_catalogue() {
+        for (extra, field, problem) in [
+            (
+                "[registration.resource_permissions.exchange_online]\ndelegated = [\"IMAP.AccessAsUser\"]\n",
+                "registration.resource_permissions.exchange_online.delegated",
+                "'IMAP.AccessAsUser' is not a delegated permission of Office 365 Exchange Online",
+            ),
+            (
+                "[registration.resource_permissions.exchange_online]\ndelegated = [\"IMAP.AccessAsApp\"]\n",
+                "registration.resource_permissions.exchange_online.delegated",
+                "(it is one of its application permissions)",
+            ),
+            (
+                "[registration.resource_permissions.exchange_online]\napplication = [\"SMTP.SendAsApp\", \"smtp.sendasapp\"]\n",
+                "registration.resource_permissions.exchange_online.application",
+                "listed twice",
+            ),
+            (
+                "[registration.resource_permissions.sharepoint]\ndelegated = [\"AllSites.Read\"]\n",
+                "sharepoint",
+                "unknown field",
+            ),
+            (
+                "[[registration.more_redirects]]\nplatform = \"web\"\ntemplate = \"https://other.contoso.com/cb\"\n",
+                "registration.more_redirects[0].template",
+                "must start with {site}",
+            ),
+            (
+                "[[registration.more_redirects]]\nplatform = \"web\"\ntemplate = \"{site}/oauth2/sharepoint/callback\"\n",
+                "registration.more_redirects[0].template",
+                "listed twice",
+            ),
+            (
+                "[registration.user_assignment]\nrequired = false\nassign = [\"administrator\"]\n",
+                "registration.user_assignment.assign",
+                "only where assignment is required",
+            ),
+            (
+                "[registration.user_assignment]\nrequired = true\nassign = [\"everyone\"]\n",
+                "assign",
+                "unknown variant",
+            ),
+        ] {
+            let err = refused(&own_with(extra));
+            assert!(
+                err.contains("own.toml") && err.contains(field) && err.contains(problem),
+                "{field}: {err}"
+            );
+        }
+        // More redirects need the main one.
+        let text = SHIPPED[3]
+            .1
+            .replace("id = \"exchange-calendar-connector\"", "id = \"own\"")
+            .replace(
+                "[registration.permissions]",
+                "[[registration.more_redirects]]\nplatform = \"web\"\ntemplate = \"{site}/cb\"\n\n[registration.permissions]",
+            );
+        let err = refused(&text);
+        assert!(
+            err.contains("registration.more_redirects")
+                && err.contains("need registration.redirect"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn settings_may_take_the_mailbox_and_its_owners_user_id() {
+        use crate::profile::SettingSource;
+        let text = own_with("").replace(
+            "[[settings]]",
+            "[[settings]]\nname = \"Mailbox\"\nsource = \"mailbox\"\nlocation = \"Mail\"\n\n\
+             [[settings]]\nname = \"Owner\"\nsource = \"mailbox_user_id\"\nlocation = \"Mail\"\n\n[[settings]]",
+        );
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::write(dir.path().join("own.toml"), &text).expect("write");
+        let catalog = Catalog::with_user_dir(dir.path()).expect("catalog");
+        let sources: Vec<SettingSource> = catalog
+            .get("own")
+            .expect("own")
+            .settings
+            .iter()
+            .map(|s| s.source)
+            .collect();
+        assert!(sources.contains(&SettingSource::Mailbox), "{sources:?}");
+        assert!(
+            sources.contains(&SettingSource::MailboxUserId),
+            "{sources:?}"
+        );
+    }
 }
