@@ -18,7 +18,7 @@ use entra_setup_core::profile::Profile;
 use entra_setup_core::secrets;
 use entra_setup_core::wizard::{InputField, WizardState, credential};
 
-use super::keychain::{keychain, tenant_guid};
+use super::keychain::{hold_kept, keychain, tenant_guid};
 use super::{
     RepairOutcome, admin_token, answer_repair, current_view, lifetime_days, registration_inputs,
     repair_session, session_with_tenant,
@@ -211,23 +211,16 @@ pub async fn wizard_use_kept_certificate(state: State<'_>) -> Result<WizardView,
             "client ID: enter the Application (client) ID first",
         ));
     }
-    let found = session
+    let kept = session
         .unless_ended(kept_certificate(&state, wizard))
         .await??;
-    let Some(certificate) = found else {
-        return Err(IpcError::new(
-            IpcErrorCode::InvalidInput,
-            format!(
-                "certificate: the OS keychain holds no certificate for client {}; create one",
-                wizard.inputs.client_id
-            ),
-        ));
-    };
-    let session = state
-        .record(session.id, |_, memory| {
-            memory.certificate = Some(certificate);
-            memory.certificate_made = false;
-        })
-        .await?;
-    current_view(&state, &session).await
+    let none_kept = format!(
+        "certificate: the OS keychain holds no certificate for client {}; create one",
+        wizard.inputs.client_id
+    );
+    hold_kept(&state, &session, kept, none_kept, |memory, certificate| {
+        memory.certificate = Some(certificate);
+        memory.certificate_made = false;
+    })
+    .await
 }

@@ -22,7 +22,7 @@ use serde::Serialize;
 
 use super::current_view;
 use crate::ipc_error::{IpcError, IpcErrorCode};
-use crate::state::{AppState, Session};
+use crate::state::{AppState, Memory, Session};
 use crate::view::WizardView;
 
 type State<'a> = tauri::State<'a, AppState>;
@@ -205,20 +205,32 @@ async fn kept_secret(
 pub async fn wizard_use_kept_secret(state: State<'_>) -> Result<WizardView, IpcError> {
     let session = state.current().await?;
     let wizard = &session.wizard;
-    let Some(value) = kept_secret(&state, &session).await?? else {
-        return Err(IpcError::new(
-            IpcErrorCode::InvalidInput,
-            format!(
-                "client secret: the OS keychain holds no secret for client {}; create one or paste it",
-                wizard.inputs.client_id
-            ),
-        ));
+    let kept = kept_secret(&state, &session).await??;
+    let none_kept = format!(
+        "client secret: the OS keychain holds no secret for client {}; create one or paste it",
+        wizard.inputs.client_id
+    );
+    hold_kept(&state, &session, kept, none_kept, |memory, secret| {
+        memory.created = None;
+        memory.secret = Some(secret);
+    })
+    .await
+}
+
+/// Hold what the OS keychain keeps for the client of `session` in that session's memory only,
+/// and answer with the wizard; when it keeps none, the answer is `none_kept`.
+pub(super) async fn hold_kept<T>(
+    state: &AppState,
+    session: &Session,
+    kept: Option<T>,
+    none_kept: String,
+    hold: impl FnOnce(&mut Memory, T),
+) -> Result<WizardView, IpcError> {
+    let Some(kept) = kept else {
+        return Err(IpcError::new(IpcErrorCode::InvalidInput, none_kept));
     };
     let session = state
-        .record(session.id, |_, memory| {
-            memory.created = None;
-            memory.secret = Some(value);
-        })
+        .record(session.id, |_, memory| hold(memory, kept))
         .await?;
-    current_view(&state, &session).await
+    current_view(state, &session).await
 }
