@@ -15,36 +15,25 @@ import {
   mergeClasses,
   tokens,
 } from "@fluentui/react-components";
-import {
-  ArrowClockwiseRegular,
-  CheckmarkCircleFilled,
-  CircleRegular,
-  DismissCircleFilled,
-  QuestionCircleRegular,
-  SubtractCircleRegular,
-  WarningFilled,
-} from "@fluentui/react-icons";
+import { ArrowClockwiseRegular } from "@fluentui/react-icons";
 import type { CheckId, CheckResult } from "../ipc";
 import { CHECK_LABELS, NEEDED_LABELS, STATUS_LABELS } from "../labels";
+import { cardSurface, column } from "../layout";
 import { ExternalLink } from "./ExternalLink";
+import { StatusIcon } from "./StatusIcon";
 
 const useStyles = makeStyles({
-  list: { listStyleType: "none", margin: 0, padding: 0, display: "flex", flexDirection: "column", gap: tokens.spacingVerticalS },
+  list: { ...column(tokens.spacingVerticalS), listStyleType: "none", margin: 0, padding: 0 },
   item: {
+    ...cardSurface,
     display: "grid",
     gridTemplateColumns: "24px 1fr",
     columnGap: tokens.spacingHorizontalM,
     padding: `${tokens.spacingVerticalM} ${tokens.spacingHorizontalL}`,
-    borderRadius: tokens.borderRadiusMedium,
-    backgroundColor: tokens.colorNeutralBackground1,
-    border: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke2}`,
   },
   failed: { borderLeft: `${tokens.strokeWidthThickest} solid ${tokens.colorPaletteRedBorder2}` },
   unverified: { borderLeft: `${tokens.strokeWidthThickest} dashed ${tokens.colorNeutralStroke1}` },
   icon: { fontSize: "22px", paddingTop: "2px" },
-  pass: { color: tokens.colorPaletteGreenForeground1 },
-  fail: { color: tokens.colorPaletteRedForeground1 },
-  warn: { color: tokens.colorPaletteMarigoldForeground1 },
   muted: { color: tokens.colorNeutralForeground3 },
   body: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalXS, minWidth: 0 },
   head: { display: "flex", flexWrap: "wrap", alignItems: "center", gap: tokens.spacingHorizontalS },
@@ -86,7 +75,7 @@ export function CheckList({ checks, results, running, onRetry, labelledBy }: Che
             )}
             aria-busy={isRunning}
           >
-            <StatusIcon status={status} />
+            <StatusIcon status={status} className={styles.icon} />
             <div className={styles.body}>
               <div className={styles.head}>
                 <Text className={styles.name}>{CHECK_LABELS[id]}</Text>
@@ -145,25 +134,5 @@ function badgeColor(status: string): "success" | "danger" | "warning" | "informa
       return "informative";
     default:
       return "subtle";
-  }
-}
-
-function StatusIcon({ status }: { status: string }) {
-  const styles = useStyles();
-  switch (status) {
-    case "pass":
-      return <CheckmarkCircleFilled aria-hidden className={mergeClasses(styles.icon, styles.pass)} />;
-    case "fail":
-      return <DismissCircleFilled aria-hidden className={mergeClasses(styles.icon, styles.fail)} />;
-    case "warn":
-      return <WarningFilled aria-hidden className={mergeClasses(styles.icon, styles.warn)} />;
-    case "unverified":
-      return <QuestionCircleRegular aria-hidden className={mergeClasses(styles.icon, styles.muted)} />;
-    case "skipped":
-      return <SubtractCircleRegular aria-hidden className={mergeClasses(styles.icon, styles.muted)} />;
-    case "running":
-      return <Spinner size="tiny" aria-hidden />;
-    default:
-      return <CircleRegular aria-hidden className={mergeClasses(styles.icon, styles.muted)} />;
   }
 }

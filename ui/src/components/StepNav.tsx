@@ -1,20 +1,13 @@
 /** The wizard's steps in order, the current one marked, each reachable by keyboard. */
 import { Button, makeStyles, mergeClasses, tokens } from "@fluentui/react-components";
-import {
-  CheckmarkCircleFilled,
-  CircleRegular,
-  DismissCircleFilled,
-  QuestionCircleRegular,
-} from "@fluentui/react-icons";
 import type { StepView, WizardStep, WizardView } from "../ipc";
+import { column } from "../layout";
+import { StatusIcon } from "./StatusIcon";
 
 const useStyles = makeStyles({
-  list: { listStyleType: "none", margin: 0, padding: 0, display: "flex", flexDirection: "column", gap: tokens.spacingVerticalXXS },
+  list: { ...column(tokens.spacingVerticalXXS), listStyleType: "none", margin: 0, padding: 0 },
   button: { justifyContent: "flex-start", width: "100%", textAlign: "left", minHeight: "36px" },
   current: { backgroundColor: tokens.colorSubtleBackgroundSelected, fontWeight: tokens.fontWeightSemibold },
-  pass: { color: tokens.colorPaletteGreenForeground1 },
-  fail: { color: tokens.colorPaletteRedForeground1 },
-  muted: { color: tokens.colorNeutralForeground3 },
 });
 
 /** A step's overall state from its checks' latest results. */
@@ -36,23 +29,13 @@ export function StepNav({ view, onGo }: { view: WizardView; onGo: (step: WizardS
         {view.steps.map((step, index) => {
           const current = step.step === view.step;
           const state = stepState(view, step);
-          const icon =
-            state === "pass" ? (
-              <CheckmarkCircleFilled className={styles.pass} aria-hidden />
-            ) : state === "fail" ? (
-              <DismissCircleFilled className={styles.fail} aria-hidden />
-            ) : state === "unverified" ? (
-              <QuestionCircleRegular className={styles.muted} aria-hidden />
-            ) : (
-              <CircleRegular className={styles.muted} aria-hidden />
-            );
           const stateWord = { pass: "passed", fail: "has a failure", unverified: "could not be checked", open: "" }[state];
           return (
             <li key={step.step}>
               <Button
                 appearance="subtle"
                 className={mergeClasses(styles.button, current && styles.current)}
-                icon={icon}
+                icon={<StatusIcon status={state} />}
                 aria-current={current ? "step" : undefined}
                 aria-label={`Step ${index + 1}: ${step.title}${stateWord ? `, ${stateWord}` : ""}`}
                 data-testid={`step-nav-${step.step}`}
