@@ -989,8 +989,8 @@ fn check_app_common(
                 return Err(ScenarioError::field_error(
                     format!("{at}.{set_name}.delegated[{p}]"),
                     format!(
-                        "'{bare}' is not a {} delegated permission the stand-in knows",
-                        resource.display_name()
+                        "'{bare}' is not {} delegated permission the stand-in knows",
+                        with_article(resource.display_name())
                     ),
                 ));
             }
@@ -1001,14 +1001,23 @@ fn check_app_common(
                 return Err(ScenarioError::field_error(
                     format!("{at}.{set_name}.application[{p}]"),
                     format!(
-                        "'{bare}' is not a {} application permission the stand-in knows",
-                        resource.display_name()
+                        "'{bare}' is not {} application permission the stand-in knows",
+                        with_article(resource.display_name())
                     ),
                 ));
             }
         }
     }
     Ok(())
+}
+
+/// "a Microsoft Graph", "an Office 365 Exchange Online".
+fn with_article(name: &str) -> String {
+    let vowel = name
+        .chars()
+        .next()
+        .is_some_and(|c| "AEIOUaeiou".contains(c));
+    format!("{} {name}", if vowel { "an" } else { "a" })
 }
 
 fn check_consent_needs_sp(

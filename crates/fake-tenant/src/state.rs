@@ -1446,4 +1446,157 @@ mod tests {
         // Unoptimised and on a shared machine it still takes a fraction of this.
         assert!(took < Duration::from_secs(3), "{took:?}");
     }
+
+    /// The built-in Contoso scenario whose app asks for and was granted `delegated` and
+    /// `application` (scenario names).
+    fn contoso_with(delegated: &[&str], application: &[&str]) -> crate::scenario::Scenario {
+        let mut scenario = crate::builtin::contoso();
+        let app = &mut scenario.tenants[0].applications[0];
+        let set = PermissionSet {
+            delegated: delegated.iter().map(|s| s.to_string()).collect(),
+            application: application.iter().map(|s| s.to_string()).collect(),
+        };
+        app.permissions = set.clone();
+        app.consented = set;
+        scenario
+    }
+
+    #[test]
+    fn exchange_online_permissions_are_asked_for_and_consented_on_its_own_service_principal() {
+        let scenario = contoso_with(
+            &[
+                "offline_access",
+                "User.Read",
+                "exchange_online:IMAP.AccessAsUser.All",
+            ],
+            &["exchange_online:IMAP.AccessAsApp"],
+        );
+        let clock = Clock::default();
+        let directory = Directory::from_scenario(&scenario, &clock);
+        let tenant = &directory.tenants[0];
+        let app = &tenant.applications[0];
+        let resources: Vec<&str> = app
+            .required_resource_access
+            .iter()
+            .map(|r| r.resource_app_id.as_str())
+            .collect();
+        assert_eq!(
+            resources,
+            [permissions::GRAPH_APP_ID, permissions::EXCHANGE_APP_ID]
+        );
+        assert_eq!(
+            app.required_resource_access[1].resource_access,
+            [
+                ResourceAccess {
+                    id: "195adc35-e27b-454b-a7ed-1ecdffa1c09f".into(),
+                    kind: "Scope".into()
+                },
+                ResourceAccess {
+                    id: "5e5addcd-3e8d-4e90-baf5-964efab2b20a".into(),
+                    kind: "Role".into()
+                },
+            ]
+        );
+        // Read back as the scenario names them.
+        let read = permissions_of(&app.required_resource_access);
+        assert_eq!(
+            read.delegated,
+            scenario.tenants[0].applications[0].permissions.delegated
+        );
+        assert_eq!(read.application, ["exchange_online:IMAP.AccessAsApp"]);
+
+        let exchange_sp = tenant.resource_sp(Resource::Exchange).id.clone();
+        let grant = tenant
+            .grants
+            .iter()
+            .find(|g| g.resource_id == exchange_sp)
+            .expect("a grant on Exchange Online");
+        assert_eq!(grant.scope, "IMAP.AccessAsUser.All");
+        let now = clock.now();
+        let client = &app.app_id;
+        let user = "aaaaaaaa-0000-0000-0000-000000000002";
+        assert_eq!(
+            tenant.granted_scopes(Resource::Exchange, client, user, now),
+            ["IMAP.AccessAsUser.All"]
+        );
+        assert_eq!(
+            tenant.granted_scopes(Resource::Graph, client, user, now),
+            ["offline_access", "User.Read"]
+        );
+        assert_eq!(
+            tenant.granted_roles(Resource::Exchange, client, now),
+            ["IMAP.AccessAsApp"]
+        );
+        assert!(
+            tenant
+                .granted_roles(Resource::Graph, client, now)
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn graph_named_mail_scopes_still_serve_the_outlook_resource() {
+        let scenario = contoso_with(&["SMTP.Send", "User.Read"], &[]);
+        let clock = Clock::default();
+        let directory = Directory::from_scenario(&scenario, &clock);
+        let tenant = &directory.tenants[0];
+        let app_id = &tenant.applications[0].app_id;
+        assert_eq!(
+            tenant.granted_scopes(Resource::Exchange, app_id, "any", clock.now()),
+            ["SMTP.Send"]
+        );
+    }
+
+    #[test]
+    fn a_scenario_names_the_exchange_online_permission_it_does_not_know() {
+        let mut json: serde_json::Value = serde_json::from_str(
+            crate::builtin::SCENARIOS
+                .iter()
+                .find(|(name, _)| *name == "contoso")
+                .expect("contoso")
+                .1,
+        )
+        .expect("json");
+        json["tenants"][0]["applications"][0]["permissions"]["delegated"] =
+            serde_json::json!(["exchange_online:IMAP.AccessAsApp"]);
+        let error = crate::scenario::Scenario::from_json(&json.to_string()).expect_err("refused");
+        assert_eq!(
+            error.field(),
+            Some("tenants[0].applications[0].permissions.delegated[0]")
+        );
+        assert!(
+            error.to_string().contains(
+                "'IMAP.AccessAsApp' is not an Office 365 Exchange Online delegated permission"
+            ),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn assignment_required_lets_only_assigned_users_sign_in() {
+        let scenario = crate::builtin::contoso();
+        let clock = Clock::default();
+        let mut directory = Directory::from_scenario(&scenario, &clock);
+        let tenant = &mut directory.tenants[0];
+        let app_id = tenant.applications[0].app_id.clone();
+        let now = clock.now();
+        let bob = "aaaaaaaa-0000-0000-0000-000000000003";
+        assert!(tenant.user_may_sign_in(&app_id, bob, now));
+        let sp_id = tenant.sp_by_app_id(&app_id, now).expect("sp").id.clone();
+        if let Some(sp) = tenant
+            .service_principals
+            .iter_mut()
+            .find(|sp| sp.id == sp_id)
+        {
+            sp.app_role_assignment_required = true;
+        }
+        assert!(!tenant.user_may_sign_in(&app_id, bob, now));
+        let assigned = tenant
+            .assign_user(&sp_id, "bob@contoso.com", clock.utc(), now)
+            .expect("assigned");
+        assert_eq!(assigned.principal_type, "User");
+        assert_eq!(assigned.app_role_id, DEFAULT_ACCESS_ROLE);
+        assert!(tenant.user_may_sign_in(&app_id, bob, now));
+        assert!(!tenant.user_may_sign_in(&app_id, "aaaaaaaa-0000-0000-0000-000000000002", now));
+    }
 }
