@@ -3,11 +3,11 @@
  * with the picker of the demo's scenarios (the healthy tenant and the broken ones). When the
  * scenarios cannot be listed, the picker offers the one playing and says why.
  */
-import { useEffect, useId, useState } from "react";
+import { useId } from "react";
 import { Body1, MessageBar, MessageBarBody, MessageBarTitle, Select, makeStyles, tokens } from "@fluentui/react-components";
 import { demoScenarios } from "../ipc";
 import type { DemoScenario } from "../ipc";
-import { useFailure } from "../hooks/useFailure";
+import { useLoaded } from "../hooks/useLoaded";
 import { FailureBar } from "./FailureBar";
 
 const useStyles = makeStyles({
@@ -26,13 +26,9 @@ export interface DemoBannerProps {
 export function DemoBanner({ scenario, onSwitch }: DemoBannerProps) {
   const styles = useStyles();
   const selectId = useId();
-  const [scenarios, setScenarios] = useState<DemoScenario[]>([scenario]);
-  const failure = useFailure();
-  const load = () => {
-    failure.clear();
-    demoScenarios().then(setScenarios, (cause: unknown) => failure.show(cause, load));
-  };
-  useEffect(load, []);
+  // Until the scenarios are listed (or when they cannot be), the picker offers the one playing.
+  const { value: listed, failure } = useLoaded(demoScenarios, []);
+  const scenarios = listed ?? [scenario];
   return (
     <>
       <MessageBar intent="warning" layout="multiline" data-testid="demo-banner" role="region" aria-label="Demo tenant">

@@ -28,7 +28,7 @@ import {
 } from "@fluentui/react-components";
 import { AddRegular, ArrowLeftRegular, ArrowSyncRegular, DeleteRegular } from "@fluentui/react-icons";
 import { addReminder, listProfiles, listReminders, removeReminder, rotateSecret } from "../ipc";
-import type { ProfileSummary, ReminderForm, RemindersView, Standing, WizardView } from "../ipc";
+import type { ProfileSummary, ReminderForm, Standing, WizardView } from "../ipc";
 import { ExpiryBadge, daysText } from "../components/ExpiryBadge";
 import { FailureBar } from "../components/FailureBar";
 import { HeadedTable } from "../components/HeadedTable";
@@ -37,6 +37,7 @@ import { ScanPanel } from "../components/ScanPanel";
 import { SettingsPanel } from "../components/SettingsPanel";
 import { useAction } from "../hooks/useAction";
 import { useFailure } from "../hooks/useFailure";
+import { useLoaded } from "../hooks/useLoaded";
 import { cardSurface, column, controlRow } from "../layout";
 
 const useStyles = makeStyles({
@@ -63,9 +64,9 @@ export interface RemindersScreenProps {
 export function RemindersScreen({ onBack, onRotate, demoScenario }: RemindersScreenProps) {
   const styles = useStyles();
   const headingId = useId();
-  const [view, setView] = useState<RemindersView | null>(null);
+  const reminders = useLoaded(listReminders, []);
+  const { value: view, set: setView, failure } = reminders;
   const [profiles, setProfiles] = useState<ProfileSummary[]>([]);
-  const failure = useFailure();
   const [form, setForm] = useState<ReminderForm>(EMPTY_FORM);
   const formFailure = useFailure();
   const profilesFailure = useFailure();
@@ -74,10 +75,6 @@ export function RemindersScreen({ onBack, onRotate, demoScenario }: RemindersScr
   const [rotateProfile, setRotateProfile] = useState("");
   const [rotateDemo, setRotateDemo] = useState("real");
 
-  const load = () => {
-    failure.clear();
-    listReminders().then(setView, (cause: unknown) => failure.show(cause, load));
-  };
   // The integrations to rotate a secret in; without them the rotate dialog says why.
   const loadProfiles = () => {
     profilesFailure.clear();
@@ -89,10 +86,7 @@ export function RemindersScreen({ onBack, onRotate, demoScenario }: RemindersScr
       (cause: unknown) => profilesFailure.show(cause, loadProfiles),
     );
   };
-  useEffect(() => {
-    load();
-    loadProfiles();
-  }, []);
+  useEffect(loadProfiles, []);
 
   // Trying again adds the form as it is then.
   const add = useAction(
