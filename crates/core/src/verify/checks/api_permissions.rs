@@ -176,7 +176,10 @@ pub fn judge_api_permissions_of(
             found
                 .delegated
                 .iter()
-                .filter(|n| !has(&wanted.delegated, n) && !(graph && is_portal_default(n)))
+                .filter(|n| {
+                    let portal_default = graph && is_portal_default(n);
+                    !has(&wanted.delegated, n) && !portal_default
+                })
                 .map(|n| label(need.resource, n, PermissionKind::Scope))
                 .chain(
                     found
