@@ -3,10 +3,12 @@
  * choice. Pointing at or focusing Reminders or Troubleshoot preloads its screen.
  */
 import { useId } from "react";
+import type { ReactElement, ReactNode } from "react";
 import { Body1, Button, Select, Title2, makeStyles, tokens } from "@fluentui/react-components";
 import { AlertRegular, ShieldKeyholeRegular, StethoscopeRegular } from "@fluentui/react-icons";
 import type { ThemeChoice } from "../theme";
 import { preloadQuietly, remindersScreen, troubleshootScreen } from "../lazy";
+import type { Preloadable } from "../lazy";
 
 const useStyles = makeStyles({
   header: {
@@ -66,28 +68,14 @@ export function AppHeader({ themeChoice = "system", onThemeChoice, onTroubleshoo
       </div>
       <div className={styles.tools}>
         {onReminders && (
-          <Button
-            appearance="subtle"
-            icon={<AlertRegular />}
-            onClick={onReminders}
-            onPointerEnter={() => preloadQuietly(remindersScreen)}
-            onFocus={() => preloadQuietly(remindersScreen)}
-            data-testid="reminders-button"
-          >
+          <ScreenButton icon={<AlertRegular />} onClick={onReminders} screen={remindersScreen} testId="reminders-button">
             Reminders
-          </Button>
+          </ScreenButton>
         )}
         {onTroubleshoot && (
-          <Button
-            appearance="subtle"
-            icon={<StethoscopeRegular />}
-            onClick={onTroubleshoot}
-            onPointerEnter={() => preloadQuietly(troubleshootScreen)}
-            onFocus={() => preloadQuietly(troubleshootScreen)}
-            data-testid="troubleshoot-button"
-          >
+          <ScreenButton icon={<StethoscopeRegular />} onClick={onTroubleshoot} screen={troubleshootScreen} testId="troubleshoot-button">
             Troubleshoot
-          </Button>
+          </ScreenButton>
         )}
         {onThemeChoice && (
           <div className={styles.theme}>
@@ -106,5 +94,30 @@ export function AppHeader({ themeChoice = "system", onThemeChoice, onTroubleshoo
         )}
       </div>
     </header>
+  );
+}
+
+interface ScreenButtonProps {
+  icon: ReactElement;
+  onClick: () => void;
+  /** The screen it opens, preloaded when the button is pointed at or focused. */
+  screen: Pick<Preloadable<object>, "preload">;
+  testId: string;
+  children: ReactNode;
+}
+
+/** A header button that opens a screen, loading the screen's code as soon as the admin means to. */
+function ScreenButton({ icon, onClick, screen, testId, children }: ScreenButtonProps) {
+  return (
+    <Button
+      appearance="subtle"
+      icon={icon}
+      onClick={onClick}
+      onPointerEnter={() => preloadQuietly(screen)}
+      onFocus={() => preloadQuietly(screen)}
+      data-testid={testId}
+    >
+      {children}
+    </Button>
   );
 }

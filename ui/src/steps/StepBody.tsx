@@ -1,4 +1,6 @@
 /** The component of the step on screen. */
+import type { ComponentType } from "react";
+import type { WizardStep } from "../ipc";
 import type { StepProps } from "./types";
 import { SiteStep } from "./SiteStep";
 import { TenantStep } from "./TenantStep";
@@ -10,25 +12,20 @@ import { MailboxStep } from "./MailboxStep";
 import { CalendarStep } from "./CalendarStep";
 import { SummaryStep } from "./SummaryStep";
 
+/** Each step's component. */
+const STEP_COMPONENTS: Record<WizardStep, ComponentType<StepProps>> = {
+  site: SiteStep,
+  tenant: TenantStep,
+  sign_in: SignInStep,
+  registration: RegistrationStep,
+  secret: SecretStep,
+  permissions: PermissionsStep,
+  mailbox: MailboxStep,
+  calendar: CalendarStep,
+  summary: SummaryStep,
+};
+
 export function StepBody(props: StepProps) {
-  switch (props.step.step) {
-    case "site":
-      return <SiteStep {...props} />;
-    case "tenant":
-      return <TenantStep {...props} />;
-    case "sign_in":
-      return <SignInStep {...props} />;
-    case "registration":
-      return <RegistrationStep {...props} />;
-    case "secret":
-      return <SecretStep {...props} />;
-    case "permissions":
-      return <PermissionsStep {...props} />;
-    case "mailbox":
-      return <MailboxStep {...props} />;
-    case "calendar":
-      return <CalendarStep {...props} />;
-    case "summary":
-      return <SummaryStep {...props} />;
-  }
+  const Step = STEP_COMPONENTS[props.step.step];
+  return <Step {...props} />;
 }
