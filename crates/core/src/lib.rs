@@ -55,6 +55,7 @@ pub mod http;
 pub mod identity;
 pub mod imap;
 pub mod logging;
+pub mod mail_protocol;
 pub mod monitor;
 pub mod paths;
 pub mod portal;

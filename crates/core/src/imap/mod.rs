@@ -27,5 +27,6 @@
 mod probe;
 mod response;
 
-pub use probe::{Authenticated, ProbeError, ProbeOptions, Stage, probe};
+pub use crate::mail_protocol::{ProbeOptions, ProbeStage};
+pub use probe::{Authenticated, ProbeError, Stage, probe};
 pub use response::{Response, ResponseError, Status};

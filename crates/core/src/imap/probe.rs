@@ -8,19 +8,17 @@
 use std::fmt;
 use std::time::Duration;
 
-use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufReader};
-use tokio::net::TcpStream;
+use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::time::timeout;
-use tokio_rustls::TlsConnector;
-use tokio_rustls::rustls::pki_types::ServerName;
-use zeroize::Zeroizing;
 
 use super::response::{Response, Status};
 use crate::cause::Cause;
 use crate::endpoints::ImapEndpoint;
-use crate::http::Unavailable;
+use crate::mail_protocol::{
+    HandshakeFailure, ProbeOptions, ProbeStage, Wire, answer_within, client_config, connect,
+    handshake, initial_response, server_name,
+};
 use crate::secret::Secret;
-use crate::smtp::{AddressError, TlsSetupError, client_config, initial_response};
 
 /// The longest response line read.
 const MAX_LINE: u64 = 8192;
@@ -32,34 +30,6 @@ const LOGOUT_TIMEOUT: Duration = Duration::from_secs(2);
 const AUTH_TAG: &str = "A1";
 const EXAMINE_TAG: &str = "A2";
 const LOGOUT_TAG: &str = "A3";
-
-/// How patient the probe is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ProbeOptions {
-    /// The time limit of the TCP connection.
-    pub connect_timeout: Duration,
-    /// The time limit of each response and of the TLS handshake.
-    pub reply_timeout: Duration,
-}
-
-impl ProbeOptions {
-    /// Every wait of the probe within `limit` (the time limit of each request to Microsoft).
-    pub fn within(limit: Duration) -> ProbeOptions {
-        ProbeOptions {
-            connect_timeout: limit,
-            reply_timeout: limit,
-        }
-    }
-}
-
-impl Default for ProbeOptions {
-    fn default() -> Self {
-        ProbeOptions {
-            connect_timeout: Duration::from_secs(10),
-            reply_timeout: Duration::from_secs(20),
-        }
-    }
-}
 
 /// Where in the dialogue the probe was.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -76,9 +46,13 @@ pub enum Stage {
     Examine,
 }
 
-impl Stage {
-    /// The stage's name in evidence (`authenticate`, `examine`, …).
-    pub fn as_str(self) -> &'static str {
+/// No secure session is a transient fault: there is no IMAP-specific "unreachable" verdict.
+impl ProbeStage for Stage {
+    const PROBE: &'static str = "IMAP probe";
+    const UNUSABLE_ADDRESS: Cause = Cause::ImapAuthFailed;
+    const NO_SESSION: Option<Cause> = None;
+
+    fn as_str(self) -> &'static str {
         match self {
             Stage::Connect => "connect",
             Stage::TlsHandshake => "tls_handshake",
@@ -112,94 +86,11 @@ pub struct Authenticated {
     pub mailbox_reply: Response,
 }
 
-/// How a probe ended without opening the mailbox. None of these carries the token.
-#[derive(Debug, thiserror::Error)]
-pub enum ProbeError {
-    /// The mailbox address cannot be used in XOAUTH2.
-    #[error(transparent)]
-    Address(#[from] AddressError),
-    /// The TLS client could not be set up (the endpoints file's CA).
-    #[error(transparent)]
-    TlsSetup(#[from] TlsSetupError),
-    /// Exchange refused: a verdict.
-    #[error("{stage}: the server answered {reply}")]
-    Refused {
-        /// Where.
-        stage: Stage,
-        /// `imap_auth_failed` or `imap_disabled_mailbox`.
-        cause: Cause,
-        /// The response.
-        reply: Response,
-    },
-    /// A fault that says nothing about the setup: no connection, a TLS failure, a `* BYE`, a
-    /// dropped or garbled connection, a response that does not fit, no answer in time.
-    #[error("{stage}: {detail}")]
-    Transient {
-        /// Where.
-        stage: Stage,
-        /// `service_unavailable` or `network_error`.
-        cause: Cause,
-        /// What happened.
-        detail: String,
-        /// The response, when there was one.
-        reply: Option<Response>,
-    },
-}
-
-impl ProbeError {
-    /// The cause id.
-    pub fn cause(&self) -> Cause {
-        match self {
-            ProbeError::Address(_) => Cause::ImapAuthFailed,
-            ProbeError::TlsSetup(_) => Cause::NetworkError,
-            ProbeError::Refused { cause, .. } | ProbeError::Transient { cause, .. } => *cause,
-        }
-    }
-
-    /// Where the dialogue ended, when it started.
-    pub fn stage(&self) -> Option<Stage> {
-        match self {
-            ProbeError::Address(_) | ProbeError::TlsSetup(_) => None,
-            ProbeError::Refused { stage, .. } | ProbeError::Transient { stage, .. } => Some(*stage),
-        }
-    }
-
-    /// The server's response, when the probe ended on one.
-    pub fn reply(&self) -> Option<&Response> {
-        match self {
-            ProbeError::Refused { reply, .. } => Some(reply),
-            ProbeError::Transient { reply, .. } => reply.as_ref(),
-            _ => None,
-        }
-    }
-
-    /// For anything but a verdict, the same [`Unavailable`] an HTTP check gets (the check is
-    /// then `unverified`); `None` for a verdict.
-    pub fn unavailable(&self, server: &str) -> Option<Unavailable> {
-        match self {
-            ProbeError::Transient { cause, .. } => Some(Unavailable {
-                cause: *cause,
-                detail: format!("IMAP probe of {server}, {self}"),
-                retry_after: None,
-            }),
-            ProbeError::TlsSetup(_) => Some(Unavailable {
-                cause: Cause::NetworkError,
-                detail: format!("IMAP probe of {server}: {self}"),
-                retry_after: None,
-            }),
-            _ => None,
-        }
-    }
-}
-
-fn transient(stage: Stage, detail: impl Into<String>) -> ProbeError {
-    ProbeError::Transient {
-        stage,
-        cause: Cause::NetworkError,
-        detail: detail.into(),
-        reply: None,
-    }
-}
+/// How a probe ended without opening the mailbox. None of these carries the token. Exchange's
+/// refusals (`Refused`) are `imap_auth_failed` or `imap_disabled_mailbox`; anything else — no
+/// connection, a TLS failure, a `* BYE`, a dropped or garbled connection, a response that does
+/// not fit, no answer in time — is `Transient` (never `Unreachable`).
+pub type ProbeError = crate::mail_protocol::ProbeError<Stage, Response>;
 
 /// What the completion of `AUTHENTICATE` means: `Ok(())` to go on, or how the probe ends.
 pub(crate) fn judge_authenticate(reply: &Response) -> Result<(), ProbeError> {
@@ -248,57 +139,22 @@ pub async fn probe(
     let auth = initial_response(user, token)?;
     let config = client_config(endpoint.ca_pem.as_deref())?;
     let server = format!("{}:{}", endpoint.host, endpoint.port);
-    let server_name = ServerName::try_from(endpoint.host.clone()).map_err(|_| {
-        transient(
-            Stage::Connect,
-            format!("'{}' is not a host name or address", endpoint.host),
-        )
-    })?;
+    let server_name = server_name(&endpoint.host)
+        .map_err(|detail| ProbeError::transient(Stage::Connect, detail))?;
     tracing::debug!(server = %server, "IMAP probe: connecting");
 
-    let tcp = match timeout(
-        options.connect_timeout,
-        TcpStream::connect((endpoint.host.as_str(), endpoint.port)),
-    )
-    .await
-    {
-        Err(_) => {
-            return Err(transient(
-                Stage::Connect,
-                format!(
-                    "no connection to {server} within {} s",
-                    options.connect_timeout.as_secs_f64()
-                ),
-            ));
-        }
-        Ok(Err(e)) => {
-            return Err(transient(
-                Stage::Connect,
-                format!("could not connect to {server}: {e}"),
-            ));
-        }
-        Ok(Ok(tcp)) => tcp,
-    };
-
-    let handshake = TlsConnector::from(config).connect(server_name, tcp);
-    let tls = match timeout(options.reply_timeout, handshake).await {
-        Err(_) => {
-            return Err(transient(
-                Stage::TlsHandshake,
-                format!(
-                    "no TLS handshake within {} s",
-                    options.reply_timeout.as_secs_f64()
-                ),
-            ));
-        }
-        Ok(Err(e)) => {
-            return Err(transient(
-                Stage::TlsHandshake,
-                format!("the TLS handshake failed: {e}"),
-            ));
-        }
-        Ok(Ok(tls)) => tls,
-    };
+    let tcp = connect(&endpoint.host, endpoint.port, options.connect_timeout)
+        .await
+        .map_err(|failure| ProbeError::transient(Stage::Connect, failure.detail()))?;
+    let tls = handshake(config, server_name, tcp, options.reply_timeout)
+        .await
+        .map_err(|failure| {
+            let detail = match failure {
+                HandshakeFailure::Broken(e) => format!("the TLS handshake failed: {e}"),
+                other => other.to_string(),
+            };
+            ProbeError::transient(Stage::TlsHandshake, detail)
+        })?;
 
     let mut session = Session::new(tls, options.reply_timeout);
     let greeting = session.read_response(Stage::Greeting).await?;
@@ -344,8 +200,7 @@ pub async fn probe(
 
 /// The dialogue inside TLS.
 struct Session<S> {
-    stream: BufReader<S>,
-    reply_timeout: Duration,
+    wire: Wire<S>,
     /// The server said `* BYE`: nothing more is sent.
     closed: bool,
 }
@@ -353,8 +208,7 @@ struct Session<S> {
 impl<S: AsyncRead + AsyncWrite + Unpin> Session<S> {
     fn new(stream: S, reply_timeout: Duration) -> Self {
         Session {
-            stream: BufReader::new(stream),
-            reply_timeout,
+            wire: Wire::new(stream, reply_timeout, MAX_LINE, "response"),
             closed: false,
         }
     }
@@ -366,20 +220,20 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Session<S> {
         tag: &str,
         line: &str,
     ) -> Result<Response, ProbeError> {
-        let wire = format!("{tag} {line}\r\n");
-        self.write(stage, wire.as_bytes()).await?;
+        self.wire
+            .write_line(&format!("{tag} {line}"))
+            .await
+            .map_err(|detail| ProbeError::transient(stage, detail))?;
         self.completion(stage, tag).await
     }
 
     /// Send `A1 AUTHENTICATE XOAUTH2 <initial response>` from zeroed memory and read up to its
     /// completion, answering an error challenge (`+ …`) with an empty line.
     async fn authenticate(&mut self, initial: &Secret) -> Result<Response, ProbeError> {
-        let mut wire = Zeroizing::new(Vec::with_capacity(initial.expose().len() + 32));
-        wire.extend_from_slice(AUTH_TAG.as_bytes());
-        wire.extend_from_slice(b" AUTHENTICATE XOAUTH2 ");
-        wire.extend_from_slice(initial.expose().as_bytes());
-        wire.extend_from_slice(b"\r\n");
-        self.write(Stage::Authenticate, &wire).await?;
+        self.wire
+            .write_secret_line(&format!("{AUTH_TAG} AUTHENTICATE XOAUTH2 "), initial)
+            .await
+            .map_err(|detail| ProbeError::transient(Stage::Authenticate, detail))?;
         self.completion(Stage::Authenticate, AUTH_TAG).await
     }
 
@@ -390,7 +244,11 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Session<S> {
             let response = self.read_response(stage).await?;
             match response.status {
                 _ if response.completes(tag) => return Ok(response),
-                Status::Continuation => self.write(stage, b"\r\n").await?,
+                Status::Continuation => self
+                    .wire
+                    .write_line("")
+                    .await
+                    .map_err(|detail| ProbeError::transient(stage, detail))?,
                 Status::Bye => {
                     self.closed = true;
                     return Err(ProbeError::Transient {
@@ -411,63 +269,19 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Session<S> {
                 _ => {}
             }
         }
-        Err(transient(stage, "the server's answer has too many lines"))
-    }
-
-    async fn write(&mut self, stage: Stage, bytes: &[u8]) -> Result<(), ProbeError> {
-        let stream = self.stream.get_mut();
-        let sent = async {
-            stream.write_all(bytes).await?;
-            stream.flush().await
-        };
-        match timeout(self.reply_timeout, sent).await {
-            Err(_) => Err(transient(stage, "the server stopped reading (timeout)")),
-            // The error names the I/O failure only, never what was being written.
-            Ok(Err(e)) => Err(transient(
-                stage,
-                format!("the connection broke while sending: {e}"),
-            )),
-            Ok(Ok(())) => Ok(()),
-        }
+        Err(ProbeError::transient(
+            stage,
+            "the server's answer has too many lines",
+        ))
     }
 
     /// Read and parse one response line within the time limit.
     async fn read_response(&mut self, stage: Stage) -> Result<Response, ProbeError> {
-        let limit = self.reply_timeout;
-        let line = match timeout(limit, self.read_line(stage)).await {
-            Ok(line) => line?,
-            Err(_) => {
-                return Err(transient(
-                    stage,
-                    format!("no answer within {} s", limit.as_secs_f64()),
-                ));
-            }
-        };
-        Response::parse(&line).map_err(|e| transient(stage, e.to_string()))
-    }
-
-    async fn read_line(&mut self, stage: Stage) -> Result<String, ProbeError> {
-        let mut buf = Vec::new();
-        let read = (&mut self.stream)
-            .take(MAX_LINE)
-            .read_until(b'\n', &mut buf)
+        let line = answer_within(self.wire.time_limit(), self.wire.read_line())
             .await
-            .map_err(|e| transient(stage, format!("the connection broke: {e}")))?;
-        if read == 0 {
-            return Err(transient(stage, "the server closed the connection"));
-        }
-        if !buf.ends_with(b"\n") {
-            return Err(transient(
-                stage,
-                if buf.len() as u64 >= MAX_LINE {
-                    "the server's response line is too long"
-                } else {
-                    "the server closed the connection in the middle of a response"
-                },
-            ));
-        }
-        let text = String::from_utf8_lossy(&buf);
-        Ok(text.trim_end_matches(['\r', '\n']).to_string())
+            .and_then(|line| line)
+            .map_err(|detail| ProbeError::transient(stage, detail))?;
+        Response::parse(&line).map_err(|e| ProbeError::transient(stage, e.to_string()))
     }
 
     /// Say LOGOUT and close, politely but without waiting long.
@@ -476,17 +290,21 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Session<S> {
             return;
         }
         let _ = timeout(LOGOUT_TIMEOUT, async {
-            let wire = format!("{LOGOUT_TAG} LOGOUT\r\n");
-            if self.write(Stage::Examine, wire.as_bytes()).await.is_ok() {
+            if self
+                .wire
+                .write_line(&format!("{LOGOUT_TAG} LOGOUT"))
+                .await
+                .is_ok()
+            {
                 for _ in 0..MAX_LINES {
-                    match self.read_line(Stage::Examine).await {
+                    match self.wire.read_line().await {
                         Ok(line) if line.starts_with(LOGOUT_TAG) => break,
                         Ok(_) => {}
                         Err(_) => break,
                     }
                 }
             }
-            let _ = self.stream.get_mut().shutdown().await;
+            self.wire.shutdown().await;
         })
         .await;
     }
@@ -494,6 +312,8 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Session<S> {
 
 #[cfg(test)]
 mod tests {
+    use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
+
     use super::*;
 
     fn response(line: &str) -> Response {

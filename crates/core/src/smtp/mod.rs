@@ -25,16 +25,16 @@
 //! process-default rustls provider instead of one we choose; and it keeps the token in a plain
 //! `String`. The dialogue the probe needs is a handful of commands, written out in [`probe`].
 //!
-//! Not here: which token to use and what the result means for a checkpoint (the `smtp_auth` check
-//! in `verify`), and sending mail (Graph `sendMail`, the `test_email` check).
+//! Not here: what the IMAP probe shares with it — the connection, the TLS client, the XOAUTH2
+//! response, reading lines with a time limit (`mail_protocol`); which token to use and what the
+//! result means for a checkpoint (the `smtp_auth` check in `verify`); and sending mail (Graph
+//! `sendMail`, the `test_email` check).
 
 mod probe;
 mod reply;
-mod tls;
-mod xoauth2;
 
-pub use probe::{Authenticated, ProbeError, ProbeOptions, Stage, probe};
+pub use crate::mail_protocol::{
+    AddressError, ProbeOptions, ProbeStage, TlsSetupError, add_ca, initial_response,
+};
+pub use probe::{Authenticated, ProbeError, Stage, probe};
 pub use reply::{Reply, ReplyError};
-pub(crate) use tls::client_config;
-pub use tls::{TlsSetupError, add_ca};
-pub use xoauth2::{AddressError, initial_response};

@@ -8,20 +8,18 @@
 use std::fmt;
 use std::time::Duration;
 
-use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufReader};
+use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::TcpStream;
 use tokio::time::timeout;
-use tokio_rustls::TlsConnector;
-use tokio_rustls::rustls::pki_types::ServerName;
-use zeroize::Zeroizing;
 
 use super::reply::{Reply, ReplyBuilder};
-use super::tls::{TlsSetupError, client_config};
-use super::xoauth2::{AddressError, initial_response};
 use crate::cause::Cause;
 use crate::diagnose::classify_reply;
 use crate::endpoints::SmtpEndpoint;
-use crate::http::Unavailable;
+use crate::mail_protocol::{
+    ConnectFailure, HandshakeFailure, ProbeOptions, ProbeStage, Wire, answer_within, client_config,
+    connect, handshake, initial_response, server_name,
+};
 use crate::secret::Secret;
 
 /// The longest reply line read (RFC 5321 allows 512 octets; Exchange's are far shorter).
@@ -30,35 +28,6 @@ const MAX_LINE: u64 = 4096;
 const MAX_LINES: usize = 100;
 /// How long QUIT may take before the connection is simply closed.
 const QUIT_TIMEOUT: Duration = Duration::from_secs(2);
-
-/// How patient the probe is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ProbeOptions {
-    /// The time limit of the TCP connection.
-    pub connect_timeout: Duration,
-    /// The time limit of each reply and of the TLS handshake.
-    pub reply_timeout: Duration,
-}
-
-impl ProbeOptions {
-    /// Every wait of the probe — the connection, each reply, the TLS handshake — within `limit`
-    /// (the time limit of each request to Microsoft, `--timeout`).
-    pub fn within(limit: Duration) -> ProbeOptions {
-        ProbeOptions {
-            connect_timeout: limit,
-            reply_timeout: limit,
-        }
-    }
-}
-
-impl Default for ProbeOptions {
-    fn default() -> Self {
-        ProbeOptions {
-            connect_timeout: Duration::from_secs(10),
-            reply_timeout: Duration::from_secs(20),
-        }
-    }
-}
 
 /// Where in the dialogue the probe was.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -79,9 +48,14 @@ pub enum Stage {
     Auth,
 }
 
-impl Stage {
-    /// The stage's name in evidence (`auth`, `tls_handshake`, …).
-    pub fn as_str(self) -> &'static str {
+/// No secure SMTP session (a TLS client that cannot be set up, `Unreachable`) is the verdict
+/// `smtp_unreachable`.
+impl ProbeStage for Stage {
+    const PROBE: &'static str = "SMTP AUTH probe";
+    const UNUSABLE_ADDRESS: Cause = Cause::SmtpAuthFailed;
+    const NO_SESSION: Option<Cause> = Some(Cause::SmtpUnreachable);
+
+    fn as_str(self) -> &'static str {
         match self {
             Stage::Connect => "connect",
             Stage::Greeting => "greeting",
@@ -118,99 +92,7 @@ pub struct Authenticated {
 }
 
 /// How a probe ended without a `235`. None of these carries the token.
-#[derive(Debug, thiserror::Error)]
-pub enum ProbeError {
-    /// The mailbox address cannot be used in XOAUTH2.
-    #[error(transparent)]
-    Address(#[from] AddressError),
-    /// The TLS client could not be set up (the endpoints file's CA).
-    #[error(transparent)]
-    TlsSetup(#[from] TlsSetupError),
-    /// The server refused with a permanent reply: a verdict.
-    #[error("{stage}: the server answered {reply}")]
-    Refused {
-        /// Where.
-        stage: Stage,
-        /// What the reply means.
-        cause: Cause,
-        /// The reply.
-        reply: Reply,
-    },
-    /// No secure SMTP session: no connection, no STARTTLS, a TLS or certificate failure, no
-    /// XOAUTH2 on offer.
-    #[error("{stage}: {detail}")]
-    Unreachable {
-        /// Where.
-        stage: Stage,
-        /// What happened.
-        detail: String,
-    },
-    /// A fault that says nothing about the setup: a `4xx` reply, a dropped or garbled
-    /// connection, no answer in time.
-    #[error("{stage}: {detail}")]
-    Transient {
-        /// Where.
-        stage: Stage,
-        /// `service_unavailable`, `throttled` or `network_error`.
-        cause: Cause,
-        /// What happened.
-        detail: String,
-        /// The reply, when there was one.
-        reply: Option<Reply>,
-    },
-}
-
-impl ProbeError {
-    /// The cause id.
-    pub fn cause(&self) -> Cause {
-        match self {
-            ProbeError::Address(_) => Cause::SmtpAuthFailed,
-            ProbeError::TlsSetup(_) | ProbeError::Unreachable { .. } => Cause::SmtpUnreachable,
-            ProbeError::Refused { cause, .. } | ProbeError::Transient { cause, .. } => *cause,
-        }
-    }
-
-    /// Where the dialogue ended, when it started.
-    pub fn stage(&self) -> Option<Stage> {
-        match self {
-            ProbeError::Address(_) | ProbeError::TlsSetup(_) => None,
-            ProbeError::Refused { stage, .. }
-            | ProbeError::Unreachable { stage, .. }
-            | ProbeError::Transient { stage, .. } => Some(*stage),
-        }
-    }
-
-    /// The server's reply, when the probe ended on one.
-    pub fn reply(&self) -> Option<&Reply> {
-        match self {
-            ProbeError::Refused { reply, .. } => Some(reply),
-            ProbeError::Transient { reply, .. } => reply.as_ref(),
-            _ => None,
-        }
-    }
-
-    /// For a transient fault, the same [`Unavailable`] an HTTP check gets (the check is then
-    /// `unverified`); `None` for a verdict.
-    pub fn unavailable(&self, server: &str) -> Option<Unavailable> {
-        match self {
-            ProbeError::Transient { cause, .. } => Some(Unavailable {
-                cause: *cause,
-                detail: format!("SMTP AUTH probe of {server}, {self}"),
-                retry_after: None,
-            }),
-            _ => None,
-        }
-    }
-}
-
-fn transient(stage: Stage, detail: impl Into<String>) -> ProbeError {
-    ProbeError::Transient {
-        stage,
-        cause: Cause::NetworkError,
-        detail: detail.into(),
-        reply: None,
-    }
-}
+pub type ProbeError = crate::mail_protocol::ProbeError<Stage, Reply>;
 
 /// What an unwelcome reply at `stage` means.
 fn judge(stage: Stage, reply: Reply) -> ProbeError {
@@ -258,35 +140,20 @@ pub async fn probe(
     let auth = initial_response(user, token)?;
     let config = client_config(endpoint.ca_pem.as_deref())?;
     let server = format!("{}:{}", endpoint.host, endpoint.port);
-    let server_name =
-        ServerName::try_from(endpoint.host.clone()).map_err(|_| ProbeError::Unreachable {
-            stage: Stage::Connect,
-            detail: format!("'{}' is not a host name or address", endpoint.host),
-        })?;
+    let server_name = server_name(&endpoint.host).map_err(|detail| ProbeError::Unreachable {
+        stage: Stage::Connect,
+        detail,
+    })?;
 
-    let tcp = match timeout(
-        options.connect_timeout,
-        TcpStream::connect((endpoint.host.as_str(), endpoint.port)),
-    )
-    .await
-    {
-        Err(_) => {
-            return Err(transient(
-                Stage::Connect,
-                format!(
-                    "no connection to {server} within {} s",
-                    options.connect_timeout.as_secs_f64()
-                ),
-            ));
-        }
-        Ok(Err(e)) => {
-            return Err(ProbeError::Unreachable {
+    let tcp = connect(&endpoint.host, endpoint.port, options.connect_timeout)
+        .await
+        .map_err(|failure| match failure {
+            ConnectFailure::TimedOut(detail) => ProbeError::transient(Stage::Connect, detail),
+            ConnectFailure::Failed(detail) => ProbeError::Unreachable {
                 stage: Stage::Connect,
-                detail: format!("could not connect to {server}: {e}"),
-            });
-        }
-        Ok(Ok(tcp)) => tcp,
-    };
+                detail,
+            },
+        })?;
     let hello = format!("EHLO {}", hello_name(&tcp));
 
     let mut plain = Connection::new(tcp, options.reply_timeout);
@@ -311,34 +178,17 @@ pub async fn probe(
     }
     let tcp = plain.into_plain()?;
 
-    let handshake = TlsConnector::from(config).connect(server_name, tcp);
-    let tls = match timeout(options.reply_timeout, handshake).await {
-        Err(_) => {
-            return Err(transient(
-                Stage::TlsHandshake,
-                format!(
-                    "no TLS handshake within {} s",
-                    options.reply_timeout.as_secs_f64()
-                ),
-            ));
-        }
-        Ok(Err(e)) => {
-            let tls_error = e
-                .get_ref()
-                .and_then(|inner| inner.downcast_ref::<tokio_rustls::rustls::Error>());
-            return Err(match tls_error {
-                Some(tls_error) => ProbeError::Unreachable {
-                    stage: Stage::TlsHandshake,
-                    detail: format!("the TLS handshake failed: {tls_error}"),
-                },
-                None => transient(
-                    Stage::TlsHandshake,
-                    format!("the connection broke during the TLS handshake: {e}"),
-                ),
-            });
-        }
-        Ok(Ok(tls)) => tls,
-    };
+    let tls = handshake(config, server_name, tcp, options.reply_timeout)
+        .await
+        .map_err(|failure| match failure {
+            HandshakeFailure::Refused(_) => ProbeError::Unreachable {
+                stage: Stage::TlsHandshake,
+                detail: failure.to_string(),
+            },
+            HandshakeFailure::TimedOut(_) | HandshakeFailure::Broken(_) => {
+                ProbeError::transient(Stage::TlsHandshake, failure.to_string())
+            }
+        })?;
 
     let mut secure = Connection::new(tls, options.reply_timeout);
     let ehlo = secure.command(Stage::SecureEhlo, &hello).await?;
@@ -376,114 +226,75 @@ fn hello_name(tcp: &TcpStream) -> String {
 
 /// One side of the dialogue, plain or inside TLS.
 struct Connection<S> {
-    stream: BufReader<S>,
-    reply_timeout: Duration,
+    wire: Wire<S>,
 }
 
 impl Connection<TcpStream> {
     /// The TCP stream for the TLS handshake; refused when the server already sent more (a
     /// reply smuggled in before TLS must not be read as if it came inside it).
     fn into_plain(self) -> Result<TcpStream, ProbeError> {
-        if !self.stream.buffer().is_empty() {
+        if self.wire.has_unread() {
             return Err(ProbeError::Unreachable {
                 stage: Stage::StartTls,
                 detail: "the server sent data after its STARTTLS reply, before the TLS handshake"
                     .into(),
             });
         }
-        Ok(self.stream.into_inner())
+        Ok(self.wire.into_inner())
     }
 }
 
 impl<S: AsyncRead + AsyncWrite + Unpin + Send + 'static> Connection<S> {
     fn new(stream: S, reply_timeout: Duration) -> Self {
         Connection {
-            stream: BufReader::new(stream),
-            reply_timeout,
+            wire: Wire::new(stream, reply_timeout, MAX_LINE, "reply"),
         }
     }
 
     /// Send `line` (not a secret) and read the reply.
     async fn command(&mut self, stage: Stage, line: &str) -> Result<Reply, ProbeError> {
-        let wire = format!("{line}\r\n");
-        self.write(stage, wire.as_bytes()).await?;
+        self.wire
+            .write_line(line)
+            .await
+            .map_err(|detail| ProbeError::transient(stage, detail))?;
         self.read_reply(stage).await
     }
 
     /// Send `AUTH XOAUTH2 <initial response>` from zeroed memory and read the reply.
     async fn authenticate(&mut self, initial: &Secret) -> Result<Reply, ProbeError> {
-        let mut wire = Zeroizing::new(Vec::with_capacity(initial.expose().len() + 16));
-        wire.extend_from_slice(b"AUTH XOAUTH2 ");
-        wire.extend_from_slice(initial.expose().as_bytes());
-        wire.extend_from_slice(b"\r\n");
-        self.write(Stage::Auth, &wire).await?;
+        self.wire
+            .write_secret_line("AUTH XOAUTH2 ", initial)
+            .await
+            .map_err(|detail| ProbeError::transient(Stage::Auth, detail))?;
         self.read_reply(Stage::Auth).await
-    }
-
-    async fn write(&mut self, stage: Stage, bytes: &[u8]) -> Result<(), ProbeError> {
-        let stream = self.stream.get_mut();
-        let sent = async {
-            stream.write_all(bytes).await?;
-            stream.flush().await
-        };
-        match timeout(self.reply_timeout, sent).await {
-            Err(_) => Err(transient(stage, "the server stopped reading (timeout)")),
-            // The error names the I/O failure only, never what was being written.
-            Ok(Err(e)) => Err(transient(
-                stage,
-                format!("the connection broke while sending: {e}"),
-            )),
-            Ok(Ok(())) => Ok(()),
-        }
     }
 
     /// Read one whole reply within the time limit.
     async fn read_reply(&mut self, stage: Stage) -> Result<Reply, ProbeError> {
-        let limit = self.reply_timeout;
-        match timeout(limit, self.read_reply_untimed(stage)).await {
-            Ok(result) => result,
-            Err(_) => Err(transient(
-                stage,
-                format!("no answer within {} s", limit.as_secs_f64()),
-            )),
-        }
+        let limit = self.wire.time_limit();
+        answer_within(limit, self.read_reply_untimed(stage))
+            .await
+            .unwrap_or_else(|detail| Err(ProbeError::transient(stage, detail)))
     }
 
     async fn read_reply_untimed(&mut self, stage: Stage) -> Result<Reply, ProbeError> {
         let mut builder = ReplyBuilder::default();
         for _ in 0..MAX_LINES {
-            let line = self.read_line(stage).await?;
+            let line = self
+                .wire
+                .read_line()
+                .await
+                .map_err(|detail| ProbeError::transient(stage, detail))?;
             match builder.push(&line) {
                 Ok(Some(reply)) => return Ok(reply),
                 Ok(None) => {}
-                Err(e) => return Err(transient(stage, e.to_string())),
+                Err(e) => return Err(ProbeError::transient(stage, e.to_string())),
             }
         }
-        Err(transient(stage, "the server's reply has too many lines"))
-    }
-
-    async fn read_line(&mut self, stage: Stage) -> Result<String, ProbeError> {
-        let mut buf = Vec::new();
-        let read = (&mut self.stream)
-            .take(MAX_LINE)
-            .read_until(b'\n', &mut buf)
-            .await
-            .map_err(|e| transient(stage, format!("the connection broke: {e}")))?;
-        if read == 0 {
-            return Err(transient(stage, "the server closed the connection"));
-        }
-        if !buf.ends_with(b"\n") {
-            return Err(transient(
-                stage,
-                if buf.len() as u64 >= MAX_LINE {
-                    "the server's reply line is too long"
-                } else {
-                    "the server closed the connection in the middle of a reply"
-                },
-            ));
-        }
-        let text = String::from_utf8_lossy(&buf);
-        Ok(text.trim_end_matches(['\r', '\n']).to_string())
+        Err(ProbeError::transient(
+            stage,
+            "the server's reply has too many lines",
+        ))
     }
 
     /// Judge an unwelcome reply, then say QUIT.
@@ -497,13 +308,13 @@ impl<S: AsyncRead + AsyncWrite + Unpin + Send + 'static> Connection<S> {
     /// is read, and the connection closed, in the background (a round trip saved), within
     /// [`QUIT_TIMEOUT`].
     async fn quit(mut self) {
-        if self.write(Stage::Auth, b"QUIT\r\n").await.is_err() {
+        if self.wire.write_line("QUIT").await.is_err() {
             return;
         }
         tokio::spawn(async move {
             let _ = timeout(QUIT_TIMEOUT, async {
                 let _ = self.read_reply_untimed(Stage::Auth).await;
-                let _ = self.stream.get_mut().shutdown().await;
+                self.wire.shutdown().await;
             })
             .await;
         });
@@ -512,6 +323,8 @@ impl<S: AsyncRead + AsyncWrite + Unpin + Send + 'static> Connection<S> {
 
 #[cfg(test)]
 mod tests {
+    use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+
     use super::*;
 
     fn reply(line: &str) -> Reply {

@@ -19,6 +19,7 @@ pub mod certificate;
 pub mod consent;
 pub mod imap_auth;
 pub mod mailbox;
+mod mail_probe;
 pub mod read_failure;
 pub mod registration;
 pub mod secret_expiry;

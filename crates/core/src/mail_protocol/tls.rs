@@ -1,7 +1,8 @@
-//! The TLS client configuration of the mail probes (SMTP's STARTTLS, IMAP's TLS on connect): rustls with the `ring` provider chosen explicitly (some
-//! binaries compile two providers, so the process default cannot be relied on), TLS 1.2 or later,
-//! trusting the public web roots plus, for the stand-in on loopback, the endpoints file's
-//! `smtp_ca_pem` / `imap_ca_pem` (the endpoints loader refuses them for any other host).
+//! The TLS client configuration of the mail probes (SMTP's STARTTLS, IMAP's TLS on connect):
+//! rustls with the `ring` provider chosen explicitly (some binaries compile two providers, so the
+//! process default cannot be relied on), TLS 1.2 or later, trusting the public web roots plus, for
+//! the stand-in on loopback, the endpoints file's `smtp_ca_pem` / `imap_ca_pem` (the endpoints
+//! loader refuses them for any other host).
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -10,7 +11,7 @@ use tokio_rustls::rustls::pki_types::CertificateDer;
 use tokio_rustls::rustls::pki_types::pem::PemObject as _;
 use tokio_rustls::rustls::{ClientConfig, RootCertStore, crypto::ring};
 
-/// The STARTTLS configuration could not be built.
+/// The TLS client configuration could not be built.
 #[derive(Debug, thiserror::Error)]
 pub enum TlsSetupError {
     /// The CA file cannot be read.
@@ -30,7 +31,7 @@ pub enum TlsSetupError {
 }
 
 /// The trust anchors of the CA file `path` (PEM) added to `roots`, or why there are none: the
-/// endpoints loader calls it to refuse a bad `smtp_ca_pem` at start, the probe to trust it.
+/// endpoints loader calls it to refuse a bad `smtp_ca_pem` or `imap_ca_pem` at start, the probe to trust it.
 pub fn add_ca(roots: &mut RootCertStore, path: &Path) -> Result<(), TlsSetupError> {
     let pem = std::fs::read(path).map_err(|reason| TlsSetupError::Unreadable {
         path: path.to_path_buf(),
