@@ -6,7 +6,7 @@ import { useEffect, useId, useRef, useState } from "react";
 import { Button, Caption1, Text, makeStyles, tokens } from "@fluentui/react-components";
 import { CheckmarkRegular, CopyRegular } from "@fluentui/react-icons";
 import { copyText } from "../ipc";
-import { useFailure } from "../hooks/useFailure";
+import { useAction } from "../hooks/useAction";
 import { FailureBar } from "./FailureBar";
 
 const useStyles = makeStyles({
@@ -44,22 +44,20 @@ export function CopyField({ label, value, testId }: CopyFieldProps) {
   const styles = useStyles();
   const labelId = useId();
   const [copied, setCopied] = useState(false);
-  const failure = useFailure();
   // "Copied" shows for 2 s after each copy; the one timer goes with the field.
   const copiedTimer = useRef<number | undefined>(undefined);
   useEffect(() => () => window.clearTimeout(copiedTimer.current), []);
-  const copy = async () => {
-    failure.clear();
+  const copy = useAction(async () => {
     try {
       await copyText(value);
-      setCopied(true);
-      window.clearTimeout(copiedTimer.current);
-      copiedTimer.current = window.setTimeout(() => setCopied(false), 2000);
     } catch (cause) {
       setCopied(false);
-      failure.show(cause, () => void copy());
+      throw cause;
     }
-  };
+    setCopied(true);
+    window.clearTimeout(copiedTimer.current);
+    copiedTimer.current = window.setTimeout(() => setCopied(false), 2000);
+  });
   return (
     <div className={styles.root}>
       <Caption1 id={labelId} className={styles.label}>
@@ -73,12 +71,12 @@ export function CopyField({ label, value, testId }: CopyFieldProps) {
           size="small"
           icon={copied ? <CheckmarkRegular /> : <CopyRegular />}
           aria-label={`Copy ${label}`}
-          onClick={() => void copy()}
+          onClick={() => void copy.run()}
         >
           {copied ? "Copied" : "Copy"}
         </Button>
       </div>
-      <FailureBar notice={failure.notice} testId={testId ? `${testId}-copy-error` : undefined} />
+      <FailureBar notice={copy.failure.notice} testId={testId ? `${testId}-copy-error` : undefined} />
     </div>
   );
 }

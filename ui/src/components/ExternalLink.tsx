@@ -5,7 +5,7 @@
 import { Button } from "@fluentui/react-components";
 import { OpenRegular } from "@fluentui/react-icons";
 import { openExternal } from "../ipc";
-import { useFailure } from "../hooks/useFailure";
+import { useAction } from "../hooks/useAction";
 import { FailureBar } from "./FailureBar";
 
 export interface ExternalLinkProps {
@@ -18,11 +18,7 @@ export interface ExternalLinkProps {
 }
 
 export function ExternalLink({ href, children, testId }: ExternalLinkProps) {
-  const failure = useFailure();
-  const open = () => {
-    failure.clear();
-    openExternal(href).catch((cause: unknown) => failure.show(cause, open));
-  };
+  const open = useAction(() => openExternal(href));
   return (
     <>
       <Button
@@ -31,11 +27,11 @@ export function ExternalLink({ href, children, testId }: ExternalLinkProps) {
         iconPosition="after"
         data-testid={testId}
         aria-label={`${children} (opens in your browser)`}
-        onClick={open}
+        onClick={() => void open.run()}
       >
         {children}
       </Button>
-      <FailureBar notice={failure.notice} testId={testId ? `${testId}-error` : "external-link-error"} />
+      <FailureBar notice={open.failure.notice} testId={testId ? `${testId}-error` : "external-link-error"} />
     </>
   );
 }

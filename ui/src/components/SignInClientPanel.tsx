@@ -7,7 +7,7 @@ import { useState } from "react";
 import { Body1, Button, Caption1, Input, MessageBar, MessageBarBody, makeStyles, tokens } from "@fluentui/react-components";
 import { setSignInClient } from "../ipc";
 import type { SignInClientView, WizardView } from "../bindings";
-import { useFailure } from "../hooks/useFailure";
+import { useAction } from "../hooks/useAction";
 import { FailureBar } from "./FailureBar";
 
 const useStyles = makeStyles({
@@ -20,20 +20,10 @@ export function SignInClientPanel({ client, onView }: { client: SignInClientView
   const styles = useStyles();
   const [editing, setEditing] = useState(false);
   const [value, setValue] = useState(client.client_id ?? "");
-  const [busy, setBusy] = useState(false);
-  const failure = useFailure();
-  const save = async (clientId: string | null) => {
-    setBusy(true);
-    failure.clear();
-    try {
-      onView(await setSignInClient(clientId));
-      setEditing(false);
-    } catch (cause) {
-      failure.show(cause, () => void save(clientId));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const save = useAction(async (clientId: string | null) => {
+    onView(await setSignInClient(clientId));
+    setEditing(false);
+  });
   return (
     <div className={styles.box} data-testid="sign-in-client">
       {client.client_id ? (
@@ -59,10 +49,10 @@ export function SignInClientPanel({ client, onView }: { client: SignInClientView
             aria-label="Sign-in client ID"
             data-testid="sign-in-client-input"
           />
-          <Button appearance="primary" disabled={busy || !value.trim()} onClick={() => void save(value.trim())} data-testid="sign-in-client-save">
+          <Button appearance="primary" disabled={save.busy || !value.trim()} onClick={() => void save.run(value.trim())} data-testid="sign-in-client-save">
             Keep
           </Button>
-          <Button disabled={busy} onClick={() => setEditing(false)}>
+          <Button disabled={save.busy} onClick={() => setEditing(false)}>
             Cancel
           </Button>
         </div>
@@ -72,14 +62,14 @@ export function SignInClientPanel({ client, onView }: { client: SignInClientView
             Use another client…
           </Button>
           {!client.is_default && client.origin.includes("config.toml") && (
-            <Button size="small" disabled={busy} onClick={() => void save(null)} data-testid="sign-in-client-reset">
+            <Button size="small" disabled={save.busy} onClick={() => void save.run(null)} data-testid="sign-in-client-reset">
               Back to Microsoft Graph Command Line Tools
             </Button>
           )}
         </div>
       )}
       {editing && <Caption1>Kept as sign_in_client in {client.config_file}, which the command line reads too.</Caption1>}
-      <FailureBar notice={failure.notice} testId="sign-in-client-error" besideForm />
+      <FailureBar notice={save.failure.notice} testId="sign-in-client-error" besideForm />
     </div>
   );
 }

@@ -11,7 +11,7 @@ import type { SignInPrompt } from "../ipc";
 import { CopyField } from "../components/CopyField";
 import { DeviceCodePrompt } from "../components/DeviceCodePrompt";
 import { FailureBar } from "../components/FailureBar";
-import { useFailure } from "../hooks/useFailure";
+import { useAction } from "../hooks/useAction";
 import { WizardInput } from "../components/WizardInput";
 import type { StepProps } from "./types";
 
@@ -23,24 +23,17 @@ const useStyles = makeStyles({
 export function MailboxStep({ view, step, onView, onInput, recheck }: StepProps) {
   const styles = useStyles();
   const [prompt, setPrompt] = useState<SignInPrompt | null>(null);
-  const [busy, setBusy] = useState(false);
-  const failure = useFailure();
   const needsOwner = step.checks.includes("smtp_auth") || step.checks.includes("test_email");
-  const signIn = async () => {
-    setBusy(true);
-    failure.clear();
+  // A sign-in that did not finish is tried again here; one that needs the administrator's
+  // sign-in first goes to the wizard's sign-in step.
+  const signIn = useAction(async () => {
     try {
       onView(await signInMailboxOwner(setPrompt));
       recheck();
-    } catch (cause) {
-      // A sign-in that did not finish is tried again here; one that needs the administrator's
-      // sign-in first goes to the wizard's sign-in step.
-      failure.show(cause, () => void signIn());
     } finally {
-      setBusy(false);
       setPrompt(null);
     }
-  };
+  });
   return (
     <div className={styles.group}>
       <WizardInput
@@ -75,18 +68,18 @@ export function MailboxStep({ view, step, onView, onInput, recheck }: StepProps)
             <div className={styles.row}>
               <Button
                 icon={<PersonMailRegular />}
-                disabled={busy || !view.inputs.mailbox}
-                onClick={() => void signIn()}
+                disabled={signIn.busy || !view.inputs.mailbox}
+                onClick={() => void signIn.run()}
                 data-testid="mailbox-sign-in-button"
               >
                 Sign in as the mailbox owner
               </Button>
-              {busy && <Spinner size="tiny" label="Waiting for the sign-in…" labelPosition="after" />}
+              {signIn.busy && <Spinner size="tiny" label="Waiting for the sign-in…" labelPosition="after" />}
             </div>
           </>
         ))}
       {prompt && <DeviceCodePrompt prompt={prompt} who={`the mailbox owner, ${view.inputs.mailbox}`} />}
-      <FailureBar notice={failure.notice} testId="mailbox-sign-in-error" />
+      <FailureBar notice={signIn.failure.notice} testId="mailbox-sign-in-error" />
       {view.powershell && (
         <CopyField label="Exchange Online PowerShell to turn SMTP AUTH on" value={view.powershell} testId="powershell" />
       )}

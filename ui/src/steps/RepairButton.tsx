@@ -4,7 +4,7 @@ import { Body1, Button, MessageBar, MessageBarBody, MessageBarTitle, Spinner, ma
 import { WrenchRegular } from "@fluentui/react-icons";
 import type { RepairOutcome, WizardView } from "../ipc";
 import { FailureBar } from "../components/FailureBar";
-import { useFailure } from "../hooks/useFailure";
+import { useAction } from "../hooks/useAction";
 
 const useStyles = makeStyles({
   row: { display: "flex", flexWrap: "wrap", gap: tokens.spacingHorizontalM, alignItems: "center" },
@@ -25,30 +25,20 @@ export interface RepairButtonProps {
 
 export function RepairButton({ label, action, onView, after, disabled, testId, appearance = "primary", ariaLabel }: RepairButtonProps) {
   const styles = useStyles();
-  const [busy, setBusy] = useState(false);
   const [changes, setChanges] = useState<string[] | null>(null);
-  const failure = useFailure();
-  const go = async () => {
-    setBusy(true);
-    failure.clear();
-    try {
-      const outcome = await action();
-      setChanges(outcome.changes);
-      onView(outcome.view);
-      after();
-    } catch (cause) {
-      failure.show(cause, () => void go());
-    } finally {
-      setBusy(false);
-    }
-  };
+  const go = useAction(async () => {
+    const outcome = await action();
+    setChanges(outcome.changes);
+    onView(outcome.view);
+    after();
+  });
   return (
     <>
       <div className={styles.row}>
-        <Button appearance={appearance} icon={<WrenchRegular />} disabled={disabled || busy} onClick={() => void go()} data-testid={testId} aria-label={ariaLabel}>
+        <Button appearance={appearance} icon={<WrenchRegular />} disabled={disabled || go.busy} onClick={() => void go.run()} data-testid={testId} aria-label={ariaLabel}>
           {label}
         </Button>
-        {busy && <Spinner size="tiny" label="Working in your tenant…" labelPosition="after" />}
+        {go.busy && <Spinner size="tiny" label="Working in your tenant…" labelPosition="after" />}
       </div>
       {changes && (
         <MessageBar intent="success" layout="multiline" data-testid={`${testId}-done`}>
@@ -66,7 +56,7 @@ export function RepairButton({ label, action, onView, after, disabled, testId, a
           </MessageBarBody>
         </MessageBar>
       )}
-      <FailureBar notice={failure.notice} testId={`${testId}-error`} />
+      <FailureBar notice={go.failure.notice} testId={`${testId}-error`} />
     </>
   );
 }

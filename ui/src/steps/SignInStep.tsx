@@ -10,7 +10,7 @@ import { signInAdministrator } from "../ipc";
 import type { SignInPrompt } from "../ipc";
 import { DeviceCodePrompt } from "../components/DeviceCodePrompt";
 import { FailureBar } from "../components/FailureBar";
-import { useFailure } from "../hooks/useFailure";
+import { useAction } from "../hooks/useAction";
 import { SignInClientPanel } from "../components/SignInClientPanel";
 import type { StepProps } from "./types";
 
@@ -22,22 +22,18 @@ const useStyles = makeStyles({
 export function SignInStep({ view, onView }: StepProps) {
   const styles = useStyles();
   const [prompt, setPrompt] = useState<SignInPrompt | null>(null);
-  const [busy, setBusy] = useState(false);
-  // On this step, signing in is this step's button.
-  const failure = useFailure({ signIn: () => void signIn() });
-  const signIn = async () => {
-    setBusy(true);
-    failure.clear();
-    setPrompt(null);
-    try {
-      onView(await signInAdministrator(setPrompt));
-    } catch (cause) {
-      failure.show(cause, () => void signIn());
-    } finally {
-      setBusy(false);
+  const signIn = useAction(
+    async () => {
       setPrompt(null);
-    }
-  };
+      try {
+        onView(await signInAdministrator(setPrompt));
+      } finally {
+        setPrompt(null);
+      }
+    },
+    // On this step, signing in is this step's button.
+    { offers: { signIn: () => void signIn.run() } },
+  );
   if (view.admin) {
     return (
       <MessageBar intent="success" data-testid="signed-in">
@@ -56,14 +52,14 @@ export function SignInStep({ view, onView }: StepProps) {
       <Body1>Without it, you register the app yourself and the wizard checks only what the app's own credentials show.</Body1>
       <SignInClientPanel client={view.sign_in_client} onView={onView} />
       <div className={styles.row}>
-        <Button appearance="primary" icon={<PersonKeyRegular />} disabled={busy || !view.inputs.tenant || !view.sign_in_client.client_id} onClick={() => void signIn()} data-testid="sign-in-button">
+        <Button appearance="primary" icon={<PersonKeyRegular />} disabled={signIn.busy || !view.inputs.tenant || !view.sign_in_client.client_id} onClick={() => void signIn.run()} data-testid="sign-in-button">
           Sign in as administrator
         </Button>
-        {busy && <Spinner size="tiny" label="Waiting for the sign-in…" labelPosition="after" />}
+        {signIn.busy && <Spinner size="tiny" label="Waiting for the sign-in…" labelPosition="after" />}
         {!view.inputs.tenant && <Body1>Enter the tenant first.</Body1>}
       </div>
       {prompt && <DeviceCodePrompt prompt={prompt} who="an administrator of the tenant" />}
-      <FailureBar notice={failure.notice} testId="sign-in-error" />
+      <FailureBar notice={signIn.failure.notice} testId="sign-in-error" />
     </>
   );
 }
