@@ -128,7 +128,8 @@ pub async fn verify(
     progress: ProgressSink<'_>,
 ) -> Report {
     let tokens = Tokens::Given(inputs.sessions.clone());
-    run(profile, inputs, None, ctx, progress, &tokens).await
+    // On the heap: the checks' future is too large for a small thread's stack.
+    Box::pin(run(profile, inputs, None, ctx, progress, &tokens)).await
 }
 
 /// Run every checkpoint of `profile` that the inputs allow, the app proved with `certificate`
@@ -148,7 +149,15 @@ pub async fn verify_with_certificate(
         ..inputs.clone()
     };
     let tokens = Tokens::Given(inputs.sessions.clone());
-    run(&profile, &inputs, Some(certificate), ctx, progress, &tokens).await
+    Box::pin(run(
+        &profile,
+        &inputs,
+        Some(certificate),
+        ctx,
+        progress,
+        &tokens,
+    ))
+    .await
 }
 
 /// Run every checkpoint of `profile` while people sign in `with` the given client and flow: the
@@ -179,8 +188,16 @@ pub async fn verify_signing_in(
     };
     let (senders, tokens) = tokens::channel();
     let admin_failure = std::sync::Mutex::new(None);
-    let signing_in = sign_in::beside(&profile, &inputs, ctx, with, senders, &admin_failure);
-    let checks = run(&profile, &inputs, certificate, ctx, progress, &tokens);
+    // Both on the heap: together they are too large a future for a small thread's stack.
+    let signing_in = Box::pin(sign_in::beside(
+        &profile,
+        &inputs,
+        ctx,
+        with,
+        senders,
+        &admin_failure,
+    ));
+    let checks = Box::pin(run(&profile, &inputs, certificate, ctx, progress, &tokens));
     // The checks wait for whichever sign-in they need; when they are done, a sign-in still
     // waiting (an owner nothing needs any more) is dropped.
     let report = tokio::select! {
@@ -322,6 +339,9 @@ async fn registration_stage(
         ] {
             board.record(downstream(id, &missing));
         }
+        if checks::test_email::sent_as_app(profile) {
+            board.record(downstream(CheckId::TestEmail, &missing));
+        }
         admin.without_client_id(board, &missing).await;
         return None;
     };
@@ -407,12 +427,37 @@ async fn registration_stage(
             }
         }
     }
-    let (consent_reads, calendar) = tokio::join!(admin.consent_reads(&reads), async {
-        match calendar_read {
-            Some((token, mailbox)) => Some(checks::calendar_access::run(ctx, token, mailbox).await),
-            None => None,
+    // A product that sends as the application is sent its test email with the app's token,
+    // beside the calendar read and on the same judgement of the app's consent.
+    let mut app_email = None;
+    if board.applies(CheckId::TestEmail) && checks::test_email::sent_as_app(profile) {
+        match &credentials.token {
+            None => board.record(downstream(CheckId::TestEmail, &secret_result)),
+            Some(_) if token_consent.as_ref().is_some_and(|r| !r.holds()) => {
+                if let Some(consent) = &token_consent {
+                    board.record(downstream(CheckId::TestEmail, consent));
+                }
+            }
+            Some(token) => app_email = Some(token),
         }
-    });
+    }
+    let (consent_reads, calendar, app_email) = tokio::join!(
+        admin.consent_reads(&reads),
+        async {
+            match calendar_read {
+                Some((token, mailbox)) => {
+                    Some(checks::calendar_access::run(ctx, token, mailbox).await)
+                }
+                None => None,
+            }
+        },
+        async {
+            match app_email {
+                Some(token) => Some(checks::test_email::check_as_app(ctx, inputs, token).await),
+                None => None,
+            }
+        },
+    );
     admin.record_consent(
         board,
         &reads,
@@ -420,7 +465,7 @@ async fn registration_stage(
         client_id,
         token_roles,
     );
-    if let Some(result) = calendar {
+    for result in [calendar, app_email].into_iter().flatten() {
         board.record(result);
     }
 
@@ -441,7 +486,11 @@ async fn mailbox_owner_stage(
     tokens: &Tokens,
     mut may_act: tokio::sync::watch::Receiver<Option<bool>>,
 ) -> Vec<CheckResult> {
-    let applies = |id: CheckId| profile.checks.contains(&id);
+    // The test email of a product that sends as the application is the registration's.
+    let applies = |id: CheckId| {
+        profile.checks.contains(&id)
+            && !(id == CheckId::TestEmail && checks::test_email::sent_as_app(profile))
+    };
     if !OWNER_CHECKS.into_iter().any(applies) {
         return Vec::new();
     }

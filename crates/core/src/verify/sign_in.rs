@@ -80,7 +80,10 @@ pub fn mailbox_scopes(
     if inputs.mailbox.is_none() {
         return (graph, outlook);
     }
-    if profile.checks.contains(&CheckId::TestEmail) && inputs.test_recipient.is_some() {
+    if profile.checks.contains(&CheckId::TestEmail)
+        && inputs.test_recipient.is_some()
+        && !super::checks::test_email::sent_as_app(profile)
+    {
         graph.push(format!("{}/Mail.Send", ctx.endpoints.graph_resource()));
     }
     if profile.checks.contains(&CheckId::SmtpAuth) {

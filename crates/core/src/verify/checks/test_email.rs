@@ -1,6 +1,10 @@
 //! `test_email`: Microsoft Graph accepts a short, clearly labelled test message from the mailbox
 //! owner (`POST /me/sendMail` with their delegated `Mail.Send` token, not saved to Sent Items),
-//! as the vendor guide's "send a test email" step. Graph answers `202 Accepted`, which means
+//! as the vendor guide's "send a test email" step. A product that sends as the application
+//! (application `Mail.Send`, e.g. a Graph mailer scoped with RBAC for Applications to one
+//! mailbox) is tested the same way with the app's own token from the mailbox it will send from
+//! (`POST /users/{mailbox}/sendMail`): nobody signs in for it, and Exchange's refusal of a
+//! mailbox outside the app's scope is told as such. Graph answers `202 Accepted`, which means
 //! accepted for delivery, not delivered. Graph's error code tells a mailbox without an Exchange
 //! Online licence (`MailboxNotEnabledForRESTAPI`), a token without `Mail.Send`
 //! (`ErrorAccessDenied`) and a token Graph does not take.
@@ -12,6 +16,8 @@ use crate::check::CheckId;
 use crate::graph::bodies::{BodyType, ItemBody, Message, Recipient, SendMail};
 use crate::graph::{self, GraphError};
 use crate::http::Unavailable;
+use crate::identity::AppToken;
+use crate::profile::Profile;
 use crate::secret::Secret;
 use crate::verify::outcome::{fail, pass, skipped, unverified};
 use crate::verify::{CheckResult, Context, Inputs, SkipReason};
@@ -54,6 +60,49 @@ pub async fn check(ctx: &Context, inputs: &Inputs) -> CheckResult {
     run(ctx, token, recipient, mailbox).await
 }
 
+/// Whether `profile`'s product sends mail as the application (application `Mail.Send` on
+/// Graph): its test email goes with the app's token, not the mailbox owner's.
+pub fn sent_as_app(profile: &Profile) -> bool {
+    profile
+        .registration
+        .permissions
+        .application
+        .iter()
+        .any(|p| p == "Mail.Send")
+}
+
+/// The check for a product that sends as the application: skipped without a recipient or a
+/// mailbox to send from; otherwise the test message with the app's `token` from that mailbox.
+pub async fn check_as_app(ctx: &Context, inputs: &Inputs, token: &AppToken) -> CheckResult {
+    let recipient = inputs
+        .test_recipient
+        .as_deref()
+        .map(str::trim)
+        .filter(|r| !r.is_empty());
+    let mailbox = inputs
+        .mailbox
+        .as_deref()
+        .map(str::trim)
+        .filter(|m| !m.is_empty());
+    match (recipient, mailbox) {
+        (None, _) => skipped(
+            CheckId::TestEmail,
+            SkipReason::MissingInput,
+            "No recipient was given for the test email.",
+        )
+        .with_needs(&[crate::verify::Needed::TestRecipient]),
+        (Some(_), None) => skipped(
+            CheckId::TestEmail,
+            SkipReason::MissingInput,
+            "No mailbox was given for the application to send the test email from.",
+        )
+        .with_needs(&[crate::verify::Needed::Mailbox]),
+        (Some(recipient), Some(mailbox)) => {
+            send(ctx, &token.access_token, recipient, Sender::App { mailbox }).await
+        }
+    }
+}
+
 /// Send the test message to `recipient` as the signed-in mailbox owner (`mailbox`, when given,
 /// only words the message).
 pub async fn run(
@@ -62,7 +111,24 @@ pub async fn run(
     recipient: &str,
     mailbox: Option<&str>,
 ) -> CheckResult {
+    send(ctx, token, recipient, Sender::Owner { mailbox }).await
+}
+
+/// Who sends the test message.
+#[derive(Clone, Copy)]
+enum Sender<'a> {
+    /// The signed-in mailbox owner (`/me`); `mailbox`, when given, only words the message.
+    Owner { mailbox: Option<&'a str> },
+    /// The application, from `mailbox` (`/users/{mailbox}`).
+    App { mailbox: &'a str },
+}
+
+async fn send(ctx: &Context, token: &Secret, recipient: &str, from: Sender<'_>) -> CheckResult {
     let sent_at = ctx.now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let (mailbox, as_app) = match from {
+        Sender::Owner { mailbox } => (mailbox, false),
+        Sender::App { mailbox } => (Some(mailbox), true),
+    };
     let sender = mailbox.unwrap_or("the signed-in mailbox");
     let body = SendMail {
         message: Message {
@@ -78,11 +144,15 @@ pub async fn run(
         },
         save_to_sent_items: false,
     };
+    let path: &[&str] = match from {
+        Sender::Owner { .. } => &["me", "sendMail"],
+        Sender::App { mailbox } => &["users", mailbox, "sendMail"],
+    };
     let answer = match graph::post(
         &ctx.http,
         &ctx.endpoints,
         token,
-        &["me", "sendMail"],
+        path,
         &body,
         "test email (sendMail)",
     )
@@ -106,6 +176,7 @@ pub async fn run(
             json!({
                 "recipient": recipient,
                 "mailbox": mailbox,
+                "sent_as": if as_app { "application" } else { "mailbox owner" },
                 "subject": SUBJECT,
                 "sent_at": sent_at,
                 "status": status,
@@ -127,6 +198,14 @@ pub async fn run(
     let message = match cause {
         Cause::MailboxUnavailable => format!(
             "{sender} has no Exchange Online mailbox Graph can send from ({}); it needs a licence with Exchange Online.",
+            error.code
+        ),
+        Cause::PermissionMissing if as_app => format!(
+            "Graph refused to let the application send as {sender}: it has no Mail.Send application permission consented, or RBAC for Applications does not let it send from this mailbox ({status} {}).",
+            error.code
+        ),
+        Cause::MailboxAccessPolicyDenied => format!(
+            "Exchange keeps the application out of {sender}: an application access policy or RBAC for Applications scope does not include this mailbox ({status} {}).",
             error.code
         ),
         Cause::PermissionMissing => format!(
