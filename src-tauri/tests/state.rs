@@ -19,7 +19,10 @@ fn lists_the_shipped_profiles() {
         ids.contains(&"axero-outlook-calendar".to_string()),
         "{ids:?}"
     );
-    assert_eq!(ids.len(), 6);
+    assert_eq!(
+        ids.len(),
+        entra_setup_core::profile::Catalog::shipped().profiles().count()
+    );
 }
 
 #[test]

@@ -37,6 +37,7 @@ fn profiles_json_lists_the_shipped_profiles_with_the_contract_fields() {
             "odoo-outlook-calendar",
             "exchange-calendar-connector",
             "vendor-app-consent",
+            "gitlab-graph-mailer",
             "custom"
         ]
     );

@@ -27,6 +27,14 @@ pub const SCENARIOS: &[(&str, &str)] = &[
         include_str!("../scenarios/vendor-app-consent.json"),
     ),
     (
+        "gitlab-graph-mailer",
+        include_str!("../scenarios/gitlab-graph-mailer.json"),
+    ),
+    (
+        "gitlab-graph-mailer-delegated",
+        include_str!("../scenarios/gitlab-graph-mailer-delegated.json"),
+    ),
+    (
         "vendor-app-unapproved",
         include_str!("../scenarios/vendor-app-unapproved.json"),
     ),

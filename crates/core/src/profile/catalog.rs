@@ -33,6 +33,10 @@ const SHIPPED: &[(&str, &str)] = &[
         "vendor-app-consent.toml",
         include_str!("../../profiles/vendor-app-consent.toml"),
     ),
+    (
+        "gitlab-graph-mailer.toml",
+        include_str!("../../profiles/gitlab-graph-mailer.toml"),
+    ),
     ("custom.toml", include_str!("../../profiles/custom.toml")),
 ];
 
@@ -240,6 +244,7 @@ mod tests {
                 "odoo-outlook-calendar",
                 "exchange-calendar-connector",
                 "vendor-app-consent",
+                "gitlab-graph-mailer",
                 "custom"
             ]
         );
