@@ -382,3 +382,78 @@ async fn a_missing_redirect_uri_and_an_unconsented_exchange_scope_fail_their_che
     }
     stand_in.shutdown().await;
 }
+
+#[tokio::test]
+async fn the_mailbox_owner_is_assigned_when_the_profile_lists_them() {
+    let stand_in = repair::start("contoso", no_apps).await;
+    let text = PROFILE.replace(
+        "assign = [\"administrator\"]",
+        "assign = [\"administrator\", \"mailbox_owner\"]",
+    );
+    let profile: Profile = toml::from_str(&text).expect("profile");
+    profile.validate().expect("valid");
+    let inputs = RegistrationInputs {
+        tenant: "contoso.com".into(),
+        client_id: None,
+        redirect_uri: Some(MAIN_REDIRECT.into()),
+        app_name: None,
+    };
+    let registered = fix::register(
+        &profile,
+        &inputs,
+        &SecretRequest::default(),
+        &stand_in.session(),
+    )
+    .await
+    .expect("register");
+    let changes = fix::assign_mailbox_owner(
+        &profile,
+        &registered.client_id,
+        MAILBOX,
+        &stand_in.session(),
+    )
+    .await
+    .expect("assign");
+    let said: Vec<&str> = changes.iter().map(|c| c.description.as_str()).collect();
+    assert_eq!(
+        said,
+        ["assigned intranet@contoso.com to the enterprise application"]
+    );
+    let client = get(
+        &stand_in,
+        &format!("servicePrincipals(appId='{}')", registered.client_id),
+    )
+    .await;
+    let assigned = get(
+        &stand_in,
+        &format!(
+            "servicePrincipals/{}/appRoleAssignedTo",
+            client["id"].as_str().expect("id")
+        ),
+    )
+    .await;
+    let users: Vec<&str> = assigned["value"]
+        .as_array()
+        .expect("assignments")
+        .iter()
+        .filter(|a| a["principalType"] == "User")
+        .filter_map(|a| a["principalId"].as_str())
+        .collect();
+    assert_eq!(
+        users,
+        [
+            "aaaaaaaa-0000-0000-0000-000000000001",
+            "aaaaaaaa-0000-0000-0000-000000000002"
+        ]
+    );
+    let again = fix::assign_mailbox_owner(
+        &profile,
+        &registered.client_id,
+        MAILBOX,
+        &stand_in.session(),
+    )
+    .await
+    .expect("assign again");
+    assert!(again.is_empty(), "{again:?}");
+    stand_in.shutdown().await;
+}

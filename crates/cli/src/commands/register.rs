@@ -86,6 +86,10 @@ pub struct RegisterArgs {
     /// approval, in seconds (default 600).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub wait_seconds: Option<u64>,
+    /// The mailbox the product uses (UPN): when the profile requires user assignment of its
+    /// owner, the owner is assigned to the enterprise application.
+    #[arg(long, value_name = "UPN")]
+    pub mailbox: Option<String>,
     /// Print one JSON document on stdout.
     #[arg(long)]
     pub json: bool,
@@ -110,6 +114,9 @@ pub fn run(globals: &Globals, args: RegisterArgs) -> anyhow::Result<ExitStatus> 
     }
     if let Some(client_id) = &integration.client_id {
         refuse_errors(Field::ClientId, client_id)?;
+    }
+    if let Some(mailbox) = &args.mailbox {
+        refuse_errors(Field::Mailbox, mailbox)?;
     }
     let redirect_uri = integration
         .redirect
@@ -208,10 +215,22 @@ pub fn run(globals: &Globals, args: RegisterArgs) -> anyhow::Result<ExitStatus> 
     };
 
     let session = admin::repair_session(&context, &admin, globals.no_progress);
-    let registered = match runtime.block_on(fix::register(profile, &inputs, &request, &session)) {
+    let mut registered = match runtime.block_on(fix::register(profile, &inputs, &request, &session))
+    {
         Ok(registered) => registered,
         Err(error) => return Ok(admin::fix_failed(&error, args.json)),
     };
+    if let Some(mailbox) = &args.mailbox {
+        match runtime.block_on(fix::assign_mailbox_owner(
+            profile,
+            &registered.client_id,
+            mailbox.trim(),
+            &session,
+        )) {
+            Ok(changes) => registered.changes.extend(changes),
+            Err(error) => return Ok(admin::fix_failed(&error, args.json)),
+        }
+    }
 
     // Kept at once, before the verification: a secret is never made and then lost.
     let mut stored = false;

@@ -6,7 +6,7 @@
 //! missing; right after the service principal was created they wait out replication.
 //!
 //! Who is assigned: the administrator who signs in for the repair (the `upn` of their token) and,
-//! when the caller knows it, the mailbox owner. Not here: removing assignments (a repair never
+//! when the caller knows it, the mailbox owner ([`assign_mailbox_owner`] after a registration). Not here: removing assignments (a repair never
 //! removes anything), or groups.
 
 use super::replication::retry_while_replicating;
@@ -113,4 +113,30 @@ pub async fn ensure_user_assignment(
         done.push(user.id);
     }
     Ok(changes)
+}
+
+/// Assign the owner of `mailbox` to the enterprise application of the registration `client_id`,
+/// when the profile requires user assignment and lists the mailbox owner (after [`super::register`],
+/// for a caller that knows the mailbox): what changed.
+pub async fn assign_mailbox_owner(
+    profile: &Profile,
+    client_id: &str,
+    mailbox: &str,
+    session: &RepairSession<'_>,
+) -> Result<Vec<Change>, FixError> {
+    let lists_owner = profile
+        .registration
+        .user_assignment
+        .as_ref()
+        .is_some_and(|a| a.required && a.assign.contains(&Assignee::MailboxOwner));
+    if !lists_owner {
+        return Ok(Vec::new());
+    }
+    let client = graph::service_principal_by_app_id(&session.graph(), client_id)
+        .await
+        .map_err(|source| FixError::Read {
+            what: "enterprise application read",
+            source,
+        })?;
+    ensure_user_assignment(profile, &client, false, Some(mailbox), session).await
 }

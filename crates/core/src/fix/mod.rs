@@ -45,7 +45,7 @@ use std::time::Duration;
 use serde::Serialize;
 
 pub use approval_wait::{ApprovalSeen, ApprovalWait, approval_seen, wait_for_approval};
-pub use assignment::ensure_user_assignment;
+pub use assignment::{assign_mailbox_owner, ensure_user_assignment};
 pub use certificate::{
     CERTIFICATE_DEFAULT_DAYS, CERTIFICATE_MAX_DAYS, NewCertificate, RotatedCertificate,
     add_certificate, certificate_days, confirm_certificate, remove_certificate, rotate_certificate,
