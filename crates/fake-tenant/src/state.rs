@@ -973,7 +973,14 @@ fn consent_requests_from_spec(spec: &crate::scenario::TenantSpec) -> Vec<AppCons
                     id: new_guid(),
                     app_id: app_id.clone(),
                     app_display_name: request.app_display_name.clone(),
-                    pending_scopes: asked.map(|p| p.delegated.clone()).unwrap_or_default(),
+                    pending_scopes: asked
+                        .map(|p| {
+                            p.delegated
+                                .iter()
+                                .map(|name| permissions::split_resource(name).1.to_owned())
+                                .collect()
+                        })
+                        .unwrap_or_default(),
                     user_requests: Vec::new(),
                 });
                 requests.len() - 1
