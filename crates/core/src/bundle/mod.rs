@@ -359,7 +359,15 @@ pub fn build(request: &ExportRequest) -> Result<BuiltBundle, BundleError> {
             client_id: client_id.clone(),
             display_name: request.display_name.clone(),
             sign_in_audience: audience,
-            redirect_uris: request.redirect_uri.iter().cloned().collect(),
+            // Every redirect URI the product uses, the one it sends first.
+            redirect_uris: match &request.redirect_uri {
+                Some(uri) if profile.registration.redirect.is_some() => profile
+                    .redirect_uris_from(uri)
+                    .into_iter()
+                    .map(|(_, uri)| uri)
+                    .collect(),
+                other => other.iter().cloned().collect(),
+            },
             permissions: PermissionsRecord {
                 delegated: profile.registration.permissions.delegated.clone(),
                 application: profile.registration.permissions.application.clone(),
