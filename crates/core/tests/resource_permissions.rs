@@ -457,3 +457,120 @@ async fn the_mailbox_owner_is_assigned_when_the_profile_lists_them() {
     assert!(again.is_empty(), "{again:?}");
     stand_in.shutdown().await;
 }
+
+/// An app-only mail product: Exchange Online's application permissions, no redirect.
+const APP_ONLY: &str = r#"
+id = "imap-app-only-test"
+title = "IMAP app-only (test)"
+product = "Mail service"
+kind = "app_only"
+summary = "Reads and sends mail as itself over IMAP and SMTP."
+estimated_minutes = 15
+checks = ["tenant", "client_id", "client_secret", "secret_expiry", "api_permissions", "admin_consent"]
+
+[needs]
+
+[registration]
+account_types = ["AzureADMyOrg"]
+default_account_type = "AzureADMyOrg"
+suggested_name = "Mail service"
+
+[registration.resource_permissions.exchange_online]
+application = ["IMAP.AccessAsApp", "SMTP.SendAsApp"]
+
+[secret]
+required = true
+default_days = 180
+max_days = 730
+lead_days = 14
+advice = "Keep the value in the service's settings."
+"#;
+
+#[tokio::test]
+async fn exchange_online_application_permissions_are_granted_on_its_service_principal() {
+    let stand_in = repair::start("contoso", no_apps).await;
+    let profile: Profile = toml::from_str(APP_ONLY).expect("profile");
+    profile.validate().expect("valid");
+    let inputs = RegistrationInputs {
+        tenant: "contoso.com".into(),
+        client_id: None,
+        redirect_uri: None,
+        app_name: None,
+    };
+    let registered = fix::register(
+        &profile,
+        &inputs,
+        &SecretRequest::default(),
+        &stand_in.session(),
+    )
+    .await
+    .expect("register");
+    let said: Vec<&str> = registered
+        .changes
+        .iter()
+        .map(|c| c.description.as_str())
+        .collect();
+    assert!(
+        said.contains(
+            &"granted admin consent for the Office 365 Exchange Online application permission IMAP.AccessAsApp SMTP.SendAsApp"
+        ),
+        "{said:#?}"
+    );
+    let exchange = get(
+        &stand_in,
+        &format!("servicePrincipals(appId='{EXCHANGE_ONLINE}')"),
+    )
+    .await;
+    let assigned = get(
+        &stand_in,
+        &format!(
+            "servicePrincipals/{}/appRoleAssignedTo",
+            exchange["id"].as_str().expect("id")
+        ),
+    )
+    .await;
+    assert_eq!(
+        assigned["value"].as_array().map(Vec::len),
+        Some(2),
+        "{assigned}"
+    );
+
+    // The app's own token for the Outlook resource carries the roles.
+    let secret = registered.secret.as_ref().expect("secret").value.clone();
+    let token = support::form(
+        &stand_in.ctx,
+        &support::token_url(&stand_in.ctx),
+        &[
+            ("grant_type", "client_credentials"),
+            ("client_id", &registered.client_id),
+            ("client_secret", secret.expose()),
+            ("scope", "https://outlook.office365.com/.default"),
+        ],
+    )
+    .await;
+    let claims = entra_setup_core::identity::TokenClaims::read(
+        token["access_token"].as_str().expect("access_token"),
+    )
+    .expect("claims");
+    let mut roles = claims.roles.clone();
+    roles.sort();
+    assert_eq!(roles, ["IMAP.AccessAsApp", "SMTP.SendAsApp"]);
+
+    let inputs = Inputs {
+        tenant: "contoso.com".into(),
+        client_id: Some(registered.client_id.clone()),
+        secret: Some(secret),
+        redirect_uri: None,
+        mailbox: None,
+        test_recipient: None,
+        sessions: Sessions {
+            admin_graph: Some(stand_in.admin.clone()),
+            ..Sessions::default()
+        },
+    };
+    let report = verify::verify(&profile, &inputs, &stand_in.ctx, &|_| {}).await;
+    for result in &report.checks {
+        assert_eq!(result.status, Status::Pass, "{}: {result:#?}", result.id);
+    }
+    stand_in.shutdown().await;
+}
