@@ -399,4 +399,73 @@ mod tests {
         );
         assert_eq!(result.evidence["roles_in_token"], json!(["Calendars.Read"]));
     }
+
+    #[test]
+    fn exchange_online_permissions_are_judged_on_their_own_entry() {
+        let graph = PermissionCatalog::builtin();
+        let exchange = PermissionCatalog::builtin_for(ApiResource::ExchangeOnline);
+        let mut registration = app(&[("offline_access", Scope)]);
+        let imap = exchange
+            .id_of(Scope, "IMAP.AccessAsUser.All")
+            .expect("id")
+            .to_string();
+        let graph_needs = needs(&["offline_access"], &[]);
+        let exchange_needs = needs(&["IMAP.AccessAsUser.All"], &[]);
+        let required = [
+            Required {
+                resource: ApiResource::MicrosoftGraph,
+                permissions: &graph_needs,
+                catalog: &graph,
+            },
+            Required {
+                resource: ApiResource::ExchangeOnline,
+                permissions: &exchange_needs,
+                catalog: &exchange,
+            },
+        ];
+        // Graph's IMAP.AccessAsUser.All does not stand in for Exchange Online's.
+        registration.required_resource_access[0]
+            .resource_access
+            .push(ResourceAccess {
+                id: graph
+                    .id_of(Scope, "IMAP.AccessAsUser.All")
+                    .expect("graph id")
+                    .to_string(),
+                kind: Scope,
+            });
+        let missing = judge_api_permissions_of(Cloud::Global, &registration, &required, None);
+        assert_eq!(missing.cause, Some(Cause::PermissionMissing));
+        assert!(
+            missing
+                .message
+                .contains("IMAP.AccessAsUser.All (Office 365 Exchange Online, delegated)"),
+            "{}",
+            missing.message
+        );
+        assert!(
+            missing.fix.as_deref().is_some_and(
+                |f| f.contains("APIs my organization uses > Office 365 Exchange Online")
+            ),
+            "{:?}",
+            missing.fix
+        );
+        registration.required_resource_access[0]
+            .resource_access
+            .pop();
+        registration
+            .required_resource_access
+            .push(RequiredResourceAccess {
+                resource_app_id: ApiResource::ExchangeOnline.app_id().into(),
+                resource_access: vec![ResourceAccess {
+                    id: imap,
+                    kind: Scope,
+                }],
+            });
+        let found = judge_api_permissions_of(Cloud::Global, &registration, &required, None);
+        assert_eq!(found.status, Status::Pass, "{found:#?}");
+        assert_eq!(
+            found.evidence["resources"]["Office 365 Exchange Online"]["configured"]["delegated"],
+            json!(["IMAP.AccessAsUser.All"])
+        );
+    }
 }

@@ -391,4 +391,64 @@ mod tests {
         assert!(wrong.message.contains("personal Microsoft accounts"));
         assert!(wrong.portal_link.is_some());
     }
+
+    #[test]
+    fn every_redirect_uri_is_judged_and_the_first_wrong_one_decides() {
+        const SECOND: &str = "https://intranet.contoso.com/spa/callback";
+        let expected = [
+            (RedirectPlatform::Web, EXPECTED.to_string()),
+            (RedirectPlatform::Spa, SECOND.to_string()),
+        ];
+        let both = judge_redirect_uris(
+            Cloud::Global,
+            &app(&[EXPECTED], &[SECOND], "AzureADMyOrg"),
+            &expected,
+        );
+        assert_eq!(outcome(&both), (Status::Pass, None));
+        assert!(both.message.contains(SECOND), "{}", both.message);
+        assert_eq!(
+            both.evidence["every_redirect_uri"].as_array().map(Vec::len),
+            Some(2)
+        );
+
+        let second_missing = judge_redirect_uris(
+            Cloud::Global,
+            &app(&[EXPECTED], &[], "AzureADMyOrg"),
+            &expected,
+        );
+        assert_eq!(second_missing.status, Status::Fail);
+        assert!(
+            second_missing.message.contains(SECOND)
+                && second_missing
+                    .message
+                    .contains("The second of the product's 2"),
+            "{}",
+            second_missing.message
+        );
+
+        let under_web = judge_redirect_uris(
+            Cloud::Global,
+            &app(&[EXPECTED, SECOND], &[], "AzureADMyOrg"),
+            &expected,
+        );
+        assert_eq!(
+            outcome(&under_web),
+            (Status::Fail, Some(Cause::RedirectPlatformWrong))
+        );
+
+        // One URI is judged exactly as before.
+        let one = judge_redirect_uris(
+            Cloud::Global,
+            &app(&[EXPECTED], &[], "AzureADMyOrg"),
+            &expected[..1],
+        );
+        let alone = judge_redirect_uri(
+            Cloud::Global,
+            &app(&[EXPECTED], &[], "AzureADMyOrg"),
+            EXPECTED,
+            RedirectPlatform::Web,
+        );
+        assert_eq!(one.message, alone.message);
+        assert_eq!(one.evidence, alone.evidence);
+    }
 }

@@ -474,3 +474,70 @@ fn admin_consent_lifts_the_block_but_a_dead_end_still_warns() {
         (Status::Pass, None)
     );
 }
+
+#[test]
+fn exchange_online_scopes_and_roles_are_consented_on_its_own_service_principal() {
+    const EXCHANGE_SP: &str = "88888888-0000-0000-0000-000000000000";
+    let sp = sp();
+    let exchange = PermissionCatalog::builtin_for(ApiResource::ExchangeOnline);
+    let graph_needs = needs(&["offline_access"], &[]);
+    let exchange_needs = needs(&["IMAP.AccessAsUser.All"], &["SMTP.SendAsApp"]);
+    let smtp_as_app = exchange
+        .id_of(PermissionKind::Role, "SMTP.SendAsApp")
+        .expect("role")
+        .to_string();
+    let judge = |grants: &[PermissionGrant], assignments: &[AppRoleAssignment]| {
+        judge_admin_consent_with(
+            Cloud::Global,
+            "app",
+            ProfileKind::DelegatedWeb,
+            &graph_needs,
+            Some(Granted {
+                service_principal: &sp,
+                grants,
+                assignments,
+                graph_sp_id: Some(GRAPH_SP),
+            }),
+            &PermissionCatalog::builtin(),
+            None,
+            &[OtherResource {
+                resource: ApiResource::ExchangeOnline,
+                required: &exchange_needs,
+                sp_id: Some(EXCHANGE_SP),
+                catalog: &exchange,
+            }],
+        )
+    };
+    // The scope granted on Graph's service principal is not Exchange Online's consent.
+    let on_graph = [grant(
+        "AllPrincipals",
+        "offline_access IMAP.AccessAsUser.All",
+    )];
+    let result = judge(&on_graph, &[]);
+    assert_eq!(result.cause, Some(Cause::AdminConsentMissing));
+    assert!(
+        result
+            .message
+            .contains("IMAP.AccessAsUser.All (Office 365 Exchange Online, delegated), SMTP.SendAsApp (Office 365 Exchange Online, application)"),
+        "{}",
+        result.message
+    );
+    let on_exchange = [
+        grant("AllPrincipals", "offline_access"),
+        PermissionGrant {
+            consent_type: "AllPrincipals".into(),
+            resource_id: EXCHANGE_SP.into(),
+            scope: Some("IMAP.AccessAsUser.All".into()),
+        },
+    ];
+    let assigned = [AppRoleAssignment {
+        app_role_id: smtp_as_app,
+        resource_id: EXCHANGE_SP.into(),
+    }];
+    let result = judge(&on_exchange, &assigned);
+    assert_eq!(result.status, Status::Pass, "{result:#?}");
+    assert_eq!(
+        result.evidence["resources"]["Office 365 Exchange Online"]["app_roles"],
+        serde_json::json!(["SMTP.SendAsApp"])
+    );
+}
