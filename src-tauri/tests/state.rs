@@ -21,7 +21,9 @@ fn lists_the_shipped_profiles() {
     );
     assert_eq!(
         ids.len(),
-        entra_setup_core::profile::Catalog::shipped().profiles().count()
+        entra_setup_core::profile::Catalog::shipped()
+            .profiles()
+            .count()
     );
 }
 
