@@ -2017,7 +2017,12 @@ warnings: string[];
 /**
  * Whether the admin may skip it (the sign-in is recommended, not required).
  */
-optional: boolean }) & { 
+optional: boolean; 
+/**
+ * Whether the mailbox owner signs in on this step (one of its checks acts as them: SMTP
+ * AUTH, IMAP, or a test email the product does not send as the application).
+ */
+mailbox_owner_signs_in: boolean }) & { 
 /**
  * The Entra admin center page where it is done.
  */

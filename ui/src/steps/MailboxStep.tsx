@@ -1,7 +1,7 @@
 /**
- * The mailbox: its address and the test email's recipient, the mailbox owner's sign-in (SMTP
- * AUTH and the test email act as them), and the Exchange Online PowerShell that turns SMTP AUTH
- * on, to copy.
+ * The mailbox: its address and the test email's recipient, the mailbox owner's sign-in when the
+ * core says a check acts as them (SMTP AUTH, IMAP, a test email the product does not send as the
+ * application), and the Exchange Online PowerShell that turns SMTP AUTH on, to copy.
  */
 import { useState } from "react";
 import { Body1, Button, MessageBar, MessageBarBody, Spinner, makeStyles, tokens } from "@fluentui/react-components";
@@ -23,7 +23,8 @@ const useStyles = makeStyles({
 export function MailboxStep({ view, step, onView, onInput, recheck }: StepProps) {
   const styles = useStyles();
   const [prompt, setPrompt] = useState<SignInPrompt | null>(null);
-  const needsOwner = step.checks.includes("smtp_auth") || step.checks.includes("test_email");
+  // The core says whether a check of this step acts as the mailbox owner.
+  const needsOwner = step.mailbox_owner_signs_in;
   // A sign-in that did not finish is tried again here; one that needs the administrator's
   // sign-in first goes to the wizard's sign-in step.
   const signIn = useAction(async () => {

@@ -249,6 +249,16 @@ describe("steps", () => {
     expect(screen.getByTestId("mailbox-sign-in-button")).toBeEnabled();
     expect(screen.getByTestId("powershell")).toHaveTextContent("Set-CASMailbox");
   });
+
+  it("mailbox: no owner's sign-in where the core says no check acts as them (a product that sends as the application)", () => {
+    const view = sampleView({ step: "mailbox", inputs: { tenant: "contoso.com", mailbox: "gitlab@contoso.com" } });
+    view.steps = view.steps.map((s) =>
+      s.step === "mailbox" ? { ...s, checks: ["test_email"], mailbox_owner_signs_in: false } : s,
+    );
+    renderStep(view);
+    expect(screen.queryByTestId("mailbox-sign-in-button")).not.toBeInTheDocument();
+    expect(screen.getByTestId("input-test_recipient")).toBeInTheDocument();
+  });
 });
 
 describe("CheckList", () => {

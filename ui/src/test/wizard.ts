@@ -2,7 +2,7 @@
 import type { StepView, WizardView } from "../ipc";
 
 function step(partial: Partial<StepView> & Pick<StepView, "step" | "title">): StepView {
-  return { purpose: "", checks: [], instructions: [], warnings: [], optional: false, portal_link: null, readiness: { ready: false, missing: [] }, ...partial };
+  return { purpose: "", checks: [], instructions: [], warnings: [], optional: false, mailbox_owner_signs_in: false, portal_link: null, readiness: { ready: false, missing: [] }, ...partial };
 }
 
 export function sampleView(overrides: Partial<WizardView> = {}): WizardView {
@@ -19,7 +19,12 @@ export function sampleView(overrides: Partial<WizardView> = {}): WizardView {
       step({ step: "registration", title: "App registration", checks: ["client_id", "redirect_uri", "account_type"] }),
       step({ step: "secret", title: "Client secret", checks: ["client_secret", "secret_expiry"] }),
       step({ step: "permissions", title: "Permissions and consent", checks: ["api_permissions", "admin_consent"] }),
-      step({ step: "mailbox", title: "Mailbox and SMTP AUTH", checks: ["mailbox", "smtp_auth", "test_email"] }),
+      step({
+        step: "mailbox",
+        title: "Mailbox and SMTP AUTH",
+        checks: ["mailbox", "smtp_auth", "test_email"],
+        mailbox_owner_signs_in: true,
+      }),
       step({ step: "summary", title: "Summary", checks: ["tenant", "client_id"] }),
     ],
     step: "site",

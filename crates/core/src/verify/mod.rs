@@ -487,10 +487,8 @@ async fn mailbox_owner_stage(
     mut may_act: tokio::sync::watch::Receiver<Option<bool>>,
 ) -> Vec<CheckResult> {
     // The test email of a product that sends as the application is the registration's.
-    let applies = |id: CheckId| {
-        profile.checks.contains(&id)
-            && !(id == CheckId::TestEmail && checks::test_email::sent_as_app(profile))
-    };
+    let applies =
+        |id: CheckId| profile.checks.contains(&id) && sign_in::acts_as_mailbox_owner(profile, id);
     if !OWNER_CHECKS.into_iter().any(applies) {
         return Vec::new();
     }

@@ -68,6 +68,16 @@ pub fn admin_scopes(ctx: &Context) -> Vec<String> {
     scopes
 }
 
+/// Whether `check` of `profile` acts as the mailbox owner, who must then sign in: SMTP AUTH, IMAP,
+/// and the test email unless the product sends as the application (its own token sends it).
+pub fn acts_as_mailbox_owner(profile: &Profile, check: CheckId) -> bool {
+    match check {
+        CheckId::SmtpAuth | CheckId::ImapAuth => true,
+        CheckId::TestEmail => !super::checks::test_email::sent_as_app(profile),
+        _ => false,
+    }
+}
+
 /// What the mailbox owner must grant: Graph scopes for the test email, Outlook scopes for SMTP
 /// and IMAP (one Outlook token carries both).
 pub fn mailbox_scopes(

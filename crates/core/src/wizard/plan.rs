@@ -30,6 +30,9 @@ pub struct StepPlan {
     pub warnings: Vec<String>,
     /// Whether the admin may skip it (the sign-in is recommended, not required).
     pub optional: bool,
+    /// Whether the mailbox owner signs in on this step (one of its checks acts as them: SMTP
+    /// AUTH, IMAP, or a test email the product does not send as the application).
+    pub mailbox_owner_signs_in: bool,
 }
 
 /// Which step verifies a check.
@@ -87,12 +90,16 @@ fn applies(profile: &Profile, step: WizardStep) -> bool {
 }
 
 fn step_plan(profile: &Profile, step: WizardStep) -> StepPlan {
-    let checks = profile
+    let checks: Vec<CheckId> = profile
         .checks
         .iter()
         .copied()
         .filter(|c| step == WizardStep::Summary || step_of(*c) == step)
         .collect();
+    let mailbox_owner_signs_in = step == WizardStep::Mailbox
+        && checks
+            .iter()
+            .any(|c| crate::verify::sign_in::acts_as_mailbox_owner(profile, *c));
     let instructions = profile
         .guidance
         .iter()
@@ -114,6 +121,7 @@ fn step_plan(profile: &Profile, step: WizardStep) -> StepPlan {
         instructions,
         warnings,
         optional: step == WizardStep::SignIn,
+        mailbox_owner_signs_in,
     }
 }
 
@@ -270,6 +278,26 @@ mod tests {
         };
         assert_eq!(title("custom"), "Client secret or certificate");
         assert_eq!(title("axero-m365-email"), "Client secret");
+    }
+
+    #[test]
+    fn the_mailbox_owner_signs_in_where_a_check_acts_as_them() {
+        let catalog = Catalog::shipped();
+        let owner_signs_in = |id: &str| {
+            plan(catalog.get(id).expect("profile"))
+                .into_iter()
+                .filter(|s| s.mailbox_owner_signs_in)
+                .map(|s| s.step)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(owner_signs_in("axero-m365-email"), [WizardStep::Mailbox]);
+        assert_eq!(
+            owner_signs_in("axero-outlook-calendar"),
+            [WizardStep::Mailbox]
+        );
+        // GitLab's mailer sends its test email with the app's own token.
+        assert!(owner_signs_in("gitlab-graph-mailer").is_empty());
+        assert!(owner_signs_in("exchange-calendar-connector").is_empty());
     }
 
     #[test]
