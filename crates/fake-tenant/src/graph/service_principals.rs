@@ -368,6 +368,32 @@ fn update(call: &Call<'_>, key: &(Option<String>, String)) -> Result<Response, G
     })
 }
 
+/// Graph's 400 for an app role assignment that exists already.
+fn already_assigned(call: &Call<'_>) -> GraphError {
+    call.error(
+        StatusCode::BAD_REQUEST,
+        "Request_BadRequest",
+        "Permission being assigned already exists on the object",
+    )
+}
+
+/// The 201 answer with the app role assignment made under the service principal at `key`.
+fn created_assignment(
+    call: &Call<'_>,
+    key: &(Option<String>, String),
+    assignment: &Assignment,
+) -> Result<Response, GraphError> {
+    call.entity(
+        StatusCode::CREATED,
+        &format!(
+            "servicePrincipals{}/appRoleAssignedTo/$entity",
+            key_context(key)
+        ),
+        "appRoleAssignment",
+        assignment_json(assignment),
+    )
+}
+
 fn assign(call: &Call<'_>, key: &(Option<String>, String)) -> Result<Response, GraphError> {
     let body = call.json_body()?;
     let mut directory = call.shared.directory();
@@ -393,24 +419,12 @@ fn assign(call: &Call<'_>, key: &(Option<String>, String)) -> Result<Response, G
         if tenant.assignments.iter().any(|a| {
             a.resource_id == addressed && a.principal_id.eq_ignore_ascii_case(&principal_id)
         }) {
-            return Err(call.error(
-                StatusCode::BAD_REQUEST,
-                "Request_BadRequest",
-                "Permission being assigned already exists on the object",
-            ));
+            return Err(already_assigned(call));
         }
         let assignment = tenant
             .assign_user(&addressed, &principal_id, call.ids.date, visible_at)
             .ok_or_else(|| call.not_found(&principal_id))?;
-        return call.entity(
-            StatusCode::CREATED,
-            &format!(
-                "servicePrincipals{}/appRoleAssignedTo/$entity",
-                key_context(key)
-            ),
-            "appRoleAssignment",
-            assignment_json(&assignment),
-        );
+        return created_assignment(call, key, &assignment);
     }
     // The resource: a first-party API whose roles the stand-in knows, or the addressed principal.
     let resource = [Resource::Graph, Resource::Exchange]
@@ -441,11 +455,7 @@ fn assign(call: &Call<'_>, key: &(Option<String>, String)) -> Result<Response, G
             && a.resource_id == resource_id
             && a.app_role_id.eq_ignore_ascii_case(&app_role_id)
     }) {
-        return Err(call.error(
-            StatusCode::BAD_REQUEST,
-            "Request_BadRequest",
-            "Permission being assigned already exists on the object",
-        ));
+        return Err(already_assigned(call));
     }
     let mut assignment =
         tenant.add_assignment(&principal_id, &app_role_id, call.ids.date, visible_at);
@@ -466,13 +476,5 @@ fn assign(call: &Call<'_>, key: &(Option<String>, String)) -> Result<Response, G
         assignment.resource_id = id;
         assignment.resource_display_name = name;
     }
-    call.entity(
-        StatusCode::CREATED,
-        &format!(
-            "servicePrincipals{}/appRoleAssignedTo/$entity",
-            key_context(key)
-        ),
-        "appRoleAssignment",
-        assignment_json(&assignment),
-    )
+    created_assignment(call, key, &assignment)
 }
