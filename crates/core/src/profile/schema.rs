@@ -684,8 +684,9 @@ impl Profile {
         uris
     }
 
-    /// The product's address a main redirect URI was made from, by the main template.
-    fn site_of(&self, redirect_uri: &str) -> Option<String> {
+    /// The product's address a main redirect URI was made from, by the main template
+    /// (`{site}/oauth/callback` and `https://intranet.contoso.com/oauth/callback` give the site).
+    pub fn site_of(&self, redirect_uri: &str) -> Option<String> {
         let template = &self.registration.redirect.as_ref()?.template;
         let (prefix, suffix) = template.split_once("{site}")?;
         let site = redirect_uri

@@ -85,13 +85,7 @@ pub fn rotate_here(
 /// The product's address a redirect URI was made from, by the profile's template
 /// (`{site}/oauth/callback` and `https://intranet.contoso.com/oauth/callback` give the site).
 pub fn site_of(profile: &Profile, redirect_uri: &str) -> Option<String> {
-    let template = &profile.registration.redirect.as_ref()?.template;
-    let (prefix, suffix) = template.split_once("{site}")?;
-    let site = redirect_uri
-        .trim()
-        .strip_prefix(prefix)?
-        .strip_suffix(suffix)?;
-    (!site.is_empty()).then(|| site.to_string())
+    profile.site_of(redirect_uri)
 }
 
 /// Where the wizard resumes: the first step with a checkpoint that did not hold (or was not
