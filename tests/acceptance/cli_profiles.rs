@@ -38,6 +38,7 @@ fn profiles_json_lists_the_shipped_profiles_with_the_contract_fields() {
             "exchange-calendar-connector",
             "vendor-app-consent",
             "gitlab-graph-mailer",
+            "nextcloud-mail-microsoft",
             "custom"
         ]
     );

@@ -35,6 +35,14 @@ pub const SCENARIOS: &[(&str, &str)] = &[
         include_str!("../scenarios/gitlab-graph-mailer-delegated.json"),
     ),
     (
+        "nextcloud-mail-microsoft",
+        include_str!("../scenarios/nextcloud-mail-microsoft.json"),
+    ),
+    (
+        "nextcloud-mail-microsoft-single-tenant",
+        include_str!("../scenarios/nextcloud-mail-microsoft-single-tenant.json"),
+    ),
+    (
         "vendor-app-unapproved",
         include_str!("../scenarios/vendor-app-unapproved.json"),
     ),

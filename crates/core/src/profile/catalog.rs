@@ -37,6 +37,10 @@ const SHIPPED: &[(&str, &str)] = &[
         "gitlab-graph-mailer.toml",
         include_str!("../../profiles/gitlab-graph-mailer.toml"),
     ),
+    (
+        "nextcloud-mail-microsoft.toml",
+        include_str!("../../profiles/nextcloud-mail-microsoft.toml"),
+    ),
     ("custom.toml", include_str!("../../profiles/custom.toml")),
 ];
 
@@ -245,6 +249,7 @@ mod tests {
                 "exchange-calendar-connector",
                 "vendor-app-consent",
                 "gitlab-graph-mailer",
+                "nextcloud-mail-microsoft",
                 "custom"
             ]
         );
