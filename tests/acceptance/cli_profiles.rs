@@ -39,6 +39,7 @@ fn profiles_json_lists_the_shipped_profiles_with_the_contract_fields() {
             "vendor-app-consent",
             "gitlab-graph-mailer",
             "nextcloud-mail-microsoft",
+            "freescout-microsoft",
             "custom"
         ]
     );

@@ -6,6 +6,7 @@ mod cli_bundle;
 mod cli_bundle_certificate;
 mod cli_certificates;
 mod cli_diagnose;
+mod cli_freescout_microsoft;
 mod cli_gitlab_mailer;
 mod cli_lost_answers;
 mod cli_monitor;

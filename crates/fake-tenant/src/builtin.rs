@@ -43,6 +43,14 @@ pub const SCENARIOS: &[(&str, &str)] = &[
         include_str!("../scenarios/nextcloud-mail-microsoft-single-tenant.json"),
     ),
     (
+        "freescout-microsoft",
+        include_str!("../scenarios/freescout-microsoft.json"),
+    ),
+    (
+        "freescout-microsoft-imap-off",
+        include_str!("../scenarios/freescout-microsoft-imap-off.json"),
+    ),
+    (
         "vendor-app-unapproved",
         include_str!("../scenarios/vendor-app-unapproved.json"),
     ),

@@ -41,6 +41,10 @@ const SHIPPED: &[(&str, &str)] = &[
         "nextcloud-mail-microsoft.toml",
         include_str!("../../profiles/nextcloud-mail-microsoft.toml"),
     ),
+    (
+        "freescout-microsoft.toml",
+        include_str!("../../profiles/freescout-microsoft.toml"),
+    ),
     ("custom.toml", include_str!("../../profiles/custom.toml")),
 ];
 
@@ -250,6 +254,7 @@ mod tests {
                 "vendor-app-consent",
                 "gitlab-graph-mailer",
                 "nextcloud-mail-microsoft",
+                "freescout-microsoft",
                 "custom"
             ]
         );
