@@ -40,6 +40,7 @@ fn profiles_json_lists_the_shipped_profiles_with_the_contract_fields() {
             "gitlab-graph-mailer",
             "nextcloud-mail-microsoft",
             "freescout-microsoft",
+            "odoo-outlook-mail",
             "custom"
         ]
     );

@@ -51,6 +51,14 @@ pub const SCENARIOS: &[(&str, &str)] = &[
         include_str!("../scenarios/freescout-microsoft-imap-off.json"),
     ),
     (
+        "odoo-outlook-mail",
+        include_str!("../scenarios/odoo-outlook-mail.json"),
+    ),
+    (
+        "odoo-outlook-mail-no-consent",
+        include_str!("../scenarios/odoo-outlook-mail-no-consent.json"),
+    ),
+    (
         "vendor-app-unapproved",
         include_str!("../scenarios/vendor-app-unapproved.json"),
     ),

@@ -45,6 +45,10 @@ const SHIPPED: &[(&str, &str)] = &[
         "freescout-microsoft.toml",
         include_str!("../../profiles/freescout-microsoft.toml"),
     ),
+    (
+        "odoo-outlook-mail.toml",
+        include_str!("../../profiles/odoo-outlook-mail.toml"),
+    ),
     ("custom.toml", include_str!("../../profiles/custom.toml")),
 ];
 
@@ -255,6 +259,7 @@ mod tests {
                 "gitlab-graph-mailer",
                 "nextcloud-mail-microsoft",
                 "freescout-microsoft",
+                "odoo-outlook-mail",
                 "custom"
             ]
         );
