@@ -41,6 +41,7 @@ fn profiles_json_lists_the_shipped_profiles_with_the_contract_fields() {
             "nextcloud-mail-microsoft",
             "freescout-microsoft",
             "odoo-outlook-mail",
+            "zammad-microsoft365",
             "custom"
         ]
     );

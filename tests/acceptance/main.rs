@@ -20,4 +20,5 @@ mod cli_rotate_secret;
 mod cli_secrets_stay_secret;
 mod cli_verify;
 mod cli_verify_signed_in;
+mod cli_zammad_microsoft365;
 mod keychain;

@@ -59,6 +59,14 @@ pub const SCENARIOS: &[(&str, &str)] = &[
         include_str!("../scenarios/odoo-outlook-mail-no-consent.json"),
     ),
     (
+        "zammad-microsoft365",
+        include_str!("../scenarios/zammad-microsoft365.json"),
+    ),
+    (
+        "zammad-microsoft365-wrong-fqdn",
+        include_str!("../scenarios/zammad-microsoft365-wrong-fqdn.json"),
+    ),
+    (
         "vendor-app-unapproved",
         include_str!("../scenarios/vendor-app-unapproved.json"),
     ),

@@ -49,6 +49,10 @@ const SHIPPED: &[(&str, &str)] = &[
         "odoo-outlook-mail.toml",
         include_str!("../../profiles/odoo-outlook-mail.toml"),
     ),
+    (
+        "zammad-microsoft365.toml",
+        include_str!("../../profiles/zammad-microsoft365.toml"),
+    ),
     ("custom.toml", include_str!("../../profiles/custom.toml")),
 ];
 
@@ -260,6 +264,7 @@ mod tests {
                 "nextcloud-mail-microsoft",
                 "freescout-microsoft",
                 "odoo-outlook-mail",
+                "zammad-microsoft365",
                 "custom"
             ]
         );
