@@ -10,6 +10,21 @@ use crate::driver::*;
 /// The site of the demo tenant's products.
 const SITE: &str = "https://intranet.contoso.com";
 
+/// The profiles whose product sends its mail as the application.
+const SENDS_AS_APP: &[&str] = &["gitlab-graph-mailer"];
+
+/// The steps of a mail product that signs its mailbox in to IMAP and SMTP with OAuth.
+const MAIL_PRODUCT_STEPS: &[&str] = &[
+    "site",
+    "tenant",
+    "sign_in",
+    "registration",
+    "secret",
+    "permissions",
+    "mailbox",
+    "summary",
+];
+
 /// Walk `profile` with "create it for me" on the healthy demo tenant.
 async fn create_for_me(desktop: &Desktop, profile: &str, steps: &[&str]) -> Result<()> {
     start_demo(desktop, profile).await?;
@@ -53,6 +68,17 @@ async fn create_for_me(desktop: &Desktop, profile: &str, steps: &[&str]) -> Resu
                     }
                 }
             }
+            "mailbox" if SENDS_AS_APP.contains(&profile) => {
+                // The test email goes with the app's own token: nobody else signs in.
+                type_into(desktop, "input-mailbox", "intranet@contoso.com").await?;
+                type_into(desktop, "input-test_recipient", "bob@contoso.com").await?;
+                ensure!(
+                    !shows(desktop, "mailbox-sign-in-button").await?,
+                    "{profile} offers a mailbox owner's sign-in it does not need"
+                );
+                click(desktop, "check-again").await?;
+                expect_check(desktop, "test_email", "pass").await?;
+            }
             "mailbox" => {
                 type_into(desktop, "input-mailbox", "intranet@contoso.com").await?;
                 if profile == "axero-m365-email" {
@@ -62,6 +88,9 @@ async fn create_for_me(desktop: &Desktop, profile: &str, steps: &[&str]) -> Resu
                 find(desktop, "mailbox-signed-in").await?;
                 expect_check(desktop, "mailbox", "pass").await?;
                 expect_check(desktop, "smtp_auth", "pass").await?;
+                if shows(desktop, "check-imap_auth").await? {
+                    expect_check(desktop, "imap_auth", "pass").await?;
+                }
             }
             "calendar" => {
                 type_into(desktop, "input-mailbox", "intranet@contoso.com").await?;
@@ -158,6 +187,27 @@ async fn walk_all(desktop: &Desktop) -> Result<()> {
         ],
     )
     .await?;
+    create_for_me(
+        desktop,
+        "gitlab-graph-mailer",
+        &[
+            "tenant",
+            "sign_in",
+            "registration",
+            "secret",
+            "permissions",
+            "mailbox",
+            "summary",
+        ],
+    )
+    .await?;
+    for profile in [
+        "nextcloud-mail-microsoft",
+        "freescout-microsoft",
+        "odoo-outlook-mail",
+    ] {
+        create_for_me(desktop, profile, MAIL_PRODUCT_STEPS).await?;
+    }
     vendor_app(desktop).await?;
     log_holds_the_walk(desktop).await?;
     Ok(())
