@@ -42,6 +42,7 @@ fn profiles_json_lists_the_shipped_profiles_with_the_contract_fields() {
             "freescout-microsoft",
             "odoo-outlook-mail",
             "zammad-microsoft365",
+            "glpi-oauthimap",
             "custom"
         ]
     );

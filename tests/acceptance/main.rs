@@ -8,6 +8,7 @@ mod cli_certificates;
 mod cli_diagnose;
 mod cli_freescout_microsoft;
 mod cli_gitlab_mailer;
+mod cli_glpi_oauthimap;
 mod cli_lost_answers;
 mod cli_monitor;
 mod cli_nextcloud_mail_microsoft;

@@ -67,6 +67,14 @@ pub const SCENARIOS: &[(&str, &str)] = &[
         include_str!("../scenarios/zammad-microsoft365-wrong-fqdn.json"),
     ),
     (
+        "glpi-oauthimap",
+        include_str!("../scenarios/glpi-oauthimap.json"),
+    ),
+    (
+        "glpi-oauthimap-spa-redirect",
+        include_str!("../scenarios/glpi-oauthimap-spa-redirect.json"),
+    ),
+    (
         "vendor-app-unapproved",
         include_str!("../scenarios/vendor-app-unapproved.json"),
     ),

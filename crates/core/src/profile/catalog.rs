@@ -53,6 +53,10 @@ const SHIPPED: &[(&str, &str)] = &[
         "zammad-microsoft365.toml",
         include_str!("../../profiles/zammad-microsoft365.toml"),
     ),
+    (
+        "glpi-oauthimap.toml",
+        include_str!("../../profiles/glpi-oauthimap.toml"),
+    ),
     ("custom.toml", include_str!("../../profiles/custom.toml")),
 ];
 
@@ -265,6 +269,7 @@ mod tests {
                 "freescout-microsoft",
                 "odoo-outlook-mail",
                 "zammad-microsoft365",
+                "glpi-oauthimap",
                 "custom"
             ]
         );
