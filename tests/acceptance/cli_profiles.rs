@@ -43,6 +43,7 @@ fn profiles_json_lists_the_shipped_profiles_with_the_contract_fields() {
             "odoo-outlook-mail",
             "zammad-microsoft365",
             "glpi-oauthimap",
+            "moodle-microsoft-oauth",
             "custom"
         ]
     );

@@ -11,6 +11,7 @@ mod cli_gitlab_mailer;
 mod cli_glpi_oauthimap;
 mod cli_lost_answers;
 mod cli_monitor;
+mod cli_moodle_microsoft_oauth;
 mod cli_nextcloud_mail_microsoft;
 mod cli_odoo_outlook_mail;
 mod cli_profiles;

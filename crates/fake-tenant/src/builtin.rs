@@ -75,6 +75,14 @@ pub const SCENARIOS: &[(&str, &str)] = &[
         include_str!("../scenarios/glpi-oauthimap-spa-redirect.json"),
     ),
     (
+        "moodle-microsoft-oauth",
+        include_str!("../scenarios/moodle-microsoft-oauth.json"),
+    ),
+    (
+        "moodle-microsoft-oauth-http-redirect",
+        include_str!("../scenarios/moodle-microsoft-oauth-http-redirect.json"),
+    ),
+    (
         "vendor-app-unapproved",
         include_str!("../scenarios/vendor-app-unapproved.json"),
     ),

@@ -57,6 +57,10 @@ const SHIPPED: &[(&str, &str)] = &[
         "glpi-oauthimap.toml",
         include_str!("../../profiles/glpi-oauthimap.toml"),
     ),
+    (
+        "moodle-microsoft-oauth.toml",
+        include_str!("../../profiles/moodle-microsoft-oauth.toml"),
+    ),
     ("custom.toml", include_str!("../../profiles/custom.toml")),
 ];
 
@@ -270,6 +274,7 @@ mod tests {
                 "odoo-outlook-mail",
                 "zammad-microsoft365",
                 "glpi-oauthimap",
+                "moodle-microsoft-oauth",
                 "custom"
             ]
         );
