@@ -1,6 +1,6 @@
 //! The integration profiles written from each product's own guide (GitLab's Graph mailer,
 //! Nextcloud Mail, FreeScout, Odoo's Outlook mail servers, Zammad's Microsoft 365 channel, GLPI's
-//! OAuth IMAP plugin, Moodle's Microsoft OAuth 2 service), with the real binary against each
+//! OAuth IMAP plugin, Moodle's Microsoft OAuth 2 service, WordPress's WPO365 Graph Mailer), with the real binary against each
 //! profile's example tenant in the stand-in: `register` makes the registration from nothing, then
 //! `verify --sign-in device-code` passes every check — the mailbox owner signing in over SMTP and
 //! IMAP where a check acts as them, the test email sent with the app's own token where the
@@ -123,6 +123,18 @@ const INTEGRATIONS: &[Integration] = &[
         owner_signs_in: false,
         broken: Broken {
             scenario: "moodle-microsoft-oauth-http-redirect",
+            check: "redirect_uri",
+            cause: "redirect_uri_mismatch",
+            also_fails: &[],
+        },
+    },
+    Integration {
+        profile: "wordpress-wpo365-mailer",
+        site: &["--site-url", "https://wordpress.contoso.com"],
+        mailbox: &["--mailbox", OWNER, "--test-recipient", "bob@contoso.com"],
+        owner_signs_in: true,
+        broken: Broken {
+            scenario: "wordpress-wpo365-mailer-http-redirect",
             check: "redirect_uri",
             cause: "redirect_uri_mismatch",
             also_fails: &[],

@@ -44,6 +44,7 @@ fn profiles_json_lists_the_shipped_profiles_with_the_contract_fields() {
             "zammad-microsoft365",
             "glpi-oauthimap",
             "moodle-microsoft-oauth",
+            "wordpress-wpo365-mailer",
             "custom"
         ]
     );

@@ -27,6 +27,14 @@ pub const SCENARIOS: &[(&str, &str)] = &[
         include_str!("../scenarios/vendor-app-consent.json"),
     ),
     (
+        "wordpress-wpo365-mailer",
+        include_str!("../scenarios/wordpress-wpo365-mailer.json"),
+    ),
+    (
+        "wordpress-wpo365-mailer-http-redirect",
+        include_str!("../scenarios/wordpress-wpo365-mailer-http-redirect.json"),
+    ),
+    (
         "gitlab-graph-mailer",
         include_str!("../scenarios/gitlab-graph-mailer.json"),
     ),

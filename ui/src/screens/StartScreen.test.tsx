@@ -81,7 +81,7 @@ describe("StartScreen", () => {
 
     expect(screen.getByRole("status")).toHaveTextContent("Loading integrations…");
     expect(screen.getByTestId("profiles-loading")).toHaveAttribute("aria-busy", "true");
-    expect(screen.getAllByTestId("profile-skeleton")).toHaveLength(13);
+    expect(screen.getAllByTestId("profile-skeleton")).toHaveLength(14);
     // Not cards: nothing to choose yet, and nothing the end-to-end tests take for a profile.
     expect(document.querySelector("[data-testid^='profile-card-']")).toBeNull();
     expect(screen.queryByTestId("profile-list")).not.toBeInTheDocument();

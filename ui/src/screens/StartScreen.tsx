@@ -68,8 +68,8 @@ export interface StartScreenProps {
 
 /** Where the number of profiles last shown is kept, for as many skeletons at the next launch. */
 export const PROFILE_COUNT_KEY = "entra-setup.profile-count";
-/** The skeletons shown when no count was kept: the shipped catalogue's size (13 profiles). */
-const DEFAULT_PROFILE_COUNT = 13;
+/** The skeletons shown when no count was kept: the shipped catalogue's size (14 profiles). */
+const DEFAULT_PROFILE_COUNT = 14;
 
 /** How many cards the list showed last time (so the skeletons take the same room). */
 export function keptProfileCount(): number {

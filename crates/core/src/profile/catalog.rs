@@ -61,6 +61,10 @@ const SHIPPED: &[(&str, &str)] = &[
         "moodle-microsoft-oauth.toml",
         include_str!("../../profiles/moodle-microsoft-oauth.toml"),
     ),
+    (
+        "wordpress-wpo365-mailer.toml",
+        include_str!("../../profiles/wordpress-wpo365-mailer.toml"),
+    ),
     ("custom.toml", include_str!("../../profiles/custom.toml")),
 ];
 
@@ -275,6 +279,7 @@ mod tests {
                 "zammad-microsoft365",
                 "glpi-oauthimap",
                 "moodle-microsoft-oauth",
+                "wordpress-wpo365-mailer",
                 "custom"
             ]
         );
@@ -426,8 +431,10 @@ mod tests {
                 .as_ref()
                 .unwrap_or_else(|| panic!("{} has no redirect", profile.id));
             assert_eq!(redirect.platform, RedirectPlatform::Web, "{}", profile.id);
+            // A path without a trailing slash, or the site's home address itself (WPO365's).
             assert!(
-                redirect.template.starts_with("{site}/") && !redirect.template.ends_with('/'),
+                redirect.template.starts_with("{site}/")
+                    && (redirect.template == "{site}/" || !redirect.template.ends_with('/')),
                 "{}",
                 profile.id
             );
