@@ -92,7 +92,7 @@ const INTEGRATIONS: &[Integration] = &[
     Integration {
         profile: "zammad-microsoft365",
         site: &["--site-url", "https://zammad.contoso.com"],
-        mailbox: MAILBOX,
+        mailbox: &["--mailbox", OWNER, "--test-recipient", "bob@contoso.com"],
         owner_signs_in: true,
         broken: Broken {
             scenario: "zammad-microsoft365-wrong-fqdn",
