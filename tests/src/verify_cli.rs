@@ -1,7 +1,6 @@
 //! Running `entra-setup verify --json` (the real binary) against a stand-in and reading its report;
 //! the options that name the example Contoso scenarios' Axero calendar integration.
 
-use std::io::Write;
 use std::process::{Command, Stdio};
 
 use serde_json::Value;
@@ -60,7 +59,7 @@ pub fn verify_in(
     }
     let mut child = command.spawn().expect("run entra-setup");
     if let Some(secret) = secret {
-        writeln!(child.stdin.take().expect("stdin"), "{secret}").expect("write secret");
+        crate::cli::feed(&mut child, secret);
     }
     drop(child.stdin.take());
     let output = child.wait_with_output().expect("wait");
