@@ -13,8 +13,8 @@ const SITE: &str = "https://intranet.contoso.com";
 /// The profiles whose product sends its mail as the application.
 const SENDS_AS_APP: &[&str] = &["gitlab-graph-mailer"];
 
-/// The steps of a mail product that signs its mailbox in to IMAP and SMTP with OAuth.
-const MAIL_PRODUCT_STEPS: &[&str] = &[
+/// A product users sign in to through its Web redirect, with a mailbox step.
+const WEB_WITH_MAILBOX: &[&str] = &[
     "site",
     "tenant",
     "sign_in",
@@ -23,6 +23,53 @@ const MAIL_PRODUCT_STEPS: &[&str] = &[
     "permissions",
     "mailbox",
     "summary",
+];
+
+/// A product users sign in to through its Web redirect, without a mailbox.
+const WEB: &[&str] = &[
+    "site",
+    "tenant",
+    "sign_in",
+    "registration",
+    "secret",
+    "permissions",
+    "summary",
+];
+
+/// A background service with its own token (no redirect), and the step it checks a mailbox on.
+const APP_ONLY_WITH_MAILBOX: &[&str] = &[
+    "tenant",
+    "sign_in",
+    "registration",
+    "secret",
+    "permissions",
+    "mailbox",
+    "summary",
+];
+const APP_ONLY_WITH_CALENDAR: &[&str] = &[
+    "tenant",
+    "sign_in",
+    "registration",
+    "secret",
+    "permissions",
+    "calendar",
+    "summary",
+];
+
+/// Every profile "create it for me" walks, with its steps.
+const WALKS: &[(&str, &[&str])] = &[
+    ("axero-outlook-calendar", WEB_WITH_MAILBOX),
+    ("axero-m365-email", WEB_WITH_MAILBOX),
+    ("odoo-outlook-calendar", WEB),
+    ("exchange-calendar-connector", APP_ONLY_WITH_CALENDAR),
+    ("gitlab-graph-mailer", APP_ONLY_WITH_MAILBOX),
+    ("nextcloud-mail-microsoft", WEB_WITH_MAILBOX),
+    ("freescout-microsoft", WEB_WITH_MAILBOX),
+    ("odoo-outlook-mail", WEB_WITH_MAILBOX),
+    ("zammad-microsoft365", WEB_WITH_MAILBOX),
+    ("glpi-oauthimap", WEB_WITH_MAILBOX),
+    ("wordpress-wpo365-mailer", WEB_WITH_MAILBOX),
+    ("moodle-microsoft-oauth", WEB),
 ];
 
 /// Walk `profile` with "create it for me" on the healthy demo tenant.
@@ -130,102 +177,9 @@ async fn walk_all(desktop: &Desktop) -> Result<()> {
     find(desktop, "start-screen").await?;
     capture(desktop, "start").await?;
     troubleshoot(desktop).await?;
-    create_for_me(
-        desktop,
-        "axero-outlook-calendar",
-        &[
-            "site",
-            "tenant",
-            "sign_in",
-            "registration",
-            "secret",
-            "permissions",
-            "mailbox",
-            "summary",
-        ],
-    )
-    .await?;
-    create_for_me(
-        desktop,
-        "axero-m365-email",
-        &[
-            "site",
-            "tenant",
-            "sign_in",
-            "registration",
-            "secret",
-            "permissions",
-            "mailbox",
-            "summary",
-        ],
-    )
-    .await?;
-    create_for_me(
-        desktop,
-        "odoo-outlook-calendar",
-        &[
-            "site",
-            "tenant",
-            "sign_in",
-            "registration",
-            "secret",
-            "permissions",
-            "summary",
-        ],
-    )
-    .await?;
-    create_for_me(
-        desktop,
-        "exchange-calendar-connector",
-        &[
-            "tenant",
-            "sign_in",
-            "registration",
-            "secret",
-            "permissions",
-            "calendar",
-            "summary",
-        ],
-    )
-    .await?;
-    create_for_me(
-        desktop,
-        "gitlab-graph-mailer",
-        &[
-            "tenant",
-            "sign_in",
-            "registration",
-            "secret",
-            "permissions",
-            "mailbox",
-            "summary",
-        ],
-    )
-    .await?;
-    for profile in [
-        "nextcloud-mail-microsoft",
-        "freescout-microsoft",
-        "odoo-outlook-mail",
-        "zammad-microsoft365",
-        "glpi-oauthimap",
-        "wordpress-wpo365-mailer",
-    ] {
-        create_for_me(desktop, profile, MAIL_PRODUCT_STEPS).await?;
+    for (profile, steps) in WALKS {
+        create_for_me(desktop, profile, steps).await?;
     }
-    create_for_me(
-        desktop,
-        "moodle-microsoft-oauth",
-        &[
-            "site",
-            "tenant",
-            "sign_in",
-            "registration",
-            "secret",
-            "permissions",
-            "summary",
-        ],
-    )
-    .await?;
     vendor_app(desktop).await?;
     log_holds_the_walk(desktop).await?;
     Ok(())
