@@ -4,6 +4,9 @@
  * `ui/dist` for `tauri build`; it sets the TAURI_ENV_* variables read below.
  */
 import { defineConfig } from "vitest/config";
+import { fluentIconPaths } from "./build/fluentIconPaths.ts";
+import { fluentThemeCss } from "./build/fluentThemeCss.ts";
+import { PAGE_ICONS } from "./src/page/iconNames.ts";
 
 // Set by `tauri dev` when the app runs on a device that needs the dev server on the network.
 const devHost = process.env.TAURI_DEV_HOST;
@@ -16,6 +19,9 @@ export default defineConfig({
   // Fast Refresh preamble is an inline <script> in the dev server's HTML, which the app's CSP
   // (script-src 'self') blocks. Edits during `tauri dev` reload the page instead.
   oxc: { jsx: { runtime: "automatic" } },
+  // The page's Fluent icons as plain path data and Fluent's themes as a stylesheet (the page
+  // draws its start screen without React or Fluent's components).
+  plugins: [fluentIconPaths(PAGE_ICONS), fluentThemeCss()],
   // Relative asset URLs, so the bundle works from Tauri's custom protocol.
   base: "./",
   // Keep the Rust compiler's output visible when the Tauri CLI runs Vite.
@@ -35,9 +41,9 @@ export default defineConfig({
     target: platform === "windows" ? "chrome105" : "safari15",
     minify: !debugBuild,
     sourcemap: debugBuild,
-    // The first screen's code is one entry chunk (React, Fluent's core, the start screen); the
-    // wizard, reminders, troubleshoot and the export and open-bundle panels are chunks of their
-    // own, imported with relative URLs (base "./") when first opened or preloaded (src/lazy.tsx).
+    // The first screen's code is one small entry chunk (Preact, the page and the start screen);
+    // React, Fluent UI and each Fluent screen are chunks of their own, imported with relative
+    // URLs (base "./") when first opened or preloaded (src/page/hosted.ts, src/lazy.tsx).
     chunkSizeWarningLimit: 512,
     // A webview without <link rel="modulepreload"> loads the chunks through their imports anyway;
     // the polyfill would fetch() them instead, which the CSP's connect-src (IPC only) refuses.

@@ -42,3 +42,10 @@ export const NEEDED_LABELS: Record<Needed, string> = {
   admin_sign_in: "an administrator's sign-in (Sign in step)",
   mailbox_owner_sign_in: "the mailbox owner's sign-in (Mailbox step)",
 };
+
+/** "in 5 days", "today", "3 days ago". */
+export function daysText(daysLeft: number): string {
+  if (daysLeft === 0) return "today";
+  if (daysLeft < 0) return `${-daysLeft} day${daysLeft === -1 ? "" : "s"} ago`;
+  return `in ${daysLeft} day${daysLeft === 1 ? "" : "s"}`;
+}

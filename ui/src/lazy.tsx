@@ -1,7 +1,7 @@
 /**
- * The parts of the UI that load when first opened, each its own chunk: the wizard, the
- * reminders and troubleshoot screens, and the export and open-bundle panels. Each can be
- * preloaded (hover on a profile card, the first idle moment, before a screen is switched to);
+ * The Fluent parts of the UI that load when first opened, each its own chunk: the wizard, the
+ * reminders and troubleshoot screens, and the export panel. Each can be preloaded (the admin
+ * points at what opens it, the first idle moment, before a screen is switched to);
  * a part whose chunk is already in renders at once, without suspending, so opening it shows
  * no placeholder. A part that cannot load says so where it would be, with Try again.
  */
@@ -75,24 +75,10 @@ export const troubleshootScreen = preloadable(
   () => import("./screens/TroubleshootScreen"),
   (m) => m.TroubleshootScreen,
 );
-export const openBundlePanel = preloadable(
-  () => import("./components/OpenBundlePanel"),
-  (m) => m.OpenBundlePanel,
-);
 export const exportPanel = preloadable(
   () => import("./components/ExportPanel"),
   (m) => m.ExportPanel,
 );
-
-/** Preload a part's chunk (about to be opened: hovered or focused); a failure shows when it is opened. */
-export function preloadQuietly(part: Pick<Preloadable<object>, "preload">): void {
-  part.preload().catch(() => {});
-}
-
-/** Preload the wizard's chunk (a profile card hovered or focused): opening it is then instant. */
-export function preloadWizard(): void {
-  preloadQuietly(wizardScreen);
-}
 
 /**
  * Run `task` once the page is idle (requestIdleCallback, or shortly after where the webview has

@@ -28,9 +28,3 @@ export function ExpiryBadge({ stage, urgency }: { stage: Stage; urgency: Urgency
   );
 }
 
-/** "in 5 days", "today", "3 days ago". */
-export function daysText(daysLeft: number): string {
-  if (daysLeft === 0) return "today";
-  if (daysLeft < 0) return `${-daysLeft} day${daysLeft === -1 ? "" : "s"} ago`;
-  return `in ${daysLeft} day${daysLeft === 1 ? "" : "s"}`;
-}

@@ -8,7 +8,8 @@ import { Body1, Subtitle2, TableCell, TableRow } from "@fluentui/react-component
 import { monitorLastScan } from "../ipc";
 import type { LastScan } from "../ipc";
 import { useLoaded } from "../hooks/useLoaded";
-import { ExpiryBadge, daysText } from "./ExpiryBadge";
+import { ExpiryBadge } from "./ExpiryBadge";
+import { daysText } from "../labels";
 import { FailureBar } from "./FailureBar";
 import { HeadedTable } from "./HeadedTable";
 

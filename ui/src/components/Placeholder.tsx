@@ -3,7 +3,7 @@
  * what is loading: bones the height of a line of text, a profile card's skeleton with the real
  * card's structure, and the skeletons of a screen or panel whose chunk is on its way.
  */
-import { Card, CardHeader, makeStyles, mergeClasses, tokens } from "@fluentui/react-components";
+import { makeStyles, mergeClasses, tokens } from "@fluentui/react-components";
 import type { CSSProperties } from "react";
 
 const useStyles = makeStyles({
@@ -35,32 +35,6 @@ export function Bone({ height, width = "100%", className }: { height: string; wi
   const styles = useStyles();
   const style: CSSProperties = { height, width };
   return <span aria-hidden className={mergeClasses(styles.bone, className)} style={style} />;
-}
-
-/** A profile card's skeleton: the real card's header, summary, needs and footer, as lines. */
-export function ProfileCardSkeleton() {
-  const styles = useStyles();
-  return (
-    <Card className={styles.card} aria-hidden data-testid="profile-skeleton">
-      <CardHeader
-        image={<Bone height="32px" width="32px" />}
-        header={<Bone height={tokens.lineHeightBase400} width="60%" />}
-        description={<Bone height={tokens.lineHeightBase200} width="40%" />}
-      />
-      <div className={styles.details}>
-        <div className={styles.lines}>
-          <Bone height={tokens.lineHeightBase300} />
-          <Bone height={tokens.lineHeightBase300} width="80%" />
-        </div>
-        <div className={styles.rows}>
-          <Bone height={tokens.lineHeightBase300} width="70%" />
-          <Bone height={tokens.lineHeightBase300} width="70%" />
-          <Bone height={tokens.lineHeightBase300} width="70%" />
-        </div>
-        <Bone height={tokens.lineHeightBase300} width="50%" />
-      </div>
-    </Card>
-  );
 }
 
 /** A bordered panel's skeleton of at least `minHeight`, its title a line. */

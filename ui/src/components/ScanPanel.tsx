@@ -10,7 +10,7 @@ import { addScanned, scanTenant } from "../ipc";
 import type { ExpiringCredential, RemindersView } from "../ipc";
 import { useAction } from "../hooks/useAction";
 import { column, controlRow } from "../layout";
-import { daysText } from "./ExpiryBadge";
+import { daysText } from "../labels";
 import { FailureBar } from "./FailureBar";
 import { HeadedTable } from "./HeadedTable";
 

@@ -15,9 +15,7 @@ import {
   demoScenarios,
   getSettings,
   keychainStatus,
-  openBundle,
   openExternal,
-  reminderAlerts,
   scanTenant,
   setSignInClient,
   useKeptSecret,
@@ -27,10 +25,8 @@ import type { ScreenOffers } from "../hooks/useFailure";
 import { sampleView } from "../test/wizard";
 import { CopyField } from "./CopyField";
 import { DemoBanner } from "./DemoBanner";
-import { DueBanner } from "./DueBanner";
 import { ExternalLink } from "./ExternalLink";
 import { KeptSecretButton } from "./KeptSecretButton";
-import { OpenBundlePanel } from "./OpenBundlePanel";
 import { ScanPanel } from "./ScanPanel";
 import { SettingsPanel } from "./SettingsPanel";
 import { SignInClientPanel } from "./SignInClientPanel";
@@ -67,16 +63,6 @@ beforeEach(() => {
 });
 
 describe("failures shown by each panel", () => {
-  it("open bundle: a refused file, with the shell's reason", async () => {
-    vi.mocked(openBundle).mockRejectedValue(new IpcFailure("bundle_refused", "/tmp/x.zip is not an Entra Setup Wizard bundle"));
-    renderIn(<OpenBundlePanel onOpened={vi.fn()} demoScenario="contoso" />);
-    await userEvent.type(screen.getByTestId("open-bundle-path"), "/tmp/x.zip");
-    await userEvent.click(screen.getByTestId("open-bundle-button"));
-    const bar = await screen.findByTestId("open-bundle-error");
-    expect(bar).toHaveTextContent("This file cannot be opened as a bundle");
-    expect(bar).toHaveTextContent("/tmp/x.zip is not an Entra Setup Wizard bundle");
-  });
-
   it("scan: needing the administrator's sign-in offers the sign-in step", async () => {
     vi.mocked(scanTenant).mockRejectedValue(new IpcFailure("not_signed_in", "The scan needs the administrator's sign-in."));
     const offers = { signIn: vi.fn() };
@@ -117,14 +103,6 @@ describe("failures shown by each panel", () => {
     const bar = await screen.findByTestId("use-kept-secret-error");
     expect(bar).toHaveTextContent("The OS keychain is not available");
     expect(bar).toHaveTextContent("The keychain is locked.");
-  });
-
-  it("due banner: reminders that cannot be read are said, not taken for none due", async () => {
-    vi.mocked(reminderAlerts).mockRejectedValue(new IpcFailure("storage_unavailable", "reminders.json is damaged"));
-    renderIn(<DueBanner onOpenReminders={vi.fn()} />);
-    const bar = await screen.findByTestId("due-banner-error");
-    expect(bar).toHaveTextContent("A file the app keeps could not be read or written");
-    expect(bar).toHaveTextContent("reminders.json is damaged");
   });
 
   it("demo banner: scenarios that cannot be listed", async () => {

@@ -29,7 +29,8 @@ import {
 import { AddRegular, ArrowLeftRegular, ArrowSyncRegular, DeleteRegular } from "@fluentui/react-icons";
 import { addReminder, listProfiles, listReminders, removeReminder, rotateSecret } from "../ipc";
 import type { ProfileSummary, ReminderForm, Standing, WizardView } from "../ipc";
-import { ExpiryBadge, daysText } from "../components/ExpiryBadge";
+import { ExpiryBadge } from "../components/ExpiryBadge";
+import { daysText } from "../labels";
 import { FailureBar } from "../components/FailureBar";
 import { HeadedTable } from "../components/HeadedTable";
 import { MonitorCard } from "../components/MonitorCard";

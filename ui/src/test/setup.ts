@@ -1,10 +1,12 @@
-/** Vitest setup: DOM matchers, and a clean DOM and Tauri mock between tests. */
+/** Vitest setup: DOM matchers, and a clean DOM (React's roots and the Preact page's) and Tauri mock between tests. */
 import "@testing-library/jest-dom/vitest";
 import { cleanup } from "@testing-library/react";
+import { cleanup as cleanupPage } from "@testing-library/preact";
 import { afterEach } from "vitest";
 
 afterEach(() => {
   cleanup();
+  cleanupPage();
 });
 
 // jsdom has no ResizeObserver; Fluent's MessageBar observes its own size to choose a layout.

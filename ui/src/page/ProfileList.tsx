@@ -1,33 +1,14 @@
+/** @jsxImportSource preact */
 /**
  * The profiles to choose from, as a radio group of cards: Tab reaches the group once (the
  * selected card, or the first), the arrow keys, Home and End move between cards and select
- * them, Space and Enter select the focused card.
+ * them, Space and Enter select the focused card. The launch is over when its cards are in the
+ * page (the `first-screen` mark `make bench` reads).
  */
-import { useLayoutEffect, useRef } from "react";
-import type { KeyboardEvent } from "react";
-import { makeStyles, tokens } from "@fluentui/react-components";
+import { useLayoutEffect, useRef } from "preact/hooks";
 import type { ProfileSummary } from "../ipc";
-import { ProfileCard } from "./ProfileCard";
-import { ProfileCardSkeleton } from "./Placeholder";
 import { markFirstScreen } from "../firstScreen";
-
-const useStyles = makeStyles({
-  list: {
-    display: "grid",
-    gridTemplateColumns: "repeat(auto-fill, minmax(340px, 1fr))",
-    gap: tokens.spacingHorizontalL,
-  },
-  // Read by screen readers, not shown.
-  hidden: {
-    position: "absolute",
-    width: "1px",
-    height: "1px",
-    margin: "-1px",
-    overflow: "hidden",
-    clipPath: "inset(50%)",
-    whiteSpace: "nowrap",
-  },
-});
+import { ProfileCard, ProfileCardSkeleton } from "./ProfileCard";
 
 export interface ProfileListProps {
   profiles: ProfileSummary[];
@@ -35,33 +16,28 @@ export interface ProfileListProps {
   onSelect: (profile: ProfileSummary) => void;
   /** The id of the heading that names the group. */
   labelledBy: string;
-  /** The admin points at or focuses a card: about to choose one (the wizard can preload). */
+  /** The admin points at or focuses a card: about to choose one (the wizard can load). */
   onIntent?: () => void;
 }
 
 export function ProfileList({ profiles, selectedId, onSelect, labelledBy, onIntent }: ProfileListProps) {
-  const styles = useStyles();
   const cards = useRef(new Map<string, HTMLDivElement>());
   const selectedIndex = profiles.findIndex((profile) => profile.id === selectedId);
   const tabStop = selectedIndex >= 0 ? selectedIndex : 0;
   // The cards are in the page before it paints: the launch is over.
   useLayoutEffect(() => {
-    if (profiles.length > 0) {
-      markFirstScreen();
-    }
+    if (profiles.length > 0) markFirstScreen();
   }, [profiles.length]);
 
   const moveTo = (index: number) => {
     const count = profiles.length;
     const target = profiles[((index % count) + count) % count];
-    if (!target) {
-      return;
-    }
+    if (!target) return;
     onSelect(target);
     cards.current.get(target.id)?.focus();
   };
 
-  const handleKeyDown = (index: number) => (event: KeyboardEvent<HTMLDivElement>) => {
+  const handleKeyDown = (index: number) => (event: KeyboardEvent) => {
     switch (event.key) {
       case "ArrowDown":
       case "ArrowRight":
@@ -88,19 +64,16 @@ export function ProfileList({ profiles, selectedId, onSelect, labelledBy, onInte
       role="radiogroup"
       aria-labelledby={labelledBy}
       data-testid="profile-list"
-      className={styles.list}
+      class="profile-list"
       onPointerEnter={onIntent}
-      onFocus={onIntent}
+      onFocusIn={onIntent}
     >
       {profiles.map((profile, index) => (
         <ProfileCard
           key={profile.id}
-          ref={(element: HTMLDivElement | null) => {
-            if (element) {
-              cards.current.set(profile.id, element);
-            } else {
-              cards.current.delete(profile.id);
-            }
+          cardRef={(element: HTMLDivElement | null) => {
+            if (element) cards.current.set(profile.id, element);
+            else cards.current.delete(profile.id);
           }}
           profile={profile}
           selected={profile.id === selectedId}
@@ -118,10 +91,9 @@ export function ProfileList({ profiles, selectedId, onSelect, labelledBy, onInte
  * cards take their place without moving anything. Said to assistive technology as loading.
  */
 export function ProfileListSkeleton({ count, label }: { count: number; label: string }) {
-  const styles = useStyles();
   return (
-    <div role="status" aria-busy="true" data-testid="profiles-loading" className={styles.list}>
-      <span className={styles.hidden}>{label}</span>
+    <div role="status" aria-busy="true" data-testid="profiles-loading" class="profile-list">
+      <span class="visually-hidden">{label}</span>
       {Array.from({ length: count }, (_, index) => (
         <ProfileCardSkeleton key={index} />
       ))}

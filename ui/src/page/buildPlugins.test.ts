@@ -1,0 +1,33 @@
+/** The build-time pieces the page draws with: Fluent's icons' path data and its themes' stylesheet. */
+import { describe, expect, it } from "vitest";
+import paths from "virtual:fluent-icon-paths";
+import { readIconPaths } from "../../build/fluentIconPaths";
+import { themeStylesheet } from "../../build/fluentThemeCss";
+import { webDarkTheme, webLightTheme } from "@fluentui/react-theme";
+import { PAGE_ICONS } from "./iconNames";
+
+describe("the page's icons", () => {
+  it("has the path data of every icon the page names, as @fluentui/react-icons draws it", () => {
+    for (const name of PAGE_ICONS) {
+      expect(paths[name]?.length, name).toBeGreaterThan(0);
+      for (const d of paths[name] ?? []) expect(d).toMatch(/^M[\d.\s-]/);
+    }
+    expect(readIconPaths(["ClockRegular"]).ClockRegular?.[0]).toMatch(/^M10 2a8 8 0 1 1 0 16/);
+  });
+
+  it("fails the build naming an icon the package does not have", () => {
+    expect(() => readIconPaths(["NoSuchIconRegular"])).toThrow("NoSuchIconRegular");
+  });
+});
+
+describe("the page's themes", () => {
+  it("writes every token of the light and dark themes under the root's data-theme", () => {
+    const sheet = themeStylesheet();
+    expect(sheet).toContain('.page[data-theme="light"] {');
+    expect(sheet).toContain('.page[data-theme="dark"] {');
+    expect(sheet).toContain(`--colorNeutralBackground1: ${webLightTheme.colorNeutralBackground1};`);
+    expect(sheet).toContain(`--colorNeutralBackground1: ${webDarkTheme.colorNeutralBackground1};`);
+    const declarations = sheet.match(/^ {2}--/gm) ?? [];
+    expect(declarations.length).toBe(Object.keys(webLightTheme).length + Object.keys(webDarkTheme).length);
+  });
+});

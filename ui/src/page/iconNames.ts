@@ -1,0 +1,20 @@
+/** The Fluent icons the page draws (their path data comes from @fluentui/react-icons at build time). */
+export const PAGE_ICONS = [
+  "ShieldKeyholeRegular",
+  "AlertRegular",
+  "StethoscopeRegular",
+  "PlugConnectedRegular",
+  "CheckmarkCircleFilled",
+  "ClockRegular",
+  "TaskListLtrRegular",
+  "ArrowRightRegular",
+  "BeakerRegular",
+  "ArrowClockwiseRegular",
+  "DocumentArrowUpRegular",
+  "FolderOpenRegular",
+  "ErrorCircleFilled",
+  "WarningFilled",
+  "InfoFilled",
+] as const;
+
+export type IconName = (typeof PAGE_ICONS)[number];
