@@ -4,7 +4,7 @@
  * `ui/dist` for `tauri build`; it sets the TAURI_ENV_* variables read below.
  */
 import { defineConfig } from "vitest/config";
-import { fluentIconPaths } from "./build/fluentIconPaths.ts";
+import { fluentIcons } from "./build/fluentIcons.ts";
 import { fluentThemeCss } from "./build/fluentThemeCss.ts";
 import { PAGE_ICONS } from "./src/page/iconNames.ts";
 
@@ -19,9 +19,9 @@ export default defineConfig({
   // Fast Refresh preamble is an inline <script> in the dev server's HTML, which the app's CSP
   // (script-src 'self') blocks. Edits during `tauri dev` reload the page instead.
   oxc: { jsx: { runtime: "automatic" } },
-  // The page's Fluent icons as plain path data and Fluent's themes as a stylesheet (the page
+  // The page's Fluent icons and Fluent's themes as stylesheets (the page
   // draws its start screen without React or Fluent's components).
-  plugins: [fluentIconPaths(PAGE_ICONS), fluentThemeCss()],
+  plugins: [fluentIcons(PAGE_ICONS), fluentThemeCss()],
   // Relative asset URLs, so the bundle works from Tauri's custom protocol.
   base: "./",
   // Keep the Rust compiler's output visible when the Tauri CLI runs Vite.
@@ -49,6 +49,12 @@ export default defineConfig({
     // the polyfill would fetch() them instead, which the CSP's connect-src (IPC only) refuses.
     modulePreload: { polyfill: false },
     rolldownOptions: {
+      // The generated bindings (src/bindings.ts) name WebviewWindow's type in an import with an
+      // inline `type` specifier, which keeps the module as an import for its side effects. Tauri's
+      // window and webview modules have none: without this they would be a third of the entry.
+      treeshake: {
+        moduleSideEffects: (id: string) => !/@tauri-apps[\\/]api[\\/](webviewWindow|webview|window|dpi|image)\.js$/.test(id),
+      },
       onwarn(warning, warn) {
         // Fluent's modules start with React's "use client" directive, which means nothing in a
         // client-only bundle.

@@ -8,6 +8,7 @@ import { render } from "preact";
 import { Page, firstScreen } from "./page/Page";
 import "./index.css";
 import "virtual:fluent-theme.css";
+import "virtual:fluent-icons.css";
 import "./page/page.css";
 
 const root = document.getElementById("root");

@@ -1,18 +1,26 @@
 /** The build-time pieces the page draws with: Fluent's icons' path data and its themes' stylesheet. */
 import { describe, expect, it } from "vitest";
-import paths from "virtual:fluent-icon-paths";
-import { readIconPaths } from "../../build/fluentIconPaths";
+import { iconDataUrl, iconStylesheet, readIconPaths } from "../../build/fluentIcons";
 import { themeStylesheet } from "../../build/fluentThemeCss";
 import { webDarkTheme, webLightTheme } from "@fluentui/react-theme";
 import { PAGE_ICONS } from "./iconNames";
 
 describe("the page's icons", () => {
   it("has the path data of every icon the page names, as @fluentui/react-icons draws it", () => {
+    const paths = readIconPaths(PAGE_ICONS);
     for (const name of PAGE_ICONS) {
       expect(paths[name]?.length, name).toBeGreaterThan(0);
       for (const d of paths[name] ?? []) expect(d).toMatch(/^M[\d.\s-]/);
     }
-    expect(readIconPaths(["ClockRegular"]).ClockRegular?.[0]).toMatch(/^M10 2a8 8 0 1 1 0 16/);
+    expect(paths.ClockRegular?.[0]).toMatch(/^M10 2a8 8 0 1 1 0 16/);
+  });
+
+  it("gives each icon a class whose mask is its drawing", () => {
+    const sheet = iconStylesheet(PAGE_ICONS);
+    for (const name of PAGE_ICONS) expect(sheet).toContain(`.icon-${name} {`);
+    const clock = iconDataUrl(readIconPaths(["ClockRegular"]).ClockRegular ?? []);
+    expect(sheet).toContain(`--icon: url("${clock}");`);
+    expect(decodeURIComponent(clock)).toMatch(/^data:image\/svg\+xml,<svg xmlns="http:\/\/www.w3.org\/2000\/svg" viewBox="0 0 20 20"><path d="M10 2a8/);
   });
 
   it("fails the build naming an icon the package does not have", () => {

@@ -1,8 +1,5 @@
-/** The Fluent icons' path data, served at build time by build/fluentIconPaths.ts. */
-declare module "virtual:fluent-icon-paths" {
-  const paths: Record<string, string[]>;
-  export default paths;
-}
+/** The page's Fluent icons as mask classes, written at build time by build/fluentIcons.ts. */
+declare module "virtual:fluent-icons.css";
 
 /** Fluent's light and dark themes as CSS custom properties, written at build time by build/fluentThemeCss.ts. */
 declare module "virtual:fluent-theme.css";
