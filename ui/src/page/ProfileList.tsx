@@ -2,13 +2,16 @@
 /**
  * The profiles to choose from, as a radio group of cards: Tab reaches the group once (the
  * selected card, or the first), the arrow keys, Home and End move between cards and select
- * them, Space and Enter select the focused card. The launch is over when its cards are in the
- * page (the `first-screen` mark `make bench` reads).
+ * them, Space and Enter select the focused card, a click selects the card clicked. The cards'
+ * elements come from profileCards.ts (cloned, not rendered one by one); this keeps them in step
+ * with the profiles and the selection. The launch is over when its cards are in the page (the
+ * `first-screen` mark `make bench` reads).
  */
-import { useLayoutEffect, useRef } from "preact/hooks";
+import { useId, useLayoutEffect, useRef } from "preact/hooks";
 import type { ProfileSummary } from "../ipc";
 import { markFirstScreen } from "../firstScreen";
-import { ProfileCard, ProfileCardSkeleton } from "./ProfileCard";
+import { ProfileCardSkeleton } from "./ProfileCardSkeleton";
+import { buildCard, markCard } from "./profileCards";
 
 export interface ProfileListProps {
   profiles: ProfileSummary[];
@@ -21,24 +24,47 @@ export interface ProfileListProps {
 }
 
 export function ProfileList({ profiles, selectedId, onSelect, labelledBy, onIntent }: ProfileListProps) {
-  const cards = useRef(new Map<string, HTMLDivElement>());
+  const list = useRef<HTMLDivElement>(null);
+  const cards = useRef<HTMLDivElement[]>([]);
+  const idPrefix = useId();
   const selectedIndex = profiles.findIndex((profile) => profile.id === selectedId);
   const tabStop = selectedIndex >= 0 ? selectedIndex : 0;
+
   // The cards are in the page before it paints: the launch is over.
   useLayoutEffect(() => {
+    cards.current = profiles.map((profile, index) => buildCard(profile, `${idPrefix}-${index}`));
+    list.current?.replaceChildren(...cards.current);
     if (profiles.length > 0) markFirstScreen();
-  }, [profiles.length]);
+  }, [profiles]);
+  useLayoutEffect(() => {
+    cards.current.forEach((card, index) => markCard(card, index === selectedIndex, index === tabStop));
+  }, [profiles, selectedIndex, tabStop]);
+
+  /** The index of the card an event happened in, if any. */
+  const cardOf = (event: Event): number => {
+    const card = (event.target as Element | null)?.closest?.("[role='radio']");
+    return card ? cards.current.indexOf(card as HTMLDivElement) : -1;
+  };
 
   const moveTo = (index: number) => {
     const count = profiles.length;
-    const target = profiles[((index % count) + count) % count];
+    const wrapped = ((index % count) + count) % count;
+    const target = profiles[wrapped];
     if (!target) return;
     onSelect(target);
-    cards.current.get(target.id)?.focus();
+    cards.current[wrapped]?.focus();
   };
 
-  const handleKeyDown = (index: number) => (event: KeyboardEvent) => {
+  const handleKeyDown = (event: KeyboardEvent) => {
+    const index = cardOf(event);
+    if (index < 0) return;
     switch (event.key) {
+      case " ":
+      case "Enter": {
+        const profile = profiles[index];
+        if (profile) onSelect(profile);
+        break;
+      }
       case "ArrowDown":
       case "ArrowRight":
         moveTo(index + 1);
@@ -59,30 +85,23 @@ export function ProfileList({ profiles, selectedId, onSelect, labelledBy, onInte
     event.preventDefault();
   };
 
+  const handleClick = (event: MouseEvent) => {
+    const profile = profiles[cardOf(event)];
+    if (profile) onSelect(profile);
+  };
+
   return (
     <div
+      ref={list}
       role="radiogroup"
       aria-labelledby={labelledBy}
       data-testid="profile-list"
       class="profile-list"
+      onClick={handleClick}
+      onKeyDown={handleKeyDown}
       onPointerEnter={onIntent}
       onFocusIn={onIntent}
-    >
-      {profiles.map((profile, index) => (
-        <ProfileCard
-          key={profile.id}
-          cardRef={(element: HTMLDivElement | null) => {
-            if (element) cards.current.set(profile.id, element);
-            else cards.current.delete(profile.id);
-          }}
-          profile={profile}
-          selected={profile.id === selectedId}
-          tabIndex={index === tabStop ? 0 : -1}
-          onSelect={onSelect}
-          onKeyDown={handleKeyDown(index)}
-        />
-      ))}
-    </div>
+    />
   );
 }
 
