@@ -149,14 +149,26 @@ impl Desktop {
         self.keep_rendering().await
     }
 
-    /// Wait until an element matching the CSS selector exists, and return it.
+    /// Wait until an element matching the CSS selector exists, and return it. An element the
+    /// page replaces while WebDriver looks it up (a stale reference) is not there yet: the wait
+    /// goes on, within the same 30 s.
     pub async fn wait_for(&self, css: &str) -> Result<fantoccini::elements::Element> {
-        self.client
-            .wait()
-            .at_most(Duration::from_secs(30))
-            .for_element(Locator::Css(css))
-            .await
-            .with_context(|| format!("no element matches {css} within 30 s"))
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self
+                .client
+                .wait()
+                .at_most(left)
+                .for_element(Locator::Css(css))
+                .await
+            {
+                Err(e) if e.is_stale_element_reference() && !left.is_zero() => {}
+                found => {
+                    return found.with_context(|| format!("no element matches {css} within 30 s"));
+                }
+            }
+        }
     }
 
     /// Save a screenshot as `target/e2e-screenshots/NAME.png` and return its path.
