@@ -164,9 +164,6 @@ pub enum StartupError {
         #[source]
         source: EndpointsError,
     },
-    /// No HTTP client could be built (no TLS backend).
-    #[error(transparent)]
-    Http(#[from] HttpSetupError),
 }
 
 /// Everything the commands share.
@@ -174,7 +171,8 @@ pub struct AppState {
     paths: AppPaths,
     store: WizardStore,
     current: tokio::sync::Mutex<Current>,
-    http: Http,
+    /// The HTTP client, built on first use: its TLS setup stays out of the launch.
+    http: std::sync::OnceLock<Http>,
     endpoints: Endpoints,
     /// The running demo tenant, when rehearsing.
     pub demo: tokio::sync::Mutex<Option<DemoTenant>>,
@@ -198,13 +196,12 @@ impl AppState {
 
     /// State over the given folders and endpoints.
     pub fn with_endpoints(paths: AppPaths, endpoints: Endpoints) -> Result<Self, StartupError> {
-        let http = Http::new(RetryPolicy::default())?;
         Ok(AppState {
             safekeeping: Safekeeping::from_paths(&paths),
             store: WizardStore::new(&paths),
             paths,
             current: tokio::sync::Mutex::new(Current::default()),
-            http,
+            http: std::sync::OnceLock::new(),
             endpoints,
             demo: tokio::sync::Mutex::new(None),
         })
@@ -387,19 +384,37 @@ impl AppState {
         Ok(())
     }
 
-    /// Where checks run: the demo tenant's endpoints when rehearsing, Microsoft's otherwise; the
-    /// time is the app's one clock, the one its reminders read (the system clock, or the
-    /// injected one of a test).
-    pub async fn context(&self) -> Context {
-        let endpoints = match self.demo.lock().await.as_ref() {
+    /// The HTTP client, built the first time it is needed (a TLS backend that cannot be set up
+    /// is said then, as a failure to reach Microsoft).
+    fn http(&self) -> Result<Http, IpcError> {
+        if let Some(http) = self.http.get() {
+            return Ok(http.clone());
+        }
+        let built = Http::new(RetryPolicy::default()).map_err(|e: HttpSetupError| {
+            IpcError::new(
+                IpcErrorCode::Unavailable,
+                format!("No connection to Microsoft can be made: {e}"),
+            )
+        })?;
+        Ok(self.http.get_or_init(|| built).clone())
+    }
+
+    /// The endpoints checks run against: the demo tenant's when rehearsing, Microsoft's otherwise.
+    pub async fn endpoints(&self) -> Endpoints {
+        match self.demo.lock().await.as_ref() {
             Some(demo) => demo.endpoints().clone(),
             None => self.endpoints.clone(),
-        };
-        Context {
-            http: self.http.clone(),
-            endpoints,
-            now: self.safekeeping.now(),
         }
+    }
+
+    /// Where checks run ([`AppState::endpoints`]) and with which client; the time is the app's
+    /// one clock, the one its reminders read (the system clock, or the injected one of a test).
+    pub async fn context(&self) -> Result<Context, IpcError> {
+        Ok(Context {
+            http: self.http()?,
+            endpoints: self.endpoints().await,
+            now: self.safekeeping.now(),
+        })
     }
 }
 

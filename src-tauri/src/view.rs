@@ -156,7 +156,9 @@ pub fn sign_in_client_view(app: &AppState) -> SignInClientView {
 /// Build the view of `session` for `profile` (as the wizard runs it: with the certificate's
 /// checks when a certificate is chosen).
 pub async fn build(app: &AppState, profile: &Profile, session: &Session) -> WizardView {
-    let ctx = app.context().await;
+    let endpoints = app.endpoints().await;
+    let now = app.safekeeping.now();
+    let cloud = endpoints.cloud;
     let (state, memory) = (&session.wizard, &session.memory);
     let chosen = credential::chosen(profile, state);
     let held = match chosen {
@@ -168,7 +170,7 @@ pub async fn build(app: &AppState, profile: &Profile, session: &Session) -> Wiza
     let steps = wizard::plan(profile)
         .into_iter()
         .map(|plan| StepView {
-            portal_link: portal_link(plan.step, ctx.endpoints.cloud, client_id),
+            portal_link: portal_link(plan.step, cloud, client_id),
             readiness: wizard::readiness(state, plan.step, held),
             plan,
         })
@@ -188,7 +190,7 @@ pub async fn build(app: &AppState, profile: &Profile, session: &Session) -> Wiza
     }
     let admin_consent_link = client_id.and_then(|client_id| {
         fix::setup_admin_consent_url(
-            &ctx.endpoints,
+            &endpoints,
             &state.inputs.tenant,
             client_id,
             state.redirect_uri(profile).as_deref(),
@@ -216,9 +218,9 @@ pub async fn build(app: &AppState, profile: &Profile, session: &Session) -> Wiza
         admin_consent_link,
         results: state.results.clone(),
         permissions: wizard::permission_rows(profile, &state.results),
-        consent_requests: wizard::pending_consent_requests(&state.results, ctx.endpoints.cloud),
+        consent_requests: wizard::pending_consent_requests(&state.results, cloud),
         powershell,
-        secret: secret_view(app, profile, state, memory, ctx.now),
+        secret: secret_view(app, profile, state, memory, now),
         admin: memory.admin.as_ref().map(|(_, upn)| upn.clone()),
         mailbox_owner: memory.mailbox.as_ref().map(|(_, upn)| upn.clone()),
         demo: state.demo.as_deref().and_then(crate::demo::describe),

@@ -214,7 +214,7 @@ async fn the_demo_tenant_answers_the_tenant_step() {
     let mut wizard = WizardState::new(profile, Some("contoso".into()));
     wizard.set_input(InputField::Tenant, "contoso.com");
     let inputs = wizard.verify_inputs(profile, None, Default::default());
-    let ctx = state.context().await;
+    let ctx = state.context().await.expect("an HTTP client");
     let results = verify_step(profile, WizardStep::Tenant, &inputs, &ctx, &|_| {}).await;
     assert_eq!(results.len(), 1);
     assert_eq!(results[0].status, Status::Pass, "{:?}", results[0]);
@@ -232,7 +232,7 @@ async fn the_demo_tenant_signs_the_administrator_in_without_a_page() {
             .await
             .expect("demo"),
     );
-    let ctx = state.context().await;
+    let ctx = state.context().await.expect("an HTTP client");
     let tokens = tokio::time::timeout(
         std::time::Duration::from_secs(20),
         entra_setup_core::wizard::sign_in::administrator(

@@ -199,7 +199,7 @@ async fn export_request(
     protection: bundle::Protection,
     display_name: Option<String>,
 ) -> Result<ExportOutcome, IpcError> {
-    let ctx = state.context().await;
+    let ctx = state.context().await?;
     let request = export::request(
         profile,
         wizard,

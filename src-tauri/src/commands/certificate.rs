@@ -102,7 +102,7 @@ pub async fn repair_with_certificate(
                 ),
             )
         })?;
-    let ctx = state.context().await;
+    let ctx = state.context().await?;
     let repair_session = repair_session(&ctx, &admin_token);
     let inputs = registration_inputs(wizard, &profile);
     let request = CertificateRequest {

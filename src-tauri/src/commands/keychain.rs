@@ -53,7 +53,7 @@ pub(super) async fn tenant_guid(
     if let Some(id) = export::tenant_id(wizard) {
         return Ok(id);
     }
-    let ctx = state.context().await;
+    let ctx = state.context().await?;
     let tenant = wizard.inputs.tenant.trim();
     tenant_id_of(&ctx.http, &ctx.endpoints, tenant)
         .await

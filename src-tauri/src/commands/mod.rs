@@ -216,7 +216,7 @@ pub async fn check_step(
         session.memory.secret.clone(),
         session.memory.sessions(),
     );
-    let ctx = state.context().await;
+    let ctx = state.context().await?;
     let results = session
         .unless_ended(wizard::run::verify_step_as_chosen(
             &profile,
@@ -339,7 +339,7 @@ where
     IpcError: From<E>,
 {
     let client = state.sign_in_client().map_err(sign_in_client_refused)?;
-    let ctx = state.context().await;
+    let ctx = state.context().await?;
     let signed_in = session
         .unless_ended(sign_in(&ctx, &client.client_id))
         .await??;
@@ -427,7 +427,7 @@ pub async fn repair(state: &AppState, request: SecretRequest) -> Result<RepairOu
         Some(&session),
         "Sign in as administrator first: creating and repairing needs your sign-in.",
     )?;
-    let ctx = state.context().await;
+    let ctx = state.context().await?;
     let repair_session = repair_session(&ctx, &admin_token);
     let inputs = registration_inputs(wizard, &profile);
     // A secret entered in this session, or one the keychain keeps for the registration, is at
@@ -574,7 +574,7 @@ pub(crate) async fn lifetime_days(
     };
     let session = state.current().await?;
     let profile = state.profile(&session.wizard.profile)?;
-    let today = state.context().await.now.date_naive();
+    let today = state.safekeeping.now().date_naive();
     let days = fix::days_until(end, today, &profile).map_err(|e| {
         IpcError::new(
             IpcErrorCode::InvalidInput,

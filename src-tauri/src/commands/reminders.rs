@@ -115,7 +115,7 @@ pub async fn reminders_scan(
         session.as_ref(),
         "Sign in as administrator on the wizard's sign-in step first: scanning reads every app registration of the tenant.",
     )?;
-    let ctx = state.context().await;
+    let ctx = state.context().await?;
     let reader = Reader {
         http: &ctx.http,
         endpoints: &ctx.endpoints,
