@@ -1,7 +1,8 @@
 /**
  * Vite plugin: the stylesheet `virtual:fluent-icons.css`, the Fluent icons the start page draws,
- * read at build time from @fluentui/react-icons: each icon is a class (`icon-ClockRegular`) whose
- * mask is the icon's SVG, painted in the text's colour (`.icon` in page.css). The start page shows
+ * read at build time from @fluentui/react-icons: one SVG drawing holds them all, and each icon is
+ * a class (`icon-ClockRegular`) that masks the text's colour with its cell of it (`.icon` in
+ * page.css). The start page shows
  * the same drawings as the Fluent screens without React, the icons' React wrapper, or any SVG
  * element built by script. An icon name the package does not have fails the build, naming it.
  */
@@ -39,17 +40,29 @@ export function readIconPaths(names: readonly string[]): Record<string, string[]
   return paths;
 }
 
-/** An icon as a data URL: its paths in a 20 × 20 view box, filled black (a mask's opaque part). */
-export function iconDataUrl(paths: readonly string[]): string {
-  const svg = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 20 20">${paths.map((d) => `<path d="${d}"/>`).join("")}</svg>`;
+/** The icons side by side in one drawing, each in its own 20 × 20 cell, as a data URL. */
+export function spriteDataUrl(paths: readonly (readonly string[])[]): string {
+  const cells = paths.map(
+    (icon, index) => `<g transform="translate(${index * 20} 0)">${icon.map((d) => `<path d="${d}"/>`).join("")}</g>`,
+  );
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${paths.length * 20} 20">${cells.join("")}</svg>`;
   return `data:image/svg+xml,${encodeURIComponent(svg)}`;
 }
 
-/** One rule per icon: `.icon-Name { --icon: url("data:…"); }`. */
+/**
+ * The icons' stylesheet: one drawing holds them all (one image for the engine to keep, however
+ * many icons show), sized so that each cell is the icon's box; each icon's class moves the
+ * drawing to its cell.
+ */
 export function iconStylesheet(names: readonly string[]): string {
-  return Object.entries(readIconPaths(names))
-    .map(([name, paths]) => `.icon-${name} {\n  --icon: url("${iconDataUrl(paths)}");\n}\n`)
-    .join("");
+  const paths = readIconPaths(names);
+  const sprite = spriteDataUrl(names.map((name) => paths[name] ?? []));
+  const shared = `.icon {\n  --icon: url("${sprite}");\n  --icon-size: ${names.length * 100}% 100%;\n}\n`;
+  const cells = names.map((name, index) => {
+    const position = names.length > 1 ? (index / (names.length - 1)) * 100 : 0;
+    return `.icon-${name} {\n  --icon-position: ${position}% 0;\n}\n`;
+  });
+  return shared + cells.join("");
 }
 
 /** Serves `virtual:fluent-icons.css` for `names`. */

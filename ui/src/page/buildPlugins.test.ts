@@ -1,6 +1,6 @@
 /** The build-time pieces the page draws with: Fluent's icons' path data and its themes' stylesheet. */
 import { describe, expect, it } from "vitest";
-import { iconDataUrl, iconStylesheet, readIconPaths } from "../../build/fluentIcons";
+import { iconStylesheet, readIconPaths, spriteDataUrl } from "../../build/fluentIcons";
 import { themeStylesheet } from "../../build/fluentThemeCss";
 import { webDarkTheme, webLightTheme } from "@fluentui/react-theme";
 import { PAGE_ICONS } from "./iconNames";
@@ -15,12 +15,19 @@ describe("the page's icons", () => {
     expect(paths.ClockRegular?.[0]).toMatch(/^M10 2a8 8 0 1 1 0 16/);
   });
 
-  it("gives each icon a class whose mask is its drawing", () => {
+  it("draws every icon in its own cell of one drawing, and gives each icon a class that shows its cell", () => {
     const sheet = iconStylesheet(PAGE_ICONS);
-    for (const name of PAGE_ICONS) expect(sheet).toContain(`.icon-${name} {`);
-    const clock = iconDataUrl(readIconPaths(["ClockRegular"]).ClockRegular ?? []);
-    expect(sheet).toContain(`--icon: url("${clock}");`);
-    expect(decodeURIComponent(clock)).toMatch(/^data:image\/svg\+xml,<svg xmlns="http:\/\/www.w3.org\/2000\/svg" viewBox="0 0 20 20"><path d="M10 2a8/);
+    const paths = readIconPaths(PAGE_ICONS);
+    const sprite = spriteDataUrl(PAGE_ICONS.map((name) => paths[name] ?? []));
+    expect(sheet).toContain(`--icon: url("${sprite}");`);
+    expect(sheet).toContain(`--icon-size: ${PAGE_ICONS.length * 100}% 100%;`);
+    const drawing = decodeURIComponent(sprite);
+    expect(drawing).toContain(`viewBox="0 0 ${PAGE_ICONS.length * 20} 20"`);
+    PAGE_ICONS.forEach((name, index) => {
+      expect(drawing).toContain(`<g transform="translate(${index * 20} 0)"><path d="${paths[name]?.[0]}"/>`);
+      const position = (index / (PAGE_ICONS.length - 1)) * 100;
+      expect(sheet).toContain(`.icon-${name} {\n  --icon-position: ${position}% 0;\n}`);
+    });
   });
 
   it("fails the build naming an icon the package does not have", () => {
