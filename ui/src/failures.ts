@@ -106,6 +106,30 @@ export function describeFailure(failure: unknown, offers: FailureOffers = {}): F
   return { code, title, message, actions };
 }
 
+/**
+ * The notice for `failure` as a screen shows it: each action that moves on or tries again
+ * (`offers`) first takes the failure away (`dismiss`).
+ */
+export function dismissingNotice(failure: unknown, offers: FailureOffers, dismiss: () => void): FailureNotice | null {
+  const then = (action: (() => void) | undefined) =>
+    action &&
+    (() => {
+      dismiss();
+      action();
+    });
+  return describeFailure(failure, { retry: then(offers.retry), signIn: then(offers.signIn), startOver: then(offers.startOver) });
+}
+
+/** Run one of a notice's actions: what to say on the notice when it did not work, null when it did. */
+export async function runAction(action: FailureAction): Promise<string | null> {
+  try {
+    await action.run();
+    return null;
+  } catch (failure) {
+    return `${action.label} did not work: ${failureOf(failure).message}`;
+  }
+}
+
 /** The text "Copy the details" puts on the clipboard, for a support request. */
 export function failureDetails(notice: Pick<FailureNotice, "code" | "title" | "message">): string {
   return `${notice.title}\n${notice.message}\n(code: ${notice.code})`;

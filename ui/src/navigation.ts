@@ -5,6 +5,9 @@
  */
 import type { ProfileSummary, Standing, WizardView } from "./ipc";
 
+/** The demo tenant's healthy scenario, where every integration can be created and a rotation rehearsed. */
+export const DEMO_SCENARIO = "contoso";
+
 /** The reminders due, read before the start screen showed, or why they could not be read. */
 export type DueAlerts = { ok: true; due: Standing[] } | { ok: false; cause: unknown };
 

@@ -5,7 +5,7 @@
  */
 import { useEffect, useState } from "react";
 import { Button, MessageBar, MessageBarActions, MessageBarBody, MessageBarTitle, makeStyles, tokens } from "@fluentui/react-components";
-import { failureOf } from "../failures";
+import { runAction } from "../failures";
 import type { FailureAction, FailureNotice } from "../failures";
 
 const useStyles = makeStyles({
@@ -37,12 +37,9 @@ export function FailureBar({ notice, testId, besideForm = false }: FailureBarPro
   if (!notice) return null;
   const act = async (action: FailureAction) => {
     setProblem(null);
-    try {
-      await action.run();
-      if (action.kind === "copy_details") setCopied(true);
-    } catch (failure) {
-      setProblem(`${action.label} did not work: ${failureOf(failure).message}`);
-    }
+    const failed = await runAction(action);
+    setProblem(failed);
+    if (!failed && action.kind === "copy_details") setCopied(true);
   };
   const titled = !(besideForm && notice.code === "invalid_input");
   return (

@@ -1,7 +1,7 @@
 /**
  * Still placeholders (no animation, so an idle screen repaints nothing) that take the space of
- * what is loading: bones the height of a line of text, a profile card's skeleton with the real
- * card's structure, and the skeletons of a screen or panel whose chunk is on its way.
+ * what is loading: bones the height of a line of text, and the skeletons of a screen or panel
+ * whose chunk is on its way.
  */
 import { makeStyles, mergeClasses, tokens } from "@fluentui/react-components";
 import type { CSSProperties } from "react";
@@ -12,11 +12,6 @@ const useStyles = makeStyles({
     borderRadius: tokens.borderRadiusMedium,
     backgroundColor: tokens.colorNeutralStencil1,
   },
-  card: { height: "100%" },
-  icon: { width: "32px", height: "32px" },
-  lines: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalXXS },
-  details: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalM, flexGrow: 1 },
-  rows: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalS },
   panel: {
     boxSizing: "border-box",
     display: "flex",

@@ -6,7 +6,7 @@
  * step) unless the component offers its own.
  */
 import { createContext, useCallback, useContext, useMemo, useState } from "react";
-import { describeFailure } from "../failures";
+import { dismissingNotice } from "../failures";
 import type { FailureNotice, FailureOffers } from "../failures";
 
 /** What a screen offers every failure shown inside it: the sign-in and the way back to the start screen. */
@@ -33,16 +33,9 @@ export function useFailure(offers: ScreenOffers = {}): Failure {
   const clear = useCallback(() => setShown(null), []);
   const signIn = offers.signIn ?? screen.signIn;
   const startOver = offers.startOver ?? screen.startOver;
-  const notice = useMemo(() => {
-    if (!shown) return null;
-    // An action that moves on, or tries again, takes the failure away first.
-    const then = (action: (() => void) | undefined) =>
-      action &&
-      (() => {
-        setShown(null);
-        action();
-      });
-    return describeFailure(shown.failure, { retry: then(shown.retry), signIn: then(signIn), startOver: then(startOver) });
-  }, [shown, signIn, startOver]);
+  const notice = useMemo(
+    () => shown && dismissingNotice(shown.failure, { retry: shown.retry, signIn, startOver }, () => setShown(null)),
+    [shown, signIn, startOver],
+  );
   return { notice, show, clear };
 }

@@ -1,11 +1,11 @@
 /** @jsxImportSource preact */
 /**
  * A failure on the page: the code's title, the shell's message as it is, and a button for each
- * thing the admin can do about it (from `describeFailure`, the same as the Fluent screens'
- * FailureBar). An action that itself fails says so; "Copy the details" says when it copied.
+ * thing the admin can do about it (the same notice and actions as the Fluent screens'
+ * FailureBar, from failures.ts). An action that itself fails says so; "Copy the details" says when it copied.
  */
 import { useEffect, useMemo, useState } from "preact/hooks";
-import { describeFailure, failureOf } from "../failures";
+import { dismissingNotice, runAction } from "../failures";
 import type { FailureAction, FailureOffers } from "../failures";
 import type { ShownFailure } from "../navigation";
 import { MessageBar } from "./MessageBar";
@@ -23,20 +23,10 @@ export interface FailureNoticeProps {
 export function FailureNotice({ failure, testId, offers = {}, onDismiss }: FailureNoticeProps) {
   const [copied, setCopied] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
-  const notice = useMemo(() => {
-    if (!failure) return null;
-    const then = (action: (() => void) | undefined) =>
-      action &&
-      (() => {
-        onDismiss?.();
-        action();
-      });
-    return describeFailure(failure.cause, {
-      retry: then(failure.retry),
-      signIn: then(offers.signIn),
-      startOver: then(offers.startOver),
-    });
-  }, [failure, offers.signIn, offers.startOver, onDismiss]);
+  const notice = useMemo(
+    () => failure && dismissingNotice(failure.cause, { ...offers, retry: failure.retry }, () => onDismiss?.()),
+    [failure, offers.signIn, offers.startOver, onDismiss],
+  );
   // Another failure starts with nothing said about the previous one's actions.
   useEffect(() => {
     setCopied(false);
@@ -45,12 +35,9 @@ export function FailureNotice({ failure, testId, offers = {}, onDismiss }: Failu
   if (!notice) return null;
   const act = async (action: FailureAction) => {
     setProblem(null);
-    try {
-      await action.run();
-      if (action.kind === "copy_details") setCopied(true);
-    } catch (cause) {
-      setProblem(`${action.label} did not work: ${failureOf(cause).message}`);
-    }
+    const failed = await runAction(action);
+    setProblem(failed);
+    if (!failed && action.kind === "copy_details") setCopied(true);
   };
   return (
     <MessageBar

@@ -28,8 +28,9 @@ import {
   scanTenant,
   startWizard,
 } from "../ipc";
-import type { ProfileSummary, Standing } from "../ipc";
+import type { ProfileSummary } from "../ipc";
 import { FIRST_SCREEN_MARK } from "../firstScreen";
+import { standing } from "../test/reminders";
 import { sampleProfiles } from "../test/profiles";
 import { sampleView } from "../test/wizard";
 import * as hosted from "./hosted";
@@ -104,18 +105,7 @@ async function renderPage() {
   return render(<Page first={first} />);
 }
 
-const due: Standing = {
-  tenant: "contoso.com",
-  client_id: "11111111-0000-0000-0000-000000000001",
-  key_id: "k1",
-  expires: "2027-01-01T00:00:00Z",
-  name: "Payroll sync",
-  source: "add",
-  days_left: 5,
-  stage: { state: "due", lead_days: 7 },
-  urgency: "urgent",
-  due: true,
-};
+const due = standing();
 
 // The themes' stylesheet the build writes (the page's root picks light or dark by data-theme).
 beforeAll(() => {

@@ -8,6 +8,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from "preact/hooks";
 import { listProfiles, resumeWizard, startWizard } from "../ipc";
 import type { ProfileSummary } from "../ipc";
+import { DEMO_SCENARIO } from "../navigation";
 import type { HostedView, Navigation, Screen, ShownFailure, StartView } from "../navigation";
 import { keepChoice, modeOf, onPrefersDarkChange, prefersDark, storedChoice } from "../theme";
 import type { ThemeChoice } from "../theme";
@@ -15,7 +16,7 @@ import { readDueAlerts } from "./DueBanner";
 import { Header } from "./Header";
 import { HostedScreens } from "./HostedScreens";
 import { preloadHosted, preloadQuietly } from "./hosted";
-import { DEMO_SCENARIO, StartScreen } from "./StartScreen";
+import { StartScreen } from "./StartScreen";
 
 /** How long the start screen waits for the due reminders before showing without them (they then load in it). */
 const DUE_WAIT_MS = 1000;

@@ -10,9 +10,10 @@ import { act, cleanup, fireEvent, render, screen, waitFor, within } from "@testi
 import userEvent from "@testing-library/user-event";
 import axe from "axe-core";
 import { IpcFailure, listProfiles, openBundle, reminderAlerts } from "../ipc";
-import type { ProfileSummary, Standing } from "../ipc";
+import type { ProfileSummary } from "../ipc";
 import type { StartView } from "../navigation";
 import { axeroCalendar, exchangeConnector, sampleProfiles, vendorConsent } from "../test/profiles";
+import { standing } from "../test/reminders";
 import { PROFILE_COUNT_KEY, StartScreen } from "./StartScreen";
 import type { StartScreenProps } from "./StartScreen";
 
@@ -42,23 +43,6 @@ async function renderLoaded() {
   listProfilesMock.mockResolvedValue(sampleProfiles);
   renderStartScreen();
   return screen.findByTestId("profile-list");
-}
-
-/** A reminder due as the shell reports it. */
-function standing(overrides: Partial<Standing> = {}): Standing {
-  return {
-    tenant: "contoso.com",
-    client_id: "11111111-0000-0000-0000-000000000001",
-    key_id: "k1",
-    expires: "2027-01-01T00:00:00Z",
-    name: "Payroll sync",
-    source: "add",
-    days_left: 5,
-    stage: { state: "due", lead_days: 7 },
-    urgency: "urgent",
-    due: true,
-    ...overrides,
-  };
 }
 
 beforeEach(() => {

@@ -7,6 +7,7 @@
 import { useEffect, useId, useRef, useState } from "preact/hooks";
 import { listProfiles } from "../ipc";
 import type { ProfileSummary, WizardView } from "../ipc";
+import { DEMO_SCENARIO } from "../navigation";
 import type { ShownFailure, StartView } from "../navigation";
 import { DueBanner } from "./DueBanner";
 import { FailureNotice } from "./FailureNotice";
@@ -16,9 +17,6 @@ import { OpenBundle } from "./OpenBundle";
 import { ProfileList, ProfileListSkeleton } from "./ProfileList";
 
 type Profiles = { status: "loading" } | { status: "failed" } | { status: "loaded"; profiles: ProfileSummary[] };
-
-/** The demo tenant's healthy scenario, where every integration can be created. */
-export const DEMO_SCENARIO = "contoso";
 
 export interface StartScreenProps {
   view: StartView;

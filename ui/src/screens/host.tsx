@@ -15,11 +15,9 @@ import { FailureOffersContext, useFailure } from "../hooks/useFailure";
 import type { ScreenOffers } from "../hooks/useFailure";
 import { goToStep } from "../ipc";
 import { Deferred, remindersScreen, troubleshootScreen, wizardScreen } from "../lazy";
+import { DEMO_SCENARIO } from "../navigation";
 import type { HostedView, Navigation } from "../navigation";
 import type { ThemeMode } from "../theme";
-
-/** The demo tenant's healthy scenario, where a rotation can be rehearsed. */
-const DEMO_SCENARIO = "contoso";
 
 export interface ScreensProps {
   view: HostedView;
