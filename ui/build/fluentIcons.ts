@@ -1,68 +1,69 @@
 /**
  * Vite plugin: the stylesheet `virtual:fluent-icons.css`, the Fluent icons the start page draws,
- * read at build time from @fluentui/react-icons: one SVG drawing holds them all, and each icon is
- * a class (`icon-ClockRegular`) that masks the text's colour with its cell of it (`.icon` in
- * page.css). The start page shows
- * the same drawings as the Fluent screens without React, the icons' React wrapper, or any SVG
- * element built by script. An icon name the package does not have fails the build, naming it.
+ * as glyphs of Fluent's own icon font (FluentSystemIcons-Resizable, shipped in
+ * @fluentui/react-icons for its font icons). At build time the font is cut down to the page's
+ * glyphs (subset-font, a few kilobytes) and carried in the stylesheet; each icon is a class
+ * (`icon-ClockRegular`) whose `::before` is its glyph, drawn in the text's colour at the text's
+ * size (`.icon` in page.css). A glyph is text to the engine: the icons cost no image, no SVG
+ * document and no mask, and the page needs no React, no icon wrapper and no element built by
+ * script for them. An icon name the font does not have fails the build, naming it.
  */
-import { readFileSync, readdirSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
+import subsetFont from "subset-font";
 import type { Plugin } from "vite";
 
 const MODULE_ID = "virtual:fluent-icons.css";
 const RESOLVED_ID = `\0${MODULE_ID}`;
 
-/** The icons' definitions: `export const Name = ( createFluentIcon('Name', "1em", ["M…", …]));`. */
-function iconSources(): string {
+/** The font family the stylesheet declares (page.css draws `.icon` with it). */
+export const ICON_FONT_FAMILY = "Fluent page icons";
+
+/** The folder of @fluentui/react-icons' icon fonts and their name → code point maps. */
+function fontsFolder(): string {
   const entry = createRequire(import.meta.url).resolve("@fluentui/react-icons");
-  const icons = path.join(path.dirname(entry), "..", "lib", "icons");
-  return readdirSync(icons)
-    .filter((file) => /^chunk-\d+\.js$/.test(file))
-    .map((file) => readFileSync(path.join(icons, file), "utf8"))
-    .join("\n");
+  return path.join(path.dirname(entry), "..", "lib", "utils", "fonts");
 }
 
-/** Each named icon's path data (a 20 × 20 view box), as @fluentui/react-icons draws it. */
-export function readIconPaths(names: readonly string[]): Record<string, string[]> {
-  const sources = iconSources();
-  const paths: Record<string, string[]> = {};
+/** Each named icon's code point in FluentSystemIcons-Resizable, as @fluentui/react-icons maps it. */
+export function iconCodePoints(names: readonly string[]): Record<string, number> {
+  const map = JSON.parse(readFileSync(path.join(fontsFolder(), "FluentSystemIcons-Resizable.json"), "utf8")) as Record<
+    string,
+    number
+  >;
+  const points: Record<string, number> = {};
   for (const name of names) {
-    const found = new RegExp(`export const ${name} = \\(\\s*/\\*#__PURE__\\*/createFluentIcon\\('${name}', "1em", (\\[[^\\]]*\\])`).exec(
-      sources,
-    );
-    if (!found?.[1]) {
-      throw new Error(`@fluentui/react-icons has no 20 px icon named ${name} (asked for by the start page)`);
+    const point = map[name];
+    if (typeof point !== "number") {
+      throw new Error(`@fluentui/react-icons' icon font has no icon named ${name} (asked for by the start page)`);
     }
-    paths[name] = JSON.parse(found[1]) as string[];
+    points[name] = point;
   }
-  return paths;
+  return points;
 }
 
-/** The icons side by side in one drawing, each in its own 20 × 20 cell, as a data URL. */
-export function spriteDataUrl(paths: readonly (readonly string[])[]): string {
-  const cells = paths.map(
-    (icon, index) => `<g transform="translate(${index * 20} 0)">${icon.map((d) => `<path d="${d}"/>`).join("")}</g>`,
-  );
-  const svg = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${paths.length * 20} 20">${cells.join("")}</svg>`;
-  return `data:image/svg+xml,${encodeURIComponent(svg)}`;
+/** FluentSystemIcons-Resizable cut down to the glyphs of `points`, as a TrueType font. */
+export async function iconFont(points: readonly number[]): Promise<Buffer> {
+  const font = readFileSync(path.join(fontsFolder(), "FluentSystemIcons-Resizable.ttf"));
+  return subsetFont(font, String.fromCodePoint(...points), { targetFormat: "truetype" });
 }
 
-/**
- * The icons' stylesheet: one drawing holds them all (one image for the engine to keep, however
- * many icons show), sized so that each cell is the icon's box; each icon's class moves the
- * drawing to its cell.
- */
-export function iconStylesheet(names: readonly string[]): string {
-  const paths = readIconPaths(names);
-  const sprite = spriteDataUrl(names.map((name) => paths[name] ?? []));
-  const shared = `.icon {\n  --icon: url("${sprite}");\n  --icon-size: ${names.length * 100}% 100%;\n}\n`;
-  const cells = names.map((name, index) => {
-    const position = names.length > 1 ? (index / (names.length - 1)) * 100 : 0;
-    return `.icon-${name} {\n  --icon-position: ${position}% 0;\n}\n`;
-  });
-  return shared + cells.join("");
+/** A code point as a CSS string escape (`"\f04b"`). */
+function cssCharacter(point: number): string {
+  return `"\\${point.toString(16)}"`;
+}
+
+/** The icons' stylesheet: the cut-down font, and for each icon a class whose `::before` is its glyph. */
+export async function iconStylesheet(names: readonly string[]): Promise<string> {
+  const points = iconCodePoints(names);
+  const font = await iconFont(names.map((name) => points[name] ?? 0));
+  const face =
+    `@font-face {\n  font-family: "${ICON_FONT_FAMILY}";\n` +
+    `  src: url("data:font/ttf;base64,${font.toString("base64")}") format("truetype");\n` +
+    `  font-display: block;\n}\n`;
+  const glyphs = names.map((name) => `.icon-${name}::before {\n  content: ${cssCharacter(points[name] ?? 0)};\n}\n`);
+  return face + glyphs.join("");
 }
 
 /** Serves `virtual:fluent-icons.css` for `names`. */

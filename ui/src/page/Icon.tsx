@@ -1,8 +1,8 @@
 /** @jsxImportSource preact */
 /**
  * A Fluent icon (the same drawing as @fluentui/react-icons'), 1em square in the text's colour,
- * hidden from assistive technology (the words say it): one element whose mask is the icon,
- * from the build's icon stylesheet (`virtual:fluent-icons.css`).
+ * hidden from assistive technology (the words say it): one element showing the icon's glyph of
+ * Fluent's icon font, from the build's icon stylesheet (`virtual:fluent-icons.css`).
  */
 import type { IconName } from "./iconNames";
 

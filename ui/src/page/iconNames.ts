@@ -1,4 +1,4 @@
-/** The Fluent icons the page draws (their path data comes from @fluentui/react-icons at build time). */
+/** The Fluent icons the page draws (their glyphs come from @fluentui/react-icons' icon font at build time). */
 export const PAGE_ICONS = [
   "ShieldKeyholeRegular",
   "AlertRegular",
