@@ -31,50 +31,66 @@ pub mod view;
 
 use tauri::Manager;
 
-/// The typed IPC surface: every command the UI may call. The TypeScript bindings in
-/// `ui/src/bindings.ts` are generated from it (see `tests/bindings.rs`).
+/// Every command the UI may call, handed to the macro named: the one list both the running
+/// app's handler ([`invoke_handler`]) and the typed bindings ([`ipc_builder`]) are made from.
+macro_rules! with_ipc_commands {
+    ($($macro:ident)::+) => {
+        $($macro)::+![
+            commands::list_profiles,
+            commands::demo_scenarios,
+            commands::wizard_resume,
+            commands::wizard_start,
+            commands::wizard_close,
+            commands::wizard_set_input,
+            commands::wizard_go,
+            commands::wizard_check,
+            commands::wizard_sign_in,
+            commands::wizard_sign_in_mailbox,
+            commands::wizard_register,
+            commands::wizard_new_secret,
+            commands::wizard_set_sign_in_client,
+            commands::wizard_set_secret,
+            commands::wizard_reveal_secret,
+            commands::diagnose_text,
+            commands::demo_switch,
+            commands::certificate::wizard_set_credential,
+            commands::certificate::wizard_new_certificate,
+            commands::certificate::wizard_use_kept_certificate,
+            commands::keychain::keychain_status,
+            commands::keychain::wizard_use_kept_secret,
+            commands::bundle::bundle_export,
+            commands::bundle::bundle_check_form,
+            commands::bundle::bundle_open,
+            commands::bundle::bundle_choose_save_path,
+            commands::bundle::bundle_choose_open_path,
+            commands::reminders::reminders_list,
+            commands::reminders::reminders_alerts,
+            commands::reminders::reminders_add,
+            commands::reminders::reminders_remove,
+            commands::reminders::reminders_scan,
+            commands::reminders::reminders_add_scanned,
+            commands::reminders::reminders_rotate,
+            commands::reminders::reminders_monitor_last_scan,
+            commands::settings::settings_get,
+            commands::settings::settings_set,
+            commands::support::support_log_text,
+            commands::support::support_open_log_folder,
+        ]
+    };
+}
+
+/// The typed IPC surface: every command the UI may call, with the types of its arguments and
+/// answers. The TypeScript bindings in `ui/src/bindings.ts` are generated from it (see
+/// `tests/bindings.rs`). Collecting the types walks every type the commands use, so the running
+/// app does not build it: it takes [`invoke_handler`] alone.
 pub fn ipc_builder() -> tauri_specta::Builder<tauri::Wry> {
-    tauri_specta::Builder::<tauri::Wry>::new().commands(tauri_specta::collect_commands![
-        commands::list_profiles,
-        commands::demo_scenarios,
-        commands::wizard_resume,
-        commands::wizard_start,
-        commands::wizard_close,
-        commands::wizard_set_input,
-        commands::wizard_go,
-        commands::wizard_check,
-        commands::wizard_sign_in,
-        commands::wizard_sign_in_mailbox,
-        commands::wizard_register,
-        commands::wizard_new_secret,
-        commands::wizard_set_sign_in_client,
-        commands::wizard_set_secret,
-        commands::wizard_reveal_secret,
-        commands::diagnose_text,
-        commands::demo_switch,
-        commands::certificate::wizard_set_credential,
-        commands::certificate::wizard_new_certificate,
-        commands::certificate::wizard_use_kept_certificate,
-        commands::keychain::keychain_status,
-        commands::keychain::wizard_use_kept_secret,
-        commands::bundle::bundle_export,
-        commands::bundle::bundle_check_form,
-        commands::bundle::bundle_open,
-        commands::bundle::bundle_choose_save_path,
-        commands::bundle::bundle_choose_open_path,
-        commands::reminders::reminders_list,
-        commands::reminders::reminders_alerts,
-        commands::reminders::reminders_add,
-        commands::reminders::reminders_remove,
-        commands::reminders::reminders_scan,
-        commands::reminders::reminders_add_scanned,
-        commands::reminders::reminders_rotate,
-        commands::reminders::reminders_monitor_last_scan,
-        commands::settings::settings_get,
-        commands::settings::settings_set,
-        commands::support::support_log_text,
-        commands::support::support_open_log_folder,
-    ])
+    tauri_specta::Builder::<tauri::Wry>::new()
+        .commands(with_ipc_commands!(tauri_specta::collect_commands))
+}
+
+/// The handler that runs the commands [`ipc_builder`] describes.
+fn invoke_handler() -> impl Fn(tauri::ipc::Invoke<tauri::Wry>) -> bool + Send + Sync + 'static {
+    with_ipc_commands!(tauri::generate_handler)
 }
 
 /// How the bindings are written: the header keeps TypeScript from checking generated code.
@@ -86,7 +102,6 @@ pub fn bindings_format() -> specta_typescript::Typescript {
 
 /// Build and run the app until its last window closes.
 pub fn run() {
-    let ipc = ipc_builder();
     let state = match state::AppState::from_env() {
         Ok(state) => state,
         Err(e) => {
@@ -118,7 +133,7 @@ pub fn run() {
             Ok(())
         })
         .manage(state)
-        .invoke_handler(ipc.invoke_handler());
+        .invoke_handler(invoke_handler());
     if let Err(e) = app.run(tauri::generate_context!()) {
         eprintln!("Entra Setup Wizard stopped: {e}");
         std::process::exit(1);

@@ -12,6 +12,10 @@
 //! WebKit processes it started; CPU is their user and system time. Each figure is the median of
 //! the rounds with its spread (min–max), and each ratio is taken round by round. Printed, never
 //! asserted.
+//!
+//! To compare a variant (another build of the app), `LAUNCH_APP=/path/to/program` measures that
+//! program in the app's place, and `LAUNCH_ROUNDS=N` sets the number of rounds (7 by default);
+//! `LAUNCH_TIMELINE=1` prints the page's timeline up to the mark.
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -319,7 +323,17 @@ fn main() -> Result<()> {
     let release = std::env::var_os("CARGO_TARGET_DIR")
         .map(|dir| PathBuf::from(dir).join("release"))
         .unwrap_or(release);
-    let app = release.join("entra-setup-app");
+    let app = std::env::var_os("LAUNCH_APP")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| release.join("entra-setup-app"));
+    let rounds = match std::env::var("LAUNCH_ROUNDS") {
+        Ok(n) => n
+            .parse::<usize>()
+            .ok()
+            .filter(|n| *n > 0)
+            .with_context(|| format!("LAUNCH_ROUNDS: {n:?} is not a number of rounds"))?,
+        Err(_) => ROUNDS,
+    };
     let minimal = release.join("examples/minimal_window");
     for (program, build) in [
         (&app, "cargo build --release -p entra-setup-app"),
@@ -331,7 +345,7 @@ fn main() -> Result<()> {
         anyhow::ensure!(program.exists(), "build it first: {build}");
     }
     let (mut ours, mut baseline) = (Vec::new(), Vec::new());
-    for round in 0..ROUNDS {
+    for round in 0..rounds {
         // In turns, each going first every other round, so that neither always finds the
         // page cache warm.
         let order = if round % 2 == 0 {
@@ -356,7 +370,7 @@ fn main() -> Result<()> {
         }
     }
     println!(
-        "Launch under Xvfb, release builds, WebDriver's cost left out (median and min–max of {ROUNDS} rounds):"
+        "Launch under Xvfb, release builds, WebDriver's cost left out (median and min–max of {rounds} rounds):"
     );
     report("bare Tauri window", &baseline);
     report("Entra Setup Wizard", &ours);

@@ -4,7 +4,7 @@
 //! a saved one and resume the wizard from it (`wizard::resume`), and the
 //! save and open dialogs.
 //!
-//! Like every command, each is also listed in `ipc_builder` (`lib.rs`), `build.rs` and the
+//! Like every command, each is also listed in `with_ipc_commands!` (`lib.rs`), `build.rs` and the
 //! capability; `tests/commands.rs` fails when they disagree.
 
 use std::path::PathBuf;

@@ -8,7 +8,7 @@
 //! The certificate with its private key is held only in the session's memory, like the secret;
 //! what crosses to the UI is its thumbprint and end date (the view's `secret.certificate`).
 //!
-//! Like every command, each is also listed in `ipc_builder` (`lib.rs`), `build.rs` and the
+//! Like every command, each is also listed in `with_ipc_commands!` (`lib.rs`), `build.rs` and the
 //! capability; `tests/commands.rs` fails when they disagree.
 
 use entra_setup_core::credentials::{Certificate, CredentialType, KeychainCertificateError};

@@ -7,7 +7,7 @@
 //! Reading the keychain may wait on a prompt: those reads end at once when the wizard's session
 //! does, and a kept secret is held only for the session that asked for it.
 //!
-//! Like every command, each is also listed in `ipc_builder` (`lib.rs`), `build.rs` and the
+//! Like every command, each is also listed in `with_ipc_commands!` (`lib.rs`), `build.rs` and the
 //! capability; `tests/commands.rs` fails when they disagree.
 
 use entra_setup_core::credentials::CredentialType;

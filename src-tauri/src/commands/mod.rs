@@ -8,7 +8,7 @@
 //! ([`check_step`], [`sign_in_administrator`], [`sign_in_mailbox_owner`], [`repair`]) so that
 //! they run, and are tested, without a webview.
 //!
-//! A new command goes in three places: here, `ipc_builder` in `lib.rs`, and `build.rs` (which
+//! A new command goes in three places: here, `with_ipc_commands!` in `lib.rs`, and `build.rs` (which
 //! generates its permission); `tests/commands.rs` fails when they disagree.
 
 use entra_setup_core::credentials::CredentialType;

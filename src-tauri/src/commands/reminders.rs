@@ -2,7 +2,7 @@
 //! expiring secrets and certificates, rotate now (into the wizard's secret step), and the
 //! unattended monitor's last scan on this computer (kept by `entra-setup monitor scan`).
 //!
-//! Like every command, each is also listed in `ipc_builder` (`lib.rs`), `build.rs` and the
+//! Like every command, each is also listed in `with_ipc_commands!` (`lib.rs`), `build.rs` and the
 //! capability; `tests/commands.rs` fails when they disagree.
 
 use entra_setup_core::graph::Reader;

@@ -1,6 +1,6 @@
 //! The desktop settings' commands: the tray and start at login, saved then applied.
 //!
-//! Like every command, each is also listed in `ipc_builder` (`lib.rs`), `build.rs` and the
+//! Like every command, each is also listed in `with_ipc_commands!` (`lib.rs`), `build.rs` and the
 //! capability; `tests/commands.rs` fails when they disagree.
 
 use entra_setup_core::desktop_settings::DesktopSettings;

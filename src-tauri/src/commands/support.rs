@@ -1,6 +1,6 @@
 //! The support commands of the Troubleshoot screen: copy the log, open its folder.
 //!
-//! Like every command, each is also listed in `ipc_builder` (`lib.rs`), `build.rs` and the
+//! Like every command, each is also listed in `with_ipc_commands!` (`lib.rs`), `build.rs` and the
 //! capability; `tests/commands.rs` fails when they disagree.
 
 use entra_setup_core::logging::{SUPPORT_LOG_MAX_BYTES, support_log};

@@ -42,11 +42,6 @@ function cardTemplate(): HTMLElement {
   return template.content.firstElementChild as HTMLElement;
 }
 
-/** The element matching `selector` in a card built from the template (it is always there). */
-function part(card: HTMLElement, selector: string): HTMLElement {
-  return card.querySelector<HTMLElement>(selector) as HTMLElement;
-}
-
 /** Roles or licences as a plain list: their names are often whole phrases. */
 function fillNeeds(place: HTMLElement, items: string[]): void {
   if (items.length <= 1) {
@@ -57,15 +52,19 @@ function fillNeeds(place: HTMLElement, items: string[]): void {
   }
   const list = document.createElement("ul");
   list.className = "need-list";
-  for (const item of items) {
+  for (let index = 0; index < items.length; index++) {
     const entry = document.createElement("li");
-    entry.textContent = item;
+    entry.textContent = items[index] ?? "";
     list.append(entry);
   }
   place.append(list);
 }
 
-/** A profile's card; `idPrefix` keeps its title's and details' ids unique in the page. */
+/**
+ * A profile's card; `idPrefix` keeps its title's and details' ids unique in the page. Its parts
+ * are found with the engine's own queries and indexes rather than a helper or destructuring:
+ * run once per card, those would be the launch's hottest script.
+ */
 export function buildCard(profile: ProfileSummary, idPrefix: string): HTMLDivElement {
   const card = document.importNode(cardTemplate(), true) as HTMLDivElement;
   const titleId = `${idPrefix}-title`;
@@ -73,21 +72,21 @@ export function buildCard(profile: ProfileSummary, idPrefix: string): HTMLDivEle
   card.dataset.testid = `profile-card-${profile.id}`;
   card.setAttribute("aria-labelledby", titleId);
   card.setAttribute("aria-describedby", detailsId);
-  const title = part(card, "h3");
+  const title = card.querySelector("h3") as HTMLElement;
   title.id = titleId;
   title.textContent = profile.title;
-  part(card, ".caption1").textContent = profile.product;
-  if (profile.source.type !== "user") part(card, ".badge").remove();
-  part(card, ".card-details").id = detailsId;
-  part(card, "p").textContent = profile.summary;
-  const [roles, licences, access] = card.querySelectorAll<HTMLElement>("dd");
-  if (roles) fillNeeds(roles, profile.admin_roles);
-  if (licences) fillNeeds(licences, profile.licences);
-  if (access) access.textContent = KIND_LABELS[profile.kind];
-  const [minutes, checks] = card.querySelectorAll<HTMLElement>(".fact > span:last-child");
-  if (minutes) minutes.textContent = `About ${profile.estimated_minutes} minutes`;
+  (card.querySelector(".caption1") as HTMLElement).textContent = profile.product;
+  if (profile.source.type !== "user") card.querySelector(".badge")?.remove();
+  (card.querySelector(".card-details") as HTMLElement).id = detailsId;
+  (card.querySelector("p") as HTMLElement).textContent = profile.summary;
+  const needs = card.querySelectorAll<HTMLElement>("dd");
+  fillNeeds(needs[0] as HTMLElement, profile.admin_roles);
+  fillNeeds(needs[1] as HTMLElement, profile.licences);
+  (needs[2] as HTMLElement).textContent = KIND_LABELS[profile.kind];
+  const facts = card.querySelectorAll<HTMLElement>(".fact > span:last-child");
+  (facts[0] as HTMLElement).textContent = `About ${profile.estimated_minutes} minutes`;
   const count = profile.checks.length;
-  if (checks) checks.textContent = `${count} ${count === 1 ? "check" : "checks"}`;
+  (facts[1] as HTMLElement).textContent = `${count} ${count === 1 ? "check" : "checks"}`;
   return card;
 }
 
@@ -97,5 +96,5 @@ export function markCard(card: HTMLElement, selected: boolean, tabStop: boolean)
   card.dataset.selected = String(selected);
   card.classList.toggle("selected", selected);
   card.tabIndex = tabStop ? 0 : -1;
-  part(card, ".card-selected-mark").hidden = !selected;
+  (card.querySelector(".card-selected-mark") as HTMLElement).hidden = !selected;
 }
