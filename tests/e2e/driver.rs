@@ -323,7 +323,10 @@ pub async fn settle(desktop: &Desktop) -> Result<()> {
     }
 }
 
-/// Run axe-core on the page; fail on serious or critical violations.
+/// Run axe-core on the page at rest; fail on serious or critical violations. While axe runs,
+/// transitions are off and animations paused: a change the page makes meanwhile (a button
+/// enabled when a check ends, which Fluent fades in) shows its final colours at once, so colour
+/// contrast is never measured halfway through a fade.
 pub async fn accessibility_scan(desktop: &Desktop, what: &str) -> Result<()> {
     let loaded = desktop
         .client
@@ -340,12 +343,17 @@ pub async fn accessibility_scan(desktop: &Desktop, what: &str) -> Result<()> {
         .client
         .execute_async(
             "const done = arguments[arguments.length - 1];
+             const still = document.createElement('style');
+             still.textContent = '*, *::before, *::after { transition: none !important; ' +
+               'animation-play-state: paused !important; }';
+             document.head.append(still);
              axe.run(document, { resultTypes: ['violations'] })
-               .then(r => done(r.violations
+               .then(r => r.violations
                  .filter(v => v.impact === 'serious' || v.impact === 'critical')
                  .map(v => ({ id: v.id, impact: v.impact, help: v.help,
-                              nodes: v.nodes.slice(0, 3).map(n => n.target.join(' ')) }))))
-               .catch(e => done([{ id: 'axe-error', help: String(e) }]));",
+                              nodes: v.nodes.slice(0, 3).map(n => n.target.join(' ')) })))
+               .catch(e => [{ id: 'axe-error', help: String(e) }])
+               .then(found => { still.remove(); done(found); });",
             vec![],
         )
         .await?;
